@@ -1,0 +1,3 @@
+import { runMain } from './up.js'
+
+void runMain()

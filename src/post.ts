@@ -1,0 +1,3 @@
+import { runPost } from './down.js'
+
+void runPost()

@@ -1,0 +1,70 @@
+// Finding the programs the tunnel needs, and installing the missing ones with apt in one
+// transaction, non-interactively.
+import { existsSync } from 'node:fs'
+import { delimiter, join } from 'node:path'
+import * as core from '@actions/core'
+import { mustRun, run } from './run.js'
+
+export type Tool = 'wg' | 'ip' | 'wireguard-go'
+
+/** The Debian/Ubuntu package that provides each tool. */
+export const PACKAGE: Record<Tool, string> = { wg: 'wireguard-tools', ip: 'iproute2', 'wireguard-go': 'wireguard-go' }
+
+/** PATH, then the sbin directories that an unprivileged user's PATH may lack. */
+export function searchPath(): string[] {
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter((d) => d !== '')
+  for (const d of ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']) if (!dirs.includes(d)) dirs.push(d)
+  return dirs
+}
+
+export function locate(tool: string): string | undefined {
+  for (const dir of searchPath()) {
+    const path = join(dir, tool)
+    if (existsSync(path)) return path
+  }
+  return undefined
+}
+
+/** apt-get, with everything that keeps it from prompting or waiting on needrestart. */
+export function aptCommand(args: string[]): string[] {
+  return ['apt-get', '-q', '-o', 'DPkg::Lock::Timeout=120', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', ...args]
+}
+
+const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_SUSPEND: '1', NEEDRESTART_MODE: 'l' }
+
+async function aptInstall(packages: string[]): Promise<void> {
+  const install = aptCommand(['install', '-y', '--no-install-recommends', ...packages])
+  core.info(`Installing ${packages.join(', ')} with apt-get`)
+  const first = await run(install, { root: true, env: APT_ENV })
+  if (first.code === 0) return
+  core.info('apt-get install failed; refreshing the package lists and trying once more')
+  await run(aptCommand(['update']), { root: true, env: APT_ENV })
+  await mustRun(install, { root: true, env: APT_ENV })
+}
+
+/**
+ * Paths of the given tools, installing the missing ones when `install` is true; otherwise an error
+ * that names each missing tool and where it was looked for.
+ */
+export async function ensureTools<T extends Tool>(tools: readonly T[], install: boolean): Promise<Record<T, string>> {
+  const missing = tools.filter((t) => locate(t) === undefined)
+  if (missing.length > 0) {
+    const where = searchPath().join(':')
+    if (!install) {
+      throw new Error(
+        `${missing.map((t) => `\`${t}\``).join(' and ')} not found (looked in ${where}); install ${missing.map((t) => PACKAGE[t]).join(' and ')} first or set install: true`
+      )
+    }
+    if (locate('apt-get') === undefined) {
+      throw new Error(`${missing.map((t) => `\`${t}\``).join(' and ')} not found and apt-get is not available to install it: install ${missing.map((t) => PACKAGE[t]).join(' and ')} in an earlier step`)
+    }
+    await aptInstall(missing.map((t) => PACKAGE[t]))
+  }
+  const paths = {} as Record<T, string>
+  for (const t of tools) {
+    const path = locate(t)
+    if (path === undefined) throw new Error(`\`${t}\` still not found after installing ${PACKAGE[t]} (looked in ${searchPath().join(':')})`)
+    paths[t] = path
+  }
+  return paths
+}

@@ -1,0 +1,230 @@
+// The main step: validate, install what is missing, bring the interface up, prove it carries
+// traffic, and on any failure roll back everything it created.
+import { lookup } from 'node:dns/promises'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as core from '@actions/core'
+import { buildConfig, InputError, SECRET_INPUTS, type Config } from './config.js'
+import { prefixText } from './ip.js'
+import { autoMtu, endpointText, keepaliveRestore, routesFor, upBatch, wgConf } from './plan.js'
+import { mustRun, run } from './run.js'
+import { saveCreated, type Created } from './state.js'
+import { deviceMtu, findWireguardGo, kernelHasWireguard, linkExists } from './system.js'
+import { teardown } from './teardown.js'
+import { ensureTools } from './tools.js'
+import { checkLabel, runCheck, waitForHandshakes, type CheckResult } from './verify.js'
+
+export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err))
+
+/** The tunnel came up but did not prove itself: handshake or check failed. */
+class TunnelError extends Error {
+  override name = 'TunnelError'
+}
+
+const getInput = (name: string): string => core.getInput(name)
+
+/** Masks every secret input before anything can log it. */
+function maskSecrets(): string[] {
+  const secrets = SECRET_INPUTS.map((n) => getInput(n)).filter((v) => v !== '')
+  for (const s of secrets) core.setSecret(s)
+  return secrets
+}
+
+/** Resolves each endpoint host name once (IP literals stay as they are), within the timeout. */
+async function resolveEndpoints(cfg: Config): Promise<Map<string, string>> {
+  const resolved = new Map<string, string>()
+  for (const peer of cfg.peers) {
+    const host = peer.endpoint?.host
+    if (host === undefined || resolved.has(host)) continue
+    if (/^[0-9.]+$/.test(host) || host.includes(':')) {
+      resolved.set(host, host)
+      continue
+    }
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${cfg.timeoutMs / 1000} s`)), cfg.timeoutMs)
+    })
+    try {
+      const { address } = await Promise.race([lookup(host), timeout])
+      resolved.set(host, address)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      throw new InputError('endpoint', `host name "${host}" does not resolve (${code ?? errorText(err)}): check its spelling and that the runner's DNS knows it`)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+  return resolved
+}
+
+/** wg-quick's automatic MTU: from the routes towards the endpoints, else the default route. */
+async function chooseMtu(cfg: Config, ip: string, resolved: Map<string, string>): Promise<number> {
+  if (cfg.mtu !== undefined) return cfg.mtu
+  const fromRoute = (text: string): number => {
+    const mtu = /\bmtu ([0-9]+)/.exec(text)
+    if (mtu) return Number(mtu[1])
+    const dev = /\bdev (\S+)/.exec(text)
+    return dev ? deviceMtu(dev[1] as string) : 0
+  }
+  const hosts = [...new Set(cfg.peers.flatMap((p) => (p.endpoint ? [resolved.get(p.endpoint.host) ?? p.endpoint.host] : [])))]
+  const mtus = await Promise.all(hosts.map(async (h) => fromRoute((await run([ip, 'route', 'get', h])).stdout)))
+  if (mtus.some((m) => m > 0)) return autoMtu(mtus)
+  const def = (await run([ip, 'route', 'show', 'default'])).stdout.split('\n')[0] ?? ''
+  return autoMtu([fromRoute(def)])
+}
+
+interface Tools {
+  wg: string
+  ip: string
+}
+
+/** Creates the interface: the kernel's WireGuard when it has one, else wireguard-go. */
+async function createInterface(cfg: Config, tools: Tools, created: Created): Promise<void> {
+  if (cfg.userspace !== 'true' && (cfg.userspace === 'false' || kernelHasWireguard())) {
+    const r = await run([tools.ip, 'link', 'add', 'dev', cfg.iface, 'type', 'wireguard'], { root: true })
+    if (r.code === 0) return
+    const noKernel = /Unknown device type|not supported/i.test(r.stderr)
+    if (!noKernel || cfg.userspace === 'false') {
+      const why = noKernel ? 'this kernel has no WireGuard module and userspace is false (set userspace: auto to use wireguard-go)' : r.stderr.trim()
+      throw new Error(`could not create interface ${cfg.iface}: ${why}`)
+    }
+    core.info('The kernel has no WireGuard module; using wireguard-go')
+  }
+  const { 'wireguard-go': wgGo } = await ensureTools(['wireguard-go'], cfg.install)
+  created.userspace = true
+  saveCreated(created)
+  // Without -f, wireguard-go forks a daemon that outlives this step and returns once the interface exists.
+  await mustRun([wgGo, cfg.iface], { root: true })
+  created.pid = findWireguardGo(cfg.iface)
+  saveCreated(created)
+}
+
+/** Gives the interface its key and peers from a 0600 file that exists only while `wg` reads it. */
+async function configurePeers(cfg: Config, wg: string, resolved: Map<string, string>, created: Created): Promise<void> {
+  const dir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'wireguard-tunnel-'))
+  const file = join(dir, `${cfg.iface}-${randomBytes(4).toString('hex')}.conf`)
+  created.files.push(file, dir)
+  saveCreated(created)
+  try {
+    writeFileSync(file, wgConf(cfg, resolved), { mode: 0o600, flag: 'wx' })
+    await mustRun([wg, 'setconf', cfg.iface, file], { root: true })
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function handshakeFailure(cfg: Config, missing: string[], resolved: Map<string, string>): string {
+  const peer = cfg.peers.find((p) => p.publicKey === missing[0])
+  const ep = peer?.endpoint
+  const at = ep ? endpointText(resolved.get(ep.host) ?? ep.host, ep.port) : 'its endpoint'
+  const named = ep && resolved.get(ep.host) !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : ''
+  const addresses = cfg.addresses.map((a) => prefixText({ ...a, bits: a.family === 4 ? 32 : 128 })).join(',')
+  return (
+    `No handshake with peer ${missing[0]} at ${at}${named} within ${cfg.timeoutMs / 1000} s. Likely causes: ` +
+    `the server does not know this runner's public key ${cfg.publicKey} (on the server: wg set <interface> peer ${cfg.publicKey} allowed-ips ${addresses}); ` +
+    `UDP to ${at} is blocked or nothing listens there; peer-public-key is not the server's key.`
+  )
+}
+
+function checkFailure(cfg: Config, failed: CheckResult): string {
+  return (
+    `The tunnel is up but ${checkLabel(failed.check)} did not answer within ${cfg.timeoutMs / 1000} s (last error: ${failed.reason}). ` +
+    `Likely causes: allowed-ips does not cover that address; the server does not forward or route traffic from ${cfg.addresses.map((a) => a.address).join(', ')}; the service is down or filtered.`
+  )
+}
+
+interface Outcome {
+  mode: string
+  mtu: number
+  routes: string[]
+  handshakeMs: number
+  checks: CheckResult[]
+}
+
+async function bringUp(cfg: Config, tools: Tools, resolved: Map<string, string>, created: Created): Promise<Outcome> {
+  const deadline = Date.now() + cfg.timeoutMs
+  await createInterface(cfg, tools, created)
+  const [mtu] = await Promise.all([chooseMtu(cfg, tools.ip, resolved), configurePeers(cfg, tools.wg, resolved, created)])
+  const routes = routesFor(cfg)
+  created.routes = routes.map(prefixText)
+  saveCreated(created)
+  await mustRun([tools.ip, '-batch', '-'], { root: true, input: upBatch(cfg, mtu, routes) })
+  const upAt = Date.now()
+  const missing = await waitForHandshakes(cfg, tools.wg, deadline)
+  if (missing.length > 0) throw new TunnelError(handshakeFailure(cfg, missing, resolved))
+  const handshakeMs = Date.now() - upAt
+  const restore = keepaliveRestore(cfg)
+  const [checks] = await Promise.all([Promise.all(cfg.checks.map((c) => runCheck(c, deadline))), restore && mustRun(restore, { root: true })])
+  const failed = checks.find((c) => !c.ok)
+  if (failed) throw new TunnelError(checkFailure(cfg, failed))
+  return { mode: created.userspace ? 'userspace (wireguard-go)' : 'kernel', mtu, routes: created.routes, handshakeMs, checks }
+}
+
+function report(cfg: Config, resolved: Map<string, string>, o: Outcome): void {
+  const peers = cfg.peers.map((p) => (p.endpoint ? `${endpointText(p.endpoint.host, p.endpoint.port)}${resolved.get(p.endpoint.host) !== p.endpoint.host ? ` (${resolved.get(p.endpoint.host)})` : ''}` : p.publicKey))
+  const rows: [string, string][] = [
+    ['Interface', `${cfg.iface} (${o.mode}, MTU ${o.mtu})`],
+    ['Addresses', cfg.addresses.map(prefixText).join(', ')],
+    ['Peer', peers.join(', ')],
+    ['Routes', o.routes.join(', ') || '(the addresses’ own networks)'],
+    ['Handshake', `${(o.handshakeMs / 1000).toFixed(2)} s`],
+    ['Public key', cfg.publicKey]
+  ]
+  for (const c of o.checks) rows.push([checkLabel(c.check), `answered in ${(c.ms / 1000).toFixed(2)} s`])
+  core.info(`WireGuard tunnel ${cfg.iface} is up: handshake with ${peers.join(', ')} in ${(o.handshakeMs / 1000).toFixed(2)} s`)
+  for (const [k, v] of rows.slice(1)) core.info(`  ${k}: ${v}`)
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    core.summary.addHeading('WireGuard tunnel is up', 3).addTable([
+      [
+        { data: 'What', header: true },
+        { data: 'Value', header: true }
+      ],
+      ...rows
+    ])
+  }
+}
+
+async function reportFailure(iface: string, secrets: string[], message: string): Promise<void> {
+  const { collectDiagnostics } = await import('./diagnostics.js')
+  const text = await collectDiagnostics(iface, secrets).catch((e: unknown) => `diagnostics failed: ${errorText(e)}`)
+  core.startGroup('WireGuard diagnostics')
+  core.info(text)
+  core.endGroup()
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    core.summary.addHeading('WireGuard tunnel failed', 3).addRaw(message, true).addDetails('Diagnostics', `\n\n<pre>${text.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)}</pre>\n\n`)
+  }
+}
+
+export async function runMain(): Promise<void> {
+  let created: Created | undefined
+  let secrets: string[] = []
+  try {
+    secrets = maskSecrets()
+    const cfg = buildConfig(getInput)
+    core.setOutput('public-key', cfg.publicKey)
+    core.setOutput('interface', cfg.iface)
+    const resolved = await resolveEndpoints(cfg)
+    const tools = await ensureTools(['wg', 'ip'] as const, cfg.install)
+    if (linkExists(cfg.iface)) {
+      throw new Error(
+        `interface ${cfg.iface} already exists; it was left untouched. If an earlier job left it behind, remove it with \`sudo ip link delete ${cfg.iface}\`, or choose another name with the interface input`
+      )
+    }
+    created = { iface: cfg.iface, userspace: false, routes: [], files: [] }
+    saveCreated(created)
+    const outcome = await bringUp(cfg, tools, resolved, created)
+    report(cfg, resolved, outcome)
+  } catch (err) {
+    const message = errorText(err)
+    if (created) {
+      if (linkExists(created.iface)) await reportFailure(created.iface, secrets, message)
+      const undone = await teardown(created)
+      for (const w of undone.warnings) core.warning(`rollback: ${w}`)
+      saveCreated(undefined)
+    }
+    core.setFailed(message)
+  }
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.write().catch(() => undefined)
+}
