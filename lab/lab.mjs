@@ -144,11 +144,24 @@ export function createLab(opts = {}) {
       service.once('exit', (code) => reject(new Error(`lab service exited (${code})`)))
     })
     lab.serviceReady.catch(() => undefined)
+    lab.ready = Promise.all([lab.serviceReady, settled(lab)])
+    lab.ready.catch(() => undefined)
   } catch (err) {
     destroyLab(lab)
     throw err
   }
   return lab
+}
+
+/** Waits (bounded) until the underlay link is up with its link-local address, so snapshots are stable. */
+async function settled(lab) {
+  for (let i = 0; i < 500; i++) {
+    const link = tryRun(['ip', '-n', lab.run, '-o', 'address', 'show', 'dev', 'v-run']).stdout
+    const state = tryRun(['ip', '-n', lab.run, '-o', 'link', 'show', 'dev', 'v-run']).stdout
+    if (/inet6 fe80::/.test(link) && /state UP/.test(state) && !/tentative/.test(link)) return
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  throw new Error('the lab underlay did not come up within 5 s')
 }
 
 const SERVICE = `

@@ -1,0 +1,86 @@
+// Shared steps of the end-to-end scenarios: run main and post as the runner does, and check that
+// traffic flowed, no secret leaked and nothing was left behind.
+import { expect } from '@jest/globals'
+import * as L from '../../lab/lab.mjs'
+
+export { L }
+
+/** The inputs every scenario starts from: IPv4 over an IPv4 endpoint. */
+export function baseInputs(lab) {
+  return {
+    'private-key': lab.runnerKey,
+    address: `${L.RUNNER_ADDR}/24`,
+    'peer-public-key': lab.serverPub,
+    endpoint: `${L.SERVER_IP}:${L.PORT}`,
+    interface: lab.iface,
+    timeout: '10'
+  }
+}
+
+/** Every form a key may take in a leak: base64 as given, and hex as the UAPI speaks it. */
+export function secretForms(lab) {
+  return [lab.runnerKey, lab.psk].filter(Boolean).flatMap((k) => [k, Buffer.from(k, 'base64').toString('hex')])
+}
+
+/** Asserts that no secret appears in what a step printed, wrote or started. */
+export function expectNoSecrets(lab, job, steps, commandLines = new Set()) {
+  const places = []
+  // `::add-mask::` is how a step registers a secret with the runner, which swallows the line.
+  const logged = (out) => out.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')
+  for (const s of steps) places.push(['stdout', logged(s.stdout)], ['stderr', s.stderr], ['outputs', JSON.stringify(s.outputs)], ['state', s.state], ['summary', s.summary])
+  for (const f of [...L.filesBelow(job.temp), ...L.filesBelow(job.workspace)]) places.push([f.path, f.text])
+  for (const c of commandLines) places.push(['command line', c])
+  const masked = steps[0].stdout
+  for (const key of [lab.runnerKey, lab.psk].filter(Boolean)) if (!masked.includes(`::add-mask::${key}`)) throw new Error('a secret was not masked')
+  for (const secret of secretForms(lab)) {
+    for (const [where, text] of places) {
+      if (text.includes(secret)) throw new Error(`a secret appeared in ${where}`)
+    }
+  }
+}
+
+/** Asserts the runner namespace and the machine look as they did before main. */
+export function expectClean(lab, job, before) {
+  const after = L.snapshot(lab)
+  expect(after).toEqual(before)
+  expect(after.processes).toEqual([])
+  expect(after.sockets).toEqual([])
+  expect(L.filesBelow(job.temp)).toEqual([])
+  expect(L.filesBelow(job.workspace)).toEqual([])
+}
+
+/**
+ * Runs main (sampling every process's command line meanwhile), then `between(main)`, then post;
+ * checks secrets and cleanliness. Resolves with both steps' results.
+ */
+export async function mainThenPost(lab, inputs, { user, between, env } = {}) {
+  await lab.ready
+  const job = L.createJob(lab, user)
+  const before = L.snapshot(lab)
+  const { result: main, commandLines } = await L.sampleCommandLines(() => L.runStep(lab, job, 'main', inputs, { env }))
+  let checked
+  let failure
+  try {
+    checked = between ? await between(main, job) : undefined
+  } catch (err) {
+    failure = err
+  }
+  // Post runs whatever happened, as `post-if: always()` makes the runner do.
+  const post = await L.runStep(lab, job, 'post', {}, { env })
+  if (failure) throw failure
+  expect(post.code).toBe(0)
+  expect(post.stdout).not.toMatch(/^::error::/m)
+  expectNoSecrets(lab, job, [main, post], commandLines)
+  expectClean(lab, job, before)
+  return { main, post, job, checked }
+}
+
+/** Asserts main succeeded, reported its outputs, and the service answers through the tunnel. */
+export function expectUp(lab, main, url) {
+  if (main.code !== 0) throw new Error(`main failed (${main.code}):\n${main.stdout}\n${main.stderr}`)
+  expect(main.outputs['public-key']).toBe(lab.runnerPub)
+  expect(main.outputs.interface).toBe(lab.iface)
+  expect(main.summary).toContain('WireGuard tunnel is up')
+  const got = L.curl(lab, url)
+  expect(got).toMatchObject({ ok: true, body: 'hello from the private network\n' })
+}
