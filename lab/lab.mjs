@@ -109,6 +109,8 @@ export function createLab(opts = {}) {
     for (const ns of [srv, run]) sh(['ip', 'netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0'])
     // The runner resolves ENDPOINT_NAME through its own hosts file (ip netns exec bind-mounts it).
     mkdirSync(`/etc/netns/${run}`, { recursive: true })
+    // Hermetic name resolution: a name the hosts file lacks fails at once (no server answers).
+    writeFileSync(`/etc/netns/${run}/resolv.conf`, 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n')
     writeFileSync(`/etc/netns/${run}/hosts`, `${readFileSync('/etc/hosts', 'utf8')}\n${SERVER_IP} ${ENDPOINT_NAME}\n${SERVER_IP6} v6.${ENDPOINT_NAME}\n`)
     const batch = (ns, lines) => sh(['ip', '-n', ns, '-batch', '-'], `${lines.join('\n')}\n`)
     sh(['ip', 'link', 'add', 'v-srv', 'netns', srv, 'type', 'veth', 'peer', 'name', 'v-run', 'netns', run])
@@ -293,8 +295,8 @@ export function runStep(lab, job, step, inputs = {}, opts = {}) {
   if (step === 'post') {
     for (const [name, value] of Object.entries(parseFileCommands(readFileSync(job.state, 'utf8')))) env[`STATE_${name}`] = value
   }
-  const asUser = job.user ? ['setpriv', `--reuid=${job.user}`, `--regid=${job.user}`, '--init-groups'] : []
-  const argv = ['ip', 'netns', 'exec', lab.run, ...asUser, NODE24, step === 'post' ? POST : MAIN]
+  const asUser = job.user ? ['/usr/bin/setpriv', `--reuid=${job.user}`, `--regid=${job.user}`, '--init-groups'] : []
+  const argv = ['/bin/ip', 'netns', 'exec', lab.run, ...asUser, NODE24, step === 'post' ? POST : MAIN]
   const started = process.hrtime.bigint()
   return new Promise((resolve) => {
     const child = spawn(argv[0], argv.slice(1), { env, cwd: job.workspace, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -303,6 +305,7 @@ export function runStep(lab, job, step, inputs = {}, opts = {}) {
     child.stdout.on('data', (d) => (stdout += d))
     child.stderr.on('data', (d) => (stderr += d))
     if (opts.onSpawn) opts.onSpawn(child)
+    child.on('error', (err) => resolve({ code: -1, signal: null, ms: 0, stdout, stderr: `${stderr}${err.message}`, outputs: {}, state: '', summary: '' }))
     child.on('close', (code, signal) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
       resolve({

@@ -13,7 +13,7 @@ export const PACKAGE: Record<Tool, string> = { wg: 'wireguard-tools', ip: 'iprou
 /** PATH, then the sbin directories that an unprivileged user's PATH may lack. */
 export function searchPath(): string[] {
   const dirs = (process.env.PATH ?? '').split(delimiter).filter((d) => d !== '')
-  for (const d of ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']) if (!dirs.includes(d)) dirs.push(d)
+  for (const d of ['/usr/local/sbin', '/usr/sbin', '/sbin']) if (!dirs.includes(d)) dirs.push(d)
   return dirs
 }
 

@@ -27,7 +27,9 @@ const getInput = (name: string): string => core.getInput(name)
 
 /** Masks every secret input before anything can log it. */
 function maskSecrets(): string[] {
-  const secrets = SECRET_INPUTS.map((n) => getInput(n)).filter((v) => v !== '')
+  const values = SECRET_INPUTS.map((n) => getInput(n)).filter((v) => v !== '')
+  // Each line too: a multi-line value is masked by the runner only as a whole.
+  const secrets = [...new Set(values.flatMap((v) => [v, ...v.split('\n').map((l) => l.trim()).filter((l) => l.length >= 8)]))]
   for (const s of secrets) core.setSecret(s)
   return secrets
 }

@@ -17,22 +17,20 @@ export function baseInputs(lab) {
   }
 }
 
-/** Every form a key may take in a leak: base64 as given, and hex as the UAPI speaks it. */
-export function secretForms(lab) {
-  return [lab.runnerKey, lab.psk].filter(Boolean).flatMap((k) => [k, Buffer.from(k, 'base64').toString('hex')])
-}
+/** The secret inputs of a step. */
+export const secretsOf = (inputs) => [inputs['private-key'], inputs['preshared-key']].filter(Boolean)
 
-/** Asserts that no secret appears in what a step printed, wrote or started. */
-export function expectNoSecrets(lab, job, steps, commandLines = new Set()) {
+/** Asserts that the secrets were masked and appear nowhere in what a step printed, wrote or started. */
+export function expectNoSecrets(secrets, job, steps, commandLines = new Set()) {
   const places = []
   // `::add-mask::` is how a step registers a secret with the runner, which swallows the line.
   const logged = (out) => out.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')
   for (const s of steps) places.push(['stdout', logged(s.stdout)], ['stderr', s.stderr], ['outputs', JSON.stringify(s.outputs)], ['state', s.state], ['summary', s.summary])
   for (const f of [...L.filesBelow(job.temp), ...L.filesBelow(job.workspace)]) places.push([f.path, f.text])
   for (const c of commandLines) places.push(['command line', c])
-  const masked = steps[0].stdout
-  for (const key of [lab.runnerKey, lab.psk].filter(Boolean)) if (!masked.includes(`::add-mask::${key}`)) throw new Error('a secret was not masked')
-  for (const secret of secretForms(lab)) {
+  for (const key of secrets) if (!steps[0].stdout.includes(`::add-mask::${key}`)) throw new Error('a secret was not masked')
+  // Every form a key may take in a leak: base64 as given, and hex as the UAPI speaks it.
+  for (const secret of secrets.flatMap((k) => [k, Buffer.from(k, 'base64').toString('hex')])) {
     for (const [where, text] of places) {
       if (text.includes(secret)) throw new Error(`a secret appeared in ${where}`)
     }
@@ -53,11 +51,13 @@ export function expectClean(lab, job, before) {
  * Runs main (sampling every process's command line meanwhile), then `between(main)`, then post;
  * checks secrets and cleanliness. Resolves with both steps' results.
  */
-export async function mainThenPost(lab, inputs, { user, between, env } = {}) {
+export async function mainThenPost(lab, inputs, { user, between, env, before = undefined } = {}) {
   await lab.ready
   const job = L.createJob(lab, user)
-  const before = L.snapshot(lab)
+  before ??= L.snapshot(lab)
   const { result: main, commandLines } = await L.sampleCommandLines(() => L.runStep(lab, job, 'main', inputs, { env }))
+  // Not root: every privileged command went through `sudo -n`, and none ran without it.
+  if (user) expect(main.stdout).toMatch(/run: sudo -n \S*(wireguard-go|wg|ip) /)
   let checked
   let failure
   try {
@@ -70,7 +70,7 @@ export async function mainThenPost(lab, inputs, { user, between, env } = {}) {
   if (failure) throw failure
   expect(post.code).toBe(0)
   expect(post.stdout).not.toMatch(/^::error::/m)
-  expectNoSecrets(lab, job, [main, post], commandLines)
+  expectNoSecrets(secretsOf(inputs), job, [main, post], commandLines)
   expectClean(lab, job, before)
   return { main, post, job, checked }
 }

@@ -9,11 +9,15 @@ afterEach(() => lab && L.destroyLab(lab))
 const service = `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`
 const service6 = `http://[${L.SERVER_ADDR6}]:${L.HTTP_PORT}/`
 
-describe('bring-up, traffic, teardown', () => {
+// Hosted runners run steps as an unprivileged user with passwordless sudo: every scenario runs both ways.
+describe.each([
+  ['as root', undefined],
+  ['as a user with passwordless sudo', L.SUDO_USER]
+])('bring-up, traffic, teardown %s', (_as, user) => {
   it('IPv4 with ping, TCP and HTTP checks', async () => {
     lab = L.createLab()
     const inputs = { ...baseInputs(lab), check: `${L.SERVER_ADDR}\n${L.SERVER_ADDR}:${L.HTTP_PORT}\n${service}` }
-    const { main } = await mainThenPost(lab, inputs, { between: (m) => expectUp(lab, m, service) })
+    const { main } = await mainThenPost(lab, inputs, { user, between: (m) => expectUp(lab, m, service) })
     expect(main.stdout).toContain(`ping ${L.SERVER_ADDR}: answered`)
     expect(main.stdout).toContain(`TCP ${L.SERVER_ADDR}:${L.HTTP_PORT}: answered`)
     expect(main.stdout).toContain(`HTTP ${service}: answered`)
@@ -24,6 +28,7 @@ describe('bring-up, traffic, teardown', () => {
     lab = L.createLab()
     const inputs = { ...baseInputs(lab), address: `${L.RUNNER_ADDR6}/64`, endpoint: `[${L.SERVER_IP6}]:${L.PORT}`, check: service6 }
     await mainThenPost(lab, inputs, {
+      user,
       between: (m) => {
         expectUp(lab, m, service6)
         expect(L.curl(lab, service).ok).toBe(false)
@@ -39,6 +44,7 @@ describe('bring-up, traffic, teardown', () => {
       'allowed-ips': `${L.SERVER_ADDR}/24\n203.0.113.0/24\n2001:db8:1::/64\n2001:db8:2::/64`
     }
     await mainThenPost(lab, inputs, {
+      user,
       between: (m) => {
         expectUp(lab, m, `http://${L.BEHIND}:${L.HTTP_PORT}/`)
         expect(L.curl(lab, `http://[${L.BEHIND6}]:${L.HTTP_PORT}/`).ok).toBe(true)
@@ -54,7 +60,7 @@ describe('bring-up, traffic, teardown', () => {
   it('a host-name endpoint, resolved on the runner', async () => {
     lab = L.createLab()
     const inputs = { ...baseInputs(lab), endpoint: `${L.ENDPOINT_NAME}:${L.PORT}` }
-    const { main } = await mainThenPost(lab, inputs, { between: (m) => expectUp(lab, m, service) })
+    const { main } = await mainThenPost(lab, inputs, { user, between: (m) => expectUp(lab, m, service) })
     expect(main.stdout).toContain(`${L.ENDPOINT_NAME}:${L.PORT} (${L.SERVER_IP})`)
   })
 
@@ -62,6 +68,7 @@ describe('bring-up, traffic, teardown', () => {
     lab = L.createLab({ psk: true })
     const inputs = { ...baseInputs(lab), 'preshared-key': lab.psk }
     await mainThenPost(lab, inputs, {
+      user,
       between: (m) => {
         expectUp(lab, m, service)
         const shown = L.inRunner(lab, ['wg', 'show', lab.iface, 'preshared-keys']).stdout
@@ -75,6 +82,7 @@ describe('bring-up, traffic, teardown', () => {
     const inputs = { ...baseInputs(lab), 'persistent-keepalive': '0', mtu: '1380' }
     delete inputs.interface
     await mainThenPost(lab, inputs, {
+      user,
       between: (m) => {
         expectUp(lab, m, service)
         const conf = L.inRunner(lab, ['wg', 'showconf', 'wg0']).stdout
@@ -89,6 +97,7 @@ describe('bring-up, traffic, teardown', () => {
     L.sh(['ip', '-n', lab.run, 'link', 'set', 'v-run', 'mtu', '1400'])
     const inputs = { ...baseInputs(lab), interface: 'corp.vpn-1' }
     await mainThenPost(lab, inputs, {
+      user,
       between: (m) => {
         expectUp(lab, m, service)
         expect(L.inRunner(lab, ['cat', '/sys/class/net/corp.vpn-1/mtu']).stdout.trim()).toBe('1320')
@@ -96,5 +105,15 @@ describe('bring-up, traffic, teardown', () => {
         expect(conf).toMatch(/PersistentKeepalive = 25/)
       }
     })
+  })
+})
+
+describe('a user without sudo', () => {
+  it('gets a clear error at once instead of a hang, and nothing is left', async () => {
+    lab = L.createLab()
+    const { main, post } = await mainThenPost(lab, baseInputs(lab), { user: L.PLAIN_USER })
+    expect(main.code).toBe(1)
+    expect(L.errorLine(main)).toMatch(/needs root and this step runs as uid [0-9]+: `sudo -n` refused \(sudo: .*\)\. Run the job as root or give the runner user passwordless sudo\.$/)
+    expect(post.code).toBe(0)
   })
 })

@@ -1,5 +1,5 @@
 import { buildConfig, InputError, publicKeyOf } from '../../src/config.js'
-import { valid, badInputs, PRIVATE, PSK } from './fixtures.js'
+import { valid, badInputs, PRIVATE, PSK } from '../fixtures.mjs'
 
 const from = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
 

@@ -1,17 +1,19 @@
-// Shared inputs for unit tests. These keys exist only in tests.
+// Inputs shared by the unit tests and the end-to-end bad-input test. These keys exist only in tests.
+// @ts-check
 export const PRIVATE = 'yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk='
 export const PEER = 'xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg='
 export const PSK = 'FpCyhws9cxwWoV4xELtfJvjJN+zQVRPISllRWgeopVE='
 
-export const valid: Record<string, string> = {
+/** @type {Record<string, string>} */
+export const valid = {
   'private-key': PRIVATE,
   address: '192.0.2.2/24',
   'peer-public-key': PEER,
   endpoint: 'vpn.example.com:51820'
 }
 
-/** [label, input, value, other inputs]: each must be refused with an error naming the input. */
-export const badInputs: [string, string, string, Record<string, string>?][] = [
+/** @type {[string, string, string, Record<string, string>?][]} [label, input, value, other inputs]: each must be refused with an error naming the input. */
+export const badInputs = [
   ['private-key empty', 'private-key', ''],
   ['private-key whitespace', 'private-key', '   \n '],
   ['private-key too short', 'private-key', PRIVATE.slice(4)],

@@ -1,0 +1,182 @@
+// Faults: each fails clearly and in time, and post leaves nothing behind; post is harmless with
+// partial, stale or repeated state; a reused runner recovers or is told exactly what to remove.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { existsSync } from 'node:fs'
+import { baseInputs, expectClean, expectNoSecrets, expectUp, L, mainThenPost, secretsOf } from './helpers.mjs'
+
+let lab
+afterEach(() => lab && L.destroyLab(lab))
+
+const service = `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`
+/** Bound on how long past `timeout` a failure may take: catches a hang, not a speed (see npm run bench). */
+const HANG_MARGIN_MS = 5000
+
+/** Runs main expecting failure within the timeout's bound; post must then leave the runner clean. */
+async function expectFailure(inputs, pattern, user) {
+  const { main, post } = await mainThenPost(lab, inputs, { user })
+  expect(main.code).toBe(1)
+  const error = L.errorLine(main)
+  expect(error).toMatch(pattern)
+  expect(error).not.toContain('\n')
+  expect(main.ms).toBeLessThan(Number(inputs.timeout ?? 30) * 1000 + HANG_MARGIN_MS)
+  // main rolled back and cleared its record: post has nothing to do.
+  expect(post.stdout).toContain('Nothing to tear down')
+  return { main, error }
+}
+
+describe('faults during bring-up', () => {
+  it('a wrong peer public key: no handshake, causes named, diagnostics shown', async () => {
+    lab = L.createLab()
+    const inputs = { ...baseInputs(lab), 'peer-public-key': L.pubKey(L.genKey()), timeout: '2' }
+    const { main, error } = await expectFailure(inputs, /^No handshake with peer .* at 198\.51\.100\.1:51820 within 2 s\. Likely causes: the server does not know this runner's public key/)
+    expect(error).toContain(lab.runnerPub)
+    expect(main.stdout).toContain('::group::WireGuard diagnostics')
+    expect(main.stdout).toMatch(/private key: \(hidden\)/)
+    expect(main.summary).toContain('WireGuard tunnel failed')
+    expect(main.summary).toContain('Diagnostics')
+  })
+
+  it('the server does not know the runner', async () => {
+    lab = L.createLab({ serverKnowsRunner: false })
+    await expectFailure({ ...baseInputs(lab), timeout: '2' }, /^No handshake with peer/)
+  })
+
+  it('a preshared key the server does not share', async () => {
+    lab = L.createLab({ psk: true })
+    await expectFailure({ ...baseInputs(lab), 'preshared-key': L.genKey(), timeout: '2' }, /^No handshake with peer/)
+  })
+
+  it('the endpoint port is closed', async () => {
+    lab = L.createLab()
+    await expectFailure({ ...baseInputs(lab), endpoint: `${L.SERVER_IP}:${L.PORT + 1}`, timeout: '2' }, /UDP to 198\.51\.100\.1:51821 is blocked or nothing listens there/)
+  })
+
+  it('an endpoint host name that does not resolve, before anything is touched', async () => {
+    lab = L.createLab()
+    const { main, post } = await mainThenPost(lab, { ...baseInputs(lab), endpoint: `nowhere.${L.ENDPOINT_NAME}:${L.PORT}`, timeout: '2' })
+    expect(main.code).toBe(1)
+    expect(L.errorLine(main)).toMatch(/^Input "endpoint": host name "nowhere\.vpn\.lab\.test" does not resolve/)
+    expect(main.state).toBe('')
+    expect(post.stdout).toContain('Nothing to tear down')
+  })
+
+  it('a check target that does not answer', async () => {
+    lab = L.createLab()
+    const inputs = { ...baseInputs(lab), check: `${L.SERVER_ADDR}:${L.HTTP_PORT}\n${L.SERVER_ADDR}:9`, timeout: '2' }
+    await expectFailure(inputs, /^The tunnel is up but TCP 192\.0\.2\.1:9 did not answer within 2 s \(last error: ECONNREFUSED\)\. Likely causes:/)
+  })
+
+  it('an interface name already taken: refused, the interface survives untouched', async () => {
+    lab = L.createLab()
+    L.sh(['ip', '-n', lab.run, 'link', 'add', lab.iface, 'type', 'bridge'])
+    L.sh(['ip', '-n', lab.run, 'address', 'add', '192.0.2.200/24', 'dev', lab.iface])
+    const before = L.inRunner(lab, ['ip', 'address', 'show', 'dev', lab.iface]).stdout
+    const { main, post } = await mainThenPost(lab, baseInputs(lab))
+    expect(main.code).toBe(1)
+    expect(L.errorLine(main)).toBe(
+      `interface ${lab.iface} already exists; it was left untouched. If an earlier job left it behind, remove it with \`sudo ip link delete ${lab.iface}\`, or choose another name with the interface input`
+    )
+    expect(post.stdout).toContain('Nothing to tear down')
+    expect(L.inRunner(lab, ['ip', 'address', 'show', 'dev', lab.iface]).stdout).toBe(before)
+  })
+
+  it('tools missing with install: false: the error names the tool', async () => {
+    lab = L.createLab()
+    const { main } = await mainThenPost(lab, { ...baseInputs(lab), install: 'false' }, { env: { PATH: '/nonexistent' } })
+    expect(main.code).toBe(1)
+    expect(L.errorLine(main)).toMatch(/^`wg` not found \(looked in \/nonexistent:.*\); install wireguard-tools first or set install: true$/)
+  })
+
+  it('userspace: false on a kernel without WireGuard: says so', async () => {
+    lab = L.createLab()
+    const { main } = await mainThenPost(lab, { ...baseInputs(lab), userspace: 'false' })
+    expect(main.code).toBe(1)
+    expect(L.errorLine(main)).toMatch(/this kernel has no WireGuard module and userspace is false/)
+  })
+})
+
+/** Waits (bounded) until `cond` holds. */
+async function until(cond, what, ms = 10000) {
+  const end = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+const linkIn = (lab) => L.inRunner(lab, ['ip', 'link', 'show', 'dev', lab.iface]).status === 0
+
+describe('killed, crashed and reused', () => {
+  it('main killed part-way (job cancelled): post removes what exists and does not fail', async () => {
+    lab = L.createLab()
+    await lab.ready
+    const job = L.createJob(lab)
+    const before = L.snapshot(lab)
+    // A wrong peer key keeps main waiting for a handshake with the interface up.
+    const inputs = { ...baseInputs(lab), 'peer-public-key': L.pubKey(L.genKey()), timeout: '20' }
+    const main = await L.runStep(lab, job, 'main', inputs, {
+      onSpawn: (child) => until(() => linkIn(lab) && L.snapshot(lab).routes4.includes(lab.iface), 'the interface').then(() => child.kill('SIGTERM'))
+    })
+    expect(main.signal).toBe('SIGTERM')
+    expect(linkIn(lab)).toBe(true)
+    const post = await L.runStep(lab, job, 'post')
+    expect(post.code).toBe(0)
+    expect(post.stdout).toContain(`Removed ${lab.iface}`)
+    expectNoSecrets(secretsOf(inputs), job, [main, post])
+    expectClean(lab, job, before)
+  })
+
+  it('wireguard-go killed under a live tunnel: post still cleans up, with no error', async () => {
+    lab = L.createLab()
+    const { post } = await mainThenPost(lab, baseInputs(lab), {
+      between: async (main) => {
+        expectUp(lab, main, service)
+        for (const pid of L.wireguardGoPids(lab.iface)) process.kill(pid, 'SIGKILL')
+        await until(() => !linkIn(lab), 'the interface to vanish')
+        expect(existsSync(`/var/run/wireguard/${lab.iface}.sock`)).toBe(true)
+      }
+    })
+    expect(post.stdout).not.toMatch(/::warning::/)
+    expect(post.stdout).toContain(`/var/run/wireguard/${lab.iface}.sock`)
+  })
+
+  it('post run twice, and post with partial or unreadable state: harmless', async () => {
+    lab = L.createLab()
+    const { job } = await mainThenPost(lab, baseInputs(lab), { between: (m) => expectUp(lab, m, service) })
+    const before = L.snapshot(lab)
+    const again = await L.runStep(lab, job, 'post')
+    expect(again.code).toBe(0)
+    expect(again.stdout).not.toMatch(/::(warning|error)::/)
+    for (const state of [`{"iface":"${lab.iface}","userspace":true}`, '{"iface":"../../etc"}', 'not json', '']) {
+      const r = await L.runStep(lab, job, 'post', {}, { env: { STATE_created: state } })
+      expect(r.code).toBe(0)
+      expect(r.stdout).not.toMatch(/::error::/)
+    }
+    expect(L.snapshot(lab)).toEqual(before)
+  })
+
+  it('a reused runner: a stale socket is recovered from; a leftover interface is named with its fix', async () => {
+    lab = L.createLab()
+    await lab.ready
+    const pristine = L.snapshot(lab)
+    // A crashed job's wireguard-go: the socket stays, the interface went with the process.
+    L.inRunner(lab, ['wireguard-go', lab.iface])
+    for (const pid of L.wireguardGoPids(lab.iface)) process.kill(pid, 'SIGKILL')
+    await until(() => !linkIn(lab), 'the crashed interface to vanish')
+    expect(existsSync(`/var/run/wireguard/${lab.iface}.sock`)).toBe(true)
+    await mainThenPost(lab, baseInputs(lab), { before: pristine, between: (m) => expectUp(lab, m, service) })
+
+    // A job killed without its post step leaves its interface behind.
+    const job = L.createJob(lab)
+    const first = await L.runStep(lab, job, 'main', baseInputs(lab))
+    expect(first.code).toBe(0)
+    const next = await L.runStep(lab, L.createJob(lab), 'main', baseInputs(lab))
+    expect(next.code).toBe(1)
+    const fix = /remove it with `sudo (ip link delete \S+)`/.exec(L.errorLine(next))
+    expect(fix).not.toBeNull()
+    // Doing exactly what the message says makes the next run work.
+    L.inRunner(lab, fix[1].split(' '))
+    await until(() => L.wireguardGoPids(lab.iface).length === 0, 'the old wireguard-go to exit')
+    await mainThenPost(lab, baseInputs(lab), { between: (m) => expectUp(lab, m, service) })
+  })
+})
