@@ -1,7 +1,7 @@
 // Pure functions that turn the configuration into what is run: the `wg setconf` file, the
 // `ip -batch` scripts for bring-up and teardown. Testable without root.
 import { coveredByAddress, type Config } from './config.js'
-import { maxBits, prefixText, type Prefix } from './ip.js'
+import { prefixText, type Prefix } from './ip.js'
 
 /** The keepalive set while verifying a peer whose keepalive is off, so that bring-up starts a handshake. */
 export const PROBE_KEEPALIVE = 25
@@ -73,8 +73,4 @@ export function downBatch(iface: string, routes: readonly string[], deleteLink: 
   const lines = routes.map((r) => `route del ${r} dev ${iface}`)
   if (deleteLink) lines.push(`link delete dev ${iface}`)
   return lines.length > 0 ? `${lines.join('\n')}\n` : ''
-}
-
-export function isHostPrefix(p: Prefix): boolean {
-  return p.bits === maxBits(p.family)
 }

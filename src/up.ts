@@ -16,6 +16,9 @@ import { teardown } from './teardown.js'
 import { ensureTools } from './tools.js'
 import { checkLabel, runCheck, waitForHandshakes, type CheckResult } from './verify.js'
 
+/** Milliseconds as a person reads them: `12 ms`, `1.4 s`. */
+export const duration = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`)
+
 export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
 /** The tunnel came up but did not prove itself: handshake or check failed. */
@@ -171,11 +174,11 @@ function report(cfg: Config, resolved: Map<string, string>, o: Outcome): void {
     ['Addresses', cfg.addresses.map(prefixText).join(', ')],
     ['Peer', peers.join(', ')],
     ['Routes', o.routes.join(', ') || '(the addresses’ own networks)'],
-    ['Handshake', `${(o.handshakeMs / 1000).toFixed(2)} s`],
+    ['Handshake', duration(o.handshakeMs)],
     ['Public key', cfg.publicKey]
   ]
-  for (const c of o.checks) rows.push([checkLabel(c.check), `answered in ${(c.ms / 1000).toFixed(2)} s`])
-  core.info(`WireGuard tunnel ${cfg.iface} is up: handshake with ${peers.join(', ')} in ${(o.handshakeMs / 1000).toFixed(2)} s`)
+  for (const c of o.checks) rows.push([checkLabel(c.check), `answered in ${duration(c.ms)}`])
+  core.info(`WireGuard tunnel ${cfg.iface} is up: handshake with ${peers.join(', ')} in ${duration(o.handshakeMs)}`)
   for (const [k, v] of rows.slice(1)) core.info(`  ${k}: ${v}`)
   if (process.env.GITHUB_STEP_SUMMARY) {
     core.summary.addHeading('WireGuard tunnel is up', 3).addTable([

@@ -1,0 +1,62 @@
+// npm run demo: the bundled action brings a tunnel up to a throwaway WireGuard peer in a network
+// namespace, shows what the workflow log and job summary would show, curls a service through the
+// tunnel, and tears everything down. Needs root (namespaces); installs what it needs.
+import * as L from '../lab/lab.mjs'
+
+const say = (text) => console.log(`\x1b[1m${text}\x1b[0m`)
+
+/** Renders workflow commands the way the Actions log shows them. */
+function asLog(stdout) {
+  return stdout
+    .split('\n')
+    .filter((l) => l && !l.startsWith('::debug::') && !l.startsWith('::add-mask::'))
+    .map((l) => l.replace(/^::group::(.*)$/, '▸ $1').replace(/^::endgroup::$/, '').replace(/^::(error|warning)::(.*)$/, 'Error: $2'))
+    .join('\n')
+}
+
+/** The job summary's HTML as plain text rows. */
+function asText(html) {
+  return html
+    .replace(/<h3>(.*?)<\/h3>/g, '## $1\n')
+    .replace(/<\/tr>/g, '\n')
+    .replace(/<\/t[hd]>/g, ' | ')
+    .replace(/<[^>]+>/g, '')
+    .trim()
+}
+
+L.prepareMachine()
+const lab = L.createLab()
+let failed = false
+try {
+  await lab.ready
+  const job = L.createJob(lab)
+  const inputs = {
+    'private-key': lab.runnerKey,
+    address: `${L.RUNNER_ADDR}/24`,
+    'peer-public-key': lab.serverPub,
+    endpoint: `${L.ENDPOINT_NAME}:${L.PORT}`,
+    'allowed-ips': `${L.SERVER_ADDR}/24, 203.0.113.0/24`,
+    check: `http://${L.BEHIND}:${L.HTTP_PORT}/`,
+    interface: lab.iface
+  }
+  say(`A throwaway WireGuard server listens at ${L.ENDPOINT_NAME}:${L.PORT} (${L.SERVER_IP}) in namespace ${lab.srv};`)
+  say(`the action runs in namespace ${lab.run}, as a runner would run it:\n`)
+  say('─── uses: wireguard-tunnel (main) ───')
+  const main = await L.runStep(lab, job, 'main', inputs)
+  console.log(asLog(main.stdout), main.stderr)
+  say('\n─── job summary ───')
+  console.log(asText(main.summary))
+  say(`\n─── run: curl http://${L.BEHIND}:${L.HTTP_PORT}/ (a later step) ───`)
+  const got = L.curl(lab, `http://${L.BEHIND}:${L.HTTP_PORT}/`)
+  console.log(got.ok ? got.body.trim() : `curl failed: ${got.error}`)
+  say('\n─── post: wireguard-tunnel ───')
+  const post = await L.runStep(lab, job, 'post')
+  console.log(asLog(post.stdout))
+  const left = L.snapshot(lab)
+  const clean = !left.links.includes(lab.iface) && left.processes.length === 0 && left.sockets.length === 0
+  say(`\nAfter post: ${clean ? 'no interface, route, socket or process of ours is left' : `left behind: ${JSON.stringify(left)}`}`)
+  failed = main.code !== 0 || !got.ok || post.code !== 0 || !clean
+} finally {
+  L.destroyLab(lab)
+}
+process.exit(failed ? 1 : 0)
