@@ -26,7 +26,7 @@ function asText(html) {
 
 L.prepareMachine()
 const lab = L.createLab()
-let failed = false
+let failed
 try {
   await lab.ready
   const job = L.createJob(lab)
