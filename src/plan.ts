@@ -15,8 +15,10 @@ export function endpointText(host: string, port: number): string {
  * Peers with keepalive off get PROBE_KEEPALIVE here: the link coming up then sends a keepalive,
  * which starts the handshake; `keepaliveRestore` turns it off again once verified.
  */
-export function wgConf(cfg: Config, resolved: ReadonlyMap<string, string>): string {
+export function wgConf(cfg: Config, resolved: ReadonlyMap<string, string>, fwmark = cfg.fwmark): string {
   const lines = ['[Interface]', `PrivateKey = ${cfg.privateKey}`]
+  if (cfg.listenPort !== undefined) lines.push(`ListenPort = ${cfg.listenPort}`)
+  if (fwmark !== undefined) lines.push(`FwMark = ${fwmark}`)
   for (const peer of cfg.peers) {
     lines.push('', '[Peer]', `PublicKey = ${peer.publicKey}`)
     if (peer.presharedKey) lines.push(`PresharedKey = ${peer.presharedKey}`)
@@ -38,11 +40,27 @@ export function keepaliveRestore(cfg: Config): string[] | undefined {
   return ['wg', 'set', cfg.iface, ...probed.flatMap((p) => ['peer', p.publicKey, 'persistent-keepalive', 'off'])]
 }
 
-/**
- * The routes wg-quick would add: one per allowed IP of every peer, most specific first, skipping
- * those that an address's own network route already covers.
- */
-export function routesFor(cfg: Config): Prefix[] {
+/** A route on the interface: a prefix, in the main table unless another is named. */
+export interface Route {
+  prefix: Prefix
+  table?: number
+}
+
+export const routeText = (r: Route): string => `${prefixText(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`
+
+/** What wg-quick's routing does for a configuration: routes, policy rules, and the fwmark they need. */
+export interface RoutingPlan {
+  routes: Route[]
+  /** `ip rule` selectors, e.g. `from 0.0.0.0/0 not fwmark 51820 table 51820` (the `from` sets the family). */
+  rules: string[]
+  /** The fwmark the interface must carry (full tunnel). */
+  fwmark?: number
+  /** An IPv4 full tunnel needs net.ipv4.conf.all.src_valid_mark=1. */
+  srcValidMark: boolean
+}
+
+/** The allowed IPs of all peers, each once, most specific first (wg-quick: `sort -nr -k 2 -t /`). */
+export function allowedIps(cfg: Config): Prefix[] {
   const seen = new Set<string>()
   const all: Prefix[] = []
   for (const p of cfg.peers.flatMap((peer) => peer.allowedIps)) {
@@ -51,7 +69,41 @@ export function routesFor(cfg: Config): Prefix[] {
     seen.add(key)
     all.push(p)
   }
-  return all.sort((a, b) => b.bits - a.bits).filter((p) => !coveredByAddress(cfg.addresses, p))
+  return all.sort((a, b) => b.bits - a.bits)
+}
+
+/** True when some allowed IP is a /0: a full tunnel, which wg-quick routes through a policy table. */
+export const isFullTunnel = (cfg: Config): boolean => cfg.table === 'auto' && allowedIps(cfg).some((p) => p.bits === 0)
+
+/** The first table from 51820 up that holds no routes, as wg-quick picks it. */
+export function pickTable(used: ReadonlySet<number>, from = 51820): number {
+  let t = from
+  while (used.has(t)) t++
+  return t
+}
+
+/**
+ * wg-quick's add_route for every allowed IP. `policyTable` is the table for a full tunnel (the
+ * configured FwMark, else the first free from 51820).
+ */
+export function routingPlan(cfg: Config, policyTable: number): RoutingPlan {
+  const plan: RoutingPlan = { routes: [], rules: [], srcValidMark: false }
+  if (cfg.table === 'off') return plan
+  for (const prefix of allowedIps(cfg)) {
+    if (typeof cfg.table === 'number') {
+      plan.routes.push({ prefix, table: cfg.table })
+    } else if (prefix.bits === 0) {
+      const t = policyTable
+      plan.fwmark = t
+      plan.routes.push({ prefix, table: t })
+      const all = prefix.family === 4 ? '0.0.0.0/0' : '::/0'
+      plan.rules.push(`from ${all} not fwmark ${t} table ${t}`, `from ${all} table main suppress_prefixlength 0`)
+      if (prefix.family === 4) plan.srcValidMark = true
+    } else if (!coveredByAddress(cfg.addresses, prefix)) {
+      plan.routes.push({ prefix })
+    }
+  }
+  return plan
 }
 
 /** wg-quick's MTU: the largest route MTU towards the endpoints (1500 when none is known), minus 80. */
@@ -60,17 +112,20 @@ export function autoMtu(routeMtus: readonly number[]): number {
   return (best > 0 ? best : 1500) - 80
 }
 
-/** The `ip -batch` script that brings the configured interface up. */
-export function upBatch(cfg: Config, mtu: number, routes: readonly Prefix[]): string {
+/** The `ip -batch` script that brings the configured interface up: addresses, MTU, link, routes, rules. */
+export function upBatch(cfg: Config, mtu: number, plan: RoutingPlan): string {
   const lines = cfg.addresses.map((a) => `address add ${prefixText(a)} dev ${cfg.iface}`)
   lines.push(`link set mtu ${mtu} up dev ${cfg.iface}`)
-  for (const r of routes) lines.push(`route add ${prefixText(r)} dev ${cfg.iface}`)
+  for (const r of plan.routes) lines.push(`route add ${prefixText(r.prefix)} dev ${cfg.iface}${r.table === undefined ? '' : ` table ${r.table}`}`)
+  for (const rule of plan.rules) lines.push(`rule add ${rule}`)
   return `${lines.join('\n')}\n`
 }
 
 /** The `ip -batch` script that removes what upBatch added (run with -force: missing parts are fine). */
-export function downBatch(iface: string, routes: readonly string[], deleteLink: boolean): string {
-  const lines = routes.map((r) => `route del ${r} dev ${iface}`)
-  if (deleteLink) lines.push(`link delete dev ${iface}`)
-  return lines.length > 0 ? `${lines.join('\n')}\n` : ''
+export function downBatch(iface: string, routes: readonly string[], rules: readonly string[]): string {
+  const routeDel = (route: string): string => {
+    const [prefix, ...table] = route.split(' ')
+    return ['route del', prefix, 'dev', iface, ...table].join(' ')
+  }
+  return `${[...rules.map((r) => `rule del ${r}`), ...routes.map(routeDel), `link delete dev ${iface}`].join('\n')}\n`
 }

@@ -2,7 +2,8 @@
 // comes back as a warning.
 import { existsSync, rmSync } from 'node:fs'
 import { downBatch } from './plan.js'
-import { isRoot, run } from './run.js'
+import { dnsDown } from './dns.js'
+import { isRoot, mustRun, run } from './run.js'
 import type { Created } from './state.js'
 import { findWireguardGo, isWireguardGo, linkExists, socketPath, waitUntil } from './system.js'
 import { locate } from './tools.js'
@@ -42,37 +43,52 @@ async function stopWireguardGo(created: Created, report: TeardownReport): Promis
   }
 }
 
-/** Removes routes, interface, wireguard-go, socket and files that `created` records. */
+/** Removes DNS, rules, routes, interface, wireguard-go, socket, sysctl and files that `created` records. */
 export async function teardown(created: Created): Promise<TeardownReport> {
   const report: TeardownReport = { removed: [], warnings: [] }
   const { iface } = created
-  const hadLink = linkExists(iface)
-  try {
-    if (hadLink) {
-      const ip = locate('ip') ?? 'ip'
-      const r = await run([ip, '-force', '-batch', '-'], { root: true, input: downBatch(iface, created.routes, true) })
-      if (linkExists(iface)) report.warnings.push(`could not delete interface ${iface}: ${r.stderr.trim() || `exit ${r.code}`}`)
-      else report.removed.push(created.routes.length > 0 ? `${iface} and its routes (${created.routes.join(', ')})` : iface)
-    }
-  } catch (err) {
-    report.warnings.push(`could not delete interface ${iface}: ${message(err)}`)
-  }
-  if (created.userspace) {
+  const attempt = async (what: string, undo: () => Promise<void>): Promise<void> => {
     try {
-      await stopWireguardGo(created, report)
+      await undo()
     } catch (err) {
-      report.warnings.push(`could not stop wireguard-go for ${iface}: ${message(err)}`)
+      report.warnings.push(`could not ${what}: ${message(err)}`)
     }
+  }
+  if (created.dns) {
+    const { manager, name } = created.dns
+    await attempt(`revert DNS for ${iface}`, async () => {
+      const { argv } = dnsDown(manager, name)
+      const r = await run(argv, { root: true })
+      if (r.code !== 0 && linkExists(iface)) throw new Error(r.stderr.trim() || `exit ${r.code}`)
+      report.removed.push(`DNS (${manager})`)
+    })
+  }
+  const hadLink = linkExists(iface)
+  if (hadLink || created.rules.length > 0) {
+    await attempt(`delete interface ${iface}`, async () => {
+      const ip = locate('ip') ?? 'ip'
+      const r = await run([ip, '-force', '-batch', '-'], { root: true, input: downBatch(iface, created.routes, created.rules) })
+      if (linkExists(iface)) throw new Error(r.stderr.trim() || `exit ${r.code}`)
+      const extras = [...created.routes, ...created.rules.map((rule) => `rule ${rule}`)]
+      if (hadLink) report.removed.push(extras.length > 0 ? `${iface} with ${extras.join(', ')}` : iface)
+      else report.removed.push(`rules ${created.rules.join(', ')}`)
+    })
+  }
+  if (created.userspace) await attempt(`stop wireguard-go for ${iface}`, () => stopWireguardGo(created, report))
+  if (created.sysctl) {
+    const { key, was } = created.sysctl
+    await attempt(`restore ${key}`, async () => {
+      await mustRun(['sysctl', '-q', '-w', `${key}=${was}`], { root: true })
+      report.removed.push(`${key} back to ${was}`)
+    })
   }
   for (const file of created.files) {
-    try {
+    await attempt(`remove ${file}`, async () => {
       if (existsSync(file)) {
-        rmSync(file, { force: true })
+        rmSync(file, { recursive: true, force: true })
         report.removed.push(file)
       }
-    } catch (err) {
-      report.warnings.push(`could not remove ${file}: ${message(err)}`)
-    }
+    })
   }
   return report
 }

@@ -2,15 +2,16 @@
 // traffic, and on any failure roll back everything it created.
 import { lookup } from 'node:dns/promises'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import { buildConfig, InputError, SECRET_INPUTS, type Config } from './config.js'
 import { prefixText } from './ip.js'
-import { autoMtu, endpointText, keepaliveRestore, routesFor, upBatch, wgConf } from './plan.js'
+import { dnsManager, dnsUp, readInterfaceOrder, resolvconfName } from './dns.js'
+import { autoMtu, endpointText, isFullTunnel, keepaliveRestore, pickTable, routeText, routingPlan, upBatch, wgConf, type RoutingPlan } from './plan.js'
 import { mustRun, run } from './run.js'
-import { saveCreated, type Created } from './state.js'
+import { saveCreated, SRC_VALID_MARK, type Created } from './state.js'
 import { deviceMtu, findWireguardGo, kernelHasWireguard, linkExists } from './system.js'
 import { teardown } from './teardown.js'
 import { ensureTools } from './tools.js'
@@ -28,13 +29,20 @@ class TunnelError extends Error {
 
 const getInput = (name: string): string => core.getInput(name)
 
-/** Masks every secret input before anything can log it. */
+/** Masks every secret input before anything can log it; returns the strings masked. */
 function maskSecrets(): string[] {
-  const values = SECRET_INPUTS.map((n) => getInput(n)).filter((v) => v !== '')
-  // Each line too: a multi-line value is masked by the runner only as a whole.
-  const secrets = [...new Set(values.flatMap((v) => [v, ...v.split('\n').map((l) => l.trim()).filter((l) => l.length >= 8)]))]
+  const secrets = new Set<string>()
+  for (const name of SECRET_INPUTS) {
+    const value = getInput(name)
+    if (value === '') continue
+    secrets.add(value)
+    // A multi-line value is masked by the runner only as a whole: also each line of a key input,
+    // and each key of a configuration.
+    const parts = name === 'config' ? [...value.matchAll(/^\s*(?:private|preshared)key\s*=\s*(\S+)/gim)].map((m) => m[1] ?? '') : value.split('\n')
+    for (const part of parts.map((p) => p.trim())) if (part.length >= 8) secrets.add(part)
+  }
   for (const s of secrets) core.setSecret(s)
-  return secrets
+  return [...secrets]
 }
 
 /** Resolves each endpoint host name once (IP literals stay as they are), within the timeout. */
@@ -107,13 +115,13 @@ async function createInterface(cfg: Config, tools: Tools, created: Created): Pro
 }
 
 /** Gives the interface its key and peers from a 0600 file that exists only while `wg` reads it. */
-async function configurePeers(cfg: Config, wg: string, resolved: Map<string, string>, created: Created): Promise<void> {
+async function configurePeers(cfg: Config, wg: string, resolved: Map<string, string>, fwmark: number | undefined, created: Created): Promise<void> {
   const dir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'wireguard-tunnel-'))
   const file = join(dir, `${cfg.iface}-${randomBytes(4).toString('hex')}.conf`)
   created.files.push(file, dir)
   saveCreated(created)
   try {
-    writeFileSync(file, wgConf(cfg, resolved), { mode: 0o600, flag: 'wx' })
+    writeFileSync(file, wgConf(cfg, resolved, fwmark), { mode: 0o600, flag: 'wx' })
     await mustRun([wg, 'setconf', cfg.iface, file], { root: true })
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -148,14 +156,49 @@ interface Outcome {
   checks: CheckResult[]
 }
 
+/** The routing plan; a full tunnel's table is its FwMark, else the first free table from 51820. */
+async function planRouting(cfg: Config, ip: string): Promise<RoutingPlan> {
+  if (!isFullTunnel(cfg)) return routingPlan(cfg, 0)
+  if (cfg.fwmark !== undefined) return routingPlan(cfg, cfg.fwmark)
+  const shown = await Promise.all(['-4', '-6'].map((f) => run([ip, f, 'route', 'show', 'table', 'all'])))
+  const used = new Set([...shown.map((r) => r.stdout).join('\n').matchAll(/\btable ([0-9]+)/g)].map((m) => Number(m[1])))
+  return routingPlan(cfg, pickTable(used))
+}
+
+/** Sets net.ipv4.conf.all.src_valid_mark=1 for an IPv4 full tunnel, recording what it was. */
+async function enableSrcValidMark(created: Created): Promise<void> {
+  const was = readFileSync('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim()
+  if (was === '1') return
+  created.sysctl = { key: SRC_VALID_MARK, was }
+  saveCreated(created)
+  await mustRun(['sysctl', '-q', '-w', `${SRC_VALID_MARK}=1`], { root: true })
+}
+
+/** Applies DNS servers and search domains; warns when the system has no way to. */
+async function applyDns(cfg: Config, created: Created): Promise<void> {
+  if (cfg.dns.length === 0) return
+  const manager = dnsManager()
+  if (!manager) {
+    core.warning(`DNS servers ${cfg.dns.join(', ')} were not applied: this runner has neither systemd-resolved (resolvectl) nor resolvconf`)
+    return
+  }
+  const name = manager === 'resolvconf' ? resolvconfName(cfg.iface, readInterfaceOrder()) : cfg.iface
+  created.dns = { manager, name }
+  saveCreated(created)
+  for (const c of dnsUp(cfg, manager, name)) await mustRun(c.argv, { root: true, input: c.input })
+}
+
 async function bringUp(cfg: Config, tools: Tools, resolved: Map<string, string>, created: Created): Promise<Outcome> {
   const deadline = Date.now() + cfg.timeoutMs
   await createInterface(cfg, tools, created)
-  const [mtu] = await Promise.all([chooseMtu(cfg, tools.ip, resolved), configurePeers(cfg, tools.wg, resolved, created)])
-  const routes = routesFor(cfg)
-  created.routes = routes.map(prefixText)
+  const [mtu, plan] = await Promise.all([chooseMtu(cfg, tools.ip, resolved), planRouting(cfg, tools.ip)])
+  await configurePeers(cfg, tools.wg, resolved, plan.fwmark ?? cfg.fwmark, created)
+  created.routes = plan.routes.map(routeText)
+  created.rules = plan.rules
   saveCreated(created)
-  await mustRun([tools.ip, '-batch', '-'], { root: true, input: upBatch(cfg, mtu, routes) })
+  if (plan.srcValidMark) await enableSrcValidMark(created)
+  await mustRun([tools.ip, '-batch', '-'], { root: true, input: upBatch(cfg, mtu, plan) })
+  await applyDns(cfg, created)
   const upAt = Date.now()
   const missing = await waitForHandshakes(cfg, tools.wg, deadline)
   if (missing.length > 0) throw new TunnelError(handshakeFailure(cfg, missing, resolved))
@@ -217,7 +260,7 @@ export async function runMain(): Promise<void> {
         `interface ${cfg.iface} already exists; it was left untouched. If an earlier job left it behind, remove it with \`sudo ip link delete ${cfg.iface}\`, or choose another name with the interface input`
       )
     }
-    created = { iface: cfg.iface, userspace: false, routes: [], files: [] }
+    created = { iface: cfg.iface, userspace: false, routes: [], rules: [], files: [] }
     saveCreated(created)
     const outcome = await bringUp(cfg, tools, resolved, created)
     report(cfg, resolved, outcome)

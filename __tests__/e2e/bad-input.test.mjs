@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { badInputs, valid } from '../fixtures.mjs'
+import { badInputs, PRIVATE, valid } from '../fixtures.mjs'
 import { L } from './helpers.mjs'
 
 let lab
@@ -41,6 +41,11 @@ describe('malformed inputs through dist/', () => {
     expect(r.state).toBe('')
     expect(r.outputs).toEqual({})
     expect(r.summary).toBe('')
+    if (input === 'config') {
+      const logged = (r.stdout + r.stderr).split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')
+      for (const secret of [PRIVATE, PRIVATE.slice(1)]) expect(logged).not.toContain(secret)
+      expect(r.stdout).toContain('::add-mask::')
+    }
     if (input === 'private-key' || input === 'preshared-key') {
       // The runner swallows `::add-mask::` lines; nothing else may carry any line of the secret.
       const logged = (r.stdout + r.stderr).split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')

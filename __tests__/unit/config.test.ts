@@ -68,7 +68,7 @@ describe('buildConfig', () => {
     expect(e.message).toMatch(new RegExp(`^Input "${input}": `))
     expect(e.message).not.toContain('\n')
     for (const secret of [PRIVATE, PSK]) expect(e.message).not.toContain(secret)
-    if (input === 'private-key' || input === 'preshared-key') {
+    if (input === 'private-key' || input === 'preshared-key' || input === 'config') {
       if (value.trim() !== '') expect(e.message).not.toContain(value.trim())
     }
   })
@@ -76,7 +76,7 @@ describe('buildConfig', () => {
   it('has at least 50 malformed inputs covering every input', () => {
     expect(badInputs.length).toBeGreaterThanOrEqual(50)
     const covered = new Set(badInputs.map(([, input]) => input))
-    for (const name of ['private-key', 'address', 'peer-public-key', 'endpoint', 'allowed-ips', 'preshared-key', 'persistent-keepalive', 'mtu', 'interface', 'check', 'timeout', 'install', 'userspace']) {
+    for (const name of ['config', 'dns', 'private-key', 'address', 'peer-public-key', 'endpoint', 'allowed-ips', 'preshared-key', 'persistent-keepalive', 'mtu', 'interface', 'check', 'timeout', 'install', 'userspace']) {
       expect(covered).toContain(name)
     }
   })
