@@ -18,6 +18,9 @@ export const POST = join(ROOT, 'dist/post/index.js')
 
 export const SERVER_IP = '198.51.100.1'
 export const SERVER_IP6 = '2001:db8:ff::1'
+export const SERVER2_IP = '198.51.100.65'
+export const SERVER2_IP6 = '2001:db8:fe::1'
+export const SERVER2_ADDR = '192.0.2.129'
 export const RUNNER_ADDR = '192.0.2.2'
 export const RUNNER_ADDR6 = '2001:db8:1::2'
 export const SERVER_ADDR = '192.0.2.1'
@@ -51,7 +54,8 @@ export function prepareMachine() {
     ['ping', 'iputils-ping'],
     ['sudo', 'sudo'],
     ['setpriv', 'util-linux'],
-    ['curl', 'curl']
+    ['curl', 'curl'],
+    ['nft', 'nftables']
   ].filter(([cmd]) => !has(cmd))
   if (need.length > 0) {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
@@ -83,7 +87,8 @@ let counter = 0
 /**
  * Builds a server namespace with a WireGuard peer (wireguard-go) and an HTTP service, and a runner
  * namespace where the action runs. `opts.psk` adds a preshared key on the server side;
- * `opts.serverKnowsRunner: false` leaves the runner's key off the server.
+ * `opts.serverKnowsRunner: false` leaves the runner's key off the server; `opts.second` adds a
+ * second server (a second peer for the runner).
  */
 export function createLab(opts = {}) {
   const id = `${process.pid % 10000}${String.fromCharCode(97 + (counter++ % 26))}`
@@ -125,19 +130,22 @@ export function createLab(opts = {}) {
       'link set br-behind up'
     ])
     batch(run, ['link set lo up', `address add 198.51.100.2/24 dev v-run`, `address add 2001:db8:ff::2/64 dev v-run nodad`, 'link set v-run up'])
-    // The server's WireGuard peer, userspace as everything here.
-    execFileSync('ip', ['netns', 'exec', srv, 'wireguard-go', lab.serverIface], { env: { ...process.env, LOG_LEVEL: '' }, stdio: 'ignore' })
-    const keyDir = mkdtempSync(join(tmpdir(), 'wgt-lab-'))
-    lab.dirs.push(keyDir)
-    writeFileSync(join(keyDir, 'key'), lab.serverKey, { mode: 0o600 })
-    const peerArgs = ['peer', lab.runnerPub, 'allowed-ips', `${RUNNER_ADDR}/32,${RUNNER_ADDR6}/128`]
-    if (lab.psk) {
-      writeFileSync(join(keyDir, 'psk'), lab.psk, { mode: 0o600 })
-      peerArgs.push('preshared-key', join(keyDir, 'psk'))
-    }
-    sh(['ip', 'netns', 'exec', srv, 'wg', 'set', lab.serverIface, 'private-key', join(keyDir, 'key'), 'listen-port', String(PORT), ...(opts.serverKnowsRunner === false ? [] : peerArgs)])
-    rmSync(keyDir, { recursive: true, force: true })
+    startServerPeer(lab, srv, lab.serverIface, lab.serverKey, opts.serverKnowsRunner === false ? undefined : lab.psk ?? null)
     batch(srv, [`address add ${SERVER_ADDR}/24 dev ${lab.serverIface}`, `address add ${SERVER_ADDR6}/64 dev ${lab.serverIface}`, `link set up dev ${lab.serverIface}`])
+    if (opts.second) {
+      // A second server, for several peers: its own underlay (198.51.100.64/26, 2001:db8:fe::/64) and 192.0.2.129 inside.
+      lab.srv2 = `wgt-sr2-${id}`
+      lab.serverIface2 = `wt${id}`
+      lab.serverKey2 = genKey()
+      lab.serverPub2 = pubKey(lab.serverKey2)
+      sh(['ip', 'netns', 'add', lab.srv2])
+      sh(['ip', 'netns', 'exec', lab.srv2, 'sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0'])
+      sh(['ip', 'link', 'add', 'v-srv', 'netns', lab.srv2, 'type', 'veth', 'peer', 'name', 'v-run2', 'netns', run])
+      batch(lab.srv2, ['link set lo up', `address add ${SERVER2_IP}/26 dev v-srv`, `address add ${SERVER2_IP6}/64 dev v-srv nodad`, 'link set v-srv up'])
+      batch(run, [`address add 198.51.100.66/26 dev v-run2`, `address add 2001:db8:fe::2/64 dev v-run2 nodad`, 'link set v-run2 up'])
+      startServerPeer(lab, lab.srv2, lab.serverIface2, lab.serverKey2, null)
+      batch(lab.srv2, [`address add ${SERVER2_ADDR}/24 dev ${lab.serverIface2}`, `link set up dev ${lab.serverIface2}`])
+    }
     // The private service: any path answers with a fixed text, on every address of the server.
     const service = spawn('ip', ['netns', 'exec', srv, NODE24, '-e', SERVICE], { stdio: ['ignore', 'pipe', 'inherit'], detached: true })
     lab.procs.push(service)
@@ -153,6 +161,23 @@ export function createLab(opts = {}) {
     throw err
   }
   return lab
+}
+
+/** Starts a server's WireGuard peer (wireguard-go) that knows the runner; `psk` undefined: it does not. */
+function startServerPeer(lab, ns, iface, key, psk) {
+  execFileSync('ip', ['netns', 'exec', ns, 'wireguard-go', iface], { env: { ...process.env, LOG_LEVEL: '' }, stdio: 'ignore' })
+  const keyDir = mkdtempSync(join(tmpdir(), 'wgt-lab-'))
+  try {
+    writeFileSync(join(keyDir, 'key'), key, { mode: 0o600 })
+    const peerArgs = ['peer', lab.runnerPub, 'allowed-ips', `${RUNNER_ADDR}/32,${RUNNER_ADDR6}/128`]
+    if (psk) {
+      writeFileSync(join(keyDir, 'psk'), psk, { mode: 0o600 })
+      peerArgs.push('preshared-key', join(keyDir, 'psk'))
+    }
+    sh(['ip', 'netns', 'exec', ns, 'wg', 'set', iface, 'private-key', join(keyDir, 'key'), 'listen-port', String(PORT), ...(psk === undefined ? [] : peerArgs)])
+  } finally {
+    rmSync(keyDir, { recursive: true, force: true })
+  }
 }
 
 /** Waits (bounded) until the underlay link is up with its link-local address, so snapshots are stable. */
@@ -181,9 +206,9 @@ export function destroyLab(lab) {
       /* gone already */
     }
   }
-  for (const ns of [lab.run, lab.srv]) tryRun(['ip', 'netns', 'del', ns])
+  for (const ns of [lab.run, lab.srv, lab.srv2].filter(Boolean)) tryRun(['ip', 'netns', 'del', ns])
   // wireguard-go exits when its interface goes with the namespace; make sure of it.
-  for (const name of [lab.serverIface, lab.iface]) {
+  for (const name of [lab.serverIface, lab.serverIface2, lab.iface].filter(Boolean)) {
     for (const pid of wireguardGoPids(name)) {
       try {
         process.kill(pid, 'SIGKILL')
@@ -222,6 +247,7 @@ export function snapshot(lab) {
     routes6: inRun(['-6', 'route', 'show', 'table', 'all']).replace(/ expires \S+/g, ''),
     rules4: inRun(['-4', 'rule', 'show']),
     rules6: inRun(['-6', 'rule', 'show']),
+    srcValidMark: tryRun(['ip', 'netns', 'exec', lab.run, 'sysctl', '-n', 'net.ipv4.conf.all.src_valid_mark']).stdout,
     sockets: existsSync('/var/run/wireguard') ? readdirSync('/var/run/wireguard').filter((f) => f === `${lab.iface}.sock`) : [],
     processes: wireguardGoPids(lab.iface)
   }

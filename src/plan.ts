@@ -51,7 +51,7 @@ export const routeText = (r: Route): string => `${prefixText(r.prefix)}${r.table
 /** What wg-quick's routing does for a configuration: routes, policy rules, and the fwmark they need. */
 export interface RoutingPlan {
   routes: Route[]
-  /** `ip rule` selectors, e.g. `from 0.0.0.0/0 not fwmark 51820 table 51820` (the `from` sets the family). */
+  /** `ip rule` selectors with their family, e.g. `-4 not fwmark 51820 table 51820`. */
   rules: string[]
   /** The fwmark the interface must carry (full tunnel). */
   fwmark?: number
@@ -96,8 +96,8 @@ export function routingPlan(cfg: Config, policyTable: number): RoutingPlan {
       const t = policyTable
       plan.fwmark = t
       plan.routes.push({ prefix, table: t })
-      const all = prefix.family === 4 ? '0.0.0.0/0' : '::/0'
-      plan.rules.push(`from ${all} not fwmark ${t} table ${t}`, `from ${all} table main suppress_prefixlength 0`)
+      const f = `-${prefix.family}`
+      plan.rules.push(`${f} not fwmark ${t} table ${t}`, `${f} table main suppress_prefixlength 0`)
       if (prefix.family === 4) plan.srcValidMark = true
     } else if (!coveredByAddress(cfg.addresses, prefix)) {
       plan.routes.push({ prefix })
@@ -112,20 +112,25 @@ export function autoMtu(routeMtus: readonly number[]): number {
   return (best > 0 ? best : 1500) - 80
 }
 
-/** The `ip -batch` script that brings the configured interface up: addresses, MTU, link, routes, rules. */
+/** The rules of one family as `ip -batch` lines (`ip` takes the family from its -4/-6 option, not the line). */
+export function ruleLines(rules: readonly string[], family: '-4' | '-6', verb: 'add' | 'del'): string[] {
+  return rules.filter((r) => r.startsWith(`${family} `)).map((r) => `rule ${verb} ${r.slice(3)}`)
+}
+
+/** The `ip -batch` script that brings the configured interface up: addresses, MTU, link, routes, IPv4 rules. */
 export function upBatch(cfg: Config, mtu: number, plan: RoutingPlan): string {
   const lines = cfg.addresses.map((a) => `address add ${prefixText(a)} dev ${cfg.iface}`)
   lines.push(`link set mtu ${mtu} up dev ${cfg.iface}`)
   for (const r of plan.routes) lines.push(`route add ${prefixText(r.prefix)} dev ${cfg.iface}${r.table === undefined ? '' : ` table ${r.table}`}`)
-  for (const rule of plan.rules) lines.push(`rule add ${rule}`)
+  lines.push(...ruleLines(plan.rules, '-4', 'add'))
   return `${lines.join('\n')}\n`
 }
 
-/** The `ip -batch` script that removes what upBatch added (run with -force: missing parts are fine). */
+/** The `ip -batch` script that removes what upBatch added, IPv6 rules aside (run with -force: missing parts are fine). */
 export function downBatch(iface: string, routes: readonly string[], rules: readonly string[]): string {
   const routeDel = (route: string): string => {
     const [prefix, ...table] = route.split(' ')
     return ['route del', prefix, 'dev', iface, ...table].join(' ')
   }
-  return `${[...rules.map((r) => `rule del ${r}`), ...routes.map(routeDel), `link delete dev ${iface}`].join('\n')}\n`
+  return `${[...ruleLines(rules, '-4', 'del'), ...routes.map(routeDel), `link delete dev ${iface}`].join('\n')}\n`
 }

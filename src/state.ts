@@ -29,7 +29,7 @@ export const SRC_VALID_MARK = 'net.ipv4.conf.all.src_valid_mark'
 
 // What post accepts from the state: it hands these to ip, sysctl and resolvconf.
 const ROUTE = /^[0-9a-f:.]+\/[0-9]{1,3}( table [0-9]{1,10})?$/
-const RULE = /^from (0\.0\.0\.0|::)\/0 (not fwmark [0-9]{1,10} table [0-9]{1,10}|table main suppress_prefixlength 0)$/
+const RULE = /^-[46] (not fwmark [0-9]{1,10} table [0-9]{1,10}|table main suppress_prefixlength 0)$/
 const IFACE_OR_PREFIXED = /^([A-Za-z0-9-]+\.)?[a-zA-Z0-9_=+.-]{1,15}$/
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])

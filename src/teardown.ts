@@ -1,7 +1,7 @@
 // Undoing what main created: shared by post and by main's rollback. Never throws: every problem
 // comes back as a warning.
 import { existsSync, rmSync } from 'node:fs'
-import { downBatch } from './plan.js'
+import { downBatch, ruleLines } from './plan.js'
 import { dnsDown } from './dns.js'
 import { isRoot, mustRun, run } from './run.js'
 import type { Created } from './state.js'
@@ -67,6 +67,8 @@ export async function teardown(created: Created): Promise<TeardownReport> {
   if (hadLink || created.rules.length > 0) {
     await attempt(`delete interface ${iface}`, async () => {
       const ip = locate('ip') ?? 'ip'
+      const rules6 = ruleLines(created.rules, '-6', 'del')
+      if (rules6.length > 0) await run([ip, '-6', '-force', '-batch', '-'], { root: true, input: `${rules6.join('\n')}\n` })
       const r = await run([ip, '-force', '-batch', '-'], { root: true, input: downBatch(iface, created.routes, created.rules) })
       if (linkExists(iface)) throw new Error(r.stderr.trim() || `exit ${r.code}`)
       const extras = [...created.routes, ...created.rules.map((rule) => `rule ${rule}`)]

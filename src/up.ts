@@ -9,7 +9,7 @@ import * as core from '@actions/core'
 import { buildConfig, InputError, SECRET_INPUTS, type Config } from './config.js'
 import { prefixText } from './ip.js'
 import { dnsManager, dnsUp, readInterfaceOrder, resolvconfName } from './dns.js'
-import { autoMtu, endpointText, isFullTunnel, keepaliveRestore, pickTable, routeText, routingPlan, upBatch, wgConf, type RoutingPlan } from './plan.js'
+import { autoMtu, endpointText, isFullTunnel, keepaliveRestore, pickTable, routeText, routingPlan, ruleLines, upBatch, wgConf, type RoutingPlan } from './plan.js'
 import { mustRun, run } from './run.js'
 import { saveCreated, SRC_VALID_MARK, type Created } from './state.js'
 import { deviceMtu, findWireguardGo, kernelHasWireguard, linkExists } from './system.js'
@@ -198,6 +198,8 @@ async function bringUp(cfg: Config, tools: Tools, resolved: Map<string, string>,
   saveCreated(created)
   if (plan.srcValidMark) await enableSrcValidMark(created)
   await mustRun([tools.ip, '-batch', '-'], { root: true, input: upBatch(cfg, mtu, plan) })
+  const rules6 = ruleLines(plan.rules, '-6', 'add')
+  if (rules6.length > 0) await mustRun([tools.ip, '-6', '-batch', '-'], { root: true, input: `${rules6.join('\n')}\n` })
   await applyDns(cfg, created)
   const upAt = Date.now()
   const missing = await waitForHandshakes(cfg, tools.wg, deadline)

@@ -1,5 +1,5 @@
 import { buildConfig, type Config } from '../../src/config.js'
-import { autoMtu, downBatch, keepaliveRestore, pickTable, routeText, routingPlan, upBatch, wgConf } from '../../src/plan.js'
+import { autoMtu, downBatch, keepaliveRestore, pickTable, routeText, routingPlan, ruleLines, upBatch, wgConf } from '../../src/plan.js'
 import { commandLine } from '../../src/run.js'
 import { parseHandshakes } from '../../src/verify.js'
 import { parseWgQuick } from '../../src/wgquick.js'
@@ -42,14 +42,16 @@ describe('routing as wg-quick does it', () => {
     expect(plan.srcValidMark).toBe(true)
     expect(plan.routes.map(routeText)).toEqual(['0.0.0.0/0 table 51820', '::/0 table 51820'])
     expect(plan.rules).toEqual([
-      'from 0.0.0.0/0 not fwmark 51820 table 51820',
-      'from 0.0.0.0/0 table main suppress_prefixlength 0',
-      'from ::/0 not fwmark 51820 table 51820',
-      'from ::/0 table main suppress_prefixlength 0'
+      '-4 not fwmark 51820 table 51820',
+      '-4 table main suppress_prefixlength 0',
+      '-6 not fwmark 51820 table 51820',
+      '-6 table main suppress_prefixlength 0'
     ])
+    expect(upBatch(cfg, 1420, plan)).toContain('rule add not fwmark 51820 table 51820\nrule add table main suppress_prefixlength 0\n')
+    expect(ruleLines(plan.rules, '-6', 'add')).toEqual(['rule add not fwmark 51820 table 51820', 'rule add table main suppress_prefixlength 0'])
     expect(wgConf(cfg, new Map(), plan.fwmark)).toContain('FwMark = 51820')
     expect(downBatch('wg0', plan.routes.map(routeText), plan.rules)).toBe(
-      'rule del from 0.0.0.0/0 not fwmark 51820 table 51820\nrule del from 0.0.0.0/0 table main suppress_prefixlength 0\nrule del from ::/0 not fwmark 51820 table 51820\nrule del from ::/0 table main suppress_prefixlength 0\nroute del 0.0.0.0/0 dev wg0 table 51820\nroute del ::/0 dev wg0 table 51820\nlink delete dev wg0\n'
+      'rule del not fwmark 51820 table 51820\nrule del table main suppress_prefixlength 0\nroute del 0.0.0.0/0 dev wg0 table 51820\nroute del ::/0 dev wg0 table 51820\nlink delete dev wg0\n'
     )
   })
   it('Table = off adds no route; a numeric table gets every allowed IP, covered or not', () => {
