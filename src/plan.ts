@@ -1,7 +1,7 @@
 // Pure functions that turn the configuration into what is run: the `wg setconf` file, the
 // `ip -batch` scripts for bring-up and teardown. Testable without root.
-import { coveredByAddress, type Config } from './config.js'
-import { prefixText, type Prefix } from './ip.js'
+import type { Config } from './config.js'
+import { contains, maxBits, network, prefixText, type Prefix } from './ip.js'
 
 /** The keepalive set while verifying a peer whose keepalive is off, so that bring-up starts a handshake. */
 export const PROBE_KEEPALIVE = 25
@@ -38,6 +38,11 @@ export function keepaliveRestore(cfg: Config): string[] | undefined {
   const probed = cfg.peers.filter((p) => p.keepalive === 0 && p.endpoint)
   if (probed.length === 0) return undefined
   return ['wg', 'set', cfg.iface, ...probed.flatMap((p) => ['peer', p.publicKey, 'persistent-keepalive', 'off'])]
+}
+
+/** True when some address's own network route already covers the prefix (wg-quick adds no route then). */
+export function coveredByAddress(addresses: readonly Prefix[], prefix: Prefix): boolean {
+  return addresses.some((a) => a.bits < maxBits(a.family) && contains(network(a), prefix))
 }
 
 /** A route on the interface: a prefix, in the main table unless another is named. */

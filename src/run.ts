@@ -2,7 +2,7 @@
 // that need root go through `sudo -n` when this process is not root, so a missing permission fails
 // at once instead of waiting for a password.
 import { spawn } from 'node:child_process'
-import * as core from '@actions/core'
+import * as core from './toolkit.js'
 
 export interface RunOptions {
   /** Run as root: directly when already root, else through `sudo -n`. */
@@ -52,7 +52,7 @@ function describeFailure(argv: readonly string[], r: RunResult): string {
 /** Runs a command and resolves with its exit code and output; rejects only when it cannot start. */
 export function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const full = commandLine(argv, opts, isRoot())
-  core.debug(`run: ${full.join(' ')}`)
+  core.debug(`run: ${full.join(' ')} (at ${Math.round(performance.now())} ms)`)
   return new Promise((resolve, reject) => {
     const child = spawn(full[0] as string, full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''

@@ -1,7 +1,7 @@
 // What main created, saved as it goes so that post can undo exactly that, even when main was
 // killed part-way.
-import * as core from '@actions/core'
-import { IFACE } from './config.js'
+import * as core from './toolkit.js'
+import { IFACE } from './names.js'
 import { parsePrefix } from './ip.js'
 
 export interface Created {

@@ -51,7 +51,7 @@ export function findWireguardGo(iface: string): number | undefined {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 
 /** Polls `done` until it holds or `ms` pass; resolves with whether it held. */
-export async function waitUntil(done: () => boolean, ms: number, everyMs = 10): Promise<boolean> {
+export async function waitUntil(done: () => boolean, ms: number, everyMs = 2): Promise<boolean> {
   const end = Date.now() + ms
   for (;;) {
     if (done()) return true

@@ -15,21 +15,38 @@ export interface TeardownReport {
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
+/** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
+async function signal(pid: number, name: 'TERM' | 'KILL'): Promise<void> {
+  if (isRoot()) {
+    try {
+      process.kill(pid, `SIG${name}`)
+    } catch {
+      // Exited meanwhile.
+    }
+  } else {
+    await run(['kill', `-${name}`, String(pid)], { root: true })
+  }
+}
+
+/**
+ * Stops wireguard-go: SIGTERM, on which it closes its interface (routes go with it) and removes
+ * its socket; SIGKILL only if it will not go. Faster than deleting the link and waiting.
+ */
 async function stopWireguardGo(created: Created, report: TeardownReport): Promise<void> {
   const { iface } = created
   const pid = created.pid !== undefined && isWireguardGo(created.pid, iface) ? created.pid : findWireguardGo(iface)
   // Without a process, or after a kill, the socket may be stale: wireguard-go removes it only on a clean exit.
   let stale = pid === undefined
   if (pid !== undefined) {
-    // Deleting the link makes wireguard-go exit by itself, removing its socket.
-    if (!(await waitUntil(() => !isWireguardGo(pid, iface), 2000))) {
+    const gone = (): boolean => !isWireguardGo(pid, iface)
+    await signal(pid, 'TERM')
+    if (!(await waitUntil(gone, 3000))) {
       stale = true
-      for (const signal of ['TERM', 'KILL']) {
-        await run(['kill', `-${signal}`, String(pid)], { root: true })
-        if (await waitUntil(() => !isWireguardGo(pid, iface), 1000)) break
-      }
-      if (isWireguardGo(pid, iface)) report.warnings.push(`wireguard-go (pid ${pid}) for ${iface} would not stop`)
+      await signal(pid, 'KILL')
+      if (!(await waitUntil(gone, 1000))) report.warnings.push(`wireguard-go (pid ${pid}) for ${iface} would not stop`)
     }
+    // The interface closes as the process exits.
+    await waitUntil(() => !linkExists(iface), 1000)
     report.removed.push(`wireguard-go (pid ${pid})`)
   }
   const sock = socketPath(iface)
@@ -64,19 +81,18 @@ export async function teardown(created: Created): Promise<TeardownReport> {
     })
   }
   const hadLink = linkExists(iface)
-  if (hadLink || created.rules.length > 0) {
+  if (created.userspace) await attempt(`stop wireguard-go for ${iface}`, () => stopWireguardGo(created, report))
+  if (linkExists(iface) || created.rules.length > 0) {
     await attempt(`delete interface ${iface}`, async () => {
       const ip = locate('ip') ?? 'ip'
       const rules6 = ruleLines(created.rules, '-6', 'del')
       if (rules6.length > 0) await run([ip, '-6', '-force', '-batch', '-'], { root: true, input: `${rules6.join('\n')}\n` })
       const r = await run([ip, '-force', '-batch', '-'], { root: true, input: downBatch(iface, created.routes, created.rules) })
       if (linkExists(iface)) throw new Error(r.stderr.trim() || `exit ${r.code}`)
-      const extras = [...created.routes, ...created.rules.map((rule) => `rule ${rule}`)]
-      if (hadLink) report.removed.push(extras.length > 0 ? `${iface} with ${extras.join(', ')}` : iface)
-      else report.removed.push(`rules ${created.rules.join(', ')}`)
+      if (created.rules.length > 0) report.removed.push(`rules ${created.rules.join(', ')}`)
     })
   }
-  if (created.userspace) await attempt(`stop wireguard-go for ${iface}`, () => stopWireguardGo(created, report))
+  if (hadLink && !linkExists(iface)) report.removed.unshift(created.routes.length > 0 ? `${iface} with routes ${created.routes.join(', ')}` : iface)
   if (created.sysctl) {
     const { key, was } = created.sysctl
     await attempt(`restore ${key}`, async () => {

@@ -2,7 +2,7 @@
 // transaction, non-interactively.
 import { existsSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
-import * as core from '@actions/core'
+import * as core from './toolkit.js'
 import { mustRun, run } from './run.js'
 
 export type Tool = 'wg' | 'ip' | 'wireguard-go'

@@ -1,21 +1,20 @@
 // The main step: validate, install what is missing, bring the interface up, prove it carries
 // traffic, and on any failure roll back everything it created.
-import { lookup } from 'node:dns/promises'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import * as core from '@actions/core'
+import * as core from './toolkit.js'
 import { buildConfig, InputError, SECRET_INPUTS, type Config } from './config.js'
 import { prefixText } from './ip.js'
 import { dnsManager, dnsUp, readInterfaceOrder, resolvconfName } from './dns.js'
 import { autoMtu, endpointText, isFullTunnel, keepaliveRestore, pickTable, routeText, routingPlan, ruleLines, upBatch, wgConf, type RoutingPlan } from './plan.js'
-import { mustRun, run } from './run.js'
+import { isRoot, mustRun, run } from './run.js'
 import { saveCreated, SRC_VALID_MARK, type Created } from './state.js'
-import { deviceMtu, findWireguardGo, kernelHasWireguard, linkExists } from './system.js'
+import { deviceMtu, findWireguardGo, kernelHasWireguard, linkExists, socketPath } from './system.js'
 import { teardown } from './teardown.js'
 import { ensureTools } from './tools.js'
-import { checkLabel, runCheck, waitForHandshakes, type CheckResult } from './verify.js'
+import { parseUapiHandshakes, uapi, uapiKeepaliveRestore, uapiSetRequest } from './uapi.js'
+import { checkLabel, runCheck, waitForHandshakes, wgHandshakes, type CheckResult } from './verify.js'
 
 /** Milliseconds as a person reads them: `12 ms`, `1.4 s`. */
 export const duration = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`)
@@ -60,6 +59,7 @@ async function resolveEndpoints(cfg: Config): Promise<Map<string, string>> {
       timer = setTimeout(() => reject(new Error(`no answer within ${cfg.timeoutMs / 1000} s`)), cfg.timeoutMs)
     })
     try {
+      const { lookup } = await import('node:dns/promises')
       const { address } = await Promise.race([lookup(host), timeout])
       resolved.set(host, address)
     } catch (err) {
@@ -114,11 +114,21 @@ async function createInterface(cfg: Config, tools: Tools, created: Created): Pro
   saveCreated(created)
 }
 
-/** Gives the interface its key and peers from a 0600 file that exists only while `wg` reads it. */
+/** Speaking UAPI to wireguard-go needs its root-only socket. */
+const viaUapi = (created: Created): boolean => created.userspace && isRoot()
+
+/**
+ * Gives the interface its key and peers: over wireguard-go's socket when root, else with
+ * `wg setconf` from a 0600 file that exists only while `wg` reads it.
+ */
 async function configurePeers(cfg: Config, wg: string, resolved: Map<string, string>, fwmark: number | undefined, created: Created): Promise<void> {
+  if (viaUapi(created)) {
+    await uapi(socketPath(cfg.iface), uapiSetRequest(cfg, resolved, fwmark))
+    return
+  }
   const dir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'wireguard-tunnel-'))
-  const file = join(dir, `${cfg.iface}-${randomBytes(4).toString('hex')}.conf`)
-  created.files.push(file, dir)
+  const file = join(dir, `${cfg.iface}.conf`)
+  created.files.push(dir)
   saveCreated(created)
   try {
     writeFileSync(file, wgConf(cfg, resolved, fwmark), { mode: 0o600, flag: 'wx' })
@@ -188,10 +198,21 @@ async function applyDns(cfg: Config, created: Created): Promise<void> {
   for (const c of dnsUp(cfg, manager, name)) await mustRun(c.argv, { root: true, input: c.input })
 }
 
+/** Turns keepalive off again on the peers that were probed with one. */
+async function restoreKeepalive(cfg: Config, tools: Tools, created: Created): Promise<void> {
+  if (viaUapi(created)) {
+    const request = uapiKeepaliveRestore(cfg)
+    if (request) await uapi(socketPath(cfg.iface), request)
+    return
+  }
+  const restore = keepaliveRestore(cfg)
+  if (restore) await mustRun([tools.wg, ...restore.slice(1)], { root: true })
+}
+
 async function bringUp(cfg: Config, tools: Tools, resolved: Map<string, string>, created: Created): Promise<Outcome> {
   const deadline = Date.now() + cfg.timeoutMs
-  await createInterface(cfg, tools, created)
-  const [mtu, plan] = await Promise.all([chooseMtu(cfg, tools.ip, resolved), planRouting(cfg, tools.ip)])
+  // The MTU and routing look-ups read the system only: they run while the interface is made.
+  const [mtu, plan] = await Promise.all([chooseMtu(cfg, tools.ip, resolved), planRouting(cfg, tools.ip), createInterface(cfg, tools, created)])
   await configurePeers(cfg, tools.wg, resolved, plan.fwmark ?? cfg.fwmark, created)
   created.routes = plan.routes.map(routeText)
   created.rules = plan.rules
@@ -202,11 +223,13 @@ async function bringUp(cfg: Config, tools: Tools, resolved: Map<string, string>,
   if (rules6.length > 0) await mustRun([tools.ip, '-6', '-batch', '-'], { root: true, input: `${rules6.join('\n')}\n` })
   await applyDns(cfg, created)
   const upAt = Date.now()
-  const missing = await waitForHandshakes(cfg, tools.wg, deadline)
+  const read = viaUapi(created)
+    ? async () => parseUapiHandshakes(await uapi(socketPath(cfg.iface), 'get=1\n\n'))
+    : wgHandshakes(cfg, tools.wg)
+  const missing = await waitForHandshakes(cfg, read, deadline)
   if (missing.length > 0) throw new TunnelError(handshakeFailure(cfg, missing, resolved))
   const handshakeMs = Date.now() - upAt
-  const restore = keepaliveRestore(cfg)
-  const [checks] = await Promise.all([Promise.all(cfg.checks.map((c) => runCheck(c, deadline))), restore && mustRun(restore, { root: true })])
+  const [checks] = await Promise.all([Promise.all(cfg.checks.map((c) => runCheck(c, deadline))), restoreKeepalive(cfg, tools, created)])
   const failed = checks.find((c) => !c.ok)
   if (failed) throw new TunnelError(checkFailure(cfg, failed))
   return { mode: created.userspace ? 'userspace (wireguard-go)' : 'kernel', mtu, routes: created.routes, handshakeMs, checks }
@@ -225,26 +248,18 @@ function report(cfg: Config, resolved: Map<string, string>, o: Outcome): void {
   for (const c of o.checks) rows.push([checkLabel(c.check), `answered in ${duration(c.ms)}`])
   core.info(`WireGuard tunnel ${cfg.iface} is up: handshake with ${peers.join(', ')} in ${duration(o.handshakeMs)}`)
   for (const [k, v] of rows.slice(1)) core.info(`  ${k}: ${v}`)
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    core.summary.addHeading('WireGuard tunnel is up', 3).addTable([
-      [
-        { data: 'What', header: true },
-        { data: 'Value', header: true }
-      ],
-      ...rows
-    ])
-  }
+  const cell = (t: string): string => t.replace(/[|\\]/g, (c) => `\\${c}`)
+  core.appendSummary(['### WireGuard tunnel is up', '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`), ''].join('\n'))
 }
 
 async function reportFailure(iface: string, secrets: string[], message: string): Promise<void> {
+  // Diagnostics are loaded only on failure.
   const { collectDiagnostics } = await import('./diagnostics.js')
   const text = await collectDiagnostics(iface, secrets).catch((e: unknown) => `diagnostics failed: ${errorText(e)}`)
   core.startGroup('WireGuard diagnostics')
   core.info(text)
   core.endGroup()
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    core.summary.addHeading('WireGuard tunnel failed', 3).addRaw(message, true).addDetails('Diagnostics', `\n\n<pre>${text.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)}</pre>\n\n`)
-  }
+  core.appendSummary(`### WireGuard tunnel failed\n\n${message}\n\n<details><summary>Diagnostics</summary>\n\n\`\`\`\n${text}\n\`\`\`\n\n</details>\n`)
 }
 
 export async function runMain(): Promise<void> {
@@ -266,6 +281,7 @@ export async function runMain(): Promise<void> {
     saveCreated(created)
     const outcome = await bringUp(cfg, tools, resolved, created)
     report(cfg, resolved, outcome)
+    core.debug(`main done at ${Math.round(performance.now())} ms`)
   } catch (err) {
     const message = errorText(err)
     if (created) {
@@ -276,5 +292,4 @@ export async function runMain(): Promise<void> {
     }
     core.setFailed(message)
   }
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.write().catch(() => undefined)
 }

@@ -1,7 +1,5 @@
 // Proving the tunnel works: a handshake with every peer that has an endpoint, then every `check`
 // target, all within one deadline.
-import * as http from 'node:http'
-import * as https from 'node:https'
 import * as net from 'node:net'
 import type { Check, Config } from './config.js'
 import { endpointText } from './plan.js'
@@ -18,17 +16,25 @@ export function parseHandshakes(text: string): Map<string, number> {
   return out
 }
 
+/** Reads each peer's latest handshake: public key → seconds since epoch (0: none yet). */
+export type HandshakeReader = () => Promise<Map<string, number>>
+
+/** Reads handshakes with `wg show IFACE latest-handshakes` (kernel, or an unprivileged step). */
+export const wgHandshakes =
+  (cfg: Config, wg: string): HandshakeReader =>
+  async () =>
+    parseHandshakes((await run([wg, 'show', cfg.iface, 'latest-handshakes'], { root: true })).stdout)
+
 /** Waits for a handshake with every peer that has an endpoint; resolves with the keys still missing. */
-export async function waitForHandshakes(cfg: Config, wg: string, deadline: number): Promise<string[]> {
+export async function waitForHandshakes(cfg: Config, read: HandshakeReader, deadline: number): Promise<string[]> {
   const want = cfg.peers.filter((p) => p.endpoint).map((p) => p.publicKey)
-  let every = 10
+  let every = 1
   for (;;) {
-    const r = await run([wg, 'show', cfg.iface, 'latest-handshakes'], { root: true })
-    const seen = parseHandshakes(r.stdout)
+    const seen = await read()
     const missing = want.filter((k) => !seen.get(k))
     if (missing.length === 0 || Date.now() >= deadline) return missing
     await sleep(Math.min(every, deadline - Date.now()))
-    every = Math.min(Math.round(every * 1.5), 200)
+    every = Math.min(every * 2, 100)
   }
 }
 
@@ -56,20 +62,36 @@ function tcpOnce(host: string, port: number, ms: number): Promise<string | undef
   })
 }
 
-function httpOnce(url: string, ms: number): Promise<string | undefined> {
+/**
+ * Any HTTP response proves the path. A plain request over a socket (TLS for https) keeps Node's
+ * HTTP client, slow to load, off the bring-up path; certificates are not judged (private CAs are
+ * common).
+ */
+async function httpOnce(href: string, ms: number): Promise<string | undefined> {
+  const url = new URL(href)
+  const secure = url.protocol === 'https:'
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  const port = Number(url.port || (secure ? 443 : 80))
+  const tls = secure ? await import('node:tls') : undefined
   return new Promise((resolve) => {
-    const lib = url.startsWith('https:') ? https : http
-    // Any HTTP response proves the path; certificates are not judged (private CAs are common).
-    const req = lib.get(url, { timeout: ms, rejectUnauthorized: false, headers: { 'user-agent': 'wireguard-tunnel-check' } }, (res) => {
-      res.resume()
-      req.destroy()
-      resolve(undefined)
+    const socket = tls
+      ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: false, timeout: ms })
+      : net.connect({ host, port, timeout: ms })
+    let head = ''
+    const done = (err?: string): void => {
+      socket.destroy()
+      resolve(err)
+    }
+    socket.once(tls ? 'secureConnect' : 'connect', () => {
+      socket.write(`HEAD ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: wireguard-tunnel-check\r\nConnection: close\r\n\r\n`)
     })
-    req.once('timeout', () => {
-      req.destroy()
-      resolve(`no answer within ${ms} ms`)
+    socket.on('data', (d: Buffer) => {
+      head += d.toString('latin1')
+      if (head.length >= 5) done(head.startsWith('HTTP/') ? undefined : 'the answer was not HTTP')
     })
-    req.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message))
+    socket.once('end', () => done(head.startsWith('HTTP/') ? undefined : 'the connection closed without an HTTP answer'))
+    socket.once('timeout', () => done(`no answer within ${ms} ms`))
+    socket.once('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message))
   })
 }
 

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+import nacl from 'tweetnacl'
 import { buildConfig, InputError, publicKeyOf } from '../../src/config.js'
 import { valid, badInputs, PRIVATE, PSK } from '../fixtures.mjs'
 
@@ -22,6 +24,14 @@ describe('buildConfig', () => {
   it('derives the public key as wg pubkey does', () => {
     // Known pair from `wg genkey | wg pubkey`.
     expect(publicKeyOf('yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=')).toBe('HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw=')
+  })
+
+  it('derives the same public key as tweetnacl for any key, clamped or not', () => {
+    for (let i = 0; i < 200; i++) {
+      const raw = randomBytes(32)
+      const ours = publicKeyOf(raw.toString('base64'))
+      expect(ours).toBe(Buffer.from(nacl.scalarMult.base(new Uint8Array(raw))).toString('base64'))
+    }
   })
 
   it('reads every optional input', () => {

@@ -1,0 +1,127 @@
+// npm run bench [-- --pairs N] [-- --install-pairs N]: time-to-tunnel in the lab, the action against
+// wg-quick, alternating A B A B … and reporting medians, so that a noisy machine affects both sides
+// alike. Prints a Markdown table with the ratios (the README carries the latest one).
+//   1. main (Node 24, INPUT_* variables, with an HTTP check) vs `wg-quick up` + the first HTTP request
+//   2. post vs `wg-quick down`
+//   3. a failing bring-up (peer never answers, timeout: 3): how long past the timeout it fails
+//   4. install: the action on a machine without wireguard-tools vs `apt install wireguard` (GitHub's docs)
+//   5. cold start (`node dist/main/index.js` with no inputs) and bundle size
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as L from '../lab/lab.mjs'
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name)
+  const n = i < 0 ? dflt : Number(process.argv[i + 1])
+  if (!Number.isInteger(n) || n < 0 || n > 1000) throw new Error(`${name} takes a whole number`)
+  return n
+}
+const PAIRS = arg('--pairs', 9)
+const INSTALL_PAIRS = arg('--install-pairs', 3)
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+const fmt = (ms) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`)
+
+/** Runs a command (argv) and returns milliseconds; throws when it fails. */
+function timed(argv, opts = {}) {
+  const t = process.hrtime.bigint()
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 300000, ...opts })
+  const ms = Number(process.hrtime.bigint() - t) / 1e6
+  if (r.status !== 0 && !opts.allowFail) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`)
+  return ms
+}
+
+const apt = (args) => timed(['apt-get', '-q', '-y', ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+const installed = (pkg) => spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout.includes('install ok installed')
+
+L.prepareMachine()
+const rows = []
+const lab = L.createLab()
+const dir = mkdtempSync(join(tmpdir(), 'wgt-bench-'))
+try {
+  await lab.ready
+  const url = `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`
+  const conf = join(dir, `${lab.iface}.conf`)
+  writeFileSync(
+    conf,
+    `[Interface]\nPrivateKey = ${lab.runnerKey}\nAddress = ${L.RUNNER_ADDR}/24\n\n[Peer]\nPublicKey = ${lab.serverPub}\nEndpoint = ${L.SERVER_IP}:${L.PORT}\nAllowedIPs = ${L.SERVER_ADDR}/24\nPersistentKeepalive = 25\n`,
+    { mode: 0o600 }
+  )
+  const inputs = {
+    'private-key': lab.runnerKey,
+    address: `${L.RUNNER_ADDR}/24`,
+    'peer-public-key': lab.serverPub,
+    endpoint: `${L.SERVER_IP}:${L.PORT}`,
+    interface: lab.iface,
+    check: url
+  }
+  const inRun = (argv, opts) => timed(['ip', 'netns', 'exec', lab.run, ...argv], opts)
+  const t = { up: [], main: [], down: [], post: [], fail: [], cold: [] }
+  for (let i = 0; i < PAIRS; i++) {
+    t.up.push(inRun(['wg-quick', 'up', conf]) + inRun(['curl', '-sSf', '--max-time', '10', url]))
+    t.down.push(inRun(['wg-quick', 'down', conf]))
+    const job = L.createJob(lab)
+    const main = await L.runStep(lab, job, 'main', inputs)
+    if (main.code !== 0) throw new Error(`main failed: ${main.stdout}`)
+    t.main.push(main.ms)
+    const post = await L.runStep(lab, job, 'post')
+    if (post.code !== 0) throw new Error(`post failed: ${post.stdout}`)
+    t.post.push(post.ms)
+    const failing = await L.runStep(lab, L.createJob(lab), 'main', { ...inputs, 'peer-public-key': L.pubKey(L.genKey()), check: '', timeout: '3' })
+    if (failing.code !== 1) throw new Error('the failing bring-up did not fail')
+    t.fail.push(failing.ms - 3000)
+    t.cold.push(timed([L.NODE24, L.MAIN], { allowFail: true, env: { PATH: process.env.PATH } }))
+  }
+  const ratio = (a, b) => `${(median(a) / median(b)).toFixed(2)} ×`
+  rows.push(['main, HTTP check included', fmt(median(t.main)), '`wg-quick up` + first HTTP request', fmt(median(t.up)), ratio(t.main, t.up), '≤ 1.0 ×'])
+  rows.push(['post', fmt(median(t.post)), '`wg-quick down`', fmt(median(t.down)), ratio(t.post, t.down), '≤ 1.2 ×'])
+  rows.push(['failing bring-up, `timeout: 3`', `timeout + ${fmt(median(t.fail))}`, '', '', '', '≤ timeout + 500 ms'])
+  rows.push(['cold start: `node dist/main/index.js`, no inputs', fmt(median(t.cold)), '', '', '', ''])
+  const size = ['main', 'post'].map((s) => statSync(join(L.ROOT, 'dist', s, 'index.js')).size)
+  rows.push(['bundle size, main + post', `${Math.round(size[0] / 1024)} KiB + ${Math.round(size[1] / 1024)} KiB`, '', '', '', ''])
+
+  if (INSTALL_PAIRS > 0) {
+    // Both sides start from a machine without wireguard-tools (the server's wg was needed only to set the lab up).
+    const action = []
+    const docs = []
+    const kernelsBefore = spawnSync('sh', ['-c', "dpkg-query -W -f='${Package}\\n' 'linux-image-*' 2>/dev/null"], { encoding: 'utf8' }).stdout.trim()
+    for (let i = 0; i < INSTALL_PAIRS; i++) {
+      apt(['purge', 'wireguard-tools'])
+      const job = L.createJob(lab)
+      const main = await L.runStep(lab, job, 'main', inputs)
+      if (main.code !== 0 || !main.stdout.includes('Installing wireguard-tools')) throw new Error(`main did not install: ${main.stdout}`)
+      action.push(main.ms)
+      await L.runStep(lab, job, 'post')
+      apt(['purge', 'wireguard-tools'])
+      docs.push(timed(['apt-get', 'install', '-y', '-q', 'wireguard'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }))
+      // Undo what `apt install wireguard` pulled in (a kernel image among it), so each pair starts alike.
+      apt(['purge', 'wireguard'])
+      const kernels = spawnSync('sh', ['-c', "dpkg-query -W -f='${Package}\\n' 'linux-image-*' 2>/dev/null"], { encoding: 'utf8' }).stdout.trim()
+      const added = kernels.split('\n').filter((k) => k && !kernelsBefore.split('\n').includes(k))
+      if (added.length > 0) apt(['purge', ...added])
+      apt(['autoremove', '--purge'])
+    }
+    if (!installed('wireguard-tools')) apt(['install', '--no-install-recommends', 'wireguard-tools'])
+    rows.push([
+      'install: main on a machine without wireguard-tools',
+      fmt(median(action)),
+      '`apt install wireguard` (GitHub docs)',
+      fmt(median(docs)),
+      ratio(action, docs),
+      'one apt transaction'
+    ])
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+  L.destroyLab(lab)
+}
+
+const header = ['measure', 'this action', 'reference', 'reference time', 'ratio', 'target']
+console.log(`\nMedians over ${PAIRS} alternating pairs (install: ${INSTALL_PAIRS} pairs), ${new Date().toISOString().slice(0, 10)}, Node ${spawnSync(L.NODE24, ['--version'], { encoding: 'utf8' }).stdout.trim()}\n`)
+console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`)
+for (const r of rows) console.log(`| ${r.join(' | ')} |`)
