@@ -19,6 +19,8 @@ export default {
       slowTestThreshold: 30
     }
   ],
+  // The end-to-end tests share this machine's WireGuard socket directory and packages: one at a time.
+  maxWorkers: 1,
   testTimeout: 60000,
   watchman: false
 }

@@ -1,3 +1,4 @@
 import { runPost } from './down.js'
 
-void runPost()
+// Exit as soon as the step is done (see main.ts).
+void runPost().then(() => process.exit())

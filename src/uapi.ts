@@ -57,7 +57,7 @@ export function uapi(socketPath: string, request: string, timeoutMs = 5000): Pro
       answer += d
       if (!answer.endsWith('\n\n')) return
       clearTimeout(timer)
-      socket.end()
+      socket.destroy()
       const errno = /^errno=(-?[0-9]+)$/m.exec(answer)?.[1]
       if (errno !== undefined && errno !== '0') reject(new Error(`wireguard-go refused the configuration (errno ${errno})`))
       else resolve(answer)

@@ -93,9 +93,12 @@ interface Tools {
   ip: string
 }
 
+/** Whether to go straight to wireguard-go: asked for, or the kernel has no WireGuard. */
+const userspaceFirst = (cfg: Config): boolean => cfg.userspace === 'true' || (cfg.userspace === 'auto' && !kernelHasWireguard())
+
 /** Creates the interface: the kernel's WireGuard when it has one, else wireguard-go. */
 async function createInterface(cfg: Config, tools: Tools, created: Created): Promise<void> {
-  if (cfg.userspace !== 'true' && (cfg.userspace === 'false' || kernelHasWireguard())) {
+  if (!userspaceFirst(cfg)) {
     const r = await run([tools.ip, 'link', 'add', 'dev', cfg.iface, 'type', 'wireguard'], { root: true })
     if (r.code === 0) return
     const noKernel = /Unknown device type|not supported/i.test(r.stderr)
@@ -110,6 +113,11 @@ async function createInterface(cfg: Config, tools: Tools, created: Created): Pro
   saveCreated(created)
   // Without -f, wireguard-go forks a daemon that outlives this step and returns once the interface exists.
   await mustRun([wgGo, cfg.iface], { root: true })
+}
+
+/** Records the wireguard-go process for post (which can also find it without this record). */
+function recordPid(cfg: Config, created: Created): void {
+  if (!created.userspace) return
   created.pid = findWireguardGo(cfg.iface)
   saveCreated(created)
 }
@@ -212,7 +220,7 @@ async function restoreKeepalive(cfg: Config, tools: Tools, created: Created): Pr
 async function bringUp(cfg: Config, tools: Tools, resolved: Map<string, string>, created: Created): Promise<Outcome> {
   const deadline = Date.now() + cfg.timeoutMs
   // The MTU and routing look-ups read the system only: they run while the interface is made.
-  const [mtu, plan] = await Promise.all([chooseMtu(cfg, tools.ip, resolved), planRouting(cfg, tools.ip), createInterface(cfg, tools, created)])
+  const [, mtu, plan] = await Promise.all([createInterface(cfg, tools, created), chooseMtu(cfg, tools.ip, resolved), planRouting(cfg, tools.ip)])
   await configurePeers(cfg, tools.wg, resolved, plan.fwmark ?? cfg.fwmark, created)
   created.routes = plan.routes.map(routeText)
   created.rules = plan.rules
@@ -230,6 +238,7 @@ async function bringUp(cfg: Config, tools: Tools, resolved: Map<string, string>,
   if (missing.length > 0) throw new TunnelError(handshakeFailure(cfg, missing, resolved))
   const handshakeMs = Date.now() - upAt
   const [checks] = await Promise.all([Promise.all(cfg.checks.map((c) => runCheck(c, deadline))), restoreKeepalive(cfg, tools, created)])
+  recordPid(cfg, created)
   const failed = checks.find((c) => !c.ok)
   if (failed) throw new TunnelError(checkFailure(cfg, failed))
   return { mode: created.userspace ? 'userspace (wireguard-go)' : 'kernel', mtu, routes: created.routes, handshakeMs, checks }
@@ -271,7 +280,8 @@ export async function runMain(): Promise<void> {
     core.setOutput('public-key', cfg.publicKey)
     core.setOutput('interface', cfg.iface)
     const resolved = await resolveEndpoints(cfg)
-    const tools = await ensureTools(['wg', 'ip'] as const, cfg.install)
+    // One apt transaction for everything missing, wireguard-go included when it will be needed.
+    const tools = await ensureTools(userspaceFirst(cfg) ? (['wg', 'ip', 'wireguard-go'] as const) : (['wg', 'ip'] as const), cfg.install)
     if (linkExists(cfg.iface)) {
       throw new Error(
         `interface ${cfg.iface} already exists; it was left untouched. If an earlier job left it behind, remove it with \`sudo ip link delete ${cfg.iface}\`, or choose another name with the interface input`
