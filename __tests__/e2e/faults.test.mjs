@@ -84,7 +84,8 @@ describe('faults during bring-up', () => {
     lab = L.createLab()
     const { main } = await mainThenPost(lab, { ...baseInputs(lab), install: 'false' }, { env: { PATH: '/nonexistent' } })
     expect(main.code).toBe(1)
-    expect(L.errorLine(main)).toMatch(/^`wg` not found \(looked in \/nonexistent:.*\); install wireguard-tools first or set install: true$/)
+    // Everything missing is named at once (wireguard-go too: this kernel has no WireGuard).
+    expect(L.errorLine(main)).toMatch(/^`wg` and `wireguard-go` not found \(looked in \/nonexistent:.*\); install wireguard-tools and wireguard-go first or set install: true$/)
   })
 
   it('userspace: false on a kernel without WireGuard: says so', async () => {
