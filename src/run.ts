@@ -11,7 +11,7 @@ export interface RunOptions {
   input?: string
   /** Extra environment, passed through `env` so that sudo keeps it. */
   env?: Record<string, string>
-  /** Kill the command after this many milliseconds. */
+  /** Kill the command after this many milliseconds (default 60 s: no step hangs until the job's timeout). */
   timeoutMs?: number
 }
 
@@ -59,13 +59,11 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    const timer =
-      opts.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            stderr += `\n(killed after ${opts.timeoutMs} ms)`
-            child.kill('SIGKILL')
-          }, opts.timeoutMs)
+    const limit = opts.timeoutMs ?? 60_000
+    const timer = setTimeout(() => {
+      stderr += `\n(killed after ${limit / 1000} s)`
+      child.kill('SIGKILL')
+    }, limit)
     child.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer)
       reject(

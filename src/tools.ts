@@ -31,15 +31,17 @@ export function aptCommand(args: string[]): string[] {
 }
 
 const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_SUSPEND: '1', NEEDRESTART_MODE: 'l' }
+/** apt may wait up to 2 minutes for its lock, then download: 10 minutes at most. */
+const APT_LIMIT = { timeoutMs: 600_000 }
 
 async function aptInstall(packages: string[]): Promise<void> {
   const install = aptCommand(['install', '-y', '--no-install-recommends', ...packages])
   core.info(`Installing ${packages.join(', ')} with apt-get`)
-  const first = await run(install, { root: true, env: APT_ENV })
+  const first = await run(install, { root: true, env: APT_ENV, ...APT_LIMIT })
   if (first.code === 0) return
   core.info('apt-get install failed; refreshing the package lists and trying once more')
-  await run(aptCommand(['update']), { root: true, env: APT_ENV })
-  await mustRun(install, { root: true, env: APT_ENV })
+  await run(aptCommand(['update']), { root: true, env: APT_ENV, ...APT_LIMIT })
+  await mustRun(install, { root: true, env: APT_ENV, ...APT_LIMIT })
 }
 
 /**

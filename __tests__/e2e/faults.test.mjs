@@ -25,10 +25,13 @@ async function expectFailure(inputs, pattern, user) {
 }
 
 describe('faults during bring-up', () => {
-  it('a wrong peer public key: no handshake, causes named, diagnostics shown', async () => {
+  it.each([
+    ['as root', undefined],
+    ['as a user with passwordless sudo', L.SUDO_USER]
+  ])('a wrong peer public key (%s): no handshake, causes named, diagnostics shown', async (_as, user) => {
     lab = L.createLab()
     const inputs = { ...baseInputs(lab), 'peer-public-key': L.pubKey(L.genKey()), timeout: '2' }
-    const { main, error } = await expectFailure(inputs, /^No handshake with peer .* at 198\.51\.100\.1:51820 within 2 s\. Likely causes: the server does not know this runner's public key/)
+    const { main, error } = await expectFailure(inputs, /^No handshake with peer .* at 198\.51\.100\.1:51820 within 2 s\. Likely causes: the server does not know this runner's public key/, user)
     expect(error).toContain(lab.runnerPub)
     expect(main.stdout).toContain('::group::WireGuard diagnostics')
     expect(main.stdout).toMatch(/private key: \(hidden\)/)
@@ -108,10 +111,13 @@ async function until(cond, what, ms = 10000) {
 const linkIn = (lab) => L.inRunner(lab, ['ip', 'link', 'show', 'dev', lab.iface]).status === 0
 
 describe('killed, crashed and reused', () => {
-  it('main killed part-way (job cancelled): post removes what exists and does not fail', async () => {
+  it.each([
+    ['as root', undefined],
+    ['as a user with passwordless sudo', L.SUDO_USER]
+  ])('main killed part-way (job cancelled, %s): post removes what exists and does not fail', async (_as, user) => {
     lab = L.createLab()
     await lab.ready
-    const job = L.createJob(lab)
+    const job = L.createJob(lab, user)
     const before = L.snapshot(lab)
     // A wrong peer key keeps main waiting for a handshake with the interface up.
     const inputs = { ...baseInputs(lab), 'peer-public-key': L.pubKey(L.genKey()), timeout: '20' }

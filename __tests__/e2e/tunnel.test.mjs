@@ -92,6 +92,18 @@ describe.each([
     })
   })
 
+  it('a full tunnel from the per-field inputs', async () => {
+    lab = L.createLab()
+    const inputs = { ...baseInputs(lab), 'allowed-ips': '0.0.0.0/0', check: `http://${L.BEHIND}:${L.HTTP_PORT}/` }
+    await mainThenPost(lab, inputs, {
+      user,
+      between: (m) => {
+        expectUp(lab, m, `http://${L.BEHIND}:${L.HTTP_PORT}/`)
+        expect(L.inRunner(lab, ['ip', 'rule', 'show']).stdout).toContain('not from all fwmark 0xca6c lookup 51820')
+      }
+    })
+  })
+
   it('a custom interface name with the automatic MTU (route MTU minus 80)', async () => {
     lab = L.createLab({ iface: 'corp.vpn-1' })
     L.sh(['ip', '-n', lab.run, 'link', 'set', 'v-run', 'mtu', '1400'])
