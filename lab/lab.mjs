@@ -6,7 +6,7 @@
 //   a network behind the server, 203.0.113.0/24 and 2001:db8:2::/64, on a bridge there.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { release, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -31,6 +31,18 @@ export const PORT = 51820
 export const HTTP_PORT = 8080
 export const ENDPOINT_NAME = 'vpn.lab.test'
 export const SUDO_USER = 'wgt-sudo'
+/** systemd-resolved runs here (hosted Ubuntu runners): the action would use it over resolvconf. */
+export const RESOLVED = existsSync('/run/systemd/resolve')
+/**
+ * Whether this kernel has WireGuard (hosted runners do; the lab machine does not). Where it does,
+ * the scenarios that are about wireguard-go ask for it with `userspace: true`.
+ */
+export const KERNEL_WIREGUARD = (() => {
+  if (existsSync('/sys/module/wireguard')) return true
+  const dir = `/lib/modules/${release()}`
+  const read = (f) => (existsSync(f) ? readFileSync(f, 'utf8') : '')
+  return /\/wireguard\.ko/.test(read(`${dir}/modules.dep`) + read(`${dir}/modules.builtin`))
+})()
 export const PLAIN_USER = 'wgt-nosudo'
 
 /** Runs a command that must succeed, returns its stdout. */

@@ -13,7 +13,9 @@ export function baseInputs(lab) {
     'peer-public-key': lab.serverPub,
     endpoint: `${L.SERVER_IP}:${L.PORT}`,
     interface: lab.iface,
-    timeout: '10'
+    timeout: '10',
+    // The lab's scenarios are about wireguard-go; on a kernel with WireGuard, ask for it.
+    ...(L.KERNEL_WIREGUARD ? { userspace: 'true' } : {})
   }
 }
 
