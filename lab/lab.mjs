@@ -29,6 +29,7 @@ export const BEHIND = '203.0.113.1'
 export const BEHIND6 = '2001:db8:2::1'
 export const PORT = 51820
 export const HTTP_PORT = 8080
+export const HTTPS_PORT = 8443
 export const ENDPOINT_NAME = 'vpn.lab.test'
 export const SUDO_USER = 'wgt-sudo'
 /** systemd-resolved runs here (hosted Ubuntu runners): the action would use it over resolvconf. */
@@ -67,7 +68,8 @@ export function prepareMachine() {
     ['sudo', 'sudo'],
     ['setpriv', 'util-linux'],
     ['curl', 'curl'],
-    ['nft', 'nftables']
+    ['nft', 'nftables'],
+    ['openssl', 'openssl']
   ].filter(([cmd]) => !has(cmd))
   if (need.length > 0) {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
@@ -159,7 +161,11 @@ export function createLab(opts = {}) {
       batch(lab.srv2, [`address add ${SERVER2_ADDR}/24 dev ${lab.serverIface2}`, `link set up dev ${lab.serverIface2}`])
     }
     // The private service: any path answers with a fixed text, on every address of the server.
-    const service = spawn('ip', ['netns', 'exec', srv, NODE24, '-e', SERVICE], { stdio: ['ignore', 'pipe', 'inherit'], detached: true })
+    // A throwaway self-signed certificate for the HTTPS side of the service.
+    const certDir = mkdtempSync(join(tmpdir(), 'wgt-cert-'))
+    lab.dirs.push(certDir)
+    sh(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=lab', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem')])
+    const service = spawn('ip', ['netns', 'exec', srv, NODE24, '-e', SERVICE, certDir], { stdio: ['ignore', 'pipe', 'inherit'], detached: true })
     lab.procs.push(service)
     lab.serviceReady = new Promise((resolve, reject) => {
       service.stdout.once('data', resolve)
@@ -204,9 +210,14 @@ async function settled(lab) {
 }
 
 const SERVICE = `
-const http = require('node:http')
-const server = http.createServer((req, res) => res.end('hello from the private network\\n'))
-server.listen(${HTTP_PORT}, '::', () => console.log('ready'))
+const fs = require('node:fs')
+const answer = (req, res) => res.end('hello from the private network\\n')
+const dir = process.argv[1]
+const tls = { key: fs.readFileSync(dir + '/key.pem'), cert: fs.readFileSync(dir + '/cert.pem') }
+let up = 0
+const ready = () => ++up === 2 && console.log('ready')
+require('node:http').createServer(answer).listen(${HTTP_PORT}, '::', ready)
+require('node:https').createServer(tls, answer).listen(${HTTPS_PORT}, '::', ready)
 `
 
 /** Removes everything createLab made; safe to call twice. */

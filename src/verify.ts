@@ -45,7 +45,7 @@ export function checkLabel(check: Check): string {
     case 'tcp':
       return `TCP ${endpointText(check.host, check.port)}`
     case 'http':
-      return `HTTP ${check.url}`
+      return `${check.url.startsWith('https:') ? 'HTTPS' : 'HTTP'} ${check.url}`
   }
 }
 

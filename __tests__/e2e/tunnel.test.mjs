@@ -14,10 +14,13 @@ describe.each([
   ['as root', undefined],
   ['as a user with passwordless sudo', L.SUDO_USER]
 ])('bring-up, traffic, teardown %s', (_as, user) => {
-  it('IPv4 with ping, TCP and HTTP checks', async () => {
+  it('IPv4 with ping, TCP, HTTP and HTTPS checks', async () => {
     lab = L.createLab()
-    const inputs = { ...baseInputs(lab), check: `${L.SERVER_ADDR}\n${L.SERVER_ADDR}:${L.HTTP_PORT}\n${service}` }
+    const https = `https://${L.SERVER_ADDR}:${L.HTTPS_PORT}/status?x=1`
+    const inputs = { ...baseInputs(lab), check: `${L.SERVER_ADDR}\n${L.SERVER_ADDR}:${L.HTTP_PORT}\n${service}\n${https}` }
     const { main } = await mainThenPost(lab, inputs, { user, between: (m) => expectUp(lab, m, service) })
+    // A self-signed certificate still proves the path.
+    expect(main.stdout).toContain(`HTTPS ${https}: answered`)
     expect(main.stdout).toContain(`ping ${L.SERVER_ADDR}: answered`)
     expect(main.stdout).toContain(`TCP ${L.SERVER_ADDR}:${L.HTTP_PORT}: answered`)
     expect(main.stdout).toContain(`HTTP ${service}: answered`)
