@@ -33,11 +33,11 @@ export function wgConf(cfg: Config, resolved: ReadonlyMap<string, string>, fwmar
   return `${lines.join('\n')}\n`
 }
 
-/** `wg set` arguments that put back keepalive off on the peers that were probed, or none. */
+/** `wg` arguments that put back keepalive off on the peers that were probed, or none. */
 export function keepaliveRestore(cfg: Config): string[] | undefined {
   const probed = cfg.peers.filter((p) => p.keepalive === 0 && p.endpoint)
   if (probed.length === 0) return undefined
-  return ['wg', 'set', cfg.iface, ...probed.flatMap((p) => ['peer', p.publicKey, 'persistent-keepalive', 'off'])]
+  return ['set', cfg.iface, ...probed.flatMap((p) => ['peer', p.publicKey, 'persistent-keepalive', 'off'])]
 }
 
 /** True when some address's own network route already covers the prefix (wg-quick adds no route then). */

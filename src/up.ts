@@ -214,7 +214,7 @@ async function restoreKeepalive(cfg: Config, tools: Tools, created: Created): Pr
     return
   }
   const restore = keepaliveRestore(cfg)
-  if (restore) await mustRun([tools.wg, ...restore.slice(1)], { root: true })
+  if (restore) await mustRun([tools.wg, ...restore], { root: true })
 }
 
 async function bringUp(cfg: Config, tools: Tools, resolved: Map<string, string>, created: Created): Promise<Outcome> {

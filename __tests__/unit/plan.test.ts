@@ -19,7 +19,7 @@ describe('the wg setconf file', () => {
   it('probes a keepalive-off peer with a keepalive, then turns it off', () => {
     const cfg = fields({ 'persistent-keepalive': '0' })
     expect(wgConf(cfg, new Map())).toContain('PersistentKeepalive = 25')
-    expect(keepaliveRestore(cfg)).toEqual(['wg', 'set', 'wg0', 'peer', PEER, 'persistent-keepalive', 'off'])
+    expect(keepaliveRestore(cfg)).toEqual(['set', 'wg0', 'peer', PEER, 'persistent-keepalive', 'off'])
     expect(keepaliveRestore(fields({}))).toBeUndefined()
   })
 })
