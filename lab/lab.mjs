@@ -220,6 +220,18 @@ require('node:http').createServer(answer).listen(${HTTP_PORT}, '::', ready)
 require('node:https').createServer(tls, answer).listen(${HTTPS_PORT}, '::', ready)
 `
 
+/** The action's inputs for this lab's tunnel (IPv4 to the first server), with `extra` on top. */
+export function actionInputs(lab, extra = {}) {
+  return {
+    'private-key': lab.runnerKey,
+    address: `${RUNNER_ADDR}/24`,
+    'peer-public-key': lab.serverPub,
+    endpoint: `${SERVER_IP}:${PORT}`,
+    interface: lab.iface,
+    ...extra
+  }
+}
+
 /** Removes everything createLab made; safe to call twice. */
 export function destroyLab(lab) {
   for (const p of lab.procs) {

@@ -53,14 +53,7 @@ try {
     `[Interface]\nPrivateKey = ${lab.runnerKey}\nAddress = ${L.RUNNER_ADDR}/24\n\n[Peer]\nPublicKey = ${lab.serverPub}\nEndpoint = ${L.SERVER_IP}:${L.PORT}\nAllowedIPs = ${L.SERVER_ADDR}/24\nPersistentKeepalive = 25\n`,
     { mode: 0o600 }
   )
-  const inputs = {
-    'private-key': lab.runnerKey,
-    address: `${L.RUNNER_ADDR}/24`,
-    'peer-public-key': lab.serverPub,
-    endpoint: `${L.SERVER_IP}:${L.PORT}`,
-    interface: lab.iface,
-    check: url
-  }
+  const inputs = L.actionInputs(lab, { check: url })
   const inRun = (argv, opts) => timed(['ip', 'netns', 'exec', lab.run, ...argv], opts)
   const t = { up: [], main: [], down: [], post: [], fail: [], cold: [], node: [] }
   for (let i = 0; i < PAIRS; i++) {

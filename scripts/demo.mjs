@@ -30,15 +30,11 @@ let failed
 try {
   await lab.ready
   const job = L.createJob(lab)
-  const inputs = {
-    'private-key': lab.runnerKey,
-    address: `${L.RUNNER_ADDR}/24`,
-    'peer-public-key': lab.serverPub,
+  const inputs = L.actionInputs(lab, {
     endpoint: `${L.ENDPOINT_NAME}:${L.PORT}`,
     'allowed-ips': `${L.SERVER_ADDR}/24, 203.0.113.0/24`,
-    check: `http://${L.BEHIND}:${L.HTTP_PORT}/`,
-    interface: lab.iface
-  }
+    check: `http://${L.BEHIND}:${L.HTTP_PORT}/`
+  })
   say(`A throwaway WireGuard server listens at ${L.ENDPOINT_NAME}:${L.PORT} (${L.SERVER_IP}) in namespace ${lab.srv};`)
   say(`the action runs in namespace ${lab.run}, as a runner would run it:\n`)
   say('─── uses: wireguard-tunnel (main) ───')

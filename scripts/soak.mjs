@@ -13,16 +13,7 @@ const started = Date.now()
 try {
   await lab.ready
   const baseline = L.snapshot(lab)
-  const inputs = {
-    'private-key': lab.runnerKey,
-    address: `${L.RUNNER_ADDR}/24`,
-    'peer-public-key': lab.serverPub,
-    endpoint: `${L.SERVER_IP}:${L.PORT}`,
-    'allowed-ips': `${L.SERVER_ADDR}/24, 203.0.113.0/24`,
-    check: `http://${L.BEHIND}:${L.HTTP_PORT}/`,
-    interface: lab.iface,
-    timeout: '10'
-  }
+  const inputs = L.actionInputs(lab, { 'allowed-ips': `${L.SERVER_ADDR}/24, 203.0.113.0/24`, check: `http://${L.BEHIND}:${L.HTTP_PORT}/`, timeout: '10' })
   for (let i = 1; i <= cycles; i++) {
     const user = i % 2 === 0 ? L.SUDO_USER : undefined
     const job = L.createJob(lab, user)

@@ -7,16 +7,8 @@ export { L }
 
 /** The inputs every scenario starts from: IPv4 over an IPv4 endpoint. */
 export function baseInputs(lab) {
-  return {
-    'private-key': lab.runnerKey,
-    address: `${L.RUNNER_ADDR}/24`,
-    'peer-public-key': lab.serverPub,
-    endpoint: `${L.SERVER_IP}:${L.PORT}`,
-    interface: lab.iface,
-    timeout: '10',
-    // The lab's scenarios are about wireguard-go; on a kernel with WireGuard, ask for it.
-    ...(L.KERNEL_WIREGUARD ? { userspace: 'true' } : {})
-  }
+  // The lab's scenarios are about wireguard-go; on a kernel with WireGuard, ask for it.
+  return L.actionInputs(lab, { timeout: '10', ...(L.KERNEL_WIREGUARD ? { userspace: 'true' } : {}) })
 }
 
 /** The secret inputs of a step. */
