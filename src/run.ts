@@ -16,6 +16,8 @@ export interface RunOptions {
 }
 
 export interface RunResult {
+  /** The process started (sudo's, when through sudo). */
+  pid?: number
   code: number
   stdout: string
   stderr: string
@@ -74,7 +76,7 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
     })
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr })
+      resolve({ pid: child.pid, code: code ?? (signal ? 128 : 1), stdout, stderr })
     })
     child.stdin.on('error', () => undefined)
     child.stdin.end(opts.input ?? '')

@@ -37,8 +37,14 @@ export function isWireguardGo(pid: number, iface: string): boolean {
   return argv.length >= 2 && basename(argv[0] as string) === 'wireguard-go' && argv[argv.length - 1] === iface
 }
 
-/** The wireguard-go process serving the interface, if one runs. */
-export function findWireguardGo(iface: string): number | undefined {
+/**
+ * The wireguard-go process serving the interface, if one runs. `near`: the pid of whatever started
+ * it; its daemon is forked a few pids later, so those are looked at first.
+ */
+export function findWireguardGo(iface: string, near?: number): number | undefined {
+  if (near !== undefined) {
+    for (let pid = near + 1; pid <= near + 64; pid++) if (isWireguardGo(pid, iface)) return pid
+  }
   let found: number | undefined
   for (const entry of readdirSync('/proc')) {
     if (!/^[0-9]+$/.test(entry)) continue

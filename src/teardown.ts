@@ -6,6 +6,7 @@ import { dnsDown } from './dns.js'
 import { isRoot, mustRun, run } from './run.js'
 import type { Created } from './state.js'
 import { findWireguardGo, isWireguardGo, linkExists, socketPath, waitUntil } from './system.js'
+import * as core from './toolkit.js'
 import { locate } from './tools.js'
 
 export interface TeardownReport {
@@ -40,11 +41,13 @@ async function stopWireguardGo(created: Created, report: TeardownReport): Promis
   if (pid !== undefined) {
     const gone = (): boolean => !isWireguardGo(pid, iface)
     await signal(pid, 'TERM')
+    core.debug(`SIGTERM sent to wireguard-go at ${Math.round(performance.now())} ms`)
     if (!(await waitUntil(gone, 3000))) {
       stale = true
       await signal(pid, 'KILL')
       if (!(await waitUntil(gone, 1000))) report.warnings.push(`wireguard-go (pid ${pid}) for ${iface} would not stop`)
     }
+    core.debug(`wireguard-go gone at ${Math.round(performance.now())} ms`)
     // The interface closes as the process exits.
     await waitUntil(() => !linkExists(iface), 1000)
     report.removed.push(`wireguard-go (pid ${pid})`)

@@ -28,6 +28,9 @@ class TunnelError extends Error {
 
 const getInput = (name: string): string => core.getInput(name)
 
+/** A debug line with the time since the process started, for reading where the step spends it. */
+const mark = (what: string): void => core.debug(`${what} at ${Math.round(performance.now())} ms`)
+
 /** Masks every secret input before anything can log it; returns the strings masked. */
 function maskSecrets(): string[] {
   const secrets = new Set<string>()
@@ -91,6 +94,8 @@ async function chooseMtu(cfg: Config, ip: string, resolved: Map<string, string>)
 interface Tools {
   wg: string
   ip: string
+  /** Found up front when the kernel has no WireGuard (or userspace is asked for). */
+  'wireguard-go'?: string
 }
 
 /** Whether to go straight to wireguard-go: asked for, or the kernel has no WireGuard. */
@@ -108,17 +113,21 @@ async function createInterface(cfg: Config, tools: Tools, created: Created): Pro
     }
     core.info('The kernel has no WireGuard module; using wireguard-go')
   }
-  const { 'wireguard-go': wgGo } = await ensureTools(['wireguard-go'], cfg.install)
+  const wgGo = tools['wireguard-go'] ?? (await ensureTools(['wireguard-go'], cfg.install))['wireguard-go']
   created.userspace = true
   saveCreated(created)
   // Without -f, wireguard-go forks a daemon that outlives this step and returns once the interface exists.
-  await mustRun([wgGo, cfg.iface], { root: true })
+  const r = await mustRun([wgGo, cfg.iface], { root: true })
+  startedPid = r.pid
 }
+
+/** The pid of the process that started wireguard-go: its daemon comes right after it. */
+let startedPid: number | undefined
 
 /** Records the wireguard-go process for post (which can also find it without this record). */
 function recordPid(cfg: Config, created: Created): void {
   if (!created.userspace) return
-  created.pid = findWireguardGo(cfg.iface)
+  created.pid = findWireguardGo(cfg.iface, startedPid)
   saveCreated(created)
 }
 
@@ -219,8 +228,11 @@ async function restoreKeepalive(cfg: Config, tools: Tools, created: Created): Pr
 
 async function bringUp(cfg: Config, tools: Tools, resolved: Map<string, string>, created: Created): Promise<Outcome> {
   const deadline = Date.now() + cfg.timeoutMs
-  // The MTU and routing look-ups read the system only: they run while the interface is made.
-  const [, mtu, plan] = await Promise.all([createInterface(cfg, tools, created), chooseMtu(cfg, tools.ip, resolved), planRouting(cfg, tools.ip)])
+  // The MTU and routing look-ups read the system only: they run while the interface is made
+  // (started first: wireguard-go takes longest).
+  const made = createInterface(cfg, tools, created)
+  const [, mtu, plan] = await Promise.all([made, chooseMtu(cfg, tools.ip, resolved), planRouting(cfg, tools.ip)])
+  mark('interface created')
   await configurePeers(cfg, tools.wg, resolved, plan.fwmark ?? cfg.fwmark, created)
   created.routes = plan.routes.map(routeText)
   created.rules = plan.rules
@@ -230,6 +242,7 @@ async function bringUp(cfg: Config, tools: Tools, resolved: Map<string, string>,
   const rules6 = ruleLines(plan.rules, '-6', 'add')
   if (rules6.length > 0) await mustRun([tools.ip, '-6', '-batch', '-'], { root: true, input: `${rules6.join('\n')}\n` })
   await applyDns(cfg, created)
+  mark('link up')
   const upAt = Date.now()
   const read = viaUapi(created)
     ? async () => parseUapiHandshakes(await uapi(socketPath(cfg.iface), 'get=1\n\n'))
@@ -237,7 +250,9 @@ async function bringUp(cfg: Config, tools: Tools, resolved: Map<string, string>,
   const missing = await waitForHandshakes(cfg, read, deadline)
   if (missing.length > 0) throw new TunnelError(handshakeFailure(cfg, missing, resolved))
   const handshakeMs = Date.now() - upAt
+  mark('handshake')
   const [checks] = await Promise.all([Promise.all(cfg.checks.map((c) => runCheck(c, deadline))), restoreKeepalive(cfg, tools, created)])
+  mark('checks')
   recordPid(cfg, created)
   const failed = checks.find((c) => !c.ok)
   if (failed) throw new TunnelError(checkFailure(cfg, failed))
@@ -279,6 +294,7 @@ export async function runMain(): Promise<void> {
     const cfg = buildConfig(getInput)
     core.setOutput('public-key', cfg.publicKey)
     core.setOutput('interface', cfg.iface)
+    mark('inputs valid')
     const resolved = await resolveEndpoints(cfg)
     // One apt transaction for everything missing, wireguard-go included when it will be needed.
     const tools = await ensureTools(userspaceFirst(cfg) ? (['wg', 'ip', 'wireguard-go'] as const) : (['wg', 'ip'] as const), cfg.install)
@@ -291,7 +307,7 @@ export async function runMain(): Promise<void> {
     saveCreated(created)
     const outcome = await bringUp(cfg, tools, resolved, created)
     report(cfg, resolved, outcome)
-    core.debug(`main done at ${Math.round(performance.now())} ms`)
+    mark('main done')
   } catch (err) {
     const message = errorText(err)
     if (created) {
