@@ -2,7 +2,7 @@
 // reads inputs through the function it is given and touches nothing else.
 import { createPrivateKey, createPublicKey } from 'node:crypto'
 import { IFACE } from './names.js'
-import { network, parseAddress, parsePrefix, prefixText, type Prefix } from './ip.js'
+import { maxBits, network, parseAddress, parsePrefix, prefixText, type Prefix } from './ip.js'
 import { parseWgQuick } from './wgquick.js'
 
 export interface Endpoint {
@@ -187,7 +187,6 @@ function parseChoice<T extends string>(input: string, value: string, choices: re
   return hit
 }
 
-
 export function parseInterface(input: string, value: string): string {
   const v = value.trim()
   if (!IFACE.test(v) || v === '.' || v === '..') {
@@ -212,7 +211,7 @@ function required(get: GetInput, name: string): string {
 
 /** The default allowed IPs: the networks of the addresses. A lone host address has none. */
 function defaultAllowedIps(addresses: Prefix[]): Prefix[] {
-  const hosts = addresses.filter((a) => a.bits === (a.family === 4 ? 32 : 128))
+  const hosts = addresses.filter((a) => a.bits === maxBits(a.family))
   if (hosts.length > 0) {
     throw new InputError(
       'allowed-ips',

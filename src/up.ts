@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from './toolkit.js'
 import { buildConfig, InputError, SECRET_INPUTS, type Config } from './config.js'
-import { prefixText } from './ip.js'
+import { maxBits, prefixText } from './ip.js'
 import { dnsManager, dnsUp, readInterfaceOrder, resolvconfName } from './dns.js'
 import { autoMtu, endpointText, isFullTunnel, keepaliveRestore, pickTable, routeText, routingPlan, ruleLines, upBatch, wgConf, type RoutingPlan } from './plan.js'
 import { isRoot, mustRun, run } from './run.js'
@@ -160,7 +160,7 @@ function handshakeFailure(cfg: Config, missing: string[], resolved: Map<string, 
   const ep = peer?.endpoint
   const at = ep ? endpointText(resolved.get(ep.host) ?? ep.host, ep.port) : 'its endpoint'
   const named = ep && resolved.get(ep.host) !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : ''
-  const addresses = cfg.addresses.map((a) => prefixText({ ...a, bits: a.family === 4 ? 32 : 128 })).join(',')
+  const addresses = cfg.addresses.map((a) => prefixText({ ...a, bits: maxBits(a.family) })).join(',')
   return (
     `No handshake with peer ${missing[0]} at ${at}${named} within ${cfg.timeoutMs / 1000} s. Likely causes: ` +
     `the server does not know this runner's public key ${cfg.publicKey} (on the server: wg set <interface> peer ${cfg.publicKey} allowed-ips ${addresses}); ` +
