@@ -9,7 +9,7 @@ afterEach(() => lab && L.destroyLab(lab))
 
 const service = `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`
 /** Bound on how long past `timeout` a failure may take: catches a hang, not a speed (see npm run bench). */
-const HANG_MARGIN_MS = 5000
+const HANG_MARGIN_MS = 2000
 
 /** Runs main expecting failure within the timeout's bound; post must then leave the runner clean. */
 async function expectFailure(inputs, pattern, user) {
