@@ -356,6 +356,8 @@ export function runStep(lab, job, step, inputs = {}, opts = {}) {
   if (step === 'post') {
     for (const [name, value] of Object.entries(parseFileCommands(readFileSync(job.state, 'utf8')))) env[`STATE_${name}`] = value
   }
+  // What the caller gives wins, STATE_* included (tests of partial or crafted state).
+  Object.assign(env, opts.env)
   const asUser = job.user ? ['/usr/bin/setpriv', `--reuid=${job.user}`, `--regid=${job.user}`, '--init-groups'] : []
   const argv = ['/bin/ip', 'netns', 'exec', lab.run, ...asUser, NODE24, step === 'post' ? POST : MAIN]
   const started = process.hrtime.bigint()

@@ -148,6 +148,26 @@ describe('killed, crashed and reused', () => {
     expect(post.stdout).toContain(`/var/run/wireguard/${lab.iface}.sock`)
   })
 
+  it('the kernel teardown path (routes, rules and link deleted with ip) leaves nothing either', async () => {
+    lab = L.createLab()
+    await lab.ready
+    const job = L.createJob(lab)
+    const before = L.snapshot(lab)
+    const inputs = { ...baseInputs(lab), 'allowed-ips': '0.0.0.0/0', check: `http://${L.BEHIND}:${L.HTTP_PORT}/` }
+    const main = await L.runStep(lab, job, 'main', inputs)
+    expect(main.code).toBe(0)
+    // Post as it runs after a kernel bring-up: no wireguard-go to stop, so `ip -batch` deletes
+    // rules, routes and the link (here wireguard-go then exits by itself).
+    const state = JSON.parse(L.parseFileCommands(L.sh(['cat', job.state])).created)
+    expect(state.rules.length).toBeGreaterThan(0)
+    const post = await L.runStep(lab, job, 'post', {}, { env: { STATE_created: JSON.stringify({ ...state, userspace: false, pid: undefined }) } })
+    expect(post.code).toBe(0)
+    expect(post.stdout).not.toMatch(/::(warning|error)::/)
+    expect(post.stdout).toContain(`Removed ${lab.iface} with routes 0.0.0.0/0 table 51820; rules -4 not fwmark 51820 table 51820`)
+    await until(() => L.wireguardGoPids(lab.iface).length === 0 && L.snapshot(lab).sockets.length === 0, 'wireguard-go to exit')
+    expectClean(lab, job, before)
+  })
+
   it('post run twice, and post with partial or unreadable state: harmless', async () => {
     lab = L.createLab()
     const { job } = await mainThenPost(lab, baseInputs(lab), { between: (m) => expectUp(lab, m, service) })
