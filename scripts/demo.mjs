@@ -51,7 +51,13 @@ try {
   const left = L.snapshot(lab)
   const clean = !left.links.includes(lab.iface) && left.processes.length === 0 && left.sockets.length === 0
   say(`\nAfter post: ${clean ? 'no interface, route, socket or process of ours is left' : `left behind: ${JSON.stringify(left)}`}`)
-  failed = main.code !== 0 || !got.ok || post.code !== 0 || !clean
+  say('\n─── and when it cannot connect: a peer key the server does not have, timeout: 3 ───')
+  const wrongJob = L.createJob(lab)
+  const wrong = await L.runStep(lab, wrongJob, 'main', { ...inputs, 'private-key': L.genKey(), timeout: '3' })
+  console.log(asLog(wrong.stdout))
+  say(`(failed in ${(wrong.ms / 1000).toFixed(1)} s, everything rolled back)`)
+  const wrongPost = await L.runStep(lab, wrongJob, 'post')
+  failed = main.code !== 0 || !got.ok || post.code !== 0 || !clean || wrong.code !== 1 || wrongPost.code !== 0
 } finally {
   L.destroyLab(lab)
 }
