@@ -288,6 +288,15 @@ export function snapshot(lab) {
   }
 }
 
+/** Polls (bounded, 10 s) until `cond` holds; rejects naming `what` otherwise. */
+export async function waitFor(cond, what, ms = 10000) {
+  const end = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
 /** Parses a GITHUB_STATE / GITHUB_OUTPUT file into name → last value. */
 export function parseFileCommands(text) {
   const out = {}

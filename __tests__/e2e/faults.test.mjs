@@ -100,14 +100,7 @@ describe('faults during bring-up', () => {
   })
 })
 
-/** Waits (bounded) until `cond` holds. */
-async function until(cond, what, ms = 10000) {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
+const until = L.waitFor
 
 const linkIn = (lab) => L.inRunner(lab, ['ip', 'link', 'show', 'dev', lab.iface]).status === 0
 

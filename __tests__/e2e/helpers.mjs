@@ -45,7 +45,7 @@ export function expectClean(lab, job, before) {
  * Runs main (sampling every process's command line meanwhile), then `between(main)`, then post;
  * checks secrets and cleanliness. Resolves with both steps' results.
  */
-export async function mainThenPost(lab, inputs, { user, between, env, before = undefined } = {}) {
+export async function mainThenPost(lab, inputs, { user, between, env, before = undefined, afterPost } = {}) {
   await lab.ready
   const job = L.createJob(lab, user)
   before ??= L.snapshot(lab)
@@ -62,6 +62,7 @@ export async function mainThenPost(lab, inputs, { user, between, env, before = u
   // Post runs whatever happened, as `post-if: always()` makes the runner do.
   const post = await L.runStep(lab, job, 'post', {}, { env })
   if (failure) throw failure
+  if (afterPost) await afterPost(post)
   expect(post.code).toBe(0)
   expect(post.stdout).not.toMatch(/^::error::/m)
   expectNoSecrets(secretsOf(inputs), job, [main, post], commandLines)
