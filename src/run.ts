@@ -83,9 +83,14 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
   })
 }
 
-/** Runs a command that must succeed; throws a CommandError otherwise. */
-export async function mustRun(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+/**
+ * Runs a command that must succeed; throws a CommandError otherwise, or the error `explain` makes
+ * of its output (a refused sudo is always said as such).
+ */
+export async function mustRun(argv: readonly string[], opts: RunOptions = {}, explain?: (said: string) => Error): Promise<RunResult> {
   const r = await run(argv, opts)
-  if (r.code !== 0) throw new CommandError(commandLine(argv, opts, isRoot()), r)
-  return r
+  if (r.code === 0) return r
+  const full = commandLine(argv, opts, isRoot())
+  if (explain && !(full[0] === 'sudo' && /^sudo: /m.test(r.stderr))) throw explain(r.stderr || r.stdout)
+  throw new CommandError(full, r)
 }

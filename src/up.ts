@@ -8,7 +8,7 @@ import { buildConfig, InputError, SECRET_INPUTS, type Config } from './config.js
 import { maxBits, prefixText } from './ip.js'
 import { dnsManager, dnsUp, readInterfaceOrder, resolvconfName } from './dns.js'
 import { autoMtu, endpointText, isFullTunnel, keepaliveRestore, pickTable, routeText, routingPlan, ruleLines, upBatch, wgConf, type RoutingPlan } from './plan.js'
-import { isRoot, mustRun, run } from './run.js'
+import { CommandError, commandLine, isRoot, mustRun, run } from './run.js'
 import { saveCreated, SRC_VALID_MARK, type Created } from './state.js'
 import { deviceMtu, findWireguardGo, kernelHasWireguard, linkExists, socketPath } from './system.js'
 import { teardown } from './teardown.js'
@@ -104,11 +104,13 @@ const userspaceFirst = (cfg: Config): boolean => cfg.userspace === 'true' || (cf
 /** Creates the interface: the kernel's WireGuard when it has one, else wireguard-go. */
 async function createInterface(cfg: Config, tools: Tools, created: Created): Promise<void> {
   if (!userspaceFirst(cfg)) {
-    const r = await run([tools.ip, 'link', 'add', 'dev', cfg.iface, 'type', 'wireguard'], { root: true })
+    const argv = [tools.ip, 'link', 'add', 'dev', cfg.iface, 'type', 'wireguard']
+    const r = await run(argv, { root: true })
     if (r.code === 0) return
+    if (!isRoot() && /^sudo: /m.test(r.stderr)) throw new CommandError(commandLine(argv, { root: true }, false), r)
     const noKernel = /Unknown device type|not supported/i.test(r.stderr)
     if (!noKernel || cfg.userspace === 'false') {
-      const why = noKernel ? 'this kernel has no WireGuard module and userspace is false (set userspace: auto to use wireguard-go)' : r.stderr.trim()
+      const why = noKernel ? 'this kernel has no WireGuard module and userspace is false (set userspace: auto to use wireguard-go)' : explainCreateFailure(r.stderr)
       throw new Error(`could not create interface ${cfg.iface}: ${why}`)
     }
     core.info('The kernel has no WireGuard module; using wireguard-go')
@@ -117,8 +119,18 @@ async function createInterface(cfg: Config, tools: Tools, created: Created): Pro
   created.userspace = true
   saveCreated(created)
   // Without -f, wireguard-go forks a daemon that outlives this step and returns once the interface exists.
-  const r = await mustRun([wgGo, cfg.iface], { root: true })
+  const r = await mustRun([wgGo, cfg.iface], { root: true }, (said) => new Error(`could not start wireguard-go for ${cfg.iface}: ${explainCreateFailure(said)}`))
   startedPid = r.pid
+}
+
+/** What stopped an interface from being made, with the fix for the usual causes (job containers). */
+export function explainCreateFailure(said: string): string {
+  const text = said.trim().split('\n').filter((l) => !/[│┌└]/.test(l)).join(' ').trim() || 'no reason given'
+  if (/Operation not permitted|permission denied/i.test(said)) {
+    return `${text}: this step may not create network interfaces (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN --device=/dev/net/tun`
+  }
+  if (/\/dev\/net\/tun|TUN device/i.test(said)) return `${text}: wireguard-go needs /dev/net/tun; in a job container, add options: --device=/dev/net/tun --cap-add=NET_ADMIN`
+  return text
 }
 
 /** The pid of the process that started wireguard-go: its daemon comes right after it. */
