@@ -368,6 +368,8 @@ export function runStep(lab, job, step, inputs = {}, opts = {}) {
   // What the caller gives wins, STATE_* included (tests of partial or crafted state).
   Object.assign(env, opts.env)
   const asUser = job.user ? ['/usr/bin/setpriv', `--reuid=${job.user}`, `--regid=${job.user}`, '--init-groups'] : []
+  // A job container without CAP_NET_ADMIN: root, but unable to make interfaces.
+  if (opts.noNetAdmin) asUser.push('/usr/bin/setpriv', '--bounding-set', '-net_admin', '--inh-caps', '-net_admin')
   const argv = ['/bin/ip', 'netns', 'exec', lab.run, ...asUser, NODE24, step === 'post' ? POST : MAIN]
   const started = process.hrtime.bigint()
   return new Promise((resolve) => {

@@ -91,6 +91,6 @@ export async function mustRun(argv: readonly string[], opts: RunOptions = {}, ex
   const r = await run(argv, opts)
   if (r.code === 0) return r
   const full = commandLine(argv, opts, isRoot())
-  if (explain && !(full[0] === 'sudo' && /^sudo: /m.test(r.stderr))) throw explain(r.stderr || r.stdout)
+  if (explain && !(full[0] === 'sudo' && /^sudo: /m.test(r.stderr))) throw explain(`${r.stderr}\n${r.stdout}`)
   throw new CommandError(full, r)
 }

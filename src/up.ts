@@ -125,7 +125,12 @@ async function createInterface(cfg: Config, tools: Tools, created: Created): Pro
 
 /** What stopped an interface from being made, with the fix for the usual causes (job containers). */
 export function explainCreateFailure(said: string): string {
-  const text = said.trim().split('\n').filter((l) => !/[│┌└]/.test(l)).join(' ').trim() || 'no reason given'
+  const text =
+    said
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !/[│┌└]/.test(l))
+      .map((l) => l.replace(/^[A-Z]+: \(\S+\) [0-9/]+ [0-9:]+ /, '').trim())
+      .join(' ') || 'no reason given'
   if (/Operation not permitted|permission denied/i.test(said)) {
     return `${text}: this step may not create network interfaces (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN --device=/dev/net/tun`
   }

@@ -83,6 +83,20 @@ describe('faults during bring-up', () => {
     expect(L.inRunner(lab, ['ip', 'address', 'show', 'dev', lab.iface]).stdout).toBe(before)
   })
 
+  it('a job container without CAP_NET_ADMIN: says what to add to the container', async () => {
+    lab = L.createLab()
+    await lab.ready
+    const job = L.createJob(lab)
+    const before = L.snapshot(lab)
+    const main = await L.runStep(lab, job, 'main', baseInputs(lab), { noNetAdmin: true })
+    expect(main.code).toBe(1)
+    expect(L.errorLine(main)).toMatch(
+      /^could not start wireguard-go for \S+: Failed to create TUN device: operation not permitted: this step may not create network interfaces \(CAP_NET_ADMIN\); in a job container, add options: --cap-add=NET_ADMIN --device=\/dev\/net\/tun$/i
+    )
+    expect((await L.runStep(lab, job, 'post')).code).toBe(0)
+    expectClean(lab, job, before)
+  })
+
   it('tools missing with install: false: the error names the tool', async () => {
     lab = L.createLab()
     const { main } = await mainThenPost(lab, { ...baseInputs(lab), install: 'false' }, { env: { PATH: '/nonexistent' } })
