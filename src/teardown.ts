@@ -40,14 +40,14 @@ async function stopWireguardGo(created: Created, report: TeardownReport): Promis
   let stale = pid === undefined
   if (pid !== undefined) {
     const gone = (): boolean => !isWireguardGo(pid, iface)
+    const sent = performance.now()
     await signal(pid, 'TERM')
-    core.debug(`SIGTERM sent to wireguard-go at ${Math.round(performance.now())} ms`)
     if (!(await waitUntil(gone, 3000))) {
       stale = true
       await signal(pid, 'KILL')
       if (!(await waitUntil(gone, 1000))) report.warnings.push(`wireguard-go (pid ${pid}) for ${iface} would not stop`)
     }
-    core.debug(`wireguard-go gone at ${Math.round(performance.now())} ms`)
+    core.debug(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`)
     // The interface closes as the process exits.
     await waitUntil(() => !linkExists(iface), 1000)
     report.removed.push(`wireguard-go (pid ${pid})`)
