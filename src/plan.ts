@@ -1,10 +1,16 @@
 // Pure functions that turn the configuration into what is run: the `wg setconf` file, the
 // `ip -batch` scripts for bring-up and teardown. Testable without root.
-import type { Config } from './config.js'
+import type { Config, PeerConfig } from './config.js'
 import { contains, maxBits, network, prefixText, type Prefix } from './ip.js'
 
 /** The keepalive set while verifying a peer whose keepalive is off, so that bring-up starts a handshake. */
 export const PROBE_KEEPALIVE = 25
+
+/** The peers whose keepalive is off but which have an endpoint: probed with a keepalive while verifying. */
+export const probedPeers = (cfg: Config): PeerConfig[] => cfg.peers.filter((p) => p.keepalive === 0 && p.endpoint !== undefined)
+
+/** The keepalive a peer is configured with during bring-up. */
+export const bringUpKeepalive = (peer: PeerConfig): number => (peer.keepalive === 0 && peer.endpoint ? PROBE_KEEPALIVE : peer.keepalive)
 
 export function endpointText(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
@@ -27,7 +33,7 @@ export function wgConf(cfg: Config, resolved: ReadonlyMap<string, string>, fwmar
       lines.push(`Endpoint = ${endpointText(host, peer.endpoint.port)}`)
     }
     if (peer.allowedIps.length > 0) lines.push(`AllowedIPs = ${peer.allowedIps.map(prefixText).join(', ')}`)
-    const keepalive = peer.keepalive === 0 && peer.endpoint ? PROBE_KEEPALIVE : peer.keepalive
+    const keepalive = bringUpKeepalive(peer)
     if (keepalive > 0) lines.push(`PersistentKeepalive = ${keepalive}`)
   }
   return `${lines.join('\n')}\n`
@@ -35,7 +41,7 @@ export function wgConf(cfg: Config, resolved: ReadonlyMap<string, string>, fwmar
 
 /** `wg` arguments that put back keepalive off on the peers that were probed, or none. */
 export function keepaliveRestore(cfg: Config): string[] | undefined {
-  const probed = cfg.peers.filter((p) => p.keepalive === 0 && p.endpoint)
+  const probed = probedPeers(cfg)
   if (probed.length === 0) return undefined
   return ['set', cfg.iface, ...probed.flatMap((p) => ['peer', p.publicKey, 'persistent-keepalive', 'off'])]
 }

@@ -49,21 +49,20 @@ async function aptInstall(packages: string[]): Promise<void> {
  * that names each missing tool and where it was looked for.
  */
 export async function ensureTools<T extends Tool>(tools: readonly T[], install: boolean): Promise<Record<T, string>> {
-  const missing = tools.filter((t) => locate(t) === undefined)
-  if (missing.length > 0) {
-    const where = searchPath().join(':')
-    if (!install) {
-      throw new Error(
-        `${missing.map((t) => `\`${t}\``).join(' and ')} not found (looked in ${where}); install ${missing.map((t) => PACKAGE[t]).join(' and ')} first or set install: true`
-      )
-    }
-    if (locate('apt-get') === undefined) {
-      throw new Error(`${missing.map((t) => `\`${t}\``).join(' and ')} not found and apt-get is not available to install it: install ${missing.map((t) => PACKAGE[t]).join(' and ')} in an earlier step`)
-    }
-    await aptInstall(missing.map((t) => PACKAGE[t]))
-  }
   const paths = {} as Record<T, string>
+  const missing: T[] = []
   for (const t of tools) {
+    const path = locate(t)
+    if (path === undefined) missing.push(t)
+    else paths[t] = path
+  }
+  if (missing.length === 0) return paths
+  const names = missing.map((t) => `\`${t}\``).join(' and ')
+  const packages = missing.map((t) => PACKAGE[t])
+  if (!install) throw new Error(`${names} not found (looked in ${searchPath().join(':')}); install ${packages.join(' and ')} first or set install: true`)
+  if (locate('apt-get') === undefined) throw new Error(`${names} not found and apt-get is not available to install it: install ${packages.join(' and ')} in an earlier step`)
+  await aptInstall(packages)
+  for (const t of missing) {
     const path = locate(t)
     if (path === undefined) throw new Error(`\`${t}\` still not found after installing ${PACKAGE[t]} (looked in ${searchPath().join(':')})`)
     paths[t] = path

@@ -5,7 +5,7 @@
 import { connect } from 'node:net'
 import type { Config } from './config.js'
 import { prefixText } from './ip.js'
-import { endpointText, PROBE_KEEPALIVE } from './plan.js'
+import { bringUpKeepalive, endpointText, probedPeers } from './plan.js'
 
 const hex = (base64: string): string => Buffer.from(base64, 'base64').toString('hex')
 
@@ -16,8 +16,7 @@ export function uapiSetRequest(cfg: Config, resolved: ReadonlyMap<string, string
     lines.push(`public_key=${hex(peer.publicKey)}`, 'replace_allowed_ips=true')
     if (peer.presharedKey) lines.push(`preshared_key=${hex(peer.presharedKey)}`)
     if (peer.endpoint) lines.push(`endpoint=${endpointText(resolved.get(peer.endpoint.host) ?? peer.endpoint.host, peer.endpoint.port)}`)
-    const keepalive = peer.keepalive === 0 && peer.endpoint ? PROBE_KEEPALIVE : peer.keepalive
-    lines.push(`persistent_keepalive_interval=${keepalive}`)
+    lines.push(`persistent_keepalive_interval=${bringUpKeepalive(peer)}`)
     for (const ip of peer.allowedIps) lines.push(`allowed_ip=${prefixText(ip)}`)
   }
   return `${lines.join('\n')}\n\n`
@@ -25,7 +24,7 @@ export function uapiSetRequest(cfg: Config, resolved: ReadonlyMap<string, string
 
 /** The request that turns keepalive off again on the peers probed, or none. */
 export function uapiKeepaliveRestore(cfg: Config): string | undefined {
-  const probed = cfg.peers.filter((p) => p.keepalive === 0 && p.endpoint)
+  const probed = probedPeers(cfg)
   if (probed.length === 0) return undefined
   return `set=1\n${probed.map((p) => `public_key=${hex(p.publicKey)}\nupdate_only=true\npersistent_keepalive_interval=0\n`).join('')}\n`
 }

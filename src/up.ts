@@ -21,11 +21,6 @@ export const duration = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} 
 
 export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
-/** The tunnel came up but did not prove itself: handshake or check failed. */
-class TunnelError extends Error {
-  override name = 'TunnelError'
-}
-
 const getInput = (name: string): string => core.getInput(name)
 
 /** A debug line with the time since the process started, for reading where the step spends it. */
@@ -265,14 +260,14 @@ async function bringUp(cfg: Config, tools: Tools, resolved: Map<string, string>,
     ? async () => parseUapiHandshakes(await uapi(socketPath(cfg.iface), 'get=1\n\n'))
     : wgHandshakes(cfg, tools.wg)
   const missing = await waitForHandshakes(cfg, read, deadline)
-  if (missing.length > 0) throw new TunnelError(handshakeFailure(cfg, missing, resolved))
+  if (missing.length > 0) throw new Error(handshakeFailure(cfg, missing, resolved))
   const handshakeMs = Date.now() - upAt
   mark('handshake')
   const [checks] = await Promise.all([Promise.all(cfg.checks.map((c) => runCheck(c, deadline))), restoreKeepalive(cfg, tools, created)])
   mark('checks')
   recordPid(cfg, created)
   const failed = checks.find((c) => !c.ok)
-  if (failed) throw new TunnelError(checkFailure(cfg, failed))
+  if (failed) throw new Error(checkFailure(cfg, failed))
   return { mode: created.userspace ? 'userspace (wireguard-go)' : 'kernel', mtu, routes: created.routes, handshakeMs, checks }
 }
 
@@ -288,7 +283,7 @@ function report(cfg: Config, resolved: Map<string, string>, o: Outcome): void {
   ]
   for (const c of o.checks) rows.push([checkLabel(c.check), `answered in ${duration(c.ms)}`])
   core.info(`WireGuard tunnel ${cfg.iface} is up: handshake with ${peers.join(', ')} in ${duration(o.handshakeMs)}`)
-  for (const [k, v] of rows.slice(1)) core.info(`  ${k}: ${v}`)
+  for (const [k, v] of rows) core.info(`  ${k}: ${v}`)
   const cell = (t: string): string => t.replace(/[|\\]/g, (c) => `\\${c}`)
   core.appendSummary(['### WireGuard tunnel is up', '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`), ''].join('\n'))
 }

@@ -2,7 +2,7 @@
 // partial, stale or repeated state; a reused runner recovers or is told exactly what to remove.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { existsSync } from 'node:fs'
-import { baseInputs, expectClean, expectNoSecrets, expectUp, L, mainThenPost, secretsOf } from './helpers.mjs'
+import { AS_USERS, baseInputs, expectClean, expectNoSecrets, expectUp, L, mainThenPost, secretsOf } from './helpers.mjs'
 
 let lab
 afterEach(() => lab && L.destroyLab(lab))
@@ -25,10 +25,7 @@ async function expectFailure(inputs, pattern, user) {
 }
 
 describe('faults during bring-up', () => {
-  it.each([
-    ['as root', undefined],
-    ['as a user with passwordless sudo', L.SUDO_USER]
-  ])('a wrong peer public key (%s): no handshake, causes named, diagnostics shown', async (_as, user) => {
+  it.each(AS_USERS)('a wrong peer public key (%s): no handshake, causes named, diagnostics shown', async (_as, user) => {
     lab = L.createLab()
     const inputs = { ...baseInputs(lab), 'peer-public-key': L.pubKey(L.genKey()), timeout: '2' }
     const { main, error } = await expectFailure(inputs, /^No handshake with peer .* at 198\.51\.100\.1:51820 within 2 s\. Likely causes: the server does not know this runner's public key/, user)
@@ -119,10 +116,7 @@ const until = L.waitFor
 const linkIn = (lab) => L.inRunner(lab, ['ip', 'link', 'show', 'dev', lab.iface]).status === 0
 
 describe('killed, crashed and reused', () => {
-  it.each([
-    ['as root', undefined],
-    ['as a user with passwordless sudo', L.SUDO_USER]
-  ])('main killed part-way (job cancelled, %s): post removes what exists and does not fail', async (_as, user) => {
+  it.each(AS_USERS)('main killed part-way (job cancelled, %s): post removes what exists and does not fail', async (_as, user) => {
     lab = L.createLab()
     await lab.ready
     const job = L.createJob(lab, user)

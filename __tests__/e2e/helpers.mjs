@@ -5,6 +5,12 @@ import * as L from '../../lab/lab.mjs'
 
 export { L }
 
+/** Who a scenario runs as: root, and an unprivileged user with passwordless sudo as on hosted runners. */
+export const AS_USERS = [
+  ['as root', undefined],
+  ['as a user with passwordless sudo', L.SUDO_USER]
+]
+
 /** The inputs every scenario starts from: IPv4 over an IPv4 endpoint. */
 export function baseInputs(lab) {
   // The lab's scenarios are about wireguard-go; on a kernel with WireGuard, ask for it.

@@ -3,8 +3,7 @@
 // wireguard-tools back whatever happens.
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { expectUp, L, mainThenPost } from './helpers.mjs'
-import { baseInputs } from './helpers.mjs'
+import { baseInputs, expectUp, L, mainThenPost } from './helpers.mjs'
 
 const apt = (...args) => spawnSync('apt-get', ['-q', '-y', ...args], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0

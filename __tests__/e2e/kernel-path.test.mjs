@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { baseInputs, expectUp, L, mainThenPost } from './helpers.mjs'
+import { AS_USERS, baseInputs, expectUp, L, mainThenPost } from './helpers.mjs'
 
 let lab
 let stubs
@@ -27,10 +27,7 @@ afterAll(() => stubs && rmSync(stubs, { recursive: true, force: true }))
 
 const env = () => ({ PATH: `${stubs}:/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin` })
 
-describe.each([
-  ['as root', undefined],
-  ['as a user with passwordless sudo', L.SUDO_USER]
-])('the kernel path %s', (_as, user) => {
+describe.each(AS_USERS)('the kernel path %s', (_as, user) => {
   it('brings up, verifies (keepalive off, PSK) and tears down with ip', async () => {
     lab = L.createLab({ psk: true })
     const inputs = { ...baseInputs(lab), userspace: 'false', 'preshared-key': lab.psk, 'persistent-keepalive': '0', 'allowed-ips': `${L.SERVER_ADDR}/24, 203.0.113.0/24` }

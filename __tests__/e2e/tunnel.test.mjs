@@ -1,7 +1,7 @@
 // The action brings a tunnel up against a real WireGuard peer in the lab, traffic flows, and post
 // leaves the runner as it was. Each scenario runs dist/ under Node 24 as the runner does.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { baseInputs, expectUp, L, mainThenPost } from './helpers.mjs'
+import { AS_USERS, baseInputs, expectUp, L, mainThenPost } from './helpers.mjs'
 
 let lab
 afterEach(() => lab && L.destroyLab(lab))
@@ -10,10 +10,7 @@ const service = `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`
 const service6 = `http://[${L.SERVER_ADDR6}]:${L.HTTP_PORT}/`
 
 // Hosted runners run steps as an unprivileged user with passwordless sudo: every scenario runs both ways.
-describe.each([
-  ['as root', undefined],
-  ['as a user with passwordless sudo', L.SUDO_USER]
-])('bring-up, traffic, teardown %s', (_as, user) => {
+describe.each(AS_USERS)('bring-up, traffic, teardown %s', (_as, user) => {
   it('IPv4 with ping, TCP, HTTP and HTTPS checks', async () => {
     lab = L.createLab()
     const https = `https://${L.SERVER_ADDR}:${L.HTTPS_PORT}/status?x=1`
