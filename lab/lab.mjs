@@ -5,7 +5,17 @@
 //   overlay  192.0.2.0/24 and 2001:db8:1::/64 inside the tunnel,
 //   a network behind the server, 203.0.113.0/24 and 2001:db8:2::/64, on a bridge there.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { release, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -59,7 +69,8 @@ const has = (cmd) => tryRun(['sh', '-c', `command -v ${cmd}`]).status === 0
 
 /** Installs what the lab needs (as root, once) and the two test users. */
 export function prepareMachine() {
-  if (process.getuid() !== 0) throw new Error('the lab needs root: run the end-to-end tests as root (they build network namespaces)')
+  if (process.getuid() !== 0)
+    throw new Error('the lab needs root: run the end-to-end tests as root (they build network namespaces)')
   const need = [
     ['wg', 'wireguard-tools'],
     ['wireguard-go', 'wireguard-go'],
@@ -74,14 +85,18 @@ export function prepareMachine() {
   if (need.length > 0) {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
     const pkgs = need.map(([, p]) => p)
-    const install = spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...pkgs], { env, stdio: 'inherit' })
+    const install = spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...pkgs], {
+      env,
+      stdio: 'inherit'
+    })
     if (install.status !== 0) {
       execFileSync('apt-get', ['update', '-q'], { env, stdio: 'inherit' })
       execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...pkgs], { env, stdio: 'inherit' })
     }
   }
   for (const user of [SUDO_USER, PLAIN_USER]) {
-    if (tryRun(['id', '-u', user]).status !== 0) sh(['useradd', '--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user])
+    if (tryRun(['id', '-u', user]).status !== 0)
+      sh(['useradd', '--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user])
   }
   mkdirSync('/etc/sudoers.d', { recursive: true })
   writeFileSync(`/etc/sudoers.d/${SUDO_USER}`, `${SUDO_USER} ALL=(ALL) NOPASSWD: ALL\n`, { mode: 0o440 })
@@ -125,12 +140,25 @@ export function createLab(opts = {}) {
     sh(['ip', 'netns', 'add', srv])
     sh(['ip', 'netns', 'add', run])
     // No duplicate address detection: addresses are final at once, so snapshots are stable.
-    for (const ns of [srv, run]) sh(['ip', 'netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0'])
+    for (const ns of [srv, run])
+      sh([
+        'ip',
+        'netns',
+        'exec',
+        ns,
+        'sysctl',
+        '-qw',
+        'net.ipv6.conf.all.accept_dad=0',
+        'net.ipv6.conf.default.accept_dad=0'
+      ])
     // The runner resolves ENDPOINT_NAME through its own hosts file (ip netns exec bind-mounts it).
     mkdirSync(`/etc/netns/${run}`, { recursive: true })
     // Hermetic name resolution: a name the hosts file lacks fails at once (no server answers).
     writeFileSync(`/etc/netns/${run}/resolv.conf`, 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n')
-    writeFileSync(`/etc/netns/${run}/hosts`, `${readFileSync('/etc/hosts', 'utf8')}\n${SERVER_IP} ${ENDPOINT_NAME}\n${SERVER_IP6} v6.${ENDPOINT_NAME}\n`)
+    writeFileSync(
+      `/etc/netns/${run}/hosts`,
+      `${readFileSync('/etc/hosts', 'utf8')}\n${SERVER_IP} ${ENDPOINT_NAME}\n${SERVER_IP6} v6.${ENDPOINT_NAME}\n`
+    )
     const batch = (ns, lines) => sh(['ip', '-n', ns, '-batch', '-'], `${lines.join('\n')}\n`)
     sh(['ip', 'link', 'add', 'v-srv', 'netns', srv, 'type', 'veth', 'peer', 'name', 'v-run', 'netns', run])
     batch(srv, [
@@ -143,9 +171,24 @@ export function createLab(opts = {}) {
       `address add ${BEHIND6}/64 dev br-behind nodad`,
       'link set br-behind up'
     ])
-    batch(run, ['link set lo up', `address add 198.51.100.2/24 dev v-run`, `address add 2001:db8:ff::2/64 dev v-run nodad`, 'link set v-run up'])
-    startServerPeer(lab, srv, lab.serverIface, lab.serverKey, opts.serverKnowsRunner === false ? undefined : lab.psk ?? null)
-    batch(srv, [`address add ${SERVER_ADDR}/24 dev ${lab.serverIface}`, `address add ${SERVER_ADDR6}/64 dev ${lab.serverIface}`, `link set up dev ${lab.serverIface}`])
+    batch(run, [
+      'link set lo up',
+      `address add 198.51.100.2/24 dev v-run`,
+      `address add 2001:db8:ff::2/64 dev v-run nodad`,
+      'link set v-run up'
+    ])
+    startServerPeer(
+      lab,
+      srv,
+      lab.serverIface,
+      lab.serverKey,
+      opts.serverKnowsRunner === false ? undefined : (lab.psk ?? null)
+    )
+    batch(srv, [
+      `address add ${SERVER_ADDR}/24 dev ${lab.serverIface}`,
+      `address add ${SERVER_ADDR6}/64 dev ${lab.serverIface}`,
+      `link set up dev ${lab.serverIface}`
+    ])
     if (opts.second) {
       // A second server, for several peers: its own underlay (198.51.100.64/26, 2001:db8:fe::/64) and 192.0.2.129 inside.
       lab.srv2 = `wgt-sr2-${id}`
@@ -153,10 +196,28 @@ export function createLab(opts = {}) {
       lab.serverKey2 = genKey()
       lab.serverPub2 = pubKey(lab.serverKey2)
       sh(['ip', 'netns', 'add', lab.srv2])
-      sh(['ip', 'netns', 'exec', lab.srv2, 'sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0'])
+      sh([
+        'ip',
+        'netns',
+        'exec',
+        lab.srv2,
+        'sysctl',
+        '-qw',
+        'net.ipv6.conf.all.accept_dad=0',
+        'net.ipv6.conf.default.accept_dad=0'
+      ])
       sh(['ip', 'link', 'add', 'v-srv', 'netns', lab.srv2, 'type', 'veth', 'peer', 'name', 'v-run2', 'netns', run])
-      batch(lab.srv2, ['link set lo up', `address add ${SERVER2_IP}/26 dev v-srv`, `address add ${SERVER2_IP6}/64 dev v-srv nodad`, 'link set v-srv up'])
-      batch(run, [`address add 198.51.100.66/26 dev v-run2`, `address add 2001:db8:fe::2/64 dev v-run2 nodad`, 'link set v-run2 up'])
+      batch(lab.srv2, [
+        'link set lo up',
+        `address add ${SERVER2_IP}/26 dev v-srv`,
+        `address add ${SERVER2_IP6}/64 dev v-srv nodad`,
+        'link set v-srv up'
+      ])
+      batch(run, [
+        `address add 198.51.100.66/26 dev v-run2`,
+        `address add 2001:db8:fe::2/64 dev v-run2 nodad`,
+        'link set v-run2 up'
+      ])
       startServerPeer(lab, lab.srv2, lab.serverIface2, lab.serverKey2, null)
       batch(lab.srv2, [`address add ${SERVER2_ADDR}/24 dev ${lab.serverIface2}`, `link set up dev ${lab.serverIface2}`])
     }
@@ -164,8 +225,28 @@ export function createLab(opts = {}) {
     // A throwaway self-signed certificate for the HTTPS side of the service.
     const certDir = mkdtempSync(join(tmpdir(), 'wgt-cert-'))
     lab.dirs.push(certDir)
-    sh(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=lab', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem')])
-    const service = spawn('ip', ['netns', 'exec', srv, NODE24, '-e', SERVICE, certDir], { stdio: ['ignore', 'pipe', 'inherit'], detached: true })
+    sh([
+      'openssl',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=lab',
+      '-keyout',
+      join(certDir, 'key.pem'),
+      '-out',
+      join(certDir, 'cert.pem')
+    ])
+    const service = spawn('ip', ['netns', 'exec', srv, NODE24, '-e', SERVICE, certDir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true
+    })
     lab.procs.push(service)
     lab.serviceReady = new Promise((resolve, reject) => {
       service.stdout.once('data', resolve)
@@ -183,7 +264,10 @@ export function createLab(opts = {}) {
 
 /** Starts a server's WireGuard peer (wireguard-go) that knows the runner; `psk` undefined: it does not. */
 function startServerPeer(lab, ns, iface, key, psk) {
-  execFileSync('ip', ['netns', 'exec', ns, 'wireguard-go', iface], { env: { ...process.env, LOG_LEVEL: '' }, stdio: 'ignore' })
+  execFileSync('ip', ['netns', 'exec', ns, 'wireguard-go', iface], {
+    env: { ...process.env, LOG_LEVEL: '' },
+    stdio: 'ignore'
+  })
   const keyDir = mkdtempSync(join(tmpdir(), 'wgt-lab-'))
   try {
     writeFileSync(join(keyDir, 'key'), key, { mode: 0o600 })
@@ -192,7 +276,20 @@ function startServerPeer(lab, ns, iface, key, psk) {
       writeFileSync(join(keyDir, 'psk'), psk, { mode: 0o600 })
       peerArgs.push('preshared-key', join(keyDir, 'psk'))
     }
-    sh(['ip', 'netns', 'exec', ns, 'wg', 'set', iface, 'private-key', join(keyDir, 'key'), 'listen-port', String(PORT), ...(psk === undefined ? [] : peerArgs)])
+    sh([
+      'ip',
+      'netns',
+      'exec',
+      ns,
+      'wg',
+      'set',
+      iface,
+      'private-key',
+      join(keyDir, 'key'),
+      'listen-port',
+      String(PORT),
+      ...(psk === undefined ? [] : peerArgs)
+    ])
   } finally {
     rmSync(keyDir, { recursive: true, force: true })
   }
@@ -264,7 +361,8 @@ export function wireguardGoPids(iface) {
     if (!/^[0-9]+$/.test(entry)) continue
     try {
       const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean)
-      if (argv.length >= 2 && argv[0].endsWith('wireguard-go') && argv[argv.length - 1] === iface) pids.push(Number(entry))
+      if (argv.length >= 2 && argv[0].endsWith('wireguard-go') && argv[argv.length - 1] === iface)
+        pids.push(Number(entry))
     } catch {
       /* exited while we looked */
     }
@@ -283,7 +381,9 @@ export function snapshot(lab) {
     rules4: inRun(['-4', 'rule', 'show']),
     rules6: inRun(['-6', 'rule', 'show']),
     srcValidMark: tryRun(['ip', 'netns', 'exec', lab.run, 'sysctl', '-n', 'net.ipv4.conf.all.src_valid_mark']).stdout,
-    sockets: existsSync('/var/run/wireguard') ? readdirSync('/var/run/wireguard').filter((f) => f === `${lab.iface}.sock`) : [],
+    sockets: existsSync('/var/run/wireguard')
+      ? readdirSync('/var/run/wireguard').filter((f) => f === `${lab.iface}.sock`)
+      : [],
     processes: wireguardGoPids(lab.iface)
   }
 }
@@ -363,7 +463,8 @@ export function runStep(lab, job, step, inputs = {}, opts = {}) {
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
   if (step === 'post') {
-    for (const [name, value] of Object.entries(parseFileCommands(readFileSync(job.state, 'utf8')))) env[`STATE_${name}`] = value
+    for (const [name, value] of Object.entries(parseFileCommands(readFileSync(job.state, 'utf8'))))
+      env[`STATE_${name}`] = value
   }
   // What the caller gives wins, STATE_* included (tests of partial or crafted state).
   Object.assign(env, opts.env)
@@ -379,7 +480,18 @@ export function runStep(lab, job, step, inputs = {}, opts = {}) {
     child.stdout.on('data', (d) => (stdout += d))
     child.stderr.on('data', (d) => (stderr += d))
     if (opts.onSpawn) opts.onSpawn(child)
-    child.on('error', (err) => resolve({ code: -1, signal: null, ms: 0, stdout, stderr: `${stderr}${err.message}`, outputs: {}, state: '', summary: '' }))
+    child.on('error', (err) =>
+      resolve({
+        code: -1,
+        signal: null,
+        ms: 0,
+        stdout,
+        stderr: `${stderr}${err.message}`,
+        outputs: {},
+        state: '',
+        summary: ''
+      })
+    )
     child.on('close', (code, signal) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
       resolve({

@@ -37,8 +37,10 @@ function timed(argv, opts = {}) {
   return ms
 }
 
-const apt = (args) => timed(['apt-get', '-q', '-y', ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
-const installed = (pkg) => spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout.includes('install ok installed')
+const apt = (args) =>
+  timed(['apt-get', '-q', '-y', ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+const installed = (pkg) =>
+  spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout.includes('install ok installed')
 
 L.prepareMachine()
 const rows = []
@@ -66,19 +68,45 @@ try {
     const post = await L.runStep(lab, job, 'post')
     if (post.code !== 0) throw new Error(`post failed: ${post.stdout}`)
     t.post.push(post.ms)
-    const failing = await L.runStep(lab, L.createJob(lab), 'main', { ...inputs, 'peer-public-key': L.pubKey(L.genKey()), check: '', timeout: '3' })
+    const failing = await L.runStep(lab, L.createJob(lab), 'main', {
+      ...inputs,
+      'peer-public-key': L.pubKey(L.genKey()),
+      check: '',
+      timeout: '3'
+    })
     if (failing.code !== 1) throw new Error('the failing bring-up did not fail')
     t.fail.push(failing.ms - 3000)
     t.cold.push(timed([L.NODE24, L.MAIN], { allowFail: true, env: { PATH: process.env.PATH } }))
     t.node.push(timed([L.NODE24, '-e', '0']))
   }
   const ratio = (a, b) => `${(median(a) / median(b)).toFixed(2)} ×`
-  rows.push(['main, HTTP check included', fmt(median(t.main)), '`wg-quick up` + first HTTP request', fmt(median(t.up)), ratio(t.main, t.up), '≤ 1.0 ×'])
+  rows.push([
+    'main, HTTP check included',
+    fmt(median(t.main)),
+    '`wg-quick up` + first HTTP request',
+    fmt(median(t.up)),
+    ratio(t.main, t.up),
+    '≤ 1.0 ×'
+  ])
   rows.push(['post', fmt(median(t.post)), '`wg-quick down`', fmt(median(t.down)), ratio(t.post, t.down), '≤ 1.2 ×'])
   rows.push(['failing bring-up, `timeout: 3`', `timeout + ${fmt(median(t.fail))}`, '', '', '', '≤ timeout + 500 ms'])
-  rows.push(['cold start: `node dist/main/index.js`, no inputs', fmt(median(t.cold)), 'Node 24 itself: `node -e 0`', fmt(median(t.node)), ratio(t.cold, t.node), ''])
+  rows.push([
+    'cold start: `node dist/main/index.js`, no inputs',
+    fmt(median(t.cold)),
+    'Node 24 itself: `node -e 0`',
+    fmt(median(t.node)),
+    ratio(t.cold, t.node),
+    ''
+  ])
   const size = ['main', 'post'].map((s) => statSync(join(L.ROOT, 'dist', s, 'index.js')).size)
-  rows.push(['bundle size, main + post', `${Math.round(size[0] / 1024)} KiB + ${Math.round(size[1] / 1024)} KiB`, '', '', '', ''])
+  rows.push([
+    'bundle size, main + post',
+    `${Math.round(size[0] / 1024)} KiB + ${Math.round(size[1] / 1024)} KiB`,
+    '',
+    '',
+    '',
+    ''
+  ])
 
   if (INSTALL_PAIRS > 0) {
     // The action on a machine without wireguard-tools (the lab's server needed wg only to start).
@@ -88,7 +116,8 @@ try {
       apt(['purge', 'wireguard-tools'])
       const job = L.createJob(lab)
       const main = await L.runStep(lab, job, 'main', inputs)
-      if (main.code !== 0 || !main.stdout.includes('Installing wireguard-tools')) throw new Error(`main did not install: ${main.stdout}`)
+      if (main.code !== 0 || !main.stdout.includes('Installing wireguard-tools'))
+        throw new Error(`main did not install: ${main.stdout}`)
       action.push(main.ms)
       packages = (/--no-install-recommends (.*) \(at/.exec(main.stdout)?.[1] ?? '').split(' ').length
       await L.runStep(lab, job, 'post')
@@ -96,10 +125,16 @@ try {
     if (!installed('wireguard-tools')) apt(['install', '--no-install-recommends', 'wireguard-tools'])
     // GitHub's docs run `apt install wireguard`. What it would install here is counted, not done by
     // default: it upgrades systemd and adds a kernel image on this machine (--reference-install runs it).
-    const simulated = spawnSync('apt-get', ['install', '-s', 'wireguard'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.startsWith('Inst ')).length
+    const simulated = spawnSync('apt-get', ['install', '-s', 'wireguard'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((l) => l.startsWith('Inst ')).length
     let reference = ''
     if (process.argv.includes('--reference-install')) {
-      reference = fmt(timed(['apt-get', 'install', '-y', '-q', 'wireguard'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }))
+      reference = fmt(
+        timed(['apt-get', 'install', '-y', '-q', 'wireguard'], {
+          env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+        })
+      )
     }
     rows.push([
       `install: main on a machine without wireguard-tools (${packages} package, one apt transaction)`,
@@ -116,6 +151,8 @@ try {
 }
 
 const header = ['measure', 'this action', 'reference', 'reference time', 'ratio', 'target']
-console.log(`\nMedians over ${PAIRS} alternating pairs (install: ${INSTALL_PAIRS} runs), ${new Date().toISOString().slice(0, 10)}, Node ${spawnSync(L.NODE24, ['--version'], { encoding: 'utf8' }).stdout.trim()}\n`)
+console.log(
+  `\nMedians over ${PAIRS} alternating pairs (install: ${INSTALL_PAIRS} runs), ${new Date().toISOString().slice(0, 10)}, Node ${spawnSync(L.NODE24, ['--version'], { encoding: 'utf8' }).stdout.trim()}\n`
+)
 console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`)
 for (const r of rows) console.log(`| ${r.join(' | ')} |`)

@@ -10,7 +10,12 @@ function asLog(stdout) {
   return stdout
     .split('\n')
     .filter((l) => l && !l.startsWith('::debug::') && !l.startsWith('::add-mask::'))
-    .map((l) => l.replace(/^::group::(.*)$/, '▸ $1').replace(/^::endgroup::$/, '').replace(/^::(error|warning)::(.*)$/, 'Error: $2'))
+    .map((l) =>
+      l
+        .replace(/^::group::(.*)$/, '▸ $1')
+        .replace(/^::endgroup::$/, '')
+        .replace(/^::(error|warning)::(.*)$/, 'Error: $2')
+    )
     .join('\n')
 }
 
@@ -50,7 +55,9 @@ try {
   console.log(asLog(post.stdout))
   const left = L.snapshot(lab)
   const clean = !left.links.includes(lab.iface) && left.processes.length === 0 && left.sockets.length === 0
-  say(`\nAfter post: ${clean ? 'no interface, route, socket or process of ours is left' : `left behind: ${JSON.stringify(left)}`}`)
+  say(
+    `\nAfter post: ${clean ? 'no interface, route, socket or process of ours is left' : `left behind: ${JSON.stringify(left)}`}`
+  )
   say('\n─── and when it cannot connect: a peer key the server does not have, timeout: 3 ───')
   const wrongJob = L.createJob(lab)
   const wrong = await L.runStep(lab, wrongJob, 'main', { ...inputs, 'private-key': L.genKey(), timeout: '3' })

@@ -13,7 +13,11 @@ const started = Date.now()
 try {
   await lab.ready
   const baseline = L.snapshot(lab)
-  const inputs = L.actionInputs(lab, { 'allowed-ips': `${L.SERVER_ADDR}/24, 203.0.113.0/24`, check: `http://${L.BEHIND}:${L.HTTP_PORT}/`, timeout: '10' })
+  const inputs = L.actionInputs(lab, {
+    'allowed-ips': `${L.SERVER_ADDR}/24, 203.0.113.0/24`,
+    check: `http://${L.BEHIND}:${L.HTTP_PORT}/`,
+    timeout: '10'
+  })
   for (let i = 1; i <= cycles; i++) {
     const user = i % 2 === 0 ? L.SUDO_USER : undefined
     const job = L.createJob(lab, user)
@@ -36,5 +40,7 @@ try {
 } finally {
   L.destroyLab(lab)
 }
-console.log(`soak: ${cycles} main/post cycles in ${((Date.now() - started) / 1000).toFixed(1)} s: ${failures} failures, ${leftovers} with leftovers`)
+console.log(
+  `soak: ${cycles} main/post cycles in ${((Date.now() - started) / 1000).toFixed(1)} s: ${failures} failures, ${leftovers} with leftovers`
+)
 process.exit(failures === 0 && leftovers === 0 ? 0 : 1)

@@ -64,7 +64,17 @@ export class InputError extends Error {
 export const SECRET_INPUTS = ['private-key', 'preshared-key', 'config'] as const
 
 /** The inputs that `config` replaces. */
-export const FIELD_INPUTS = ['private-key', 'address', 'peer-public-key', 'endpoint', 'allowed-ips', 'preshared-key', 'persistent-keepalive', 'mtu', 'dns'] as const
+export const FIELD_INPUTS = [
+  'private-key',
+  'address',
+  'peer-public-key',
+  'endpoint',
+  'allowed-ips',
+  'preshared-key',
+  'persistent-keepalive',
+  'mtu',
+  'dns'
+] as const
 
 export type GetInput = (name: string) => string
 
@@ -80,7 +90,10 @@ export function parseKey(input: string, value: string, secret: boolean): string 
   const v = value.trim()
   if (KEY.test(v)) return v
   const what = secret ? 'the value given is not one (it is not shown: it is a secret)' : `got ${shown(v)}`
-  throw new InputError(input, `must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); ${what}`)
+  throw new InputError(
+    input,
+    `must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); ${what}`
+  )
 }
 
 /** PKCS#8 framing of a raw X25519 private key (RFC 8410). */
@@ -92,7 +105,11 @@ const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex')
  * hold it equal to tweetnacl's scalarMult.base.
  */
 export function publicKeyOf(privateKey: string): string {
-  const key = createPrivateKey({ key: Buffer.concat([X25519_PKCS8, Buffer.from(privateKey, 'base64')]), format: 'der', type: 'pkcs8' })
+  const key = createPrivateKey({
+    key: Buffer.concat([X25519_PKCS8, Buffer.from(privateKey, 'base64')]),
+    format: 'der',
+    type: 'pkcs8'
+  })
   return Buffer.from(createPublicKey(key).export({ format: 'jwk' }).x as string, 'base64url').toString('base64')
 }
 
@@ -107,7 +124,8 @@ export function listItems(value: string): string[] {
 function parsePrefixes(input: string, value: string): Prefix[] {
   return listItems(value).map((item) => {
     const p = parsePrefix(item)
-    if (typeof p === 'string') throw new InputError(input, `${p} (expected an address like 192.0.2.2/24 or 2001:db8::2/64)`)
+    if (typeof p === 'string')
+      throw new InputError(input, `${p} (expected an address like 192.0.2.2/24 or 2001:db8::2/64)`)
     return p
   })
 }
@@ -142,7 +160,10 @@ export function parseEndpoint(input: string, value: string): Endpoint {
   const v = value.trim()
   const hp = splitHostPort(input, v)
   if (!hp) {
-    throw new InputError(input, `${shown(v)} must be HOST:PORT, e.g. vpn.example.com:51820, 192.0.2.1:51820 or [2001:db8::1]:51820`)
+    throw new InputError(
+      input,
+      `${shown(v)} must be HOST:PORT, e.g. vpn.example.com:51820, 192.0.2.1:51820 or [2001:db8::1]:51820`
+    )
   }
   return hp
 }
@@ -160,7 +181,8 @@ export function parseChecks(input: string, value: string): Check[] {
         } catch {
           throw new InputError(input, `${shown(text)} is not a valid URL`)
         }
-        if (/[\s'"`$;<>|\\]/.test(text)) throw new InputError(input, `${shown(text)} has characters not allowed in a URL`)
+        if (/[\s'"`$;<>|\\]/.test(text))
+          throw new InputError(input, `${shown(text)} has characters not allowed in a URL`)
         return { kind: 'http', url: url.href, text }
       }
       const addr = parseAddress(text)
@@ -190,7 +212,10 @@ function parseChoice<T extends string>(input: string, value: string, choices: re
 export function parseInterface(input: string, value: string): string {
   const v = value.trim()
   if (!IFACE.test(v) || v === '.' || v === '..') {
-    throw new InputError(input, `${shown(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`)
+    throw new InputError(
+      input,
+      `${shown(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`
+    )
   }
   return v
 }
@@ -227,20 +252,27 @@ export function splitDns(input: string, value: string): { dns: string[]; dnsSear
   for (const v of listItems(value)) {
     if (parseAddress(v)) out.dns.push((parsePrefix(v) as Prefix).address)
     else if (isHostName(v)) out.dnsSearch.push(v)
-    else throw new InputError(input, `${shown(v)} is neither an IP address (a DNS server) nor a domain name (a search domain)`)
+    else
+      throw new InputError(
+        input,
+        `${shown(v)} is neither an IP address (a DNS server) nor a domain name (a search domain)`
+      )
   }
   return out
 }
 
 /** The tunnel itself from the per-field inputs. */
-function fromFields(get: GetInput): Omit<Config, 'iface' | 'publicKey' | 'checks' | 'timeoutMs' | 'install' | 'userspace'> {
+function fromFields(
+  get: GetInput
+): Omit<Config, 'iface' | 'publicKey' | 'checks' | 'timeoutMs' | 'install' | 'userspace'> {
   const privateKey = parseKey('private-key', required(get, 'private-key'), true)
   const addresses = parsePrefixes('address', required(get, 'address'))
   if (addresses.length === 0) throw new InputError('address', 'is required and was empty')
   const peerPublicKey = parseKey('peer-public-key', required(get, 'peer-public-key'), false)
   const endpoint = parseEndpoint('endpoint', required(get, 'endpoint'))
   const allowedText = get('allowed-ips')
-  const allowedIps = allowedText.trim() === '' ? defaultAllowedIps(addresses) : parsePrefixes('allowed-ips', allowedText).map(network)
+  const allowedIps =
+    allowedText.trim() === '' ? defaultAllowedIps(addresses) : parsePrefixes('allowed-ips', allowedText).map(network)
   if (allowedIps.length === 0) throw new InputError('allowed-ips', 'lists no network')
   const pskText = get('preshared-key')
   const presharedKey = pskText.trim() === '' ? undefined : parseKey('preshared-key', pskText, true)
@@ -266,7 +298,10 @@ export function buildConfig(get: GetInput): Config {
   if (configText.trim() !== '') {
     const given = FIELD_INPUTS.filter((n) => get(n).trim() !== '')
     if (given.length > 0) {
-      throw new InputError('config', `cannot be combined with ${given.join(', ')}: give either a whole configuration in config, or the per-field inputs`)
+      throw new InputError(
+        'config',
+        `cannot be combined with ${given.join(', ')}: give either a whole configuration in config, or the per-field inputs`
+      )
     }
     tunnel = parseWgQuick(configText)
   } else {
@@ -280,7 +315,10 @@ export function buildConfig(get: GetInput): Config {
   const publicKey = publicKeyOf(tunnel.privateKey)
   if (tunnel.peers.some((p) => p.publicKey === publicKey)) {
     const input = configText.trim() !== '' ? 'config' : 'peer-public-key'
-    throw new InputError(input, "a peer's public key is this runner's own (derived from the private key); it must be the server's")
+    throw new InputError(
+      input,
+      "a peer's public key is this runner's own (derived from the private key); it must be the server's"
+    )
   }
   return { iface, publicKey, ...tunnel, checks, timeoutMs, install, userspace }
 }

@@ -21,7 +21,11 @@ export async function collectDiagnostics(iface: string, secrets: readonly string
   ]
   const outputs = await Promise.all(
     commands.map(async (c) => {
-      const r = await run(c.argv, { root: c.root, env: c.env }).catch((e: Error) => ({ code: 1, stdout: '', stderr: e.message }))
+      const r = await run(c.argv, { root: c.root, env: c.env }).catch((e: Error) => ({
+        code: 1,
+        stdout: '',
+        stderr: e.message
+      }))
       const shownArgv = c.argv.map((a, i) => (i === 0 ? (a.split('/').pop() ?? a) : a))
       return `$ ${shownArgv.join(' ')}\n${(r.stdout + r.stderr).trim() || '(nothing)'}`
     })

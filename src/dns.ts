@@ -46,11 +46,15 @@ export function dnsUp(cfg: Config, manager: DnsManager, name: string): DnsComman
       { argv: ['resolvectl', 'domain', cfg.iface, ...cfg.dnsSearch, '~.'] }
     ]
   }
-  const text = cfg.dns.map((d) => `nameserver ${d}\n`).join('') + (cfg.dnsSearch.length > 0 ? `search ${cfg.dnsSearch.join(' ')}\n` : '')
+  const text =
+    cfg.dns.map((d) => `nameserver ${d}\n`).join('') +
+    (cfg.dnsSearch.length > 0 ? `search ${cfg.dnsSearch.join(' ')}\n` : '')
   return [{ argv: ['resolvconf', '-a', name, '-m', '0', '-x'], input: text }]
 }
 
 /** The command that reverts dnsUp. */
 export function dnsDown(manager: DnsManager, name: string): DnsCommand {
-  return manager === 'resolvectl' ? { argv: ['resolvectl', 'revert', name] } : { argv: ['resolvconf', '-d', name, '-f'] }
+  return manager === 'resolvectl'
+    ? { argv: ['resolvectl', 'revert', name] }
+    : { argv: ['resolvconf', '-d', name, '-f'] }
 }

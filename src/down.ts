@@ -13,7 +13,11 @@ export async function runPost(): Promise<void> {
     const report = await teardown(created)
     for (const w of report.warnings) core.warning(`${w} (proceeding anyway)`)
     core.debug(`post done at ${Math.round(performance.now())} ms`)
-    core.info(report.removed.length > 0 ? `Removed ${report.removed.join('; ')}` : `Nothing of ${created.iface} was left to remove`)
+    core.info(
+      report.removed.length > 0
+        ? `Removed ${report.removed.join('; ')}`
+        : `Nothing of ${created.iface} was left to remove`
+    )
   } catch (err) {
     core.warning(`teardown failed: ${err instanceof Error ? err.message : String(err)} (proceeding anyway)`)
   }

@@ -7,10 +7,12 @@ import { contains, maxBits, network, prefixText, type Prefix } from './ip.js'
 export const PROBE_KEEPALIVE = 25
 
 /** The peers whose keepalive is off but which have an endpoint: probed with a keepalive while verifying. */
-export const probedPeers = (cfg: Config): PeerConfig[] => cfg.peers.filter((p) => p.keepalive === 0 && p.endpoint !== undefined)
+export const probedPeers = (cfg: Config): PeerConfig[] =>
+  cfg.peers.filter((p) => p.keepalive === 0 && p.endpoint !== undefined)
 
 /** The keepalive a peer is configured with during bring-up. */
-export const bringUpKeepalive = (peer: PeerConfig): number => (peer.keepalive === 0 && peer.endpoint ? PROBE_KEEPALIVE : peer.keepalive)
+export const bringUpKeepalive = (peer: PeerConfig): number =>
+  peer.keepalive === 0 && peer.endpoint ? PROBE_KEEPALIVE : peer.keepalive
 
 export function endpointText(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
@@ -57,7 +59,8 @@ export interface Route {
   table?: number
 }
 
-export const routeText = (r: Route): string => `${prefixText(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`
+export const routeText = (r: Route): string =>
+  `${prefixText(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`
 
 /** What wg-quick's routing does for a configuration: routes, policy rules, and the fwmark they need. */
 export interface RoutingPlan {
@@ -132,7 +135,8 @@ export function ruleLines(rules: readonly string[], family: '-4' | '-6', verb: '
 export function upBatch(cfg: Config, mtu: number, plan: RoutingPlan): string {
   const lines = cfg.addresses.map((a) => `address add ${prefixText(a)} dev ${cfg.iface}`)
   lines.push(`link set mtu ${mtu} up dev ${cfg.iface}`)
-  for (const r of plan.routes) lines.push(`route add ${prefixText(r.prefix)} dev ${cfg.iface}${r.table === undefined ? '' : ` table ${r.table}`}`)
+  for (const r of plan.routes)
+    lines.push(`route add ${prefixText(r.prefix)} dev ${cfg.iface}${r.table === undefined ? '' : ` table ${r.table}`}`)
   lines.push(...ruleLines(plan.rules, '-4', 'add'))
   return `${lines.join('\n')}\n`
 }

@@ -87,7 +87,11 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
  * Runs a command that must succeed; throws a CommandError otherwise, or the error `explain` makes
  * of its output (a refused sudo is always said as such).
  */
-export async function mustRun(argv: readonly string[], opts: RunOptions = {}, explain?: (said: string) => Error): Promise<RunResult> {
+export async function mustRun(
+  argv: readonly string[],
+  opts: RunOptions = {},
+  explain?: (said: string) => Error
+): Promise<RunResult> {
   const r = await run(argv, opts)
   if (r.code === 0) return r
   const full = commandLine(argv, opts, isRoot())

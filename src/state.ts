@@ -49,10 +49,18 @@ export function loadCreated(): Created | undefined {
       iface: c.iface,
       userspace: c.userspace === true,
       pid: typeof c.pid === 'number' ? c.pid : undefined,
-      routes: strings(c.routes).filter((r) => ROUTE.test(r) && typeof parsePrefix(r.split(' ')[0] as string) !== 'string'),
+      routes: strings(c.routes).filter(
+        (r) => ROUTE.test(r) && typeof parsePrefix(r.split(' ')[0] as string) !== 'string'
+      ),
       rules: strings(c.rules).filter((r) => RULE.test(r)),
-      sysctl: c.sysctl && c.sysctl.key === SRC_VALID_MARK && /^[0-9]$/.test(String(c.sysctl.was)) ? c.sysctl : undefined,
-      dns: c.dns && (c.dns.manager === 'resolvectl' || c.dns.manager === 'resolvconf') && IFACE_OR_PREFIXED.test(c.dns.name) ? c.dns : undefined,
+      sysctl:
+        c.sysctl && c.sysctl.key === SRC_VALID_MARK && /^[0-9]$/.test(String(c.sysctl.was)) ? c.sysctl : undefined,
+      dns:
+        c.dns &&
+        (c.dns.manager === 'resolvectl' || c.dns.manager === 'resolvconf') &&
+        IFACE_OR_PREFIXED.test(c.dns.name)
+          ? c.dns
+          : undefined,
       files: strings(c.files).filter((f) => /wireguard-tunnel-/.test(f))
     }
   } catch {

@@ -19,7 +19,9 @@ function readText(path: string): string {
 export function kernelHasWireguard(): boolean {
   if (existsSync('/sys/module/wireguard')) return true
   const dir = `/lib/modules/${release()}`
-  return /\/wireguard\.ko/.test(readText(`${dir}/modules.builtin`)) || /\/wireguard\.ko/.test(readText(`${dir}/modules.dep`))
+  return (
+    /\/wireguard\.ko/.test(readText(`${dir}/modules.builtin`)) || /\/wireguard\.ko/.test(readText(`${dir}/modules.dep`))
+  )
 }
 
 /** The MTU of a network device, or 0 when unknown. */
@@ -28,7 +30,9 @@ export function deviceMtu(dev: string): number {
 }
 
 function argvOf(pid: number): string[] {
-  return readText(`/proc/${pid}/cmdline`).split('\0').filter((a) => a !== '')
+  return readText(`/proc/${pid}/cmdline`)
+    .split('\0')
+    .filter((a) => a !== '')
 }
 
 /** True when the process is wireguard-go serving this interface. */

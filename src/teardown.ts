@@ -89,13 +89,18 @@ export async function teardown(created: Created): Promise<TeardownReport> {
     await attempt(`delete interface ${iface}`, async () => {
       const ip = locate('ip') ?? 'ip'
       const rules6 = ruleLines(created.rules, '-6', 'del')
-      if (rules6.length > 0) await run([ip, '-6', '-force', '-batch', '-'], { root: true, input: `${rules6.join('\n')}\n` })
-      const r = await run([ip, '-force', '-batch', '-'], { root: true, input: downBatch(iface, created.routes, created.rules) })
+      if (rules6.length > 0)
+        await run([ip, '-6', '-force', '-batch', '-'], { root: true, input: `${rules6.join('\n')}\n` })
+      const r = await run([ip, '-force', '-batch', '-'], {
+        root: true,
+        input: downBatch(iface, created.routes, created.rules)
+      })
       if (linkExists(iface)) throw new Error(r.stderr.trim() || `exit ${r.code}`)
       if (created.rules.length > 0) report.removed.push(`rules ${created.rules.join(', ')}`)
     })
   }
-  if (hadLink && !linkExists(iface)) report.removed.unshift(created.routes.length > 0 ? `${iface} with routes ${created.routes.join(', ')}` : iface)
+  if (hadLink && !linkExists(iface))
+    report.removed.unshift(created.routes.length > 0 ? `${iface} with routes ${created.routes.join(', ')}` : iface)
   if (created.sysctl) {
     const { key, was } = created.sysctl
     await attempt(`restore ${key}`, async () => {

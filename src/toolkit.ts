@@ -41,7 +41,8 @@ function newDelimiter(): string {
 
 /** A file command (`GITHUB_OUTPUT`, `GITHUB_STATE`): `name<<DELIMITER`, the value, the delimiter. */
 export function fileCommandText(name: string, value: string, delimiter = newDelimiter()): string {
-  if (name.includes(delimiter) || value.includes(delimiter)) throw new Error(`the value of ${name} contains its delimiter`)
+  if (name.includes(delimiter) || value.includes(delimiter))
+    throw new Error(`the value of ${name} contains its delimiter`)
   return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`
 }
 

@@ -27,7 +27,17 @@ export function locate(tool: string): string | undefined {
 
 /** apt-get, with everything that keeps it from prompting or waiting on needrestart. */
 export function aptCommand(args: string[]): string[] {
-  return ['apt-get', '-q', '-o', 'DPkg::Lock::Timeout=120', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', ...args]
+  return [
+    'apt-get',
+    '-q',
+    '-o',
+    'DPkg::Lock::Timeout=120',
+    '-o',
+    'Dpkg::Options::=--force-confdef',
+    '-o',
+    'Dpkg::Options::=--force-confold',
+    ...args
+  ]
 }
 
 const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_SUSPEND: '1', NEEDRESTART_MODE: 'l' }
@@ -59,12 +69,19 @@ export async function ensureTools<T extends Tool>(tools: readonly T[], install: 
   if (missing.length === 0) return paths
   const names = missing.map((t) => `\`${t}\``).join(' and ')
   const packages = missing.map((t) => PACKAGE[t])
-  if (!install) throw new Error(`${names} not found (looked in ${searchPath().join(':')}); install ${packages.join(' and ')} first or set install: true`)
-  if (locate('apt-get') === undefined) throw new Error(`${names} not found and apt-get is not available to install it: install ${packages.join(' and ')} in an earlier step`)
+  if (!install)
+    throw new Error(
+      `${names} not found (looked in ${searchPath().join(':')}); install ${packages.join(' and ')} first or set install: true`
+    )
+  if (locate('apt-get') === undefined)
+    throw new Error(
+      `${names} not found and apt-get is not available to install it: install ${packages.join(' and ')} in an earlier step`
+    )
   await aptInstall(packages)
   for (const t of missing) {
     const path = locate(t)
-    if (path === undefined) throw new Error(`\`${t}\` still not found after installing ${PACKAGE[t]} (looked in ${searchPath().join(':')})`)
+    if (path === undefined)
+      throw new Error(`\`${t}\` still not found after installing ${PACKAGE[t]} (looked in ${searchPath().join(':')})`)
     paths[t] = path
   }
   return paths

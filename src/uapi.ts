@@ -11,11 +11,18 @@ const hex = (base64: string): string => Buffer.from(base64, 'base64').toString('
 
 /** The `set=1` request that gives the interface exactly the configured key and peers (as `wg setconf`). */
 export function uapiSetRequest(cfg: Config, resolved: ReadonlyMap<string, string>, fwmark = cfg.fwmark): string {
-  const lines = ['set=1', `private_key=${hex(cfg.privateKey)}`, `listen_port=${cfg.listenPort ?? 0}`, `fwmark=${fwmark ?? 0}`, 'replace_peers=true']
+  const lines = [
+    'set=1',
+    `private_key=${hex(cfg.privateKey)}`,
+    `listen_port=${cfg.listenPort ?? 0}`,
+    `fwmark=${fwmark ?? 0}`,
+    'replace_peers=true'
+  ]
   for (const peer of cfg.peers) {
     lines.push(`public_key=${hex(peer.publicKey)}`, 'replace_allowed_ips=true')
     if (peer.presharedKey) lines.push(`preshared_key=${hex(peer.presharedKey)}`)
-    if (peer.endpoint) lines.push(`endpoint=${endpointText(resolved.get(peer.endpoint.host) ?? peer.endpoint.host, peer.endpoint.port)}`)
+    if (peer.endpoint)
+      lines.push(`endpoint=${endpointText(resolved.get(peer.endpoint.host) ?? peer.endpoint.host, peer.endpoint.port)}`)
     lines.push(`persistent_keepalive_interval=${bringUpKeepalive(peer)}`)
     for (const ip of peer.allowedIps) lines.push(`allowed_ip=${prefixText(ip)}`)
   }
@@ -49,7 +56,10 @@ export function uapi(socketPath: string, request: string, timeoutMs = 5000): Pro
   return new Promise((resolve, reject) => {
     const socket = connect(socketPath)
     let answer = ''
-    const timer = setTimeout(() => socket.destroy(new Error(`no answer from ${socketPath} within ${timeoutMs} ms`)), timeoutMs)
+    const timer = setTimeout(
+      () => socket.destroy(new Error(`no answer from ${socketPath} within ${timeoutMs} ms`)),
+      timeoutMs
+    )
     socket.setEncoding('utf8')
     socket.on('connect', () => socket.write(request))
     socket.on('data', (d: string) => {
@@ -58,7 +68,8 @@ export function uapi(socketPath: string, request: string, timeoutMs = 5000): Pro
       clearTimeout(timer)
       socket.destroy()
       const errno = /^errno=(-?[0-9]+)$/m.exec(answer)?.[1]
-      if (errno !== undefined && errno !== '0') reject(new Error(`wireguard-go refused the configuration (errno ${errno})`))
+      if (errno !== undefined && errno !== '0')
+        reject(new Error(`wireguard-go refused the configuration (errno ${errno})`))
       else resolve(answer)
     })
     socket.on('error', (err) => {

@@ -7,7 +7,19 @@ import * as core from './toolkit.js'
 import { buildConfig, InputError, SECRET_INPUTS, type Config } from './config.js'
 import { maxBits, prefixText } from './ip.js'
 import { dnsManager, dnsUp, readInterfaceOrder, resolvconfName } from './dns.js'
-import { autoMtu, endpointText, isFullTunnel, keepaliveRestore, pickTable, routeText, routingPlan, ruleLines, upBatch, wgConf, type RoutingPlan } from './plan.js'
+import {
+  autoMtu,
+  endpointText,
+  isFullTunnel,
+  keepaliveRestore,
+  pickTable,
+  routeText,
+  routingPlan,
+  ruleLines,
+  upBatch,
+  wgConf,
+  type RoutingPlan
+} from './plan.js'
 import { CommandError, commandLine, isRoot, mustRun, run } from './run.js'
 import { saveCreated, SRC_VALID_MARK, type Created } from './state.js'
 import { deviceMtu, findWireguardGo, kernelHasWireguard, linkExists, socketPath } from './system.js'
@@ -35,7 +47,10 @@ function maskSecrets(): string[] {
     secrets.add(value)
     // A multi-line value is masked by the runner only as a whole: also each line of a key input,
     // and each key of a configuration.
-    const parts = name === 'config' ? [...value.matchAll(/^\s*(?:private|preshared)key\s*=\s*(\S+)/gim)].map((m) => m[1] ?? '') : value.split('\n')
+    const parts =
+      name === 'config'
+        ? [...value.matchAll(/^\s*(?:private|preshared)key\s*=\s*(\S+)/gim)].map((m) => m[1] ?? '')
+        : value.split('\n')
     for (const part of parts.map((p) => p.trim())) if (part.length >= 8) secrets.add(part)
   }
   for (const s of secrets) core.setSecret(s)
@@ -62,7 +77,10 @@ async function resolveEndpoints(cfg: Config): Promise<Map<string, string>> {
       resolved.set(host, address)
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
-      throw new InputError('endpoint', `host name "${host}" does not resolve (${code ?? errorText(err)}): check its spelling and that the runner's DNS knows it`)
+      throw new InputError(
+        'endpoint',
+        `host name "${host}" does not resolve (${code ?? errorText(err)}): check its spelling and that the runner's DNS knows it`
+      )
     } finally {
       clearTimeout(timer)
     }
@@ -79,7 +97,9 @@ async function chooseMtu(cfg: Config, ip: string, resolved: Map<string, string>)
     const dev = /\bdev (\S+)/.exec(text)
     return dev ? deviceMtu(dev[1] as string) : 0
   }
-  const hosts = [...new Set(cfg.peers.flatMap((p) => (p.endpoint ? [resolved.get(p.endpoint.host) ?? p.endpoint.host] : [])))]
+  const hosts = [
+    ...new Set(cfg.peers.flatMap((p) => (p.endpoint ? [resolved.get(p.endpoint.host) ?? p.endpoint.host] : [])))
+  ]
   const mtus = await Promise.all(hosts.map(async (h) => fromRoute((await run([ip, 'route', 'get', h])).stdout)))
   if (mtus.some((m) => m > 0)) return autoMtu(mtus)
   const def = (await run([ip, 'route', 'show', 'default'])).stdout.split('\n')[0] ?? ''
@@ -94,7 +114,8 @@ interface Tools {
 }
 
 /** Whether to go straight to wireguard-go: asked for, or the kernel has no WireGuard. */
-const userspaceFirst = (cfg: Config): boolean => cfg.userspace === 'true' || (cfg.userspace === 'auto' && !kernelHasWireguard())
+const userspaceFirst = (cfg: Config): boolean =>
+  cfg.userspace === 'true' || (cfg.userspace === 'auto' && !kernelHasWireguard())
 
 /** Creates the interface: the kernel's WireGuard when it has one, else wireguard-go. */
 async function createInterface(cfg: Config, tools: Tools, created: Created): Promise<void> {
@@ -105,7 +126,9 @@ async function createInterface(cfg: Config, tools: Tools, created: Created): Pro
     if (!isRoot() && /^sudo: /m.test(r.stderr)) throw new CommandError(commandLine(argv, { root: true }, false), r)
     const noKernel = /Unknown device type|not supported/i.test(r.stderr)
     if (!noKernel || cfg.userspace === 'false') {
-      const why = noKernel ? 'this kernel has no WireGuard module and userspace is false (set userspace: auto to use wireguard-go)' : explainCreateFailure(r.stderr)
+      const why = noKernel
+        ? 'this kernel has no WireGuard module and userspace is false (set userspace: auto to use wireguard-go)'
+        : explainCreateFailure(r.stderr)
       throw new Error(`could not create interface ${cfg.iface}: ${why}`)
     }
     core.info('The kernel has no WireGuard module; using wireguard-go')
@@ -114,7 +137,11 @@ async function createInterface(cfg: Config, tools: Tools, created: Created): Pro
   created.userspace = true
   saveCreated(created)
   // Without -f, wireguard-go forks a daemon that outlives this step and returns once the interface exists.
-  const r = await mustRun([wgGo, cfg.iface], { root: true }, (said) => new Error(`could not start wireguard-go for ${cfg.iface}: ${explainCreateFailure(said)}`))
+  const r = await mustRun(
+    [wgGo, cfg.iface],
+    { root: true },
+    (said) => new Error(`could not start wireguard-go for ${cfg.iface}: ${explainCreateFailure(said)}`)
+  )
   startedPid = r.pid
 }
 
@@ -129,7 +156,8 @@ export function explainCreateFailure(said: string): string {
   if (/Operation not permitted|permission denied/i.test(said)) {
     return `${text}: this step may not create network interfaces (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN --device=/dev/net/tun`
   }
-  if (/\/dev\/net\/tun|TUN device/i.test(said)) return `${text}: wireguard-go needs /dev/net/tun; in a job container, add options: --device=/dev/net/tun --cap-add=NET_ADMIN`
+  if (/\/dev\/net\/tun|TUN device/i.test(said))
+    return `${text}: wireguard-go needs /dev/net/tun; in a job container, add options: --device=/dev/net/tun --cap-add=NET_ADMIN`
   return text
 }
 
@@ -150,7 +178,13 @@ const viaUapi = (created: Created): boolean => created.userspace && isRoot()
  * Gives the interface its key and peers: over wireguard-go's socket when root, else with
  * `wg setconf` from a 0600 file that exists only while `wg` reads it.
  */
-async function configurePeers(cfg: Config, wg: string, resolved: Map<string, string>, fwmark: number | undefined, created: Created): Promise<void> {
+async function configurePeers(
+  cfg: Config,
+  wg: string,
+  resolved: Map<string, string>,
+  fwmark: number | undefined,
+  created: Created
+): Promise<void> {
   if (viaUapi(created)) {
     await uapi(socketPath(cfg.iface), uapiSetRequest(cfg, resolved, fwmark))
     return
@@ -200,7 +234,14 @@ async function planRouting(cfg: Config, ip: string): Promise<RoutingPlan> {
   if (!isFullTunnel(cfg)) return routingPlan(cfg, 0)
   if (cfg.fwmark !== undefined) return routingPlan(cfg, cfg.fwmark)
   const shown = await Promise.all(['-4', '-6'].map((f) => run([ip, f, 'route', 'show', 'table', 'all'])))
-  const used = new Set([...shown.map((r) => r.stdout).join('\n').matchAll(/\btable ([0-9]+)/g)].map((m) => Number(m[1])))
+  const used = new Set(
+    [
+      ...shown
+        .map((r) => r.stdout)
+        .join('\n')
+        .matchAll(/\btable ([0-9]+)/g)
+    ].map((m) => Number(m[1]))
+  )
   return routingPlan(cfg, pickTable(used))
 }
 
@@ -218,7 +259,9 @@ async function applyDns(cfg: Config, created: Created): Promise<void> {
   if (cfg.dns.length === 0) return
   const manager = dnsManager()
   if (!manager) {
-    core.warning(`DNS servers ${cfg.dns.join(', ')} were not applied: this runner has neither systemd-resolved (resolvectl) nor resolvconf`)
+    core.warning(
+      `DNS servers ${cfg.dns.join(', ')} were not applied: this runner has neither systemd-resolved (resolvectl) nor resolvconf`
+    )
     return
   }
   const name = manager === 'resolvconf' ? resolvconfName(cfg.iface, readInterfaceOrder()) : cfg.iface
@@ -263,16 +306,29 @@ async function bringUp(cfg: Config, tools: Tools, resolved: Map<string, string>,
   if (missing.length > 0) throw new Error(handshakeFailure(cfg, missing, resolved))
   const handshakeMs = Date.now() - upAt
   mark('handshake')
-  const [checks] = await Promise.all([Promise.all(cfg.checks.map((c) => runCheck(c, deadline))), restoreKeepalive(cfg, tools, created)])
+  const [checks] = await Promise.all([
+    Promise.all(cfg.checks.map((c) => runCheck(c, deadline))),
+    restoreKeepalive(cfg, tools, created)
+  ])
   mark('checks')
   recordPid(cfg, created)
   const failed = checks.find((c) => !c.ok)
   if (failed) throw new Error(checkFailure(cfg, failed))
-  return { mode: created.userspace ? 'userspace (wireguard-go)' : 'kernel', mtu, routes: created.routes, handshakeMs, checks }
+  return {
+    mode: created.userspace ? 'userspace (wireguard-go)' : 'kernel',
+    mtu,
+    routes: created.routes,
+    handshakeMs,
+    checks
+  }
 }
 
 function report(cfg: Config, resolved: Map<string, string>, o: Outcome): void {
-  const peers = cfg.peers.map((p) => (p.endpoint ? `${endpointText(p.endpoint.host, p.endpoint.port)}${resolved.get(p.endpoint.host) !== p.endpoint.host ? ` (${resolved.get(p.endpoint.host)})` : ''}` : p.publicKey))
+  const peers = cfg.peers.map((p) =>
+    p.endpoint
+      ? `${endpointText(p.endpoint.host, p.endpoint.port)}${resolved.get(p.endpoint.host) !== p.endpoint.host ? ` (${resolved.get(p.endpoint.host)})` : ''}`
+      : p.publicKey
+  )
   const rows: [string, string][] = [
     ['Interface', `${cfg.iface} (${o.mode}, MTU ${o.mtu})`],
     ['Addresses', cfg.addresses.map(prefixText).join(', ')],
@@ -285,7 +341,16 @@ function report(cfg: Config, resolved: Map<string, string>, o: Outcome): void {
   core.info(`WireGuard tunnel ${cfg.iface} is up: handshake with ${peers.join(', ')} in ${duration(o.handshakeMs)}`)
   for (const [k, v] of rows) core.info(`  ${k}: ${v}`)
   const cell = (t: string): string => t.replace(/[|\\]/g, (c) => `\\${c}`)
-  core.appendSummary(['### WireGuard tunnel is up', '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`), ''].join('\n'))
+  core.appendSummary(
+    [
+      '### WireGuard tunnel is up',
+      '',
+      '| | |',
+      '|---|---|',
+      ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`),
+      ''
+    ].join('\n')
+  )
 }
 
 async function reportFailure(iface: string, secrets: string[], message: string): Promise<void> {
@@ -295,7 +360,9 @@ async function reportFailure(iface: string, secrets: string[], message: string):
   core.startGroup('WireGuard diagnostics')
   core.info(text)
   core.endGroup()
-  core.appendSummary(`### WireGuard tunnel failed\n\n${message}\n\n<details><summary>Diagnostics</summary>\n\n\`\`\`\n${text}\n\`\`\`\n\n</details>\n`)
+  core.appendSummary(
+    `### WireGuard tunnel failed\n\n${message}\n\n<details><summary>Diagnostics</summary>\n\n\`\`\`\n${text}\n\`\`\`\n\n</details>\n`
+  )
 }
 
 export async function runMain(): Promise<void> {
@@ -309,7 +376,10 @@ export async function runMain(): Promise<void> {
     mark('inputs valid')
     const resolved = await resolveEndpoints(cfg)
     // One apt transaction for everything missing, wireguard-go included when it will be needed.
-    const tools = await ensureTools(userspaceFirst(cfg) ? (['wg', 'ip', 'wireguard-go'] as const) : (['wg', 'ip'] as const), cfg.install)
+    const tools = await ensureTools(
+      userspaceFirst(cfg) ? (['wg', 'ip', 'wireguard-go'] as const) : (['wg', 'ip'] as const),
+      cfg.install
+    )
     if (linkExists(cfg.iface)) {
       throw new Error(
         `interface ${cfg.iface} already exists; it was left untouched. If an earlier job left it behind, remove it with \`sudo ip link delete ${cfg.iface}\`, or choose another name with the interface input`

@@ -75,7 +75,13 @@ async function httpOnce(href: string, ms: number): Promise<string | undefined> {
   const tls = secure ? await import('node:tls') : undefined
   return new Promise((resolve) => {
     const socket = tls
-      ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: false, timeout: ms })
+      ? tls.connect({
+          host,
+          port,
+          servername: net.isIP(host) ? undefined : host,
+          rejectUnauthorized: false,
+          timeout: ms
+        })
       : net.connect({ host, port, timeout: ms })
     let head = ''
     const done = (err?: string): void => {
@@ -83,20 +89,26 @@ async function httpOnce(href: string, ms: number): Promise<string | undefined> {
       resolve(err)
     }
     socket.once(tls ? 'secureConnect' : 'connect', () => {
-      socket.write(`HEAD ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: wireguard-tunnel-check\r\nConnection: close\r\n\r\n`)
+      socket.write(
+        `HEAD ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: wireguard-tunnel-check\r\nConnection: close\r\n\r\n`
+      )
     })
     socket.on('data', (d: Buffer) => {
       head += d.toString('latin1')
       if (head.length >= 5) done(head.startsWith('HTTP/') ? undefined : 'the answer was not HTTP')
     })
-    socket.once('end', () => done(head.startsWith('HTTP/') ? undefined : 'the connection closed without an HTTP answer'))
+    socket.once('end', () =>
+      done(head.startsWith('HTTP/') ? undefined : 'the connection closed without an HTTP answer')
+    )
     socket.once('timeout', () => done(`no answer within ${ms} ms`))
     socket.once('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message))
   })
 }
 
 async function pingOnce(host: string, ms: number): Promise<string | undefined> {
-  const r = await run(['ping', '-n', '-c', '1', '-W', String(Math.max(1, Math.ceil(ms / 1000))), host], { timeoutMs: ms + 200 })
+  const r = await run(['ping', '-n', '-c', '1', '-W', String(Math.max(1, Math.ceil(ms / 1000))), host], {
+    timeoutMs: ms + 200
+  })
   if (r.code === 0) return undefined
   return r.stderr.trim().split('\n').pop() || 'no echo reply'
 }

@@ -93,7 +93,10 @@ export function parseWgQuick(text: string): WgQuickConfig {
     const key = keyName.toLowerCase()
     const value = line.slice(eq + 1).trim()
     if (REFUSED.has(key)) {
-      fail(n, `${keyName} is not supported: this action runs no commands from the configuration; do that in a run: step before or after this one`)
+      fail(
+        n,
+        `${keyName} is not supported: this action runs no commands from the configuration; do that in a run: step before or after this one`
+      )
     }
     if (section === 'none') fail(n, `${keyName} comes before any [Interface] or [Peer] section`)
     if (section === 'interface') {
@@ -109,13 +112,16 @@ export function parseWgQuick(text: string): WgQuickConfig {
           cfg.listenPort = integer(n, 'ListenPort', value, 0, 65535)
           break
         case 'fwmark':
-          cfg.fwmark = value.toLowerCase() === 'off' ? undefined : integer(n, 'FwMark', value, 0, 0xffffffff) || undefined
+          cfg.fwmark =
+            value.toLowerCase() === 'off' ? undefined : integer(n, 'FwMark', value, 0, 0xffffffff) || undefined
           break
         case 'mtu':
           cfg.mtu = integer(n, 'MTU', value, 576, 65535)
           break
         case 'dns': {
-          const split = withLine(n, 'DNS', 'IP addresses (servers) or domain names (search domains)', () => splitDns(INPUT, value))
+          const split = withLine(n, 'DNS', 'IP addresses (servers) or domain names (search domains)', () =>
+            splitDns(INPUT, value)
+          )
           cfg.dns.push(...split.dns)
           cfg.dnsSearch.push(...split.dnsSearch)
           break
@@ -154,7 +160,13 @@ export function parseWgQuick(text: string): WgQuickConfig {
     if (!p.publicKey) throw new InputError(INPUT, `line ${p.line}: [Peer] has no PublicKey`)
     if (seen.has(p.publicKey)) throw new InputError(INPUT, `line ${p.line}: a second [Peer] with the same PublicKey`)
     seen.add(p.publicKey)
-    cfg.peers.push({ publicKey: p.publicKey, presharedKey: p.presharedKey, endpoint: p.endpoint, allowedIps: p.allowedIps, keepalive: p.keepalive ?? 0 })
+    cfg.peers.push({
+      publicKey: p.publicKey,
+      presharedKey: p.presharedKey,
+      endpoint: p.endpoint,
+      allowedIps: p.allowedIps,
+      keepalive: p.keepalive ?? 0
+    })
   }
   return { privateKey, ...cfg }
 }

@@ -25,16 +25,23 @@ async function expectFailure(inputs, pattern, user) {
 }
 
 describe('faults during bring-up', () => {
-  it.each(AS_USERS)('a wrong peer public key (%s): no handshake, causes named, diagnostics shown', async (_as, user) => {
-    lab = L.createLab()
-    const inputs = { ...baseInputs(lab), 'peer-public-key': L.pubKey(L.genKey()), timeout: '2' }
-    const { main, error } = await expectFailure(inputs, /^No handshake with peer .* at 198\.51\.100\.1:51820 within 2 s\. Likely causes: the server does not know this runner's public key/, user)
-    expect(error).toContain(lab.runnerPub)
-    expect(main.stdout).toContain('::group::WireGuard diagnostics')
-    expect(main.stdout).toMatch(/private key: \(hidden\)/)
-    expect(main.summary).toContain('WireGuard tunnel failed')
-    expect(main.summary).toContain('Diagnostics')
-  })
+  it.each(AS_USERS)(
+    'a wrong peer public key (%s): no handshake, causes named, diagnostics shown',
+    async (_as, user) => {
+      lab = L.createLab()
+      const inputs = { ...baseInputs(lab), 'peer-public-key': L.pubKey(L.genKey()), timeout: '2' }
+      const { main, error } = await expectFailure(
+        inputs,
+        /^No handshake with peer .* at 198\.51\.100\.1:51820 within 2 s\. Likely causes: the server does not know this runner's public key/,
+        user
+      )
+      expect(error).toContain(lab.runnerPub)
+      expect(main.stdout).toContain('::group::WireGuard diagnostics')
+      expect(main.stdout).toMatch(/private key: \(hidden\)/)
+      expect(main.summary).toContain('WireGuard tunnel failed')
+      expect(main.summary).toContain('Diagnostics')
+    }
+  )
 
   it('the server does not know the runner', async () => {
     lab = L.createLab({ serverKnowsRunner: false })
@@ -48,12 +55,19 @@ describe('faults during bring-up', () => {
 
   it('the endpoint port is closed', async () => {
     lab = L.createLab()
-    await expectFailure({ ...baseInputs(lab), endpoint: `${L.SERVER_IP}:${L.PORT + 1}`, timeout: '2' }, /UDP to 198\.51\.100\.1:51821 is blocked or nothing listens there/)
+    await expectFailure(
+      { ...baseInputs(lab), endpoint: `${L.SERVER_IP}:${L.PORT + 1}`, timeout: '2' },
+      /UDP to 198\.51\.100\.1:51821 is blocked or nothing listens there/
+    )
   })
 
   it('an endpoint host name that does not resolve, before anything is touched', async () => {
     lab = L.createLab()
-    const { main, post } = await mainThenPost(lab, { ...baseInputs(lab), endpoint: `nowhere.${L.ENDPOINT_NAME}:${L.PORT}`, timeout: '2' })
+    const { main, post } = await mainThenPost(lab, {
+      ...baseInputs(lab),
+      endpoint: `nowhere.${L.ENDPOINT_NAME}:${L.PORT}`,
+      timeout: '2'
+    })
     expect(main.code).toBe(1)
     expect(L.errorLine(main)).toMatch(/^Input "endpoint": host name "nowhere\.vpn\.lab\.test" does not resolve/)
     expect(main.state).toBe('')
@@ -63,7 +77,10 @@ describe('faults during bring-up', () => {
   it('a check target that does not answer', async () => {
     lab = L.createLab()
     const inputs = { ...baseInputs(lab), check: `${L.SERVER_ADDR}:${L.HTTP_PORT}\n${L.SERVER_ADDR}:9`, timeout: '2' }
-    await expectFailure(inputs, /^The tunnel is up but TCP 192\.0\.2\.1:9 did not answer within 2 s \(last error: ECONNREFUSED\)\. Likely causes:/)
+    await expectFailure(
+      inputs,
+      /^The tunnel is up but TCP 192\.0\.2\.1:9 did not answer within 2 s \(last error: ECONNREFUSED\)\. Likely causes:/
+    )
   })
 
   it('an interface name already taken: refused, the interface survives untouched', async () => {
@@ -96,10 +113,16 @@ describe('faults during bring-up', () => {
 
   it('tools missing with install: false: the error names the tool', async () => {
     lab = L.createLab()
-    const { main } = await mainThenPost(lab, { ...baseInputs(lab), install: 'false' }, { env: { PATH: '/nonexistent' } })
+    const { main } = await mainThenPost(
+      lab,
+      { ...baseInputs(lab), install: 'false' },
+      { env: { PATH: '/nonexistent' } }
+    )
     expect(main.code).toBe(1)
     // Everything missing is named at once (wireguard-go too: this kernel has no WireGuard).
-    expect(L.errorLine(main)).toMatch(/^`wg` and `wireguard-go` not found \(looked in \/nonexistent:.*\); install wireguard-tools and wireguard-go first or set install: true$/)
+    expect(L.errorLine(main)).toMatch(
+      /^`wg` and `wireguard-go` not found \(looked in \/nonexistent:.*\); install wireguard-tools and wireguard-go first or set install: true$/
+    )
   })
 
   // Only where the kernel lacks WireGuard (the lab); elsewhere userspace: false simply works.
@@ -116,24 +139,30 @@ const until = L.waitFor
 const linkIn = (lab) => L.inRunner(lab, ['ip', 'link', 'show', 'dev', lab.iface]).status === 0
 
 describe('killed, crashed and reused', () => {
-  it.each(AS_USERS)('main killed part-way (job cancelled, %s): post removes what exists and does not fail', async (_as, user) => {
-    lab = L.createLab()
-    await lab.ready
-    const job = L.createJob(lab, user)
-    const before = L.snapshot(lab)
-    // A wrong peer key keeps main waiting for a handshake with the interface up.
-    const inputs = { ...baseInputs(lab), 'peer-public-key': L.pubKey(L.genKey()), timeout: '20' }
-    const main = await L.runStep(lab, job, 'main', inputs, {
-      onSpawn: (child) => until(() => linkIn(lab) && L.snapshot(lab).routes4.includes(lab.iface), 'the interface').then(() => child.kill('SIGTERM'))
-    })
-    expect(main.signal).toBe('SIGTERM')
-    expect(linkIn(lab)).toBe(true)
-    const post = await L.runStep(lab, job, 'post')
-    expect(post.code).toBe(0)
-    expect(post.stdout).toContain(`Removed ${lab.iface}`)
-    expectNoSecrets(secretsOf(inputs), job, [main, post])
-    expectClean(lab, job, before)
-  })
+  it.each(AS_USERS)(
+    'main killed part-way (job cancelled, %s): post removes what exists and does not fail',
+    async (_as, user) => {
+      lab = L.createLab()
+      await lab.ready
+      const job = L.createJob(lab, user)
+      const before = L.snapshot(lab)
+      // A wrong peer key keeps main waiting for a handshake with the interface up.
+      const inputs = { ...baseInputs(lab), 'peer-public-key': L.pubKey(L.genKey()), timeout: '20' }
+      const main = await L.runStep(lab, job, 'main', inputs, {
+        onSpawn: (child) =>
+          until(() => linkIn(lab) && L.snapshot(lab).routes4.includes(lab.iface), 'the interface').then(() =>
+            child.kill('SIGTERM')
+          )
+      })
+      expect(main.signal).toBe('SIGTERM')
+      expect(linkIn(lab)).toBe(true)
+      const post = await L.runStep(lab, job, 'post')
+      expect(post.code).toBe(0)
+      expect(post.stdout).toContain(`Removed ${lab.iface}`)
+      expectNoSecrets(secretsOf(inputs), job, [main, post])
+      expectClean(lab, job, before)
+    }
+  )
 
   it('wireguard-go killed under a live tunnel: post still cleans up, with no error', async () => {
     lab = L.createLab()
@@ -161,11 +190,22 @@ describe('killed, crashed and reused', () => {
     // rules, routes and the link (here wireguard-go then exits by itself).
     const state = JSON.parse(L.parseFileCommands(L.sh(['cat', job.state])).created)
     expect(state.rules.length).toBeGreaterThan(0)
-    const post = await L.runStep(lab, job, 'post', {}, { env: { STATE_created: JSON.stringify({ ...state, userspace: false, pid: undefined }) } })
+    const post = await L.runStep(
+      lab,
+      job,
+      'post',
+      {},
+      { env: { STATE_created: JSON.stringify({ ...state, userspace: false, pid: undefined }) } }
+    )
     expect(post.code).toBe(0)
     expect(post.stdout).not.toMatch(/::(warning|error)::/)
-    expect(post.stdout).toContain(`Removed ${lab.iface} with routes 0.0.0.0/0 table 51820; rules -4 not fwmark 51820 table 51820`)
-    await until(() => L.wireguardGoPids(lab.iface).length === 0 && L.snapshot(lab).sockets.length === 0, 'wireguard-go to exit')
+    expect(post.stdout).toContain(
+      `Removed ${lab.iface} with routes 0.0.0.0/0 table 51820; rules -4 not fwmark 51820 table 51820`
+    )
+    await until(
+      () => L.wireguardGoPids(lab.iface).length === 0 && L.snapshot(lab).sockets.length === 0,
+      'wireguard-go to exit'
+    )
     expectClean(lab, job, before)
   })
 

@@ -24,11 +24,23 @@ export const secretsOf = (inputs) => [inputs['private-key'], inputs['preshared-k
 export function expectNoSecrets(secrets, job, steps, commandLines = new Set()) {
   const places = []
   // `::add-mask::` is how a step registers a secret with the runner, which swallows the line.
-  const logged = (out) => out.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')
-  for (const s of steps) places.push(['stdout', logged(s.stdout)], ['stderr', s.stderr], ['outputs', JSON.stringify(s.outputs)], ['state', s.state], ['summary', s.summary])
+  const logged = (out) =>
+    out
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n')
+  for (const s of steps)
+    places.push(
+      ['stdout', logged(s.stdout)],
+      ['stderr', s.stderr],
+      ['outputs', JSON.stringify(s.outputs)],
+      ['state', s.state],
+      ['summary', s.summary]
+    )
   for (const f of [...L.filesBelow(job.temp), ...L.filesBelow(job.workspace)]) places.push([f.path, f.text])
   for (const c of commandLines) places.push(['command line', c])
-  for (const key of secrets) if (!steps[0].stdout.includes(`::add-mask::${key}`)) throw new Error('a secret was not masked')
+  for (const key of secrets)
+    if (!steps[0].stdout.includes(`::add-mask::${key}`)) throw new Error('a secret was not masked')
   // Every form a key may take in a leak: base64 as given, and hex as the UAPI speaks it.
   for (const secret of secrets.flatMap((k) => [k, Buffer.from(k, 'base64').toString('hex')])) {
     for (const [where, text] of places) {

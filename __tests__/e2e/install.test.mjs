@@ -5,7 +5,11 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { baseInputs, expectUp, L, mainThenPost } from './helpers.mjs'
 
-const apt = (...args) => spawnSync('apt-get', ['-q', '-y', ...args], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+const apt = (...args) =>
+  spawnSync('apt-get', ['-q', '-y', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  })
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0
 
 let lab
@@ -24,13 +28,17 @@ describe('installing what is missing', () => {
       between: (m) => expectUp(lab, m, `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`)
     })
     expect(main.stdout).toContain('Installing wireguard-tools with apt-get')
-    expect(main.stdout).toMatch(/run: env DEBIAN_FRONTEND=noninteractive .*apt-get .*install -y --no-install-recommends wireguard-tools \(at/)
+    expect(main.stdout).toMatch(
+      /run: env DEBIAN_FRONTEND=noninteractive .*apt-get .*install -y --no-install-recommends wireguard-tools \(at/
+    )
     expect(has('wg')).toBe(true)
   }, 300000)
 
   it('installs nothing when the tools are present', async () => {
     lab ??= L.createLab()
-    const { main } = await mainThenPost(lab, baseInputs(lab), { between: (m) => expectUp(lab, m, `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`) })
+    const { main } = await mainThenPost(lab, baseInputs(lab), {
+      between: (m) => expectUp(lab, m, `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`)
+    })
     expect(main.stdout).not.toContain('apt-get')
   })
 })

@@ -30,7 +30,13 @@ const env = () => ({ PATH: `${stubs}:/usr/local/bin:/usr/bin:/bin:/usr/local/sbi
 describe.each(AS_USERS)('the kernel path %s', (_as, user) => {
   it('brings up, verifies (keepalive off, PSK) and tears down with ip', async () => {
     lab = L.createLab({ psk: true })
-    const inputs = { ...baseInputs(lab), userspace: 'false', 'preshared-key': lab.psk, 'persistent-keepalive': '0', 'allowed-ips': `${L.SERVER_ADDR}/24, 203.0.113.0/24` }
+    const inputs = {
+      ...baseInputs(lab),
+      userspace: 'false',
+      'preshared-key': lab.psk,
+      'persistent-keepalive': '0',
+      'allowed-ips': `${L.SERVER_ADDR}/24, 203.0.113.0/24`
+    }
     const { main, post } = await mainThenPost(lab, inputs, {
       user,
       env: env(),

@@ -14,7 +14,10 @@ describe.each(AS_USERS)('bring-up, traffic, teardown %s', (_as, user) => {
   it('IPv4 with ping, TCP, HTTP and HTTPS checks', async () => {
     lab = L.createLab()
     const https = `https://${L.SERVER_ADDR}:${L.HTTPS_PORT}/status?x=1`
-    const inputs = { ...baseInputs(lab), check: `${L.SERVER_ADDR}\n${L.SERVER_ADDR}:${L.HTTP_PORT}\n${service}\n${https}` }
+    const inputs = {
+      ...baseInputs(lab),
+      check: `${L.SERVER_ADDR}\n${L.SERVER_ADDR}:${L.HTTP_PORT}\n${service}\n${https}`
+    }
     const { main } = await mainThenPost(lab, inputs, { user, between: (m) => expectUp(lab, m, service) })
     // A self-signed certificate still proves the path.
     expect(main.stdout).toContain(`HTTPS ${https}: answered`)
@@ -26,7 +29,12 @@ describe.each(AS_USERS)('bring-up, traffic, teardown %s', (_as, user) => {
 
   it('IPv6 over an IPv6 endpoint', async () => {
     lab = L.createLab()
-    const inputs = { ...baseInputs(lab), address: `${L.RUNNER_ADDR6}/64`, endpoint: `[${L.SERVER_IP6}]:${L.PORT}`, check: service6 }
+    const inputs = {
+      ...baseInputs(lab),
+      address: `${L.RUNNER_ADDR6}/64`,
+      endpoint: `[${L.SERVER_IP6}]:${L.PORT}`,
+      check: service6
+    }
     await mainThenPost(lab, inputs, {
       user,
       between: (m) => {
@@ -125,7 +133,9 @@ describe('a user without sudo', () => {
     lab = L.createLab()
     const { main, post } = await mainThenPost(lab, baseInputs(lab), { user: L.PLAIN_USER })
     expect(main.code).toBe(1)
-    expect(L.errorLine(main)).toMatch(/needs root and this step runs as uid [0-9]+: `sudo -n` refused \(sudo: .*\)\. Run the job as root or give the runner user passwordless sudo\.$/)
+    expect(L.errorLine(main)).toMatch(
+      /needs root and this step runs as uid [0-9]+: `sudo -n` refused \(sudo: .*\)\. Run the job as root or give the runner user passwordless sudo\.$/
+    )
     expect(post.code).toBe(0)
   })
 })

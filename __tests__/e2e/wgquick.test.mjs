@@ -26,10 +26,28 @@ const iface = (lab) => `[Interface]\nPrivateKey = ${lab.runnerKey}\n`
 
 /** [name, lab kind, configuration text, set-up] */
 const corpus = [
-  ['IPv4', 'one', (l) => `${iface(l)}Address = 192.0.2.2/24\n${peer1(l, 'AllowedIPs = 192.0.2.0/24\nPersistentKeepalive = 25\n')}`],
-  ['IPv4 host address, networks behind', 'one', (l) => `${iface(l)}Address = 192.0.2.2/32\n${peer1(l, 'AllowedIPs = 192.0.2.0/24, 203.0.113.0/24\n')}`],
-  ['IPv6 over an IPv6 endpoint', 'one', (l) => `${iface(l)}Address = 2001:db8:1::2/64\n[Peer]\nPublicKey = ${l.serverPub}\nEndpoint = [${L.SERVER_IP6}]:${L.PORT}\nAllowedIPs = 2001:db8:1::/64, 2001:db8:2::/64\n`],
-  ['dual stack', 'one', (l) => `${iface(l)}Address = 192.0.2.2/24, 2001:db8:1::2/64\n${peer1(l, 'AllowedIPs = 192.0.2.0/24, 2001:db8:1::/64, 203.0.113.0/24\n')}`],
+  [
+    'IPv4',
+    'one',
+    (l) => `${iface(l)}Address = 192.0.2.2/24\n${peer1(l, 'AllowedIPs = 192.0.2.0/24\nPersistentKeepalive = 25\n')}`
+  ],
+  [
+    'IPv4 host address, networks behind',
+    'one',
+    (l) => `${iface(l)}Address = 192.0.2.2/32\n${peer1(l, 'AllowedIPs = 192.0.2.0/24, 203.0.113.0/24\n')}`
+  ],
+  [
+    'IPv6 over an IPv6 endpoint',
+    'one',
+    (l) =>
+      `${iface(l)}Address = 2001:db8:1::2/64\n[Peer]\nPublicKey = ${l.serverPub}\nEndpoint = [${L.SERVER_IP6}]:${L.PORT}\nAllowedIPs = 2001:db8:1::/64, 2001:db8:2::/64\n`
+  ],
+  [
+    'dual stack',
+    'one',
+    (l) =>
+      `${iface(l)}Address = 192.0.2.2/24, 2001:db8:1::2/64\n${peer1(l, 'AllowedIPs = 192.0.2.0/24, 2001:db8:1::/64, 203.0.113.0/24\n')}`
+  ],
   [
     'two peers',
     'two',
@@ -37,22 +55,66 @@ const corpus = [
       `${iface(l)}Address = 192.0.2.2/24\n${peer1(l, 'AllowedIPs = 192.0.2.0/25, 203.0.113.0/24\n')}\n[Peer]\nPublicKey = ${l.serverPub2}\nEndpoint = ${L.SERVER2_IP}:${L.PORT}\nAllowedIPs = 192.0.2.128/25\n`
   ],
   ['full tunnel IPv4', 'one', (l) => `${iface(l)}Address = 192.0.2.2/24\n${peer1(l, 'AllowedIPs = 0.0.0.0/0\n')}`],
-  ['full tunnel dual stack', 'one', (l) => `${iface(l)}Address = 192.0.2.2/24, 2001:db8:1::2/64\n${peer1(l, 'AllowedIPs = 0.0.0.0/0, ::/0\n')}`],
-  ['full tunnel with FwMark', 'one', (l) => `${iface(l)}Address = 192.0.2.2/24\nFwMark = 0x4242\n${peer1(l, 'AllowedIPs = 0.0.0.0/0\n')}`],
-  ['Table = off', 'one', (l) => `${iface(l)}Address = 192.0.2.2/24\nTable = off\n${peer1(l, 'AllowedIPs = 192.0.2.0/24, 203.0.113.0/24\n')}`],
-  ['Table = 1234', 'one', (l) => `${iface(l)}Address = 192.0.2.2/24\nTable = 1234\n${peer1(l, 'AllowedIPs = 192.0.2.0/24, 203.0.113.0/24, 0.0.0.0/0\n')}`],
-  ['MTU given', 'one', (l) => `${iface(l)}Address = 192.0.2.2/24\nMTU = 1280\n${peer1(l, 'AllowedIPs = 192.0.2.0/24\n')}`],
-  ['MTU automatic from a 1400 underlay', 'one', (l) => `${iface(l)}Address = 192.0.2.2/24\n${peer1(l, 'AllowedIPs = 192.0.2.0/24\n')}`, (l) => L.sh(['ip', '-n', l.run, 'link', 'set', 'v-run', 'mtu', '1400'])],
-  ['preshared key', 'psk', (l) => `${iface(l)}Address = 192.0.2.2/24\n${peer1(l, `PresharedKey = ${l.psk}\nAllowedIPs = 192.0.2.0/24\n`)}`],
-  ['keepalive off', 'one', (l) => `${iface(l)}Address = 192.0.2.2/24\n${peer1(l, 'AllowedIPs = 192.0.2.0/24\nPersistentKeepalive = off\n')}`],
-  ['ListenPort and FwMark', 'one', (l) => `${iface(l)}Address = 192.0.2.2/24\nListenPort = 51999\nFwMark = 1234\n${peer1(l, 'AllowedIPs = 192.0.2.0/24\n')}`],
+  [
+    'full tunnel dual stack',
+    'one',
+    (l) => `${iface(l)}Address = 192.0.2.2/24, 2001:db8:1::2/64\n${peer1(l, 'AllowedIPs = 0.0.0.0/0, ::/0\n')}`
+  ],
+  [
+    'full tunnel with FwMark',
+    'one',
+    (l) => `${iface(l)}Address = 192.0.2.2/24\nFwMark = 0x4242\n${peer1(l, 'AllowedIPs = 0.0.0.0/0\n')}`
+  ],
+  [
+    'Table = off',
+    'one',
+    (l) => `${iface(l)}Address = 192.0.2.2/24\nTable = off\n${peer1(l, 'AllowedIPs = 192.0.2.0/24, 203.0.113.0/24\n')}`
+  ],
+  [
+    'Table = 1234',
+    'one',
+    (l) =>
+      `${iface(l)}Address = 192.0.2.2/24\nTable = 1234\n${peer1(l, 'AllowedIPs = 192.0.2.0/24, 203.0.113.0/24, 0.0.0.0/0\n')}`
+  ],
+  [
+    'MTU given',
+    'one',
+    (l) => `${iface(l)}Address = 192.0.2.2/24\nMTU = 1280\n${peer1(l, 'AllowedIPs = 192.0.2.0/24\n')}`
+  ],
+  [
+    'MTU automatic from a 1400 underlay',
+    'one',
+    (l) => `${iface(l)}Address = 192.0.2.2/24\n${peer1(l, 'AllowedIPs = 192.0.2.0/24\n')}`,
+    (l) => L.sh(['ip', '-n', l.run, 'link', 'set', 'v-run', 'mtu', '1400'])
+  ],
+  [
+    'preshared key',
+    'psk',
+    (l) => `${iface(l)}Address = 192.0.2.2/24\n${peer1(l, `PresharedKey = ${l.psk}\nAllowedIPs = 192.0.2.0/24\n`)}`
+  ],
+  [
+    'keepalive off',
+    'one',
+    (l) => `${iface(l)}Address = 192.0.2.2/24\n${peer1(l, 'AllowedIPs = 192.0.2.0/24\nPersistentKeepalive = off\n')}`
+  ],
+  [
+    'ListenPort and FwMark',
+    'one',
+    (l) =>
+      `${iface(l)}Address = 192.0.2.2/24\nListenPort = 51999\nFwMark = 1234\n${peer1(l, 'AllowedIPs = 192.0.2.0/24\n')}`
+  ],
   [
     'mixed case, comments, repeated keys',
     'one',
     (l) =>
       `# runner\n[INTERFACE]\nprivatekey = ${l.runnerKey} # key\naddress = 192.0.2.2/24\nADDRESS = 2001:db8:1::2/64\n\n[peer]\npublickey=${l.serverPub}\nendpoint = ${L.SERVER_IP}:${L.PORT}\nallowedips = 192.0.2.0/24\nAllowedIPs = 203.0.113.0/24,2001:db8:2::/64\npersistentkeepalive = 10\n`
   ],
-  ['Table = main', 'one', (l) => `${iface(l)}Address = 192.0.2.2/24\nTable = main\n${peer1(l, 'AllowedIPs = 203.0.113.0/24, 2001:db8:2::/64\n')}`]
+  [
+    'Table = main',
+    'one',
+    (l) =>
+      `${iface(l)}Address = 192.0.2.2/24\nTable = main\n${peer1(l, 'AllowedIPs = 203.0.113.0/24, 2001:db8:2::/64\n')}`
+  ]
 ]
 
 /** What a configuration left on the interface and in the routing, for comparison. */
@@ -77,7 +139,10 @@ function capture(lab, name, keepListenPort) {
       .map((l) => /inet6? (\S+)/.exec(l)?.[1])
       .filter((a) => a && !a.startsWith('fe80')),
     mtu: run(['cat', `/sys/class/net/${name}/mtu`]).trim(),
-    routes: [...onDev(run(['ip', '-4', 'route', 'show', 'table', 'all'])), ...onDev(run(['ip', '-6', 'route', 'show', 'table', 'all']))],
+    routes: [
+      ...onDev(run(['ip', '-4', 'route', 'show', 'table', 'all'])),
+      ...onDev(run(['ip', '-6', 'route', 'show', 'table', 'all']))
+    ],
     rules: run(['ip', '-4', 'rule', 'show']) + run(['ip', '-6', 'rule', 'show']),
     srcValidMark: run(['sysctl', '-n', 'net.ipv4.conf.all.src_valid_mark']).trim()
   }
@@ -88,41 +153,44 @@ describe('the action matches wg-quick', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(15)
   })
 
-  it.each(corpus.map(([name, kind, make, setup]) => [name, kind, make, setup ?? null]))('%s', async (_name, kind, make, setup) => {
-    const lab = await labFor(kind)
-    const name = `wq${lab.id}`
-    if (setup) setup(lab)
-    const text = make(lab)
-    const keepListenPort = /^\s*listenport/im.test(text)
-    const dir = mkdtempSync(join(tmpdir(), 'wgt-wq-'))
-    let reference
-    try {
-      writeFileSync(join(dir, `${name}.conf`), text, { mode: 0o600 })
-      const before = L.snapshot(lab)
-      const up = L.inRunner(lab, ['wg-quick', 'up', join(dir, `${name}.conf`)], 30000)
-      if (up.status !== 0) throw new Error(`wg-quick up failed: ${up.stderr}`)
-      reference = capture(lab, name, keepListenPort)
-      const down = L.inRunner(lab, ['wg-quick', 'down', join(dir, `${name}.conf`)], 30000)
-      if (down.status !== 0) throw new Error(`wg-quick down failed: ${down.stderr}`)
-      // wg-quick leaves src_valid_mark at 1; put it back so both start from the same state.
-      L.inRunner(lab, ['sysctl', '-qw', `net.ipv4.conf.all.src_valid_mark=${before.srcValidMark.trim()}`])
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-    let ours
-    await mainThenPost(
-      lab,
-      { config: text, interface: name, timeout: '10' },
-      {
-        between: (main) => {
-          if (main.code !== 0) throw new Error(`main failed:\n${main.stdout}\n${main.stderr}`)
-          ours = capture(lab, name, keepListenPort)
-        }
+  it.each(corpus.map(([name, kind, make, setup]) => [name, kind, make, setup ?? null]))(
+    '%s',
+    async (_name, kind, make, setup) => {
+      const lab = await labFor(kind)
+      const name = `wq${lab.id}`
+      if (setup) setup(lab)
+      const text = make(lab)
+      const keepListenPort = /^\s*listenport/im.test(text)
+      const dir = mkdtempSync(join(tmpdir(), 'wgt-wq-'))
+      let reference
+      try {
+        writeFileSync(join(dir, `${name}.conf`), text, { mode: 0o600 })
+        const before = L.snapshot(lab)
+        const up = L.inRunner(lab, ['wg-quick', 'up', join(dir, `${name}.conf`)], 30000)
+        if (up.status !== 0) throw new Error(`wg-quick up failed: ${up.stderr}`)
+        reference = capture(lab, name, keepListenPort)
+        const down = L.inRunner(lab, ['wg-quick', 'down', join(dir, `${name}.conf`)], 30000)
+        if (down.status !== 0) throw new Error(`wg-quick down failed: ${down.stderr}`)
+        // wg-quick leaves src_valid_mark at 1; put it back so both start from the same state.
+        L.inRunner(lab, ['sysctl', '-qw', `net.ipv4.conf.all.src_valid_mark=${before.srcValidMark.trim()}`])
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
       }
-    )
-    expect(ours).toEqual(reference)
-    if (setup) L.sh(['ip', '-n', lab.run, 'link', 'set', 'v-run', 'mtu', '1500'])
-  })
+      let ours
+      await mainThenPost(
+        lab,
+        { config: text, interface: name, timeout: '10' },
+        {
+          between: (main) => {
+            if (main.code !== 0) throw new Error(`main failed:\n${main.stdout}\n${main.stderr}`)
+            ours = capture(lab, name, keepListenPort)
+          }
+        }
+      )
+      expect(ours).toEqual(reference)
+      if (setup) L.sh(['ip', '-n', lab.run, 'link', 'set', 'v-run', 'mtu', '1500'])
+    }
+  )
 })
 
 describe('a full tunnel', () => {
@@ -154,14 +222,25 @@ describe('a full tunnel', () => {
     // A resolvconf that records its calls, first on PATH: the lab must not change this machine's DNS.
     const stubs = mkdtempSync(join(tmpdir(), 'wgt-resolvconf-'))
     try {
-      writeFileSync(join(stubs, 'resolvconf'), `#!/bin/sh\n{ echo "resolvconf $*"; cat; } >> ${stubs}/calls\n`, { mode: 0o755 })
+      writeFileSync(join(stubs, 'resolvconf'), `#!/bin/sh\n{ echo "resolvconf $*"; cat; } >> ${stubs}/calls\n`, {
+        mode: 0o755
+      })
       const env = { PATH: `${stubs}:/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin` }
-      const inputs = { 'private-key': lab.runnerKey, address: '192.0.2.2/24', 'peer-public-key': lab.serverPub, endpoint: `${L.SERVER_IP}:${L.PORT}`, interface: lab.iface, dns: '192.0.2.1, 2001:db8:1::1, corp.example' }
+      const inputs = {
+        'private-key': lab.runnerKey,
+        address: '192.0.2.2/24',
+        'peer-public-key': lab.serverPub,
+        endpoint: `${L.SERVER_IP}:${L.PORT}`,
+        interface: lab.iface,
+        dns: '192.0.2.1, 2001:db8:1::1, corp.example'
+      }
       await mainThenPost(lab, inputs, {
         env,
         between: (main) => {
           expectUp(lab, main, `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`)
-          expect(L.sh(['cat', join(stubs, 'calls')])).toBe(`resolvconf -a ${lab.iface} -m 0 -x\nnameserver 192.0.2.1\nnameserver 2001:db8:1::1\nsearch corp.example\n`)
+          expect(L.sh(['cat', join(stubs, 'calls')])).toBe(
+            `resolvconf -a ${lab.iface} -m 0 -x\nnameserver 192.0.2.1\nnameserver 2001:db8:1::1\nsearch corp.example\n`
+          )
         }
       })
       expect(L.sh(['cat', join(stubs, 'calls')])).toMatch(new RegExp(`resolvconf -d ${lab.iface} -f\\n$`))
@@ -172,8 +251,19 @@ describe('a full tunnel', () => {
 
   it('warns clearly, and still connects, where the system has no way to apply it', async () => {
     const lab = await labFor('one')
-    const inputs = { 'private-key': lab.runnerKey, address: '192.0.2.2/24', 'peer-public-key': lab.serverPub, endpoint: `${L.SERVER_IP}:${L.PORT}`, interface: lab.iface, dns: '192.0.2.1' }
-    const { main } = await mainThenPost(lab, inputs, { between: (m) => expectUp(lab, m, `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`) })
-    expect(main.stdout).toContain('::warning::DNS servers 192.0.2.1 were not applied: this runner has neither systemd-resolved (resolvectl) nor resolvconf')
+    const inputs = {
+      'private-key': lab.runnerKey,
+      address: '192.0.2.2/24',
+      'peer-public-key': lab.serverPub,
+      endpoint: `${L.SERVER_IP}:${L.PORT}`,
+      interface: lab.iface,
+      dns: '192.0.2.1'
+    }
+    const { main } = await mainThenPost(lab, inputs, {
+      between: (m) => expectUp(lab, m, `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`)
+    })
+    expect(main.stdout).toContain(
+      '::warning::DNS servers 192.0.2.1 were not applied: this runner has neither systemd-resolved (resolvectl) nor resolvconf'
+    )
   })
 })

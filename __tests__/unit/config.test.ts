@@ -23,7 +23,9 @@ describe('buildConfig', () => {
 
   it('derives the public key as wg pubkey does', () => {
     // Known pair from `wg genkey | wg pubkey`.
-    expect(publicKeyOf('yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=')).toBe('HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw=')
+    expect(publicKeyOf('yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=')).toBe(
+      'HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw='
+    )
   })
 
   it('derives the same public key as tweetnacl for any key, clamped or not', () => {
@@ -45,7 +47,8 @@ describe('buildConfig', () => {
         'persistent-keepalive': '0',
         mtu: '1280',
         interface: 'corp-vpn.1',
-        check: 'http://192.0.2.1:8080/\n192.0.2.1\n[2001:db8:1::1]:22\ndb.internal:5432\n2001:db8:1::1\nregistry.internal',
+        check:
+          'http://192.0.2.1:8080/\n192.0.2.1\n[2001:db8:1::1]:22\ndb.internal:5432\n2001:db8:1::1\nregistry.internal',
         timeout: '2.5',
         install: 'false',
         userspace: 'TRUE'
@@ -65,28 +68,47 @@ describe('buildConfig', () => {
   })
 
   // Every row gets all four values: jest takes a test function with more parameters than the row for a done-callback test.
-  it.each(badInputs.map(([label, input, value, others]) => [label, input, value, others ?? {}] as const))('refuses %s', (_label, input, value, others) => {
-    let error: unknown
-    try {
-      buildConfig(from({ ...valid, ...others, [input]: value }))
-    } catch (e) {
-      error = e
+  it.each(badInputs.map(([label, input, value, others]) => [label, input, value, others ?? {}] as const))(
+    'refuses %s',
+    (_label, input, value, others) => {
+      let error: unknown
+      try {
+        buildConfig(from({ ...valid, ...others, [input]: value }))
+      } catch (e) {
+        error = e
+      }
+      expect(error).toBeInstanceOf(InputError)
+      const e = error as InputError
+      expect(e.input).toBe(input)
+      expect(e.message).toMatch(new RegExp(`^Input "${input}": `))
+      expect(e.message).not.toContain('\n')
+      for (const secret of [PRIVATE, PSK]) expect(e.message).not.toContain(secret)
+      if (input === 'private-key' || input === 'preshared-key' || input === 'config') {
+        if (value.trim() !== '') expect(e.message).not.toContain(value.trim())
+      }
     }
-    expect(error).toBeInstanceOf(InputError)
-    const e = error as InputError
-    expect(e.input).toBe(input)
-    expect(e.message).toMatch(new RegExp(`^Input "${input}": `))
-    expect(e.message).not.toContain('\n')
-    for (const secret of [PRIVATE, PSK]) expect(e.message).not.toContain(secret)
-    if (input === 'private-key' || input === 'preshared-key' || input === 'config') {
-      if (value.trim() !== '') expect(e.message).not.toContain(value.trim())
-    }
-  })
+  )
 
   it('has at least 50 malformed inputs covering every input', () => {
     expect(badInputs.length).toBeGreaterThanOrEqual(50)
     const covered = new Set(badInputs.map(([, input]) => input))
-    for (const name of ['config', 'dns', 'private-key', 'address', 'peer-public-key', 'endpoint', 'allowed-ips', 'preshared-key', 'persistent-keepalive', 'mtu', 'interface', 'check', 'timeout', 'install', 'userspace']) {
+    for (const name of [
+      'config',
+      'dns',
+      'private-key',
+      'address',
+      'peer-public-key',
+      'endpoint',
+      'allowed-ips',
+      'preshared-key',
+      'persistent-keepalive',
+      'mtu',
+      'interface',
+      'check',
+      'timeout',
+      'install',
+      'userspace'
+    ]) {
       expect(covered).toContain(name)
     }
   })

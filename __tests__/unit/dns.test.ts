@@ -18,7 +18,10 @@ describe('DNS as wg-quick applies it', () => {
   })
   it('through resolvconf, exclusive, under the interface-order prefix', () => {
     expect(dnsUp(cfg, 'resolvconf', 'tun.wg0')).toEqual([
-      { argv: ['resolvconf', '-a', 'tun.wg0', '-m', '0', '-x'], input: 'nameserver 192.0.2.53\nnameserver 2001:db8::53\nsearch corp.example\n' }
+      {
+        argv: ['resolvconf', '-a', 'tun.wg0', '-m', '0', '-x'],
+        input: 'nameserver 192.0.2.53\nnameserver 2001:db8::53\nsearch corp.example\n'
+      }
     ])
     expect(dnsDown('resolvconf', 'tun.wg0')).toEqual({ argv: ['resolvconf', '-d', 'tun.wg0', '-f'] })
     expect(resolvconfName('wg0', '# order\nlo.inet*\ntun*\ntap*\n')).toBe('tun.wg0')

@@ -40,13 +40,21 @@ AllowedIPs = 10.9.0.0/16
     expect(cfg.dnsSearch).toEqual(['corp.example', 'lab.example'])
     expect(cfg.table).toBe('off')
     expect(cfg.peers).toHaveLength(2)
-    expect(cfg.peers[0]).toMatchObject({ publicKey: PEER, presharedKey: PSK, endpoint: { host: '2001:db8:ff::1', port: 51820 }, keepalive: 15 })
+    expect(cfg.peers[0]).toMatchObject({
+      publicKey: PEER,
+      presharedKey: PSK,
+      endpoint: { host: '2001:db8:ff::1', port: 51820 },
+      keepalive: 15
+    })
     expect(cfg.peers[0]!.allowedIps.map(prefixText)).toEqual(['192.0.2.0/24', '203.0.113.0/24'])
     expect(cfg.peers[1]).toMatchObject({ publicKey: OTHER, endpoint: undefined, keepalive: 0 })
   })
 
   it.each([
-    ['PostUp = iptables -A FORWARD', /line 4: PostUp is not supported: this action runs no commands from the configuration; do that in a run: step/],
+    [
+      'PostUp = iptables -A FORWARD',
+      /line 4: PostUp is not supported: this action runs no commands from the configuration; do that in a run: step/
+    ],
     ['predown = echo', /line 4: predown is not supported/],
     ['SaveConfig = true', /line 4: SaveConfig is not supported/],
     ['Table = 0', /line 4: Table must be auto, off, main or a table number/],

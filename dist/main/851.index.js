@@ -33,7 +33,11 @@ async function collectDiagnostics(iface, secrets) {
         { argv: [ip, '-6', 'route', 'show', 'dev', iface], root: false }
     ];
     const outputs = await Promise.all(commands.map(async (c) => {
-        const r = await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(c.argv, { root: c.root, env: c.env }).catch((e) => ({ code: 1, stdout: '', stderr: e.message }));
+        const r = await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(c.argv, { root: c.root, env: c.env }).catch((e) => ({
+            code: 1,
+            stdout: '',
+            stderr: e.message
+        }));
         const shownArgv = c.argv.map((a, i) => (i === 0 ? (a.split('/').pop() ?? a) : a));
         return `$ ${shownArgv.join(' ')}\n${(r.stdout + r.stderr).trim() || '(nothing)'}`;
     }));

@@ -1,1 +1,2065 @@
-import{createRequire as e}from"module";var t={624:(t,n,r)=>{r.d(n,{Qd:()=>CommandError,ay:()=>commandLine,jX:()=>isRoot,Pv:()=>mustRun,eF:()=>run});const s=e(import.meta.url)("node:child_process");var o=r(441);const isRoot=()=>process.getuid?.()===0;function commandLine(e,t,n){const r=Object.entries(t.env??{}).map(([e,t])=>`${e}=${t}`);const s=r.length>0?["env",...r,...e]:[...e];return t.root&&!n?["sudo","-n",...s]:s}class CommandError extends Error{argv;result;constructor(e,t){super(describeFailure(e,t));this.argv=e;this.result=t;this.name="CommandError"}}function describeFailure(e,t){const n=(t.stderr.trim()||t.stdout.trim()).split("\n").slice(-3).join(" / ");if(e[0]==="sudo"&&/^sudo: /m.test(t.stderr)){return`\`${e.slice(2).join(" ")}\` needs root and this step runs as uid ${process.getuid?.()}: \`sudo -n\` refused (${n}). Run the job as root or give the runner user passwordless sudo.`}return`\`${e.join(" ")}\` failed (exit ${t.code})${n?`: ${n}`:""}`}function run(e,t={}){const n=commandLine(e,t,isRoot());o.Yz(`run: ${n.join(" ")} (at ${Math.round(performance.now())} ms)`);return new Promise((e,r)=>{const o=(0,s.spawn)(n[0],n.slice(1),{stdio:["pipe","pipe","pipe"]});let i="";let a="";o.stdout.setEncoding("utf8").on("data",e=>i+=e);o.stderr.setEncoding("utf8").on("data",e=>a+=e);const c=t.timeoutMs??6e4;const u=setTimeout(()=>{a+=`\n(killed after ${c/1e3} s)`;o.kill("SIGKILL")},c);o.on("error",e=>{clearTimeout(u);r(e.code==="ENOENT"?new Error(`\`${n[0]}\` was not found on PATH (${process.env.PATH??""})`):new Error(`\`${n[0]}\` could not start: ${e.message}`))});o.on("close",(t,n)=>{clearTimeout(u);e({pid:o.pid,code:t??(n?128:1),stdout:i,stderr:a})});o.stdin.on("error",()=>undefined);o.stdin.end(t.input??"")})}async function mustRun(e,t={},n){const r=await run(e,t);if(r.code===0)return r;const s=commandLine(e,t,isRoot());if(n&&!(s[0]==="sudo"&&/^sudo: /m.test(r.stderr)))throw n(`${r.stderr}\n${r.stdout}`);throw new CommandError(s,r)}},441:(e,t,n)=>{n.d(t,{$e:()=>warning,C1:()=>setFailed,LZ:()=>saveState,N4:()=>endGroup,Oh:()=>startGroup,Pq:()=>setSecret,V4:()=>getInput,Yz:()=>debug,fe:()=>appendSummary,pq:()=>info,uH:()=>setOutput});var r=n(24);var s=n.n(r);var o=n(161);var i=n.n(o);function getInput(e){return(process.env[`INPUT_${e.replace(/ /g,"_").toUpperCase()}`]??"").trim()}function escapeData(e){return e.replace(/%/g,"%25").replace(/\r/g,"%0D").replace(/\n/g,"%0A")}function command(e,t){process.stdout.write(`::${e}::${escapeData(t)}${o.EOL}`)}const setSecret=e=>command("add-mask",e);const debug=e=>command("debug",e);const warning=e=>command("warning",e);const info=e=>void process.stdout.write(`${e}${o.EOL}`);const startGroup=e=>command("group",e);const endGroup=()=>command("endgroup","");function setFailed(e){process.exitCode=1;command("error",e)}function newDelimiter(){return`ghadelimiter_${Date.now().toString(36)}${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`}function fileCommandText(e,t,n=newDelimiter()){if(e.includes(n)||t.includes(n))throw new Error(`the value of ${e} contains its delimiter`);return`${e}<<${n}${o.EOL}${t}${o.EOL}${n}${o.EOL}`}function fileCommand(e,t,n){const s=process.env[e];if(s)(0,r.appendFileSync)(s,fileCommandText(t,n),"utf8")}const setOutput=(e,t)=>fileCommand("GITHUB_OUTPUT",e,t);const saveState=(e,t)=>fileCommand("GITHUB_STATE",e,t);const getState=e=>process.env[`STATE_${e}`]??"";function appendSummary(e){const t=process.env.GITHUB_STEP_SUMMARY;if(t)(0,r.appendFileSync)(t,`${e}${o.EOL}`,"utf8")}},732:(e,t,n)=>{n.d(t,{QC:()=>ensureTools,x5:()=>locate});var r=n(24);var s=n.n(r);var o=n(760);var i=n.n(o);var a=n(441);var c=n(624);const u={wg:"wireguard-tools",ip:"iproute2","wireguard-go":"wireguard-go"};function searchPath(){const e=(process.env.PATH??"").split(o.delimiter).filter(e=>e!=="");for(const t of["/usr/local/sbin","/usr/sbin","/sbin"])if(!e.includes(t))e.push(t);return e}function locate(e){for(const t of searchPath()){const n=(0,o.join)(t,e);if((0,r.existsSync)(n))return n}return undefined}function aptCommand(e){return["apt-get","-q","-o","DPkg::Lock::Timeout=120","-o","Dpkg::Options::=--force-confdef","-o","Dpkg::Options::=--force-confold",...e]}const d={DEBIAN_FRONTEND:"noninteractive",NEEDRESTART_SUSPEND:"1",NEEDRESTART_MODE:"l"};const f={timeoutMs:6e5};async function aptInstall(e){const t=aptCommand(["install","-y","--no-install-recommends",...e]);a.pq(`Installing ${e.join(", ")} with apt-get`);const n=await(0,c.eF)(t,{root:true,env:d,...f});if(n.code===0)return;a.pq("apt-get install failed; refreshing the package lists and trying once more");await(0,c.eF)(aptCommand(["update"]),{root:true,env:d,...f});await(0,c.Pv)(t,{root:true,env:d,...f})}async function ensureTools(e,t){const n={};const r=[];for(const t of e){const e=locate(t);if(e===undefined)r.push(t);else n[t]=e}if(r.length===0)return n;const s=r.map(e=>`\`${e}\``).join(" and ");const o=r.map(e=>u[e]);if(!t)throw new Error(`${s} not found (looked in ${searchPath().join(":")}); install ${o.join(" and ")} first or set install: true`);if(locate("apt-get")===undefined)throw new Error(`${s} not found and apt-get is not available to install it: install ${o.join(" and ")} in an earlier step`);await aptInstall(o);for(const e of r){const t=locate(e);if(t===undefined)throw new Error(`\`${e}\` still not found after installing ${u[e]} (looked in ${searchPath().join(":")})`);n[e]=t}return n}},553:t=>{t.exports=e(import.meta.url)("node:dns/promises")},24:t=>{t.exports=e(import.meta.url)("node:fs")},161:t=>{t.exports=e(import.meta.url)("node:os")},760:t=>{t.exports=e(import.meta.url)("node:path")},692:t=>{t.exports=e(import.meta.url)("node:tls")}};var n={};function __nccwpck_require__(e){var r=n[e];if(r!==undefined){return r.exports}var s=n[e]={exports:{}};var o=true;try{t[e](s,s.exports,__nccwpck_require__);o=false}finally{if(o)delete n[e]}return s.exports}__nccwpck_require__.m=t;if(typeof __nccwpck_require__!=="undefined")__nccwpck_require__.ab=decodeURIComponent(new URL(".",import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/)?1:0,-1)+"/";(()=>{__nccwpck_require__.n=e=>{var t=e&&e.__esModule?()=>e["default"]:()=>e;__nccwpck_require__.d(t,{a:t});return t}})();(()=>{var e=Object.getPrototypeOf?e=>Object.getPrototypeOf(e):e=>e.__proto__;var t;__nccwpck_require__.t=function(n,r){if(r&1)n=this(n);if(r&8)return n;if(typeof n==="object"&&n){if(r&4&&n.__esModule)return n;if(r&16&&typeof n.then==="function")return n}var s=Object.create(null);__nccwpck_require__.r(s);var o={};t=t||[null,e({}),e([]),e(e)];for(var i=r&2&&n;typeof i=="object"&&!~t.indexOf(i);i=e(i)){Object.getOwnPropertyNames(i).forEach(e=>o[e]=()=>n[e])}o["default"]=()=>n;__nccwpck_require__.d(s,o);return s}})();(()=>{__nccwpck_require__.d=(e,t)=>{for(var n in t){if(__nccwpck_require__.o(t,n)&&!__nccwpck_require__.o(e,n)){Object.defineProperty(e,n,{enumerable:true,get:t[n]})}}}})();(()=>{__nccwpck_require__.f={};__nccwpck_require__.e=e=>Promise.all(Object.keys(__nccwpck_require__.f).reduce((t,n)=>{__nccwpck_require__.f[n](e,t);return t},[]))})();(()=>{__nccwpck_require__.u=e=>""+e+".index.js"})();(()=>{__nccwpck_require__.o=(e,t)=>Object.prototype.hasOwnProperty.call(e,t)})();(()=>{__nccwpck_require__.r=e=>{if(typeof Symbol!=="undefined"&&Symbol.toStringTag){Object.defineProperty(e,Symbol.toStringTag,{value:"Module"})}Object.defineProperty(e,"__esModule",{value:true})}})();(()=>{var e={792:0};var installChunk=t=>{var{ids:n,modules:r,runtime:s}=t;var o,i,a=0;for(o in r){if(__nccwpck_require__.o(r,o)){__nccwpck_require__.m[o]=r[o]}}if(s)s(__nccwpck_require__);for(;a<n.length;a++){i=n[a];if(__nccwpck_require__.o(e,i)&&e[i]){e[i][0]()}e[n[a]]=0}};__nccwpck_require__.f.j=(t,n)=>{var r=__nccwpck_require__.o(e,t)?e[t]:undefined;if(r!==0){if(r){n.push(r[1])}else{if(true){var s=import("./"+__nccwpck_require__.u(t)).then(installChunk,n=>{if(e[t]!==0)e[t]=undefined;throw n});var s=Promise.race([s,new Promise(n=>r=e[t]=[n])]);n.push(r[1]=s)}}}}})();var r={};var s=__nccwpck_require__(24);var o=__nccwpck_require__(161);var i=__nccwpck_require__(760);var a=__nccwpck_require__(441);const c=e(import.meta.url)("node:crypto");const u=/^[a-zA-Z0-9_=+.-]{1,15}$/;function parseV4(e){const t=e.split(".");if(t.length!==4)return undefined;const n=[];for(const e of t){if(!/^(0|[1-9][0-9]{0,2})$/.test(e))return undefined;const t=Number(e);if(t>255)return undefined;n.push(t)}return n}function parseV6(e){if(!/^[0-9a-fA-F:.]+$/.test(e)||e.length>45)return undefined;let t=e;let n=[];const r=e.lastIndexOf(":");if(e.includes(".")){const s=parseV4(e.slice(r+1));if(!s)return undefined;n=s;t=e.slice(0,r+1);if(!t.endsWith("::"))t=t.slice(0,-1)}const s=t.split("::");if(s.length>2)return undefined;const groups=e=>{if(e==="")return[];const t=[];for(const n of e.split(":")){if(!/^[0-9a-fA-F]{1,4}$/.test(n))return undefined;t.push(parseInt(n,16))}return t};const o=groups(s[0]??"");const i=s.length===2?groups(s[1]??""):[];if(!o||!i)return undefined;const a=8-n.length/2;let c;if(s.length===2){const e=a-o.length-i.length;if(e<1)return undefined;c=[...o,...new Array(e).fill(0),...i]}else{c=o}if(c.length!==a)return undefined;const u=[];for(const e of c)u.push(e>>8,e&255);return[...u,...n]}function parseAddress(e){const t=parseV4(e);if(t)return{family:4,bytes:t};const n=e.includes(":")?parseV6(e):undefined;return n?{family:6,bytes:n}:undefined}function formatBytes(e,t){if(e===4)return t.join(".");const n=[];for(let e=0;e<16;e+=2)n.push((t[e]??0)<<8|(t[e+1]??0));let r=-1;let s=1;for(let e=0;e<8;){if(n[e]!==0){e++;continue}let t=e;while(t<8&&n[t]===0)t++;if(t-e>s){r=e;s=t-e}e=t}const hex=e=>e.map(e=>e.toString(16)).join(":");if(r<0)return hex(n);return`${hex(n.slice(0,r))}::${hex(n.slice(r+s))}`}function canonicalAddress(e){const t=parseAddress(e);return t&&formatBytes(t.family,t.bytes)}function maxBits(e){return e===4?32:128}function ip_parsePrefix(e){const t=e.indexOf("/");const n=t<0?e:e.slice(0,t);const r=parseAddress(n);if(!r)return`"${e}" is not an IPv4 or IPv6 address`;const s=maxBits(r.family);let o=s;if(t>=0){const n=e.slice(t+1);if(!/^(0|[1-9][0-9]{0,2})$/.test(n)||Number(n)>s){return`"${e}" has prefix length "${n}"; it must be 0 to ${s}`}o=Number(n)}return{family:r.family,address:formatBytes(r.family,r.bytes),bits:o}}function network(e){const t=parseAddress(e.address);if(!t)throw new Error(`invalid address ${e.address}`);const n=t.bytes.map((t,n)=>{const r=Math.min(8,Math.max(0,e.bits-n*8));return t&(255<<8-r&255)});return{family:e.family,address:formatBytes(e.family,n),bits:e.bits}}function prefixText(e){return`${e.address}/${e.bits}`}function contains(e,t){if(e.family!==t.family||e.bits>t.bits)return false;return network({...t,bits:e.bits}).address===network(e).address}const d="config";const f=new Set(["preup","postup","predown","postdown","saveconfig"]);const p=new Set(["privatekey","address","listenport","fwmark","mtu","dns","table"]);const l=new Set(["publickey","presharedkey","endpoint","allowedips","persistentkeepalive"]);function fail(e,t){throw new InputError(d,`line ${e}: ${t}`)}function integer(e,t,n,r,s){const o=/^0x[0-9a-f]+$/i.test(n)?parseInt(n,16):/^[0-9]+$/.test(n)?Number(n):NaN;if(!(o>=r&&o<=s))fail(e,`${t} must be a number from ${r} to ${s}`);return o}function list(e){return e.split(",").map(e=>e.trim()).filter(e=>e!=="")}function prefixes(e,t,n){return list(n).map(n=>{const r=ip_parsePrefix(n);if(typeof r==="string")fail(e,`${t} has an entry that is not an address or CIDR`);return r})}function withLine(e,t,n,r){try{return r()}catch{return fail(e,`${t} must be ${n}`)}}function parseTable(e,t=e=>fail(0,e)){const n=e.trim().toLowerCase();if(n==="auto"||n==="off")return n;if(n==="main")return 254;if(/^[0-9]+$/.test(n)&&Number(n)>=1&&Number(n)<=4294967295)return Number(n);return t("Table must be auto, off, main or a table number")}function parseWgQuick(e){let t="none";let n;const r={addresses:[],dns:[],dnsSearch:[],table:"auto",peers:[]};let s;const o=[];e.split(/\r?\n/).forEach((e,i)=>{const a=i+1;const c=e.replace(/#.*$/,"").trim();if(c==="")return;if(/^\[.*\]$/.test(c)){const e=c.slice(1,-1).trim().toLowerCase();if(e==="interface")t="interface";else if(e==="peer"){t="peer";s={allowedIps:[],line:a};o.push(s)}else fail(a,"unknown section (expected [Interface] or [Peer])");return}const u=c.indexOf("=");if(u<0)fail(a,"expected Key = Value");const m=c.slice(0,u).trim();const h=m.toLowerCase();const w=c.slice(u+1).trim();if(f.has(h)){fail(a,`${m} is not supported: this action runs no commands from the configuration; do that in a run: step before or after this one`)}if(t==="none")fail(a,`${m} comes before any [Interface] or [Peer] section`);if(t==="interface"){if(!p.has(h))fail(a,`unknown key ${m} in [Interface]`);switch(h){case"privatekey":n=withLine(a,"PrivateKey","a base64 WireGuard key",()=>parseKey(d,w,true));break;case"address":r.addresses.push(...prefixes(a,"Address",w));break;case"listenport":r.listenPort=integer(a,"ListenPort",w,0,65535);break;case"fwmark":r.fwmark=w.toLowerCase()==="off"?undefined:integer(a,"FwMark",w,0,4294967295)||undefined;break;case"mtu":r.mtu=integer(a,"MTU",w,576,65535);break;case"dns":{const e=withLine(a,"DNS","IP addresses (servers) or domain names (search domains)",()=>splitDns(d,w));r.dns.push(...e.dns);r.dnsSearch.push(...e.dnsSearch);break}case"table":r.table=parseTable(w,e=>fail(a,e));break}return}const $=s;if(!l.has(h))fail(a,`unknown key ${m} in [Peer]`);switch(h){case"publickey":$.publicKey=withLine(a,"PublicKey","a base64 WireGuard key",()=>parseKey(d,w,false));break;case"presharedkey":$.presharedKey=withLine(a,"PresharedKey","a base64 WireGuard key",()=>parseKey(d,w,true));break;case"endpoint":$.endpoint=withLine(a,"Endpoint","HOST:PORT (IPv6 in brackets)",()=>parseEndpoint(d,w));break;case"allowedips":$.allowedIps.push(...prefixes(a,"AllowedIPs",w).map(network));break;case"persistentkeepalive":$.keepalive=w.toLowerCase()==="off"?0:integer(a,"PersistentKeepalive",w,0,65535);break}});if(n===undefined)throw new InputError(d,"[Interface] has no PrivateKey");if(r.addresses.length===0)throw new InputError(d,"[Interface] has no Address");if(o.length===0)throw new InputError(d,"has no [Peer] section");const i=new Set;for(const e of o){if(!e.publicKey)throw new InputError(d,`line ${e.line}: [Peer] has no PublicKey`);if(i.has(e.publicKey))throw new InputError(d,`line ${e.line}: a second [Peer] with the same PublicKey`);i.add(e.publicKey);r.peers.push({publicKey:e.publicKey,presharedKey:e.presharedKey,endpoint:e.endpoint,allowedIps:e.allowedIps,keepalive:e.keepalive??0})}return{privateKey:n,...r}}class InputError extends Error{input;constructor(e,t){super(`Input "${e}": ${t}`);this.input=e;this.name="InputError"}}const m=["private-key","preshared-key","config"];const h=["private-key","address","peer-public-key","endpoint","allowed-ips","preshared-key","persistent-keepalive","mtu","dns"];function shown(e){const t=e.length>60?`${e.slice(0,57)}...`:e;return JSON.stringify(t)}const w=/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;function parseKey(e,t,n){const r=t.trim();if(w.test(r))return r;const s=n?"the value given is not one (it is not shown: it is a secret)":`got ${shown(r)}`;throw new InputError(e,`must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); ${s}`)}const $=Buffer.from("302e020100300506032b656e04220420","hex");function publicKeyOf(e){const t=(0,c.createPrivateKey)({key:Buffer.concat([$,Buffer.from(e,"base64")]),format:"der",type:"pkcs8"});return Buffer.from((0,c.createPublicKey)(t).export({format:"jwk"}).x,"base64url").toString("base64")}function listItems(e){return e.split(/[,\n]/).map(e=>e.trim()).filter(e=>e!=="")}function parsePrefixes(e,t){return listItems(t).map(t=>{const n=ip_parsePrefix(t);if(typeof n==="string")throw new InputError(e,`${n} (expected an address like 192.0.2.2/24 or 2001:db8::2/64)`);return n})}const g="[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";const _=new RegExp(`^(?=.{1,253}$)${g}(\\.${g})*\\.?$`);function isHostName(e){return _.test(e)&&!/^[0-9.]+$/.test(e)}function parsePort(e,t,n){if(!/^[0-9]{1,5}$/.test(t)||Number(t)<1||Number(t)>65535){throw new InputError(e,`port in ${shown(n)} must be a number from 1 to 65535`)}return Number(t)}function splitHostPort(e,t){const n=/^\[([^\]]+)\]:([^:]*)$/.exec(t)??/^([^:[\]]+):([^:]*)$/.exec(t);if(!n)return undefined;const[,r="",s=""]=n;const o=t.startsWith("[");const i=parseAddress(r);if(o&&i?.family!==6)throw new InputError(e,`${shown(t)}: only IPv6 addresses go in brackets`);if(!i&&!isHostName(r))throw new InputError(e,`${shown(r)} is not a valid host name or IP address`);return{host:i?ip_parsePrefix(r).address:r,port:parsePort(e,s,t)}}function parseEndpoint(e,t){const n=t.trim();const r=splitHostPort(e,n);if(!r){throw new InputError(e,`${shown(n)} must be HOST:PORT, e.g. vpn.example.com:51820, 192.0.2.1:51820 or [2001:db8::1]:51820`)}return r}function parseChecks(e,t){return t.split("\n").map(e=>e.trim()).filter(e=>e!=="").map(t=>{if(/^https?:\/\//i.test(t)){let n;try{n=new URL(t)}catch{throw new InputError(e,`${shown(t)} is not a valid URL`)}if(/[\s'"`$;<>|\\]/.test(t))throw new InputError(e,`${shown(t)} has characters not allowed in a URL`);return{kind:"http",url:n.href,text:t}}const n=parseAddress(t);if(n)return{kind:"icmp",host:ip_parsePrefix(t).address,text:t};const r=splitHostPort(e,t);if(r)return{kind:"tcp",...r,text:t};if(isHostName(t))return{kind:"icmp",host:t,text:t};throw new InputError(e,`${shown(t)} must be HOST (ping), HOST:PORT (TCP connect) or an http(s):// URL`)})}function parseInteger(e,t,n,r){const s=t.trim();if(!/^[0-9]+$/.test(s)||Number(s)<n||Number(s)>r){throw new InputError(e,`must be a whole number from ${n} to ${r}; got ${shown(s)}`)}return Number(s)}function parseChoice(e,t,n){const r=t.trim().toLowerCase();const s=n.find(e=>e===r);if(s===undefined)throw new InputError(e,`must be one of ${n.join(", ")}; got ${shown(t.trim())}`);return s}function parseInterface(e,t){const n=t.trim();if(!u.test(n)||n==="."||n===".."){throw new InputError(e,`${shown(n)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`)}return n}function parseTimeout(e,t){const n=t.trim();if(!/^[0-9]+(\.[0-9]+)?$/.test(n)||Number(n)<=0||Number(n)>3600){throw new InputError(e,`must be a number of seconds greater than 0 and at most 3600; got ${shown(n)}`)}return Math.round(Number(n)*1e3)}function required(e,t){const n=e(t);if(n.trim()==="")throw new InputError(t,"is required and was empty");return n}function defaultAllowedIps(e){const t=e.filter(e=>e.bits===maxBits(e.family));if(t.length>0){throw new InputError("allowed-ips",`is required when an address has no network (${prefixText(t[0])} is a single host): list the networks to route through the tunnel`)}return e.map(network)}function splitDns(e,t){const n={dns:[],dnsSearch:[]};for(const r of listItems(t)){if(parseAddress(r))n.dns.push(ip_parsePrefix(r).address);else if(isHostName(r))n.dnsSearch.push(r);else throw new InputError(e,`${shown(r)} is neither an IP address (a DNS server) nor a domain name (a search domain)`)}return n}function fromFields(e){const t=parseKey("private-key",required(e,"private-key"),true);const n=parsePrefixes("address",required(e,"address"));if(n.length===0)throw new InputError("address","is required and was empty");const r=parseKey("peer-public-key",required(e,"peer-public-key"),false);const s=parseEndpoint("endpoint",required(e,"endpoint"));const o=e("allowed-ips");const i=o.trim()===""?defaultAllowedIps(n):parsePrefixes("allowed-ips",o).map(network);if(i.length===0)throw new InputError("allowed-ips","lists no network");const a=e("preshared-key");const c=a.trim()===""?undefined:parseKey("preshared-key",a,true);const u=e("persistent-keepalive");const d=u.trim()===""?25:parseInteger("persistent-keepalive",u,0,65535);const f=e("mtu");const p=f.trim()===""?undefined:parseInteger("mtu",f,576,65535);return{privateKey:t,addresses:n,table:"auto",...splitDns("dns",e("dns")),peers:[{publicKey:r,presharedKey:c,endpoint:s,allowedIps:i,keepalive:d}],mtu:p}}function buildConfig(e){const t=parseInterface("interface",e("interface")||"wg0");const n=e("config");let r;if(n.trim()!==""){const t=h.filter(t=>e(t).trim()!=="");if(t.length>0){throw new InputError("config",`cannot be combined with ${t.join(", ")}: give either a whole configuration in config, or the per-field inputs`)}r=parseWgQuick(n)}else{r=fromFields(e)}const s=parseChecks("check",e("check"));const o=e("timeout");const i=o.trim()===""?3e4:parseTimeout("timeout",o);const a=parseChoice("install",e("install")||"true",["true","false"])==="true";const c=parseChoice("userspace",e("userspace")||"auto",["auto","true","false"]);const u=publicKeyOf(r.privateKey);if(r.peers.some(e=>e.publicKey===u)){const e=n.trim()!==""?"config":"peer-public-key";throw new InputError(e,"a peer's public key is this runner's own (derived from the private key); it must be the server's")}return{iface:t,publicKey:u,...r,checks:s,timeoutMs:i,install:a,userspace:c}}var b=__nccwpck_require__(732);function dnsManager(){if((0,s.existsSync)("/run/systemd/resolve")&&(0,b.x5)("resolvectl"))return"resolvectl";if((0,b.x5)("resolvconf"))return"resolvconf";return undefined}function resolvconfName(e,t){for(const n of t.split("\n")){const t=/^([A-Za-z0-9-]+)\*$/.exec(n.trim());if(t)return`${t[1]}.${e}`}return e}function readInterfaceOrder(){try{return(0,s.readFileSync)("/etc/resolvconf/interface-order","utf8")}catch{return""}}function dnsUp(e,t,n){if(t==="resolvectl"){return[{argv:["resolvectl","dns",e.iface,...e.dns]},{argv:["resolvectl","domain",e.iface,...e.dnsSearch,"~."]}]}const r=e.dns.map(e=>`nameserver ${e}\n`).join("")+(e.dnsSearch.length>0?`search ${e.dnsSearch.join(" ")}\n`:"");return[{argv:["resolvconf","-a",n,"-m","0","-x"],input:r}]}function dnsDown(e,t){return e==="resolvectl"?{argv:["resolvectl","revert",t]}:{argv:["resolvconf","-d",t,"-f"]}}const y=25;const probedPeers=e=>e.peers.filter(e=>e.keepalive===0&&e.endpoint!==undefined);const bringUpKeepalive=e=>e.keepalive===0&&e.endpoint?y:e.keepalive;function endpointText(e,t){return e.includes(":")?`[${e}]:${t}`:`${e}:${t}`}function wgConf(e,t,n=e.fwmark){const r=["[Interface]",`PrivateKey = ${e.privateKey}`];if(e.listenPort!==undefined)r.push(`ListenPort = ${e.listenPort}`);if(n!==undefined)r.push(`FwMark = ${n}`);for(const n of e.peers){r.push("","[Peer]",`PublicKey = ${n.publicKey}`);if(n.presharedKey)r.push(`PresharedKey = ${n.presharedKey}`);if(n.endpoint){const e=t.get(n.endpoint.host)??n.endpoint.host;r.push(`Endpoint = ${endpointText(e,n.endpoint.port)}`)}if(n.allowedIps.length>0)r.push(`AllowedIPs = ${n.allowedIps.map(prefixText).join(", ")}`);const e=bringUpKeepalive(n);if(e>0)r.push(`PersistentKeepalive = ${e}`)}return`${r.join("\n")}\n`}function keepaliveRestore(e){const t=probedPeers(e);if(t.length===0)return undefined;return["set",e.iface,...t.flatMap(e=>["peer",e.publicKey,"persistent-keepalive","off"])]}function coveredByAddress(e,t){return e.some(e=>e.bits<maxBits(e.family)&&contains(network(e),t))}const routeText=e=>`${prefixText(e.prefix)}${e.table===undefined?"":` table ${e.table}`}`;function allowedIps(e){const t=new Set;const n=[];for(const r of e.peers.flatMap(e=>e.allowedIps)){const e=prefixText(r);if(t.has(e))continue;t.add(e);n.push(r)}return n.sort((e,t)=>t.bits-e.bits)}const isFullTunnel=e=>e.table==="auto"&&allowedIps(e).some(e=>e.bits===0);function pickTable(e,t=51820){let n=t;while(e.has(n))n++;return n}function routingPlan(e,t){const n={routes:[],rules:[],srcValidMark:false};if(e.table==="off")return n;for(const r of allowedIps(e)){if(typeof e.table==="number"){n.routes.push({prefix:r,table:e.table})}else if(r.bits===0){const e=t;n.fwmark=e;n.routes.push({prefix:r,table:e});const s=`-${r.family}`;n.rules.push(`${s} not fwmark ${e} table ${e}`,`${s} table main suppress_prefixlength 0`);if(r.family===4)n.srcValidMark=true}else if(!coveredByAddress(e.addresses,r)){n.routes.push({prefix:r})}}return n}function autoMtu(e){const t=Math.max(0,...e);return(t>0?t:1500)-80}function ruleLines(e,t,n){return e.filter(e=>e.startsWith(`${t} `)).map(e=>`rule ${n} ${e.slice(3)}`)}function upBatch(e,t,n){const r=e.addresses.map(t=>`address add ${prefixText(t)} dev ${e.iface}`);r.push(`link set mtu ${t} up dev ${e.iface}`);for(const t of n.routes)r.push(`route add ${prefixText(t.prefix)} dev ${e.iface}${t.table===undefined?"":` table ${t.table}`}`);r.push(...ruleLines(n.rules,"-4","add"));return`${r.join("\n")}\n`}function downBatch(e,t,n){const routeDel=t=>{const[n,...r]=t.split(" ");return["route del",n,"dev",e,...r].join(" ")};return`${[...ruleLines(n,"-4","del"),...t.map(routeDel),`link delete dev ${e}`].join("\n")}\n`}var k=__nccwpck_require__(624);const v="created";const x="net.ipv4.conf.all.src_valid_mark";const P=/^[0-9a-f:.]+\/[0-9]{1,3}( table [0-9]{1,10})?$/;const I=/^-[46] (not fwmark [0-9]{1,10} table [0-9]{1,10}|table main suppress_prefixlength 0)$/;const T=/^([A-Za-z0-9-]+\.)?[a-zA-Z0-9_=+.-]{1,15}$/;const strings=e=>Array.isArray(e)?e.filter(e=>typeof e==="string"):[];function saveCreated(e){a.LZ(v,e?JSON.stringify(e):"")}function loadCreated(){const e=core.getState(v);if(!e)return undefined;try{const t=JSON.parse(e);if(typeof t.iface!=="string"||!IFACE.test(t.iface))return undefined;return{iface:t.iface,userspace:t.userspace===true,pid:typeof t.pid==="number"?t.pid:undefined,routes:strings(t.routes).filter(e=>P.test(e)&&typeof parsePrefix(e.split(" ")[0])!=="string"),rules:strings(t.rules).filter(e=>I.test(e)),sysctl:t.sysctl&&t.sysctl.key===x&&/^[0-9]$/.test(String(t.sysctl.was))?t.sysctl:undefined,dns:t.dns&&(t.dns.manager==="resolvectl"||t.dns.manager==="resolvconf")&&T.test(t.dns.name)?t.dns:undefined,files:strings(t.files).filter(e=>/wireguard-tunnel-/.test(e))}}catch{return undefined}}const socketPath=e=>`/var/run/wireguard/${e}.sock`;const linkExists=e=>(0,s.existsSync)(`/sys/class/net/${e}`);function readText(e){try{return(0,s.readFileSync)(e,"utf8")}catch{return""}}function kernelHasWireguard(){if((0,s.existsSync)("/sys/module/wireguard"))return true;const e=`/lib/modules/${(0,o.release)()}`;return/\/wireguard\.ko/.test(readText(`${e}/modules.builtin`))||/\/wireguard\.ko/.test(readText(`${e}/modules.dep`))}function deviceMtu(e){return Number(readText(`/sys/class/net/${e}/mtu`).trim())||0}function argvOf(e){return readText(`/proc/${e}/cmdline`).split("\0").filter(e=>e!=="")}function isWireguardGo(e,t){const n=argvOf(e);return n.length>=2&&(0,i.basename)(n[0])==="wireguard-go"&&n[n.length-1]===t}function findWireguardGo(e,t){if(t!==undefined){for(let n=t+1;n<=t+64;n++)if(isWireguardGo(n,e))return n}let n;for(const t of(0,s.readdirSync)("/proc")){if(!/^[0-9]+$/.test(t))continue;const r=Number(t);if(isWireguardGo(r,e)&&(n===undefined||r>n))n=r}return n}const sleep=e=>new Promise(t=>setTimeout(t,Math.max(0,e)));async function waitUntil(e,t,n=2){const r=Date.now()+t;for(;;){if(e())return true;if(Date.now()>=r)return false;await sleep(Math.min(n,r-Date.now()))}}const message=e=>e instanceof Error?e.message:String(e);async function signal(e,t){if((0,k.jX)()){try{process.kill(e,`SIG${t}`)}catch{}}else{await(0,k.eF)(["kill",`-${t}`,String(e)],{root:true})}}async function stopWireguardGo(e,t){const{iface:n}=e;const r=e.pid!==undefined&&isWireguardGo(e.pid,n)?e.pid:findWireguardGo(n);let o=r===undefined;if(r!==undefined){const gone=()=>!isWireguardGo(r,n);const e=performance.now();await signal(r,"TERM");if(!await waitUntil(gone,3e3)){o=true;await signal(r,"KILL");if(!await waitUntil(gone,1e3))t.warnings.push(`wireguard-go (pid ${r}) for ${n} would not stop`)}a.Yz(`wireguard-go stopped ${Math.round(performance.now()-e)} ms after SIGTERM`);await waitUntil(()=>!linkExists(n),1e3);t.removed.push(`wireguard-go (pid ${r})`)}const i=socketPath(n);if((0,k.jX)()){if((0,s.existsSync)(i)){(0,s.rmSync)(i,{force:true});t.removed.push(i)}}else if(o){await(0,k.eF)(["rm","-f",i],{root:true})}}async function teardown(e){const t={removed:[],warnings:[]};const{iface:n}=e;const attempt=async(e,n)=>{try{await n()}catch(n){t.warnings.push(`could not ${e}: ${message(n)}`)}};if(e.dns){const{manager:r,name:s}=e.dns;await attempt(`revert DNS for ${n}`,async()=>{const{argv:e}=dnsDown(r,s);const o=await(0,k.eF)(e,{root:true});if(o.code!==0&&linkExists(n))throw new Error(o.stderr.trim()||`exit ${o.code}`);t.removed.push(`DNS (${r})`)})}const r=linkExists(n);if(e.userspace)await attempt(`stop wireguard-go for ${n}`,()=>stopWireguardGo(e,t));if(linkExists(n)||e.rules.length>0){await attempt(`delete interface ${n}`,async()=>{const r=(0,b.x5)("ip")??"ip";const s=ruleLines(e.rules,"-6","del");if(s.length>0)await(0,k.eF)([r,"-6","-force","-batch","-"],{root:true,input:`${s.join("\n")}\n`});const o=await(0,k.eF)([r,"-force","-batch","-"],{root:true,input:downBatch(n,e.routes,e.rules)});if(linkExists(n))throw new Error(o.stderr.trim()||`exit ${o.code}`);if(e.rules.length>0)t.removed.push(`rules ${e.rules.join(", ")}`)})}if(r&&!linkExists(n))t.removed.unshift(e.routes.length>0?`${n} with routes ${e.routes.join(", ")}`:n);if(e.sysctl){const{key:n,was:r}=e.sysctl;await attempt(`restore ${n}`,async()=>{await(0,k.Pv)(["sysctl","-q","-w",`${n}=${r}`],{root:true});t.removed.push(`${n} back to ${r}`)})}for(const n of e.files){await attempt(`remove ${n}`,async()=>{if((0,s.existsSync)(n)){(0,s.rmSync)(n,{recursive:true,force:true});t.removed.push(n)}})}return t}const E=e(import.meta.url)("node:net");const hex=e=>Buffer.from(e,"base64").toString("hex");function uapiSetRequest(e,t,n=e.fwmark){const r=["set=1",`private_key=${hex(e.privateKey)}`,`listen_port=${e.listenPort??0}`,`fwmark=${n??0}`,"replace_peers=true"];for(const n of e.peers){r.push(`public_key=${hex(n.publicKey)}`,"replace_allowed_ips=true");if(n.presharedKey)r.push(`preshared_key=${hex(n.presharedKey)}`);if(n.endpoint)r.push(`endpoint=${endpointText(t.get(n.endpoint.host)??n.endpoint.host,n.endpoint.port)}`);r.push(`persistent_keepalive_interval=${bringUpKeepalive(n)}`);for(const e of n.allowedIps)r.push(`allowed_ip=${prefixText(e)}`)}return`${r.join("\n")}\n\n`}function uapiKeepaliveRestore(e){const t=probedPeers(e);if(t.length===0)return undefined;return`set=1\n${t.map(e=>`public_key=${hex(e.publicKey)}\nupdate_only=true\npersistent_keepalive_interval=0\n`).join("")}\n`}function parseUapiHandshakes(e){const t=new Map;let n;for(const r of e.split("\n")){const e=r.indexOf("=");const[s,o]=[r.slice(0,e),r.slice(e+1)];if(s==="public_key"){n=Buffer.from(o,"hex").toString("base64");t.set(n,0)}else if(s==="last_handshake_time_sec"&&n)t.set(n,Number(o)||0)}return t}function uapi(e,t,n=5e3){return new Promise((r,s)=>{const o=(0,E.connect)(e);let i="";const a=setTimeout(()=>o.destroy(new Error(`no answer from ${e} within ${n} ms`)),n);o.setEncoding("utf8");o.on("connect",()=>o.write(t));o.on("data",e=>{i+=e;if(!i.endsWith("\n\n"))return;clearTimeout(a);o.destroy();const t=/^errno=(-?[0-9]+)$/m.exec(i)?.[1];if(t!==undefined&&t!=="0")s(new Error(`wireguard-go refused the configuration (errno ${t})`));else r(i)});o.on("error",e=>{clearTimeout(a);s(e)})})}function parseHandshakes(e){const t=new Map;for(const n of e.split("\n")){const[e,r]=n.trim().split(/\s+/);if(e&&r&&/^[0-9]+$/.test(r))t.set(e,Number(r))}return t}const wgHandshakes=(e,t)=>async()=>parseHandshakes((await(0,k.eF)([t,"show",e.iface,"latest-handshakes"],{root:true})).stdout);async function waitForHandshakes(e,t,n){const r=e.peers.filter(e=>e.endpoint).map(e=>e.publicKey);let s=1;for(;;){const e=await t();const o=r.filter(t=>!e.get(t));if(o.length===0||Date.now()>=n)return o;await sleep(Math.min(s,n-Date.now()));s=Math.min(s*2,100)}}function checkLabel(e){switch(e.kind){case"icmp":return`ping ${e.host}`;case"tcp":return`TCP ${endpointText(e.host,e.port)}`;case"http":return`${e.url.startsWith("https:")?"HTTPS":"HTTP"} ${e.url}`}}function tcpOnce(e,t,n){return new Promise(r=>{const s=E.connect({host:e,port:t,timeout:n});const done=e=>{s.destroy();r(e)};s.once("connect",()=>done());s.once("timeout",()=>done(`no answer within ${n} ms`));s.once("error",e=>done(e.code??e.message))})}async function httpOnce(e,t){const n=new URL(e);const r=n.protocol==="https:";const s=n.hostname.replace(/^\[|\]$/g,"");const o=Number(n.port||(r?443:80));const i=r?await Promise.resolve().then(__nccwpck_require__.t.bind(__nccwpck_require__,692,23)):undefined;return new Promise(e=>{const r=i?i.connect({host:s,port:o,servername:E.isIP(s)?undefined:s,rejectUnauthorized:false,timeout:t}):E.connect({host:s,port:o,timeout:t});let a="";const done=t=>{r.destroy();e(t)};r.once(i?"secureConnect":"connect",()=>{r.write(`HEAD ${n.pathname}${n.search} HTTP/1.1\r\nHost: ${n.host}\r\nUser-Agent: wireguard-tunnel-check\r\nConnection: close\r\n\r\n`)});r.on("data",e=>{a+=e.toString("latin1");if(a.length>=5)done(a.startsWith("HTTP/")?undefined:"the answer was not HTTP")});r.once("end",()=>done(a.startsWith("HTTP/")?undefined:"the connection closed without an HTTP answer"));r.once("timeout",()=>done(`no answer within ${t} ms`));r.once("error",e=>done(e.code??e.message))})}async function pingOnce(e,t){const n=await(0,k.eF)(["ping","-n","-c","1","-W",String(Math.max(1,Math.ceil(t/1e3))),e],{timeoutMs:t+200});if(n.code===0)return undefined;return n.stderr.trim().split("\n").pop()||"no echo reply"}function attempt(e,t){switch(e.kind){case"icmp":return pingOnce(e.host,t);case"tcp":return tcpOnce(e.host,e.port,t);case"http":return httpOnce(e.url,t)}}async function runCheck(e,t){const n=Date.now();let r="not tried";for(;;){const s=t-Date.now();if(s<=0)return{check:e,ok:false,ms:Date.now()-n,reason:r};const o=await attempt(e,Math.min(s,2e3));if(o===undefined)return{check:e,ok:true,ms:Date.now()-n};r=o;await sleep(Math.min(100,t-Date.now()))}}const duration=e=>e<1e3?`${Math.round(e)} ms`:`${(e/1e3).toFixed(1)} s`;const errorText=e=>e instanceof Error?e.message:String(e);const getInput=e=>a.V4(e);const mark=e=>a.Yz(`${e} at ${Math.round(performance.now())} ms`);function maskSecrets(){const e=new Set;for(const t of m){const n=getInput(t);if(n==="")continue;e.add(n);const r=t==="config"?[...n.matchAll(/^\s*(?:private|preshared)key\s*=\s*(\S+)/gim)].map(e=>e[1]??""):n.split("\n");for(const t of r.map(e=>e.trim()))if(t.length>=8)e.add(t)}for(const t of e)a.Pq(t);return[...e]}async function resolveEndpoints(e){const t=new Map;for(const n of e.peers){const r=n.endpoint?.host;if(r===undefined||t.has(r))continue;if(/^[0-9.]+$/.test(r)||r.includes(":")){t.set(r,r);continue}let s;const o=new Promise((t,n)=>{s=setTimeout(()=>n(new Error(`no answer within ${e.timeoutMs/1e3} s`)),e.timeoutMs)});try{const{lookup:e}=await Promise.resolve().then(__nccwpck_require__.t.bind(__nccwpck_require__,553,23));const{address:n}=await Promise.race([e(r),o]);t.set(r,n)}catch(e){const t=e.code;throw new InputError("endpoint",`host name "${r}" does not resolve (${t??errorText(e)}): check its spelling and that the runner's DNS knows it`)}finally{clearTimeout(s)}}return t}async function chooseMtu(e,t,n){if(e.mtu!==undefined)return e.mtu;const fromRoute=e=>{const t=/\bmtu ([0-9]+)/.exec(e);if(t)return Number(t[1]);const n=/\bdev (\S+)/.exec(e);return n?deviceMtu(n[1]):0};const r=[...new Set(e.peers.flatMap(e=>e.endpoint?[n.get(e.endpoint.host)??e.endpoint.host]:[]))];const s=await Promise.all(r.map(async e=>fromRoute((await(0,k.eF)([t,"route","get",e])).stdout)));if(s.some(e=>e>0))return autoMtu(s);const o=(await(0,k.eF)([t,"route","show","default"])).stdout.split("\n")[0]??"";return autoMtu([fromRoute(o)])}const userspaceFirst=e=>e.userspace==="true"||e.userspace==="auto"&&!kernelHasWireguard();async function createInterface(e,t,n){if(!userspaceFirst(e)){const n=[t.ip,"link","add","dev",e.iface,"type","wireguard"];const r=await(0,k.eF)(n,{root:true});if(r.code===0)return;if(!(0,k.jX)()&&/^sudo: /m.test(r.stderr))throw new k.Qd((0,k.ay)(n,{root:true},false),r);const s=/Unknown device type|not supported/i.test(r.stderr);if(!s||e.userspace==="false"){const t=s?"this kernel has no WireGuard module and userspace is false (set userspace: auto to use wireguard-go)":explainCreateFailure(r.stderr);throw new Error(`could not create interface ${e.iface}: ${t}`)}a.pq("The kernel has no WireGuard module; using wireguard-go")}const r=t["wireguard-go"]??(await(0,b.QC)(["wireguard-go"],e.install))["wireguard-go"];n.userspace=true;saveCreated(n);const s=await(0,k.Pv)([r,e.iface],{root:true},t=>new Error(`could not start wireguard-go for ${e.iface}: ${explainCreateFailure(t)}`));S=s.pid}function explainCreateFailure(e){const t=e.split("\n").filter(e=>e.trim()!==""&&!/[│┌└]/.test(e)).map(e=>e.replace(/^[A-Z]+: \(\S+\) [0-9/]+ [0-9:]+ /,"").trim()).join(" ")||"no reason given";if(/Operation not permitted|permission denied/i.test(e)){return`${t}: this step may not create network interfaces (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN --device=/dev/net/tun`}if(/\/dev\/net\/tun|TUN device/i.test(e))return`${t}: wireguard-go needs /dev/net/tun; in a job container, add options: --device=/dev/net/tun --cap-add=NET_ADMIN`;return t}let S;function recordPid(e,t){if(!t.userspace)return;t.pid=findWireguardGo(e.iface,S);saveCreated(t)}const viaUapi=e=>e.userspace&&(0,k.jX)();async function configurePeers(e,t,n,r,a){if(viaUapi(a)){await uapi(socketPath(e.iface),uapiSetRequest(e,n,r));return}const c=(0,s.mkdtempSync)((0,i.join)(process.env.RUNNER_TEMP||(0,o.tmpdir)(),"wireguard-tunnel-"));const u=(0,i.join)(c,`${e.iface}.conf`);a.files.push(c);saveCreated(a);try{(0,s.writeFileSync)(u,wgConf(e,n,r),{mode:384,flag:"wx"});await(0,k.Pv)([t,"setconf",e.iface,u],{root:true})}finally{(0,s.rmSync)(c,{recursive:true,force:true})}}function handshakeFailure(e,t,n){const r=e.peers.find(e=>e.publicKey===t[0]);const s=r?.endpoint;const o=s?endpointText(n.get(s.host)??s.host,s.port):"its endpoint";const i=s&&n.get(s.host)!==s.host?` (${endpointText(s.host,s.port)})`:"";const a=e.addresses.map(e=>prefixText({...e,bits:maxBits(e.family)})).join(",");return`No handshake with peer ${t[0]} at ${o}${i} within ${e.timeoutMs/1e3} s. Likely causes: `+`the server does not know this runner's public key ${e.publicKey} (on the server: wg set <interface> peer ${e.publicKey} allowed-ips ${a}); `+`UDP to ${o} is blocked or nothing listens there; peer-public-key is not the server's key.`}function checkFailure(e,t){return`The tunnel is up but ${checkLabel(t.check)} did not answer within ${e.timeoutMs/1e3} s (last error: ${t.reason}). `+`Likely causes: allowed-ips does not cover that address; the server does not forward or route traffic from ${e.addresses.map(e=>e.address).join(", ")}; the service is down or filtered.`}async function planRouting(e,t){if(!isFullTunnel(e))return routingPlan(e,0);if(e.fwmark!==undefined)return routingPlan(e,e.fwmark);const n=await Promise.all(["-4","-6"].map(e=>(0,k.eF)([t,e,"route","show","table","all"])));const r=new Set([...n.map(e=>e.stdout).join("\n").matchAll(/\btable ([0-9]+)/g)].map(e=>Number(e[1])));return routingPlan(e,pickTable(r))}async function enableSrcValidMark(e){const t=(0,s.readFileSync)("/proc/sys/net/ipv4/conf/all/src_valid_mark","utf8").trim();if(t==="1")return;e.sysctl={key:x,was:t};saveCreated(e);await(0,k.Pv)(["sysctl","-q","-w",`${x}=1`],{root:true})}async function applyDns(e,t){if(e.dns.length===0)return;const n=dnsManager();if(!n){a.$e(`DNS servers ${e.dns.join(", ")} were not applied: this runner has neither systemd-resolved (resolvectl) nor resolvconf`);return}const r=n==="resolvconf"?resolvconfName(e.iface,readInterfaceOrder()):e.iface;t.dns={manager:n,name:r};saveCreated(t);for(const t of dnsUp(e,n,r))await(0,k.Pv)(t.argv,{root:true,input:t.input})}async function restoreKeepalive(e,t,n){if(viaUapi(n)){const t=uapiKeepaliveRestore(e);if(t)await uapi(socketPath(e.iface),t);return}const r=keepaliveRestore(e);if(r)await(0,k.Pv)([t.wg,...r],{root:true})}async function bringUp(e,t,n,r){const s=Date.now()+e.timeoutMs;const o=createInterface(e,t,r);const[,i,a]=await Promise.all([o,chooseMtu(e,t.ip,n),planRouting(e,t.ip)]);mark("interface created");await configurePeers(e,t.wg,n,a.fwmark??e.fwmark,r);r.routes=a.routes.map(routeText);r.rules=a.rules;saveCreated(r);if(a.srcValidMark)await enableSrcValidMark(r);await(0,k.Pv)([t.ip,"-batch","-"],{root:true,input:upBatch(e,i,a)});const c=ruleLines(a.rules,"-6","add");if(c.length>0)await(0,k.Pv)([t.ip,"-6","-batch","-"],{root:true,input:`${c.join("\n")}\n`});await applyDns(e,r);mark("link up");const u=Date.now();const d=viaUapi(r)?async()=>parseUapiHandshakes(await uapi(socketPath(e.iface),"get=1\n\n")):wgHandshakes(e,t.wg);const f=await waitForHandshakes(e,d,s);if(f.length>0)throw new Error(handshakeFailure(e,f,n));const p=Date.now()-u;mark("handshake");const[l]=await Promise.all([Promise.all(e.checks.map(e=>runCheck(e,s))),restoreKeepalive(e,t,r)]);mark("checks");recordPid(e,r);const m=l.find(e=>!e.ok);if(m)throw new Error(checkFailure(e,m));return{mode:r.userspace?"userspace (wireguard-go)":"kernel",mtu:i,routes:r.routes,handshakeMs:p,checks:l}}function report(e,t,n){const r=e.peers.map(e=>e.endpoint?`${endpointText(e.endpoint.host,e.endpoint.port)}${t.get(e.endpoint.host)!==e.endpoint.host?` (${t.get(e.endpoint.host)})`:""}`:e.publicKey);const s=[["Interface",`${e.iface} (${n.mode}, MTU ${n.mtu})`],["Addresses",e.addresses.map(prefixText).join(", ")],["Peer",r.join(", ")],["Routes",n.routes.join(", ")||"(the addresses’ own networks)"],["Handshake",duration(n.handshakeMs)],["Public key",e.publicKey]];for(const e of n.checks)s.push([checkLabel(e.check),`answered in ${duration(e.ms)}`]);a.pq(`WireGuard tunnel ${e.iface} is up: handshake with ${r.join(", ")} in ${duration(n.handshakeMs)}`);for(const[e,t]of s)a.pq(`  ${e}: ${t}`);const cell=e=>e.replace(/[|\\]/g,e=>`\\${e}`);a.fe(["### WireGuard tunnel is up","","| | |","|---|---|",...s.map(([e,t])=>`| ${cell(e)} | ${cell(t)} |`),""].join("\n"))}async function reportFailure(e,t,n){const{collectDiagnostics:r}=await __nccwpck_require__.e(851).then(__nccwpck_require__.bind(__nccwpck_require__,851));const s=await r(e,t).catch(e=>`diagnostics failed: ${errorText(e)}`);a.Oh("WireGuard diagnostics");a.pq(s);a.N4();a.fe(`### WireGuard tunnel failed\n\n${n}\n\n<details><summary>Diagnostics</summary>\n\n\`\`\`\n${s}\n\`\`\`\n\n</details>\n`)}async function runMain(){let e;let t=[];try{t=maskSecrets();const n=buildConfig(getInput);a.uH("public-key",n.publicKey);a.uH("interface",n.iface);mark("inputs valid");const r=await resolveEndpoints(n);const s=await(0,b.QC)(userspaceFirst(n)?["wg","ip","wireguard-go"]:["wg","ip"],n.install);if(linkExists(n.iface)){throw new Error(`interface ${n.iface} already exists; it was left untouched. If an earlier job left it behind, remove it with \`sudo ip link delete ${n.iface}\`, or choose another name with the interface input`)}e={iface:n.iface,userspace:false,routes:[],rules:[],files:[]};saveCreated(e);const o=await bringUp(n,s,r,e);report(n,r,o);mark("main done")}catch(n){const r=errorText(n);if(e){if(linkExists(e.iface))await reportFailure(e.iface,t,r);const n=await teardown(e);for(const e of n.warnings)a.$e(`rollback: ${e}`);saveCreated(undefined)}a.C1(r)}}void runMain().then(()=>process.exit());
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 624:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qd: () => (/* binding */ CommandError),
+  ay: () => (/* binding */ commandLine),
+  jX: () => (/* binding */ isRoot),
+  Pv: () => (/* binding */ mustRun),
+  eF: () => (/* binding */ run)
+});
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: ./src/toolkit.ts
+var toolkit = __nccwpck_require__(441);
+;// CONCATENATED MODULE: ./src/run.ts
+// The one place that starts processes. Commands are argument arrays, never shell strings; commands
+// that need root go through `sudo -n` when this process is not root, so a missing permission fails
+// at once instead of waiting for a password.
+
+
+const isRoot = () => process.getuid?.() === 0;
+/** The argument vector actually started for a command. Pure, for tests. */
+function commandLine(argv, opts, root) {
+    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
+    const withEnv = env.length > 0 ? ['env', ...env, ...argv] : [...argv];
+    return opts.root && !root ? ['sudo', '-n', ...withEnv] : withEnv;
+}
+/** A command that failed: says what ran (arguments carry no secrets) and what it printed. */
+class CommandError extends Error {
+    argv;
+    result;
+    constructor(argv, result) {
+        super(describeFailure(argv, result));
+        this.argv = argv;
+        this.result = result;
+        this.name = 'CommandError';
+    }
+}
+function describeFailure(argv, r) {
+    const said = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' / ');
+    if (argv[0] === 'sudo' && /^sudo: /m.test(r.stderr)) {
+        return `\`${argv.slice(2).join(' ')}\` needs root and this step runs as uid ${process.getuid?.()}: \`sudo -n\` refused (${said}). Run the job as root or give the runner user passwordless sudo.`;
+    }
+    return `\`${argv.join(' ')}\` failed (exit ${r.code})${said ? `: ${said}` : ''}`;
+}
+/** Runs a command and resolves with its exit code and output; rejects only when it cannot start. */
+function run(argv, opts = {}) {
+    const full = commandLine(argv, opts, isRoot());
+    toolkit/* debug */.Yz(`run: ${full.join(' ')} (at ${Math.round(performance.now())} ms)`);
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(full[0], full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+        const limit = opts.timeoutMs ?? 60_000;
+        const timer = setTimeout(() => {
+            stderr += `\n(killed after ${limit / 1000} s)`;
+            child.kill('SIGKILL');
+        }, limit);
+        child.on('error', (err) => {
+            clearTimeout(timer);
+            reject(err.code === 'ENOENT'
+                ? new Error(`\`${full[0]}\` was not found on PATH (${process.env.PATH ?? ''})`)
+                : new Error(`\`${full[0]}\` could not start: ${err.message}`));
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            resolve({ pid: child.pid, code: code ?? (signal ? 128 : 1), stdout, stderr });
+        });
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(opts.input ?? '');
+    });
+}
+/**
+ * Runs a command that must succeed; throws a CommandError otherwise, or the error `explain` makes
+ * of its output (a refused sudo is always said as such).
+ */
+async function mustRun(argv, opts = {}, explain) {
+    const r = await run(argv, opts);
+    if (r.code === 0)
+        return r;
+    const full = commandLine(argv, opts, isRoot());
+    if (explain && !(full[0] === 'sudo' && /^sudo: /m.test(r.stderr)))
+        throw explain(`${r.stderr}\n${r.stdout}`);
+    throw new CommandError(full, r);
+}
+
+
+/***/ }),
+
+/***/ 441:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   C1: () => (/* binding */ setFailed),
+/* harmony export */   LZ: () => (/* binding */ saveState),
+/* harmony export */   N4: () => (/* binding */ endGroup),
+/* harmony export */   Oh: () => (/* binding */ startGroup),
+/* harmony export */   Pq: () => (/* binding */ setSecret),
+/* harmony export */   V4: () => (/* binding */ getInput),
+/* harmony export */   Yz: () => (/* binding */ debug),
+/* harmony export */   fe: () => (/* binding */ appendSummary),
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   uH: () => (/* binding */ setOutput)
+/* harmony export */ });
+/* unused harmony exports escapeData, fileCommandText, getState */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+// The runner's protocol, the few parts this action uses: inputs from INPUT_* variables, commands on
+// stdout (`::add-mask::`, `::debug::`, `::warning::`, `::error::`, groups), outputs and state as
+// file commands, and the job summary file. Written here instead of importing @actions/core, whose
+// bundle (an HTTP client for OIDC among it) tripled the step's cold start; see the README's
+// benchmark. Same encoding as @actions/core (a unit test holds it to that).
+
+
+/** An input as the runner passes it: `INPUT_` + the name upper-cased, spaces as `_`; trimmed. */
+function getInput(name) {
+    return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+/** Escapes a command's message: `%`, CR and LF. */
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function command(name, message) {
+    process.stdout.write(`::${name}::${escapeData(message)}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
+}
+/** Registers a secret with the runner, which masks it in every later log line (and swallows this one). */
+const setSecret = (secret) => command('add-mask', secret);
+const debug = (message) => command('debug', message);
+const warning = (message) => command('warning', message);
+const info = (message) => void process.stdout.write(`${message}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
+const startGroup = (name) => command('group', name);
+const endGroup = () => command('endgroup', '');
+/** Marks the step failed with one error line. */
+function setFailed(message) {
+    process.exitCode = 1;
+    command('error', message);
+}
+/** A fresh delimiter. Not from node:crypto, which costs post 6 ms to load: a value that contains it is refused anyway. */
+function newDelimiter() {
+    return `ghadelimiter_${Date.now().toString(36)}${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+}
+/** A file command (`GITHUB_OUTPUT`, `GITHUB_STATE`): `name<<DELIMITER`, the value, the delimiter. */
+function fileCommandText(name, value, delimiter = newDelimiter()) {
+    if (name.includes(delimiter) || value.includes(delimiter))
+        throw new Error(`the value of ${name} contains its delimiter`);
+    return `${name}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${value}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`;
+}
+function fileCommand(variable, name, value) {
+    const file = process.env[variable];
+    if (file)
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, fileCommandText(name, value), 'utf8');
+}
+const setOutput = (name, value) => fileCommand('GITHUB_OUTPUT', name, value);
+const saveState = (name, value) => fileCommand('GITHUB_STATE', name, value);
+/** State saved by main, which the runner passes to post as `STATE_name`. */
+const getState = (name) => process.env[`STATE_${name}`] ?? '';
+/** Appends Markdown to the job summary, when the runner gives one. */
+function appendSummary(markdown) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file)
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, `${markdown}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`, 'utf8');
+}
+
+
+/***/ }),
+
+/***/ 732:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   QC: () => (/* binding */ ensureTools),
+/* harmony export */   x5: () => (/* binding */ locate)
+/* harmony export */ });
+/* unused harmony exports PACKAGE, searchPath, aptCommand */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(441);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(624);
+// Finding the programs the tunnel needs, and installing the missing ones with apt in one
+// transaction, non-interactively.
+
+
+
+
+/** The Debian/Ubuntu package that provides each tool. */
+const PACKAGE = { wg: 'wireguard-tools', ip: 'iproute2', 'wireguard-go': 'wireguard-go' };
+/** PATH, then the sbin directories that an unprivileged user's PATH may lack. */
+function searchPath() {
+    const dirs = (process.env.PATH ?? '').split(node_path__WEBPACK_IMPORTED_MODULE_1__.delimiter).filter((d) => d !== '');
+    for (const d of ['/usr/local/sbin', '/usr/sbin', '/sbin'])
+        if (!dirs.includes(d))
+            dirs.push(d);
+    return dirs;
+}
+function locate(tool) {
+    for (const dir of searchPath()) {
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, tool);
+        if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path))
+            return path;
+    }
+    return undefined;
+}
+/** apt-get, with everything that keeps it from prompting or waiting on needrestart. */
+function aptCommand(args) {
+    return [
+        'apt-get',
+        '-q',
+        '-o',
+        'DPkg::Lock::Timeout=120',
+        '-o',
+        'Dpkg::Options::=--force-confdef',
+        '-o',
+        'Dpkg::Options::=--force-confold',
+        ...args
+    ];
+}
+const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_SUSPEND: '1', NEEDRESTART_MODE: 'l' };
+/** apt may wait up to 2 minutes for its lock, then download: 10 minutes at most. */
+const APT_LIMIT = { timeoutMs: 600_000 };
+async function aptInstall(packages) {
+    const install = aptCommand(['install', '-y', '--no-install-recommends', ...packages]);
+    _toolkit_js__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq(`Installing ${packages.join(', ')} with apt-get`);
+    const first = await (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)(install, { root: true, env: APT_ENV, ...APT_LIMIT });
+    if (first.code === 0)
+        return;
+    _toolkit_js__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq('apt-get install failed; refreshing the package lists and trying once more');
+    await (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)(aptCommand(['update']), { root: true, env: APT_ENV, ...APT_LIMIT });
+    await (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .mustRun */ .Pv)(install, { root: true, env: APT_ENV, ...APT_LIMIT });
+}
+/**
+ * Paths of the given tools, installing the missing ones when `install` is true; otherwise an error
+ * that names each missing tool and where it was looked for.
+ */
+async function ensureTools(tools, install) {
+    const paths = {};
+    const missing = [];
+    for (const t of tools) {
+        const path = locate(t);
+        if (path === undefined)
+            missing.push(t);
+        else
+            paths[t] = path;
+    }
+    if (missing.length === 0)
+        return paths;
+    const names = missing.map((t) => `\`${t}\``).join(' and ');
+    const packages = missing.map((t) => PACKAGE[t]);
+    if (!install)
+        throw new Error(`${names} not found (looked in ${searchPath().join(':')}); install ${packages.join(' and ')} first or set install: true`);
+    if (locate('apt-get') === undefined)
+        throw new Error(`${names} not found and apt-get is not available to install it: install ${packages.join(' and ')} in an earlier step`);
+    await aptInstall(packages);
+    for (const t of missing) {
+        const path = locate(t);
+        if (path === undefined)
+            throw new Error(`\`${t}\` still not found after installing ${PACKAGE[t]} (looked in ${searchPath().join(':')})`);
+        paths[t] = path;
+    }
+    return paths;
+}
+
+
+/***/ }),
+
+/***/ 553:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
+
+/***/ }),
+
+/***/ 24:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+// EXTERNAL MODULE: ./src/toolkit.ts
+var toolkit = __nccwpck_require__(441);
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/names.ts
+// Interface names as Linux and wg-quick accept them: 1 to 15 of letters, digits and _=+.-
+const names_IFACE = /^[a-zA-Z0-9_=+.-]{1,15}$/;
+
+;// CONCATENATED MODULE: ./src/ip.ts
+// IP addresses and prefixes: parsing, masking and canonical text. Pure; no I/O.
+/** Parses dotted-quad IPv4 into 4 bytes, or undefined. */
+function parseV4(text) {
+    const parts = text.split('.');
+    if (parts.length !== 4)
+        return undefined;
+    const bytes = [];
+    for (const part of parts) {
+        if (!/^(0|[1-9][0-9]{0,2})$/.test(part))
+            return undefined;
+        const n = Number(part);
+        if (n > 255)
+            return undefined;
+        bytes.push(n);
+    }
+    return bytes;
+}
+/** Parses IPv6 (with `::` and an optional trailing dotted quad) into 16 bytes, or undefined. */
+function parseV6(text) {
+    if (!/^[0-9a-fA-F:.]+$/.test(text) || text.length > 45)
+        return undefined;
+    let head = text;
+    let tail4 = [];
+    const lastColon = text.lastIndexOf(':');
+    if (text.includes('.')) {
+        const v4 = parseV4(text.slice(lastColon + 1));
+        if (!v4)
+            return undefined;
+        tail4 = v4;
+        head = text.slice(0, lastColon + 1);
+        if (!head.endsWith('::'))
+            head = head.slice(0, -1);
+    }
+    const halves = head.split('::');
+    if (halves.length > 2)
+        return undefined;
+    const groups = (s) => {
+        if (s === '')
+            return [];
+        const out = [];
+        for (const g of s.split(':')) {
+            if (!/^[0-9a-fA-F]{1,4}$/.test(g))
+                return undefined;
+            out.push(parseInt(g, 16));
+        }
+        return out;
+    };
+    const left = groups(halves[0] ?? '');
+    const right = halves.length === 2 ? groups(halves[1] ?? '') : [];
+    if (!left || !right)
+        return undefined;
+    const want = 8 - tail4.length / 2;
+    let words;
+    if (halves.length === 2) {
+        const fill = want - left.length - right.length;
+        if (fill < 1)
+            return undefined;
+        words = [...left, ...new Array(fill).fill(0), ...right];
+    }
+    else {
+        words = left;
+    }
+    if (words.length !== want)
+        return undefined;
+    const bytes = [];
+    for (const w of words)
+        bytes.push(w >> 8, w & 0xff);
+    return [...bytes, ...tail4];
+}
+function parseAddress(text) {
+    const v4 = parseV4(text);
+    if (v4)
+        return { family: 4, bytes: v4 };
+    const v6 = text.includes(':') ? parseV6(text) : undefined;
+    return v6 ? { family: 6, bytes: v6 } : undefined;
+}
+/** RFC 5952 text: lower case, longest run of two or more zero groups as `::`. */
+function formatBytes(family, bytes) {
+    if (family === 4)
+        return bytes.join('.');
+    const words = [];
+    for (let i = 0; i < 16; i += 2)
+        words.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
+    let bestStart = -1;
+    let bestLen = 1;
+    for (let i = 0; i < 8;) {
+        if (words[i] !== 0) {
+            i++;
+            continue;
+        }
+        let j = i;
+        while (j < 8 && words[j] === 0)
+            j++;
+        if (j - i > bestLen) {
+            bestStart = i;
+            bestLen = j - i;
+        }
+        i = j;
+    }
+    const hex = (ws) => ws.map((w) => w.toString(16)).join(':');
+    if (bestStart < 0)
+        return hex(words);
+    return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
+}
+function canonicalAddress(text) {
+    const parsed = parseAddress(text);
+    return parsed && formatBytes(parsed.family, parsed.bytes);
+}
+function maxBits(family) {
+    return family === 4 ? 32 : 128;
+}
+/** Parses `ADDR/BITS` or a bare `ADDR` (a host prefix). Returns a reason string on failure. */
+function ip_parsePrefix(text) {
+    const slash = text.indexOf('/');
+    const addrText = slash < 0 ? text : text.slice(0, slash);
+    const parsed = parseAddress(addrText);
+    if (!parsed)
+        return `"${text}" is not an IPv4 or IPv6 address`;
+    const max = maxBits(parsed.family);
+    let bits = max;
+    if (slash >= 0) {
+        const bitsText = text.slice(slash + 1);
+        if (!/^(0|[1-9][0-9]{0,2})$/.test(bitsText) || Number(bitsText) > max) {
+            return `"${text}" has prefix length "${bitsText}"; it must be 0 to ${max}`;
+        }
+        bits = Number(bitsText);
+    }
+    return { family: parsed.family, address: formatBytes(parsed.family, parsed.bytes), bits };
+}
+/** The prefix with its host bits cleared: the network it names. */
+function network(prefix) {
+    const parsed = parseAddress(prefix.address);
+    if (!parsed)
+        throw new Error(`invalid address ${prefix.address}`);
+    const bytes = parsed.bytes.map((b, i) => {
+        const keep = Math.min(8, Math.max(0, prefix.bits - i * 8));
+        return b & ((0xff << (8 - keep)) & 0xff);
+    });
+    return { family: prefix.family, address: formatBytes(prefix.family, bytes), bits: prefix.bits };
+}
+function prefixText(prefix) {
+    return `${prefix.address}/${prefix.bits}`;
+}
+/** True when `outer` contains every address of `inner`. */
+function contains(outer, inner) {
+    if (outer.family !== inner.family || outer.bits > inner.bits)
+        return false;
+    return network({ ...inner, bits: outer.bits }).address === network(outer).address;
+}
+
+;// CONCATENATED MODULE: ./src/wgquick.ts
+// The `config` input: a whole wg-quick configuration, parsed as wg-quick and `wg setconf` do
+// (case-insensitive keys, `#` comments, comma lists, repeated keys, any number of [Peer]s). Errors
+// name the line and key, never a value: the whole input is a secret.
+
+
+const INPUT = 'config';
+/** Keys wg-quick runs as shell commands, or that write the file back: refused, with what to do instead. */
+const REFUSED = new Set(['preup', 'postup', 'predown', 'postdown', 'saveconfig']);
+const INTERFACE_KEYS = new Set(['privatekey', 'address', 'listenport', 'fwmark', 'mtu', 'dns', 'table']);
+const PEER_KEYS = new Set(['publickey', 'presharedkey', 'endpoint', 'allowedips', 'persistentkeepalive']);
+function fail(line, problem) {
+    throw new InputError(INPUT, `line ${line}: ${problem}`);
+}
+function integer(line, key, value, min, max) {
+    const n = /^0x[0-9a-f]+$/i.test(value) ? parseInt(value, 16) : /^[0-9]+$/.test(value) ? Number(value) : NaN;
+    if (!(n >= min && n <= max))
+        fail(line, `${key} must be a number from ${min} to ${max}`);
+    return n;
+}
+function list(value) {
+    return value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+function prefixes(line, key, value) {
+    return list(value).map((item) => {
+        const p = ip_parsePrefix(item);
+        if (typeof p === 'string')
+            fail(line, `${key} has an entry that is not an address or CIDR`);
+        return p;
+    });
+}
+/** Re-labels an InputError from a shared parser as this input's, at this line, without its value. */
+function withLine(line, key, what, parse) {
+    try {
+        return parse();
+    }
+    catch {
+        return fail(line, `${key} must be ${what}`);
+    }
+}
+function parseTable(value, at = (problem) => fail(0, problem)) {
+    const v = value.trim().toLowerCase();
+    if (v === 'auto' || v === 'off')
+        return v;
+    if (v === 'main')
+        return 254;
+    if (/^[0-9]+$/.test(v) && Number(v) >= 1 && Number(v) <= 0xffffffff)
+        return Number(v);
+    return at('Table must be auto, off, main or a table number');
+}
+/** Parses a wg-quick configuration; throws an InputError naming the line and key. */
+function parseWgQuick(text) {
+    let section = 'none';
+    let privateKey;
+    const cfg = { addresses: [], dns: [], dnsSearch: [], table: 'auto', peers: [] };
+    let peer;
+    const peers = [];
+    text.split(/\r?\n/).forEach((raw, index) => {
+        const n = index + 1;
+        const line = raw.replace(/#.*$/, '').trim();
+        if (line === '')
+            return;
+        if (/^\[.*\]$/.test(line)) {
+            const name = line.slice(1, -1).trim().toLowerCase();
+            if (name === 'interface')
+                section = 'interface';
+            else if (name === 'peer') {
+                section = 'peer';
+                peer = { allowedIps: [], line: n };
+                peers.push(peer);
+            }
+            else
+                fail(n, 'unknown section (expected [Interface] or [Peer])');
+            return;
+        }
+        const eq = line.indexOf('=');
+        if (eq < 0)
+            fail(n, 'expected Key = Value');
+        const keyName = line.slice(0, eq).trim();
+        const key = keyName.toLowerCase();
+        const value = line.slice(eq + 1).trim();
+        if (REFUSED.has(key)) {
+            fail(n, `${keyName} is not supported: this action runs no commands from the configuration; do that in a run: step before or after this one`);
+        }
+        if (section === 'none')
+            fail(n, `${keyName} comes before any [Interface] or [Peer] section`);
+        if (section === 'interface') {
+            if (!INTERFACE_KEYS.has(key))
+                fail(n, `unknown key ${keyName} in [Interface]`);
+            switch (key) {
+                case 'privatekey':
+                    privateKey = withLine(n, 'PrivateKey', 'a base64 WireGuard key', () => parseKey(INPUT, value, true));
+                    break;
+                case 'address':
+                    cfg.addresses.push(...prefixes(n, 'Address', value));
+                    break;
+                case 'listenport':
+                    cfg.listenPort = integer(n, 'ListenPort', value, 0, 65535);
+                    break;
+                case 'fwmark':
+                    cfg.fwmark =
+                        value.toLowerCase() === 'off' ? undefined : integer(n, 'FwMark', value, 0, 0xffffffff) || undefined;
+                    break;
+                case 'mtu':
+                    cfg.mtu = integer(n, 'MTU', value, 576, 65535);
+                    break;
+                case 'dns': {
+                    const split = withLine(n, 'DNS', 'IP addresses (servers) or domain names (search domains)', () => splitDns(INPUT, value));
+                    cfg.dns.push(...split.dns);
+                    cfg.dnsSearch.push(...split.dnsSearch);
+                    break;
+                }
+                case 'table':
+                    cfg.table = parseTable(value, (problem) => fail(n, problem));
+                    break;
+            }
+            return;
+        }
+        const p = peer;
+        if (!PEER_KEYS.has(key))
+            fail(n, `unknown key ${keyName} in [Peer]`);
+        switch (key) {
+            case 'publickey':
+                p.publicKey = withLine(n, 'PublicKey', 'a base64 WireGuard key', () => parseKey(INPUT, value, false));
+                break;
+            case 'presharedkey':
+                p.presharedKey = withLine(n, 'PresharedKey', 'a base64 WireGuard key', () => parseKey(INPUT, value, true));
+                break;
+            case 'endpoint':
+                p.endpoint = withLine(n, 'Endpoint', 'HOST:PORT (IPv6 in brackets)', () => parseEndpoint(INPUT, value));
+                break;
+            case 'allowedips':
+                p.allowedIps.push(...prefixes(n, 'AllowedIPs', value).map(network));
+                break;
+            case 'persistentkeepalive':
+                p.keepalive = value.toLowerCase() === 'off' ? 0 : integer(n, 'PersistentKeepalive', value, 0, 65535);
+                break;
+        }
+    });
+    if (privateKey === undefined)
+        throw new InputError(INPUT, '[Interface] has no PrivateKey');
+    if (cfg.addresses.length === 0)
+        throw new InputError(INPUT, '[Interface] has no Address');
+    if (peers.length === 0)
+        throw new InputError(INPUT, 'has no [Peer] section');
+    const seen = new Set();
+    for (const p of peers) {
+        if (!p.publicKey)
+            throw new InputError(INPUT, `line ${p.line}: [Peer] has no PublicKey`);
+        if (seen.has(p.publicKey))
+            throw new InputError(INPUT, `line ${p.line}: a second [Peer] with the same PublicKey`);
+        seen.add(p.publicKey);
+        cfg.peers.push({
+            publicKey: p.publicKey,
+            presharedKey: p.presharedKey,
+            endpoint: p.endpoint,
+            allowedIps: p.allowedIps,
+            keepalive: p.keepalive ?? 0
+        });
+    }
+    return { privateKey, ...cfg };
+}
+
+;// CONCATENATED MODULE: ./src/config.ts
+// The typed configuration, built and validated from the action's inputs in one place. Pure: it
+// reads inputs through the function it is given and touches nothing else.
+
+
+
+
+/** A bad input: names the input and what is wrong, never the value of a secret. */
+class InputError extends Error {
+    input;
+    constructor(input, problem) {
+        super(`Input "${input}": ${problem}`);
+        this.input = input;
+        this.name = 'InputError';
+    }
+}
+const SECRET_INPUTS = ['private-key', 'preshared-key', 'config'];
+/** The inputs that `config` replaces. */
+const FIELD_INPUTS = [
+    'private-key',
+    'address',
+    'peer-public-key',
+    'endpoint',
+    'allowed-ips',
+    'preshared-key',
+    'persistent-keepalive',
+    'mtu',
+    'dns'
+];
+/** A value quoted for an error message: escaped, and cut short when long. */
+function shown(value) {
+    const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+    return JSON.stringify(cut);
+}
+const KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+function parseKey(input, value, secret) {
+    const v = value.trim();
+    if (KEY.test(v))
+        return v;
+    const what = secret ? 'the value given is not one (it is not shown: it is a secret)' : `got ${shown(v)}`;
+    throw new InputError(input, `must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); ${what}`);
+}
+/** PKCS#8 framing of a raw X25519 private key (RFC 8410). */
+const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
+/**
+ * The public key of a WireGuard private key: X25519 of the base point, as `wg pubkey`. Node's
+ * native X25519 takes under a millisecond where pure-JS tweetnacl takes 30 ms cold; the unit tests
+ * hold it equal to tweetnacl's scalarMult.base.
+ */
+function publicKeyOf(privateKey) {
+    const key = (0,external_node_crypto_namespaceObject.createPrivateKey)({
+        key: Buffer.concat([X25519_PKCS8, Buffer.from(privateKey, 'base64')]),
+        format: 'der',
+        type: 'pkcs8'
+    });
+    return Buffer.from((0,external_node_crypto_namespaceObject.createPublicKey)(key).export({ format: 'jwk' }).x, 'base64url').toString('base64');
+}
+/** Items of a comma- or newline-separated list, trimmed, empties dropped. */
+function listItems(value) {
+    return value
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+function parsePrefixes(input, value) {
+    return listItems(value).map((item) => {
+        const p = ip_parsePrefix(item);
+        if (typeof p === 'string')
+            throw new InputError(input, `${p} (expected an address like 192.0.2.2/24 or 2001:db8::2/64)`);
+        return p;
+    });
+}
+const LABEL = '[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
+const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*\\.?$`);
+function isHostName(text) {
+    return HOSTNAME.test(text) && !/^[0-9.]+$/.test(text);
+}
+function parsePort(input, text, whole) {
+    if (!/^[0-9]{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
+        throw new InputError(input, `port in ${shown(whole)} must be a number from 1 to 65535`);
+    }
+    return Number(text);
+}
+/** `host:port`, `1.2.3.4:port` or `[v6]:port` into host and port, or a reason. */
+function splitHostPort(input, text) {
+    const m = /^\[([^\]]+)\]:([^:]*)$/.exec(text) ?? /^([^:[\]]+):([^:]*)$/.exec(text);
+    if (!m)
+        return undefined;
+    const [, host = '', port = ''] = m;
+    const bracketed = text.startsWith('[');
+    const addr = parseAddress(host);
+    if (bracketed && addr?.family !== 6)
+        throw new InputError(input, `${shown(text)}: only IPv6 addresses go in brackets`);
+    if (!addr && !isHostName(host))
+        throw new InputError(input, `${shown(host)} is not a valid host name or IP address`);
+    return { host: addr ? ip_parsePrefix(host).address : host, port: parsePort(input, port, text) };
+}
+function parseEndpoint(input, value) {
+    const v = value.trim();
+    const hp = splitHostPort(input, v);
+    if (!hp) {
+        throw new InputError(input, `${shown(v)} must be HOST:PORT, e.g. vpn.example.com:51820, 192.0.2.1:51820 or [2001:db8::1]:51820`);
+    }
+    return hp;
+}
+function parseChecks(input, value) {
+    return value
+        .split('\n')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+        .map((text) => {
+        if (/^https?:\/\//i.test(text)) {
+            let url;
+            try {
+                url = new URL(text);
+            }
+            catch {
+                throw new InputError(input, `${shown(text)} is not a valid URL`);
+            }
+            if (/[\s'"`$;<>|\\]/.test(text))
+                throw new InputError(input, `${shown(text)} has characters not allowed in a URL`);
+            return { kind: 'http', url: url.href, text };
+        }
+        const addr = parseAddress(text);
+        if (addr)
+            return { kind: 'icmp', host: ip_parsePrefix(text).address, text };
+        const hp = splitHostPort(input, text);
+        if (hp)
+            return { kind: 'tcp', ...hp, text };
+        if (isHostName(text))
+            return { kind: 'icmp', host: text, text };
+        throw new InputError(input, `${shown(text)} must be HOST (ping), HOST:PORT (TCP connect) or an http(s):// URL`);
+    });
+}
+function parseInteger(input, value, min, max) {
+    const v = value.trim();
+    if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
+        throw new InputError(input, `must be a whole number from ${min} to ${max}; got ${shown(v)}`);
+    }
+    return Number(v);
+}
+function parseChoice(input, value, choices) {
+    const v = value.trim().toLowerCase();
+    const hit = choices.find((c) => c === v);
+    if (hit === undefined)
+        throw new InputError(input, `must be one of ${choices.join(', ')}; got ${shown(value.trim())}`);
+    return hit;
+}
+function parseInterface(input, value) {
+    const v = value.trim();
+    if (!names_IFACE.test(v) || v === '.' || v === '..') {
+        throw new InputError(input, `${shown(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`);
+    }
+    return v;
+}
+function parseTimeout(input, value) {
+    const v = value.trim();
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) <= 0 || Number(v) > 3600) {
+        throw new InputError(input, `must be a number of seconds greater than 0 and at most 3600; got ${shown(v)}`);
+    }
+    return Math.round(Number(v) * 1000);
+}
+function required(get, name) {
+    const v = get(name);
+    if (v.trim() === '')
+        throw new InputError(name, 'is required and was empty');
+    return v;
+}
+/** The default allowed IPs: the networks of the addresses. A lone host address has none. */
+function defaultAllowedIps(addresses) {
+    const hosts = addresses.filter((a) => a.bits === maxBits(a.family));
+    if (hosts.length > 0) {
+        throw new InputError('allowed-ips', `is required when an address has no network (${prefixText(hosts[0])} is a single host): list the networks to route through the tunnel`);
+    }
+    return addresses.map(network);
+}
+/** DNS = as wg-quick splits it: addresses are servers, names are search domains. */
+function splitDns(input, value) {
+    const out = { dns: [], dnsSearch: [] };
+    for (const v of listItems(value)) {
+        if (parseAddress(v))
+            out.dns.push(ip_parsePrefix(v).address);
+        else if (isHostName(v))
+            out.dnsSearch.push(v);
+        else
+            throw new InputError(input, `${shown(v)} is neither an IP address (a DNS server) nor a domain name (a search domain)`);
+    }
+    return out;
+}
+/** The tunnel itself from the per-field inputs. */
+function fromFields(get) {
+    const privateKey = parseKey('private-key', required(get, 'private-key'), true);
+    const addresses = parsePrefixes('address', required(get, 'address'));
+    if (addresses.length === 0)
+        throw new InputError('address', 'is required and was empty');
+    const peerPublicKey = parseKey('peer-public-key', required(get, 'peer-public-key'), false);
+    const endpoint = parseEndpoint('endpoint', required(get, 'endpoint'));
+    const allowedText = get('allowed-ips');
+    const allowedIps = allowedText.trim() === '' ? defaultAllowedIps(addresses) : parsePrefixes('allowed-ips', allowedText).map(network);
+    if (allowedIps.length === 0)
+        throw new InputError('allowed-ips', 'lists no network');
+    const pskText = get('preshared-key');
+    const presharedKey = pskText.trim() === '' ? undefined : parseKey('preshared-key', pskText, true);
+    const keepText = get('persistent-keepalive');
+    const keepalive = keepText.trim() === '' ? 25 : parseInteger('persistent-keepalive', keepText, 0, 65535);
+    const mtuText = get('mtu');
+    const mtu = mtuText.trim() === '' ? undefined : parseInteger('mtu', mtuText, 576, 65535);
+    return {
+        privateKey,
+        addresses,
+        table: 'auto',
+        ...splitDns('dns', get('dns')),
+        peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive }],
+        mtu
+    };
+}
+/** Builds the whole configuration from the action's inputs, or throws an InputError. */
+function buildConfig(get) {
+    const iface = parseInterface('interface', get('interface') || 'wg0');
+    const configText = get('config');
+    let tunnel;
+    if (configText.trim() !== '') {
+        const given = FIELD_INPUTS.filter((n) => get(n).trim() !== '');
+        if (given.length > 0) {
+            throw new InputError('config', `cannot be combined with ${given.join(', ')}: give either a whole configuration in config, or the per-field inputs`);
+        }
+        tunnel = parseWgQuick(configText);
+    }
+    else {
+        tunnel = fromFields(get);
+    }
+    const checks = parseChecks('check', get('check'));
+    const timeoutText = get('timeout');
+    const timeoutMs = timeoutText.trim() === '' ? 30_000 : parseTimeout('timeout', timeoutText);
+    const install = parseChoice('install', get('install') || 'true', ['true', 'false']) === 'true';
+    const userspace = parseChoice('userspace', get('userspace') || 'auto', ['auto', 'true', 'false']);
+    const publicKey = publicKeyOf(tunnel.privateKey);
+    if (tunnel.peers.some((p) => p.publicKey === publicKey)) {
+        const input = configText.trim() !== '' ? 'config' : 'peer-public-key';
+        throw new InputError(input, "a peer's public key is this runner's own (derived from the private key); it must be the server's");
+    }
+    return { iface, publicKey, ...tunnel, checks, timeoutMs, install, userspace };
+}
+
+// EXTERNAL MODULE: ./src/tools.ts
+var src_tools = __nccwpck_require__(732);
+;// CONCATENATED MODULE: ./src/dns.ts
+// DNS for the tunnel, as wg-quick's DNS = does it: through systemd-resolved where it runs (hosted
+// Ubuntu runners), else through resolvconf; reverted in post.
+
+
+/** Which DNS manager this system has, if any. */
+function dnsManager() {
+    if ((0,external_node_fs_.existsSync)('/run/systemd/resolve') && (0,src_tools/* locate */.x5)('resolvectl'))
+        return 'resolvectl';
+    if ((0,src_tools/* locate */.x5)('resolvconf'))
+        return 'resolvconf';
+    return undefined;
+}
+/** resolvconf's record name for the interface, with the prefix interface-order wants (as wg-quick). */
+function resolvconfName(iface, interfaceOrder) {
+    for (const line of interfaceOrder.split('\n')) {
+        const m = /^([A-Za-z0-9-]+)\*$/.exec(line.trim());
+        if (m)
+            return `${m[1]}.${iface}`;
+    }
+    return iface;
+}
+function readInterfaceOrder() {
+    try {
+        return (0,external_node_fs_.readFileSync)('/etc/resolvconf/interface-order', 'utf8');
+    }
+    catch {
+        return '';
+    }
+}
+/**
+ * Commands that apply the servers and search domains. Like wg-quick's `resolvconf -x`, the tunnel's
+ * servers answer every query (`~.` for systemd-resolved).
+ */
+function dnsUp(cfg, manager, name) {
+    if (manager === 'resolvectl') {
+        return [
+            { argv: ['resolvectl', 'dns', cfg.iface, ...cfg.dns] },
+            { argv: ['resolvectl', 'domain', cfg.iface, ...cfg.dnsSearch, '~.'] }
+        ];
+    }
+    const text = cfg.dns.map((d) => `nameserver ${d}\n`).join('') +
+        (cfg.dnsSearch.length > 0 ? `search ${cfg.dnsSearch.join(' ')}\n` : '');
+    return [{ argv: ['resolvconf', '-a', name, '-m', '0', '-x'], input: text }];
+}
+/** The command that reverts dnsUp. */
+function dnsDown(manager, name) {
+    return manager === 'resolvectl'
+        ? { argv: ['resolvectl', 'revert', name] }
+        : { argv: ['resolvconf', '-d', name, '-f'] };
+}
+
+;// CONCATENATED MODULE: ./src/plan.ts
+
+/** The keepalive set while verifying a peer whose keepalive is off, so that bring-up starts a handshake. */
+const PROBE_KEEPALIVE = 25;
+/** The peers whose keepalive is off but which have an endpoint: probed with a keepalive while verifying. */
+const probedPeers = (cfg) => cfg.peers.filter((p) => p.keepalive === 0 && p.endpoint !== undefined);
+/** The keepalive a peer is configured with during bring-up. */
+const bringUpKeepalive = (peer) => peer.keepalive === 0 && peer.endpoint ? PROBE_KEEPALIVE : peer.keepalive;
+function endpointText(host, port) {
+    return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+/**
+ * The `wg setconf` file. `addresses` maps each peer's endpoint host to the address it resolved to.
+ * Peers with keepalive off get PROBE_KEEPALIVE here: the link coming up then sends a keepalive,
+ * which starts the handshake; `keepaliveRestore` turns it off again once verified.
+ */
+function wgConf(cfg, resolved, fwmark = cfg.fwmark) {
+    const lines = ['[Interface]', `PrivateKey = ${cfg.privateKey}`];
+    if (cfg.listenPort !== undefined)
+        lines.push(`ListenPort = ${cfg.listenPort}`);
+    if (fwmark !== undefined)
+        lines.push(`FwMark = ${fwmark}`);
+    for (const peer of cfg.peers) {
+        lines.push('', '[Peer]', `PublicKey = ${peer.publicKey}`);
+        if (peer.presharedKey)
+            lines.push(`PresharedKey = ${peer.presharedKey}`);
+        if (peer.endpoint) {
+            const host = resolved.get(peer.endpoint.host) ?? peer.endpoint.host;
+            lines.push(`Endpoint = ${endpointText(host, peer.endpoint.port)}`);
+        }
+        if (peer.allowedIps.length > 0)
+            lines.push(`AllowedIPs = ${peer.allowedIps.map(prefixText).join(', ')}`);
+        const keepalive = bringUpKeepalive(peer);
+        if (keepalive > 0)
+            lines.push(`PersistentKeepalive = ${keepalive}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** `wg` arguments that put back keepalive off on the peers that were probed, or none. */
+function keepaliveRestore(cfg) {
+    const probed = probedPeers(cfg);
+    if (probed.length === 0)
+        return undefined;
+    return ['set', cfg.iface, ...probed.flatMap((p) => ['peer', p.publicKey, 'persistent-keepalive', 'off'])];
+}
+/** True when some address's own network route already covers the prefix (wg-quick adds no route then). */
+function coveredByAddress(addresses, prefix) {
+    return addresses.some((a) => a.bits < maxBits(a.family) && contains(network(a), prefix));
+}
+const routeText = (r) => `${prefixText(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`;
+/** The allowed IPs of all peers, each once, most specific first (wg-quick: `sort -nr -k 2 -t /`). */
+function allowedIps(cfg) {
+    const seen = new Set();
+    const all = [];
+    for (const p of cfg.peers.flatMap((peer) => peer.allowedIps)) {
+        const key = prefixText(p);
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        all.push(p);
+    }
+    return all.sort((a, b) => b.bits - a.bits);
+}
+/** True when some allowed IP is a /0: a full tunnel, which wg-quick routes through a policy table. */
+const isFullTunnel = (cfg) => cfg.table === 'auto' && allowedIps(cfg).some((p) => p.bits === 0);
+/** The first table from 51820 up that holds no routes, as wg-quick picks it. */
+function pickTable(used, from = 51820) {
+    let t = from;
+    while (used.has(t))
+        t++;
+    return t;
+}
+/**
+ * wg-quick's add_route for every allowed IP. `policyTable` is the table for a full tunnel (the
+ * configured FwMark, else the first free from 51820).
+ */
+function routingPlan(cfg, policyTable) {
+    const plan = { routes: [], rules: [], srcValidMark: false };
+    if (cfg.table === 'off')
+        return plan;
+    for (const prefix of allowedIps(cfg)) {
+        if (typeof cfg.table === 'number') {
+            plan.routes.push({ prefix, table: cfg.table });
+        }
+        else if (prefix.bits === 0) {
+            const t = policyTable;
+            plan.fwmark = t;
+            plan.routes.push({ prefix, table: t });
+            const f = `-${prefix.family}`;
+            plan.rules.push(`${f} not fwmark ${t} table ${t}`, `${f} table main suppress_prefixlength 0`);
+            if (prefix.family === 4)
+                plan.srcValidMark = true;
+        }
+        else if (!coveredByAddress(cfg.addresses, prefix)) {
+            plan.routes.push({ prefix });
+        }
+    }
+    return plan;
+}
+/** wg-quick's MTU: the largest route MTU towards the endpoints (1500 when none is known), minus 80. */
+function autoMtu(routeMtus) {
+    const best = Math.max(0, ...routeMtus);
+    return (best > 0 ? best : 1500) - 80;
+}
+/** The rules of one family as `ip -batch` lines (`ip` takes the family from its -4/-6 option, not the line). */
+function ruleLines(rules, family, verb) {
+    return rules.filter((r) => r.startsWith(`${family} `)).map((r) => `rule ${verb} ${r.slice(3)}`);
+}
+/** The `ip -batch` script that brings the configured interface up: addresses, MTU, link, routes, IPv4 rules. */
+function upBatch(cfg, mtu, plan) {
+    const lines = cfg.addresses.map((a) => `address add ${prefixText(a)} dev ${cfg.iface}`);
+    lines.push(`link set mtu ${mtu} up dev ${cfg.iface}`);
+    for (const r of plan.routes)
+        lines.push(`route add ${prefixText(r.prefix)} dev ${cfg.iface}${r.table === undefined ? '' : ` table ${r.table}`}`);
+    lines.push(...ruleLines(plan.rules, '-4', 'add'));
+    return `${lines.join('\n')}\n`;
+}
+/** The `ip -batch` script that removes what upBatch added, IPv6 rules aside (run with -force: missing parts are fine). */
+function downBatch(iface, routes, rules) {
+    const routeDel = (route) => {
+        const [prefix, ...table] = route.split(' ');
+        return ['route del', prefix, 'dev', iface, ...table].join(' ');
+    };
+    return `${[...ruleLines(rules, '-4', 'del'), ...routes.map(routeDel), `link delete dev ${iface}`].join('\n')}\n`;
+}
+
+// EXTERNAL MODULE: ./src/run.ts + 1 modules
+var run = __nccwpck_require__(624);
+;// CONCATENATED MODULE: ./src/state.ts
+// What main created, saved as it goes so that post can undo exactly that, even when main was
+// killed part-way.
+
+
+
+const state_KEY = 'created';
+const SRC_VALID_MARK = 'net.ipv4.conf.all.src_valid_mark';
+// What post accepts from the state: it hands these to ip, sysctl and resolvconf.
+const ROUTE = /^[0-9a-f:.]+\/[0-9]{1,3}( table [0-9]{1,10})?$/;
+const RULE = /^-[46] (not fwmark [0-9]{1,10} table [0-9]{1,10}|table main suppress_prefixlength 0)$/;
+const IFACE_OR_PREFIXED = /^([A-Za-z0-9-]+\.)?[a-zA-Z0-9_=+.-]{1,15}$/;
+const strings = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+function saveCreated(created) {
+    toolkit/* saveState */.LZ(state_KEY, created ? JSON.stringify(created) : '');
+}
+/** What main recorded, or undefined when it created nothing (or its record is unreadable). */
+function loadCreated() {
+    const text = core.getState(state_KEY);
+    if (!text)
+        return undefined;
+    try {
+        const c = JSON.parse(text);
+        if (typeof c.iface !== 'string' || !IFACE.test(c.iface))
+            return undefined;
+        return {
+            iface: c.iface,
+            userspace: c.userspace === true,
+            pid: typeof c.pid === 'number' ? c.pid : undefined,
+            routes: strings(c.routes).filter((r) => ROUTE.test(r) && typeof parsePrefix(r.split(' ')[0]) !== 'string'),
+            rules: strings(c.rules).filter((r) => RULE.test(r)),
+            sysctl: c.sysctl && c.sysctl.key === SRC_VALID_MARK && /^[0-9]$/.test(String(c.sysctl.was)) ? c.sysctl : undefined,
+            dns: c.dns &&
+                (c.dns.manager === 'resolvectl' || c.dns.manager === 'resolvconf') &&
+                IFACE_OR_PREFIXED.test(c.dns.name)
+                ? c.dns
+                : undefined,
+            files: strings(c.files).filter((f) => /wireguard-tunnel-/.test(f))
+        };
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/system.ts
+// Read-only probes of the system, through the file system only (no processes started).
+
+
+
+const socketPath = (iface) => `/var/run/wireguard/${iface}.sock`;
+const linkExists = (iface) => (0,external_node_fs_.existsSync)(`/sys/class/net/${iface}`);
+function readText(path) {
+    try {
+        return (0,external_node_fs_.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return '';
+    }
+}
+/** The kernel has WireGuard loaded, built in, or as a module it can load. */
+function kernelHasWireguard() {
+    if ((0,external_node_fs_.existsSync)('/sys/module/wireguard'))
+        return true;
+    const dir = `/lib/modules/${(0,external_node_os_.release)()}`;
+    return (/\/wireguard\.ko/.test(readText(`${dir}/modules.builtin`)) || /\/wireguard\.ko/.test(readText(`${dir}/modules.dep`)));
+}
+/** The MTU of a network device, or 0 when unknown. */
+function deviceMtu(dev) {
+    return Number(readText(`/sys/class/net/${dev}/mtu`).trim()) || 0;
+}
+function argvOf(pid) {
+    return readText(`/proc/${pid}/cmdline`)
+        .split('\0')
+        .filter((a) => a !== '');
+}
+/** True when the process is wireguard-go serving this interface. */
+function isWireguardGo(pid, iface) {
+    const argv = argvOf(pid);
+    return argv.length >= 2 && (0,external_node_path_.basename)(argv[0]) === 'wireguard-go' && argv[argv.length - 1] === iface;
+}
+/**
+ * The wireguard-go process serving the interface, if one runs. `near`: the pid of whatever started
+ * it; its daemon is forked a few pids later, so those are looked at first.
+ */
+function findWireguardGo(iface, near) {
+    if (near !== undefined) {
+        for (let pid = near + 1; pid <= near + 64; pid++)
+            if (isWireguardGo(pid, iface))
+                return pid;
+    }
+    let found;
+    for (const entry of (0,external_node_fs_.readdirSync)('/proc')) {
+        if (!/^[0-9]+$/.test(entry))
+            continue;
+        const pid = Number(entry);
+        if (isWireguardGo(pid, iface) && (found === undefined || pid > found))
+            found = pid;
+    }
+    return found;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+/** Polls `done` until it holds or `ms` pass; resolves with whether it held. */
+async function waitUntil(done, ms, everyMs = 2) {
+    const end = Date.now() + ms;
+    for (;;) {
+        if (done())
+            return true;
+        if (Date.now() >= end)
+            return false;
+        await sleep(Math.min(everyMs, end - Date.now()));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/teardown.ts
+// Undoing what main created: shared by post and by main's rollback. Never throws: every problem
+// comes back as a warning.
+
+
+
+
+
+
+
+const message = (err) => (err instanceof Error ? err.message : String(err));
+/** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
+async function signal(pid, name) {
+    if ((0,run/* isRoot */.jX)()) {
+        try {
+            process.kill(pid, `SIG${name}`);
+        }
+        catch {
+            // Exited meanwhile.
+        }
+    }
+    else {
+        await (0,run/* run */.eF)(['kill', `-${name}`, String(pid)], { root: true });
+    }
+}
+/**
+ * Stops wireguard-go: SIGTERM, on which it closes its interface (routes go with it) and removes
+ * its socket; SIGKILL only if it will not go. Faster than deleting the link and waiting.
+ */
+async function stopWireguardGo(created, report) {
+    const { iface } = created;
+    const pid = created.pid !== undefined && isWireguardGo(created.pid, iface) ? created.pid : findWireguardGo(iface);
+    // Without a process, or after a kill, the socket may be stale: wireguard-go removes it only on a clean exit.
+    let stale = pid === undefined;
+    if (pid !== undefined) {
+        const gone = () => !isWireguardGo(pid, iface);
+        const sent = performance.now();
+        await signal(pid, 'TERM');
+        if (!(await waitUntil(gone, 3000))) {
+            stale = true;
+            await signal(pid, 'KILL');
+            if (!(await waitUntil(gone, 1000)))
+                report.warnings.push(`wireguard-go (pid ${pid}) for ${iface} would not stop`);
+        }
+        toolkit/* debug */.Yz(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`);
+        // The interface closes as the process exits.
+        await waitUntil(() => !linkExists(iface), 1000);
+        report.removed.push(`wireguard-go (pid ${pid})`);
+    }
+    const sock = socketPath(iface);
+    if ((0,run/* isRoot */.jX)()) {
+        if ((0,external_node_fs_.existsSync)(sock)) {
+            (0,external_node_fs_.rmSync)(sock, { force: true });
+            report.removed.push(sock);
+        }
+    }
+    else if (stale) {
+        await (0,run/* run */.eF)(['rm', '-f', sock], { root: true });
+    }
+}
+/** Removes DNS, rules, routes, interface, wireguard-go, socket, sysctl and files that `created` records. */
+async function teardown(created) {
+    const report = { removed: [], warnings: [] };
+    const { iface } = created;
+    const attempt = async (what, undo) => {
+        try {
+            await undo();
+        }
+        catch (err) {
+            report.warnings.push(`could not ${what}: ${message(err)}`);
+        }
+    };
+    if (created.dns) {
+        const { manager, name } = created.dns;
+        await attempt(`revert DNS for ${iface}`, async () => {
+            const { argv } = dnsDown(manager, name);
+            const r = await (0,run/* run */.eF)(argv, { root: true });
+            if (r.code !== 0 && linkExists(iface))
+                throw new Error(r.stderr.trim() || `exit ${r.code}`);
+            report.removed.push(`DNS (${manager})`);
+        });
+    }
+    const hadLink = linkExists(iface);
+    if (created.userspace)
+        await attempt(`stop wireguard-go for ${iface}`, () => stopWireguardGo(created, report));
+    if (linkExists(iface) || created.rules.length > 0) {
+        await attempt(`delete interface ${iface}`, async () => {
+            const ip = (0,src_tools/* locate */.x5)('ip') ?? 'ip';
+            const rules6 = ruleLines(created.rules, '-6', 'del');
+            if (rules6.length > 0)
+                await (0,run/* run */.eF)([ip, '-6', '-force', '-batch', '-'], { root: true, input: `${rules6.join('\n')}\n` });
+            const r = await (0,run/* run */.eF)([ip, '-force', '-batch', '-'], {
+                root: true,
+                input: downBatch(iface, created.routes, created.rules)
+            });
+            if (linkExists(iface))
+                throw new Error(r.stderr.trim() || `exit ${r.code}`);
+            if (created.rules.length > 0)
+                report.removed.push(`rules ${created.rules.join(', ')}`);
+        });
+    }
+    if (hadLink && !linkExists(iface))
+        report.removed.unshift(created.routes.length > 0 ? `${iface} with routes ${created.routes.join(', ')}` : iface);
+    if (created.sysctl) {
+        const { key, was } = created.sysctl;
+        await attempt(`restore ${key}`, async () => {
+            await (0,run/* mustRun */.Pv)(['sysctl', '-q', '-w', `${key}=${was}`], { root: true });
+            report.removed.push(`${key} back to ${was}`);
+        });
+    }
+    for (const file of created.files) {
+        await attempt(`remove ${file}`, async () => {
+            if ((0,external_node_fs_.existsSync)(file)) {
+                (0,external_node_fs_.rmSync)(file, { recursive: true, force: true });
+                report.removed.push(file);
+            }
+        });
+    }
+    return report;
+}
+
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: ./src/uapi.ts
+// WireGuard's cross-platform configuration protocol (UAPI), spoken to wireguard-go over its unix
+// socket. Used when this step is root and the interface is userspace: it configures the peer and
+// reads handshakes without starting `wg`, and the private key travels over the socket only, never
+// through a file. (The socket is root's, so an unprivileged step uses `sudo wg` instead.)
+
+
+
+const hex = (base64) => Buffer.from(base64, 'base64').toString('hex');
+/** The `set=1` request that gives the interface exactly the configured key and peers (as `wg setconf`). */
+function uapiSetRequest(cfg, resolved, fwmark = cfg.fwmark) {
+    const lines = [
+        'set=1',
+        `private_key=${hex(cfg.privateKey)}`,
+        `listen_port=${cfg.listenPort ?? 0}`,
+        `fwmark=${fwmark ?? 0}`,
+        'replace_peers=true'
+    ];
+    for (const peer of cfg.peers) {
+        lines.push(`public_key=${hex(peer.publicKey)}`, 'replace_allowed_ips=true');
+        if (peer.presharedKey)
+            lines.push(`preshared_key=${hex(peer.presharedKey)}`);
+        if (peer.endpoint)
+            lines.push(`endpoint=${endpointText(resolved.get(peer.endpoint.host) ?? peer.endpoint.host, peer.endpoint.port)}`);
+        lines.push(`persistent_keepalive_interval=${bringUpKeepalive(peer)}`);
+        for (const ip of peer.allowedIps)
+            lines.push(`allowed_ip=${prefixText(ip)}`);
+    }
+    return `${lines.join('\n')}\n\n`;
+}
+/** The request that turns keepalive off again on the peers probed, or none. */
+function uapiKeepaliveRestore(cfg) {
+    const probed = probedPeers(cfg);
+    if (probed.length === 0)
+        return undefined;
+    return `set=1\n${probed.map((p) => `public_key=${hex(p.publicKey)}\nupdate_only=true\npersistent_keepalive_interval=0\n`).join('')}\n`;
+}
+/** `get=1` output into public key (base64) → last handshake, seconds since epoch (0: none). */
+function parseUapiHandshakes(text) {
+    const out = new Map();
+    let key;
+    for (const line of text.split('\n')) {
+        const eq = line.indexOf('=');
+        const [k, v] = [line.slice(0, eq), line.slice(eq + 1)];
+        if (k === 'public_key') {
+            key = Buffer.from(v, 'hex').toString('base64');
+            out.set(key, 0);
+        }
+        else if (k === 'last_handshake_time_sec' && key)
+            out.set(key, Number(v) || 0);
+    }
+    return out;
+}
+/** Sends one request and resolves with the answer (up to the blank line); rejects on errno ≠ 0. */
+function uapi(socketPath, request, timeoutMs = 5000) {
+    return new Promise((resolve, reject) => {
+        const socket = (0,external_node_net_namespaceObject.connect)(socketPath);
+        let answer = '';
+        const timer = setTimeout(() => socket.destroy(new Error(`no answer from ${socketPath} within ${timeoutMs} ms`)), timeoutMs);
+        socket.setEncoding('utf8');
+        socket.on('connect', () => socket.write(request));
+        socket.on('data', (d) => {
+            answer += d;
+            if (!answer.endsWith('\n\n'))
+                return;
+            clearTimeout(timer);
+            socket.destroy();
+            const errno = /^errno=(-?[0-9]+)$/m.exec(answer)?.[1];
+            if (errno !== undefined && errno !== '0')
+                reject(new Error(`wireguard-go refused the configuration (errno ${errno})`));
+            else
+                resolve(answer);
+        });
+        socket.on('error', (err) => {
+            clearTimeout(timer);
+            reject(err);
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/verify.ts
+// Proving the tunnel works: a handshake with every peer that has an endpoint, then every `check`
+// target, all within one deadline.
+
+
+
+
+/** `wg show IFACE latest-handshakes` output into public key → seconds since epoch (0: none yet). */
+function parseHandshakes(text) {
+    const out = new Map();
+    for (const line of text.split('\n')) {
+        const [key, when] = line.trim().split(/\s+/);
+        if (key && when && /^[0-9]+$/.test(when))
+            out.set(key, Number(when));
+    }
+    return out;
+}
+/** Reads handshakes with `wg show IFACE latest-handshakes` (kernel, or an unprivileged step). */
+const wgHandshakes = (cfg, wg) => async () => parseHandshakes((await (0,run/* run */.eF)([wg, 'show', cfg.iface, 'latest-handshakes'], { root: true })).stdout);
+/** Waits for a handshake with every peer that has an endpoint; resolves with the keys still missing. */
+async function waitForHandshakes(cfg, read, deadline) {
+    const want = cfg.peers.filter((p) => p.endpoint).map((p) => p.publicKey);
+    let every = 1;
+    for (;;) {
+        const seen = await read();
+        const missing = want.filter((k) => !seen.get(k));
+        if (missing.length === 0 || Date.now() >= deadline)
+            return missing;
+        await sleep(Math.min(every, deadline - Date.now()));
+        every = Math.min(every * 2, 100);
+    }
+}
+function checkLabel(check) {
+    switch (check.kind) {
+        case 'icmp':
+            return `ping ${check.host}`;
+        case 'tcp':
+            return `TCP ${endpointText(check.host, check.port)}`;
+        case 'http':
+            return `${check.url.startsWith('https:') ? 'HTTPS' : 'HTTP'} ${check.url}`;
+    }
+}
+function tcpOnce(host, port, ms) {
+    return new Promise((resolve) => {
+        const socket = external_node_net_namespaceObject.connect({ host, port, timeout: ms });
+        const done = (err) => {
+            socket.destroy();
+            resolve(err);
+        };
+        socket.once('connect', () => done());
+        socket.once('timeout', () => done(`no answer within ${ms} ms`));
+        socket.once('error', (e) => done(e.code ?? e.message));
+    });
+}
+/**
+ * Any HTTP response proves the path. A plain request over a socket (TLS for https) keeps Node's
+ * HTTP client, slow to load, off the bring-up path; certificates are not judged (private CAs are
+ * common).
+ */
+async function httpOnce(href, ms) {
+    const url = new URL(href);
+    const secure = url.protocol === 'https:';
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(url.port || (secure ? 443 : 80));
+    const tls = secure ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 692, 23)) : undefined;
+    return new Promise((resolve) => {
+        const socket = tls
+            ? tls.connect({
+                host,
+                port,
+                servername: external_node_net_namespaceObject.isIP(host) ? undefined : host,
+                rejectUnauthorized: false,
+                timeout: ms
+            })
+            : external_node_net_namespaceObject.connect({ host, port, timeout: ms });
+        let head = '';
+        const done = (err) => {
+            socket.destroy();
+            resolve(err);
+        };
+        socket.once(tls ? 'secureConnect' : 'connect', () => {
+            socket.write(`HEAD ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: wireguard-tunnel-check\r\nConnection: close\r\n\r\n`);
+        });
+        socket.on('data', (d) => {
+            head += d.toString('latin1');
+            if (head.length >= 5)
+                done(head.startsWith('HTTP/') ? undefined : 'the answer was not HTTP');
+        });
+        socket.once('end', () => done(head.startsWith('HTTP/') ? undefined : 'the connection closed without an HTTP answer'));
+        socket.once('timeout', () => done(`no answer within ${ms} ms`));
+        socket.once('error', (e) => done(e.code ?? e.message));
+    });
+}
+async function pingOnce(host, ms) {
+    const r = await (0,run/* run */.eF)(['ping', '-n', '-c', '1', '-W', String(Math.max(1, Math.ceil(ms / 1000))), host], {
+        timeoutMs: ms + 200
+    });
+    if (r.code === 0)
+        return undefined;
+    return r.stderr.trim().split('\n').pop() || 'no echo reply';
+}
+function attempt(check, ms) {
+    switch (check.kind) {
+        case 'icmp':
+            return pingOnce(check.host, ms);
+        case 'tcp':
+            return tcpOnce(check.host, check.port, ms);
+        case 'http':
+            return httpOnce(check.url, ms);
+    }
+}
+/** Tries a check until it answers or the deadline passes. */
+async function runCheck(check, deadline) {
+    const start = Date.now();
+    let reason = 'not tried';
+    for (;;) {
+        const left = deadline - Date.now();
+        if (left <= 0)
+            return { check, ok: false, ms: Date.now() - start, reason };
+        const failure = await attempt(check, Math.min(left, 2000));
+        if (failure === undefined)
+            return { check, ok: true, ms: Date.now() - start };
+        reason = failure;
+        await sleep(Math.min(100, deadline - Date.now()));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/up.ts
+// The main step: validate, install what is missing, bring the interface up, prove it carries
+// traffic, and on any failure roll back everything it created.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Milliseconds as a person reads them: `12 ms`, `1.4 s`. */
+const duration = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+const errorText = (err) => (err instanceof Error ? err.message : String(err));
+const getInput = (name) => toolkit/* getInput */.V4(name);
+/** A debug line with the time since the process started, for reading where the step spends it. */
+const mark = (what) => toolkit/* debug */.Yz(`${what} at ${Math.round(performance.now())} ms`);
+/** Masks every secret input before anything can log it; returns the strings masked. */
+function maskSecrets() {
+    const secrets = new Set();
+    for (const name of SECRET_INPUTS) {
+        const value = getInput(name);
+        if (value === '')
+            continue;
+        secrets.add(value);
+        // A multi-line value is masked by the runner only as a whole: also each line of a key input,
+        // and each key of a configuration.
+        const parts = name === 'config'
+            ? [...value.matchAll(/^\s*(?:private|preshared)key\s*=\s*(\S+)/gim)].map((m) => m[1] ?? '')
+            : value.split('\n');
+        for (const part of parts.map((p) => p.trim()))
+            if (part.length >= 8)
+                secrets.add(part);
+    }
+    for (const s of secrets)
+        toolkit/* setSecret */.Pq(s);
+    return [...secrets];
+}
+/** Resolves each endpoint host name once (IP literals stay as they are), within the timeout. */
+async function resolveEndpoints(cfg) {
+    const resolved = new Map();
+    for (const peer of cfg.peers) {
+        const host = peer.endpoint?.host;
+        if (host === undefined || resolved.has(host))
+            continue;
+        if (/^[0-9.]+$/.test(host) || host.includes(':')) {
+            resolved.set(host, host);
+            continue;
+        }
+        let timer;
+        const timeout = new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer within ${cfg.timeoutMs / 1000} s`)), cfg.timeoutMs);
+        });
+        try {
+            const { lookup } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 553, 23));
+            const { address } = await Promise.race([lookup(host), timeout]);
+            resolved.set(host, address);
+        }
+        catch (err) {
+            const code = err.code;
+            throw new InputError('endpoint', `host name "${host}" does not resolve (${code ?? errorText(err)}): check its spelling and that the runner's DNS knows it`);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    return resolved;
+}
+/** wg-quick's automatic MTU: from the routes towards the endpoints, else the default route. */
+async function chooseMtu(cfg, ip, resolved) {
+    if (cfg.mtu !== undefined)
+        return cfg.mtu;
+    const fromRoute = (text) => {
+        const mtu = /\bmtu ([0-9]+)/.exec(text);
+        if (mtu)
+            return Number(mtu[1]);
+        const dev = /\bdev (\S+)/.exec(text);
+        return dev ? deviceMtu(dev[1]) : 0;
+    };
+    const hosts = [
+        ...new Set(cfg.peers.flatMap((p) => (p.endpoint ? [resolved.get(p.endpoint.host) ?? p.endpoint.host] : [])))
+    ];
+    const mtus = await Promise.all(hosts.map(async (h) => fromRoute((await (0,run/* run */.eF)([ip, 'route', 'get', h])).stdout)));
+    if (mtus.some((m) => m > 0))
+        return autoMtu(mtus);
+    const def = (await (0,run/* run */.eF)([ip, 'route', 'show', 'default'])).stdout.split('\n')[0] ?? '';
+    return autoMtu([fromRoute(def)]);
+}
+/** Whether to go straight to wireguard-go: asked for, or the kernel has no WireGuard. */
+const userspaceFirst = (cfg) => cfg.userspace === 'true' || (cfg.userspace === 'auto' && !kernelHasWireguard());
+/** Creates the interface: the kernel's WireGuard when it has one, else wireguard-go. */
+async function createInterface(cfg, tools, created) {
+    if (!userspaceFirst(cfg)) {
+        const argv = [tools.ip, 'link', 'add', 'dev', cfg.iface, 'type', 'wireguard'];
+        const r = await (0,run/* run */.eF)(argv, { root: true });
+        if (r.code === 0)
+            return;
+        if (!(0,run/* isRoot */.jX)() && /^sudo: /m.test(r.stderr))
+            throw new run/* CommandError */.Qd((0,run/* commandLine */.ay)(argv, { root: true }, false), r);
+        const noKernel = /Unknown device type|not supported/i.test(r.stderr);
+        if (!noKernel || cfg.userspace === 'false') {
+            const why = noKernel
+                ? 'this kernel has no WireGuard module and userspace is false (set userspace: auto to use wireguard-go)'
+                : explainCreateFailure(r.stderr);
+            throw new Error(`could not create interface ${cfg.iface}: ${why}`);
+        }
+        toolkit/* info */.pq('The kernel has no WireGuard module; using wireguard-go');
+    }
+    const wgGo = tools['wireguard-go'] ?? (await (0,src_tools/* ensureTools */.QC)(['wireguard-go'], cfg.install))['wireguard-go'];
+    created.userspace = true;
+    saveCreated(created);
+    // Without -f, wireguard-go forks a daemon that outlives this step and returns once the interface exists.
+    const r = await (0,run/* mustRun */.Pv)([wgGo, cfg.iface], { root: true }, (said) => new Error(`could not start wireguard-go for ${cfg.iface}: ${explainCreateFailure(said)}`));
+    startedPid = r.pid;
+}
+/** What stopped an interface from being made, with the fix for the usual causes (job containers). */
+function explainCreateFailure(said) {
+    const text = said
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !/[│┌└]/.test(l))
+        .map((l) => l.replace(/^[A-Z]+: \(\S+\) [0-9/]+ [0-9:]+ /, '').trim())
+        .join(' ') || 'no reason given';
+    if (/Operation not permitted|permission denied/i.test(said)) {
+        return `${text}: this step may not create network interfaces (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN --device=/dev/net/tun`;
+    }
+    if (/\/dev\/net\/tun|TUN device/i.test(said))
+        return `${text}: wireguard-go needs /dev/net/tun; in a job container, add options: --device=/dev/net/tun --cap-add=NET_ADMIN`;
+    return text;
+}
+/** The pid of the process that started wireguard-go: its daemon comes right after it. */
+let startedPid;
+/** Records the wireguard-go process for post (which can also find it without this record). */
+function recordPid(cfg, created) {
+    if (!created.userspace)
+        return;
+    created.pid = findWireguardGo(cfg.iface, startedPid);
+    saveCreated(created);
+}
+/** Speaking UAPI to wireguard-go needs its root-only socket. */
+const viaUapi = (created) => created.userspace && (0,run/* isRoot */.jX)();
+/**
+ * Gives the interface its key and peers: over wireguard-go's socket when root, else with
+ * `wg setconf` from a 0600 file that exists only while `wg` reads it.
+ */
+async function configurePeers(cfg, wg, resolved, fwmark, created) {
+    if (viaUapi(created)) {
+        await uapi(socketPath(cfg.iface), uapiSetRequest(cfg, resolved, fwmark));
+        return;
+    }
+    const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'wireguard-tunnel-'));
+    const file = (0,external_node_path_.join)(dir, `${cfg.iface}.conf`);
+    created.files.push(dir);
+    saveCreated(created);
+    try {
+        (0,external_node_fs_.writeFileSync)(file, wgConf(cfg, resolved, fwmark), { mode: 0o600, flag: 'wx' });
+        await (0,run/* mustRun */.Pv)([wg, 'setconf', cfg.iface, file], { root: true });
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+    }
+}
+function handshakeFailure(cfg, missing, resolved) {
+    const peer = cfg.peers.find((p) => p.publicKey === missing[0]);
+    const ep = peer?.endpoint;
+    const at = ep ? endpointText(resolved.get(ep.host) ?? ep.host, ep.port) : 'its endpoint';
+    const named = ep && resolved.get(ep.host) !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : '';
+    const addresses = cfg.addresses.map((a) => prefixText({ ...a, bits: maxBits(a.family) })).join(',');
+    return (`No handshake with peer ${missing[0]} at ${at}${named} within ${cfg.timeoutMs / 1000} s. Likely causes: ` +
+        `the server does not know this runner's public key ${cfg.publicKey} (on the server: wg set <interface> peer ${cfg.publicKey} allowed-ips ${addresses}); ` +
+        `UDP to ${at} is blocked or nothing listens there; peer-public-key is not the server's key.`);
+}
+function checkFailure(cfg, failed) {
+    return (`The tunnel is up but ${checkLabel(failed.check)} did not answer within ${cfg.timeoutMs / 1000} s (last error: ${failed.reason}). ` +
+        `Likely causes: allowed-ips does not cover that address; the server does not forward or route traffic from ${cfg.addresses.map((a) => a.address).join(', ')}; the service is down or filtered.`);
+}
+/** The routing plan; a full tunnel's table is its FwMark, else the first free table from 51820. */
+async function planRouting(cfg, ip) {
+    if (!isFullTunnel(cfg))
+        return routingPlan(cfg, 0);
+    if (cfg.fwmark !== undefined)
+        return routingPlan(cfg, cfg.fwmark);
+    const shown = await Promise.all(['-4', '-6'].map((f) => (0,run/* run */.eF)([ip, f, 'route', 'show', 'table', 'all'])));
+    const used = new Set([
+        ...shown
+            .map((r) => r.stdout)
+            .join('\n')
+            .matchAll(/\btable ([0-9]+)/g)
+    ].map((m) => Number(m[1])));
+    return routingPlan(cfg, pickTable(used));
+}
+/** Sets net.ipv4.conf.all.src_valid_mark=1 for an IPv4 full tunnel, recording what it was. */
+async function enableSrcValidMark(created) {
+    const was = (0,external_node_fs_.readFileSync)('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim();
+    if (was === '1')
+        return;
+    created.sysctl = { key: SRC_VALID_MARK, was };
+    saveCreated(created);
+    await (0,run/* mustRun */.Pv)(['sysctl', '-q', '-w', `${SRC_VALID_MARK}=1`], { root: true });
+}
+/** Applies DNS servers and search domains; warns when the system has no way to. */
+async function applyDns(cfg, created) {
+    if (cfg.dns.length === 0)
+        return;
+    const manager = dnsManager();
+    if (!manager) {
+        toolkit/* warning */.$e(`DNS servers ${cfg.dns.join(', ')} were not applied: this runner has neither systemd-resolved (resolvectl) nor resolvconf`);
+        return;
+    }
+    const name = manager === 'resolvconf' ? resolvconfName(cfg.iface, readInterfaceOrder()) : cfg.iface;
+    created.dns = { manager, name };
+    saveCreated(created);
+    for (const c of dnsUp(cfg, manager, name))
+        await (0,run/* mustRun */.Pv)(c.argv, { root: true, input: c.input });
+}
+/** Turns keepalive off again on the peers that were probed with one. */
+async function restoreKeepalive(cfg, tools, created) {
+    if (viaUapi(created)) {
+        const request = uapiKeepaliveRestore(cfg);
+        if (request)
+            await uapi(socketPath(cfg.iface), request);
+        return;
+    }
+    const restore = keepaliveRestore(cfg);
+    if (restore)
+        await (0,run/* mustRun */.Pv)([tools.wg, ...restore], { root: true });
+}
+async function bringUp(cfg, tools, resolved, created) {
+    const deadline = Date.now() + cfg.timeoutMs;
+    // The MTU and routing look-ups read the system only: they run while the interface is made
+    // (started first: wireguard-go takes longest).
+    const made = createInterface(cfg, tools, created);
+    const [, mtu, plan] = await Promise.all([made, chooseMtu(cfg, tools.ip, resolved), planRouting(cfg, tools.ip)]);
+    mark('interface created');
+    await configurePeers(cfg, tools.wg, resolved, plan.fwmark ?? cfg.fwmark, created);
+    created.routes = plan.routes.map(routeText);
+    created.rules = plan.rules;
+    saveCreated(created);
+    if (plan.srcValidMark)
+        await enableSrcValidMark(created);
+    await (0,run/* mustRun */.Pv)([tools.ip, '-batch', '-'], { root: true, input: upBatch(cfg, mtu, plan) });
+    const rules6 = ruleLines(plan.rules, '-6', 'add');
+    if (rules6.length > 0)
+        await (0,run/* mustRun */.Pv)([tools.ip, '-6', '-batch', '-'], { root: true, input: `${rules6.join('\n')}\n` });
+    await applyDns(cfg, created);
+    mark('link up');
+    const upAt = Date.now();
+    const read = viaUapi(created)
+        ? async () => parseUapiHandshakes(await uapi(socketPath(cfg.iface), 'get=1\n\n'))
+        : wgHandshakes(cfg, tools.wg);
+    const missing = await waitForHandshakes(cfg, read, deadline);
+    if (missing.length > 0)
+        throw new Error(handshakeFailure(cfg, missing, resolved));
+    const handshakeMs = Date.now() - upAt;
+    mark('handshake');
+    const [checks] = await Promise.all([
+        Promise.all(cfg.checks.map((c) => runCheck(c, deadline))),
+        restoreKeepalive(cfg, tools, created)
+    ]);
+    mark('checks');
+    recordPid(cfg, created);
+    const failed = checks.find((c) => !c.ok);
+    if (failed)
+        throw new Error(checkFailure(cfg, failed));
+    return {
+        mode: created.userspace ? 'userspace (wireguard-go)' : 'kernel',
+        mtu,
+        routes: created.routes,
+        handshakeMs,
+        checks
+    };
+}
+function report(cfg, resolved, o) {
+    const peers = cfg.peers.map((p) => p.endpoint
+        ? `${endpointText(p.endpoint.host, p.endpoint.port)}${resolved.get(p.endpoint.host) !== p.endpoint.host ? ` (${resolved.get(p.endpoint.host)})` : ''}`
+        : p.publicKey);
+    const rows = [
+        ['Interface', `${cfg.iface} (${o.mode}, MTU ${o.mtu})`],
+        ['Addresses', cfg.addresses.map(prefixText).join(', ')],
+        ['Peer', peers.join(', ')],
+        ['Routes', o.routes.join(', ') || '(the addresses’ own networks)'],
+        ['Handshake', duration(o.handshakeMs)],
+        ['Public key', cfg.publicKey]
+    ];
+    for (const c of o.checks)
+        rows.push([checkLabel(c.check), `answered in ${duration(c.ms)}`]);
+    toolkit/* info */.pq(`WireGuard tunnel ${cfg.iface} is up: handshake with ${peers.join(', ')} in ${duration(o.handshakeMs)}`);
+    for (const [k, v] of rows)
+        toolkit/* info */.pq(`  ${k}: ${v}`);
+    const cell = (t) => t.replace(/[|\\]/g, (c) => `\\${c}`);
+    toolkit/* appendSummary */.fe([
+        '### WireGuard tunnel is up',
+        '',
+        '| | |',
+        '|---|---|',
+        ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`),
+        ''
+    ].join('\n'));
+}
+async function reportFailure(iface, secrets, message) {
+    // Diagnostics are loaded only on failure.
+    const { collectDiagnostics } = await __nccwpck_require__.e(/* import() */ 851).then(__nccwpck_require__.bind(__nccwpck_require__, 851));
+    const text = await collectDiagnostics(iface, secrets).catch((e) => `diagnostics failed: ${errorText(e)}`);
+    toolkit/* startGroup */.Oh('WireGuard diagnostics');
+    toolkit/* info */.pq(text);
+    toolkit/* endGroup */.N4();
+    toolkit/* appendSummary */.fe(`### WireGuard tunnel failed\n\n${message}\n\n<details><summary>Diagnostics</summary>\n\n\`\`\`\n${text}\n\`\`\`\n\n</details>\n`);
+}
+async function runMain() {
+    let created;
+    let secrets = [];
+    try {
+        secrets = maskSecrets();
+        const cfg = buildConfig(getInput);
+        toolkit/* setOutput */.uH('public-key', cfg.publicKey);
+        toolkit/* setOutput */.uH('interface', cfg.iface);
+        mark('inputs valid');
+        const resolved = await resolveEndpoints(cfg);
+        // One apt transaction for everything missing, wireguard-go included when it will be needed.
+        const tools = await (0,src_tools/* ensureTools */.QC)(userspaceFirst(cfg) ? ['wg', 'ip', 'wireguard-go'] : ['wg', 'ip'], cfg.install);
+        if (linkExists(cfg.iface)) {
+            throw new Error(`interface ${cfg.iface} already exists; it was left untouched. If an earlier job left it behind, remove it with \`sudo ip link delete ${cfg.iface}\`, or choose another name with the interface input`);
+        }
+        created = { iface: cfg.iface, userspace: false, routes: [], rules: [], files: [] };
+        saveCreated(created);
+        const outcome = await bringUp(cfg, tools, resolved, created);
+        report(cfg, resolved, outcome);
+        mark('main done');
+    }
+    catch (err) {
+        const message = errorText(err);
+        if (created) {
+            if (linkExists(created.iface))
+                await reportFailure(created.iface, secrets, message);
+            const undone = await teardown(created);
+            for (const w of undone.warnings)
+                toolkit/* warning */.$e(`rollback: ${w}`);
+            saveCreated(undefined);
+        }
+        toolkit/* setFailed */.C1(message);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+// Exit as soon as the step is done: nothing it started needs waiting for (stdout to a pipe or a
+// file is written synchronously on Linux), and lingering handles would only delay the job.
+void runMain().then(() => process.exit());
+
