@@ -9,6 +9,8 @@ export interface Endpoint {
   /** An IP address (canonical text) or a host name, as given. */
   host: string
   port: number
+  /** The IP address dialled: the host itself, or what its name resolved to (filled in before bring-up). */
+  address?: string
 }
 
 export interface PeerConfig {

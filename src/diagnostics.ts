@@ -1,7 +1,7 @@
 // What the interface looked like when bring-up failed: `wg show` (keys hidden), addresses, routes.
 // Only loaded on failure.
 import { run } from './run.js'
-import { locate } from './tools.js'
+import { locate } from './system.js'
 
 /** Replaces every secret by `***`, whatever the command printed. */
 export function redact(text: string, secrets: readonly string[]): string {

@@ -1,8 +1,10 @@
 // DNS for the tunnel, as wg-quick's DNS = does it: through systemd-resolved where it runs (hosted
 // Ubuntu runners), else through resolvconf; reverted in post.
 import { existsSync, readFileSync } from 'node:fs'
-import type { Config } from './config.js'
-import { locate } from './tools.js'
+import type { Journal } from './journal.js'
+import { mustRun, type RunOptions } from './run.js'
+import { locate } from './system.js'
+import * as core from './toolkit.js'
 
 export type DnsManager = 'resolvectl' | 'resolvconf'
 
@@ -39,7 +41,11 @@ export interface DnsCommand {
  * Commands that apply the servers and search domains. Like wg-quick's `resolvconf -x`, the tunnel's
  * servers answer every query (`~.` for systemd-resolved).
  */
-export function dnsUp(cfg: Config, manager: DnsManager, name: string): DnsCommand[] {
+export function dnsUp(
+  cfg: { iface: string; dns: readonly string[]; dnsSearch: readonly string[] },
+  manager: DnsManager,
+  name: string
+): DnsCommand[] {
   if (manager === 'resolvectl') {
     return [
       { argv: ['resolvectl', 'dns', cfg.iface, ...cfg.dns] },
@@ -57,4 +63,23 @@ export function dnsDown(manager: DnsManager, name: string): DnsCommand {
   return manager === 'resolvectl'
     ? { argv: ['resolvectl', 'revert', name] }
     : { argv: ['resolvconf', '-d', name, '-f'] }
+}
+
+/** Applies DNS servers and search domains, recorded first; warns when the system has no way to. */
+export async function applyDns(
+  cfg: { iface: string; dns: readonly string[]; dnsSearch: readonly string[] },
+  journal: Journal,
+  limits: Pick<RunOptions, 'deadline'>
+): Promise<void> {
+  if (cfg.dns.length === 0) return
+  const manager = dnsManager()
+  if (!manager) {
+    core.warning(
+      `DNS servers ${cfg.dns.join(', ')} were not applied: this runner has neither systemd-resolved (resolvectl) nor resolvconf`
+    )
+    return
+  }
+  const name = manager === 'resolvconf' ? resolvconfName(cfg.iface, readInterfaceOrder()) : cfg.iface
+  journal.add({ kind: 'dns', manager, name, iface: cfg.iface })
+  for (const c of dnsUp(cfg, manager, name)) await mustRun(c.argv, { root: true, input: c.input, ...limits })
 }

@@ -1,24 +1,25 @@
-// The post step: undo exactly what main recorded. It never fails the job; problems are warnings.
-import * as core from './toolkit.js'
-import { loadCreated } from './state.js'
+// The post step: undo exactly what main recorded, checking each thing's identity first. It never
+// fails the job; problems are warnings.
+import { errorText } from './errors.js'
+import { loadJournal } from './state.js'
 import { teardown } from './teardown.js'
+import * as core from './toolkit.js'
 
 export async function runPost(): Promise<void> {
   try {
-    const created = loadCreated()
-    if (!created) {
+    const journal = loadJournal()
+    if (journal.empty) {
       core.info('Nothing to tear down: main created no tunnel')
       return
     }
-    const report = await teardown(created)
+    const name = journal.find('interface')?.name ?? 'the tunnel'
+    const report = await teardown(journal)
     for (const w of report.warnings) core.warning(`${w} (proceeding anyway)`)
     core.debug(`post done at ${Math.round(performance.now())} ms`)
     core.info(
-      report.removed.length > 0
-        ? `Removed ${report.removed.join('; ')}`
-        : `Nothing of ${created.iface} was left to remove`
+      report.removed.length > 0 ? `Removed ${report.removed.join('; ')}` : `Nothing of ${name} was left to remove`
     )
   } catch (err) {
-    core.warning(`teardown failed: ${err instanceof Error ? err.message : String(err)} (proceeding anyway)`)
+    core.warning(`teardown failed: ${errorText(err)} (proceeding anyway)`)
   }
 }

@@ -1,2 +1,3 @@
-// Interface names as Linux and wg-quick accept them: 1 to 15 of letters, digits and _=+.-
-export const IFACE = /^[a-zA-Z0-9_=+.-]{1,15}$/
+// Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
+// `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
+export const IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/

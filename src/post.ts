@@ -1,4 +1,4 @@
 import { runPost } from './down.js'
+import { exitWhenFlushed } from './exit.js'
 
-// Exit as soon as the step is done (see main.ts).
-void runPost().then(() => process.exit())
+void runPost().then(exitWhenFlushed)

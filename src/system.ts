@@ -1,9 +1,13 @@
-// Read-only probes of the system, through the file system only (no processes started).
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+// Read-only probes of the system, through the file system only (no processes started): where
+// programs are, whether the kernel has WireGuard, and the identities by which this action
+// recognises what it made (an interface's ifindex in a network namespace, a process's pid and
+// start time), so that it never acts on something of the same name that another job made.
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs'
 import { release } from 'node:os'
-import { basename } from 'node:path'
+import { basename, delimiter, join } from 'node:path'
 
-export const socketPath = (iface: string): string => `/var/run/wireguard/${iface}.sock`
+export const SOCKET_DIR = '/var/run/wireguard'
+export const socketPath = (iface: string): string => `${SOCKET_DIR}/${iface}.sock`
 
 export const linkExists = (iface: string): boolean => existsSync(`/sys/class/net/${iface}`)
 
@@ -13,6 +17,23 @@ function readText(path: string): string {
   } catch {
     return ''
   }
+}
+
+/** PATH, then the sbin directories that an unprivileged user's PATH may lack. */
+export function searchPath(): string[] {
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter((d) => d !== '')
+  for (const d of ['/usr/local/sbin', '/usr/sbin', '/sbin']) {
+    if (!dirs.includes(d)) dirs.push(d)
+  }
+  return dirs
+}
+
+export function locate(tool: string): string | undefined {
+  for (const dir of searchPath()) {
+    const path = join(dir, tool)
+    if (existsSync(path)) return path
+  }
+  return undefined
 }
 
 /** The kernel has WireGuard loaded, built in, or as a module it can load. */
@@ -29,33 +50,107 @@ export function deviceMtu(dev: string): number {
   return Number(readText(`/sys/class/net/${dev}/mtu`).trim()) || 0
 }
 
+/** This process's network namespace, e.g. `net:[4026531840]`; undefined where /proc does not say. */
+export function netns(pid: number | 'self' = 'self'): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`)
+  } catch {
+    return undefined
+  }
+}
+
+/** The interface's index in this network namespace, or undefined when there is no such interface. */
+export function ifindex(iface: string): number | undefined {
+  return Number(readText(`/sys/class/net/${iface}/ifindex`).trim()) || undefined
+}
+
+/** A process's start time (clock ticks since boot, /proc/PID/stat field 22): with the pid, its identity. */
+export function startTime(pid: number): string | undefined {
+  const stat = readText(`/proc/${pid}/stat`)
+  // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return rest[19] || undefined
+}
+
+/** Clock ticks since boot now, in the unit of startTime (USER_HZ, 100 on Linux). */
+export function ticksNow(): number {
+  return Math.floor(Number(readText('/proc/uptime').split(' ')[0]) * 100)
+}
+
 function argvOf(pid: number): string[] {
   return readText(`/proc/${pid}/cmdline`)
     .split('\0')
     .filter((a) => a !== '')
 }
 
-/** True when the process is wireguard-go serving this interface. */
+/** True when the process is wireguard-go serving this interface name. */
 export function isWireguardGo(pid: number, iface: string): boolean {
   const argv = argvOf(pid)
   return argv.length >= 2 && basename(argv[0] as string) === 'wireguard-go' && argv[argv.length - 1] === iface
 }
 
+/** A process, by identity: this pid with this start time (pids are reused, start times are not). */
+export interface ProcessId {
+  pid: number
+  start: string
+}
+
+/** True while the very process recorded runs (not a later one with the same pid, nor its zombie). */
+export function sameProcess(p: ProcessId): boolean {
+  const stat = readText(`/proc/${p.pid}/stat`)
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return rest[19] === p.start && rest[0] !== 'Z' && rest[0] !== 'X'
+}
+
 /**
- * The wireguard-go process serving the interface, if one runs. `near`: the pid of whatever started
- * it; its daemon is forked a few pids later, so those are looked at first.
+ * The wireguard-go daemon that a start of `wireguard-go IFACE` just forked: serving that name,
+ * started no earlier than `sinceTicks`, and (where this process may read it) in this network
+ * namespace. The socket directory is shared by every namespace, so only one wireguard-go can serve
+ * a name at a time; the start time rules out an older one, the namespace one that is not ours.
+ * `near`: the pid of what started it; the daemon is forked a few pids later, so those come first.
  */
-export function findWireguardGo(iface: string, near?: number): number | undefined {
-  if (near !== undefined) {
-    for (let pid = near + 1; pid <= near + 64; pid++) if (isWireguardGo(pid, iface)) return pid
+export function findStartedWireguardGo(iface: string, sinceTicks: number, near?: number): ProcessId | undefined {
+  const ours = netns()
+  const fits = (pid: number): ProcessId | undefined => {
+    if (!isWireguardGo(pid, iface)) return undefined
+    const start = startTime(pid)
+    if (start === undefined || Number(start) < sinceTicks) return undefined
+    const theirs = netns(pid)
+    if (theirs !== undefined && ours !== undefined && theirs !== ours) return undefined
+    return { pid, start }
   }
-  let found: number | undefined
+  if (near !== undefined) {
+    for (let pid = near + 1; pid <= near + 64; pid++) {
+      const hit = fits(pid)
+      if (hit) return hit
+    }
+  }
   for (const entry of readdirSync('/proc')) {
     if (!/^[0-9]+$/.test(entry)) continue
-    const pid = Number(entry)
-    if (isWireguardGo(pid, iface) && (found === undefined || pid > found)) found = pid
+    const hit = fits(Number(entry))
+    if (hit) return hit
   }
-  return found
+  return undefined
+}
+
+/** A file's identity (device and inode), to remove a socket only while it is still the one recorded. */
+export function fileId(path: string): string | undefined {
+  try {
+    const s = statSync(path)
+    return `${s.dev}:${s.ino}`
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Whether this step can have CAP_NET_ADMIN (bit 12), which making an interface needs: in its
+ * effective set when root, else in its bounding set (what sudo could give it at most).
+ */
+export function hasNetAdmin(root: boolean): boolean {
+  const set = root ? 'CapEff' : 'CapBnd'
+  const caps = new RegExp(`^${set}:\\s*([0-9a-f]+)$`, 'm').exec(readText('/proc/self/status'))?.[1]
+  return caps === undefined || (BigInt(`0x${caps}`) & (1n << 12n)) !== 0n
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)))

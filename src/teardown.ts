@@ -1,120 +1,210 @@
-// Undoing what main created: shared by post and by main's rollback. Never throws: every problem
-// comes back as a warning.
+// Undoing what the journal records, newest first: shared by post and by main's rollback. Each
+// record is undone only after its identity is checked (the interface still has the recorded
+// ifindex in this network namespace, the process the recorded start time, the rule its priority),
+// so that nothing of the same name made by another job is ever touched. Never throws: every
+// problem comes back as a warning, and what could not be undone stays in the journal for post.
 import { existsSync, rmSync } from 'node:fs'
-import { downBatch, ruleLines } from './plan.js'
 import { dnsDown } from './dns.js'
-import { isRoot, mustRun, run } from './run.js'
-import type { Created } from './state.js'
-import { findWireguardGo, isWireguardGo, linkExists, socketPath, waitUntil } from './system.js'
+import { errorText } from './errors.js'
+import { SRC_VALID_MARK, type Journal, type Rec, type RecOf } from './journal.js'
+import { isRoot, mustRun, run, type RunOptions } from './run.js'
+import {
+  fileId,
+  findStartedWireguardGo,
+  ifindex,
+  linkExists,
+  locate,
+  netns,
+  sameProcess,
+  socketPath,
+  waitUntil
+} from './system.js'
 import * as core from './toolkit.js'
-import { locate } from './tools.js'
 
 export interface TeardownReport {
   removed: string[]
   warnings: string[]
 }
 
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err))
+/** Each undo command may take this long: enough for a slow sudo, short of hanging post. */
+const COMMAND_MS = 10_000
+
+/** What became of a record: undone now, found already gone, or left (not ours, or not undone). */
+type Outcome = { undone: string } | { gone: true } | { left: string; retry?: boolean }
+
+const ip = (): string => locate('ip') ?? 'ip'
+const asRoot: RunOptions = { root: true, timeoutMs: COMMAND_MS }
+
+/** The interface as recorded is still there: same name, same ifindex, and we are in its namespace. */
+function stillOurs(rec: RecOf<'interface'>): 'ours' | 'gone' | 'other' {
+  const now = ifindex(rec.name)
+  if (now === undefined) return 'gone'
+  return rec.ifindex !== undefined && now === rec.ifindex ? 'ours' : 'other'
+}
 
 /** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
 async function signal(pid: number, name: 'TERM' | 'KILL'): Promise<void> {
-  if (isRoot()) {
-    try {
-      process.kill(pid, `SIG${name}`)
-    } catch {
-      // Exited meanwhile.
-    }
-  } else {
-    await run(['kill', `-${name}`, String(pid)], { root: true })
+  if (!isRoot()) {
+    await run(['kill', `-${name}`, String(pid)], asRoot)
+    return
+  }
+  try {
+    process.kill(pid, `SIG${name}`)
+  } catch {
+    // Exited meanwhile.
   }
 }
 
 /**
- * Stops wireguard-go: SIGTERM, on which it closes its interface (routes go with it) and removes
- * its socket; SIGKILL only if it will not go. Faster than deleting the link and waiting.
+ * Stops the recorded wireguard-go: SIGTERM, on which it closes its interface (routes go with it)
+ * and removes its socket; SIGKILL only if it will not go. A record without a pid (main was stopped
+ * while starting it) is matched by name, start time and namespace, as main would have.
  */
-async function stopWireguardGo(created: Created, report: TeardownReport): Promise<void> {
-  const { iface } = created
-  const pid = created.pid !== undefined && isWireguardGo(created.pid, iface) ? created.pid : findWireguardGo(iface)
-  // Without a process, or after a kill, the socket may be stale: wireguard-go removes it only on a clean exit.
-  let stale = pid === undefined
-  if (pid !== undefined) {
-    const gone = (): boolean => !isWireguardGo(pid, iface)
+async function stopWireguardGo(rec: RecOf<'wireguard-go'>): Promise<Outcome> {
+  const proc =
+    rec.pid !== undefined && rec.start !== undefined
+      ? { pid: rec.pid, start: rec.start }
+      : findStartedWireguardGo(rec.name, rec.since)
+  // Dead already (killed, crashed): its socket may be left behind.
+  const running = proc !== undefined && sameProcess(proc)
+  let stale = !running
+  if (running) {
+    const gone = (): boolean => !sameProcess(proc)
     const sent = performance.now()
-    await signal(pid, 'TERM')
+    await signal(proc.pid, 'TERM')
     if (!(await waitUntil(gone, 3000))) {
       stale = true
-      await signal(pid, 'KILL')
-      if (!(await waitUntil(gone, 1000))) report.warnings.push(`wireguard-go (pid ${pid}) for ${iface} would not stop`)
+      await signal(proc.pid, 'KILL')
+      if (!(await waitUntil(gone, 1000))) {
+        return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true }
+      }
     }
     core.debug(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`)
-    // The interface closes as the process exits.
-    await waitUntil(() => !linkExists(iface), 1000)
-    report.removed.push(`wireguard-go (pid ${pid})`)
   }
-  const sock = socketPath(iface)
-  if (isRoot()) {
-    if (existsSync(sock)) {
-      rmSync(sock, { force: true })
-      report.removed.push(sock)
-    }
-  } else if (stale) {
-    await run(['rm', '-f', sock], { root: true })
+  // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
+  const sock = socketPath(rec.name)
+  const removeSocket = stale && rec.socket !== undefined && fileId(sock) === rec.socket
+  if (removeSocket) {
+    if (isRoot()) rmSync(sock, { force: true })
+    else await run(['rm', '-f', sock], asRoot)
+  }
+  const what = [running ? `${rec.name} (wireguard-go, pid ${proc.pid})` : '', removeSocket ? `${sock} (stale)` : '']
+  const said = what.filter((w) => w !== '').join(', ')
+  return said ? { undone: said } : { gone: true }
+}
+
+async function deleteInterface(rec: RecOf<'interface'>): Promise<Outcome> {
+  // The link closes as wireguard-go exits: give it a moment before looking.
+  await waitUntil(() => stillOurs(rec) !== 'ours', 1000)
+  switch (stillOurs(rec)) {
+    case 'gone':
+      return { gone: true }
+    case 'other':
+      return rec.ifindex === undefined
+        ? { left: `${rec.name} was being created when main stopped and cannot be told from another's; left as it is` }
+        : { left: `${rec.name} is no longer the interface main made (another has its name now); left untouched` }
+  }
+  await mustRun([ip(), 'link', 'delete', 'dev', rec.name], asRoot)
+  return { undone: rec.name }
+}
+
+async function deleteRule(rec: RecOf<'rule'>): Promise<Outcome> {
+  const r = await run(
+    [ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)],
+    asRoot
+  )
+  if (r.code === 0) return { undone: `rule ${rec.priority}: ${rec.selector}` }
+  if (/No such file|not exist/i.test(r.stderr)) return { gone: true }
+  throw new Error(r.stderr.trim() || `exit ${r.code}`)
+}
+
+/** Puts src_valid_mark back, unless another full tunnel still marks its traffic and needs it. */
+async function restoreSysctl(rec: RecOf<'sysctl'>): Promise<Outcome> {
+  const others = (await run([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS })).stdout
+  if (/\bnot from all fwmark /.test(others))
+    return { left: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` }
+  await mustRun(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot)
+  return { undone: `${rec.key} back to ${rec.was}` }
+}
+
+async function revertDns(rec: RecOf<'dns'>, iface: RecOf<'interface'> | undefined): Promise<Outcome> {
+  // Under a name that another job's interface has now, the DNS settings are theirs.
+  if (iface && stillOurs(iface) === 'other') return { left: `DNS for ${rec.iface}: the interface is no longer ours` }
+  if (rec.manager === 'resolvectl' && !linkExists(rec.iface)) return { gone: true }
+  const { argv } = dnsDown(rec.manager, rec.name)
+  await mustRun(argv, asRoot)
+  return { undone: `DNS (${rec.manager})` }
+}
+
+async function undo(rec: Rec, journal: Journal): Promise<Outcome> {
+  switch (rec.kind) {
+    case 'interface':
+      return deleteInterface(rec)
+    case 'wireguard-go':
+      return stopWireguardGo(rec)
+    case 'rule':
+      return deleteRule(rec)
+    case 'sysctl':
+      return restoreSysctl(rec)
+    case 'dns':
+      return revertDns(rec, journal.find('interface'))
+    case 'file':
+      if (!existsSync(rec.path)) return { gone: true }
+      rmSync(rec.path, { recursive: true, force: true })
+      return { undone: rec.path }
+    case 'lease':
+      // Released by the gateway client after the tunnel is down (see lease.ts).
+      return { left: 'lease' }
   }
 }
 
-/** Removes DNS, rules, routes, interface, wireguard-go, socket, sysctl and files that `created` records. */
-export async function teardown(created: Created): Promise<TeardownReport> {
+/** Undoes every record of the journal but leases, newest first; what is undone leaves the journal. */
+export async function teardown(journal: Journal): Promise<TeardownReport> {
   const report: TeardownReport = { removed: [], warnings: [] }
-  const { iface } = created
-  const attempt = async (what: string, undo: () => Promise<void>): Promise<void> => {
+  const iface = journal.find('interface')
+  if (iface?.netns !== undefined && netns() !== undefined && iface.netns !== netns()) {
+    report.warnings.push(
+      `${iface.name} was made in another network namespace than this step runs in; nothing was touched`
+    )
+    return report
+  }
+  for (const rec of [...journal.records].reverse()) {
+    if (rec.kind === 'lease') continue
     try {
-      await undo()
+      const outcome = await undo(rec, journal)
+      if ('left' in outcome) {
+        report.warnings.push(outcome.left)
+        // Not ours (or needed by another): nothing for a later post to do either, unless it may yet go.
+        if (!outcome.retry) journal.remove(rec)
+        continue
+      }
+      // The interface first: what the reader looks for.
+      if ('undone' in outcome) {
+        if (rec.kind === 'interface' || rec.kind === 'wireguard-go') report.removed.unshift(outcome.undone)
+        else report.removed.push(outcome.undone)
+      }
+      journal.remove(rec)
     } catch (err) {
-      report.warnings.push(`could not ${what}: ${message(err)}`)
+      report.warnings.push(`could not remove ${describe(rec)}: ${errorText(err)}`)
     }
   }
-  if (created.dns) {
-    const { manager, name } = created.dns
-    await attempt(`revert DNS for ${iface}`, async () => {
-      const { argv } = dnsDown(manager, name)
-      const r = await run(argv, { root: true })
-      if (r.code !== 0 && linkExists(iface)) throw new Error(r.stderr.trim() || `exit ${r.code}`)
-      report.removed.push(`DNS (${manager})`)
-    })
-  }
-  const hadLink = linkExists(iface)
-  if (created.userspace) await attempt(`stop wireguard-go for ${iface}`, () => stopWireguardGo(created, report))
-  if (linkExists(iface) || created.rules.length > 0) {
-    await attempt(`delete interface ${iface}`, async () => {
-      const ip = locate('ip') ?? 'ip'
-      const rules6 = ruleLines(created.rules, '-6', 'del')
-      if (rules6.length > 0)
-        await run([ip, '-6', '-force', '-batch', '-'], { root: true, input: `${rules6.join('\n')}\n` })
-      const r = await run([ip, '-force', '-batch', '-'], {
-        root: true,
-        input: downBatch(iface, created.routes, created.rules)
-      })
-      if (linkExists(iface)) throw new Error(r.stderr.trim() || `exit ${r.code}`)
-      if (created.rules.length > 0) report.removed.push(`rules ${created.rules.join(', ')}`)
-    })
-  }
-  if (hadLink && !linkExists(iface))
-    report.removed.unshift(created.routes.length > 0 ? `${iface} with routes ${created.routes.join(', ')}` : iface)
-  if (created.sysctl) {
-    const { key, was } = created.sysctl
-    await attempt(`restore ${key}`, async () => {
-      await mustRun(['sysctl', '-q', '-w', `${key}=${was}`], { root: true })
-      report.removed.push(`${key} back to ${was}`)
-    })
-  }
-  for (const file of created.files) {
-    await attempt(`remove ${file}`, async () => {
-      if (existsSync(file)) {
-        rmSync(file, { recursive: true, force: true })
-        report.removed.push(file)
-      }
-    })
-  }
   return report
+}
+
+function describe(rec: Rec): string {
+  switch (rec.kind) {
+    case 'interface':
+    case 'wireguard-go':
+      return `${rec.kind} ${rec.name}`
+    case 'rule':
+      return `rule ${rec.priority} (${rec.selector})`
+    case 'sysctl':
+      return `${rec.key} (was ${rec.was})`
+    case 'dns':
+      return `DNS for ${rec.iface}`
+    case 'file':
+      return rec.path
+    case 'lease':
+      return `lease ${rec.id}`
+  }
 }

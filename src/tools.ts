@@ -1,29 +1,13 @@
 // Finding the programs the tunnel needs, and installing the missing ones with apt in one
 // transaction, non-interactively.
-import { existsSync } from 'node:fs'
-import { delimiter, join } from 'node:path'
 import * as core from './toolkit.js'
 import { mustRun, run } from './run.js'
+import { locate, searchPath } from './system.js'
 
 export type Tool = 'wg' | 'ip' | 'wireguard-go'
 
 /** The Debian/Ubuntu package that provides each tool. */
 export const PACKAGE: Record<Tool, string> = { wg: 'wireguard-tools', ip: 'iproute2', 'wireguard-go': 'wireguard-go' }
-
-/** PATH, then the sbin directories that an unprivileged user's PATH may lack. */
-export function searchPath(): string[] {
-  const dirs = (process.env.PATH ?? '').split(delimiter).filter((d) => d !== '')
-  for (const d of ['/usr/local/sbin', '/usr/sbin', '/sbin']) if (!dirs.includes(d)) dirs.push(d)
-  return dirs
-}
-
-export function locate(tool: string): string | undefined {
-  for (const dir of searchPath()) {
-    const path = join(dir, tool)
-    if (existsSync(path)) return path
-  }
-  return undefined
-}
 
 /** apt-get, with everything that keeps it from prompting or waiting on needrestart. */
 export function aptCommand(args: string[]): string[] {

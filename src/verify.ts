@@ -1,36 +1,22 @@
 // Proving the tunnel works: a handshake with every peer that has an endpoint, then every `check`
 // target, all within one deadline.
 import * as net from 'node:net'
-import type { Check, Config } from './config.js'
+import type { Handshakes } from './backend/backend.js'
+import type { Check, PeerConfig } from './config.js'
 import { endpointText } from './plan.js'
 import { run } from './run.js'
 import { sleep } from './system.js'
 
-/** `wg show IFACE latest-handshakes` output into public key → seconds since epoch (0: none yet). */
-export function parseHandshakes(text: string): Map<string, number> {
-  const out = new Map<string, number>()
-  for (const line of text.split('\n')) {
-    const [key, when] = line.trim().split(/\s+/)
-    if (key && when && /^[0-9]+$/.test(when)) out.set(key, Number(when))
-  }
-  return out
-}
-
-/** Reads each peer's latest handshake: public key → seconds since epoch (0: none yet). */
-export type HandshakeReader = () => Promise<Map<string, number>>
-
-/** Reads handshakes with `wg show IFACE latest-handshakes` (kernel, or an unprivileged step). */
-export const wgHandshakes =
-  (cfg: Config, wg: string): HandshakeReader =>
-  async () =>
-    parseHandshakes((await run([wg, 'show', cfg.iface, 'latest-handshakes'], { root: true })).stdout)
-
 /** Waits for a handshake with every peer that has an endpoint; resolves with the keys still missing. */
-export async function waitForHandshakes(cfg: Config, read: HandshakeReader, deadline: number): Promise<string[]> {
-  const want = cfg.peers.filter((p) => p.endpoint).map((p) => p.publicKey)
+export async function waitForHandshakes(
+  peers: readonly Pick<PeerConfig, 'publicKey' | 'endpoint'>[],
+  read: () => Promise<Handshakes>,
+  deadline: number
+): Promise<string[]> {
+  const want = peers.filter((p) => p.endpoint).map((p) => p.publicKey)
   let every = 1
   for (;;) {
-    const seen = await read()
+    const seen = want.length > 0 ? await read() : new Map<string, number>()
     const missing = want.filter((k) => !seen.get(k))
     if (missing.length === 0 || Date.now() >= deadline) return missing
     await sleep(Math.min(every, deadline - Date.now()))

@@ -52,7 +52,7 @@ describe.each(AS_USERS)('the kernel path %s', (_as, user) => {
       // follows its interface out.
       afterPost: () => L.waitFor(() => L.wireguardGoPids(lab.iface).length === 0, 'wireguard-go to follow its link')
     })
-    expect(post.stdout).toMatch(/run: (sudo -n )?\S*\/ip -force -batch -/)
+    expect(post.stdout).toMatch(/run: (sudo -n )?\S*\/ip link delete dev /)
     expect(main.stdout).not.toContain('SIGTERM')
   })
 })

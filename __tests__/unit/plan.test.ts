@@ -1,17 +1,18 @@
 import { buildConfig, type Config } from '../../src/config.js'
 import {
   autoMtu,
-  downBatch,
-  keepaliveRestore,
+  linkBatch,
   pickTable,
+  placeRules,
+  policyRouteCount,
+  routeBatch,
   routeText,
   routingPlan,
-  ruleLines,
-  upBatch,
-  wgConf
+  rulePriorities,
+  tablesInUse
 } from '../../src/plan.js'
+import { explainCreateFailure } from '../../src/messages.js'
 import { commandLine } from '../../src/run.js'
-import { parseHandshakes } from '../../src/verify.js'
 import { parseWgQuick } from '../../src/wgquick.js'
 import { PEER, PRIVATE, PSK, valid } from '../fixtures.mjs'
 
@@ -24,24 +25,8 @@ const quick = (
     (n) => ({ config: `[Interface]\nPrivateKey = ${PRIVATE}\nAddress = 192.0.2.2/24\n${body}\n${peers}` })[n] ?? ''
   )
 
-describe('the wg setconf file', () => {
-  it('carries key, peer, endpoint as resolved, allowed IPs and keepalive', () => {
-    const cfg = fields({
-      'preshared-key': PSK,
-      endpoint: 'vpn.example.com:51820',
-      'allowed-ips': '192.0.2.0/24, 2001:db8::/32'
-    })
-    expect(wgConf(cfg, new Map([['vpn.example.com', '2001:db8:ff::1']]))).toBe(
-      `[Interface]\nPrivateKey = ${PRIVATE}\n\n[Peer]\nPublicKey = ${PEER}\nPresharedKey = ${PSK}\nEndpoint = [2001:db8:ff::1]:51820\nAllowedIPs = 192.0.2.0/24, 2001:db8::/32\nPersistentKeepalive = 25\n`
-    )
-  })
-  it('probes a keepalive-off peer with a keepalive, then turns it off', () => {
-    const cfg = fields({ 'persistent-keepalive': '0' })
-    expect(wgConf(cfg, new Map())).toContain('PersistentKeepalive = 25')
-    expect(keepaliveRestore(cfg)).toEqual(['set', 'wg0', 'peer', PEER, 'persistent-keepalive', 'off'])
-    expect(keepaliveRestore(fields({}))).toBeUndefined()
-  })
-})
+/** A fresh namespace's rules: local 0, main 32766, default 32767. */
+const FRESH = { 4: [0, 32766, 32767], 6: [0, 32766] }
 
 describe('routing as wg-quick does it', () => {
   it('one route per allowed IP, most specific first, none where an address network covers it', () => {
@@ -53,33 +38,41 @@ describe('routing as wg-quick does it', () => {
     // wg-quick sorts by prefix length alone (`sort -nr -k 2 -t /`), across families.
     expect(plan.routes.map(routeText)).toEqual(['2001:db8:2::/48', '10.1.2.0/24', '10.0.0.0/8'])
     expect(plan.rules).toEqual([])
-    expect(upBatch(cfg, 1420, plan)).toBe(
-      'address add 192.0.2.2/24 dev wg0\naddress add 2001:db8:1::2/64 dev wg0\nlink set mtu 1420 up dev wg0\nroute add 2001:db8:2::/48 dev wg0\nroute add 10.1.2.0/24 dev wg0\nroute add 10.0.0.0/8 dev wg0\n'
+    expect(linkBatch('wg0', cfg.addresses, 1420)).toBe(
+      'address add 192.0.2.2/24 dev wg0\naddress add 2001:db8:1::2/64 dev wg0\nlink set mtu 1420 up dev wg0\n'
+    )
+    expect(routeBatch('wg0', plan, [])).toBe(
+      'route add 2001:db8:2::/48 dev wg0\nroute add 10.1.2.0/24 dev wg0\nroute add 10.0.0.0/8 dev wg0\n'
     )
   })
-  it('a full tunnel: policy table, not-fwmark rule, suppress_prefixlength 0, src_valid_mark', () => {
+  it('a full tunnel: policy table first, rules at the priorities the kernel would give, src_valid_mark', () => {
     const cfg = quick('')
     const plan = routingPlan(cfg, 51820)
     expect(plan.fwmark).toBe(51820)
     expect(plan.srcValidMark).toBe(true)
     expect(plan.routes.map(routeText)).toEqual(['0.0.0.0/0 table 51820', '::/0 table 51820'])
     expect(plan.rules).toEqual([
-      '-4 not fwmark 51820 table 51820',
-      '-4 table main suppress_prefixlength 0',
-      '-6 not fwmark 51820 table 51820',
-      '-6 table main suppress_prefixlength 0'
+      { family: 4, selector: 'not fwmark 51820 table 51820' },
+      { family: 4, selector: 'table main suppress_prefixlength 0' },
+      { family: 6, selector: 'not fwmark 51820 table 51820' },
+      { family: 6, selector: 'table main suppress_prefixlength 0' }
     ])
-    expect(upBatch(cfg, 1420, plan)).toContain(
-      'rule add not fwmark 51820 table 51820\nrule add table main suppress_prefixlength 0\n'
+    const placed = placeRules(plan.rules, FRESH)
+    // wg-quick's rules, added without a priority, get 32765 then 32764 in each family.
+    expect(placed.map((r) => r.priority)).toEqual([32765, 32764, 32765, 32764])
+    expect(routeBatch('wg0', plan, placed)).toBe(
+      'route add 0.0.0.0/0 dev wg0 table 51820\nroute add ::/0 dev wg0 table 51820\n' +
+        'rule add not fwmark 51820 table 51820 priority 32765\nrule add table main suppress_prefixlength 0 priority 32764\n'
     )
-    expect(ruleLines(plan.rules, '-6', 'add')).toEqual([
-      'rule add not fwmark 51820 table 51820',
-      'rule add table main suppress_prefixlength 0'
+    expect(policyRouteCount(plan)).toBe(2)
+  })
+  it('places rules below another tunnel’s and never on a priority in use', () => {
+    const rules = routingPlan(quick(''), 51821).rules.filter((r) => r.family === 4)
+    expect(placeRules(rules, { 4: [0, 32764, 32765, 32766, 32767], 6: [] }).map((r) => r.priority)).toEqual([
+      32763, 32762
     ])
-    expect(wgConf(cfg, new Map(), plan.fwmark)).toContain('FwMark = 51820')
-    expect(downBatch('wg0', plan.routes.map(routeText), plan.rules)).toBe(
-      'rule del not fwmark 51820 table 51820\nrule del table main suppress_prefixlength 0\nroute del 0.0.0.0/0 dev wg0 table 51820\nroute del ::/0 dev wg0 table 51820\nlink delete dev wg0\n'
-    )
+    expect(placeRules(rules, { 4: [0, 1, 32766], 6: [] }).map((r) => r.priority)).toEqual([32765, 32764])
+    expect(rulePriorities('0:\tfrom all lookup local\n32766:\tfrom all lookup main\n')).toEqual([0, 32766])
   })
   it('Table = off adds no route; a numeric table gets every allowed IP, covered or not', () => {
     expect(routingPlan(quick('Table = off'), 51820)).toEqual({ routes: [], rules: [], srcValidMark: false })
@@ -90,9 +83,15 @@ describe('routing as wg-quick does it', () => {
     expect(numbered.routes.map(routeText)).toEqual(['192.0.2.0/24 table 1234', '0.0.0.0/0 table 1234'])
     expect(numbered.rules).toEqual([])
   })
-  it('picks the first free table from 51820', () => {
+  it('picks the first table from 51820 that no route names and no rule looks up', () => {
     expect(pickTable(new Set())).toBe(51820)
     expect(pickTable(new Set([51820, 51821, 51823]))).toBe(51822)
+    const used = tablesInUse(
+      'default dev wg1 table 51820 scope link\nlocal 127.0.0.1 dev lo table local\n',
+      '32765:\tnot from all fwmark 0xca6d lookup 51821\n32766:\tfrom all lookup main\n'
+    )
+    expect(used).toEqual(new Set([51820, 51821]))
+    expect(pickTable(used)).toBe(51822)
   })
   it('MTU: the largest endpoint route MTU minus 80, else 1500 minus 80', () => {
     expect(autoMtu([1500, 9001])).toBe(8921)
@@ -107,7 +106,7 @@ describe('routing as wg-quick does it', () => {
   })
 })
 
-describe('commands and their output', () => {
+describe('commands', () => {
   it('goes through sudo -n only when not root, with env kept by env(1)', () => {
     expect(commandLine(['wg', 'show'], { root: true, env: { WG_HIDE_KEYS: 'always' } }, false)).toEqual([
       'sudo',
@@ -120,29 +119,30 @@ describe('commands and their output', () => {
     expect(commandLine(['wg', 'show'], { root: true }, true)).toEqual(['wg', 'show'])
     expect(commandLine(['ping', 'x'], {}, false)).toEqual(['ping', 'x'])
   })
-  it('reads latest handshakes', () => {
-    expect(parseHandshakes(`${PEER}\t1700000000\n${PSK}\t0\n`)).toEqual(
-      new Map([
-        [PEER, 1700000000],
-        [PSK, 0]
-      ])
-    )
-  })
 })
 
 describe('why an interface could not be made', () => {
-  it('names the fix for job containers', async () => {
-    const { explainCreateFailure } = await import('../../src/up.js')
-    expect(explainCreateFailure('RTNETLINK answers: Operation not permitted\n')).toBe(
+  it('names the fix for job containers', () => {
+    expect(explainCreateFailure('wg0', 'RTNETLINK answers: Operation not permitted\n')).toBe(
       'RTNETLINK answers: Operation not permitted: this step may not create network interfaces (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN --device=/dev/net/tun'
     )
     expect(
       explainCreateFailure(
+        'wg0',
         '┌──┐\n│ banner │\n\nERROR: (wg0) 2026/11/26 01:06:36 Failed to create TUN device: open /dev/net/tun: no such file or directory\n'
       )
     ).toBe(
       'Failed to create TUN device: open /dev/net/tun: no such file or directory: wireguard-go needs /dev/net/tun; in a job container, add options: --device=/dev/net/tun --cap-add=NET_ADMIN'
     )
-    expect(explainCreateFailure('')).toBe('no reason given')
+    expect(explainCreateFailure('wg0', '')).toBe('no reason given')
+  })
+  it('a busy name is a name taken meanwhile, not a missing /dev/net/tun', () => {
+    const said = 'ERROR: (wg0) 2026/11/26 01:06:36 Failed to create TUN device: device or resource busy\n'
+    expect(explainCreateFailure('wg0', said)).toBe(
+      'Failed to create TUN device: device or resource busy: an interface named wg0 was made meanwhile (by another job?); choose another name with the interface input'
+    )
+    expect(
+      explainCreateFailure('wg0', 'ERROR: (wg0) 2026/11/26 01:06:36 UAPI listen error: unix socket in use\n')
+    ).toMatch(/another wireguard-go serves the name wg0 \(perhaps in another network namespace or job/)
   })
 })

@@ -10,7 +10,7 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony export redact */
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(624);
-/* harmony import */ var _tools_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(732);
+/* harmony import */ var _system_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(666);
 // What the interface looked like when bring-up failed: `wg show` (keys hidden), addresses, routes.
 // Only loaded on failure.
 
@@ -24,8 +24,8 @@ function redact(text, secrets) {
     return out;
 }
 async function collectDiagnostics(iface, secrets) {
-    const wg = (0,_tools_js__WEBPACK_IMPORTED_MODULE_1__/* .locate */ .x5)('wg') ?? 'wg';
-    const ip = (0,_tools_js__WEBPACK_IMPORTED_MODULE_1__/* .locate */ .x5)('ip') ?? 'ip';
+    const wg = (0,_system_js__WEBPACK_IMPORTED_MODULE_1__/* .locate */ .x5)('wg') ?? 'wg';
+    const ip = (0,_system_js__WEBPACK_IMPORTED_MODULE_1__/* .locate */ .x5)('ip') ?? 'ip';
     const commands = [
         { argv: [wg, 'show', iface], root: true, env: { WG_HIDE_KEYS: 'always' } },
         { argv: [ip, 'address', 'show', 'dev', iface], root: false },

@@ -11,26 +11,44 @@ __nccwpck_require__.d(__webpack_exports__, {
   ay: () => (/* binding */ commandLine),
   jX: () => (/* binding */ isRoot),
   Pv: () => (/* binding */ mustRun),
-  eF: () => (/* binding */ run)
+  eF: () => (/* binding */ run),
+  Ub: () => (/* binding */ sudoRefused)
 });
+
+// UNUSED EXPORTS: childEnv
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: ./src/toolkit.ts
 var toolkit = __nccwpck_require__(441);
+// EXTERNAL MODULE: ./src/system.ts
+var system = __nccwpck_require__(666);
 ;// CONCATENATED MODULE: ./src/run.ts
 // The one place that starts processes. Commands are argument arrays, never shell strings; commands
 // that need root go through `sudo -n` when this process is not root, so a missing permission fails
-// at once instead of waiting for a password.
+// at once instead of waiting for a password. Children get a minimal environment: nothing of the
+// step's own (INPUT_* secrets, the runner's ACTIONS_* tokens, a job's LOG_LEVEL) reaches them.
+
 
 
 const isRoot = () => process.getuid?.() === 0;
+/**
+ * What every child starts from: a PATH that has the sbin directories, and the C locale so that
+ * the messages matched here (`File exists`, `Unknown device type`) read the same everywhere.
+ * wireguard-go's variables (LOG_LEVEL, WG_PROCESS_FOREGROUND, …) are deliberately absent: with
+ * LOG_LEVEL set, its daemon keeps the step's pipes open and the step hangs.
+ */
+function childEnv(extra = {}) {
+    return { PATH: (0,system/* searchPath */.oe)().join(':'), LC_ALL: 'C', ...extra };
+}
 /** The argument vector actually started for a command. Pure, for tests. */
 function commandLine(argv, opts, root) {
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
     const withEnv = env.length > 0 ? ['env', ...env, ...argv] : [...argv];
     return opts.root && !root ? ['sudo', '-n', ...withEnv] : withEnv;
 }
+/** Whether a command's failure was sudo refusing to run it. */
+const sudoRefused = (argv, stderr) => argv[0] === 'sudo' && /^sudo: /m.test(stderr);
 /** A command that failed: says what ran (arguments carry no secrets) and what it printed. */
 class CommandError extends Error {
     argv;
@@ -44,35 +62,48 @@ class CommandError extends Error {
 }
 function describeFailure(argv, r) {
     const said = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' / ');
-    if (argv[0] === 'sudo' && /^sudo: /m.test(r.stderr)) {
+    if (r.timedOut) {
+        const stall = argv[0] === 'sudo'
+            ? ' `sudo` itself may be stalling: check that this host name resolves (/etc/hosts) and that sudo needs no password.'
+            : '';
+        return `\`${argv.join(' ')}\` did not finish within the step's timeout.${stall}`;
+    }
+    if (sudoRefused(argv, r.stderr)) {
         return `\`${argv.slice(2).join(' ')}\` needs root and this step runs as uid ${process.getuid?.()}: \`sudo -n\` refused (${said}). Run the job as root or give the runner user passwordless sudo.`;
     }
     return `\`${argv.join(' ')}\` failed (exit ${r.code})${said ? `: ${said}` : ''}`;
 }
 /** Runs a command and resolves with its exit code and output; rejects only when it cannot start. */
 function run(argv, opts = {}) {
-    const full = commandLine(argv, opts, isRoot());
-    toolkit/* debug */.Yz(`run: ${full.join(' ')} (at ${Math.round(performance.now())} ms)`);
+    const root = isRoot();
+    // As root the variables go straight into the environment; through sudo, which resets it, by `env`.
+    const full = commandLine(argv, root ? { ...opts, env: undefined } : opts, root);
+    const env = childEnv(root ? opts.env : {});
+    toolkit/* debug */.Yz(`run: ${commandLine(argv, opts, root).join(' ')} (at ${Math.round(performance.now())} ms)`);
+    const own = opts.timeoutMs ?? 60_000;
+    const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
+    const limit = Math.max(0, Math.min(own, left));
     return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(full[0], full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = (0,external_node_child_process_namespaceObject.spawn)(full[0], full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });
         let stdout = '';
         let stderr = '';
+        let timedOut = false;
         child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
         child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-        const limit = opts.timeoutMs ?? 60_000;
         const timer = setTimeout(() => {
-            stderr += `\n(killed after ${limit / 1000} s)`;
+            timedOut = left <= own;
+            stderr += `\n(killed after ${Math.round(limit) / 1000} s)`;
             child.kill('SIGKILL');
         }, limit);
         child.on('error', (err) => {
             clearTimeout(timer);
             reject(err.code === 'ENOENT'
-                ? new Error(`\`${full[0]}\` was not found on PATH (${process.env.PATH ?? ''})`)
+                ? new Error(`\`${full[0]}\` was not found on PATH (${env.PATH})`)
                 : new Error(`\`${full[0]}\` could not start: ${err.message}`));
         });
         child.on('close', (code, signal) => {
             clearTimeout(timer);
-            resolve({ pid: child.pid, code: code ?? (signal ? 128 : 1), stdout, stderr });
+            resolve({ pid: child.pid, code: code ?? (signal ? 128 : 1), stdout, stderr, ...(timedOut ? { timedOut } : {}) });
         });
         child.stdin.on('error', () => undefined);
         child.stdin.end(opts.input ?? '');
@@ -80,16 +111,201 @@ function run(argv, opts = {}) {
 }
 /**
  * Runs a command that must succeed; throws a CommandError otherwise, or the error `explain` makes
- * of its output (a refused sudo is always said as such).
+ * of its output (a refused sudo and a timeout are always said as such).
  */
 async function mustRun(argv, opts = {}, explain) {
     const r = await run(argv, opts);
     if (r.code === 0)
         return r;
     const full = commandLine(argv, opts, isRoot());
-    if (explain && !(full[0] === 'sudo' && /^sudo: /m.test(r.stderr)))
+    if (explain && !r.timedOut && !sudoRefused(full, r.stderr))
         throw explain(`${r.stderr}\n${r.stdout}`);
     throw new CommandError(full, r);
+}
+
+
+/***/ }),
+
+/***/ 666:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bg: () => (/* binding */ findStartedWireguardGo),
+/* harmony export */   Cl: () => (/* binding */ ifindex),
+/* harmony export */   HU: () => (/* binding */ ticksNow),
+/* harmony export */   ID: () => (/* binding */ sameProcess),
+/* harmony export */   JO: () => (/* binding */ linkExists),
+/* harmony export */   RQ: () => (/* binding */ deviceMtu),
+/* harmony export */   Sv: () => (/* binding */ kernelHasWireguard),
+/* harmony export */   Xy: () => (/* binding */ socketPath),
+/* harmony export */   a0: () => (/* binding */ waitUntil),
+/* harmony export */   au: () => (/* binding */ SOCKET_DIR),
+/* harmony export */   oe: () => (/* binding */ searchPath),
+/* harmony export */   p3: () => (/* binding */ netns),
+/* harmony export */   qp: () => (/* binding */ fileId),
+/* harmony export */   rn: () => (/* binding */ hasNetAdmin),
+/* harmony export */   x5: () => (/* binding */ locate),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* unused harmony exports startTime, isWireguardGo */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+// Read-only probes of the system, through the file system only (no processes started): where
+// programs are, whether the kernel has WireGuard, and the identities by which this action
+// recognises what it made (an interface's ifindex in a network namespace, a process's pid and
+// start time), so that it never acts on something of the same name that another job made.
+
+
+
+const SOCKET_DIR = '/var/run/wireguard';
+const socketPath = (iface) => `${SOCKET_DIR}/${iface}.sock`;
+const linkExists = (iface) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(`/sys/class/net/${iface}`);
+function readText(path) {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return '';
+    }
+}
+/** PATH, then the sbin directories that an unprivileged user's PATH may lack. */
+function searchPath() {
+    const dirs = (process.env.PATH ?? '').split(node_path__WEBPACK_IMPORTED_MODULE_2__.delimiter).filter((d) => d !== '');
+    for (const d of ['/usr/local/sbin', '/usr/sbin', '/sbin']) {
+        if (!dirs.includes(d))
+            dirs.push(d);
+    }
+    return dirs;
+}
+function locate(tool) {
+    for (const dir of searchPath()) {
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, tool);
+        if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path))
+            return path;
+    }
+    return undefined;
+}
+/** The kernel has WireGuard loaded, built in, or as a module it can load. */
+function kernelHasWireguard() {
+    if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)('/sys/module/wireguard'))
+        return true;
+    const dir = `/lib/modules/${(0,node_os__WEBPACK_IMPORTED_MODULE_1__.release)()}`;
+    return (/\/wireguard\.ko/.test(readText(`${dir}/modules.builtin`)) || /\/wireguard\.ko/.test(readText(`${dir}/modules.dep`)));
+}
+/** The MTU of a network device, or 0 when unknown. */
+function deviceMtu(dev) {
+    return Number(readText(`/sys/class/net/${dev}/mtu`).trim()) || 0;
+}
+/** This process's network namespace, e.g. `net:[4026531840]`; undefined where /proc does not say. */
+function netns(pid = 'self') {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync)(`/proc/${pid}/ns/net`);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The interface's index in this network namespace, or undefined when there is no such interface. */
+function ifindex(iface) {
+    return Number(readText(`/sys/class/net/${iface}/ifindex`).trim()) || undefined;
+}
+/** A process's start time (clock ticks since boot, /proc/PID/stat field 22): with the pid, its identity. */
+function startTime(pid) {
+    const stat = readText(`/proc/${pid}/stat`);
+    // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[19] || undefined;
+}
+/** Clock ticks since boot now, in the unit of startTime (USER_HZ, 100 on Linux). */
+function ticksNow() {
+    return Math.floor(Number(readText('/proc/uptime').split(' ')[0]) * 100);
+}
+function argvOf(pid) {
+    return readText(`/proc/${pid}/cmdline`)
+        .split('\0')
+        .filter((a) => a !== '');
+}
+/** True when the process is wireguard-go serving this interface name. */
+function isWireguardGo(pid, iface) {
+    const argv = argvOf(pid);
+    return argv.length >= 2 && (0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(argv[0]) === 'wireguard-go' && argv[argv.length - 1] === iface;
+}
+/** True while the very process recorded runs (not a later one with the same pid, nor its zombie). */
+function sameProcess(p) {
+    const stat = readText(`/proc/${p.pid}/stat`);
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[19] === p.start && rest[0] !== 'Z' && rest[0] !== 'X';
+}
+/**
+ * The wireguard-go daemon that a start of `wireguard-go IFACE` just forked: serving that name,
+ * started no earlier than `sinceTicks`, and (where this process may read it) in this network
+ * namespace. The socket directory is shared by every namespace, so only one wireguard-go can serve
+ * a name at a time; the start time rules out an older one, the namespace one that is not ours.
+ * `near`: the pid of what started it; the daemon is forked a few pids later, so those come first.
+ */
+function findStartedWireguardGo(iface, sinceTicks, near) {
+    const ours = netns();
+    const fits = (pid) => {
+        if (!isWireguardGo(pid, iface))
+            return undefined;
+        const start = startTime(pid);
+        if (start === undefined || Number(start) < sinceTicks)
+            return undefined;
+        const theirs = netns(pid);
+        if (theirs !== undefined && ours !== undefined && theirs !== ours)
+            return undefined;
+        return { pid, start };
+    };
+    if (near !== undefined) {
+        for (let pid = near + 1; pid <= near + 64; pid++) {
+            const hit = fits(pid);
+            if (hit)
+                return hit;
+        }
+    }
+    for (const entry of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)('/proc')) {
+        if (!/^[0-9]+$/.test(entry))
+            continue;
+        const hit = fits(Number(entry));
+        if (hit)
+            return hit;
+    }
+    return undefined;
+}
+/** A file's identity (device and inode), to remove a socket only while it is still the one recorded. */
+function fileId(path) {
+    try {
+        const s = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(path);
+        return `${s.dev}:${s.ino}`;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Whether this step can have CAP_NET_ADMIN (bit 12), which making an interface needs: in its
+ * effective set when root, else in its bounding set (what sudo could give it at most).
+ */
+function hasNetAdmin(root) {
+    const set = root ? 'CapEff' : 'CapBnd';
+    const caps = new RegExp(`^${set}:\\s*([0-9a-f]+)$`, 'm').exec(readText('/proc/self/status'))?.[1];
+    return caps === undefined || (BigInt(`0x${caps}`) & (1n << 12n)) !== 0n;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+/** Polls `done` until it holds or `ms` pass; resolves with whether it held. */
+async function waitUntil(done, ms, everyMs = 2) {
+    const end = Date.now() + ms;
+    for (;;) {
+        if (done())
+            return true;
+        if (Date.now() >= end)
+            return false;
+        await sleep(Math.min(everyMs, end - Date.now()));
+    }
 }
 
 
@@ -170,106 +386,6 @@ function appendSummary(markdown) {
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (file)
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, `${markdown}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`, 'utf8');
-}
-
-
-/***/ }),
-
-/***/ 732:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   QC: () => (/* binding */ ensureTools),
-/* harmony export */   x5: () => (/* binding */ locate)
-/* harmony export */ });
-/* unused harmony exports PACKAGE, searchPath, aptCommand */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(441);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(624);
-// Finding the programs the tunnel needs, and installing the missing ones with apt in one
-// transaction, non-interactively.
-
-
-
-
-/** The Debian/Ubuntu package that provides each tool. */
-const PACKAGE = { wg: 'wireguard-tools', ip: 'iproute2', 'wireguard-go': 'wireguard-go' };
-/** PATH, then the sbin directories that an unprivileged user's PATH may lack. */
-function searchPath() {
-    const dirs = (process.env.PATH ?? '').split(node_path__WEBPACK_IMPORTED_MODULE_1__.delimiter).filter((d) => d !== '');
-    for (const d of ['/usr/local/sbin', '/usr/sbin', '/sbin'])
-        if (!dirs.includes(d))
-            dirs.push(d);
-    return dirs;
-}
-function locate(tool) {
-    for (const dir of searchPath()) {
-        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, tool);
-        if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path))
-            return path;
-    }
-    return undefined;
-}
-/** apt-get, with everything that keeps it from prompting or waiting on needrestart. */
-function aptCommand(args) {
-    return [
-        'apt-get',
-        '-q',
-        '-o',
-        'DPkg::Lock::Timeout=120',
-        '-o',
-        'Dpkg::Options::=--force-confdef',
-        '-o',
-        'Dpkg::Options::=--force-confold',
-        ...args
-    ];
-}
-const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_SUSPEND: '1', NEEDRESTART_MODE: 'l' };
-/** apt may wait up to 2 minutes for its lock, then download: 10 minutes at most. */
-const APT_LIMIT = { timeoutMs: 600_000 };
-async function aptInstall(packages) {
-    const install = aptCommand(['install', '-y', '--no-install-recommends', ...packages]);
-    _toolkit_js__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq(`Installing ${packages.join(', ')} with apt-get`);
-    const first = await (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)(install, { root: true, env: APT_ENV, ...APT_LIMIT });
-    if (first.code === 0)
-        return;
-    _toolkit_js__WEBPACK_IMPORTED_MODULE_2__/* .info */ .pq('apt-get install failed; refreshing the package lists and trying once more');
-    await (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)(aptCommand(['update']), { root: true, env: APT_ENV, ...APT_LIMIT });
-    await (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .mustRun */ .Pv)(install, { root: true, env: APT_ENV, ...APT_LIMIT });
-}
-/**
- * Paths of the given tools, installing the missing ones when `install` is true; otherwise an error
- * that names each missing tool and where it was looked for.
- */
-async function ensureTools(tools, install) {
-    const paths = {};
-    const missing = [];
-    for (const t of tools) {
-        const path = locate(t);
-        if (path === undefined)
-            missing.push(t);
-        else
-            paths[t] = path;
-    }
-    if (missing.length === 0)
-        return paths;
-    const names = missing.map((t) => `\`${t}\``).join(' and ');
-    const packages = missing.map((t) => PACKAGE[t]);
-    if (!install)
-        throw new Error(`${names} not found (looked in ${searchPath().join(':')}); install ${packages.join(' and ')} first or set install: true`);
-    if (locate('apt-get') === undefined)
-        throw new Error(`${names} not found and apt-get is not available to install it: install ${packages.join(' and ')} in an earlier step`);
-    await aptInstall(packages);
-    for (const t of missing) {
-        const path = locate(t);
-        if (path === undefined)
-            throw new Error(`\`${t}\` still not found after installing ${PACKAGE[t]} (looked in ${searchPath().join(':')})`);
-        paths[t] = path;
-    }
-    return paths;
 }
 
 
@@ -507,20 +623,22 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 /************************************************************************/
 var __webpack_exports__ = {};
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(760);
-// EXTERNAL MODULE: ./src/toolkit.ts
-var toolkit = __nccwpck_require__(441);
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/names.ts
-// Interface names as Linux and wg-quick accept them: 1 to 15 of letters, digits and _=+.-
-const names_IFACE = /^[a-zA-Z0-9_=+.-]{1,15}$/;
+;// CONCATENATED MODULE: ./src/exit.ts
+// Ending a step's process once its work is done.
+/**
+ * Exits as soon as stdout and stderr have taken everything written: nothing the step started needs
+ * waiting for, and lingering handles would only delay the job. Exiting straight away could lose the
+ * last lines (the `::error::` one among them) when stdout is a slow pipe or socket.
+ */
+async function exitWhenFlushed() {
+    await Promise.all([process.stdout, process.stderr].map((s) => new Promise((r) => s.write('', () => r()))));
+    process.exit();
+}
 
+// EXTERNAL MODULE: ./src/run.ts + 1 modules
+var run = __nccwpck_require__(624);
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 ;// CONCATENATED MODULE: ./src/ip.ts
 // IP addresses and prefixes: parsing, masking and canonical text. Pure; no I/O.
 /** Parses dotted-quad IPv4 into 4 bytes, or undefined. */
@@ -634,7 +752,7 @@ function maxBits(family) {
     return family === 4 ? 32 : 128;
 }
 /** Parses `ADDR/BITS` or a bare `ADDR` (a host prefix). Returns a reason string on failure. */
-function ip_parsePrefix(text) {
+function parsePrefix(text) {
     const slash = text.indexOf('/');
     const addrText = slash < 0 ? text : text.slice(0, slash);
     const parsed = parseAddress(addrText);
@@ -672,6 +790,328 @@ function contains(outer, inner) {
     return network({ ...inner, bits: outer.bits }).address === network(outer).address;
 }
 
+;// CONCATENATED MODULE: ./src/plan.ts
+
+/** The keepalive set while verifying a peer whose keepalive is off, so that bring-up starts a handshake. */
+const PROBE_KEEPALIVE = 25;
+/** The peers whose keepalive is off but which have an endpoint: probed with a keepalive while verifying. */
+const probedPeers = (peers) => peers.filter((p) => p.keepalive === 0 && p.endpoint !== undefined);
+/** The keepalive a peer is configured with during bring-up. */
+const bringUpKeepalive = (peer) => peer.keepalive === 0 && peer.endpoint ? PROBE_KEEPALIVE : peer.keepalive;
+function endpointText(host, port) {
+    return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+/** The endpoint as WireGuard is given it: the address it resolved to (a host name only if unresolved). */
+const endpointAddress = (e) => endpointText(e.address ?? e.host, e.port);
+/** True when some address's own network route already covers the prefix (wg-quick adds no route then). */
+function coveredByAddress(addresses, prefix) {
+    return addresses.some((a) => a.bits < maxBits(a.family) && contains(network(a), prefix));
+}
+const routeText = (r) => `${prefixText(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`;
+/** The allowed IPs of all peers, each once, most specific first (wg-quick: `sort -nr -k 2 -t /`). */
+function allowedIps(t) {
+    const seen = new Set();
+    const all = [];
+    for (const p of t.peers.flatMap((peer) => peer.allowedIps)) {
+        const key = prefixText(p);
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        all.push(p);
+    }
+    return all.sort((a, b) => b.bits - a.bits);
+}
+/** True when some allowed IP is a /0: a full tunnel, which wg-quick routes through a policy table. */
+const isFullTunnel = (t) => t.table === 'auto' && allowedIps(t).some((p) => p.bits === 0);
+/** The first table from 51820 up that holds no routes and no rule points at, as wg-quick picks it. */
+function pickTable(used, from = 51820) {
+    let t = from;
+    while (used.has(t))
+        t++;
+    return t;
+}
+/** Tables in use: named by a route (`ip route show table all`) or looked up by a rule (`ip rule show`). */
+function tablesInUse(routes, rules) {
+    const named = [...routes.matchAll(/\btable ([0-9]+)/g), ...rules.matchAll(/\b(?:lookup|table) ([0-9]+)/g)];
+    return new Set(named.map((m) => Number(m[1])));
+}
+/** The priorities of the rules `ip rule show` lists, in its order. */
+const rulePriorities = (text) => [...text.matchAll(/^([0-9]+):/gm)].map((m) => Number(m[1]));
+/**
+ * Priorities for new rules, as the kernel gives a rule added without one (fib_default_rule_pref:
+ * one below the second rule's), so that the result equals wg-quick's; but chosen here, recorded,
+ * and used to delete exactly these rules later. Never one already in use.
+ */
+function placeRules(rules, existing) {
+    const taken = { 4: new Set(existing[4]), 6: new Set(existing[6]) };
+    const sorted = {
+        4: [...existing[4]].sort((a, b) => a - b),
+        6: [...existing[6]].sort((a, b) => a - b)
+    };
+    return rules.map((rule) => {
+        const second = sorted[rule.family][1] ?? 32766;
+        let priority = second > 1 ? second - 1 : 32765;
+        while (taken[rule.family].has(priority) && priority > 1)
+            priority--;
+        taken[rule.family].add(priority);
+        sorted[rule.family] = [...taken[rule.family]].sort((a, b) => a - b);
+        return { ...rule, priority };
+    });
+}
+/**
+ * wg-quick's add_route for every allowed IP. `policyTable` is the table for a full tunnel (the
+ * configured FwMark, else the first free from 51820).
+ */
+function routingPlan(t, policyTable) {
+    const plan = { routes: [], rules: [], srcValidMark: false };
+    if (t.table === 'off')
+        return plan;
+    for (const prefix of allowedIps(t)) {
+        if (typeof t.table === 'number') {
+            plan.routes.push({ prefix, table: t.table });
+        }
+        else if (prefix.bits === 0) {
+            const table = policyTable;
+            plan.fwmark = table;
+            plan.routes.push({ prefix, table });
+            plan.rules.push({ family: prefix.family, selector: `not fwmark ${table} table ${table}` }, { family: prefix.family, selector: 'table main suppress_prefixlength 0' });
+            if (prefix.family === 4)
+                plan.srcValidMark = true;
+        }
+        else if (!coveredByAddress(t.addresses, prefix)) {
+            plan.routes.push({ prefix });
+        }
+    }
+    return plan;
+}
+/** wg-quick's MTU: the largest route MTU towards the endpoints (1500 when none is known), minus 80. */
+function autoMtu(routeMtus) {
+    const best = Math.max(0, ...routeMtus);
+    return (best > 0 ? best : 1500) - 80;
+}
+/** One rule as an `ip -batch` line (`ip` takes the family from its -4/-6 option, not the line). */
+const ruleLine = (rule, verb) => `rule ${verb} ${rule.selector} priority ${rule.priority}`;
+/** The `ip -batch` script that gives the interface its addresses and MTU and brings it up. */
+function linkBatch(iface, addresses, mtu) {
+    const lines = addresses.map((a) => `address add ${prefixText(a)} dev ${iface}`);
+    lines.push(`link set mtu ${mtu} up dev ${iface}`);
+    return `${lines.join('\n')}\n`;
+}
+/**
+ * The `ip -batch` script that adds the routes (the policy table's first: adding them claims the
+ * table, see up.ts) and the IPv4 rules; IPv6 rules go in an `ip -6 -batch` of their own.
+ */
+function routeBatch(iface, plan, rules) {
+    const policy = (r) => plan.fwmark !== undefined && r.table === plan.fwmark;
+    const ordered = [...plan.routes.filter(policy), ...plan.routes.filter((r) => !policy(r))];
+    const lines = ordered.map((r) => `route add ${prefixText(r.prefix)} dev ${iface}${r.table === undefined ? '' : ` table ${r.table}`}`);
+    lines.push(...rules.filter((r) => r.family === 4).map((r) => ruleLine(r, 'add')));
+    return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+/** The policy table's routes, as many lines as open routeBatch: a failure among them is a table taken meanwhile. */
+const policyRouteCount = (plan) => plan.fwmark === undefined ? 0 : plan.routes.filter((r) => r.table === plan.fwmark).length;
+
+// EXTERNAL MODULE: ./src/system.ts
+var system = __nccwpck_require__(666);
+;// CONCATENATED MODULE: ./src/backend/uapi.ts
+// WireGuard's cross-platform configuration protocol (UAPI), spoken to wireguard-go over its unix
+// socket: configures the peers and reads handshakes without starting `wg`, and the private key
+// travels over the socket only, never through a file. The socket is root's: an unprivileged step
+// uses the `wg` backend instead.
+
+
+
+
+const hex = (base64) => Buffer.from(base64, 'base64').toString('hex');
+/** The `set=1` request that gives the interface exactly the configured key and peers (as `wg setconf`). */
+function uapiSetRequest(t, fwmark) {
+    const lines = [
+        'set=1',
+        `private_key=${hex(t.privateKey)}`,
+        `listen_port=${t.listenPort ?? 0}`,
+        `fwmark=${fwmark ?? 0}`,
+        'replace_peers=true'
+    ];
+    for (const peer of t.peers) {
+        lines.push(`public_key=${hex(peer.publicKey)}`, 'replace_allowed_ips=true');
+        if (peer.presharedKey)
+            lines.push(`preshared_key=${hex(peer.presharedKey)}`);
+        if (peer.endpoint)
+            lines.push(`endpoint=${endpointAddress(peer.endpoint)}`);
+        lines.push(`persistent_keepalive_interval=${bringUpKeepalive(peer)}`);
+        for (const ip of peer.allowedIps)
+            lines.push(`allowed_ip=${prefixText(ip)}`);
+    }
+    return `${lines.join('\n')}\n\n`;
+}
+/** The request that turns keepalive off again on the peers probed, or none. */
+function uapiKeepaliveRestore(t) {
+    const probed = probedPeers(t.peers);
+    if (probed.length === 0)
+        return undefined;
+    const each = probed.map((p) => `public_key=${hex(p.publicKey)}\nupdate_only=true\npersistent_keepalive_interval=0\n`);
+    return `set=1\n${each.join('')}\n`;
+}
+/** `get=1` output into public key (base64) → last handshake, seconds since epoch (0: none). */
+function parseUapiHandshakes(text) {
+    const out = new Map();
+    let key;
+    for (const line of text.split('\n')) {
+        const eq = line.indexOf('=');
+        const [k, v] = [line.slice(0, eq), line.slice(eq + 1)];
+        if (k === 'public_key') {
+            key = Buffer.from(v, 'hex').toString('base64');
+            out.set(key, 0);
+        }
+        else if (k === 'last_handshake_time_sec' && key)
+            out.set(key, Number(v) || 0);
+    }
+    return out;
+}
+/** Sends one request and resolves with the answer (up to the blank line); rejects on errno ≠ 0. */
+function uapi(path, request, timeoutMs = 5000) {
+    return new Promise((resolve, reject) => {
+        const socket = (0,external_node_net_namespaceObject.connect)(path);
+        let answer = '';
+        const timer = setTimeout(() => socket.destroy(new Error(`no answer from ${path} within ${timeoutMs} ms`)), Math.max(1, timeoutMs));
+        socket.setEncoding('utf8');
+        socket.on('connect', () => socket.write(request));
+        socket.on('data', (d) => {
+            answer += d;
+            if (!answer.endsWith('\n\n'))
+                return;
+            clearTimeout(timer);
+            socket.destroy();
+            const errno = /^errno=(-?[0-9]+)$/m.exec(answer)?.[1];
+            if (errno !== undefined && errno !== '0')
+                reject(new Error(`wireguard-go refused the configuration (errno ${errno})`));
+            else
+                resolve(answer);
+        });
+        socket.on('error', (err) => {
+            clearTimeout(timer);
+            reject(err);
+        });
+    });
+}
+function uapiBackend(ctx) {
+    const path = (0,system/* socketPath */.Xy)(ctx.iface);
+    // A local socket answers in microseconds: a short limit of its own, past the step's deadline too,
+    // so that the last handshake read at the deadline still reports what it saw.
+    const ask = (request) => uapi(path, request, 5000);
+    return {
+        describe: `wireguard-go's socket ${path}`,
+        configure: async (t, fwmark) => void (await ask(uapiSetRequest(t, fwmark))),
+        setFwmark: async (fwmark) => void (await ask(`set=1\nfwmark=${fwmark}\n\n`)),
+        handshakes: async () => parseUapiHandshakes(await ask('get=1\n\n')),
+        restoreKeepalive: async (t) => {
+            const request = uapiKeepaliveRestore(t);
+            if (request)
+                await ask(request);
+        }
+    };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+;// CONCATENATED MODULE: ./src/backend/wg.ts
+// The `wg` command as a backend: the kernel's WireGuard, or wireguard-go from an unprivileged step
+// (`sudo wg` reaches its root-only socket). The key goes in a 0600 file in RUNNER_TEMP that exists
+// only while `wg setconf` reads it: never on a command line (a pipe cannot serve: Node's child
+// pipes are sockets, which `wg` cannot open as /dev/stdin).
+
+
+
+
+
+
+/** The `wg setconf` file: the same configuration as uapiSetRequest, in wg's own format. */
+function wgConf(t, fwmark) {
+    const lines = ['[Interface]', `PrivateKey = ${t.privateKey}`];
+    if (t.listenPort !== undefined)
+        lines.push(`ListenPort = ${t.listenPort}`);
+    if (fwmark !== undefined)
+        lines.push(`FwMark = ${fwmark}`);
+    for (const peer of t.peers) {
+        lines.push('', '[Peer]', `PublicKey = ${peer.publicKey}`);
+        if (peer.presharedKey)
+            lines.push(`PresharedKey = ${peer.presharedKey}`);
+        if (peer.endpoint)
+            lines.push(`Endpoint = ${endpointAddress(peer.endpoint)}`);
+        if (peer.allowedIps.length > 0)
+            lines.push(`AllowedIPs = ${peer.allowedIps.map(prefixText).join(', ')}`);
+        const keepalive = bringUpKeepalive(peer);
+        if (keepalive > 0)
+            lines.push(`PersistentKeepalive = ${keepalive}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** `wg` arguments that put back keepalive off on the peers that were probed, or none. */
+function keepaliveRestore(iface, t) {
+    const probed = probedPeers(t.peers);
+    if (probed.length === 0)
+        return undefined;
+    return ['set', iface, ...probed.flatMap((p) => ['peer', p.publicKey, 'persistent-keepalive', 'off'])];
+}
+/** `wg show IFACE latest-handshakes` output into public key → seconds since epoch (0: none yet). */
+function parseHandshakes(text) {
+    const out = new Map();
+    for (const line of text.split('\n')) {
+        const [key, when] = line.trim().split(/\s+/);
+        if (key && when && /^[0-9]+$/.test(when))
+            out.set(key, Number(when));
+    }
+    return out;
+}
+function wgBackend(ctx) {
+    const { iface, wg, journal } = ctx;
+    const opts = { root: true, ...ctx.limits };
+    return {
+        describe: '`wg`',
+        async configure(t, fwmark) {
+            const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'wireguard-tunnel-'));
+            const record = journal.add({ kind: 'file', path: dir });
+            try {
+                const file = (0,external_node_path_.join)(dir, `${iface}.conf`);
+                (0,external_node_fs_.writeFileSync)(file, wgConf(t, fwmark), { mode: 0o600, flag: 'wx' });
+                await (0,run/* mustRun */.Pv)([wg, 'setconf', iface, file], opts);
+            }
+            finally {
+                (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+                journal.remove(record);
+            }
+        },
+        setFwmark: async (fwmark) => void (await (0,run/* mustRun */.Pv)([wg, 'set', iface, 'fwmark', String(fwmark)], opts)),
+        // Read with a limit of its own, so that the last read at the deadline still reports what it saw.
+        handshakes: async () => parseHandshakes((await (0,run/* mustRun */.Pv)([wg, 'show', iface, 'latest-handshakes'], { root: true, timeoutMs: 5000 })).stdout),
+        async restoreKeepalive(t) {
+            const args = keepaliveRestore(iface, t);
+            if (args)
+                await (0,run/* mustRun */.Pv)([wg, ...args], opts);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/backend/choose.ts
+
+
+
+/** wireguard-go's socket is root's: speak UAPI to it when root, else go through `sudo wg`. */
+function chooseBackend(ctx) {
+    return ctx.userspace && (0,run/* isRoot */.jX)() ? uapiBackend(ctx) : wgBackend(ctx);
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/names.ts
+// Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
+// `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
+const names_IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/;
+
 ;// CONCATENATED MODULE: ./src/wgquick.ts
 // The `config` input: a whole wg-quick configuration, parsed as wg-quick and `wg setconf` do
 // (case-insensitive keys, `#` comments, comma lists, repeated keys, any number of [Peer]s). Errors
@@ -700,7 +1140,7 @@ function list(value) {
 }
 function prefixes(line, key, value) {
     return list(value).map((item) => {
-        const p = ip_parsePrefix(item);
+        const p = parsePrefix(item);
         if (typeof p === 'string')
             fail(line, `${key} has an entry that is not an address or CIDR`);
         return p;
@@ -904,7 +1344,7 @@ function listItems(value) {
 }
 function parsePrefixes(input, value) {
     return listItems(value).map((item) => {
-        const p = ip_parsePrefix(item);
+        const p = parsePrefix(item);
         if (typeof p === 'string')
             throw new InputError(input, `${p} (expected an address like 192.0.2.2/24 or 2001:db8::2/64)`);
         return p;
@@ -933,7 +1373,7 @@ function splitHostPort(input, text) {
         throw new InputError(input, `${shown(text)}: only IPv6 addresses go in brackets`);
     if (!addr && !isHostName(host))
         throw new InputError(input, `${shown(host)} is not a valid host name or IP address`);
-    return { host: addr ? ip_parsePrefix(host).address : host, port: parsePort(input, port, text) };
+    return { host: addr ? parsePrefix(host).address : host, port: parsePort(input, port, text) };
 }
 function parseEndpoint(input, value) {
     const v = value.trim();
@@ -963,7 +1403,7 @@ function parseChecks(input, value) {
         }
         const addr = parseAddress(text);
         if (addr)
-            return { kind: 'icmp', host: ip_parsePrefix(text).address, text };
+            return { kind: 'icmp', host: parsePrefix(text).address, text };
         const hp = splitHostPort(input, text);
         if (hp)
             return { kind: 'tcp', ...hp, text };
@@ -1019,7 +1459,7 @@ function splitDns(input, value) {
     const out = { dns: [], dnsSearch: [] };
     for (const v of listItems(value)) {
         if (parseAddress(v))
-            out.dns.push(ip_parsePrefix(v).address);
+            out.dns.push(parsePrefix(v).address);
         else if (isHostName(v))
             out.dnsSearch.push(v);
         else
@@ -1082,18 +1522,255 @@ function buildConfig(get) {
     return { iface, publicKey, ...tunnel, checks, timeoutMs, install, userspace };
 }
 
-// EXTERNAL MODULE: ./src/tools.ts
-var src_tools = __nccwpck_require__(732);
+;// CONCATENATED MODULE: ./src/errors.ts
+// Turning anything thrown into the one line a step reports.
+/** The message of an error, or the thrown value as text (a thrown non-Error must not pass silently). */
+const errorText = (err) => (err instanceof Error ? err.message : String(err));
+
+// EXTERNAL MODULE: ./src/toolkit.ts
+var toolkit = __nccwpck_require__(441);
+;// CONCATENATED MODULE: ./src/messages.ts
+// The one-line errors a step ends with: each says what failed, the likely causes, and the fix.
+// The README's troubleshooting table quotes them; tests hold them to it.
+
+
+
+/** Milliseconds as a person reads them: `12 ms`, `1.4 s`. */
+const duration = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+const seconds = (ms) => `${ms / 1000} s`;
+/** Where the action can run, said in one line where it cannot. */
+function unsupportedPlatform(platform) {
+    const name = platform === 'darwin' ? 'macOS' : platform === 'win32' ? 'Windows' : platform;
+    return (`This action runs on Linux runners only, and this one runs ${name}. ` +
+        'Use a Linux runner (runs-on: ubuntu-latest, or a self-hosted Linux runner); ' +
+        `on ${name}, install the official WireGuard client in a run: step instead.`);
+}
+/** Root without CAP_NET_ADMIN: a container that may not make network interfaces. */
+const noNetAdmin = 'This step runs as root but without CAP_NET_ADMIN, so it may not create network interfaces: ' +
+    'an unprivileged container runner (such as ubuntu-slim) cannot host a tunnel, use runs-on: ubuntu-latest; ' +
+    'in a job container you define, add options: --cap-add=NET_ADMIN --device=/dev/net/tun';
+const interfaceTaken = (iface) => `interface ${iface} already exists; it was left untouched. If an earlier job left it behind, remove it with \`sudo ip link delete ${iface}\`, or choose another name with the interface input`;
+const socketTaken = (iface) => `${system/* SOCKET_DIR */.au}/${iface}.sock exists: another wireguard-go serves the name ${iface} (perhaps in another network namespace or job, which share that folder); it was left untouched. Choose another name with the interface input, or if an earlier job left it behind, remove it with \`sudo rm ${system/* SOCKET_DIR */.au}/${iface}.sock\``;
+const tableTaken = (fwmark) => `FwMark ${fwmark} names routing table ${fwmark}, which already holds routes or rules (another tunnel's?); nothing was changed. Choose another FwMark, or leave it out and a free table is picked`;
+/** What stopped an interface from being made, with the fix for the usual causes. */
+function explainCreateFailure(iface, said) {
+    const text = said
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !/[│┌└]/.test(l))
+        .map((l) => l.replace(/^[A-Z]+: \(\S+\) [0-9/]+ [0-9:]+ /, '').trim())
+        .join(' ') || 'no reason given';
+    if (/unix socket in use/i.test(said))
+        return `${text}: ${socketTaken(iface)}`;
+    if (/device or resource busy|File exists/i.test(said)) {
+        return `${text}: an interface named ${iface} was made meanwhile (by another job?); choose another name with the interface input`;
+    }
+    if (/Operation not permitted|permission denied/i.test(said)) {
+        return `${text}: this step may not create network interfaces (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN --device=/dev/net/tun`;
+    }
+    if (/\/dev\/net\/tun|TUN device/i.test(said)) {
+        return `${text}: wireguard-go needs /dev/net/tun; in a job container, add options: --device=/dev/net/tun --cap-add=NET_ADMIN`;
+    }
+    return text;
+}
+/** The endpoint as the summary shows it: as given, with the address a name resolved to. */
+function endpointShown(e) {
+    const given = endpointText(e.host, e.port);
+    return e.address !== undefined && e.address !== e.host ? `${given} (${e.address})` : given;
+}
+function handshakeFailure(t, missing, timeoutMs) {
+    const ep = t.peers.find((p) => p.publicKey === missing)?.endpoint;
+    const at = ep ? endpointText(ep.address ?? ep.host, ep.port) : 'its endpoint';
+    const addresses = t.addresses.map((a) => prefixText({ ...a, bits: maxBits(a.family) })).join(',');
+    return (`No handshake with peer ${missing} at ${at}${ep && ep.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : ''} within ${seconds(timeoutMs)}. Likely causes: ` +
+        `the server does not know this runner's public key ${t.publicKey} (on the server: wg set <interface> peer ${t.publicKey} allowed-ips ${addresses}); ` +
+        `UDP to ${at} is blocked or nothing listens there; peer-public-key is not the server's key.`);
+}
+function checkFailure(label, reason, addresses, timeoutMs) {
+    return (`The tunnel is up but ${label} did not answer within ${seconds(timeoutMs)} (last error: ${reason}). ` +
+        `Likely causes: allowed-ips does not cover that address; the server does not forward or route traffic from ${addresses.map((a) => a.address).join(', ')}; the service is down or filtered.`);
+}
+
+;// CONCATENATED MODULE: ./src/tools.ts
+// Finding the programs the tunnel needs, and installing the missing ones with apt in one
+// transaction, non-interactively.
+
+
+
+/** The Debian/Ubuntu package that provides each tool. */
+const PACKAGE = { wg: 'wireguard-tools', ip: 'iproute2', 'wireguard-go': 'wireguard-go' };
+/** apt-get, with everything that keeps it from prompting or waiting on needrestart. */
+function aptCommand(args) {
+    return [
+        'apt-get',
+        '-q',
+        '-o',
+        'DPkg::Lock::Timeout=120',
+        '-o',
+        'Dpkg::Options::=--force-confdef',
+        '-o',
+        'Dpkg::Options::=--force-confold',
+        ...args
+    ];
+}
+const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_SUSPEND: '1', NEEDRESTART_MODE: 'l' };
+/** apt may wait up to 2 minutes for its lock, then download: 10 minutes at most. */
+const APT_LIMIT = { timeoutMs: 600_000 };
+async function aptInstall(packages) {
+    const install = aptCommand(['install', '-y', '--no-install-recommends', ...packages]);
+    toolkit/* info */.pq(`Installing ${packages.join(', ')} with apt-get`);
+    const first = await (0,run/* run */.eF)(install, { root: true, env: APT_ENV, ...APT_LIMIT });
+    if (first.code === 0)
+        return;
+    toolkit/* info */.pq('apt-get install failed; refreshing the package lists and trying once more');
+    await (0,run/* run */.eF)(aptCommand(['update']), { root: true, env: APT_ENV, ...APT_LIMIT });
+    await (0,run/* mustRun */.Pv)(install, { root: true, env: APT_ENV, ...APT_LIMIT });
+}
+/**
+ * Paths of the given tools, installing the missing ones when `install` is true; otherwise an error
+ * that names each missing tool and where it was looked for.
+ */
+async function ensureTools(tools, install) {
+    const paths = {};
+    const missing = [];
+    for (const t of tools) {
+        const path = (0,system/* locate */.x5)(t);
+        if (path === undefined)
+            missing.push(t);
+        else
+            paths[t] = path;
+    }
+    if (missing.length === 0)
+        return paths;
+    const names = missing.map((t) => `\`${t}\``).join(' and ');
+    const packages = missing.map((t) => PACKAGE[t]);
+    if (!install)
+        throw new Error(`${names} not found (looked in ${(0,system/* searchPath */.oe)().join(':')}); install ${packages.join(' and ')} first or set install: true`);
+    if ((0,system/* locate */.x5)('apt-get') === undefined)
+        throw new Error(`${names} not found and apt-get is not available to install it: install ${packages.join(' and ')} in an earlier step`);
+    await aptInstall(packages);
+    for (const t of missing) {
+        const path = (0,system/* locate */.x5)(t);
+        if (path === undefined)
+            throw new Error(`\`${t}\` still not found after installing ${PACKAGE[t]} (looked in ${(0,system/* searchPath */.oe)().join(':')})`);
+        paths[t] = path;
+    }
+    return paths;
+}
+
+;// CONCATENATED MODULE: ./src/interface.ts
+// Making the interface: the kernel's WireGuard where it has one, else wireguard-go. Each is written
+// in the journal before it is made and gets its identity (ifindex; pid and start time) the moment
+// it exists, so that rollback and post remove this interface and this process, never another
+// job's of the same name.
+
+
+
+
+
+
+
+/** Whether to go straight to wireguard-go: asked for, or the kernel has no WireGuard. */
+const userspaceFirst = (userspace) => userspace === 'true' || (userspace === 'auto' && !(0,system/* kernelHasWireguard */.Sv)());
+/**
+ * Refuses a name that is taken, before anything is touched: an interface of that name here, or a
+ * live wireguard-go socket of that name (the socket folder is shared by every namespace, and `wg`
+ * would talk to that socket's daemon instead of our interface). A socket nobody listens on is what
+ * a killed wireguard-go leaves: wireguard-go and `wg` replace it. One this step may not open (not
+ * root) cannot be told from a live one, and is refused too.
+ */
+async function refuseTakenName(iface) {
+    if ((0,system/* linkExists */.JO)(iface))
+        throw new Error(interfaceTaken(iface));
+    const path = (0,system/* socketPath */.Xy)(iface);
+    if (!(0,external_node_fs_.existsSync)(path))
+        return;
+    const answer = await new Promise((resolve) => {
+        const socket = (0,external_node_net_namespaceObject.connect)(path);
+        const done = (code) => {
+            socket.destroy();
+            resolve(code);
+        };
+        socket.once('connect', () => done('live'));
+        socket.once('error', (err) => done(err.code));
+        socket.setTimeout(1000, () => done('live'));
+    });
+    if (answer !== 'ECONNREFUSED' && answer !== 'ENOENT')
+        throw new Error(socketTaken(iface));
+}
+/** Makes the interface; resolves with whether wireguard-go serves it. */
+async function createInterface(req, journal) {
+    if (!userspaceFirst(req.userspace)) {
+        if (await createKernelInterface(req, journal))
+            return { userspace: false };
+        toolkit/* info */.pq('The kernel has no WireGuard module; using wireguard-go');
+    }
+    await startWireguardGo(req, journal);
+    return { userspace: true };
+}
+/** `ip link add … type wireguard`; false when the kernel has no WireGuard and userspace may serve. */
+async function createKernelInterface(req, journal) {
+    const { iface } = req;
+    const rec = journal.add({ kind: 'interface', name: iface, netns: (0,system/* netns */.p3)() });
+    const argv = [req.tools.ip, 'link', 'add', 'dev', iface, 'type', 'wireguard'];
+    const r = await (0,run/* run */.eF)(argv, { root: true, ...req.limits });
+    if (r.code === 0) {
+        journal.update(rec, { ifindex: (0,system/* ifindex */.Cl)(iface) });
+        return true;
+    }
+    // Nothing was made: the record goes.
+    journal.remove(rec);
+    const full = (0,run/* commandLine */.ay)(argv, { root: true }, (0,run/* isRoot */.jX)());
+    if (r.timedOut || (0,run/* sudoRefused */.Ub)(full, r.stderr))
+        throw new run/* CommandError */.Qd(full, r);
+    const noKernel = /Unknown device type|not supported/i.test(r.stderr);
+    if (noKernel && req.userspace !== 'false')
+        return false;
+    const why = noKernel
+        ? 'this kernel has no WireGuard module and userspace is false (set userspace: auto to use wireguard-go)'
+        : explainCreateFailure(iface, r.stderr);
+    throw new Error(`could not create interface ${iface}: ${why}`);
+}
+/**
+ * Starts wireguard-go, which forks a daemon that outlives this step and returns once the interface
+ * exists. Its environment is the minimal one (run.ts): with LOG_LEVEL set, the daemon would keep
+ * this step's pipes open.
+ */
+async function startWireguardGo(req, journal) {
+    const { iface } = req;
+    const wgGo = req.tools['wireguard-go'] ?? (await ensureTools(['wireguard-go'], req.install))['wireguard-go'];
+    const link = journal.add({ kind: 'interface', name: iface, netns: (0,system/* netns */.p3)() });
+    const proc = journal.add({ kind: 'wireguard-go', name: iface, since: (0,system/* ticksNow */.HU)() });
+    let r;
+    try {
+        r = await (0,run/* mustRun */.Pv)([wgGo, iface], { root: true, ...req.limits }, (said) => {
+            return new Error(`could not start wireguard-go for ${iface}: ${explainCreateFailure(iface, said)}`);
+        });
+    }
+    catch (err) {
+        // It exited without a daemon: its interface closed with it, and nothing is ours to undo.
+        if (!(err instanceof run/* CommandError */.Qd && err.result.timedOut)) {
+            journal.remove(proc);
+            journal.remove(link);
+        }
+        throw err;
+    }
+    journal.update(link, { ifindex: (0,system/* ifindex */.Cl)(iface) });
+    const daemon = (0,system/* findStartedWireguardGo */.Bg)(iface, proc.since, r.pid);
+    journal.update(proc, { ...daemon, socket: (0,system/* fileId */.qp)((0,system/* socketPath */.Xy)(iface)) });
+}
+
 ;// CONCATENATED MODULE: ./src/dns.ts
 // DNS for the tunnel, as wg-quick's DNS = does it: through systemd-resolved where it runs (hosted
 // Ubuntu runners), else through resolvconf; reverted in post.
 
 
+
+
 /** Which DNS manager this system has, if any. */
 function dnsManager() {
-    if ((0,external_node_fs_.existsSync)('/run/systemd/resolve') && (0,src_tools/* locate */.x5)('resolvectl'))
+    if ((0,external_node_fs_.existsSync)('/run/systemd/resolve') && (0,system/* locate */.x5)('resolvectl'))
         return 'resolvectl';
-    if ((0,src_tools/* locate */.x5)('resolvconf'))
+    if ((0,system/* locate */.x5)('resolvconf'))
         return 'resolvconf';
     return undefined;
 }
@@ -1135,450 +1812,19 @@ function dnsDown(manager, name) {
         ? { argv: ['resolvectl', 'revert', name] }
         : { argv: ['resolvconf', '-d', name, '-f'] };
 }
-
-;// CONCATENATED MODULE: ./src/plan.ts
-
-/** The keepalive set while verifying a peer whose keepalive is off, so that bring-up starts a handshake. */
-const PROBE_KEEPALIVE = 25;
-/** The peers whose keepalive is off but which have an endpoint: probed with a keepalive while verifying. */
-const probedPeers = (cfg) => cfg.peers.filter((p) => p.keepalive === 0 && p.endpoint !== undefined);
-/** The keepalive a peer is configured with during bring-up. */
-const bringUpKeepalive = (peer) => peer.keepalive === 0 && peer.endpoint ? PROBE_KEEPALIVE : peer.keepalive;
-function endpointText(host, port) {
-    return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
-/**
- * The `wg setconf` file. `addresses` maps each peer's endpoint host to the address it resolved to.
- * Peers with keepalive off get PROBE_KEEPALIVE here: the link coming up then sends a keepalive,
- * which starts the handshake; `keepaliveRestore` turns it off again once verified.
- */
-function wgConf(cfg, resolved, fwmark = cfg.fwmark) {
-    const lines = ['[Interface]', `PrivateKey = ${cfg.privateKey}`];
-    if (cfg.listenPort !== undefined)
-        lines.push(`ListenPort = ${cfg.listenPort}`);
-    if (fwmark !== undefined)
-        lines.push(`FwMark = ${fwmark}`);
-    for (const peer of cfg.peers) {
-        lines.push('', '[Peer]', `PublicKey = ${peer.publicKey}`);
-        if (peer.presharedKey)
-            lines.push(`PresharedKey = ${peer.presharedKey}`);
-        if (peer.endpoint) {
-            const host = resolved.get(peer.endpoint.host) ?? peer.endpoint.host;
-            lines.push(`Endpoint = ${endpointText(host, peer.endpoint.port)}`);
-        }
-        if (peer.allowedIps.length > 0)
-            lines.push(`AllowedIPs = ${peer.allowedIps.map(prefixText).join(', ')}`);
-        const keepalive = bringUpKeepalive(peer);
-        if (keepalive > 0)
-            lines.push(`PersistentKeepalive = ${keepalive}`);
+/** Applies DNS servers and search domains, recorded first; warns when the system has no way to. */
+async function applyDns(cfg, journal, limits) {
+    if (cfg.dns.length === 0)
+        return;
+    const manager = dnsManager();
+    if (!manager) {
+        toolkit/* warning */.$e(`DNS servers ${cfg.dns.join(', ')} were not applied: this runner has neither systemd-resolved (resolvectl) nor resolvconf`);
+        return;
     }
-    return `${lines.join('\n')}\n`;
-}
-/** `wg` arguments that put back keepalive off on the peers that were probed, or none. */
-function keepaliveRestore(cfg) {
-    const probed = probedPeers(cfg);
-    if (probed.length === 0)
-        return undefined;
-    return ['set', cfg.iface, ...probed.flatMap((p) => ['peer', p.publicKey, 'persistent-keepalive', 'off'])];
-}
-/** True when some address's own network route already covers the prefix (wg-quick adds no route then). */
-function coveredByAddress(addresses, prefix) {
-    return addresses.some((a) => a.bits < maxBits(a.family) && contains(network(a), prefix));
-}
-const routeText = (r) => `${prefixText(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`;
-/** The allowed IPs of all peers, each once, most specific first (wg-quick: `sort -nr -k 2 -t /`). */
-function allowedIps(cfg) {
-    const seen = new Set();
-    const all = [];
-    for (const p of cfg.peers.flatMap((peer) => peer.allowedIps)) {
-        const key = prefixText(p);
-        if (seen.has(key))
-            continue;
-        seen.add(key);
-        all.push(p);
-    }
-    return all.sort((a, b) => b.bits - a.bits);
-}
-/** True when some allowed IP is a /0: a full tunnel, which wg-quick routes through a policy table. */
-const isFullTunnel = (cfg) => cfg.table === 'auto' && allowedIps(cfg).some((p) => p.bits === 0);
-/** The first table from 51820 up that holds no routes, as wg-quick picks it. */
-function pickTable(used, from = 51820) {
-    let t = from;
-    while (used.has(t))
-        t++;
-    return t;
-}
-/**
- * wg-quick's add_route for every allowed IP. `policyTable` is the table for a full tunnel (the
- * configured FwMark, else the first free from 51820).
- */
-function routingPlan(cfg, policyTable) {
-    const plan = { routes: [], rules: [], srcValidMark: false };
-    if (cfg.table === 'off')
-        return plan;
-    for (const prefix of allowedIps(cfg)) {
-        if (typeof cfg.table === 'number') {
-            plan.routes.push({ prefix, table: cfg.table });
-        }
-        else if (prefix.bits === 0) {
-            const t = policyTable;
-            plan.fwmark = t;
-            plan.routes.push({ prefix, table: t });
-            const f = `-${prefix.family}`;
-            plan.rules.push(`${f} not fwmark ${t} table ${t}`, `${f} table main suppress_prefixlength 0`);
-            if (prefix.family === 4)
-                plan.srcValidMark = true;
-        }
-        else if (!coveredByAddress(cfg.addresses, prefix)) {
-            plan.routes.push({ prefix });
-        }
-    }
-    return plan;
-}
-/** wg-quick's MTU: the largest route MTU towards the endpoints (1500 when none is known), minus 80. */
-function autoMtu(routeMtus) {
-    const best = Math.max(0, ...routeMtus);
-    return (best > 0 ? best : 1500) - 80;
-}
-/** The rules of one family as `ip -batch` lines (`ip` takes the family from its -4/-6 option, not the line). */
-function ruleLines(rules, family, verb) {
-    return rules.filter((r) => r.startsWith(`${family} `)).map((r) => `rule ${verb} ${r.slice(3)}`);
-}
-/** The `ip -batch` script that brings the configured interface up: addresses, MTU, link, routes, IPv4 rules. */
-function upBatch(cfg, mtu, plan) {
-    const lines = cfg.addresses.map((a) => `address add ${prefixText(a)} dev ${cfg.iface}`);
-    lines.push(`link set mtu ${mtu} up dev ${cfg.iface}`);
-    for (const r of plan.routes)
-        lines.push(`route add ${prefixText(r.prefix)} dev ${cfg.iface}${r.table === undefined ? '' : ` table ${r.table}`}`);
-    lines.push(...ruleLines(plan.rules, '-4', 'add'));
-    return `${lines.join('\n')}\n`;
-}
-/** The `ip -batch` script that removes what upBatch added, IPv6 rules aside (run with -force: missing parts are fine). */
-function downBatch(iface, routes, rules) {
-    const routeDel = (route) => {
-        const [prefix, ...table] = route.split(' ');
-        return ['route del', prefix, 'dev', iface, ...table].join(' ');
-    };
-    return `${[...ruleLines(rules, '-4', 'del'), ...routes.map(routeDel), `link delete dev ${iface}`].join('\n')}\n`;
-}
-
-// EXTERNAL MODULE: ./src/run.ts + 1 modules
-var run = __nccwpck_require__(624);
-;// CONCATENATED MODULE: ./src/state.ts
-// What main created, saved as it goes so that post can undo exactly that, even when main was
-// killed part-way.
-
-
-
-const state_KEY = 'created';
-const SRC_VALID_MARK = 'net.ipv4.conf.all.src_valid_mark';
-// What post accepts from the state: it hands these to ip, sysctl and resolvconf.
-const ROUTE = /^[0-9a-f:.]+\/[0-9]{1,3}( table [0-9]{1,10})?$/;
-const RULE = /^-[46] (not fwmark [0-9]{1,10} table [0-9]{1,10}|table main suppress_prefixlength 0)$/;
-const IFACE_OR_PREFIXED = /^([A-Za-z0-9-]+\.)?[a-zA-Z0-9_=+.-]{1,15}$/;
-const strings = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
-function saveCreated(created) {
-    toolkit/* saveState */.LZ(state_KEY, created ? JSON.stringify(created) : '');
-}
-/** What main recorded, or undefined when it created nothing (or its record is unreadable). */
-function loadCreated() {
-    const text = core.getState(state_KEY);
-    if (!text)
-        return undefined;
-    try {
-        const c = JSON.parse(text);
-        if (typeof c.iface !== 'string' || !IFACE.test(c.iface))
-            return undefined;
-        return {
-            iface: c.iface,
-            userspace: c.userspace === true,
-            pid: typeof c.pid === 'number' ? c.pid : undefined,
-            routes: strings(c.routes).filter((r) => ROUTE.test(r) && typeof parsePrefix(r.split(' ')[0]) !== 'string'),
-            rules: strings(c.rules).filter((r) => RULE.test(r)),
-            sysctl: c.sysctl && c.sysctl.key === SRC_VALID_MARK && /^[0-9]$/.test(String(c.sysctl.was)) ? c.sysctl : undefined,
-            dns: c.dns &&
-                (c.dns.manager === 'resolvectl' || c.dns.manager === 'resolvconf') &&
-                IFACE_OR_PREFIXED.test(c.dns.name)
-                ? c.dns
-                : undefined,
-            files: strings(c.files).filter((f) => /wireguard-tunnel-/.test(f))
-        };
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/system.ts
-// Read-only probes of the system, through the file system only (no processes started).
-
-
-
-const socketPath = (iface) => `/var/run/wireguard/${iface}.sock`;
-const linkExists = (iface) => (0,external_node_fs_.existsSync)(`/sys/class/net/${iface}`);
-function readText(path) {
-    try {
-        return (0,external_node_fs_.readFileSync)(path, 'utf8');
-    }
-    catch {
-        return '';
-    }
-}
-/** The kernel has WireGuard loaded, built in, or as a module it can load. */
-function kernelHasWireguard() {
-    if ((0,external_node_fs_.existsSync)('/sys/module/wireguard'))
-        return true;
-    const dir = `/lib/modules/${(0,external_node_os_.release)()}`;
-    return (/\/wireguard\.ko/.test(readText(`${dir}/modules.builtin`)) || /\/wireguard\.ko/.test(readText(`${dir}/modules.dep`)));
-}
-/** The MTU of a network device, or 0 when unknown. */
-function deviceMtu(dev) {
-    return Number(readText(`/sys/class/net/${dev}/mtu`).trim()) || 0;
-}
-function argvOf(pid) {
-    return readText(`/proc/${pid}/cmdline`)
-        .split('\0')
-        .filter((a) => a !== '');
-}
-/** True when the process is wireguard-go serving this interface. */
-function isWireguardGo(pid, iface) {
-    const argv = argvOf(pid);
-    return argv.length >= 2 && (0,external_node_path_.basename)(argv[0]) === 'wireguard-go' && argv[argv.length - 1] === iface;
-}
-/**
- * The wireguard-go process serving the interface, if one runs. `near`: the pid of whatever started
- * it; its daemon is forked a few pids later, so those are looked at first.
- */
-function findWireguardGo(iface, near) {
-    if (near !== undefined) {
-        for (let pid = near + 1; pid <= near + 64; pid++)
-            if (isWireguardGo(pid, iface))
-                return pid;
-    }
-    let found;
-    for (const entry of (0,external_node_fs_.readdirSync)('/proc')) {
-        if (!/^[0-9]+$/.test(entry))
-            continue;
-        const pid = Number(entry);
-        if (isWireguardGo(pid, iface) && (found === undefined || pid > found))
-            found = pid;
-    }
-    return found;
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-/** Polls `done` until it holds or `ms` pass; resolves with whether it held. */
-async function waitUntil(done, ms, everyMs = 2) {
-    const end = Date.now() + ms;
-    for (;;) {
-        if (done())
-            return true;
-        if (Date.now() >= end)
-            return false;
-        await sleep(Math.min(everyMs, end - Date.now()));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/teardown.ts
-// Undoing what main created: shared by post and by main's rollback. Never throws: every problem
-// comes back as a warning.
-
-
-
-
-
-
-
-const message = (err) => (err instanceof Error ? err.message : String(err));
-/** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
-async function signal(pid, name) {
-    if ((0,run/* isRoot */.jX)()) {
-        try {
-            process.kill(pid, `SIG${name}`);
-        }
-        catch {
-            // Exited meanwhile.
-        }
-    }
-    else {
-        await (0,run/* run */.eF)(['kill', `-${name}`, String(pid)], { root: true });
-    }
-}
-/**
- * Stops wireguard-go: SIGTERM, on which it closes its interface (routes go with it) and removes
- * its socket; SIGKILL only if it will not go. Faster than deleting the link and waiting.
- */
-async function stopWireguardGo(created, report) {
-    const { iface } = created;
-    const pid = created.pid !== undefined && isWireguardGo(created.pid, iface) ? created.pid : findWireguardGo(iface);
-    // Without a process, or after a kill, the socket may be stale: wireguard-go removes it only on a clean exit.
-    let stale = pid === undefined;
-    if (pid !== undefined) {
-        const gone = () => !isWireguardGo(pid, iface);
-        const sent = performance.now();
-        await signal(pid, 'TERM');
-        if (!(await waitUntil(gone, 3000))) {
-            stale = true;
-            await signal(pid, 'KILL');
-            if (!(await waitUntil(gone, 1000)))
-                report.warnings.push(`wireguard-go (pid ${pid}) for ${iface} would not stop`);
-        }
-        toolkit/* debug */.Yz(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`);
-        // The interface closes as the process exits.
-        await waitUntil(() => !linkExists(iface), 1000);
-        report.removed.push(`wireguard-go (pid ${pid})`);
-    }
-    const sock = socketPath(iface);
-    if ((0,run/* isRoot */.jX)()) {
-        if ((0,external_node_fs_.existsSync)(sock)) {
-            (0,external_node_fs_.rmSync)(sock, { force: true });
-            report.removed.push(sock);
-        }
-    }
-    else if (stale) {
-        await (0,run/* run */.eF)(['rm', '-f', sock], { root: true });
-    }
-}
-/** Removes DNS, rules, routes, interface, wireguard-go, socket, sysctl and files that `created` records. */
-async function teardown(created) {
-    const report = { removed: [], warnings: [] };
-    const { iface } = created;
-    const attempt = async (what, undo) => {
-        try {
-            await undo();
-        }
-        catch (err) {
-            report.warnings.push(`could not ${what}: ${message(err)}`);
-        }
-    };
-    if (created.dns) {
-        const { manager, name } = created.dns;
-        await attempt(`revert DNS for ${iface}`, async () => {
-            const { argv } = dnsDown(manager, name);
-            const r = await (0,run/* run */.eF)(argv, { root: true });
-            if (r.code !== 0 && linkExists(iface))
-                throw new Error(r.stderr.trim() || `exit ${r.code}`);
-            report.removed.push(`DNS (${manager})`);
-        });
-    }
-    const hadLink = linkExists(iface);
-    if (created.userspace)
-        await attempt(`stop wireguard-go for ${iface}`, () => stopWireguardGo(created, report));
-    if (linkExists(iface) || created.rules.length > 0) {
-        await attempt(`delete interface ${iface}`, async () => {
-            const ip = (0,src_tools/* locate */.x5)('ip') ?? 'ip';
-            const rules6 = ruleLines(created.rules, '-6', 'del');
-            if (rules6.length > 0)
-                await (0,run/* run */.eF)([ip, '-6', '-force', '-batch', '-'], { root: true, input: `${rules6.join('\n')}\n` });
-            const r = await (0,run/* run */.eF)([ip, '-force', '-batch', '-'], {
-                root: true,
-                input: downBatch(iface, created.routes, created.rules)
-            });
-            if (linkExists(iface))
-                throw new Error(r.stderr.trim() || `exit ${r.code}`);
-            if (created.rules.length > 0)
-                report.removed.push(`rules ${created.rules.join(', ')}`);
-        });
-    }
-    if (hadLink && !linkExists(iface))
-        report.removed.unshift(created.routes.length > 0 ? `${iface} with routes ${created.routes.join(', ')}` : iface);
-    if (created.sysctl) {
-        const { key, was } = created.sysctl;
-        await attempt(`restore ${key}`, async () => {
-            await (0,run/* mustRun */.Pv)(['sysctl', '-q', '-w', `${key}=${was}`], { root: true });
-            report.removed.push(`${key} back to ${was}`);
-        });
-    }
-    for (const file of created.files) {
-        await attempt(`remove ${file}`, async () => {
-            if ((0,external_node_fs_.existsSync)(file)) {
-                (0,external_node_fs_.rmSync)(file, { recursive: true, force: true });
-                report.removed.push(file);
-            }
-        });
-    }
-    return report;
-}
-
-;// CONCATENATED MODULE: external "node:net"
-const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-;// CONCATENATED MODULE: ./src/uapi.ts
-// WireGuard's cross-platform configuration protocol (UAPI), spoken to wireguard-go over its unix
-// socket. Used when this step is root and the interface is userspace: it configures the peer and
-// reads handshakes without starting `wg`, and the private key travels over the socket only, never
-// through a file. (The socket is root's, so an unprivileged step uses `sudo wg` instead.)
-
-
-
-const hex = (base64) => Buffer.from(base64, 'base64').toString('hex');
-/** The `set=1` request that gives the interface exactly the configured key and peers (as `wg setconf`). */
-function uapiSetRequest(cfg, resolved, fwmark = cfg.fwmark) {
-    const lines = [
-        'set=1',
-        `private_key=${hex(cfg.privateKey)}`,
-        `listen_port=${cfg.listenPort ?? 0}`,
-        `fwmark=${fwmark ?? 0}`,
-        'replace_peers=true'
-    ];
-    for (const peer of cfg.peers) {
-        lines.push(`public_key=${hex(peer.publicKey)}`, 'replace_allowed_ips=true');
-        if (peer.presharedKey)
-            lines.push(`preshared_key=${hex(peer.presharedKey)}`);
-        if (peer.endpoint)
-            lines.push(`endpoint=${endpointText(resolved.get(peer.endpoint.host) ?? peer.endpoint.host, peer.endpoint.port)}`);
-        lines.push(`persistent_keepalive_interval=${bringUpKeepalive(peer)}`);
-        for (const ip of peer.allowedIps)
-            lines.push(`allowed_ip=${prefixText(ip)}`);
-    }
-    return `${lines.join('\n')}\n\n`;
-}
-/** The request that turns keepalive off again on the peers probed, or none. */
-function uapiKeepaliveRestore(cfg) {
-    const probed = probedPeers(cfg);
-    if (probed.length === 0)
-        return undefined;
-    return `set=1\n${probed.map((p) => `public_key=${hex(p.publicKey)}\nupdate_only=true\npersistent_keepalive_interval=0\n`).join('')}\n`;
-}
-/** `get=1` output into public key (base64) → last handshake, seconds since epoch (0: none). */
-function parseUapiHandshakes(text) {
-    const out = new Map();
-    let key;
-    for (const line of text.split('\n')) {
-        const eq = line.indexOf('=');
-        const [k, v] = [line.slice(0, eq), line.slice(eq + 1)];
-        if (k === 'public_key') {
-            key = Buffer.from(v, 'hex').toString('base64');
-            out.set(key, 0);
-        }
-        else if (k === 'last_handshake_time_sec' && key)
-            out.set(key, Number(v) || 0);
-    }
-    return out;
-}
-/** Sends one request and resolves with the answer (up to the blank line); rejects on errno ≠ 0. */
-function uapi(socketPath, request, timeoutMs = 5000) {
-    return new Promise((resolve, reject) => {
-        const socket = (0,external_node_net_namespaceObject.connect)(socketPath);
-        let answer = '';
-        const timer = setTimeout(() => socket.destroy(new Error(`no answer from ${socketPath} within ${timeoutMs} ms`)), timeoutMs);
-        socket.setEncoding('utf8');
-        socket.on('connect', () => socket.write(request));
-        socket.on('data', (d) => {
-            answer += d;
-            if (!answer.endsWith('\n\n'))
-                return;
-            clearTimeout(timer);
-            socket.destroy();
-            const errno = /^errno=(-?[0-9]+)$/m.exec(answer)?.[1];
-            if (errno !== undefined && errno !== '0')
-                reject(new Error(`wireguard-go refused the configuration (errno ${errno})`));
-            else
-                resolve(answer);
-        });
-        socket.on('error', (err) => {
-            clearTimeout(timer);
-            reject(err);
-        });
-    });
+    const name = manager === 'resolvconf' ? resolvconfName(cfg.iface, readInterfaceOrder()) : cfg.iface;
+    journal.add({ kind: 'dns', manager, name, iface: cfg.iface });
+    for (const c of dnsUp(cfg, manager, name))
+        await (0,run/* mustRun */.Pv)(c.argv, { root: true, input: c.input, ...limits });
 }
 
 ;// CONCATENATED MODULE: ./src/verify.ts
@@ -1588,28 +1834,16 @@ function uapi(socketPath, request, timeoutMs = 5000) {
 
 
 
-/** `wg show IFACE latest-handshakes` output into public key → seconds since epoch (0: none yet). */
-function parseHandshakes(text) {
-    const out = new Map();
-    for (const line of text.split('\n')) {
-        const [key, when] = line.trim().split(/\s+/);
-        if (key && when && /^[0-9]+$/.test(when))
-            out.set(key, Number(when));
-    }
-    return out;
-}
-/** Reads handshakes with `wg show IFACE latest-handshakes` (kernel, or an unprivileged step). */
-const wgHandshakes = (cfg, wg) => async () => parseHandshakes((await (0,run/* run */.eF)([wg, 'show', cfg.iface, 'latest-handshakes'], { root: true })).stdout);
 /** Waits for a handshake with every peer that has an endpoint; resolves with the keys still missing. */
-async function waitForHandshakes(cfg, read, deadline) {
-    const want = cfg.peers.filter((p) => p.endpoint).map((p) => p.publicKey);
+async function waitForHandshakes(peers, read, deadline) {
+    const want = peers.filter((p) => p.endpoint).map((p) => p.publicKey);
     let every = 1;
     for (;;) {
-        const seen = await read();
+        const seen = want.length > 0 ? await read() : new Map();
         const missing = want.filter((k) => !seen.get(k));
         if (missing.length === 0 || Date.now() >= deadline)
             return missing;
-        await sleep(Math.min(every, deadline - Date.now()));
+        await (0,system/* sleep */.yy)(Math.min(every, deadline - Date.now()));
         every = Math.min(every * 2, 100);
     }
 }
@@ -1704,314 +1938,41 @@ async function runCheck(check, deadline) {
         if (failure === undefined)
             return { check, ok: true, ms: Date.now() - start };
         reason = failure;
-        await sleep(Math.min(100, deadline - Date.now()));
+        await (0,system/* sleep */.yy)(Math.min(100, deadline - Date.now()));
     }
 }
 
-;// CONCATENATED MODULE: ./src/up.ts
-// The main step: validate, install what is missing, bring the interface up, prove it carries
-// traffic, and on any failure roll back everything it created.
+;// CONCATENATED MODULE: ./src/report.ts
+// What a step tells the person reading the job: the tunnel that came up (log and job summary), or
+// why it failed with the interface's state at that moment.
 
 
 
 
 
-
-
-
-
-
-
-
-
-
-
-/** Milliseconds as a person reads them: `12 ms`, `1.4 s`. */
-const duration = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
-const errorText = (err) => (err instanceof Error ? err.message : String(err));
-const getInput = (name) => toolkit/* getInput */.V4(name);
-/** A debug line with the time since the process started, for reading where the step spends it. */
-const mark = (what) => toolkit/* debug */.Yz(`${what} at ${Math.round(performance.now())} ms`);
-/** Masks every secret input before anything can log it; returns the strings masked. */
-function maskSecrets() {
-    const secrets = new Set();
-    for (const name of SECRET_INPUTS) {
-        const value = getInput(name);
-        if (value === '')
-            continue;
-        secrets.add(value);
-        // A multi-line value is masked by the runner only as a whole: also each line of a key input,
-        // and each key of a configuration.
-        const parts = name === 'config'
-            ? [...value.matchAll(/^\s*(?:private|preshared)key\s*=\s*(\S+)/gim)].map((m) => m[1] ?? '')
-            : value.split('\n');
-        for (const part of parts.map((p) => p.trim()))
-            if (part.length >= 8)
-                secrets.add(part);
-    }
-    for (const s of secrets)
-        toolkit/* setSecret */.Pq(s);
-    return [...secrets];
-}
-/** Resolves each endpoint host name once (IP literals stay as they are), within the timeout. */
-async function resolveEndpoints(cfg) {
-    const resolved = new Map();
-    for (const peer of cfg.peers) {
-        const host = peer.endpoint?.host;
-        if (host === undefined || resolved.has(host))
-            continue;
-        if (/^[0-9.]+$/.test(host) || host.includes(':')) {
-            resolved.set(host, host);
-            continue;
-        }
-        let timer;
-        const timeout = new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`no answer within ${cfg.timeoutMs / 1000} s`)), cfg.timeoutMs);
-        });
-        try {
-            const { lookup } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 553, 23));
-            const { address } = await Promise.race([lookup(host), timeout]);
-            resolved.set(host, address);
-        }
-        catch (err) {
-            const code = err.code;
-            throw new InputError('endpoint', `host name "${host}" does not resolve (${code ?? errorText(err)}): check its spelling and that the runner's DNS knows it`);
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    return resolved;
-}
-/** wg-quick's automatic MTU: from the routes towards the endpoints, else the default route. */
-async function chooseMtu(cfg, ip, resolved) {
-    if (cfg.mtu !== undefined)
-        return cfg.mtu;
-    const fromRoute = (text) => {
-        const mtu = /\bmtu ([0-9]+)/.exec(text);
-        if (mtu)
-            return Number(mtu[1]);
-        const dev = /\bdev (\S+)/.exec(text);
-        return dev ? deviceMtu(dev[1]) : 0;
-    };
-    const hosts = [
-        ...new Set(cfg.peers.flatMap((p) => (p.endpoint ? [resolved.get(p.endpoint.host) ?? p.endpoint.host] : [])))
-    ];
-    const mtus = await Promise.all(hosts.map(async (h) => fromRoute((await (0,run/* run */.eF)([ip, 'route', 'get', h])).stdout)));
-    if (mtus.some((m) => m > 0))
-        return autoMtu(mtus);
-    const def = (await (0,run/* run */.eF)([ip, 'route', 'show', 'default'])).stdout.split('\n')[0] ?? '';
-    return autoMtu([fromRoute(def)]);
-}
-/** Whether to go straight to wireguard-go: asked for, or the kernel has no WireGuard. */
-const userspaceFirst = (cfg) => cfg.userspace === 'true' || (cfg.userspace === 'auto' && !kernelHasWireguard());
-/** Creates the interface: the kernel's WireGuard when it has one, else wireguard-go. */
-async function createInterface(cfg, tools, created) {
-    if (!userspaceFirst(cfg)) {
-        const argv = [tools.ip, 'link', 'add', 'dev', cfg.iface, 'type', 'wireguard'];
-        const r = await (0,run/* run */.eF)(argv, { root: true });
-        if (r.code === 0)
-            return;
-        if (!(0,run/* isRoot */.jX)() && /^sudo: /m.test(r.stderr))
-            throw new run/* CommandError */.Qd((0,run/* commandLine */.ay)(argv, { root: true }, false), r);
-        const noKernel = /Unknown device type|not supported/i.test(r.stderr);
-        if (!noKernel || cfg.userspace === 'false') {
-            const why = noKernel
-                ? 'this kernel has no WireGuard module and userspace is false (set userspace: auto to use wireguard-go)'
-                : explainCreateFailure(r.stderr);
-            throw new Error(`could not create interface ${cfg.iface}: ${why}`);
-        }
-        toolkit/* info */.pq('The kernel has no WireGuard module; using wireguard-go');
-    }
-    const wgGo = tools['wireguard-go'] ?? (await (0,src_tools/* ensureTools */.QC)(['wireguard-go'], cfg.install))['wireguard-go'];
-    created.userspace = true;
-    saveCreated(created);
-    // Without -f, wireguard-go forks a daemon that outlives this step and returns once the interface exists.
-    const r = await (0,run/* mustRun */.Pv)([wgGo, cfg.iface], { root: true }, (said) => new Error(`could not start wireguard-go for ${cfg.iface}: ${explainCreateFailure(said)}`));
-    startedPid = r.pid;
-}
-/** What stopped an interface from being made, with the fix for the usual causes (job containers). */
-function explainCreateFailure(said) {
-    const text = said
-        .split('\n')
-        .filter((l) => l.trim() !== '' && !/[│┌└]/.test(l))
-        .map((l) => l.replace(/^[A-Z]+: \(\S+\) [0-9/]+ [0-9:]+ /, '').trim())
-        .join(' ') || 'no reason given';
-    if (/Operation not permitted|permission denied/i.test(said)) {
-        return `${text}: this step may not create network interfaces (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN --device=/dev/net/tun`;
-    }
-    if (/\/dev\/net\/tun|TUN device/i.test(said))
-        return `${text}: wireguard-go needs /dev/net/tun; in a job container, add options: --device=/dev/net/tun --cap-add=NET_ADMIN`;
-    return text;
-}
-/** The pid of the process that started wireguard-go: its daemon comes right after it. */
-let startedPid;
-/** Records the wireguard-go process for post (which can also find it without this record). */
-function recordPid(cfg, created) {
-    if (!created.userspace)
-        return;
-    created.pid = findWireguardGo(cfg.iface, startedPid);
-    saveCreated(created);
-}
-/** Speaking UAPI to wireguard-go needs its root-only socket. */
-const viaUapi = (created) => created.userspace && (0,run/* isRoot */.jX)();
-/**
- * Gives the interface its key and peers: over wireguard-go's socket when root, else with
- * `wg setconf` from a 0600 file that exists only while `wg` reads it.
- */
-async function configurePeers(cfg, wg, resolved, fwmark, created) {
-    if (viaUapi(created)) {
-        await uapi(socketPath(cfg.iface), uapiSetRequest(cfg, resolved, fwmark));
-        return;
-    }
-    const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'wireguard-tunnel-'));
-    const file = (0,external_node_path_.join)(dir, `${cfg.iface}.conf`);
-    created.files.push(dir);
-    saveCreated(created);
-    try {
-        (0,external_node_fs_.writeFileSync)(file, wgConf(cfg, resolved, fwmark), { mode: 0o600, flag: 'wx' });
-        await (0,run/* mustRun */.Pv)([wg, 'setconf', cfg.iface, file], { root: true });
-    }
-    finally {
-        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
-    }
-}
-function handshakeFailure(cfg, missing, resolved) {
-    const peer = cfg.peers.find((p) => p.publicKey === missing[0]);
-    const ep = peer?.endpoint;
-    const at = ep ? endpointText(resolved.get(ep.host) ?? ep.host, ep.port) : 'its endpoint';
-    const named = ep && resolved.get(ep.host) !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : '';
-    const addresses = cfg.addresses.map((a) => prefixText({ ...a, bits: maxBits(a.family) })).join(',');
-    return (`No handshake with peer ${missing[0]} at ${at}${named} within ${cfg.timeoutMs / 1000} s. Likely causes: ` +
-        `the server does not know this runner's public key ${cfg.publicKey} (on the server: wg set <interface> peer ${cfg.publicKey} allowed-ips ${addresses}); ` +
-        `UDP to ${at} is blocked or nothing listens there; peer-public-key is not the server's key.`);
-}
-function checkFailure(cfg, failed) {
-    return (`The tunnel is up but ${checkLabel(failed.check)} did not answer within ${cfg.timeoutMs / 1000} s (last error: ${failed.reason}). ` +
-        `Likely causes: allowed-ips does not cover that address; the server does not forward or route traffic from ${cfg.addresses.map((a) => a.address).join(', ')}; the service is down or filtered.`);
-}
-/** The routing plan; a full tunnel's table is its FwMark, else the first free table from 51820. */
-async function planRouting(cfg, ip) {
-    if (!isFullTunnel(cfg))
-        return routingPlan(cfg, 0);
-    if (cfg.fwmark !== undefined)
-        return routingPlan(cfg, cfg.fwmark);
-    const shown = await Promise.all(['-4', '-6'].map((f) => (0,run/* run */.eF)([ip, f, 'route', 'show', 'table', 'all'])));
-    const used = new Set([
-        ...shown
-            .map((r) => r.stdout)
-            .join('\n')
-            .matchAll(/\btable ([0-9]+)/g)
-    ].map((m) => Number(m[1])));
-    return routingPlan(cfg, pickTable(used));
-}
-/** Sets net.ipv4.conf.all.src_valid_mark=1 for an IPv4 full tunnel, recording what it was. */
-async function enableSrcValidMark(created) {
-    const was = (0,external_node_fs_.readFileSync)('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim();
-    if (was === '1')
-        return;
-    created.sysctl = { key: SRC_VALID_MARK, was };
-    saveCreated(created);
-    await (0,run/* mustRun */.Pv)(['sysctl', '-q', '-w', `${SRC_VALID_MARK}=1`], { root: true });
-}
-/** Applies DNS servers and search domains; warns when the system has no way to. */
-async function applyDns(cfg, created) {
-    if (cfg.dns.length === 0)
-        return;
-    const manager = dnsManager();
-    if (!manager) {
-        toolkit/* warning */.$e(`DNS servers ${cfg.dns.join(', ')} were not applied: this runner has neither systemd-resolved (resolvectl) nor resolvconf`);
-        return;
-    }
-    const name = manager === 'resolvconf' ? resolvconfName(cfg.iface, readInterfaceOrder()) : cfg.iface;
-    created.dns = { manager, name };
-    saveCreated(created);
-    for (const c of dnsUp(cfg, manager, name))
-        await (0,run/* mustRun */.Pv)(c.argv, { root: true, input: c.input });
-}
-/** Turns keepalive off again on the peers that were probed with one. */
-async function restoreKeepalive(cfg, tools, created) {
-    if (viaUapi(created)) {
-        const request = uapiKeepaliveRestore(cfg);
-        if (request)
-            await uapi(socketPath(cfg.iface), request);
-        return;
-    }
-    const restore = keepaliveRestore(cfg);
-    if (restore)
-        await (0,run/* mustRun */.Pv)([tools.wg, ...restore], { root: true });
-}
-async function bringUp(cfg, tools, resolved, created) {
-    const deadline = Date.now() + cfg.timeoutMs;
-    // The MTU and routing look-ups read the system only: they run while the interface is made
-    // (started first: wireguard-go takes longest).
-    const made = createInterface(cfg, tools, created);
-    const [, mtu, plan] = await Promise.all([made, chooseMtu(cfg, tools.ip, resolved), planRouting(cfg, tools.ip)]);
-    mark('interface created');
-    await configurePeers(cfg, tools.wg, resolved, plan.fwmark ?? cfg.fwmark, created);
-    created.routes = plan.routes.map(routeText);
-    created.rules = plan.rules;
-    saveCreated(created);
-    if (plan.srcValidMark)
-        await enableSrcValidMark(created);
-    await (0,run/* mustRun */.Pv)([tools.ip, '-batch', '-'], { root: true, input: upBatch(cfg, mtu, plan) });
-    const rules6 = ruleLines(plan.rules, '-6', 'add');
-    if (rules6.length > 0)
-        await (0,run/* mustRun */.Pv)([tools.ip, '-6', '-batch', '-'], { root: true, input: `${rules6.join('\n')}\n` });
-    await applyDns(cfg, created);
-    mark('link up');
-    const upAt = Date.now();
-    const read = viaUapi(created)
-        ? async () => parseUapiHandshakes(await uapi(socketPath(cfg.iface), 'get=1\n\n'))
-        : wgHandshakes(cfg, tools.wg);
-    const missing = await waitForHandshakes(cfg, read, deadline);
-    if (missing.length > 0)
-        throw new Error(handshakeFailure(cfg, missing, resolved));
-    const handshakeMs = Date.now() - upAt;
-    mark('handshake');
-    const [checks] = await Promise.all([
-        Promise.all(cfg.checks.map((c) => runCheck(c, deadline))),
-        restoreKeepalive(cfg, tools, created)
-    ]);
-    mark('checks');
-    recordPid(cfg, created);
-    const failed = checks.find((c) => !c.ok);
-    if (failed)
-        throw new Error(checkFailure(cfg, failed));
-    return {
-        mode: created.userspace ? 'userspace (wireguard-go)' : 'kernel',
-        mtu,
-        routes: created.routes,
-        handshakeMs,
-        checks
-    };
-}
-function report(cfg, resolved, o) {
-    const peers = cfg.peers.map((p) => p.endpoint
-        ? `${endpointText(p.endpoint.host, p.endpoint.port)}${resolved.get(p.endpoint.host) !== p.endpoint.host ? ` (${resolved.get(p.endpoint.host)})` : ''}`
-        : p.publicKey);
+const cell = (t) => t.replace(/[|\\]/g, (c) => `\\${c}`);
+function report(o) {
+    const peers = o.peers.map((p) => (p.endpoint ? endpointShown(p.endpoint) : p.publicKey));
+    const handshake = o.handshakeMs === undefined ? 'not awaited (no peer has an Endpoint)' : duration(o.handshakeMs);
     const rows = [
-        ['Interface', `${cfg.iface} (${o.mode}, MTU ${o.mtu})`],
-        ['Addresses', cfg.addresses.map(prefixText).join(', ')],
+        ['Interface', `${o.iface} (${o.mode}, MTU ${o.mtu})`],
+        ['Addresses', o.addresses.map(prefixText).join(', ')],
         ['Peer', peers.join(', ')],
         ['Routes', o.routes.join(', ') || '(the addresses’ own networks)'],
-        ['Handshake', duration(o.handshakeMs)],
-        ['Public key', cfg.publicKey]
+        ['Handshake', handshake],
+        ['Public key', o.publicKey],
+        ...(o.extra ?? [])
     ];
     for (const c of o.checks)
         rows.push([checkLabel(c.check), `answered in ${duration(c.ms)}`]);
-    toolkit/* info */.pq(`WireGuard tunnel ${cfg.iface} is up: handshake with ${peers.join(', ')} in ${duration(o.handshakeMs)}`);
+    const head = o.handshakeMs === undefined
+        ? `WireGuard tunnel ${o.iface} is up (no handshake awaited: no peer has an Endpoint)`
+        : `WireGuard tunnel ${o.iface} is up: handshake with ${peers.join(', ')} in ${duration(o.handshakeMs)}`;
+    toolkit/* info */.pq(head);
     for (const [k, v] of rows)
         toolkit/* info */.pq(`  ${k}: ${v}`);
-    const cell = (t) => t.replace(/[|\\]/g, (c) => `\\${c}`);
-    toolkit/* appendSummary */.fe([
-        '### WireGuard tunnel is up',
-        '',
-        '| | |',
-        '|---|---|',
-        ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`),
-        ''
-    ].join('\n'));
+    const table = rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`);
+    toolkit/* appendSummary */.fe(['### WireGuard tunnel is up', '', '| | |', '|---|---|', ...table, ''].join('\n'));
 }
 async function reportFailure(iface, secrets, message) {
     // Diagnostics are loaded only on failure.
@@ -2022,44 +1983,621 @@ async function reportFailure(iface, secrets, message) {
     toolkit/* endGroup */.N4();
     toolkit/* appendSummary */.fe(`### WireGuard tunnel failed\n\n${message}\n\n<details><summary>Diagnostics</summary>\n\n\`\`\`\n${text}\n\`\`\`\n\n</details>\n`);
 }
+
+;// CONCATENATED MODULE: ./src/resolve.ts
+
+
+
+
+
+const isIp = (host) => /^[0-9.]+$/.test(host) || host.includes(':');
+/** The input (and line of `config`) an endpoint came from, for an error that shows no value. */
+function whereFrom(e) {
+    const line = e.line;
+    return line === undefined ? { input: 'endpoint', at: '' } : { input: 'config', at: `line ${line}: Endpoint ` };
+}
+/**
+ * The peers with each endpoint's address filled in: IP literals as they are, host names looked up
+ * once each, all within `timeoutMs`. A name that does not resolve fails before anything is touched.
+ */
+async function resolveEndpoints(peers, timeoutMs) {
+    const hosts = [...new Set(peers.flatMap((p) => (p.endpoint && !isIp(p.endpoint.host) ? [p.endpoint.host] : [])))];
+    const found = new Map();
+    if (hosts.length > 0) {
+        const { lookup } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 553, 23));
+        let timer;
+        const timeout = new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+        });
+        try {
+            await Promise.all(hosts.map(async (host) => {
+                try {
+                    found.set(host, (await Promise.race([lookup(host), timeout])).address);
+                }
+                catch (err) {
+                    const ep = peers.find((p) => p.endpoint?.host === host)?.endpoint;
+                    const { input, at } = whereFrom(ep);
+                    const code = err.code ?? errorText(err);
+                    // From config (a secret), the name is not shown; the per-field endpoint is no secret.
+                    const name = input === 'config' ? 'host name' : `host name "${host}"`;
+                    throw new InputError(input, `${at}${name} does not resolve (${code}): check its spelling and that the runner's DNS knows it`);
+                }
+            }));
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    return peers.map((p) => p.endpoint ? { ...p, endpoint: { ...p.endpoint, address: found.get(p.endpoint.host) ?? p.endpoint.host } } : p);
+}
+/** wg-quick's automatic MTU: from the routes towards the endpoints, else the default route. */
+async function chooseMtu(peers, ip, limits) {
+    const fromRoute = (text) => {
+        const mtu = /\bmtu ([0-9]+)/.exec(text);
+        if (mtu)
+            return Number(mtu[1]);
+        const dev = /\bdev (\S+)/.exec(text);
+        return dev ? (0,system/* deviceMtu */.RQ)(dev[1]) : 0;
+    };
+    const hosts = [...new Set(peers.flatMap((p) => (p.endpoint ? [p.endpoint.address ?? p.endpoint.host] : [])))];
+    const mtus = await Promise.all(hosts.map(async (h) => fromRoute((await (0,run/* run */.eF)([ip, 'route', 'get', h], limits)).stdout)));
+    if (mtus.some((m) => m > 0))
+        return autoMtu(mtus);
+    const def = (await (0,run/* run */.eF)([ip, 'route', 'show', 'default'], limits)).stdout.split('\n')[0] ?? '';
+    return autoMtu([fromRoute(def)]);
+}
+
+;// CONCATENATED MODULE: ./src/journal.ts
+// What main makes, written down *before* it makes it, so that whatever happens next (a failure, a
+// cancelled job, a killed process) post knows exactly what may exist and how to recognise it. Each
+// record carries identity (an ifindex in a network namespace, a pid with its start time, a rule's
+// priority) once it is known; teardown acts only on what still has that identity.
+
+const SRC_VALID_MARK = 'net.ipv4.conf.all.src_valid_mark';
+class journal_Journal {
+    #records;
+    #persist;
+    /** `persist` is given the whole journal after every change (the runner keeps the last value). */
+    constructor(persist, records = []) {
+        this.#persist = persist;
+        this.#records = records;
+    }
+    get records() {
+        return this.#records;
+    }
+    get empty() {
+        return this.#records.length === 0;
+    }
+    /** Writes the record down, then returns it: call before the side effect it describes. */
+    add(rec) {
+        this.#records.push(rec);
+        this.#save();
+        return rec;
+    }
+    /** Adds what became known (an identity) to a record. */
+    update(rec, known) {
+        Object.assign(rec, known);
+        this.#save();
+    }
+    /** Forgets a record: what it describes was undone, or never came to be. */
+    remove(rec) {
+        const at = this.#records.indexOf(rec);
+        if (at < 0)
+            return;
+        this.#records.splice(at, 1);
+        this.#save();
+    }
+    find(kind) {
+        return this.#records.find((r) => r.kind === kind);
+    }
+    #save() {
+        this.#persist(this.#records.length === 0 ? '' : JSON.stringify(this.#records));
+    }
+}
+// What post accepts from the state: it hands these to ip, sysctl, kill and resolvconf.
+const SELECTOR = /^(not fwmark [0-9]{1,10} table [0-9]{1,10}|table main suppress_prefixlength 0)$/;
+const DNS_NAME = /^([A-Za-z0-9-]+\.)?[a-zA-Z0-9_=+.-]{1,15}$/;
+const NETNS = /^net:\[[0-9]+\]$/;
+const journal_int = (v, min, max) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const str = (v, re) => typeof v === 'string' && re.test(v);
+const optional = (v, ok) => (ok(v) ? v : undefined);
+/** One record as post may trust it, or undefined when any field is off (it is then ignored). */
+function validRecord(value) {
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const r = value;
+    switch (r.kind) {
+        case 'interface':
+            if (!str(r.name, IFACE) || (r.netns !== undefined && !str(r.netns, NETNS)))
+                return undefined;
+            return {
+                kind: 'interface',
+                name: r.name,
+                netns: optional(r.netns, (v) => str(v, NETNS)),
+                ifindex: optional(r.ifindex, (v) => journal_int(v, 1, 2 ** 31))
+            };
+        case 'wireguard-go':
+            if (!str(r.name, IFACE) || !journal_int(r.since, 0, Number.MAX_SAFE_INTEGER))
+                return undefined;
+            return {
+                kind: 'wireguard-go',
+                name: r.name,
+                since: r.since,
+                pid: optional(r.pid, (v) => journal_int(v, 2, 2 ** 22)),
+                start: optional(r.start, (v) => str(v, /^[0-9]{1,20}$/)),
+                socket: optional(r.socket, (v) => str(v, /^[0-9]+:[0-9]+$/))
+            };
+        case 'file':
+            // Only the temporary folders this action makes, by absolute path.
+            if (!str(r.path, /^\/[^\0]*\/wireguard-tunnel-[A-Za-z0-9]{6}$/) || r.path.includes('/../'))
+                return undefined;
+            return { kind: 'file', path: r.path };
+        case 'rule':
+            if ((r.family !== 4 && r.family !== 6) || !journal_int(r.priority, 1, 2 ** 32 - 1) || !str(r.selector, SELECTOR)) {
+                return undefined;
+            }
+            return { kind: 'rule', family: r.family, priority: r.priority, selector: r.selector };
+        case 'sysctl':
+            if (r.key !== SRC_VALID_MARK || !str(r.was, /^[0-9]$/))
+                return undefined;
+            return { kind: 'sysctl', key: SRC_VALID_MARK, was: r.was };
+        case 'dns':
+            if ((r.manager !== 'resolvectl' && r.manager !== 'resolvconf') ||
+                !str(r.name, DNS_NAME) ||
+                !str(r.iface, IFACE)) {
+                return undefined;
+            }
+            return { kind: 'dns', manager: r.manager, name: r.name, iface: r.iface };
+        case 'lease':
+            if (!str(r.gateway, /^https?:\/\/[^\s]+$/) ||
+                !str(r.id, /^[A-Za-z0-9_-]{1,64}$/) ||
+                !str(r.secret, /^[A-Za-z0-9_-]{16,128}$/)) {
+                return undefined;
+            }
+            return { kind: 'lease', gateway: r.gateway, id: r.id, secret: r.secret };
+        default:
+            return undefined;
+    }
+}
+/** The records in a saved journal, each checked; unreadable text or records are dropped. */
+function journal_parseJournal(text) {
+    if (!text)
+        return [];
+    try {
+        const value = JSON.parse(text);
+        return Array.isArray(value) ? value.map(validRecord).filter((r) => r !== undefined) : [];
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/routing.ts
+// wg-quick's routing, applied: the policy table chosen among those free, the rules placed at
+// priorities recorded before they are added, src_valid_mark for an IPv4 full tunnel. A table that
+// another tunnel claimed in the meantime (two jobs starting at once) is given up for the next one.
+
+
+
+
+
+/** How many times a table taken meanwhile is traded for the next free one. */
+const TABLE_TRIES = 5;
+async function tablesUsed(ctx) {
+    const shown = await Promise.all([
+        ['-4', 'route', 'show', 'table', 'all'],
+        ['-6', 'route', 'show', 'table', 'all'],
+        ['-4', 'rule', 'show'],
+        ['-6', 'rule', 'show']
+    ].map((args) => (0,run/* run */.eF)([ctx.ip, ...args], ctx.limits)));
+    const [r4, r6, u4, u6] = shown.map((r) => r.stdout);
+    return tablesInUse(`${r4}\n${r6}`, `${u4}\n${u6}`);
+}
+/** The routing plan; a full tunnel's table is its FwMark (which must be free), else the first free from 51820. */
+async function planRouting(t, ctx) {
+    if (!isFullTunnel(t))
+        return routingPlan(t, 0);
+    const used = await tablesUsed(ctx);
+    if (t.fwmark !== undefined) {
+        if (used.has(t.fwmark))
+            throw new Error(tableTaken(t.fwmark));
+        return routingPlan(t, t.fwmark);
+    }
+    return routingPlan(t, pickTable(used));
+}
+/** Sets net.ipv4.conf.all.src_valid_mark=1 for an IPv4 full tunnel, recording what it was first. */
+async function enableSrcValidMark(ctx) {
+    const was = (0,external_node_fs_.readFileSync)('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim();
+    if (was === '1')
+        return;
+    ctx.journal.add({ kind: 'sysctl', key: SRC_VALID_MARK, was });
+    await (0,run/* mustRun */.Pv)(['sysctl', '-q', '-w', `${SRC_VALID_MARK}=1`], { root: true, ...ctx.limits });
+}
+/**
+ * Adds the plan's routes and rules; resolves with the plan applied (its table may differ from the
+ * one planned when another tunnel took that one first; the interface's fwmark follows it).
+ */
+async function applyRouting(t, planned, backend, ctx) {
+    const { journal, ip } = ctx;
+    const root = { root: true, ...ctx.limits };
+    let plan = planned;
+    if (plan.srcValidMark)
+        await enableSrcValidMark(ctx);
+    for (let attempt = 1;; attempt++) {
+        const prefs = plan.rules.length > 0 ? await Promise.all(['-4', '-6'].map((f) => (0,run/* run */.eF)([ip, f, 'rule', 'show'], ctx.limits))) : [];
+        const rules = placeRules(plan.rules, {
+            4: rulePriorities(prefs[0]?.stdout ?? ''),
+            6: rulePriorities(prefs[1]?.stdout ?? '')
+        });
+        const recs = rules.map((r) => journal.add({ kind: 'rule', family: r.family, priority: r.priority, selector: r.selector }));
+        const batch = routeBatch(ctx.iface, plan, rules);
+        const r = batch ? await (0,run/* run */.eF)([ip, '-batch', '-'], { ...root, input: batch }) : { code: 0, stdout: '', stderr: '' };
+        if (r.code === 0) {
+            const rules6 = rules.filter((x) => x.family === 6).map((x) => ruleLine(x, 'add'));
+            if (rules6.length > 0)
+                await (0,run/* mustRun */.Pv)([ip, '-6', '-batch', '-'], { ...root, input: `${rules6.join('\n')}\n` });
+            return plan;
+        }
+        const failedAt = Number(/Command failed -:([0-9]+)/.exec(r.stderr)?.[1] ?? 0);
+        const taken = t.fwmark === undefined && failedAt >= 1 && failedAt <= policyRouteCount(plan) && /File exists/.test(r.stderr);
+        if (!taken || attempt >= TABLE_TRIES)
+            throw new run/* CommandError */.Qd((0,run/* commandLine */.ay)([ip, '-batch', '-'], root, (0,run/* isRoot */.jX)()), r);
+        // The batch stopped at the policy table's routes: no rule was added. Take back what went into
+        // that table on this interface, and move to the next free table.
+        for (const rec of recs)
+            journal.remove(rec);
+        const table = plan.fwmark;
+        for (const f of ['-4', '-6'])
+            await (0,run/* run */.eF)([ip, f, 'route', 'flush', 'dev', ctx.iface, 'table', String(table)], root);
+        const used = await tablesUsed(ctx);
+        used.add(table);
+        plan = routingPlan(t, pickTable(used));
+        await backend.setFwmark(plan.fwmark);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/secrets.ts
+// Which strings the runner must mask, worked out before anything is logged.
+
+/** Every secret input whole, each of its lines, and each key of a configuration. */
+function secretsToMask(get) {
+    const secrets = new Set();
+    for (const name of SECRET_INPUTS) {
+        const value = get(name);
+        if (value === '')
+            continue;
+        secrets.add(value);
+        const parts = name === 'config'
+            ? [...value.matchAll(/^\s*(?:private|preshared)key\s*=\s*(\S+)/gim)].map((m) => m[1] ?? '')
+            : value.split('\n');
+        for (const part of parts.map((p) => p.trim()))
+            if (part.length >= 8)
+                secrets.add(part);
+    }
+    return [...secrets];
+}
+
+;// CONCATENATED MODULE: ./src/state.ts
+// The journal as the runner keeps it between main and post: the step state `journal`, which main
+// saves after every change and the runner hands to post as STATE_journal.
+
+
+const state_KEY = 'journal';
+/** A journal that main writes to the step state as it goes. */
+const stepJournal = () => new journal_Journal((text) => toolkit/* saveState */.LZ(state_KEY, text));
+/** What main recorded, for post (which keeps it up to date in case it has to be run again). */
+const loadJournal = () => new Journal((text) => core.saveState(state_KEY, text), parseJournal(core.getState(state_KEY)));
+
+;// CONCATENATED MODULE: ./src/teardown.ts
+// Undoing what the journal records, newest first: shared by post and by main's rollback. Each
+// record is undone only after its identity is checked (the interface still has the recorded
+// ifindex in this network namespace, the process the recorded start time, the rule its priority),
+// so that nothing of the same name made by another job is ever touched. Never throws: every
+// problem comes back as a warning, and what could not be undone stays in the journal for post.
+
+
+
+
+
+
+
+/** Each undo command may take this long: enough for a slow sudo, short of hanging post. */
+const COMMAND_MS = 10_000;
+const ip = () => (0,system/* locate */.x5)('ip') ?? 'ip';
+const asRoot = { root: true, timeoutMs: COMMAND_MS };
+/** The interface as recorded is still there: same name, same ifindex, and we are in its namespace. */
+function stillOurs(rec) {
+    const now = (0,system/* ifindex */.Cl)(rec.name);
+    if (now === undefined)
+        return 'gone';
+    return rec.ifindex !== undefined && now === rec.ifindex ? 'ours' : 'other';
+}
+/** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
+async function signal(pid, name) {
+    if (!(0,run/* isRoot */.jX)()) {
+        await (0,run/* run */.eF)(['kill', `-${name}`, String(pid)], asRoot);
+        return;
+    }
+    try {
+        process.kill(pid, `SIG${name}`);
+    }
+    catch {
+        // Exited meanwhile.
+    }
+}
+/**
+ * Stops the recorded wireguard-go: SIGTERM, on which it closes its interface (routes go with it)
+ * and removes its socket; SIGKILL only if it will not go. A record without a pid (main was stopped
+ * while starting it) is matched by name, start time and namespace, as main would have.
+ */
+async function stopWireguardGo(rec) {
+    const proc = rec.pid !== undefined && rec.start !== undefined
+        ? { pid: rec.pid, start: rec.start }
+        : (0,system/* findStartedWireguardGo */.Bg)(rec.name, rec.since);
+    // Dead already (killed, crashed): its socket may be left behind.
+    const running = proc !== undefined && (0,system/* sameProcess */.ID)(proc);
+    let stale = !running;
+    if (running) {
+        const gone = () => !(0,system/* sameProcess */.ID)(proc);
+        const sent = performance.now();
+        await signal(proc.pid, 'TERM');
+        if (!(await (0,system/* waitUntil */.a0)(gone, 3000))) {
+            stale = true;
+            await signal(proc.pid, 'KILL');
+            if (!(await (0,system/* waitUntil */.a0)(gone, 1000))) {
+                return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true };
+            }
+        }
+        toolkit/* debug */.Yz(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`);
+    }
+    // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
+    const sock = (0,system/* socketPath */.Xy)(rec.name);
+    const removeSocket = stale && rec.socket !== undefined && (0,system/* fileId */.qp)(sock) === rec.socket;
+    if (removeSocket) {
+        if ((0,run/* isRoot */.jX)())
+            (0,external_node_fs_.rmSync)(sock, { force: true });
+        else
+            await (0,run/* run */.eF)(['rm', '-f', sock], asRoot);
+    }
+    const what = [running ? `${rec.name} (wireguard-go, pid ${proc.pid})` : '', removeSocket ? `${sock} (stale)` : ''];
+    const said = what.filter((w) => w !== '').join(', ');
+    return said ? { undone: said } : { gone: true };
+}
+async function deleteInterface(rec) {
+    // The link closes as wireguard-go exits: give it a moment before looking.
+    await (0,system/* waitUntil */.a0)(() => stillOurs(rec) !== 'ours', 1000);
+    switch (stillOurs(rec)) {
+        case 'gone':
+            return { gone: true };
+        case 'other':
+            return rec.ifindex === undefined
+                ? { left: `${rec.name} was being created when main stopped and cannot be told from another's; left as it is` }
+                : { left: `${rec.name} is no longer the interface main made (another has its name now); left untouched` };
+    }
+    await (0,run/* mustRun */.Pv)([ip(), 'link', 'delete', 'dev', rec.name], asRoot);
+    return { undone: rec.name };
+}
+async function deleteRule(rec) {
+    const r = await (0,run/* run */.eF)([ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)], asRoot);
+    if (r.code === 0)
+        return { undone: `rule ${rec.priority}: ${rec.selector}` };
+    if (/No such file|not exist/i.test(r.stderr))
+        return { gone: true };
+    throw new Error(r.stderr.trim() || `exit ${r.code}`);
+}
+/** Puts src_valid_mark back, unless another full tunnel still marks its traffic and needs it. */
+async function restoreSysctl(rec) {
+    const others = (await (0,run/* run */.eF)([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS })).stdout;
+    if (/\bnot from all fwmark /.test(others))
+        return { left: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` };
+    await (0,run/* mustRun */.Pv)(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot);
+    return { undone: `${rec.key} back to ${rec.was}` };
+}
+async function revertDns(rec, iface) {
+    // Under a name that another job's interface has now, the DNS settings are theirs.
+    if (iface && stillOurs(iface) === 'other')
+        return { left: `DNS for ${rec.iface}: the interface is no longer ours` };
+    if (rec.manager === 'resolvectl' && !(0,system/* linkExists */.JO)(rec.iface))
+        return { gone: true };
+    const { argv } = dnsDown(rec.manager, rec.name);
+    await (0,run/* mustRun */.Pv)(argv, asRoot);
+    return { undone: `DNS (${rec.manager})` };
+}
+async function undo(rec, journal) {
+    switch (rec.kind) {
+        case 'interface':
+            return deleteInterface(rec);
+        case 'wireguard-go':
+            return stopWireguardGo(rec);
+        case 'rule':
+            return deleteRule(rec);
+        case 'sysctl':
+            return restoreSysctl(rec);
+        case 'dns':
+            return revertDns(rec, journal.find('interface'));
+        case 'file':
+            if (!(0,external_node_fs_.existsSync)(rec.path))
+                return { gone: true };
+            (0,external_node_fs_.rmSync)(rec.path, { recursive: true, force: true });
+            return { undone: rec.path };
+        case 'lease':
+            // Released by the gateway client after the tunnel is down (see lease.ts).
+            return { left: 'lease' };
+    }
+}
+/** Undoes every record of the journal but leases, newest first; what is undone leaves the journal. */
+async function teardown(journal) {
+    const report = { removed: [], warnings: [] };
+    const iface = journal.find('interface');
+    if (iface?.netns !== undefined && (0,system/* netns */.p3)() !== undefined && iface.netns !== (0,system/* netns */.p3)()) {
+        report.warnings.push(`${iface.name} was made in another network namespace than this step runs in; nothing was touched`);
+        return report;
+    }
+    for (const rec of [...journal.records].reverse()) {
+        if (rec.kind === 'lease')
+            continue;
+        try {
+            const outcome = await undo(rec, journal);
+            if ('left' in outcome) {
+                report.warnings.push(outcome.left);
+                // Not ours (or needed by another): nothing for a later post to do either, unless it may yet go.
+                if (!outcome.retry)
+                    journal.remove(rec);
+                continue;
+            }
+            // The interface first: what the reader looks for.
+            if ('undone' in outcome) {
+                if (rec.kind === 'interface' || rec.kind === 'wireguard-go')
+                    report.removed.unshift(outcome.undone);
+                else
+                    report.removed.push(outcome.undone);
+            }
+            journal.remove(rec);
+        }
+        catch (err) {
+            report.warnings.push(`could not remove ${describe(rec)}: ${errorText(err)}`);
+        }
+    }
+    return report;
+}
+function describe(rec) {
+    switch (rec.kind) {
+        case 'interface':
+        case 'wireguard-go':
+            return `${rec.kind} ${rec.name}`;
+        case 'rule':
+            return `rule ${rec.priority} (${rec.selector})`;
+        case 'sysctl':
+            return `${rec.key} (was ${rec.was})`;
+        case 'dns':
+            return `DNS for ${rec.iface}`;
+        case 'file':
+            return rec.path;
+        case 'lease':
+            return `lease ${rec.id}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/up.ts
+// The main step, in the order of wg-quick's cmd_up: make the interface, configure it, give it
+// addresses and MTU, route, set DNS; then prove it (a handshake with every peer, every check).
+// Each step writes what it makes in the journal first; on any failure everything is rolled back,
+// and whatever could not be is left in the journal for post.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** A debug line with the time since the process started, for reading where the step spends it. */
+const mark = (what) => toolkit/* debug */.Yz(`${what} at ${Math.round(performance.now())} ms`);
+/** Refuses, in one line, a runner that cannot host a tunnel at all. */
+function checkPlatform() {
+    if (process.platform !== 'linux')
+        throw new Error(unsupportedPlatform(process.platform));
+    if (!(0,system/* hasNetAdmin */.rn)((0,run/* isRoot */.jX)()))
+        throw new Error(noNetAdmin);
+}
+/** Waits for all, then throws the first failure: nothing still runs (and journals) after a rollback starts. */
+async function settleAll(work) {
+    const settled = await Promise.allSettled(work);
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed)
+        throw failed.reason;
+    return settled.map((s) => s.value);
+}
+async function bringUp(cfg, tools, journal, deadline) {
+    const { iface } = cfg;
+    const limits = { deadline };
+    const ctx = { iface, ip: tools.ip, journal, limits };
+    // The MTU and routing look-ups only read the system: they run while the interface is made.
+    const [{ userspace }, mtu, planned] = await settleAll([
+        createInterface({ iface, userspace: cfg.userspace, install: cfg.install, tools, limits }, journal),
+        cfg.mtu !== undefined ? Promise.resolve(cfg.mtu) : chooseMtu(cfg.peers, tools.ip, limits),
+        planRouting(cfg, ctx)
+    ]);
+    mark('interface created');
+    const backend = chooseBackend({ iface, limits, userspace, wg: tools.wg, journal });
+    await backend.configure(cfg, planned.fwmark ?? cfg.fwmark);
+    await (0,run/* mustRun */.Pv)([tools.ip, '-batch', '-'], { root: true, input: linkBatch(iface, cfg.addresses, mtu), ...limits });
+    const plan = await applyRouting(cfg, planned, backend, ctx);
+    await applyDns(cfg, journal, limits);
+    mark('link up');
+    const upAt = Date.now();
+    const missing = await waitForHandshakes(cfg.peers, () => backend.handshakes(), deadline);
+    if (missing.length > 0)
+        throw new Error(handshakeFailure(cfg, missing[0], cfg.timeoutMs));
+    const handshakeMs = cfg.peers.some((p) => p.endpoint) ? Date.now() - upAt : undefined;
+    mark('handshake');
+    const [checks] = await Promise.all([
+        Promise.all(cfg.checks.map((c) => runCheck(c, deadline))),
+        backend.restoreKeepalive(cfg)
+    ]);
+    mark('checks');
+    const failed = checks.find((c) => !c.ok);
+    if (failed)
+        throw new Error(checkFailure(checkLabel(failed.check), failed.reason ?? '', cfg.addresses, cfg.timeoutMs));
+    const mode = userspace ? 'userspace (wireguard-go)' : 'kernel';
+    return { ...cfg, mode, mtu, routes: plan.routes.map(routeText), handshakeMs, checks };
+}
+/** Shows what the interface looked like, then undoes the journal; what stays is post's to retry. */
+async function rollBack(journal, secrets, message) {
+    const made = journal.find('interface');
+    if (made?.ifindex !== undefined && (0,system/* ifindex */.Cl)(made.name) === made.ifindex)
+        await reportFailure(made.name, secrets, message);
+    const undone = await teardown(journal);
+    for (const w of undone.warnings)
+        toolkit/* warning */.$e(`rollback: ${w}`);
+    if (!journal.empty)
+        toolkit/* warning */.$e('rollback left some of what main made in place; post will try again');
+}
 async function runMain() {
-    let created;
+    const journal = stepJournal();
     let secrets = [];
     try {
-        secrets = maskSecrets();
-        const cfg = buildConfig(getInput);
+        // Masked before anything else can print them.
+        secrets = secretsToMask(toolkit/* getInput */.V4);
+        for (const s of secrets)
+            toolkit/* setSecret */.Pq(s);
+        checkPlatform();
+        const cfg = buildConfig(toolkit/* getInput */.V4);
         toolkit/* setOutput */.uH('public-key', cfg.publicKey);
         toolkit/* setOutput */.uH('interface', cfg.iface);
         mark('inputs valid');
-        const resolved = await resolveEndpoints(cfg);
         // One apt transaction for everything missing, wireguard-go included when it will be needed.
-        const tools = await (0,src_tools/* ensureTools */.QC)(userspaceFirst(cfg) ? ['wg', 'ip', 'wireguard-go'] : ['wg', 'ip'], cfg.install);
-        if (linkExists(cfg.iface)) {
-            throw new Error(`interface ${cfg.iface} already exists; it was left untouched. If an earlier job left it behind, remove it with \`sudo ip link delete ${cfg.iface}\`, or choose another name with the interface input`);
-        }
-        created = { iface: cfg.iface, userspace: false, routes: [], rules: [], files: [] };
-        saveCreated(created);
-        const outcome = await bringUp(cfg, tools, resolved, created);
-        report(cfg, resolved, outcome);
+        const want = userspaceFirst(cfg.userspace) ? ['wg', 'ip', 'wireguard-go'] : ['wg', 'ip'];
+        const tools = await ensureTools(want, cfg.install);
+        // `timeout` bounds the whole step but for installing packages (whose time apt decides).
+        const deadline = Date.now() + cfg.timeoutMs;
+        const peers = await resolveEndpoints(cfg.peers, Math.max(1, deadline - Date.now()));
+        await refuseTakenName(cfg.iface);
+        const outcome = await bringUp({ ...cfg, peers }, tools, journal, deadline);
+        toolkit/* setOutput */.uH('address', outcome.addresses.map((a) => a.address).join(','));
+        report(outcome);
         mark('main done');
     }
     catch (err) {
         const message = errorText(err);
-        if (created) {
-            if (linkExists(created.iface))
-                await reportFailure(created.iface, secrets, message);
-            const undone = await teardown(created);
-            for (const w of undone.warnings)
-                toolkit/* warning */.$e(`rollback: ${w}`);
-            saveCreated(undefined);
-        }
+        if (!journal.empty)
+            await rollBack(journal, secrets, message);
         toolkit/* setFailed */.C1(message);
     }
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
 
-// Exit as soon as the step is done: nothing it started needs waiting for (stdout to a pipe or a
-// file is written synchronously on Linux), and lingering handles would only delay the job.
-void runMain().then(() => process.exit());
+
+void runMain().then(exitWhenFlushed);
 

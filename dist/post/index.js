@@ -1,6 +1,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 var __webpack_exports__ = {};
 
+;// CONCATENATED MODULE: ./src/errors.ts
+// Turning anything thrown into the one line a step reports.
+/** The message of an error, or the thrown value as text (a thrown non-Error must not pass silently). */
+const errorText = (err) => (err instanceof Error ? err.message : String(err));
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
@@ -44,12 +49,12 @@ function newDelimiter() {
 function fileCommandText(name, value, delimiter = newDelimiter()) {
     if (name.includes(delimiter) || value.includes(delimiter))
         throw new Error(`the value of ${name} contains its delimiter`);
-    return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
+    return `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`;
 }
 function fileCommand(variable, name, value) {
     const file = process.env[variable];
     if (file)
-        appendFileSync(file, fileCommandText(name, value), 'utf8');
+        (0,external_node_fs_namespaceObject.appendFileSync)(file, fileCommandText(name, value), 'utf8');
 }
 const setOutput = (name, value) => fileCommand('GITHUB_OUTPUT', name, value);
 const saveState = (name, value) => fileCommand('GITHUB_STATE', name, value);
@@ -63,348 +68,331 @@ function appendSummary(markdown) {
 }
 
 ;// CONCATENATED MODULE: ./src/names.ts
-// Interface names as Linux and wg-quick accept them: 1 to 15 of letters, digits and _=+.-
-const IFACE = /^[a-zA-Z0-9_=+.-]{1,15}$/;
+// Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
+// `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
+const IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/;
 
-;// CONCATENATED MODULE: ./src/ip.ts
-// IP addresses and prefixes: parsing, masking and canonical text. Pure; no I/O.
-/** Parses dotted-quad IPv4 into 4 bytes, or undefined. */
-function parseV4(text) {
-    const parts = text.split('.');
-    if (parts.length !== 4)
-        return undefined;
-    const bytes = [];
-    for (const part of parts) {
-        if (!/^(0|[1-9][0-9]{0,2})$/.test(part))
-            return undefined;
-        const n = Number(part);
-        if (n > 255)
-            return undefined;
-        bytes.push(n);
+;// CONCATENATED MODULE: ./src/journal.ts
+// What main makes, written down *before* it makes it, so that whatever happens next (a failure, a
+// cancelled job, a killed process) post knows exactly what may exist and how to recognise it. Each
+// record carries identity (an ifindex in a network namespace, a pid with its start time, a rule's
+// priority) once it is known; teardown acts only on what still has that identity.
+
+const SRC_VALID_MARK = 'net.ipv4.conf.all.src_valid_mark';
+class journal_Journal {
+    #records;
+    #persist;
+    /** `persist` is given the whole journal after every change (the runner keeps the last value). */
+    constructor(persist, records = []) {
+        this.#persist = persist;
+        this.#records = records;
     }
-    return bytes;
+    get records() {
+        return this.#records;
+    }
+    get empty() {
+        return this.#records.length === 0;
+    }
+    /** Writes the record down, then returns it: call before the side effect it describes. */
+    add(rec) {
+        this.#records.push(rec);
+        this.#save();
+        return rec;
+    }
+    /** Adds what became known (an identity) to a record. */
+    update(rec, known) {
+        Object.assign(rec, known);
+        this.#save();
+    }
+    /** Forgets a record: what it describes was undone, or never came to be. */
+    remove(rec) {
+        const at = this.#records.indexOf(rec);
+        if (at < 0)
+            return;
+        this.#records.splice(at, 1);
+        this.#save();
+    }
+    find(kind) {
+        return this.#records.find((r) => r.kind === kind);
+    }
+    #save() {
+        this.#persist(this.#records.length === 0 ? '' : JSON.stringify(this.#records));
+    }
 }
-/** Parses IPv6 (with `::` and an optional trailing dotted quad) into 16 bytes, or undefined. */
-function parseV6(text) {
-    if (!/^[0-9a-fA-F:.]+$/.test(text) || text.length > 45)
+// What post accepts from the state: it hands these to ip, sysctl, kill and resolvconf.
+const SELECTOR = /^(not fwmark [0-9]{1,10} table [0-9]{1,10}|table main suppress_prefixlength 0)$/;
+const DNS_NAME = /^([A-Za-z0-9-]+\.)?[a-zA-Z0-9_=+.-]{1,15}$/;
+const NETNS = /^net:\[[0-9]+\]$/;
+const journal_int = (v, min, max) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const str = (v, re) => typeof v === 'string' && re.test(v);
+const optional = (v, ok) => (ok(v) ? v : undefined);
+/** One record as post may trust it, or undefined when any field is off (it is then ignored). */
+function validRecord(value) {
+    if (typeof value !== 'object' || value === null)
         return undefined;
-    let head = text;
-    let tail4 = [];
-    const lastColon = text.lastIndexOf(':');
-    if (text.includes('.')) {
-        const v4 = parseV4(text.slice(lastColon + 1));
-        if (!v4)
-            return undefined;
-        tail4 = v4;
-        head = text.slice(0, lastColon + 1);
-        if (!head.endsWith('::'))
-            head = head.slice(0, -1);
-    }
-    const halves = head.split('::');
-    if (halves.length > 2)
-        return undefined;
-    const groups = (s) => {
-        if (s === '')
-            return [];
-        const out = [];
-        for (const g of s.split(':')) {
-            if (!/^[0-9a-fA-F]{1,4}$/.test(g))
+    const r = value;
+    switch (r.kind) {
+        case 'interface':
+            if (!str(r.name, IFACE) || (r.netns !== undefined && !str(r.netns, NETNS)))
                 return undefined;
-            out.push(parseInt(g, 16));
-        }
-        return out;
-    };
-    const left = groups(halves[0] ?? '');
-    const right = halves.length === 2 ? groups(halves[1] ?? '') : [];
-    if (!left || !right)
-        return undefined;
-    const want = 8 - tail4.length / 2;
-    let words;
-    if (halves.length === 2) {
-        const fill = want - left.length - right.length;
-        if (fill < 1)
+            return {
+                kind: 'interface',
+                name: r.name,
+                netns: optional(r.netns, (v) => str(v, NETNS)),
+                ifindex: optional(r.ifindex, (v) => journal_int(v, 1, 2 ** 31))
+            };
+        case 'wireguard-go':
+            if (!str(r.name, IFACE) || !journal_int(r.since, 0, Number.MAX_SAFE_INTEGER))
+                return undefined;
+            return {
+                kind: 'wireguard-go',
+                name: r.name,
+                since: r.since,
+                pid: optional(r.pid, (v) => journal_int(v, 2, 2 ** 22)),
+                start: optional(r.start, (v) => str(v, /^[0-9]{1,20}$/)),
+                socket: optional(r.socket, (v) => str(v, /^[0-9]+:[0-9]+$/))
+            };
+        case 'file':
+            // Only the temporary folders this action makes, by absolute path.
+            if (!str(r.path, /^\/[^\0]*\/wireguard-tunnel-[A-Za-z0-9]{6}$/) || r.path.includes('/../'))
+                return undefined;
+            return { kind: 'file', path: r.path };
+        case 'rule':
+            if ((r.family !== 4 && r.family !== 6) || !journal_int(r.priority, 1, 2 ** 32 - 1) || !str(r.selector, SELECTOR)) {
+                return undefined;
+            }
+            return { kind: 'rule', family: r.family, priority: r.priority, selector: r.selector };
+        case 'sysctl':
+            if (r.key !== SRC_VALID_MARK || !str(r.was, /^[0-9]$/))
+                return undefined;
+            return { kind: 'sysctl', key: SRC_VALID_MARK, was: r.was };
+        case 'dns':
+            if ((r.manager !== 'resolvectl' && r.manager !== 'resolvconf') ||
+                !str(r.name, DNS_NAME) ||
+                !str(r.iface, IFACE)) {
+                return undefined;
+            }
+            return { kind: 'dns', manager: r.manager, name: r.name, iface: r.iface };
+        case 'lease':
+            if (!str(r.gateway, /^https?:\/\/[^\s]+$/) ||
+                !str(r.id, /^[A-Za-z0-9_-]{1,64}$/) ||
+                !str(r.secret, /^[A-Za-z0-9_-]{16,128}$/)) {
+                return undefined;
+            }
+            return { kind: 'lease', gateway: r.gateway, id: r.id, secret: r.secret };
+        default:
             return undefined;
-        words = [...left, ...new Array(fill).fill(0), ...right];
     }
-    else {
-        words = left;
+}
+/** The records in a saved journal, each checked; unreadable text or records are dropped. */
+function parseJournal(text) {
+    if (!text)
+        return [];
+    try {
+        const value = JSON.parse(text);
+        return Array.isArray(value) ? value.map(validRecord).filter((r) => r !== undefined) : [];
     }
-    if (words.length !== want)
-        return undefined;
-    const bytes = [];
-    for (const w of words)
-        bytes.push(w >> 8, w & 0xff);
-    return [...bytes, ...tail4];
-}
-function parseAddress(text) {
-    const v4 = parseV4(text);
-    if (v4)
-        return { family: 4, bytes: v4 };
-    const v6 = text.includes(':') ? parseV6(text) : undefined;
-    return v6 ? { family: 6, bytes: v6 } : undefined;
-}
-/** RFC 5952 text: lower case, longest run of two or more zero groups as `::`. */
-function formatBytes(family, bytes) {
-    if (family === 4)
-        return bytes.join('.');
-    const words = [];
-    for (let i = 0; i < 16; i += 2)
-        words.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
-    let bestStart = -1;
-    let bestLen = 1;
-    for (let i = 0; i < 8;) {
-        if (words[i] !== 0) {
-            i++;
-            continue;
-        }
-        let j = i;
-        while (j < 8 && words[j] === 0)
-            j++;
-        if (j - i > bestLen) {
-            bestStart = i;
-            bestLen = j - i;
-        }
-        i = j;
+    catch {
+        return [];
     }
-    const hex = (ws) => ws.map((w) => w.toString(16)).join(':');
-    if (bestStart < 0)
-        return hex(words);
-    return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
-}
-function canonicalAddress(text) {
-    const parsed = parseAddress(text);
-    return parsed && formatBytes(parsed.family, parsed.bytes);
-}
-function ip_maxBits(family) {
-    return family === 4 ? 32 : 128;
-}
-/** Parses `ADDR/BITS` or a bare `ADDR` (a host prefix). Returns a reason string on failure. */
-function parsePrefix(text) {
-    const slash = text.indexOf('/');
-    const addrText = slash < 0 ? text : text.slice(0, slash);
-    const parsed = parseAddress(addrText);
-    if (!parsed)
-        return `"${text}" is not an IPv4 or IPv6 address`;
-    const max = ip_maxBits(parsed.family);
-    let bits = max;
-    if (slash >= 0) {
-        const bitsText = text.slice(slash + 1);
-        if (!/^(0|[1-9][0-9]{0,2})$/.test(bitsText) || Number(bitsText) > max) {
-            return `"${text}" has prefix length "${bitsText}"; it must be 0 to ${max}`;
-        }
-        bits = Number(bitsText);
-    }
-    return { family: parsed.family, address: formatBytes(parsed.family, parsed.bytes), bits };
-}
-/** The prefix with its host bits cleared: the network it names. */
-function ip_network(prefix) {
-    const parsed = parseAddress(prefix.address);
-    if (!parsed)
-        throw new Error(`invalid address ${prefix.address}`);
-    const bytes = parsed.bytes.map((b, i) => {
-        const keep = Math.min(8, Math.max(0, prefix.bits - i * 8));
-        return b & ((0xff << (8 - keep)) & 0xff);
-    });
-    return { family: prefix.family, address: formatBytes(prefix.family, bytes), bits: prefix.bits };
-}
-function ip_prefixText(prefix) {
-    return `${prefix.address}/${prefix.bits}`;
-}
-/** True when `outer` contains every address of `inner`. */
-function ip_contains(outer, inner) {
-    if (outer.family !== inner.family || outer.bits > inner.bits)
-        return false;
-    return ip_network({ ...inner, bits: outer.bits }).address === ip_network(outer).address;
 }
 
 ;// CONCATENATED MODULE: ./src/state.ts
-// What main created, saved as it goes so that post can undo exactly that, even when main was
-// killed part-way.
+// The journal as the runner keeps it between main and post: the step state `journal`, which main
+// saves after every change and the runner hands to post as STATE_journal.
+
+
+const KEY = 'journal';
+/** A journal that main writes to the step state as it goes. */
+const stepJournal = () => new Journal((text) => core.saveState(KEY, text));
+/** What main recorded, for post (which keeps it up to date in case it has to be run again). */
+const loadJournal = () => new journal_Journal((text) => saveState(KEY, text), parseJournal(getState(KEY)));
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/system.ts
+// Read-only probes of the system, through the file system only (no processes started): where
+// programs are, whether the kernel has WireGuard, and the identities by which this action
+// recognises what it made (an interface's ifindex in a network namespace, a process's pid and
+// start time), so that it never acts on something of the same name that another job made.
 
 
 
-const KEY = 'created';
-const SRC_VALID_MARK = 'net.ipv4.conf.all.src_valid_mark';
-// What post accepts from the state: it hands these to ip, sysctl and resolvconf.
-const ROUTE = /^[0-9a-f:.]+\/[0-9]{1,3}( table [0-9]{1,10})?$/;
-const RULE = /^-[46] (not fwmark [0-9]{1,10} table [0-9]{1,10}|table main suppress_prefixlength 0)$/;
-const IFACE_OR_PREFIXED = /^([A-Za-z0-9-]+\.)?[a-zA-Z0-9_=+.-]{1,15}$/;
-const strings = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
-function saveCreated(created) {
-    core.saveState(KEY, created ? JSON.stringify(created) : '');
-}
-/** What main recorded, or undefined when it created nothing (or its record is unreadable). */
-function loadCreated() {
-    const text = getState(KEY);
-    if (!text)
-        return undefined;
+const SOCKET_DIR = '/var/run/wireguard';
+const socketPath = (iface) => `${SOCKET_DIR}/${iface}.sock`;
+const linkExists = (iface) => (0,external_node_fs_namespaceObject.existsSync)(`/sys/class/net/${iface}`);
+function readText(path) {
     try {
-        const c = JSON.parse(text);
-        if (typeof c.iface !== 'string' || !IFACE.test(c.iface))
-            return undefined;
-        return {
-            iface: c.iface,
-            userspace: c.userspace === true,
-            pid: typeof c.pid === 'number' ? c.pid : undefined,
-            routes: strings(c.routes).filter((r) => ROUTE.test(r) && typeof parsePrefix(r.split(' ')[0]) !== 'string'),
-            rules: strings(c.rules).filter((r) => RULE.test(r)),
-            sysctl: c.sysctl && c.sysctl.key === SRC_VALID_MARK && /^[0-9]$/.test(String(c.sysctl.was)) ? c.sysctl : undefined,
-            dns: c.dns &&
-                (c.dns.manager === 'resolvectl' || c.dns.manager === 'resolvconf') &&
-                IFACE_OR_PREFIXED.test(c.dns.name)
-                ? c.dns
-                : undefined,
-            files: strings(c.files).filter((f) => /wireguard-tunnel-/.test(f))
-        };
+        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return '';
+    }
+}
+/** PATH, then the sbin directories that an unprivileged user's PATH may lack. */
+function searchPath() {
+    const dirs = (process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter).filter((d) => d !== '');
+    for (const d of ['/usr/local/sbin', '/usr/sbin', '/sbin']) {
+        if (!dirs.includes(d))
+            dirs.push(d);
+    }
+    return dirs;
+}
+function system_locate(tool) {
+    for (const dir of searchPath()) {
+        const path = (0,external_node_path_namespaceObject.join)(dir, tool);
+        if ((0,external_node_fs_namespaceObject.existsSync)(path))
+            return path;
+    }
+    return undefined;
+}
+/** The kernel has WireGuard loaded, built in, or as a module it can load. */
+function kernelHasWireguard() {
+    if (existsSync('/sys/module/wireguard'))
+        return true;
+    const dir = `/lib/modules/${release()}`;
+    return (/\/wireguard\.ko/.test(readText(`${dir}/modules.builtin`)) || /\/wireguard\.ko/.test(readText(`${dir}/modules.dep`)));
+}
+/** The MTU of a network device, or 0 when unknown. */
+function deviceMtu(dev) {
+    return Number(readText(`/sys/class/net/${dev}/mtu`).trim()) || 0;
+}
+/** This process's network namespace, e.g. `net:[4026531840]`; undefined where /proc does not say. */
+function netns(pid = 'self') {
+    try {
+        return (0,external_node_fs_namespaceObject.readlinkSync)(`/proc/${pid}/ns/net`);
     }
     catch {
         return undefined;
     }
 }
-
-;// CONCATENATED MODULE: ./src/plan.ts
-
-/** The keepalive set while verifying a peer whose keepalive is off, so that bring-up starts a handshake. */
-const PROBE_KEEPALIVE = 25;
-/** The peers whose keepalive is off but which have an endpoint: probed with a keepalive while verifying. */
-const probedPeers = (cfg) => cfg.peers.filter((p) => p.keepalive === 0 && p.endpoint !== undefined);
-/** The keepalive a peer is configured with during bring-up. */
-const bringUpKeepalive = (peer) => peer.keepalive === 0 && peer.endpoint ? PROBE_KEEPALIVE : peer.keepalive;
-function endpointText(host, port) {
-    return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+/** The interface's index in this network namespace, or undefined when there is no such interface. */
+function ifindex(iface) {
+    return Number(readText(`/sys/class/net/${iface}/ifindex`).trim()) || undefined;
+}
+/** A process's start time (clock ticks since boot, /proc/PID/stat field 22): with the pid, its identity. */
+function startTime(pid) {
+    const stat = readText(`/proc/${pid}/stat`);
+    // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[19] || undefined;
+}
+/** Clock ticks since boot now, in the unit of startTime (USER_HZ, 100 on Linux). */
+function ticksNow() {
+    return Math.floor(Number(readText('/proc/uptime').split(' ')[0]) * 100);
+}
+function argvOf(pid) {
+    return readText(`/proc/${pid}/cmdline`)
+        .split('\0')
+        .filter((a) => a !== '');
+}
+/** True when the process is wireguard-go serving this interface name. */
+function isWireguardGo(pid, iface) {
+    const argv = argvOf(pid);
+    return argv.length >= 2 && (0,external_node_path_namespaceObject.basename)(argv[0]) === 'wireguard-go' && argv[argv.length - 1] === iface;
+}
+/** True while the very process recorded runs (not a later one with the same pid, nor its zombie). */
+function sameProcess(p) {
+    const stat = readText(`/proc/${p.pid}/stat`);
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[19] === p.start && rest[0] !== 'Z' && rest[0] !== 'X';
 }
 /**
- * The `wg setconf` file. `addresses` maps each peer's endpoint host to the address it resolved to.
- * Peers with keepalive off get PROBE_KEEPALIVE here: the link coming up then sends a keepalive,
- * which starts the handshake; `keepaliveRestore` turns it off again once verified.
+ * The wireguard-go daemon that a start of `wireguard-go IFACE` just forked: serving that name,
+ * started no earlier than `sinceTicks`, and (where this process may read it) in this network
+ * namespace. The socket directory is shared by every namespace, so only one wireguard-go can serve
+ * a name at a time; the start time rules out an older one, the namespace one that is not ours.
+ * `near`: the pid of what started it; the daemon is forked a few pids later, so those come first.
  */
-function wgConf(cfg, resolved, fwmark = cfg.fwmark) {
-    const lines = ['[Interface]', `PrivateKey = ${cfg.privateKey}`];
-    if (cfg.listenPort !== undefined)
-        lines.push(`ListenPort = ${cfg.listenPort}`);
-    if (fwmark !== undefined)
-        lines.push(`FwMark = ${fwmark}`);
-    for (const peer of cfg.peers) {
-        lines.push('', '[Peer]', `PublicKey = ${peer.publicKey}`);
-        if (peer.presharedKey)
-            lines.push(`PresharedKey = ${peer.presharedKey}`);
-        if (peer.endpoint) {
-            const host = resolved.get(peer.endpoint.host) ?? peer.endpoint.host;
-            lines.push(`Endpoint = ${endpointText(host, peer.endpoint.port)}`);
-        }
-        if (peer.allowedIps.length > 0)
-            lines.push(`AllowedIPs = ${peer.allowedIps.map(prefixText).join(', ')}`);
-        const keepalive = bringUpKeepalive(peer);
-        if (keepalive > 0)
-            lines.push(`PersistentKeepalive = ${keepalive}`);
-    }
-    return `${lines.join('\n')}\n`;
-}
-/** `wg` arguments that put back keepalive off on the peers that were probed, or none. */
-function keepaliveRestore(cfg) {
-    const probed = probedPeers(cfg);
-    if (probed.length === 0)
-        return undefined;
-    return ['set', cfg.iface, ...probed.flatMap((p) => ['peer', p.publicKey, 'persistent-keepalive', 'off'])];
-}
-/** True when some address's own network route already covers the prefix (wg-quick adds no route then). */
-function coveredByAddress(addresses, prefix) {
-    return addresses.some((a) => a.bits < maxBits(a.family) && contains(network(a), prefix));
-}
-const routeText = (r) => `${prefixText(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`;
-/** The allowed IPs of all peers, each once, most specific first (wg-quick: `sort -nr -k 2 -t /`). */
-function allowedIps(cfg) {
-    const seen = new Set();
-    const all = [];
-    for (const p of cfg.peers.flatMap((peer) => peer.allowedIps)) {
-        const key = prefixText(p);
-        if (seen.has(key))
-            continue;
-        seen.add(key);
-        all.push(p);
-    }
-    return all.sort((a, b) => b.bits - a.bits);
-}
-/** True when some allowed IP is a /0: a full tunnel, which wg-quick routes through a policy table. */
-const isFullTunnel = (cfg) => cfg.table === 'auto' && allowedIps(cfg).some((p) => p.bits === 0);
-/** The first table from 51820 up that holds no routes, as wg-quick picks it. */
-function pickTable(used, from = 51820) {
-    let t = from;
-    while (used.has(t))
-        t++;
-    return t;
-}
-/**
- * wg-quick's add_route for every allowed IP. `policyTable` is the table for a full tunnel (the
- * configured FwMark, else the first free from 51820).
- */
-function routingPlan(cfg, policyTable) {
-    const plan = { routes: [], rules: [], srcValidMark: false };
-    if (cfg.table === 'off')
-        return plan;
-    for (const prefix of allowedIps(cfg)) {
-        if (typeof cfg.table === 'number') {
-            plan.routes.push({ prefix, table: cfg.table });
-        }
-        else if (prefix.bits === 0) {
-            const t = policyTable;
-            plan.fwmark = t;
-            plan.routes.push({ prefix, table: t });
-            const f = `-${prefix.family}`;
-            plan.rules.push(`${f} not fwmark ${t} table ${t}`, `${f} table main suppress_prefixlength 0`);
-            if (prefix.family === 4)
-                plan.srcValidMark = true;
-        }
-        else if (!coveredByAddress(cfg.addresses, prefix)) {
-            plan.routes.push({ prefix });
-        }
-    }
-    return plan;
-}
-/** wg-quick's MTU: the largest route MTU towards the endpoints (1500 when none is known), minus 80. */
-function autoMtu(routeMtus) {
-    const best = Math.max(0, ...routeMtus);
-    return (best > 0 ? best : 1500) - 80;
-}
-/** The rules of one family as `ip -batch` lines (`ip` takes the family from its -4/-6 option, not the line). */
-function ruleLines(rules, family, verb) {
-    return rules.filter((r) => r.startsWith(`${family} `)).map((r) => `rule ${verb} ${r.slice(3)}`);
-}
-/** The `ip -batch` script that brings the configured interface up: addresses, MTU, link, routes, IPv4 rules. */
-function upBatch(cfg, mtu, plan) {
-    const lines = cfg.addresses.map((a) => `address add ${prefixText(a)} dev ${cfg.iface}`);
-    lines.push(`link set mtu ${mtu} up dev ${cfg.iface}`);
-    for (const r of plan.routes)
-        lines.push(`route add ${prefixText(r.prefix)} dev ${cfg.iface}${r.table === undefined ? '' : ` table ${r.table}`}`);
-    lines.push(...ruleLines(plan.rules, '-4', 'add'));
-    return `${lines.join('\n')}\n`;
-}
-/** The `ip -batch` script that removes what upBatch added, IPv6 rules aside (run with -force: missing parts are fine). */
-function downBatch(iface, routes, rules) {
-    const routeDel = (route) => {
-        const [prefix, ...table] = route.split(' ');
-        return ['route del', prefix, 'dev', iface, ...table].join(' ');
+function findStartedWireguardGo(iface, sinceTicks, near) {
+    const ours = netns();
+    const fits = (pid) => {
+        if (!isWireguardGo(pid, iface))
+            return undefined;
+        const start = startTime(pid);
+        if (start === undefined || Number(start) < sinceTicks)
+            return undefined;
+        const theirs = netns(pid);
+        if (theirs !== undefined && ours !== undefined && theirs !== ours)
+            return undefined;
+        return { pid, start };
     };
-    return `${[...ruleLines(rules, '-4', 'del'), ...routes.map(routeDel), `link delete dev ${iface}`].join('\n')}\n`;
+    if (near !== undefined) {
+        for (let pid = near + 1; pid <= near + 64; pid++) {
+            const hit = fits(pid);
+            if (hit)
+                return hit;
+        }
+    }
+    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)('/proc')) {
+        if (!/^[0-9]+$/.test(entry))
+            continue;
+        const hit = fits(Number(entry));
+        if (hit)
+            return hit;
+    }
+    return undefined;
+}
+/** A file's identity (device and inode), to remove a socket only while it is still the one recorded. */
+function fileId(path) {
+    try {
+        const s = (0,external_node_fs_namespaceObject.statSync)(path);
+        return `${s.dev}:${s.ino}`;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Whether this step can have CAP_NET_ADMIN (bit 12), which making an interface needs: in its
+ * effective set when root, else in its bounding set (what sudo could give it at most).
+ */
+function hasNetAdmin(root) {
+    const set = root ? 'CapEff' : 'CapBnd';
+    const caps = new RegExp(`^${set}:\\s*([0-9a-f]+)$`, 'm').exec(readText('/proc/self/status'))?.[1];
+    return caps === undefined || (BigInt(`0x${caps}`) & (1n << 12n)) !== 0n;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+/** Polls `done` until it holds or `ms` pass; resolves with whether it held. */
+async function waitUntil(done, ms, everyMs = 2) {
+    const end = Date.now() + ms;
+    for (;;) {
+        if (done())
+            return true;
+        if (Date.now() >= end)
+            return false;
+        await sleep(Math.min(everyMs, end - Date.now()));
+    }
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/run.ts
 // The one place that starts processes. Commands are argument arrays, never shell strings; commands
 // that need root go through `sudo -n` when this process is not root, so a missing permission fails
-// at once instead of waiting for a password.
+// at once instead of waiting for a password. Children get a minimal environment: nothing of the
+// step's own (INPUT_* secrets, the runner's ACTIONS_* tokens, a job's LOG_LEVEL) reaches them.
+
 
 
 const isRoot = () => process.getuid?.() === 0;
+/**
+ * What every child starts from: a PATH that has the sbin directories, and the C locale so that
+ * the messages matched here (`File exists`, `Unknown device type`) read the same everywhere.
+ * wireguard-go's variables (LOG_LEVEL, WG_PROCESS_FOREGROUND, …) are deliberately absent: with
+ * LOG_LEVEL set, its daemon keeps the step's pipes open and the step hangs.
+ */
+function childEnv(extra = {}) {
+    return { PATH: searchPath().join(':'), LC_ALL: 'C', ...extra };
+}
 /** The argument vector actually started for a command. Pure, for tests. */
 function commandLine(argv, opts, root) {
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
     const withEnv = env.length > 0 ? ['env', ...env, ...argv] : [...argv];
     return opts.root && !root ? ['sudo', '-n', ...withEnv] : withEnv;
 }
+/** Whether a command's failure was sudo refusing to run it. */
+const sudoRefused = (argv, stderr) => argv[0] === 'sudo' && /^sudo: /m.test(stderr);
 /** A command that failed: says what ran (arguments carry no secrets) and what it printed. */
 class CommandError extends Error {
     argv;
@@ -418,35 +406,48 @@ class CommandError extends Error {
 }
 function describeFailure(argv, r) {
     const said = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' / ');
-    if (argv[0] === 'sudo' && /^sudo: /m.test(r.stderr)) {
+    if (r.timedOut) {
+        const stall = argv[0] === 'sudo'
+            ? ' `sudo` itself may be stalling: check that this host name resolves (/etc/hosts) and that sudo needs no password.'
+            : '';
+        return `\`${argv.join(' ')}\` did not finish within the step's timeout.${stall}`;
+    }
+    if (sudoRefused(argv, r.stderr)) {
         return `\`${argv.slice(2).join(' ')}\` needs root and this step runs as uid ${process.getuid?.()}: \`sudo -n\` refused (${said}). Run the job as root or give the runner user passwordless sudo.`;
     }
     return `\`${argv.join(' ')}\` failed (exit ${r.code})${said ? `: ${said}` : ''}`;
 }
 /** Runs a command and resolves with its exit code and output; rejects only when it cannot start. */
-function run_run(argv, opts = {}) {
-    const full = commandLine(argv, opts, isRoot());
-    debug(`run: ${full.join(' ')} (at ${Math.round(performance.now())} ms)`);
+function run(argv, opts = {}) {
+    const root = isRoot();
+    // As root the variables go straight into the environment; through sudo, which resets it, by `env`.
+    const full = commandLine(argv, root ? { ...opts, env: undefined } : opts, root);
+    const env = childEnv(root ? opts.env : {});
+    debug(`run: ${commandLine(argv, opts, root).join(' ')} (at ${Math.round(performance.now())} ms)`);
+    const own = opts.timeoutMs ?? 60_000;
+    const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
+    const limit = Math.max(0, Math.min(own, left));
     return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(full[0], full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = (0,external_node_child_process_namespaceObject.spawn)(full[0], full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });
         let stdout = '';
         let stderr = '';
+        let timedOut = false;
         child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
         child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-        const limit = opts.timeoutMs ?? 60_000;
         const timer = setTimeout(() => {
-            stderr += `\n(killed after ${limit / 1000} s)`;
+            timedOut = left <= own;
+            stderr += `\n(killed after ${Math.round(limit) / 1000} s)`;
             child.kill('SIGKILL');
         }, limit);
         child.on('error', (err) => {
             clearTimeout(timer);
             reject(err.code === 'ENOENT'
-                ? new Error(`\`${full[0]}\` was not found on PATH (${process.env.PATH ?? ''})`)
+                ? new Error(`\`${full[0]}\` was not found on PATH (${env.PATH})`)
                 : new Error(`\`${full[0]}\` could not start: ${err.message}`));
         });
         child.on('close', (code, signal) => {
             clearTimeout(timer);
-            resolve({ pid: child.pid, code: code ?? (signal ? 128 : 1), stdout, stderr });
+            resolve({ pid: child.pid, code: code ?? (signal ? 128 : 1), stdout, stderr, ...(timedOut ? { timedOut } : {}) });
         });
         child.stdin.on('error', () => undefined);
         child.stdin.end(opts.input ?? '');
@@ -454,105 +455,23 @@ function run_run(argv, opts = {}) {
 }
 /**
  * Runs a command that must succeed; throws a CommandError otherwise, or the error `explain` makes
- * of its output (a refused sudo is always said as such).
+ * of its output (a refused sudo and a timeout are always said as such).
  */
 async function run_mustRun(argv, opts = {}, explain) {
-    const r = await run_run(argv, opts);
+    const r = await run(argv, opts);
     if (r.code === 0)
         return r;
     const full = commandLine(argv, opts, isRoot());
-    if (explain && !(full[0] === 'sudo' && /^sudo: /m.test(r.stderr)))
+    if (explain && !r.timedOut && !sudoRefused(full, r.stderr))
         throw explain(`${r.stderr}\n${r.stdout}`);
     throw new CommandError(full, r);
-}
-
-;// CONCATENATED MODULE: ./src/tools.ts
-// Finding the programs the tunnel needs, and installing the missing ones with apt in one
-// transaction, non-interactively.
-
-
-
-
-/** The Debian/Ubuntu package that provides each tool. */
-const PACKAGE = { wg: 'wireguard-tools', ip: 'iproute2', 'wireguard-go': 'wireguard-go' };
-/** PATH, then the sbin directories that an unprivileged user's PATH may lack. */
-function searchPath() {
-    const dirs = (process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter).filter((d) => d !== '');
-    for (const d of ['/usr/local/sbin', '/usr/sbin', '/sbin'])
-        if (!dirs.includes(d))
-            dirs.push(d);
-    return dirs;
-}
-function tools_locate(tool) {
-    for (const dir of searchPath()) {
-        const path = (0,external_node_path_namespaceObject.join)(dir, tool);
-        if ((0,external_node_fs_namespaceObject.existsSync)(path))
-            return path;
-    }
-    return undefined;
-}
-/** apt-get, with everything that keeps it from prompting or waiting on needrestart. */
-function aptCommand(args) {
-    return [
-        'apt-get',
-        '-q',
-        '-o',
-        'DPkg::Lock::Timeout=120',
-        '-o',
-        'Dpkg::Options::=--force-confdef',
-        '-o',
-        'Dpkg::Options::=--force-confold',
-        ...args
-    ];
-}
-const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_SUSPEND: '1', NEEDRESTART_MODE: 'l' };
-/** apt may wait up to 2 minutes for its lock, then download: 10 minutes at most. */
-const APT_LIMIT = { timeoutMs: 600_000 };
-async function aptInstall(packages) {
-    const install = aptCommand(['install', '-y', '--no-install-recommends', ...packages]);
-    core.info(`Installing ${packages.join(', ')} with apt-get`);
-    const first = await run(install, { root: true, env: APT_ENV, ...APT_LIMIT });
-    if (first.code === 0)
-        return;
-    core.info('apt-get install failed; refreshing the package lists and trying once more');
-    await run(aptCommand(['update']), { root: true, env: APT_ENV, ...APT_LIMIT });
-    await mustRun(install, { root: true, env: APT_ENV, ...APT_LIMIT });
-}
-/**
- * Paths of the given tools, installing the missing ones when `install` is true; otherwise an error
- * that names each missing tool and where it was looked for.
- */
-async function ensureTools(tools, install) {
-    const paths = {};
-    const missing = [];
-    for (const t of tools) {
-        const path = tools_locate(t);
-        if (path === undefined)
-            missing.push(t);
-        else
-            paths[t] = path;
-    }
-    if (missing.length === 0)
-        return paths;
-    const names = missing.map((t) => `\`${t}\``).join(' and ');
-    const packages = missing.map((t) => PACKAGE[t]);
-    if (!install)
-        throw new Error(`${names} not found (looked in ${searchPath().join(':')}); install ${packages.join(' and ')} first or set install: true`);
-    if (tools_locate('apt-get') === undefined)
-        throw new Error(`${names} not found and apt-get is not available to install it: install ${packages.join(' and ')} in an earlier step`);
-    await aptInstall(packages);
-    for (const t of missing) {
-        const path = tools_locate(t);
-        if (path === undefined)
-            throw new Error(`\`${t}\` still not found after installing ${PACKAGE[t]} (looked in ${searchPath().join(':')})`);
-        paths[t] = path;
-    }
-    return paths;
 }
 
 ;// CONCATENATED MODULE: ./src/dns.ts
 // DNS for the tunnel, as wg-quick's DNS = does it: through systemd-resolved where it runs (hosted
 // Ubuntu runners), else through resolvconf; reverted in post.
+
+
 
 
 /** Which DNS manager this system has, if any. */
@@ -601,79 +520,27 @@ function dnsDown(manager, name) {
         ? { argv: ['resolvectl', 'revert', name] }
         : { argv: ['resolvconf', '-d', name, '-f'] };
 }
-
-;// CONCATENATED MODULE: ./src/system.ts
-// Read-only probes of the system, through the file system only (no processes started).
-
-
-
-const socketPath = (iface) => `/var/run/wireguard/${iface}.sock`;
-const linkExists = (iface) => (0,external_node_fs_namespaceObject.existsSync)(`/sys/class/net/${iface}`);
-function readText(path) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+/** Applies DNS servers and search domains, recorded first; warns when the system has no way to. */
+async function applyDns(cfg, journal, limits) {
+    if (cfg.dns.length === 0)
+        return;
+    const manager = dnsManager();
+    if (!manager) {
+        core.warning(`DNS servers ${cfg.dns.join(', ')} were not applied: this runner has neither systemd-resolved (resolvectl) nor resolvconf`);
+        return;
     }
-    catch {
-        return '';
-    }
-}
-/** The kernel has WireGuard loaded, built in, or as a module it can load. */
-function kernelHasWireguard() {
-    if (existsSync('/sys/module/wireguard'))
-        return true;
-    const dir = `/lib/modules/${release()}`;
-    return (/\/wireguard\.ko/.test(readText(`${dir}/modules.builtin`)) || /\/wireguard\.ko/.test(readText(`${dir}/modules.dep`)));
-}
-/** The MTU of a network device, or 0 when unknown. */
-function deviceMtu(dev) {
-    return Number(readText(`/sys/class/net/${dev}/mtu`).trim()) || 0;
-}
-function argvOf(pid) {
-    return readText(`/proc/${pid}/cmdline`)
-        .split('\0')
-        .filter((a) => a !== '');
-}
-/** True when the process is wireguard-go serving this interface. */
-function isWireguardGo(pid, iface) {
-    const argv = argvOf(pid);
-    return argv.length >= 2 && (0,external_node_path_namespaceObject.basename)(argv[0]) === 'wireguard-go' && argv[argv.length - 1] === iface;
-}
-/**
- * The wireguard-go process serving the interface, if one runs. `near`: the pid of whatever started
- * it; its daemon is forked a few pids later, so those are looked at first.
- */
-function findWireguardGo(iface, near) {
-    if (near !== undefined) {
-        for (let pid = near + 1; pid <= near + 64; pid++)
-            if (isWireguardGo(pid, iface))
-                return pid;
-    }
-    let found;
-    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)('/proc')) {
-        if (!/^[0-9]+$/.test(entry))
-            continue;
-        const pid = Number(entry);
-        if (isWireguardGo(pid, iface) && (found === undefined || pid > found))
-            found = pid;
-    }
-    return found;
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-/** Polls `done` until it holds or `ms` pass; resolves with whether it held. */
-async function waitUntil(done, ms, everyMs = 2) {
-    const end = Date.now() + ms;
-    for (;;) {
-        if (done())
-            return true;
-        if (Date.now() >= end)
-            return false;
-        await sleep(Math.min(everyMs, end - Date.now()));
-    }
+    const name = manager === 'resolvconf' ? resolvconfName(cfg.iface, readInterfaceOrder()) : cfg.iface;
+    journal.add({ kind: 'dns', manager, name, iface: cfg.iface });
+    for (const c of dnsUp(cfg, manager, name))
+        await mustRun(c.argv, { root: true, input: c.input, ...limits });
 }
 
 ;// CONCATENATED MODULE: ./src/teardown.ts
-// Undoing what main created: shared by post and by main's rollback. Never throws: every problem
-// comes back as a warning.
+// Undoing what the journal records, newest first: shared by post and by main's rollback. Each
+// record is undone only after its identity is checked (the interface still has the recorded
+// ifindex in this network namespace, the process the recorded start time, the rule its priority),
+// so that nothing of the same name made by another job is ever touched. Never throws: every
+// problem comes back as a warning, and what could not be undone stays in the journal for post.
 
 
 
@@ -681,144 +548,223 @@ async function waitUntil(done, ms, everyMs = 2) {
 
 
 
-const message = (err) => (err instanceof Error ? err.message : String(err));
+/** Each undo command may take this long: enough for a slow sudo, short of hanging post. */
+const COMMAND_MS = 10_000;
+const ip = () => system_locate('ip') ?? 'ip';
+const asRoot = { root: true, timeoutMs: COMMAND_MS };
+/** The interface as recorded is still there: same name, same ifindex, and we are in its namespace. */
+function stillOurs(rec) {
+    const now = ifindex(rec.name);
+    if (now === undefined)
+        return 'gone';
+    return rec.ifindex !== undefined && now === rec.ifindex ? 'ours' : 'other';
+}
 /** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
 async function signal(pid, name) {
-    if (isRoot()) {
-        try {
-            process.kill(pid, `SIG${name}`);
-        }
-        catch {
-            // Exited meanwhile.
-        }
+    if (!isRoot()) {
+        await run(['kill', `-${name}`, String(pid)], asRoot);
+        return;
     }
-    else {
-        await run_run(['kill', `-${name}`, String(pid)], { root: true });
+    try {
+        process.kill(pid, `SIG${name}`);
+    }
+    catch {
+        // Exited meanwhile.
     }
 }
 /**
- * Stops wireguard-go: SIGTERM, on which it closes its interface (routes go with it) and removes
- * its socket; SIGKILL only if it will not go. Faster than deleting the link and waiting.
+ * Stops the recorded wireguard-go: SIGTERM, on which it closes its interface (routes go with it)
+ * and removes its socket; SIGKILL only if it will not go. A record without a pid (main was stopped
+ * while starting it) is matched by name, start time and namespace, as main would have.
  */
-async function stopWireguardGo(created, report) {
-    const { iface } = created;
-    const pid = created.pid !== undefined && isWireguardGo(created.pid, iface) ? created.pid : findWireguardGo(iface);
-    // Without a process, or after a kill, the socket may be stale: wireguard-go removes it only on a clean exit.
-    let stale = pid === undefined;
-    if (pid !== undefined) {
-        const gone = () => !isWireguardGo(pid, iface);
+async function stopWireguardGo(rec) {
+    const proc = rec.pid !== undefined && rec.start !== undefined
+        ? { pid: rec.pid, start: rec.start }
+        : findStartedWireguardGo(rec.name, rec.since);
+    // Dead already (killed, crashed): its socket may be left behind.
+    const running = proc !== undefined && sameProcess(proc);
+    let stale = !running;
+    if (running) {
+        const gone = () => !sameProcess(proc);
         const sent = performance.now();
-        await signal(pid, 'TERM');
+        await signal(proc.pid, 'TERM');
         if (!(await waitUntil(gone, 3000))) {
             stale = true;
-            await signal(pid, 'KILL');
-            if (!(await waitUntil(gone, 1000)))
-                report.warnings.push(`wireguard-go (pid ${pid}) for ${iface} would not stop`);
+            await signal(proc.pid, 'KILL');
+            if (!(await waitUntil(gone, 1000))) {
+                return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true };
+            }
         }
         debug(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`);
-        // The interface closes as the process exits.
-        await waitUntil(() => !linkExists(iface), 1000);
-        report.removed.push(`wireguard-go (pid ${pid})`);
     }
-    const sock = socketPath(iface);
-    if (isRoot()) {
-        if ((0,external_node_fs_namespaceObject.existsSync)(sock)) {
+    // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
+    const sock = socketPath(rec.name);
+    const removeSocket = stale && rec.socket !== undefined && fileId(sock) === rec.socket;
+    if (removeSocket) {
+        if (isRoot())
             (0,external_node_fs_namespaceObject.rmSync)(sock, { force: true });
-            report.removed.push(sock);
-        }
+        else
+            await run(['rm', '-f', sock], asRoot);
     }
-    else if (stale) {
-        await run_run(['rm', '-f', sock], { root: true });
+    const what = [running ? `${rec.name} (wireguard-go, pid ${proc.pid})` : '', removeSocket ? `${sock} (stale)` : ''];
+    const said = what.filter((w) => w !== '').join(', ');
+    return said ? { undone: said } : { gone: true };
+}
+async function deleteInterface(rec) {
+    // The link closes as wireguard-go exits: give it a moment before looking.
+    await waitUntil(() => stillOurs(rec) !== 'ours', 1000);
+    switch (stillOurs(rec)) {
+        case 'gone':
+            return { gone: true };
+        case 'other':
+            return rec.ifindex === undefined
+                ? { left: `${rec.name} was being created when main stopped and cannot be told from another's; left as it is` }
+                : { left: `${rec.name} is no longer the interface main made (another has its name now); left untouched` };
+    }
+    await run_mustRun([ip(), 'link', 'delete', 'dev', rec.name], asRoot);
+    return { undone: rec.name };
+}
+async function deleteRule(rec) {
+    const r = await run([ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)], asRoot);
+    if (r.code === 0)
+        return { undone: `rule ${rec.priority}: ${rec.selector}` };
+    if (/No such file|not exist/i.test(r.stderr))
+        return { gone: true };
+    throw new Error(r.stderr.trim() || `exit ${r.code}`);
+}
+/** Puts src_valid_mark back, unless another full tunnel still marks its traffic and needs it. */
+async function restoreSysctl(rec) {
+    const others = (await run([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS })).stdout;
+    if (/\bnot from all fwmark /.test(others))
+        return { left: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` };
+    await run_mustRun(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot);
+    return { undone: `${rec.key} back to ${rec.was}` };
+}
+async function revertDns(rec, iface) {
+    // Under a name that another job's interface has now, the DNS settings are theirs.
+    if (iface && stillOurs(iface) === 'other')
+        return { left: `DNS for ${rec.iface}: the interface is no longer ours` };
+    if (rec.manager === 'resolvectl' && !linkExists(rec.iface))
+        return { gone: true };
+    const { argv } = dnsDown(rec.manager, rec.name);
+    await run_mustRun(argv, asRoot);
+    return { undone: `DNS (${rec.manager})` };
+}
+async function undo(rec, journal) {
+    switch (rec.kind) {
+        case 'interface':
+            return deleteInterface(rec);
+        case 'wireguard-go':
+            return stopWireguardGo(rec);
+        case 'rule':
+            return deleteRule(rec);
+        case 'sysctl':
+            return restoreSysctl(rec);
+        case 'dns':
+            return revertDns(rec, journal.find('interface'));
+        case 'file':
+            if (!(0,external_node_fs_namespaceObject.existsSync)(rec.path))
+                return { gone: true };
+            (0,external_node_fs_namespaceObject.rmSync)(rec.path, { recursive: true, force: true });
+            return { undone: rec.path };
+        case 'lease':
+            // Released by the gateway client after the tunnel is down (see lease.ts).
+            return { left: 'lease' };
     }
 }
-/** Removes DNS, rules, routes, interface, wireguard-go, socket, sysctl and files that `created` records. */
-async function teardown(created) {
+/** Undoes every record of the journal but leases, newest first; what is undone leaves the journal. */
+async function teardown(journal) {
     const report = { removed: [], warnings: [] };
-    const { iface } = created;
-    const attempt = async (what, undo) => {
+    const iface = journal.find('interface');
+    if (iface?.netns !== undefined && netns() !== undefined && iface.netns !== netns()) {
+        report.warnings.push(`${iface.name} was made in another network namespace than this step runs in; nothing was touched`);
+        return report;
+    }
+    for (const rec of [...journal.records].reverse()) {
+        if (rec.kind === 'lease')
+            continue;
         try {
-            await undo();
+            const outcome = await undo(rec, journal);
+            if ('left' in outcome) {
+                report.warnings.push(outcome.left);
+                // Not ours (or needed by another): nothing for a later post to do either, unless it may yet go.
+                if (!outcome.retry)
+                    journal.remove(rec);
+                continue;
+            }
+            // The interface first: what the reader looks for.
+            if ('undone' in outcome) {
+                if (rec.kind === 'interface' || rec.kind === 'wireguard-go')
+                    report.removed.unshift(outcome.undone);
+                else
+                    report.removed.push(outcome.undone);
+            }
+            journal.remove(rec);
         }
         catch (err) {
-            report.warnings.push(`could not ${what}: ${message(err)}`);
+            report.warnings.push(`could not remove ${describe(rec)}: ${errorText(err)}`);
         }
-    };
-    if (created.dns) {
-        const { manager, name } = created.dns;
-        await attempt(`revert DNS for ${iface}`, async () => {
-            const { argv } = dnsDown(manager, name);
-            const r = await run_run(argv, { root: true });
-            if (r.code !== 0 && linkExists(iface))
-                throw new Error(r.stderr.trim() || `exit ${r.code}`);
-            report.removed.push(`DNS (${manager})`);
-        });
-    }
-    const hadLink = linkExists(iface);
-    if (created.userspace)
-        await attempt(`stop wireguard-go for ${iface}`, () => stopWireguardGo(created, report));
-    if (linkExists(iface) || created.rules.length > 0) {
-        await attempt(`delete interface ${iface}`, async () => {
-            const ip = tools_locate('ip') ?? 'ip';
-            const rules6 = ruleLines(created.rules, '-6', 'del');
-            if (rules6.length > 0)
-                await run_run([ip, '-6', '-force', '-batch', '-'], { root: true, input: `${rules6.join('\n')}\n` });
-            const r = await run_run([ip, '-force', '-batch', '-'], {
-                root: true,
-                input: downBatch(iface, created.routes, created.rules)
-            });
-            if (linkExists(iface))
-                throw new Error(r.stderr.trim() || `exit ${r.code}`);
-            if (created.rules.length > 0)
-                report.removed.push(`rules ${created.rules.join(', ')}`);
-        });
-    }
-    if (hadLink && !linkExists(iface))
-        report.removed.unshift(created.routes.length > 0 ? `${iface} with routes ${created.routes.join(', ')}` : iface);
-    if (created.sysctl) {
-        const { key, was } = created.sysctl;
-        await attempt(`restore ${key}`, async () => {
-            await run_mustRun(['sysctl', '-q', '-w', `${key}=${was}`], { root: true });
-            report.removed.push(`${key} back to ${was}`);
-        });
-    }
-    for (const file of created.files) {
-        await attempt(`remove ${file}`, async () => {
-            if ((0,external_node_fs_namespaceObject.existsSync)(file)) {
-                (0,external_node_fs_namespaceObject.rmSync)(file, { recursive: true, force: true });
-                report.removed.push(file);
-            }
-        });
     }
     return report;
 }
+function describe(rec) {
+    switch (rec.kind) {
+        case 'interface':
+        case 'wireguard-go':
+            return `${rec.kind} ${rec.name}`;
+        case 'rule':
+            return `rule ${rec.priority} (${rec.selector})`;
+        case 'sysctl':
+            return `${rec.key} (was ${rec.was})`;
+        case 'dns':
+            return `DNS for ${rec.iface}`;
+        case 'file':
+            return rec.path;
+        case 'lease':
+            return `lease ${rec.id}`;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/down.ts
-// The post step: undo exactly what main recorded. It never fails the job; problems are warnings.
+// The post step: undo exactly what main recorded, checking each thing's identity first. It never
+// fails the job; problems are warnings.
+
 
 
 
 async function runPost() {
     try {
-        const created = loadCreated();
-        if (!created) {
+        const journal = loadJournal();
+        if (journal.empty) {
             info('Nothing to tear down: main created no tunnel');
             return;
         }
-        const report = await teardown(created);
+        const name = journal.find('interface')?.name ?? 'the tunnel';
+        const report = await teardown(journal);
         for (const w of report.warnings)
             warning(`${w} (proceeding anyway)`);
         debug(`post done at ${Math.round(performance.now())} ms`);
-        info(report.removed.length > 0
-            ? `Removed ${report.removed.join('; ')}`
-            : `Nothing of ${created.iface} was left to remove`);
+        info(report.removed.length > 0 ? `Removed ${report.removed.join('; ')}` : `Nothing of ${name} was left to remove`);
     }
     catch (err) {
-        warning(`teardown failed: ${err instanceof Error ? err.message : String(err)} (proceeding anyway)`);
+        warning(`teardown failed: ${errorText(err)} (proceeding anyway)`);
     }
+}
+
+;// CONCATENATED MODULE: ./src/exit.ts
+// Ending a step's process once its work is done.
+/**
+ * Exits as soon as stdout and stderr have taken everything written: nothing the step started needs
+ * waiting for, and lingering handles would only delay the job. Exiting straight away could lose the
+ * last lines (the `::error::` one among them) when stdout is a slow pipe or socket.
+ */
+async function exitWhenFlushed() {
+    await Promise.all([process.stdout, process.stderr].map((s) => new Promise((r) => s.write('', () => r()))));
+    process.exit();
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts
 
-// Exit as soon as the step is done (see main.ts).
-void runPost().then(() => process.exit());
+
+void runPost().then(exitWhenFlushed);
 

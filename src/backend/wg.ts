@@ -1,0 +1,75 @@
+// The `wg` command as a backend: the kernel's WireGuard, or wireguard-go from an unprivileged step
+// (`sudo wg` reaches its root-only socket). The key goes in a 0600 file in RUNNER_TEMP that exists
+// only while `wg setconf` reads it: never on a command line (a pipe cannot serve: Node's child
+// pipes are sockets, which `wg` cannot open as /dev/stdin).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Journal } from '../journal.js'
+import { prefixText } from '../ip.js'
+import { bringUpKeepalive, endpointAddress, probedPeers } from '../plan.js'
+import { mustRun } from '../run.js'
+import type { Backend, BackendContext, Configurable, Handshakes } from './backend.js'
+
+/** The `wg setconf` file: the same configuration as uapiSetRequest, in wg's own format. */
+export function wgConf(t: Configurable, fwmark: number | undefined): string {
+  const lines = ['[Interface]', `PrivateKey = ${t.privateKey}`]
+  if (t.listenPort !== undefined) lines.push(`ListenPort = ${t.listenPort}`)
+  if (fwmark !== undefined) lines.push(`FwMark = ${fwmark}`)
+  for (const peer of t.peers) {
+    lines.push('', '[Peer]', `PublicKey = ${peer.publicKey}`)
+    if (peer.presharedKey) lines.push(`PresharedKey = ${peer.presharedKey}`)
+    if (peer.endpoint) lines.push(`Endpoint = ${endpointAddress(peer.endpoint)}`)
+    if (peer.allowedIps.length > 0) lines.push(`AllowedIPs = ${peer.allowedIps.map(prefixText).join(', ')}`)
+    const keepalive = bringUpKeepalive(peer)
+    if (keepalive > 0) lines.push(`PersistentKeepalive = ${keepalive}`)
+  }
+  return `${lines.join('\n')}\n`
+}
+
+/** `wg` arguments that put back keepalive off on the peers that were probed, or none. */
+export function keepaliveRestore(iface: string, t: Configurable): string[] | undefined {
+  const probed = probedPeers(t.peers)
+  if (probed.length === 0) return undefined
+  return ['set', iface, ...probed.flatMap((p) => ['peer', p.publicKey, 'persistent-keepalive', 'off'])]
+}
+
+/** `wg show IFACE latest-handshakes` output into public key → seconds since epoch (0: none yet). */
+export function parseHandshakes(text: string): Handshakes {
+  const out: Handshakes = new Map()
+  for (const line of text.split('\n')) {
+    const [key, when] = line.trim().split(/\s+/)
+    if (key && when && /^[0-9]+$/.test(when)) out.set(key, Number(when))
+  }
+  return out
+}
+
+export function wgBackend(ctx: BackendContext & { wg: string; journal: Journal }): Backend {
+  const { iface, wg, journal } = ctx
+  const opts = { root: true, ...ctx.limits }
+  return {
+    describe: '`wg`',
+    async configure(t, fwmark) {
+      const dir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'wireguard-tunnel-'))
+      const record = journal.add({ kind: 'file', path: dir })
+      try {
+        const file = join(dir, `${iface}.conf`)
+        writeFileSync(file, wgConf(t, fwmark), { mode: 0o600, flag: 'wx' })
+        await mustRun([wg, 'setconf', iface, file], opts)
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+        journal.remove(record)
+      }
+    },
+    setFwmark: async (fwmark) => void (await mustRun([wg, 'set', iface, 'fwmark', String(fwmark)], opts)),
+    // Read with a limit of its own, so that the last read at the deadline still reports what it saw.
+    handshakes: async () =>
+      parseHandshakes(
+        (await mustRun([wg, 'show', iface, 'latest-handshakes'], { root: true, timeoutMs: 5000 })).stdout
+      ),
+    async restoreKeepalive(t) {
+      const args = keepaliveRestore(iface, t)
+      if (args) await mustRun([wg, ...args], opts)
+    }
+  }
+}
