@@ -95,11 +95,19 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
     let timedOut = false
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    let killed = false
     const timer = setTimeout(() => {
+      killed = true
       timedOut = left <= own
       stderr += `\n(killed after ${Math.round(limit) / 1000} s)`
       child.kill('SIGKILL')
     }, limit)
+    // A killed command's own children may still hold its pipes: stop waiting for them.
+    child.on('exit', () => {
+      if (!killed) return
+      child.stdout.destroy()
+      child.stderr.destroy()
+    })
     child.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer)
       reject(

@@ -20,8 +20,12 @@ export function baseInputs(lab) {
 /** The secret inputs of a step. */
 export const secretsOf = (inputs) => [inputs['private-key'], inputs['preshared-key']].filter(Boolean)
 
-/** Asserts that the secrets were masked and appear nowhere in what a step printed, wrote or started. */
-export function expectNoSecrets(secrets, job, steps, commandLines = new Set()) {
+/**
+ * Asserts that the secrets were masked and appear nowhere in what a step printed, wrote or started:
+ * no command line, and no environment of a process other than the step itself (which the runner
+ * gives its inputs and tokens) holds them or the runner's tokens.
+ */
+export function expectNoSecrets(secrets, job, steps, commandLines = new Set(), environments = new Set()) {
   const places = []
   // `::add-mask::` is how a step registers a secret with the runner, which swallows the line.
   const logged = (out) =>
@@ -39,6 +43,12 @@ export function expectNoSecrets(secrets, job, steps, commandLines = new Set()) {
     )
   for (const f of [...L.filesBelow(job.temp), ...L.filesBelow(job.workspace)]) places.push([f.path, f.text])
   for (const c of commandLines) places.push(['command line', c])
+  const step = (text) => text.split('\n', 1)[0].includes(L.MAIN) || text.split('\n', 1)[0].includes(L.POST)
+  for (const e of environments) if (!step(e)) places.push(['environment of a child', e])
+  for (const token of Object.values(L.RUNNER_TOKENS)) {
+    for (const e of environments)
+      if (!step(e) && e.includes(token)) throw new Error(`a runner token reached a child: ${e.split('\n', 1)[0]}`)
+  }
   for (const key of secrets)
     if (!steps[0].stdout.includes(`::add-mask::${key}`)) throw new Error('a secret was not masked')
   // Every form a key may take in a leak: base64 as given, and hex as the UAPI speaks it.
@@ -67,7 +77,11 @@ export async function mainThenPost(lab, inputs, { user, between, env, before = u
   await lab.ready
   const job = L.createJob(lab, user)
   before ??= L.snapshot(lab)
-  const { result: main, commandLines } = await L.sampleCommandLines(() => L.runStep(lab, job, 'main', inputs, { env }))
+  const {
+    result: main,
+    commandLines,
+    environments
+  } = await L.sampleCommandLines(() => L.runStep(lab, job, 'main', inputs, { env }))
   // Not root: every privileged command went through `sudo -n`, and none ran without it.
   if (user) expect(main.stdout).toMatch(/run: sudo -n \S*(wireguard-go|wg|ip) /)
   let checked
@@ -83,7 +97,7 @@ export async function mainThenPost(lab, inputs, { user, between, env, before = u
   if (afterPost) await afterPost(post)
   expect(post.code).toBe(0)
   expect(post.stdout).not.toMatch(/^::error::/m)
-  expectNoSecrets(secretsOf(inputs), job, [main, post], commandLines)
+  expectNoSecrets(secretsOf(inputs), job, [main, post], commandLines, environments)
   expectClean(lab, job, before)
   return { main, post, job, checked }
 }
@@ -95,5 +109,9 @@ export function expectUp(lab, main, url) {
   expect(main.outputs.interface).toBe(lab.iface)
   expect(main.summary).toContain('WireGuard tunnel is up')
   const got = L.curl(lab, url)
-  expect(got).toMatchObject({ ok: true, body: 'hello from the private network\n' })
+  // The service names the caller: a tunnel address, so the request went through the tunnel.
+  expect(got).toMatchObject({ ok: true })
+  expect(got.body).toMatch(
+    new RegExp(`^hello from the private network\nyou are (${L.RUNNER_ADDR}|${L.RUNNER_ADDR6})\n$`)
+  )
 }

@@ -434,11 +434,20 @@ function run(argv, opts = {}) {
         let timedOut = false;
         child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
         child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+        let killed = false;
         const timer = setTimeout(() => {
+            killed = true;
             timedOut = left <= own;
             stderr += `\n(killed after ${Math.round(limit) / 1000} s)`;
             child.kill('SIGKILL');
         }, limit);
+        // A killed command's own children may still hold its pipes: stop waiting for them.
+        child.on('exit', () => {
+            if (!killed)
+                return;
+            child.stdout.destroy();
+            child.stderr.destroy();
+        });
         child.on('error', (err) => {
             clearTimeout(timer);
             reject(err.code === 'ENOENT'

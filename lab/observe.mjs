@@ -1,0 +1,159 @@
+// Observing the lab: what a namespace holds (links, addresses, routes, rules, processes, sockets)
+// for before/after comparison, every process's command line and environment while a step runs
+// (where a leaked secret would show), and processes found by the namespace they run in: the
+// lab's identity for what it started, never a name.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs'
+import { basename } from 'node:path'
+import { tryRun } from './machine.mjs'
+
+/** A named namespace's identity as /proc/PID/ns/net shows it, e.g. `net:[4026532301]`. */
+export function netnsId(name) {
+  try {
+    return `net:[${statSync(`/run/netns/${name}`).ino}]`
+  } catch {
+    return undefined
+  }
+}
+
+/** Pids of the processes running in any of the namespaces given by identity. */
+export function processesIn(ids) {
+  const want = new Set(ids)
+  const pids = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue
+    try {
+      if (want.has(readlinkSync(`/proc/${entry}/ns/net`)) && !isZombie(Number(entry))) pids.push(Number(entry))
+    } catch {
+      /* exited while we looked */
+    }
+  }
+  return pids
+}
+
+function isZombie(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return / [ZX] /.test(stat.slice(stat.lastIndexOf(')')))
+}
+
+function argvOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean)
+  } catch {
+    return []
+  }
+}
+
+/** Stops every process in these namespaces: SIGTERM (wireguard-go then removes its socket), SIGKILL what stays. */
+export function killProcessesIn(ids) {
+  if (ids.length === 0) return
+  const signal = (name) => {
+    for (const pid of processesIn(ids)) {
+      try {
+        process.kill(pid, name)
+      } catch {
+        /* gone already */
+      }
+    }
+  }
+  signal('SIGTERM')
+  for (let i = 0; i < 200 && processesIn(ids).length > 0; i++) spawnSync('sleep', ['0.01'])
+  signal('SIGKILL')
+  for (let i = 0; i < 200 && processesIn(ids).length > 0; i++) spawnSync('sleep', ['0.01'])
+}
+
+/** wireguard-go processes serving `iface`, in the runner namespace of `lab` when given, else anywhere. */
+export function wireguardGoPids(iface, lab) {
+  const candidates = lab ? processesIn([netnsId(lab.run)].filter(Boolean)) : allPids()
+  return candidates.filter((pid) => {
+    const argv = argvOf(pid)
+    return argv.length >= 2 && basename(argv[0]) === 'wireguard-go' && argv[argv.length - 1] === iface
+  })
+}
+
+function allPids() {
+  return readdirSync('/proc')
+    .filter((e) => /^[0-9]+$/.test(e))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return !isZombie(pid)
+      } catch {
+        return false
+      }
+    })
+}
+
+export function snapshot(lab) {
+  const inRun = (args) => tryRun(['ip', '-n', lab.run, ...args]).stdout
+  return {
+    links: inRun(['-o', 'link', 'show']).replace(/\s+link\/.*$/gm, ''),
+    addresses: inRun(['-o', 'address', 'show']).replace(/valid_lft.*$/gm, ''),
+    routes4: inRun(['-4', 'route', 'show', 'table', 'all']),
+    routes6: inRun(['-6', 'route', 'show', 'table', 'all']).replace(/ expires \S+/g, ''),
+    rules4: inRun(['-4', 'rule', 'show']),
+    rules6: inRun(['-6', 'rule', 'show']),
+    srcValidMark: tryRun(['ip', 'netns', 'exec', lab.run, 'sysctl', '-n', 'net.ipv4.conf.all.src_valid_mark']).stdout,
+    sockets: existsSync('/var/run/wireguard')
+      ? readdirSync('/var/run/wireguard').filter((f) => f === `${lab.iface}.sock`)
+      : [],
+    processes: processesIn([netnsId(lab.run)].filter(Boolean)).map((pid) => argvOf(pid).join(' '))
+  }
+}
+
+/** Polls (bounded, 10 s) until `cond` holds; rejects naming `what` otherwise. */
+export async function waitFor(cond, what, ms = 10000) {
+  const end = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+/** Parses a GITHUB_STATE / GITHUB_OUTPUT file into name → last value. */
+
+export function inRunner(lab, argv, timeoutMs = 10000) {
+  return spawnSync('ip', ['netns', 'exec', lab.run, ...argv], { encoding: 'utf8', timeout: timeoutMs })
+}
+
+/** Fetches a URL from inside the runner namespace (curl, bounded). */
+export function curl(lab, url) {
+  const r = inRunner(lab, ['curl', '-sS', '--max-time', '5', url])
+  return { ok: r.status === 0, body: r.stdout, error: r.stderr }
+}
+
+/**
+ * Samples every process's command line and environment while `during` runs; resolves with what
+ * `during` resolved to, the command lines and the environments seen.
+ */
+
+export async function sampleCommandLines(during) {
+  const seen = new Set()
+  const environments = new Set()
+  let running = true
+  const sample = () => {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^[0-9]+$/.test(entry)) continue
+      try {
+        const c = readFileSync(`/proc/${entry}/cmdline`, 'utf8')
+        if (c) seen.add(c.split('\0').join(' '))
+        const e = readFileSync(`/proc/${entry}/environ`, 'utf8')
+        if (e) environments.add(`${c.split('\0').join(' ')}\n${e.split('\0').join('\n')}`)
+      } catch {
+        /* exited */
+      }
+    }
+  }
+  const loop = (async () => {
+    while (running) {
+      sample()
+      await new Promise((r) => setImmediate(r))
+    }
+  })()
+  try {
+    return { result: await during(), commandLines: seen, environments }
+  } finally {
+    running = false
+    await loop
+  }
+}
