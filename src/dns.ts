@@ -1,7 +1,7 @@
 // DNS for the tunnel, as wg-quick's DNS = does it: through systemd-resolved where it runs (hosted
 // Ubuntu runners), else through resolvconf; reverted in post.
 import { existsSync, readFileSync } from 'node:fs'
-import type { Config } from './config.js'
+import type { FlatConfig as Config } from './config.js'
 import { locate } from './tools.js'
 
 export type DnsManager = 'resolvectl' | 'resolvconf'

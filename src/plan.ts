@@ -1,6 +1,6 @@
 // Pure functions that turn the configuration into what is run: the `wg setconf` file, the
 // `ip -batch` scripts for bring-up and teardown. Testable without root.
-import type { Config, PeerConfig } from './config.js'
+import type { FlatConfig as Config, Peer as PeerConfig } from './config.js'
 import { contains, maxBits, network, prefixText, type Prefix } from './ip.js'
 
 /** The keepalive set while verifying a peer whose keepalive is off, so that bring-up starts a handshake. */

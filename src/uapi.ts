@@ -3,7 +3,7 @@
 // reads handshakes without starting `wg`, and the private key travels over the socket only, never
 // through a file. (The socket is root's, so an unprivileged step uses `sudo wg` instead.)
 import { connect } from 'node:net'
-import type { Config } from './config.js'
+import type { FlatConfig as Config } from './config.js'
 import { prefixText } from './ip.js'
 import { bringUpKeepalive, endpointText, probedPeers } from './plan.js'
 

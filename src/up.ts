@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from './toolkit.js'
-import { buildConfig, InputError, SECRET_INPUTS, type Config } from './config.js'
+import { buildFlatConfig as buildConfig, InputError, SECRET_INPUTS, type FlatConfig as Config } from './config.js'
 import { maxBits, prefixText } from './ip.js'
 import { dnsManager, dnsUp, readInterfaceOrder, resolvconfName } from './dns.js'
 import {

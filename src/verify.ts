@@ -1,7 +1,7 @@
 // Proving the tunnel works: a handshake with every peer that has an endpoint, then every `check`
 // target, all within one deadline.
 import * as net from 'node:net'
-import type { Check, Config } from './config.js'
+import type { Check, FlatConfig as Config } from './config.js'
 import { endpointText } from './plan.js'
 import { run } from './run.js'
 import { sleep } from './system.js'
