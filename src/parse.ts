@@ -1,7 +1,7 @@
 // Value parsers shared by the per-field inputs (config.ts) and the `config` input (wgquick.ts), and
 // the one error type both throw. Pure; nothing here imports config.ts or wgquick.ts.
 import { createPrivateKey, createPublicKey } from 'node:crypto'
-import { parseAddress, parsePrefix, type Prefix } from './ip.js'
+import { canonicalAddress, parseAddress, parsePrefix, type Prefix } from './ip.js'
 import type { Endpoint, EndpointSource, Table } from './tunnel.js'
 
 /**
@@ -121,7 +121,7 @@ export function isHostName(text: string): boolean {
 
 /** The canonical text of an IP address, or undefined when `text` is not one. */
 export function ipText(text: string): string | undefined {
-  return parseAddress(text) ? (parsePrefix(text) as Prefix).address : undefined
+  return canonicalAddress(text)
 }
 
 function parsePort(input: string, text: string, whole: string): number {

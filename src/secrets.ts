@@ -39,132 +39,101 @@ const WORDS = new Set([
 /** Names that put what follows them in a secret's position, however the separator is mangled. */
 const SECRET_NAMES = ['privatekey', 'presharedkey', 'private', 'preshared', 'psk']
 
-const isB64 = (c: number): boolean =>
-  (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47
-const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)
-const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 11 || c === 12
-const isNameChar = (c: number): boolean =>
-  (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 32 || c === 9 || c === 95 || c === 45
+/**
+ * Maximal base64 runs with the "=" after them; hex runs of 64 or more; a run of 42 or more. The
+ * lookbehinds start a match only where a run starts, so each scan is linear.
+ */
+const RUN = /[A-Za-z0-9+/]+=*/g
+const HEX_RUN = /(?<![0-9a-fA-F])[0-9a-fA-F]{64,}/g
+const LONG_RUN = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{42}/
+const LONG_RUNS = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{42,}=*/g
+/** A line whose value sits in a private or preshared key's position, however the separator is written. */
+const SECRET_NAME = /^(?:private|preshared|psk)/i
+/** A line that is a blob on its own: base64 and spaces, "=" only at the end, e.g. a key without its name. */
+const BARE = /^[A-Za-z0-9+/\s]+=*$/
 
-/** A maximal run of base64 characters, with the "=" signs that follow it. */
-interface Run {
-  core: string
-  padded: string
-}
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13)
 
-/** The maximal base64 runs of a line, in one pass. */
-function runsOf(line: string): Run[] {
-  const runs: Run[] = []
-  let i = 0
-  while (i < line.length) {
-    if (!isB64(line.charCodeAt(i))) {
-      i++
-      continue
-    }
-    const start = i
-    while (i < line.length && isB64(line.charCodeAt(i))) i++
-    const end = i
-    while (i < line.length && line.charCodeAt(i) === 61) i++
-    runs.push({ core: line.slice(start, end), padded: line.slice(start, i) })
-  }
-  return runs
-}
-
-/** The maximal hex runs of at least 64 characters inside a text (a hex key, as the UAPI writes it). */
-function hexRuns(text: string): string[] {
-  const out: string[] = []
-  let i = 0
-  while (i < text.length) {
-    if (!isHex(text.charCodeAt(i))) {
-      i++
-      continue
-    }
-    const start = i
-    while (i < text.length && isHex(text.charCodeAt(i))) i++
-    if (i - start >= 64) out.push(text.slice(start, i))
-  }
-  return out
-}
-
-/** The letters of a line's leading name (`Private Key:` → `privatekey`), lower case. */
-function leadingName(line: string): string {
-  let name = ''
-  for (let i = 0; i < line.length && isNameChar(line.charCodeAt(i)); i++) {
-    const c = line.charCodeAt(i)
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) name += String.fromCharCode(c | 32)
-    if (name.length > 40) break
-  }
-  return name
-}
-
-/** Whether a line is a single blob: base64 characters, "=" and spaces only, e.g. a key on its own. */
-function isBare(line: string): boolean {
-  let seen = false
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i)
-    if (isB64(c)) seen = true
-    else if (c !== 61 && !isSpace(c)) return false
-  }
-  return seen
-}
-
-/** Whether the line puts its value in a secret's position: a private or preshared key, or a bare blob. */
+/** Whether the (trimmed) line puts its value in a secret's position: a private or preshared key, or a bare blob. */
 export function isSecretLine(line: string): boolean {
-  const name = leadingName(line.trimStart())
-  return SECRET_NAMES.some((n) => name.startsWith(n)) || isBare(line)
+  return SECRET_NAME.test(line) || BARE.test(line)
 }
 
-/** The key forms of a 43-character base64 core: with its "=", and the 32 bytes as hex. */
-function keyForms(core: string, add: (s: string) => void): void {
-  add(core)
-  add(`${core}=`)
-  add(Buffer.from(`${core}=`, 'base64').toString('hex'))
+/** The maximal base64 runs of a line: the run, and the run with the "=" signs after it. */
+function* runsOf(line: string): Generator<{ core: string; padded: string }> {
+  for (const m of line.matchAll(RUN)) {
+    const padded = m[0]
+    let end = padded.length
+    while (end > 0 && padded.charCodeAt(end - 1) === 61) end--
+    yield { core: padded.slice(0, end), padded }
+  }
 }
 
 /**
- * The secret-shaped strings of one line of a secret input. `all`: every base64 run counts (a key
- * input, or a line in a key's position); otherwise only key-shaped runs (43 or 44 characters, or
- * longer ones that may hide a key glued to other text) and 64-character hex runs.
+ * The key forms of a 43-character base64 core: alone, with its "=", and (for a key in a secret's
+ * position, as the UAPI would write it) the 32 bytes as hex.
+ */
+function keyForms(core: string, padded: string, add: (s: string) => void, hex: boolean): void {
+  add(core)
+  const key = padded.length === 44 ? padded : `${core}=`
+  add(key)
+  if (hex) add(Buffer.from(key, 'base64').toString('hex'))
+}
+
+/** A key-shaped run (42 characters or more, with its "=" signs): it and the keys it may hold. */
+function longRun(core: string, padded: string, add: (s: string) => void, hex: boolean): void {
+  add(core)
+  add(padded)
+  if (core.length === 43) keyForms(core, padded, add, hex)
+  if (core.length > 43) {
+    // A key glued to other text: the 43 characters at either end are one.
+    const end = core.slice(-43)
+    keyForms(end, `${end}${padded.slice(core.length)}`, add, hex)
+    const start = core.slice(0, 43)
+    keyForms(start, start, add, hex)
+  }
+}
+
+/**
+ * The secret-shaped strings of one line of a secret input. `all`: the line is a secret's (a key
+ * input's, or a line in a key's position): it, its value without spaces and every base64 run in it
+ * count. Otherwise only key-shaped runs (42 characters or more) and 64-character hex runs: the
+ * runner masks a registered string wherever it appears, so the line around them needs no mask.
  */
 function lineSecrets(line: string, all: boolean, add: (s: string) => void): void {
-  let found = false
-  for (const { core, padded } of runsOf(line)) {
-    const lower = core.toLowerCase()
-    if (all && !WORDS.has(lower)) {
+  if (all) {
+    add(line)
+    // wg(8) drops every space of a line: `PrivateKey = QF3d… xyz=` is one key, and the value joined is it.
+    const eq = line.indexOf('=')
+    const value = (eq < 0 ? line : line.slice(eq + 1)).trim()
+    if (/\s/.test(value)) {
+      const joined = value.replace(/\s+/g, '')
+      add(joined)
+      for (const { core, padded } of runsOf(joined)) if (core.length >= 42) longRun(core, padded, add, true)
+    }
+    for (const { core, padded } of runsOf(line)) {
+      const lower = core.toLowerCase()
+      if (WORDS.has(lower)) continue
       add(core)
       add(padded)
       // A key glued to its name (`PrivateKeyQF3d…`): the part after the name.
       const name = SECRET_NAMES.find((n) => lower.startsWith(n))
       if (name !== undefined) add(core.slice(name.length))
-      found = true
+      if (core.length >= 42) longRun(core, padded, add, true)
     }
-    if (core.length >= 42) {
-      found = true
-      add(core)
-      add(padded)
-      if (core.length === 43) keyForms(core, add)
-      if (core.length > 43) {
-        // A key glued to other text: the 43 characters at either end are one.
-        keyForms(core.slice(-43), add)
-        keyForms(core.slice(0, 43), add)
-      }
+  } else {
+    for (const [padded] of line.matchAll(LONG_RUNS)) {
+      let end = padded.length
+      while (end > 0 && padded.charCodeAt(end - 1) === 61) end--
+      longRun(padded.slice(0, end), padded, add, false)
     }
   }
-  for (const hex of hexRuns(line)) {
-    found = true
+  if (line.length < 64) return
+  for (const [hex] of line.matchAll(HEX_RUN)) {
     add(hex)
     add(hex.slice(0, 64))
     add(hex.slice(-64))
     add(Buffer.from(hex.slice(0, 64), 'hex').toString('base64'))
-  }
-  if (found || all) {
-    add(line)
-    // wg(8) drops every space of a line: `PrivateKey = QF3d… xyz=` is one key, and the value joined is it.
-    const eq = line.indexOf('=')
-    const value = eq < 0 ? line : line.slice(eq + 1)
-    let joined = ''
-    for (let i = 0; i < value.length; i++) if (!isSpace(value.charCodeAt(i))) joined += value[i]
-    add(joined)
   }
 }
 
@@ -173,10 +142,14 @@ export function inputSecrets(name: string, value: string, add: (s: string) => vo
   if (value === '') return
   add(value)
   const key = name !== 'config'
+  const seen = new Set<string>()
   for (const raw of value.split('\n')) {
     const line = raw.trim()
-    if (line === '') continue
-    lineSecrets(line, key || isSecretLine(line), add)
+    if (line === '' || seen.has(line)) continue
+    seen.add(line)
+    // Most lines of a configuration hold nothing key-shaped: two native scans rule them out.
+    const secretLine = key || isSecretLine(line)
+    if (secretLine || LONG_RUN.test(line)) lineSecrets(line, secretLine, add)
   }
 }
 
@@ -190,8 +163,9 @@ export function inputSecrets(name: string, value: string, add: (s: string) => vo
 export function secretsToMask(get: GetInput): string[] {
   const out = new Set<string>()
   const add = (s: string): void => {
-    const t = s.trim()
-    if (t.length >= MIN && !WORDS.has(t.toLowerCase())) out.add(t)
+    if (s.length < MIN) return
+    const t = isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(s.length - 1)) ? s.trim() : s
+    if (t.length >= MIN && (t.length > 19 || !WORDS.has(t.toLowerCase()))) out.add(t)
   }
   for (const name of SECRET_INPUTS) {
     const value = get(name)
@@ -215,8 +189,9 @@ export function keyRunsOf(text: string): string[] {
   for (const raw of text.split('\n')) {
     const line = raw.trim()
     const secretLine = isSecretLine(line)
+    if (!secretLine && !LONG_RUN.test(line)) continue
     for (const { core } of runsOf(line)) if (secretLine || core.length >= 42) add(core)
-    for (const hex of hexRuns(line)) add(hex)
+    for (const [hex] of line.matchAll(HEX_RUN)) add(hex)
   }
   return [...out]
 }

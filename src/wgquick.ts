@@ -23,24 +23,18 @@ const PEER_KEYS = ['PublicKey', 'PresharedKey', 'Endpoint', 'AllowedIPs', 'Persi
 const KNOWN = new Map(
   [...INTERFACE_KEYS, ...PEER_KEYS].sort((a, b) => b.length - a.length).map((k) => [k.toLowerCase(), k])
 )
+const IS_REFUSED = new Set(REFUSED)
+const IS_QUICK = new Set(QUICK_KEYS)
+const IN_INTERFACE = new Set(INTERFACE_KEYS)
 
 function fail(line: number, problem: string): never {
   throw new InputError(INPUT, problem, line)
 }
 
-const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13)
-
 /** The text without any white space, as wg(8) reads a line. */
 function squeeze(text: string): string {
-  let out = ''
-  let from = 0
-  for (let i = 0; i < text.length; i++) {
-    if (isSpace(text.charCodeAt(i))) {
-      out += text.slice(from, i)
-      from = i + 1
-    }
-  }
-  return out + text.slice(from)
+  const t = text.trim()
+  return /\s/.test(t) ? t.replace(/\s+/g, '') : t
 }
 
 /** The letters a line's key starts with (`Private Key:` → `privatekey`), lower case. */
@@ -107,7 +101,14 @@ function prefixes(line: number, name: string, items: string[]): Prefix[] {
   })
 }
 
-type PeerDraft = Partial<Peer> & { allowedIps: Prefix[]; line: number }
+interface PeerDraft {
+  publicKey: string | undefined
+  presharedKey: string | undefined
+  endpoint: Peer['endpoint']
+  allowedIps: Prefix[]
+  keepalive: number
+  line: number
+}
 
 /** Parses a wg-quick configuration into the tunnel; throws an InputError naming the line. */
 export function parseWgQuick(text: string): Tunnel {
@@ -135,7 +136,14 @@ export function parseWgQuick(text: string): Tunnel {
       if (name === '[interface]') section = 'interface'
       else if (name === '[peer]') {
         section = 'peer'
-        peer = { allowedIps: [], line: n }
+        peer = {
+          publicKey: undefined,
+          presharedKey: undefined,
+          endpoint: undefined,
+          allowedIps: [],
+          keepalive: 0,
+          line: n
+        }
         peers.push(peer)
       } else fail(n, 'is not a section header wg-quick knows: write [Interface] or [Peer] on a line of its own')
       continue
@@ -143,8 +151,7 @@ export function parseWgQuick(text: string): Tunnel {
     const eq = body.indexOf('=')
     const keyText = eq < 0 ? trimmed : body.slice(0, eq).trim()
     const lower = keyText.toLowerCase()
-    const wgLower = squeeze(keyText).toLowerCase()
-    const known = eq < 0 ? undefined : (KNOWN.get(lower) ?? KNOWN.get(wgLower))
+    const known = eq < 0 ? undefined : (KNOWN.get(lower) ?? KNOWN.get(squeeze(lower)))
     if (known === undefined) {
       const prefix = knownPrefix(keyText)
       if (prefix !== undefined)
@@ -159,17 +166,17 @@ export function parseWgQuick(text: string): Tunnel {
         `unknown key ${name ?? '(its name is not shown: it may be part of a key)'}${section === 'none' ? '' : ` in [${section === 'peer' ? 'Peer' : 'Interface'}]`}`
       )
     }
-    if (REFUSED.includes(known))
+    if (IS_REFUSED.has(known))
       fail(
         n,
         `${known} is not supported: this action runs no commands from the configuration; do that in a run: step before or after this one`
       )
     if (section === 'none') fail(n, `${known} comes before any [Interface] or [Peer] section`)
-    const inInterface = INTERFACE_KEYS.includes(known)
+    const inInterface = IN_INTERFACE.has(known)
     if (section === 'interface' && !inInterface) fail(n, `${known} belongs in a [Peer] section, not in [Interface]`)
     if (section === 'peer' && inInterface) fail(n, `${known} belongs in the [Interface] section, not in a [Peer]`)
     // wg-quick's keys: matched on the trimmed key, value trimmed. wg's: every space dropped.
-    const quick = QUICK_KEYS.includes(known)
+    const quick = IS_QUICK.has(known)
     if (quick && KNOWN.get(lower) !== known) fail(n, `malformed ${known} line: its name has spaces inside`)
     const value = quick ? body.slice(eq + 1).trim() : squeeze(body.slice(eq + 1))
     if (!quick && value === '') fail(n, `${known} has no value`)
@@ -217,7 +224,7 @@ export function parseWgQuick(text: string): Tunnel {
           case 'Endpoint': {
             const ep = wgEndpoint(value)
             if (typeof ep === 'string') fail(n, `Endpoint ${ep} (HOST:PORT; an IPv6 address may go in brackets)`)
-            p.endpoint = { ...ep, source: { input: INPUT, line: n } }
+            p.endpoint = { host: ep.host, port: ep.port, source: { input: INPUT, line: n } }
             break
           }
           case 'AllowedIPs':
@@ -249,7 +256,7 @@ export function parseWgQuick(text: string): Tunnel {
       presharedKey: p.presharedKey,
       endpoint: p.endpoint,
       allowedIps: p.allowedIps,
-      keepalive: p.keepalive ?? 0
+      keepalive: p.keepalive
     })
   }
   return { privateKey, publicKey: publicKeyOf(privateKey), ...t }
