@@ -45,8 +45,13 @@ const SECRET_NAMES = ['privatekey', 'presharedkey', 'private', 'preshared', 'psk
  */
 const RUN = /[A-Za-z0-9+/]+=*/g
 const HEX_RUN = /(?<![0-9a-fA-F])[0-9a-fA-F]{64,}/g
-const LONG_RUN = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{42}/
 const LONG_RUNS = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{42,}=*/g
+/** Runs of 16 or more: masked when they mix digits and both cases, as random text does and words do not. */
+const RUN16 = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16}/
+const RUNS16 = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16,}=*/g
+/** A line whose key name is a blob (a digit, "+" or "/" in it), e.g. `<part of a key> = 1`. */
+const NAME_BLOB = /^[A-Za-z]*[0-9+/][A-Za-z0-9+/]*\s*=/
+const mixed = (s: string): boolean => /[0-9]/.test(s) && /[A-Z]/.test(s) && /[a-z]/.test(s)
 /** A line whose value sits in a private or preshared key's position, however the separator is written. */
 const SECRET_NAME = /^(?:private|preshared|psk)/i
 /** A line that is a blob on its own: base64 and spaces, "=" only at the end, e.g. a key without its name. */
@@ -122,11 +127,19 @@ function lineSecrets(line: string, all: boolean, add: (s: string) => void): void
       if (core.length >= 42) longRun(core, padded, add, true)
     }
   } else {
-    for (const [padded] of line.matchAll(LONG_RUNS)) {
+    for (const [padded] of line.matchAll(RUNS16)) {
       let end = padded.length
       while (end > 0 && padded.charCodeAt(end - 1) === 61) end--
-      longRun(padded.slice(0, end), padded, add, false)
+      const core = padded.slice(0, end)
+      if (core.length >= 42) longRun(core, padded, add, false)
+      else if (mixed(core)) {
+        add(core)
+        add(padded)
+      }
     }
+    // A blob where a key's name goes: part of a key on a line of its own, cut at an "=".
+    const blob = NAME_BLOB.exec(line)
+    if (blob) add(blob[0].slice(0, -1).trim())
   }
   if (line.length < 64) return
   for (const [hex] of line.matchAll(HEX_RUN)) {
@@ -149,7 +162,7 @@ export function inputSecrets(name: string, value: string, add: (s: string) => vo
     seen.add(line)
     // Most lines of a configuration hold nothing key-shaped: two native scans rule them out.
     const secretLine = key || isSecretLine(line)
-    if (secretLine || LONG_RUN.test(line)) lineSecrets(line, secretLine, add)
+    if (secretLine || RUN16.test(line) || NAME_BLOB.test(line)) lineSecrets(line, secretLine, add)
   }
 }
 
@@ -189,8 +202,9 @@ export function keyRunsOf(text: string): string[] {
   for (const raw of text.split('\n')) {
     const line = raw.trim()
     const secretLine = isSecretLine(line)
-    if (!secretLine && !LONG_RUN.test(line)) continue
-    for (const { core } of runsOf(line)) if (secretLine || core.length >= 42) add(core)
+    if (!secretLine && !RUN16.test(line)) continue
+    for (const { core } of runsOf(line))
+      if (secretLine || core.length >= 42 || (core.length >= 16 && mixed(core))) add(core)
     for (const [hex] of line.matchAll(HEX_RUN)) add(hex)
   }
   return [...out]

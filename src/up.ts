@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from './toolkit.js'
-import { buildFlatConfig as buildConfig, InputError, SECRET_INPUTS, type FlatConfig as Config } from './config.js'
+import { buildFlatConfig as buildConfig, InputError, secretsToMask, type FlatConfig as Config } from './config.js'
 import { maxBits, prefixText } from './ip.js'
 import { dnsManager, dnsUp, readInterfaceOrder, resolvconfName } from './dns.js'
 import {
@@ -40,21 +40,9 @@ const mark = (what: string): void => core.debug(`${what} at ${Math.round(perform
 
 /** Masks every secret input before anything can log it; returns the strings masked. */
 function maskSecrets(): string[] {
-  const secrets = new Set<string>()
-  for (const name of SECRET_INPUTS) {
-    const value = getInput(name)
-    if (value === '') continue
-    secrets.add(value)
-    // A multi-line value is masked by the runner only as a whole: also each line of a key input,
-    // and each key of a configuration.
-    const parts =
-      name === 'config'
-        ? [...value.matchAll(/^\s*(?:private|preshared)key\s*=\s*(\S+)/gim)].map((m) => m[1] ?? '')
-        : value.split('\n')
-    for (const part of parts.map((p) => p.trim())) if (part.length >= 8) secrets.add(part)
-  }
+  const secrets = secretsToMask(getInput)
   for (const s of secrets) core.setSecret(s)
-  return [...secrets]
+  return secrets
 }
 
 /** Resolves each endpoint host name once (IP literals stay as they are), within the timeout. */

@@ -56,12 +56,12 @@ function knownPrefix(text: string): string | undefined {
 }
 
 /**
- * An unknown key's name, when quoting it cannot reveal part of a key: letters (and - or _) only, at
- * most 24, not key-like, and no part of a key-shaped run of the configuration.
+ * An unknown key's name, when quoting it cannot reveal part of a key: a word or CamelCase words
+ * (each capital followed by small letters, as `Colour` or `PersistentKeepAlive`; random base64
+ * letters almost never are), at most 24 letters, and no part of a key-shaped run of the configuration.
  */
 function quotedName(name: string, text: string): string | undefined {
-  if (!/^[A-Za-z][A-Za-z_-]{0,23}$/.test(name)) return undefined
-  if (/[A-Z]{3}/.test(name) && /[a-z]/.test(name)) return undefined
+  if (name.length > 24 || !/^[A-Z]?[a-z]+(?:[A-Z][a-z]+)*$/.test(name)) return undefined
   if (keyRunsOf(text).some((run) => run.includes(name))) return undefined
   return name
 }

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 624:
+/***/ 61:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17,7 +17,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: ./src/toolkit.ts
-var toolkit = __nccwpck_require__(441);
+var toolkit = __nccwpck_require__(311);
 ;// CONCATENATED MODULE: ./src/run.ts
 // The one place that starts processes. Commands are argument arrays, never shell strings; commands
 // that need root go through `sudo -n` when this process is not root, so a missing permission fails
@@ -95,7 +95,7 @@ async function mustRun(argv, opts = {}, explain) {
 
 /***/ }),
 
-/***/ 441:
+/***/ 311:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -175,7 +175,7 @@ function appendSummary(markdown) {
 
 /***/ }),
 
-/***/ 732:
+/***/ 714:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -187,8 +187,8 @@ function appendSummary(markdown) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(441);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(624);
+/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(311);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(61);
 // Finding the programs the tunnel needs, and installing the missing ones with apt in one
 // transaction, non-interactively.
 
@@ -514,9 +514,7 @@ var external_node_os_ = __nccwpck_require__(161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/toolkit.ts
-var toolkit = __nccwpck_require__(441);
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+var toolkit = __nccwpck_require__(311);
 ;// CONCATENATED MODULE: ./src/names.ts
 // Interface names as Linux and wg-quick accept them: 1 to 15 of letters, digits and _=+.-
 const names_IFACE = /^[a-zA-Z0-9_=+.-]{1,15}$/;
@@ -672,206 +670,68 @@ function contains(outer, inner) {
     return network({ ...inner, bits: outer.bits }).address === network(outer).address;
 }
 
-;// CONCATENATED MODULE: ./src/wgquick.ts
-// The `config` input: a whole wg-quick configuration, parsed as wg-quick and `wg setconf` do
-// (case-insensitive keys, `#` comments, comma lists, repeated keys, any number of [Peer]s). Errors
-// name the line and key, never a value: the whole input is a secret.
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/parse.ts
+// Value parsers shared by the per-field inputs (config.ts) and the `config` input (wgquick.ts), and
+// the one error type both throw. Pure; nothing here imports config.ts or wgquick.ts.
 
 
-const INPUT = 'config';
-/** Keys wg-quick runs as shell commands, or that write the file back: refused, with what to do instead. */
-const REFUSED = new Set(['preup', 'postup', 'predown', 'postdown', 'saveconfig']);
-const INTERFACE_KEYS = new Set(['privatekey', 'address', 'listenport', 'fwmark', 'mtu', 'dns', 'table']);
-const PEER_KEYS = new Set(['publickey', 'presharedkey', 'endpoint', 'allowedips', 'persistentkeepalive']);
-function fail(line, problem) {
-    throw new InputError(INPUT, `line ${line}: ${problem}`);
-}
-function integer(line, key, value, min, max) {
-    const n = /^0x[0-9a-f]+$/i.test(value) ? parseInt(value, 16) : /^[0-9]+$/.test(value) ? Number(value) : NaN;
-    if (!(n >= min && n <= max))
-        fail(line, `${key} must be a number from ${min} to ${max}`);
-    return n;
-}
-function list(value) {
-    return value
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
-function prefixes(line, key, value) {
-    return list(value).map((item) => {
-        const p = ip_parsePrefix(item);
-        if (typeof p === 'string')
-            fail(line, `${key} has an entry that is not an address or CIDR`);
-        return p;
-    });
-}
-/** Re-labels an InputError from a shared parser as this input's, at this line, without its value. */
-function withLine(line, key, what, parse) {
-    try {
-        return parse();
-    }
-    catch {
-        return fail(line, `${key} must be ${what}`);
-    }
-}
-function parseTable(value, at = (problem) => fail(0, problem)) {
-    const v = value.trim().toLowerCase();
-    if (v === 'auto' || v === 'off')
-        return v;
-    if (v === 'main')
-        return 254;
-    if (/^[0-9]+$/.test(v) && Number(v) >= 1 && Number(v) <= 0xffffffff)
-        return Number(v);
-    return at('Table must be auto, off, main or a table number');
-}
-/** Parses a wg-quick configuration; throws an InputError naming the line and key. */
-function parseWgQuick(text) {
-    let section = 'none';
-    let privateKey;
-    const cfg = { addresses: [], dns: [], dnsSearch: [], table: 'auto', peers: [] };
-    let peer;
-    const peers = [];
-    text.split(/\r?\n/).forEach((raw, index) => {
-        const n = index + 1;
-        const line = raw.replace(/#.*$/, '').trim();
-        if (line === '')
-            return;
-        if (/^\[.*\]$/.test(line)) {
-            const name = line.slice(1, -1).trim().toLowerCase();
-            if (name === 'interface')
-                section = 'interface';
-            else if (name === 'peer') {
-                section = 'peer';
-                peer = { allowedIps: [], line: n };
-                peers.push(peer);
-            }
-            else
-                fail(n, 'unknown section (expected [Interface] or [Peer])');
-            return;
-        }
-        const eq = line.indexOf('=');
-        if (eq < 0)
-            fail(n, 'expected Key = Value');
-        const keyName = line.slice(0, eq).trim();
-        const key = keyName.toLowerCase();
-        const value = line.slice(eq + 1).trim();
-        if (REFUSED.has(key)) {
-            fail(n, `${keyName} is not supported: this action runs no commands from the configuration; do that in a run: step before or after this one`);
-        }
-        if (section === 'none')
-            fail(n, `${keyName} comes before any [Interface] or [Peer] section`);
-        if (section === 'interface') {
-            if (!INTERFACE_KEYS.has(key))
-                fail(n, `unknown key ${keyName} in [Interface]`);
-            switch (key) {
-                case 'privatekey':
-                    privateKey = withLine(n, 'PrivateKey', 'a base64 WireGuard key', () => parseKey(INPUT, value, true));
-                    break;
-                case 'address':
-                    cfg.addresses.push(...prefixes(n, 'Address', value));
-                    break;
-                case 'listenport':
-                    cfg.listenPort = integer(n, 'ListenPort', value, 0, 65535);
-                    break;
-                case 'fwmark':
-                    cfg.fwmark =
-                        value.toLowerCase() === 'off' ? undefined : integer(n, 'FwMark', value, 0, 0xffffffff) || undefined;
-                    break;
-                case 'mtu':
-                    cfg.mtu = integer(n, 'MTU', value, 576, 65535);
-                    break;
-                case 'dns': {
-                    const split = withLine(n, 'DNS', 'IP addresses (servers) or domain names (search domains)', () => splitDns(INPUT, value));
-                    cfg.dns.push(...split.dns);
-                    cfg.dnsSearch.push(...split.dnsSearch);
-                    break;
-                }
-                case 'table':
-                    cfg.table = parseTable(value, (problem) => fail(n, problem));
-                    break;
-            }
-            return;
-        }
-        const p = peer;
-        if (!PEER_KEYS.has(key))
-            fail(n, `unknown key ${keyName} in [Peer]`);
-        switch (key) {
-            case 'publickey':
-                p.publicKey = withLine(n, 'PublicKey', 'a base64 WireGuard key', () => parseKey(INPUT, value, false));
-                break;
-            case 'presharedkey':
-                p.presharedKey = withLine(n, 'PresharedKey', 'a base64 WireGuard key', () => parseKey(INPUT, value, true));
-                break;
-            case 'endpoint':
-                p.endpoint = withLine(n, 'Endpoint', 'HOST:PORT (IPv6 in brackets)', () => parseEndpoint(INPUT, value));
-                break;
-            case 'allowedips':
-                p.allowedIps.push(...prefixes(n, 'AllowedIPs', value).map(network));
-                break;
-            case 'persistentkeepalive':
-                p.keepalive = value.toLowerCase() === 'off' ? 0 : integer(n, 'PersistentKeepalive', value, 0, 65535);
-                break;
-        }
-    });
-    if (privateKey === undefined)
-        throw new InputError(INPUT, '[Interface] has no PrivateKey');
-    if (cfg.addresses.length === 0)
-        throw new InputError(INPUT, '[Interface] has no Address');
-    if (peers.length === 0)
-        throw new InputError(INPUT, 'has no [Peer] section');
-    const seen = new Set();
-    for (const p of peers) {
-        if (!p.publicKey)
-            throw new InputError(INPUT, `line ${p.line}: [Peer] has no PublicKey`);
-        if (seen.has(p.publicKey))
-            throw new InputError(INPUT, `line ${p.line}: a second [Peer] with the same PublicKey`);
-        seen.add(p.publicKey);
-        cfg.peers.push({
-            publicKey: p.publicKey,
-            presharedKey: p.presharedKey,
-            endpoint: p.endpoint,
-            allowedIps: p.allowedIps,
-            keepalive: p.keepalive ?? 0
-        });
-    }
-    return { privateKey, ...cfg };
-}
-
-;// CONCATENATED MODULE: ./src/config.ts
-// The typed configuration, built and validated from the action's inputs in one place. Pure: it
-// reads inputs through the function it is given and touches nothing else.
-
-
-
-
-/** A bad input: names the input and what is wrong, never the value of a secret. */
+/**
+ * A bad input: names the input (and the line of a multi-line input) and what is wrong, never the
+ * value of a secret.
+ */
 class InputError extends Error {
     input;
-    constructor(input, problem) {
-        super(`Input "${input}": ${problem}`);
+    line;
+    constructor(input, problem, line) {
+        super(`Input "${input}": ${line === undefined ? '' : `line ${line}: `}${problem}`);
         this.input = input;
+        this.line = line;
         this.name = 'InputError';
     }
 }
-const SECRET_INPUTS = ['private-key', 'preshared-key', 'config'];
-/** The inputs that `config` replaces. */
-const FIELD_INPUTS = [
-    'private-key',
-    'address',
-    'peer-public-key',
-    'endpoint',
-    'allowed-ips',
-    'preshared-key',
-    'persistent-keepalive',
-    'mtu',
-    'dns'
-];
-/** A value quoted for an error message: escaped, and cut short when long. */
+/**
+ * The error for an endpoint found wrong after parsing (a host name that does not resolve), naming
+ * where it was written: `Input "config": line 9: …` or `Input "endpoint": …`. The problem must not
+ * contain the host when the source is `config` (the whole input is a secret).
+ */
+function endpointError(source, problem) {
+    return new InputError(source.input, problem, source.input === 'config' ? source.line : undefined);
+}
+const isB64 = (c) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
+/**
+ * Whether a text holds something that may be key material: a run of 20 or more base64 characters
+ * mixing digits and both cases, or of 40 or more of any kind (a hex key is 64). One pass.
+ */
+function looksSecret(text) {
+    let run = 0;
+    let mix = 0;
+    for (let i = 0; i <= text.length; i++) {
+        const c = i < text.length ? text.charCodeAt(i) : 0;
+        if (i < text.length && isB64(c)) {
+            run++;
+            mix |= c >= 48 && c <= 57 ? 1 : c >= 65 && c <= 90 ? 2 : c >= 97 && c <= 122 ? 4 : 0;
+            continue;
+        }
+        if (run >= 40 || (run >= 20 && mix === 7))
+            return true;
+        run = 0;
+        mix = 0;
+    }
+    return false;
+}
+/**
+ * A non-secret value quoted for an error message: escaped and cut short. A value that looks like key
+ * material is not shown at all: a key pasted into the wrong input is still a key.
+ */
 function shown(value) {
-    const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+    if (looksSecret(value))
+        return 'the value given (not shown: it looks like a key)';
+    const cut = value.length > 40 ? `${value.slice(0, 37)}...` : value;
     return JSON.stringify(cut);
 }
+/** wg's key_from_base64: 44 characters, the last "=", the padding bits zero. */
 const KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 function parseKey(input, value, secret) {
     const v = value.trim();
@@ -906,14 +766,18 @@ function parsePrefixes(input, value) {
     return listItems(value).map((item) => {
         const p = ip_parsePrefix(item);
         if (typeof p === 'string')
-            throw new InputError(input, `${p} (expected an address like 192.0.2.2/24 or 2001:db8::2/64)`);
+            throw new InputError(input, `${looksSecret(item) ? 'an entry (not shown: it looks like a key) is not an address' : p} (expected an address like 192.0.2.2/24 or 2001:db8::2/64)`);
         return p;
     });
 }
 const LABEL = '[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
 const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*\\.?$`);
 function isHostName(text) {
-    return HOSTNAME.test(text) && !/^[0-9.]+$/.test(text);
+    return text.length <= 253 && HOSTNAME.test(text) && !/^[0-9.]+$/.test(text);
+}
+/** The canonical text of an IP address, or undefined when `text` is not one. */
+function ipText(text) {
+    return canonicalAddress(text);
 }
 function parsePort(input, text, whole) {
     if (!/^[0-9]{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
@@ -921,7 +785,7 @@ function parsePort(input, text, whole) {
     }
     return Number(text);
 }
-/** `host:port`, `1.2.3.4:port` or `[v6]:port` into host and port, or a reason. */
+/** `host:port`, `1.2.3.4:port` or `[v6]:port` into host and port; undefined when not that shape. */
 function splitHostPort(input, text) {
     const m = /^\[([^\]]+)\]:([^:]*)$/.exec(text) ?? /^([^:[\]]+):([^:]*)$/.exec(text);
     if (!m)
@@ -933,15 +797,607 @@ function splitHostPort(input, text) {
         throw new InputError(input, `${shown(text)}: only IPv6 addresses go in brackets`);
     if (!addr && !isHostName(host))
         throw new InputError(input, `${shown(host)} is not a valid host name or IP address`);
-    return { host: addr ? ip_parsePrefix(host).address : host, port: parsePort(input, port, text) };
+    return { host: ipText(host) ?? host, port: parsePort(input, port, text) };
 }
+/** The `endpoint` input: HOST:PORT, an IPv6 address in brackets (unambiguous, as the README asks). */
 function parseEndpoint(input, value) {
     const v = value.trim();
     const hp = splitHostPort(input, v);
     if (!hp) {
         throw new InputError(input, `${shown(v)} must be HOST:PORT, e.g. vpn.example.com:51820, 192.0.2.1:51820 or [2001:db8::1]:51820`);
     }
-    return hp;
+    return { ...hp, source: { input } };
+}
+/**
+ * An Endpoint = value as wg(8) reads it (wireguard-tools src/config.c, parse_endpoint): after a "["
+ * the host runs to the first "]", which must be followed by ":" and a port; otherwise the host is
+ * everything before the LAST colon, so `2001:db8::1:51820` is host 2001:db8::1, port 51820. Returns
+ * a reason (without the value) when wg would refuse it or getaddrinfo could not take the host.
+ */
+function wgEndpoint(value) {
+    let host;
+    let port;
+    if (value.startsWith('[')) {
+        const close = value.indexOf(']');
+        if (close < 0)
+            return 'has a "[" without its "]"';
+        if (value[close + 1] !== ':' || close + 2 >= value.length)
+            return 'has no port after the "]:"';
+        host = value.slice(1, close);
+        port = value.slice(close + 2);
+    }
+    else {
+        const colon = value.lastIndexOf(':');
+        if (colon < 0 || colon + 1 >= value.length)
+            return 'has no port (HOST:PORT)';
+        host = value.slice(0, colon);
+        port = value.slice(colon + 1);
+    }
+    if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535)
+        return 'port must be a number from 1 to 65535';
+    const ip = ipText(host);
+    if (ip !== undefined)
+        return { host: ip, port: Number(port) };
+    if (host.includes(':'))
+        return 'has a host that is not a valid IPv6 address';
+    if (!isHostName(host))
+        return 'has a host that is not a valid host name or IP address';
+    return { host, port: Number(port) };
+}
+/** DNS = as wg-quick splits it: addresses are servers, names are search domains. */
+function splitDns(input, value) {
+    const out = { dns: [], dnsSearch: [] };
+    for (const v of listItems(value)) {
+        const ip = ipText(v);
+        if (ip !== undefined)
+            out.dns.push(ip);
+        else if (isHostName(v))
+            out.dnsSearch.push(v);
+        else
+            throw new InputError(input, `${shown(v)} is neither an IP address (a DNS server) nor a domain name (a search domain)`);
+    }
+    return out;
+}
+function parseInteger(input, value, min, max) {
+    const v = value.trim();
+    if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
+        throw new InputError(input, `must be a whole number from ${min} to ${max}; got ${shown(v)}`);
+    }
+    return Number(v);
+}
+function parseChoice(input, value, choices) {
+    const v = value.trim().toLowerCase();
+    const hit = choices.find((c) => c === v);
+    if (hit === undefined)
+        throw new InputError(input, `must be one of ${choices.join(', ')}; got ${shown(value.trim())}`);
+    return hit;
+}
+/** wg-quick's Table: auto, off, main (254) or a table number; undefined when it is none of those. */
+function parseTable(value) {
+    const v = value.trim().toLowerCase();
+    if (v === 'auto' || v === 'off')
+        return v;
+    if (v === 'main')
+        return 254;
+    if (/^[0-9]+$/.test(v) && Number(v) >= 1 && Number(v) <= 0xffffffff)
+        return Number(v);
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/secrets.ts
+// What the runner must be told to mask, computed from the inputs before anything is validated or
+// logged. The runner masks only exact strings: a secret input as a whole, and (as we tell it) each of
+// its lines. A configuration with a typo may print, or lead a tool to print, a key in a shape that
+// is neither, so every key-shaped run of `config` is masked too. One pass per line, no regex with
+// nested quantifiers: a 60,000-line configuration is read in a few milliseconds.
+const SECRET_INPUTS = ['private-key', 'preshared-key', 'config'];
+/** Shorter strings are not masked: a mask of a common fragment would blank out half the log. */
+const MIN = 8;
+/**
+ * Words of the wg-quick format, never masked even when a line holds nothing else (masking
+ * "Interface" would blank out our own messages about `[Interface]`).
+ */
+const WORDS = new Set([
+    'interface',
+    'peer',
+    'privatekey',
+    'presharedkey',
+    'publickey',
+    'allowedips',
+    'endpoint',
+    'persistentkeepalive',
+    'listenport',
+    'fwmark',
+    'address',
+    'table',
+    'saveconfig',
+    'preup',
+    'postup',
+    'predown',
+    'postdown'
+]);
+/** Names that put what follows them in a secret's position, however the separator is mangled. */
+const SECRET_NAMES = ['privatekey', 'presharedkey', 'private', 'preshared', 'psk'];
+/**
+ * Maximal base64 runs with the "=" after them; hex runs of 64 or more; a run of 42 or more. The
+ * lookbehinds start a match only where a run starts, so each scan is linear.
+ */
+const RUN = /[A-Za-z0-9+/]+=*/g;
+const HEX_RUN = /(?<![0-9a-fA-F])[0-9a-fA-F]{64,}/g;
+const LONG_RUNS = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{42,}=*/g;
+/** Runs of 16 or more: masked when they mix digits and both cases, as random text does and words do not. */
+const RUN16 = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16}/;
+const RUNS16 = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16,}=*/g;
+/** A line whose key name is a blob (a digit, "+" or "/" in it), e.g. `<part of a key> = 1`. */
+const NAME_BLOB = /^[A-Za-z]*[0-9+/][A-Za-z0-9+/]*\s*=/;
+const mixed = (s) => /[0-9]/.test(s) && /[A-Z]/.test(s) && /[a-z]/.test(s);
+/** A line whose value sits in a private or preshared key's position, however the separator is written. */
+const SECRET_NAME = /^(?:private|preshared|psk)/i;
+/** A line that is a blob on its own: base64 and spaces, "=" only at the end, e.g. a key without its name. */
+const BARE = /^[A-Za-z0-9+/\s]+=*$/;
+const isSpace = (c) => c === 32 || (c >= 9 && c <= 13);
+/** Whether the (trimmed) line puts its value in a secret's position: a private or preshared key, or a bare blob. */
+function isSecretLine(line) {
+    return SECRET_NAME.test(line) || BARE.test(line);
+}
+/** The maximal base64 runs of a line: the run, and the run with the "=" signs after it. */
+function* runsOf(line) {
+    for (const m of line.matchAll(RUN)) {
+        const padded = m[0];
+        let end = padded.length;
+        while (end > 0 && padded.charCodeAt(end - 1) === 61)
+            end--;
+        yield { core: padded.slice(0, end), padded };
+    }
+}
+/**
+ * The key forms of a 43-character base64 core: alone, with its "=", and (for a key in a secret's
+ * position, as the UAPI would write it) the 32 bytes as hex.
+ */
+function keyForms(core, padded, add, hex) {
+    add(core);
+    const key = padded.length === 44 ? padded : `${core}=`;
+    add(key);
+    if (hex)
+        add(Buffer.from(key, 'base64').toString('hex'));
+}
+/** A key-shaped run (42 characters or more, with its "=" signs): it and the keys it may hold. */
+function longRun(core, padded, add, hex) {
+    add(core);
+    add(padded);
+    if (core.length === 43)
+        keyForms(core, padded, add, hex);
+    if (core.length > 43) {
+        // A key glued to other text: the 43 characters at either end are one.
+        const end = core.slice(-43);
+        keyForms(end, `${end}${padded.slice(core.length)}`, add, hex);
+        const start = core.slice(0, 43);
+        keyForms(start, start, add, hex);
+    }
+}
+/**
+ * The secret-shaped strings of one line of a secret input. `all`: the line is a secret's (a key
+ * input's, or a line in a key's position): it, its value without spaces and every base64 run in it
+ * count. Otherwise only key-shaped runs (42 characters or more) and 64-character hex runs: the
+ * runner masks a registered string wherever it appears, so the line around them needs no mask.
+ */
+function lineSecrets(line, all, add) {
+    if (all) {
+        add(line);
+        // wg(8) drops every space of a line: `PrivateKey = QF3d… xyz=` is one key, and the value joined is it.
+        const eq = line.indexOf('=');
+        const value = (eq < 0 ? line : line.slice(eq + 1)).trim();
+        if (/\s/.test(value)) {
+            const joined = value.replace(/\s+/g, '');
+            add(joined);
+            for (const { core, padded } of runsOf(joined))
+                if (core.length >= 42)
+                    longRun(core, padded, add, true);
+        }
+        for (const { core, padded } of runsOf(line)) {
+            const lower = core.toLowerCase();
+            if (WORDS.has(lower))
+                continue;
+            add(core);
+            add(padded);
+            // A key glued to its name (`PrivateKeyQF3d…`): the part after the name.
+            const name = SECRET_NAMES.find((n) => lower.startsWith(n));
+            if (name !== undefined)
+                add(core.slice(name.length));
+            if (core.length >= 42)
+                longRun(core, padded, add, true);
+        }
+    }
+    else {
+        for (const [padded] of line.matchAll(RUNS16)) {
+            let end = padded.length;
+            while (end > 0 && padded.charCodeAt(end - 1) === 61)
+                end--;
+            const core = padded.slice(0, end);
+            if (core.length >= 42)
+                longRun(core, padded, add, false);
+            else if (mixed(core)) {
+                add(core);
+                add(padded);
+            }
+        }
+        // A blob where a key's name goes: part of a key on a line of its own, cut at an "=".
+        const blob = NAME_BLOB.exec(line);
+        if (blob)
+            add(blob[0].slice(0, -1).trim());
+    }
+    if (line.length < 64)
+        return;
+    for (const [hex] of line.matchAll(HEX_RUN)) {
+        add(hex);
+        add(hex.slice(0, 64));
+        add(hex.slice(-64));
+        add(Buffer.from(hex.slice(0, 64), 'hex').toString('base64'));
+    }
+}
+/** Every string to mask for one secret input's value. */
+function inputSecrets(name, value, add) {
+    if (value === '')
+        return;
+    add(value);
+    const key = name !== 'config';
+    const seen = new Set();
+    for (const raw of value.split('\n')) {
+        const line = raw.trim();
+        if (line === '' || seen.has(line))
+            continue;
+        seen.add(line);
+        // Most lines of a configuration hold nothing key-shaped: two native scans rule them out.
+        const secretLine = key || isSecretLine(line);
+        if (secretLine || RUN16.test(line) || NAME_BLOB.test(line))
+            lineSecrets(line, secretLine, add);
+    }
+}
+/**
+ * Every string the runner must be told to mask (`::add-mask::`), before anything else runs: each
+ * secret input whole and each of its lines that carries a secret; every base64 run of a key input;
+ * in `config`, every key-shaped run anywhere (44 characters with or without "=", 43, glued to other
+ * text, 64 hex) and every run of 8 or more in a private or preshared key's position however it is
+ * written (`PrivateKey: X`, `privatekey<TAB>X`, a bare line); and the hex form of each key.
+ */
+function secretsToMask(get) {
+    const out = new Set();
+    const add = (s) => {
+        if (s.length < MIN)
+            return;
+        const t = isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(s.length - 1)) ? s.trim() : s;
+        if (t.length >= MIN && (t.length > 19 || !WORDS.has(t.toLowerCase())))
+            out.add(t);
+    };
+    for (const name of SECRET_INPUTS) {
+        const value = get(name);
+        if (value === '')
+            continue;
+        // The whole value as given, whatever its length: the runner masks it as one string.
+        out.add(value);
+        inputSecrets(name, value, add);
+    }
+    return [...out];
+}
+/**
+ * The key-shaped runs of a configuration (not its lines or the whole), for deciding whether a word
+ * an error would quote might be part of a key.
+ */
+function keyRunsOf(text) {
+    const out = new Set();
+    const add = (s) => {
+        if (s.length >= MIN)
+            out.add(s);
+    };
+    for (const raw of text.split('\n')) {
+        const line = raw.trim();
+        const secretLine = isSecretLine(line);
+        if (!secretLine && !RUN16.test(line))
+            continue;
+        for (const { core } of runsOf(line))
+            if (secretLine || core.length >= 42 || (core.length >= 16 && mixed(core)))
+                add(core);
+        for (const [hex] of line.matchAll(HEX_RUN))
+            add(hex);
+    }
+    return [...out];
+}
+
+;// CONCATENATED MODULE: ./src/wgquick.ts
+// The `config` input: a whole wg-quick configuration, read as wg-quick and `wg setconf` read it.
+// wg-quick (src/wg-quick/linux.bash, parse_options) takes its own keys of [Interface] (Address, MTU,
+// DNS, Table, Pre/PostUp/Down, SaveConfig): the key is the text before the first "=", trimmed, any
+// case; the value is trimmed; Address and DNS split at commas and spaces. Every other line goes to
+// wg(8) (src/config.c), which drops every space of the line and matches the key in any case.
+// The whole input is a secret: an error names the line and at most a key name, never any part of a
+// value, and an unknown key's name only when it cannot be part of a key. One pass, linear time.
+
+
+
+const INPUT = 'config';
+/** Keys wg-quick runs as shell commands, or that write the file back: refused, with what to do instead. */
+const REFUSED = ['PreUp', 'PostUp', 'PreDown', 'PostDown', 'SaveConfig'];
+/** wg-quick's own keys of [Interface]. */
+const QUICK_KEYS = ['Address', 'MTU', 'DNS', 'Table', ...REFUSED];
+const WG_INTERFACE_KEYS = ['PrivateKey', 'ListenPort', 'FwMark'];
+const INTERFACE_KEYS = [...WG_INTERFACE_KEYS, ...QUICK_KEYS];
+const PEER_KEYS = ['PublicKey', 'PresharedKey', 'Endpoint', 'AllowedIPs', 'PersistentKeepalive'];
+/** Every known key by its lower-case name, longest first (so `PresharedKey` wins over a shorter prefix). */
+const KNOWN = new Map([...INTERFACE_KEYS, ...PEER_KEYS].sort((a, b) => b.length - a.length).map((k) => [k.toLowerCase(), k]));
+const IS_REFUSED = new Set(REFUSED);
+const IS_QUICK = new Set(QUICK_KEYS);
+const IN_INTERFACE = new Set(INTERFACE_KEYS);
+function fail(line, problem) {
+    throw new InputError(INPUT, problem, line);
+}
+/** The text without any white space, as wg(8) reads a line. */
+function squeeze(text) {
+    const t = text.trim();
+    return /\s/.test(t) ? t.replace(/\s+/g, '') : t;
+}
+/** The letters a line's key starts with (`Private Key:` → `privatekey`), lower case. */
+function leadingLetters(text) {
+    let out = '';
+    for (let i = 0; i < text.length && out.length <= 24; i++) {
+        const c = text.charCodeAt(i);
+        if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122))
+            out += String.fromCharCode(c | 32);
+        else if (!(c === 32 || c === 9 || c === 95 || c === 45))
+            break;
+    }
+    return out;
+}
+/** The known key a malformed line starts with (`PrivateKey: …`, `PrivateKey …`), if any. */
+function knownPrefix(text) {
+    const letters = leadingLetters(text);
+    for (const [lower, key] of KNOWN)
+        if (letters.startsWith(lower))
+            return key;
+    return undefined;
+}
+/**
+ * An unknown key's name, when quoting it cannot reveal part of a key: a word or CamelCase words
+ * (each capital followed by small letters, as `Colour` or `PersistentKeepAlive`; random base64
+ * letters almost never are), at most 24 letters, and no part of a key-shaped run of the configuration.
+ */
+function quotedName(name, text) {
+    if (name.length > 24 || !/^[A-Z]?[a-z]+(?:[A-Z][a-z]+)*$/.test(name))
+        return undefined;
+    if (keyRunsOf(text).some((run) => run.includes(name)))
+        return undefined;
+    return name;
+}
+/** wg(8)'s strtoul-based numbers: decimal, or hexadecimal after a lower-case "0x" where allowed. */
+function wgNumber(value, hex) {
+    if (hex && value.length > 2 && value.startsWith('0x'))
+        return /^0x[0-9a-fA-F]+$/.test(value) ? parseInt(value, 16) : NaN;
+    return /^[0-9]+$/.test(value) ? Number(value) : NaN;
+}
+function integer(line, key, value, min, max, hex = false) {
+    const n = wgNumber(value, hex);
+    if (!(n >= min && n <= max))
+        fail(line, `${key} must be a number from ${min} to ${max}${hex ? ' (or 0x…)' : ''}`);
+    return n;
+}
+function key(line, name, value) {
+    if (!KEY.test(value))
+        fail(line, `${name} must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); the value is not shown`);
+    return value;
+}
+/** Address = and DNS = items, as wg-quick splits them: at commas and white space. */
+function quickItems(value) {
+    return value.split(/[\s,]+/).filter((s) => s !== '');
+}
+function prefixes(line, name, items) {
+    return items.map((item) => {
+        const p = ip_parsePrefix(item);
+        if (typeof p === 'string')
+            fail(line, `${name} has an entry that is not an address or CIDR`);
+        return p;
+    });
+}
+/** Parses a wg-quick configuration into the tunnel; throws an InputError naming the line. */
+function parseWgQuick(text) {
+    let section = 'none';
+    let privateKey;
+    const t = {
+        addresses: [],
+        dns: [],
+        dnsSearch: [],
+        table: 'auto',
+        peers: []
+    };
+    let peer;
+    const peers = [];
+    const lines = text.split('\n');
+    for (let index = 0; index < lines.length; index++) {
+        const n = index + 1;
+        const raw = lines[index];
+        const hash = raw.indexOf('#');
+        const body = hash < 0 ? raw : raw.slice(0, hash);
+        const trimmed = body.trim();
+        if (trimmed === '')
+            continue;
+        if (trimmed.startsWith('[')) {
+            const name = squeeze(trimmed).toLowerCase();
+            if (name === '[interface]')
+                section = 'interface';
+            else if (name === '[peer]') {
+                section = 'peer';
+                peer = {
+                    publicKey: undefined,
+                    presharedKey: undefined,
+                    endpoint: undefined,
+                    allowedIps: [],
+                    keepalive: 0,
+                    line: n
+                };
+                peers.push(peer);
+            }
+            else
+                fail(n, 'is not a section header wg-quick knows: write [Interface] or [Peer] on a line of its own');
+            continue;
+        }
+        const eq = body.indexOf('=');
+        const keyText = eq < 0 ? trimmed : body.slice(0, eq).trim();
+        const lower = keyText.toLowerCase();
+        const known = eq < 0 ? undefined : (KNOWN.get(lower) ?? KNOWN.get(squeeze(lower)));
+        if (known === undefined) {
+            const prefix = knownPrefix(keyText);
+            if (prefix !== undefined)
+                fail(n, `malformed ${prefix} line: write ${prefix} = value, with "=" (the line is not shown: it may hold a secret)`);
+            if (eq < 0)
+                fail(n, 'is neither a section header nor Key = Value (the line is not shown: it may hold a secret)');
+            const name = quotedName(keyText, text);
+            fail(n, `unknown key ${name ?? '(its name is not shown: it may be part of a key)'}${section === 'none' ? '' : ` in [${section === 'peer' ? 'Peer' : 'Interface'}]`}`);
+        }
+        if (IS_REFUSED.has(known))
+            fail(n, `${known} is not supported: this action runs no commands from the configuration; do that in a run: step before or after this one`);
+        if (section === 'none')
+            fail(n, `${known} comes before any [Interface] or [Peer] section`);
+        const inInterface = IN_INTERFACE.has(known);
+        if (section === 'interface' && !inInterface)
+            fail(n, `${known} belongs in a [Peer] section, not in [Interface]`);
+        if (section === 'peer' && inInterface)
+            fail(n, `${known} belongs in the [Interface] section, not in a [Peer]`);
+        // wg-quick's keys: matched on the trimmed key, value trimmed. wg's: every space dropped.
+        const quick = IS_QUICK.has(known);
+        if (quick && KNOWN.get(lower) !== known)
+            fail(n, `malformed ${known} line: its name has spaces inside`);
+        const value = quick ? body.slice(eq + 1).trim() : squeeze(body.slice(eq + 1));
+        if (!quick && value === '')
+            fail(n, `${known} has no value`);
+        switch (known) {
+            case 'PrivateKey':
+                privateKey = key(n, known, value);
+                break;
+            case 'ListenPort':
+                t.listenPort = integer(n, known, value, 0, 65535);
+                break;
+            case 'FwMark':
+                t.fwmark =
+                    value.toLowerCase() === 'off' ? undefined : integer(n, known, value, 0, 0xffffffff, true) || undefined;
+                break;
+            case 'Address':
+                t.addresses.push(...prefixes(n, known, quickItems(value)));
+                break;
+            case 'MTU':
+                // Empty is wg-quick's automatic MTU.
+                t.mtu = value === '' ? undefined : integer(n, known, value, 576, 65535);
+                break;
+            case 'DNS':
+                for (const item of quickItems(value)) {
+                    const ip = ipText(item);
+                    if (ip !== undefined)
+                        t.dns.push(ip);
+                    else if (isHostName(item))
+                        t.dnsSearch.push(item);
+                    else
+                        fail(n, 'DNS has an entry that is neither an IP address (a server) nor a domain name (a search domain)');
+                }
+                break;
+            case 'Table': {
+                const table = value === '' ? 'auto' : parseTable(value);
+                if (table === undefined)
+                    fail(n, 'Table must be auto, off, main or a table number');
+                t.table = table;
+                break;
+            }
+            default: {
+                const p = peer;
+                switch (known) {
+                    case 'PublicKey':
+                        p.publicKey = key(n, known, value);
+                        break;
+                    case 'PresharedKey':
+                        p.presharedKey = key(n, known, value);
+                        break;
+                    case 'Endpoint': {
+                        const ep = wgEndpoint(value);
+                        if (typeof ep === 'string')
+                            fail(n, `Endpoint ${ep} (HOST:PORT; an IPv6 address may go in brackets)`);
+                        p.endpoint = { host: ep.host, port: ep.port, source: { input: INPUT, line: n } };
+                        break;
+                    }
+                    case 'AllowedIPs':
+                        p.allowedIps.push(...prefixes(n, known, value.split(',').filter((s) => s !== '')).map(network));
+                        break;
+                    case 'PersistentKeepalive':
+                        p.keepalive = value.toLowerCase() === 'off' ? 0 : integer(n, known, value, 0, 65535);
+                        break;
+                }
+            }
+        }
+    }
+    if (privateKey === undefined)
+        throw new InputError(INPUT, '[Interface] has no PrivateKey');
+    if (t.addresses.length === 0)
+        throw new InputError(INPUT, '[Interface] has no Address');
+    if (peers.length === 0)
+        throw new InputError(INPUT, 'has no [Peer] section');
+    const seen = new Set();
+    for (const p of peers) {
+        if (!p.publicKey)
+            fail(p.line, '[Peer] has no PublicKey');
+        if (seen.has(p.publicKey))
+            fail(p.line, 'a second [Peer] with the same PublicKey');
+        seen.add(p.publicKey);
+        t.peers.push({
+            publicKey: p.publicKey,
+            presharedKey: p.presharedKey,
+            endpoint: p.endpoint,
+            allowedIps: p.allowedIps,
+            keepalive: p.keepalive
+        });
+    }
+    return { privateKey, publicKey: publicKeyOf(privateKey), ...t };
+}
+
+;// CONCATENATED MODULE: ./src/config.ts
+// The typed configuration, built and validated from the action's inputs in one place. Pure: it
+// reads inputs through the function it is given and touches nothing else. The step's settings
+// (interface, checks, timeout, install, userspace) plus where the tunnel comes from: a static
+// description (the per-field inputs or `config`) or a gateway that leases one at run time.
+
+
+
+
+
+
+/** The inputs that `config` replaces. */
+const FIELD_INPUTS = [
+    'private-key',
+    'address',
+    'peer-public-key',
+    'endpoint',
+    'allowed-ips',
+    'preshared-key',
+    'persistent-keepalive',
+    'mtu',
+    'dns'
+];
+/** The inputs a gateway's lease replaces: an error with `gateway`. */
+const GATEWAY_EXCLUDES = [
+    'private-key',
+    'address',
+    'peer-public-key',
+    'endpoint',
+    'allowed-ips',
+    'preshared-key',
+    'config'
+];
+/** Names `ip` or wireguard-go would read as something else, or Linux refuses (EINVAL). */
+const RESERVED_NAMES = new Set(['.', '..', 'all', 'default', 'help']);
+function parseInterface(input, value) {
+    const v = value.trim();
+    if (v.startsWith('-'))
+        throw new InputError(input, `${shown(v)} starts with "-": wireguard-go and ip would read it as an option; choose a name that starts with a letter or digit`);
+    if (RESERVED_NAMES.has(v.toLowerCase()))
+        throw new InputError(input, `${shown(v)} is a name Linux or ip reserves; choose another, e.g. wg0`);
+    if (!names_IFACE.test(v)) {
+        throw new InputError(input, `${shown(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`);
+    }
+    return v;
 }
 function parseChecks(input, value) {
     return value
@@ -961,9 +1417,9 @@ function parseChecks(input, value) {
                 throw new InputError(input, `${shown(text)} has characters not allowed in a URL`);
             return { kind: 'http', url: url.href, text };
         }
-        const addr = parseAddress(text);
-        if (addr)
-            return { kind: 'icmp', host: ip_parsePrefix(text).address, text };
+        const ip = ipText(text);
+        if (ip !== undefined)
+            return { kind: 'icmp', host: ip, text };
         const hp = splitHostPort(input, text);
         if (hp)
             return { kind: 'tcp', ...hp, text };
@@ -972,33 +1428,50 @@ function parseChecks(input, value) {
         throw new InputError(input, `${shown(text)} must be HOST (ping), HOST:PORT (TCP connect) or an http(s):// URL`);
     });
 }
-function parseInteger(input, value, min, max) {
-    const v = value.trim();
-    if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
-        throw new InputError(input, `must be a whole number from ${min} to ${max}; got ${shown(v)}`);
-    }
-    return Number(v);
-}
-function parseChoice(input, value, choices) {
-    const v = value.trim().toLowerCase();
-    const hit = choices.find((c) => c === v);
-    if (hit === undefined)
-        throw new InputError(input, `must be one of ${choices.join(', ')}; got ${shown(value.trim())}`);
-    return hit;
-}
-function parseInterface(input, value) {
-    const v = value.trim();
-    if (!names_IFACE.test(v) || v === '.' || v === '..') {
-        throw new InputError(input, `${shown(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`);
-    }
-    return v;
-}
 function parseTimeout(input, value) {
     const v = value.trim();
     if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) <= 0 || Number(v) > 3600) {
         throw new InputError(input, `must be a number of seconds greater than 0 and at most 3600; got ${shown(v)}`);
     }
     return Math.round(Number(v) * 1000);
+}
+/** Hosts that `http://` is allowed for: the machine itself (127.0.0.0/8, ::1, localhost). */
+function isLoopback(hostname) {
+    const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+    if (h === 'localhost' || h.endsWith('.localhost'))
+        return true;
+    if (h === '::1')
+        return true;
+    return /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(h) && ipText(h) !== undefined;
+}
+/** The `gateway` input: an https:// URL (http:// only for a loopback address), no credentials in it. */
+function parseGateway(input, value) {
+    const v = value.trim();
+    let url;
+    try {
+        url = new URL(v);
+    }
+    catch {
+        throw new InputError(input, `${shown(v)} is not a URL; give the gateway's address, e.g. https://vpn.example.com:8443`);
+    }
+    if (url.username !== '' || url.password !== '')
+        throw new InputError(input, 'has a user name or password in the URL (not shown); the gateway needs none: the job proves itself with its OIDC token');
+    if (looksSecret(v))
+        throw new InputError(input, `${shown(v)}: a gateway URL holds no key or token`);
+    if (url.protocol === 'http:' && !isLoopback(url.hostname))
+        throw new InputError(input, `${shown(v)} must use https:// (http:// only for a loopback address such as 127.0.0.1): the lease carries the tunnel's addresses and the OIDC token`);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new InputError(input, `${shown(v)} must be an https:// URL`);
+    if (url.search !== '' || url.hash !== '')
+        throw new InputError(input, `${shown(v)} must have no query or fragment; give the gateway's base URL`);
+    return url;
+}
+/** The `audience` input: one token of printable text, as the OIDC `aud` claim. */
+function parseAudience(input, value) {
+    const v = value.trim();
+    if (v.length > 256 || !/^[\x21-\x7e]+$/.test(v))
+        throw new InputError(input, `${shown(v)} must be 1 to 256 printable characters without spaces`);
+    return v;
 }
 function required(get, name) {
     const v = get(name);
@@ -1014,20 +1487,13 @@ function defaultAllowedIps(addresses) {
     }
     return addresses.map(network);
 }
-/** DNS = as wg-quick splits it: addresses are servers, names are search domains. */
-function splitDns(input, value) {
-    const out = { dns: [], dnsSearch: [] };
-    for (const v of listItems(value)) {
-        if (parseAddress(v))
-            out.dns.push(ip_parsePrefix(v).address);
-        else if (isHostName(v))
-            out.dnsSearch.push(v);
-        else
-            throw new InputError(input, `${shown(v)} is neither an IP address (a DNS server) nor a domain name (a search domain)`);
-    }
-    return out;
-}
-/** The tunnel itself from the per-field inputs. */
+const optional = (get, name, parse) => {
+    const v = get(name);
+    return v.trim() === '' ? undefined : parse(v);
+};
+const keepaliveOf = (get) => optional(get, 'persistent-keepalive', (v) => parseInteger('persistent-keepalive', v, 0, 65535));
+const mtuOf = (get) => optional(get, 'mtu', (v) => parseInteger('mtu', v, 576, 65535));
+/** The tunnel from the per-field inputs. */
 function fromFields(get) {
     const privateKey = parseKey('private-key', required(get, 'private-key'), true);
     const addresses = parsePrefixes('address', required(get, 'address'));
@@ -1039,51 +1505,83 @@ function fromFields(get) {
     const allowedIps = allowedText.trim() === '' ? defaultAllowedIps(addresses) : parsePrefixes('allowed-ips', allowedText).map(network);
     if (allowedIps.length === 0)
         throw new InputError('allowed-ips', 'lists no network');
-    const pskText = get('preshared-key');
-    const presharedKey = pskText.trim() === '' ? undefined : parseKey('preshared-key', pskText, true);
-    const keepText = get('persistent-keepalive');
-    const keepalive = keepText.trim() === '' ? 25 : parseInteger('persistent-keepalive', keepText, 0, 65535);
-    const mtuText = get('mtu');
-    const mtu = mtuText.trim() === '' ? undefined : parseInteger('mtu', mtuText, 576, 65535);
+    const presharedKey = optional(get, 'preshared-key', (v) => parseKey('preshared-key', v, true));
     return {
         privateKey,
+        publicKey: publicKeyOf(privateKey),
         addresses,
         table: 'auto',
         ...splitDns('dns', get('dns')),
-        peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive }],
-        mtu
+        peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive: keepaliveOf(get) ?? 25 }],
+        mtu: mtuOf(get)
     };
 }
-/** Builds the whole configuration from the action's inputs, or throws an InputError. */
-function buildConfig(get) {
-    const iface = parseInterface('interface', get('interface') || 'wg0');
-    const configText = get('config');
-    let tunnel;
-    if (configText.trim() !== '') {
-        const given = FIELD_INPUTS.filter((n) => get(n).trim() !== '');
-        if (given.length > 0) {
-            throw new InputError('config', `cannot be combined with ${given.join(', ')}: give either a whole configuration in config, or the per-field inputs`);
+/** Where the tunnel comes from: `gateway`, `config` or the per-field inputs, each alone. */
+function tunnelSource(get) {
+    const given = (names) => names.filter((n) => get(n).trim() !== '');
+    if (get('gateway').trim() !== '') {
+        const clash = given(GATEWAY_EXCLUDES);
+        if (clash.length > 0)
+            throw new InputError('gateway', `cannot be combined with ${clash.join(', ')}: the gateway leases the key, address and peer; remove those inputs, or remove gateway`);
+        const url = parseGateway('gateway', get('gateway'));
+        const audienceText = get('audience');
+        return {
+            kind: 'gateway',
+            url,
+            audience: audienceText.trim() === '' ? url.origin : parseAudience('audience', audienceText),
+            mtu: mtuOf(get),
+            keepalive: keepaliveOf(get),
+            ...splitDns('dns', get('dns'))
+        };
+    }
+    if (get('audience').trim() !== '')
+        throw new InputError('audience', 'applies only with gateway: set gateway, or remove audience');
+    if (get('config').trim() !== '') {
+        const clash = given(FIELD_INPUTS);
+        if (clash.length > 0) {
+            throw new InputError('config', `cannot be combined with ${clash.join(', ')}: give either a whole configuration in config, or the per-field inputs`);
         }
-        tunnel = parseWgQuick(configText);
+        return { kind: 'static', tunnel: parseWgQuick(get('config')) };
     }
-    else {
-        tunnel = fromFields(get);
+    return { kind: 'static', tunnel: fromFields(get) };
+}
+/** Refuses a tunnel whose peer is the runner itself (both keys pasted from the same pair). */
+function checkTunnel(tunnel, input) {
+    if (tunnel.peers.some((p) => p.publicKey === tunnel.publicKey)) {
+        throw new InputError(input, "a peer's public key is this runner's own (derived from the private key); it must be the server's");
     }
+}
+/** Builds the whole configuration from the action's inputs, or throws an InputError. */
+function readConfig(get) {
+    const iface = parseInterface('interface', get('interface') || 'wg0');
+    const source = tunnelSource(get);
+    if (source.kind === 'static')
+        checkTunnel(source.tunnel, get('config').trim() !== '' ? 'config' : 'peer-public-key');
     const checks = parseChecks('check', get('check'));
     const timeoutText = get('timeout');
     const timeoutMs = timeoutText.trim() === '' ? 30_000 : parseTimeout('timeout', timeoutText);
     const install = parseChoice('install', get('install') || 'true', ['true', 'false']) === 'true';
     const userspace = parseChoice('userspace', get('userspace') || 'auto', ['auto', 'true', 'false']);
-    const publicKey = publicKeyOf(tunnel.privateKey);
-    if (tunnel.peers.some((p) => p.publicKey === publicKey)) {
-        const input = configText.trim() !== '' ? 'config' : 'peer-public-key';
-        throw new InputError(input, "a peer's public key is this runner's own (derived from the private key); it must be the server's");
-    }
-    return { iface, publicKey, ...tunnel, checks, timeoutMs, install, userspace };
+    return { iface, checks, timeoutMs, install, userspace, source };
+}
+/** The settings and a tunnel side by side, as the runtime reads them (cfg.iface, cfg.peers, …). */
+function flatConfig(cfg, tunnel) {
+    const { iface, checks, timeoutMs, install, userspace } = cfg;
+    return { iface, checks, timeoutMs, install, userspace, ...tunnel };
+}
+/**
+ * Transitional: readConfig, flattened, for the runtime that has no gateway mode yet. A gateway
+ * configuration is refused here with one clear line.
+ */
+function buildFlatConfig(get) {
+    const cfg = readConfig(get);
+    if (cfg.source.kind !== 'static')
+        throw new InputError('gateway', 'is not supported by this version of the action yet; use the per-field inputs or config');
+    return flatConfig(cfg, cfg.source.tunnel);
 }
 
 // EXTERNAL MODULE: ./src/tools.ts
-var src_tools = __nccwpck_require__(732);
+var src_tools = __nccwpck_require__(714);
 ;// CONCATENATED MODULE: ./src/dns.ts
 // DNS for the tunnel, as wg-quick's DNS = does it: through systemd-resolved where it runs (hosted
 // Ubuntu runners), else through resolvconf; reverted in post.
@@ -1263,7 +1761,7 @@ function downBatch(iface, routes, rules) {
 }
 
 // EXTERNAL MODULE: ./src/run.ts + 1 modules
-var run = __nccwpck_require__(624);
+var run = __nccwpck_require__(61);
 ;// CONCATENATED MODULE: ./src/state.ts
 // What main created, saved as it goes so that post can undo exactly that, even when main was
 // killed part-way.
@@ -1734,24 +2232,10 @@ const getInput = (name) => toolkit/* getInput */.V4(name);
 const mark = (what) => toolkit/* debug */.Yz(`${what} at ${Math.round(performance.now())} ms`);
 /** Masks every secret input before anything can log it; returns the strings masked. */
 function maskSecrets() {
-    const secrets = new Set();
-    for (const name of SECRET_INPUTS) {
-        const value = getInput(name);
-        if (value === '')
-            continue;
-        secrets.add(value);
-        // A multi-line value is masked by the runner only as a whole: also each line of a key input,
-        // and each key of a configuration.
-        const parts = name === 'config'
-            ? [...value.matchAll(/^\s*(?:private|preshared)key\s*=\s*(\S+)/gim)].map((m) => m[1] ?? '')
-            : value.split('\n');
-        for (const part of parts.map((p) => p.trim()))
-            if (part.length >= 8)
-                secrets.add(part);
-    }
+    const secrets = secretsToMask(getInput);
     for (const s of secrets)
         toolkit/* setSecret */.Pq(s);
-    return [...secrets];
+    return secrets;
 }
 /** Resolves each endpoint host name once (IP literals stay as they are), within the timeout. */
 async function resolveEndpoints(cfg) {
@@ -2015,7 +2499,7 @@ function report(cfg, resolved, o) {
 }
 async function reportFailure(iface, secrets, message) {
     // Diagnostics are loaded only on failure.
-    const { collectDiagnostics } = await __nccwpck_require__.e(/* import() */ 851).then(__nccwpck_require__.bind(__nccwpck_require__, 851));
+    const { collectDiagnostics } = await __nccwpck_require__.e(/* import() */ 829).then(__nccwpck_require__.bind(__nccwpck_require__, 829));
     const text = await collectDiagnostics(iface, secrets).catch((e) => `diagnostics failed: ${errorText(e)}`);
     toolkit/* startGroup */.Oh('WireGuard diagnostics');
     toolkit/* info */.pq(text);
@@ -2027,7 +2511,7 @@ async function runMain() {
     let secrets = [];
     try {
         secrets = maskSecrets();
-        const cfg = buildConfig(getInput);
+        const cfg = buildFlatConfig(getInput);
         toolkit/* setOutput */.uH('public-key', cfg.publicKey);
         toolkit/* setOutput */.uH('interface', cfg.iface);
         mark('inputs valid');
