@@ -87,9 +87,14 @@ const typos = [
   ['a bare key line', `[Interface]\n${PRIVATE}\nAddress = 192.0.2.2/24\n${tail}`, 2, [PRIVATE]],
   ['a bare key line without "="', `[Interface]\n${PRIVATE.slice(0, -1)}\n${tail}`, 2, [PRIVATE.slice(0, -1)]],
   ['a bare hex key line', `[Interface]\n${HEX}\n${tail}`, 2, [HEX]],
-  ['a key line before any section', `PrivateKey = ${PRIVATE}\n${head}${tail}`, 1, [PRIVATE]],
+  ['PrivateKey: before any section', `PrivateKey: ${PRIVATE}\n${head}${tail}`, 1, [PRIVATE]],
   ['PresharedKey: in [Peer]', `${head}PrivateKey = ${PRIVATE}\n${tail}PresharedKey: ${PSK}\n`, 8, [PRIVATE, PSK]],
-  ['PresharedKey in [Interface]', `${head}PrivateKey = ${PRIVATE}\nPresharedKey = ${PSK}\n${tail}`, 4, [PRIVATE, PSK]],
+  [
+    'PresharedKey and a space in [Interface]',
+    `${head}PrivateKey = ${PRIVATE}\nPresharedKey ${PSK}\n${tail}`,
+    4,
+    [PRIVATE, PSK]
+  ],
   ['an unknown key whose name is a key', `${head}PrivateKey = ${PRIVATE}\n${PSK} = 1\n${tail}`, 4, [PRIVATE, PSK]],
   [
     'an unknown key whose name is part of a key',
@@ -97,16 +102,20 @@ const typos = [
     4,
     [PRIVATE, PSK.slice(0, 20)]
   ],
-  ['[Interface unclosed', `[Interface\nPrivateKey = ${PRIVATE}\n${tail}`, 1, [PRIVATE]],
+  ['[Interface] with the key on its line', `[Interface] ${PRIVATE}\n${tail}`, 1, [PRIVATE]],
   [
     'a key cut by #',
     `${head}PrivateKey = ${PRIVATE.slice(0, 20)}#${PRIVATE.slice(21)}\n${tail}`,
     3,
     [PRIVATE.slice(0, 20), PRIVATE.slice(21)]
   ],
-  ['a key with a character missing', `${head}PrivateKey = ${PRIVATE.slice(1)}\n${tail}`, 3, [PRIVATE.slice(1)]],
-  ['a hex private key', `${head}PrivateKey = ${HEX}\n${tail}`, 3, [HEX]],
-  ['a hex preshared key', `${head}PrivateKey = ${PRIVATE}\n${tail}PresharedKey = ${PSK_HEX}\n`, 8, [PRIVATE, PSK_HEX]],
+  ['a hex private key after a colon', `${head}PrivateKey: ${HEX}\n${tail}`, 3, [HEX]],
+  [
+    'a hex preshared key after a tab',
+    `${head}PrivateKey = ${PRIVATE}\n${tail}PresharedKey\t${PSK_HEX}\n`,
+    8,
+    [PRIVATE, PSK_HEX]
+  ],
   [
     'a key as the Endpoint',
     `${head}PrivateKey = ${PRIVATE}\n[Peer]\nPublicKey = ${PEER}\nEndpoint = ${PSK}:51820\n`,

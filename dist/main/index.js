@@ -924,7 +924,6 @@ const SECRET_NAMES = ['privatekey', 'presharedkey', 'private', 'preshared', 'psk
  */
 const RUN = /[A-Za-z0-9+/]+=*/g;
 const HEX_RUN = /(?<![0-9a-fA-F])[0-9a-fA-F]{64,}/g;
-const LONG_RUNS = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{42,}=*/g;
 /** Runs of 16 or more: masked when they mix digits and both cases, as random text does and words do not. */
 const RUN16 = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16}/;
 const RUNS16 = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16,}=*/g;
