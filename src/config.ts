@@ -159,6 +159,7 @@ function isLoopback(hostname: string): boolean {
 /** The `gateway` input: an https:// URL (http:// only for a loopback address), no credentials in it. */
 export function parseGateway(input: string, value: string): URL {
   const v = value.trim()
+  if (v.length > 2048) throw new InputError(input, "is longer than 2048 characters; give the gateway's base URL")
   let url: URL
   try {
     url = new URL(v)

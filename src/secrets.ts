@@ -45,12 +45,16 @@ const SECRET_NAMES = ['privatekey', 'presharedkey', 'private', 'preshared', 'psk
  */
 const RUN = /[A-Za-z0-9+/]+=*/g
 const HEX_RUN = /(?<![0-9a-fA-F])[0-9a-fA-F]{64,}/g
-/** Runs of 16 or more: masked when they mix digits and both cases, as random text does and words do not. */
+/**
+ * Runs of 16 or more: masked when they look random (letters with digits, "+" or "/", or 20 or more
+ * of both cases), as pieces of base64 and hex keys do and words do not.
+ */
 const RUN16 = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16}/
 const RUNS16 = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16,}=*/g
 /** A line whose key name is a blob (a digit, "+" or "/" in it), e.g. `<part of a key> = 1`. */
 const NAME_BLOB = /^[A-Za-z]*[0-9+/][A-Za-z0-9+/]*\s*=/
-const mixed = (s: string): boolean => /[0-9]/.test(s) && /[A-Z]/.test(s) && /[a-z]/.test(s)
+const mixed = (s: string): boolean =>
+  /[A-Za-z]/.test(s) && (/[0-9+/]/.test(s) || (s.length >= 20 && /[A-Z]/.test(s) && /[a-z]/.test(s)))
 /** A line whose value sits in a private or preshared key's position, however the separator is written. */
 const SECRET_NAME = /^(?:private|preshared|psk)/i
 /** A line that is a blob on its own: base64 and spaces, "=" only at the end, e.g. a key without its name. */

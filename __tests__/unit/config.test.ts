@@ -189,6 +189,7 @@ describe('the settings and the tunnel source', () => {
       /user name or password/
     ],
     ['a query', { gateway: 'https://vpn.example.com/?x=1' }, 'gateway', /no query/],
+    ['a URL of a megabyte', { gateway: `https://${'a.'.repeat(500_000)}example/` }, 'gateway', /longer than 2048/],
     ['audience with a space', { gateway: 'https://vpn.example.com/', audience: 'a b' }, 'audience', /printable/],
     ['audience without gateway', { ...valid, audience: 'x' }, 'audience', /only with gateway/]
   ])('refuses %s', (_label, inputs, input, message) => {

@@ -49,7 +49,9 @@ describe('secretsToMask', () => {
     ['a preshared key as YAML', `PresharedKey: ${PSK}`, [PSK]],
     ['part of a key as a key name', `${PSK.slice(0, 20)} = 1`, [PSK.slice(0, 20)]],
     ['a short part of a key as a key name', `${PSK.slice(0, 12)} = 1`, [PSK.slice(0, 12)]],
-    ['a random-looking run of 16 anywhere', `Endpoint = ${PSK.slice(4, 24)}.example:1`, [PSK.slice(4, 24)]]
+    ['a random-looking run of 16 anywhere', `Endpoint = ${PSK.slice(4, 24)}.example:1`, [PSK.slice(4, 24)]],
+    ['part of a hex key as a value', `MTU = ${HEX.slice(4, 24)}`, [HEX.slice(4, 24)]],
+    ['a key split by a space, its name lost', ` = ${PSK.slice(0, 17)} ${PSK.slice(17)}`, [PSK.slice(17)]]
   ])('%s in config: no 8-character piece of it survives the masks', (_label, line, pieces) => {
     const m = ofConfig(`[Interface]\n${line}\nAddress = 192.0.2.2/24\n`)
     // Each piece as a message might print it: alone, or inside a sentence.
