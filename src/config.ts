@@ -1,27 +1,31 @@
 // The typed configuration, built and validated from the action's inputs in one place. Pure: it
-// reads inputs through the function it is given and touches nothing else.
-import { createPrivateKey, createPublicKey } from 'node:crypto'
+// reads inputs through the function it is given and touches nothing else. The step's settings
+// (interface, checks, timeout, install, userspace) plus where the tunnel comes from: a static
+// description (the per-field inputs or `config`) or a gateway that leases one at run time.
 import { IFACE } from './names.js'
-import { maxBits, network, parseAddress, parsePrefix, prefixText, type Prefix } from './ip.js'
+import { maxBits, network, prefixText, type Prefix } from './ip.js'
+import {
+  InputError,
+  parseChoice,
+  parseEndpoint,
+  parseInteger,
+  parseKey,
+  parsePrefixes,
+  publicKeyOf,
+  shown,
+  splitDns,
+  splitHostPort,
+  isHostName,
+  ipText,
+  looksSecret
+} from './parse.js'
+import type { GetInput } from './secrets.js'
+import type { Tunnel } from './tunnel.js'
 import { parseWgQuick } from './wgquick.js'
 
-export interface Endpoint {
-  /** An IP address (canonical text) or a host name, as given. */
-  host: string
-  port: number
-  /** The IP address dialled: the host itself, or what its name resolved to (filled in before bring-up). */
-  address?: string
-}
-
-export interface PeerConfig {
-  publicKey: string
-  presharedKey?: string
-  endpoint?: Endpoint
-  /** Networks routed to this peer, host bits cleared. */
-  allowedIps: Prefix[]
-  /** Seconds; 0 is off. */
-  keepalive: number
-}
+export { InputError, publicKeyOf } from './parse.js'
+export { SECRET_INPUTS, secretsToMask, type GetInput } from './secrets.js'
+export type { Endpoint, EndpointSource, Peer, Table, Tunnel } from './tunnel.js'
 
 export type Check =
   | { kind: 'icmp'; host: string; text: string }
@@ -30,40 +34,40 @@ export type Check =
 
 export type Userspace = 'auto' | 'true' | 'false'
 
-/** wg-quick's Table: `auto` (main, policy routing for /0), `off` (no routes) or a table number. */
-export type Table = 'auto' | 'off' | number
-
-export interface Config {
+/** The step's own settings, whatever the tunnel's source. */
+export interface Settings {
   iface: string
-  privateKey: string
-  publicKey: string
-  addresses: Prefix[]
-  listenPort?: number
-  fwmark?: number
-  table: Table
-  /** DNS servers and search domains, as wg-quick's DNS = splits them. */
-  dns: string[]
-  dnsSearch: string[]
-  peers: PeerConfig[]
-  mtu?: number
   checks: Check[]
   timeoutMs: number
   install: boolean
   userspace: Userspace
 }
 
-/** A bad input: names the input and what is wrong, never the value of a secret. */
-export class InputError extends Error {
-  constructor(
-    readonly input: string,
-    problem: string
-  ) {
-    super(`Input "${input}": ${problem}`)
-    this.name = 'InputError'
-  }
+/** Gateway mode: the tunnel is leased at run time; these inputs shape the lease and the interface. */
+export interface GatewaySource {
+  kind: 'gateway'
+  url: URL
+  /** The OIDC token's audience: the `audience` input, or the gateway URL's origin. */
+  audience: string
+  mtu?: number
+  /** Seconds; the gateway's answer applies when not given. */
+  keepalive?: number
+  /** DNS servers and search domains from the `dns` input, added to the gateway's. */
+  dns: string[]
+  dnsSearch: string[]
 }
 
-export const SECRET_INPUTS = ['private-key', 'preshared-key', 'config'] as const
+export type TunnelSource = { kind: 'static'; tunnel: Tunnel } | GatewaySource
+
+export interface Config extends Settings {
+  source: TunnelSource
+}
+
+/**
+ * The flat shape the runtime used before the tunnel had its own type: the settings and the tunnel
+ * side by side (cfg.iface, cfg.peers, cfg.privateKey, …). Transitional.
+ */
+export type FlatConfig = Settings & Tunnel
 
 /** The inputs that `config` replaces. */
 export const FIELD_INPUTS = [
@@ -78,96 +82,36 @@ export const FIELD_INPUTS = [
   'dns'
 ] as const
 
-export type GetInput = (name: string) => string
+/** The inputs a gateway's lease replaces: an error with `gateway`. */
+export const GATEWAY_EXCLUDES = [
+  'private-key',
+  'address',
+  'peer-public-key',
+  'endpoint',
+  'allowed-ips',
+  'preshared-key',
+  'config'
+] as const
 
-/** A value quoted for an error message: escaped, and cut short when long. */
-export function shown(value: string): string {
-  const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value
-  return JSON.stringify(cut)
-}
+/** Names `ip` or wireguard-go would read as something else, or Linux refuses (EINVAL). */
+const RESERVED_NAMES = new Set(['.', '..', 'all', 'default', 'help'])
 
-const KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/
-
-export function parseKey(input: string, value: string, secret: boolean): string {
+export function parseInterface(input: string, value: string): string {
   const v = value.trim()
-  if (KEY.test(v)) return v
-  const what = secret ? 'the value given is not one (it is not shown: it is a secret)' : `got ${shown(v)}`
-  throw new InputError(
-    input,
-    `must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); ${what}`
-  )
-}
-
-/** PKCS#8 framing of a raw X25519 private key (RFC 8410). */
-const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex')
-
-/**
- * The public key of a WireGuard private key: X25519 of the base point, as `wg pubkey`. Node's
- * native X25519 takes under a millisecond where pure-JS tweetnacl takes 30 ms cold; the unit tests
- * hold it equal to tweetnacl's scalarMult.base.
- */
-export function publicKeyOf(privateKey: string): string {
-  const key = createPrivateKey({
-    key: Buffer.concat([X25519_PKCS8, Buffer.from(privateKey, 'base64')]),
-    format: 'der',
-    type: 'pkcs8'
-  })
-  return Buffer.from(createPublicKey(key).export({ format: 'jwk' }).x as string, 'base64url').toString('base64')
-}
-
-/** Items of a comma- or newline-separated list, trimmed, empties dropped. */
-export function listItems(value: string): string[] {
-  return value
-    .split(/[,\n]/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-}
-
-function parsePrefixes(input: string, value: string): Prefix[] {
-  return listItems(value).map((item) => {
-    const p = parsePrefix(item)
-    if (typeof p === 'string')
-      throw new InputError(input, `${p} (expected an address like 192.0.2.2/24 or 2001:db8::2/64)`)
-    return p
-  })
-}
-
-const LABEL = '[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?'
-const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*\\.?$`)
-
-export function isHostName(text: string): boolean {
-  return HOSTNAME.test(text) && !/^[0-9.]+$/.test(text)
-}
-
-function parsePort(input: string, text: string, whole: string): number {
-  if (!/^[0-9]{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
-    throw new InputError(input, `port in ${shown(whole)} must be a number from 1 to 65535`)
-  }
-  return Number(text)
-}
-
-/** `host:port`, `1.2.3.4:port` or `[v6]:port` into host and port, or a reason. */
-function splitHostPort(input: string, text: string): { host: string; port: number } | undefined {
-  const m = /^\[([^\]]+)\]:([^:]*)$/.exec(text) ?? /^([^:[\]]+):([^:]*)$/.exec(text)
-  if (!m) return undefined
-  const [, host = '', port = ''] = m
-  const bracketed = text.startsWith('[')
-  const addr = parseAddress(host)
-  if (bracketed && addr?.family !== 6) throw new InputError(input, `${shown(text)}: only IPv6 addresses go in brackets`)
-  if (!addr && !isHostName(host)) throw new InputError(input, `${shown(host)} is not a valid host name or IP address`)
-  return { host: addr ? (parsePrefix(host) as Prefix).address : host, port: parsePort(input, port, text) }
-}
-
-export function parseEndpoint(input: string, value: string): Endpoint {
-  const v = value.trim()
-  const hp = splitHostPort(input, v)
-  if (!hp) {
+  if (v.startsWith('-'))
     throw new InputError(
       input,
-      `${shown(v)} must be HOST:PORT, e.g. vpn.example.com:51820, 192.0.2.1:51820 or [2001:db8::1]:51820`
+      `${shown(v)} starts with "-": wireguard-go and ip would read it as an option; choose a name that starts with a letter or digit`
+    )
+  if (RESERVED_NAMES.has(v.toLowerCase()))
+    throw new InputError(input, `${shown(v)} is a name Linux or ip reserves; choose another, e.g. wg0`)
+  if (!IFACE.test(v)) {
+    throw new InputError(
+      input,
+      `${shown(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`
     )
   }
-  return hp
+  return v
 }
 
 export function parseChecks(input: string, value: string): Check[] {
@@ -187,39 +131,13 @@ export function parseChecks(input: string, value: string): Check[] {
           throw new InputError(input, `${shown(text)} has characters not allowed in a URL`)
         return { kind: 'http', url: url.href, text }
       }
-      const addr = parseAddress(text)
-      if (addr) return { kind: 'icmp', host: (parsePrefix(text) as Prefix).address, text }
+      const ip = ipText(text)
+      if (ip !== undefined) return { kind: 'icmp', host: ip, text }
       const hp = splitHostPort(input, text)
       if (hp) return { kind: 'tcp', ...hp, text }
       if (isHostName(text)) return { kind: 'icmp', host: text, text }
       throw new InputError(input, `${shown(text)} must be HOST (ping), HOST:PORT (TCP connect) or an http(s):// URL`)
     })
-}
-
-function parseInteger(input: string, value: string, min: number, max: number): number {
-  const v = value.trim()
-  if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw new InputError(input, `must be a whole number from ${min} to ${max}; got ${shown(v)}`)
-  }
-  return Number(v)
-}
-
-function parseChoice<T extends string>(input: string, value: string, choices: readonly T[]): T {
-  const v = value.trim().toLowerCase()
-  const hit = choices.find((c) => c === v)
-  if (hit === undefined) throw new InputError(input, `must be one of ${choices.join(', ')}; got ${shown(value.trim())}`)
-  return hit
-}
-
-export function parseInterface(input: string, value: string): string {
-  const v = value.trim()
-  if (!IFACE.test(v) || v === '.' || v === '..') {
-    throw new InputError(
-      input,
-      `${shown(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`
-    )
-  }
-  return v
 }
 
 export function parseTimeout(input: string, value: string): number {
@@ -228,6 +146,53 @@ export function parseTimeout(input: string, value: string): number {
     throw new InputError(input, `must be a number of seconds greater than 0 and at most 3600; got ${shown(v)}`)
   }
   return Math.round(Number(v) * 1000)
+}
+
+/** Hosts that `http://` is allowed for: the machine itself (127.0.0.0/8, ::1, localhost). */
+function isLoopback(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '')
+  if (h === 'localhost' || h.endsWith('.localhost')) return true
+  if (h === '::1') return true
+  return /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(h) && ipText(h) !== undefined
+}
+
+/** The `gateway` input: an https:// URL (http:// only for a loopback address), no credentials in it. */
+export function parseGateway(input: string, value: string): URL {
+  const v = value.trim()
+  if (v.length > 2048) throw new InputError(input, "is longer than 2048 characters; give the gateway's base URL")
+  let url: URL
+  try {
+    url = new URL(v)
+  } catch {
+    throw new InputError(
+      input,
+      `${shown(v)} is not a URL; give the gateway's address, e.g. https://vpn.example.com:8443`
+    )
+  }
+  if (url.username !== '' || url.password !== '')
+    throw new InputError(
+      input,
+      'has a user name or password in the URL (not shown); the gateway needs none: the job proves itself with its OIDC token'
+    )
+  if (looksSecret(v)) throw new InputError(input, `${shown(v)}: a gateway URL holds no key or token`)
+  if (url.protocol === 'http:' && !isLoopback(url.hostname))
+    throw new InputError(
+      input,
+      `${shown(v)} must use https:// (http:// only for a loopback address such as 127.0.0.1): the lease carries the tunnel's addresses and the OIDC token`
+    )
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new InputError(input, `${shown(v)} must be an https:// URL`)
+  if (url.search !== '' || url.hash !== '')
+    throw new InputError(input, `${shown(v)} must have no query or fragment; give the gateway's base URL`)
+  return url
+}
+
+/** The `audience` input: one token of printable text, as the OIDC `aud` claim. */
+export function parseAudience(input: string, value: string): string {
+  const v = value.trim()
+  if (v.length > 256 || !/^[\x21-\x7e]+$/.test(v))
+    throw new InputError(input, `${shown(v)} must be 1 to 256 printable characters without spaces`)
+  return v
 }
 
 function required(get: GetInput, name: string): string {
@@ -248,25 +213,16 @@ function defaultAllowedIps(addresses: Prefix[]): Prefix[] {
   return addresses.map(network)
 }
 
-/** DNS = as wg-quick splits it: addresses are servers, names are search domains. */
-export function splitDns(input: string, value: string): { dns: string[]; dnsSearch: string[] } {
-  const out = { dns: [] as string[], dnsSearch: [] as string[] }
-  for (const v of listItems(value)) {
-    if (parseAddress(v)) out.dns.push((parsePrefix(v) as Prefix).address)
-    else if (isHostName(v)) out.dnsSearch.push(v)
-    else
-      throw new InputError(
-        input,
-        `${shown(v)} is neither an IP address (a DNS server) nor a domain name (a search domain)`
-      )
-  }
-  return out
+const optional = <T>(get: GetInput, name: string, parse: (v: string) => T): T | undefined => {
+  const v = get(name)
+  return v.trim() === '' ? undefined : parse(v)
 }
+const keepaliveOf = (get: GetInput): number | undefined =>
+  optional(get, 'persistent-keepalive', (v) => parseInteger('persistent-keepalive', v, 0, 65535))
+const mtuOf = (get: GetInput): number | undefined => optional(get, 'mtu', (v) => parseInteger('mtu', v, 576, 65535))
 
-/** The tunnel itself from the per-field inputs. */
-function fromFields(
-  get: GetInput
-): Omit<Config, 'iface' | 'publicKey' | 'checks' | 'timeoutMs' | 'install' | 'userspace'> {
+/** The tunnel from the per-field inputs. */
+function fromFields(get: GetInput): Tunnel {
   const privateKey = parseKey('private-key', required(get, 'private-key'), true)
   const addresses = parsePrefixes('address', required(get, 'address'))
   if (addresses.length === 0) throw new InputError('address', 'is required and was empty')
@@ -276,51 +232,93 @@ function fromFields(
   const allowedIps =
     allowedText.trim() === '' ? defaultAllowedIps(addresses) : parsePrefixes('allowed-ips', allowedText).map(network)
   if (allowedIps.length === 0) throw new InputError('allowed-ips', 'lists no network')
-  const pskText = get('preshared-key')
-  const presharedKey = pskText.trim() === '' ? undefined : parseKey('preshared-key', pskText, true)
-  const keepText = get('persistent-keepalive')
-  const keepalive = keepText.trim() === '' ? 25 : parseInteger('persistent-keepalive', keepText, 0, 65535)
-  const mtuText = get('mtu')
-  const mtu = mtuText.trim() === '' ? undefined : parseInteger('mtu', mtuText, 576, 65535)
+  const presharedKey = optional(get, 'preshared-key', (v) => parseKey('preshared-key', v, true))
   return {
     privateKey,
+    publicKey: publicKeyOf(privateKey),
     addresses,
     table: 'auto',
     ...splitDns('dns', get('dns')),
-    peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive }],
-    mtu
+    peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive: keepaliveOf(get) ?? 25 }],
+    mtu: mtuOf(get)
   }
 }
 
-/** Builds the whole configuration from the action's inputs, or throws an InputError. */
-export function buildConfig(get: GetInput): Config {
-  const iface = parseInterface('interface', get('interface') || 'wg0')
-  const configText = get('config')
-  let tunnel: ReturnType<typeof fromFields>
-  if (configText.trim() !== '') {
-    const given = FIELD_INPUTS.filter((n) => get(n).trim() !== '')
-    if (given.length > 0) {
+/** Where the tunnel comes from: `gateway`, `config` or the per-field inputs, each alone. */
+function tunnelSource(get: GetInput): TunnelSource {
+  const given = (names: readonly string[]): string[] => names.filter((n) => get(n).trim() !== '')
+  if (get('gateway').trim() !== '') {
+    const clash = given(GATEWAY_EXCLUDES)
+    if (clash.length > 0)
+      throw new InputError(
+        'gateway',
+        `cannot be combined with ${clash.join(', ')}: the gateway leases the key, address and peer; remove those inputs, or remove gateway`
+      )
+    const url = parseGateway('gateway', get('gateway'))
+    const audienceText = get('audience')
+    return {
+      kind: 'gateway',
+      url,
+      audience: audienceText.trim() === '' ? url.origin : parseAudience('audience', audienceText),
+      mtu: mtuOf(get),
+      keepalive: keepaliveOf(get),
+      ...splitDns('dns', get('dns'))
+    }
+  }
+  if (get('audience').trim() !== '')
+    throw new InputError('audience', 'applies only with gateway: set gateway, or remove audience')
+  if (get('config').trim() !== '') {
+    const clash = given(FIELD_INPUTS)
+    if (clash.length > 0) {
       throw new InputError(
         'config',
-        `cannot be combined with ${given.join(', ')}: give either a whole configuration in config, or the per-field inputs`
+        `cannot be combined with ${clash.join(', ')}: give either a whole configuration in config, or the per-field inputs`
       )
     }
-    tunnel = parseWgQuick(configText)
-  } else {
-    tunnel = fromFields(get)
+    return { kind: 'static', tunnel: parseWgQuick(get('config')) }
   }
-  const checks = parseChecks('check', get('check'))
-  const timeoutText = get('timeout')
-  const timeoutMs = timeoutText.trim() === '' ? 30_000 : parseTimeout('timeout', timeoutText)
-  const install = parseChoice('install', get('install') || 'true', ['true', 'false'] as const) === 'true'
-  const userspace = parseChoice('userspace', get('userspace') || 'auto', ['auto', 'true', 'false'] as const)
-  const publicKey = publicKeyOf(tunnel.privateKey)
-  if (tunnel.peers.some((p) => p.publicKey === publicKey)) {
-    const input = configText.trim() !== '' ? 'config' : 'peer-public-key'
+  return { kind: 'static', tunnel: fromFields(get) }
+}
+
+/** Refuses a tunnel whose peer is the runner itself (both keys pasted from the same pair). */
+export function checkTunnel(tunnel: Tunnel, input: string): void {
+  if (tunnel.peers.some((p) => p.publicKey === tunnel.publicKey)) {
     throw new InputError(
       input,
       "a peer's public key is this runner's own (derived from the private key); it must be the server's"
     )
   }
-  return { iface, publicKey, ...tunnel, checks, timeoutMs, install, userspace }
+}
+
+/** Builds the whole configuration from the action's inputs, or throws an InputError. */
+export function readConfig(get: GetInput): Config {
+  const iface = parseInterface('interface', get('interface') || 'wg0')
+  const source = tunnelSource(get)
+  if (source.kind === 'static') checkTunnel(source.tunnel, get('config').trim() !== '' ? 'config' : 'peer-public-key')
+  const checks = parseChecks('check', get('check'))
+  const timeoutText = get('timeout')
+  const timeoutMs = timeoutText.trim() === '' ? 30_000 : parseTimeout('timeout', timeoutText)
+  const install = parseChoice('install', get('install') || 'true', ['true', 'false'] as const) === 'true'
+  const userspace = parseChoice('userspace', get('userspace') || 'auto', ['auto', 'true', 'false'] as const)
+  return { iface, checks, timeoutMs, install, userspace, source }
+}
+
+/** The settings and a tunnel side by side, as the runtime reads them (cfg.iface, cfg.peers, …). */
+export function flatConfig(cfg: Config, tunnel: Tunnel): FlatConfig {
+  const { iface, checks, timeoutMs, install, userspace } = cfg
+  return { iface, checks, timeoutMs, install, userspace, ...tunnel }
+}
+
+/**
+ * Transitional: readConfig, flattened, for the runtime that has no gateway mode yet. A gateway
+ * configuration is refused here with one clear line.
+ */
+export function buildFlatConfig(get: GetInput): FlatConfig {
+  const cfg = readConfig(get)
+  if (cfg.source.kind !== 'static')
+    throw new InputError(
+      'gateway',
+      'is not supported by this version of the action yet; use the per-field inputs or config'
+    )
+  return flatConfig(cfg, cfg.source.tunnel)
 }

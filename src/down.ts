@@ -14,6 +14,13 @@ export async function runPost(): Promise<void> {
     }
     const name = journal.find('interface')?.name ?? 'the tunnel'
     const report = await teardown(journal)
+    // The lease goes after the tunnel: the gateway then removes a peer that is already silent.
+    if (journal.find('lease')) {
+      const { releaseLeases } = await import('./lease.js')
+      const leases = await releaseLeases(journal)
+      report.removed.push(...leases.released)
+      report.warnings.push(...leases.warnings)
+    }
     for (const w of report.warnings) core.warning(`${w} (proceeding anyway)`)
     core.debug(`post done at ${Math.round(performance.now())} ms`)
     core.info(

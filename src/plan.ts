@@ -1,7 +1,7 @@
 // Pure functions that turn the tunnel into what is run: wg-quick's routing (routes, policy rules,
 // the table and rule priorities chosen around what the system already has) and the `ip -batch`
 // scripts that apply it. Testable without root.
-import type { PeerConfig } from './config.js'
+import type { Peer as PeerConfig } from './tunnel.js'
 import { contains, maxBits, network, prefixText, type Family, type Prefix } from './ip.js'
 
 /** What routing needs of a tunnel. */

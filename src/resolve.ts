@@ -1,19 +1,13 @@
 // What bring-up must know of the world before it changes anything: the address each endpoint host
 // name resolves to (carried in the endpoint from then on), and wg-quick's automatic MTU.
-import type { Endpoint, PeerConfig } from './config.js'
-import { InputError } from './config.js'
+import { endpointError } from './parse.js'
+import type { Peer as PeerConfig } from './tunnel.js'
 import { errorText } from './errors.js'
 import { autoMtu } from './plan.js'
 import { run, type RunOptions } from './run.js'
 import { deviceMtu } from './system.js'
 
 const isIp = (host: string): boolean => /^[0-9.]+$/.test(host) || host.includes(':')
-
-/** The input (and line of `config`) an endpoint came from, for an error that shows no value. */
-function whereFrom(e: Endpoint): { input: string; at: string } {
-  const line = (e as { line?: number }).line
-  return line === undefined ? { input: 'endpoint', at: '' } : { input: 'config', at: `line ${line}: Endpoint ` }
-}
 
 /**
  * The peers with each endpoint's address filled in: IP literals as they are, host names looked up
@@ -34,15 +28,12 @@ export async function resolveEndpoints<P extends PeerConfig>(peers: readonly P[]
           try {
             found.set(host, (await Promise.race([lookup(host), timeout])).address)
           } catch (err) {
-            const ep = peers.find((p) => p.endpoint?.host === host)?.endpoint as Endpoint
-            const { input, at } = whereFrom(ep)
+            const source = peers.find((p) => p.endpoint?.host === host)?.endpoint?.source ?? { input: 'endpoint' }
             const code = (err as NodeJS.ErrnoException).code ?? errorText(err)
-            // From config (a secret), the name is not shown; the per-field endpoint is no secret.
-            const name = input === 'config' ? 'host name' : `host name "${host}"`
-            throw new InputError(
-              input,
-              `${at}${name} does not resolve (${code}): check its spelling and that the runner's DNS knows it`
-            )
+            // From config (a secret) the name is not shown, only the line; the endpoint input is no secret.
+            const what = source.input === 'endpoint' ? `host name "${host}"` : 'Endpoint host name'
+            const fix = "check its spelling and that the runner's DNS knows it"
+            throw endpointError(source, `${what} does not resolve (${code}): ${fix}`)
           }
         })
       )

@@ -3,7 +3,7 @@
 // Each step writes what it makes in the journal first; on any failure everything is rolled back,
 // and whatever could not be is left in the journal for post.
 import { chooseBackend } from './backend/choose.js'
-import { buildConfig, type Config } from './config.js'
+import { readConfig, type Settings } from './config.js'
 import { errorText } from './errors.js'
 import { createInterface, refuseTakenName, userspaceFirst } from './interface.js'
 import type { Journal } from './journal.js'
@@ -15,7 +15,9 @@ import { chooseMtu, resolveEndpoints } from './resolve.js'
 import { applyRouting, planRouting } from './routing.js'
 import { isRoot, mustRun } from './run.js'
 import { secretsToMask } from './secrets.js'
+import { obtainTunnel } from './source.js'
 import { stepJournal } from './state.js'
+import type { Tunnel } from './tunnel.js'
 import { hasNetAdmin, ifindex } from './system.js'
 import { teardown } from './teardown.js'
 import * as core from './toolkit.js'
@@ -41,13 +43,20 @@ async function settleAll<T extends readonly unknown[]>(work: { [K in keyof T]: P
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T
 }
 
-async function bringUp(cfg: Config, tools: Tools, journal: Journal, deadline: number): Promise<Outcome> {
-  const { iface } = cfg
+async function bringUp(
+  settings: Settings,
+  tunnel: Tunnel,
+  tools: Tools,
+  journal: Journal,
+  deadline: number
+): Promise<Outcome> {
+  const { iface, timeoutMs } = settings
+  const cfg = { ...tunnel, iface }
   const limits = { deadline }
   const ctx = { iface, ip: tools.ip, journal, limits }
   // The MTU and routing look-ups only read the system: they run while the interface is made.
   const [{ userspace }, mtu, planned] = await settleAll([
-    createInterface({ iface, userspace: cfg.userspace, install: cfg.install, tools, limits }, journal),
+    createInterface({ iface, userspace: settings.userspace, install: settings.install, tools, limits }, journal),
     cfg.mtu !== undefined ? Promise.resolve(cfg.mtu) : chooseMtu(cfg.peers, tools.ip, limits),
     planRouting(cfg, ctx)
   ] as const)
@@ -61,16 +70,16 @@ async function bringUp(cfg: Config, tools: Tools, journal: Journal, deadline: nu
 
   const upAt = Date.now()
   const missing = await waitForHandshakes(cfg.peers, () => backend.handshakes(), deadline)
-  if (missing.length > 0) throw new Error(handshakeFailure(cfg, missing[0] as string, cfg.timeoutMs))
+  if (missing.length > 0) throw new Error(handshakeFailure(cfg, missing[0] as string, timeoutMs))
   const handshakeMs = cfg.peers.some((p) => p.endpoint) ? Date.now() - upAt : undefined
   mark('handshake')
   const [checks] = await Promise.all([
-    Promise.all(cfg.checks.map((c) => runCheck(c, deadline))),
+    Promise.all(settings.checks.map((c) => runCheck(c, deadline))),
     backend.restoreKeepalive(cfg)
   ])
   mark('checks')
   const failed = checks.find((c) => !c.ok)
-  if (failed) throw new Error(checkFailure(checkLabel(failed.check), failed.reason ?? '', cfg.addresses, cfg.timeoutMs))
+  if (failed) throw new Error(checkFailure(checkLabel(failed.check), failed.reason ?? '', cfg.addresses, timeoutMs))
   const mode = userspace ? 'userspace (wireguard-go)' : 'kernel'
   return { ...cfg, mode, mtu, routes: plan.routes.map(routeText), handshakeMs, checks }
 }
@@ -82,6 +91,11 @@ async function rollBack(journal: Journal, secrets: readonly string[], message: s
     await reportFailure(made.name, secrets, message)
   const undone = await teardown(journal)
   for (const w of undone.warnings) core.warning(`rollback: ${w}`)
+  if (journal.find('lease')) {
+    const { releaseLeases } = await import('./lease.js')
+    const leases = await releaseLeases(journal)
+    for (const w of leases.warnings) core.warning(`rollback: ${w}`)
+  }
   if (!journal.empty) core.warning('rollback left some of what main made in place; post will try again')
 }
 
@@ -93,8 +107,7 @@ export async function runMain(): Promise<void> {
     secrets = secretsToMask(core.getInput)
     for (const s of secrets) core.setSecret(s)
     checkPlatform()
-    const cfg = buildConfig(core.getInput)
-    core.setOutput('public-key', cfg.publicKey)
+    const cfg = readConfig(core.getInput)
     core.setOutput('interface', cfg.iface)
     mark('inputs valid')
     // One apt transaction for everything missing, wireguard-go included when it will be needed.
@@ -102,10 +115,13 @@ export async function runMain(): Promise<void> {
     const tools = await ensureTools(want, cfg.install)
     // `timeout` bounds the whole step but for installing packages (whose time apt decides).
     const deadline = Date.now() + cfg.timeoutMs
-    const peers = await resolveEndpoints(cfg.peers, Math.max(1, deadline - Date.now()))
     await refuseTakenName(cfg.iface)
-    const outcome = await bringUp({ ...cfg, peers }, tools, journal, deadline)
+    const given = await obtainTunnel(cfg, journal, deadline)
+    core.setOutput('public-key', given.tunnel.publicKey)
+    const peers = await resolveEndpoints(given.tunnel.peers, Math.max(1, deadline - Date.now()))
+    const outcome = await bringUp(cfg, { ...given.tunnel, peers }, tools, journal, deadline)
     core.setOutput('address', outcome.addresses.map((a) => a.address).join(','))
+    outcome.extra = given.rows
     report(outcome)
     mark('main done')
   } catch (err) {

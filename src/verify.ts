@@ -2,7 +2,8 @@
 // target, all within one deadline.
 import * as net from 'node:net'
 import type { Handshakes } from './backend/backend.js'
-import type { Check, PeerConfig } from './config.js'
+import type { Check } from './config.js'
+import type { Peer as PeerConfig } from './tunnel.js'
 import { endpointText } from './plan.js'
 import { run } from './run.js'
 import { sleep } from './system.js'

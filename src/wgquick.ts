@@ -1,172 +1,263 @@
-// The `config` input: a whole wg-quick configuration, parsed as wg-quick and `wg setconf` do
-// (case-insensitive keys, `#` comments, comma lists, repeated keys, any number of [Peer]s). Errors
-// name the line and key, never a value: the whole input is a secret.
-import { InputError, parseEndpoint, parseKey, splitDns, type PeerConfig, type Table } from './config.js'
+// The `config` input: a whole wg-quick configuration, read as wg-quick and `wg setconf` read it.
+// wg-quick (src/wg-quick/linux.bash, parse_options) takes its own keys of [Interface] (Address, MTU,
+// DNS, Table, Pre/PostUp/Down, SaveConfig): the key is the text before the first "=", trimmed, any
+// case; the value is trimmed; Address and DNS split at commas and spaces. Every other line goes to
+// wg(8) (src/config.c), which drops every space of the line and matches the key in any case.
+// The whole input is a secret: an error names the line and at most a key name, never any part of a
+// value, and an unknown key's name only when it cannot be part of a key. One pass, linear time.
 import { network, parsePrefix, type Prefix } from './ip.js'
-
-export interface WgQuickConfig {
-  privateKey: string
-  addresses: Prefix[]
-  listenPort?: number
-  fwmark?: number
-  mtu?: number
-  dns: string[]
-  dnsSearch: string[]
-  table: Table
-  peers: PeerConfig[]
-}
+import { InputError, ipText, isHostName, KEY, parseTable, publicKeyOf, wgEndpoint } from './parse.js'
+import { keyRunsOf } from './secrets.js'
+import type { Peer, Tunnel } from './tunnel.js'
 
 const INPUT = 'config'
 
 /** Keys wg-quick runs as shell commands, or that write the file back: refused, with what to do instead. */
-const REFUSED = new Set(['preup', 'postup', 'predown', 'postdown', 'saveconfig'])
-
-const INTERFACE_KEYS = new Set(['privatekey', 'address', 'listenport', 'fwmark', 'mtu', 'dns', 'table'])
-const PEER_KEYS = new Set(['publickey', 'presharedkey', 'endpoint', 'allowedips', 'persistentkeepalive'])
+const REFUSED = ['PreUp', 'PostUp', 'PreDown', 'PostDown', 'SaveConfig']
+/** wg-quick's own keys of [Interface]. */
+const QUICK_KEYS = ['Address', 'MTU', 'DNS', 'Table', ...REFUSED]
+const WG_INTERFACE_KEYS = ['PrivateKey', 'ListenPort', 'FwMark']
+const INTERFACE_KEYS = [...WG_INTERFACE_KEYS, ...QUICK_KEYS]
+const PEER_KEYS = ['PublicKey', 'PresharedKey', 'Endpoint', 'AllowedIPs', 'PersistentKeepalive']
+/** Every known key by its lower-case name, longest first (so `PresharedKey` wins over a shorter prefix). */
+const KNOWN = new Map(
+  [...INTERFACE_KEYS, ...PEER_KEYS].sort((a, b) => b.length - a.length).map((k) => [k.toLowerCase(), k])
+)
+const IS_REFUSED = new Set(REFUSED)
+const IS_QUICK = new Set(QUICK_KEYS)
+const IN_INTERFACE = new Set(INTERFACE_KEYS)
 
 function fail(line: number, problem: string): never {
-  throw new InputError(INPUT, `line ${line}: ${problem}`)
+  throw new InputError(INPUT, problem, line)
 }
 
-function integer(line: number, key: string, value: string, min: number, max: number): number {
-  const n = /^0x[0-9a-f]+$/i.test(value) ? parseInt(value, 16) : /^[0-9]+$/.test(value) ? Number(value) : NaN
-  if (!(n >= min && n <= max)) fail(line, `${key} must be a number from ${min} to ${max}`)
+/** The text without any white space, as wg(8) reads a line. */
+function squeeze(text: string): string {
+  const t = text.trim()
+  return /\s/.test(t) ? t.replace(/\s+/g, '') : t
+}
+
+/** The letters a line's key starts with (`Private Key:` → `privatekey`), lower case. */
+function leadingLetters(text: string): string {
+  let out = ''
+  for (let i = 0; i < text.length && out.length <= 24; i++) {
+    const c = text.charCodeAt(i)
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) out += String.fromCharCode(c | 32)
+    else if (!(c === 32 || c === 9 || c === 95 || c === 45)) break
+  }
+  return out
+}
+
+/** The known key a malformed line starts with (`PrivateKey: …`, `PrivateKey …`), if any. */
+function knownPrefix(text: string): string | undefined {
+  const letters = leadingLetters(text)
+  for (const [lower, key] of KNOWN) if (letters.startsWith(lower)) return key
+  return undefined
+}
+
+/**
+ * An unknown key's name, when quoting it cannot reveal part of a key: a word or CamelCase words
+ * (each capital followed by small letters, as `Colour` or `PersistentKeepAlive`; random base64
+ * letters almost never are), at most 24 letters, and no part of a key-shaped run of the configuration.
+ */
+function quotedName(name: string, text: string): string | undefined {
+  if (name.length > 24 || !/^[A-Z]?[a-z]+(?:[A-Z][a-z]+)*$/.test(name)) return undefined
+  if (keyRunsOf(text).some((run) => run.includes(name))) return undefined
+  return name
+}
+
+/** wg(8)'s strtoul-based numbers: decimal, or hexadecimal after a lower-case "0x" where allowed. */
+function wgNumber(value: string, hex: boolean): number {
+  if (hex && value.length > 2 && value.startsWith('0x'))
+    return /^0x[0-9a-fA-F]+$/.test(value) ? parseInt(value, 16) : NaN
+  return /^[0-9]+$/.test(value) ? Number(value) : NaN
+}
+
+function integer(line: number, key: string, value: string, min: number, max: number, hex = false): number {
+  const n = wgNumber(value, hex)
+  if (!(n >= min && n <= max)) fail(line, `${key} must be a number from ${min} to ${max}${hex ? ' (or 0x…)' : ''}`)
   return n
 }
 
-function list(value: string): string[] {
+function key(line: number, name: string, value: string): string {
+  if (!KEY.test(value))
+    fail(
+      line,
+      `${name} must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); the value is not shown`
+    )
   return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
 }
 
-function prefixes(line: number, key: string, value: string): Prefix[] {
-  return list(value).map((item) => {
+/** Address = and DNS = items, as wg-quick splits them: at commas and white space. */
+function quickItems(value: string): string[] {
+  return value.split(/[\s,]+/).filter((s) => s !== '')
+}
+
+function prefixes(line: number, name: string, items: string[]): Prefix[] {
+  return items.map((item) => {
     const p = parsePrefix(item)
-    if (typeof p === 'string') fail(line, `${key} has an entry that is not an address or CIDR`)
+    if (typeof p === 'string') fail(line, `${name} has an entry that is not an address or CIDR`)
     return p
   })
 }
 
-/** Re-labels an InputError from a shared parser as this input's, at this line, without its value. */
-function withLine<T>(line: number, key: string, what: string, parse: () => T): T {
-  try {
-    return parse()
-  } catch {
-    return fail(line, `${key} must be ${what}`)
-  }
+interface PeerDraft {
+  publicKey: string | undefined
+  presharedKey: string | undefined
+  endpoint: Peer['endpoint']
+  allowedIps: Prefix[]
+  keepalive: number
+  line: number
 }
 
-export function parseTable(value: string, at = (problem: string): never => fail(0, problem)): Table {
-  const v = value.trim().toLowerCase()
-  if (v === 'auto' || v === 'off') return v
-  if (v === 'main') return 254
-  if (/^[0-9]+$/.test(v) && Number(v) >= 1 && Number(v) <= 0xffffffff) return Number(v)
-  return at('Table must be auto, off, main or a table number')
-}
-
-/** Parses a wg-quick configuration; throws an InputError naming the line and key. */
-export function parseWgQuick(text: string): WgQuickConfig {
+/** Parses a wg-quick configuration into the tunnel; throws an InputError naming the line. */
+export function parseWgQuick(text: string): Tunnel {
   let section: 'none' | 'interface' | 'peer' = 'none'
   let privateKey: string | undefined
-  const cfg: Omit<WgQuickConfig, 'privateKey'> = { addresses: [], dns: [], dnsSearch: [], table: 'auto', peers: [] }
-  let peer: (Partial<PeerConfig> & { allowedIps: Prefix[]; line: number }) | undefined
-  const peers: (typeof peer & object)[] = []
-  text.split(/\r?\n/).forEach((raw, index) => {
+  const t: Omit<Tunnel, 'privateKey' | 'publicKey'> = {
+    addresses: [],
+    dns: [],
+    dnsSearch: [],
+    table: 'auto',
+    peers: []
+  }
+  let peer: PeerDraft | undefined
+  const peers: PeerDraft[] = []
+  const lines = text.split('\n')
+  for (let index = 0; index < lines.length; index++) {
     const n = index + 1
-    const line = raw.replace(/#.*$/, '').trim()
-    if (line === '') return
-    if (/^\[.*\]$/.test(line)) {
-      const name = line.slice(1, -1).trim().toLowerCase()
-      if (name === 'interface') section = 'interface'
-      else if (name === 'peer') {
+    const raw = lines[index] as string
+    const hash = raw.indexOf('#')
+    const body = hash < 0 ? raw : raw.slice(0, hash)
+    const trimmed = body.trim()
+    if (trimmed === '') continue
+    if (trimmed.startsWith('[')) {
+      const name = squeeze(trimmed).toLowerCase()
+      if (name === '[interface]') section = 'interface'
+      else if (name === '[peer]') {
         section = 'peer'
-        peer = { allowedIps: [], line: n }
+        peer = {
+          publicKey: undefined,
+          presharedKey: undefined,
+          endpoint: undefined,
+          allowedIps: [],
+          keepalive: 0,
+          line: n
+        }
         peers.push(peer)
-      } else fail(n, 'unknown section (expected [Interface] or [Peer])')
-      return
+      } else fail(n, 'is not a section header wg-quick knows: write [Interface] or [Peer] on a line of its own')
+      continue
     }
-    const eq = line.indexOf('=')
-    if (eq < 0) fail(n, 'expected Key = Value')
-    const keyName = line.slice(0, eq).trim()
-    const key = keyName.toLowerCase()
-    const value = line.slice(eq + 1).trim()
-    if (REFUSED.has(key)) {
+    const eq = body.indexOf('=')
+    const keyText = eq < 0 ? trimmed : body.slice(0, eq).trim()
+    const lower = keyText.toLowerCase()
+    const known = eq < 0 ? undefined : (KNOWN.get(lower) ?? KNOWN.get(squeeze(lower)))
+    if (known === undefined) {
+      const prefix = knownPrefix(keyText)
+      if (prefix !== undefined)
+        fail(
+          n,
+          `malformed ${prefix} line: write ${prefix} = value, with "=" (the line is not shown: it may hold a secret)`
+        )
+      if (eq < 0) fail(n, 'is neither a section header nor Key = Value (the line is not shown: it may hold a secret)')
+      const name = quotedName(keyText, text)
       fail(
         n,
-        `${keyName} is not supported: this action runs no commands from the configuration; do that in a run: step before or after this one`
+        `unknown key ${name ?? '(its name is not shown: it may be part of a key)'}${section === 'none' ? '' : ` in [${section === 'peer' ? 'Peer' : 'Interface'}]`}`
       )
     }
-    if (section === 'none') fail(n, `${keyName} comes before any [Interface] or [Peer] section`)
-    if (section === 'interface') {
-      if (!INTERFACE_KEYS.has(key)) fail(n, `unknown key ${keyName} in [Interface]`)
-      switch (key) {
-        case 'privatekey':
-          privateKey = withLine(n, 'PrivateKey', 'a base64 WireGuard key', () => parseKey(INPUT, value, true))
-          break
-        case 'address':
-          cfg.addresses.push(...prefixes(n, 'Address', value))
-          break
-        case 'listenport':
-          cfg.listenPort = integer(n, 'ListenPort', value, 0, 65535)
-          break
-        case 'fwmark':
-          cfg.fwmark =
-            value.toLowerCase() === 'off' ? undefined : integer(n, 'FwMark', value, 0, 0xffffffff) || undefined
-          break
-        case 'mtu':
-          cfg.mtu = integer(n, 'MTU', value, 576, 65535)
-          break
-        case 'dns': {
-          const split = withLine(n, 'DNS', 'IP addresses (servers) or domain names (search domains)', () =>
-            splitDns(INPUT, value)
-          )
-          cfg.dns.push(...split.dns)
-          cfg.dnsSearch.push(...split.dnsSearch)
-          break
+    if (IS_REFUSED.has(known))
+      fail(
+        n,
+        `${known} is not supported: this action runs no commands from the configuration; do that in a run: step before or after this one`
+      )
+    if (section === 'none') fail(n, `${known} comes before any [Interface] or [Peer] section`)
+    const inInterface = IN_INTERFACE.has(known)
+    if (section === 'interface' && !inInterface) fail(n, `${known} belongs in a [Peer] section, not in [Interface]`)
+    if (section === 'peer' && inInterface) fail(n, `${known} belongs in the [Interface] section, not in a [Peer]`)
+    // wg-quick's keys: matched on the trimmed key, value trimmed. wg's: every space dropped.
+    const quick = IS_QUICK.has(known)
+    if (quick && KNOWN.get(lower) !== known) fail(n, `malformed ${known} line: its name has spaces inside`)
+    const value = quick ? body.slice(eq + 1).trim() : squeeze(body.slice(eq + 1))
+    if (!quick && value === '') fail(n, `${known} has no value`)
+    switch (known) {
+      case 'PrivateKey':
+        privateKey = key(n, known, value)
+        break
+      case 'ListenPort':
+        t.listenPort = integer(n, known, value, 0, 65535)
+        break
+      case 'FwMark':
+        t.fwmark =
+          value.toLowerCase() === 'off' ? undefined : integer(n, known, value, 0, 0xffffffff, true) || undefined
+        break
+      case 'Address':
+        t.addresses.push(...prefixes(n, known, quickItems(value)))
+        break
+      case 'MTU':
+        // Empty is wg-quick's automatic MTU.
+        t.mtu = value === '' ? undefined : integer(n, known, value, 576, 65535)
+        break
+      case 'DNS':
+        for (const item of quickItems(value)) {
+          const ip = ipText(item)
+          if (ip !== undefined) t.dns.push(ip)
+          else if (isHostName(item)) t.dnsSearch.push(item)
+          else fail(n, 'DNS has an entry that is neither an IP address (a server) nor a domain name (a search domain)')
         }
-        case 'table':
-          cfg.table = parseTable(value, (problem) => fail(n, problem))
-          break
+        break
+      case 'Table': {
+        const table = value === '' ? 'auto' : parseTable(value)
+        if (table === undefined) fail(n, 'Table must be auto, off, main or a table number')
+        t.table = table
+        break
       }
-      return
+      default: {
+        const p = peer as PeerDraft
+        switch (known) {
+          case 'PublicKey':
+            p.publicKey = key(n, known, value)
+            break
+          case 'PresharedKey':
+            p.presharedKey = key(n, known, value)
+            break
+          case 'Endpoint': {
+            const ep = wgEndpoint(value)
+            if (typeof ep === 'string') fail(n, `Endpoint ${ep} (HOST:PORT; an IPv6 address may go in brackets)`)
+            p.endpoint = { host: ep.host, port: ep.port, source: { input: INPUT, line: n } }
+            break
+          }
+          case 'AllowedIPs':
+            p.allowedIps.push(
+              ...prefixes(
+                n,
+                known,
+                value.split(',').filter((s) => s !== '')
+              ).map(network)
+            )
+            break
+          case 'PersistentKeepalive':
+            p.keepalive = value.toLowerCase() === 'off' ? 0 : integer(n, known, value, 0, 65535)
+            break
+        }
+      }
     }
-    const p = peer as NonNullable<typeof peer>
-    if (!PEER_KEYS.has(key)) fail(n, `unknown key ${keyName} in [Peer]`)
-    switch (key) {
-      case 'publickey':
-        p.publicKey = withLine(n, 'PublicKey', 'a base64 WireGuard key', () => parseKey(INPUT, value, false))
-        break
-      case 'presharedkey':
-        p.presharedKey = withLine(n, 'PresharedKey', 'a base64 WireGuard key', () => parseKey(INPUT, value, true))
-        break
-      case 'endpoint':
-        p.endpoint = withLine(n, 'Endpoint', 'HOST:PORT (IPv6 in brackets)', () => parseEndpoint(INPUT, value))
-        break
-      case 'allowedips':
-        p.allowedIps.push(...prefixes(n, 'AllowedIPs', value).map(network))
-        break
-      case 'persistentkeepalive':
-        p.keepalive = value.toLowerCase() === 'off' ? 0 : integer(n, 'PersistentKeepalive', value, 0, 65535)
-        break
-    }
-  })
+  }
   if (privateKey === undefined) throw new InputError(INPUT, '[Interface] has no PrivateKey')
-  if (cfg.addresses.length === 0) throw new InputError(INPUT, '[Interface] has no Address')
+  if (t.addresses.length === 0) throw new InputError(INPUT, '[Interface] has no Address')
   if (peers.length === 0) throw new InputError(INPUT, 'has no [Peer] section')
   const seen = new Set<string>()
   for (const p of peers) {
-    if (!p.publicKey) throw new InputError(INPUT, `line ${p.line}: [Peer] has no PublicKey`)
-    if (seen.has(p.publicKey)) throw new InputError(INPUT, `line ${p.line}: a second [Peer] with the same PublicKey`)
+    if (!p.publicKey) fail(p.line, '[Peer] has no PublicKey')
+    if (seen.has(p.publicKey)) fail(p.line, 'a second [Peer] with the same PublicKey')
     seen.add(p.publicKey)
-    cfg.peers.push({
+    t.peers.push({
       publicKey: p.publicKey,
       presharedKey: p.presharedKey,
       endpoint: p.endpoint,
       allowedIps: p.allowedIps,
-      keepalive: p.keepalive ?? 0
+      keepalive: p.keepalive
     })
   }
-  return { privateKey, ...cfg }
+  return { privateKey, publicKey: publicKeyOf(privateKey), ...t }
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { badInputs, PRIVATE, valid } from '../fixtures.mjs'
+import { badInputs, PEER, PRIVATE, PSK, valid } from '../fixtures.mjs'
 import { L } from './helpers.mjs'
 
 let lab
@@ -66,4 +66,130 @@ describe('malformed inputs through dist/', () => {
       }
     }
   )
+})
+
+const HEX = Buffer.from(PRIVATE, 'base64').toString('hex')
+const PSK_HEX = Buffer.from(PSK, 'base64').toString('hex')
+const NO_FIELDS = { 'private-key': '', address: '', 'peer-public-key': '', endpoint: '' }
+const head = '[Interface]\nAddress = 192.0.2.2/24\n'
+const tail = `[Peer]\nPublicKey = ${PEER}\nEndpoint = 198.51.100.1:51820\nAllowedIPs = 192.0.2.0/24\n`
+
+/**
+ * [label, config, line the error names, the secret-shaped pieces the config holds as written]:
+ * configuration typos of every shape. Each must be refused naming the line, show no 8-character
+ * piece of any secret anywhere, and have every piece masked.
+ */
+const typos = [
+  ['PrivateKey: (a YAML habit)', `[Interface]\nPrivateKey: ${PRIVATE}\nAddress = 192.0.2.2/24\n${tail}`, 2, [PRIVATE]],
+  ['PrivateKey and a space', `[Interface]\nPrivateKey ${PRIVATE}\n${tail}`, 2, [PRIVATE]],
+  ['PrivateKey and a tab', `[Interface]\nPrivateKey\t${PRIVATE}\n${tail}`, 2, [PRIVATE]],
+  ['PrivateKey glued to the key', `[Interface]\nPrivateKey${PRIVATE}\n${tail}`, 2, [PRIVATE]],
+  ['a bare key line', `[Interface]\n${PRIVATE}\nAddress = 192.0.2.2/24\n${tail}`, 2, [PRIVATE]],
+  ['a bare key line without "="', `[Interface]\n${PRIVATE.slice(0, -1)}\n${tail}`, 2, [PRIVATE.slice(0, -1)]],
+  ['a bare hex key line', `[Interface]\n${HEX}\n${tail}`, 2, [HEX]],
+  ['PrivateKey: before any section', `PrivateKey: ${PRIVATE}\n${head}${tail}`, 1, [PRIVATE]],
+  ['PresharedKey: in [Peer]', `${head}PrivateKey = ${PRIVATE}\n${tail}PresharedKey: ${PSK}\n`, 8, [PRIVATE, PSK]],
+  [
+    'PresharedKey and a space in [Interface]',
+    `${head}PrivateKey = ${PRIVATE}\nPresharedKey ${PSK}\n${tail}`,
+    4,
+    [PRIVATE, PSK]
+  ],
+  ['an unknown key whose name is a key', `${head}PrivateKey = ${PRIVATE}\n${PSK} = 1\n${tail}`, 4, [PRIVATE, PSK]],
+  [
+    'an unknown key whose name is part of a key',
+    `${head}PrivateKey = ${PRIVATE}\n${PSK.slice(0, 20)} = 1\n${tail}`,
+    4,
+    [PRIVATE, PSK.slice(0, 20)]
+  ],
+  ['[Interface] with the key on its line', `[Interface] ${PRIVATE}\n${tail}`, 1, [PRIVATE]],
+  [
+    'a key cut by #',
+    `${head}PrivateKey = ${PRIVATE.slice(0, 20)}#${PRIVATE.slice(21)}\n${tail}`,
+    3,
+    [PRIVATE.slice(0, 20), PRIVATE.slice(21)]
+  ],
+  ['a hex private key after a colon', `${head}PrivateKey: ${HEX}\n${tail}`, 3, [HEX]],
+  [
+    'a hex preshared key after a tab',
+    `${head}PrivateKey = ${PRIVATE}\n${tail}PresharedKey\t${PSK_HEX}\n`,
+    8,
+    [PRIVATE, PSK_HEX]
+  ],
+  [
+    'a key as the Endpoint',
+    `${head}PrivateKey = ${PRIVATE}\n[Peer]\nPublicKey = ${PEER}\nEndpoint = ${PSK}:51820\n`,
+    6,
+    [PRIVATE, PSK]
+  ],
+  ['a key as the Address', `[Interface]\nPrivateKey = ${PRIVATE}\nAddress = ${PSK}\n${tail}`, 3, [PRIVATE, PSK]],
+  [
+    'a key split over two lines',
+    `${head}PrivateKey = ${PRIVATE.slice(0, 22)}\n${PRIVATE.slice(22)}\n${tail}`,
+    3,
+    [PRIVATE.slice(0, 22), PRIVATE.slice(22)]
+  ],
+  ['Private Key: with a space in the name', `[Interface]\nPrivate Key: ${PRIVATE}\n${tail}`, 2, [PRIVATE]],
+  ['a key in quotes', `${head}PrivateKey = "${PRIVATE}"\n${tail}`, 3, [PRIVATE]]
+]
+
+/** What a step showed: stdout without the `::add-mask::` lines the runner swallows, stderr, outputs, state, summary. */
+const visible = (r) =>
+  [
+    r.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n'),
+    r.stderr,
+    JSON.stringify(r.outputs),
+    r.state,
+    r.summary
+  ].join('\n')
+
+/** The strings the step registered as secrets, unescaped as the runner reads them. */
+const masksOf = (r) =>
+  r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('::add-mask::'))
+    .map((l) => l.slice('::add-mask::'.length).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'))
+
+/** Every 8-character piece of a secret. */
+const pieces8 = (s) => Array.from({ length: Math.max(0, s.length - 7) }, (_, i) => s.slice(i, i + 8))
+
+describe('configuration typos through dist/: the line named, no piece of a key shown, every key masked', () => {
+  it.each(typos)('%s', async (_label, config, line, secrets) => {
+    const job = L.createJob(lab)
+    const r = await L.runStep(lab, job, 'main', { ...NO_FIELDS, config }, { env: { PATH: stubs } })
+    expect(r.code).toBe(1)
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('::error::'))).toHaveLength(1)
+    expect(L.errorLine(r)).toMatch(new RegExp(`^Input "config": line ${line}: `))
+    expect(readFileSync(join(stubs, 'ran.log'), 'utf8')).toBe('')
+    const shown = visible(r)
+    for (const secret of [PRIVATE, PSK, HEX, PSK_HEX, ...secrets])
+      for (const piece of pieces8(secret)) expect(shown).not.toContain(piece)
+    // Each secret-shaped piece of the config, printed anywhere, would be masked whole.
+    const masks = masksOf(r).sort((a, b) => b.length - a.length)
+    for (const secret of secrets) {
+      let masked = secret
+      for (const m of masks) masked = masked.split(m).join('***')
+      for (const piece of pieces8(secret)) expect(masked).not.toContain(piece)
+    }
+  })
+})
+
+describe('inputs refused before anything runs', () => {
+  it.each([
+    ['interface that is an option', { interface: '--version' }, 'interface'],
+    ['interface Linux refuses', { interface: 'all' }, 'interface'],
+    ['gateway with a private key', { gateway: 'https://vpn.example.com/' }, 'gateway'],
+    ['gateway over http to a remote host', { ...NO_FIELDS, gateway: 'http://vpn.example.com/' }, 'gateway'],
+    ['a key pasted into endpoint', { endpoint: `${PRIVATE}:51820` }, 'endpoint']
+  ])('%s', async (_label, inputs, input) => {
+    const job = L.createJob(lab)
+    const r = await L.runStep(lab, job, 'main', { ...valid, ...inputs }, { env: { PATH: stubs } })
+    expect(r.code).toBe(1)
+    expect(L.errorLine(r)).toMatch(new RegExp(`^Input "${input}": `))
+    expect(readFileSync(join(stubs, 'ran.log'), 'utf8')).toBe('')
+    for (const piece of pieces8(PRIVATE)) expect(visible(r)).not.toContain(piece)
+  })
 })

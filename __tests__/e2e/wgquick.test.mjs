@@ -43,6 +43,12 @@ const corpus = [
       `${iface(l)}Address = 2001:db8:1::2/64\n[Peer]\nPublicKey = ${l.serverPub}\nEndpoint = [${L.SERVER_IP6}]:${L.PORT}\nAllowedIPs = 2001:db8:1::/64, 2001:db8:2::/64\n`
   ],
   [
+    'IPv6 endpoint without brackets (wg splits at the last colon)',
+    'one',
+    (l) =>
+      `${iface(l)}Address = 2001:db8:1::2/64\n[Peer]\nPublicKey = ${l.serverPub}\nEndpoint = ${L.SERVER_IP6}:${L.PORT}\nAllowedIPs = 2001:db8:1::/64\n`
+  ],
+  [
     'dual stack',
     'one',
     (l) =>

@@ -1,6 +1,6 @@
 // The two backends are two encodings of one configuration: the UAPI request and the `wg setconf`
 // file must say the same thing, key for key.
-import { buildConfig } from '../../src/config.js'
+import { buildFlatConfig as buildConfig } from '../../src/config.js'
 import { parseUapiHandshakes, uapiKeepaliveRestore, uapiSetRequest } from '../../src/backend/uapi.js'
 import { keepaliveRestore, parseHandshakes, wgConf } from '../../src/backend/wg.js'
 import { PEER, PRIVATE, PSK, valid } from '../fixtures.mjs'

@@ -1,4 +1,4 @@
-import { buildConfig } from '../../src/config.js'
+import { buildFlatConfig as buildConfig } from '../../src/config.js'
 import { dnsDown, dnsUp, resolvconfName } from '../../src/dns.js'
 import { valid } from '../fixtures.mjs'
 

@@ -1,4 +1,4 @@
-import { buildConfig, type Config } from '../../src/config.js'
+import { buildFlatConfig as buildConfig, type FlatConfig as Config } from '../../src/config.js'
 import {
   autoMtu,
   linkBatch,

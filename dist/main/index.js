@@ -1,6 +1,425 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ errorText)
+/* harmony export */ });
+// Turning anything thrown into the one line a step reports.
+/** The message of an error, or the thrown value as text (a thrown non-Error must not pass silently). */
+const errorText = (err) => (err instanceof Error ? err.message : String(err));
+
+
+/***/ }),
+
+/***/ 282:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A1: () => (/* binding */ parsePrefix),
+/* harmony export */   Nm: () => (/* binding */ network),
+/* harmony export */   Oj: () => (/* binding */ prefixText),
+/* harmony export */   Z5: () => (/* binding */ canonicalAddress),
+/* harmony export */   fx: () => (/* binding */ maxBits),
+/* harmony export */   gR: () => (/* binding */ contains),
+/* harmony export */   or: () => (/* binding */ parseAddress)
+/* harmony export */ });
+/* unused harmony export formatBytes */
+// IP addresses and prefixes: parsing, masking and canonical text. Pure; no I/O.
+/** Parses dotted-quad IPv4 into 4 bytes, or undefined. */
+function parseV4(text) {
+    const parts = text.split('.');
+    if (parts.length !== 4)
+        return undefined;
+    const bytes = [];
+    for (const part of parts) {
+        if (!/^(0|[1-9][0-9]{0,2})$/.test(part))
+            return undefined;
+        const n = Number(part);
+        if (n > 255)
+            return undefined;
+        bytes.push(n);
+    }
+    return bytes;
+}
+/** Parses IPv6 (with `::` and an optional trailing dotted quad) into 16 bytes, or undefined. */
+function parseV6(text) {
+    if (!/^[0-9a-fA-F:.]+$/.test(text) || text.length > 45)
+        return undefined;
+    let head = text;
+    let tail4 = [];
+    const lastColon = text.lastIndexOf(':');
+    if (text.includes('.')) {
+        const v4 = parseV4(text.slice(lastColon + 1));
+        if (!v4)
+            return undefined;
+        tail4 = v4;
+        head = text.slice(0, lastColon + 1);
+        if (!head.endsWith('::'))
+            head = head.slice(0, -1);
+    }
+    const halves = head.split('::');
+    if (halves.length > 2)
+        return undefined;
+    const groups = (s) => {
+        if (s === '')
+            return [];
+        const out = [];
+        for (const g of s.split(':')) {
+            if (!/^[0-9a-fA-F]{1,4}$/.test(g))
+                return undefined;
+            out.push(parseInt(g, 16));
+        }
+        return out;
+    };
+    const left = groups(halves[0] ?? '');
+    const right = halves.length === 2 ? groups(halves[1] ?? '') : [];
+    if (!left || !right)
+        return undefined;
+    const want = 8 - tail4.length / 2;
+    let words;
+    if (halves.length === 2) {
+        const fill = want - left.length - right.length;
+        if (fill < 1)
+            return undefined;
+        words = [...left, ...new Array(fill).fill(0), ...right];
+    }
+    else {
+        words = left;
+    }
+    if (words.length !== want)
+        return undefined;
+    const bytes = [];
+    for (const w of words)
+        bytes.push(w >> 8, w & 0xff);
+    return [...bytes, ...tail4];
+}
+function parseAddress(text) {
+    const v4 = parseV4(text);
+    if (v4)
+        return { family: 4, bytes: v4 };
+    const v6 = text.includes(':') ? parseV6(text) : undefined;
+    return v6 ? { family: 6, bytes: v6 } : undefined;
+}
+/** RFC 5952 text: lower case, longest run of two or more zero groups as `::`. */
+function formatBytes(family, bytes) {
+    if (family === 4)
+        return bytes.join('.');
+    const words = [];
+    for (let i = 0; i < 16; i += 2)
+        words.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
+    let bestStart = -1;
+    let bestLen = 1;
+    for (let i = 0; i < 8;) {
+        if (words[i] !== 0) {
+            i++;
+            continue;
+        }
+        let j = i;
+        while (j < 8 && words[j] === 0)
+            j++;
+        if (j - i > bestLen) {
+            bestStart = i;
+            bestLen = j - i;
+        }
+        i = j;
+    }
+    const hex = (ws) => ws.map((w) => w.toString(16)).join(':');
+    if (bestStart < 0)
+        return hex(words);
+    return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
+}
+function canonicalAddress(text) {
+    const parsed = parseAddress(text);
+    return parsed && formatBytes(parsed.family, parsed.bytes);
+}
+function maxBits(family) {
+    return family === 4 ? 32 : 128;
+}
+/** Parses `ADDR/BITS` or a bare `ADDR` (a host prefix). Returns a reason string on failure. */
+function parsePrefix(text) {
+    const slash = text.indexOf('/');
+    const addrText = slash < 0 ? text : text.slice(0, slash);
+    const parsed = parseAddress(addrText);
+    if (!parsed)
+        return `"${text}" is not an IPv4 or IPv6 address`;
+    const max = maxBits(parsed.family);
+    let bits = max;
+    if (slash >= 0) {
+        const bitsText = text.slice(slash + 1);
+        if (!/^(0|[1-9][0-9]{0,2})$/.test(bitsText) || Number(bitsText) > max) {
+            return `"${text}" has prefix length "${bitsText}"; it must be 0 to ${max}`;
+        }
+        bits = Number(bitsText);
+    }
+    return { family: parsed.family, address: formatBytes(parsed.family, parsed.bytes), bits };
+}
+/** The prefix with its host bits cleared: the network it names. */
+function network(prefix) {
+    const parsed = parseAddress(prefix.address);
+    if (!parsed)
+        throw new Error(`invalid address ${prefix.address}`);
+    const bytes = parsed.bytes.map((b, i) => {
+        const keep = Math.min(8, Math.max(0, prefix.bits - i * 8));
+        return b & ((0xff << (8 - keep)) & 0xff);
+    });
+    return { family: prefix.family, address: formatBytes(prefix.family, bytes), bits: prefix.bits };
+}
+function prefixText(prefix) {
+    return `${prefix.address}/${prefix.bits}`;
+}
+/** True when `outer` contains every address of `inner`. */
+function contains(outer, inner) {
+    if (outer.family !== inner.family || outer.bits > inner.bits)
+        return false;
+    return network({ ...inner, bits: outer.bits }).address === network(outer).address;
+}
+
+
+/***/ }),
+
+/***/ 828:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bk: () => (/* binding */ parseEndpoint),
+/* harmony export */   Do: () => (/* binding */ parseKey),
+/* harmony export */   FR: () => (/* binding */ ipText),
+/* harmony export */   HU: () => (/* binding */ parseChoice),
+/* harmony export */   M$: () => (/* binding */ parseTable),
+/* harmony export */   Ox: () => (/* binding */ splitDns),
+/* harmony export */   SP: () => (/* binding */ shown),
+/* harmony export */   U: () => (/* binding */ endpointError),
+/* harmony export */   _: () => (/* binding */ KEY),
+/* harmony export */   cC: () => (/* binding */ splitHostPort),
+/* harmony export */   cG: () => (/* binding */ parseInteger),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   kc: () => (/* binding */ publicKeyOf),
+/* harmony export */   mC: () => (/* binding */ parsePrefixes),
+/* harmony export */   n0: () => (/* binding */ looksSecret),
+/* harmony export */   uy: () => (/* binding */ isHostName),
+/* harmony export */   ws: () => (/* binding */ wgEndpoint)
+/* harmony export */ });
+/* unused harmony export listItems */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _ip_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(282);
+// Value parsers shared by the per-field inputs (config.ts) and the `config` input (wgquick.ts), and
+// the one error type both throw. Pure; nothing here imports config.ts or wgquick.ts.
+
+
+/**
+ * A bad input: names the input (and the line of a multi-line input) and what is wrong, never the
+ * value of a secret.
+ */
+class InputError extends Error {
+    input;
+    line;
+    constructor(input, problem, line) {
+        super(`Input "${input}": ${line === undefined ? '' : `line ${line}: `}${problem}`);
+        this.input = input;
+        this.line = line;
+        this.name = 'InputError';
+    }
+}
+/**
+ * The error for an endpoint found wrong after parsing (a host name that does not resolve), naming
+ * where it was written: `Input "config": line 9: …` or `Input "endpoint": …`. The problem must not
+ * contain the host when the source is `config` (the whole input is a secret).
+ */
+function endpointError(source, problem) {
+    return new InputError(source.input, problem, source.input === 'config' ? source.line : undefined);
+}
+const isB64 = (c) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
+/**
+ * Whether a text holds something that may be key material: a run of 20 or more base64 characters
+ * mixing digits and both cases, or of 40 or more of any kind (a hex key is 64). One pass.
+ */
+function looksSecret(text) {
+    let run = 0;
+    let mix = 0;
+    for (let i = 0; i <= text.length; i++) {
+        const c = i < text.length ? text.charCodeAt(i) : 0;
+        if (i < text.length && isB64(c)) {
+            run++;
+            mix |= c >= 48 && c <= 57 ? 1 : c >= 65 && c <= 90 ? 2 : c >= 97 && c <= 122 ? 4 : 0;
+            continue;
+        }
+        if (run >= 40 || (run >= 20 && mix === 7))
+            return true;
+        run = 0;
+        mix = 0;
+    }
+    return false;
+}
+/**
+ * A non-secret value quoted for an error message: escaped and cut short. A value that looks like key
+ * material is not shown at all: a key pasted into the wrong input is still a key.
+ */
+function shown(value) {
+    if (looksSecret(value))
+        return 'the value given (not shown: it looks like a key)';
+    const cut = value.length > 40 ? `${value.slice(0, 37)}...` : value;
+    return JSON.stringify(cut);
+}
+/** wg's key_from_base64: 44 characters, the last "=", the padding bits zero. */
+const KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+function parseKey(input, value, secret) {
+    const v = value.trim();
+    if (KEY.test(v))
+        return v;
+    const what = secret ? 'the value given is not one (it is not shown: it is a secret)' : `got ${shown(v)}`;
+    throw new InputError(input, `must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); ${what}`);
+}
+/** PKCS#8 framing of a raw X25519 private key (RFC 8410). */
+const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
+/**
+ * The public key of a WireGuard private key: X25519 of the base point, as `wg pubkey`. Node's
+ * native X25519 takes under a millisecond where pure-JS tweetnacl takes 30 ms cold; the unit tests
+ * hold it equal to tweetnacl's scalarMult.base.
+ */
+function publicKeyOf(privateKey) {
+    const key = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPrivateKey)({
+        key: Buffer.concat([X25519_PKCS8, Buffer.from(privateKey, 'base64')]),
+        format: 'der',
+        type: 'pkcs8'
+    });
+    return Buffer.from((0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPublicKey)(key).export({ format: 'jwk' }).x, 'base64url').toString('base64');
+}
+/** Items of a comma- or newline-separated list, trimmed, empties dropped. */
+function listItems(value) {
+    return value
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+function parsePrefixes(input, value) {
+    return listItems(value).map((item) => {
+        const p = (0,_ip_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePrefix */ .A1)(item);
+        if (typeof p === 'string')
+            throw new InputError(input, `${looksSecret(item) ? 'an entry (not shown: it looks like a key) is not an address' : p} (expected an address like 192.0.2.2/24 or 2001:db8::2/64)`);
+        return p;
+    });
+}
+const LABEL = '[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
+const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*\\.?$`);
+function isHostName(text) {
+    return text.length <= 253 && HOSTNAME.test(text) && !/^[0-9.]+$/.test(text);
+}
+/** The canonical text of an IP address, or undefined when `text` is not one. */
+function ipText(text) {
+    return (0,_ip_js__WEBPACK_IMPORTED_MODULE_1__/* .canonicalAddress */ .Z5)(text);
+}
+function parsePort(input, text, whole) {
+    if (!/^[0-9]{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
+        throw new InputError(input, `port in ${shown(whole)} must be a number from 1 to 65535`);
+    }
+    return Number(text);
+}
+/** `host:port`, `1.2.3.4:port` or `[v6]:port` into host and port; undefined when not that shape. */
+function splitHostPort(input, text) {
+    const m = /^\[([^\]]+)\]:([^:]*)$/.exec(text) ?? /^([^:[\]]+):([^:]*)$/.exec(text);
+    if (!m)
+        return undefined;
+    const [, host = '', port = ''] = m;
+    const bracketed = text.startsWith('[');
+    const addr = (0,_ip_js__WEBPACK_IMPORTED_MODULE_1__/* .parseAddress */ .or)(host);
+    if (bracketed && addr?.family !== 6)
+        throw new InputError(input, `${shown(text)}: only IPv6 addresses go in brackets`);
+    if (!addr && !isHostName(host))
+        throw new InputError(input, `${shown(host)} is not a valid host name or IP address`);
+    return { host: ipText(host) ?? host, port: parsePort(input, port, text) };
+}
+/** The `endpoint` input: HOST:PORT, an IPv6 address in brackets (unambiguous, as the README asks). */
+function parseEndpoint(input, value) {
+    const v = value.trim();
+    const hp = splitHostPort(input, v);
+    if (!hp) {
+        throw new InputError(input, `${shown(v)} must be HOST:PORT, e.g. vpn.example.com:51820, 192.0.2.1:51820 or [2001:db8::1]:51820`);
+    }
+    return { ...hp, source: { input } };
+}
+/**
+ * An Endpoint = value as wg(8) reads it (wireguard-tools src/config.c, parse_endpoint): after a "["
+ * the host runs to the first "]", which must be followed by ":" and a port; otherwise the host is
+ * everything before the LAST colon, so `2001:db8::1:51820` is host 2001:db8::1, port 51820. Returns
+ * a reason (without the value) when wg would refuse it or getaddrinfo could not take the host.
+ */
+function wgEndpoint(value) {
+    let host;
+    let port;
+    if (value.startsWith('[')) {
+        const close = value.indexOf(']');
+        if (close < 0)
+            return 'has a "[" without its "]"';
+        if (value[close + 1] !== ':' || close + 2 >= value.length)
+            return 'has no port after the "]:"';
+        host = value.slice(1, close);
+        port = value.slice(close + 2);
+    }
+    else {
+        const colon = value.lastIndexOf(':');
+        if (colon < 0 || colon + 1 >= value.length)
+            return 'has no port (HOST:PORT)';
+        host = value.slice(0, colon);
+        port = value.slice(colon + 1);
+    }
+    if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535)
+        return 'port must be a number from 1 to 65535';
+    const ip = ipText(host);
+    if (ip !== undefined)
+        return { host: ip, port: Number(port) };
+    if (host.includes(':'))
+        return 'has a host that is not a valid IPv6 address';
+    if (!isHostName(host))
+        return 'has a host that is not a valid host name or IP address';
+    return { host, port: Number(port) };
+}
+/** DNS = as wg-quick splits it: addresses are servers, names are search domains. */
+function splitDns(input, value) {
+    const out = { dns: [], dnsSearch: [] };
+    for (const v of listItems(value)) {
+        const ip = ipText(v);
+        if (ip !== undefined)
+            out.dns.push(ip);
+        else if (isHostName(v))
+            out.dnsSearch.push(v);
+        else
+            throw new InputError(input, `${shown(v)} is neither an IP address (a DNS server) nor a domain name (a search domain)`);
+    }
+    return out;
+}
+function parseInteger(input, value, min, max) {
+    const v = value.trim();
+    if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
+        throw new InputError(input, `must be a whole number from ${min} to ${max}; got ${shown(v)}`);
+    }
+    return Number(v);
+}
+function parseChoice(input, value, choices) {
+    const v = value.trim().toLowerCase();
+    const hit = choices.find((c) => c === v);
+    if (hit === undefined)
+        throw new InputError(input, `must be one of ${choices.join(', ')}; got ${shown(value.trim())}`);
+    return hit;
+}
+/** wg-quick's Table: auto, off, main (254) or a table number; undefined when it is none of those. */
+function parseTable(value) {
+    const v = value.trim().toLowerCase();
+    if (v === 'auto' || v === 'off')
+        return v;
+    if (v === 'main')
+        return 254;
+    if (/^[0-9]+$/.test(v) && Number(v) >= 1 && Number(v) <= 0xffffffff)
+        return Number(v);
+    return undefined;
+}
+
+
+/***/ }),
+
 /***/ 624:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -400,6 +819,13 @@ function appendSummary(markdown) {
 
 /***/ }),
 
+/***/ 598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
 /***/ 553:
 /***/ ((module) => {
 
@@ -411,6 +837,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/pro
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 67:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 
 /***/ }),
 
@@ -648,157 +1088,8 @@ async function exitWhenFlushed() {
 var run = __nccwpck_require__(624);
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-;// CONCATENATED MODULE: ./src/ip.ts
-// IP addresses and prefixes: parsing, masking and canonical text. Pure; no I/O.
-/** Parses dotted-quad IPv4 into 4 bytes, or undefined. */
-function parseV4(text) {
-    const parts = text.split('.');
-    if (parts.length !== 4)
-        return undefined;
-    const bytes = [];
-    for (const part of parts) {
-        if (!/^(0|[1-9][0-9]{0,2})$/.test(part))
-            return undefined;
-        const n = Number(part);
-        if (n > 255)
-            return undefined;
-        bytes.push(n);
-    }
-    return bytes;
-}
-/** Parses IPv6 (with `::` and an optional trailing dotted quad) into 16 bytes, or undefined. */
-function parseV6(text) {
-    if (!/^[0-9a-fA-F:.]+$/.test(text) || text.length > 45)
-        return undefined;
-    let head = text;
-    let tail4 = [];
-    const lastColon = text.lastIndexOf(':');
-    if (text.includes('.')) {
-        const v4 = parseV4(text.slice(lastColon + 1));
-        if (!v4)
-            return undefined;
-        tail4 = v4;
-        head = text.slice(0, lastColon + 1);
-        if (!head.endsWith('::'))
-            head = head.slice(0, -1);
-    }
-    const halves = head.split('::');
-    if (halves.length > 2)
-        return undefined;
-    const groups = (s) => {
-        if (s === '')
-            return [];
-        const out = [];
-        for (const g of s.split(':')) {
-            if (!/^[0-9a-fA-F]{1,4}$/.test(g))
-                return undefined;
-            out.push(parseInt(g, 16));
-        }
-        return out;
-    };
-    const left = groups(halves[0] ?? '');
-    const right = halves.length === 2 ? groups(halves[1] ?? '') : [];
-    if (!left || !right)
-        return undefined;
-    const want = 8 - tail4.length / 2;
-    let words;
-    if (halves.length === 2) {
-        const fill = want - left.length - right.length;
-        if (fill < 1)
-            return undefined;
-        words = [...left, ...new Array(fill).fill(0), ...right];
-    }
-    else {
-        words = left;
-    }
-    if (words.length !== want)
-        return undefined;
-    const bytes = [];
-    for (const w of words)
-        bytes.push(w >> 8, w & 0xff);
-    return [...bytes, ...tail4];
-}
-function parseAddress(text) {
-    const v4 = parseV4(text);
-    if (v4)
-        return { family: 4, bytes: v4 };
-    const v6 = text.includes(':') ? parseV6(text) : undefined;
-    return v6 ? { family: 6, bytes: v6 } : undefined;
-}
-/** RFC 5952 text: lower case, longest run of two or more zero groups as `::`. */
-function formatBytes(family, bytes) {
-    if (family === 4)
-        return bytes.join('.');
-    const words = [];
-    for (let i = 0; i < 16; i += 2)
-        words.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
-    let bestStart = -1;
-    let bestLen = 1;
-    for (let i = 0; i < 8;) {
-        if (words[i] !== 0) {
-            i++;
-            continue;
-        }
-        let j = i;
-        while (j < 8 && words[j] === 0)
-            j++;
-        if (j - i > bestLen) {
-            bestStart = i;
-            bestLen = j - i;
-        }
-        i = j;
-    }
-    const hex = (ws) => ws.map((w) => w.toString(16)).join(':');
-    if (bestStart < 0)
-        return hex(words);
-    return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
-}
-function canonicalAddress(text) {
-    const parsed = parseAddress(text);
-    return parsed && formatBytes(parsed.family, parsed.bytes);
-}
-function maxBits(family) {
-    return family === 4 ? 32 : 128;
-}
-/** Parses `ADDR/BITS` or a bare `ADDR` (a host prefix). Returns a reason string on failure. */
-function parsePrefix(text) {
-    const slash = text.indexOf('/');
-    const addrText = slash < 0 ? text : text.slice(0, slash);
-    const parsed = parseAddress(addrText);
-    if (!parsed)
-        return `"${text}" is not an IPv4 or IPv6 address`;
-    const max = maxBits(parsed.family);
-    let bits = max;
-    if (slash >= 0) {
-        const bitsText = text.slice(slash + 1);
-        if (!/^(0|[1-9][0-9]{0,2})$/.test(bitsText) || Number(bitsText) > max) {
-            return `"${text}" has prefix length "${bitsText}"; it must be 0 to ${max}`;
-        }
-        bits = Number(bitsText);
-    }
-    return { family: parsed.family, address: formatBytes(parsed.family, parsed.bytes), bits };
-}
-/** The prefix with its host bits cleared: the network it names. */
-function network(prefix) {
-    const parsed = parseAddress(prefix.address);
-    if (!parsed)
-        throw new Error(`invalid address ${prefix.address}`);
-    const bytes = parsed.bytes.map((b, i) => {
-        const keep = Math.min(8, Math.max(0, prefix.bits - i * 8));
-        return b & ((0xff << (8 - keep)) & 0xff);
-    });
-    return { family: prefix.family, address: formatBytes(prefix.family, bytes), bits: prefix.bits };
-}
-function prefixText(prefix) {
-    return `${prefix.address}/${prefix.bits}`;
-}
-/** True when `outer` contains every address of `inner`. */
-function contains(outer, inner) {
-    if (outer.family !== inner.family || outer.bits > inner.bits)
-        return false;
-    return network({ ...inner, bits: outer.bits }).address === network(outer).address;
-}
-
+// EXTERNAL MODULE: ./src/ip.ts
+var src_ip = __nccwpck_require__(282);
 ;// CONCATENATED MODULE: ./src/plan.ts
 
 /** The keepalive set while verifying a peer whose keepalive is off, so that bring-up starts a handshake. */
@@ -814,15 +1105,15 @@ function endpointText(host, port) {
 const endpointAddress = (e) => endpointText(e.address ?? e.host, e.port);
 /** True when some address's own network route already covers the prefix (wg-quick adds no route then). */
 function coveredByAddress(addresses, prefix) {
-    return addresses.some((a) => a.bits < maxBits(a.family) && contains(network(a), prefix));
+    return addresses.some((a) => a.bits < (0,src_ip/* maxBits */.fx)(a.family) && (0,src_ip/* contains */.gR)((0,src_ip/* network */.Nm)(a), prefix));
 }
-const routeText = (r) => `${prefixText(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`;
+const routeText = (r) => `${(0,src_ip/* prefixText */.Oj)(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`;
 /** The allowed IPs of all peers, each once, most specific first (wg-quick: `sort -nr -k 2 -t /`). */
 function allowedIps(t) {
     const seen = new Set();
     const all = [];
     for (const p of t.peers.flatMap((peer) => peer.allowedIps)) {
-        const key = prefixText(p);
+        const key = (0,src_ip/* prefixText */.Oj)(p);
         if (seen.has(key))
             continue;
         seen.add(key);
@@ -902,7 +1193,7 @@ function autoMtu(routeMtus) {
 const ruleLine = (rule, verb) => `rule ${verb} ${rule.selector} priority ${rule.priority}`;
 /** The `ip -batch` script that gives the interface its addresses and MTU and brings it up. */
 function linkBatch(iface, addresses, mtu) {
-    const lines = addresses.map((a) => `address add ${prefixText(a)} dev ${iface}`);
+    const lines = addresses.map((a) => `address add ${(0,src_ip/* prefixText */.Oj)(a)} dev ${iface}`);
     lines.push(`link set mtu ${mtu} up dev ${iface}`);
     return `${lines.join('\n')}\n`;
 }
@@ -913,7 +1204,7 @@ function linkBatch(iface, addresses, mtu) {
 function routeBatch(iface, plan, rules) {
     const policy = (r) => plan.fwmark !== undefined && r.table === plan.fwmark;
     const ordered = [...plan.routes.filter(policy), ...plan.routes.filter((r) => !policy(r))];
-    const lines = ordered.map((r) => `route add ${prefixText(r.prefix)} dev ${iface}${r.table === undefined ? '' : ` table ${r.table}`}`);
+    const lines = ordered.map((r) => `route add ${(0,src_ip/* prefixText */.Oj)(r.prefix)} dev ${iface}${r.table === undefined ? '' : ` table ${r.table}`}`);
     lines.push(...rules.filter((r) => r.family === 4).map((r) => ruleLine(r, 'add')));
     return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
@@ -949,7 +1240,7 @@ function uapiSetRequest(t, fwmark) {
             lines.push(`endpoint=${endpointAddress(peer.endpoint)}`);
         lines.push(`persistent_keepalive_interval=${bringUpKeepalive(peer)}`);
         for (const ip of peer.allowedIps)
-            lines.push(`allowed_ip=${prefixText(ip)}`);
+            lines.push(`allowed_ip=${(0,src_ip/* prefixText */.Oj)(ip)}`);
     }
     return `${lines.join('\n')}\n\n`;
 }
@@ -1052,7 +1343,7 @@ function wgConf(t, fwmark) {
         if (peer.endpoint)
             lines.push(`Endpoint = ${endpointAddress(peer.endpoint)}`);
         if (peer.allowedIps.length > 0)
-            lines.push(`AllowedIPs = ${peer.allowedIps.map(prefixText).join(', ')}`);
+            lines.push(`AllowedIPs = ${peer.allowedIps.map(src_ip/* prefixText */.Oj).join(', ')}`);
         const keepalive = bringUpKeepalive(peer);
         if (keepalive > 0)
             lines.push(`PersistentKeepalive = ${keepalive}`);
@@ -1114,196 +1405,495 @@ function chooseBackend(ctx) {
     return ctx.userspace && (0,run/* isRoot */.jX)() ? uapiBackend(ctx) : wgBackend(ctx);
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./src/names.ts
 // Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
 // `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
 const names_IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/;
 
+// EXTERNAL MODULE: ./src/parse.ts
+var parse = __nccwpck_require__(828);
+;// CONCATENATED MODULE: ./src/secrets.ts
+// What the runner must be told to mask, computed from the inputs before anything is validated or
+// logged. The runner masks only exact strings: a secret input as a whole, and (as we tell it) each of
+// its lines. A configuration with a typo may print, or lead a tool to print, a key in a shape that
+// is neither, so every key-shaped run of `config` is masked too. One pass per line, no regex with
+// nested quantifiers: a 60,000-line configuration is read in a few milliseconds.
+const SECRET_INPUTS = ['private-key', 'preshared-key', 'config'];
+/** Shorter strings are not masked: a mask of a common fragment would blank out half the log. */
+const MIN = 8;
+/**
+ * Words of the wg-quick format, never masked even when a line holds nothing else (masking
+ * "Interface" would blank out our own messages about `[Interface]`).
+ */
+const WORDS = new Set([
+    'interface',
+    'peer',
+    'privatekey',
+    'presharedkey',
+    'publickey',
+    'allowedips',
+    'endpoint',
+    'persistentkeepalive',
+    'listenport',
+    'fwmark',
+    'address',
+    'table',
+    'saveconfig',
+    'preup',
+    'postup',
+    'predown',
+    'postdown'
+]);
+/** Names that put what follows them in a secret's position, however the separator is mangled. */
+const SECRET_NAMES = ['privatekey', 'presharedkey', 'private', 'preshared', 'psk'];
+/**
+ * Maximal base64 runs with the "=" after them; hex runs of 64 or more; a run of 42 or more. The
+ * lookbehinds start a match only where a run starts, so each scan is linear.
+ */
+const RUN = /[A-Za-z0-9+/]+=*/g;
+const HEX_RUN = /(?<![0-9a-fA-F])[0-9a-fA-F]{64,}/g;
+/**
+ * Runs of 16 or more: masked when they look random (letters with digits, "+" or "/", or 20 or more
+ * of both cases), as pieces of base64 and hex keys do and words do not.
+ */
+const RUN16 = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16}/;
+const RUNS16 = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16,}=*/g;
+/** A line whose key name is a blob (a digit, "+" or "/" in it), e.g. `<part of a key> = 1`. */
+const NAME_BLOB = /^[A-Za-z]*[0-9+/][A-Za-z0-9+/]*\s*=/;
+const mixed = (s) => /[A-Za-z]/.test(s) && (/[0-9+/]/.test(s) || (s.length >= 20 && /[A-Z]/.test(s) && /[a-z]/.test(s)));
+/** A line whose value sits in a private or preshared key's position, however the separator is written. */
+const SECRET_NAME = /^(?:private|preshared|psk)/i;
+/** A line that is a blob on its own: base64 and spaces, "=" only at the end, e.g. a key without its name. */
+const BARE = /^[A-Za-z0-9+/\s]+=*$/;
+const isSpace = (c) => c === 32 || (c >= 9 && c <= 13);
+/** Whether the (trimmed) line puts its value in a secret's position: a private or preshared key, or a bare blob. */
+function isSecretLine(line) {
+    return SECRET_NAME.test(line) || BARE.test(line);
+}
+/** The maximal base64 runs of a line: the run, and the run with the "=" signs after it. */
+function* runsOf(line) {
+    for (const m of line.matchAll(RUN)) {
+        const padded = m[0];
+        let end = padded.length;
+        while (end > 0 && padded.charCodeAt(end - 1) === 61)
+            end--;
+        yield { core: padded.slice(0, end), padded };
+    }
+}
+/**
+ * The key forms of a 43-character base64 core: alone, with its "=", and (for a key in a secret's
+ * position, as the UAPI would write it) the 32 bytes as hex.
+ */
+function keyForms(core, padded, add, hex) {
+    add(core);
+    const key = padded.length === 44 ? padded : `${core}=`;
+    add(key);
+    if (hex)
+        add(Buffer.from(key, 'base64').toString('hex'));
+}
+/** A key-shaped run (42 characters or more, with its "=" signs): it and the keys it may hold. */
+function longRun(core, padded, add, hex) {
+    add(core);
+    add(padded);
+    if (core.length === 43)
+        keyForms(core, padded, add, hex);
+    if (core.length > 43) {
+        // A key glued to other text: the 43 characters at either end are one.
+        const end = core.slice(-43);
+        keyForms(end, `${end}${padded.slice(core.length)}`, add, hex);
+        const start = core.slice(0, 43);
+        keyForms(start, start, add, hex);
+    }
+}
+/**
+ * The secret-shaped strings of one line of a secret input. `all`: the line is a secret's (a key
+ * input's, or a line in a key's position): it, its value without spaces and every base64 run in it
+ * count. Otherwise only key-shaped runs (42 characters or more) and 64-character hex runs: the
+ * runner masks a registered string wherever it appears, so the line around them needs no mask.
+ */
+function lineSecrets(line, all, add) {
+    if (all) {
+        add(line);
+        // wg(8) drops every space of a line: `PrivateKey = QF3d… xyz=` is one key, and the value joined is it.
+        const eq = line.indexOf('=');
+        const value = (eq < 0 ? line : line.slice(eq + 1)).trim();
+        if (/\s/.test(value)) {
+            const joined = value.replace(/\s+/g, '');
+            add(joined);
+            for (const { core, padded } of runsOf(joined))
+                if (core.length >= 42)
+                    longRun(core, padded, add, true);
+        }
+        for (const { core, padded } of runsOf(line)) {
+            const lower = core.toLowerCase();
+            if (WORDS.has(lower))
+                continue;
+            add(core);
+            add(padded);
+            // A key glued to its name (`PrivateKeyQF3d…`): the part after the name.
+            const name = SECRET_NAMES.find((n) => lower.startsWith(n));
+            if (name !== undefined)
+                add(core.slice(name.length));
+            if (core.length >= 42)
+                longRun(core, padded, add, true);
+        }
+    }
+    else {
+        for (const [padded] of line.matchAll(RUNS16)) {
+            let end = padded.length;
+            while (end > 0 && padded.charCodeAt(end - 1) === 61)
+                end--;
+            const core = padded.slice(0, end);
+            if (core.length >= 42)
+                longRun(core, padded, add, false);
+            else if (mixed(core)) {
+                add(core);
+                add(padded);
+            }
+        }
+        // A blob where a key's name goes: part of a key on a line of its own, cut at an "=".
+        const blob = NAME_BLOB.exec(line);
+        if (blob)
+            add(blob[0].slice(0, -1).trim());
+    }
+    if (line.length < 64)
+        return;
+    for (const [hex] of line.matchAll(HEX_RUN)) {
+        add(hex);
+        add(hex.slice(0, 64));
+        add(hex.slice(-64));
+        add(Buffer.from(hex.slice(0, 64), 'hex').toString('base64'));
+    }
+}
+/** Every string to mask for one secret input's value. */
+function inputSecrets(name, value, add) {
+    if (value === '')
+        return;
+    add(value);
+    const key = name !== 'config';
+    const seen = new Set();
+    for (const raw of value.split('\n')) {
+        const line = raw.trim();
+        if (line === '' || seen.has(line))
+            continue;
+        seen.add(line);
+        // Most lines of a configuration hold nothing key-shaped: two native scans rule them out.
+        const secretLine = key || isSecretLine(line);
+        if (secretLine || RUN16.test(line) || NAME_BLOB.test(line))
+            lineSecrets(line, secretLine, add);
+    }
+}
+/**
+ * Every string the runner must be told to mask (`::add-mask::`), before anything else runs: each
+ * secret input whole and each of its lines that carries a secret; every base64 run of a key input;
+ * in `config`, every key-shaped run anywhere (44 characters with or without "=", 43, glued to other
+ * text, 64 hex) and every run of 8 or more in a private or preshared key's position however it is
+ * written (`PrivateKey: X`, `privatekey<TAB>X`, a bare line); and the hex form of each key.
+ */
+function secretsToMask(get) {
+    const out = new Set();
+    const add = (s) => {
+        if (s.length < MIN)
+            return;
+        const t = isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(s.length - 1)) ? s.trim() : s;
+        if (t.length >= MIN && (t.length > 19 || !WORDS.has(t.toLowerCase())))
+            out.add(t);
+    };
+    for (const name of SECRET_INPUTS) {
+        const value = get(name);
+        if (value === '')
+            continue;
+        // The whole value as given, whatever its length: the runner masks it as one string.
+        out.add(value);
+        inputSecrets(name, value, add);
+    }
+    return [...out];
+}
+/**
+ * The key-shaped runs of a configuration (not its lines or the whole), for deciding whether a word
+ * an error would quote might be part of a key.
+ */
+function keyRunsOf(text) {
+    const out = new Set();
+    const add = (s) => {
+        if (s.length >= MIN)
+            out.add(s);
+    };
+    for (const raw of text.split('\n')) {
+        const line = raw.trim();
+        const secretLine = isSecretLine(line);
+        if (!secretLine && !RUN16.test(line))
+            continue;
+        for (const { core } of runsOf(line))
+            if (secretLine || core.length >= 42 || (core.length >= 16 && mixed(core)))
+                add(core);
+        for (const [hex] of line.matchAll(HEX_RUN))
+            add(hex);
+    }
+    return [...out];
+}
+
 ;// CONCATENATED MODULE: ./src/wgquick.ts
-// The `config` input: a whole wg-quick configuration, parsed as wg-quick and `wg setconf` do
-// (case-insensitive keys, `#` comments, comma lists, repeated keys, any number of [Peer]s). Errors
-// name the line and key, never a value: the whole input is a secret.
+// The `config` input: a whole wg-quick configuration, read as wg-quick and `wg setconf` read it.
+// wg-quick (src/wg-quick/linux.bash, parse_options) takes its own keys of [Interface] (Address, MTU,
+// DNS, Table, Pre/PostUp/Down, SaveConfig): the key is the text before the first "=", trimmed, any
+// case; the value is trimmed; Address and DNS split at commas and spaces. Every other line goes to
+// wg(8) (src/config.c), which drops every space of the line and matches the key in any case.
+// The whole input is a secret: an error names the line and at most a key name, never any part of a
+// value, and an unknown key's name only when it cannot be part of a key. One pass, linear time.
+
 
 
 const INPUT = 'config';
 /** Keys wg-quick runs as shell commands, or that write the file back: refused, with what to do instead. */
-const REFUSED = new Set(['preup', 'postup', 'predown', 'postdown', 'saveconfig']);
-const INTERFACE_KEYS = new Set(['privatekey', 'address', 'listenport', 'fwmark', 'mtu', 'dns', 'table']);
-const PEER_KEYS = new Set(['publickey', 'presharedkey', 'endpoint', 'allowedips', 'persistentkeepalive']);
+const REFUSED = ['PreUp', 'PostUp', 'PreDown', 'PostDown', 'SaveConfig'];
+/** wg-quick's own keys of [Interface]. */
+const QUICK_KEYS = ['Address', 'MTU', 'DNS', 'Table', ...REFUSED];
+const WG_INTERFACE_KEYS = ['PrivateKey', 'ListenPort', 'FwMark'];
+const INTERFACE_KEYS = [...WG_INTERFACE_KEYS, ...QUICK_KEYS];
+const PEER_KEYS = ['PublicKey', 'PresharedKey', 'Endpoint', 'AllowedIPs', 'PersistentKeepalive'];
+/** Every known key by its lower-case name, longest first (so `PresharedKey` wins over a shorter prefix). */
+const KNOWN = new Map([...INTERFACE_KEYS, ...PEER_KEYS].sort((a, b) => b.length - a.length).map((k) => [k.toLowerCase(), k]));
+const IS_REFUSED = new Set(REFUSED);
+const IS_QUICK = new Set(QUICK_KEYS);
+const IN_INTERFACE = new Set(INTERFACE_KEYS);
 function fail(line, problem) {
-    throw new InputError(INPUT, `line ${line}: ${problem}`);
+    throw new parse/* InputError */.dz(INPUT, problem, line);
 }
-function integer(line, key, value, min, max) {
-    const n = /^0x[0-9a-f]+$/i.test(value) ? parseInt(value, 16) : /^[0-9]+$/.test(value) ? Number(value) : NaN;
+/** The text without any white space, as wg(8) reads a line. */
+function squeeze(text) {
+    const t = text.trim();
+    return /\s/.test(t) ? t.replace(/\s+/g, '') : t;
+}
+/** The letters a line's key starts with (`Private Key:` → `privatekey`), lower case. */
+function leadingLetters(text) {
+    let out = '';
+    for (let i = 0; i < text.length && out.length <= 24; i++) {
+        const c = text.charCodeAt(i);
+        if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122))
+            out += String.fromCharCode(c | 32);
+        else if (!(c === 32 || c === 9 || c === 95 || c === 45))
+            break;
+    }
+    return out;
+}
+/** The known key a malformed line starts with (`PrivateKey: …`, `PrivateKey …`), if any. */
+function knownPrefix(text) {
+    const letters = leadingLetters(text);
+    for (const [lower, key] of KNOWN)
+        if (letters.startsWith(lower))
+            return key;
+    return undefined;
+}
+/**
+ * An unknown key's name, when quoting it cannot reveal part of a key: a word or CamelCase words
+ * (each capital followed by small letters, as `Colour` or `PersistentKeepAlive`; random base64
+ * letters almost never are), at most 24 letters, and no part of a key-shaped run of the configuration.
+ */
+function quotedName(name, text) {
+    if (name.length > 24 || !/^[A-Z]?[a-z]+(?:[A-Z][a-z]+)*$/.test(name))
+        return undefined;
+    if (keyRunsOf(text).some((run) => run.includes(name)))
+        return undefined;
+    return name;
+}
+/** wg(8)'s strtoul-based numbers: decimal, or hexadecimal after a lower-case "0x" where allowed. */
+function wgNumber(value, hex) {
+    if (hex && value.length > 2 && value.startsWith('0x'))
+        return /^0x[0-9a-fA-F]+$/.test(value) ? parseInt(value, 16) : NaN;
+    return /^[0-9]+$/.test(value) ? Number(value) : NaN;
+}
+function integer(line, key, value, min, max, hex = false) {
+    const n = wgNumber(value, hex);
     if (!(n >= min && n <= max))
-        fail(line, `${key} must be a number from ${min} to ${max}`);
+        fail(line, `${key} must be a number from ${min} to ${max}${hex ? ' (or 0x…)' : ''}`);
     return n;
 }
-function list(value) {
-    return value
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
+function key(line, name, value) {
+    if (!parse/* KEY */._.test(value))
+        fail(line, `${name} must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); the value is not shown`);
+    return value;
 }
-function prefixes(line, key, value) {
-    return list(value).map((item) => {
-        const p = parsePrefix(item);
+/** Address = and DNS = items, as wg-quick splits them: at commas and white space. */
+function quickItems(value) {
+    return value.split(/[\s,]+/).filter((s) => s !== '');
+}
+function prefixes(line, name, items) {
+    return items.map((item) => {
+        const p = (0,src_ip/* parsePrefix */.A1)(item);
         if (typeof p === 'string')
-            fail(line, `${key} has an entry that is not an address or CIDR`);
+            fail(line, `${name} has an entry that is not an address or CIDR`);
         return p;
     });
 }
-/** Re-labels an InputError from a shared parser as this input's, at this line, without its value. */
-function withLine(line, key, what, parse) {
-    try {
-        return parse();
-    }
-    catch {
-        return fail(line, `${key} must be ${what}`);
-    }
-}
-function parseTable(value, at = (problem) => fail(0, problem)) {
-    const v = value.trim().toLowerCase();
-    if (v === 'auto' || v === 'off')
-        return v;
-    if (v === 'main')
-        return 254;
-    if (/^[0-9]+$/.test(v) && Number(v) >= 1 && Number(v) <= 0xffffffff)
-        return Number(v);
-    return at('Table must be auto, off, main or a table number');
-}
-/** Parses a wg-quick configuration; throws an InputError naming the line and key. */
+/** Parses a wg-quick configuration into the tunnel; throws an InputError naming the line. */
 function parseWgQuick(text) {
     let section = 'none';
     let privateKey;
-    const cfg = { addresses: [], dns: [], dnsSearch: [], table: 'auto', peers: [] };
+    const t = {
+        addresses: [],
+        dns: [],
+        dnsSearch: [],
+        table: 'auto',
+        peers: []
+    };
     let peer;
     const peers = [];
-    text.split(/\r?\n/).forEach((raw, index) => {
+    const lines = text.split('\n');
+    for (let index = 0; index < lines.length; index++) {
         const n = index + 1;
-        const line = raw.replace(/#.*$/, '').trim();
-        if (line === '')
-            return;
-        if (/^\[.*\]$/.test(line)) {
-            const name = line.slice(1, -1).trim().toLowerCase();
-            if (name === 'interface')
+        const raw = lines[index];
+        const hash = raw.indexOf('#');
+        const body = hash < 0 ? raw : raw.slice(0, hash);
+        const trimmed = body.trim();
+        if (trimmed === '')
+            continue;
+        if (trimmed.startsWith('[')) {
+            const name = squeeze(trimmed).toLowerCase();
+            if (name === '[interface]')
                 section = 'interface';
-            else if (name === 'peer') {
+            else if (name === '[peer]') {
                 section = 'peer';
-                peer = { allowedIps: [], line: n };
+                peer = {
+                    publicKey: undefined,
+                    presharedKey: undefined,
+                    endpoint: undefined,
+                    allowedIps: [],
+                    keepalive: 0,
+                    line: n
+                };
                 peers.push(peer);
             }
             else
-                fail(n, 'unknown section (expected [Interface] or [Peer])');
-            return;
+                fail(n, 'is not a section header wg-quick knows: write [Interface] or [Peer] on a line of its own');
+            continue;
         }
-        const eq = line.indexOf('=');
-        if (eq < 0)
-            fail(n, 'expected Key = Value');
-        const keyName = line.slice(0, eq).trim();
-        const key = keyName.toLowerCase();
-        const value = line.slice(eq + 1).trim();
-        if (REFUSED.has(key)) {
-            fail(n, `${keyName} is not supported: this action runs no commands from the configuration; do that in a run: step before or after this one`);
+        const eq = body.indexOf('=');
+        const keyText = eq < 0 ? trimmed : body.slice(0, eq).trim();
+        const lower = keyText.toLowerCase();
+        const known = eq < 0 ? undefined : (KNOWN.get(lower) ?? KNOWN.get(squeeze(lower)));
+        if (known === undefined) {
+            const prefix = knownPrefix(keyText);
+            if (prefix !== undefined)
+                fail(n, `malformed ${prefix} line: write ${prefix} = value, with "=" (the line is not shown: it may hold a secret)`);
+            if (eq < 0)
+                fail(n, 'is neither a section header nor Key = Value (the line is not shown: it may hold a secret)');
+            const name = quotedName(keyText, text);
+            fail(n, `unknown key ${name ?? '(its name is not shown: it may be part of a key)'}${section === 'none' ? '' : ` in [${section === 'peer' ? 'Peer' : 'Interface'}]`}`);
         }
+        if (IS_REFUSED.has(known))
+            fail(n, `${known} is not supported: this action runs no commands from the configuration; do that in a run: step before or after this one`);
         if (section === 'none')
-            fail(n, `${keyName} comes before any [Interface] or [Peer] section`);
-        if (section === 'interface') {
-            if (!INTERFACE_KEYS.has(key))
-                fail(n, `unknown key ${keyName} in [Interface]`);
-            switch (key) {
-                case 'privatekey':
-                    privateKey = withLine(n, 'PrivateKey', 'a base64 WireGuard key', () => parseKey(INPUT, value, true));
-                    break;
-                case 'address':
-                    cfg.addresses.push(...prefixes(n, 'Address', value));
-                    break;
-                case 'listenport':
-                    cfg.listenPort = integer(n, 'ListenPort', value, 0, 65535);
-                    break;
-                case 'fwmark':
-                    cfg.fwmark =
-                        value.toLowerCase() === 'off' ? undefined : integer(n, 'FwMark', value, 0, 0xffffffff) || undefined;
-                    break;
-                case 'mtu':
-                    cfg.mtu = integer(n, 'MTU', value, 576, 65535);
-                    break;
-                case 'dns': {
-                    const split = withLine(n, 'DNS', 'IP addresses (servers) or domain names (search domains)', () => splitDns(INPUT, value));
-                    cfg.dns.push(...split.dns);
-                    cfg.dnsSearch.push(...split.dnsSearch);
-                    break;
+            fail(n, `${known} comes before any [Interface] or [Peer] section`);
+        const inInterface = IN_INTERFACE.has(known);
+        if (section === 'interface' && !inInterface)
+            fail(n, `${known} belongs in a [Peer] section, not in [Interface]`);
+        if (section === 'peer' && inInterface)
+            fail(n, `${known} belongs in the [Interface] section, not in a [Peer]`);
+        // wg-quick's keys: matched on the trimmed key, value trimmed. wg's: every space dropped.
+        const quick = IS_QUICK.has(known);
+        if (quick && KNOWN.get(lower) !== known)
+            fail(n, `malformed ${known} line: its name has spaces inside`);
+        const value = quick ? body.slice(eq + 1).trim() : squeeze(body.slice(eq + 1));
+        if (!quick && value === '')
+            fail(n, `${known} has no value`);
+        switch (known) {
+            case 'PrivateKey':
+                privateKey = key(n, known, value);
+                break;
+            case 'ListenPort':
+                t.listenPort = integer(n, known, value, 0, 65535);
+                break;
+            case 'FwMark':
+                t.fwmark =
+                    value.toLowerCase() === 'off' ? undefined : integer(n, known, value, 0, 0xffffffff, true) || undefined;
+                break;
+            case 'Address':
+                t.addresses.push(...prefixes(n, known, quickItems(value)));
+                break;
+            case 'MTU':
+                // Empty is wg-quick's automatic MTU.
+                t.mtu = value === '' ? undefined : integer(n, known, value, 576, 65535);
+                break;
+            case 'DNS':
+                for (const item of quickItems(value)) {
+                    const ip = (0,parse/* ipText */.FR)(item);
+                    if (ip !== undefined)
+                        t.dns.push(ip);
+                    else if ((0,parse/* isHostName */.uy)(item))
+                        t.dnsSearch.push(item);
+                    else
+                        fail(n, 'DNS has an entry that is neither an IP address (a server) nor a domain name (a search domain)');
                 }
-                case 'table':
-                    cfg.table = parseTable(value, (problem) => fail(n, problem));
-                    break;
+                break;
+            case 'Table': {
+                const table = value === '' ? 'auto' : (0,parse/* parseTable */.M$)(value);
+                if (table === undefined)
+                    fail(n, 'Table must be auto, off, main or a table number');
+                t.table = table;
+                break;
             }
-            return;
+            default: {
+                const p = peer;
+                switch (known) {
+                    case 'PublicKey':
+                        p.publicKey = key(n, known, value);
+                        break;
+                    case 'PresharedKey':
+                        p.presharedKey = key(n, known, value);
+                        break;
+                    case 'Endpoint': {
+                        const ep = (0,parse/* wgEndpoint */.ws)(value);
+                        if (typeof ep === 'string')
+                            fail(n, `Endpoint ${ep} (HOST:PORT; an IPv6 address may go in brackets)`);
+                        p.endpoint = { host: ep.host, port: ep.port, source: { input: INPUT, line: n } };
+                        break;
+                    }
+                    case 'AllowedIPs':
+                        p.allowedIps.push(...prefixes(n, known, value.split(',').filter((s) => s !== '')).map(src_ip/* network */.Nm));
+                        break;
+                    case 'PersistentKeepalive':
+                        p.keepalive = value.toLowerCase() === 'off' ? 0 : integer(n, known, value, 0, 65535);
+                        break;
+                }
+            }
         }
-        const p = peer;
-        if (!PEER_KEYS.has(key))
-            fail(n, `unknown key ${keyName} in [Peer]`);
-        switch (key) {
-            case 'publickey':
-                p.publicKey = withLine(n, 'PublicKey', 'a base64 WireGuard key', () => parseKey(INPUT, value, false));
-                break;
-            case 'presharedkey':
-                p.presharedKey = withLine(n, 'PresharedKey', 'a base64 WireGuard key', () => parseKey(INPUT, value, true));
-                break;
-            case 'endpoint':
-                p.endpoint = withLine(n, 'Endpoint', 'HOST:PORT (IPv6 in brackets)', () => parseEndpoint(INPUT, value));
-                break;
-            case 'allowedips':
-                p.allowedIps.push(...prefixes(n, 'AllowedIPs', value).map(network));
-                break;
-            case 'persistentkeepalive':
-                p.keepalive = value.toLowerCase() === 'off' ? 0 : integer(n, 'PersistentKeepalive', value, 0, 65535);
-                break;
-        }
-    });
+    }
     if (privateKey === undefined)
-        throw new InputError(INPUT, '[Interface] has no PrivateKey');
-    if (cfg.addresses.length === 0)
-        throw new InputError(INPUT, '[Interface] has no Address');
+        throw new parse/* InputError */.dz(INPUT, '[Interface] has no PrivateKey');
+    if (t.addresses.length === 0)
+        throw new parse/* InputError */.dz(INPUT, '[Interface] has no Address');
     if (peers.length === 0)
-        throw new InputError(INPUT, 'has no [Peer] section');
+        throw new parse/* InputError */.dz(INPUT, 'has no [Peer] section');
     const seen = new Set();
     for (const p of peers) {
         if (!p.publicKey)
-            throw new InputError(INPUT, `line ${p.line}: [Peer] has no PublicKey`);
+            fail(p.line, '[Peer] has no PublicKey');
         if (seen.has(p.publicKey))
-            throw new InputError(INPUT, `line ${p.line}: a second [Peer] with the same PublicKey`);
+            fail(p.line, 'a second [Peer] with the same PublicKey');
         seen.add(p.publicKey);
-        cfg.peers.push({
+        t.peers.push({
             publicKey: p.publicKey,
             presharedKey: p.presharedKey,
             endpoint: p.endpoint,
             allowedIps: p.allowedIps,
-            keepalive: p.keepalive ?? 0
+            keepalive: p.keepalive
         });
     }
-    return { privateKey, ...cfg };
+    return { privateKey, publicKey: (0,parse/* publicKeyOf */.kc)(privateKey), ...t };
 }
 
 ;// CONCATENATED MODULE: ./src/config.ts
 // The typed configuration, built and validated from the action's inputs in one place. Pure: it
-// reads inputs through the function it is given and touches nothing else.
+// reads inputs through the function it is given and touches nothing else. The step's settings
+// (interface, checks, timeout, install, userspace) plus where the tunnel comes from: a static
+// description (the per-field inputs or `config`) or a gateway that leases one at run time.
 
 
 
 
-/** A bad input: names the input and what is wrong, never the value of a secret. */
-class InputError extends Error {
-    input;
-    constructor(input, problem) {
-        super(`Input "${input}": ${problem}`);
-        this.input = input;
-        this.name = 'InputError';
-    }
-}
-const SECRET_INPUTS = ['private-key', 'preshared-key', 'config'];
+
+
 /** The inputs that `config` replaces. */
 const FIELD_INPUTS = [
     'private-key',
@@ -1316,81 +1906,28 @@ const FIELD_INPUTS = [
     'mtu',
     'dns'
 ];
-/** A value quoted for an error message: escaped, and cut short when long. */
-function shown(value) {
-    const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
-    return JSON.stringify(cut);
-}
-const KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
-function parseKey(input, value, secret) {
+/** The inputs a gateway's lease replaces: an error with `gateway`. */
+const GATEWAY_EXCLUDES = [
+    'private-key',
+    'address',
+    'peer-public-key',
+    'endpoint',
+    'allowed-ips',
+    'preshared-key',
+    'config'
+];
+/** Names `ip` or wireguard-go would read as something else, or Linux refuses (EINVAL). */
+const RESERVED_NAMES = new Set(['.', '..', 'all', 'default', 'help']);
+function parseInterface(input, value) {
     const v = value.trim();
-    if (KEY.test(v))
-        return v;
-    const what = secret ? 'the value given is not one (it is not shown: it is a secret)' : `got ${shown(v)}`;
-    throw new InputError(input, `must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); ${what}`);
-}
-/** PKCS#8 framing of a raw X25519 private key (RFC 8410). */
-const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
-/**
- * The public key of a WireGuard private key: X25519 of the base point, as `wg pubkey`. Node's
- * native X25519 takes under a millisecond where pure-JS tweetnacl takes 30 ms cold; the unit tests
- * hold it equal to tweetnacl's scalarMult.base.
- */
-function publicKeyOf(privateKey) {
-    const key = (0,external_node_crypto_namespaceObject.createPrivateKey)({
-        key: Buffer.concat([X25519_PKCS8, Buffer.from(privateKey, 'base64')]),
-        format: 'der',
-        type: 'pkcs8'
-    });
-    return Buffer.from((0,external_node_crypto_namespaceObject.createPublicKey)(key).export({ format: 'jwk' }).x, 'base64url').toString('base64');
-}
-/** Items of a comma- or newline-separated list, trimmed, empties dropped. */
-function listItems(value) {
-    return value
-        .split(/[,\n]/)
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
-function parsePrefixes(input, value) {
-    return listItems(value).map((item) => {
-        const p = parsePrefix(item);
-        if (typeof p === 'string')
-            throw new InputError(input, `${p} (expected an address like 192.0.2.2/24 or 2001:db8::2/64)`);
-        return p;
-    });
-}
-const LABEL = '[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
-const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*\\.?$`);
-function isHostName(text) {
-    return HOSTNAME.test(text) && !/^[0-9.]+$/.test(text);
-}
-function parsePort(input, text, whole) {
-    if (!/^[0-9]{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
-        throw new InputError(input, `port in ${shown(whole)} must be a number from 1 to 65535`);
+    if (v.startsWith('-'))
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} starts with "-": wireguard-go and ip would read it as an option; choose a name that starts with a letter or digit`);
+    if (RESERVED_NAMES.has(v.toLowerCase()))
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} is a name Linux or ip reserves; choose another, e.g. wg0`);
+    if (!names_IFACE.test(v)) {
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`);
     }
-    return Number(text);
-}
-/** `host:port`, `1.2.3.4:port` or `[v6]:port` into host and port, or a reason. */
-function splitHostPort(input, text) {
-    const m = /^\[([^\]]+)\]:([^:]*)$/.exec(text) ?? /^([^:[\]]+):([^:]*)$/.exec(text);
-    if (!m)
-        return undefined;
-    const [, host = '', port = ''] = m;
-    const bracketed = text.startsWith('[');
-    const addr = parseAddress(host);
-    if (bracketed && addr?.family !== 6)
-        throw new InputError(input, `${shown(text)}: only IPv6 addresses go in brackets`);
-    if (!addr && !isHostName(host))
-        throw new InputError(input, `${shown(host)} is not a valid host name or IP address`);
-    return { host: addr ? parsePrefix(host).address : host, port: parsePort(input, port, text) };
-}
-function parseEndpoint(input, value) {
-    const v = value.trim();
-    const hp = splitHostPort(input, v);
-    if (!hp) {
-        throw new InputError(input, `${shown(v)} must be HOST:PORT, e.g. vpn.example.com:51820, 192.0.2.1:51820 or [2001:db8::1]:51820`);
-    }
-    return hp;
+    return v;
 }
 function parseChecks(input, value) {
     return value
@@ -1404,138 +1941,179 @@ function parseChecks(input, value) {
                 url = new URL(text);
             }
             catch {
-                throw new InputError(input, `${shown(text)} is not a valid URL`);
+                throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(text)} is not a valid URL`);
             }
             if (/[\s'"`$;<>|\\]/.test(text))
-                throw new InputError(input, `${shown(text)} has characters not allowed in a URL`);
+                throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(text)} has characters not allowed in a URL`);
             return { kind: 'http', url: url.href, text };
         }
-        const addr = parseAddress(text);
-        if (addr)
-            return { kind: 'icmp', host: parsePrefix(text).address, text };
-        const hp = splitHostPort(input, text);
+        const ip = (0,parse/* ipText */.FR)(text);
+        if (ip !== undefined)
+            return { kind: 'icmp', host: ip, text };
+        const hp = (0,parse/* splitHostPort */.cC)(input, text);
         if (hp)
             return { kind: 'tcp', ...hp, text };
-        if (isHostName(text))
+        if ((0,parse/* isHostName */.uy)(text))
             return { kind: 'icmp', host: text, text };
-        throw new InputError(input, `${shown(text)} must be HOST (ping), HOST:PORT (TCP connect) or an http(s):// URL`);
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(text)} must be HOST (ping), HOST:PORT (TCP connect) or an http(s):// URL`);
     });
-}
-function parseInteger(input, value, min, max) {
-    const v = value.trim();
-    if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
-        throw new InputError(input, `must be a whole number from ${min} to ${max}; got ${shown(v)}`);
-    }
-    return Number(v);
-}
-function parseChoice(input, value, choices) {
-    const v = value.trim().toLowerCase();
-    const hit = choices.find((c) => c === v);
-    if (hit === undefined)
-        throw new InputError(input, `must be one of ${choices.join(', ')}; got ${shown(value.trim())}`);
-    return hit;
-}
-function parseInterface(input, value) {
-    const v = value.trim();
-    if (!names_IFACE.test(v) || v === '.' || v === '..') {
-        throw new InputError(input, `${shown(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`);
-    }
-    return v;
 }
 function parseTimeout(input, value) {
     const v = value.trim();
     if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) <= 0 || Number(v) > 3600) {
-        throw new InputError(input, `must be a number of seconds greater than 0 and at most 3600; got ${shown(v)}`);
+        throw new parse/* InputError */.dz(input, `must be a number of seconds greater than 0 and at most 3600; got ${(0,parse/* shown */.SP)(v)}`);
     }
     return Math.round(Number(v) * 1000);
+}
+/** Hosts that `http://` is allowed for: the machine itself (127.0.0.0/8, ::1, localhost). */
+function isLoopback(hostname) {
+    const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+    if (h === 'localhost' || h.endsWith('.localhost'))
+        return true;
+    if (h === '::1')
+        return true;
+    return /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(h) && (0,parse/* ipText */.FR)(h) !== undefined;
+}
+/** The `gateway` input: an https:// URL (http:// only for a loopback address), no credentials in it. */
+function parseGateway(input, value) {
+    const v = value.trim();
+    if (v.length > 2048)
+        throw new parse/* InputError */.dz(input, "is longer than 2048 characters; give the gateway's base URL");
+    let url;
+    try {
+        url = new URL(v);
+    }
+    catch {
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} is not a URL; give the gateway's address, e.g. https://vpn.example.com:8443`);
+    }
+    if (url.username !== '' || url.password !== '')
+        throw new parse/* InputError */.dz(input, 'has a user name or password in the URL (not shown); the gateway needs none: the job proves itself with its OIDC token');
+    if ((0,parse/* looksSecret */.n0)(v))
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)}: a gateway URL holds no key or token`);
+    if (url.protocol === 'http:' && !isLoopback(url.hostname))
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} must use https:// (http:// only for a loopback address such as 127.0.0.1): the lease carries the tunnel's addresses and the OIDC token`);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} must be an https:// URL`);
+    if (url.search !== '' || url.hash !== '')
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} must have no query or fragment; give the gateway's base URL`);
+    return url;
+}
+/** The `audience` input: one token of printable text, as the OIDC `aud` claim. */
+function parseAudience(input, value) {
+    const v = value.trim();
+    if (v.length > 256 || !/^[\x21-\x7e]+$/.test(v))
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} must be 1 to 256 printable characters without spaces`);
+    return v;
 }
 function required(get, name) {
     const v = get(name);
     if (v.trim() === '')
-        throw new InputError(name, 'is required and was empty');
+        throw new parse/* InputError */.dz(name, 'is required and was empty');
     return v;
 }
 /** The default allowed IPs: the networks of the addresses. A lone host address has none. */
 function defaultAllowedIps(addresses) {
-    const hosts = addresses.filter((a) => a.bits === maxBits(a.family));
+    const hosts = addresses.filter((a) => a.bits === (0,src_ip/* maxBits */.fx)(a.family));
     if (hosts.length > 0) {
-        throw new InputError('allowed-ips', `is required when an address has no network (${prefixText(hosts[0])} is a single host): list the networks to route through the tunnel`);
+        throw new parse/* InputError */.dz('allowed-ips', `is required when an address has no network (${(0,src_ip/* prefixText */.Oj)(hosts[0])} is a single host): list the networks to route through the tunnel`);
     }
-    return addresses.map(network);
+    return addresses.map(src_ip/* network */.Nm);
 }
-/** DNS = as wg-quick splits it: addresses are servers, names are search domains. */
-function splitDns(input, value) {
-    const out = { dns: [], dnsSearch: [] };
-    for (const v of listItems(value)) {
-        if (parseAddress(v))
-            out.dns.push(parsePrefix(v).address);
-        else if (isHostName(v))
-            out.dnsSearch.push(v);
-        else
-            throw new InputError(input, `${shown(v)} is neither an IP address (a DNS server) nor a domain name (a search domain)`);
-    }
-    return out;
-}
-/** The tunnel itself from the per-field inputs. */
+const optional = (get, name, parse) => {
+    const v = get(name);
+    return v.trim() === '' ? undefined : parse(v);
+};
+const keepaliveOf = (get) => optional(get, 'persistent-keepalive', (v) => (0,parse/* parseInteger */.cG)('persistent-keepalive', v, 0, 65535));
+const mtuOf = (get) => optional(get, 'mtu', (v) => (0,parse/* parseInteger */.cG)('mtu', v, 576, 65535));
+/** The tunnel from the per-field inputs. */
 function fromFields(get) {
-    const privateKey = parseKey('private-key', required(get, 'private-key'), true);
-    const addresses = parsePrefixes('address', required(get, 'address'));
+    const privateKey = (0,parse/* parseKey */.Do)('private-key', required(get, 'private-key'), true);
+    const addresses = (0,parse/* parsePrefixes */.mC)('address', required(get, 'address'));
     if (addresses.length === 0)
-        throw new InputError('address', 'is required and was empty');
-    const peerPublicKey = parseKey('peer-public-key', required(get, 'peer-public-key'), false);
-    const endpoint = parseEndpoint('endpoint', required(get, 'endpoint'));
+        throw new parse/* InputError */.dz('address', 'is required and was empty');
+    const peerPublicKey = (0,parse/* parseKey */.Do)('peer-public-key', required(get, 'peer-public-key'), false);
+    const endpoint = (0,parse/* parseEndpoint */.Bk)('endpoint', required(get, 'endpoint'));
     const allowedText = get('allowed-ips');
-    const allowedIps = allowedText.trim() === '' ? defaultAllowedIps(addresses) : parsePrefixes('allowed-ips', allowedText).map(network);
+    const allowedIps = allowedText.trim() === '' ? defaultAllowedIps(addresses) : (0,parse/* parsePrefixes */.mC)('allowed-ips', allowedText).map(src_ip/* network */.Nm);
     if (allowedIps.length === 0)
-        throw new InputError('allowed-ips', 'lists no network');
-    const pskText = get('preshared-key');
-    const presharedKey = pskText.trim() === '' ? undefined : parseKey('preshared-key', pskText, true);
-    const keepText = get('persistent-keepalive');
-    const keepalive = keepText.trim() === '' ? 25 : parseInteger('persistent-keepalive', keepText, 0, 65535);
-    const mtuText = get('mtu');
-    const mtu = mtuText.trim() === '' ? undefined : parseInteger('mtu', mtuText, 576, 65535);
+        throw new parse/* InputError */.dz('allowed-ips', 'lists no network');
+    const presharedKey = optional(get, 'preshared-key', (v) => (0,parse/* parseKey */.Do)('preshared-key', v, true));
     return {
         privateKey,
+        publicKey: (0,parse/* publicKeyOf */.kc)(privateKey),
         addresses,
         table: 'auto',
-        ...splitDns('dns', get('dns')),
-        peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive }],
-        mtu
+        ...(0,parse/* splitDns */.Ox)('dns', get('dns')),
+        peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive: keepaliveOf(get) ?? 25 }],
+        mtu: mtuOf(get)
     };
 }
-/** Builds the whole configuration from the action's inputs, or throws an InputError. */
-function buildConfig(get) {
-    const iface = parseInterface('interface', get('interface') || 'wg0');
-    const configText = get('config');
-    let tunnel;
-    if (configText.trim() !== '') {
-        const given = FIELD_INPUTS.filter((n) => get(n).trim() !== '');
-        if (given.length > 0) {
-            throw new InputError('config', `cannot be combined with ${given.join(', ')}: give either a whole configuration in config, or the per-field inputs`);
+/** Where the tunnel comes from: `gateway`, `config` or the per-field inputs, each alone. */
+function tunnelSource(get) {
+    const given = (names) => names.filter((n) => get(n).trim() !== '');
+    if (get('gateway').trim() !== '') {
+        const clash = given(GATEWAY_EXCLUDES);
+        if (clash.length > 0)
+            throw new parse/* InputError */.dz('gateway', `cannot be combined with ${clash.join(', ')}: the gateway leases the key, address and peer; remove those inputs, or remove gateway`);
+        const url = parseGateway('gateway', get('gateway'));
+        const audienceText = get('audience');
+        return {
+            kind: 'gateway',
+            url,
+            audience: audienceText.trim() === '' ? url.origin : parseAudience('audience', audienceText),
+            mtu: mtuOf(get),
+            keepalive: keepaliveOf(get),
+            ...(0,parse/* splitDns */.Ox)('dns', get('dns'))
+        };
+    }
+    if (get('audience').trim() !== '')
+        throw new parse/* InputError */.dz('audience', 'applies only with gateway: set gateway, or remove audience');
+    if (get('config').trim() !== '') {
+        const clash = given(FIELD_INPUTS);
+        if (clash.length > 0) {
+            throw new parse/* InputError */.dz('config', `cannot be combined with ${clash.join(', ')}: give either a whole configuration in config, or the per-field inputs`);
         }
-        tunnel = parseWgQuick(configText);
+        return { kind: 'static', tunnel: parseWgQuick(get('config')) };
     }
-    else {
-        tunnel = fromFields(get);
+    return { kind: 'static', tunnel: fromFields(get) };
+}
+/** Refuses a tunnel whose peer is the runner itself (both keys pasted from the same pair). */
+function checkTunnel(tunnel, input) {
+    if (tunnel.peers.some((p) => p.publicKey === tunnel.publicKey)) {
+        throw new parse/* InputError */.dz(input, "a peer's public key is this runner's own (derived from the private key); it must be the server's");
     }
+}
+/** Builds the whole configuration from the action's inputs, or throws an InputError. */
+function readConfig(get) {
+    const iface = parseInterface('interface', get('interface') || 'wg0');
+    const source = tunnelSource(get);
+    if (source.kind === 'static')
+        checkTunnel(source.tunnel, get('config').trim() !== '' ? 'config' : 'peer-public-key');
     const checks = parseChecks('check', get('check'));
     const timeoutText = get('timeout');
     const timeoutMs = timeoutText.trim() === '' ? 30_000 : parseTimeout('timeout', timeoutText);
-    const install = parseChoice('install', get('install') || 'true', ['true', 'false']) === 'true';
-    const userspace = parseChoice('userspace', get('userspace') || 'auto', ['auto', 'true', 'false']);
-    const publicKey = publicKeyOf(tunnel.privateKey);
-    if (tunnel.peers.some((p) => p.publicKey === publicKey)) {
-        const input = configText.trim() !== '' ? 'config' : 'peer-public-key';
-        throw new InputError(input, "a peer's public key is this runner's own (derived from the private key); it must be the server's");
-    }
-    return { iface, publicKey, ...tunnel, checks, timeoutMs, install, userspace };
+    const install = (0,parse/* parseChoice */.HU)('install', get('install') || 'true', ['true', 'false']) === 'true';
+    const userspace = (0,parse/* parseChoice */.HU)('userspace', get('userspace') || 'auto', ['auto', 'true', 'false']);
+    return { iface, checks, timeoutMs, install, userspace, source };
+}
+/** The settings and a tunnel side by side, as the runtime reads them (cfg.iface, cfg.peers, …). */
+function flatConfig(cfg, tunnel) {
+    const { iface, checks, timeoutMs, install, userspace } = cfg;
+    return { iface, checks, timeoutMs, install, userspace, ...tunnel };
+}
+/**
+ * Transitional: readConfig, flattened, for the runtime that has no gateway mode yet. A gateway
+ * configuration is refused here with one clear line.
+ */
+function buildFlatConfig(get) {
+    const cfg = readConfig(get);
+    if (cfg.source.kind !== 'static')
+        throw new InputError('gateway', 'is not supported by this version of the action yet; use the per-field inputs or config');
+    return flatConfig(cfg, cfg.source.tunnel);
 }
 
-;// CONCATENATED MODULE: ./src/errors.ts
-// Turning anything thrown into the one line a step reports.
-/** The message of an error, or the thrown value as text (a thrown non-Error must not pass silently). */
-const errorText = (err) => (err instanceof Error ? err.message : String(err));
-
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
 // EXTERNAL MODULE: ./src/toolkit.ts
 var toolkit = __nccwpck_require__(441);
 ;// CONCATENATED MODULE: ./src/messages.ts
@@ -1589,7 +2167,7 @@ function endpointShown(e) {
 function handshakeFailure(t, missing, timeoutMs) {
     const ep = t.peers.find((p) => p.publicKey === missing)?.endpoint;
     const at = ep ? endpointText(ep.address ?? ep.host, ep.port) : 'its endpoint';
-    const addresses = t.addresses.map((a) => prefixText({ ...a, bits: maxBits(a.family) })).join(',');
+    const addresses = t.addresses.map((a) => (0,src_ip/* prefixText */.Oj)({ ...a, bits: (0,src_ip/* maxBits */.fx)(a.family) })).join(',');
     return (`No handshake with peer ${missing} at ${at}${ep && ep.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : ''} within ${seconds(timeoutMs)}. Likely causes: ` +
         `the server does not know this runner's public key ${t.publicKey} (on the server: wg set <interface> peer ${t.publicKey} allowed-ips ${addresses}); ` +
         `UDP to ${at} is blocked or nothing listens there; peer-public-key is not the server's key.`);
@@ -1965,7 +2543,7 @@ function report(o) {
     const handshake = o.handshakeMs === undefined ? 'not awaited (no peer has an Endpoint)' : duration(o.handshakeMs);
     const rows = [
         ['Interface', `${o.iface} (${o.mode}, MTU ${o.mtu})`],
-        ['Addresses', o.addresses.map(prefixText).join(', ')],
+        ['Addresses', o.addresses.map(src_ip/* prefixText */.Oj).join(', ')],
         ['Peer', peers.join(', ')],
         ['Routes', o.routes.join(', ') || '(the addresses’ own networks)'],
         ['Handshake', handshake],
@@ -1986,7 +2564,7 @@ function report(o) {
 async function reportFailure(iface, secrets, message) {
     // Diagnostics are loaded only on failure.
     const { collectDiagnostics } = await __nccwpck_require__.e(/* import() */ 851).then(__nccwpck_require__.bind(__nccwpck_require__, 851));
-    const text = await collectDiagnostics(iface, secrets).catch((e) => `diagnostics failed: ${errorText(e)}`);
+    const text = await collectDiagnostics(iface, secrets).catch((e) => `diagnostics failed: ${(0,errors/* errorText */.k)(e)}`);
     toolkit/* startGroup */.Oh('WireGuard diagnostics');
     toolkit/* info */.pq(text);
     toolkit/* endGroup */.N4();
@@ -1994,17 +2572,14 @@ async function reportFailure(iface, secrets, message) {
 }
 
 ;// CONCATENATED MODULE: ./src/resolve.ts
+// What bring-up must know of the world before it changes anything: the address each endpoint host
+// name resolves to (carried in the endpoint from then on), and wg-quick's automatic MTU.
 
 
 
 
 
 const isIp = (host) => /^[0-9.]+$/.test(host) || host.includes(':');
-/** The input (and line of `config`) an endpoint came from, for an error that shows no value. */
-function whereFrom(e) {
-    const line = e.line;
-    return line === undefined ? { input: 'endpoint', at: '' } : { input: 'config', at: `line ${line}: Endpoint ` };
-}
 /**
  * The peers with each endpoint's address filled in: IP literals as they are, host names looked up
  * once each, all within `timeoutMs`. A name that does not resolve fails before anything is touched.
@@ -2024,12 +2599,12 @@ async function resolveEndpoints(peers, timeoutMs) {
                     found.set(host, (await Promise.race([lookup(host), timeout])).address);
                 }
                 catch (err) {
-                    const ep = peers.find((p) => p.endpoint?.host === host)?.endpoint;
-                    const { input, at } = whereFrom(ep);
-                    const code = err.code ?? errorText(err);
-                    // From config (a secret), the name is not shown; the per-field endpoint is no secret.
-                    const name = input === 'config' ? 'host name' : `host name "${host}"`;
-                    throw new InputError(input, `${at}${name} does not resolve (${code}): check its spelling and that the runner's DNS knows it`);
+                    const source = peers.find((p) => p.endpoint?.host === host)?.endpoint?.source ?? { input: 'endpoint' };
+                    const code = err.code ?? (0,errors/* errorText */.k)(err);
+                    // From config (a secret) the name is not shown, only the line; the endpoint input is no secret.
+                    const what = source.input === 'endpoint' ? `host name "${host}"` : 'Endpoint host name';
+                    const fix = "check its spelling and that the runner's DNS knows it";
+                    throw (0,parse/* endpointError */.U)(source, `${what} does not resolve (${code}): ${fix}`);
                 }
             }));
         }
@@ -2109,7 +2684,7 @@ const DNS_NAME = /^([A-Za-z0-9-]+\.)?[a-zA-Z0-9_=+.-]{1,15}$/;
 const NETNS = /^net:\[[0-9]+\]$/;
 const journal_int = (v, min, max) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 const str = (v, re) => typeof v === 'string' && re.test(v);
-const optional = (v, ok) => (ok(v) ? v : undefined);
+const journal_optional = (v, ok) => (ok(v) ? v : undefined);
 /** One record as post may trust it, or undefined when any field is off (it is then ignored). */
 function validRecord(value) {
     if (typeof value !== 'object' || value === null)
@@ -2122,8 +2697,8 @@ function validRecord(value) {
             return {
                 kind: 'interface',
                 name: r.name,
-                netns: optional(r.netns, (v) => str(v, NETNS)),
-                ifindex: optional(r.ifindex, (v) => journal_int(v, 1, 2 ** 31))
+                netns: journal_optional(r.netns, (v) => str(v, NETNS)),
+                ifindex: journal_optional(r.ifindex, (v) => journal_int(v, 1, 2 ** 31))
             };
         case 'wireguard-go':
             if (!str(r.name, IFACE) || !journal_int(r.since, 0, Number.MAX_SAFE_INTEGER))
@@ -2132,9 +2707,9 @@ function validRecord(value) {
                 kind: 'wireguard-go',
                 name: r.name,
                 since: r.since,
-                pid: optional(r.pid, (v) => journal_int(v, 2, 2 ** 22)),
-                start: optional(r.start, (v) => str(v, /^[0-9]{1,20}$/)),
-                socket: optional(r.socket, (v) => str(v, /^[0-9]+:[0-9]+$/))
+                pid: journal_optional(r.pid, (v) => journal_int(v, 2, 2 ** 22)),
+                start: journal_optional(r.start, (v) => str(v, /^[0-9]{1,20}$/)),
+                socket: journal_optional(r.socket, (v) => str(v, /^[0-9]+:[0-9]+$/))
             };
         case 'file':
             // Only the temporary folders this action makes, by absolute path.
@@ -2265,25 +2840,12 @@ async function applyRouting(t, planned, backend, ctx) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/secrets.ts
-// Which strings the runner must mask, worked out before anything is logged.
-
-/** Every secret input whole, each of its lines, and each key of a configuration. */
-function secretsToMask(get) {
-    const secrets = new Set();
-    for (const name of SECRET_INPUTS) {
-        const value = get(name);
-        if (value === '')
-            continue;
-        secrets.add(value);
-        const parts = name === 'config'
-            ? [...value.matchAll(/^\s*(?:private|preshared)key\s*=\s*(\S+)/gim)].map((m) => m[1] ?? '')
-            : value.split('\n');
-        for (const part of parts.map((p) => p.trim()))
-            if (part.length >= 8)
-                secrets.add(part);
-    }
-    return [...secrets];
+;// CONCATENATED MODULE: ./src/source.ts
+async function obtainTunnel(cfg, journal, deadline) {
+    if (cfg.source.kind === 'static')
+        return { tunnel: cfg.source.tunnel, rows: [] };
+    const { leaseTunnel } = await __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.bind(__nccwpck_require__, 463));
+    return leaseTunnel(cfg.source, journal, deadline);
 }
 
 ;// CONCATENATED MODULE: ./src/state.ts
@@ -2291,11 +2853,11 @@ function secretsToMask(get) {
 // saves after every change and the runner hands to post as STATE_journal.
 
 
-const state_KEY = 'journal';
+const KEY = 'journal';
 /** A journal that main writes to the step state as it goes. */
-const stepJournal = () => new journal_Journal((text) => toolkit/* saveState */.LZ(state_KEY, text));
+const stepJournal = () => new journal_Journal((text) => toolkit/* saveState */.LZ(KEY, text));
 /** What main recorded, for post (which keeps it up to date in case it has to be run again). */
-const loadJournal = () => new Journal((text) => core.saveState(state_KEY, text), parseJournal(core.getState(state_KEY)));
+const loadJournal = () => new Journal((text) => core.saveState(KEY, text), parseJournal(core.getState(KEY)));
 
 ;// CONCATENATED MODULE: ./src/teardown.ts
 // Undoing what the journal records, newest first: shared by post and by main's rollback. Each
@@ -2464,7 +3026,7 @@ async function teardown(journal) {
             journal.remove(rec);
         }
         catch (err) {
-            report.warnings.push(`could not remove ${describe(rec)}: ${errorText(err)}`);
+            report.warnings.push(`could not remove ${describe(rec)}: ${(0,errors/* errorText */.k)(err)}`);
         }
     }
     return report;
@@ -2510,6 +3072,7 @@ function describe(rec) {
 
 
 
+
 /** A debug line with the time since the process started, for reading where the step spends it. */
 const mark = (what) => toolkit/* debug */.Yz(`${what} at ${Math.round(performance.now())} ms`);
 /** Refuses, in one line, a runner that cannot host a tunnel at all. */
@@ -2527,13 +3090,14 @@ async function settleAll(work) {
         throw failed.reason;
     return settled.map((s) => s.value);
 }
-async function bringUp(cfg, tools, journal, deadline) {
-    const { iface } = cfg;
+async function bringUp(settings, tunnel, tools, journal, deadline) {
+    const { iface, timeoutMs } = settings;
+    const cfg = { ...tunnel, iface };
     const limits = { deadline };
     const ctx = { iface, ip: tools.ip, journal, limits };
     // The MTU and routing look-ups only read the system: they run while the interface is made.
     const [{ userspace }, mtu, planned] = await settleAll([
-        createInterface({ iface, userspace: cfg.userspace, install: cfg.install, tools, limits }, journal),
+        createInterface({ iface, userspace: settings.userspace, install: settings.install, tools, limits }, journal),
         cfg.mtu !== undefined ? Promise.resolve(cfg.mtu) : chooseMtu(cfg.peers, tools.ip, limits),
         planRouting(cfg, ctx)
     ]);
@@ -2547,17 +3111,17 @@ async function bringUp(cfg, tools, journal, deadline) {
     const upAt = Date.now();
     const missing = await waitForHandshakes(cfg.peers, () => backend.handshakes(), deadline);
     if (missing.length > 0)
-        throw new Error(handshakeFailure(cfg, missing[0], cfg.timeoutMs));
+        throw new Error(handshakeFailure(cfg, missing[0], timeoutMs));
     const handshakeMs = cfg.peers.some((p) => p.endpoint) ? Date.now() - upAt : undefined;
     mark('handshake');
     const [checks] = await Promise.all([
-        Promise.all(cfg.checks.map((c) => runCheck(c, deadline))),
+        Promise.all(settings.checks.map((c) => runCheck(c, deadline))),
         backend.restoreKeepalive(cfg)
     ]);
     mark('checks');
     const failed = checks.find((c) => !c.ok);
     if (failed)
-        throw new Error(checkFailure(checkLabel(failed.check), failed.reason ?? '', cfg.addresses, cfg.timeoutMs));
+        throw new Error(checkFailure(checkLabel(failed.check), failed.reason ?? '', cfg.addresses, timeoutMs));
     const mode = userspace ? 'userspace (wireguard-go)' : 'kernel';
     return { ...cfg, mode, mtu, routes: plan.routes.map(routeText), handshakeMs, checks };
 }
@@ -2569,6 +3133,12 @@ async function rollBack(journal, secrets, message) {
     const undone = await teardown(journal);
     for (const w of undone.warnings)
         toolkit/* warning */.$e(`rollback: ${w}`);
+    if (journal.find('lease')) {
+        const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.bind(__nccwpck_require__, 463));
+        const leases = await releaseLeases(journal);
+        for (const w of leases.warnings)
+            toolkit/* warning */.$e(`rollback: ${w}`);
+    }
     if (!journal.empty)
         toolkit/* warning */.$e('rollback left some of what main made in place; post will try again');
 }
@@ -2581,8 +3151,7 @@ async function runMain() {
         for (const s of secrets)
             toolkit/* setSecret */.Pq(s);
         checkPlatform();
-        const cfg = buildConfig(toolkit/* getInput */.V4);
-        toolkit/* setOutput */.uH('public-key', cfg.publicKey);
+        const cfg = readConfig(toolkit/* getInput */.V4);
         toolkit/* setOutput */.uH('interface', cfg.iface);
         mark('inputs valid');
         // One apt transaction for everything missing, wireguard-go included when it will be needed.
@@ -2590,15 +3159,18 @@ async function runMain() {
         const tools = await ensureTools(want, cfg.install);
         // `timeout` bounds the whole step but for installing packages (whose time apt decides).
         const deadline = Date.now() + cfg.timeoutMs;
-        const peers = await resolveEndpoints(cfg.peers, Math.max(1, deadline - Date.now()));
         await refuseTakenName(cfg.iface);
-        const outcome = await bringUp({ ...cfg, peers }, tools, journal, deadline);
+        const given = await obtainTunnel(cfg, journal, deadline);
+        toolkit/* setOutput */.uH('public-key', given.tunnel.publicKey);
+        const peers = await resolveEndpoints(given.tunnel.peers, Math.max(1, deadline - Date.now()));
+        const outcome = await bringUp(cfg, { ...given.tunnel, peers }, tools, journal, deadline);
         toolkit/* setOutput */.uH('address', outcome.addresses.map((a) => a.address).join(','));
+        outcome.extra = given.rows;
         report(outcome);
         mark('main done');
     }
     catch (err) {
-        const message = errorText(err);
+        const message = (0,errors/* errorText */.k)(err);
         if (!journal.empty)
             await rollBack(journal, secrets, message);
         toolkit/* setFailed */.C1(message);

@@ -1,16 +1,35 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
-var __webpack_exports__ = {};
+/******/ var __webpack_modules__ = ({
 
-;// CONCATENATED MODULE: ./src/errors.ts
+/***/ 916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ errorText)
+/* harmony export */ });
 // Turning anything thrown into the one line a step reports.
 /** The message of an error, or the thrown value as text (a thrown non-Error must not pass silently). */
 const errorText = (err) => (err instanceof Error ? err.message : String(err));
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/toolkit.ts
+
+/***/ }),
+
+/***/ 441:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   Gu: () => (/* binding */ getState),
+/* harmony export */   LZ: () => (/* binding */ saveState),
+/* harmony export */   Pq: () => (/* binding */ setSecret),
+/* harmony export */   Yz: () => (/* binding */ debug),
+/* harmony export */   pq: () => (/* binding */ info)
+/* harmony export */ });
+/* unused harmony exports getInput, escapeData, startGroup, endGroup, setFailed, fileCommandText, setOutput, appendSummary */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
 // The runner's protocol, the few parts this action uses: inputs from INPUT_* variables, commands on
 // stdout (`::add-mask::`, `::debug::`, `::warning::`, `::error::`, groups), outputs and state as
 // file commands, and the job summary file. Written here instead of importing @actions/core, whose
@@ -27,13 +46,13 @@ function escapeData(text) {
     return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 function command(name, message) {
-    process.stdout.write(`::${name}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+    process.stdout.write(`::${name}::${escapeData(message)}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
 }
 /** Registers a secret with the runner, which masks it in every later log line (and swallows this one). */
 const setSecret = (secret) => command('add-mask', secret);
 const debug = (message) => command('debug', message);
 const warning = (message) => command('warning', message);
-const info = (message) => void process.stdout.write(`${message}${external_node_os_namespaceObject.EOL}`);
+const info = (message) => void process.stdout.write(`${message}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
 const startGroup = (name) => command('group', name);
 const endGroup = () => command('endgroup', '');
 /** Marks the step failed with one error line. */
@@ -49,12 +68,12 @@ function newDelimiter() {
 function fileCommandText(name, value, delimiter = newDelimiter()) {
     if (name.includes(delimiter) || value.includes(delimiter))
         throw new Error(`the value of ${name} contains its delimiter`);
-    return `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`;
+    return `${name}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${value}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`;
 }
 function fileCommand(variable, name, value) {
     const file = process.env[variable];
     if (file)
-        (0,external_node_fs_namespaceObject.appendFileSync)(file, fileCommandText(name, value), 'utf8');
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, fileCommandText(name, value), 'utf8');
 }
 const setOutput = (name, value) => fileCommand('GITHUB_OUTPUT', name, value);
 const saveState = (name, value) => fileCommand('GITHUB_STATE', name, value);
@@ -67,6 +86,245 @@ function appendSummary(markdown) {
         appendFileSync(file, `${markdown}${EOL}`, 'utf8');
 }
 
+
+/***/ }),
+
+/***/ 598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 24:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 67:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
+// EXTERNAL MODULE: ./src/toolkit.ts
+var toolkit = __nccwpck_require__(441);
 ;// CONCATENATED MODULE: ./src/names.ts
 // Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
 // `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
@@ -206,10 +464,14 @@ const KEY = 'journal';
 /** A journal that main writes to the step state as it goes. */
 const stepJournal = () => new Journal((text) => core.saveState(KEY, text));
 /** What main recorded, for post (which keeps it up to date in case it has to be run again). */
-const loadJournal = () => new journal_Journal((text) => saveState(KEY, text), parseJournal(getState(KEY)));
+const loadJournal = () => new journal_Journal((text) => toolkit/* saveState */.LZ(KEY, text), parseJournal(toolkit/* getState */.Gu(KEY)));
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(161);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/system.ts
@@ -222,10 +484,10 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 
 const SOCKET_DIR = '/var/run/wireguard';
 const socketPath = (iface) => `${SOCKET_DIR}/${iface}.sock`;
-const linkExists = (iface) => (0,external_node_fs_namespaceObject.existsSync)(`/sys/class/net/${iface}`);
+const linkExists = (iface) => (0,external_node_fs_.existsSync)(`/sys/class/net/${iface}`);
 function readText(path) {
     try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+        return (0,external_node_fs_.readFileSync)(path, 'utf8');
     }
     catch {
         return '';
@@ -243,7 +505,7 @@ function searchPath() {
 function system_locate(tool) {
     for (const dir of searchPath()) {
         const path = (0,external_node_path_namespaceObject.join)(dir, tool);
-        if ((0,external_node_fs_namespaceObject.existsSync)(path))
+        if ((0,external_node_fs_.existsSync)(path))
             return path;
     }
     return undefined;
@@ -262,7 +524,7 @@ function deviceMtu(dev) {
 /** This process's network namespace, e.g. `net:[4026531840]`; undefined where /proc does not say. */
 function netns(pid = 'self') {
     try {
-        return (0,external_node_fs_namespaceObject.readlinkSync)(`/proc/${pid}/ns/net`);
+        return (0,external_node_fs_.readlinkSync)(`/proc/${pid}/ns/net`);
     }
     catch {
         return undefined;
@@ -326,7 +588,7 @@ function findStartedWireguardGo(iface, sinceTicks, near) {
                 return hit;
         }
     }
-    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)('/proc')) {
+    for (const entry of (0,external_node_fs_.readdirSync)('/proc')) {
         if (!/^[0-9]+$/.test(entry))
             continue;
         const hit = fits(Number(entry));
@@ -338,7 +600,7 @@ function findStartedWireguardGo(iface, sinceTicks, near) {
 /** A file's identity (device and inode), to remove a socket only while it is still the one recorded. */
 function fileId(path) {
     try {
-        const s = (0,external_node_fs_namespaceObject.statSync)(path);
+        const s = (0,external_node_fs_.statSync)(path);
         return `${s.dev}:${s.ino}`;
     }
     catch {
@@ -423,7 +685,7 @@ function run(argv, opts = {}) {
     // As root the variables go straight into the environment; through sudo, which resets it, by `env`.
     const full = commandLine(argv, root ? { ...opts, env: undefined } : opts, root);
     const env = childEnv(root ? opts.env : {});
-    debug(`run: ${commandLine(argv, opts, root).join(' ')} (at ${Math.round(performance.now())} ms)`);
+    toolkit/* debug */.Yz(`run: ${commandLine(argv, opts, root).join(' ')} (at ${Math.round(performance.now())} ms)`);
     const own = opts.timeoutMs ?? 60_000;
     const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
     const limit = Math.max(0, Math.min(own, left));
@@ -604,14 +866,14 @@ async function stopWireguardGo(rec) {
                 return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true };
             }
         }
-        debug(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`);
+        toolkit/* debug */.Yz(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`);
     }
     // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
     const sock = socketPath(rec.name);
     const removeSocket = stale && rec.socket !== undefined && fileId(sock) === rec.socket;
     if (removeSocket) {
         if (isRoot())
-            (0,external_node_fs_namespaceObject.rmSync)(sock, { force: true });
+            (0,external_node_fs_.rmSync)(sock, { force: true });
         else
             await run(['rm', '-f', sock], asRoot);
     }
@@ -672,9 +934,9 @@ async function undo(rec, journal) {
         case 'dns':
             return revertDns(rec, journal.find('interface'));
         case 'file':
-            if (!(0,external_node_fs_namespaceObject.existsSync)(rec.path))
+            if (!(0,external_node_fs_.existsSync)(rec.path))
                 return { gone: true };
-            (0,external_node_fs_namespaceObject.rmSync)(rec.path, { recursive: true, force: true });
+            (0,external_node_fs_.rmSync)(rec.path, { recursive: true, force: true });
             return { undone: rec.path };
         case 'lease':
             // Released by the gateway client after the tunnel is down (see lease.ts).
@@ -711,7 +973,7 @@ async function teardown(journal) {
             journal.remove(rec);
         }
         catch (err) {
-            report.warnings.push(`could not remove ${describe(rec)}: ${errorText(err)}`);
+            report.warnings.push(`could not remove ${describe(rec)}: ${(0,errors/* errorText */.k)(err)}`);
         }
     }
     return report;
@@ -745,18 +1007,25 @@ async function runPost() {
     try {
         const journal = loadJournal();
         if (journal.empty) {
-            info('Nothing to tear down: main created no tunnel');
+            toolkit/* info */.pq('Nothing to tear down: main created no tunnel');
             return;
         }
         const name = journal.find('interface')?.name ?? 'the tunnel';
         const report = await teardown(journal);
+        // The lease goes after the tunnel: the gateway then removes a peer that is already silent.
+        if (journal.find('lease')) {
+            const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.bind(__nccwpck_require__, 542));
+            const leases = await releaseLeases(journal);
+            report.removed.push(...leases.released);
+            report.warnings.push(...leases.warnings);
+        }
         for (const w of report.warnings)
-            warning(`${w} (proceeding anyway)`);
-        debug(`post done at ${Math.round(performance.now())} ms`);
-        info(report.removed.length > 0 ? `Removed ${report.removed.join('; ')}` : `Nothing of ${name} was left to remove`);
+            toolkit/* warning */.$e(`${w} (proceeding anyway)`);
+        toolkit/* debug */.Yz(`post done at ${Math.round(performance.now())} ms`);
+        toolkit/* info */.pq(report.removed.length > 0 ? `Removed ${report.removed.join('; ')}` : `Nothing of ${name} was left to remove`);
     }
     catch (err) {
-        warning(`teardown failed: ${errorText(err)} (proceeding anyway)`);
+        toolkit/* warning */.$e(`teardown failed: ${(0,errors/* errorText */.k)(err)} (proceeding anyway)`);
     }
 }
 

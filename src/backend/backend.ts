@@ -2,7 +2,7 @@
 // wireguard-go's configuration socket when this step may open it (root, userspace), else the `wg`
 // command (the kernel, or an unprivileged step that reaches the socket through `sudo wg`). Both
 // implement the same operations; a unit test holds them to encoding the same configuration alike.
-import type { PeerConfig } from '../config.js'
+import type { Peer as PeerConfig } from '../tunnel.js'
 import type { RunOptions } from '../run.js'
 
 /** What configuring an interface needs of the tunnel. */
