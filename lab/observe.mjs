@@ -124,7 +124,7 @@ export function curl(lab, url) {
 
 /**
  * Samples every process's command line and environment while `during` runs; resolves with what
- * `during` resolved to, the command lines and the environments seen.
+ * `during` resolved to, the command lines and the environments seen (each as `PID\nCMDLINE\nENV`).
  */
 
 export async function sampleCommandLines(during) {
@@ -138,7 +138,7 @@ export async function sampleCommandLines(during) {
         const c = readFileSync(`/proc/${entry}/cmdline`, 'utf8')
         if (c) seen.add(c.split('\0').join(' '))
         const e = readFileSync(`/proc/${entry}/environ`, 'utf8')
-        if (e) environments.add(`${c.split('\0').join(' ')}\n${e.split('\0').join('\n')}`)
+        if (e) environments.add(`${entry}\n${c.split('\0').join(' ')}\n${e.split('\0').join('\n')}`)
       } catch {
         /* exited */
       }

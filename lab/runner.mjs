@@ -115,6 +115,11 @@ export function runStep(lab, job, step, inputs = {}, opts = {}) {
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
     child.stderr.on('data', (d) => (stderr += d))
+    // A runner that reads the step's output slowly (a busy log pipe): the step must still flush it all.
+    if (opts.slowReader) {
+      child.stdout.pause()
+      setTimeout(() => child.stdout.resume(), opts.slowReader)
+    }
     if (opts.onSpawn) opts.onSpawn(child)
     child.on('error', (err) =>
       resolve({
@@ -131,6 +136,7 @@ export function runStep(lab, job, step, inputs = {}, opts = {}) {
     child.on('close', (code, signal) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
       resolve({
+        pid: child.pid,
         code,
         signal,
         ms,

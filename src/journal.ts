@@ -22,7 +22,7 @@ export type Rec =
       since: number
       pid?: number
       start?: string
-      /** The identity (device:inode) of its socket, removed only while it is still that one. */
+      /** The identity (device:inode:ctime) of its socket, removed only while it is still that one. */
       socket?: string
     }
   | { kind: 'file'; path: string }
@@ -111,7 +111,7 @@ export function validRecord(value: unknown): Rec | undefined {
         since: r.since,
         pid: optional(r.pid, (v): v is number => int(v, 2, 2 ** 22)),
         start: optional(r.start, (v): v is string => str(v, /^[0-9]{1,20}$/)),
-        socket: optional(r.socket, (v): v is string => str(v, /^[0-9]+:[0-9]+$/))
+        socket: optional(r.socket, (v): v is string => str(v, /^[0-9]+:[0-9]+:[0-9]+$/))
       }
     case 'file':
       // Only the temporary folders this action makes, by absolute path.

@@ -133,11 +133,16 @@ export function findStartedWireguardGo(iface: string, sinceTicks: number, near?:
   return undefined
 }
 
-/** A file's identity (device and inode), to remove a socket only while it is still the one recorded. */
+/**
+ * A file's identity (device, inode and change time in nanoseconds), to remove a socket only while
+ * it is still the one recorded: a file system may give a new file the inode of one just deleted.
+ * (Removing another wireguard-go's socket would stop it: it watches its socket and exits when the
+ * file goes.)
+ */
 export function fileId(path: string): string | undefined {
   try {
-    const s = statSync(path)
-    return `${s.dev}:${s.ino}`
+    const s = statSync(path, { bigint: true })
+    return `${s.dev}:${s.ino}:${s.ctimeNs}`
   } catch {
     return undefined
   }

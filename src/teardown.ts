@@ -23,6 +23,8 @@ import * as core from './toolkit.js'
 
 export interface TeardownReport {
   removed: string[]
+  /** Left as it is on purpose (another tunnel needs it): said, not warned about. */
+  kept: string[]
   warnings: string[]
 }
 
@@ -30,7 +32,7 @@ export interface TeardownReport {
 const COMMAND_MS = 10_000
 
 /** What became of a record: undone now, found already gone, or left (not ours, or not undone). */
-type Outcome = { undone: string } | { gone: true } | { left: string; retry?: boolean }
+type Outcome = { undone: string } | { gone: true } | { kept: string } | { left: string; retry?: boolean }
 
 const ip = (): string => locate('ip') ?? 'ip'
 const asRoot: RunOptions = { root: true, timeoutMs: COMMAND_MS }
@@ -122,7 +124,7 @@ async function deleteRule(rec: RecOf<'rule'>): Promise<Outcome> {
 async function restoreSysctl(rec: RecOf<'sysctl'>): Promise<Outcome> {
   const others = (await run([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS })).stdout
   if (/\bnot from all fwmark /.test(others))
-    return { left: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` }
+    return { kept: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` }
   await mustRun(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot)
   return { undone: `${rec.key} back to ${rec.was}` }
 }
@@ -160,7 +162,7 @@ async function undo(rec: Rec, journal: Journal): Promise<Outcome> {
 
 /** Undoes every record of the journal but leases, newest first; what is undone leaves the journal. */
 export async function teardown(journal: Journal): Promise<TeardownReport> {
-  const report: TeardownReport = { removed: [], warnings: [] }
+  const report: TeardownReport = { removed: [], kept: [], warnings: [] }
   const iface = journal.find('interface')
   if (iface?.netns !== undefined && netns() !== undefined && iface.netns !== netns()) {
     report.warnings.push(
@@ -172,6 +174,7 @@ export async function teardown(journal: Journal): Promise<TeardownReport> {
     if (rec.kind === 'lease') continue
     try {
       const outcome = await undo(rec, journal)
+      if ('kept' in outcome) report.kept.push(outcome.kept)
       if ('left' in outcome) {
         report.warnings.push(outcome.left)
         // Not ours (or needed by another): nothing for a later post to do either, unless it may yet go.

@@ -54,11 +54,12 @@ async function bringUp(
   const cfg = { ...tunnel, iface }
   const limits = { deadline }
   const ctx = { iface, ip: tools.ip, journal, limits }
-  // The MTU and routing look-ups only read the system: they run while the interface is made.
-  const [{ userspace }, mtu, planned] = await settleAll([
+  // A table that another tunnel uses is refused before anything is made.
+  const planned = await planRouting(cfg, ctx)
+  // The MTU look-up only reads the system: it runs while the interface is made.
+  const [{ userspace }, mtu] = await settleAll([
     createInterface({ iface, userspace: settings.userspace, install: settings.install, tools, limits }, journal),
-    cfg.mtu !== undefined ? Promise.resolve(cfg.mtu) : chooseMtu(cfg.peers, tools.ip, limits),
-    planRouting(cfg, ctx)
+    cfg.mtu !== undefined ? Promise.resolve(cfg.mtu) : chooseMtu(cfg.peers, tools.ip, limits)
   ] as const)
   mark('interface created')
   const backend = chooseBackend({ iface, limits, userspace, wg: tools.wg, journal })

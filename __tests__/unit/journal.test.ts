@@ -21,7 +21,14 @@ describe('the journal', () => {
     let text = ''
     const j = new Journal((t) => (text = t))
     j.add({ kind: 'interface', name: 'wg0', netns: 'net:[1]', ifindex: 3 })
-    j.add({ kind: 'wireguard-go', name: 'wg0', since: 1234, pid: 99, start: '1240', socket: '20:311' })
+    j.add({
+      kind: 'wireguard-go',
+      name: 'wg0',
+      since: 1234,
+      pid: 99,
+      start: '1240',
+      socket: '20:311:1764140000123456789'
+    })
     j.add({ kind: 'rule', family: 6, priority: 32764, selector: 'table main suppress_prefixlength 0' })
     j.add({ kind: 'sysctl', key: SRC_VALID_MARK, was: '0' })
     j.add({ kind: 'dns', manager: 'resolvconf', name: 'tun.wg0', iface: 'wg0' })

@@ -704,11 +704,16 @@ function findStartedWireguardGo(iface, sinceTicks, near) {
     }
     return undefined;
 }
-/** A file's identity (device and inode), to remove a socket only while it is still the one recorded. */
+/**
+ * A file's identity (device, inode and change time in nanoseconds), to remove a socket only while
+ * it is still the one recorded: a file system may give a new file the inode of one just deleted.
+ * (Removing another wireguard-go's socket would stop it: it watches its socket and exits when the
+ * file goes.)
+ */
 function fileId(path) {
     try {
-        const s = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(path);
-        return `${s.dev}:${s.ino}`;
+        const s = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(path, { bigint: true });
+        return `${s.dev}:${s.ino}:${s.ctimeNs}`;
     }
     catch {
         return undefined;
@@ -2709,7 +2714,7 @@ function validRecord(value) {
                 since: r.since,
                 pid: journal_optional(r.pid, (v) => journal_int(v, 2, 2 ** 22)),
                 start: journal_optional(r.start, (v) => str(v, /^[0-9]{1,20}$/)),
-                socket: journal_optional(r.socket, (v) => str(v, /^[0-9]+:[0-9]+$/))
+                socket: journal_optional(r.socket, (v) => str(v, /^[0-9]+:[0-9]+:[0-9]+$/))
             };
         case 'file':
             // Only the temporary folders this action makes, by absolute path.
@@ -2960,7 +2965,7 @@ async function deleteRule(rec) {
 async function restoreSysctl(rec) {
     const others = (await (0,run/* run */.eF)([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS })).stdout;
     if (/\bnot from all fwmark /.test(others))
-        return { left: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` };
+        return { kept: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` };
     await (0,run/* mustRun */.Pv)(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot);
     return { undone: `${rec.key} back to ${rec.was}` };
 }
@@ -2998,7 +3003,7 @@ async function undo(rec, journal) {
 }
 /** Undoes every record of the journal but leases, newest first; what is undone leaves the journal. */
 async function teardown(journal) {
-    const report = { removed: [], warnings: [] };
+    const report = { removed: [], kept: [], warnings: [] };
     const iface = journal.find('interface');
     if (iface?.netns !== undefined && (0,system/* netns */.p3)() !== undefined && iface.netns !== (0,system/* netns */.p3)()) {
         report.warnings.push(`${iface.name} was made in another network namespace than this step runs in; nothing was touched`);
@@ -3009,6 +3014,8 @@ async function teardown(journal) {
             continue;
         try {
             const outcome = await undo(rec, journal);
+            if ('kept' in outcome)
+                report.kept.push(outcome.kept);
             if ('left' in outcome) {
                 report.warnings.push(outcome.left);
                 // Not ours (or needed by another): nothing for a later post to do either, unless it may yet go.
@@ -3095,11 +3102,12 @@ async function bringUp(settings, tunnel, tools, journal, deadline) {
     const cfg = { ...tunnel, iface };
     const limits = { deadline };
     const ctx = { iface, ip: tools.ip, journal, limits };
-    // The MTU and routing look-ups only read the system: they run while the interface is made.
-    const [{ userspace }, mtu, planned] = await settleAll([
+    // A table that another tunnel uses is refused before anything is made.
+    const planned = await planRouting(cfg, ctx);
+    // The MTU look-up only reads the system: it runs while the interface is made.
+    const [{ userspace }, mtu] = await settleAll([
         createInterface({ iface, userspace: settings.userspace, install: settings.install, tools, limits }, journal),
-        cfg.mtu !== undefined ? Promise.resolve(cfg.mtu) : chooseMtu(cfg.peers, tools.ip, limits),
-        planRouting(cfg, ctx)
+        cfg.mtu !== undefined ? Promise.resolve(cfg.mtu) : chooseMtu(cfg.peers, tools.ip, limits)
     ]);
     mark('interface created');
     const backend = chooseBackend({ iface, limits, userspace, wg: tools.wg, journal });

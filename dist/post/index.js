@@ -408,7 +408,7 @@ function validRecord(value) {
                 since: r.since,
                 pid: optional(r.pid, (v) => journal_int(v, 2, 2 ** 22)),
                 start: optional(r.start, (v) => str(v, /^[0-9]{1,20}$/)),
-                socket: optional(r.socket, (v) => str(v, /^[0-9]+:[0-9]+$/))
+                socket: optional(r.socket, (v) => str(v, /^[0-9]+:[0-9]+:[0-9]+$/))
             };
         case 'file':
             // Only the temporary folders this action makes, by absolute path.
@@ -597,11 +597,16 @@ function findStartedWireguardGo(iface, sinceTicks, near) {
     }
     return undefined;
 }
-/** A file's identity (device and inode), to remove a socket only while it is still the one recorded. */
+/**
+ * A file's identity (device, inode and change time in nanoseconds), to remove a socket only while
+ * it is still the one recorded: a file system may give a new file the inode of one just deleted.
+ * (Removing another wireguard-go's socket would stop it: it watches its socket and exits when the
+ * file goes.)
+ */
 function fileId(path) {
     try {
-        const s = (0,external_node_fs_.statSync)(path);
-        return `${s.dev}:${s.ino}`;
+        const s = (0,external_node_fs_.statSync)(path, { bigint: true });
+        return `${s.dev}:${s.ino}:${s.ctimeNs}`;
     }
     catch {
         return undefined;
@@ -907,7 +912,7 @@ async function deleteRule(rec) {
 async function restoreSysctl(rec) {
     const others = (await run([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS })).stdout;
     if (/\bnot from all fwmark /.test(others))
-        return { left: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` };
+        return { kept: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` };
     await run_mustRun(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot);
     return { undone: `${rec.key} back to ${rec.was}` };
 }
@@ -945,7 +950,7 @@ async function undo(rec, journal) {
 }
 /** Undoes every record of the journal but leases, newest first; what is undone leaves the journal. */
 async function teardown(journal) {
-    const report = { removed: [], warnings: [] };
+    const report = { removed: [], kept: [], warnings: [] };
     const iface = journal.find('interface');
     if (iface?.netns !== undefined && netns() !== undefined && iface.netns !== netns()) {
         report.warnings.push(`${iface.name} was made in another network namespace than this step runs in; nothing was touched`);
@@ -956,6 +961,8 @@ async function teardown(journal) {
             continue;
         try {
             const outcome = await undo(rec, journal);
+            if ('kept' in outcome)
+                report.kept.push(outcome.kept);
             if ('left' in outcome) {
                 report.warnings.push(outcome.left);
                 // Not ours (or needed by another): nothing for a later post to do either, unless it may yet go.
@@ -1021,6 +1028,8 @@ async function runPost() {
         }
         for (const w of report.warnings)
             toolkit/* warning */.$e(`${w} (proceeding anyway)`);
+        for (const k of report.kept)
+            toolkit/* info */.pq(k);
         toolkit/* debug */.Yz(`post done at ${Math.round(performance.now())} ms`);
         toolkit/* info */.pq(report.removed.length > 0 ? `Removed ${report.removed.join('; ')}` : `Nothing of ${name} was left to remove`);
     }
