@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 624:
+/***/ 61:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17,7 +17,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: ./src/toolkit.ts
-var toolkit = __nccwpck_require__(441);
+var toolkit = __nccwpck_require__(311);
 ;// CONCATENATED MODULE: ./src/run.ts
 // The one place that starts processes. Commands are argument arrays, never shell strings; commands
 // that need root go through `sudo -n` when this process is not root, so a missing permission fails
@@ -95,7 +95,7 @@ async function mustRun(argv, opts = {}, explain) {
 
 /***/ }),
 
-/***/ 441:
+/***/ 311:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -175,7 +175,7 @@ function appendSummary(markdown) {
 
 /***/ }),
 
-/***/ 732:
+/***/ 714:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -187,8 +187,8 @@ function appendSummary(markdown) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(441);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(624);
+/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(311);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(61);
 // Finding the programs the tunnel needs, and installing the missing ones with apt in one
 // transaction, non-interactively.
 
@@ -514,7 +514,7 @@ var external_node_os_ = __nccwpck_require__(161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/toolkit.ts
-var toolkit = __nccwpck_require__(441);
+var toolkit = __nccwpck_require__(311);
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./src/names.ts
@@ -1083,7 +1083,7 @@ function buildConfig(get) {
 }
 
 // EXTERNAL MODULE: ./src/tools.ts
-var src_tools = __nccwpck_require__(732);
+var src_tools = __nccwpck_require__(714);
 ;// CONCATENATED MODULE: ./src/dns.ts
 // DNS for the tunnel, as wg-quick's DNS = does it: through systemd-resolved where it runs (hosted
 // Ubuntu runners), else through resolvconf; reverted in post.
@@ -1263,7 +1263,7 @@ function downBatch(iface, routes, rules) {
 }
 
 // EXTERNAL MODULE: ./src/run.ts + 1 modules
-var run = __nccwpck_require__(624);
+var run = __nccwpck_require__(61);
 ;// CONCATENATED MODULE: ./src/state.ts
 // What main created, saved as it goes so that post can undo exactly that, even when main was
 // killed part-way.
@@ -2015,7 +2015,7 @@ function report(cfg, resolved, o) {
 }
 async function reportFailure(iface, secrets, message) {
     // Diagnostics are loaded only on failure.
-    const { collectDiagnostics } = await __nccwpck_require__.e(/* import() */ 851).then(__nccwpck_require__.bind(__nccwpck_require__, 851));
+    const { collectDiagnostics } = await __nccwpck_require__.e(/* import() */ 829).then(__nccwpck_require__.bind(__nccwpck_require__, 829));
     const text = await collectDiagnostics(iface, secrets).catch((e) => `diagnostics failed: ${errorText(e)}`);
     toolkit/* startGroup */.Oh('WireGuard diagnostics');
     toolkit/* info */.pq(text);
