@@ -351,6 +351,7 @@ export class Leases {
       results.push(r)
       if (!r && !(op.kind === 'remove' && !peer)) valid.push(op)
     }
+    if (valid.length === 0) return results
     try {
       await this.wg.apply(valid)
     } catch (err) {

@@ -47,7 +47,8 @@ export function explain(err: unknown): TokenError {
   if (err instanceof TokenError) return err
   const code = err instanceof errors.JOSEError ? err.code : 'ERR_UNKNOWN'
   const say = (m: string): TokenError => new TokenError(m, 401, code)
-  if (err instanceof errors.JWTExpired) return say('the token has expired')
+  if (err instanceof errors.JWTExpired)
+    return say(err.claim === 'iat' ? `the token was issued more than ${MAX_TOKEN_AGE} ago` : 'the token has expired')
   if (err instanceof errors.JWTClaimValidationFailed) {
     if (err.claim === 'nbf') return say('the token is not valid yet (nbf is in the future)')
     if (err.reason === 'missing') return say(`the token lacks the "${err.claim}" claim`)
