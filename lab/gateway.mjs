@@ -56,14 +56,19 @@ function startChild(ns, mode, port, settings, env = {}) {
 
 /** Kills the process group of a child started here (detached), and waits (bounded) for it to exit. */
 async function killGroup(child, signal = 'SIGKILL', waitMs = 5000) {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  try {
-    process.kill(-child.pid, signal)
-  } catch {
-    return
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    try {
+      process.kill(-child.pid, signal)
+      let timer
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, waitMs)))])
+      clearTimeout(timer)
+    } catch {
+      /* gone already */
+    }
   }
-  await Promise.race([exited, new Promise((r) => setTimeout(r, waitMs))])
+  // Our ends of its pipes would keep this process alive.
+  for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy()
 }
 
 /**
@@ -242,7 +247,7 @@ export function gatewayConfig(lab, issuer, ca, extra = {}) {
     'allowed-ips': ['192.0.2.0/24', '203.0.113.0/24'],
     issuer: issuer.url,
     audience: AUDIENCE,
-    rules: [{ claims: { repository_owner_id: '1234', repository_id: '5678', ref: 'refs/heads/*' } }],
+    rules: [{ claims: { repository_owner_id: '1234', repository: 'octo/app', ref: 'refs/heads/*' } }],
     ...extra
   }
 }
@@ -310,7 +315,9 @@ export async function startGateway(ns, config, { stateDir } = {}) {
       } catch {
         /* gone */
       }
-      const r = await Promise.race([exited, new Promise((res) => setTimeout(() => res(undefined), ms))])
+      let timer
+      const r = await Promise.race([exited, new Promise((res) => (timer = setTimeout(() => res(undefined), ms)))])
+      clearTimeout(timer)
       if (!r) await killGroup(child)
     }
     return { ...(await exited), ms: Date.now() - t }

@@ -10166,7 +10166,7 @@ function explain(err) {
     const code = err instanceof JOSEError ? err.code : 'ERR_UNKNOWN';
     const say = (m) => new TokenError(m, 401, code);
     if (err instanceof JWTExpired)
-        return say('the token has expired');
+        return say(err.claim === 'iat' ? `the token was issued more than ${MAX_TOKEN_AGE} ago` : 'the token has expired');
     if (err instanceof JWTClaimValidationFailed) {
         if (err.claim === 'nbf')
             return say('the token is not valid yet (nbf is in the future)');
@@ -10658,6 +10658,18 @@ class Leases {
                 work.push(this.removePeer(lease, lease.endReason ?? 'ended', undefined, peer === undefined));
             }
         }
+        // A peer of an ended lease that came back (a saved interface configuration restored, say): the
+        // gateway leased it and no longer knows it, so it goes, if it holds only what was leased.
+        const open = new Set(this.store.open().map((l) => l.publicKey));
+        for (const [key, peer] of peers) {
+            if (open.has(key))
+                continue;
+            const last = this.store.lastByKey(key);
+            if (!last || last.endedAt === undefined || last.createdAt > started || this.removing.has(last.id))
+                continue;
+            if (peer.allowedIps.every((a) => last.addresses.includes(a)))
+                work.push(this.removePeer(last, 'came back after its lease ended'));
+        }
         await Promise.all(work);
         this.store.prune(now);
         if (why === 'reconcile')
@@ -10741,6 +10753,8 @@ class Leases {
             if (!r && !(op.kind === 'remove' && !peer))
                 valid.push(op);
         }
+        if (valid.length === 0)
+            return results;
         try {
             await this.wg.apply(valid);
         }
@@ -10966,6 +10980,7 @@ class Store {
             liveByKey: p('SELECT * FROM leases WHERE public_key = ? AND ended_at IS NULL'),
             known: p('SELECT 1 FROM leases WHERE public_key = ? AND id != ? LIMIT 1'),
             delete: p('DELETE FROM leases WHERE id = ?'),
+            lastByKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at DESC LIMIT 1'),
             open: p('SELECT * FROM leases WHERE ended_at IS NULL OR removed = 0 ORDER BY created_at'),
             live: p('SELECT COUNT(*) AS n FROM leases WHERE ended_at IS NULL'),
             end: p('UPDATE leases SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
@@ -10989,6 +11004,11 @@ class Store {
     /** True when the gateway ever leased this key (its peer, if present, is the gateway's), `except` aside. */
     known(publicKey, except = '') {
         return this.q.known.get(publicKey, except) !== undefined;
+    }
+    /** The newest lease of a key, live or ended. */
+    lastByKey(publicKey) {
+        const r = this.q.lastByKey.get(publicKey);
+        return r && fromRow(r);
     }
     /** Forgets a lease whose peer was never added. */
     delete(id) {

@@ -274,6 +274,16 @@ export class Leases {
         work.push(this.removePeer(lease, lease.endReason ?? 'ended', undefined, peer === undefined))
       }
     }
+    // A peer of an ended lease that came back (a saved interface configuration restored, say): the
+    // gateway leased it and no longer knows it, so it goes, if it holds only what was leased.
+    const open = new Set(this.store.open().map((l) => l.publicKey))
+    for (const [key, peer] of peers) {
+      if (open.has(key)) continue
+      const last = this.store.lastByKey(key)
+      if (!last || last.endedAt === undefined || last.createdAt > started || this.removing.has(last.id)) continue
+      if (peer.allowedIps.every((a) => last.addresses.includes(a)))
+        work.push(this.removePeer(last, 'came back after its lease ended'))
+    }
     await Promise.all(work)
     this.store.prune(now)
     if (why === 'reconcile')

@@ -99,6 +99,7 @@ export class Store {
       liveByKey: p('SELECT * FROM leases WHERE public_key = ? AND ended_at IS NULL'),
       known: p('SELECT 1 FROM leases WHERE public_key = ? AND id != ? LIMIT 1'),
       delete: p('DELETE FROM leases WHERE id = ?'),
+      lastByKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at DESC LIMIT 1'),
       open: p('SELECT * FROM leases WHERE ended_at IS NULL OR removed = 0 ORDER BY created_at'),
       live: p('SELECT COUNT(*) AS n FROM leases WHERE ended_at IS NULL'),
       end: p('UPDATE leases SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
@@ -138,6 +139,12 @@ export class Store {
   /** True when the gateway ever leased this key (its peer, if present, is the gateway's), `except` aside. */
   known(publicKey: string, except = ''): boolean {
     return this.q.known!.get(publicKey, except) !== undefined
+  }
+
+  /** The newest lease of a key, live or ended. */
+  lastByKey(publicKey: string): Lease | undefined {
+    const r = this.q.lastByKey!.get(publicKey) as Row | undefined
+    return r && fromRow(r)
   }
 
   /** Forgets a lease whose peer was never added. */
