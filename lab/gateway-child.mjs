@@ -4,7 +4,8 @@
 //   issuer PORT         an OIDC issuer: discovery document and JWKS (stdin lines replace the JWKS)
 //   token-service PORT  the runner's token service (ACTIONS_ID_TOKEN_REQUEST_URL): checks the request
 //                       token, signs a token for the requested audience with the claims it was given
-//   client              runs the HTTP requests given on stdin concurrently, prints the answers as JSON
+//   client              runs the HTTP requests given on stdin (concurrently, or one after another with
+//                       `sequential`), prints the answers with their times as JSON
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import { createInterface } from 'node:readline'
@@ -59,30 +60,31 @@ if (mode === 'issuer') {
     json(res, 200, { value })
   }).listen(port, '127.0.0.1', () => console.log('ready'))
 } else if (mode === 'client') {
-  const { requests } = await first
-  const results = await Promise.all(
-    requests.map(async (r) => {
-      const t = performance.now()
+  const { requests, sequential } = await first
+  const one = async (r) => {
+    const t = performance.now()
+    try {
+      const res = await fetch(r.url, {
+        method: r.method ?? 'GET',
+        headers: r.headers ?? {},
+        body: r.body,
+        signal: AbortSignal.timeout(20000)
+      })
+      const text = await res.text()
+      let body
       try {
-        const res = await fetch(r.url, {
-          method: r.method ?? 'GET',
-          headers: r.headers ?? {},
-          body: r.body,
-          signal: AbortSignal.timeout(20000)
-        })
-        const text = await res.text()
-        let body
-        try {
-          body = text ? JSON.parse(text) : undefined
-        } catch {
-          body = text
-        }
-        return { status: res.status, body, ms: performance.now() - t }
-      } catch (err) {
-        return { status: 0, error: String(err?.cause?.code ?? err?.cause ?? err), ms: performance.now() - t }
+        body = text ? JSON.parse(text) : undefined
+      } catch {
+        body = text
       }
-    })
-  )
+      return { status: res.status, body, ms: performance.now() - t }
+    } catch (err) {
+      return { status: 0, error: String(err?.cause?.code ?? err?.cause ?? err), ms: performance.now() - t }
+    }
+  }
+  const results = []
+  if (sequential) for (const r of requests) results.push(await one(r))
+  else results.push(...(await Promise.all(requests.map(one))))
   process.stdout.write(JSON.stringify(results))
   process.exit(0)
 } else {

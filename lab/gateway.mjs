@@ -339,17 +339,17 @@ export async function startGateway(ns, config, { stateDir } = {}) {
 }
 
 /**
- * Sends requests from inside `ns` (a Node 24 client there), all at once; resolves with
- * [{ status, body, ms }] in order. `env` may carry NODE_EXTRA_CA_CERTS.
+ * Sends requests from inside `ns` (a Node 24 client there), all at once (or one after another with
+ * `sequential`); resolves with [{ status, body, ms }] in order. `env` may carry NODE_EXTRA_CA_CERTS.
  */
-export async function requestFrom(ns, requests, env = {}) {
+export async function requestFrom(ns, requests, env = {}, { sequential = false } = {}) {
   const child = spawn('ip', ['netns', 'exec', ns, NODE24, CHILD, 'client'], {
     cwd: ROOT,
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH, ...env }
   })
-  child.stdin.end(`${JSON.stringify({ requests })}\n`)
+  child.stdin.end(`${JSON.stringify({ requests, sequential })}\n`)
   let out = ''
   let err = ''
   child.stdout.on('data', (d) => (out += d))
