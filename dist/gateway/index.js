@@ -10147,6 +10147,7 @@ const REQUIRED_CLAIMS = [
 const CLOCK_TOLERANCE_S = 30;
 /** Tokens issued longer ago than this are refused (GitHub's live minutes; a used `jti` is kept until `exp`). */
 const MAX_TOKEN_AGE = '1h';
+const MAX_TOKEN_AGE_MS = 3_600_000;
 class TokenError extends Error {
     status;
     code;
@@ -10523,8 +10524,9 @@ class Leases {
             refuse(403, `no rule allows this token (claims checked: ${checkedClaims(this.config.rules).join(', ') || 'none: the configuration has no rules'})`, who);
         if (!this.takeRate(String(claims.repository_id), this.now()))
             refuse(429, `too many lease requests from this repository (at most ${this.config.rateLimit} a minute); retry shortly`, who);
-        const exp = Number(claims.exp) * 1000 + CLOCK_TOLERANCE_S * 1000;
-        if (!this.store.useToken(String(claims.jti), exp))
+        // Kept while the token could verify: until exp, and at most until it is too old (MAX_TOKEN_AGE_MS).
+        const until = Math.min(Number(claims.exp) * 1000, Number(claims.iat) * 1000 + MAX_TOKEN_AGE_MS) + CLOCK_TOLERANCE_S * 1000;
+        if (!this.store.useToken(String(claims.jti), until))
             refuse(409, 'this token was used already (jti); request a new one', who);
         if (publicKey === this.serverKey)
             refuse(409, "the public key is the interface's own", who);
@@ -10908,6 +10910,8 @@ function createServer(config, handler) {
     server.requestTimeout = 15_000;
     server.keepAliveTimeout = 5_000;
     server.maxHeadersCount = 50;
+    // A bound on open connections: a flood cannot exhaust file descriptors.
+    server.maxConnections = 2048;
     return server;
 }
 
@@ -11062,6 +11066,8 @@ function configPath(argv) {
     return path;
 }
 async function main() {
+    // The store (and its -wal and -shm files) readable by root only.
+    process.umask(0o077);
     const config = loadConfig(configPath(process.argv.slice(2)));
     const audit = createAudit();
     const store = new Store(config.state);

@@ -21,6 +21,8 @@ function configPath(argv: string[]): string {
 }
 
 async function main(): Promise<void> {
+  // The store (and its -wal and -shm files) readable by root only.
+  process.umask(0o077)
   const config = loadConfig(configPath(process.argv.slice(2)))
   const audit = createAudit()
   const store = new Store(config.state)

@@ -9,7 +9,7 @@ import type { GatewayConfig } from './config.js'
 import { checkedClaims, matchRule } from './policy.js'
 import { Pool } from './pool.js'
 import type { Lease, Store } from './store.js'
-import { CLOCK_TOLERANCE_S, explain, type Verifier } from './tokens.js'
+import { CLOCK_TOLERANCE_S, explain, MAX_TOKEN_AGE_MS, type Verifier } from './tokens.js'
 import { Coalescer, type PeerOp, type PeerState } from './wg.js'
 
 export class HttpError extends Error {
@@ -143,8 +143,10 @@ export class Leases {
         `too many lease requests from this repository (at most ${this.config.rateLimit} a minute); retry shortly`,
         who
       )
-    const exp = Number(claims.exp) * 1000 + CLOCK_TOLERANCE_S * 1000
-    if (!this.store.useToken(String(claims.jti), exp))
+    // Kept while the token could verify: until exp, and at most until it is too old (MAX_TOKEN_AGE_MS).
+    const until =
+      Math.min(Number(claims.exp) * 1000, Number(claims.iat) * 1000 + MAX_TOKEN_AGE_MS) + CLOCK_TOLERANCE_S * 1000
+    if (!this.store.useToken(String(claims.jti), until))
       refuse(409, 'this token was used already (jti); request a new one', who)
     if (publicKey === this.serverKey) refuse(409, "the public key is the interface's own", who)
     if (this.store.liveByKey(publicKey))

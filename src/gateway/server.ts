@@ -123,5 +123,7 @@ export function createServer(
   server.requestTimeout = 15_000
   server.keepAliveTimeout = 5_000
   server.maxHeadersCount = 50
+  // A bound on open connections: a flood cannot exhaust file descriptors.
+  server.maxConnections = 2048
   return server
 }

@@ -18,6 +18,7 @@ export const REQUIRED_CLAIMS = [
 export const CLOCK_TOLERANCE_S = 30
 /** Tokens issued longer ago than this are refused (GitHub's live minutes; a used `jti` is kept until `exp`). */
 export const MAX_TOKEN_AGE = '1h'
+export const MAX_TOKEN_AGE_MS = 3_600_000
 
 export class TokenError extends Error {
   constructor(
