@@ -71,6 +71,7 @@ let leases: Leases
 const token = (claims: Record<string, unknown> = {}): string =>
   JSON.stringify({
     jti: `j${Math.random()}`,
+    iat: Math.floor(clock / 1000),
     exp: Math.floor(clock / 1000) + 300,
     repository: 'octo/app',
     repository_id: '5678',
@@ -250,6 +251,18 @@ describe('gateway leases', () => {
     expect(audit.some((a) => a.event === 'peer.left' && a.lease === changed.id)).toBe(true)
     expect(audit.filter((a) => a.event === 'gateway.reconciled').pop()).toMatchObject({ leases: 1, count: 1 })
     foreignUntouched()
+  })
+
+  it('ends a live lease whose key someone gave other addresses, and leaves that peer alone', async () => {
+    const g = await leases.grant(token(), key(), 'c')
+    const k = store.get(g.id)!.publicKey
+    wg.peers_.set(k, { allowedIps: ['10.0.0.3/32', '172.16.0.0/24'], latestHandshake: 0 })
+    wg.batches = []
+    await leases.sweep()
+    expect(store.get(g.id)?.endReason).toBe('peer-changed')
+    expect(wg.peers_.get(k)?.allowedIps).toEqual(['10.0.0.3/32', '172.16.0.0/24'])
+    expect(wg.batches).toEqual([])
+    expect(audit.some((a) => a.event === 'peer.left' && a.lease === g.id)).toBe(true)
   })
 
   it('skips an address a foreign peer took after the last read', async () => {

@@ -10525,7 +10525,9 @@ class Leases {
         if (!this.takeRate(String(claims.repository_id), this.now()))
             refuse(429, `too many lease requests from this repository (at most ${this.config.rateLimit} a minute); retry shortly`, who);
         // Kept while the token could verify: until exp, and at most until it is too old (MAX_TOKEN_AGE_MS).
-        const until = Math.min(Number(claims.exp) * 1000, Number(claims.iat) * 1000 + MAX_TOKEN_AGE_MS) + CLOCK_TOLERANCE_S * 1000;
+        const exp = Number(claims.exp) * 1000;
+        const iat = Number(claims.iat) * 1000;
+        const until = (Number.isFinite(iat) ? Math.min(exp, iat + MAX_TOKEN_AGE_MS) : exp) + CLOCK_TOLERANCE_S * 1000;
         if (!this.store.useToken(String(claims.jti), until))
             refuse(409, 'this token was used already (jti); request a new one', who);
         if (publicKey === this.serverKey)
@@ -10641,6 +10643,13 @@ class Leases {
                 if (f !== 'keep') {
                     if (this.store.end(lease.id, f, now))
                         work.push(this.removePeer(lease, f));
+                    continue;
+                }
+                if (peer && !peer.allowedIps.every((a) => lease.addresses.includes(a))) {
+                    // Someone gave the key other addresses: the peer is not the gateway's any more. The lease
+                    // ends; the peer stays as it is.
+                    if (this.store.end(lease.id, 'peer-changed', now))
+                        work.push(this.removePeer(lease, 'peer-changed'));
                     continue;
                 }
                 if (!peer || !sameSet(peer.allowedIps, lease.addresses)) {

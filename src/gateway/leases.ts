@@ -144,8 +144,9 @@ export class Leases {
         who
       )
     // Kept while the token could verify: until exp, and at most until it is too old (MAX_TOKEN_AGE_MS).
-    const until =
-      Math.min(Number(claims.exp) * 1000, Number(claims.iat) * 1000 + MAX_TOKEN_AGE_MS) + CLOCK_TOLERANCE_S * 1000
+    const exp = Number(claims.exp) * 1000
+    const iat = Number(claims.iat) * 1000
+    const until = (Number.isFinite(iat) ? Math.min(exp, iat + MAX_TOKEN_AGE_MS) : exp) + CLOCK_TOLERANCE_S * 1000
     if (!this.store.useToken(String(claims.jti), until))
       refuse(409, 'this token was used already (jti); request a new one', who)
     if (publicKey === this.serverKey) refuse(409, "the public key is the interface's own", who)
@@ -256,6 +257,12 @@ export class Leases {
         const f = fate(lease, peer, now, this.config.silenceMs)
         if (f !== 'keep') {
           if (this.store.end(lease.id, f, now)) work.push(this.removePeer(lease, f))
+          continue
+        }
+        if (peer && !peer.allowedIps.every((a) => lease.addresses.includes(a))) {
+          // Someone gave the key other addresses: the peer is not the gateway's any more. The lease
+          // ends; the peer stays as it is.
+          if (this.store.end(lease.id, 'peer-changed', now)) work.push(this.removePeer(lease, 'peer-changed'))
           continue
         }
         if (!peer || !sameSet(peer.allowedIps, lease.addresses)) {
