@@ -1,6 +1,6 @@
-// npm run bench:gateway is not defined (package.json is the lead's): run `node scripts/bench-gateway.mjs
-// [--rounds N] [--sequential N]` as root. The gateway (dist/gateway, Node 24) in the lab's server
-// namespace with TLS from a lab CA, a local OIDC issuer, clients in the runner namespace. Measures:
+// node scripts/bench-gateway.mjs [--rounds N] [--sequential N], as root: the gateway (dist/gateway,
+// Node 24) in the lab's server namespace with TLS from a lab CA and a wireguard-go interface, a local
+// OIDC issuer, clients in the runner namespace. Measures:
 //   1. lease latency, request → answer (the peer is live before the answer), one lease at a time:
 //      on a kept-alive connection, and on a fresh TLS connection each (as the action's main makes);
 //   2. 100 concurrent lease requests from one client: wall time and leases per second;
