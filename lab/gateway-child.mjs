@@ -1,0 +1,93 @@
+// Processes the gateway lab starts inside network namespaces (run by Node 24, `ip netns exec NS node
+// lab/gateway-child.mjs MODE PORT`). Keys and settings come as JSON lines on stdin, never on the
+// command line; each mode prints one `ready` line once it listens.
+//   issuer PORT         an OIDC issuer: discovery document and JWKS (stdin lines replace the JWKS)
+//   token-service PORT  the runner's token service (ACTIONS_ID_TOKEN_REQUEST_URL): checks the request
+//                       token, signs a token for the requested audience with the claims it was given
+//   client              runs the HTTP requests given on stdin (concurrently, or one after another with
+//                       `sequential`), prints the answers with their times as JSON
+import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:http'
+import { createInterface } from 'node:readline'
+import { importJWK, SignJWT } from 'jose'
+
+const [mode, portText] = process.argv.slice(2)
+const port = Number(portText)
+const lines = createInterface({ input: process.stdin })
+const first = new Promise((resolve) => lines.once('line', (l) => resolve(JSON.parse(l))))
+
+const json = (res, status, body) => {
+  res.writeHead(status, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(body))
+}
+
+if (mode === 'issuer') {
+  let settings = await first
+  lines.on('line', (l) => (settings = { ...settings, ...JSON.parse(l) }))
+  createServer((req, res) => {
+    const path = req.url.split('?')[0]
+    if (path === '/.well-known/openid-configuration')
+      return json(res, 200, {
+        issuer: settings.issuer,
+        jwks_uri: `${settings.issuer}/.well-known/jwks`,
+        response_types_supported: ['id_token'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256']
+      })
+    if (path === '/.well-known/jwks') return json(res, 200, settings.jwks)
+    json(res, 404, {})
+  }).listen(port, '127.0.0.1', () => console.log('ready'))
+} else if (mode === 'token-service') {
+  let settings = await first
+  const key = await importJWK(settings.privateJwk, 'RS256')
+  lines.on('line', (l) => (settings = { ...settings, ...JSON.parse(l) }))
+  createServer(async (req, res) => {
+    // As GitHub's: `Authorization: bearer <ACTIONS_ID_TOKEN_REQUEST_TOKEN>`, `audience` in the query.
+    const auth = /^bearer (.+)$/i.exec(req.headers.authorization ?? '')
+    if (!auth || auth[1] !== settings.requestToken) return json(res, 401, { message: 'bad request token' })
+    if (settings.status) return json(res, settings.status, { message: 'stand-in failure' })
+    const url = new URL(req.url, 'http://localhost')
+    const audience = url.searchParams.get('audience') ?? settings.defaultAudience
+    const now = Math.floor(Date.now() / 1000)
+    const value = await new SignJWT({ jti: randomUUID(), ...settings.claims })
+      .setProtectedHeader({ alg: 'RS256', kid: settings.kid, typ: 'JWT' })
+      .setIssuer(settings.issuer)
+      .setAudience(audience)
+      .setIssuedAt(now)
+      .setNotBefore(now - 5)
+      .setExpirationTime(now + 300)
+      .sign(key)
+    json(res, 200, { value })
+  }).listen(port, '127.0.0.1', () => console.log('ready'))
+} else if (mode === 'client') {
+  const { requests, sequential } = await first
+  const one = async (r) => {
+    const t = performance.now()
+    try {
+      const res = await fetch(r.url, {
+        method: r.method ?? 'GET',
+        headers: r.headers ?? {},
+        body: r.body,
+        signal: AbortSignal.timeout(20000)
+      })
+      const text = await res.text()
+      let body
+      try {
+        body = text ? JSON.parse(text) : undefined
+      } catch {
+        body = text
+      }
+      return { status: res.status, body, ms: performance.now() - t }
+    } catch (err) {
+      return { status: 0, error: String(err?.cause?.code ?? err?.cause ?? err), ms: performance.now() - t }
+    }
+  }
+  const results = []
+  if (sequential) for (const r of requests) results.push(await one(r))
+  else results.push(...(await Promise.all(requests.map(one))))
+  process.stdout.write(JSON.stringify(results))
+  process.exit(0)
+} else {
+  console.error(`unknown mode ${mode}`)
+  process.exit(2)
+}

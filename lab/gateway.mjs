@@ -1,0 +1,384 @@
+// The gateway's lab, on top of lab/lab.mjs: a local OIDC issuer (jose keys; discovery and JWKS served
+// inside a namespace) and a way to mint tokens with any claims, header or key; a lab CA and a server
+// certificate for the gateway's TLS; the bundled gateway started in a namespace with a given
+// configuration and stopped by the pid started here; a stand-in for the runner's token service; and a
+// client that sends requests from inside a namespace. Every helper returns something with `stop()`
+// (or a `dir` to remove); each kills only the process group it started.
+import { spawn, execFileSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose'
+import { stringify } from 'yaml'
+import { ENDPOINT_NAME, NODE24, PORT, ROOT, SERVER_IP, SERVER_IP6 } from './lab.mjs'
+
+export const GATEWAY = join(ROOT, 'dist/gateway/index.js')
+const CHILD = join(ROOT, 'lab/gateway-child.mjs')
+export const ISSUER_PORT = 9000
+export const TOKEN_SERVICE_PORT = 9001
+/** Not 8443: the lab's private service listens there. */
+export const GATEWAY_PORT = 9443
+export const AUDIENCE = `https://${ENDPOINT_NAME}:${GATEWAY_PORT}`
+
+/** Claims like those of a GitHub Actions token for octo/app (owner id 1234, repository id 5678). */
+export function githubClaims(extra = {}) {
+  return {
+    sub: 'repo:octo/app:ref:refs/heads/main',
+    repository: 'octo/app',
+    repository_id: '5678',
+    repository_owner: 'octo',
+    repository_owner_id: '1234',
+    ref: 'refs/heads/main',
+    run_id: '4242',
+    workflow_ref: 'octo/app/.github/workflows/ci.yml@refs/heads/main',
+    event_name: 'push',
+    ...extra
+  }
+}
+
+/** Starts a lab child (issuer, token-service, client) in `ns`; resolves when it printed `ready`. */
+function startChild(ns, mode, port, settings, env = {}) {
+  const child = spawn('ip', ['netns', 'exec', ns, NODE24, CHILD, mode, String(port)], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { PATH: process.env.PATH, ...env }
+  })
+  child.stdin.write(`${JSON.stringify(settings)}\n`)
+  const ready = new Promise((resolve, reject) => {
+    child.stdout.once('data', resolve)
+    child.once('exit', (code) => reject(new Error(`lab ${mode} in ${ns} exited (${code})`)))
+  })
+  const stop = () => killGroup(child)
+  return { child, ready: ready.then(() => undefined), stop }
+}
+
+/** Kills the process group of a child started here (detached), and waits (bounded) for it to exit. */
+async function killGroup(child, signal = 'SIGKILL', waitMs = 5000) {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    try {
+      process.kill(-child.pid, signal)
+      let timer
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, waitMs)))])
+      clearTimeout(timer)
+    } catch {
+      /* gone already */
+    }
+  }
+  // Our ends of its pipes would keep this process alive.
+  for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy()
+}
+
+/**
+ * An OIDC issuer at http://127.0.0.1:ISSUER_PORT inside `ns` (the gateway's namespace: an http://
+ * issuer must be on loopback). `keys[0]` signs by default; `mint` makes tokens.
+ */
+export async function startIssuer(ns, { port = ISSUER_PORT } = {}) {
+  const url = `http://127.0.0.1:${port}`
+  const keys = [await newKey('lab-key-1')]
+  const jwks = () => ({ keys: keys.map((k) => k.publicJwk) })
+  const proc = startChild(ns, 'issuer', port, { issuer: url, jwks: jwks() })
+  try {
+    await proc.ready
+  } catch (err) {
+    await proc.stop()
+    throw err
+  }
+  const issuer = {
+    url,
+    keys,
+    /** A key the issuer does not publish (for bad signatures and unknown kids). */
+    stranger: await newKey('lab-key-unknown'),
+    /**
+     * A token. `opts`: claims (merged over githubClaims()), aud, iss, iat/nbf/exp (seconds since the
+     * epoch; exp also as `expiresIn` seconds), kid, key (another key), alg: 'RS256' | 'none' |
+     * 'HS256-public' (HMAC keyed with the issuer's public key: the classic confusion attack), jti.
+     */
+    async mint(opts = {}) {
+      const now = Math.floor(Date.now() / 1000)
+      const claims = { jti: opts.jti ?? randomUUID(), ...githubClaims(opts.claims) }
+      const key = opts.key ?? keys[0]
+      const fill = (jwt) =>
+        jwt
+          .setIssuer(opts.iss ?? url)
+          .setAudience(opts.aud ?? AUDIENCE)
+          .setIssuedAt(opts.iat ?? now)
+          .setNotBefore(opts.nbf ?? now - 5)
+          .setExpirationTime(opts.exp ?? now + (opts.expiresIn ?? 300))
+      if (opts.alg === 'none') return fill(new UnsecuredJWT(claims)).encode()
+      if (opts.alg === 'HS256-public') {
+        const pem = await exportSPKI(keys[0].publicKey)
+        return fill(new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: keys[0].kid })).sign(
+          new TextEncoder().encode(pem)
+        )
+      }
+      return fill(new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: opts.kid ?? key.kid, typ: 'JWT' })).sign(
+        key.privateKey
+      )
+    },
+    /** Publishes one more key (rotation); resolves with it. */
+    async addKey(kid) {
+      const k = await newKey(kid)
+      keys.push(k)
+      proc.child.stdin.write(`${JSON.stringify({ jwks: jwks() })}\n`)
+      return k
+    },
+    stop: proc.stop
+  }
+  return issuer
+}
+
+async function newKey(kid) {
+  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true })
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }
+  return { kid, publicKey, privateKey, publicJwk, privateJwk: { ...(await exportJWK(privateKey)), kid } }
+}
+
+/**
+ * The runner's token service in `ns` at http://127.0.0.1:TOKEN_SERVICE_PORT: what a job sees as
+ * ACTIONS_ID_TOKEN_REQUEST_URL (`env`) and ACTIONS_ID_TOKEN_REQUEST_TOKEN. `set({ claims, status })`
+ * changes what it answers (status: an HTTP error to answer with instead).
+ */
+export async function startTokenService(ns, issuer, { port = TOKEN_SERVICE_PORT, claims = {} } = {}) {
+  const requestToken = `lab-request-token-${randomUUID()}`
+  const settings = {
+    requestToken,
+    privateJwk: issuer.keys[0].privateJwk,
+    kid: issuer.keys[0].kid,
+    issuer: issuer.url,
+    defaultAudience: 'https://github.com/octo',
+    claims: githubClaims(claims)
+  }
+  const proc = startChild(ns, 'token-service', port, settings)
+  try {
+    await proc.ready
+  } catch (err) {
+    await proc.stop()
+    throw err
+  }
+  const url = `http://127.0.0.1:${port}/token?api-version=2.0`
+  return {
+    url,
+    requestToken,
+    env: { ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken },
+    set(change) {
+      const next = { ...change }
+      if (change.claims) next.claims = githubClaims(change.claims)
+      proc.child.stdin.write(`${JSON.stringify(next)}\n`)
+    },
+    stop: proc.stop
+  }
+}
+
+/**
+ * A lab CA and a server certificate for the gateway (SANs: the server's underlay addresses,
+ * ENDPOINT_NAME, 127.0.0.1). Returns paths; remove `dir` when done.
+ */
+export function createLabCA() {
+  const dir = mkdtempSync(join(tmpdir(), 'wgt-ca-'))
+  const f = (n) => join(dir, n)
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        ...ec,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=wgt lab CA',
+        '-keyout',
+        f('ca.key'),
+        '-out',
+        f('ca.pem'),
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign'
+      ],
+      { stdio: 'ignore' }
+    )
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        ...ec,
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${ENDPOINT_NAME}`,
+        '-CA',
+        f('ca.pem'),
+        '-CAkey',
+        f('ca.key'),
+        '-keyout',
+        f('key.pem'),
+        '-out',
+        f('cert.pem'),
+        '-addext',
+        `subjectAltName=DNS:${ENDPOINT_NAME},IP:${SERVER_IP},IP:${SERVER_IP6},IP:127.0.0.1`,
+        '-addext',
+        'basicConstraints=critical,CA:FALSE',
+        '-addext',
+        'extendedKeyUsage=serverAuth'
+      ],
+      { stdio: 'ignore' }
+    )
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true })
+    throw err
+  }
+  return { dir, caFile: f('ca.pem'), certFile: f('cert.pem'), keyFile: f('key.pem') }
+}
+
+/** A gateway configuration (YAML keys) for a createLab() lab, TLS on the server's underlay address. */
+export function gatewayConfig(lab, issuer, ca, extra = {}) {
+  return {
+    listen: `${SERVER_IP}:${GATEWAY_PORT}`,
+    tls: { cert: ca.certFile, key: ca.keyFile },
+    interface: lab.serverIface,
+    endpoint: `${SERVER_IP}:${PORT}`,
+    pool: ['192.0.2.0/24', '2001:db8:1::/64'],
+    'allowed-ips': ['192.0.2.0/24', '203.0.113.0/24'],
+    issuer: issuer.url,
+    audience: AUDIENCE,
+    rules: [{ claims: { repository_owner_id: '1234', repository: 'octo/app', ref: 'refs/heads/*' } }],
+    ...extra
+  }
+}
+
+/**
+ * Starts dist/gateway (Node 24) in `ns` with `config` (an object, written as YAML) and its state in a
+ * fresh directory (or `stateDir`, to restart on the same store). Resolves once it listens, with
+ * { pid, audit (parsed lines so far), stderr(), waitAudit(pred), stop() }.
+ */
+export async function startGateway(ns, config, { stateDir } = {}) {
+  const dir = stateDir ?? mkdtempSync(join(tmpdir(), 'wgt-gw-'))
+  const cfg = { state: join(dir, 'leases.db'), ...config }
+  const file = join(dir, `gateway-${process.pid}-${randomUUID().slice(0, 8)}.yml`)
+  writeFileSync(file, stringify(cfg), { mode: 0o600 })
+  const child = spawn('ip', ['netns', 'exec', ns, NODE24, GATEWAY, '--config', file], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH }
+  })
+  const gw = { pid: child.pid, child, dir, config: cfg, audit: [], stdout: '', stderrText: '' }
+  const waiters = new Set()
+  let buffered = ''
+  child.stdout.setEncoding('utf8').on('data', (d) => {
+    gw.stdout += d
+    buffered += d
+    let nl
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl)
+      buffered = buffered.slice(nl + 1)
+      try {
+        gw.audit.push(JSON.parse(line))
+      } catch {
+        gw.audit.push({ event: 'not-json', line })
+      }
+      for (const w of waiters) w()
+    }
+  })
+  child.stderr.setEncoding('utf8').on('data', (d) => (gw.stderrText += d))
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  gw.exited = exited
+  /** Resolves with the first audit line that satisfies `pred` (bounded). */
+  gw.waitAudit = (pred, what = 'an audit line', ms = 15000) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const hit = gw.audit.find(pred)
+        if (hit) {
+          waiters.delete(check)
+          clearTimeout(timer)
+          resolve(hit)
+        }
+      }
+      const timer = setTimeout(() => {
+        waiters.delete(check)
+        reject(new Error(`timed out waiting for ${what}; gateway stderr: ${gw.stderrText}`))
+      }, ms)
+      waiters.add(check)
+      check()
+    })
+  /** SIGTERM to the pid started here; SIGKILL to its group after `ms`. Resolves with exit and duration. */
+  gw.stop = async (ms = 5000) => {
+    const t = Date.now()
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(child.pid, 'SIGTERM')
+      } catch {
+        /* gone */
+      }
+      let timer
+      const r = await Promise.race([exited, new Promise((res) => (timer = setTimeout(() => res(undefined), ms)))])
+      clearTimeout(timer)
+      if (!r) await killGroup(child)
+    }
+    return { ...(await exited), ms: Date.now() - t }
+  }
+  gw.remove = () => rmSync(dir, { recursive: true, force: true })
+  try {
+    await Promise.race([
+      gw.waitAudit((l) => l.event === 'gateway.started', 'the gateway to start'),
+      exited.then(({ code }) => {
+        throw new Error(`the gateway exited (${code}): ${gw.stderrText}`)
+      })
+    ])
+  } catch (err) {
+    await gw.stop()
+    if (!stateDir) gw.remove()
+    throw err
+  }
+  return gw
+}
+
+/**
+ * Sends requests from inside `ns` (a Node 24 client there), all at once (or one after another with
+ * `sequential`); resolves with [{ status, body, ms }] in order. `env` may carry NODE_EXTRA_CA_CERTS.
+ */
+export async function requestFrom(ns, requests, env = {}, { sequential = false } = {}) {
+  const child = spawn('ip', ['netns', 'exec', ns, NODE24, CHILD, 'client'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH, ...env }
+  })
+  child.stdin.end(`${JSON.stringify({ requests, sequential })}\n`)
+  let out = ''
+  let err = ''
+  child.stdout.on('data', (d) => (out += d))
+  child.stderr.on('data', (d) => (err += d))
+  const timer = setTimeout(() => killGroup(child), 60000)
+  const code = await new Promise((resolve) => child.once('exit', resolve))
+  clearTimeout(timer)
+  if (code !== 0) throw new Error(`the lab client failed (${code}): ${err}`)
+  return JSON.parse(out)
+}
+
+/** A lease request for `publicKey` with `token`, to the gateway at `base`. */
+export function leaseRequest(base, token, publicKey, extra = {}) {
+  return {
+    method: 'POST',
+    url: `${base}/v1/leases`,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ publicKey }),
+    ...extra
+  }
+}
+
+/** The gateway's peers on `iface` in `ns`: key → allowed IPs (sorted text), from `wg show dump`. */
+export function peersOf(ns, iface) {
+  const out = execFileSync('ip', ['netns', 'exec', ns, 'wg', 'show', iface, 'dump'], { encoding: 'utf8' })
+  const peers = {}
+  for (const line of out.trim().split('\n').slice(1)) {
+    const f = line.split('\t')
+    if (f.length >= 8) peers[f[0]] = f[3] === '(none)' ? '' : f[3].split(',').sort().join(',')
+  }
+  return peers
+}

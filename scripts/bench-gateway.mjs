@@ -1,0 +1,129 @@
+// node scripts/bench-gateway.mjs [--rounds N] [--sequential N], as root: the gateway (dist/gateway,
+// Node 24) in the lab's server namespace with TLS from a lab CA and a wireguard-go interface, a local
+// OIDC issuer, clients in the runner namespace. Measures:
+//   1. lease latency, request → answer (the peer is live before the answer), one lease at a time:
+//      on a kept-alive connection, and on a fresh TLS connection each (as the action's main makes);
+//   2. 100 concurrent lease requests from one client: wall time and leases per second;
+//   3. releasing those 100 concurrently.
+// Prints a Markdown table of medians (and p99 for latency) over the rounds.
+import { rmSync } from 'node:fs'
+import * as G from '../lab/gateway.mjs'
+import * as L from '../lab/lab.mjs'
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name)
+  const n = i < 0 ? dflt : Number(process.argv[i + 1])
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`${name} takes a whole number from 1 to 1000`)
+  return n
+}
+const ROUNDS = arg('--rounds', 5)
+const SEQUENTIAL = arg('--sequential', 30)
+const CONCURRENT = 100
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+const ms = (x) => `${x.toFixed(1)} ms`
+
+L.prepareMachine()
+const lab = L.createLab()
+const ca = G.createLabCA()
+let issuer
+let gw
+try {
+  await lab.ready
+  issuer = await G.startIssuer(lab.srv)
+  gw = await G.startGateway(
+    lab.srv,
+    G.gatewayConfig(lab, issuer, ca, { pool: ['192.0.2.0/24', '2001:db8:1::/64'], 'rate-limit': 1000000 })
+  )
+  const base = `https://${L.SERVER_IP}:${G.GATEWAY_PORT}`
+  const env = { NODE_EXTRA_CA_CERTS: ca.caFile }
+  const send = (requests, opts) => G.requestFrom(lab.run, requests, env, opts)
+  const releaseAll = async (answers) => {
+    const ends = await send(
+      answers.map((a) => ({
+        method: 'DELETE',
+        url: `${base}/v1/leases/${a.body.id}`,
+        headers: { authorization: `Bearer ${a.body.secret}` }
+      }))
+    )
+    if (ends.some((e) => e.status !== 204))
+      throw new Error(`a release failed: ${JSON.stringify(ends.find((e) => e.status !== 204))}`)
+    return Math.max(...ends.map((e) => e.ms))
+  }
+  const check = (answers) => {
+    const bad = answers.find((a) => a.status !== 201)
+    if (bad) throw new Error(`a lease failed: ${JSON.stringify(bad)}`)
+  }
+  const keys = (n) => Array.from({ length: n }, () => L.pubKey(L.genKey()))
+  const tokens = (n) => Promise.all(Array.from({ length: n }, () => issuer.mint()))
+
+  const warm = []
+  const cold = []
+  const wall = []
+  const rate = []
+  const rel = []
+  for (let round = 0; round < ROUNDS; round++) {
+    // 1. One at a time, kept alive, then each on a new connection.
+    for (const [out, extra] of [
+      [warm, {}],
+      [cold, { headers: { connection: 'close' } }]
+    ]) {
+      const [ts, ks] = [await tokens(SEQUENTIAL), keys(SEQUENTIAL)]
+      const answers = await send(
+        ts.map((t, i) => {
+          const r = G.leaseRequest(base, t, ks[i])
+          return { ...r, headers: { ...r.headers, ...extra.headers } }
+        }),
+        { sequential: true }
+      )
+      check(answers)
+      // The first of a kept-alive run pays for the connection: leave it out.
+      out.push(...answers.slice(extra.headers ? 0 : 1).map((a) => a.ms))
+      await releaseAll(answers)
+    }
+    // 2. A hundred at once.
+    const [ts, ks] = [await tokens(CONCURRENT), keys(CONCURRENT)]
+    const answers = await send(ts.map((t, i) => G.leaseRequest(base, t, ks[i])))
+    check(answers)
+    const all = Math.max(...answers.map((a) => a.ms))
+    wall.push(all)
+    rate.push((CONCURRENT * 1000) / all)
+    if (new Set(answers.map((a) => a.body.addresses[0])).size !== CONCURRENT)
+      throw new Error('an address was leased twice')
+    rel.push(await releaseAll(answers))
+  }
+  const cores = (await import('node:os')).cpus().length
+  console.log(
+    `\nGateway benchmark: ${ROUNDS} rounds, ${SEQUENTIAL} sequential leases per kind per round, ${CONCURRENT} concurrent; ${cores} cores; wireguard-go interface\n`
+  )
+  console.log('| Measure | Median | p99 |')
+  console.log('| --- | ---: | ---: |')
+  console.log(
+    `| Lease latency, request → peer live (kept-alive connection) | ${ms(median(warm))} | ${ms(quantile(warm, 0.99))} |`
+  )
+  console.log(
+    `| Lease latency, new TLS connection each (as the action's main) | ${ms(median(cold))} | ${ms(quantile(cold, 0.99))} |`
+  )
+  console.log(
+    `| ${CONCURRENT} concurrent leases, all answered | ${ms(median(wall))} | ${ms(Math.max(...wall))} (max) |`
+  )
+  console.log(
+    `| Leases per second at ${CONCURRENT} concurrent clients | ${Math.round(median(rate))} /s | ${Math.round(Math.min(...rate))} /s (min) |`
+  )
+  console.log(
+    `| ${CONCURRENT} concurrent releases, all answered | ${ms(median(rel))} | ${ms(Math.max(...rel))} (max) |`
+  )
+} finally {
+  await gw?.stop()
+  gw?.remove()
+  await issuer?.stop()
+  L.destroyLab(lab)
+  rmSync(ca.dir, { recursive: true, force: true })
+}

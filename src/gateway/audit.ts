@@ -1,0 +1,50 @@
+// One JSON line on stdout per decision. Fields are a fixed set: a token, a lease secret or a private
+// key has no field to go into.
+export interface AuditFields {
+  reason?: string
+  status?: number
+  client?: string
+  repository?: string
+  repositoryId?: string
+  runId?: string
+  workflowRef?: string
+  rule?: number
+  lease?: string
+  publicKey?: string
+  addresses?: string[]
+  expiresAt?: string
+  interface?: string
+  listen?: string
+  leases?: number
+  count?: number
+}
+
+export type Audit = (event: string, fields?: AuditFields) => void
+
+const FIELDS: (keyof AuditFields)[] = [
+  'reason',
+  'status',
+  'client',
+  'repository',
+  'repositoryId',
+  'runId',
+  'workflowRef',
+  'rule',
+  'lease',
+  'publicKey',
+  'addresses',
+  'expiresAt',
+  'interface',
+  'listen',
+  'leases',
+  'count'
+]
+
+/** An audit writer; `write` defaults to stdout. Unknown fields are dropped, not written. */
+export function createAudit(write: (line: string) => void = (l) => void process.stdout.write(l)): Audit {
+  return (event, fields = {}) => {
+    const line: Record<string, unknown> = { time: new Date().toISOString(), event }
+    for (const k of FIELDS) if (fields[k] !== undefined) line[k] = fields[k]
+    write(`${JSON.stringify(line)}\n`)
+  }
+}
