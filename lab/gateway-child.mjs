@@ -36,7 +36,7 @@ if (mode === 'issuer') {
       })
     if (path === '/.well-known/jwks') return json(res, 200, settings.jwks)
     json(res, 404, {})
-  }).listen(port, '127.0.0.1', () => console.log('ready'))
+  }).listen(port, settings.host ?? '127.0.0.1', () => console.log('ready'))
 } else if (mode === 'token-service') {
   let settings = await first
   const key = await importJWK(settings.privateJwk, 'RS256')
@@ -58,7 +58,7 @@ if (mode === 'issuer') {
       .setExpirationTime(now + 300)
       .sign(key)
     json(res, 200, { value })
-  }).listen(port, '127.0.0.1', () => console.log('ready'))
+  }).listen(port, settings.host ?? '127.0.0.1', () => console.log('ready'))
 } else if (mode === 'client') {
   const { requests, sequential } = await first
   const one = async (r) => {

@@ -141,7 +141,11 @@ async function newKey(kid) {
  * ACTIONS_ID_TOKEN_REQUEST_URL (`env`) and ACTIONS_ID_TOKEN_REQUEST_TOKEN. `set({ claims, status })`
  * changes what it answers (status: an HTTP error to answer with instead).
  */
-export async function startTokenService(ns, issuer, { port = TOKEN_SERVICE_PORT, claims = {} } = {}) {
+export async function startTokenService(
+  ns,
+  issuer,
+  { port = TOKEN_SERVICE_PORT, claims = {}, host = '127.0.0.1' } = {}
+) {
   const requestToken = `lab-request-token-${randomUUID()}`
   const settings = {
     requestToken,
@@ -149,7 +153,8 @@ export async function startTokenService(ns, issuer, { port = TOKEN_SERVICE_PORT,
     kid: issuer.keys[0].kid,
     issuer: issuer.url,
     defaultAudience: 'https://github.com/octo',
-    claims: githubClaims(claims)
+    claims: githubClaims(claims),
+    host
   }
   const proc = startChild(ns, 'token-service', port, settings)
   try {
@@ -158,7 +163,7 @@ export async function startTokenService(ns, issuer, { port = TOKEN_SERVICE_PORT,
     await proc.stop()
     throw err
   }
-  const url = `http://127.0.0.1:${port}/token?api-version=2.0`
+  const url = `http://${host}:${port}/token?api-version=2.0`
   return {
     url,
     requestToken,

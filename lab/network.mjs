@@ -247,9 +247,34 @@ export function actionInputs(lab, extra = {}) {
 }
 
 /** Removes everything createLab made; safe to call twice. */
+/**
+ * Another runner namespace on the same server, as another machine running jobs at once: its own
+ * underlay (a /30 in 198.51.100.128/25, routed to the server's address), the same host names.
+ * Returns its namespace name; destroyLab removes it.
+ */
+export function addRunner(lab) {
+  lab.extraRuns ??= []
+  const k = lab.extraRuns.length
+  if (k >= 31) throw new Error('at most 31 extra runners')
+  const ns = `wgt-r${k}-${lab.id}`
+  const [srvSide, runSide] = [`198.51.100.${129 + 4 * k}`, `198.51.100.${130 + 4 * k}`]
+  sh(['ip', 'netns', 'add', ns])
+  lab.extraRuns.push(ns)
+  mkdirSync(`/etc/netns/${ns}`, { recursive: true })
+  for (const f of ['resolv.conf', 'hosts'])
+    writeFileSync(`/etc/netns/${ns}/${f}`, readFileSync(`/etc/netns/${lab.run}/${f}`))
+  sh(['ip', 'link', 'add', `v-x${k}`, 'netns', lab.srv, 'type', 'veth', 'peer', 'name', 'v-up', 'netns', ns])
+  sh(['ip', '-n', lab.srv, '-batch', '-'], `address add ${srvSide}/30 dev v-x${k}\nlink set v-x${k} up\n`)
+  sh(
+    ['ip', '-n', ns, '-batch', '-'],
+    `link set lo up\naddress add ${runSide}/30 dev v-up\nlink set v-up up\nroute add ${SERVER_IP}/32 via ${srvSide}\n`
+  )
+  return ns
+}
+
 /** Removes everything createLab made, safe to call twice: every process in its namespaces (by the namespace's identity, never by a name), the namespaces, its files. */
 export function destroyLab(lab) {
-  const namespaces = [lab.run, lab.srv, lab.srv2].filter(Boolean)
+  const namespaces = [lab.run, lab.srv, lab.srv2, ...(lab.extraRuns ?? [])].filter(Boolean)
   const ids = namespaces.map(netnsId).filter(Boolean)
   for (const p of lab.procs) {
     try {
@@ -260,6 +285,6 @@ export function destroyLab(lab) {
   }
   killProcessesIn(ids)
   for (const ns of namespaces) tryRun(['ip', 'netns', 'del', ns])
-  rmSync(`/etc/netns/${lab.run}`, { recursive: true, force: true })
+  for (const ns of [lab.run, ...(lab.extraRuns ?? [])]) rmSync(`/etc/netns/${ns}`, { recursive: true, force: true })
   for (const d of lab.dirs) rmSync(d, { recursive: true, force: true })
 }

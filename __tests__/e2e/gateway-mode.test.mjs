@@ -1,0 +1,268 @@
+// Gateway mode end to end: the bundled action (Node 24) in runner namespaces asks the project's
+// gateway (TLS from a lab CA, given to the action through NODE_EXTRA_CA_CERTS) for a lease with
+// the job's OIDC token from a stand-in for the runner's token service, brings the tunnel up from
+// the answer, and releases the lease in post. Nothing is left on either side.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { spawn } from 'node:child_process'
+import { chmodSync, rmSync } from 'node:fs'
+import * as G from '../../lab/gateway.mjs'
+import { L } from './helpers.mjs'
+
+let lab
+let ca
+let issuer
+let tokens
+let gateway
+const GATEWAY_URL = `https://${L.ENDPOINT_NAME}:${G.GATEWAY_PORT}`
+const service = `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`
+const HANG_MARGIN_MS = 2000
+
+const peers = () => G.peersOf(lab.srv, lab.serverIface)
+/** The peers the gateway leased (the lab's static runner peer aside). */
+const leased = () => Object.keys(peers()).filter((k) => k !== lab.runnerPub)
+const until = (cond, what, ms) => L.waitFor(cond, what, ms)
+
+/** A job's step environment: the runner's token service, and the lab CA for the gateway's TLS. */
+const jobEnv = (extra = {}) => ({ ...tokens.env, NODE_EXTRA_CA_CERTS: ca.caFile, ...extra })
+
+const inputs = (extra = {}) => ({
+  gateway: GATEWAY_URL,
+  interface: lab.iface,
+  check: service,
+  timeout: '10',
+  ...(L.KERNEL_WIREGUARD ? { userspace: 'true' } : {}),
+  ...extra
+})
+
+/** A view of the lab with another runner namespace as "the runner". */
+const runnerView = (ns, iface = lab.iface) => ({ ...lab, run: ns, iface })
+
+/** curl from a namespace, without blocking the event loop (for requests at the same time). */
+function curlIn(ns, url) {
+  return new Promise((resolve) => {
+    const c = spawn('ip', ['netns', 'exec', ns, 'curl', '-sS', '--max-time', '5', url], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let body = ''
+    c.stdout.on('data', (d) => (body += d))
+    c.on('close', (code) => resolve({ ok: code === 0, body }))
+  })
+}
+
+/**
+ * The secrets a step holds: what it masked (the ephemeral private key, the OIDC token, the lease
+ * secret) and the runner's request token. None may appear anywhere visible; only the lease secret
+ * may be in the step state, which the runner keeps for post and never shows.
+ */
+function expectNoGatewaySecrets(steps, job, commandLines, environments) {
+  const masked = steps
+    .flatMap((s) => s.stdout.split('\n').filter((l) => l.startsWith('::add-mask::')))
+    .map((l) => l.slice(12))
+  expect(masked.length).toBeGreaterThanOrEqual(3)
+  const secrets = [...new Set([...masked, tokens.requestToken])].filter((s) => s.length >= 8)
+  const visible = (s) =>
+    s.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n')
+  const places = steps.flatMap((s) => [visible(s), s.stderr, JSON.stringify(s.outputs), s.summary])
+  for (const f of [...L.filesBelow(job.temp), ...L.filesBelow(job.workspace)]) places.push(f.text)
+  places.push(...commandLines)
+  const stepPids = new Set(steps.map((s) => String(s.pid)))
+  for (const e of environments) {
+    const [pid, cmdline] = e.split('\n', 2)
+    if (!stepPids.has(pid) && cmdline !== '' && !cmdline.includes(L.MAIN) && !cmdline.includes(L.POST)) places.push(e)
+  }
+  for (const secret of secrets) for (const text of places) expect(text.includes(secret)).toBe(false)
+  // The state holds the lease secret for post, and nothing else of these.
+  const state = steps[0].state
+  expect(secrets.filter((s) => state.includes(s))).toHaveLength(1)
+}
+
+beforeAll(async () => {
+  lab = L.createLab()
+  ca = G.createLabCA()
+  // The test users must read the CA file, as a runner's user reads what the job gives it.
+  chmodSync(ca.dir, 0o755)
+  chmodSync(ca.caFile, 0o644)
+  await lab.ready
+  issuer = await G.startIssuer(lab.srv)
+  tokens = await G.startTokenService(lab.srv, issuer, { host: L.SERVER_IP })
+  gateway = await G.startGateway(lab.srv, G.gatewayConfig(lab, issuer, ca))
+}, 60000)
+
+afterAll(async () => {
+  await gateway?.stop()
+  gateway?.remove()
+  await tokens?.stop()
+  await issuer?.stop()
+  if (lab) L.destroyLab(lab)
+  if (ca) rmSync(ca.dir, { recursive: true, force: true })
+})
+
+describe('one job', () => {
+  it.each([
+    ['as root', undefined],
+    ['as a user with passwordless sudo', L.SUDO_USER]
+  ])('leases an address, carries traffic, and leaves nothing on either side (%s)', async (_as, user) => {
+    const job = L.createJob(lab, user)
+    const before = L.snapshot(lab)
+    const {
+      result: main,
+      commandLines,
+      environments
+    } = await L.sampleCommandLines(() => L.runStep(lab, job, 'main', inputs(), { env: jobEnv() }))
+    if (main.code !== 0) throw new Error(`main failed:\n${main.stdout}\n${main.stderr}`)
+    const address = main.outputs.address
+    expect(address).toMatch(/^192\.0\.2\.[0-9]+,2001:db8:1::[0-9a-f]+$/)
+    const [v4] = address.split(',')
+    expect(v4).not.toBe(L.RUNNER_ADDR)
+    expect(main.outputs.interface).toBe(lab.iface)
+    // The ephemeral key is the one the server has, with exactly the leased addresses.
+    expect(peers()[main.outputs['public-key']]).toBe(`${v4}/32,${address.split(',')[1]}/128`)
+    expect(main.summary).toMatch(/\| Lease \| \S+ from https:\/\/vpn\.lab\.test:9443, until \S+ \|/)
+    // The service names the caller: the leased address, so the request went through the tunnel.
+    expect(L.curl(lab, service).body).toBe(`hello from the private network\nyou are ${v4}\n`)
+    const post = await L.runStep(lab, job, 'post', {}, { env: jobEnv() })
+    expect(post.code).toBe(0)
+    expect(post.stdout).not.toMatch(/::(warning|error)::/)
+    expect(post.stdout).toMatch(/Removed .*lease /)
+    expect(leased()).toEqual([])
+    expect(L.snapshot(lab)).toEqual(before)
+    expectNoGatewaySecrets([main, post], job, commandLines, environments)
+  })
+})
+
+describe('many jobs at once', () => {
+  it('20 jobs from 20 runners: distinct addresses, all carry traffic at the same time, all released', async () => {
+    const runners = [lab.run, ...Array.from({ length: 19 }, () => L.addRunner(lab))]
+    // Each its own name: the lab's runners share one /var/run/wireguard, where real runners would not.
+    const views = runners.map((ns, i) => runnerView(ns, `${lab.iface.slice(0, 12)}${i}`))
+    const jobs = views.map((v) => L.createJob(v))
+    const mains = await Promise.all(
+      views.map((v, i) =>
+        L.runStep(v, jobs[i], 'main', inputs({ timeout: '30', interface: v.iface }), { env: jobEnv() })
+      )
+    )
+    for (const m of mains) if (m.code !== 0) throw new Error(`a main failed:\n${m.stdout}`)
+    const addresses = mains.map((m) => m.outputs.address.split(',')[0])
+    expect(new Set(addresses).size).toBe(20)
+    expect(leased()).toHaveLength(20)
+    const answers = await Promise.all(runners.map((ns) => curlIn(ns, service)))
+    expect(answers.map((a) => a.body)).toEqual(addresses.map((a) => `hello from the private network\nyou are ${a}\n`))
+    const posts = await Promise.all(views.map((v, i) => L.runStep(v, jobs[i], 'post', {}, { env: jobEnv() })))
+    expect(posts.map((p) => p.code)).toEqual(posts.map(() => 0))
+    expect(leased()).toEqual([])
+    for (const v of views) expect(L.snapshot(v).processes).toEqual([])
+  }, 120000)
+})
+
+describe('refused, each in one line within timeout, nothing left on either side', () => {
+  const cases = [
+    [
+      'no rule matches',
+      () => ({ env: jobEnv(), setup: () => tokens.set({ claims: { repository_owner_id: '999' } }) }),
+      /^Gateway https:\/\/vpn\.lab\.test:9443 refused this job \(403: .*repository_owner_id.*\); ask its team to add a rule for this repository$/
+    ],
+    [
+      'wrong audience',
+      () => ({ env: jobEnv(), extra: { audience: 'https://elsewhere.example' } }),
+      /^Gateway https:\/\/vpn\.lab\.test:9443 did not accept this job's token \(401: .*\); check the audience input matches the gateway's audience$/
+    ],
+    [
+      'no id-token: write (no token service)',
+      () => ({ env: { NODE_EXTRA_CA_CERTS: ca.caFile } }),
+      /^Gateway mode needs the job's OIDC token, and this job has none: add `permissions: id-token: write` to the job \(pull requests from forks get no token/
+    ],
+    [
+      'gateway down',
+      () => ({ env: jobEnv(), extra: { gateway: `https://${L.ENDPOINT_NAME}:9444` } }),
+      /^Gateway https:\/\/vpn\.lab\.test:9444 \(198\.51\.100\.1\) could not be reached \(ECONNREFUSED\)/
+    ],
+    [
+      'untrusted certificate',
+      () => ({ env: tokens.env }),
+      /^Gateway https:\/\/vpn\.lab\.test:9443 presented a certificate this runner does not trust \(\w+\): for a private CA, set NODE_EXTRA_CA_CERTS/
+    ]
+  ]
+  it.each(cases)('%s', async (_what, make, pattern) => {
+    const { env, extra = {}, setup } = make()
+    setup?.()
+    try {
+      const job = L.createJob(lab)
+      const before = L.snapshot(lab)
+      const main = await L.runStep(lab, job, 'main', inputs({ timeout: '5', ...extra }), { env })
+      expect(main.code).toBe(1)
+      expect(L.errorLine(main)).toMatch(pattern)
+      expect(main.ms).toBeLessThan(5000 + HANG_MARGIN_MS)
+      const post = await L.runStep(lab, job, 'post', {}, { env })
+      expect(post.code).toBe(0)
+      expect(L.snapshot(lab)).toEqual(before)
+      expect(leased()).toEqual([])
+    } finally {
+      tokens.set({ claims: {} })
+    }
+  })
+
+  it('a failed bring-up releases its lease', async () => {
+    const job = L.createJob(lab)
+    const before = L.snapshot(lab)
+    const main = await L.runStep(lab, job, 'main', inputs({ timeout: '2', check: `${L.SERVER_ADDR}:9` }), {
+      env: jobEnv()
+    })
+    expect(main.code).toBe(1)
+    expect(L.errorLine(main)).toMatch(/^The tunnel is up but TCP 192\.0\.2\.1:9 did not answer/)
+    expect(leased()).toEqual([])
+    expect(main.stdout).not.toMatch(/::warning::/)
+    await L.runStep(lab, job, 'post', {}, { env: jobEnv() })
+    expect(L.snapshot(lab)).toEqual(before)
+  })
+})
+
+describe('jobs that end badly', () => {
+  it('job killed after the lease: post releases it', async () => {
+    const job = L.createJob(lab)
+    const before = L.snapshot(lab)
+    // A silent check keeps main waiting with the tunnel up.
+    const main = await L.runStep(lab, job, 'main', inputs({ timeout: '20', check: `${L.SERVER_ADDR}:9` }), {
+      env: jobEnv(),
+      onSpawn: (child) =>
+        until(() => leased().length === 1 && L.snapshot(lab).links.includes(lab.iface), 'the lease').then(() =>
+          child.kill('SIGTERM')
+        )
+    })
+    expect(main.signal).toBe('SIGTERM')
+    expect(leased()).toHaveLength(1)
+    const post = await L.runStep(lab, job, 'post', {}, { env: jobEnv() })
+    expect(post.code).toBe(0)
+    expect(leased()).toEqual([])
+    expect(L.snapshot(lab)).toEqual(before)
+  })
+
+  it('post never ran: the gateway reclaims the lease once the peer falls silent', async () => {
+    // A gateway that counts a runner silent after 2 s without a handshake, on the same store.
+    await gateway.stop()
+    const quick = await G.startGateway(lab.srv, {
+      ...G.gatewayConfig(lab, issuer, ca),
+      silence: '2s',
+      'sweep-interval': '200ms'
+    })
+    try {
+      const job = L.createJob(lab)
+      const main = await L.runStep(lab, job, 'main', inputs(), { env: jobEnv() })
+      expect(main.code).toBe(0)
+      const key = main.outputs['public-key']
+      // The runner dies: its wireguard-go goes, and no post step runs.
+      for (const pid of L.wireguardGoPids(lab.iface, lab)) process.kill(pid, 'SIGKILL')
+      await until(() => peers()[key] === undefined, 'the gateway to remove the silent peer', 20000)
+      await quick.waitAudit((l) => l.event === 'lease.ended' && l.reason === 'silent', 'the lease to end as silent')
+      // Tidy the runner as a later job's post would find it.
+      await L.runStep(lab, job, 'post', {}, { env: jobEnv() })
+    } finally {
+      await quick.stop()
+      quick.remove()
+      gateway.remove()
+      gateway = await G.startGateway(lab.srv, G.gatewayConfig(lab, issuer, ca))
+    }
+  }, 60000)
+})
