@@ -7,10 +7,13 @@
 //   4. install: the action on a machine without wireguard-tools, against what `apt install wireguard`
 //      (GitHub's docs) would install; --reference-install also times that (it changes this machine)
 //   5. cold start (`node dist/main/index.js` with no inputs) and bundle size
+//   6. gateway mode: main with an OIDC token and a lease from the project's gateway (TLS, lab CA)
+//      against main with a static key, alternating
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import * as G from '../lab/gateway.mjs'
 import * as L from '../lab/lab.mjs'
 
 const arg = (name, dflt) => {
@@ -107,6 +110,48 @@ try {
     '',
     ''
   ])
+
+  // Gateway mode against a static key, alternating: what the token and the lease add to main.
+  const ca = G.createLabCA()
+  const issuer = await G.startIssuer(lab.srv)
+  const tokens = await G.startTokenService(lab.srv, issuer, { host: L.SERVER_IP })
+  const gateway = await G.startGateway(lab.srv, G.gatewayConfig(lab, issuer, ca))
+  try {
+    const g = { static: [], gateway: [] }
+    const gwInputs = {
+      gateway: `https://${L.ENDPOINT_NAME}:${G.GATEWAY_PORT}`,
+      interface: lab.iface,
+      check: url,
+      ...(L.KERNEL_WIREGUARD ? { userspace: 'true' } : {})
+    }
+    const env = { ...tokens.env, NODE_EXTRA_CA_CERTS: ca.caFile }
+    for (let i = 0; i < PAIRS; i++) {
+      for (const [kind, given] of [
+        ['static', inputs],
+        ['gateway', gwInputs]
+      ]) {
+        const job = L.createJob(lab)
+        const main = await L.runStep(lab, job, 'main', given, { env })
+        if (main.code !== 0) throw new Error(`main (${kind}) failed: ${main.stdout}`)
+        g[kind].push(main.ms)
+        await L.runStep(lab, job, 'post', {}, { env })
+      }
+    }
+    rows.push([
+      'main in gateway mode (OIDC token, lease over TLS), HTTP check included',
+      fmt(median(g.gateway)),
+      'main with a static key',
+      fmt(median(g.static)),
+      ratio(g.gateway, g.static),
+      'lease adds < 30 ms'
+    ])
+  } finally {
+    await gateway.stop()
+    gateway.remove()
+    await tokens.stop()
+    await issuer.stop()
+    rmSync(ca.dir, { recursive: true, force: true })
+  }
 
   if (INSTALL_PAIRS > 0) {
     // The action on a machine without wireguard-tools (the lab's server needed wg only to start).

@@ -3,13 +3,13 @@
 // Each step writes what it makes in the journal first; on any failure everything is rolled back,
 // and whatever could not be is left in the journal for post.
 import { chooseBackend } from './backend/choose.js'
-import { readConfig, type Settings } from './config.js'
+import { readConfig, type Config, type Settings } from './config.js'
 import { errorText } from './errors.js'
 import { createInterface, refuseTakenName, userspaceFirst } from './interface.js'
 import type { Journal } from './journal.js'
 import { applyDns } from './dns.js'
 import { checkFailure, handshakeFailure, noNetAdmin, unsupportedPlatform } from './messages.js'
-import { linkBatch, routeText } from './plan.js'
+import { linkBatch, routeText, type RoutingPlan } from './plan.js'
 import { report, reportFailure, type Outcome } from './report.js'
 import { chooseMtu, resolveEndpoints } from './resolve.js'
 import { applyRouting, planRouting } from './routing.js'
@@ -43,9 +43,35 @@ async function settleAll<T extends readonly unknown[]>(work: { [K in keyof T]: P
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T
 }
 
+/** What bring-up must know before it configures anything: the tunnel, its endpoints' addresses, routing, MTU. */
+interface Prepared {
+  tunnel: Tunnel
+  planned: RoutingPlan
+  mtu: number
+  /** Summary rows from where the tunnel came from (a lease). */
+  rows: [string, string][]
+}
+
+/** The tunnel (given, or leased from the gateway), endpoints resolved, routing planned, MTU chosen: reads only. */
+async function prepare(cfg: Config, tools: Tools, journal: Journal, deadline: number): Promise<Prepared> {
+  const given = await obtainTunnel(cfg, journal, deadline)
+  core.setOutput('public-key', given.tunnel.publicKey)
+  const peers = await resolveEndpoints(given.tunnel.peers, Math.max(1, deadline - Date.now()))
+  const tunnel = { ...given.tunnel, peers }
+  const limits = { deadline }
+  const [planned, mtu] = await Promise.all([
+    // A table that another tunnel uses is refused here, before anything is made.
+    planRouting(tunnel, { iface: cfg.iface, ip: tools.ip, journal, limits }),
+    tunnel.mtu !== undefined ? Promise.resolve(tunnel.mtu) : chooseMtu(peers, tools.ip, limits)
+  ])
+  return { tunnel, planned, mtu, rows: given.rows }
+}
+
+/** Configures the interface made, gives it addresses, routes and DNS, then proves it carries traffic. */
 async function bringUp(
   settings: Settings,
-  tunnel: Tunnel,
+  { tunnel, planned, mtu }: Prepared,
+  userspace: boolean,
   tools: Tools,
   journal: Journal,
   deadline: number
@@ -54,14 +80,6 @@ async function bringUp(
   const cfg = { ...tunnel, iface }
   const limits = { deadline }
   const ctx = { iface, ip: tools.ip, journal, limits }
-  // A table that another tunnel uses is refused before anything is made.
-  const planned = await planRouting(cfg, ctx)
-  // The MTU look-up only reads the system: it runs while the interface is made.
-  const [{ userspace }, mtu] = await settleAll([
-    createInterface({ iface, userspace: settings.userspace, install: settings.install, tools, limits }, journal),
-    cfg.mtu !== undefined ? Promise.resolve(cfg.mtu) : chooseMtu(cfg.peers, tools.ip, limits)
-  ] as const)
-  mark('interface created')
   const backend = chooseBackend({ iface, limits, userspace, wg: tools.wg, journal })
   await backend.configure(cfg, planned.fwmark ?? cfg.fwmark)
   await mustRun([tools.ip, '-batch', '-'], { root: true, input: linkBatch(iface, cfg.addresses, mtu), ...limits })
@@ -117,12 +135,17 @@ export async function runMain(): Promise<void> {
     // `timeout` bounds the whole step but for installing packages (whose time apt decides).
     const deadline = Date.now() + cfg.timeoutMs
     await refuseTakenName(cfg.iface)
-    const given = await obtainTunnel(cfg, journal, deadline)
-    core.setOutput('public-key', given.tunnel.publicKey)
-    const peers = await resolveEndpoints(given.tunnel.peers, Math.max(1, deadline - Date.now()))
-    const outcome = await bringUp(cfg, { ...given.tunnel, peers }, tools, journal, deadline)
+    const limits = { deadline }
+    const preparing = prepare(cfg, tools, journal, deadline)
+    // A tunnel from the inputs is checked in full before anything is made; a lease is asked for
+    // while the interface is made (it does not depend on it).
+    if (cfg.source.kind === 'static') await preparing
+    const making = createInterface({ ...cfg, tools, limits }, journal)
+    const [prepared, { userspace }] = await settleAll([preparing, making] as const)
+    mark('interface created')
+    const outcome = await bringUp(cfg, prepared, userspace, tools, journal, deadline)
     core.setOutput('address', outcome.addresses.map((a) => a.address).join(','))
-    outcome.extra = given.rows
+    outcome.extra = prepared.rows
     report(outcome)
     mark('main done')
   } catch (err) {

@@ -3097,19 +3097,26 @@ async function settleAll(work) {
         throw failed.reason;
     return settled.map((s) => s.value);
 }
-async function bringUp(settings, tunnel, tools, journal, deadline) {
+/** The tunnel (given, or leased from the gateway), endpoints resolved, routing planned, MTU chosen: reads only. */
+async function prepare(cfg, tools, journal, deadline) {
+    const given = await obtainTunnel(cfg, journal, deadline);
+    toolkit/* setOutput */.uH('public-key', given.tunnel.publicKey);
+    const peers = await resolveEndpoints(given.tunnel.peers, Math.max(1, deadline - Date.now()));
+    const tunnel = { ...given.tunnel, peers };
+    const limits = { deadline };
+    const [planned, mtu] = await Promise.all([
+        // A table that another tunnel uses is refused here, before anything is made.
+        planRouting(tunnel, { iface: cfg.iface, ip: tools.ip, journal, limits }),
+        tunnel.mtu !== undefined ? Promise.resolve(tunnel.mtu) : chooseMtu(peers, tools.ip, limits)
+    ]);
+    return { tunnel, planned, mtu, rows: given.rows };
+}
+/** Configures the interface made, gives it addresses, routes and DNS, then proves it carries traffic. */
+async function bringUp(settings, { tunnel, planned, mtu }, userspace, tools, journal, deadline) {
     const { iface, timeoutMs } = settings;
     const cfg = { ...tunnel, iface };
     const limits = { deadline };
     const ctx = { iface, ip: tools.ip, journal, limits };
-    // A table that another tunnel uses is refused before anything is made.
-    const planned = await planRouting(cfg, ctx);
-    // The MTU look-up only reads the system: it runs while the interface is made.
-    const [{ userspace }, mtu] = await settleAll([
-        createInterface({ iface, userspace: settings.userspace, install: settings.install, tools, limits }, journal),
-        cfg.mtu !== undefined ? Promise.resolve(cfg.mtu) : chooseMtu(cfg.peers, tools.ip, limits)
-    ]);
-    mark('interface created');
     const backend = chooseBackend({ iface, limits, userspace, wg: tools.wg, journal });
     await backend.configure(cfg, planned.fwmark ?? cfg.fwmark);
     await (0,run/* mustRun */.Pv)([tools.ip, '-batch', '-'], { root: true, input: linkBatch(iface, cfg.addresses, mtu), ...limits });
@@ -3168,12 +3175,18 @@ async function runMain() {
         // `timeout` bounds the whole step but for installing packages (whose time apt decides).
         const deadline = Date.now() + cfg.timeoutMs;
         await refuseTakenName(cfg.iface);
-        const given = await obtainTunnel(cfg, journal, deadline);
-        toolkit/* setOutput */.uH('public-key', given.tunnel.publicKey);
-        const peers = await resolveEndpoints(given.tunnel.peers, Math.max(1, deadline - Date.now()));
-        const outcome = await bringUp(cfg, { ...given.tunnel, peers }, tools, journal, deadline);
+        const limits = { deadline };
+        const preparing = prepare(cfg, tools, journal, deadline);
+        // A tunnel from the inputs is checked in full before anything is made; a lease is asked for
+        // while the interface is made (it does not depend on it).
+        if (cfg.source.kind === 'static')
+            await preparing;
+        const making = createInterface({ ...cfg, tools, limits }, journal);
+        const [prepared, { userspace }] = await settleAll([preparing, making]);
+        mark('interface created');
+        const outcome = await bringUp(cfg, prepared, userspace, tools, journal, deadline);
         toolkit/* setOutput */.uH('address', outcome.addresses.map((a) => a.address).join(','));
-        outcome.extra = given.rows;
+        outcome.extra = prepared.rows;
         report(outcome);
         mark('main done');
     }
