@@ -10,7 +10,7 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out
 }
 
-export async function collectDiagnostics(iface: string, secrets: readonly string[]): Promise<string> {
+export async function collectDiagnostics(iface: string, secrets: readonly string[], deadline: number): Promise<string> {
   const wg = locate('wg') ?? 'wg'
   const ip = locate('ip') ?? 'ip'
   const commands: { argv: string[]; root: boolean; env?: Record<string, string> }[] = [
@@ -21,7 +21,7 @@ export async function collectDiagnostics(iface: string, secrets: readonly string
   ]
   const outputs = await Promise.all(
     commands.map(async (c) => {
-      const r = await run(c.argv, { root: c.root, env: c.env }).catch((e: Error) => ({
+      const r = await run(c.argv, { root: c.root, env: c.env, deadline }).catch((e: Error) => ({
         code: 1,
         stdout: '',
         stderr: e.message

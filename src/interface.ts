@@ -10,7 +10,8 @@ import { explainCreateFailure, interfaceTaken, socketTaken } from './messages.js
 import { CommandError, commandLine, isRoot, mustRun, run, sudoRefused, type RunOptions } from './run.js'
 import {
   fileId,
-  findStartedWireguardGo,
+  wireguardGoCandidates,
+  type ProcessId,
   ifindex,
   kernelHasWireguard,
   linkExists,
@@ -115,6 +116,26 @@ async function startWireguardGo(req: InterfaceRequest, journal: Journal): Promis
     throw err
   }
   journal.update(link, { ifindex: ifindex(iface) })
-  const daemon = findStartedWireguardGo(iface, proc.since, r.pid)
+  const daemon = await startedDaemon(iface, proc.since, req.limits, r.pid)
   journal.update(proc, { ...daemon, socket: fileId(socketPath(iface)) })
+}
+
+/**
+ * The daemon a start of wireguard-go forked, proven to be in this network namespace: read directly
+ * when root, else through `sudo readlink` (a root process's namespace is not the user's to read).
+ * Undefined when none can be proven ours: then nothing is ever signalled on a guess.
+ */
+export async function startedDaemon(
+  iface: string,
+  since: number,
+  limits: Pick<RunOptions, 'deadline' | 'timeoutMs'>,
+  near?: number
+): Promise<ProcessId | undefined> {
+  const ours = netns()
+  for (const c of wireguardGoCandidates(iface, since, near)) {
+    const theirs =
+      c.netns ?? (await run(['readlink', `/proc/${c.pid}/ns/net`], { root: true, ...limits })).stdout.trim()
+    if (ours !== undefined && theirs === ours) return { pid: c.pid, start: c.start }
+  }
+  return undefined
 }

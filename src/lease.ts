@@ -7,7 +7,7 @@ import type { GatewaySource } from './config.js'
 import { errorText } from './errors.js'
 import { httpRequest, type HttpAnswer } from './http.js'
 import { network, parsePrefix, type Prefix } from './ip.js'
-import type { Journal, RecOf } from './journal.js'
+import { validRecord, type Journal, type RecOf } from './journal.js'
 import { KEY, wgEndpoint } from './parse.js'
 import type { GivenTunnel } from './source.js'
 import * as core from './toolkit.js'
@@ -77,6 +77,9 @@ function gatewayError(gateway: URL, err: unknown): Error {
       `Gateway ${at} presented a certificate this runner does not trust (${code}): for a private CA, set NODE_EXTRA_CA_CERTS to its PEM file in the step's env; check that the URL's host name is on the certificate`
     )
   }
+  if (code === 'ETIMEDOUT') {
+    return new Error(`Gateway ${at} did not answer within the step's timeout: check that it runs and is not overloaded`)
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new Error(
       `Gateway ${gateway.origin}: host name ${gateway.hostname} does not resolve (${code}): check the gateway input`
@@ -87,11 +90,29 @@ function gatewayError(gateway: URL, err: unknown): Error {
   )
 }
 
+/**
+ * Text from the gateway made safe to print: one line of printable characters, cut short (a line of
+ * its that began with `::` would otherwise be a workflow command to the runner).
+ */
+export const plain = (text: string, max: number): string =>
+  text
+    .replace(/[^\x20-\x7e]+/g, ' ')
+    .replace(/^[\s:]+/, '')
+    .slice(0, max)
+
 /** Why the gateway said no, in its own words (its `error` field), cut short. */
 function reason(answer: HttpAnswer): string {
   const said = (answer.json as { error?: unknown } | undefined)?.error
-  return typeof said === 'string' ? said.slice(0, 300) : answer.text.slice(0, 120) || 'no reason given'
+  return plain(typeof said === 'string' ? said : answer.text, 300) || 'no reason given'
 }
+
+/** An ISO 8601 UTC time as the gateway writes expiresAt, or undefined. */
+const isoTime = (v: unknown): string | undefined =>
+  typeof v === 'string' &&
+  /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$/.test(v) &&
+  !Number.isNaN(Date.parse(v))
+    ? v
+    : undefined
 
 function refused(gateway: URL, answer: HttpAnswer): Error {
   const why = reason(answer)
@@ -163,7 +184,7 @@ export function tunnelFromLease(
     ...source.dnsSearch
   ]
   const tunnel: Tunnel = { ...keys, addresses, table: 'auto', dns, dnsSearch, peers, mtu: source.mtu }
-  return { tunnel, id, secret, expiresAt: typeof a.expiresAt === 'string' ? a.expiresAt : 'unknown' }
+  return { tunnel, id, secret, expiresAt: isoTime(a.expiresAt) ?? 'unknown' }
 }
 
 /** Asks the gateway for a lease on a fresh key; records it (for release) the moment it exists. */
@@ -184,10 +205,12 @@ export async function leaseTunnel(source: GatewaySource, journal: Journal, deadl
     throw gatewayError(source.url, err)
   }
   if (answer.status !== 201) throw refused(source.url, answer)
-  const secretGiven = (answer.json as { secret?: unknown } | undefined)?.secret
-  if (typeof secretGiven === 'string' && secretGiven !== '') core.setSecret(secretGiven)
+  const { id, secret } = (answer.json ?? {}) as { id?: unknown; secret?: unknown }
+  if (typeof secret === 'string' && secret !== '') core.setSecret(secret)
+  // Recorded as soon as it can be released, before the rest of the answer is judged.
+  const release = { kind: 'lease' as const, gateway: source.url.href, id, secret }
+  if (validRecord(release)) journal.add(validRecord(release) as RecOf<'lease'>)
   const lease = tunnelFromLease(answer.json, keys, source)
-  journal.add({ kind: 'lease', gateway: source.url.href, id: lease.id, secret: lease.secret })
   core.info(
     `Leased ${lease.tunnel.addresses.map((a) => a.address).join(', ')} from ${source.url.origin} (lease ${lease.id}, until ${lease.expiresAt})`
   )
@@ -198,7 +221,10 @@ export async function leaseTunnel(source: GatewaySource, journal: Journal, deadl
 const RELEASE_MS = 10_000
 
 /** Releases the journal's leases; a gateway that cannot be reached is a warning (the lease expires). */
-export async function releaseLeases(journal: Journal): Promise<{ released: string[]; warnings: string[] }> {
+export async function releaseLeases(
+  journal: Journal,
+  deadline = Date.now() + RELEASE_MS
+): Promise<{ released: string[]; warnings: string[] }> {
   const out = { released: [] as string[], warnings: [] as string[] }
   for (const rec of journal.records.filter((r): r is RecOf<'lease'> => r.kind === 'lease')) {
     core.setSecret(rec.secret)
@@ -211,7 +237,7 @@ export async function releaseLeases(journal: Journal): Promise<{ released: strin
       const answer = await httpRequest(url, {
         method: 'DELETE',
         headers: { authorization: `Bearer ${rec.secret}` },
-        deadline: Date.now() + RELEASE_MS
+        deadline: Math.min(deadline, Date.now() + RELEASE_MS)
       })
       if (answer.status !== 204 && answer.status !== 404) throw refused(gateway, answer)
       out.released.push(`lease ${rec.id}`)

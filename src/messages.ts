@@ -68,13 +68,23 @@ export function handshakeFailure(
     peers: { publicKey: string; endpoint?: { host: string; port: number; address?: string } }[]
   },
   missing: string,
-  timeoutMs: number
+  timeoutMs: number,
+  /** In gateway mode, the gateway's origin: it added the peer, so the causes are others. */
+  gateway?: string
 ): string {
   const ep = t.peers.find((p) => p.publicKey === missing)?.endpoint
   const at = ep ? endpointText(ep.address ?? ep.host, ep.port) : 'its endpoint'
+  const named = ep && ep.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : ''
+  const head = `No handshake with peer ${missing} at ${at}${named} within ${seconds(timeoutMs)}. Likely causes: `
+  if (gateway !== undefined) {
+    return (
+      head +
+      `UDP to ${at} is blocked or nothing listens there; the gateway ${gateway} manages another interface than the one its endpoint serves (check its interface and endpoint settings).`
+    )
+  }
   const addresses = t.addresses.map((a) => prefixText({ ...a, bits: maxBits(a.family) })).join(',')
   return (
-    `No handshake with peer ${missing} at ${at}${ep && ep.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : ''} within ${seconds(timeoutMs)}. Likely causes: ` +
+    head +
     `the server does not know this runner's public key ${t.publicKey} (on the server: wg set <interface> peer ${t.publicKey} allowed-ips ${addresses}); ` +
     `UDP to ${at} is blocked or nothing listens there; peer-public-key is not the server's key.`
   )

@@ -22,7 +22,12 @@ export interface Outcome {
   extra?: [string, string][]
 }
 
-const cell = (t: string): string => t.replace(/[|\\]/g, (c) => `\\${c}`)
+/** A table cell: one line, with the characters Markdown and HTML would read escaped. */
+const cell = (t: string): string =>
+  t
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/[|\\]/g, (c) => `\\${c}`)
+    .replace(/</g, '&lt;')
 
 export function report(o: Outcome): void {
   const peers = o.peers.map((p) => (p.endpoint ? endpointShown(p.endpoint) : p.publicKey))
@@ -47,10 +52,17 @@ export function report(o: Outcome): void {
   core.appendSummary(['### WireGuard tunnel is up', '', '| | |', '|---|---|', ...table, ''].join('\n'))
 }
 
-export async function reportFailure(iface: string, secrets: readonly string[], message: string): Promise<void> {
+export async function reportFailure(
+  iface: string,
+  secrets: readonly string[],
+  message: string,
+  deadline: number
+): Promise<void> {
   // Diagnostics are loaded only on failure.
   const { collectDiagnostics } = await import('./diagnostics.js')
-  const text = await collectDiagnostics(iface, secrets).catch((e: unknown) => `diagnostics failed: ${errorText(e)}`)
+  const text = await collectDiagnostics(iface, secrets, deadline).catch(
+    (e: unknown) => `diagnostics failed: ${errorText(e)}`
+  )
   core.startGroup('WireGuard diagnostics')
   core.info(text)
   core.endGroup()

@@ -102,35 +102,44 @@ export function sameProcess(p: ProcessId): boolean {
   return rest[19] === p.start && rest[0] !== 'Z' && rest[0] !== 'X'
 }
 
+/** A wireguard-go process that may be the one a start just forked, with its namespace where readable. */
+export interface Candidate extends ProcessId {
+  /** Its network namespace; undefined when this process may not read it (not root). */
+  netns?: string
+}
+
+/** Clock ticks within which a started wireguard-go forks its daemon: the start command's own limit (60 s). */
+export const START_WINDOW_TICKS = 6000
+
 /**
- * The wireguard-go daemon that a start of `wireguard-go IFACE` just forked: serving that name,
- * started no earlier than `sinceTicks`, and (where this process may read it) in this network
- * namespace. The socket directory is shared by every namespace, so only one wireguard-go can serve
- * a name at a time; the start time rules out an older one, the namespace one that is not ours.
- * `near`: the pid of what started it; the daemon is forked a few pids later, so those come first.
+ * The wireguard-go processes that may be the daemon a start of `wireguard-go IFACE` forked:
+ * serving that name and started within START_WINDOW_TICKS from `sinceTicks`, in this network
+ * namespace where that can be read. The socket folder is shared by every namespace, so only one
+ * wireguard-go can serve a name at a time; the start time rules out older ones. `near`: the pid of
+ * what started it (the daemon is forked a few pids later, so those come first).
  */
-export function findStartedWireguardGo(iface: string, sinceTicks: number, near?: number): ProcessId | undefined {
+export function wireguardGoCandidates(iface: string, sinceTicks: number, near?: number): Candidate[] {
   const ours = netns()
-  const fits = (pid: number): ProcessId | undefined => {
+  const fits = (pid: number): Candidate | undefined => {
     if (!isWireguardGo(pid, iface)) return undefined
     const start = startTime(pid)
-    if (start === undefined || Number(start) < sinceTicks) return undefined
+    if (start === undefined || Number(start) < sinceTicks || Number(start) > sinceTicks + START_WINDOW_TICKS) {
+      return undefined
+    }
     const theirs = netns(pid)
     if (theirs !== undefined && ours !== undefined && theirs !== ours) return undefined
-    return { pid, start }
+    return { pid, start, netns: theirs }
   }
-  if (near !== undefined) {
-    for (let pid = near + 1; pid <= near + 64; pid++) {
-      const hit = fits(pid)
-      if (hit) return hit
-    }
+  const pids = readdirSync('/proc')
+    .filter((e) => /^[0-9]+$/.test(e))
+    .map(Number)
+  const first = near === undefined ? [] : pids.filter((p) => p > near && p <= near + 64)
+  const found: Candidate[] = []
+  for (const pid of [...first, ...pids.filter((p) => !first.includes(p))]) {
+    const hit = fits(pid)
+    if (hit) found.push(hit)
   }
-  for (const entry of readdirSync('/proc')) {
-    if (!/^[0-9]+$/.test(entry)) continue
-    const hit = fits(Number(entry))
-    if (hit) return hit
-  }
-  return undefined
+  return found
 }
 
 /**

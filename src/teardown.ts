@@ -5,20 +5,11 @@
 // problem comes back as a warning, and what could not be undone stays in the journal for post.
 import { existsSync, rmSync } from 'node:fs'
 import { dnsDown } from './dns.js'
+import { startedDaemon } from './interface.js'
 import { errorText } from './errors.js'
 import { SRC_VALID_MARK, type Journal, type Rec, type RecOf } from './journal.js'
 import { isRoot, mustRun, run, type RunOptions } from './run.js'
-import {
-  fileId,
-  findStartedWireguardGo,
-  ifindex,
-  linkExists,
-  locate,
-  netns,
-  sameProcess,
-  socketPath,
-  waitUntil
-} from './system.js'
+import { fileId, ifindex, linkExists, locate, netns, sameProcess, socketPath, waitUntil } from './system.js'
 import * as core from './toolkit.js'
 
 export interface TeardownReport {
@@ -35,7 +26,14 @@ const COMMAND_MS = 10_000
 type Outcome = { undone: string } | { gone: true } | { kept: string } | { left: string; retry?: boolean }
 
 const ip = (): string => locate('ip') ?? 'ip'
-const asRoot: RunOptions = { root: true, timeoutMs: COMMAND_MS }
+/** How long teardown may take: post's own limits, or main's rollback budget. */
+interface Budget {
+  deadline?: number
+}
+const asRoot = (b: Budget): RunOptions => ({ root: true, timeoutMs: COMMAND_MS, deadline: b.deadline })
+/** A wait of `ms`, cut short by the budget. */
+const within = (b: Budget, ms: number): number =>
+  b.deadline === undefined ? ms : Math.max(0, Math.min(ms, b.deadline - Date.now()))
 
 /** The interface as recorded is still there: same name, same ifindex, and we are in its namespace. */
 function stillOurs(rec: RecOf<'interface'>): 'ours' | 'gone' | 'other' {
@@ -45,9 +43,9 @@ function stillOurs(rec: RecOf<'interface'>): 'ours' | 'gone' | 'other' {
 }
 
 /** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
-async function signal(pid: number, name: 'TERM' | 'KILL'): Promise<void> {
+async function signal(pid: number, name: 'TERM' | 'KILL', b: Budget): Promise<void> {
   if (!isRoot()) {
-    await run(['kill', `-${name}`, String(pid)], asRoot)
+    await run(['kill', `-${name}`, String(pid)], asRoot(b))
     return
   }
   try {
@@ -62,22 +60,22 @@ async function signal(pid: number, name: 'TERM' | 'KILL'): Promise<void> {
  * and removes its socket; SIGKILL only if it will not go. A record without a pid (main was stopped
  * while starting it) is matched by name, start time and namespace, as main would have.
  */
-async function stopWireguardGo(rec: RecOf<'wireguard-go'>): Promise<Outcome> {
+async function stopWireguardGo(rec: RecOf<'wireguard-go'>, b: Budget): Promise<Outcome> {
   const proc =
     rec.pid !== undefined && rec.start !== undefined
       ? { pid: rec.pid, start: rec.start }
-      : findStartedWireguardGo(rec.name, rec.since)
+      : await startedDaemon(rec.name, rec.since, { timeoutMs: COMMAND_MS, deadline: b.deadline })
   // Dead already (killed, crashed): its socket may be left behind.
   const running = proc !== undefined && sameProcess(proc)
   let stale = !running
   if (running) {
     const gone = (): boolean => !sameProcess(proc)
     const sent = performance.now()
-    await signal(proc.pid, 'TERM')
-    if (!(await waitUntil(gone, 3000))) {
+    await signal(proc.pid, 'TERM', b)
+    if (!(await waitUntil(gone, within(b, 3000)))) {
       stale = true
-      await signal(proc.pid, 'KILL')
-      if (!(await waitUntil(gone, 1000))) {
+      await signal(proc.pid, 'KILL', b)
+      if (!(await waitUntil(gone, within(b, 1000)))) {
         return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true }
       }
     }
@@ -88,16 +86,16 @@ async function stopWireguardGo(rec: RecOf<'wireguard-go'>): Promise<Outcome> {
   const removeSocket = stale && rec.socket !== undefined && fileId(sock) === rec.socket
   if (removeSocket) {
     if (isRoot()) rmSync(sock, { force: true })
-    else await run(['rm', '-f', sock], asRoot)
+    else await run(['rm', '-f', sock], asRoot(b))
   }
   const what = [running ? `${rec.name} (wireguard-go, pid ${proc.pid})` : '', removeSocket ? `${sock} (stale)` : '']
   const said = what.filter((w) => w !== '').join(', ')
   return said ? { undone: said } : { gone: true }
 }
 
-async function deleteInterface(rec: RecOf<'interface'>): Promise<Outcome> {
+async function deleteInterface(rec: RecOf<'interface'>, b: Budget): Promise<Outcome> {
   // The link closes as wireguard-go exits: give it a moment before looking.
-  await waitUntil(() => stillOurs(rec) !== 'ours', 1000)
+  await waitUntil(() => stillOurs(rec) !== 'ours', within(b, 1000))
   switch (stillOurs(rec)) {
     case 'gone':
       return { gone: true }
@@ -106,14 +104,14 @@ async function deleteInterface(rec: RecOf<'interface'>): Promise<Outcome> {
         ? { left: `${rec.name} was being created when main stopped and cannot be told from another's; left as it is` }
         : { left: `${rec.name} is no longer the interface main made (another has its name now); left untouched` }
   }
-  await mustRun([ip(), 'link', 'delete', 'dev', rec.name], asRoot)
+  await mustRun([ip(), 'link', 'delete', 'dev', rec.name], asRoot(b))
   return { undone: rec.name }
 }
 
-async function deleteRule(rec: RecOf<'rule'>): Promise<Outcome> {
+async function deleteRule(rec: RecOf<'rule'>, b: Budget): Promise<Outcome> {
   const r = await run(
     [ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)],
-    asRoot
+    asRoot(b)
   )
   if (r.code === 0) return { undone: `rule ${rec.priority}: ${rec.selector}` }
   if (/No such file|not exist/i.test(r.stderr)) return { gone: true }
@@ -121,35 +119,35 @@ async function deleteRule(rec: RecOf<'rule'>): Promise<Outcome> {
 }
 
 /** Puts src_valid_mark back, unless another full tunnel still marks its traffic and needs it. */
-async function restoreSysctl(rec: RecOf<'sysctl'>): Promise<Outcome> {
-  const others = (await run([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS })).stdout
+async function restoreSysctl(rec: RecOf<'sysctl'>, b: Budget): Promise<Outcome> {
+  const others = (await run([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS, deadline: b.deadline })).stdout
   if (/\bnot from all fwmark /.test(others))
     return { kept: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` }
-  await mustRun(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot)
+  await mustRun(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot(b))
   return { undone: `${rec.key} back to ${rec.was}` }
 }
 
-async function revertDns(rec: RecOf<'dns'>, iface: RecOf<'interface'> | undefined): Promise<Outcome> {
+async function revertDns(rec: RecOf<'dns'>, iface: RecOf<'interface'> | undefined, b: Budget): Promise<Outcome> {
   // Under a name that another job's interface has now, the DNS settings are theirs.
   if (iface && stillOurs(iface) === 'other') return { left: `DNS for ${rec.iface}: the interface is no longer ours` }
   if (rec.manager === 'resolvectl' && !linkExists(rec.iface)) return { gone: true }
   const { argv } = dnsDown(rec.manager, rec.name)
-  await mustRun(argv, asRoot)
+  await mustRun(argv, asRoot(b))
   return { undone: `DNS (${rec.manager})` }
 }
 
-async function undo(rec: Rec, journal: Journal): Promise<Outcome> {
+async function undo(rec: Rec, journal: Journal, b: Budget): Promise<Outcome> {
   switch (rec.kind) {
     case 'interface':
-      return deleteInterface(rec)
+      return deleteInterface(rec, b)
     case 'wireguard-go':
-      return stopWireguardGo(rec)
+      return stopWireguardGo(rec, b)
     case 'rule':
-      return deleteRule(rec)
+      return deleteRule(rec, b)
     case 'sysctl':
-      return restoreSysctl(rec)
+      return restoreSysctl(rec, b)
     case 'dns':
-      return revertDns(rec, journal.find('interface'))
+      return revertDns(rec, journal.find('interface'), b)
     case 'file':
       if (!existsSync(rec.path)) return { gone: true }
       rmSync(rec.path, { recursive: true, force: true })
@@ -160,8 +158,12 @@ async function undo(rec: Rec, journal: Journal): Promise<Outcome> {
   }
 }
 
-/** Undoes every record of the journal but leases, newest first; what is undone leaves the journal. */
-export async function teardown(journal: Journal): Promise<TeardownReport> {
+/**
+ * Undoes every record of the journal but leases, newest first; what is undone leaves the journal.
+ * `deadline`: main's rollback budget (what is not undone by then stays for post).
+ */
+export async function teardown(journal: Journal, deadline?: number): Promise<TeardownReport> {
+  const budget: Budget = { deadline }
   const report: TeardownReport = { removed: [], kept: [], warnings: [] }
   const iface = journal.find('interface')
   if (iface?.netns !== undefined && netns() !== undefined && iface.netns !== netns()) {
@@ -173,7 +175,7 @@ export async function teardown(journal: Journal): Promise<TeardownReport> {
   for (const rec of [...journal.records].reverse()) {
     if (rec.kind === 'lease') continue
     try {
-      const outcome = await undo(rec, journal)
+      const outcome = await undo(rec, journal, budget)
       if ('kept' in outcome) report.kept.push(outcome.kept)
       if ('left' in outcome) {
         report.warnings.push(outcome.left)

@@ -3,7 +3,7 @@
 // Each step writes what it makes in the journal first; on any failure everything is rolled back,
 // and whatever could not be is left in the journal for post.
 import { chooseBackend } from './backend/choose.js'
-import { readConfig, type Config, type Settings } from './config.js'
+import { readConfig, type Config } from './config.js'
 import { errorText } from './errors.js'
 import { createInterface, refuseTakenName, userspaceFirst } from './interface.js'
 import type { Journal } from './journal.js'
@@ -69,7 +69,7 @@ async function prepare(cfg: Config, tools: Tools, journal: Journal, deadline: nu
 
 /** Configures the interface made, gives it addresses, routes and DNS, then proves it carries traffic. */
 async function bringUp(
-  settings: Settings,
+  settings: Config,
   { tunnel, planned, mtu }: Prepared,
   userspace: boolean,
   tools: Tools,
@@ -89,7 +89,10 @@ async function bringUp(
 
   const upAt = Date.now()
   const missing = await waitForHandshakes(cfg.peers, () => backend.handshakes(), deadline)
-  if (missing.length > 0) throw new Error(handshakeFailure(cfg, missing[0] as string, timeoutMs))
+  if (missing.length > 0) {
+    const gateway = settings.source.kind === 'gateway' ? settings.source.url.origin : undefined
+    throw new Error(handshakeFailure(cfg, missing[0] as string, timeoutMs, gateway))
+  }
   const handshakeMs = cfg.peers.some((p) => p.endpoint) ? Date.now() - upAt : undefined
   mark('handshake')
   const [checks] = await Promise.all([
@@ -103,16 +106,26 @@ async function bringUp(
   return { ...cfg, mode, mtu, routes: plan.routes.map(routeText), handshakeMs, checks }
 }
 
+/** How long past the step's deadline a rollback may run: what it cannot undo by then is post's. */
+const ROLLBACK_MS = 1500
+
 /** Shows what the interface looked like, then undoes the journal; what stays is post's to retry. */
-async function rollBack(journal: Journal, secrets: readonly string[], message: string): Promise<void> {
+async function rollBack(
+  journal: Journal,
+  secrets: readonly string[],
+  message: string,
+  deadline: number
+): Promise<void> {
+  const budget = Math.max(deadline, Date.now()) + ROLLBACK_MS
   const made = journal.find('interface')
-  if (made?.ifindex !== undefined && ifindex(made.name) === made.ifindex)
-    await reportFailure(made.name, secrets, message)
-  const undone = await teardown(journal)
+  if (made?.ifindex !== undefined && ifindex(made.name) === made.ifindex && budget - Date.now() > 500) {
+    await reportFailure(made.name, secrets, message, budget - 500)
+  }
+  const undone = await teardown(journal, budget)
   for (const w of undone.warnings) core.warning(`rollback: ${w}`)
   if (journal.find('lease')) {
     const { releaseLeases } = await import('./lease.js')
-    const leases = await releaseLeases(journal)
+    const leases = await releaseLeases(journal, budget)
     for (const w of leases.warnings) core.warning(`rollback: ${w}`)
   }
   if (!journal.empty) core.warning('rollback left some of what main made in place; post will try again')
@@ -121,6 +134,7 @@ async function rollBack(journal: Journal, secrets: readonly string[], message: s
 export async function runMain(): Promise<void> {
   const journal = stepJournal()
   let secrets: string[] = []
+  let deadline: number | undefined
   try {
     // Masked before anything else can print them.
     secrets = secretsToMask(core.getInput)
@@ -133,7 +147,7 @@ export async function runMain(): Promise<void> {
     const want = userspaceFirst(cfg.userspace) ? (['wg', 'ip', 'wireguard-go'] as const) : (['wg', 'ip'] as const)
     const tools = await ensureTools(want, cfg.install)
     // `timeout` bounds the whole step but for installing packages (whose time apt decides).
-    const deadline = Date.now() + cfg.timeoutMs
+    deadline = Date.now() + cfg.timeoutMs
     await refuseTakenName(cfg.iface)
     const limits = { deadline }
     const preparing = prepare(cfg, tools, journal, deadline)
@@ -150,7 +164,7 @@ export async function runMain(): Promise<void> {
     mark('main done')
   } catch (err) {
     const message = errorText(err)
-    if (!journal.empty) await rollBack(journal, secrets, message)
+    if (!journal.empty) await rollBack(journal, secrets, message, deadline ?? Date.now())
     core.setFailed(message)
   }
 }

@@ -23,7 +23,7 @@ function redact(text, secrets) {
             out = out.split(s).join('***');
     return out;
 }
-async function collectDiagnostics(iface, secrets) {
+async function collectDiagnostics(iface, secrets, deadline) {
     const wg = (0,_system_js__WEBPACK_IMPORTED_MODULE_1__/* .locate */ .x5)('wg') ?? 'wg';
     const ip = (0,_system_js__WEBPACK_IMPORTED_MODULE_1__/* .locate */ .x5)('ip') ?? 'ip';
     const commands = [
@@ -33,7 +33,7 @@ async function collectDiagnostics(iface, secrets) {
         { argv: [ip, '-6', 'route', 'show', 'dev', iface], root: false }
     ];
     const outputs = await Promise.all(commands.map(async (c) => {
-        const r = await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(c.argv, { root: c.root, env: c.env }).catch((e) => ({
+        const r = await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(c.argv, { root: c.root, env: c.env, deadline }).catch((e) => ({
             code: 1,
             stdout: '',
             stderr: e.message

@@ -180,6 +180,156 @@ function contains(outer, inner) {
 
 /***/ }),
 
+/***/ 588:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A5: () => (/* binding */ validRecord),
+/* harmony export */   CQ: () => (/* binding */ Journal),
+/* harmony export */   wH: () => (/* binding */ SRC_VALID_MARK)
+/* harmony export */ });
+/* unused harmony export parseJournal */
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
+// What main makes, written down *before* it makes it, so that whatever happens next (a failure, a
+// cancelled job, a killed process) post knows exactly what may exist and how to recognise it. Each
+// record carries identity (an ifindex in a network namespace, a pid with its start time, a rule's
+// priority) once it is known; teardown acts only on what still has that identity.
+
+const SRC_VALID_MARK = 'net.ipv4.conf.all.src_valid_mark';
+class Journal {
+    #records;
+    #persist;
+    /** `persist` is given the whole journal after every change (the runner keeps the last value). */
+    constructor(persist, records = []) {
+        this.#persist = persist;
+        this.#records = records;
+    }
+    get records() {
+        return this.#records;
+    }
+    get empty() {
+        return this.#records.length === 0;
+    }
+    /** Writes the record down, then returns it: call before the side effect it describes. */
+    add(rec) {
+        this.#records.push(rec);
+        this.#save();
+        return rec;
+    }
+    /** Adds what became known (an identity) to a record. */
+    update(rec, known) {
+        Object.assign(rec, known);
+        this.#save();
+    }
+    /** Forgets a record: what it describes was undone, or never came to be. */
+    remove(rec) {
+        const at = this.#records.indexOf(rec);
+        if (at < 0)
+            return;
+        this.#records.splice(at, 1);
+        this.#save();
+    }
+    find(kind) {
+        return this.#records.find((r) => r.kind === kind);
+    }
+    #save() {
+        this.#persist(this.#records.length === 0 ? '' : JSON.stringify(this.#records));
+    }
+}
+// What post accepts from the state: it hands these to ip, sysctl, kill and resolvconf.
+const SELECTOR = /^(not fwmark [0-9]{1,10} table [0-9]{1,10}|table main suppress_prefixlength 0)$/;
+const DNS_NAME = /^([A-Za-z0-9-]+\.)?[a-zA-Z0-9_=+.-]{1,15}$/;
+const NETNS = /^net:\[[0-9]+\]$/;
+const int = (v, min, max) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const str = (v, re) => typeof v === 'string' && re.test(v);
+const optional = (v, ok) => (ok(v) ? v : undefined);
+/** One record as post may trust it, or undefined when any field is off (it is then ignored). */
+function validRecord(value) {
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const r = value;
+    switch (r.kind) {
+        case 'interface':
+            if (!str(r.name, _names_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .v) || (r.netns !== undefined && !str(r.netns, NETNS)))
+                return undefined;
+            return {
+                kind: 'interface',
+                name: r.name,
+                netns: optional(r.netns, (v) => str(v, NETNS)),
+                ifindex: optional(r.ifindex, (v) => int(v, 1, 2 ** 31))
+            };
+        case 'wireguard-go':
+            if (!str(r.name, _names_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .v) || !int(r.since, 0, Number.MAX_SAFE_INTEGER))
+                return undefined;
+            return {
+                kind: 'wireguard-go',
+                name: r.name,
+                since: r.since,
+                pid: optional(r.pid, (v) => int(v, 2, 2 ** 22)),
+                start: optional(r.start, (v) => str(v, /^[0-9]{1,20}$/)),
+                socket: optional(r.socket, (v) => str(v, /^[0-9]+:[0-9]+:[0-9]+$/))
+            };
+        case 'file':
+            // Only the temporary folders this action makes, by absolute path.
+            if (!str(r.path, /^\/[^\0]*\/wireguard-tunnel-[A-Za-z0-9]{6}$/) || r.path.includes('/../'))
+                return undefined;
+            return { kind: 'file', path: r.path };
+        case 'rule':
+            if ((r.family !== 4 && r.family !== 6) || !int(r.priority, 1, 2 ** 32 - 1) || !str(r.selector, SELECTOR)) {
+                return undefined;
+            }
+            return { kind: 'rule', family: r.family, priority: r.priority, selector: r.selector };
+        case 'sysctl':
+            if (r.key !== SRC_VALID_MARK || !str(r.was, /^[0-9]$/))
+                return undefined;
+            return { kind: 'sysctl', key: SRC_VALID_MARK, was: r.was };
+        case 'dns':
+            if ((r.manager !== 'resolvectl' && r.manager !== 'resolvconf') ||
+                !str(r.name, DNS_NAME) ||
+                !str(r.iface, _names_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .v)) {
+                return undefined;
+            }
+            return { kind: 'dns', manager: r.manager, name: r.name, iface: r.iface };
+        case 'lease':
+            if (!str(r.gateway, /^https?:\/\/[^\s]+$/) ||
+                !str(r.id, /^[A-Za-z0-9_-]{1,64}$/) ||
+                !str(r.secret, /^[A-Za-z0-9_-]{16,128}$/)) {
+                return undefined;
+            }
+            return { kind: 'lease', gateway: r.gateway, id: r.id, secret: r.secret };
+        default:
+            return undefined;
+    }
+}
+/** The records in a saved journal, each checked; unreadable text or records are dropped. */
+function parseJournal(text) {
+    if (!text)
+        return [];
+    try {
+        const value = JSON.parse(text);
+        return Array.isArray(value) ? value.map(validRecord).filter((r) => r !== undefined) : [];
+    }
+    catch {
+        return [];
+    }
+}
+
+
+/***/ }),
+
+/***/ 455:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   v: () => (/* binding */ IFACE)
+/* harmony export */ });
+// Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
+// `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
+const IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/;
+
+
+/***/ }),
+
 /***/ 828:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -558,7 +708,6 @@ async function mustRun(argv, opts = {}, explain) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bg: () => (/* binding */ findStartedWireguardGo),
 /* harmony export */   Cl: () => (/* binding */ ifindex),
 /* harmony export */   HU: () => (/* binding */ ticksNow),
 /* harmony export */   ID: () => (/* binding */ sameProcess),
@@ -568,6 +717,7 @@ async function mustRun(argv, opts = {}, explain) {
 /* harmony export */   Xy: () => (/* binding */ socketPath),
 /* harmony export */   a0: () => (/* binding */ waitUntil),
 /* harmony export */   au: () => (/* binding */ SOCKET_DIR),
+/* harmony export */   dQ: () => (/* binding */ wireguardGoCandidates),
 /* harmony export */   oe: () => (/* binding */ searchPath),
 /* harmony export */   p3: () => (/* binding */ netns),
 /* harmony export */   qp: () => (/* binding */ fileId),
@@ -575,7 +725,7 @@ async function mustRun(argv, opts = {}, explain) {
 /* harmony export */   x5: () => (/* binding */ locate),
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
-/* unused harmony exports startTime, isWireguardGo */
+/* unused harmony exports startTime, isWireguardGo, START_WINDOW_TICKS */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
@@ -668,41 +818,40 @@ function sameProcess(p) {
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return rest[19] === p.start && rest[0] !== 'Z' && rest[0] !== 'X';
 }
+/** Clock ticks within which a started wireguard-go forks its daemon: the start command's own limit (60 s). */
+const START_WINDOW_TICKS = 6000;
 /**
- * The wireguard-go daemon that a start of `wireguard-go IFACE` just forked: serving that name,
- * started no earlier than `sinceTicks`, and (where this process may read it) in this network
- * namespace. The socket directory is shared by every namespace, so only one wireguard-go can serve
- * a name at a time; the start time rules out an older one, the namespace one that is not ours.
- * `near`: the pid of what started it; the daemon is forked a few pids later, so those come first.
+ * The wireguard-go processes that may be the daemon a start of `wireguard-go IFACE` forked:
+ * serving that name and started within START_WINDOW_TICKS from `sinceTicks`, in this network
+ * namespace where that can be read. The socket folder is shared by every namespace, so only one
+ * wireguard-go can serve a name at a time; the start time rules out older ones. `near`: the pid of
+ * what started it (the daemon is forked a few pids later, so those come first).
  */
-function findStartedWireguardGo(iface, sinceTicks, near) {
+function wireguardGoCandidates(iface, sinceTicks, near) {
     const ours = netns();
     const fits = (pid) => {
         if (!isWireguardGo(pid, iface))
             return undefined;
         const start = startTime(pid);
-        if (start === undefined || Number(start) < sinceTicks)
+        if (start === undefined || Number(start) < sinceTicks || Number(start) > sinceTicks + START_WINDOW_TICKS) {
             return undefined;
+        }
         const theirs = netns(pid);
         if (theirs !== undefined && ours !== undefined && theirs !== ours)
             return undefined;
-        return { pid, start };
+        return { pid, start, netns: theirs };
     };
-    if (near !== undefined) {
-        for (let pid = near + 1; pid <= near + 64; pid++) {
-            const hit = fits(pid);
-            if (hit)
-                return hit;
-        }
-    }
-    for (const entry of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)('/proc')) {
-        if (!/^[0-9]+$/.test(entry))
-            continue;
-        const hit = fits(Number(entry));
+    const pids = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)('/proc')
+        .filter((e) => /^[0-9]+$/.test(e))
+        .map(Number);
+    const first = near === undefined ? [] : pids.filter((p) => p > near && p <= near + 64);
+    const found = [];
+    for (const pid of [...first, ...pids.filter((p) => !first.includes(p))]) {
+        const hit = fits(pid);
         if (hit)
-            return hit;
+            found.push(hit);
     }
-    return undefined;
+    return found;
 }
 /**
  * A file's identity (device, inode and change time in nanoseconds), to remove a socket only while
@@ -1325,9 +1474,11 @@ var external_node_os_ = __nccwpck_require__(161);
 var external_node_path_ = __nccwpck_require__(760);
 ;// CONCATENATED MODULE: ./src/backend/wg.ts
 // The `wg` command as a backend: the kernel's WireGuard, or wireguard-go from an unprivileged step
-// (`sudo wg` reaches its root-only socket). The key goes in a 0600 file in RUNNER_TEMP that exists
-// only while `wg setconf` reads it: never on a command line (a pipe cannot serve: Node's child
-// pipes are sockets, which `wg` cannot open as /dev/stdin).
+// (`sudo wg` reaches its root-only socket). The configuration reaches `wg setconf` through a named
+// pipe (0600, in a 0700 folder in RUNNER_TEMP that exists only while `wg` reads it): the key is
+// never on a command line and never written to a disk. (Standard input cannot serve: Node's child
+// pipes are sockets, which `wg` cannot open as /dev/stdin.)
+
 
 
 
@@ -1372,6 +1523,45 @@ function parseHandshakes(text) {
     }
     return out;
 }
+/**
+ * Writes `text` into the named pipe once `wg` opens it for reading: opened without blocking (a
+ * `wg` that failed before opening it must not leave this step waiting), polled until it is.
+ */
+async function feed(fifo, text, reader) {
+    let done = false;
+    void reader.then(() => (done = true), () => (done = true));
+    for (let wait = 1;; wait = Math.min(wait * 2, 20)) {
+        let fd;
+        try {
+            fd = (0,external_node_fs_.openSync)(fifo, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_NONBLOCK);
+        }
+        catch (err) {
+            // ENXIO: no reader yet.
+            if (err.code !== 'ENXIO' || done)
+                return;
+            await (0,system/* sleep */.yy)(wait);
+            continue;
+        }
+        try {
+            const data = Buffer.from(text);
+            // A pipe takes 64 KiB at once; a configuration is far smaller, but a full pipe is waited out.
+            for (let at = 0; at < data.length;) {
+                try {
+                    at += (0,external_node_fs_.writeSync)(fd, data, at);
+                }
+                catch (err) {
+                    if (err.code !== 'EAGAIN' || done)
+                        throw err;
+                    await (0,system/* sleep */.yy)(1);
+                }
+            }
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+        return;
+    }
+}
 function wgBackend(ctx) {
     const { iface, wg, journal } = ctx;
     const opts = { root: true, ...ctx.limits };
@@ -1381,9 +1571,10 @@ function wgBackend(ctx) {
             const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'wireguard-tunnel-'));
             const record = journal.add({ kind: 'file', path: dir });
             try {
-                const file = (0,external_node_path_.join)(dir, `${iface}.conf`);
-                (0,external_node_fs_.writeFileSync)(file, wgConf(t, fwmark), { mode: 0o600, flag: 'wx' });
-                await (0,run/* mustRun */.Pv)([wg, 'setconf', iface, file], opts);
+                const fifo = (0,external_node_path_.join)(dir, `${iface}.conf`);
+                await (0,run/* mustRun */.Pv)(['mkfifo', '-m', '600', fifo], ctx.limits);
+                const reading = (0,run/* mustRun */.Pv)([wg, 'setconf', iface, fifo], opts);
+                await Promise.all([reading, feed(fifo, wgConf(t, fwmark), reading)]);
             }
             finally {
                 (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
@@ -1410,11 +1601,8 @@ function chooseBackend(ctx) {
     return ctx.userspace && (0,run/* isRoot */.jX)() ? uapiBackend(ctx) : wgBackend(ctx);
 }
 
-;// CONCATENATED MODULE: ./src/names.ts
-// Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
-// `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
-const names_IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/;
-
+// EXTERNAL MODULE: ./src/names.ts
+var names = __nccwpck_require__(455);
 // EXTERNAL MODULE: ./src/parse.ts
 var parse = __nccwpck_require__(828);
 ;// CONCATENATED MODULE: ./src/secrets.ts
@@ -1929,7 +2117,7 @@ function parseInterface(input, value) {
         throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} starts with "-": wireguard-go and ip would read it as an option; choose a name that starts with a letter or digit`);
     if (RESERVED_NAMES.has(v.toLowerCase()))
         throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} is a name Linux or ip reserves; choose another, e.g. wg0`);
-    if (!names_IFACE.test(v)) {
+    if (!names/* IFACE */.v.test(v)) {
         throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`);
     }
     return v;
@@ -2169,11 +2357,19 @@ function endpointShown(e) {
     const given = endpointText(e.host, e.port);
     return e.address !== undefined && e.address !== e.host ? `${given} (${e.address})` : given;
 }
-function handshakeFailure(t, missing, timeoutMs) {
+function handshakeFailure(t, missing, timeoutMs, 
+/** In gateway mode, the gateway's origin: it added the peer, so the causes are others. */
+gateway) {
     const ep = t.peers.find((p) => p.publicKey === missing)?.endpoint;
     const at = ep ? endpointText(ep.address ?? ep.host, ep.port) : 'its endpoint';
+    const named = ep && ep.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : '';
+    const head = `No handshake with peer ${missing} at ${at}${named} within ${seconds(timeoutMs)}. Likely causes: `;
+    if (gateway !== undefined) {
+        return (head +
+            `UDP to ${at} is blocked or nothing listens there; the gateway ${gateway} manages another interface than the one its endpoint serves (check its interface and endpoint settings).`);
+    }
     const addresses = t.addresses.map((a) => (0,src_ip/* prefixText */.Oj)({ ...a, bits: (0,src_ip/* maxBits */.fx)(a.family) })).join(',');
-    return (`No handshake with peer ${missing} at ${at}${ep && ep.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : ''} within ${seconds(timeoutMs)}. Likely causes: ` +
+    return (head +
         `the server does not know this runner's public key ${t.publicKey} (on the server: wg set <interface> peer ${t.publicKey} allowed-ips ${addresses}); ` +
         `UDP to ${at} is blocked or nothing listens there; peer-public-key is not the server's key.`);
 }
@@ -2347,8 +2543,22 @@ async function startWireguardGo(req, journal) {
         throw err;
     }
     journal.update(link, { ifindex: (0,system/* ifindex */.Cl)(iface) });
-    const daemon = (0,system/* findStartedWireguardGo */.Bg)(iface, proc.since, r.pid);
+    const daemon = await startedDaemon(iface, proc.since, req.limits, r.pid);
     journal.update(proc, { ...daemon, socket: (0,system/* fileId */.qp)((0,system/* socketPath */.Xy)(iface)) });
+}
+/**
+ * The daemon a start of wireguard-go forked, proven to be in this network namespace: read directly
+ * when root, else through `sudo readlink` (a root process's namespace is not the user's to read).
+ * Undefined when none can be proven ours: then nothing is ever signalled on a guess.
+ */
+async function startedDaemon(iface, since, limits, near) {
+    const ours = (0,system/* netns */.p3)();
+    for (const c of (0,system/* wireguardGoCandidates */.dQ)(iface, since, near)) {
+        const theirs = c.netns ?? (await (0,run/* run */.eF)(['readlink', `/proc/${c.pid}/ns/net`], { root: true, ...limits })).stdout.trim();
+        if (ours !== undefined && theirs === ours)
+            return { pid: c.pid, start: c.start };
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/dns.ts
@@ -2542,7 +2752,11 @@ async function runCheck(check, deadline) {
 
 
 
-const cell = (t) => t.replace(/[|\\]/g, (c) => `\\${c}`);
+/** A table cell: one line, with the characters Markdown and HTML would read escaped. */
+const cell = (t) => t
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/[|\\]/g, (c) => `\\${c}`)
+    .replace(/</g, '&lt;');
 function report(o) {
     const peers = o.peers.map((p) => (p.endpoint ? endpointShown(p.endpoint) : p.publicKey));
     const handshake = o.handshakeMs === undefined ? 'not awaited (no peer has an Endpoint)' : duration(o.handshakeMs);
@@ -2566,10 +2780,10 @@ function report(o) {
     const table = rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`);
     toolkit/* appendSummary */.fe(['### WireGuard tunnel is up', '', '| | |', '|---|---|', ...table, ''].join('\n'));
 }
-async function reportFailure(iface, secrets, message) {
+async function reportFailure(iface, secrets, message, deadline) {
     // Diagnostics are loaded only on failure.
     const { collectDiagnostics } = await __nccwpck_require__.e(/* import() */ 851).then(__nccwpck_require__.bind(__nccwpck_require__, 851));
-    const text = await collectDiagnostics(iface, secrets).catch((e) => `diagnostics failed: ${(0,errors/* errorText */.k)(e)}`);
+    const text = await collectDiagnostics(iface, secrets, deadline).catch((e) => `diagnostics failed: ${(0,errors/* errorText */.k)(e)}`);
     toolkit/* startGroup */.Oh('WireGuard diagnostics');
     toolkit/* info */.pq(text);
     toolkit/* endGroup */.N4();
@@ -2636,131 +2850,8 @@ async function chooseMtu(peers, ip, limits) {
     return autoMtu([fromRoute(def)]);
 }
 
-;// CONCATENATED MODULE: ./src/journal.ts
-// What main makes, written down *before* it makes it, so that whatever happens next (a failure, a
-// cancelled job, a killed process) post knows exactly what may exist and how to recognise it. Each
-// record carries identity (an ifindex in a network namespace, a pid with its start time, a rule's
-// priority) once it is known; teardown acts only on what still has that identity.
-
-const SRC_VALID_MARK = 'net.ipv4.conf.all.src_valid_mark';
-class journal_Journal {
-    #records;
-    #persist;
-    /** `persist` is given the whole journal after every change (the runner keeps the last value). */
-    constructor(persist, records = []) {
-        this.#persist = persist;
-        this.#records = records;
-    }
-    get records() {
-        return this.#records;
-    }
-    get empty() {
-        return this.#records.length === 0;
-    }
-    /** Writes the record down, then returns it: call before the side effect it describes. */
-    add(rec) {
-        this.#records.push(rec);
-        this.#save();
-        return rec;
-    }
-    /** Adds what became known (an identity) to a record. */
-    update(rec, known) {
-        Object.assign(rec, known);
-        this.#save();
-    }
-    /** Forgets a record: what it describes was undone, or never came to be. */
-    remove(rec) {
-        const at = this.#records.indexOf(rec);
-        if (at < 0)
-            return;
-        this.#records.splice(at, 1);
-        this.#save();
-    }
-    find(kind) {
-        return this.#records.find((r) => r.kind === kind);
-    }
-    #save() {
-        this.#persist(this.#records.length === 0 ? '' : JSON.stringify(this.#records));
-    }
-}
-// What post accepts from the state: it hands these to ip, sysctl, kill and resolvconf.
-const SELECTOR = /^(not fwmark [0-9]{1,10} table [0-9]{1,10}|table main suppress_prefixlength 0)$/;
-const DNS_NAME = /^([A-Za-z0-9-]+\.)?[a-zA-Z0-9_=+.-]{1,15}$/;
-const NETNS = /^net:\[[0-9]+\]$/;
-const journal_int = (v, min, max) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-const str = (v, re) => typeof v === 'string' && re.test(v);
-const journal_optional = (v, ok) => (ok(v) ? v : undefined);
-/** One record as post may trust it, or undefined when any field is off (it is then ignored). */
-function validRecord(value) {
-    if (typeof value !== 'object' || value === null)
-        return undefined;
-    const r = value;
-    switch (r.kind) {
-        case 'interface':
-            if (!str(r.name, IFACE) || (r.netns !== undefined && !str(r.netns, NETNS)))
-                return undefined;
-            return {
-                kind: 'interface',
-                name: r.name,
-                netns: journal_optional(r.netns, (v) => str(v, NETNS)),
-                ifindex: journal_optional(r.ifindex, (v) => journal_int(v, 1, 2 ** 31))
-            };
-        case 'wireguard-go':
-            if (!str(r.name, IFACE) || !journal_int(r.since, 0, Number.MAX_SAFE_INTEGER))
-                return undefined;
-            return {
-                kind: 'wireguard-go',
-                name: r.name,
-                since: r.since,
-                pid: journal_optional(r.pid, (v) => journal_int(v, 2, 2 ** 22)),
-                start: journal_optional(r.start, (v) => str(v, /^[0-9]{1,20}$/)),
-                socket: journal_optional(r.socket, (v) => str(v, /^[0-9]+:[0-9]+:[0-9]+$/))
-            };
-        case 'file':
-            // Only the temporary folders this action makes, by absolute path.
-            if (!str(r.path, /^\/[^\0]*\/wireguard-tunnel-[A-Za-z0-9]{6}$/) || r.path.includes('/../'))
-                return undefined;
-            return { kind: 'file', path: r.path };
-        case 'rule':
-            if ((r.family !== 4 && r.family !== 6) || !journal_int(r.priority, 1, 2 ** 32 - 1) || !str(r.selector, SELECTOR)) {
-                return undefined;
-            }
-            return { kind: 'rule', family: r.family, priority: r.priority, selector: r.selector };
-        case 'sysctl':
-            if (r.key !== SRC_VALID_MARK || !str(r.was, /^[0-9]$/))
-                return undefined;
-            return { kind: 'sysctl', key: SRC_VALID_MARK, was: r.was };
-        case 'dns':
-            if ((r.manager !== 'resolvectl' && r.manager !== 'resolvconf') ||
-                !str(r.name, DNS_NAME) ||
-                !str(r.iface, IFACE)) {
-                return undefined;
-            }
-            return { kind: 'dns', manager: r.manager, name: r.name, iface: r.iface };
-        case 'lease':
-            if (!str(r.gateway, /^https?:\/\/[^\s]+$/) ||
-                !str(r.id, /^[A-Za-z0-9_-]{1,64}$/) ||
-                !str(r.secret, /^[A-Za-z0-9_-]{16,128}$/)) {
-                return undefined;
-            }
-            return { kind: 'lease', gateway: r.gateway, id: r.id, secret: r.secret };
-        default:
-            return undefined;
-    }
-}
-/** The records in a saved journal, each checked; unreadable text or records are dropped. */
-function journal_parseJournal(text) {
-    if (!text)
-        return [];
-    try {
-        const value = JSON.parse(text);
-        return Array.isArray(value) ? value.map(validRecord).filter((r) => r !== undefined) : [];
-    }
-    catch {
-        return [];
-    }
-}
-
+// EXTERNAL MODULE: ./src/journal.ts
+var journal = __nccwpck_require__(588);
 ;// CONCATENATED MODULE: ./src/routing.ts
 // wg-quick's routing, applied: the policy table chosen among those free, the rules placed at
 // priorities recorded before they are added, src_valid_mark for an IPv4 full tunnel. A table that
@@ -2799,8 +2890,8 @@ async function enableSrcValidMark(ctx) {
     const was = (0,external_node_fs_.readFileSync)('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim();
     if (was === '1')
         return;
-    ctx.journal.add({ kind: 'sysctl', key: SRC_VALID_MARK, was });
-    await (0,run/* mustRun */.Pv)(['sysctl', '-q', '-w', `${SRC_VALID_MARK}=1`], { root: true, ...ctx.limits });
+    ctx.journal.add({ kind: 'sysctl', key: journal/* SRC_VALID_MARK */.wH, was });
+    await (0,run/* mustRun */.Pv)(['sysctl', '-q', '-w', `${journal/* SRC_VALID_MARK */.wH}=1`], { root: true, ...ctx.limits });
 }
 /**
  * Adds the plan's routes and rules; resolves with the plan applied (its table may differ from the
@@ -2860,7 +2951,7 @@ async function obtainTunnel(cfg, journal, deadline) {
 
 const KEY = 'journal';
 /** A journal that main writes to the step state as it goes. */
-const stepJournal = () => new journal_Journal((text) => toolkit/* saveState */.LZ(KEY, text));
+const stepJournal = () => new journal/* Journal */.CQ((text) => toolkit/* saveState */.LZ(KEY, text));
 /** What main recorded, for post (which keeps it up to date in case it has to be run again). */
 const loadJournal = () => new Journal((text) => core.saveState(KEY, text), parseJournal(core.getState(KEY)));
 
@@ -2877,10 +2968,13 @@ const loadJournal = () => new Journal((text) => core.saveState(KEY, text), parse
 
 
 
+
 /** Each undo command may take this long: enough for a slow sudo, short of hanging post. */
 const COMMAND_MS = 10_000;
 const ip = () => (0,system/* locate */.x5)('ip') ?? 'ip';
-const asRoot = { root: true, timeoutMs: COMMAND_MS };
+const asRoot = (b) => ({ root: true, timeoutMs: COMMAND_MS, deadline: b.deadline });
+/** A wait of `ms`, cut short by the budget. */
+const within = (b, ms) => b.deadline === undefined ? ms : Math.max(0, Math.min(ms, b.deadline - Date.now()));
 /** The interface as recorded is still there: same name, same ifindex, and we are in its namespace. */
 function stillOurs(rec) {
     const now = (0,system/* ifindex */.Cl)(rec.name);
@@ -2889,9 +2983,9 @@ function stillOurs(rec) {
     return rec.ifindex !== undefined && now === rec.ifindex ? 'ours' : 'other';
 }
 /** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
-async function signal(pid, name) {
+async function signal(pid, name, b) {
     if (!(0,run/* isRoot */.jX)()) {
-        await (0,run/* run */.eF)(['kill', `-${name}`, String(pid)], asRoot);
+        await (0,run/* run */.eF)(['kill', `-${name}`, String(pid)], asRoot(b));
         return;
     }
     try {
@@ -2906,21 +3000,21 @@ async function signal(pid, name) {
  * and removes its socket; SIGKILL only if it will not go. A record without a pid (main was stopped
  * while starting it) is matched by name, start time and namespace, as main would have.
  */
-async function stopWireguardGo(rec) {
+async function stopWireguardGo(rec, b) {
     const proc = rec.pid !== undefined && rec.start !== undefined
         ? { pid: rec.pid, start: rec.start }
-        : (0,system/* findStartedWireguardGo */.Bg)(rec.name, rec.since);
+        : await startedDaemon(rec.name, rec.since, { timeoutMs: COMMAND_MS, deadline: b.deadline });
     // Dead already (killed, crashed): its socket may be left behind.
     const running = proc !== undefined && (0,system/* sameProcess */.ID)(proc);
     let stale = !running;
     if (running) {
         const gone = () => !(0,system/* sameProcess */.ID)(proc);
         const sent = performance.now();
-        await signal(proc.pid, 'TERM');
-        if (!(await (0,system/* waitUntil */.a0)(gone, 3000))) {
+        await signal(proc.pid, 'TERM', b);
+        if (!(await (0,system/* waitUntil */.a0)(gone, within(b, 3000)))) {
             stale = true;
-            await signal(proc.pid, 'KILL');
-            if (!(await (0,system/* waitUntil */.a0)(gone, 1000))) {
+            await signal(proc.pid, 'KILL', b);
+            if (!(await (0,system/* waitUntil */.a0)(gone, within(b, 1000)))) {
                 return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true };
             }
         }
@@ -2933,15 +3027,15 @@ async function stopWireguardGo(rec) {
         if ((0,run/* isRoot */.jX)())
             (0,external_node_fs_.rmSync)(sock, { force: true });
         else
-            await (0,run/* run */.eF)(['rm', '-f', sock], asRoot);
+            await (0,run/* run */.eF)(['rm', '-f', sock], asRoot(b));
     }
     const what = [running ? `${rec.name} (wireguard-go, pid ${proc.pid})` : '', removeSocket ? `${sock} (stale)` : ''];
     const said = what.filter((w) => w !== '').join(', ');
     return said ? { undone: said } : { gone: true };
 }
-async function deleteInterface(rec) {
+async function deleteInterface(rec, b) {
     // The link closes as wireguard-go exits: give it a moment before looking.
-    await (0,system/* waitUntil */.a0)(() => stillOurs(rec) !== 'ours', 1000);
+    await (0,system/* waitUntil */.a0)(() => stillOurs(rec) !== 'ours', within(b, 1000));
     switch (stillOurs(rec)) {
         case 'gone':
             return { gone: true };
@@ -2950,11 +3044,11 @@ async function deleteInterface(rec) {
                 ? { left: `${rec.name} was being created when main stopped and cannot be told from another's; left as it is` }
                 : { left: `${rec.name} is no longer the interface main made (another has its name now); left untouched` };
     }
-    await (0,run/* mustRun */.Pv)([ip(), 'link', 'delete', 'dev', rec.name], asRoot);
+    await (0,run/* mustRun */.Pv)([ip(), 'link', 'delete', 'dev', rec.name], asRoot(b));
     return { undone: rec.name };
 }
-async function deleteRule(rec) {
-    const r = await (0,run/* run */.eF)([ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)], asRoot);
+async function deleteRule(rec, b) {
+    const r = await (0,run/* run */.eF)([ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)], asRoot(b));
     if (r.code === 0)
         return { undone: `rule ${rec.priority}: ${rec.selector}` };
     if (/No such file|not exist/i.test(r.stderr))
@@ -2962,35 +3056,35 @@ async function deleteRule(rec) {
     throw new Error(r.stderr.trim() || `exit ${r.code}`);
 }
 /** Puts src_valid_mark back, unless another full tunnel still marks its traffic and needs it. */
-async function restoreSysctl(rec) {
-    const others = (await (0,run/* run */.eF)([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS })).stdout;
+async function restoreSysctl(rec, b) {
+    const others = (await (0,run/* run */.eF)([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS, deadline: b.deadline })).stdout;
     if (/\bnot from all fwmark /.test(others))
-        return { kept: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` };
-    await (0,run/* mustRun */.Pv)(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot);
+        return { kept: `${journal/* SRC_VALID_MARK */.wH} stays 1: another full tunnel's rules need it` };
+    await (0,run/* mustRun */.Pv)(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot(b));
     return { undone: `${rec.key} back to ${rec.was}` };
 }
-async function revertDns(rec, iface) {
+async function revertDns(rec, iface, b) {
     // Under a name that another job's interface has now, the DNS settings are theirs.
     if (iface && stillOurs(iface) === 'other')
         return { left: `DNS for ${rec.iface}: the interface is no longer ours` };
     if (rec.manager === 'resolvectl' && !(0,system/* linkExists */.JO)(rec.iface))
         return { gone: true };
     const { argv } = dnsDown(rec.manager, rec.name);
-    await (0,run/* mustRun */.Pv)(argv, asRoot);
+    await (0,run/* mustRun */.Pv)(argv, asRoot(b));
     return { undone: `DNS (${rec.manager})` };
 }
-async function undo(rec, journal) {
+async function undo(rec, journal, b) {
     switch (rec.kind) {
         case 'interface':
-            return deleteInterface(rec);
+            return deleteInterface(rec, b);
         case 'wireguard-go':
-            return stopWireguardGo(rec);
+            return stopWireguardGo(rec, b);
         case 'rule':
-            return deleteRule(rec);
+            return deleteRule(rec, b);
         case 'sysctl':
-            return restoreSysctl(rec);
+            return restoreSysctl(rec, b);
         case 'dns':
-            return revertDns(rec, journal.find('interface'));
+            return revertDns(rec, journal.find('interface'), b);
         case 'file':
             if (!(0,external_node_fs_.existsSync)(rec.path))
                 return { gone: true };
@@ -3001,8 +3095,12 @@ async function undo(rec, journal) {
             return { left: 'lease' };
     }
 }
-/** Undoes every record of the journal but leases, newest first; what is undone leaves the journal. */
-async function teardown(journal) {
+/**
+ * Undoes every record of the journal but leases, newest first; what is undone leaves the journal.
+ * `deadline`: main's rollback budget (what is not undone by then stays for post).
+ */
+async function teardown(journal, deadline) {
+    const budget = { deadline };
     const report = { removed: [], kept: [], warnings: [] };
     const iface = journal.find('interface');
     if (iface?.netns !== undefined && (0,system/* netns */.p3)() !== undefined && iface.netns !== (0,system/* netns */.p3)()) {
@@ -3013,7 +3111,7 @@ async function teardown(journal) {
         if (rec.kind === 'lease')
             continue;
         try {
-            const outcome = await undo(rec, journal);
+            const outcome = await undo(rec, journal, budget);
             if ('kept' in outcome)
                 report.kept.push(outcome.kept);
             if ('left' in outcome) {
@@ -3125,8 +3223,10 @@ async function bringUp(settings, { tunnel, planned, mtu }, userspace, tools, jou
     mark('link up');
     const upAt = Date.now();
     const missing = await waitForHandshakes(cfg.peers, () => backend.handshakes(), deadline);
-    if (missing.length > 0)
-        throw new Error(handshakeFailure(cfg, missing[0], timeoutMs));
+    if (missing.length > 0) {
+        const gateway = settings.source.kind === 'gateway' ? settings.source.url.origin : undefined;
+        throw new Error(handshakeFailure(cfg, missing[0], timeoutMs, gateway));
+    }
     const handshakeMs = cfg.peers.some((p) => p.endpoint) ? Date.now() - upAt : undefined;
     mark('handshake');
     const [checks] = await Promise.all([
@@ -3140,17 +3240,21 @@ async function bringUp(settings, { tunnel, planned, mtu }, userspace, tools, jou
     const mode = userspace ? 'userspace (wireguard-go)' : 'kernel';
     return { ...cfg, mode, mtu, routes: plan.routes.map(routeText), handshakeMs, checks };
 }
+/** How long past the step's deadline a rollback may run: what it cannot undo by then is post's. */
+const ROLLBACK_MS = 1500;
 /** Shows what the interface looked like, then undoes the journal; what stays is post's to retry. */
-async function rollBack(journal, secrets, message) {
+async function rollBack(journal, secrets, message, deadline) {
+    const budget = Math.max(deadline, Date.now()) + ROLLBACK_MS;
     const made = journal.find('interface');
-    if (made?.ifindex !== undefined && (0,system/* ifindex */.Cl)(made.name) === made.ifindex)
-        await reportFailure(made.name, secrets, message);
-    const undone = await teardown(journal);
+    if (made?.ifindex !== undefined && (0,system/* ifindex */.Cl)(made.name) === made.ifindex && budget - Date.now() > 500) {
+        await reportFailure(made.name, secrets, message, budget - 500);
+    }
+    const undone = await teardown(journal, budget);
     for (const w of undone.warnings)
         toolkit/* warning */.$e(`rollback: ${w}`);
     if (journal.find('lease')) {
         const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.bind(__nccwpck_require__, 463));
-        const leases = await releaseLeases(journal);
+        const leases = await releaseLeases(journal, budget);
         for (const w of leases.warnings)
             toolkit/* warning */.$e(`rollback: ${w}`);
     }
@@ -3160,6 +3264,7 @@ async function rollBack(journal, secrets, message) {
 async function runMain() {
     const journal = stepJournal();
     let secrets = [];
+    let deadline;
     try {
         // Masked before anything else can print them.
         secrets = secretsToMask(toolkit/* getInput */.V4);
@@ -3173,7 +3278,7 @@ async function runMain() {
         const want = userspaceFirst(cfg.userspace) ? ['wg', 'ip', 'wireguard-go'] : ['wg', 'ip'];
         const tools = await ensureTools(want, cfg.install);
         // `timeout` bounds the whole step but for installing packages (whose time apt decides).
-        const deadline = Date.now() + cfg.timeoutMs;
+        deadline = Date.now() + cfg.timeoutMs;
         await refuseTakenName(cfg.iface);
         const limits = { deadline };
         const preparing = prepare(cfg, tools, journal, deadline);
@@ -3193,7 +3298,7 @@ async function runMain() {
     catch (err) {
         const message = (0,errors/* errorText */.k)(err);
         if (!journal.empty)
-            await rollBack(journal, secrets, message);
+            await rollBack(journal, secrets, message, deadline ?? Date.now());
         toolkit/* setFailed */.C1(message);
     }
 }

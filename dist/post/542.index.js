@@ -11,7 +11,7 @@ __webpack_require__.d(__webpack_exports__, {
   releaseLeases: () => (/* binding */ releaseLeases)
 });
 
-// UNUSED EXPORTS: ephemeralKeyPair, leaseTunnel, oidcToken, tunnelFromLease
+// UNUSED EXPORTS: ephemeralKeyPair, leaseTunnel, oidcToken, plain, tunnelFromLease
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(598);
@@ -287,6 +287,7 @@ var toolkit = __webpack_require__(441);
 
 
 
+
 /** A fresh X25519 key pair, as `wg genkey` and `wg pubkey` would print it. */
 function ephemeralKeyPair() {
     const { privateKey, publicKey } = generateKeyPairSync('x25519');
@@ -345,16 +346,33 @@ function gatewayError(gateway, err) {
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
         return new Error(`Gateway ${at} presented a certificate this runner does not trust (${code}): for a private CA, set NODE_EXTRA_CA_CERTS to its PEM file in the step's env; check that the URL's host name is on the certificate`);
     }
+    if (code === 'ETIMEDOUT') {
+        return new Error(`Gateway ${at} did not answer within the step's timeout: check that it runs and is not overloaded`);
+    }
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
         return new Error(`Gateway ${gateway.origin}: host name ${gateway.hostname} does not resolve (${code}): check the gateway input`);
     }
     return new Error(`Gateway ${at} could not be reached (${code || (0,errors/* errorText */.k)(err)}): check that it runs, listens on port ${gateway.port || (gateway.protocol === 'https:' ? 443 : 80)} and that this runner may connect to it`);
 }
+/**
+ * Text from the gateway made safe to print: one line of printable characters, cut short (a line of
+ * its that began with `::` would otherwise be a workflow command to the runner).
+ */
+const plain = (text, max) => text
+    .replace(/[^\x20-\x7e]+/g, ' ')
+    .replace(/^[\s:]+/, '')
+    .slice(0, max);
 /** Why the gateway said no, in its own words (its `error` field), cut short. */
 function reason(answer) {
     const said = answer.json?.error;
-    return typeof said === 'string' ? said.slice(0, 300) : answer.text.slice(0, 120) || 'no reason given';
+    return plain(typeof said === 'string' ? said : answer.text, 300) || 'no reason given';
 }
+/** An ISO 8601 UTC time as the gateway writes expiresAt, or undefined. */
+const isoTime = (v) => typeof v === 'string' &&
+    /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$/.test(v) &&
+    !Number.isNaN(Date.parse(v))
+    ? v
+    : undefined;
 function refused(gateway, answer) {
     const why = reason(answer);
     switch (answer.status) {
@@ -413,7 +431,7 @@ function tunnelFromLease(answer, keys, source) {
         ...source.dnsSearch
     ];
     const tunnel = { ...keys, addresses, table: 'auto', dns, dnsSearch, peers, mtu: source.mtu };
-    return { tunnel, id, secret, expiresAt: typeof a.expiresAt === 'string' ? a.expiresAt : 'unknown' };
+    return { tunnel, id, secret, expiresAt: isoTime(a.expiresAt) ?? 'unknown' };
 }
 /** Asks the gateway for a lease on a fresh key; records it (for release) the moment it exists. */
 async function leaseTunnel(source, journal, deadline) {
@@ -435,18 +453,21 @@ async function leaseTunnel(source, journal, deadline) {
     }
     if (answer.status !== 201)
         throw refused(source.url, answer);
-    const secretGiven = answer.json?.secret;
-    if (typeof secretGiven === 'string' && secretGiven !== '')
-        core.setSecret(secretGiven);
+    const { id, secret } = (answer.json ?? {});
+    if (typeof secret === 'string' && secret !== '')
+        core.setSecret(secret);
+    // Recorded as soon as it can be released, before the rest of the answer is judged.
+    const release = { kind: 'lease', gateway: source.url.href, id, secret };
+    if (validRecord(release))
+        journal.add(validRecord(release));
     const lease = tunnelFromLease(answer.json, keys, source);
-    journal.add({ kind: 'lease', gateway: source.url.href, id: lease.id, secret: lease.secret });
     core.info(`Leased ${lease.tunnel.addresses.map((a) => a.address).join(', ')} from ${source.url.origin} (lease ${lease.id}, until ${lease.expiresAt})`);
     return { tunnel: lease.tunnel, rows: [['Lease', `${lease.id} from ${source.url.origin}, until ${lease.expiresAt}`]] };
 }
 /** How long post waits for the gateway: the lease expires by itself anyway. */
 const RELEASE_MS = 10_000;
 /** Releases the journal's leases; a gateway that cannot be reached is a warning (the lease expires). */
-async function releaseLeases(journal) {
+async function releaseLeases(journal, deadline = Date.now() + RELEASE_MS) {
     const out = { released: [], warnings: [] };
     for (const rec of journal.records.filter((r) => r.kind === 'lease')) {
         toolkit/* setSecret */.Pq(rec.secret);
@@ -456,7 +477,7 @@ async function releaseLeases(journal) {
             const answer = await http_httpRequest(url, {
                 method: 'DELETE',
                 headers: { authorization: `Bearer ${rec.secret}` },
-                deadline: Date.now() + RELEASE_MS
+                deadline: Math.min(deadline, Date.now() + RELEASE_MS)
             });
             if (answer.status !== 204 && answer.status !== 404)
                 throw refused(gateway, answer);

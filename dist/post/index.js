@@ -482,9 +482,9 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 
 
 
-const SOCKET_DIR = '/var/run/wireguard';
-const socketPath = (iface) => `${SOCKET_DIR}/${iface}.sock`;
-const linkExists = (iface) => (0,external_node_fs_.existsSync)(`/sys/class/net/${iface}`);
+const system_SOCKET_DIR = '/var/run/wireguard';
+const system_socketPath = (iface) => `${system_SOCKET_DIR}/${iface}.sock`;
+const system_linkExists = (iface) => (0,external_node_fs_.existsSync)(`/sys/class/net/${iface}`);
 function readText(path) {
     try {
         return (0,external_node_fs_.readFileSync)(path, 'utf8');
@@ -494,7 +494,7 @@ function readText(path) {
     }
 }
 /** PATH, then the sbin directories that an unprivileged user's PATH may lack. */
-function searchPath() {
+function system_searchPath() {
     const dirs = (process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter).filter((d) => d !== '');
     for (const d of ['/usr/local/sbin', '/usr/sbin', '/sbin']) {
         if (!dirs.includes(d))
@@ -503,7 +503,7 @@ function searchPath() {
     return dirs;
 }
 function system_locate(tool) {
-    for (const dir of searchPath()) {
+    for (const dir of system_searchPath()) {
         const path = (0,external_node_path_namespaceObject.join)(dir, tool);
         if ((0,external_node_fs_.existsSync)(path))
             return path;
@@ -511,7 +511,7 @@ function system_locate(tool) {
     return undefined;
 }
 /** The kernel has WireGuard loaded, built in, or as a module it can load. */
-function kernelHasWireguard() {
+function system_kernelHasWireguard() {
     if (existsSync('/sys/module/wireguard'))
         return true;
     const dir = `/lib/modules/${release()}`;
@@ -522,7 +522,7 @@ function deviceMtu(dev) {
     return Number(readText(`/sys/class/net/${dev}/mtu`).trim()) || 0;
 }
 /** This process's network namespace, e.g. `net:[4026531840]`; undefined where /proc does not say. */
-function netns(pid = 'self') {
+function system_netns(pid = 'self') {
     try {
         return (0,external_node_fs_.readlinkSync)(`/proc/${pid}/ns/net`);
     }
@@ -531,7 +531,7 @@ function netns(pid = 'self') {
     }
 }
 /** The interface's index in this network namespace, or undefined when there is no such interface. */
-function ifindex(iface) {
+function system_ifindex(iface) {
     return Number(readText(`/sys/class/net/${iface}/ifindex`).trim()) || undefined;
 }
 /** A process's start time (clock ticks since boot, /proc/PID/stat field 22): with the pid, its identity. */
@@ -542,7 +542,7 @@ function startTime(pid) {
     return rest[19] || undefined;
 }
 /** Clock ticks since boot now, in the unit of startTime (USER_HZ, 100 on Linux). */
-function ticksNow() {
+function system_ticksNow() {
     return Math.floor(Number(readText('/proc/uptime').split(' ')[0]) * 100);
 }
 function argvOf(pid) {
@@ -561,41 +561,40 @@ function sameProcess(p) {
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return rest[19] === p.start && rest[0] !== 'Z' && rest[0] !== 'X';
 }
+/** Clock ticks within which a started wireguard-go forks its daemon: the start command's own limit (60 s). */
+const START_WINDOW_TICKS = 6000;
 /**
- * The wireguard-go daemon that a start of `wireguard-go IFACE` just forked: serving that name,
- * started no earlier than `sinceTicks`, and (where this process may read it) in this network
- * namespace. The socket directory is shared by every namespace, so only one wireguard-go can serve
- * a name at a time; the start time rules out an older one, the namespace one that is not ours.
- * `near`: the pid of what started it; the daemon is forked a few pids later, so those come first.
+ * The wireguard-go processes that may be the daemon a start of `wireguard-go IFACE` forked:
+ * serving that name and started within START_WINDOW_TICKS from `sinceTicks`, in this network
+ * namespace where that can be read. The socket folder is shared by every namespace, so only one
+ * wireguard-go can serve a name at a time; the start time rules out older ones. `near`: the pid of
+ * what started it (the daemon is forked a few pids later, so those come first).
  */
-function findStartedWireguardGo(iface, sinceTicks, near) {
-    const ours = netns();
+function wireguardGoCandidates(iface, sinceTicks, near) {
+    const ours = system_netns();
     const fits = (pid) => {
         if (!isWireguardGo(pid, iface))
             return undefined;
         const start = startTime(pid);
-        if (start === undefined || Number(start) < sinceTicks)
+        if (start === undefined || Number(start) < sinceTicks || Number(start) > sinceTicks + START_WINDOW_TICKS) {
             return undefined;
-        const theirs = netns(pid);
+        }
+        const theirs = system_netns(pid);
         if (theirs !== undefined && ours !== undefined && theirs !== ours)
             return undefined;
-        return { pid, start };
+        return { pid, start, netns: theirs };
     };
-    if (near !== undefined) {
-        for (let pid = near + 1; pid <= near + 64; pid++) {
-            const hit = fits(pid);
-            if (hit)
-                return hit;
-        }
-    }
-    for (const entry of (0,external_node_fs_.readdirSync)('/proc')) {
-        if (!/^[0-9]+$/.test(entry))
-            continue;
-        const hit = fits(Number(entry));
+    const pids = (0,external_node_fs_.readdirSync)('/proc')
+        .filter((e) => /^[0-9]+$/.test(e))
+        .map(Number);
+    const first = near === undefined ? [] : pids.filter((p) => p > near && p <= near + 64);
+    const found = [];
+    for (const pid of [...first, ...pids.filter((p) => !first.includes(p))]) {
+        const hit = fits(pid);
         if (hit)
-            return hit;
+            found.push(hit);
     }
-    return undefined;
+    return found;
 }
 /**
  * A file's identity (device, inode and change time in nanoseconds), to remove a socket only while
@@ -603,7 +602,7 @@ function findStartedWireguardGo(iface, sinceTicks, near) {
  * (Removing another wireguard-go's socket would stop it: it watches its socket and exits when the
  * file goes.)
  */
-function fileId(path) {
+function system_fileId(path) {
     try {
         const s = (0,external_node_fs_.statSync)(path, { bigint: true });
         return `${s.dev}:${s.ino}:${s.ctimeNs}`;
@@ -642,7 +641,7 @@ async function waitUntil(done, ms, everyMs = 2) {
 
 
 
-const isRoot = () => process.getuid?.() === 0;
+const run_isRoot = () => process.getuid?.() === 0;
 /**
  * What every child starts from: a PATH that has the sbin directories, and the C locale so that
  * the messages matched here (`File exists`, `Unknown device type`) read the same everywhere.
@@ -650,18 +649,18 @@ const isRoot = () => process.getuid?.() === 0;
  * LOG_LEVEL set, its daemon keeps the step's pipes open and the step hangs.
  */
 function childEnv(extra = {}) {
-    return { PATH: searchPath().join(':'), LC_ALL: 'C', ...extra };
+    return { PATH: system_searchPath().join(':'), LC_ALL: 'C', ...extra };
 }
 /** The argument vector actually started for a command. Pure, for tests. */
-function commandLine(argv, opts, root) {
+function run_commandLine(argv, opts, root) {
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
     const withEnv = env.length > 0 ? ['env', ...env, ...argv] : [...argv];
     return opts.root && !root ? ['sudo', '-n', ...withEnv] : withEnv;
 }
 /** Whether a command's failure was sudo refusing to run it. */
-const sudoRefused = (argv, stderr) => argv[0] === 'sudo' && /^sudo: /m.test(stderr);
+const run_sudoRefused = (argv, stderr) => argv[0] === 'sudo' && /^sudo: /m.test(stderr);
 /** A command that failed: says what ran (arguments carry no secrets) and what it printed. */
-class CommandError extends Error {
+class run_CommandError extends Error {
     argv;
     result;
     constructor(argv, result) {
@@ -679,18 +678,18 @@ function describeFailure(argv, r) {
             : '';
         return `\`${argv.join(' ')}\` did not finish within the step's timeout.${stall}`;
     }
-    if (sudoRefused(argv, r.stderr)) {
+    if (run_sudoRefused(argv, r.stderr)) {
         return `\`${argv.slice(2).join(' ')}\` needs root and this step runs as uid ${process.getuid?.()}: \`sudo -n\` refused (${said}). Run the job as root or give the runner user passwordless sudo.`;
     }
     return `\`${argv.join(' ')}\` failed (exit ${r.code})${said ? `: ${said}` : ''}`;
 }
 /** Runs a command and resolves with its exit code and output; rejects only when it cannot start. */
-function run(argv, opts = {}) {
-    const root = isRoot();
+function run_run(argv, opts = {}) {
+    const root = run_isRoot();
     // As root the variables go straight into the environment; through sudo, which resets it, by `env`.
-    const full = commandLine(argv, root ? { ...opts, env: undefined } : opts, root);
+    const full = run_commandLine(argv, root ? { ...opts, env: undefined } : opts, root);
     const env = childEnv(root ? opts.env : {});
-    toolkit/* debug */.Yz(`run: ${commandLine(argv, opts, root).join(' ')} (at ${Math.round(performance.now())} ms)`);
+    toolkit/* debug */.Yz(`run: ${run_commandLine(argv, opts, root).join(' ')} (at ${Math.round(performance.now())} ms)`);
     const own = opts.timeoutMs ?? 60_000;
     const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
     const limit = Math.max(0, Math.min(own, left));
@@ -734,13 +733,13 @@ function run(argv, opts = {}) {
  * of its output (a refused sudo and a timeout are always said as such).
  */
 async function run_mustRun(argv, opts = {}, explain) {
-    const r = await run(argv, opts);
+    const r = await run_run(argv, opts);
     if (r.code === 0)
         return r;
-    const full = commandLine(argv, opts, isRoot());
-    if (explain && !r.timedOut && !sudoRefused(full, r.stderr))
+    const full = run_commandLine(argv, opts, run_isRoot());
+    if (explain && !r.timedOut && !run_sudoRefused(full, r.stderr))
         throw explain(`${r.stderr}\n${r.stdout}`);
-    throw new CommandError(full, r);
+    throw new run_CommandError(full, r);
 }
 
 ;// CONCATENATED MODULE: ./src/dns.ts
@@ -811,6 +810,260 @@ async function applyDns(cfg, journal, limits) {
         await mustRun(c.argv, { root: true, input: c.input, ...limits });
 }
 
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: ./src/messages.ts
+// The one-line errors a step ends with: each says what failed, the likely causes, and the fix.
+// The README's troubleshooting table quotes them; tests hold them to it.
+
+
+
+/** Milliseconds as a person reads them: `12 ms`, `1.4 s`. */
+const duration = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+const seconds = (ms) => `${ms / 1000} s`;
+/** Where the action can run, said in one line where it cannot. */
+function unsupportedPlatform(platform) {
+    const name = platform === 'darwin' ? 'macOS' : platform === 'win32' ? 'Windows' : platform;
+    return (`This action runs on Linux runners only, and this one runs ${name}. ` +
+        'Use a Linux runner (runs-on: ubuntu-latest, or a self-hosted Linux runner); ' +
+        `on ${name}, install the official WireGuard client in a run: step instead.`);
+}
+/** Root without CAP_NET_ADMIN: a container that may not make network interfaces. */
+const noNetAdmin = (/* unused pure expression or super */ null && ('This step runs as root but without CAP_NET_ADMIN, so it may not create network interfaces: ' +
+    'an unprivileged container runner (such as ubuntu-slim) cannot host a tunnel, use runs-on: ubuntu-latest; ' +
+    'in a job container you define, add options: --cap-add=NET_ADMIN --device=/dev/net/tun'));
+const messages_interfaceTaken = (iface) => `interface ${iface} already exists; it was left untouched. If an earlier job left it behind, remove it with \`sudo ip link delete ${iface}\`, or choose another name with the interface input`;
+const messages_socketTaken = (iface) => `${SOCKET_DIR}/${iface}.sock exists: another wireguard-go serves the name ${iface} (perhaps in another network namespace or job, which share that folder); it was left untouched. Choose another name with the interface input, or if an earlier job left it behind, remove it with \`sudo rm ${SOCKET_DIR}/${iface}.sock\``;
+const tableTaken = (fwmark) => `FwMark ${fwmark} names routing table ${fwmark}, which already holds routes or rules (another tunnel's?); nothing was changed. Choose another FwMark, or leave it out and a free table is picked`;
+/** What stopped an interface from being made, with the fix for the usual causes. */
+function messages_explainCreateFailure(iface, said) {
+    const text = said
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !/[│┌└]/.test(l))
+        .map((l) => l.replace(/^[A-Z]+: \(\S+\) [0-9/]+ [0-9:]+ /, '').trim())
+        .join(' ') || 'no reason given';
+    if (/unix socket in use/i.test(said))
+        return `${text}: ${messages_socketTaken(iface)}`;
+    if (/device or resource busy|File exists/i.test(said)) {
+        return `${text}: an interface named ${iface} was made meanwhile (by another job?); choose another name with the interface input`;
+    }
+    if (/Operation not permitted|permission denied/i.test(said)) {
+        return `${text}: this step may not create network interfaces (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN --device=/dev/net/tun`;
+    }
+    if (/\/dev\/net\/tun|TUN device/i.test(said)) {
+        return `${text}: wireguard-go needs /dev/net/tun; in a job container, add options: --device=/dev/net/tun --cap-add=NET_ADMIN`;
+    }
+    return text;
+}
+/** The endpoint as the summary shows it: as given, with the address a name resolved to. */
+function endpointShown(e) {
+    const given = endpointText(e.host, e.port);
+    return e.address !== undefined && e.address !== e.host ? `${given} (${e.address})` : given;
+}
+function handshakeFailure(t, missing, timeoutMs, 
+/** In gateway mode, the gateway's origin: it added the peer, so the causes are others. */
+gateway) {
+    const ep = t.peers.find((p) => p.publicKey === missing)?.endpoint;
+    const at = ep ? endpointText(ep.address ?? ep.host, ep.port) : 'its endpoint';
+    const named = ep && ep.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : '';
+    const head = `No handshake with peer ${missing} at ${at}${named} within ${seconds(timeoutMs)}. Likely causes: `;
+    if (gateway !== undefined) {
+        return (head +
+            `UDP to ${at} is blocked or nothing listens there; the gateway ${gateway} manages another interface than the one its endpoint serves (check its interface and endpoint settings).`);
+    }
+    const addresses = t.addresses.map((a) => prefixText({ ...a, bits: maxBits(a.family) })).join(',');
+    return (head +
+        `the server does not know this runner's public key ${t.publicKey} (on the server: wg set <interface> peer ${t.publicKey} allowed-ips ${addresses}); ` +
+        `UDP to ${at} is blocked or nothing listens there; peer-public-key is not the server's key.`);
+}
+function checkFailure(label, reason, addresses, timeoutMs) {
+    return (`The tunnel is up but ${label} did not answer within ${seconds(timeoutMs)} (last error: ${reason}). ` +
+        `Likely causes: allowed-ips does not cover that address; the server does not forward or route traffic from ${addresses.map((a) => a.address).join(', ')}; the service is down or filtered.`);
+}
+
+;// CONCATENATED MODULE: ./src/tools.ts
+// Finding the programs the tunnel needs, and installing the missing ones with apt in one
+// transaction, non-interactively.
+
+
+
+/** The Debian/Ubuntu package that provides each tool. */
+const PACKAGE = { wg: 'wireguard-tools', ip: 'iproute2', 'wireguard-go': 'wireguard-go' };
+/** apt-get, with everything that keeps it from prompting or waiting on needrestart. */
+function aptCommand(args) {
+    return [
+        'apt-get',
+        '-q',
+        '-o',
+        'DPkg::Lock::Timeout=120',
+        '-o',
+        'Dpkg::Options::=--force-confdef',
+        '-o',
+        'Dpkg::Options::=--force-confold',
+        ...args
+    ];
+}
+const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_SUSPEND: '1', NEEDRESTART_MODE: 'l' };
+/** apt may wait up to 2 minutes for its lock, then download: 10 minutes at most. */
+const APT_LIMIT = { timeoutMs: 600_000 };
+async function aptInstall(packages) {
+    const install = aptCommand(['install', '-y', '--no-install-recommends', ...packages]);
+    core.info(`Installing ${packages.join(', ')} with apt-get`);
+    const first = await run(install, { root: true, env: APT_ENV, ...APT_LIMIT });
+    if (first.code === 0)
+        return;
+    core.info('apt-get install failed; refreshing the package lists and trying once more');
+    await run(aptCommand(['update']), { root: true, env: APT_ENV, ...APT_LIMIT });
+    await mustRun(install, { root: true, env: APT_ENV, ...APT_LIMIT });
+}
+/**
+ * Paths of the given tools, installing the missing ones when `install` is true; otherwise an error
+ * that names each missing tool and where it was looked for.
+ */
+async function tools_ensureTools(tools, install) {
+    const paths = {};
+    const missing = [];
+    for (const t of tools) {
+        const path = locate(t);
+        if (path === undefined)
+            missing.push(t);
+        else
+            paths[t] = path;
+    }
+    if (missing.length === 0)
+        return paths;
+    const names = missing.map((t) => `\`${t}\``).join(' and ');
+    const packages = missing.map((t) => PACKAGE[t]);
+    if (!install)
+        throw new Error(`${names} not found (looked in ${searchPath().join(':')}); install ${packages.join(' and ')} first or set install: true`);
+    if (locate('apt-get') === undefined)
+        throw new Error(`${names} not found and apt-get is not available to install it: install ${packages.join(' and ')} in an earlier step`);
+    await aptInstall(packages);
+    for (const t of missing) {
+        const path = locate(t);
+        if (path === undefined)
+            throw new Error(`\`${t}\` still not found after installing ${PACKAGE[t]} (looked in ${searchPath().join(':')})`);
+        paths[t] = path;
+    }
+    return paths;
+}
+
+;// CONCATENATED MODULE: ./src/interface.ts
+// Making the interface: the kernel's WireGuard where it has one, else wireguard-go. Each is written
+// in the journal before it is made and gets its identity (ifindex; pid and start time) the moment
+// it exists, so that rollback and post remove this interface and this process, never another
+// job's of the same name.
+
+
+
+
+
+
+
+/** Whether to go straight to wireguard-go: asked for, or the kernel has no WireGuard. */
+const userspaceFirst = (userspace) => userspace === 'true' || (userspace === 'auto' && !kernelHasWireguard());
+/**
+ * Refuses a name that is taken, before anything is touched: an interface of that name here, or a
+ * live wireguard-go socket of that name (the socket folder is shared by every namespace, and `wg`
+ * would talk to that socket's daemon instead of our interface). A socket nobody listens on is what
+ * a killed wireguard-go leaves: wireguard-go and `wg` replace it. One this step may not open (not
+ * root) cannot be told from a live one, and is refused too.
+ */
+async function refuseTakenName(iface) {
+    if (linkExists(iface))
+        throw new Error(interfaceTaken(iface));
+    const path = socketPath(iface);
+    if (!existsSync(path))
+        return;
+    const answer = await new Promise((resolve) => {
+        const socket = connect(path);
+        const done = (code) => {
+            socket.destroy();
+            resolve(code);
+        };
+        socket.once('connect', () => done('live'));
+        socket.once('error', (err) => done(err.code));
+        socket.setTimeout(1000, () => done('live'));
+    });
+    if (answer !== 'ECONNREFUSED' && answer !== 'ENOENT')
+        throw new Error(socketTaken(iface));
+}
+/** Makes the interface; resolves with whether wireguard-go serves it. */
+async function createInterface(req, journal) {
+    if (!userspaceFirst(req.userspace)) {
+        if (await createKernelInterface(req, journal))
+            return { userspace: false };
+        core.info('The kernel has no WireGuard module; using wireguard-go');
+    }
+    await startWireguardGo(req, journal);
+    return { userspace: true };
+}
+/** `ip link add … type wireguard`; false when the kernel has no WireGuard and userspace may serve. */
+async function createKernelInterface(req, journal) {
+    const { iface } = req;
+    const rec = journal.add({ kind: 'interface', name: iface, netns: netns() });
+    const argv = [req.tools.ip, 'link', 'add', 'dev', iface, 'type', 'wireguard'];
+    const r = await run(argv, { root: true, ...req.limits });
+    if (r.code === 0) {
+        journal.update(rec, { ifindex: ifindex(iface) });
+        return true;
+    }
+    // Nothing was made: the record goes.
+    journal.remove(rec);
+    const full = commandLine(argv, { root: true }, isRoot());
+    if (r.timedOut || sudoRefused(full, r.stderr))
+        throw new CommandError(full, r);
+    const noKernel = /Unknown device type|not supported/i.test(r.stderr);
+    if (noKernel && req.userspace !== 'false')
+        return false;
+    const why = noKernel
+        ? 'this kernel has no WireGuard module and userspace is false (set userspace: auto to use wireguard-go)'
+        : explainCreateFailure(iface, r.stderr);
+    throw new Error(`could not create interface ${iface}: ${why}`);
+}
+/**
+ * Starts wireguard-go, which forks a daemon that outlives this step and returns once the interface
+ * exists. Its environment is the minimal one (run.ts): with LOG_LEVEL set, the daemon would keep
+ * this step's pipes open.
+ */
+async function startWireguardGo(req, journal) {
+    const { iface } = req;
+    const wgGo = req.tools['wireguard-go'] ?? (await ensureTools(['wireguard-go'], req.install))['wireguard-go'];
+    const link = journal.add({ kind: 'interface', name: iface, netns: netns() });
+    const proc = journal.add({ kind: 'wireguard-go', name: iface, since: ticksNow() });
+    let r;
+    try {
+        r = await mustRun([wgGo, iface], { root: true, ...req.limits }, (said) => {
+            return new Error(`could not start wireguard-go for ${iface}: ${explainCreateFailure(iface, said)}`);
+        });
+    }
+    catch (err) {
+        // It exited without a daemon: its interface closed with it, and nothing is ours to undo.
+        if (!(err instanceof CommandError && err.result.timedOut)) {
+            journal.remove(proc);
+            journal.remove(link);
+        }
+        throw err;
+    }
+    journal.update(link, { ifindex: ifindex(iface) });
+    const daemon = await startedDaemon(iface, proc.since, req.limits, r.pid);
+    journal.update(proc, { ...daemon, socket: fileId(socketPath(iface)) });
+}
+/**
+ * The daemon a start of wireguard-go forked, proven to be in this network namespace: read directly
+ * when root, else through `sudo readlink` (a root process's namespace is not the user's to read).
+ * Undefined when none can be proven ours: then nothing is ever signalled on a guess.
+ */
+async function startedDaemon(iface, since, limits, near) {
+    const ours = system_netns();
+    for (const c of wireguardGoCandidates(iface, since, near)) {
+        const theirs = c.netns ?? (await run_run(['readlink', `/proc/${c.pid}/ns/net`], { root: true, ...limits })).stdout.trim();
+        if (ours !== undefined && theirs === ours)
+            return { pid: c.pid, start: c.start };
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/teardown.ts
 // Undoing what the journal records, newest first: shared by post and by main's rollback. Each
 // record is undone only after its identity is checked (the interface still has the recorded
@@ -824,21 +1077,24 @@ async function applyDns(cfg, journal, limits) {
 
 
 
+
 /** Each undo command may take this long: enough for a slow sudo, short of hanging post. */
 const COMMAND_MS = 10_000;
 const ip = () => system_locate('ip') ?? 'ip';
-const asRoot = { root: true, timeoutMs: COMMAND_MS };
+const asRoot = (b) => ({ root: true, timeoutMs: COMMAND_MS, deadline: b.deadline });
+/** A wait of `ms`, cut short by the budget. */
+const within = (b, ms) => b.deadline === undefined ? ms : Math.max(0, Math.min(ms, b.deadline - Date.now()));
 /** The interface as recorded is still there: same name, same ifindex, and we are in its namespace. */
 function stillOurs(rec) {
-    const now = ifindex(rec.name);
+    const now = system_ifindex(rec.name);
     if (now === undefined)
         return 'gone';
     return rec.ifindex !== undefined && now === rec.ifindex ? 'ours' : 'other';
 }
 /** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
-async function signal(pid, name) {
-    if (!isRoot()) {
-        await run(['kill', `-${name}`, String(pid)], asRoot);
+async function signal(pid, name, b) {
+    if (!run_isRoot()) {
+        await run_run(['kill', `-${name}`, String(pid)], asRoot(b));
         return;
     }
     try {
@@ -853,42 +1109,42 @@ async function signal(pid, name) {
  * and removes its socket; SIGKILL only if it will not go. A record without a pid (main was stopped
  * while starting it) is matched by name, start time and namespace, as main would have.
  */
-async function stopWireguardGo(rec) {
+async function stopWireguardGo(rec, b) {
     const proc = rec.pid !== undefined && rec.start !== undefined
         ? { pid: rec.pid, start: rec.start }
-        : findStartedWireguardGo(rec.name, rec.since);
+        : await startedDaemon(rec.name, rec.since, { timeoutMs: COMMAND_MS, deadline: b.deadline });
     // Dead already (killed, crashed): its socket may be left behind.
     const running = proc !== undefined && sameProcess(proc);
     let stale = !running;
     if (running) {
         const gone = () => !sameProcess(proc);
         const sent = performance.now();
-        await signal(proc.pid, 'TERM');
-        if (!(await waitUntil(gone, 3000))) {
+        await signal(proc.pid, 'TERM', b);
+        if (!(await waitUntil(gone, within(b, 3000)))) {
             stale = true;
-            await signal(proc.pid, 'KILL');
-            if (!(await waitUntil(gone, 1000))) {
+            await signal(proc.pid, 'KILL', b);
+            if (!(await waitUntil(gone, within(b, 1000)))) {
                 return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true };
             }
         }
         toolkit/* debug */.Yz(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`);
     }
     // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
-    const sock = socketPath(rec.name);
-    const removeSocket = stale && rec.socket !== undefined && fileId(sock) === rec.socket;
+    const sock = system_socketPath(rec.name);
+    const removeSocket = stale && rec.socket !== undefined && system_fileId(sock) === rec.socket;
     if (removeSocket) {
-        if (isRoot())
+        if (run_isRoot())
             (0,external_node_fs_.rmSync)(sock, { force: true });
         else
-            await run(['rm', '-f', sock], asRoot);
+            await run_run(['rm', '-f', sock], asRoot(b));
     }
     const what = [running ? `${rec.name} (wireguard-go, pid ${proc.pid})` : '', removeSocket ? `${sock} (stale)` : ''];
     const said = what.filter((w) => w !== '').join(', ');
     return said ? { undone: said } : { gone: true };
 }
-async function deleteInterface(rec) {
+async function deleteInterface(rec, b) {
     // The link closes as wireguard-go exits: give it a moment before looking.
-    await waitUntil(() => stillOurs(rec) !== 'ours', 1000);
+    await waitUntil(() => stillOurs(rec) !== 'ours', within(b, 1000));
     switch (stillOurs(rec)) {
         case 'gone':
             return { gone: true };
@@ -897,11 +1153,11 @@ async function deleteInterface(rec) {
                 ? { left: `${rec.name} was being created when main stopped and cannot be told from another's; left as it is` }
                 : { left: `${rec.name} is no longer the interface main made (another has its name now); left untouched` };
     }
-    await run_mustRun([ip(), 'link', 'delete', 'dev', rec.name], asRoot);
+    await run_mustRun([ip(), 'link', 'delete', 'dev', rec.name], asRoot(b));
     return { undone: rec.name };
 }
-async function deleteRule(rec) {
-    const r = await run([ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)], asRoot);
+async function deleteRule(rec, b) {
+    const r = await run_run([ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)], asRoot(b));
     if (r.code === 0)
         return { undone: `rule ${rec.priority}: ${rec.selector}` };
     if (/No such file|not exist/i.test(r.stderr))
@@ -909,35 +1165,35 @@ async function deleteRule(rec) {
     throw new Error(r.stderr.trim() || `exit ${r.code}`);
 }
 /** Puts src_valid_mark back, unless another full tunnel still marks its traffic and needs it. */
-async function restoreSysctl(rec) {
-    const others = (await run([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS })).stdout;
+async function restoreSysctl(rec, b) {
+    const others = (await run_run([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS, deadline: b.deadline })).stdout;
     if (/\bnot from all fwmark /.test(others))
         return { kept: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` };
-    await run_mustRun(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot);
+    await run_mustRun(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot(b));
     return { undone: `${rec.key} back to ${rec.was}` };
 }
-async function revertDns(rec, iface) {
+async function revertDns(rec, iface, b) {
     // Under a name that another job's interface has now, the DNS settings are theirs.
     if (iface && stillOurs(iface) === 'other')
         return { left: `DNS for ${rec.iface}: the interface is no longer ours` };
-    if (rec.manager === 'resolvectl' && !linkExists(rec.iface))
+    if (rec.manager === 'resolvectl' && !system_linkExists(rec.iface))
         return { gone: true };
     const { argv } = dnsDown(rec.manager, rec.name);
-    await run_mustRun(argv, asRoot);
+    await run_mustRun(argv, asRoot(b));
     return { undone: `DNS (${rec.manager})` };
 }
-async function undo(rec, journal) {
+async function undo(rec, journal, b) {
     switch (rec.kind) {
         case 'interface':
-            return deleteInterface(rec);
+            return deleteInterface(rec, b);
         case 'wireguard-go':
-            return stopWireguardGo(rec);
+            return stopWireguardGo(rec, b);
         case 'rule':
-            return deleteRule(rec);
+            return deleteRule(rec, b);
         case 'sysctl':
-            return restoreSysctl(rec);
+            return restoreSysctl(rec, b);
         case 'dns':
-            return revertDns(rec, journal.find('interface'));
+            return revertDns(rec, journal.find('interface'), b);
         case 'file':
             if (!(0,external_node_fs_.existsSync)(rec.path))
                 return { gone: true };
@@ -948,11 +1204,15 @@ async function undo(rec, journal) {
             return { left: 'lease' };
     }
 }
-/** Undoes every record of the journal but leases, newest first; what is undone leaves the journal. */
-async function teardown(journal) {
+/**
+ * Undoes every record of the journal but leases, newest first; what is undone leaves the journal.
+ * `deadline`: main's rollback budget (what is not undone by then stays for post).
+ */
+async function teardown(journal, deadline) {
+    const budget = { deadline };
     const report = { removed: [], kept: [], warnings: [] };
     const iface = journal.find('interface');
-    if (iface?.netns !== undefined && netns() !== undefined && iface.netns !== netns()) {
+    if (iface?.netns !== undefined && system_netns() !== undefined && iface.netns !== system_netns()) {
         report.warnings.push(`${iface.name} was made in another network namespace than this step runs in; nothing was touched`);
         return report;
     }
@@ -960,7 +1220,7 @@ async function teardown(journal) {
         if (rec.kind === 'lease')
             continue;
         try {
-            const outcome = await undo(rec, journal);
+            const outcome = await undo(rec, journal, budget);
             if ('kept' in outcome)
                 report.kept.push(outcome.kept);
             if ('left' in outcome) {

@@ -1,14 +1,16 @@
 // The `wg` command as a backend: the kernel's WireGuard, or wireguard-go from an unprivileged step
-// (`sudo wg` reaches its root-only socket). The key goes in a 0600 file in RUNNER_TEMP that exists
-// only while `wg setconf` reads it: never on a command line (a pipe cannot serve: Node's child
-// pipes are sockets, which `wg` cannot open as /dev/stdin).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+// (`sudo wg` reaches its root-only socket). The configuration reaches `wg setconf` through a named
+// pipe (0600, in a 0700 folder in RUNNER_TEMP that exists only while `wg` reads it): the key is
+// never on a command line and never written to a disk. (Standard input cannot serve: Node's child
+// pipes are sockets, which `wg` cannot open as /dev/stdin.)
+import { closeSync, constants, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Journal } from '../journal.js'
 import { prefixText } from '../ip.js'
 import { bringUpKeepalive, endpointAddress, probedPeers } from '../plan.js'
-import { mustRun } from '../run.js'
+import { mustRun, type RunResult } from '../run.js'
+import { sleep } from '../system.js'
 import type { Backend, BackendContext, Configurable, Handshakes } from './backend.js'
 
 /** The `wg setconf` file: the same configuration as uapiSetRequest, in wg's own format. */
@@ -44,6 +46,44 @@ export function parseHandshakes(text: string): Handshakes {
   return out
 }
 
+/**
+ * Writes `text` into the named pipe once `wg` opens it for reading: opened without blocking (a
+ * `wg` that failed before opening it must not leave this step waiting), polled until it is.
+ */
+async function feed(fifo: string, text: string, reader: Promise<RunResult>): Promise<void> {
+  let done = false
+  void reader.then(
+    () => (done = true),
+    () => (done = true)
+  )
+  for (let wait = 1; ; wait = Math.min(wait * 2, 20)) {
+    let fd: number
+    try {
+      fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)
+    } catch (err) {
+      // ENXIO: no reader yet.
+      if ((err as NodeJS.ErrnoException).code !== 'ENXIO' || done) return
+      await sleep(wait)
+      continue
+    }
+    try {
+      const data = Buffer.from(text)
+      // A pipe takes 64 KiB at once; a configuration is far smaller, but a full pipe is waited out.
+      for (let at = 0; at < data.length;) {
+        try {
+          at += writeSync(fd, data, at)
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' || done) throw err
+          await sleep(1)
+        }
+      }
+    } finally {
+      closeSync(fd)
+    }
+    return
+  }
+}
+
 export function wgBackend(ctx: BackendContext & { wg: string; journal: Journal }): Backend {
   const { iface, wg, journal } = ctx
   const opts = { root: true, ...ctx.limits }
@@ -53,9 +93,10 @@ export function wgBackend(ctx: BackendContext & { wg: string; journal: Journal }
       const dir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'wireguard-tunnel-'))
       const record = journal.add({ kind: 'file', path: dir })
       try {
-        const file = join(dir, `${iface}.conf`)
-        writeFileSync(file, wgConf(t, fwmark), { mode: 0o600, flag: 'wx' })
-        await mustRun([wg, 'setconf', iface, file], opts)
+        const fifo = join(dir, `${iface}.conf`)
+        await mustRun(['mkfifo', '-m', '600', fifo], ctx.limits)
+        const reading = mustRun([wg, 'setconf', iface, fifo], opts)
+        await Promise.all([reading, feed(fifo, wgConf(t, fwmark), reading)])
       } finally {
         rmSync(dir, { recursive: true, force: true })
         journal.remove(record)

@@ -1,0 +1,76 @@
+// The runner's side of gateway mode, without a network: the key pair held to tweetnacl (the
+// reference X25519), and the gateway's answer judged field by field (it becomes commands and log
+// lines, so a hostile or broken gateway must not get anything through).
+import nacl from 'tweetnacl'
+import { readConfig, type GatewaySource } from '../../src/config.js'
+import { ephemeralKeyPair, plain, tunnelFromLease } from '../../src/lease.js'
+import { publicKeyOf } from '../../src/parse.js'
+import { PEER } from '../fixtures.mjs'
+
+const source = readConfig((n) => ({ gateway: 'https://vpn.example.com:8443', interface: 'wg0' })[n] ?? '')
+  .source as GatewaySource
+const keys = ephemeralKeyPair()
+const good = {
+  id: 'lease_01',
+  secret: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ',
+  addresses: ['10.99.0.7/32', 'fd99::7/128'],
+  peers: [
+    { publicKey: PEER, endpoint: 'vpn.example.com:51820', allowedIps: ['10.20.0.0/16'], persistentKeepalive: 25 }
+  ],
+  dns: ['10.20.0.53', 'corp.example'],
+  expiresAt: '2026-11-26T14:00:00Z'
+}
+
+describe('the key made for the job', () => {
+  it('is an X25519 pair as wg genkey / wg pubkey make it, fresh each time', () => {
+    for (let i = 0; i < 50; i++) {
+      const k = ephemeralKeyPair()
+      const priv = Buffer.from(k.privateKey, 'base64')
+      expect(priv).toHaveLength(32)
+      expect(Buffer.from(nacl.scalarMult.base(new Uint8Array(priv))).toString('base64')).toBe(k.publicKey)
+      expect(publicKeyOf(k.privateKey)).toBe(k.publicKey)
+    }
+    expect(ephemeralKeyPair().privateKey).not.toBe(ephemeralKeyPair().privateKey)
+  })
+})
+
+describe("the gateway's answer", () => {
+  it('becomes the tunnel: addresses, peers, DNS split into servers and search domains', () => {
+    const lease = tunnelFromLease(good, keys, source)
+    expect(lease.id).toBe('lease_01')
+    expect(lease.expiresAt).toBe('2026-11-26T14:00:00Z')
+    expect(lease.tunnel.privateKey).toBe(keys.privateKey)
+    expect(lease.tunnel.addresses.map((a) => `${a.address}/${a.bits}`)).toEqual(['10.99.0.7/32', 'fd99::7/128'])
+    expect(lease.tunnel.peers[0]).toMatchObject({
+      publicKey: PEER,
+      endpoint: { host: 'vpn.example.com', port: 51820, source: { input: 'gateway' } },
+      keepalive: 25
+    })
+    expect(lease.tunnel.dns).toEqual(['10.20.0.53'])
+    expect(lease.tunnel.dnsSearch).toEqual(['corp.example'])
+  })
+  it.each([
+    ['no addresses', { addresses: [] }, /no address/],
+    ['an address that is not one', { addresses: ['10.99.0.7/33'] }, /addresses\[0\] is not an address/],
+    ['a peer key that is not a key', { peers: [{ ...good.peers[0], publicKey: 'x' }] }, /peers\[0\]\.publicKey/],
+    ['an endpoint with a command in it', { peers: [{ ...good.peers[0], endpoint: 'a;reboot:1' }] }, /endpoint/],
+    ['no peers', { peers: [] }, /no peer/],
+    ['an id with a newline', { id: 'a\n::warning::x' }, /id or secret/],
+    ['not an object', 'hello', /not a JSON object/]
+  ])('%s is refused in one line naming the field', (_what, change, pattern) => {
+    const answer = typeof change === 'string' ? change : { ...good, ...change }
+    expect(() => tunnelFromLease(answer, keys, source)).toThrow(pattern)
+  })
+  it('an expiry that is not a time (a workflow command, Markdown) is not taken', () => {
+    const lease = tunnelFromLease(
+      { ...good, expiresAt: '2030-01-01T00:00:00Z\n::add-mask::Removed\n# heading' },
+      keys,
+      source
+    )
+    expect(lease.expiresAt).toBe('unknown')
+  })
+  it("the gateway's words are printed as one plain line, never as a workflow command", () => {
+    expect(plain('::stop-commands::x\nmore\r\n::error::y', 100)).toBe('stop-commands::x more ::error::y')
+    expect(plain('a'.repeat(500), 300)).toHaveLength(300)
+  })
+})
