@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node lab/vm/run.mjs [--timeout SECONDS] -- COMMAND [ARG…]
+// node lab/vm/run.mjs [--timeout SECONDS] [--console] -- COMMAND [ARG…]
 // Runs COMMAND in a QEMU guest with Debian's kernel (WireGuard module included), in the current
 // directory as the guest sees the host's tree, and exits with its exit code. Installs what it needs
 // on first use. See docs/kernel-lab.md.
@@ -10,20 +10,24 @@ const dash = args.indexOf('--')
 const own = dash < 0 ? [] : args.slice(0, dash)
 const argv = dash < 0 ? args : args.slice(dash + 1)
 let timeoutMs = 30 * 60_000
+let showConsole = false
 for (let i = 0; i < own.length; i++) {
-  if (own[i] === '--timeout' && /^[1-9][0-9]*$/.test(own[i + 1] ?? '')) timeoutMs = Number(own[++i]) * 1000
+  if (own[i] === '--console') showConsole = true
+  else if (own[i] === '--timeout' && /^[1-9][0-9]*$/.test(own[i + 1] ?? '')) timeoutMs = Number(own[++i]) * 1000
   else {
-    console.error(`unknown option ${own[i]}\nusage: node lab/vm/run.mjs [--timeout SECONDS] -- COMMAND [ARG…]`)
+    console.error(
+      `unknown option ${own[i]}\nusage: node lab/vm/run.mjs [--timeout SECONDS] [--console] -- COMMAND [ARG…]`
+    )
     process.exit(2)
   }
 }
 if (argv.length === 0) {
-  console.error('usage: node lab/vm/run.mjs [--timeout SECONDS] -- COMMAND [ARG…]')
+  console.error('usage: node lab/vm/run.mjs [--timeout SECONDS] [--console] -- COMMAND [ARG…]')
   process.exit(2)
 }
 const log = (line) => console.error(`vm: ${line}`)
 try {
-  const r = await runInVm(argv, { timeoutMs, log })
+  const r = await runInVm(argv, { timeoutMs, log, showConsole })
   log(`exit code ${r.code} after ${(r.ms / 1000).toFixed(1)} s`)
   process.exitCode = r.code
 } catch (err) {

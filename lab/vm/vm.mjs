@@ -81,7 +81,8 @@ function aptInstall(pkgs, log) {
 
 /** Makes sure the host has what the VM (and the lab inside it) needs. */
 export function ensureHostPackages(log = () => {}) {
-  if (process.getuid?.() !== 0) throw new Error('the VM lab needs root (it installs packages and runs qemu): run it as root')
+  if (process.getuid?.() !== 0)
+    throw new Error('the VM lab needs root (it installs packages and runs qemu): run it as root')
   const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim()
   if (arch !== 'amd64') throw new Error(`the VM lab boots Debian's amd64 kernel; this machine is ${arch}`)
   const need = new Set([...VM_TOOLS, ...LAB_TOOLS].filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg))
@@ -92,8 +93,14 @@ export function ensureHostPackages(log = () => {}) {
 
 /** Orders Debian kernel versions such as 6.1.0-41 and 6.12.117+deb12 (numbers compared as numbers). */
 function compareVersions(a, b) {
-  const pa = a.split(/[^0-9]+/).filter(Boolean).map(Number)
-  const pb = b.split(/[^0-9]+/).filter(Boolean).map(Number)
+  const pa = a
+    .split(/[^0-9]+/)
+    .filter(Boolean)
+    .map(Number)
+  const pb = b
+    .split(/[^0-9]+/)
+    .filter(Boolean)
+    .map(Number)
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const d = (pa[i] ?? -1) - (pb[i] ?? -1)
     if (d !== 0) return d
@@ -209,7 +216,13 @@ export function ensureInitramfs(kernel, log = () => {}) {
       order.push(name)
     }
     writeFileSync(join(tree, 'modules/order'), `${order.join('\n')}\n`)
-    execFileSync('sh', ['-c', 'cd "$1" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1 >"$2"', 'sh', tree, join(tmp, 'initrd')])
+    execFileSync('sh', [
+      '-c',
+      'cd "$1" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1 >"$2"',
+      'sh',
+      tree,
+      join(tmp, 'initrd')
+    ])
     renameSync(join(tmp, 'initrd'), join(dirname(file), basename(file)))
   })
   rmSync(`${file}.d`, { recursive: true, force: true })
@@ -260,7 +273,8 @@ export async function runInVm(argv, opts = {}) {
     memoryMiB = 2048,
     onStdout = (d) => process.stdout.write(d),
     onStderr = (d) => process.stderr.write(d),
-    log = () => {}
+    log = () => {},
+    showConsole = false
   } = opts
   if (argv.length === 0) throw new Error('no command to run in the guest')
   const vm = opts.prepared ?? prepare(log)
@@ -282,7 +296,10 @@ export async function runInVm(argv, opts = {}) {
     ...['-accel', 'tcg,thread=multi', '-cpu', 'max', '-smp', '2', '-m', String(memoryMiB)],
     ...['-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot', '-monitor', 'none'],
     ...['-kernel', vm.vmlinuz, '-initrd', vm.initrd],
-    ...['-append', 'console=ttyS0 quiet loglevel=3 panic=-1 random.trust_cpu=on rdinit=/init'],
+    ...[
+      '-append',
+      `console=ttyS0 ${showConsole ? 'printk.time=1' : 'quiet loglevel=3'} panic=-1 random.trust_cpu=on rdinit=/init`
+    ],
     ...['-chardev', `file,id=con,path=${opt(files.console)}`, '-serial', 'chardev:con'],
     // The host's / read-only; inode numbers of its several file systems kept apart.
     ...['-fsdev', 'local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap'],
@@ -313,8 +330,9 @@ export async function runInVm(argv, opts = {}) {
   }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
-  const pos = { stdout: 0, stderr: 0 }
+  const pos = { stdout: 0, stderr: 0, console: 0 }
   const pump = () => {
+    if (showConsole) pos.console = drain(files.console, pos.console, (d) => process.stderr.write(d))
     pos.stdout = drain(files.stdout, pos.stdout, onStdout)
     pos.stderr = drain(files.stderr, pos.stderr, onStderr)
   }
@@ -362,7 +380,7 @@ export async function runInVm(argv, opts = {}) {
     return { code: Number.isInteger(code) ? code : 1, release: vm.release, bootMs, ms: Date.now() - started }
   } finally {
     kill()
-    await Promise.race([exit, new Promise((r) => setTimeout(r, 5000))])
+    await Promise.race([exit, new Promise((r) => setTimeout(r, 5000).unref())])
     pump()
     process.removeListener('SIGINT', onSignal)
     process.removeListener('SIGTERM', onSignal)
