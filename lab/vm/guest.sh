@@ -9,6 +9,8 @@ umask 022
 out=$VMLAB_stdout err=$VMLAB_stderr
 unset VMLAB_stdout VMLAB_stderr
 
+# A watchdog of the guest's own: past the deadline it reboots, which ends qemu.
+(sleep "$VMLAB_DEADLINE" && echo b >/proc/sysrq-trigger) &
 : >/run/vmlab/booted
 (cd "$VMLAB_CWD" && . /run/vmlab/cmd) </dev/null >"$out" 2>"$err"
 echo $? >/run/vmlab/rc.tmp

@@ -27,8 +27,8 @@ if (argv.length === 0) {
 }
 const log = (line) => console.error(`vm: ${line}`)
 try {
+  // Nothing after the command's own output: its last line (a suite's summary) stays the last.
   const r = await runInVm(argv, { timeoutMs, log, showConsole })
-  log(`exit code ${r.code} after ${(r.ms / 1000).toFixed(1)} s`)
   process.exitCode = r.code
 } catch (err) {
   log(err instanceof Error ? err.message : String(err))

@@ -226,9 +226,7 @@ export function ensureInitramfs(kernel, log = () => {}) {
     renameSync(join(tmp, 'initrd'), join(dirname(file), basename(file)))
   })
   rmSync(`${file}.d`, { recursive: true, force: true })
-  // Older initramfs builds of this kernel are no longer used.
-  for (const f of readdirSync(kernel.dir))
-    if (/^initrd-.*\.cpio\.gz$/.test(f) && f !== basename(file)) rmSync(join(kernel.dir, f), { force: true })
+  // Older builds stay (1.5 MB each): another checkout on this machine may be booting with one.
   return file
 }
 
@@ -281,7 +279,12 @@ export async function runInVm(argv, opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'wgt-vm-'))
   const exp = join(dir, 'export')
   mkdirSync(exp, { mode: 0o700 })
-  const lines = [`VMLAB_MODULES=${quote(vm.modules)}`, `VMLAB_CWD=${quote(cwd)}`]
+  // VMLAB_DEADLINE: the guest reboots itself past it, should the host's own bound fail.
+  const lines = [
+    `VMLAB_MODULES=${quote(vm.modules)}`,
+    `VMLAB_CWD=${quote(cwd)}`,
+    `VMLAB_DEADLINE=${Math.ceil((timeoutMs + bootTimeoutMs) / 1000)}`
+  ]
   for (const [k, v] of Object.entries(env)) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`bad environment variable name ${JSON.stringify(k)}`)
     lines.push(`export ${k}=${quote(v)}`)
@@ -304,7 +307,9 @@ export async function runInVm(argv, opts = {}) {
     // The host's / read-only; inode numbers of its several file systems kept apart.
     ...['-fsdev', 'local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap'],
     ...['-device', 'virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot'],
-    ...['-fsdev', `local,id=vmlab,path=${opt(exp)},security_model=none`],
+    // The one writable share. mapped-file: the guest's modes and owners are kept in metadata
+    // files, so nothing it creates is setuid or owned by anyone on the host.
+    ...['-fsdev', `local,id=vmlab,path=${opt(exp)},security_model=mapped-file`],
     ...['-device', 'virtio-9p-pci,fsdev=vmlab,mount_tag=vmlab'],
     ...['-device', 'virtio-serial-pci'],
     ...['-chardev', `file,id=out,path=${opt(files.stdout)}`, '-device', 'virtserialport,chardev=out,name=stdout'],
@@ -312,7 +317,11 @@ export async function runInVm(argv, opts = {}) {
   ]
   const started = Date.now()
   let qemuErr = ''
-  const qemu = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'] })
+  // setpriv execs qemu (same pid) with a parent-death signal: if this process dies without
+  // cleaning up (SIGKILL), qemu goes with it instead of running on.
+  const qemu = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'qemu-system-x86_64', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe']
+  })
   qemu.stderr.on('data', (d) => (qemuErr += d))
   let exited = null
   const exit = new Promise((resolve) => {
