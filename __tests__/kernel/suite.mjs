@@ -24,7 +24,8 @@ import {
  */
 const HANG_MARGIN_MS = 10000
 const bringUpMs = {}
-const marginMs = (user) => Math.max(HANG_MARGIN_MS, 1.5 * (bringUpMs[user ?? 'root'] ?? 0))
+/** Never 25 s or more: with `timeout` 3 the bound stays below the default timeout, 30 s. */
+const marginMs = (user) => Math.min(25000, Math.max(HANG_MARGIN_MS, 1.5 * (bringUpMs[user ?? 'root'] ?? 0)))
 const USERS = [
   ['as root', undefined],
   ['as a user with passwordless sudo', L.SUDO_USER]
