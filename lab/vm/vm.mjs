@@ -73,7 +73,8 @@ function aptEnv() {
 function aptInstall(pkgs, log) {
   if (pkgs.length === 0) return
   log(`installing ${pkgs.join(' ')} (apt-get, first use)`)
-  const args = ['install', '-y', '-q', '--no-install-recommends', ...pkgs]
+  // Other jobs on the machine may hold dpkg's lock for a while: wait for it (bounded) instead of failing.
+  const args = ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '-q', '--no-install-recommends', ...pkgs]
   if (spawnSync('apt-get', args, { env: aptEnv(), stdio: ['ignore', 2, 2] }).status === 0) return
   execFileSync('apt-get', ['update', '-q'], { env: aptEnv(), stdio: ['ignore', 2, 2] })
   execFileSync('apt-get', args, { env: aptEnv(), stdio: ['ignore', 2, 2] })
