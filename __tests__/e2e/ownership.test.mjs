@@ -85,9 +85,8 @@ describe('another tunnel on the same runner is never touched', () => {
     expect(L.snapshot(lab).srcValidMark.trim()).toBe('1')
     expectUp(lab, m1, `http://${L.BEHIND}:${L.HTTP_PORT}/`)
     await L.runStep(lab, j1, 'post')
-    // The tunnel that found src_valid_mark at 1 cannot know it was another's doing: it stays 1 (as
-    // wg-quick always leaves it); everything else is as before.
-    expect(L.snapshot(lab).srcValidMark.trim()).toBe('1')
+    // Whichever tunnel found src_valid_mark at 1 cannot know it was the other's doing: when that one
+    // goes last, it stays 1 (as wg-quick always leaves it). Everything else is as before.
     L.inRunner(lab, ['sysctl', '-qw', 'net.ipv4.conf.all.src_valid_mark=0'])
     expectClean(lab, j1, before)
   })

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { release, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import * as G from '../../lab/gateway.mjs'
 import * as L from '../../lab/lab.mjs'
 import {
   kernelWireGuardVersion,
@@ -111,7 +112,8 @@ function expectKernelUp(lab, main, iface, urls) {
   for (const url of urls) {
     const got = L.curl(lab, url)
     assert.ok(got.ok, `${url} did not answer through the tunnel: ${got.error}`)
-    assert.equal(got.body, 'hello from the private network\n')
+    // The service names its caller: a tunnel address, so the request went through the tunnel.
+    assert.match(got.body, /^hello from the private network\nyou are (192\.0\.2\.|2001:db8:1::)/)
   }
 }
 
@@ -328,6 +330,41 @@ for (const [name, labOf, make] of corpus) {
     assert.deepEqual(ours, reference)
   })
 }
+
+// ---- the gateway, as teams run it: on a kernel WireGuard interface ----------------------------
+
+test('gateway mode: the gateway leases a peer on a kernel interface; the job connects and releases it', async () => {
+  const lab = lab1()
+  await lab.ready
+  const ca = G.createLabCA()
+  const issuer = await G.startIssuer(lab.srv)
+  const tokens = await G.startTokenService(lab.srv, issuer, { host: L.SERVER_IP })
+  const gateway = await G.startGateway(lab.srv, G.gatewayConfig(lab, issuer, ca))
+  try {
+    assert.match(linkDetails({ ...lab, run: lab.srv }, lab.serverIface), /^\s+wireguard\b/m)
+    const env = { ...tokens.env, NODE_EXTRA_CA_CERTS: ca.caFile }
+    const job = L.createJob(lab)
+    const before = L.snapshot(lab)
+    const inputs = { gateway: `https://${L.ENDPOINT_NAME}:${G.GATEWAY_PORT}`, interface: lab.iface, timeout: '20' }
+    const main = await L.runStep(lab, job, 'main', { ...inputs, check: service(L.SERVER_ADDR) }, { env })
+    expectKernelUp(lab, main, lab.iface, [])
+    const leased = main.outputs.address.split(',')[0]
+    const key = main.outputs['public-key']
+    assert.equal(G.peersOf(lab.srv, lab.serverIface)[key]?.split(',')[0], `${leased}/32`)
+    assert.equal(L.curl(lab, service(L.SERVER_ADDR)).body, `hello from the private network\nyou are ${leased}\n`)
+    const post = await L.runStep(lab, job, 'post', {}, { env })
+    assert.equal(post.code, 0)
+    assert.match(post.stdout, /lease /)
+    assert.equal(G.peersOf(lab.srv, lab.serverIface)[key], undefined)
+    assert.deepEqual(L.snapshot(lab), before)
+  } finally {
+    await gateway.stop()
+    gateway.remove()
+    await tokens.stop()
+    await issuer.stop()
+    rmSync(ca.dir, { recursive: true, force: true })
+  }
+})
 
 // ---- run --------------------------------------------------------------------------------------
 
