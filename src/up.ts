@@ -106,8 +106,12 @@ async function bringUp(
   return { ...cfg, mode, mtu, routes: plan.routes.map(routeText), handshakeMs, checks }
 }
 
-/** How long past the step's deadline a rollback may run: what it cannot undo by then is post's. */
-const ROLLBACK_MS = 1500
+/**
+ * How long past the step's deadline a rollback may run (a few milliseconds on a runner; seconds
+ * where every process is slow, as under emulation or a stalling sudo): what it cannot undo by then
+ * is post's. Diagnostics get a third of it at most: undoing comes first.
+ */
+const ROLLBACK_MS = 5000
 
 /** Shows what the interface looked like, then undoes the journal; what stays is post's to retry. */
 async function rollBack(
@@ -118,8 +122,8 @@ async function rollBack(
 ): Promise<void> {
   const budget = Math.max(deadline, Date.now()) + ROLLBACK_MS
   const made = journal.find('interface')
-  if (made?.ifindex !== undefined && ifindex(made.name) === made.ifindex && budget - Date.now() > 500) {
-    await reportFailure(made.name, secrets, message, budget - 500)
+  if (made?.ifindex !== undefined && ifindex(made.name) === made.ifindex) {
+    await reportFailure(made.name, secrets, message, Date.now() + Math.min(1500, (budget - Date.now()) / 3))
   }
   const undone = await teardown(journal, budget)
   for (const w of undone.warnings) core.warning(`rollback: ${w}`)
