@@ -115,6 +115,8 @@ export function snapshot(lab) {
   }
 }
 
+/** @typedef {ReturnType<typeof snapshot>} Snapshot */
+
 /**
  * Polls (bounded, 10 s) until `cond` holds; rejects naming `what` otherwise.
  * @param {() => unknown} cond

@@ -92,7 +92,11 @@ export function parseFileCommands(text) {
  * A job's worth of runner files: RUNNER_TEMP, the workspace, GITHUB_STATE, GITHUB_OUTPUT and
  * GITHUB_STEP_SUMMARY, owned by `user` when given.
  */
-export function createJob(/** @type {Lab} */ lab, /** @type {string | undefined} */ user) {
+/**
+ * @param {Lab} lab
+ * @param {string} [user]
+ */
+export function createJob(lab, user) {
   const dir = mkdtempSync(join(tmpdir(), 'wgt-job-'))
   lab.dirs.push(dir)
   /** @type {Job} */
