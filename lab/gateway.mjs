@@ -448,10 +448,11 @@ export async function startGateway(ns, config, { stateDir } = {}) {
 /**
  * Sends requests from inside `ns` (a Node 24 client there), all at once (or one after another with
  * `sequential`); resolves with [{ status, body, ms }] in order. `env` may carry NODE_EXTRA_CA_CERTS.
+ * @template {LabRequest[]} R
  * @param {string} ns
- * @param {LabRequest[]} requests
+ * @param {[...R]} requests
  * @param {Record<string, string>} [env]
- * @returns {Promise<LabResponse[]>}
+ * @returns {Promise<{ [K in keyof R]: LabResponse }>} one answer per request (a tuple for a tuple)
  */
 export async function requestFrom(ns, requests, env = {}, { sequential = false } = {}) {
   const child = spawn('ip', ['netns', 'exec', ns, NODE24, CHILD, 'client'], {
