@@ -31,6 +31,11 @@ export const ENDPOINT_NAME = 'vpn.lab.test'
 let counter = 0
 
 /**
+ * A step's inputs by name, as a workflow's `with:` gives them (undefined: not given).
+ * @typedef {Record<string, string | undefined>} Inputs
+ */
+
+/**
  * @typedef {object} LabOptions
  * @property {string} [iface] the runner's interface name (default: unique to this lab)
  * @property {string} [runnerKey] the runner's private key (default: a new one)
@@ -280,7 +285,12 @@ require('node:https').createServer(tls, answer).listen(${HTTPS_PORT}, '::', read
 `
 
 /** The action's inputs for this lab's tunnel (IPv4 to the first server), with `extra` on top. */
-export function actionInputs(/** @type {Lab} */ lab, /** @type {Record<string, string>} */ extra = {}) {
+/**
+ * @param {Lab} lab
+ * @param {Inputs} [extra]
+ * @returns {Inputs}
+ */
+export function actionInputs(lab, extra = {}) {
   return {
     'private-key': lab.runnerKey,
     address: `${RUNNER_ADDR}/24`,

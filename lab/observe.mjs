@@ -66,7 +66,11 @@ export function killProcessesIn(/** @type {string[]} */ ids) {
 }
 
 /** wireguard-go processes serving `iface`, in the runner namespace of `lab` when given, else anywhere. */
-export function wireguardGoPids(/** @type {string} */ iface, /** @type {Lab} */ lab) {
+/**
+ * @param {string} iface
+ * @param {Lab} [lab]
+ */
+export function wireguardGoPids(iface, lab) {
   const candidates = lab ? processesIn(runnerNetns(lab)) : allPids()
   return candidates.filter((pid) => {
     const argv = argvOf(pid)

@@ -20,7 +20,7 @@ import { join } from 'node:path'
 import { MAIN, NODE24, POST, sh, tryRun } from './machine.mjs'
 
 /** @import { ChildProcess } from 'node:child_process' */
-/** @import { Lab } from './network.mjs' */
+/** @import { Inputs, Lab } from './network.mjs' */
 
 /**
  * A job's runner files (see createJob).
@@ -128,7 +128,7 @@ export function createJob(lab, user) {
  * @param {Lab} lab
  * @param {Job} job
  * @param {'main' | 'post'} step
- * @param {Record<string, string>} [inputs]
+ * @param {Inputs} [inputs]
  * @param {StepOptions} [opts]
  * @returns {Promise<StepResult>}
  */

@@ -7,7 +7,9 @@ import { join } from 'node:path'
 import { badInputs, PEER, PRIVATE, PSK, valid } from '../fixtures.mjs'
 import { L } from './helpers.mjs'
 
+/** @type {L.Lab} */
 let lab
+/** @type {string} */
 let stubs
 const TOOLS = ['wg', 'ip', 'wireguard-go', 'sudo', 'apt-get', 'ping', 'kill', 'rm', 'env', 'modprobe']
 

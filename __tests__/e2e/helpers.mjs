@@ -6,7 +6,7 @@ import * as L from '../../lab/lab.mjs'
 
 export { L }
 
-/** @import { Job, Lab, Snapshot, StepResult } from '../../lab/lab.mjs' */
+/** @import { Inputs, Job, Lab, Snapshot, StepResult } from '../../lab/lab.mjs' */
 
 /** Who a scenario runs as: root, and an unprivileged user with passwordless sudo as on hosted runners. */
 export const AS_USERS = [
@@ -21,7 +21,7 @@ export function baseInputs(/** @type {Lab} */ lab) {
 }
 
 /** The secret inputs of a step. */
-export const secretsOf = (/** @type {Record<string, string | undefined>} */ inputs) =>
+export const secretsOf = (/** @type {Inputs} */ inputs) =>
   /** @type {string[]} */ ([inputs['private-key'], inputs['preshared-key']].filter(Boolean))
 
 /**
@@ -91,7 +91,7 @@ export function expectClean(/** @type {Lab} */ lab, /** @type {Job} */ job, /** 
  * checks secrets and cleanliness. Resolves with both steps' results.
  * @template [T=undefined]
  * @param {Lab} lab
- * @param {Record<string, string>} inputs
+ * @param {Inputs} inputs
  * @param {object} [opts]
  * @param {string} [opts.user] run as this user (default root)
  * @param {(main: StepResult, job: Job) => T | Promise<T>} [opts.between] checks while the tunnel is up

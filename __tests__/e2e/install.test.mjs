@@ -5,13 +5,14 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { baseInputs, expectUp, L, mainThenPost } from './helpers.mjs'
 
-const apt = (...args) =>
+const apt = (/** @type {string[]} */ ...args) =>
   spawnSync('apt-get', ['-q', '-y', ...args], {
     encoding: 'utf8',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
   })
-const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0
+const has = (/** @type {string} */ cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0
 
+/** @type {L.Lab} */
 let lab
 afterAll(() => {
   if (!has('wg')) apt('install', '--no-install-recommends', 'wireguard-tools')

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AS_USERS, baseInputs, expectUp, L, mainThenPost } from './helpers.mjs'
 
+/** @type {L.Lab} */
 let lab
+/** @type {string} */
 let stubs
 beforeAll(() => {
   stubs = mkdtempSync(join(tmpdir(), 'wgt-kernel-'))
@@ -23,7 +25,9 @@ exec /usr/sbin/ip "$@"
   )
 })
 afterEach(() => lab && L.destroyLab(lab))
-afterAll(() => stubs && rmSync(stubs, { recursive: true, force: true }))
+afterAll(() => {
+  if (stubs) rmSync(stubs, { recursive: true, force: true })
+})
 
 const env = () => ({ PATH: `${stubs}:/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin` })
 

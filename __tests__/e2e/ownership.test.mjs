@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AS_USERS, baseInputs, expectClean, expectUp, L, mainThenPost } from './helpers.mjs'
 
+/** @type {L.Lab} */
 let lab
+/** @type {string} */
 let stubs
 beforeAll(() => {
   stubs = mkdtempSync(join(tmpdir(), 'wgt-own-'))
@@ -17,7 +19,9 @@ beforeAll(() => {
   writeFileSync(join(stubs, 'sudo'), '#!/bin/sh\nexec sleep 60\n', { mode: 0o755 })
 })
 afterEach(() => lab && L.destroyLab(lab))
-afterAll(() => stubs && rmSync(stubs, { recursive: true, force: true }))
+afterAll(() => {
+  if (stubs) rmSync(stubs, { recursive: true, force: true })
+})
 
 const service = `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`
 const HANG_MARGIN_MS = 2000

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { AS_USERS, baseInputs, expectUp, L, mainThenPost } from './helpers.mjs'
 
+/** @type {L.Lab} */
 let lab
 afterEach(() => lab && L.destroyLab(lab))
 
@@ -87,6 +88,7 @@ describe.each(AS_USERS)('bring-up, traffic, teardown %s', (_as, user) => {
 
   it('the default interface name, keepalive off, explicit MTU', async () => {
     lab = L.createLab({ iface: 'wg0' })
+    /** @type {L.Inputs} */
     const inputs = { ...baseInputs(lab), 'persistent-keepalive': '0', mtu: '1380' }
     delete inputs.interface
     await mainThenPost(lab, inputs, {
