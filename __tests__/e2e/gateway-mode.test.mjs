@@ -25,8 +25,12 @@ const HANG_MARGIN_MS = 2000
 const peers = () => G.peersOf(lab.srv, lab.serverIface)
 /** The peers the gateway leased (the lab's static runner peer aside). */
 const leased = () => Object.keys(peers()).filter((k) => k !== lab.runnerPub)
-const until = (/** @type {() => unknown} */ cond, /** @type {string} */ what, /** @type {number=} */ ms) =>
-  L.waitFor(cond, what, ms)
+/**
+ * @param {() => unknown} cond
+ * @param {string} what
+ * @param {number} [ms]
+ */
+const until = (cond, what, ms) => L.waitFor(cond, what, ms)
 
 /** A job's step environment: the runner's token service, and the lab CA for the gateway's TLS. */
 const jobEnv = (/** @type {Record<string, string>} */ extra = {}) => ({
