@@ -1,3 +1,4 @@
+// @ts-check
 // Every malformed input, given to the bundled action as the runner gives it: one clear error
 // naming the input, and nothing touched: no process started, no file written, no state saved.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'

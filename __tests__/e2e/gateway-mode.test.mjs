@@ -1,3 +1,4 @@
+// @ts-check
 // Gateway mode end to end: the bundled action (Node 24) in runner namespaces asks the project's
 // gateway (TLS from a lab CA, given to the action through NODE_EXTRA_CA_CERTS) for a lease with
 // the job's OIDC token from a stand-in for the runner's token service, brings the tunnel up from

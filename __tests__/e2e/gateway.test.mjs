@@ -1,3 +1,4 @@
+// @ts-check
 // The bundled gateway (dist/gateway, Node 24) in the lab's server namespace, against the real
 // wireguard-go interface there, a local OIDC issuer and TLS from a lab CA. Every request comes from
 // the runner namespace. The interface starts with a peer the gateway did not add (the lab's static

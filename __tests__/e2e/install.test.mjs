@@ -1,3 +1,4 @@
+// @ts-check
 // The install path: on a runner without wireguard-tools the action installs it, in one apt
 // transaction without recommended packages, and the tunnel comes up. The machine gets its
 // wireguard-tools back whatever happens.

@@ -1,3 +1,4 @@
+// @ts-check
 // The path hosted runners take: `ip link add … type wireguard`, `wg setconf` from a 0600 file,
 // handshakes read with `wg show`, keepalive put back with `wg set`, and teardown by `ip`. This
 // kernel has no WireGuard, so an `ip` stand-in answers `link add … type wireguard` by starting

@@ -1,3 +1,4 @@
+// @ts-check
 // The action brings a tunnel up against a real WireGuard peer in the lab, traffic flows, and post
 // leaves the runner as it was. Each scenario runs dist/ under Node 24 as the runner does.
 import { afterEach, describe, expect, it } from '@jest/globals'

@@ -1,3 +1,4 @@
+// @ts-check
 // Differential: each configuration of the corpus is brought up once with `wg-quick up` and once with
 // the action (its `config` input), in the same runner namespace, and the results must match:
 // `wg showconf` (listen port aside when the file sets none), addresses, MTU, routes, rules and
