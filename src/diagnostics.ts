@@ -1,5 +1,6 @@
 // What the interface looked like when bring-up failed: `wg show` (keys hidden), addresses, routes.
 // Only loaded on failure.
+import { errorText } from './errors.js'
 import { run } from './run.js'
 import { locate } from './system.js'
 
@@ -21,10 +22,10 @@ export async function collectDiagnostics(iface: string, secrets: readonly string
   ]
   const outputs = await Promise.all(
     commands.map(async (c) => {
-      const r = await run(c.argv, { root: c.root, env: c.env }).catch((e: Error) => ({
+      const r = await run(c.argv, { root: c.root, env: c.env }).catch((e: unknown) => ({
         code: 1,
         stdout: '',
-        stderr: e.message
+        stderr: errorText(e)
       }))
       const shownArgv = c.argv.map((a, i) => (i === 0 ? (a.split('/').pop() ?? a) : a))
       return `$ ${shownArgv.join(' ')}\n${(r.stdout + r.stderr).trim() || '(nothing)'}`

@@ -74,7 +74,7 @@ export function handshakeFailure(
   const at = ep ? endpointText(ep.address ?? ep.host, ep.port) : 'its endpoint'
   const addresses = t.addresses.map((a) => prefixText({ ...a, bits: maxBits(a.family) })).join(',')
   return (
-    `No handshake with peer ${missing} at ${at}${ep && ep.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : ''} within ${seconds(timeoutMs)}. Likely causes: ` +
+    `No handshake with peer ${missing} at ${at}${ep?.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : ''} within ${seconds(timeoutMs)}. Likely causes: ` +
     `the server does not know this runner's public key ${t.publicKey} (on the server: wg set <interface> peer ${t.publicKey} allowed-ips ${addresses}); ` +
     `UDP to ${at} is blocked or nothing listens there; peer-public-key is not the server's key.`
   )

@@ -99,6 +99,8 @@ async function deleteInterface(rec: RecOf<'interface'>): Promise<Outcome> {
   // The link closes as wireguard-go exits: give it a moment before looking.
   await waitUntil(() => stillOurs(rec) !== 'ours', 1000)
   switch (stillOurs(rec)) {
+    case 'ours':
+      break
     case 'gone':
       return { gone: true }
     case 'other':

@@ -84,7 +84,9 @@ export function loadConfig(path: string): GatewayConfig {
   try {
     text = readFileSync(path, 'utf8')
   } catch (err) {
-    throw new ConfigError(`cannot read the configuration ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`)
+    throw new ConfigError(
+      `cannot read the configuration ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`
+    )
   }
   return parseConfig(text, path)
 }
@@ -173,7 +175,7 @@ class Reader {
   }
 
   private mapKeys(path: Path, allowed?: string[]): string[] {
-    const n = path.length ? this.node(path) : (this.doc.contents as Node | null)
+    const n = path.length ? this.node(path) : this.doc.contents
     if (!isMap(n)) {
       if (path.length === 0) throw new ConfigError(`${this.source}: must be a mapping of keys (listen, interface, …)`)
       this.fail(path, 'must be a mapping')

@@ -84,7 +84,7 @@ export function createHandler(
       const key = (body as { publicKey?: unknown } | null)?.publicKey
       if (!validPublicKey(key))
         refuse(400, '"publicKey" must be a WireGuard public key (32 bytes in base64, not all zero)')
-      const grant = await leases.grant(token as string, key, client)
+      const grant = await leases.grant(token, key, client)
       return send(res, 201, grant)
     }
     const m = /^\/v1\/leases\/([^/]{1,100})$/.exec(path)

@@ -32,7 +32,7 @@ export function exec(argv: string[], timeoutMs = 10_000): Promise<string> {
       { env: ENV, timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'utf8' },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout)
-        const said = String(stderr).trim().split('\n').slice(-2).join(' / ')
+        const said = stderr.trim().split('\n').slice(-2).join(' / ')
         const code = (err as NodeJS.ErrnoException).code
         reject(
           new WgError(
