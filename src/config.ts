@@ -63,12 +63,6 @@ export interface Config extends Settings {
   source: TunnelSource
 }
 
-/**
- * The flat shape the runtime used before the tunnel had its own type: the settings and the tunnel
- * side by side (cfg.iface, cfg.peers, cfg.privateKey, …). Transitional.
- */
-export type FlatConfig = Settings & Tunnel
-
 /** The inputs that `config` replaces. */
 export const FIELD_INPUTS = [
   'private-key',
@@ -301,24 +295,4 @@ export function readConfig(get: GetInput): Config {
   const install = parseChoice('install', get('install') || 'true', ['true', 'false'] as const) === 'true'
   const userspace = parseChoice('userspace', get('userspace') || 'auto', ['auto', 'true', 'false'] as const)
   return { iface, checks, timeoutMs, install, userspace, source }
-}
-
-/** The settings and a tunnel side by side, as the runtime reads them (cfg.iface, cfg.peers, …). */
-export function flatConfig(cfg: Config, tunnel: Tunnel): FlatConfig {
-  const { iface, checks, timeoutMs, install, userspace } = cfg
-  return { iface, checks, timeoutMs, install, userspace, ...tunnel }
-}
-
-/**
- * Transitional: readConfig, flattened, for the runtime that has no gateway mode yet. A gateway
- * configuration is refused here with one clear line.
- */
-export function buildFlatConfig(get: GetInput): FlatConfig {
-  const cfg = readConfig(get)
-  if (cfg.source.kind !== 'static')
-    throw new InputError(
-      'gateway',
-      'is not supported by this version of the action yet; use the per-field inputs or config'
-    )
-  return flatConfig(cfg, cfg.source.tunnel)
 }
