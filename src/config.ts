@@ -24,15 +24,15 @@ import type { Tunnel } from './tunnel.js'
 import { parseWgQuick } from './wgquick.js'
 
 export { InputError, publicKeyOf } from './parse.js'
-export { SECRET_INPUTS, secretsToMask, type GetInput } from './secrets.js'
-export type { Endpoint, EndpointSource, Peer, Table, Tunnel } from './tunnel.js'
+export type { GetInput } from './secrets.js'
+export type { Tunnel } from './tunnel.js'
 
 export type Check =
   | { kind: 'icmp'; host: string; text: string }
   | { kind: 'tcp'; host: string; port: number; text: string }
   | { kind: 'http'; url: string; text: string }
 
-export type Userspace = 'auto' | 'true' | 'false'
+type Userspace = 'auto' | 'true' | 'false'
 
 /** The step's own settings, whatever the tunnel's source. */
 export interface Settings {
@@ -57,14 +57,14 @@ export interface GatewaySource {
   dnsSearch: string[]
 }
 
-export type TunnelSource = { kind: 'static'; tunnel: Tunnel } | GatewaySource
+type TunnelSource = { kind: 'static'; tunnel: Tunnel } | GatewaySource
 
 export interface Config extends Settings {
   source: TunnelSource
 }
 
 /** The inputs that `config` replaces. */
-export const FIELD_INPUTS = [
+const FIELD_INPUTS = [
   'private-key',
   'address',
   'peer-public-key',
@@ -77,7 +77,7 @@ export const FIELD_INPUTS = [
 ] as const
 
 /** The inputs a gateway's lease replaces: an error with `gateway`. */
-export const GATEWAY_EXCLUDES = [
+const GATEWAY_EXCLUDES = [
   'private-key',
   'address',
   'peer-public-key',
@@ -90,7 +90,7 @@ export const GATEWAY_EXCLUDES = [
 /** Names `ip` or wireguard-go would read as something else, or Linux refuses (EINVAL). */
 const RESERVED_NAMES = new Set(['.', '..', 'all', 'default', 'help'])
 
-export function parseInterface(input: string, value: string): string {
+function parseInterface(input: string, value: string): string {
   const v = value.trim()
   if (v.startsWith('-'))
     throw new InputError(
@@ -108,7 +108,7 @@ export function parseInterface(input: string, value: string): string {
   return v
 }
 
-export function parseChecks(input: string, value: string): Check[] {
+function parseChecks(input: string, value: string): Check[] {
   return value
     .split('\n')
     .map((s) => s.trim())
@@ -134,7 +134,7 @@ export function parseChecks(input: string, value: string): Check[] {
     })
 }
 
-export function parseTimeout(input: string, value: string): number {
+function parseTimeout(input: string, value: string): number {
   const v = value.trim()
   if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) <= 0 || Number(v) > 3600) {
     throw new InputError(input, `must be a number of seconds greater than 0 and at most 3600; got ${shown(v)}`)
@@ -151,7 +151,7 @@ function isLoopback(hostname: string): boolean {
 }
 
 /** The `gateway` input: an https:// URL (http:// only for a loopback address), no credentials in it. */
-export function parseGateway(input: string, value: string): URL {
+function parseGateway(input: string, value: string): URL {
   const v = value.trim()
   if (v.length > 2048) throw new InputError(input, "is longer than 2048 characters; give the gateway's base URL")
   let url: URL
@@ -182,7 +182,7 @@ export function parseGateway(input: string, value: string): URL {
 }
 
 /** The `audience` input: one token of printable text, as the OIDC `aud` claim. */
-export function parseAudience(input: string, value: string): string {
+function parseAudience(input: string, value: string): string {
   const v = value.trim()
   if (v.length > 256 || !/^[\x21-\x7e]+$/.test(v))
     throw new InputError(input, `${shown(v)} must be 1 to 256 printable characters without spaces`)
@@ -275,7 +275,7 @@ function tunnelSource(get: GetInput): TunnelSource {
 }
 
 /** Refuses a tunnel whose peer is the runner itself (both keys pasted from the same pair). */
-export function checkTunnel(tunnel: Tunnel, input: string): void {
+function checkTunnel(tunnel: Tunnel, input: string): void {
   if (tunnel.peers.some((p) => p.publicKey === tunnel.publicKey)) {
     throw new InputError(
       input,

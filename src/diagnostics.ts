@@ -5,7 +5,7 @@ import { run } from './run.js'
 import { locate } from './system.js'
 
 /** Replaces every secret by `***`, whatever the command printed. */
-export function redact(text: string, secrets: readonly string[]): string {
+function redact(text: string, secrets: readonly string[]): string {
   let out = text
   for (const s of secrets) if (s) out = out.split(s).join('***')
   return out

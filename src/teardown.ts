@@ -21,7 +21,7 @@ import {
 } from './system.js'
 import * as core from './toolkit.js'
 
-export interface TeardownReport {
+interface TeardownReport {
   removed: string[]
   /** Left as it is on purpose (another tunnel needs it): said, not warned about. */
   kept: string[]

@@ -61,7 +61,7 @@ const KEYS = [
 ]
 
 /** Claims that name an owner or repository by id: every rule must pin one of them (names can change hands). */
-export const ID_CLAIMS = ['repository_owner_id', 'repository_id']
+const ID_CLAIMS = ['repository_owner_id', 'repository_id']
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 

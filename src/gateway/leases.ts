@@ -32,7 +32,7 @@ export interface Interface {
   apply(ops: readonly PeerOp[]): Promise<void>
 }
 
-export interface Grant {
+interface Grant {
   id: string
   secret: string
   addresses: string[]

@@ -9,7 +9,7 @@ import type { GatewayConfig } from './config.js'
 import { HttpError, validPublicKey, type Leases } from './leases.js'
 
 /** A lease request is `{"publicKey": "…"}`: anything over this is refused unread. */
-export const MAX_BODY = 4096
+const MAX_BODY = 4096
 
 /** Reads the body up to `limit` bytes; a larger one is drained (up to a bound) and refused with 413. */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
