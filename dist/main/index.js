@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 916:
+/***/ 174:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -14,7 +14,7 @@ const errorText = (err) => (err instanceof Error ? err.message : String(err));
 
 /***/ }),
 
-/***/ 282:
+/***/ 552:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -180,7 +180,7 @@ function contains(outer, inner) {
 
 /***/ }),
 
-/***/ 828:
+/***/ 126:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -202,10 +202,9 @@ function contains(outer, inner) {
 /* harmony export */   uy: () => (/* binding */ isHostName),
 /* harmony export */   ws: () => (/* binding */ wgEndpoint)
 /* harmony export */ });
-/* unused harmony export listItems */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _ip_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(282);
+/* harmony import */ var _ip_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(552);
 // Value parsers shared by the per-field inputs (config.ts) and the `config` input (wgquick.ts), and
 // the one error type both throw. Pure; nothing here imports config.ts or wgquick.ts.
 
@@ -420,7 +419,7 @@ function parseTable(value) {
 
 /***/ }),
 
-/***/ 624:
+/***/ 61:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -434,14 +433,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ub: () => (/* binding */ sudoRefused)
 });
 
-// UNUSED EXPORTS: childEnv
-
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: ./src/toolkit.ts
-var toolkit = __nccwpck_require__(441);
+var toolkit = __nccwpck_require__(311);
 // EXTERNAL MODULE: ./src/system.ts
-var system = __nccwpck_require__(666);
+var system = __nccwpck_require__(16);
 ;// CONCATENATED MODULE: ./src/run.ts
 // The one place that starts processes. Commands are argument arrays, never shell strings; commands
 // that need root go through `sudo -n` when this process is not root, so a missing permission fails
@@ -554,7 +551,7 @@ async function mustRun(argv, opts = {}, explain) {
 
 /***/ }),
 
-/***/ 666:
+/***/ 16:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -575,7 +572,6 @@ async function mustRun(argv, opts = {}, explain) {
 /* harmony export */   x5: () => (/* binding */ locate),
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
-/* unused harmony exports startTime, isWireguardGo */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
@@ -744,7 +740,7 @@ async function waitUntil(done, ms, everyMs = 2) {
 
 /***/ }),
 
-/***/ 441:
+/***/ 311:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -760,7 +756,7 @@ async function waitUntil(done, ms, everyMs = 2) {
 /* harmony export */   pq: () => (/* binding */ info),
 /* harmony export */   uH: () => (/* binding */ setOutput)
 /* harmony export */ });
-/* unused harmony exports escapeData, fileCommandText, getState */
+/* unused harmony exports fileCommandText, getState */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
@@ -1090,11 +1086,11 @@ async function exitWhenFlushed() {
 }
 
 // EXTERNAL MODULE: ./src/run.ts + 1 modules
-var run = __nccwpck_require__(624);
+var run = __nccwpck_require__(61);
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 // EXTERNAL MODULE: ./src/ip.ts
-var src_ip = __nccwpck_require__(282);
+var src_ip = __nccwpck_require__(552);
 ;// CONCATENATED MODULE: ./src/plan.ts
 
 /** The keepalive set while verifying a peer whose keepalive is off, so that bring-up starts a handshake. */
@@ -1217,7 +1213,7 @@ function routeBatch(iface, plan, rules) {
 const policyRouteCount = (plan) => plan.fwmark === undefined ? 0 : plan.routes.filter((r) => r.table === plan.fwmark).length;
 
 // EXTERNAL MODULE: ./src/system.ts
-var system = __nccwpck_require__(666);
+var system = __nccwpck_require__(16);
 ;// CONCATENATED MODULE: ./src/backend/uapi.ts
 // WireGuard's cross-platform configuration protocol (UAPI), spoken to wireguard-go over its unix
 // socket: configures the peers and reads handshakes without starting `wg`, and the private key
@@ -1416,7 +1412,7 @@ function chooseBackend(ctx) {
 const names_IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/;
 
 // EXTERNAL MODULE: ./src/parse.ts
-var parse = __nccwpck_require__(828);
+var parse = __nccwpck_require__(126);
 ;// CONCATENATED MODULE: ./src/secrets.ts
 // What the runner must be told to mask, computed from the inputs before anything is validated or
 // logged. The runner masks only exact strings: a secret input as a whole, and (as we tell it) each of
@@ -1898,7 +1894,6 @@ function parseWgQuick(text) {
 
 
 
-
 /** The inputs that `config` replaces. */
 const FIELD_INPUTS = [
     'private-key',
@@ -2101,26 +2096,11 @@ function readConfig(get) {
     const userspace = (0,parse/* parseChoice */.HU)('userspace', get('userspace') || 'auto', ['auto', 'true', 'false']);
     return { iface, checks, timeoutMs, install, userspace, source };
 }
-/** The settings and a tunnel side by side, as the runtime reads them (cfg.iface, cfg.peers, …). */
-function flatConfig(cfg, tunnel) {
-    const { iface, checks, timeoutMs, install, userspace } = cfg;
-    return { iface, checks, timeoutMs, install, userspace, ...tunnel };
-}
-/**
- * Transitional: readConfig, flattened, for the runtime that has no gateway mode yet. A gateway
- * configuration is refused here with one clear line.
- */
-function buildFlatConfig(get) {
-    const cfg = readConfig(get);
-    if (cfg.source.kind !== 'static')
-        throw new InputError('gateway', 'is not supported by this version of the action yet; use the per-field inputs or config');
-    return flatConfig(cfg, cfg.source.tunnel);
-}
 
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+var errors = __nccwpck_require__(174);
 // EXTERNAL MODULE: ./src/toolkit.ts
-var toolkit = __nccwpck_require__(441);
+var toolkit = __nccwpck_require__(311);
 ;// CONCATENATED MODULE: ./src/messages.ts
 // The one-line errors a step ends with: each says what failed, the likely causes, and the fix.
 // The README's troubleshooting table quotes them; tests hold them to it.
@@ -2173,7 +2153,7 @@ function handshakeFailure(t, missing, timeoutMs) {
     const ep = t.peers.find((p) => p.publicKey === missing)?.endpoint;
     const at = ep ? endpointText(ep.address ?? ep.host, ep.port) : 'its endpoint';
     const addresses = t.addresses.map((a) => (0,src_ip/* prefixText */.Oj)({ ...a, bits: (0,src_ip/* maxBits */.fx)(a.family) })).join(',');
-    return (`No handshake with peer ${missing} at ${at}${ep && ep.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : ''} within ${seconds(timeoutMs)}. Likely causes: ` +
+    return (`No handshake with peer ${missing} at ${at}${ep?.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : ''} within ${seconds(timeoutMs)}. Likely causes: ` +
         `the server does not know this runner's public key ${t.publicKey} (on the server: wg set <interface> peer ${t.publicKey} allowed-ips ${addresses}); ` +
         `UDP to ${at} is blocked or nothing listens there; peer-public-key is not the server's key.`);
 }
@@ -2568,7 +2548,7 @@ function report(o) {
 }
 async function reportFailure(iface, secrets, message) {
     // Diagnostics are loaded only on failure.
-    const { collectDiagnostics } = await __nccwpck_require__.e(/* import() */ 851).then(__nccwpck_require__.bind(__nccwpck_require__, 851));
+    const { collectDiagnostics } = await __nccwpck_require__.e(/* import() */ 829).then(__nccwpck_require__.bind(__nccwpck_require__, 829));
     const text = await collectDiagnostics(iface, secrets).catch((e) => `diagnostics failed: ${(0,errors/* errorText */.k)(e)}`);
     toolkit/* startGroup */.Oh('WireGuard diagnostics');
     toolkit/* info */.pq(text);
@@ -2849,7 +2829,7 @@ async function applyRouting(t, planned, backend, ctx) {
 async function obtainTunnel(cfg, journal, deadline) {
     if (cfg.source.kind === 'static')
         return { tunnel: cfg.source.tunnel, rows: [] };
-    const { leaseTunnel } = await __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.bind(__nccwpck_require__, 463));
+    const { leaseTunnel } = await __nccwpck_require__.e(/* import() */ 210).then(__nccwpck_require__.bind(__nccwpck_require__, 210));
     return leaseTunnel(cfg.source, journal, deadline);
 }
 
@@ -2943,6 +2923,8 @@ async function deleteInterface(rec) {
     // The link closes as wireguard-go exits: give it a moment before looking.
     await (0,system/* waitUntil */.a0)(() => stillOurs(rec) !== 'ours', 1000);
     switch (stillOurs(rec)) {
+        case 'ours':
+            break;
         case 'gone':
             return { gone: true };
         case 'other':
@@ -3142,7 +3124,7 @@ async function rollBack(journal, secrets, message) {
     for (const w of undone.warnings)
         toolkit/* warning */.$e(`rollback: ${w}`);
     if (journal.find('lease')) {
-        const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.bind(__nccwpck_require__, 463));
+        const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 210).then(__nccwpck_require__.bind(__nccwpck_require__, 210));
         const leases = await releaseLeases(journal);
         for (const w of leases.warnings)
             toolkit/* warning */.$e(`rollback: ${w}`);

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 916:
+/***/ 174:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -14,7 +14,7 @@ const errorText = (err) => (err instanceof Error ? err.message : String(err));
 
 /***/ }),
 
-/***/ 441:
+/***/ 311:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -25,7 +25,7 @@ const errorText = (err) => (err instanceof Error ? err.message : String(err));
 /* harmony export */   Yz: () => (/* binding */ debug),
 /* harmony export */   pq: () => (/* binding */ info)
 /* harmony export */ });
-/* unused harmony exports getInput, escapeData, startGroup, endGroup, setFailed, fileCommandText, setOutput, appendSummary */
+/* unused harmony exports getInput, startGroup, endGroup, setFailed, fileCommandText, setOutput, appendSummary */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
@@ -322,9 +322,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var __webpack_exports__ = {};
 
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+var errors = __nccwpck_require__(174);
 // EXTERNAL MODULE: ./src/toolkit.ts
-var toolkit = __nccwpck_require__(441);
+var toolkit = __nccwpck_require__(311);
 ;// CONCATENATED MODULE: ./src/names.ts
 // Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
 // `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
@@ -890,6 +890,8 @@ async function deleteInterface(rec) {
     // The link closes as wireguard-go exits: give it a moment before looking.
     await waitUntil(() => stillOurs(rec) !== 'ours', 1000);
     switch (stillOurs(rec)) {
+        case 'ours':
+            break;
         case 'gone':
             return { gone: true };
         case 'other':
@@ -1021,7 +1023,7 @@ async function runPost() {
         const report = await teardown(journal);
         // The lease goes after the tunnel: the gateway then removes a peer that is already silent.
         if (journal.find('lease')) {
-            const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.bind(__nccwpck_require__, 542));
+            const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 487).then(__nccwpck_require__.bind(__nccwpck_require__, 487));
             const leases = await releaseLeases(journal);
             report.removed.push(...leases.released);
             report.warnings.push(...leases.warnings);
