@@ -1,3 +1,4 @@
+// @ts-check
 // Processes the gateway lab starts inside network namespaces (run by Node 24, `ip netns exec NS node
 // lab/gateway-child.mjs MODE PORT`). Keys and settings come as JSON lines on stdin, never on the
 // command line; each mode prints one `ready` line once it listens.
@@ -14,8 +15,11 @@ import { importJWK, SignJWT } from 'jose'
 const [mode, portText] = process.argv.slice(2)
 const port = Number(portText)
 const lines = createInterface({ input: process.stdin })
+// Settings are whatever the lab sent as JSON: honestly `any` here.
+/** @type {Promise<any>} */
 const first = new Promise((resolve) => lines.once('line', (l) => resolve(JSON.parse(l))))
 
+/** @type {(res: import('node:http').ServerResponse, status: number, body: unknown) => void} */
 const json = (res, status, body) => {
   res.writeHead(status, { 'content-type': 'application/json' })
   res.end(JSON.stringify(body))
@@ -25,7 +29,7 @@ if (mode === 'issuer') {
   let settings = await first
   lines.on('line', (l) => (settings = { ...settings, ...JSON.parse(l) }))
   createServer((req, res) => {
-    const path = req.url.split('?')[0]
+    const path = (req.url ?? '').split('?')[0]
     if (path === '/.well-known/openid-configuration')
       return json(res, 200, {
         issuer: settings.issuer,
@@ -46,7 +50,7 @@ if (mode === 'issuer') {
     const auth = /^bearer (.+)$/i.exec(req.headers.authorization ?? '')
     if (!auth || auth[1] !== settings.requestToken) return json(res, 401, { message: 'bad request token' })
     if (settings.status) return json(res, settings.status, { message: 'stand-in failure' })
-    const url = new URL(req.url, 'http://localhost')
+    const url = new URL(req.url ?? '/', 'http://localhost')
     const audience = url.searchParams.get('audience') ?? settings.defaultAudience
     const now = Math.floor(Date.now() / 1000)
     const value = await new SignJWT({ jti: randomUUID(), ...settings.claims })
@@ -61,6 +65,7 @@ if (mode === 'issuer') {
   }).listen(port, settings.host ?? '127.0.0.1', () => console.log('ready'))
 } else if (mode === 'client') {
   const { requests, sequential } = await first
+  /** @param {{ method?: string, url: string, headers?: Record<string, string>, body?: string }} r */
   const one = async (r) => {
     const t = performance.now()
     try {
@@ -78,7 +83,7 @@ if (mode === 'issuer') {
         body = text
       }
       return { status: res.status, body, ms: performance.now() - t }
-    } catch (err) {
+    } catch (/** @type {any} */ err) {
       return { status: 0, error: String(err?.cause?.code ?? err?.cause ?? err), ms: performance.now() - t }
     }
   }

@@ -1,3 +1,4 @@
+// @ts-check
 // The gateway's lab, on top of lab/lab.mjs: a local OIDC issuer (jose keys; discovery and JWKS served
 // inside a namespace) and a way to mint tokens with any claims, header or key; a lab CA and a server
 // certificate for the gateway's TLS; the bundled gateway started in a namespace with a given
@@ -21,8 +22,61 @@ export const TOKEN_SERVICE_PORT = 9001
 export const GATEWAY_PORT = 9443
 export const AUDIENCE = `https://${ENDPOINT_NAME}:${GATEWAY_PORT}`
 
+/** @import { ChildProcess, ChildProcessByStdio } from 'node:child_process' */
+/** @import { Readable, Writable } from 'node:stream' */
+/** @import { Lab } from './network.mjs' */
+
+/** @typedef {Awaited<ReturnType<typeof newKey>>} LabKey */
+/** @typedef {Awaited<ReturnType<typeof startIssuer>>} Issuer */
+/** @typedef {Awaited<ReturnType<typeof startTokenService>>} TokenService */
+/** @typedef {ReturnType<typeof createLabCA>} LabCA */
+
+/**
+ * What `issuer.mint` puts in a token (see there).
+ * @typedef {object} MintOptions
+ * @property {Record<string, unknown>} [claims]
+ * @property {string | string[]} [aud]
+ * @property {string} [iss]
+ * @property {number} [iat]
+ * @property {number} [nbf]
+ * @property {number} [exp]
+ * @property {number} [expiresIn]
+ * @property {string} [kid]
+ * @property {LabKey} [key]
+ * @property {'RS256' | 'none' | 'HS256-public'} [alg]
+ * @property {string} [jti]
+ */
+
+/**
+ * One line of the gateway's audit log as parsed JSON (`not-json` with the raw `line` otherwise).
+ * @typedef {{ event: string, [field: string]: any }} AuditLine
+ */
+
+/**
+ * A gateway started by startGateway.
+ * @typedef {object} Gateway
+ * @property {number | undefined} pid
+ * @property {ChildProcessByStdio<null, Readable, Readable>} child
+ * @property {string} dir its state directory
+ * @property {Record<string, unknown>} config
+ * @property {AuditLine[]} audit the audit lines so far
+ * @property {string} stdout
+ * @property {string} stderrText
+ * @property {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} exited
+ * @property {(pred: (line: AuditLine) => unknown, what?: string, ms?: number) => Promise<AuditLine>} waitAudit
+ * @property {(ms?: number) => Promise<{ code: number | null, signal: NodeJS.Signals | null, ms: number }>} stop
+ * @property {() => void} remove
+ */
+
+/**
+ * A request for requestFrom, and its answer (`status` 0 and `error` when none came; `body` parsed
+ * JSON when it is, else text).
+ * @typedef {{ method?: string, url: string, headers?: Record<string, string>, body?: string }} LabRequest
+ * @typedef {{ status: number, body?: any, error?: string, ms: number }} LabResponse
+ */
+
 /** Claims like those of a GitHub Actions token for octo/app (owner id 1234, repository id 5678). */
-export function githubClaims(extra = {}) {
+export function githubClaims(/** @type {Record<string, unknown>} */ extra = {}) {
   return {
     sub: 'repo:octo/app:ref:refs/heads/main',
     repository: 'octo/app',
@@ -37,7 +91,14 @@ export function githubClaims(extra = {}) {
   }
 }
 
-/** Starts a lab child (issuer, token-service, client) in `ns`; resolves when it printed `ready`. */
+/**
+ * Starts a lab child (issuer, token-service, client) in `ns`; resolves when it printed `ready`.
+ * @param {string} ns
+ * @param {string} mode
+ * @param {number} port
+ * @param {unknown} settings
+ * @param {Record<string, string>} [env]
+ */
 function startChild(ns, mode, port, settings, env = {}) {
   const child = spawn('ip', ['netns', 'exec', ns, NODE24, CHILD, mode, String(port)], {
     cwd: ROOT,
@@ -54,12 +115,17 @@ function startChild(ns, mode, port, settings, env = {}) {
   return { child, ready: ready.then(() => undefined), stop }
 }
 
-/** Kills the process group of a child started here (detached), and waits (bounded) for it to exit. */
+/**
+ * Kills the process group of a child started here (detached), and waits (bounded) for it to exit.
+ * @param {ChildProcess} child
+ * @param {NodeJS.Signals} [signal]
+ */
 async function killGroup(child, signal = 'SIGKILL', waitMs = 5000) {
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise((resolve) => child.once('exit', resolve))
     try {
-      process.kill(-child.pid, signal)
+      process.kill(-(/** @type {number} */ (child.pid)), signal)
+      /** @type {NodeJS.Timeout | undefined} */
       let timer
       await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, waitMs)))])
       clearTimeout(timer)
@@ -75,9 +141,10 @@ async function killGroup(child, signal = 'SIGKILL', waitMs = 5000) {
  * An OIDC issuer at http://127.0.0.1:ISSUER_PORT inside `ns` (the gateway's namespace: an http://
  * issuer must be on loopback). `keys[0]` signs by default; `mint` makes tokens.
  */
-export async function startIssuer(ns, { port = ISSUER_PORT } = {}) {
+export async function startIssuer(/** @type {string} */ ns, { port = ISSUER_PORT } = {}) {
   const url = `http://127.0.0.1:${port}`
-  const keys = [await newKey('lab-key-1')]
+  const first = await newKey('lab-key-1')
+  const keys = [first]
   const jwks = () => ({ keys: keys.map((k) => k.publicJwk) })
   const proc = startChild(ns, 'issuer', port, { issuer: url, jwks: jwks() })
   try {
@@ -95,22 +162,31 @@ export async function startIssuer(ns, { port = ISSUER_PORT } = {}) {
      * A token. `opts`: claims (merged over githubClaims()), aud, iss, iat/nbf/exp (seconds since the
      * epoch; exp also as `expiresIn` seconds), kid, key (another key), alg: 'RS256' | 'none' |
      * 'HS256-public' (HMAC keyed with the issuer's public key: the classic confusion attack), jti.
+     * @param {MintOptions} [opts]
+     * @returns {Promise<string>}
      */
     async mint(opts = {}) {
       const now = Math.floor(Date.now() / 1000)
       const claims = { jti: opts.jti ?? randomUUID(), ...githubClaims(opts.claims) }
-      const key = opts.key ?? keys[0]
+      const key = opts.key ?? first
+      /**
+       * @template {SignJWT | UnsecuredJWT} J
+       * @param {J} jwt
+       * @returns {J} the same builder, filled in
+       */
       const fill = (jwt) =>
-        jwt
-          .setIssuer(opts.iss ?? url)
-          .setAudience(opts.aud ?? AUDIENCE)
-          .setIssuedAt(opts.iat ?? now)
-          .setNotBefore(opts.nbf ?? now - 5)
-          .setExpirationTime(opts.exp ?? now + (opts.expiresIn ?? 300))
+        /** @type {J} */ (
+          jwt
+            .setIssuer(opts.iss ?? url)
+            .setAudience(opts.aud ?? AUDIENCE)
+            .setIssuedAt(opts.iat ?? now)
+            .setNotBefore(opts.nbf ?? now - 5)
+            .setExpirationTime(opts.exp ?? now + (opts.expiresIn ?? 300))
+        )
       if (opts.alg === 'none') return fill(new UnsecuredJWT(claims)).encode()
       if (opts.alg === 'HS256-public') {
-        const pem = await exportSPKI(keys[0].publicKey)
-        return fill(new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: keys[0].kid })).sign(
+        const pem = await exportSPKI(first.publicKey)
+        return fill(new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: first.kid })).sign(
           new TextEncoder().encode(pem)
         )
       }
@@ -119,7 +195,7 @@ export async function startIssuer(ns, { port = ISSUER_PORT } = {}) {
       )
     },
     /** Publishes one more key (rotation); resolves with it. */
-    async addKey(kid) {
+    async addKey(/** @type {string} */ kid) {
       const k = await newKey(kid)
       keys.push(k)
       proc.child.stdin.write(`${JSON.stringify({ jwks: jwks() })}\n`)
@@ -130,7 +206,7 @@ export async function startIssuer(ns, { port = ISSUER_PORT } = {}) {
   return issuer
 }
 
-async function newKey(kid) {
+async function newKey(/** @type {string} */ kid) {
   const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true })
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }
   return { kid, publicKey, privateKey, publicJwk, privateJwk: { ...(await exportJWK(privateKey)), kid } }
@@ -142,15 +218,18 @@ async function newKey(kid) {
  * changes what it answers (status: an HTTP error to answer with instead).
  */
 export async function startTokenService(
-  ns,
-  issuer,
+  /** @type {string} */ ns,
+  /** @type {Issuer} */ issuer,
+  /** @type {{ port?: number, claims?: Record<string, unknown>, host?: string }} */
   { port = TOKEN_SERVICE_PORT, claims = {}, host = '127.0.0.1' } = {}
 ) {
+  const [first] = issuer.keys
+  if (!first) throw new Error('the issuer has no key')
   const requestToken = `lab-request-token-${randomUUID()}`
   const settings = {
     requestToken,
-    privateJwk: issuer.keys[0].privateJwk,
-    kid: issuer.keys[0].kid,
+    privateJwk: first.privateJwk,
+    kid: first.kid,
     issuer: issuer.url,
     defaultAudience: 'https://github.com/octo',
     claims: githubClaims(claims),
@@ -168,6 +247,7 @@ export async function startTokenService(
     url,
     requestToken,
     env: { ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken },
+    /** @param {{ claims?: Record<string, unknown>, status?: number }} change */
     set(change) {
       const next = { ...change }
       if (change.claims) next.claims = githubClaims(change.claims)
@@ -183,7 +263,7 @@ export async function startTokenService(
  */
 export function createLabCA() {
   const dir = mkdtempSync(join(tmpdir(), 'wgt-ca-'))
-  const f = (n) => join(dir, n)
+  const f = (/** @type {string} */ n) => join(dir, n)
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
   try {
     execFileSync(
@@ -242,7 +322,12 @@ export function createLabCA() {
 }
 
 /** A gateway configuration (YAML keys) for a createLab() lab, TLS on the server's underlay address. */
-export function gatewayConfig(lab, issuer, ca, extra = {}) {
+export function gatewayConfig(
+  /** @type {Lab} */ lab,
+  /** @type {Issuer} */ issuer,
+  /** @type {LabCA} */ ca,
+  /** @type {Record<string, unknown>} */ extra = {}
+) {
   return {
     listen: `${SERVER_IP}:${GATEWAY_PORT}`,
     tls: { cert: ca.certFile, key: ca.keyFile },
@@ -261,9 +346,14 @@ export function gatewayConfig(lab, issuer, ca, extra = {}) {
  * Starts dist/gateway (Node 24) in `ns` with `config` (an object, written as YAML) and its state in a
  * fresh directory (or `stateDir`, to restart on the same store). Resolves once it listens, with
  * { pid, audit (parsed lines so far), stderr(), waitAudit(pred), stop() }.
+ * @param {string} ns
+ * @param {Record<string, unknown>} config
+ * @param {{ stateDir?: string }} [opts]
+ * @returns {Promise<Gateway>}
  */
 export async function startGateway(ns, config, { stateDir } = {}) {
   const dir = stateDir ?? mkdtempSync(join(tmpdir(), 'wgt-gw-'))
+  /** @type {Record<string, unknown>} */
   const cfg = { state: join(dir, 'leases.db'), ...config }
   const file = join(dir, `gateway-${process.pid}-${randomUUID().slice(0, 8)}.yml`)
   writeFileSync(file, stringify(cfg), { mode: 0o600 })
@@ -272,7 +362,17 @@ export async function startGateway(ns, config, { stateDir } = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH }
   })
-  const gw = { pid: child.pid, child, dir, config: cfg, audit: [], stdout: '', stderrText: '' }
+  // exited, waitAudit, stop and remove are set below, before anyone sees it.
+  const gw = /** @type {Gateway} */ ({
+    pid: child.pid,
+    child,
+    dir,
+    config: cfg,
+    audit: /** @type {AuditLine[]} */ ([]),
+    stdout: '',
+    stderrText: ''
+  })
+  /** @type {Set<() => void>} */
   const waiters = new Set()
   let buffered = ''
   child.stdout.setEncoding('utf8').on('data', (d) => {
@@ -291,6 +391,7 @@ export async function startGateway(ns, config, { stateDir } = {}) {
     }
   })
   child.stderr.setEncoding('utf8').on('data', (d) => (gw.stderrText += d))
+  /** @type {Gateway['exited']} */
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
   gw.exited = exited
   /** Resolves with the first audit line that satisfies `pred` (bounded). */
@@ -316,10 +417,11 @@ export async function startGateway(ns, config, { stateDir } = {}) {
     const t = Date.now()
     if (child.exitCode === null && child.signalCode === null) {
       try {
-        process.kill(child.pid, 'SIGTERM')
+        process.kill(/** @type {number} */ (child.pid), 'SIGTERM')
       } catch {
         /* gone */
       }
+      /** @type {NodeJS.Timeout | undefined} */
       let timer
       const r = await Promise.race([exited, new Promise((res) => (timer = setTimeout(() => res(undefined), ms)))])
       clearTimeout(timer)
@@ -346,6 +448,11 @@ export async function startGateway(ns, config, { stateDir } = {}) {
 /**
  * Sends requests from inside `ns` (a Node 24 client there), all at once (or one after another with
  * `sequential`); resolves with [{ status, body, ms }] in order. `env` may carry NODE_EXTRA_CA_CERTS.
+ * @template {LabRequest[]} R
+ * @param {string} ns
+ * @param {[...R]} requests
+ * @param {Record<string, string>} [env]
+ * @returns {Promise<{ [K in keyof R]: LabResponse }>} one answer per request (a tuple for a tuple)
  */
 export async function requestFrom(ns, requests, env = {}, { sequential = false } = {}) {
   const child = spawn('ip', ['netns', 'exec', ns, NODE24, CHILD, 'client'], {
@@ -366,7 +473,14 @@ export async function requestFrom(ns, requests, env = {}, { sequential = false }
   return JSON.parse(out)
 }
 
-/** A lease request for `publicKey` with `token`, to the gateway at `base`. */
+/**
+ * A lease request for `publicKey` with `token`, to the gateway at `base`.
+ * @param {string} base
+ * @param {string} token
+ * @param {string} publicKey
+ * @param {Partial<LabRequest>} [extra]
+ * @returns {LabRequest}
+ */
 export function leaseRequest(base, token, publicKey, extra = {}) {
   return {
     method: 'POST',
@@ -378,12 +492,14 @@ export function leaseRequest(base, token, publicKey, extra = {}) {
 }
 
 /** The gateway's peers on `iface` in `ns`: key → allowed IPs (sorted text), from `wg show dump`. */
-export function peersOf(ns, iface) {
+export function peersOf(/** @type {string} */ ns, /** @type {string} */ iface) {
   const out = execFileSync('ip', ['netns', 'exec', ns, 'wg', 'show', iface, 'dump'], { encoding: 'utf8' })
+  /** @type {Record<string, string>} */
   const peers = {}
   for (const line of out.trim().split('\n').slice(1)) {
-    const f = line.split('\t')
-    if (f.length >= 8) peers[f[0]] = f[3] === '(none)' ? '' : f[3].split(',').sort().join(',')
+    const [key, , , ips, ...rest] = line.split('\t')
+    if (key !== undefined && ips !== undefined && rest.length >= 4)
+      peers[key] = ips === '(none)' ? '' : ips.split(',').sort().join(',')
   }
   return peers
 }

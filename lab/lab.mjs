@@ -1,3 +1,4 @@
+// @ts-check
 // The lab, by job: the machine (packages, users, the action's files), the network (namespaces, a
 // WireGuard server, a private service), runner emulation (a job's files, main then post as the
 // runner runs them) and observation (snapshots, command lines and environments, processes by

@@ -58,7 +58,7 @@ export function tryRun(argv) {
 const has = (cmd) => tryRun(['sh', '-c', `command -v ${cmd}`]).status === 0
 
 /** True when every folder above `path` may be entered, and the file read, by anyone. */
-function openToAll(path) {
+function openToAll(/** @type {string} */ path) {
   for (let p = path; p !== dirname(p); p = dirname(p)) {
     const mode = statSync(p).mode
     if (p === path ? (mode & 0o004) === 0 : (mode & 0o001) === 0) return false

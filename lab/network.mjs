@@ -1,3 +1,4 @@
+// @ts-check
 // The lab's network: a server namespace with a WireGuard peer and a private service, and a runner
 // namespace where the action runs, joined by a veth pair. Traffic goes only to addresses inside
 // namespaces made here:
@@ -30,14 +31,55 @@ export const ENDPOINT_NAME = 'vpn.lab.test'
 let counter = 0
 
 /**
+ * A step's inputs by name, as a workflow's `with:` gives them (undefined: not given).
+ * @typedef {Record<string, string | undefined>} Inputs
+ */
+
+/**
+ * @typedef {object} LabOptions
+ * @property {string} [iface] the runner's interface name (default: unique to this lab)
+ * @property {string} [runnerKey] the runner's private key (default: a new one)
+ * @property {boolean} [psk] a preshared key on the server side
+ * @property {boolean} [serverKnowsRunner] false: the server has no peer for the runner
+ * @property {boolean} [second] a second server, for a second peer of the runner
+ */
+
+/**
+ * A lab as createLab made it: namespace names, interface names and keys, what destroyLab removes
+ * (`procs`, `dirs`, `extraRuns`), and `ready`, which resolves once the service listens and the
+ * underlay is up.
+ * @typedef {object} Lab
+ * @property {string} id
+ * @property {string} srv the server namespace
+ * @property {string} run the runner namespace, where the action runs
+ * @property {string} serverIface
+ * @property {string} iface the runner's interface name
+ * @property {string} serverKey
+ * @property {string} serverPub
+ * @property {string} runnerKey
+ * @property {string} runnerPub
+ * @property {string | undefined} psk
+ * @property {string} [srv2] the second server's namespace (`opts.second`)
+ * @property {string} [serverIface2]
+ * @property {string} [serverKey2]
+ * @property {string} [serverPub2]
+ * @property {string[]} [extraRuns] namespaces made by addRunner
+ * @property {import('node:child_process').ChildProcess[]} procs
+ * @property {string[]} dirs
+ * @property {Promise<unknown>} serviceReady
+ * @property {Promise<unknown>} ready
+ */
+
+/**
  * Builds a server namespace with a WireGuard peer (wireguard-go) and an HTTP service, and a runner
  * namespace where the action runs. `opts.psk` adds a preshared key on the server side;
  * `opts.serverKnowsRunner: false` leaves the runner's key off the server; `opts.second` adds a
  * second server (a second peer for the runner).
  */
-export function createLab(opts = {}) {
+export function createLab(/** @type {LabOptions} */ opts = {}) {
   const id = `${process.pid % 10000}${String.fromCharCode(97 + (counter++ % 26))}`
-  const lab = {
+  // The public keys, `ready` and `serviceReady` are filled in below, before anyone sees the lab.
+  const lab = /** @type {Lab} */ ({
     id,
     srv: `wgt-srv-${id}`,
     run: `wgt-run-${id}`,
@@ -46,9 +88,9 @@ export function createLab(opts = {}) {
     serverKey: genKey(),
     runnerKey: opts.runnerKey ?? genKey(),
     psk: opts.psk ? genKey() : undefined,
-    procs: [],
-    dirs: []
-  }
+    procs: /** @type {Lab['procs']} */ ([]),
+    dirs: /** @type {string[]} */ ([])
+  })
   lab.serverPub = pubKey(lab.serverKey)
   lab.runnerPub = pubKey(lab.runnerKey)
   try {
@@ -75,6 +117,7 @@ export function createLab(opts = {}) {
       `/etc/netns/${run}/hosts`,
       `${readFileSync('/etc/hosts', 'utf8')}\n${SERVER_IP} ${ENDPOINT_NAME}\n${SERVER_IP6} v6.${ENDPOINT_NAME}\n`
     )
+    /** @type {(ns: string, lines: string[]) => string} */
     const batch = (ns, lines) => sh(['ip', '-n', ns, '-batch', '-'], `${lines.join('\n')}\n`)
     sh(['ip', 'link', 'add', 'v-srv', 'netns', srv, 'type', 'veth', 'peer', 'name', 'v-run', 'netns', run])
     batch(srv, [
@@ -178,7 +221,14 @@ export function createLab(opts = {}) {
   return lab
 }
 
-/** Starts a server's WireGuard peer (wireguard-go) that knows the runner; `psk` undefined: it does not. */
+/**
+ * Starts a server's WireGuard peer (wireguard-go) that knows the runner; `psk` undefined: it does not.
+ * @param {Lab} lab
+ * @param {string} ns
+ * @param {string} iface
+ * @param {string} key
+ * @param {string | null | undefined} psk
+ */
 function startServerPeer(lab, ns, iface, key, psk) {
   execFileSync('ip', ['netns', 'exec', ns, 'wireguard-go', iface], {
     env: { ...process.env, LOG_LEVEL: '' },
@@ -212,7 +262,7 @@ function startServerPeer(lab, ns, iface, key, psk) {
 }
 
 /** Waits (bounded) until the underlay link is up with its link-local address, so snapshots are stable. */
-async function settled(lab) {
+async function settled(/** @type {Lab} */ lab) {
   for (let i = 0; i < 500; i++) {
     const link = tryRun(['ip', '-n', lab.run, '-o', 'address', 'show', 'dev', 'v-run']).stdout
     const state = tryRun(['ip', '-n', lab.run, '-o', 'link', 'show', 'dev', 'v-run']).stdout
@@ -235,6 +285,11 @@ require('node:https').createServer(tls, answer).listen(${HTTPS_PORT}, '::', read
 `
 
 /** The action's inputs for this lab's tunnel (IPv4 to the first server), with `extra` on top. */
+/**
+ * @param {Lab} lab
+ * @param {Inputs} [extra]
+ * @returns {Inputs}
+ */
 export function actionInputs(lab, extra = {}) {
   return {
     'private-key': lab.runnerKey,
@@ -246,13 +301,12 @@ export function actionInputs(lab, extra = {}) {
   }
 }
 
-/** Removes everything createLab made; safe to call twice. */
 /**
  * Another runner namespace on the same server, as another machine running jobs at once: its own
  * underlay (a /30 in 198.51.100.128/25, routed to the server's address), the same host names.
  * Returns its namespace name; destroyLab removes it.
  */
-export function addRunner(lab) {
+export function addRunner(/** @type {Lab} */ lab) {
   lab.extraRuns ??= []
   const k = lab.extraRuns.length
   if (k >= 31) throw new Error('at most 31 extra runners')
@@ -273,12 +327,12 @@ export function addRunner(lab) {
 }
 
 /** Removes everything createLab made, safe to call twice: every process in its namespaces (by the namespace's identity, never by a name), the namespaces, its files. */
-export function destroyLab(lab) {
-  const namespaces = [lab.run, lab.srv, lab.srv2, ...(lab.extraRuns ?? [])].filter(Boolean)
-  const ids = namespaces.map(netnsId).filter(Boolean)
+export function destroyLab(/** @type {Lab} */ lab) {
+  const namespaces = [lab.run, lab.srv, lab.srv2, ...(lab.extraRuns ?? [])].filter((ns) => ns !== undefined)
+  const ids = namespaces.map(netnsId).filter((id) => id !== undefined)
   for (const p of lab.procs) {
     try {
-      process.kill(-p.pid, 'SIGKILL')
+      process.kill(-(/** @type {number} */ (p.pid)), 'SIGKILL')
     } catch {
       /* gone already */
     }

@@ -1,3 +1,4 @@
+// @ts-check
 // Observing the lab: what a namespace holds (links, addresses, routes, rules, processes, sockets)
 // for before/after comparison, every process's command line and environment while a step runs
 // (where a leaked secret would show), and processes found by the namespace they run in: the
@@ -7,8 +8,10 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'n
 import { basename } from 'node:path'
 import { tryRun } from './machine.mjs'
 
+/** @import { Lab } from './network.mjs' */
+
 /** A named namespace's identity as /proc/PID/ns/net shows it, e.g. `net:[4026532301]`. */
-export function netnsId(name) {
+export function netnsId(/** @type {string} */ name) {
   try {
     return `net:[${statSync(`/run/netns/${name}`).ino}]`
   } catch {
@@ -17,7 +20,7 @@ export function netnsId(name) {
 }
 
 /** Pids of the processes running in any of the namespaces given by identity. */
-export function processesIn(ids) {
+export function processesIn(/** @type {string[]} */ ids) {
   const want = new Set(ids)
   const pids = []
   for (const entry of readdirSync('/proc')) {
@@ -31,12 +34,12 @@ export function processesIn(ids) {
   return pids
 }
 
-function isZombie(pid) {
+function isZombie(/** @type {number} */ pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   return / [ZX] /.test(stat.slice(stat.lastIndexOf(')')))
 }
 
-function argvOf(pid) {
+function argvOf(/** @type {number} */ pid) {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean)
   } catch {
@@ -45,9 +48,9 @@ function argvOf(pid) {
 }
 
 /** Stops every process in these namespaces: SIGTERM (wireguard-go then removes its socket), SIGKILL what stays. */
-export function killProcessesIn(ids) {
+export function killProcessesIn(/** @type {string[]} */ ids) {
   if (ids.length === 0) return
-  const signal = (name) => {
+  const signal = (/** @type {NodeJS.Signals} */ name) => {
     for (const pid of processesIn(ids)) {
       try {
         process.kill(pid, name)
@@ -63,11 +66,15 @@ export function killProcessesIn(ids) {
 }
 
 /** wireguard-go processes serving `iface`, in the runner namespace of `lab` when given, else anywhere. */
+/**
+ * @param {string} iface
+ * @param {Lab} [lab]
+ */
 export function wireguardGoPids(iface, lab) {
-  const candidates = lab ? processesIn([netnsId(lab.run)].filter(Boolean)) : allPids()
+  const candidates = lab ? processesIn(runnerNetns(lab)) : allPids()
   return candidates.filter((pid) => {
     const argv = argvOf(pid)
-    return argv.length >= 2 && basename(argv[0]) === 'wireguard-go' && argv[argv.length - 1] === iface
+    return argv.length >= 2 && basename(argv[0] ?? '') === 'wireguard-go' && argv[argv.length - 1] === iface
   })
 }
 
@@ -84,8 +91,19 @@ function allPids() {
     })
 }
 
+/** The runner namespace's identity, as a list for processesIn (empty once it is gone). */
+function runnerNetns(/** @type {Lab} */ lab) {
+  return [netnsId(lab.run)].filter((id) => id !== undefined)
+}
+
+/**
+ * What the runner namespace holds, as text to compare before and after a step: links, addresses,
+ * routes and rules (without what changes by itself), src_valid_mark, the lab interface's UAPI
+ * socket and the command lines of the processes in it.
+ * @param {Lab} lab
+ */
 export function snapshot(lab) {
-  const inRun = (args) => tryRun(['ip', '-n', lab.run, ...args]).stdout
+  const inRun = (/** @type {string[]} */ args) => tryRun(['ip', '-n', lab.run, ...args]).stdout
   return {
     links: inRun(['-o', 'link', 'show']).replace(/\s+link\/.*$/gm, ''),
     addresses: inRun(['-o', 'address', 'show']).replace(/valid_lft.*$/gm, ''),
@@ -97,11 +115,17 @@ export function snapshot(lab) {
     sockets: existsSync('/var/run/wireguard')
       ? readdirSync('/var/run/wireguard').filter((f) => f === `${lab.iface}.sock`)
       : [],
-    processes: processesIn([netnsId(lab.run)].filter(Boolean)).map((pid) => argvOf(pid).join(' '))
+    processes: processesIn(runnerNetns(lab)).map((pid) => argvOf(pid).join(' '))
   }
 }
 
-/** Polls (bounded, 10 s) until `cond` holds; rejects naming `what` otherwise. */
+/** @typedef {ReturnType<typeof snapshot>} Snapshot */
+
+/**
+ * Polls (bounded, 10 s) until `cond` holds; rejects naming `what` otherwise.
+ * @param {() => unknown} cond
+ * @param {string} what
+ */
 export async function waitFor(cond, what, ms = 10000) {
   const end = Date.now() + ms
   while (!cond()) {
@@ -110,14 +134,17 @@ export async function waitFor(cond, what, ms = 10000) {
   }
 }
 
-/** Parses a GITHUB_STATE / GITHUB_OUTPUT file into name → last value. */
-
+/**
+ * Runs a command in the runner namespace (bounded); never throws.
+ * @param {Lab} lab
+ * @param {string[]} argv
+ */
 export function inRunner(lab, argv, timeoutMs = 10000) {
   return spawnSync('ip', ['netns', 'exec', lab.run, ...argv], { encoding: 'utf8', timeout: timeoutMs })
 }
 
 /** Fetches a URL from inside the runner namespace (curl, bounded). */
-export function curl(lab, url) {
+export function curl(/** @type {Lab} */ lab, /** @type {string} */ url) {
   const r = inRunner(lab, ['curl', '-sS', '--max-time', '5', url])
   return { ok: r.status === 0, body: r.stdout, error: r.stderr }
 }
@@ -125,10 +152,14 @@ export function curl(lab, url) {
 /**
  * Samples every process's command line and environment while `during` runs; resolves with what
  * `during` resolved to, the command lines and the environments seen (each as `PID\nCMDLINE\nENV`).
+ * @template T
+ * @param {() => Promise<T>} during
+ * @returns {Promise<{ result: T, commandLines: Set<string>, environments: Set<string> }>}
  */
-
 export async function sampleCommandLines(during) {
+  /** @type {Set<string>} */
   const seen = new Set()
+  /** @type {Set<string>} */
   const environments = new Set()
   let running = true
   const sample = () => {

@@ -1,3 +1,4 @@
+// @ts-check
 // Runner emulation: the part of the lab that runs a JavaScript action exactly as GitHub's runner
 // does, and that other action authors may copy. A job's files (RUNNER_TEMP, the workspace,
 // GITHUB_STATE, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY), INPUT_* variables, the runner's own tokens in
@@ -18,24 +19,70 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MAIN, NODE24, POST, sh, tryRun } from './machine.mjs'
 
+/** @import { ChildProcess } from 'node:child_process' */
+/** @import { Inputs, Lab } from './network.mjs' */
+
+/**
+ * A job's runner files (see createJob).
+ * @typedef {object} Job
+ * @property {string} dir
+ * @property {string | undefined} user the user the steps run as; undefined: root
+ * @property {string} temp RUNNER_TEMP
+ * @property {string} workspace GITHUB_WORKSPACE
+ * @property {string} state GITHUB_STATE
+ * @property {string} output GITHUB_OUTPUT
+ * @property {string} summary GITHUB_STEP_SUMMARY
+ */
+
+/**
+ * @typedef {object} StepOptions
+ * @property {Record<string, string | undefined>} [env] variables over the runner's (STATE_* included)
+ * @property {boolean} [noNetAdmin] run without CAP_NET_ADMIN, as in a job container
+ * @property {number} [slowReader] read the step's stdout only after this many milliseconds
+ * @property {(child: ChildProcess) => void} [onSpawn] called with the step's process once started
+ */
+
+/**
+ * How a step ended: `code` -1 when it could not start; `outputs` parsed from GITHUB_OUTPUT, `state`
+ * and `summary` as the files hold them.
+ * @typedef {object} StepResult
+ * @property {number | undefined} [pid]
+ * @property {number | null} code
+ * @property {NodeJS.Signals | null} signal
+ * @property {number} ms
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {Record<string, string>} outputs
+ * @property {string} state
+ * @property {string} summary
+ */
+
 /** Tokens the runner gives every step: secrets of the runner's, never to reach a child process. */
 export const RUNNER_TOKENS = {
   ACTIONS_RUNTIME_TOKEN: `runtime-${randomBytes(12).toString('hex')}`,
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: `idrequest-${randomBytes(12).toString('hex')}`
 }
 
+/**
+ * Parses a GITHUB_STATE / GITHUB_OUTPUT file (`name=value` and `name<<DELIMITER` blocks) into
+ * name → last value.
+ * @param {string} text
+ */
 export function parseFileCommands(text) {
+  /** @type {Record<string, string>} */
   const out = {}
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i])
+    const line = /** @type {string} */ (lines[i])
+    const m = /^([^<=]+)<<(.+)$/.exec(line)
     if (m) {
+      const [, name, delimiter] = /** @type {[string, string, string]} */ (/** @type {unknown} */ (m))
       const value = []
-      for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i])
-      out[m[1]] = value.join('\n')
-    } else if (lines[i].includes('=')) {
-      const at = lines[i].indexOf('=')
-      out[lines[i].slice(0, at)] = lines[i].slice(at + 1)
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i])
+      out[name] = value.join('\n')
+    } else if (line.includes('=')) {
+      const at = line.indexOf('=')
+      out[line.slice(0, at)] = line.slice(at + 1)
     }
   }
   return out
@@ -45,9 +92,14 @@ export function parseFileCommands(text) {
  * A job's worth of runner files: RUNNER_TEMP, the workspace, GITHUB_STATE, GITHUB_OUTPUT and
  * GITHUB_STEP_SUMMARY, owned by `user` when given.
  */
+/**
+ * @param {Lab} lab
+ * @param {string} [user]
+ */
 export function createJob(lab, user) {
   const dir = mkdtempSync(join(tmpdir(), 'wgt-job-'))
   lab.dirs.push(dir)
+  /** @type {Job} */
   const job = {
     dir,
     user,
@@ -73,8 +125,15 @@ export function createJob(lab, user) {
  * Runs the bundled main or post step in the runner namespace as the runner does: Node 24,
  * INPUT_* variables (names upper-cased, as the runner does), the runner's files, and for post the
  * STATE_* variables main saved. Resolves with exit code, output, duration, outputs and state.
+ * @param {Lab} lab
+ * @param {Job} job
+ * @param {'main' | 'post'} step
+ * @param {Inputs} [inputs]
+ * @param {StepOptions} [opts]
+ * @returns {Promise<StepResult>}
  */
 export function runStep(lab, job, step, inputs = {}, opts = {}) {
+  /** @type {Record<string, string | undefined>} */
   const env = {
     PATH: '/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin',
     HOME: job.dir,
@@ -110,7 +169,11 @@ export function runStep(lab, job, step, inputs = {}, opts = {}) {
   const argv = ['/bin/ip', 'netns', 'exec', lab.run, ...asUser, NODE24, script]
   const started = process.hrtime.bigint()
   return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), { env, cwd: job.workspace, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(/** @type {string} */ (argv[0]), argv.slice(1), {
+      env,
+      cwd: job.workspace,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
@@ -151,18 +214,23 @@ export function runStep(lab, job, step, inputs = {}, opts = {}) {
 }
 
 /** The `::error::` line of a failed step, unescaped. */
-export function errorLine(result) {
+export function errorLine(/** @type {{ stdout: string }} */ result) {
   const line = result.stdout.split('\n').find((l) => l.startsWith('::error::'))
   return line?.slice('::error::'.length).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')
 }
 
 /** Every file below `dir`, with its contents. */
-export function filesBelow(dir) {
+export function filesBelow(/** @type {string} */ dir) {
+  /** @type {{ path: string, text: string }[]} */
   const out = []
   if (!existsSync(dir)) return out
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (entry.isFile()) {
-      const path = join(entry.parentPath ?? entry.path, entry.name)
+      // Node before 20.12 calls parentPath `path` (@types/node 24 no longer declares it).
+      const path = join(
+        entry.parentPath ?? /** @type {{ path: string }} */ (/** @type {unknown} */ (entry)).path,
+        entry.name
+      )
       out.push({ path, text: readFileSync(path, 'utf8') })
     }
   }

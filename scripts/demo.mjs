@@ -1,12 +1,13 @@
+// @ts-check
 // npm run demo: the bundled action brings a tunnel up to a throwaway WireGuard peer in a network
 // namespace, shows what the workflow log and job summary would show, curls a service through the
 // tunnel, and tears everything down. Needs root (namespaces); installs what it needs.
 import * as L from '../lab/lab.mjs'
 
-const say = (text) => console.log(`\x1b[1m${text}\x1b[0m`)
+const say = (/** @type {string} */ text) => console.log(`\x1b[1m${text}\x1b[0m`)
 
 /** Renders workflow commands the way the Actions log shows them. */
-function asLog(stdout) {
+function asLog(/** @type {string} */ stdout) {
   return stdout
     .split('\n')
     .filter((l) => l && !l.startsWith('::debug::') && !l.startsWith('::add-mask::'))
@@ -20,7 +21,7 @@ function asLog(stdout) {
 }
 
 /** The job summary's HTML as plain text rows. */
-function asText(html) {
+function asText(/** @type {string} */ html) {
   return html
     .replace(/<h3>(.*?)<\/h3>/g, '## $1\n')
     .replace(/<\/tr>/g, '\n')

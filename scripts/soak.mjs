@@ -1,3 +1,4 @@
+// @ts-check
 // npm run soak [-- CYCLES]: consecutive main/post cycles against one lab peer, alternating root and
 // a user with passwordless sudo. Reports failures and leftovers; exits non-zero if either is not 0.
 import * as L from '../lab/lab.mjs'

@@ -24,15 +24,15 @@ import type { Tunnel } from './tunnel.js'
 import { parseWgQuick } from './wgquick.js'
 
 export { InputError, publicKeyOf } from './parse.js'
-export { SECRET_INPUTS, secretsToMask, type GetInput } from './secrets.js'
-export type { Endpoint, EndpointSource, Peer, Table, Tunnel } from './tunnel.js'
+export type { GetInput } from './secrets.js'
+export type { Tunnel } from './tunnel.js'
 
 export type Check =
   | { kind: 'icmp'; host: string; text: string }
   | { kind: 'tcp'; host: string; port: number; text: string }
   | { kind: 'http'; url: string; text: string }
 
-export type Userspace = 'auto' | 'true' | 'false'
+type Userspace = 'auto' | 'true' | 'false'
 
 /** The step's own settings, whatever the tunnel's source. */
 export interface Settings {
@@ -57,20 +57,14 @@ export interface GatewaySource {
   dnsSearch: string[]
 }
 
-export type TunnelSource = { kind: 'static'; tunnel: Tunnel } | GatewaySource
+type TunnelSource = { kind: 'static'; tunnel: Tunnel } | GatewaySource
 
 export interface Config extends Settings {
   source: TunnelSource
 }
 
-/**
- * The flat shape the runtime used before the tunnel had its own type: the settings and the tunnel
- * side by side (cfg.iface, cfg.peers, cfg.privateKey, …). Transitional.
- */
-export type FlatConfig = Settings & Tunnel
-
 /** The inputs that `config` replaces. */
-export const FIELD_INPUTS = [
+const FIELD_INPUTS = [
   'private-key',
   'address',
   'peer-public-key',
@@ -83,7 +77,7 @@ export const FIELD_INPUTS = [
 ] as const
 
 /** The inputs a gateway's lease replaces: an error with `gateway`. */
-export const GATEWAY_EXCLUDES = [
+const GATEWAY_EXCLUDES = [
   'private-key',
   'address',
   'peer-public-key',
@@ -96,7 +90,7 @@ export const GATEWAY_EXCLUDES = [
 /** Names `ip` or wireguard-go would read as something else, or Linux refuses (EINVAL). */
 const RESERVED_NAMES = new Set(['.', '..', 'all', 'default', 'help'])
 
-export function parseInterface(input: string, value: string): string {
+function parseInterface(input: string, value: string): string {
   const v = value.trim()
   if (v.startsWith('-'))
     throw new InputError(
@@ -114,7 +108,7 @@ export function parseInterface(input: string, value: string): string {
   return v
 }
 
-export function parseChecks(input: string, value: string): Check[] {
+function parseChecks(input: string, value: string): Check[] {
   return value
     .split('\n')
     .map((s) => s.trim())
@@ -140,7 +134,7 @@ export function parseChecks(input: string, value: string): Check[] {
     })
 }
 
-export function parseTimeout(input: string, value: string): number {
+function parseTimeout(input: string, value: string): number {
   const v = value.trim()
   if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) <= 0 || Number(v) > 3600) {
     throw new InputError(input, `must be a number of seconds greater than 0 and at most 3600; got ${shown(v)}`)
@@ -157,7 +151,7 @@ function isLoopback(hostname: string): boolean {
 }
 
 /** The `gateway` input: an https:// URL (http:// only for a loopback address), no credentials in it. */
-export function parseGateway(input: string, value: string): URL {
+function parseGateway(input: string, value: string): URL {
   const v = value.trim()
   if (v.length > 2048) throw new InputError(input, "is longer than 2048 characters; give the gateway's base URL")
   let url: URL
@@ -188,7 +182,7 @@ export function parseGateway(input: string, value: string): URL {
 }
 
 /** The `audience` input: one token of printable text, as the OIDC `aud` claim. */
-export function parseAudience(input: string, value: string): string {
+function parseAudience(input: string, value: string): string {
   const v = value.trim()
   if (v.length > 256 || !/^[\x21-\x7e]+$/.test(v))
     throw new InputError(input, `${shown(v)} must be 1 to 256 printable characters without spaces`)
@@ -281,7 +275,7 @@ function tunnelSource(get: GetInput): TunnelSource {
 }
 
 /** Refuses a tunnel whose peer is the runner itself (both keys pasted from the same pair). */
-export function checkTunnel(tunnel: Tunnel, input: string): void {
+function checkTunnel(tunnel: Tunnel, input: string): void {
   if (tunnel.peers.some((p) => p.publicKey === tunnel.publicKey)) {
     throw new InputError(
       input,
@@ -301,24 +295,4 @@ export function readConfig(get: GetInput): Config {
   const install = parseChoice('install', get('install') || 'true', ['true', 'false'] as const) === 'true'
   const userspace = parseChoice('userspace', get('userspace') || 'auto', ['auto', 'true', 'false'] as const)
   return { iface, checks, timeoutMs, install, userspace, source }
-}
-
-/** The settings and a tunnel side by side, as the runtime reads them (cfg.iface, cfg.peers, …). */
-export function flatConfig(cfg: Config, tunnel: Tunnel): FlatConfig {
-  const { iface, checks, timeoutMs, install, userspace } = cfg
-  return { iface, checks, timeoutMs, install, userspace, ...tunnel }
-}
-
-/**
- * Transitional: readConfig, flattened, for the runtime that has no gateway mode yet. A gateway
- * configuration is refused here with one clear line.
- */
-export function buildFlatConfig(get: GetInput): FlatConfig {
-  const cfg = readConfig(get)
-  if (cfg.source.kind !== 'static')
-    throw new InputError(
-      'gateway',
-      'is not supported by this version of the action yet; use the per-field inputs or config'
-    )
-  return flatConfig(cfg, cfg.source.tunnel)
 }

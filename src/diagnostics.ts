@@ -1,10 +1,11 @@
 // What the interface looked like when bring-up failed: `wg show` (keys hidden), addresses, routes.
 // Only loaded on failure.
+import { errorText } from './errors.js'
 import { run } from './run.js'
 import { locate } from './system.js'
 
 /** Replaces every secret by `***`, whatever the command printed. */
-export function redact(text: string, secrets: readonly string[]): string {
+function redact(text: string, secrets: readonly string[]): string {
   let out = text
   for (const s of secrets) if (s) out = out.split(s).join('***')
   return out
@@ -21,10 +22,10 @@ export async function collectDiagnostics(iface: string, secrets: readonly string
   ]
   const outputs = await Promise.all(
     commands.map(async (c) => {
-      const r = await run(c.argv, { root: c.root, env: c.env, deadline }).catch((e: Error) => ({
+      const r = await run(c.argv, { root: c.root, env: c.env, deadline }).catch((e: unknown) => ({
         code: 1,
         stdout: '',
-        stderr: e.message
+        stderr: errorText(e)
       }))
       const shownArgv = c.argv.map((a, i) => (i === 0 ? (a.split('/').pop() ?? a) : a))
       return `$ ${shownArgv.join(' ')}\n${(r.stdout + r.stderr).trim() || '(nothing)'}`

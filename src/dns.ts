@@ -6,10 +6,10 @@ import { mustRun, type RunOptions } from './run.js'
 import { locate } from './system.js'
 import * as core from './toolkit.js'
 
-export type DnsManager = 'resolvectl' | 'resolvconf'
+type DnsManager = 'resolvectl' | 'resolvconf'
 
 /** Which DNS manager this system has, if any. */
-export function dnsManager(): DnsManager | undefined {
+function dnsManager(): DnsManager | undefined {
   if (existsSync('/run/systemd/resolve') && locate('resolvectl')) return 'resolvectl'
   if (locate('resolvconf')) return 'resolvconf'
   return undefined
@@ -24,7 +24,7 @@ export function resolvconfName(iface: string, interfaceOrder: string): string {
   return iface
 }
 
-export function readInterfaceOrder(): string {
+function readInterfaceOrder(): string {
   try {
     return readFileSync('/etc/resolvconf/interface-order', 'utf8')
   } catch {
@@ -32,7 +32,7 @@ export function readInterfaceOrder(): string {
   }
 }
 
-export interface DnsCommand {
+interface DnsCommand {
   argv: string[]
   input?: string
 }

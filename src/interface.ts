@@ -21,9 +21,9 @@ import {
 } from './system.js'
 import { ensureTools } from './tools.js'
 
-export type Userspace = 'auto' | 'true' | 'false'
+type Userspace = 'auto' | 'true' | 'false'
 
-export interface InterfaceRequest {
+interface InterfaceRequest {
   iface: string
   userspace: Userspace
   install: boolean

@@ -74,7 +74,7 @@ export function handshakeFailure(
 ): string {
   const ep = t.peers.find((p) => p.publicKey === missing)?.endpoint
   const at = ep ? endpointText(ep.address ?? ep.host, ep.port) : 'its endpoint'
-  const named = ep && ep.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : ''
+  const named = ep?.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : ''
   const head = `No handshake with peer ${missing} at ${at}${named} within ${seconds(timeoutMs)}. Likely causes: `
   if (gateway !== undefined) {
     return (

@@ -93,7 +93,7 @@ export function publicKeyOf(privateKey: string): string {
 }
 
 /** Items of a comma- or newline-separated list, trimmed, empties dropped. */
-export function listItems(value: string): string[] {
+function listItems(value: string): string[] {
   return value
     .split(/[,\n]/)
     .map((s) => s.trim())

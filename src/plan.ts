@@ -13,7 +13,7 @@ export interface Routable {
 }
 
 /** The keepalive set while verifying a peer whose keepalive is off, so that bring-up starts a handshake. */
-export const PROBE_KEEPALIVE = 25
+const PROBE_KEEPALIVE = 25
 
 /** The peers whose keepalive is off but which have an endpoint: probed with a keepalive while verifying. */
 export const probedPeers = <P extends Pick<PeerConfig, 'keepalive' | 'endpoint'>>(peers: readonly P[]): P[] =>
@@ -32,12 +32,12 @@ export const endpointAddress = (e: { host: string; port: number; address?: strin
   endpointText(e.address ?? e.host, e.port)
 
 /** True when some address's own network route already covers the prefix (wg-quick adds no route then). */
-export function coveredByAddress(addresses: readonly Prefix[], prefix: Prefix): boolean {
+function coveredByAddress(addresses: readonly Prefix[], prefix: Prefix): boolean {
   return addresses.some((a) => a.bits < maxBits(a.family) && contains(network(a), prefix))
 }
 
 /** A route on the interface: a prefix, in the main table unless another is named. */
-export interface Route {
+interface Route {
   prefix: Prefix
   table?: number
 }
@@ -46,13 +46,13 @@ export const routeText = (r: Route): string =>
   `${prefixText(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`
 
 /** A policy rule: its family and selector+action, e.g. `not fwmark 51820 table 51820`. */
-export interface Rule {
+interface Rule {
   family: Family
   selector: string
 }
 
 /** A rule with the priority it is added at, by which it is later deleted (and no other rule). */
-export interface PlacedRule extends Rule {
+interface PlacedRule extends Rule {
   priority: number
 }
 
@@ -67,7 +67,7 @@ export interface RoutingPlan {
 }
 
 /** The allowed IPs of all peers, each once, most specific first (wg-quick: `sort -nr -k 2 -t /`). */
-export function allowedIps(t: Routable): Prefix[] {
+function allowedIps(t: Routable): Prefix[] {
   const seen = new Set<string>()
   const all: Prefix[] = []
   for (const p of t.peers.flatMap((peer) => peer.allowedIps)) {

@@ -20,7 +20,7 @@ import {
 } from './plan.js'
 import { CommandError, commandLine, isRoot, mustRun, run, type RunOptions } from './run.js'
 
-export interface RoutingContext {
+interface RoutingContext {
   iface: string
   ip: string
   journal: Journal

@@ -37,7 +37,7 @@ export const isRoot = (): boolean => process.getuid?.() === 0
  * wireguard-go's variables (LOG_LEVEL, WG_PROCESS_FOREGROUND, …) are deliberately absent: with
  * LOG_LEVEL set, its daemon keeps the step's pipes open and the step hangs.
  */
-export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
+function childEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { PATH: searchPath().join(':'), LC_ALL: 'C', ...extra }
 }
 

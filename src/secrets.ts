@@ -7,7 +7,7 @@
 /** How the action reads an input: the runner's getInput, or a map in tests. */
 export type GetInput = (name: string) => string
 
-export const SECRET_INPUTS = ['private-key', 'preshared-key', 'config'] as const
+const SECRET_INPUTS = ['private-key', 'preshared-key', 'config'] as const
 
 /** Shorter strings are not masked: a mask of a common fragment would blank out half the log. */
 const MIN = 8
@@ -63,7 +63,7 @@ const BARE = /^[A-Za-z0-9+/\s]+=*$/
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13)
 
 /** Whether the (trimmed) line puts its value in a secret's position: a private or preshared key, or a bare blob. */
-export function isSecretLine(line: string): boolean {
+function isSecretLine(line: string): boolean {
   return SECRET_NAME.test(line) || BARE.test(line)
 }
 
@@ -154,7 +154,7 @@ function lineSecrets(line: string, all: boolean, add: (s: string) => void): void
 }
 
 /** Every string to mask for one secret input's value. */
-export function inputSecrets(name: string, value: string, add: (s: string) => void): void {
+function inputSecrets(name: string, value: string, add: (s: string) => void): void {
   if (value === '') return
   add(value)
   const key = name !== 'config'

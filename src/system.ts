@@ -65,7 +65,7 @@ export function ifindex(iface: string): number | undefined {
 }
 
 /** A process's start time (clock ticks since boot, /proc/PID/stat field 22): with the pid, its identity. */
-export function startTime(pid: number): string | undefined {
+function startTime(pid: number): string | undefined {
   const stat = readText(`/proc/${pid}/stat`)
   // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
@@ -84,7 +84,7 @@ function argvOf(pid: number): string[] {
 }
 
 /** True when the process is wireguard-go serving this interface name. */
-export function isWireguardGo(pid: number, iface: string): boolean {
+function isWireguardGo(pid: number, iface: string): boolean {
   const argv = argvOf(pid)
   return argv.length >= 2 && basename(argv[0] as string) === 'wireguard-go' && argv[argv.length - 1] === iface
 }

@@ -12,7 +12,7 @@ import { isRoot, mustRun, run, type RunOptions } from './run.js'
 import { fileId, ifindex, linkExists, locate, netns, sameProcess, socketPath, waitUntil } from './system.js'
 import * as core from './toolkit.js'
 
-export interface TeardownReport {
+interface TeardownReport {
   removed: string[]
   /** Left as it is on purpose (another tunnel needs it): said, not warned about. */
   kept: string[]
@@ -97,6 +97,8 @@ async function deleteInterface(rec: RecOf<'interface'>, b: Budget): Promise<Outc
   // The link closes as wireguard-go exits: give it a moment before looking.
   await waitUntil(() => stillOurs(rec) !== 'ours', within(b, 1000))
   switch (stillOurs(rec)) {
+    case 'ours':
+      break
     case 'gone':
       return { gone: true }
     case 'other':

@@ -12,7 +12,7 @@ export function getInput(name: string): string {
 }
 
 /** Escapes a command's message: `%`, CR and LF. */
-export function escapeData(text: string): string {
+function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
 }
 

@@ -4,13 +4,13 @@ import * as core from './toolkit.js'
 import { mustRun, run } from './run.js'
 import { locate, searchPath } from './system.js'
 
-export type Tool = 'wg' | 'ip' | 'wireguard-go'
+type Tool = 'wg' | 'ip' | 'wireguard-go'
 
 /** The Debian/Ubuntu package that provides each tool. */
-export const PACKAGE: Record<Tool, string> = { wg: 'wireguard-tools', ip: 'iproute2', 'wireguard-go': 'wireguard-go' }
+const PACKAGE: Record<Tool, string> = { wg: 'wireguard-tools', ip: 'iproute2', 'wireguard-go': 'wireguard-go' }
 
 /** apt-get, with everything that keeps it from prompting or waiting on needrestart. */
-export function aptCommand(args: string[]): string[] {
+function aptCommand(args: string[]): string[] {
   return [
     'apt-get',
     '-q',

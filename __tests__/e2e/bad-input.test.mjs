@@ -1,3 +1,4 @@
+// @ts-check
 // Every malformed input, given to the bundled action as the runner gives it: one clear error
 // naming the input, and nothing touched: no process started, no file written, no state saved.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
@@ -7,7 +8,9 @@ import { join } from 'node:path'
 import { badInputs, PEER, PRIVATE, PSK, valid } from '../fixtures.mjs'
 import { L } from './helpers.mjs'
 
+/** @type {L.Lab} */
 let lab
+/** @type {string} */
 let stubs
 const TOOLS = ['wg', 'ip', 'wireguard-go', 'sudo', 'apt-get', 'ping', 'kill', 'rm', 'env', 'modprobe']
 
@@ -28,44 +31,46 @@ afterAll(() => {
 })
 
 describe('malformed inputs through dist/', () => {
-  it.each(badInputs.map(([label, input, value, others]) => [label, input, value, others ?? {}]))(
-    '%s',
-    async (_label, input, value, others) => {
-      const job = L.createJob(lab)
-      const r = await L.runStep(lab, job, 'main', { ...valid, ...others, [input]: value }, { env: { PATH: stubs } })
-      expect(r.code).toBe(1)
-      const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error::'))
-      expect(errors).toHaveLength(1)
-      expect(L.errorLine(r)).toMatch(new RegExp(`^Input "${input}": `))
-      expect(readFileSync(join(stubs, 'ran.log'), 'utf8')).toBe('')
-      expect(L.filesBelow(job.temp)).toEqual([])
-      expect(L.filesBelow(job.workspace)).toEqual([])
-      expect(r.state).toBe('')
-      expect(r.outputs).toEqual({})
-      expect(r.summary).toBe('')
-      if (input === 'config') {
-        const logged = (r.stdout + r.stderr)
-          .split('\n')
-          .filter((l) => !l.startsWith('::add-mask::'))
-          .join('\n')
-        for (const secret of [PRIVATE, PRIVATE.slice(1)]) expect(logged).not.toContain(secret)
-        expect(r.stdout).toContain('::add-mask::')
-      }
-      if (input === 'private-key' || input === 'preshared-key') {
-        // The runner swallows `::add-mask::` lines; nothing else may carry any line of the secret.
-        const logged = (r.stdout + r.stderr)
-          .split('\n')
-          .filter((l) => !l.startsWith('::add-mask::'))
-          .join('\n')
-        for (const line of value
-          .split('\n')
-          .map((l) => l.trim())
-          .filter((l) => l.length >= 8))
-          expect(logged).not.toContain(line)
-        if (value.trim() !== '') expect(r.stdout).toContain('::add-mask::')
-      }
+  it.each(
+    badInputs.map(
+      ([label, input, value, others]) =>
+        /** @type {[string, string, string, Record<string, string>]} */ ([label, input, value, others ?? {}])
+    )
+  )('%s', async (_label, input, value, others) => {
+    const job = L.createJob(lab)
+    const r = await L.runStep(lab, job, 'main', { ...valid, ...others, [input]: value }, { env: { PATH: stubs } })
+    expect(r.code).toBe(1)
+    const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error::'))
+    expect(errors).toHaveLength(1)
+    expect(L.errorLine(r)).toMatch(new RegExp(`^Input "${input}": `))
+    expect(readFileSync(join(stubs, 'ran.log'), 'utf8')).toBe('')
+    expect(L.filesBelow(job.temp)).toEqual([])
+    expect(L.filesBelow(job.workspace)).toEqual([])
+    expect(r.state).toBe('')
+    expect(r.outputs).toEqual({})
+    expect(r.summary).toBe('')
+    if (input === 'config') {
+      const logged = (r.stdout + r.stderr)
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n')
+      for (const secret of [PRIVATE, PRIVATE.slice(1)]) expect(logged).not.toContain(secret)
+      expect(r.stdout).toContain('::add-mask::')
     }
-  )
+    if (input === 'private-key' || input === 'preshared-key') {
+      // The runner swallows `::add-mask::` lines; nothing else may carry any line of the secret.
+      const logged = (r.stdout + r.stderr)
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n')
+      for (const line of value
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.length >= 8))
+        expect(logged).not.toContain(line)
+      if (value.trim() !== '') expect(r.stdout).toContain('::add-mask::')
+    }
+  })
 })
 
 const HEX = Buffer.from(PRIVATE, 'base64').toString('hex')
@@ -79,6 +84,7 @@ const tail = `[Peer]\nPublicKey = ${PEER}\nEndpoint = 198.51.100.1:51820\nAllowe
  * configuration typos of every shape. Each must be refused naming the line, show no 8-character
  * piece of any secret anywhere, and have every piece masked.
  */
+/** @type {[label: string, config: string, line: number, secrets: string[]][]} */
 const typos = [
   ['PrivateKey: (a YAML habit)', `[Interface]\nPrivateKey: ${PRIVATE}\nAddress = 192.0.2.2/24\n${tail}`, 2, [PRIVATE]],
   ['PrivateKey and a space', `[Interface]\nPrivateKey ${PRIVATE}\n${tail}`, 2, [PRIVATE]],
@@ -134,7 +140,7 @@ const typos = [
 ]
 
 /** What a step showed: stdout without the `::add-mask::` lines the runner swallows, stderr, outputs, state, summary. */
-const visible = (r) =>
+const visible = (/** @type {L.StepResult} */ r) =>
   [
     r.stdout
       .split('\n')
@@ -147,14 +153,15 @@ const visible = (r) =>
   ].join('\n')
 
 /** The strings the step registered as secrets, unescaped as the runner reads them. */
-const masksOf = (r) =>
+const masksOf = (/** @type {L.StepResult} */ r) =>
   r.stdout
     .split('\n')
     .filter((l) => l.startsWith('::add-mask::'))
     .map((l) => l.slice('::add-mask::'.length).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'))
 
 /** Every 8-character piece of a secret. */
-const pieces8 = (s) => Array.from({ length: Math.max(0, s.length - 7) }, (_, i) => s.slice(i, i + 8))
+const pieces8 = (/** @type {string} */ s) =>
+  Array.from({ length: Math.max(0, s.length - 7) }, (_, i) => s.slice(i, i + 8))
 
 describe('configuration typos through dist/: the line named, no piece of a key shown, every key masked', () => {
   it.each(typos)('%s', async (_label, config, line, secrets) => {

@@ -1,9 +1,11 @@
+// @ts-check
 // Faults: each fails clearly and in time, and post leaves nothing behind; post is harmless with
 // partial, stale or repeated state; a reused runner recovers or is told exactly what to remove.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { existsSync } from 'node:fs'
 import { AS_USERS, baseInputs, expectClean, expectNoSecrets, expectUp, L, mainThenPost, secretsOf } from './helpers.mjs'
 
+/** @type {L.Lab} */
 let lab
 afterEach(() => lab && L.destroyLab(lab))
 
@@ -11,7 +13,12 @@ const service = `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`
 /** Bound on how long past `timeout` a failure may take: catches a hang, not a speed (see npm run bench). */
 const HANG_MARGIN_MS = 2000
 
-/** Runs main expecting failure within the timeout's bound; post must then leave the runner clean. */
+/**
+ * Runs main expecting failure within the timeout's bound; post must then leave the runner clean.
+ * @param {L.Inputs} inputs
+ * @param {RegExp} pattern
+ * @param {string} [user]
+ */
 async function expectFailure(inputs, pattern, user) {
   const { main, post } = await mainThenPost(lab, inputs, { user })
   expect(main.code).toBe(1)
@@ -137,7 +144,7 @@ describe('faults during bring-up', () => {
 
 const until = L.waitFor
 
-const linkIn = (lab) => L.inRunner(lab, ['ip', 'link', 'show', 'dev', lab.iface]).status === 0
+const linkIn = (/** @type {L.Lab} */ lab) => L.inRunner(lab, ['ip', 'link', 'show', 'dev', lab.iface]).status === 0
 
 describe('killed, crashed and reused', () => {
   it.each(AS_USERS)(
@@ -189,7 +196,8 @@ describe('killed, crashed and reused', () => {
     expect(main.code).toBe(0)
     // Post as it runs after a kernel bring-up: no wireguard-go to stop, so `ip` deletes the rules
     // (by the priorities recorded) and the link (here wireguard-go then exits by itself).
-    const journal = JSON.parse(L.parseFileCommands(L.sh(['cat', job.state])).journal)
+    /** @type {{ kind: string }[]} */
+    const journal = JSON.parse(/** @type {string} */ (L.parseFileCommands(L.sh(['cat', job.state])).journal))
     expect(journal.filter((r) => r.kind === 'rule')).toHaveLength(2)
     const kernel = journal.filter((r) => r.kind !== 'wireguard-go')
     const post = await L.runStep(lab, job, 'post', {}, { env: { STATE_journal: JSON.stringify(kernel) } })
@@ -245,10 +253,10 @@ describe('killed, crashed and reused', () => {
     expect(first.code).toBe(0)
     const next = await L.runStep(lab, L.createJob(lab), 'main', baseInputs(lab))
     expect(next.code).toBe(1)
-    const fix = /remove it with `sudo (ip link delete \S+)`/.exec(L.errorLine(next))
+    const fix = /remove it with `sudo (ip link delete \S+)`/.exec(L.errorLine(next) ?? '')
     expect(fix).not.toBeNull()
     // Doing exactly what the message says makes the next run work.
-    L.inRunner(lab, fix[1].split(' '))
+    L.inRunner(lab, (fix?.[1] ?? '').split(' '))
     await until(() => L.wireguardGoPids(lab.iface).length === 0, 'the old wireguard-go to exit')
     await mainThenPost(lab, baseInputs(lab), { between: (m) => expectUp(lab, m, service) })
   })

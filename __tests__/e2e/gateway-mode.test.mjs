@@ -1,3 +1,4 @@
+// @ts-check
 // Gateway mode end to end: the bundled action (Node 24) in runner namespaces asks the project's
 // gateway (TLS from a lab CA, given to the action through NODE_EXTRA_CA_CERTS) for a lease with
 // the job's OIDC token from a stand-in for the runner's token service, brings the tunnel up from
@@ -8,10 +9,15 @@ import { chmodSync, rmSync } from 'node:fs'
 import * as G from '../../lab/gateway.mjs'
 import { L } from './helpers.mjs'
 
+/** @type {L.Lab} */
 let lab
+/** @type {G.LabCA} */
 let ca
+/** @type {G.Issuer} */
 let issuer
+/** @type {G.TokenService} */
 let tokens
+/** @type {G.Gateway} */
 let gateway
 const GATEWAY_URL = `https://${L.ENDPOINT_NAME}:${G.GATEWAY_PORT}`
 const service = `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`
@@ -20,12 +26,21 @@ const HANG_MARGIN_MS = 2000
 const peers = () => G.peersOf(lab.srv, lab.serverIface)
 /** The peers the gateway leased (the lab's static runner peer aside). */
 const leased = () => Object.keys(peers()).filter((k) => k !== lab.runnerPub)
+/**
+ * @param {() => unknown} cond
+ * @param {string} what
+ * @param {number} [ms]
+ */
 const until = (cond, what, ms) => L.waitFor(cond, what, ms)
 
 /** A job's step environment: the runner's token service, and the lab CA for the gateway's TLS. */
-const jobEnv = (extra = {}) => ({ ...tokens.env, NODE_EXTRA_CA_CERTS: ca.caFile, ...extra })
+const jobEnv = (/** @type {Record<string, string>} */ extra = {}) => ({
+  ...tokens.env,
+  NODE_EXTRA_CA_CERTS: ca.caFile,
+  ...extra
+})
 
-const inputs = (extra = {}) => ({
+const inputs = (/** @type {L.Inputs} */ extra = {}) => ({
   gateway: GATEWAY_URL,
   interface: lab.iface,
   check: service,
@@ -35,11 +50,12 @@ const inputs = (extra = {}) => ({
 })
 
 /** A view of the lab with another runner namespace as "the runner". */
-const runnerView = (ns, iface = lab.iface) => ({ ...lab, run: ns, iface })
+const runnerView = (/** @type {string} */ ns, iface = lab.iface) => ({ ...lab, run: ns, iface })
 
 /** curl from a namespace, without blocking the event loop (for requests at the same time). */
-function curlIn(ns, url) {
-  return new Promise((resolve) => {
+function curlIn(/** @type {string} */ ns, /** @type {string} */ url) {
+  /** @type {Promise<{ ok: boolean, body: string }>} */
+  const done = new Promise((resolve) => {
     const c = spawn('ip', ['netns', 'exec', ns, 'curl', '-sS', '--max-time', '5', url], {
       stdio: ['ignore', 'pipe', 'pipe']
     })
@@ -47,12 +63,17 @@ function curlIn(ns, url) {
     c.stdout.on('data', (d) => (body += d))
     c.on('close', (code) => resolve({ ok: code === 0, body }))
   })
+  return done
 }
 
 /**
  * The secrets a step holds: what it masked (the ephemeral private key, the OIDC token, the lease
  * secret) and the runner's request token. None may appear anywhere visible; only the lease secret
  * may be in the step state, which the runner keeps for post and never shows.
+ * @param {L.StepResult[]} steps
+ * @param {L.Job} job
+ * @param {Set<string>} commandLines
+ * @param {Set<string>} environments
  */
 function expectNoGatewaySecrets(steps, job, commandLines, environments) {
   const masked = steps
@@ -60,7 +81,7 @@ function expectNoGatewaySecrets(steps, job, commandLines, environments) {
     .map((l) => l.slice(12))
   expect(masked.length).toBeGreaterThanOrEqual(3)
   const secrets = [...new Set([...masked, tokens.requestToken])].filter((s) => s.length >= 8)
-  const visible = (s) =>
+  const visible = (/** @type {L.StepResult} */ s) =>
     s.stdout
       .split('\n')
       .filter((l) => !l.startsWith('::add-mask::'))
@@ -70,12 +91,13 @@ function expectNoGatewaySecrets(steps, job, commandLines, environments) {
   places.push(...commandLines)
   const stepPids = new Set(steps.map((s) => String(s.pid)))
   for (const e of environments) {
-    const [pid, cmdline] = e.split('\n', 2)
+    // Each sample is `PID\nCMDLINE\nENV` (sampleCommandLines).
+    const [pid, cmdline] = /** @type {[string, string]} */ (e.split('\n', 2))
     if (!stepPids.has(pid) && cmdline !== '' && !cmdline.includes(L.MAIN) && !cmdline.includes(L.POST)) places.push(e)
   }
   for (const secret of secrets) for (const text of places) expect(text.includes(secret)).toBe(false)
   // The state holds the lease secret for post, and nothing else of these.
-  const state = steps[0].state
+  const state = steps[0]?.state ?? ''
   expect(secrets.filter((s) => state.includes(s))).toHaveLength(1)
 }
 
@@ -113,13 +135,13 @@ describe('one job', () => {
       environments
     } = await L.sampleCommandLines(() => L.runStep(lab, job, 'main', inputs(), { env: jobEnv() }))
     if (main.code !== 0) throw new Error(`main failed:\n${main.stdout}\n${main.stderr}`)
-    const address = main.outputs.address
+    const address = /** @type {string} */ (main.outputs.address)
     expect(address).toMatch(/^192\.0\.2\.[0-9]+,2001:db8:1::[0-9a-f]+$/)
     const [v4] = address.split(',')
     expect(v4).not.toBe(L.RUNNER_ADDR)
     expect(main.outputs.interface).toBe(lab.iface)
     // The ephemeral key is the one the server has, with exactly the leased addresses.
-    expect(peers()[main.outputs['public-key']]).toBe(`${v4}/32,${address.split(',')[1]}/128`)
+    expect(peers()[main.outputs['public-key'] ?? '']).toBe(`${v4}/32,${address.split(',')[1]}/128`)
     expect(main.summary).toMatch(/\| Lease \| \S+ from https:\/\/vpn\.lab\.test:9443, until \S+ \|/)
     // The service names the caller: the leased address, so the request went through the tunnel.
     expect(L.curl(lab, service).body).toBe(`hello from the private network\nyou are ${v4}\n`)
@@ -141,16 +163,20 @@ describe('many jobs at once', () => {
     const jobs = views.map((v) => L.createJob(v))
     const mains = await Promise.all(
       views.map((v, i) =>
-        L.runStep(v, jobs[i], 'main', inputs({ timeout: '30', interface: v.iface }), { env: jobEnv() })
+        L.runStep(v, /** @type {L.Job} */ (jobs[i]), 'main', inputs({ timeout: '30', interface: v.iface }), {
+          env: jobEnv()
+        })
       )
     )
     for (const m of mains) if (m.code !== 0) throw new Error(`a main failed:\n${m.stdout}`)
-    const addresses = mains.map((m) => m.outputs.address.split(',')[0])
+    const addresses = mains.map((m) => m.outputs.address?.split(',')[0])
     expect(new Set(addresses).size).toBe(20)
     expect(leased()).toHaveLength(20)
     const answers = await Promise.all(runners.map((ns) => curlIn(ns, service)))
     expect(answers.map((a) => a.body)).toEqual(addresses.map((a) => `hello from the private network\nyou are ${a}\n`))
-    const posts = await Promise.all(views.map((v, i) => L.runStep(v, jobs[i], 'post', {}, { env: jobEnv() })))
+    const posts = await Promise.all(
+      views.map((v, i) => L.runStep(v, /** @type {L.Job} */ (jobs[i]), 'post', {}, { env: jobEnv() }))
+    )
     expect(posts.map((p) => p.code)).toEqual(posts.map(() => 0))
     expect(leased()).toEqual([])
     for (const v of views) expect(L.snapshot(v).processes).toEqual([])
@@ -158,6 +184,7 @@ describe('many jobs at once', () => {
 })
 
 describe('refused, each in one line within timeout, nothing left on either side', () => {
+  /** @type {[what: string, make: () => { env: Record<string, string>, extra?: L.Inputs, setup?: () => void }, pattern: RegExp][]} */
   const cases = [
     [
       'no rule matches',
@@ -251,7 +278,7 @@ describe('jobs that end badly', () => {
       const job = L.createJob(lab)
       const main = await L.runStep(lab, job, 'main', inputs(), { env: jobEnv() })
       expect(main.code).toBe(0)
-      const key = main.outputs['public-key']
+      const key = /** @type {string} */ (main.outputs['public-key'])
       // The runner dies: its wireguard-go goes, and no post step runs.
       for (const pid of L.wireguardGoPids(lab.iface, lab)) process.kill(pid, 'SIGKILL')
       await until(() => peers()[key] === undefined, 'the gateway to remove the silent peer', 20000)

@@ -1,3 +1,4 @@
+// @ts-check
 // The bundled gateway (dist/gateway, Node 24) in the lab's server namespace, against the real
 // wireguard-go interface there, a local OIDC issuer and TLS from a lab CA. Every request comes from
 // the runner namespace. The interface starts with a peer the gateway did not add (the lab's static
@@ -8,41 +9,52 @@ import { rmSync } from 'node:fs'
 import * as G from '../../lab/gateway.mjs'
 import { L } from './helpers.mjs'
 
+/** @import { Lab } from '../../lab/lab.mjs' */
+/** @import { Gateway, Issuer, LabCA, LabRequest, LabResponse } from '../../lab/gateway.mjs' */
+
+/** @type {Lab} */
 let lab
+/** @type {LabCA} */
 let ca
+/** @type {Issuer} */
 let issuer
+/** @type {Gateway[]} */
 const started = []
 const BASE = `https://${L.SERVER_IP}:${G.GATEWAY_PORT}`
+/** @type {Record<string, string>} */
 let env
 const FOREIGN_IPS = `${L.RUNNER_ADDR}/32,${L.RUNNER_ADDR6}/128`
 
 const newKey = () => L.pubKey(L.genKey())
 const peers = () => G.peersOf(lab.srv, lab.serverIface)
-const wgSet = (...args) => execFileSync('ip', ['netns', 'exec', lab.srv, 'wg', 'set', lab.serverIface, ...args])
+const wgSet = (/** @type {string[]} */ ...args) =>
+  execFileSync('ip', ['netns', 'exec', lab.srv, 'wg', 'set', lab.serverIface, ...args])
 
-async function start(extra = {}, opts = {}) {
+async function start(
+  /** @type {Record<string, unknown>} */ extra = {},
+  /** @type {{ stateDir?: string }} */ opts = {}
+) {
   const gw = await G.startGateway(lab.srv, G.gatewayConfig(lab, issuer, ca, extra), opts)
   started.push(gw)
   return gw
 }
 
-async function send(...requests) {
-  return G.requestFrom(lab.run, requests, env)
-}
+/** @type {<R extends LabRequest[]>(...requests: R) => Promise<{ [K in keyof R]: LabResponse }>} */
+const send = async (...requests) => G.requestFrom(lab.run, /** @type {[...typeof requests]} */ (requests), env)
 
-async function lease(token, key = newKey()) {
+async function lease(/** @type {string} */ token, key = newKey()) {
   const [r] = await send(G.leaseRequest(BASE, token, key))
   return { ...r, key }
 }
 
-const release = (id, secret) => ({
+const release = (/** @type {string} */ id, /** @type {string} */ secret) => ({
   method: 'DELETE',
   url: `${BASE}/v1/leases/${id}`,
   headers: { authorization: `Bearer ${secret}` }
 })
 
 /** Polls (bounded) until `cond()` holds. */
-async function until(cond, what, ms = 15000) {
+async function until(/** @type {() => boolean} */ cond, /** @type {string} */ what, ms = 15000) {
   const end = Date.now() + ms
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
@@ -143,7 +155,7 @@ describe('gateway', () => {
     const used = await issuer.mint()
     expect((await lease(used)).status).toBe(201)
     const now = Math.floor(Date.now() / 1000)
-    const post = (token, body) => ({
+    const post = (/** @type {string | undefined} */ token, /** @type {string} */ body) => ({
       method: 'POST',
       url: `${BASE}/v1/leases`,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -151,12 +163,13 @@ describe('gateway', () => {
     })
     const good = await issuer.mint()
     const key = JSON.stringify({ publicKey: newKey() })
+    /** @type {[label: string, status: number, token: string | undefined, over?: Partial<LabRequest>][]} */
     const cases = [
       ['wrong aud', 401, await issuer.mint({ aud: 'https://elsewhere.example' })],
       ['wrong iss', 401, await issuer.mint({ iss: 'http://127.0.0.1:9999' })],
       ['expired', 401, await issuer.mint({ iat: now - 700, nbf: now - 700, exp: now - 600 })],
       ['not yet valid', 401, await issuer.mint({ nbf: now + 600 })],
-      ['bad signature', 401, await issuer.mint({ key: { ...issuer.stranger, kid: issuer.keys[0].kid } })],
+      ['bad signature', 401, await issuer.mint({ key: { ...issuer.stranger, kid: issuer.keys[0]?.kid ?? '' } })],
       ['alg none', 401, await issuer.mint({ alg: 'none' })],
       ['HS256 keyed with the public key', 401, await issuer.mint({ alg: 'HS256-public' })],
       ['unknown kid', 401, await issuer.mint({ key: issuer.stranger })],
@@ -183,17 +196,17 @@ describe('gateway', () => {
     ]
     const before = peers()
     const answers = await send(...cases.map(([, , token, over = {}]) => ({ ...post(token, key), ...over })))
-    const got = cases.map(([label], i) => [label, answers[i].status, answers[i].body?.error])
+    const got = cases.map(([label], i) => [label, answers[i]?.status, answers[i]?.body?.error])
     expect(got.map(([label, status]) => [label, status])).toEqual(cases.map(([label, status]) => [label, status]))
     for (const [, , error] of got) expect(error).toEqual(expect.any(String))
     expect(peers()).toEqual(before)
     // The refusal says which claims were checked, never the token.
-    expect(got.find(([l]) => l === 'no rule matching')[2]).toBe(
+    expect(got.find(([l]) => l === 'no rule matching')?.[2]).toBe(
       'no rule allows this token (claims checked: ref, repository, repository_owner_id)'
     )
     const refused = gw.audit.filter((l) => l.event === 'lease.refused')
     expect(refused).toHaveLength(cases.length)
-    for (const [, , token] of cases) if (token) expect(gw.stdout).not.toContain(token.split('.')[1])
+    for (const [, , token] of cases) if (token) expect(gw.stdout).not.toContain(token.split('.')[1] ?? '')
   })
 
   it('answers 503 when the pool is exhausted, with the interface unchanged', async () => {
@@ -281,13 +294,13 @@ describe('gateway', () => {
     const gw = await start()
     const tokens = await Promise.all(Array.from({ length: 100 }, () => issuer.mint()))
     const keys = tokens.map(() => newKey())
-    const answers = await send(...tokens.map((t, i) => G.leaseRequest(BASE, t, keys[i])))
+    const answers = await send(...tokens.map((t, i) => G.leaseRequest(BASE, t, /** @type {string} */ (keys[i]))))
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201))
     const v4 = answers.map((a) => a.body.addresses[0])
     expect(new Set(v4).size).toBe(100)
     const now = peers()
     expect(Object.keys(now)).toHaveLength(101)
-    keys.forEach((k, i) => expect(now[k]).toBe(answers[i].body.addresses.join(',')))
+    keys.forEach((k, i) => expect(now[k]).toBe(answers[i]?.body.addresses.join(',')))
     expect(gw.audit.filter((l) => l.event === 'lease.granted')).toHaveLength(100)
 
     const ends = await send(...answers.map((a) => release(a.body.id, a.body.secret)))

@@ -1,3 +1,4 @@
+// @ts-check
 // The install path: on a runner without wireguard-tools the action installs it, in one apt
 // transaction without recommended packages, and the tunnel comes up. The machine gets its
 // wireguard-tools back whatever happens.
@@ -5,13 +6,14 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { baseInputs, expectUp, L, mainThenPost } from './helpers.mjs'
 
-const apt = (...args) =>
+const apt = (/** @type {string[]} */ ...args) =>
   spawnSync('apt-get', ['-q', '-y', ...args], {
     encoding: 'utf8',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
   })
-const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0
+const has = (/** @type {string} */ cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0
 
+/** @type {L.Lab} */
 let lab
 afterAll(() => {
   if (!has('wg')) apt('install', '--no-install-recommends', 'wireguard-tools')

@@ -1,3 +1,4 @@
+// @ts-check
 // The path hosted runners take: `ip link add … type wireguard`, `wg setconf` from a 0600 file,
 // handshakes read with `wg show`, keepalive put back with `wg set`, and teardown by `ip`. This
 // kernel has no WireGuard, so an `ip` stand-in answers `link add … type wireguard` by starting
@@ -8,7 +9,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AS_USERS, baseInputs, expectUp, L, mainThenPost } from './helpers.mjs'
 
+/** @type {L.Lab} */
 let lab
+/** @type {string} */
 let stubs
 beforeAll(() => {
   stubs = mkdtempSync(join(tmpdir(), 'wgt-kernel-'))
@@ -23,7 +26,9 @@ exec /usr/sbin/ip "$@"
   )
 })
 afterEach(() => lab && L.destroyLab(lab))
-afterAll(() => stubs && rmSync(stubs, { recursive: true, force: true }))
+afterAll(() => {
+  if (stubs) rmSync(stubs, { recursive: true, force: true })
+})
 
 const env = () => ({ PATH: `${stubs}:/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin` })
 

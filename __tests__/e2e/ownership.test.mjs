@@ -1,3 +1,4 @@
+// @ts-check
 // Many jobs on one machine: the action touches only what it made, found by identity (ifindex in its
 // namespace, pid and start time, rule priority), never by name; its children inherit nothing of
 // the step's environment; and the whole step keeps to its timeout even when sudo stalls.
@@ -8,7 +9,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AS_USERS, baseInputs, expectClean, expectUp, L, mainThenPost } from './helpers.mjs'
 
+/** @type {L.Lab} */
 let lab
+/** @type {string} */
 let stubs
 beforeAll(() => {
   stubs = mkdtempSync(join(tmpdir(), 'wgt-own-'))
@@ -17,13 +20,16 @@ beforeAll(() => {
   writeFileSync(join(stubs, 'sudo'), '#!/bin/sh\nexec sleep 60\n', { mode: 0o755 })
 })
 afterEach(() => lab && L.destroyLab(lab))
-afterAll(() => stubs && rmSync(stubs, { recursive: true, force: true }))
+afterAll(() => {
+  if (stubs) rmSync(stubs, { recursive: true, force: true })
+})
 
 const service = `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`
 const HANG_MARGIN_MS = 2000
-const linkIn = (name) => L.inRunner(lab, ['ip', 'link', 'show', 'dev', name]).status === 0
+const linkIn = (/** @type {string} */ name) => L.inRunner(lab, ['ip', 'link', 'show', 'dev', name]).status === 0
 const rules = () => L.snapshot(lab).rules4 + L.snapshot(lab).rules6
-const alive = (pid) => existsSync(`/proc/${pid}`) && !/ [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+const alive = (/** @type {number | undefined} */ pid) =>
+  existsSync(`/proc/${pid}`) && !/ [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
 
 /** A full tunnel to the second server (it knows the runner; its address is no matter for a handshake). */
 const secondFullTunnel = (extra = {}) => ({
@@ -127,14 +133,14 @@ describe('teardown by identity, not by name', () => {
     ])
     const winner = both.findIndex((m) => m.code === 0)
     expect(both.map((m) => m.code).sort()).toEqual([0, 1])
-    const loser = both[1 - winner]
+    const loser = /** @type {L.StepResult} */ (both[1 - winner])
     expect(L.errorLine(loser)).toMatch(/already exists|made meanwhile|another wireguard-go serves the name/)
     const pids = L.wireguardGoPids(lab.iface, lab)
     expect(pids).toHaveLength(1)
-    await L.runStep(lab, [j1, j2][1 - winner], 'post')
+    await L.runStep(lab, /** @type {L.Job} */ ([j1, j2][1 - winner]), 'post')
     expect(alive(pids[0])).toBe(true)
-    expectUp(lab, both[winner], service)
-    await L.runStep(lab, [j1, j2][winner], 'post')
+    expectUp(lab, /** @type {L.StepResult} */ (both[winner]), service)
+    await L.runStep(lab, /** @type {L.Job} */ ([j1, j2][winner]), 'post')
     expectClean(lab, j1, before)
   })
 

@@ -1,8 +1,10 @@
+// @ts-check
 // The action brings a tunnel up against a real WireGuard peer in the lab, traffic flows, and post
 // leaves the runner as it was. Each scenario runs dist/ under Node 24 as the runner does.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { AS_USERS, baseInputs, expectUp, L, mainThenPost } from './helpers.mjs'
 
+/** @type {L.Lab} */
 let lab
 afterEach(() => lab && L.destroyLab(lab))
 
@@ -87,6 +89,7 @@ describe.each(AS_USERS)('bring-up, traffic, teardown %s', (_as, user) => {
 
   it('the default interface name, keepalive off, explicit MTU', async () => {
     lab = L.createLab({ iface: 'wg0' })
+    /** @type {L.Inputs} */
     const inputs = { ...baseInputs(lab), 'persistent-keepalive': '0', mtu: '1380' }
     delete inputs.interface
     await mainThenPost(lab, inputs, {

@@ -1,3 +1,4 @@
+// @ts-check
 // Differential: each configuration of the corpus is brought up once with `wg-quick up` and once with
 // the action (its `config` input), in the same runner namespace, and the results must match:
 // `wg showconf` (listen port aside when the file sets none), addresses, MTU, routes, rules and
@@ -8,23 +9,25 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expectUp, L, mainThenPost } from './helpers.mjs'
 
+/** @type {Map<string, L.Lab>} */
 const labs = new Map()
 afterAll(() => {
   for (const lab of labs.values()) L.destroyLab(lab)
 })
 
 /** One lab per kind of server set-up, shared by the configurations that need it. */
-async function labFor(kind) {
-  if (!labs.has(kind)) labs.set(kind, L.createLab({ psk: kind === 'psk', second: kind === 'two' }))
-  const lab = labs.get(kind)
+async function labFor(/** @type {string} */ kind) {
+  let lab = labs.get(kind)
+  if (!lab) labs.set(kind, (lab = L.createLab({ psk: kind === 'psk', second: kind === 'two' })))
   await lab.ready
   return lab
 }
 
-const peer1 = (lab, extra = '') => `[Peer]\nPublicKey = ${lab.serverPub}\nEndpoint = ${L.SERVER_IP}:${L.PORT}\n${extra}`
-const iface = (lab) => `[Interface]\nPrivateKey = ${lab.runnerKey}\n`
+const peer1 = (/** @type {L.Lab} */ lab, extra = '') =>
+  `[Peer]\nPublicKey = ${lab.serverPub}\nEndpoint = ${L.SERVER_IP}:${L.PORT}\n${extra}`
+const iface = (/** @type {L.Lab} */ lab) => `[Interface]\nPrivateKey = ${lab.runnerKey}\n`
 
-/** [name, lab kind, configuration text, set-up] */
+/** @type {[name: string, kind: string, make: (lab: L.Lab) => string, setup?: (lab: L.Lab) => void][]} */
 const corpus = [
   [
     'IPv4',
@@ -124,9 +127,9 @@ const corpus = [
 ]
 
 /** What a configuration left on the interface and in the routing, for comparison. */
-function capture(lab, name, keepListenPort) {
-  const run = (argv) => L.inRunner(lab, argv).stdout
-  const onDev = (text) =>
+function capture(/** @type {L.Lab} */ lab, /** @type {string} */ name, /** @type {boolean} */ keepListenPort) {
+  const run = (/** @type {string[]} */ argv) => L.inRunner(lab, argv).stdout
+  const onDev = (/** @type {string} */ text) =>
     text
       .split('\n')
       .filter((l) => l.includes(`dev ${name} `) && !l.includes('fe80') && !l.startsWith('multicast'))
@@ -159,44 +162,51 @@ describe('the action matches wg-quick', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(15)
   })
 
-  it.each(corpus.map(([name, kind, make, setup]) => [name, kind, make, setup ?? null]))(
-    '%s',
-    async (_name, kind, make, setup) => {
-      const lab = await labFor(kind)
-      const name = `wq${lab.id}`
-      if (setup) setup(lab)
-      const text = make(lab)
-      const keepListenPort = /^\s*listenport/im.test(text)
-      const dir = mkdtempSync(join(tmpdir(), 'wgt-wq-'))
-      let reference
-      try {
-        writeFileSync(join(dir, `${name}.conf`), text, { mode: 0o600 })
-        const before = L.snapshot(lab)
-        const up = L.inRunner(lab, ['wg-quick', 'up', join(dir, `${name}.conf`)], 30000)
-        if (up.status !== 0) throw new Error(`wg-quick up failed: ${up.stderr}`)
-        reference = capture(lab, name, keepListenPort)
-        const down = L.inRunner(lab, ['wg-quick', 'down', join(dir, `${name}.conf`)], 30000)
-        if (down.status !== 0) throw new Error(`wg-quick down failed: ${down.stderr}`)
-        // wg-quick leaves src_valid_mark at 1; put it back so both start from the same state.
-        L.inRunner(lab, ['sysctl', '-qw', `net.ipv4.conf.all.src_valid_mark=${before.srcValidMark.trim()}`])
-      } finally {
-        rmSync(dir, { recursive: true, force: true })
-      }
-      let ours
-      await mainThenPost(
-        lab,
-        { config: text, interface: name, timeout: '10' },
-        {
-          between: (main) => {
-            if (main.code !== 0) throw new Error(`main failed:\n${main.stdout}\n${main.stderr}`)
-            ours = capture(lab, name, keepListenPort)
-          }
-        }
-      )
-      expect(ours).toEqual(reference)
-      if (setup) L.sh(['ip', '-n', lab.run, 'link', 'set', 'v-run', 'mtu', '1500'])
+  it.each(
+    corpus.map(
+      ([name, kind, make, setup]) =>
+        /** @type {[string, string, (lab: L.Lab) => string, ((lab: L.Lab) => void) | null]} */ ([
+          name,
+          kind,
+          make,
+          setup ?? null
+        ])
+    )
+  )('%s', async (_name, kind, make, setup) => {
+    const lab = await labFor(kind)
+    const name = `wq${lab.id}`
+    if (setup) setup(lab)
+    const text = make(lab)
+    const keepListenPort = /^\s*listenport/im.test(text)
+    const dir = mkdtempSync(join(tmpdir(), 'wgt-wq-'))
+    let reference
+    try {
+      writeFileSync(join(dir, `${name}.conf`), text, { mode: 0o600 })
+      const before = L.snapshot(lab)
+      const up = L.inRunner(lab, ['wg-quick', 'up', join(dir, `${name}.conf`)], 30000)
+      if (up.status !== 0) throw new Error(`wg-quick up failed: ${up.stderr}`)
+      reference = capture(lab, name, keepListenPort)
+      const down = L.inRunner(lab, ['wg-quick', 'down', join(dir, `${name}.conf`)], 30000)
+      if (down.status !== 0) throw new Error(`wg-quick down failed: ${down.stderr}`)
+      // wg-quick leaves src_valid_mark at 1; put it back so both start from the same state.
+      L.inRunner(lab, ['sysctl', '-qw', `net.ipv4.conf.all.src_valid_mark=${before.srcValidMark.trim()}`])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
-  )
+    let ours
+    await mainThenPost(
+      lab,
+      { config: text, interface: name, timeout: '10' },
+      {
+        between: (main) => {
+          if (main.code !== 0) throw new Error(`main failed:\n${main.stdout}\n${main.stderr}`)
+          ours = capture(lab, name, keepListenPort)
+        }
+      }
+    )
+    expect(ours).toEqual(reference)
+    if (setup) L.sh(['ip', '-n', lab.run, 'link', 'set', 'v-run', 'mtu', '1500'])
+  })
 })
 
 describe('a full tunnel', () => {

@@ -1,9 +1,9 @@
 // The two backends are two encodings of one configuration: the UAPI request and the `wg setconf`
 // file must say the same thing, key for key.
-import { buildFlatConfig as buildConfig } from '../../src/config.js'
 import { parseUapiHandshakes, uapiKeepaliveRestore, uapiSetRequest } from '../../src/backend/uapi.js'
 import { keepaliveRestore, parseHandshakes, wgConf } from '../../src/backend/wg.js'
 import { PEER, PRIVATE, PSK, valid } from '../fixtures.mjs'
+import { fields } from './build.js'
 
 const hex = (b64: string): string => Buffer.from(b64, 'base64').toString('hex')
 
@@ -50,10 +50,10 @@ function normal(lines: string[]): string[][] {
 
 describe('both backends encode the same configuration the same way', () => {
   const configs = {
-    'per-field, host name resolved, PSK': buildConfig(
+    'per-field, host name resolved, PSK': fields(
       (n) => ({ ...valid, 'preshared-key': PSK, 'allowed-ips': '192.0.2.0/24, 2001:db8::/32' })[n] ?? ''
     ),
-    'keepalive off (probed), listen port, two peers': buildConfig(
+    'keepalive off (probed), listen port, two peers': fields(
       (n) =>
         ({
           config: `[Interface]\nPrivateKey = ${PRIVATE}\nAddress = 192.0.2.2/24\nListenPort = 51000\n[Peer]\nPublicKey = ${PEER}\nEndpoint = [2001:db8::1]:51820\nAllowedIPs = 0.0.0.0/0\n[Peer]\nPublicKey = ${PSK}\nAllowedIPs = 10.0.0.0/8\nPersistentKeepalive = 10\n`
@@ -82,12 +82,12 @@ describe('both backends encode the same configuration the same way', () => {
     })
   }
   it('turns keepalive off again on the probed peers alike', () => {
-    const cfg = buildConfig((n) => ({ ...valid, 'persistent-keepalive': '0' })[n] ?? '')
+    const cfg = fields((n) => ({ ...valid, 'persistent-keepalive': '0' })[n] ?? '')
     expect(keepaliveRestore('wg0', cfg)).toEqual(['set', 'wg0', 'peer', PEER, 'persistent-keepalive', 'off'])
     expect(uapiKeepaliveRestore(cfg)).toBe(
       `set=1\npublic_key=${hex(PEER)}\nupdate_only=true\npersistent_keepalive_interval=0\n\n`
     )
-    const on = buildConfig((n) => valid[n] ?? '')
+    const on = fields((n) => valid[n] ?? '')
     expect(keepaliveRestore('wg0', on)).toBeUndefined()
     expect(uapiKeepaliveRestore(on)).toBeUndefined()
   })

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import nacl from 'tweetnacl'
-import { buildFlatConfig as buildConfig, InputError, publicKeyOf, readConfig } from '../../src/config.js'
+import { InputError, publicKeyOf, readConfig } from '../../src/config.js'
 import { endpointError } from '../../src/parse.js'
 import { valid, badInputs, PRIVATE, PSK } from '../fixtures.mjs'
+import { fields } from './build.js'
 
 const from = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
 
-describe('buildConfig', () => {
+describe('readConfig: settings and tunnel', () => {
   it('builds the typed config with defaults', () => {
-    const cfg = buildConfig(from(valid))
+    const cfg = fields(from(valid))
     expect(cfg.iface).toBe('wg0')
     expect(cfg.addresses.map((a) => `${a.address}/${a.bits}`)).toEqual(['192.0.2.2/24'])
     expect(cfg.peers).toHaveLength(1)
@@ -38,7 +39,7 @@ describe('buildConfig', () => {
   })
 
   it('reads every optional input', () => {
-    const cfg = buildConfig(
+    const cfg = fields(
       from({
         ...valid,
         address: '192.0.2.2/24\n2001:db8:1::2/64',
@@ -74,7 +75,7 @@ describe('buildConfig', () => {
     (_label, input, value, others) => {
       let error: unknown
       try {
-        buildConfig(from({ ...valid, ...others, [input]: value }))
+        fields(from({ ...valid, ...others, [input]: value }))
       } catch (e) {
         error = e
       }

@@ -1,8 +1,8 @@
-import { buildFlatConfig as buildConfig } from '../../src/config.js'
 import { dnsDown, dnsUp, resolvconfName } from '../../src/dns.js'
 import { valid } from '../fixtures.mjs'
+import { fields } from './build.js'
 
-const cfg = buildConfig((n) => ({ ...valid, dns: '192.0.2.53, corp.example\n2001:db8::53' })[n] ?? '')
+const cfg = fields((n) => ({ ...valid, dns: '192.0.2.53, corp.example\n2001:db8::53' })[n] ?? '')
 
 describe('DNS as wg-quick applies it', () => {
   it('splits servers from search domains', () => {

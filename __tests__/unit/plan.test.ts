@@ -1,4 +1,3 @@
-import { buildFlatConfig as buildConfig, type FlatConfig as Config } from '../../src/config.js'
 import {
   autoMtu,
   linkBatch,
@@ -15,15 +14,14 @@ import { explainCreateFailure } from '../../src/messages.js'
 import { commandLine } from '../../src/run.js'
 import { parseWgQuick } from '../../src/wgquick.js'
 import { PEER, PRIVATE, PSK, valid } from '../fixtures.mjs'
+import { fields as read, type Fields } from './build.js'
 
-const fields = (inputs: Record<string, string>): Config => buildConfig((n) => ({ ...valid, ...inputs })[n] ?? '')
+const fields = (inputs: Record<string, string>): Fields => read((n) => ({ ...valid, ...inputs })[n] ?? '')
 const quick = (
   body: string,
   peers = `[Peer]\nPublicKey = ${PEER}\nEndpoint = 198.51.100.1:51820\nAllowedIPs = 0.0.0.0/0, ::/0\n`
-): Config =>
-  buildConfig(
-    (n) => ({ config: `[Interface]\nPrivateKey = ${PRIVATE}\nAddress = 192.0.2.2/24\n${body}\n${peers}` })[n] ?? ''
-  )
+): Fields =>
+  read((n) => ({ config: `[Interface]\nPrivateKey = ${PRIVATE}\nAddress = 192.0.2.2/24\n${body}\n${peers}` })[n] ?? '')
 
 /** A fresh namespace's rules: local 0, main 32766, default 32767. */
 const FRESH = { 4: [0, 32766, 32767], 6: [0, 32766] }

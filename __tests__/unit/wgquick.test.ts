@@ -1,7 +1,8 @@
-import { buildFlatConfig as buildConfig, InputError } from '../../src/config.js'
+import { InputError } from '../../src/config.js'
 import { prefixText } from '../../src/ip.js'
 import { parseWgQuick } from '../../src/wgquick.js'
 import { PEER, PRIVATE, PSK } from '../fixtures.mjs'
+import { fields } from './build.js'
 
 const OTHER = 'gN65BkIKy1eCE9pP1wdc8ROUtkHLF2PfAqYdyYBz6EA='
 
@@ -78,10 +79,10 @@ AllowedIPs = 10.9.0.0/16
 
   it('is an alternative to the per-field inputs, not an addition', () => {
     const text = `[Interface]\nPrivateKey = ${PRIVATE}\nAddress = 192.0.2.2/24\n[Peer]\nPublicKey = ${PEER}\nAllowedIPs = 0.0.0.0/0\nEndpoint = 198.51.100.1:51820\n`
-    const cfg = buildConfig((n) => ({ config: text, interface: 'corp' })[n] ?? '')
+    const cfg = fields((n) => ({ config: text, interface: 'corp' })[n] ?? '')
     expect(cfg.iface).toBe('corp')
     expect(cfg.peers[0]!.keepalive).toBe(0)
-    expect(() => buildConfig((n) => ({ config: text, mtu: '1400', dns: '192.0.2.53' })[n] ?? '')).toThrow(
+    expect(() => fields((n) => ({ config: text, mtu: '1400', dns: '192.0.2.53' })[n] ?? '')).toThrow(
       'Input "config": cannot be combined with mtu, dns: give either a whole configuration in config, or the per-field inputs'
     )
   })

@@ -8860,7 +8860,7 @@ function loadConfig(path) {
         text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
     }
     catch (err) {
-        throw new ConfigError(`cannot read the configuration ${path}: ${err.code ?? err}`);
+        throw new ConfigError(`cannot read the configuration ${path}: ${err.code ?? String(err)}`);
     }
     return parseConfig(text, path);
 }
@@ -9104,6 +9104,11 @@ class Reader {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/errors.ts
+// Turning anything thrown into the one line a step reports.
+/** The message of an error, or the thrown value as text (a thrown non-Error must not pass silently). */
+const errorText = (err) => (err instanceof Error ? err.message : String(err));
+
 ;// CONCATENATED MODULE: ./src/gateway/policy.ts
 /** A claim as a string: strings as they are, whole numbers in decimal; anything else matches nothing. */
 function claimText(value) {
@@ -10282,7 +10287,7 @@ function exec(argv, timeoutMs = 10_000) {
         (0,external_node_child_process_namespaceObject.execFile)(argv[0], argv.slice(1), { env: ENV, timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
             if (!err)
                 return resolve(stdout);
-            const said = String(stderr).trim().split('\n').slice(-2).join(' / ');
+            const said = stderr.trim().split('\n').slice(-2).join(' / ');
             const code = err.code;
             reject(new WgError(code === 'ENOENT'
                 ? `\`${argv[0]}\` was not found on PATH (${ENV.PATH}); install wireguard-tools and iproute2`
@@ -10419,6 +10424,7 @@ class Coalescer {
 // so every peer the gateway adds is known by key and addresses; a peer is removed only when the
 // gateway leased it and it still has only the leased addresses. Peers it never leased are read (their
 // addresses are never handed out) and never changed: a key or address they hold is refused.
+
 
 
 
@@ -10662,7 +10668,7 @@ class Leases {
                     });
                     work.push(this.queue
                         .submit({ kind: 'add', publicKey: lease.publicKey, allowedIps: lease.addresses })
-                        .catch((err) => this.audit('error', { reason: err.message, lease: lease.id })));
+                        .catch((err) => this.audit('error', { reason: errorText(err), lease: lease.id })));
                 }
             }
             else {
@@ -10676,7 +10682,7 @@ class Leases {
             if (open.has(key))
                 continue;
             const last = this.store.lastByKey(key);
-            if (!last || last.endedAt === undefined || last.createdAt > started || this.removing.has(last.id))
+            if (last?.endedAt === undefined || last.createdAt > started || this.removing.has(last.id))
                 continue;
             if (peer.allowedIps.every((a) => last.addresses.includes(a)))
                 work.push(this.removePeer(last, 'came back after its lease ended'));
@@ -10774,7 +10780,9 @@ class Leases {
                 return results.map((r, i) => r ?? (ops[i] === valid[0] ? err : undefined));
             // One bad operation must not fail the rest: apply them one by one.
             for (const op of valid) {
-                await this.wg.apply([op]).catch((e) => (results[ops.indexOf(op)] = e));
+                await this.wg
+                    .apply([op])
+                    .catch((e) => (results[ops.indexOf(op)] = e instanceof Error ? e : new Error(errorText(e))));
             }
         }
         return results;

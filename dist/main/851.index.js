@@ -8,11 +8,12 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   collectDiagnostics: () => (/* binding */ collectDiagnostics)
 /* harmony export */ });
-/* unused harmony export redact */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(916);
 /* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(624);
 /* harmony import */ var _system_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(666);
 // What the interface looked like when bring-up failed: `wg show` (keys hidden), addresses, routes.
 // Only loaded on failure.
+
 
 
 /** Replaces every secret by `***`, whatever the command printed. */
@@ -36,7 +37,7 @@ async function collectDiagnostics(iface, secrets, deadline) {
         const r = await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(c.argv, { root: c.root, env: c.env, deadline }).catch((e) => ({
             code: 1,
             stdout: '',
-            stderr: e.message
+            stderr: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorText */ .k)(e)
         }));
         const shownArgv = c.argv.map((a, i) => (i === 0 ? (a.split('/').pop() ?? a) : a));
         return `$ ${shownArgv.join(' ')}\n${(r.stdout + r.stderr).trim() || '(nothing)'}`;

@@ -352,7 +352,6 @@ const IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/;
 /* harmony export */   uy: () => (/* binding */ isHostName),
 /* harmony export */   ws: () => (/* binding */ wgEndpoint)
 /* harmony export */ });
-/* unused harmony export listItems */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _ip_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(282);
@@ -584,8 +583,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ub: () => (/* binding */ sudoRefused)
 });
 
-// UNUSED EXPORTS: childEnv
-
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: ./src/toolkit.ts
@@ -725,7 +722,7 @@ async function mustRun(argv, opts = {}, explain) {
 /* harmony export */   x5: () => (/* binding */ locate),
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
-/* unused harmony exports startTime, isWireguardGo, START_WINDOW_TICKS */
+/* unused harmony export START_WINDOW_TICKS */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
@@ -909,7 +906,7 @@ async function waitUntil(done, ms, everyMs = 2) {
 /* harmony export */   pq: () => (/* binding */ info),
 /* harmony export */   uH: () => (/* binding */ setOutput)
 /* harmony export */ });
-/* unused harmony exports escapeData, fileCommandText, getState */
+/* unused harmony exports fileCommandText, getState */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
@@ -1528,8 +1525,9 @@ function parseHandshakes(text) {
  * `wg` that failed before opening it must not leave this step waiting), polled until it is.
  */
 async function feed(fifo, text, reader) {
-    let done = false;
-    void reader.then(() => (done = true), () => (done = true));
+    // Set once `wg` has exited (an object: it changes in a callback).
+    const wgExited = { done: false };
+    void reader.then(() => (wgExited.done = true), () => (wgExited.done = true));
     for (let wait = 1;; wait = Math.min(wait * 2, 20)) {
         let fd;
         try {
@@ -1537,7 +1535,7 @@ async function feed(fifo, text, reader) {
         }
         catch (err) {
             // ENXIO: no reader yet.
-            if (err.code !== 'ENXIO' || done)
+            if (err.code !== 'ENXIO' || wgExited.done)
                 return;
             await (0,system/* sleep */.yy)(wait);
             continue;
@@ -1550,7 +1548,7 @@ async function feed(fifo, text, reader) {
                     at += (0,external_node_fs_.writeSync)(fd, data, at);
                 }
                 catch (err) {
-                    if (err.code !== 'EAGAIN' || done)
+                    if (err.code !== 'EAGAIN' || wgExited.done)
                         throw err;
                     await (0,system/* sleep */.yy)(1);
                 }
@@ -2086,7 +2084,6 @@ function parseWgQuick(text) {
 
 
 
-
 /** The inputs that `config` replaces. */
 const FIELD_INPUTS = [
     'private-key',
@@ -2289,21 +2286,6 @@ function readConfig(get) {
     const userspace = (0,parse/* parseChoice */.HU)('userspace', get('userspace') || 'auto', ['auto', 'true', 'false']);
     return { iface, checks, timeoutMs, install, userspace, source };
 }
-/** The settings and a tunnel side by side, as the runtime reads them (cfg.iface, cfg.peers, …). */
-function flatConfig(cfg, tunnel) {
-    const { iface, checks, timeoutMs, install, userspace } = cfg;
-    return { iface, checks, timeoutMs, install, userspace, ...tunnel };
-}
-/**
- * Transitional: readConfig, flattened, for the runtime that has no gateway mode yet. A gateway
- * configuration is refused here with one clear line.
- */
-function buildFlatConfig(get) {
-    const cfg = readConfig(get);
-    if (cfg.source.kind !== 'static')
-        throw new InputError('gateway', 'is not supported by this version of the action yet; use the per-field inputs or config');
-    return flatConfig(cfg, cfg.source.tunnel);
-}
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(916);
@@ -2362,7 +2344,7 @@ function handshakeFailure(t, missing, timeoutMs,
 gateway) {
     const ep = t.peers.find((p) => p.publicKey === missing)?.endpoint;
     const at = ep ? endpointText(ep.address ?? ep.host, ep.port) : 'its endpoint';
-    const named = ep && ep.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : '';
+    const named = ep?.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : '';
     const head = `No handshake with peer ${missing} at ${at}${named} within ${seconds(timeoutMs)}. Likely causes: `;
     if (gateway !== undefined) {
         return (head +
@@ -3037,6 +3019,8 @@ async function deleteInterface(rec, b) {
     // The link closes as wireguard-go exits: give it a moment before looking.
     await (0,system/* waitUntil */.a0)(() => stillOurs(rec) !== 'ours', within(b, 1000));
     switch (stillOurs(rec)) {
+        case 'ours':
+            break;
         case 'gone':
             return { gone: true };
         case 'other':

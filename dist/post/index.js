@@ -25,7 +25,7 @@ const errorText = (err) => (err instanceof Error ? err.message : String(err));
 /* harmony export */   Yz: () => (/* binding */ debug),
 /* harmony export */   pq: () => (/* binding */ info)
 /* harmony export */ });
-/* unused harmony exports getInput, escapeData, startGroup, endGroup, setFailed, fileCommandText, setOutput, appendSummary */
+/* unused harmony exports getInput, startGroup, endGroup, setFailed, fileCommandText, setOutput, appendSummary */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
@@ -865,7 +865,7 @@ function handshakeFailure(t, missing, timeoutMs,
 gateway) {
     const ep = t.peers.find((p) => p.publicKey === missing)?.endpoint;
     const at = ep ? endpointText(ep.address ?? ep.host, ep.port) : 'its endpoint';
-    const named = ep && ep.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : '';
+    const named = ep?.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : '';
     const head = `No handshake with peer ${missing} at ${at}${named} within ${seconds(timeoutMs)}. Likely causes: `;
     if (gateway !== undefined) {
         return (head +
@@ -1146,6 +1146,8 @@ async function deleteInterface(rec, b) {
     // The link closes as wireguard-go exits: give it a moment before looking.
     await waitUntil(() => stillOurs(rec) !== 'ours', within(b, 1000));
     switch (stillOurs(rec)) {
+        case 'ours':
+            break;
         case 'gone':
             return { gone: true };
         case 'other':

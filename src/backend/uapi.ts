@@ -53,7 +53,7 @@ export function parseUapiHandshakes(text: string): Handshakes {
 }
 
 /** Sends one request and resolves with the answer (up to the blank line); rejects on errno ≠ 0. */
-export function uapi(path: string, request: string, timeoutMs = 5000): Promise<string> {
+function uapi(path: string, request: string, timeoutMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(path)
     let answer = ''

@@ -51,10 +51,11 @@ export function parseHandshakes(text: string): Handshakes {
  * `wg` that failed before opening it must not leave this step waiting), polled until it is.
  */
 async function feed(fifo: string, text: string, reader: Promise<RunResult>): Promise<void> {
-  let done = false
+  // Set once `wg` has exited (an object: it changes in a callback).
+  const wgExited = { done: false }
   void reader.then(
-    () => (done = true),
-    () => (done = true)
+    () => (wgExited.done = true),
+    () => (wgExited.done = true)
   )
   for (let wait = 1; ; wait = Math.min(wait * 2, 20)) {
     let fd: number
@@ -62,7 +63,7 @@ async function feed(fifo: string, text: string, reader: Promise<RunResult>): Pro
       fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)
     } catch (err) {
       // ENXIO: no reader yet.
-      if ((err as NodeJS.ErrnoException).code !== 'ENXIO' || done) return
+      if ((err as NodeJS.ErrnoException).code !== 'ENXIO' || wgExited.done) return
       await sleep(wait)
       continue
     }
@@ -73,7 +74,7 @@ async function feed(fifo: string, text: string, reader: Promise<RunResult>): Pro
         try {
           at += writeSync(fd, data, at)
         } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' || done) throw err
+          if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' || wgExited.done) throw err
           await sleep(1)
         }
       }

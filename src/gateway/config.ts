@@ -61,7 +61,7 @@ const KEYS = [
 ]
 
 /** Claims that name an owner or repository by id: every rule must pin one of them (names can change hands). */
-export const ID_CLAIMS = ['repository_owner_id', 'repository_id']
+const ID_CLAIMS = ['repository_owner_id', 'repository_id']
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 
@@ -84,7 +84,9 @@ export function loadConfig(path: string): GatewayConfig {
   try {
     text = readFileSync(path, 'utf8')
   } catch (err) {
-    throw new ConfigError(`cannot read the configuration ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`)
+    throw new ConfigError(
+      `cannot read the configuration ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`
+    )
   }
   return parseConfig(text, path)
 }
@@ -173,7 +175,7 @@ class Reader {
   }
 
   private mapKeys(path: Path, allowed?: string[]): string[] {
-    const n = path.length ? this.node(path) : (this.doc.contents as Node | null)
+    const n = path.length ? this.node(path) : this.doc.contents
     if (!isMap(n)) {
       if (path.length === 0) throw new ConfigError(`${this.source}: must be a mapping of keys (listen, interface, …)`)
       this.fail(path, 'must be a mapping')

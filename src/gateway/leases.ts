@@ -3,6 +3,7 @@
 // gateway leased it and it still has only the leased addresses. Peers it never leased are read (their
 // addresses are never handed out) and never changed: a key or address they hold is refused.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { errorText } from '../errors.js'
 import { contains, parsePrefix, prefixText, type Prefix } from '../ip.js'
 import type { Audit, AuditFields } from './audit.js'
 import type { GatewayConfig } from './config.js'
@@ -31,7 +32,7 @@ export interface Interface {
   apply(ops: readonly PeerOp[]): Promise<void>
 }
 
-export interface Grant {
+interface Grant {
   id: string
   secret: string
   addresses: string[]
@@ -276,7 +277,7 @@ export class Leases {
           work.push(
             this.queue
               .submit({ kind: 'add', publicKey: lease.publicKey, allowedIps: lease.addresses })
-              .catch((err: Error) => this.audit('error', { reason: err.message, lease: lease.id }))
+              .catch((err: unknown) => this.audit('error', { reason: errorText(err), lease: lease.id }))
           )
         }
       } else {
@@ -289,7 +290,7 @@ export class Leases {
     for (const [key, peer] of peers) {
       if (open.has(key)) continue
       const last = this.store.lastByKey(key)
-      if (!last || last.endedAt === undefined || last.createdAt > started || this.removing.has(last.id)) continue
+      if (last?.endedAt === undefined || last.createdAt > started || this.removing.has(last.id)) continue
       if (peer.allowedIps.every((a) => last.addresses.includes(a)))
         work.push(this.removePeer(last, 'came back after its lease ended'))
     }
@@ -377,7 +378,9 @@ export class Leases {
       if (valid.length === 1) return results.map((r, i) => r ?? (ops[i] === valid[0] ? (err as Error) : undefined))
       // One bad operation must not fail the rest: apply them one by one.
       for (const op of valid) {
-        await this.wg.apply([op]).catch((e: Error) => (results[ops.indexOf(op)] = e))
+        await this.wg
+          .apply([op])
+          .catch((e: unknown) => (results[ops.indexOf(op)] = e instanceof Error ? e : new Error(errorText(e))))
       }
     }
     return results

@@ -15,7 +15,7 @@ export function valueMatches(pattern: string, value: unknown): boolean {
   return pattern.endsWith('*') ? text.startsWith(pattern.slice(0, -1)) : text === pattern
 }
 
-export function ruleMatches(rule: Rule, claims: Record<string, unknown>): boolean {
+function ruleMatches(rule: Rule, claims: Record<string, unknown>): boolean {
   return Object.entries(rule.claims).every(([name, pattern]) => valueMatches(pattern, claims[name]))
 }
 

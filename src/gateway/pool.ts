@@ -16,7 +16,7 @@ export function fromBig(family: Family, n: bigint): string {
 }
 
 /** What is taken: single addresses (canonical text) and whole prefixes (foreign peers, the interface). */
-export interface Taken {
+interface Taken {
   addresses: Set<string>
   prefixes: Prefix[]
 }

@@ -9,7 +9,7 @@ import type { GatewayConfig } from './config.js'
 import { HttpError, validPublicKey, type Leases } from './leases.js'
 
 /** A lease request is `{"publicKey": "…"}`: anything over this is refused unread. */
-export const MAX_BODY = 4096
+const MAX_BODY = 4096
 
 /** Reads the body up to `limit` bytes; a larger one is drained (up to a bound) and refused with 413. */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
@@ -84,7 +84,7 @@ export function createHandler(
       const key = (body as { publicKey?: unknown } | null)?.publicKey
       if (!validPublicKey(key))
         refuse(400, '"publicKey" must be a WireGuard public key (32 bytes in base64, not all zero)')
-      const grant = await leases.grant(token as string, key, client)
+      const grant = await leases.grant(token, key, client)
       return send(res, 201, grant)
     }
     const m = /^\/v1\/leases\/([^/]{1,100})$/.exec(path)

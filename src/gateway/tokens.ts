@@ -32,7 +32,7 @@ export class TokenError extends Error {
   }
 }
 
-export interface VerifierOptions {
+interface VerifierOptions {
   issuer: string
   audience: string
   /** Keys to verify with; by default the issuer's, found through its discovery document. */

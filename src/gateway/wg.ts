@@ -14,7 +14,7 @@ export interface PeerState {
 
 export type PeerOp = { kind: 'add'; publicKey: string; allowedIps: string[] } | { kind: 'remove'; publicKey: string }
 
-export class WgError extends Error {
+class WgError extends Error {
   constructor(message: string) {
     super(message)
     this.name = 'WgError'
@@ -24,7 +24,7 @@ export class WgError extends Error {
 const ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' }
 
 /** Runs a command; resolves with its stdout, rejects with a WgError naming the command and what it said. */
-export function exec(argv: string[], timeoutMs = 10_000): Promise<string> {
+function exec(argv: string[], timeoutMs = 10_000): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       argv[0] as string,
@@ -32,7 +32,7 @@ export function exec(argv: string[], timeoutMs = 10_000): Promise<string> {
       { env: ENV, timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'utf8' },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout)
-        const said = String(stderr).trim().split('\n').slice(-2).join(' / ')
+        const said = stderr.trim().split('\n').slice(-2).join(' / ')
         const code = (err as NodeJS.ErrnoException).code
         reject(
           new WgError(
@@ -57,7 +57,7 @@ function table(text: string): Map<string, string> {
 }
 
 /** The `wg set` arguments for a batch of operations, in order. Pure. */
-export function setArgs(iface: string, ops: readonly PeerOp[]): string[] {
+function setArgs(iface: string, ops: readonly PeerOp[]): string[] {
   const args = ['wg', 'set', iface]
   for (const op of ops) {
     if (op.kind === 'add') args.push('peer', op.publicKey, 'allowed-ips', op.allowedIps.join(','))
