@@ -7,8 +7,15 @@
 //                       token, signs a token for the requested audience with the claims it was given
 //   client              runs the HTTP requests given on stdin (concurrently, or one after another with
 //                       `sequential`), prints the answers with their times as JSON
+//   flood               a slowloris client: keeps `count` TCP connections to `host`:`port` open and
+//                       silent, opening a new one (after `paceMs`) for each that closes, at most
+//                       `maxConnections` in all and for `lifetimeMs`; prints JSON lines `{open, cut,
+//                       expired, opened}` as they change (cut: closed by the server within a second),
+//                       and, once `cut` reaches `probeAfterCut`, one `{probe}` line with the answer to
+//                       a GET of `probe` from this same address
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
+import { connect } from 'node:net'
 import { createInterface } from 'node:readline'
 import { importJWK, SignJWT } from 'jose'
 
@@ -92,6 +99,73 @@ if (mode === 'issuer') {
   else results.push(...(await Promise.all(requests.map(one))))
   process.stdout.write(JSON.stringify(results))
   process.exit(0)
+} else if (mode === 'flood') {
+  const {
+    host,
+    port: to,
+    count,
+    paceMs = 200,
+    maxConnections = 1000,
+    lifetimeMs = 30000,
+    probe,
+    probeAfterCut
+  } = await first
+  const state = { open: 0, cut: 0, expired: 0, opened: 0 }
+  let said = ''
+  const say = () => {
+    const text = JSON.stringify(state)
+    if (text !== said) process.stdout.write(`${text}\n`)
+    said = text
+  }
+  let stopping = false
+  const sockets = new Set()
+  const openOne = () => {
+    if (stopping || state.opened >= maxConnections) return
+    state.opened++
+    const at = Date.now()
+    const s = connect({ host, port: to })
+    let connected = false
+    sockets.add(s)
+    s.on('connect', () => {
+      connected = true
+      state.open++
+      say()
+    })
+    s.on('error', () => undefined)
+    s.on('close', () => {
+      sockets.delete(s)
+      if (connected) state.open--
+      if (Date.now() - at < 1000) state.cut++
+      else state.expired++
+      say()
+      setTimeout(openOne, paceMs)
+    })
+    s.resume()
+  }
+  for (let i = 0; i < count; i++) openOne()
+  let probed = false
+  const probeTimer = setInterval(async () => {
+    if (probed || !probe || state.cut < probeAfterCut) return
+    probed = true
+    clearInterval(probeTimer)
+    let answer
+    try {
+      const res = await fetch(probe, { signal: AbortSignal.timeout(5000) })
+      answer = { status: res.status }
+    } catch (err) {
+      const e = /** @type {any} */ (err)
+      answer = { status: 0, error: String(e?.cause?.code ?? e?.cause ?? e) }
+    }
+    process.stdout.write(`${JSON.stringify({ probe: answer })}\n`)
+  }, 20)
+  const stop = () => {
+    stopping = true
+    clearInterval(probeTimer)
+    for (const s of sockets) s.destroy()
+    process.exit(0)
+  }
+  setTimeout(stop, lifetimeMs)
+  lines.on('close', stop)
 } else {
   console.error(`unknown mode ${mode}`)
   process.exit(2)

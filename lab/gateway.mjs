@@ -474,6 +474,46 @@ export async function requestFrom(ns, requests, env = {}, { sequential = false }
 }
 
 /**
+ * A slowloris client in `ns` (lab/gateway-child.mjs `flood`): keeps `count` silent connections to
+ * host:port open, replacing each that closes. `settings` may add `probe` (a URL fetched from the same
+ * address once `probeAfterCut` connections were cut). Resolves once started, with { state (the latest
+ * `{open, cut, expired, opened}`), probe (the probe's answer, once there), until(pred, what), stop() }.
+ * @param {string} ns
+ * @param {Record<string, unknown>} settings
+ * @param {Record<string, string>} [env]
+ */
+export async function startFlood(ns, settings, env = {}) {
+  const proc = startChild(ns, 'flood', 0, settings, env)
+  /**
+   * @type {{ state: { open: number, cut: number, expired: number, opened: number }, probe?: { status: number, error?: string },
+   *   until: (pred: (f: any) => boolean, what: string, ms?: number) => Promise<void>, stop: () => Promise<void> }}
+   */
+  const flood = /** @type {any} */ ({ state: { open: 0, cut: 0, expired: 0, opened: 0 }, probe: undefined })
+  let buffered = ''
+  proc.child.stdout.setEncoding('utf8').on('data', (d) => {
+    buffered += d
+    let nl
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = JSON.parse(buffered.slice(0, nl))
+      buffered = buffered.slice(nl + 1)
+      if (line.probe) flood.probe = line.probe
+      else flood.state = line
+    }
+  })
+  await proc.ready
+  /** Polls (bounded) until `pred(flood)` holds. */
+  flood.until = async (/** @type {(f: any) => boolean} */ pred, /** @type {string} */ what, ms = 15000) => {
+    const end = Date.now() + ms
+    while (!pred(flood)) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; flood state ${JSON.stringify(flood.state)}`)
+      await new Promise((r) => setTimeout(r, 20))
+    }
+  }
+  flood.stop = proc.stop
+  return flood
+}
+
+/**
  * A lease request for `publicKey` with `token`, to the gateway at `base`.
  * @param {string} base
  * @param {string} token

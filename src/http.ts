@@ -9,7 +9,7 @@ export interface HttpAnswer {
   json?: unknown
 }
 
-export interface HttpOptions {
+interface HttpOptions {
   method?: 'GET' | 'POST' | 'DELETE'
   headers?: Record<string, string>
   body?: string

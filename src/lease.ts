@@ -32,7 +32,7 @@ const backoff = (attempt: number, deadline: number): Promise<void> =>
   new Promise((r) => setTimeout(r, Math.max(0, Math.min(250 * 2 ** attempt, deadline - Date.now() - 100))))
 
 /** The job's OIDC token for `audience`, from the runner's token service; retried on 5xx; masked. */
-export async function oidcToken(audience: string, deadline: number): Promise<string> {
+async function oidcToken(audience: string, deadline: number): Promise<string> {
   const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL
   const bearer = process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
   if (!url || !bearer) throw new Error(NO_TOKEN)

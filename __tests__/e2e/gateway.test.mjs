@@ -53,10 +53,11 @@ const release = (/** @type {string} */ id, /** @type {string} */ secret) => ({
   headers: { authorization: `Bearer ${secret}` }
 })
 
-/** Polls (bounded) until `cond()` holds. */
-async function until(/** @type {() => boolean} */ cond, /** @type {string} */ what, ms = 15000) {
+/** Polls (bounded) until `cond()` (or the promise it returns) holds. */
+/** @param {() => unknown} cond @param {string} what */
+async function until(cond, what, ms = 15000) {
   const end = Date.now() + ms
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 50))
   }
@@ -291,7 +292,9 @@ describe('gateway', () => {
   })
 
   it('grants 100 concurrent requests: distinct addresses, exactly 100 peers, then releases them all', async () => {
-    const gw = await start()
+    // The lab's one client address stands for 100 runners: above the default cap of 32 connections
+    // per address (as a fleet behind one NAT address would be; docs/gateway.md says to raise it).
+    const gw = await start({ 'connections-per-address': 128 })
     const tokens = await Promise.all(Array.from({ length: 100 }, () => issuer.mint()))
     const keys = tokens.map(() => newKey())
     const answers = await send(...tokens.map((t, i) => G.leaseRequest(BASE, t, /** @type {string} */ (keys[i]))))
@@ -306,6 +309,38 @@ describe('gateway', () => {
     const ends = await send(...answers.map((a) => release(a.body.id, a.body.secret)))
     expect(ends.map((e) => e.status)).toEqual(ends.map(() => 204))
     expect(peers()).toEqual({ [lab.runnerPub]: FOREIGN_IPS })
+  })
+
+  it('caps open connections per client address: a slowloris from the runner is cut, the server’s own address is served', async () => {
+    const gw = await start({ 'connections-per-address': 4 })
+    const health = `${BASE}/healthz`
+    // Ten silent connections from the runner's address, each replaced as it closes: four are held,
+    // the rest cut at once; then a request from that same address is cut too.
+    const flood = await G.startFlood(
+      lab.run,
+      { host: L.SERVER_IP, port: G.GATEWAY_PORT, count: 10, probe: health, probeAfterCut: 6 },
+      env
+    )
+    try {
+      await flood.until((f) => f.probe !== undefined, 'the probe from the flooding address')
+      expect(flood.probe?.status).toBe(0)
+      // Another address (the server's own, from its namespace) is served meanwhile.
+      const [other] = await G.requestFrom(lab.srv, [{ url: health }], env)
+      expect(other).toMatchObject({ status: 200, body: { status: 'ok' } })
+    } finally {
+      await flood.stop()
+    }
+    // Its connections closed, the runner's address is served again.
+    let again
+    await until(async () => {
+      ;[again] = await send({ url: health })
+      return again.status === 200
+    }, 'the runner to be served again')
+    const refused = gw.audit.filter((l) => l.event === 'connection.refused')
+    expect(refused.length).toBeGreaterThan(0)
+    for (const l of refused) expect(l).toMatchObject({ client: '198.51.100.2', count: expect.any(Number) })
+    // Aggregated: far fewer lines than connections cut.
+    expect(refused.length).toBeLessThan(flood.state.cut)
   })
 
   it("takes a token from the runner's token service stand-in (request token checked, audience passed)", async () => {

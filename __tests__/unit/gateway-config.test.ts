@@ -41,6 +41,7 @@ describe('gateway configuration', () => {
       sweepIntervalMs: 15_000,
       persistentKeepalive: 25,
       rateLimit: 300,
+      connectionsPerAddress: 32,
       dns: [],
       state: '/var/lib/wireguard-gateway/leases.db',
       insecureHttp: false
@@ -84,6 +85,7 @@ describe('gateway configuration', () => {
       /"rules\[0\]\.allowed-ips\[0\]".*within the top-level/
     ],
     ['a rate limit of zero', 'rate-limit: 0\n', /"rate-limit".*1 to/],
+    ['a connection cap over the global one', 'connections-per-address: 4096\n', /"connections-per-address".*1 to 2048/],
     ['a string for a boolean', 'insecure-http: yes please\n', /"insecure-http".*true or false/]
   ])('refuses %s, naming the key', (_label, line, message) => {
     const text = line === null ? BASE.replace(/^audience:.*\n/m, '') : withKeys(line)

@@ -282,6 +282,107 @@ describe('gateway leases', () => {
   })
 })
 
+describe('gateway leases under review findings', () => {
+  it('answers a replayed token 409 without charging its repository’s rate limit', async () => {
+    // rate-limit is 20 a minute: before, each replay took from the bucket and then a fresh token got 429.
+    const used = token()
+    expect(await status(leases.grant(used, key(), 'c'))).toBe(201)
+    for (let i = 0; i < 40; i++) expect(await status(leases.grant(used, key(), 'c'))).toBe(409)
+    expect(await status(leases.grant(token(), key(), 'c'))).toBe(201)
+    const refused = audit.filter((a) => a.event === 'lease.refused')
+    expect(refused.map((a) => a.status)).toEqual(refused.map(() => 409))
+  })
+
+  it('charges the rate limit only once every other check passed; a 429 does not use the token up', async () => {
+    const leased = key()
+    expect(await status(leases.grant(token(), leased, 'c'))).toBe(201)
+    // Refusals of the key: never charged.
+    for (let i = 0; i < 30; i++) {
+      expect(await status(leases.grant(token(), leased, 'c'))).toBe(409)
+      expect(await status(leases.grant(token(), SERVER, 'c'))).toBe(409)
+    }
+    // 1 taken of 20; 3 more leases fill the pool, the other 16 are 503 (charged: they reached allocation).
+    for (let i = 0; i < 3; i++) expect(await status(leases.grant(token(), key(), 'c'))).toBe(201)
+    for (let i = 0; i < 16; i++) expect(await status(leases.grant(token(), key(), 'c'))).toBe(503)
+    const later = token({ exp: Math.floor(clock / 1000) + 600 })
+    expect(await status(leases.grant(later, key(), 'c'))).toBe(429)
+    expect(await status(leases.grant(later, key(), 'c'))).toBe(429)
+    // A minute on, with a lease released, the same token is granted: the 429s did not use it up.
+    const one = store.open()[0]!
+    store.end(one.id, 'released', clock)
+    await leases.sweep()
+    clock += 60_000
+    expect(await status(leases.grant(later, key(), 'c'))).toBe(201)
+    expect(await status(leases.grant(later, key(), 'c'))).toBe(409)
+  })
+
+  it('never leases an address a peer still holds after its lease ended with the peer changed', async () => {
+    const got = []
+    for (let i = 0; i < 4; i++) got.push(await leases.grant(token(), key(), 'c'))
+    expect(got.map((g) => g.addresses[0])).toEqual(['10.0.0.3/32', '10.0.0.4/32', '10.0.0.5/32', '10.0.0.6/32'])
+    // An admin gives the first lease's key another network too: the peer is the admin's now.
+    const adminKey = store.get(got[0]!.id)!.publicKey
+    wg.peers_.set(adminKey, { allowedIps: ['10.0.0.3/32', '172.16.0.0/24'], latestHandshake: 0 })
+    await leases.sweep()
+    expect(store.get(got[0]!.id)?.endReason).toBe('peer-changed')
+    const since = wg.batches.length
+    // The second lease ends: the next fit wraps around to 10.0.0.3, which the admin's peer still holds.
+    await leases.release(got[1]!.id, got[1]!.secret, 'c')
+    // That peer's key is not leased again either: WireGuard would replace the admin's addresses.
+    expect(await status(leases.grant(token(), adminKey, 'c'))).toBe(409)
+    const next = await leases.grant(token(), key(), 'c')
+    expect(next.addresses).toEqual(['10.0.0.4/32'])
+    expect(await status(leases.grant(token(), key(), 'c'))).toBe(503)
+    expect(wg.peers_.get(adminKey)?.allowedIps).toEqual(['10.0.0.3/32', '172.16.0.0/24'])
+    for (const b of wg.batches.slice(since)) expect(b.map((op) => op.publicKey)).not.toContain(adminKey)
+    foreignUntouched()
+  })
+
+  it('treats a peer of an ended lease that came back as taken until the sweeper removes it', async () => {
+    const a = await leases.grant(token(), key(), 'c')
+    const aKey = store.get(a.id)!.publicKey
+    await leases.release(a.id, a.secret, 'c')
+    // A saved configuration restored: the old peer is back with its address, and the cursor wraps to it.
+    wg.peers_.set(aKey, { allowedIps: ['10.0.0.3/32'], latestHandshake: 0 })
+    const b = await leases.grant(token(), key(), 'c')
+    const c = await leases.grant(token(), key(), 'c')
+    const d = await leases.grant(token(), key(), 'c')
+    expect([b, c, d].map((g) => g.addresses[0])).toEqual(['10.0.0.4/32', '10.0.0.5/32', '10.0.0.6/32'])
+    expect(await status(leases.grant(token(), key(), 'c'))).toBe(503)
+    expect(wg.peers_.get(aKey)?.allowedIps).toEqual(['10.0.0.3/32'])
+    await leases.sweep()
+    expect(wg.peers_.has(aKey)).toBe(false)
+    expect((await leases.grant(token(), key(), 'c')).addresses).toEqual(['10.0.0.3/32'])
+  })
+
+  it('tells the client a generic reason when the issuer cannot be reached; the detail goes to the audit', async () => {
+    const unreachable = new TokenError(
+      'the token issuer could not be reached; try again',
+      503,
+      'ERR_DISCOVERY',
+      'http://10.1.2.3:8080/.well-known/openid-configuration: ECONNREFUSED'
+    )
+    leases = new Leases(
+      parseConfig(CONFIG),
+      store,
+      wg,
+      async () => {
+        throw unreachable
+      },
+      (event, fields) => audit.push({ event, ...fields }),
+      () => clock
+    )
+    await leases.start()
+    const err = await leases.grant(token(), key(), 'c').catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(HttpError)
+    expect((err as HttpError).status).toBe(503)
+    expect((err as HttpError).message).toBe('the token issuer could not be reached; try again')
+    expect(audit.find((a) => a.event === 'lease.refused')?.reason).toBe(
+      'the token issuer could not be reached; try again (http://10.1.2.3:8080/.well-known/openid-configuration: ECONNREFUSED)'
+    )
+  })
+})
+
 describe('gateway lease helpers', () => {
   it('knows a WireGuard public key', () => {
     expect(validPublicKey(key())).toBe(true)

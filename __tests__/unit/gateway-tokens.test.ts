@@ -177,10 +177,25 @@ describe('gateway token checks', () => {
         await expect(bad(t)).rejects.toMatchObject({ status: 503, code: 'ERR_DISCOVERY' })
         doc = { issuer: base, jwks_uri: 'http://198.51.100.9/keys' }
         const plain = createVerifier({ issuer: base, audience: AUDIENCE })
-        await expect(plain(t)).rejects.toMatchObject({ status: 503, message: expect.stringMatching(/https/) })
+        await expect(plain(t)).rejects.toMatchObject({ status: 503, detail: expect.stringMatching(/https/) })
       } finally {
         server.close()
       }
+    })
+
+    it('answers a client generically when the issuer cannot be reached; the operator gets the detail', async () => {
+      await serve()
+      const { port } = server.address() as { port: number }
+      await new Promise((r) => server.close(r))
+      // Nothing listens there now: the discovery fetch fails.
+      const issuer = `http://127.0.0.1:${port}`
+      const v = createVerifier({ issuer, audience: AUDIENCE })
+      const err = (await v(await mint({ claims: { iss: issuer } })).catch((e: unknown) => e)) as TokenError
+      expect(err).toBeInstanceOf(TokenError)
+      expect(err.status).toBe(503)
+      expect(err.message).toBe('the token issuer could not be reached; try again')
+      expect(err.detail).toContain(`${issuer}/.well-known/openid-configuration`)
+      expect(err.detail).toMatch(/fetch failed|ECONNREFUSED/)
     })
   })
 })

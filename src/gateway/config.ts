@@ -30,6 +30,8 @@ export interface GatewayConfig {
   state: string
   /** Leases per repository per minute (a bucket that holds this many and refills over a minute). */
   rateLimit: number
+  /** Open connections one client (an IPv4 address, an IPv6 /64) may hold; more are closed at once. */
+  connectionsPerAddress: number
   rules: Rule[]
 }
 
@@ -57,6 +59,7 @@ const KEYS = [
   'persistent-keepalive',
   'state',
   'rate-limit',
+  'connections-per-address',
   'rules'
 ]
 
@@ -252,6 +255,7 @@ class Reader {
       persistentKeepalive: this.integer(['persistent-keepalive'], 25, 0, 65535),
       state: this.string(['state'], '/var/lib/wireguard-gateway/leases.db'),
       rateLimit: this.integer(['rate-limit'], 300, 1, 1_000_000),
+      connectionsPerAddress: this.integer(['connections-per-address'], 32, 1, 2048),
       rules: this.rules(allowedIps)
     }
   }

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   chmodSync(config.state, 0o600)
   const leases = new Leases(config, store, new Wg(config.interface), createVerifier(config), audit)
   await leases.start()
-  const server = createServer(config, createHandler(leases, config, audit))
+  const server = createServer(config, createHandler(leases, config, audit), audit)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(config.listen.port, config.listen.host, () => resolve())

@@ -112,9 +112,29 @@ export class Leases {
     return this.granting.size === 0 && this.queue.idle && !this.sweeping
   }
 
+  /**
+   * Checks a request and leases an address. The order matters: first what costs nothing and can be
+   * replayed (the token, its `jti`, the rules, the key); then the repository's rate limit; only a
+   * request past all of these is charged and uses its token up. So a replayed token is 409 and
+   * charges nothing (it cannot drain its repository's limit), and a 429 leaves the token usable after
+   * the wait. A refusal after the rate check (pool exhausted, the interface refusing the key or
+   * address, a failed `wg set`) has used the token and is charged: it took a place in the pool search
+   * and on the interface, and a refused token must not be replayed for free against them.
+   */
   async grant(token: string, publicKey: string, client: string): Promise<Grant> {
-    const refuse: (status: number, reason: string, who?: AuditFields) => never = (status, reason, who = {}) => {
-      this.audit('lease.refused', { status, reason, client, publicKey, ...who })
+    const refuse: (status: number, reason: string, who?: AuditFields, detail?: string) => never = (
+      status,
+      reason,
+      who = {},
+      detail
+    ) => {
+      this.audit('lease.refused', {
+        status,
+        reason: detail ? `${reason} (${detail})` : reason,
+        client,
+        publicKey,
+        ...who
+      })
       throw new HttpError(status, reason)
     }
     let claims: Record<string, unknown>
@@ -122,7 +142,7 @@ export class Leases {
       claims = await this.verify(token)
     } catch (err) {
       const e = explain(err)
-      return refuse(e.status, e.message)
+      return refuse(e.status, e.message, {}, e.detail)
     }
     const who: AuditFields = {
       repository: String(claims.repository),
@@ -130,7 +150,10 @@ export class Leases {
       runId: typeof claims.run_id === 'string' ? claims.run_id : undefined,
       workflowRef: typeof claims.workflow_ref === 'string' ? claims.workflow_ref : undefined
     }
-    // From here to the store's insert nothing awaits: checks and allocation are one atomic step.
+    // From here to the store's insert nothing awaits: checks, the token's use and allocation are one
+    // atomic step (two requests with one token cannot both pass the jti check).
+    const jti = String(claims.jti)
+    if (this.store.tokenUsed(jti)) refuse(409, 'this token was used already (jti); request a new one', who)
     const rule = matchRule(this.config.rules, claims)
     if (rule < 0)
       refuse(
@@ -138,6 +161,9 @@ export class Leases {
         `no rule allows this token (claims checked: ${checkedClaims(this.config.rules).join(', ') || 'none: the configuration has no rules'})`,
         who
       )
+    if (publicKey === this.serverKey) refuse(409, "the public key is the interface's own", who)
+    if (this.store.liveByKey(publicKey))
+      refuse(409, 'this public key already has a live lease; make a new key per job', who)
     if (!this.takeRate(String(claims.repository_id), this.now()))
       refuse(
         429,
@@ -148,11 +174,7 @@ export class Leases {
     const exp = Number(claims.exp) * 1000
     const iat = Number(claims.iat) * 1000
     const until = (Number.isFinite(iat) ? Math.min(exp, iat + MAX_TOKEN_AGE_MS) : exp) + CLOCK_TOLERANCE_S * 1000
-    if (!this.store.useToken(String(claims.jti), until))
-      refuse(409, 'this token was used already (jti); request a new one', who)
-    if (publicKey === this.serverKey) refuse(409, "the public key is the interface's own", who)
-    if (this.store.liveByKey(publicKey))
-      refuse(409, 'this public key already has a live lease; make a new key per job', who)
+    if (!this.store.useToken(jti, until)) refuse(409, 'this token was used already (jti); request a new one', who)
 
     for (let attempt = 0; ; attempt++) {
       const addresses = this.pool.allocate({ addresses: this.inUse, prefixes: [...this.ifaceHosts, ...this.foreign] })
@@ -313,6 +335,7 @@ export class Leases {
       runId: lease.runId || undefined
     }
     this.removing.add(lease.id)
+    let left = false
     try {
       // A newer live lease of the same key owns the peer now; nothing to remove.
       if (!gone && !this.store.liveByKey(lease.publicKey))
@@ -325,6 +348,7 @@ export class Leases {
         })
         return
       }
+      left = true
       this.audit('peer.left', {
         ...fields,
         reason: "the peer now holds addresses the gateway did not lease: it is not the gateway's any more and stays"
@@ -333,22 +357,45 @@ export class Leases {
       this.removing.delete(lease.id)
     }
     this.store.markRemoved(lease.id)
+    // A removed peer's addresses are free at once, not at the next read of the interface. (A peer
+    // that left keeps its addresses: the read for its removal counted them as foreign.)
+    if (!left) this.foreign = this.foreign.filter((p) => !lease.addresses.includes(prefixText(p)))
     for (const a of lease.addresses) this.inUse.delete(bare(a))
     if (lease.endedAt === undefined) this.audit('lease.ended', fields)
     else if (!gone) this.audit('peer.removed', fields)
   }
 
-  /** Allowed IPs of peers the gateway never leased, within the pool (those would be taken by a lease). */
+  /**
+   * Allowed IPs within the pool that no live lease holds: a lease would take them from the peer
+   * that has them (WireGuard moves an allowed IP to the peer set last). That is every address of a
+   * peer the gateway never leased, of a peer whose lease ended but which is still (or again) on the
+   * interface, changed by an admin or awaiting removal, and any address a live lease's peer holds
+   * beyond its lease.
+   */
   private foreignPrefixes(peers: Map<string, PeerState>): Prefix[] {
+    const live = new Map<string, string[]>()
+    for (const l of this.store.open()) if (l.endedAt === undefined) live.set(l.publicKey, l.addresses)
     const out: Prefix[] = []
     for (const [key, p] of peers) {
-      if (this.store.known(key)) continue
+      const leased = live.get(key) ?? []
       for (const text of p.allowedIps) {
+        if (leased.includes(text)) continue
         const prefix = parsePrefix(text)
         if (typeof prefix !== 'string' && this.config.pool.some((pool) => contains(pool, prefix))) out.push(prefix)
       }
     }
     return out
+  }
+
+  /**
+   * True when a peer on the interface is the gateway's to set: a lease of its key (other than
+   * `except`, the lease being added) holds every address the peer has. A peer the gateway never
+   * leased, or one whose addresses an admin changed, is not: setting it would replace its addresses.
+   */
+  private ours(publicKey: string, peer: PeerState, except = ''): boolean {
+    return this.store
+      .byKey(publicKey)
+      .some((l) => l.id !== except && peer.allowedIps.every((a) => l.addresses.includes(a)))
   }
 
   /** One `wg set` for a batch; checks each operation against the interface as it is now. */
@@ -361,7 +408,7 @@ export class Leases {
       const peer = peers.get(op.publicKey)
       let r: Error | undefined
       if (op.kind === 'add') {
-        if (peer && !this.store.known(op.publicKey, op.lease))
+        if (peer && !this.ours(op.publicKey, peer, op.lease))
           r = new ForeignKey('this public key belongs to another peer on the interface')
         else if (op.allowedIps.some((a) => this.foreign.some((f) => contains(f, parsePrefix(a) as Prefix))))
           r = new AddressTaken('the address is held by another peer on the interface')

@@ -98,6 +98,7 @@ export class Store {
       get: p('SELECT * FROM leases WHERE id = ?'),
       liveByKey: p('SELECT * FROM leases WHERE public_key = ? AND ended_at IS NULL'),
       known: p('SELECT 1 FROM leases WHERE public_key = ? AND id != ? LIMIT 1'),
+      byKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at'),
       delete: p('DELETE FROM leases WHERE id = ?'),
       lastByKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at DESC LIMIT 1'),
       open: p('SELECT * FROM leases WHERE ended_at IS NULL OR removed = 0 ORDER BY created_at'),
@@ -105,6 +106,7 @@ export class Store {
       end: p('UPDATE leases SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
       removed: p('UPDATE leases SET removed = 1 WHERE id = ?'),
       useToken: p('INSERT OR IGNORE INTO used_tokens (jti, expires_at) VALUES (?, ?)'),
+      tokenUsed: p('SELECT 1 FROM used_tokens WHERE jti = ?'),
       pruneTokens: p('DELETE FROM used_tokens WHERE expires_at < ?'),
       pruneLeases: p('DELETE FROM leases WHERE removed = 1 AND ended_at < ?')
     }
@@ -141,6 +143,11 @@ export class Store {
     return this.q.known!.get(publicKey, except) !== undefined
   }
 
+  /** Every lease of a key still kept (live, ended, not yet pruned), oldest first. */
+  byKey(publicKey: string): Lease[] {
+    return (this.q.byKey!.all(publicKey) as unknown as Row[]).map(fromRow)
+  }
+
   /** The newest lease of a key, live or ended. */
   lastByKey(publicKey: string): Lease | undefined {
     const r = this.q.lastByKey!.get(publicKey) as Row | undefined
@@ -168,6 +175,11 @@ export class Store {
 
   markRemoved(id: string): void {
     this.q.removed!.run(id)
+  }
+
+  /** True when a token id was used (and is kept: until the token could no longer verify). */
+  tokenUsed(jti: string): boolean {
+    return this.q.tokenUsed!.get(jti) !== undefined
   }
 
   /** Records a token id as used until it expires; false when it was used already. */

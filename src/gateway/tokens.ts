@@ -25,12 +25,17 @@ export class TokenError extends Error {
     message: string,
     readonly status: 401 | 503,
     /** jose's error code, or ours: for the audit line and for tests. */
-    readonly code: string
+    readonly code: string,
+    /** For the operator (the audit line), never the client: the issuer's URLs and the network error. */
+    readonly detail?: string
   ) {
     super(message)
     this.name = 'TokenError'
   }
 }
+
+/** What a client is told when the issuer cannot be asked: where it lives and why it failed are the operator's. */
+export const ISSUER_UNREACHABLE = 'the token issuer could not be reached; try again'
 
 interface VerifierOptions {
   issuer: string
@@ -59,11 +64,17 @@ export function explain(err: unknown): TokenError {
   if (err instanceof errors.JWSSignatureVerificationFailed) return say('the token signature does not verify')
   if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys)
     return say("no key of the issuer matches the token's kid")
-  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid)
-    return new TokenError('the issuer keys could not be fetched; try again', 503, code)
+  const unreachable = (): TokenError =>
+    new TokenError(
+      ISSUER_UNREACHABLE,
+      503,
+      code,
+      `the issuer's keys (jwks_uri) could not be fetched: ${err instanceof Error ? err.message : String(err)}`
+    )
+  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return unreachable()
   if (err instanceof errors.JOSEError) return say('the token is malformed')
   // fetch errors from jose's key set (network): the issuer, not the token, is at fault.
-  return new TokenError('the issuer keys could not be fetched; try again', 503, code)
+  return unreachable()
 }
 
 /** A verifier for one issuer and audience. Discovery happens on first use and is retried on failure. */
@@ -80,17 +91,20 @@ export function createVerifier(opts: VerifierOptions): Verifier {
       if (!res.ok) throw new Error(`HTTP ${res.status}`)
       doc = (await res.json()) as typeof doc
     } catch (err) {
+      const cause = (err as { cause?: { code?: unknown } }).cause?.code
       throw new TokenError(
-        `the issuer's discovery document ${url} could not be read (${String(err)})`,
+        ISSUER_UNREACHABLE,
         503,
-        'ERR_DISCOVERY'
+        'ERR_DISCOVERY',
+        `the issuer's discovery document ${url} could not be read: ${String(err)}${typeof cause === 'string' ? ` (${cause})` : ''}`
       )
     }
     if (doc.issuer !== opts.issuer || typeof doc.jwks_uri !== 'string')
       throw new TokenError(
-        `the issuer's discovery document ${url} names another issuer or no jwks_uri`,
+        ISSUER_UNREACHABLE,
         503,
-        'ERR_DISCOVERY'
+        'ERR_DISCOVERY',
+        `the issuer's discovery document ${url} names another issuer or no jwks_uri`
       )
     const jwks = new URL(doc.jwks_uri)
     const issuerUrl = new URL(opts.issuer)
@@ -99,7 +113,12 @@ export function createVerifier(opts: VerifierOptions): Verifier {
       jwks.protocol !== 'https:' &&
       !(jwks.protocol === 'http:' && jwks.host === issuerUrl.host && issuerUrl.protocol === 'http:')
     )
-      throw new TokenError(`the issuer's jwks_uri must be https://`, 503, 'ERR_DISCOVERY')
+      throw new TokenError(
+        ISSUER_UNREACHABLE,
+        503,
+        'ERR_DISCOVERY',
+        `the issuer's jwks_uri ${jwks.origin}${jwks.pathname} must be https:// (as the issuer is)`
+      )
     return createRemoteJWKSet(jwks, { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000 })
   }
 
