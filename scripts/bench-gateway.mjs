@@ -1,3 +1,4 @@
+// @ts-check
 // node scripts/bench-gateway.mjs [--rounds N] [--sequential N], as root: the gateway (dist/gateway,
 // Node 24) in the lab's server namespace with TLS from a lab CA and a wireguard-go interface, a local
 // OIDC issuer, clients in the runner namespace. Measures:
@@ -10,7 +11,7 @@ import { rmSync } from 'node:fs'
 import * as G from '../lab/gateway.mjs'
 import * as L from '../lab/lab.mjs'
 
-const arg = (name, dflt) => {
+const arg = (/** @type {string} */ name, /** @type {number} */ dflt) => {
   const i = process.argv.indexOf(name)
   const n = i < 0 ? dflt : Number(process.argv[i + 1])
   if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`${name} takes a whole number from 1 to 1000`)
@@ -20,32 +21,47 @@ const ROUNDS = arg('--rounds', 5)
 const SEQUENTIAL = arg('--sequential', 30)
 const CONCURRENT = 100
 
-const quantile = (xs, q) => {
+const quantile = (/** @type {number[]} */ xs, /** @type {number} */ q) => {
   const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]
+  return /** @type {number} */ (s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)])
 }
-const median = (xs) => {
+const median = (/** @type {number[]} */ xs) => {
   const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+  // A number at every index within bounds (an empty xs gives NaN).
+  const at = (/** @type {number} */ i) => /** @type {number} */ (s[i])
+  return s.length % 2 ? at((s.length - 1) / 2) : (at(s.length / 2 - 1) + at(s.length / 2)) / 2
 }
-const ms = (x) => `${x.toFixed(1)} ms`
+const ms = (/** @type {number} */ x) => `${x.toFixed(1)} ms`
 
 L.prepareMachine()
 const lab = L.createLab()
 const ca = G.createLabCA()
+/** @type {G.Issuer | undefined} */
 let issuer
+/** @type {G.Gateway | undefined} */
 let gw
 try {
   await lab.ready
   issuer = await G.startIssuer(lab.srv)
   gw = await G.startGateway(
     lab.srv,
-    G.gatewayConfig(lab, issuer, ca, { pool: ['192.0.2.0/24', '2001:db8:1::/64'], 'rate-limit': 1000000 })
+    // The concurrent requests all come from one repository and one address (the runner's): neither
+    // the rate limit nor the cap on connections per address (32 by default) may hold them back.
+    G.gatewayConfig(lab, issuer, ca, {
+      pool: ['192.0.2.0/24', '2001:db8:1::/64'],
+      'rate-limit': 1000000,
+      'connections-per-address': 2048
+    })
   )
   const base = `https://${L.SERVER_IP}:${G.GATEWAY_PORT}`
   const env = { NODE_EXTRA_CA_CERTS: ca.caFile }
+  /**
+   * Sends `requests` from the runner namespace (see G.requestFrom).
+   * @param {G.LabRequest[]} requests
+   * @param {{ sequential?: boolean }} [opts]
+   */
   const send = (requests, opts) => G.requestFrom(lab.run, requests, env, opts)
-  const releaseAll = async (answers) => {
+  const releaseAll = async (/** @type {G.LabResponse[]} */ answers) => {
     const ends = await send(
       answers.map((a) => ({
         method: 'DELETE',
@@ -57,28 +73,34 @@ try {
       throw new Error(`a release failed: ${JSON.stringify(ends.find((e) => e.status !== 204))}`)
     return Math.max(...ends.map((e) => e.ms))
   }
-  const check = (answers) => {
+  const check = (/** @type {G.LabResponse[]} */ answers) => {
     const bad = answers.find((a) => a.status !== 201)
     if (bad) throw new Error(`a lease failed: ${JSON.stringify(bad)}`)
   }
-  const keys = (n) => Array.from({ length: n }, () => L.pubKey(L.genKey()))
-  const tokens = (n) => Promise.all(Array.from({ length: n }, () => issuer.mint()))
+  const keys = (/** @type {number} */ n) => Array.from({ length: n }, () => L.pubKey(L.genKey()))
+  const tokens = (/** @type {number} */ n) =>
+    Promise.all(Array.from({ length: n }, () => /** @type {G.Issuer} */ (issuer).mint()))
 
+  /** @type {number[]} */
   const warm = []
+  /** @type {number[]} */
   const cold = []
+  /** @type {number[]} */
   const wall = []
+  /** @type {number[]} */
   const rate = []
+  /** @type {number[]} */
   const rel = []
   for (let round = 0; round < ROUNDS; round++) {
     // 1. One at a time, kept alive, then each on a new connection.
-    for (const [out, extra] of [
+    for (const [out, extra] of /** @type {[number[], { headers?: Record<string, string> }][]} */ ([
       [warm, {}],
       [cold, { headers: { connection: 'close' } }]
-    ]) {
+    ])) {
       const [ts, ks] = [await tokens(SEQUENTIAL), keys(SEQUENTIAL)]
       const answers = await send(
         ts.map((t, i) => {
-          const r = G.leaseRequest(base, t, ks[i])
+          const r = G.leaseRequest(base, t, /** @type {string} */ (ks[i]))
           return { ...r, headers: { ...r.headers, ...extra.headers } }
         }),
         { sequential: true }
@@ -90,7 +112,7 @@ try {
     }
     // 2. A hundred at once.
     const [ts, ks] = [await tokens(CONCURRENT), keys(CONCURRENT)]
-    const answers = await send(ts.map((t, i) => G.leaseRequest(base, t, ks[i])))
+    const answers = await send(ts.map((t, i) => G.leaseRequest(base, t, /** @type {string} */ (ks[i]))))
     check(answers)
     const all = Math.max(...answers.map((a) => a.ms))
     wall.push(all)

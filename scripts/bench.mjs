@@ -1,3 +1,4 @@
+// @ts-check
 // npm run bench [-- --pairs N] [-- --install-pairs N]: time-to-tunnel in the lab, the action against
 // wg-quick, alternating A B A B … and reporting medians, so that a noisy machine affects both sides
 // alike. Prints a Markdown table with the ratios (the README carries the latest one).
@@ -16,7 +17,7 @@ import { join } from 'node:path'
 import * as G from '../lab/gateway.mjs'
 import * as L from '../lab/lab.mjs'
 
-const arg = (name, dflt) => {
+const arg = (/** @type {string} */ name, /** @type {number} */ dflt) => {
   const i = process.argv.indexOf(name)
   const n = i < 0 ? dflt : Number(process.argv[i + 1])
   if (!Number.isInteger(n) || n < 0 || n > 1000) throw new Error(`${name} takes a whole number`)
@@ -25,13 +26,21 @@ const arg = (name, dflt) => {
 const PAIRS = arg('--pairs', 9)
 const INSTALL_PAIRS = arg('--install-pairs', 7)
 
-const median = (xs) => {
+const median = (/** @type {number[]} */ xs) => {
   const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+  // A number at every index within bounds (an empty xs gives NaN).
+  const at = (/** @type {number} */ i) => /** @type {number} */ (s[i])
+  return s.length % 2 ? at((s.length - 1) / 2) : (at(s.length / 2 - 1) + at(s.length / 2)) / 2
 }
-const fmt = (ms) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`)
+const fmt = (/** @type {number} */ ms) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`)
 
-/** Runs a command (argv) and returns milliseconds; throws when it fails. */
+/** @typedef {{ env?: NodeJS.ProcessEnv, allowFail?: boolean }} TimedOptions */
+
+/**
+ * Runs a command (argv) and returns milliseconds; throws when it fails (unless `allowFail`).
+ * @param {[string, ...string[]]} argv
+ * @param {TimedOptions} [opts]
+ */
 function timed(argv, opts = {}) {
   const t = process.hrtime.bigint()
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 300000, ...opts })
@@ -40,9 +49,9 @@ function timed(argv, opts = {}) {
   return ms
 }
 
-const apt = (args) =>
+const apt = (/** @type {string[]} */ args) =>
   timed(['apt-get', '-q', '-y', ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
-const installed = (pkg) =>
+const installed = (/** @type {string} */ pkg) =>
   spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout.includes('install ok installed')
 
 L.prepareMachine()
@@ -59,7 +68,13 @@ try {
     { mode: 0o600 }
   )
   const inputs = L.actionInputs(lab, { check: url })
+  /**
+   * timed() in the runner namespace.
+   * @param {string[]} argv
+   * @param {TimedOptions} [opts]
+   */
   const inRun = (argv, opts) => timed(['ip', 'netns', 'exec', lab.run, ...argv], opts)
+  /** @type {Record<'up' | 'main' | 'down' | 'post' | 'fail' | 'cold' | 'node', number[]>} */
   const t = { up: [], main: [], down: [], post: [], fail: [], cold: [], node: [] }
   for (let i = 0; i < PAIRS; i++) {
     t.up.push(inRun(['wg-quick', 'up', conf]) + inRun(['curl', '-sSf', '--max-time', '10', url]))
@@ -82,7 +97,7 @@ try {
     t.cold.push(timed([L.NODE24, L.MAIN], { allowFail: true, env: { PATH: process.env.PATH } }))
     t.node.push(timed([L.NODE24, '-e', '0']))
   }
-  const ratio = (a, b) => `${(median(a) / median(b)).toFixed(2)} ×`
+  const ratio = (/** @type {number[]} */ a, /** @type {number[]} */ b) => `${(median(a) / median(b)).toFixed(2)} ×`
   rows.push([
     'main, HTTP check included',
     fmt(median(t.main)),
@@ -101,7 +116,9 @@ try {
     ratio(t.cold, t.node),
     ''
   ])
-  const size = ['main', 'post'].map((s) => statSync(join(L.ROOT, 'dist', s, 'index.js')).size)
+  const size = /** @type {[number, number]} */ (
+    ['main', 'post'].map((s) => statSync(join(L.ROOT, 'dist', s, 'index.js')).size)
+  )
   rows.push([
     'bundle size, main + post',
     `${Math.round(size[0] / 1024)} KiB + ${Math.round(size[1] / 1024)} KiB`,
@@ -117,6 +134,7 @@ try {
   const tokens = await G.startTokenService(lab.srv, issuer, { host: L.SERVER_IP })
   const gateway = await G.startGateway(lab.srv, G.gatewayConfig(lab, issuer, ca))
   try {
+    /** @type {Record<'static' | 'gateway', number[]>} */
     const g = { static: [], gateway: [] }
     const gwInputs = {
       gateway: `https://${L.ENDPOINT_NAME}:${G.GATEWAY_PORT}`,
@@ -126,10 +144,10 @@ try {
     }
     const env = { ...tokens.env, NODE_EXTRA_CA_CERTS: ca.caFile }
     for (let i = 0; i < PAIRS; i++) {
-      for (const [kind, given] of [
+      for (const [kind, given] of /** @type {['static' | 'gateway', L.Inputs][]} */ ([
         ['static', inputs],
         ['gateway', gwInputs]
-      ]) {
+      ])) {
         const job = L.createJob(lab)
         const main = await L.runStep(lab, job, 'main', given, { env })
         if (main.code !== 0) throw new Error(`main (${kind}) failed: ${main.stdout}`)

@@ -1,3 +1,4 @@
+// @ts-check
 // End-to-end tests of the bundled action on the KERNEL path, inside the VM lab's guest (Debian's
 // kernel, WireGuard module autoloaded): `npm run test:kernel` boots the guest once and runs this
 // file there under Node 24. The namespace lab is the same as `npm test`'s (lab/lab.mjs), with kernel
@@ -16,6 +17,8 @@ import {
   wireguardGoProcesses
 } from '../../lab/vm/kernel-lab.mjs'
 
+/** @import { Inputs, Job, Lab, StepResult } from '../../lab/lab.mjs' */
+
 /**
  * Bound on how long past `timeout` a failure may take: catches a hang or an ignored timeout (the
  * default is 30 s), not a speed. Under TCG every process the action starts costs 0.2-1 s (more on a
@@ -24,27 +27,36 @@ import {
  * this boot if that is more.
  */
 const HANG_MARGIN_MS = 10000
+/** @type {Record<string, number>} */
 const bringUpMs = {}
 /** Never 25 s or more: with `timeout` 3 the bound stays below the default timeout, 30 s. */
-const marginMs = (user) => Math.min(25000, Math.max(HANG_MARGIN_MS, 1.5 * (bringUpMs[user ?? 'root'] ?? 0)))
+const marginMs = (/** @type {string | undefined} */ user) =>
+  Math.min(25000, Math.max(HANG_MARGIN_MS, 1.5 * (bringUpMs[user ?? 'root'] ?? 0)))
 /**
  * `timeout` for the failure cases: 3 s past what a whole successful bring-up took in this boot.
  * `timeout` bounds the whole step, and under TCG (sudo above all) bring-up alone takes seconds: the
  * failure must come from the handshake or the check, not from bring-up running out of time.
  */
-const failureTimeout = (user) => Math.ceil((bringUpMs[user ?? 'root'] ?? 0) / 1000) + 3
+const failureTimeout = (/** @type {string | undefined} */ user) =>
+  Math.ceil((bringUpMs[user ?? 'root'] ?? 0) / 1000) + 3
 const USERS = [
   ['as root', undefined],
   ['as a user with passwordless sudo', L.SUDO_USER]
 ]
-const service = (host) => `http://${host.includes(':') ? `[${host}]` : host}:${L.HTTP_PORT}/`
+const service = (/** @type {string} */ host) => `http://${host.includes(':') ? `[${host}]` : host}:${L.HTTP_PORT}/`
 
+/** @type {[name: string, fn: () => Promise<void>][]} */
 const cases = []
-const test = (name, fn) => cases.push([name, fn])
+const test = (/** @type {string} */ name, /** @type {() => Promise<void>} */ fn) => cases.push([name, fn])
 
 // ---- shared steps ----------------------------------------------------------------------------
 
-/** Runs main, then `between(main)`, then post (whatever happened); checks secrets and cleanliness. */
+/**
+ * Runs main, then `between(main)`, then post (whatever happened); checks secrets and cleanliness.
+ * @param {Lab} lab
+ * @param {Inputs} inputs
+ * @param {{ user?: string, between?: (main: StepResult, job: Job) => unknown }} [opts]
+ */
 async function mainThenPost(lab, inputs, { user, between } = {}) {
   await lab.ready
   const job = L.createJob(lab, user)
@@ -62,7 +74,11 @@ async function mainThenPost(lab, inputs, { user, between } = {}) {
   if (failure) throw failure
   assert.equal(post.code, 0, `post failed:\n${post.stdout}${post.stderr}`)
   assert.doesNotMatch(post.stdout, /^::(error|warning)::/m)
-  expectNoSecrets([inputs['private-key'], inputs['preshared-key'], inputs.config].filter(Boolean), job, [main, post])
+  expectNoSecrets(
+    /** @type {string[]} */ ([inputs['private-key'], inputs['preshared-key'], inputs.config].filter(Boolean)),
+    job,
+    [main, post]
+  )
   // Post leaves the runner namespace exactly as before: links, addresses, routes of every table,
   // rules, src_valid_mark.
   assert.deepEqual(L.snapshot(lab), before)
@@ -71,11 +87,18 @@ async function mainThenPost(lab, inputs, { user, between } = {}) {
   return { main, post }
 }
 
-/** Secrets (and each key's hex form) appear in nothing a step printed, saved or left. */
+/**
+ * Secrets (and each key's hex form) appear in nothing a step printed, saved or left.
+ * @param {string[]} secrets
+ * @param {Job} job
+ * @param {StepResult[]} steps
+ */
 function expectNoSecrets(secrets, job, steps) {
   // A config's secrets are its private and preshared keys (its public keys are printed on purpose).
   const keys = secrets.flatMap((s) =>
-    s.includes('\n') ? [...s.matchAll(/(?:private|preshared)key\s*=\s*([^\s#]+)/gi)].map((m) => m[1]) : [s]
+    s.includes('\n')
+      ? [...s.matchAll(/(?:private|preshared)key\s*=\s*([^\s#]+)/gi)].map((m) => /** @type {string} */ (m[1]))
+      : [s]
   )
   const places = steps.flatMap((s) => [
     s.stdout
@@ -92,7 +115,12 @@ function expectNoSecrets(secrets, job, steps) {
     assert.ok(!places.some((p) => p.includes(key)), 'a secret leaked into the output, state or files')
 }
 
-/** The failed main ended within its `timeout` plus the margin (and says how long it took). */
+/**
+ * The failed main ended within its `timeout` plus the margin (and says how long it took).
+ * @param {StepResult} main
+ * @param {number} timeoutS
+ * @param {string | undefined} user
+ */
 function expectWithinTimeout(main, timeoutS, user) {
   const bound = timeoutS * 1000 + marginMs(user)
   console.log(
@@ -102,7 +130,13 @@ function expectWithinTimeout(main, timeoutS, user) {
 }
 
 let shownEvidence = false
-/** main succeeded on a kernel interface (not wireguard-go) and `urls` answer through the tunnel. */
+/**
+ * main succeeded on a kernel interface (not wireguard-go) and `urls` answer through the tunnel.
+ * @param {Lab} lab
+ * @param {StepResult} main
+ * @param {string} iface
+ * @param {string[]} urls
+ */
 function expectKernelUp(lab, main, iface, urls) {
   assert.equal(main.code, 0, `main failed (${main.code}):\n${main.stdout}\n${main.stderr}`)
   assert.equal(main.outputs.interface, iface)
@@ -123,10 +157,15 @@ function expectKernelUp(lab, main, iface, urls) {
   }
 }
 
-/** The runner's view of `iface`, for comparison with wg-quick's (as in __tests__/e2e/wgquick.test.mjs). */
+/**
+ * The runner's view of `iface`, for comparison with wg-quick's (as in __tests__/e2e/wgquick.test.mjs).
+ * @param {Lab} lab
+ * @param {string} name
+ * @param {boolean} keepListenPort
+ */
 function capture(lab, name, keepListenPort) {
-  const run = (argv) => L.inRunner(lab, argv).stdout
-  const onDev = (text) =>
+  const run = (/** @type {string[]} */ argv) => L.inRunner(lab, argv).stdout
+  const onDev = (/** @type {string} */ text) =>
     text
       .split('\n')
       .filter((l) => l.includes(`dev ${name} `) && !l.includes('fe80') && !l.startsWith('multicast'))
@@ -155,13 +194,15 @@ function capture(lab, name, keepListenPort) {
 
 // ---- the labs: one with one server, one with two, shared by the cases ------------------------
 
+/** @type {Record<string, Lab>} */
 const labs = {}
 const lab1 = () => (labs.one ??= L.createLab())
 const lab2 = () => (labs.two ??= L.createLab({ second: true }))
 
-const iface = (l) => `[Interface]\nPrivateKey = ${l.runnerKey}\n`
-const peer1 = (l, extra) => `[Peer]\nPublicKey = ${l.serverPub}\nEndpoint = ${L.SERVER_IP}:${L.PORT}\n${extra}`
-const peer2 = (l) =>
+const iface = (/** @type {Lab} */ l) => `[Interface]\nPrivateKey = ${l.runnerKey}\n`
+const peer1 = (/** @type {Lab} */ l, /** @type {string} */ extra) =>
+  `[Peer]\nPublicKey = ${l.serverPub}\nEndpoint = ${L.SERVER_IP}:${L.PORT}\n${extra}`
+const peer2 = (/** @type {Lab} */ l) =>
   `[Peer]\nPublicKey = ${l.serverPub2}\nEndpoint = ${L.SERVER2_IP}:${L.PORT}\nAllowedIPs = 192.0.2.128/25\n`
 
 // ---- scenarios, each as root and as a user with passwordless sudo ----------------------------
@@ -252,7 +293,7 @@ for (const [as, user] of USERS) {
     const { main, post } = await mainThenPost(lab, inputs, { user })
     assert.equal(main.code, 1)
     assert.match(
-      L.errorLine(main),
+      /** @type {string} */ (L.errorLine(main)),
       new RegExp(`^No handshake with peer \\S+ at 198\\.51\\.100\\.1:51820 within ${t} s\\. Likely causes:`)
     )
     expectWithinTimeout(main, t, user)
@@ -267,7 +308,7 @@ for (const [as, user] of USERS) {
     const { main, post } = await mainThenPost(lab, inputs, { user })
     assert.equal(main.code, 1)
     assert.match(
-      L.errorLine(main),
+      /** @type {string} */ (L.errorLine(main)),
       new RegExp(`^The tunnel is up but TCP 192\\.0\\.2\\.77:80 did not answer within ${t} s`)
     )
     expectWithinTimeout(main, t, user)
@@ -277,6 +318,7 @@ for (const [as, user] of USERS) {
 
 // ---- differential: the action against `wg-quick up` on the same kernel ------------------------
 
+/** @type {[name: string, labOf: () => Lab, make: (l: Lab) => string][]} */
 const corpus = [
   [
     'dual stack',
@@ -362,8 +404,8 @@ test('gateway mode: the gateway leases a peer on a kernel interface; the job con
     const inputs = { gateway: `https://${L.ENDPOINT_NAME}:${G.GATEWAY_PORT}`, interface: lab.iface, timeout: '20' }
     const main = await L.runStep(lab, job, 'main', { ...inputs, check: service(L.SERVER_ADDR) }, { env })
     expectKernelUp(lab, main, lab.iface, [])
-    const leased = main.outputs.address.split(',')[0]
-    const key = main.outputs['public-key']
+    const leased = /** @type {string} */ (main.outputs.address).split(',')[0]
+    const key = /** @type {string} */ (main.outputs['public-key'])
     assert.equal(G.peersOf(lab.srv, lab.serverIface)[key]?.split(',')[0], `${leased}/32`)
     assert.equal(L.curl(lab, service(L.SERVER_ADDR)).body, `hello from the private network\nyou are ${leased}\n`)
     const post = await L.runStep(lab, job, 'post', {}, { env })
@@ -399,7 +441,7 @@ try {
     } catch (err) {
       failed++
       console.log(
-        `✗ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n${String(err?.stack ?? err).replace(/^/gm, '    ')}`
+        `✗ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n${String(/** @type {Error | undefined} */ (err)?.stack ?? err).replace(/^/gm, '    ')}`
       )
     }
     if (passed + failed === 1)

@@ -1,3 +1,4 @@
+// @ts-check
 // Kernel-path timings inside the VM lab's guest: the bundled action's main and post against
 // `wg-quick up` and `wg-quick down` with the same configuration, in alternating pairs in one boot,
 // medians reported. Run it with
@@ -16,7 +17,9 @@ pinTools(['wg', 'wg-quick'])
 useKernelPeers()
 const lab = L.createLab()
 const dir = mkdtempSync(join(tmpdir(), 'wgt-bench-'))
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const median = (/** @type {number[]} */ xs) =>
+  /** @type {number} */ ([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)])
+/** @type {Record<'wg-quick up' | 'action main' | 'wg-quick down' | 'action post', number[]>} */
 const times = { 'wg-quick up': [], 'action main': [], 'wg-quick down': [], 'action post': [] }
 try {
   await lab.ready
@@ -24,7 +27,7 @@ try {
   const config = `[Interface]\nPrivateKey = ${lab.runnerKey}\nAddress = ${L.RUNNER_ADDR}/24\n[Peer]\nPublicKey = ${lab.serverPub}\nEndpoint = ${L.SERVER_IP}:${L.PORT}\nAllowedIPs = 192.0.2.0/24, 203.0.113.0/24\nPersistentKeepalive = 25\n`
   const file = join(dir, `${name}.conf`)
   writeFileSync(file, config, { mode: 0o600 })
-  const timed = (argv) => {
+  const timed = (/** @type {string[]} */ argv) => {
     const t0 = process.hrtime.bigint()
     const r = L.inRunner(lab, argv, 60000)
     if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`)

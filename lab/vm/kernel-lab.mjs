@@ -1,3 +1,4 @@
+// @ts-check
 // The namespace lab (lab/lab.mjs) inside the VM lab's guest, with kernel WireGuard on both sides:
 // server peers become kernel interfaces (see kernel-peer/wireguard-go), and a few checks tell a
 // kernel interface from wireguard-go's.
@@ -6,6 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inRunner } from '../lab.mjs'
+
+/** @import { Lab } from '../network.mjs' */
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 
@@ -18,6 +21,7 @@ export function useKernelPeers() {
  * Copies these tools into the guest's overlay (touching a file copies it up into the tmpfs), so
  * that the suite keeps them when a test on the host removes them meanwhile (the install test of
  * `npm test` purges wireguard-tools; the guest would see that at once).
+ * @param {string[]} commands
  */
 export function pinTools(commands) {
   for (const cmd of commands) {
@@ -35,7 +39,11 @@ export function kernelWireGuardVersion() {
   }
 }
 
-/** The runner's `ip -d link show` for `iface`: a kernel interface says `wireguard`, wireguard-go's says `tun`. */
+/**
+ * The runner's `ip -d link show` for `iface`: a kernel interface says `wireguard`, wireguard-go's says `tun`.
+ * @param {Lab} lab
+ * @param {string} iface
+ */
 export function linkDetails(lab, iface) {
   return inRunner(lab, ['ip', '-d', 'link', 'show', 'dev', iface]).stdout
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // node lab/vm/run.mjs [--timeout SECONDS] [--console] -- COMMAND [ARG…]
 // Runs COMMAND in a QEMU guest with Debian's kernel (WireGuard module included), in the current
 // directory as the guest sees the host's tree, and exits with its exit code. Installs what it needs
@@ -25,7 +26,7 @@ if (argv.length === 0) {
   console.error('usage: node lab/vm/run.mjs [--timeout SECONDS] [--console] -- COMMAND [ARG…]')
   process.exit(2)
 }
-const log = (line) => console.error(`vm: ${line}`)
+const log = (/** @type {string} */ line) => console.error(`vm: ${line}`)
 try {
   // Nothing after the command's own output: its last line (a suite's summary) stays the last.
   const r = await runInVm(argv, { timeoutMs, log, showConsole })

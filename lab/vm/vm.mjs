@@ -1,3 +1,4 @@
+// @ts-check
 // The VM lab: runs a command inside a QEMU guest with Debian's own kernel, which has the WireGuard
 // module this machine's kernel lacks. The guest sees the host's whole file tree read-only (9p) under
 // a tmpfs overlay, so it uses the host's Node, wg, ip and checkout and never writes to the host.
@@ -30,6 +31,34 @@ import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
+
+/**
+ * Where progress lines go, one line each.
+ * @typedef {(line: string) => void} Log
+ */
+/** @typedef {ReturnType<typeof ensureKernel>} Kernel */
+/** @typedef {ReturnType<typeof prepare>} Prepared */
+
+/**
+ * Options of runInVm.
+ * @typedef {object} VmOptions
+ * @property {string} [cwd] where the command runs: a host path, seen at the same place in the guest
+ * @property {Record<string, string>} [env] variables exported in the guest before the command
+ * @property {number} [timeoutMs] bound on the command once the guest is up
+ * @property {number} [bootTimeoutMs] bound on the boot
+ * @property {number} [memoryMiB] the guest's memory
+ * @property {(data: Buffer) => void} [onStdout] called with the command's stdout as it comes
+ * @property {(data: Buffer) => void} [onStderr] called with the command's stderr as it comes
+ * @property {Log} [log] progress lines (installing, building, boot time)
+ * @property {boolean} [showConsole] also stream the guest's console (kernel messages) to stderr
+ * @property {Prepared} [prepared] what prepare() returned, to skip preparing again
+ */
+
+/**
+ * How a qemu process ended: `err` when it could not start.
+ * @typedef {{ err?: Error, code?: number | null, signal?: NodeJS.Signals | null }} QemuExit
+ */
+
 /** Where the unpacked kernel and the initramfs live (override with WGT_VM_CACHE). */
 export const CACHE = process.env.WGT_VM_CACHE || '/var/cache/wireguard-tunnel-vm'
 const BUSYBOX = '/bin/busybox'
@@ -39,7 +68,10 @@ const INITRD_MODULES = ['virtio_pci', 'virtio_console', '9pnet_virtio', '9p', 'o
 export const BOOT_TIMEOUT_MS = 120_000
 export const SHUTDOWN_TIMEOUT_MS = 30_000
 
-/** [command, Debian package]: what the VM lab needs on the host. */
+/**
+ * [command, Debian package]: what the VM lab needs on the host.
+ * @type {[command: string, pkg: string][]}
+ */
 const VM_TOOLS = [
   ['qemu-system-x86_64', 'qemu-system-x86'],
   ['depmod', 'kmod'],
@@ -47,7 +79,10 @@ const VM_TOOLS = [
   ['xz', 'xz-utils'],
   ['dpkg-deb', 'dpkg']
 ]
-/** [command, Debian package]: what the namespace lab needs, used in the guest from the host's tree. */
+/**
+ * [command, Debian package]: what the namespace lab needs, used in the guest from the host's tree.
+ * @type {[command: string, pkg: string][]}
+ */
 export const LAB_TOOLS = [
   ['wg', 'wireguard-tools'],
   ['wg-quick', 'wireguard-tools'],
@@ -61,15 +96,19 @@ export const LAB_TOOLS = [
   ['openssl', 'openssl']
 ]
 
-const has = (cmd) => spawnSync('sh', ['-c', 'command -v "$1" >/dev/null', 'sh', cmd]).status === 0
-const installed = (pkg) =>
+const has = (/** @type {string} */ cmd) => spawnSync('sh', ['-c', 'command -v "$1" >/dev/null', 'sh', cmd]).status === 0
+const installed = (/** @type {string} */ pkg) =>
   /install ok installed/.test(spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout ?? '')
 
 function aptEnv() {
   return { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
 }
 
-/** Installs the missing packages with apt-get (no recommends); runs apt-get update once if that fails. */
+/**
+ * Installs the missing packages with apt-get (no recommends); runs apt-get update once if that fails.
+ * @param {string[]} pkgs
+ * @param {Log} log
+ */
 function aptInstall(pkgs, log) {
   if (pkgs.length === 0) return
   log(`installing ${pkgs.join(' ')} (apt-get, first use)`)
@@ -81,7 +120,7 @@ function aptInstall(pkgs, log) {
 }
 
 /** Makes sure the host has what the VM (and the lab inside it) needs. */
-export function ensureHostPackages(log = () => {}) {
+export function ensureHostPackages(/** @type {Log} */ log = () => {}) {
   if (process.getuid?.() !== 0)
     throw new Error('the VM lab needs root (it installs packages and runs qemu): run it as root')
   const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim()
@@ -92,7 +131,11 @@ export function ensureHostPackages(log = () => {}) {
   aptInstall([...need], log)
 }
 
-/** Orders Debian kernel versions such as 6.1.0-41 and 6.12.117+deb12 (numbers compared as numbers). */
+/**
+ * Orders Debian kernel versions such as 6.1.0-41 and 6.12.117+deb12 (numbers compared as numbers).
+ * @param {string} a
+ * @param {string} b
+ */
 function compareVersions(a, b) {
   const pa = a
     .split(/[^0-9]+/)
@@ -116,17 +159,26 @@ function compareVersions(a, b) {
 export function kernelPackage() {
   const names = execFileSync('apt-cache', ['pkgnames', 'linux-image-'], { encoding: 'utf8' })
     .split('\n')
-    .map((n) => /^linux-image-([0-9][0-9a-z.+~-]*)-amd64$/.exec(n.trim()))
-    .filter((m) => m && !/-(cloud|rt)$/.test(m[1]) && !/dbg/.test(m[0]))
+    // A match has its group: [name, version].
+    .map((n) => /** @type {[string, string] | null} */ (/^linux-image-([0-9][0-9a-z.+~-]*)-amd64$/.exec(n.trim())))
+    .filter(
+      /** @returns {m is [string, string]} */
+      (m) => m !== null && !/-(cloud|rt)$/.test(m[1]) && !/dbg/.test(m[0])
+    )
     .sort((a, b) => compareVersions(a[1], b[1]))
-  if (names.length > 0) return names[names.length - 1][0]
+  const newest = names[names.length - 1]
+  if (newest) return newest[0]
   const depends = execFileSync('apt-cache', ['depends', 'linux-image-amd64'], { encoding: 'utf8' })
-  const dep = /Depends: (linux-image-[0-9]\S*-amd64)/.exec(depends)
+  const dep = /** @type {[string, string] | null} */ (/Depends: (linux-image-[0-9]\S*-amd64)/.exec(depends))
   if (!dep) throw new Error('apt knows no linux-image-*-amd64 package: run apt-get update')
   return dep[1]
 }
 
-/** A folder next to `final`, renamed onto it when complete: concurrent first uses never see half a build. */
+/**
+ * A folder next to `final`, renamed onto it when complete: concurrent first uses never see half a build.
+ * @param {string} final
+ * @param {(tmp: string) => void} build fills the folder it is given
+ */
 function buildAtomically(final, build) {
   if (existsSync(final)) return
   mkdirSync(dirname(final), { recursive: true, mode: 0o755 })
@@ -145,12 +197,12 @@ function buildAtomically(final, build) {
 }
 
 /** Downloads and unpacks the kernel package into the cache (once), with depmod run over its modules. */
-export function ensureKernel(log = () => {}) {
+export function ensureKernel(/** @type {Log} */ log = () => {}) {
   let pkg = kernelPackage()
   let dir = join(CACHE, pkg)
   if (!existsSync(dir)) {
     // A stale package list may name a file the mirror no longer has: refresh once and choose again.
-    const fetch = (tmp) => {
+    const fetch = (/** @type {string} */ tmp) => {
       log(`downloading ${pkg} (apt-get download; unpacked into ${CACHE}, not installed)`)
       execFileSync('apt-get', ['download', '-q', '-o', 'APT::Sandbox::User=root', pkg], {
         cwd: tmp,
@@ -165,13 +217,13 @@ export function ensureKernel(log = () => {}) {
       // Newer packages put modules under usr/lib; depmod -b looks in <base>/lib/modules.
       if (!existsSync(join(root, 'lib/modules')) && existsSync(join(root, 'usr/lib/modules')))
         execFileSync('ln', ['-s', 'usr/lib', join(root, 'lib')])
-      const release = readdirSync(join(root, 'lib/modules'))[0]
+      const release = /** @type {string} */ (readdirSync(join(root, 'lib/modules'))[0])
       execFileSync('depmod', ['-b', root, release])
     }
     try {
       buildAtomically(dir, fetch)
     } catch (err) {
-      log(`${err.message.split('\n')[0]}; running apt-get update and trying again`)
+      log(`${/** @type {Error} */ (err).message.split('\n')[0]}; running apt-get update and trying again`)
       execFileSync('apt-get', ['update', '-q'], { env: aptEnv(), stdio: ['ignore', 2, 2] })
       pkg = kernelPackage()
       dir = join(CACHE, pkg)
@@ -179,20 +231,27 @@ export function ensureKernel(log = () => {}) {
     }
   }
   const root = join(dir, 'root')
-  const release = readdirSync(join(root, 'lib/modules'))[0]
+  const release = /** @type {string} */ (readdirSync(join(root, 'lib/modules'))[0])
   const vmlinuz = join(root, 'boot', `vmlinuz-${release}`)
   if (!existsSync(vmlinuz)) throw new Error(`${vmlinuz} is missing: remove ${dir} and run again`)
   return { pkg, dir, root, release, vmlinuz, modules: join(root, 'lib/modules', release) }
 }
 
-/** Builds (or reuses) the initramfs for `kernel`: static busybox, init.sh, the boot modules. */
+/**
+ * Builds (or reuses) the initramfs for `kernel`: static busybox, init.sh, the boot modules.
+ * @param {Kernel} kernel
+ * @param {Log} [log]
+ */
 export function ensureInitramfs(kernel, log = () => {}) {
   const init = readFileSync(join(HERE, 'init.sh'))
-  const depends = INITRD_MODULES.flatMap((mod) =>
-    execFileSync('modprobe', ['-S', kernel.release, '-d', kernel.root, '--show-depends', mod], { encoding: 'utf8' })
-      .split('\n')
-      .map((l) => /^insmod (\S+)/.exec(l)?.[1])
-      .filter(Boolean)
+  // filter(Boolean) leaves only the matches' paths.
+  const depends = /** @type {string[]} */ (
+    INITRD_MODULES.flatMap((mod) =>
+      execFileSync('modprobe', ['-S', kernel.release, '-d', kernel.root, '--show-depends', mod], { encoding: 'utf8' })
+        .split('\n')
+        .map((l) => /^insmod (\S+)/.exec(l)?.[1])
+        .filter(Boolean)
+    )
   )
   const modules = [...new Set(depends)]
   const hash = createHash('sha256')
@@ -200,7 +259,7 @@ export function ensureInitramfs(kernel, log = () => {}) {
   const file = join(kernel.dir, `initrd-${hash.digest('hex').slice(0, 16)}.cpio.gz`)
   if (existsSync(file)) return file
   log(`building the initramfs (${modules.length} modules)`)
-  buildAtomically(`${file}.d`, (tmp) => {
+  buildAtomically(`${file}.d`, (/** @type {string} */ tmp) => {
     const tree = join(tmp, 'tree')
     for (const d of ['bin', 'modules']) mkdirSync(join(tree, d), { recursive: true })
     copyFileSync(BUSYBOX, join(tree, 'bin/busybox'))
@@ -232,16 +291,21 @@ export function ensureInitramfs(kernel, log = () => {}) {
 }
 
 /** Everything a boot needs, installed and built on first use. */
-export function prepare(log = () => {}) {
+export function prepare(/** @type {Log} */ log = () => {}) {
   ensureHostPackages(log)
   const kernel = ensureKernel(log)
   const initrd = ensureInitramfs(kernel, log)
   return { ...kernel, initrd }
 }
 
-const quote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`
+const quote = (/** @type {string} */ s) => `'${String(s).replace(/'/g, `'\\''`)}'`
 
-/** Reads what a growing file gained since `pos`; returns the new position. */
+/**
+ * Reads what a growing file gained since `pos`; returns the new position.
+ * @param {string} file
+ * @param {number} pos
+ * @param {(data: Buffer) => void} onData
+ */
 function drain(file, pos, onData) {
   if (!existsSync(file)) return pos
   const size = statSync(file).size
@@ -262,6 +326,8 @@ function drain(file, pos, onData) {
  * Streams the command's stdout and stderr to `onStdout`/`onStderr` as they come. Resolves with
  * { code, release, bootMs, ms } where code is the command's exit code; rejects with the console's
  * tail when the guest does not boot, the command outlives `timeoutMs`, or the guest gives no code.
+ * @param {string[]} argv
+ * @param {VmOptions} [opts]
  */
 export async function runInVm(argv, opts = {}) {
   const {
@@ -295,7 +361,7 @@ export async function runInVm(argv, opts = {}) {
   copyFileSync(join(HERE, 'guest.sh'), join(exp, 'guest.sh'))
   const files = { console: join(dir, 'console'), stdout: join(dir, 'stdout'), stderr: join(dir, 'stderr') }
   // QEMU's option syntax doubles a comma inside a value.
-  const opt = (path) => path.replace(/,/g, ',,')
+  const opt = (/** @type {string} */ path) => path.replace(/,/g, ',,')
   const args = [
     ...['-accel', 'tcg,thread=multi', '-cpu', 'max', '-smp', '2', '-m', String(memoryMiB)],
     ...['-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot', '-monitor', 'none'],
@@ -324,7 +390,8 @@ export async function runInVm(argv, opts = {}) {
     stdio: ['ignore', 'ignore', 'pipe']
   })
   qemu.stderr.on('data', (d) => (qemuErr += d))
-  let exited = null
+  // Set by the handlers below. The cast: the checker, blind to assignments in callbacks, would hold it null.
+  let exited = /** @type {QemuExit | null} */ (null)
   const exit = new Promise((resolve) => {
     qemu.on('error', (err) => resolve((exited = { err })))
     qemu.on('exit', (code, signal) => resolve((exited = { code, signal })))
@@ -333,7 +400,7 @@ export async function runInVm(argv, opts = {}) {
     if (exited === null && qemu.pid) qemu.kill('SIGKILL')
   }
   // A signal to this process must not leave a qemu behind.
-  const onSignal = (sig) => {
+  const onSignal = (/** @type {NodeJS.Signals} */ sig) => {
     kill()
     rmSync(dir, { recursive: true, force: true })
     process.exit(sig === 'SIGINT' ? 130 : 143)
@@ -350,7 +417,11 @@ export async function runInVm(argv, opts = {}) {
     const text = existsSync(files.console) ? readFileSync(files.console, 'utf8') : ''
     return `${text.split('\n').slice(-30).join('\n')}${qemuErr ? `\nqemu: ${qemuErr.trim()}` : ''}`
   }
-  /** Polls until `cond` or until qemu exits; false when `ms` passed first. */
+  /**
+   * Polls until `cond` or until qemu exits; false when `ms` passed first.
+   * @param {() => boolean} cond
+   * @param {number} ms
+   */
   const until = async (cond, ms) => {
     const end = Date.now() + ms
     while (!cond()) {
