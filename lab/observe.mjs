@@ -188,3 +188,40 @@ export async function sampleCommandLines(during) {
     await loop
   }
 }
+
+/**
+ * What a configuration left on an interface in the runner namespace and in its routing, for
+ * comparison with what `wg-quick up` leaves (the differential tests, in the namespace and VM labs).
+ * Peers in a fixed order: wireguard-go lists them in no particular order.
+ * @param {Lab} lab
+ * @param {string} name
+ * @param {boolean} keepListenPort
+ */
+export function interfaceView(lab, name, keepListenPort) {
+  const run = (/** @type {string[]} */ argv) => inRunner(lab, argv).stdout
+  const onDev = (/** @type {string} */ text) =>
+    text
+      .split('\n')
+      .filter((l) => l.includes(`dev ${name} `) && !l.includes('fe80') && !l.startsWith('multicast'))
+      .sort()
+  return {
+    showconf: run(['wg', 'showconf', name])
+      .split('\n')
+      .filter((l) => keepListenPort || !l.startsWith('ListenPort'))
+      .join('\n')
+      .split(/\n(?=\[)/)
+      .map((section) => section.trim())
+      .sort(),
+    addresses: run(['ip', '-o', 'address', 'show', 'dev', name])
+      .split('\n')
+      .map((l) => /inet6? (\S+)/.exec(l)?.[1])
+      .filter((a) => a && !a.startsWith('fe80')),
+    mtu: run(['cat', `/sys/class/net/${name}/mtu`]).trim(),
+    routes: [
+      ...onDev(run(['ip', '-4', 'route', 'show', 'table', 'all'])),
+      ...onDev(run(['ip', '-6', 'route', 'show', 'table', 'all']))
+    ],
+    rules: run(['ip', '-4', 'rule', 'show']) + run(['ip', '-6', 'rule', 'show']),
+    srcValidMark: run(['sysctl', '-n', 'net.ipv4.conf.all.src_valid_mark']).trim()
+  }
+}

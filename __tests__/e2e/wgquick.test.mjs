@@ -126,37 +126,6 @@ const corpus = [
   ]
 ]
 
-/** What a configuration left on the interface and in the routing, for comparison. */
-function capture(/** @type {L.Lab} */ lab, /** @type {string} */ name, /** @type {boolean} */ keepListenPort) {
-  const run = (/** @type {string[]} */ argv) => L.inRunner(lab, argv).stdout
-  const onDev = (/** @type {string} */ text) =>
-    text
-      .split('\n')
-      .filter((l) => l.includes(`dev ${name} `) && !l.includes('fe80') && !l.startsWith('multicast'))
-      .sort()
-  return {
-    // Sections in a fixed order: wireguard-go lists its peers in no particular order.
-    showconf: run(['wg', 'showconf', name])
-      .split('\n')
-      .filter((l) => keepListenPort || !l.startsWith('ListenPort'))
-      .join('\n')
-      .split(/\n(?=\[)/)
-      .map((section) => section.trim())
-      .sort(),
-    addresses: run(['ip', '-o', 'address', 'show', 'dev', name])
-      .split('\n')
-      .map((l) => /inet6? (\S+)/.exec(l)?.[1])
-      .filter((a) => a && !a.startsWith('fe80')),
-    mtu: run(['cat', `/sys/class/net/${name}/mtu`]).trim(),
-    routes: [
-      ...onDev(run(['ip', '-4', 'route', 'show', 'table', 'all'])),
-      ...onDev(run(['ip', '-6', 'route', 'show', 'table', 'all']))
-    ],
-    rules: run(['ip', '-4', 'rule', 'show']) + run(['ip', '-6', 'rule', 'show']),
-    srcValidMark: run(['sysctl', '-n', 'net.ipv4.conf.all.src_valid_mark']).trim()
-  }
-}
-
 describe('the action matches wg-quick', () => {
   it('has a corpus of at least 15 configurations', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(15)
@@ -185,7 +154,7 @@ describe('the action matches wg-quick', () => {
       const before = L.snapshot(lab)
       const up = L.inRunner(lab, ['wg-quick', 'up', join(dir, `${name}.conf`)], 30000)
       if (up.status !== 0) throw new Error(`wg-quick up failed: ${up.stderr}`)
-      reference = capture(lab, name, keepListenPort)
+      reference = L.interfaceView(lab, name, keepListenPort)
       const down = L.inRunner(lab, ['wg-quick', 'down', join(dir, `${name}.conf`)], 30000)
       if (down.status !== 0) throw new Error(`wg-quick down failed: ${down.stderr}`)
       // wg-quick leaves src_valid_mark at 1; put it back so both start from the same state.
@@ -200,7 +169,7 @@ describe('the action matches wg-quick', () => {
       {
         between: (main) => {
           if (main.code !== 0) throw new Error(`main failed:\n${main.stdout}\n${main.stderr}`)
-          ours = capture(lab, name, keepListenPort)
+          ours = L.interfaceView(lab, name, keepListenPort)
         }
       }
     )

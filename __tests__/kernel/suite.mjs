@@ -157,41 +157,6 @@ function expectKernelUp(lab, main, iface, urls) {
   }
 }
 
-/**
- * The runner's view of `iface`, for comparison with wg-quick's (as in __tests__/e2e/wgquick.test.mjs).
- * @param {Lab} lab
- * @param {string} name
- * @param {boolean} keepListenPort
- */
-function capture(lab, name, keepListenPort) {
-  const run = (/** @type {string[]} */ argv) => L.inRunner(lab, argv).stdout
-  const onDev = (/** @type {string} */ text) =>
-    text
-      .split('\n')
-      .filter((l) => l.includes(`dev ${name} `) && !l.includes('fe80') && !l.startsWith('multicast'))
-      .sort()
-  return {
-    showconf: run(['wg', 'showconf', name])
-      .split('\n')
-      .filter((l) => keepListenPort || !l.startsWith('ListenPort'))
-      .join('\n')
-      .split(/\n(?=\[)/)
-      .map((section) => section.trim())
-      .sort(),
-    addresses: run(['ip', '-o', 'address', 'show', 'dev', name])
-      .split('\n')
-      .map((l) => /inet6? (\S+)/.exec(l)?.[1])
-      .filter((a) => a && !a.startsWith('fe80')),
-    mtu: run(['cat', `/sys/class/net/${name}/mtu`]).trim(),
-    routes: [
-      ...onDev(run(['ip', '-4', 'route', 'show', 'table', 'all'])),
-      ...onDev(run(['ip', '-6', 'route', 'show', 'table', 'all']))
-    ],
-    rules: run(['ip', '-4', 'rule', 'show']) + run(['ip', '-6', 'rule', 'show']),
-    srcValidMark: run(['sysctl', '-n', 'net.ipv4.conf.all.src_valid_mark']).trim()
-  }
-}
-
 // ---- the labs: one with one server, one with two, shared by the cases ------------------------
 
 /** @type {Record<string, Lab>} */
@@ -364,7 +329,7 @@ for (const [name, labOf, make] of corpus) {
       const up = L.inRunner(lab, ['wg-quick', 'up', join(dir, `${ifname}.conf`)], 60000)
       assert.equal(up.status, 0, `wg-quick up failed: ${up.stderr}`)
       assert.match(linkDetails(lab, ifname), /^\s+wireguard\b/m)
-      reference = capture(lab, ifname, keepListenPort)
+      reference = L.interfaceView(lab, ifname, keepListenPort)
       const down = L.inRunner(lab, ['wg-quick', 'down', join(dir, `${ifname}.conf`)], 60000)
       assert.equal(down.status, 0, `wg-quick down failed: ${down.stderr}`)
       // wg-quick leaves src_valid_mark at 1; put it back so both start from the same state.
@@ -379,7 +344,7 @@ for (const [name, labOf, make] of corpus) {
       {
         between: (main) => {
           expectKernelUp(lab, main, ifname, [])
-          ours = capture(lab, ifname, keepListenPort)
+          ours = L.interfaceView(lab, ifname, keepListenPort)
         }
       }
     )
