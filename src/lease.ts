@@ -27,9 +27,14 @@ const NO_TOKEN =
   "Gateway mode needs the job's OIDC token, and this job has none: add `permissions: id-token: write` to the job " +
   '(pull requests from forks get no token; use pull_request_target with care, or a static key, there)'
 
-/** Waits before a retry: 250 ms, 500 ms, 1 s… but never past the deadline. */
+/**
+ * Waits before a retry: about 250 ms, 500 ms, 1 s… (jittered, so that many jobs cut at once do not
+ * come back at once), but never past the deadline.
+ */
 const backoff = (attempt: number, deadline: number): Promise<void> =>
-  new Promise((r) => setTimeout(r, Math.max(0, Math.min(250 * 2 ** attempt, deadline - Date.now() - 100))))
+  new Promise((r) =>
+    setTimeout(r, Math.max(0, Math.min(250 * 2 ** attempt * (0.5 + Math.random()), deadline - Date.now() - 100)))
+  )
 
 /** The job's OIDC token for `audience`, from the runner's token service; retried on 5xx; masked. */
 async function oidcToken(audience: string, deadline: number): Promise<string> {
@@ -191,18 +196,27 @@ export function tunnelFromLease(
 export async function leaseTunnel(source: GatewaySource, journal: Journal, deadline: number): Promise<GivenTunnel> {
   const keys = ephemeralKeyPair()
   core.setSecret(keys.privateKey)
-  const token = await oidcToken(source.audience, deadline)
   const url = new URL('v1/leases', source.url.href.endsWith('/') ? source.url : `${source.url.href}/`)
   let answer: HttpAnswer
-  try {
-    answer = await httpRequest(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ publicKey: keys.publicKey }),
-      deadline
-    })
-  } catch (err) {
-    throw gatewayError(source.url, err)
+  for (let attempt = 0; ; attempt++) {
+    // A fresh token each try: one the gateway saw once is refused as a replay.
+    const token = await oidcToken(source.audience, deadline)
+    try {
+      answer = await httpRequest(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ publicKey: keys.publicKey }),
+        deadline
+      })
+      break
+    } catch (err) {
+      // A gateway caps connections per address: many runners behind one NAT address may find theirs
+      // cut before the request went out. Such a cut is tried again, within the step's time.
+      const code = (err as NodeJS.ErrnoException).code
+      const cut = code === 'ECONNRESET' || code === 'EPIPE'
+      if (!cut || Date.now() > deadline - 1000) throw gatewayError(source.url, err)
+      await backoff(attempt, deadline)
+    }
   }
   if (answer.status !== 201) throw refused(source.url, answer)
   const { id, secret } = (answer.json ?? {}) as { id?: unknown; secret?: unknown }

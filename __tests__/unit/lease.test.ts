@@ -1,9 +1,12 @@
 // The runner's side of gateway mode, without a network: the key pair held to tweetnacl (the
 // reference X25519), and the gateway's answer judged field by field (it becomes commands and log
 // lines, so a hostile or broken gateway must not get anything through).
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import nacl from 'tweetnacl'
 import { readConfig, type GatewaySource } from '../../src/config.js'
-import { ephemeralKeyPair, plain, tunnelFromLease } from '../../src/lease.js'
+import { Journal } from '../../src/journal.js'
+import { ephemeralKeyPair, leaseTunnel, plain, tunnelFromLease } from '../../src/lease.js'
 import { publicKeyOf } from '../../src/parse.js'
 import { PEER } from '../fixtures.mjs'
 
@@ -72,5 +75,48 @@ describe("the gateway's answer", () => {
   it("the gateway's words are printed as one plain line, never as a workflow command", () => {
     expect(plain('::stop-commands::x\nmore\r\n::error::y', 100)).toBe('stop-commands::x more ::error::y')
     expect(plain('a'.repeat(500), 300)).toHaveLength(300)
+  })
+})
+
+describe('asking for the lease', () => {
+  // Stand-ins on loopback (plain HTTP is allowed there): the runner's token service, and a gateway
+  // that cuts the first connections before reading them, as its per-address cap does to many
+  // runners behind one NAT address.
+  const servers: Server[] = []
+  afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))))
+  const listen = (s: Server): Promise<string> =>
+    new Promise((resolve) => {
+      servers.push(s)
+      s.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}`))
+    })
+
+  it('a connection the gateway cuts is tried again with a fresh token, within the deadline', async () => {
+    let tokensGiven = 0
+    const tokenService = await listen(
+      createServer((_req, res) => res.end(JSON.stringify({ value: `token-${++tokensGiven}-abcdefgh` })))
+    )
+    let cut = 0
+    const seen: string[] = []
+    const gw = createServer((req, res) => {
+      seen.push(req.headers.authorization ?? '')
+      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify(good))
+    })
+    gw.on('connection', (socket) => {
+      if (cut < 3) {
+        cut++
+        socket.destroy()
+      }
+    })
+    const gateway = await listen(gw)
+    process.env.ACTIONS_ID_TOKEN_REQUEST_URL = `${tokenService}/token?api-version=2.0`
+    process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = 'request-token'
+    const src = readConfig((n) => ({ gateway, interface: 'wg0' })[n] ?? '').source as GatewaySource
+    const journal = new Journal(() => undefined)
+    const given = await leaseTunnel(src, journal, Date.now() + 20_000)
+    expect(cut).toBe(3)
+    expect(tokensGiven).toBe(4)
+    expect(seen).toEqual(['Bearer token-4-abcdefgh'])
+    expect(given.tunnel.addresses).toHaveLength(2)
+    expect(journal.find('lease')).toMatchObject({ id: 'lease_01' })
   })
 })

@@ -120,8 +120,11 @@ function ephemeralKeyPair() {
 }
 const NO_TOKEN = "Gateway mode needs the job's OIDC token, and this job has none: add `permissions: id-token: write` to the job " +
     '(pull requests from forks get no token; use pull_request_target with care, or a static key, there)';
-/** Waits before a retry: 250 ms, 500 ms, 1 s… but never past the deadline. */
-const backoff = (attempt, deadline) => new Promise((r) => setTimeout(r, Math.max(0, Math.min(250 * 2 ** attempt, deadline - Date.now() - 100))));
+/**
+ * Waits before a retry: about 250 ms, 500 ms, 1 s… (jittered, so that many jobs cut at once do not
+ * come back at once), but never past the deadline.
+ */
+const backoff = (attempt, deadline) => new Promise((r) => setTimeout(r, Math.max(0, Math.min(250 * 2 ** attempt * (0.5 + Math.random()), deadline - Date.now() - 100))));
 /** The job's OIDC token for `audience`, from the runner's token service; retried on 5xx; masked. */
 async function oidcToken(audience, deadline) {
     const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL;
@@ -259,19 +262,29 @@ function tunnelFromLease(answer, keys, source) {
 async function leaseTunnel(source, journal, deadline) {
     const keys = ephemeralKeyPair();
     core.setSecret(keys.privateKey);
-    const token = await oidcToken(source.audience, deadline);
     const url = new URL('v1/leases', source.url.href.endsWith('/') ? source.url : `${source.url.href}/`);
     let answer;
-    try {
-        answer = await (0, http_js_1.httpRequest)(url, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ publicKey: keys.publicKey }),
-            deadline
-        });
-    }
-    catch (err) {
-        throw gatewayError(source.url, err);
+    for (let attempt = 0;; attempt++) {
+        // A fresh token each try: one the gateway saw once is refused as a replay.
+        const token = await oidcToken(source.audience, deadline);
+        try {
+            answer = await (0, http_js_1.httpRequest)(url, {
+                method: 'POST',
+                headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+                body: JSON.stringify({ publicKey: keys.publicKey }),
+                deadline
+            });
+            break;
+        }
+        catch (err) {
+            // A gateway caps connections per address: many runners behind one NAT address may find theirs
+            // cut before the request went out. Such a cut is tried again, within the step's time.
+            const code = err.code;
+            const cut = code === 'ECONNRESET' || code === 'EPIPE';
+            if (!cut || Date.now() > deadline - 1000)
+                throw gatewayError(source.url, err);
+            await backoff(attempt, deadline);
+        }
     }
     if (answer.status !== 201)
         throw refused(source.url, answer);
