@@ -1,1854 +1,10 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 3916:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-// Turning anything thrown into the one line a step reports.
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.errorText = void 0;
-/** The message of an error, or the thrown value as text (a thrown non-Error must not pass silently). */
-const errorText = (err) => (err instanceof Error ? err.message : String(err));
-exports.errorText = errorText;
-
-
-/***/ }),
-
-/***/ 4973:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.createAudit = createAudit;
-const FIELDS = [
-    'reason',
-    'status',
-    'client',
-    'repository',
-    'repositoryId',
-    'runId',
-    'workflowRef',
-    'rule',
-    'lease',
-    'publicKey',
-    'addresses',
-    'expiresAt',
-    'interface',
-    'listen',
-    'leases',
-    'count'
-];
-/** An audit writer; `write` defaults to stdout. Unknown fields are dropped, not written. */
-function createAudit(write = (l) => void process.stdout.write(l)) {
-    return (event, fields = {}) => {
-        const line = { time: new Date().toISOString(), event };
-        for (const k of FIELDS)
-            if (fields[k] !== undefined)
-                line[k] = fields[k];
-        write(`${JSON.stringify(line)}\n`);
-    };
-}
-
-
-/***/ }),
-
-/***/ 2386:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.ConfigError = void 0;
-exports.parseDuration = parseDuration;
-exports.isLoopback = isLoopback;
-exports.loadConfig = loadConfig;
-exports.parseConfig = parseConfig;
-// The gateway's configuration: YAML in, one typed and validated object out. Every error names the key
-// (and its line), never more of a value than the user must see to fix it. Pure but for reading the file.
-const node_fs_1 = __nccwpck_require__(3024);
-const yaml_1 = __nccwpck_require__(8815);
-const ip_js_1 = __nccwpck_require__(4282);
-class ConfigError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ConfigError';
-    }
-}
-exports.ConfigError = ConfigError;
-const KEYS = [
-    'listen',
-    'tls',
-    'insecure-http',
-    'interface',
-    'endpoint',
-    'pool',
-    'allowed-ips',
-    'dns',
-    'issuer',
-    'audience',
-    'lease-ttl',
-    'silence',
-    'sweep-interval',
-    'persistent-keepalive',
-    'state',
-    'rate-limit',
-    'connections-per-address',
-    'rules'
-];
-/** Claims that name an owner or repository by id: every rule must pin one of them (names can change hands). */
-const ID_CLAIMS = ['repository_owner_id', 'repository_id'];
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-/** `90s`, `5m`, `6h`, `1d`, `500ms` → milliseconds, or undefined. */
-function parseDuration(text) {
-    const m = /^([0-9]{1,9})(ms|s|m|h|d)$/.exec(text);
-    return m ? Number(m[1]) * UNITS[m[2]] : undefined;
-}
-function isLoopback(host) {
-    if (host === 'localhost')
-        return true;
-    const a = (0, ip_js_1.parseAddress)(host.replace(/^\[|\]$/g, ''));
-    if (!a)
-        return false;
-    return a.family === 4 ? a.bytes[0] === 127 : a.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
-}
-/** Reads and validates the file; throws a ConfigError naming the file, the key and the line. */
-function loadConfig(path) {
-    let text;
-    try {
-        text = (0, node_fs_1.readFileSync)(path, 'utf8');
-    }
-    catch (err) {
-        throw new ConfigError(`cannot read the configuration ${path}: ${err.code ?? String(err)}`);
-    }
-    return parseConfig(text, path);
-}
-function parseConfig(text, source = 'gateway.yml') {
-    const lines = new yaml_1.LineCounter();
-    const doc = (0, yaml_1.parseDocument)(text, { lineCounter: lines, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-        const e = doc.errors[0];
-        const at = e?.linePos?.[0];
-        throw new ConfigError(`${source}${at ? ` line ${at.line}` : ''}: not valid YAML (${e?.code ?? 'syntax'})`);
-    }
-    return new Reader(doc, lines, source).config();
-}
-const keyText = (path) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-class Reader {
-    doc;
-    lines;
-    source;
-    constructor(doc, lines, source) {
-        this.doc = doc;
-        this.lines = lines;
-        this.source = source;
-    }
-    fail(path, why) {
-        const node = path.length ? this.doc.getIn(path, true) : undefined;
-        const line = node?.range ? ` (line ${this.lines.linePos(node.range[0]).line})` : '';
-        throw new ConfigError(`${this.source}: "${keyText(path)}"${line} ${why}`);
-    }
-    node(path) {
-        return this.doc.getIn(path, true);
-    }
-    has(path) {
-        const n = this.node(path);
-        return n !== undefined && !((0, yaml_1.isScalar)(n) && n.value === null);
-    }
-    string(path, dflt) {
-        if (!this.has(path)) {
-            if (dflt !== undefined)
-                return dflt;
-            this.fail(path, 'is required');
-        }
-        const n = this.node(path);
-        if (!(0, yaml_1.isScalar)(n) || (typeof n.value !== 'string' && typeof n.value !== 'number'))
-            this.fail(path, 'must be a string');
-        const v = String(n.value).trim();
-        if (v === '')
-            this.fail(path, 'must not be empty');
-        return v;
-    }
-    list(path, dflt) {
-        if (!this.has(path))
-            return dflt;
-        const n = this.node(path);
-        if ((0, yaml_1.isScalar)(n) && typeof n.value === 'string')
-            return [this.string(path)];
-        if (!(0, yaml_1.isSeq)(n))
-            this.fail(path, 'must be a list');
-        return n.items.map((_, i) => this.string([...path, i]));
-    }
-    duration(path, dflt, minMs, maxMs) {
-        const v = this.string(path, dflt);
-        const ms = parseDuration(v);
-        if (ms === undefined)
-            this.fail(path, 'must be a duration such as 30s, 5m or 6h');
-        if (ms < minMs || ms > maxMs)
-            this.fail(path, `must be between ${minMs} ms and ${maxMs / 3_600_000} h`);
-        return ms;
-    }
-    integer(path, dflt, min, max) {
-        if (!this.has(path))
-            return dflt;
-        const n = this.node(path);
-        if (!(0, yaml_1.isScalar)(n) || typeof n.value !== 'number' || !Number.isInteger(n.value))
-            this.fail(path, 'must be a whole number');
-        if (n.value < min || n.value > max)
-            this.fail(path, `must be ${min} to ${max}`);
-        return n.value;
-    }
-    boolean(path, dflt) {
-        if (!this.has(path))
-            return dflt;
-        const n = this.node(path);
-        if (!(0, yaml_1.isScalar)(n) || typeof n.value !== 'boolean')
-            this.fail(path, 'must be true or false');
-        return n.value;
-    }
-    mapKeys(path, allowed) {
-        const n = path.length ? this.node(path) : this.doc.contents;
-        if (!(0, yaml_1.isMap)(n)) {
-            if (path.length === 0)
-                throw new ConfigError(`${this.source}: must be a mapping of keys (listen, interface, …)`);
-            this.fail(path, 'must be a mapping');
-        }
-        const keys = n.items.map((p) => ((0, yaml_1.isScalar)(p.key) ? String(p.key.value) : ''));
-        if (allowed) {
-            const unknown = keys.find((k) => !allowed.includes(k));
-            if (unknown !== undefined)
-                this.fail([...path, unknown], `is not a known key (known: ${allowed.join(', ')})`);
-        }
-        return keys;
-    }
-    prefixes(path, dflt, aligned = false) {
-        if (!this.has(path) && dflt)
-            return dflt;
-        const items = this.list(path, []);
-        if (items.length === 0)
-            this.fail(path, 'must list at least one prefix');
-        return items.map((text, i) => {
-            const p = (0, ip_js_1.parsePrefix)(text);
-            if (typeof p === 'string')
-                this.fail([...path, i], `is not a prefix: ${p}`);
-            if (aligned && (0, ip_js_1.network)(p).address !== p.address)
-                this.fail([...path, i], `has host bits set; the network is ${(0, ip_js_1.prefixText)((0, ip_js_1.network)(p))}`);
-            return (0, ip_js_1.network)(p);
-        });
-    }
-    config() {
-        this.mapKeys([], KEYS);
-        const listen = this.listen();
-        const insecureHttp = this.boolean(['insecure-http'], false);
-        let tls;
-        if (this.has(['tls'])) {
-            this.mapKeys(['tls'], ['cert', 'key']);
-            tls = { cert: this.string(['tls', 'cert']), key: this.string(['tls', 'key']) };
-        }
-        else if (!insecureHttp && !isLoopback(listen.host)) {
-            this.fail(['tls'], `is required when listening on ${listen.host}: tokens are bearer credentials. Give tls.cert and tls.key, listen on a loopback address behind a TLS proxy, or set insecure-http: true`);
-        }
-        const iface = this.string(['interface']);
-        if (!/^[A-Za-z0-9_=+.-]{1,15}$/.test(iface))
-            this.fail(['interface'], 'must be an interface name (1–15 of A-Z a-z 0-9 _ = + . -)');
-        const endpoint = this.string(['endpoint']);
-        if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.test(endpoint) ||
-            Number(endpoint.split(':').pop()) > 65535)
-            this.fail(['endpoint'], 'must be HOST:PORT (a name or address that runners can reach, [IPv6]:PORT)');
-        const pool = this.pool();
-        const allowedIps = this.prefixes(['allowed-ips'], pool);
-        const dns = this.list(['dns'], []).map((d, i) => {
-            if (!(0, ip_js_1.parseAddress)(d))
-                this.fail(['dns', i], 'must be an IP address');
-            return d;
-        });
-        const issuer = this.issuer();
-        const audience = this.string(['audience']);
-        const leaseTtlMs = this.duration(['lease-ttl'], '6h', 1000, 7 * 86_400_000);
-        const silenceMs = this.duration(['silence'], '5m', 1000, 86_400_000);
-        const sweepIntervalMs = this.duration(['sweep-interval'], '15s', 100, 60_000);
-        return {
-            listen,
-            tls,
-            insecureHttp,
-            interface: iface,
-            endpoint,
-            pool,
-            allowedIps,
-            dns,
-            issuer,
-            audience,
-            leaseTtlMs,
-            silenceMs,
-            sweepIntervalMs,
-            persistentKeepalive: this.integer(['persistent-keepalive'], 25, 0, 65535),
-            state: this.string(['state'], '/var/lib/wireguard-gateway/leases.db'),
-            rateLimit: this.integer(['rate-limit'], 300, 1, 1_000_000),
-            connectionsPerAddress: this.integer(['connections-per-address'], 32, 1, 2048),
-            rules: this.rules(allowedIps)
-        };
-    }
-    listen() {
-        const text = this.string(['listen'], '0.0.0.0:8443');
-        const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):([0-9]{1,5})$/.exec(text);
-        const host = m?.[1] ?? m?.[2];
-        const port = Number(m?.[3]);
-        if (!m || !host || !(0, ip_js_1.parseAddress)(host) || port < 1 || port > 65535)
-            this.fail(['listen'], 'must be ADDRESS:PORT, e.g. 0.0.0.0:8443 or [::]:8443');
-        return { host, port };
-    }
-    pool() {
-        const pool = this.prefixes(['pool'], undefined, true);
-        const seen = new Set();
-        pool.forEach((p, i) => {
-            if (seen.has(p.family))
-                this.fail(['pool', i], `is a second IPv${p.family} prefix; give one IPv4 and one IPv6 prefix at most`);
-            seen.add(p.family);
-            if (p.bits > (p.family === 4 ? 30 : 126))
-                this.fail(['pool', i], 'is too small to lease from (at most /30 or /126)');
-        });
-        return pool;
-    }
-    issuer() {
-        const text = this.string(['issuer'], 'https://token.actions.githubusercontent.com');
-        let url;
-        try {
-            url = new URL(text);
-        }
-        catch {
-            this.fail(['issuer'], 'must be a URL such as https://token.actions.githubusercontent.com');
-        }
-        if (url.protocol === 'http:' && !isLoopback(url.hostname))
-            this.fail(['issuer'], 'must be https:// (http:// only on a loopback address, for tests)');
-        if (url.protocol !== 'https:' && url.protocol !== 'http:')
-            this.fail(['issuer'], 'must be an https:// URL');
-        if (url.search || url.hash || url.username || url.password)
-            this.fail(['issuer'], 'must be a plain URL (no query, fragment or credentials)');
-        return text;
-    }
-    rules(allowedIps) {
-        if (!this.has(['rules']))
-            return [];
-        const n = this.node(['rules']);
-        if (!(0, yaml_1.isSeq)(n))
-            this.fail(['rules'], 'must be a list of rules');
-        return n.items.map((_, i) => {
-            const path = ['rules', i];
-            this.mapKeys(path, ['claims', 'allowed-ips']);
-            const claimKeys = this.mapKeys([...path, 'claims']);
-            if (claimKeys.length === 0)
-                this.fail([...path, 'claims'], 'must name at least one claim');
-            const claims = {};
-            for (const k of claimKeys) {
-                if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
-                    this.fail([...path, 'claims', k], 'is not a claim name');
-                const v = this.string([...path, 'claims', k]);
-                if (v.indexOf('*') >= 0 && v.indexOf('*') !== v.length - 1)
-                    this.fail([...path, 'claims', k], 'may hold `*` only at the end (a prefix)');
-                claims[k] = v;
-            }
-            if (!ID_CLAIMS.some((k) => claims[k] !== undefined && !claims[k].endsWith('*')))
-                this.fail([...path, 'claims'], 'must pin repository_owner_id or repository_id exactly: names can be renamed and registered again by someone else');
-            const rule = { claims };
-            if (this.has([...path, 'allowed-ips'])) {
-                rule.allowedIps = this.prefixes([...path, 'allowed-ips']);
-                rule.allowedIps.forEach((p, j) => {
-                    if (!allowedIps.some((outer) => (0, ip_js_1.contains)(outer, p)))
-                        this.fail([...path, 'allowed-ips', j], 'must lie within the top-level allowed-ips (a rule can only narrow them)');
-                });
-            }
-            return rule;
-        });
-    }
-}
-
-
-/***/ }),
-
-/***/ 675:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.Leases = exports.HttpError = void 0;
-exports.validPublicKey = validPublicKey;
-exports.fate = fate;
-// Leases: grant, release, sweep and reconcile. The store is written before the interface is touched,
-// so every peer the gateway adds is known by key and addresses; a peer is removed only when the
-// gateway leased it and it still has only the leased addresses. Peers it never leased are read (their
-// addresses are never handed out) and never changed: a key or address they hold is refused.
-const node_crypto_1 = __nccwpck_require__(7598);
-const errors_js_1 = __nccwpck_require__(3916);
-const ip_js_1 = __nccwpck_require__(4282);
-const policy_js_1 = __nccwpck_require__(6090);
-const pool_js_1 = __nccwpck_require__(4774);
-const tokens_js_1 = __nccwpck_require__(5326);
-const wg_js_1 = __nccwpck_require__(4926);
-class HttpError extends Error {
-    status;
-    constructor(status, message) {
-        super(message);
-        this.status = status;
-        this.name = 'HttpError';
-    }
-}
-exports.HttpError = HttpError;
-class ForeignKey extends Error {
-}
-class AddressTaken extends Error {
-}
-class PeerChanged extends Error {
-}
-const sha256 = (text) => (0, node_crypto_1.createHash)('sha256').update(text).digest();
-const bare = (p) => p.replace(/\/[0-9]+$/, '');
-/** True when a WireGuard public key is well-formed: 32 bytes in canonical base64, not all zero. */
-function validPublicKey(key) {
-    if (typeof key !== 'string' || !/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/.test(key))
-        return false;
-    const bytes = Buffer.from(key, 'base64');
-    return bytes.length === 32 && bytes.some((b) => b !== 0);
-}
-/** A live lease's fate at a sweep. Pure. */
-function fate(lease, peer, now, silenceMs) {
-    if (now >= lease.expiresAt)
-        return 'expired';
-    const seen = Math.max(lease.createdAt, (peer?.latestHandshake ?? 0) * 1000);
-    return now - seen > silenceMs ? 'silent' : 'keep';
-}
-class Leases {
-    config;
-    store;
-    wg;
-    verify;
-    audit;
-    now;
-    serverKey = '';
-    pool;
-    ifaceHosts = [];
-    /** Prefixes of peers the gateway did not lease that fall within the pool. */
-    foreign = [];
-    inUse = new Set();
-    granting = new Set();
-    removing = new Set();
-    buckets = new Map();
-    queue;
-    sweeping;
-    constructor(config, store, wg, verify, audit, now = Date.now) {
-        this.config = config;
-        this.store = store;
-        this.wg = wg;
-        this.verify = verify;
-        this.audit = audit;
-        this.now = now;
-        this.pool = new pool_js_1.Pool(config.pool);
-        this.queue = new wg_js_1.Coalescer((ops) => this.applyBatch(ops));
-    }
-    /** Reads the interface and reconciles it with the store: re-adds live leases, removes ended ones. */
-    async start() {
-        this.serverKey = (await this.wg.info()).publicKey;
-        this.ifaceHosts = await this.wg.addresses();
-        for (const l of this.store.open())
-            for (const a of l.addresses)
-                this.inUse.add(bare(a));
-        await this.sweep('reconcile');
-    }
-    liveCount() {
-        return this.store.liveCount();
-    }
-    /** True when no grant, release or peer change is in flight. */
-    idle() {
-        return this.granting.size === 0 && this.queue.idle && !this.sweeping;
-    }
-    /**
-     * Checks a request and leases an address. The order matters: first what costs nothing and can be
-     * replayed (the token, its `jti`, the rules, the key); then the repository's rate limit; only a
-     * request past all of these is charged and uses its token up. So a replayed token is 409 and
-     * charges nothing (it cannot drain its repository's limit), and a 429 leaves the token usable after
-     * the wait. A refusal after the rate check (pool exhausted, the interface refusing the key or
-     * address, a failed `wg set`) has used the token and is charged: it took a place in the pool search
-     * and on the interface, and a refused token must not be replayed for free against them.
-     */
-    async grant(token, publicKey, client) {
-        const refuse = (status, reason, who = {}, detail) => {
-            this.audit('lease.refused', {
-                status,
-                reason: detail ? `${reason} (${detail})` : reason,
-                client,
-                publicKey,
-                ...who
-            });
-            throw new HttpError(status, reason);
-        };
-        let claims;
-        try {
-            claims = await this.verify(token);
-        }
-        catch (err) {
-            const e = (0, tokens_js_1.explain)(err);
-            return refuse(e.status, e.message, {}, e.detail);
-        }
-        const who = {
-            repository: String(claims.repository),
-            repositoryId: String(claims.repository_id),
-            runId: typeof claims.run_id === 'string' ? claims.run_id : undefined,
-            workflowRef: typeof claims.workflow_ref === 'string' ? claims.workflow_ref : undefined
-        };
-        // From here to the store's insert nothing awaits: checks, the token's use and allocation are one
-        // atomic step (two requests with one token cannot both pass the jti check).
-        const jti = String(claims.jti);
-        if (this.store.tokenUsed(jti))
-            refuse(409, 'this token was used already (jti); request a new one', who);
-        const rule = (0, policy_js_1.matchRule)(this.config.rules, claims);
-        if (rule < 0)
-            refuse(403, `no rule allows this token (claims checked: ${(0, policy_js_1.checkedClaims)(this.config.rules).join(', ') || 'none: the configuration has no rules'})`, who);
-        if (publicKey === this.serverKey)
-            refuse(409, "the public key is the interface's own", who);
-        if (this.store.liveByKey(publicKey))
-            refuse(409, 'this public key already has a live lease; make a new key per job', who);
-        if (!this.takeRate(String(claims.repository_id), this.now()))
-            refuse(429, `too many lease requests from this repository (at most ${this.config.rateLimit} a minute); retry shortly`, who);
-        // Kept while the token could verify: until exp, and at most until it is too old (MAX_TOKEN_AGE_MS).
-        const exp = Number(claims.exp) * 1000;
-        const iat = Number(claims.iat) * 1000;
-        const until = (Number.isFinite(iat) ? Math.min(exp, iat + tokens_js_1.MAX_TOKEN_AGE_MS) : exp) + tokens_js_1.CLOCK_TOLERANCE_S * 1000;
-        if (!this.store.useToken(jti, until))
-            refuse(409, 'this token was used already (jti); request a new one', who);
-        for (let attempt = 0;; attempt++) {
-            const addresses = this.pool.allocate({ addresses: this.inUse, prefixes: [...this.ifaceHosts, ...this.foreign] });
-            if (!addresses)
-                refuse(503, 'the address pool is exhausted; retry when leases end', who);
-            const now = this.now();
-            const secret = (0, node_crypto_1.randomBytes)(32).toString('base64url');
-            const lease = {
-                id: (0, node_crypto_1.randomUUID)(),
-                publicKey,
-                addresses,
-                secretHash: sha256(secret).toString('hex'),
-                repository: who.repository ?? '',
-                repositoryId: who.repositoryId ?? '',
-                runId: who.runId ?? '',
-                workflowRef: who.workflowRef ?? '',
-                rule,
-                createdAt: now,
-                expiresAt: now + this.config.leaseTtlMs,
-                removed: false
-            };
-            this.store.insert(lease);
-            for (const a of addresses)
-                this.inUse.add(bare(a));
-            this.granting.add(lease.id);
-            try {
-                await this.queue.submit({ kind: 'add', publicKey, allowedIps: addresses, lease: lease.id });
-            }
-            catch (err) {
-                if (err instanceof ForeignKey || err instanceof AddressTaken) {
-                    // Never on the interface: forget it entirely, so the key or address stays the other peer's.
-                    this.store.delete(lease.id);
-                    for (const a of addresses)
-                        this.inUse.delete(bare(a));
-                    if (err instanceof AddressTaken && attempt < 2)
-                        continue;
-                    refuse(409, err.message, who);
-                }
-                // The peer may be half there: the sweeper removes it (it is ours, by key and addresses).
-                this.store.end(lease.id, 'add-failed', this.now());
-                this.audit('error', { reason: err.message, lease: lease.id, ...who });
-                refuse(500, 'the peer could not be added to the interface; see the gateway log', who);
-            }
-            finally {
-                this.granting.delete(lease.id);
-            }
-            const expiresAt = new Date(lease.expiresAt).toISOString();
-            this.audit('lease.granted', {
-                status: 201,
-                client,
-                ...who,
-                rule,
-                lease: lease.id,
-                publicKey,
-                addresses,
-                expiresAt
-            });
-            const allowedIps = (this.config.rules[rule]?.allowedIps ?? this.config.allowedIps).map(ip_js_1.prefixText);
-            return {
-                id: lease.id,
-                secret,
-                addresses,
-                peers: [
-                    {
-                        publicKey: this.serverKey,
-                        endpoint: this.config.endpoint,
-                        allowedIps,
-                        persistentKeepalive: this.config.persistentKeepalive
-                    }
-                ],
-                dns: this.config.dns,
-                expiresAt
-            };
-        }
-    }
-    async release(id, secret, client) {
-        const lease = /^[0-9a-f-]{36}$/.test(id) ? this.store.get(id) : undefined;
-        if (!lease || lease.endedAt !== undefined) {
-            this.audit('lease.release-refused', { status: 404, reason: 'no such live lease', client });
-            throw new HttpError(404, 'no such live lease');
-        }
-        const given = sha256(secret);
-        if (!(0, node_crypto_1.timingSafeEqual)(given, Buffer.from(lease.secretHash, 'hex'))) {
-            this.audit('lease.release-refused', { status: 403, reason: 'wrong lease secret', client, lease: id });
-            throw new HttpError(403, 'this secret does not belong to this lease');
-        }
-        this.store.end(id, 'released', this.now());
-        await this.removePeer(lease, 'released', client);
-    }
-    /** Ends leases past their time or silent, restores live peers that went missing, removes ended ones. */
-    sweep(why = 'sweep') {
-        this.sweeping ??= this.sweepOnce(why).finally(() => (this.sweeping = undefined));
-        return this.sweeping;
-    }
-    async sweepOnce(why) {
-        const started = this.now();
-        const peers = await this.wg.peers(true);
-        this.foreign = this.foreignPrefixes(peers);
-        const now = this.now();
-        const work = [];
-        let restored = 0;
-        for (const lease of this.store.open()) {
-            if (this.granting.has(lease.id) || this.removing.has(lease.id) || lease.createdAt > started)
-                continue;
-            const peer = peers.get(lease.publicKey);
-            if (lease.endedAt === undefined) {
-                const f = fate(lease, peer, now, this.config.silenceMs);
-                if (f !== 'keep') {
-                    if (this.store.end(lease.id, f, now))
-                        work.push(this.removePeer(lease, f));
-                    continue;
-                }
-                if (peer && !peer.allowedIps.every((a) => lease.addresses.includes(a))) {
-                    // Someone gave the key other addresses: the peer is not the gateway's any more. The lease
-                    // ends; the peer stays as it is.
-                    if (this.store.end(lease.id, 'peer-changed', now))
-                        work.push(this.removePeer(lease, 'peer-changed'));
-                    continue;
-                }
-                if (!peer || !sameSet(peer.allowedIps, lease.addresses)) {
-                    restored++;
-                    this.audit('lease.restored', {
-                        lease: lease.id,
-                        publicKey: lease.publicKey,
-                        addresses: lease.addresses,
-                        repository: lease.repository
-                    });
-                    work.push(this.queue
-                        .submit({ kind: 'add', publicKey: lease.publicKey, allowedIps: lease.addresses })
-                        .catch((err) => this.audit('error', { reason: (0, errors_js_1.errorText)(err), lease: lease.id })));
-                }
-            }
-            else {
-                work.push(this.removePeer(lease, lease.endReason ?? 'ended', undefined, peer === undefined));
-            }
-        }
-        // A peer of an ended lease that came back (a saved interface configuration restored, say): the
-        // gateway leased it and no longer knows it, so it goes, if it holds only what was leased.
-        const open = new Set(this.store.open().map((l) => l.publicKey));
-        for (const [key, peer] of peers) {
-            if (open.has(key))
-                continue;
-            const last = this.store.lastByKey(key);
-            if (last?.endedAt === undefined || last.createdAt > started || this.removing.has(last.id))
-                continue;
-            if (peer.allowedIps.every((a) => last.addresses.includes(a)))
-                work.push(this.removePeer(last, 'came back after its lease ended'));
-        }
-        await Promise.all(work);
-        this.store.prune(now);
-        if (why === 'reconcile')
-            this.audit('gateway.reconciled', { interface: this.wg.iface, leases: this.store.liveCount(), count: restored });
-    }
-    /** Removes an ended lease's peer if it is still the gateway's; then frees its addresses. */
-    async removePeer(lease, reason, client, gone = false) {
-        const fields = {
-            reason,
-            client,
-            lease: lease.id,
-            publicKey: lease.publicKey,
-            addresses: lease.addresses,
-            repository: lease.repository,
-            repositoryId: lease.repositoryId,
-            runId: lease.runId || undefined
-        };
-        this.removing.add(lease.id);
-        let left = false;
-        try {
-            // A newer live lease of the same key owns the peer now; nothing to remove.
-            if (!gone && !this.store.liveByKey(lease.publicKey))
-                await this.queue.submit({ kind: 'remove', publicKey: lease.publicKey, expect: lease.addresses });
-        }
-        catch (err) {
-            if (!(err instanceof PeerChanged)) {
-                this.audit('error', {
-                    ...fields,
-                    reason: `removing the peer failed, retried at the next sweep: ${err.message}`
-                });
-                return;
-            }
-            left = true;
-            this.audit('peer.left', {
-                ...fields,
-                reason: "the peer now holds addresses the gateway did not lease: it is not the gateway's any more and stays"
-            });
-        }
-        finally {
-            this.removing.delete(lease.id);
-        }
-        this.store.markRemoved(lease.id);
-        // A removed peer's addresses are free at once, not at the next read of the interface. (A peer
-        // that left keeps its addresses: the read for its removal counted them as foreign.)
-        if (!left)
-            this.foreign = this.foreign.filter((p) => !lease.addresses.includes((0, ip_js_1.prefixText)(p)));
-        for (const a of lease.addresses)
-            this.inUse.delete(bare(a));
-        if (lease.endedAt === undefined)
-            this.audit('lease.ended', fields);
-        else if (!gone)
-            this.audit('peer.removed', fields);
-    }
-    /**
-     * Allowed IPs within the pool that no live lease holds: a lease would take them from the peer
-     * that has them (WireGuard moves an allowed IP to the peer set last). That is every address of a
-     * peer the gateway never leased, of a peer whose lease ended but which is still (or again) on the
-     * interface, changed by an admin or awaiting removal, and any address a live lease's peer holds
-     * beyond its lease.
-     */
-    foreignPrefixes(peers) {
-        const live = new Map();
-        for (const l of this.store.open())
-            if (l.endedAt === undefined)
-                live.set(l.publicKey, l.addresses);
-        const out = [];
-        for (const [key, p] of peers) {
-            const leased = live.get(key) ?? [];
-            for (const text of p.allowedIps) {
-                if (leased.includes(text))
-                    continue;
-                const prefix = (0, ip_js_1.parsePrefix)(text);
-                if (typeof prefix !== 'string' && this.config.pool.some((pool) => (0, ip_js_1.contains)(pool, prefix)))
-                    out.push(prefix);
-            }
-        }
-        return out;
-    }
-    /**
-     * True when a peer on the interface is the gateway's to set: a lease of its key (other than
-     * `except`, the lease being added) holds every address the peer has. A peer the gateway never
-     * leased, or one whose addresses an admin changed, is not: setting it would replace its addresses.
-     */
-    ours(publicKey, peer, except = '') {
-        return this.store
-            .byKey(publicKey)
-            .some((l) => l.id !== except && peer.allowedIps.every((a) => l.addresses.includes(a)));
-    }
-    /** One `wg set` for a batch; checks each operation against the interface as it is now. */
-    async applyBatch(ops) {
-        const peers = await this.wg.peers(false);
-        this.foreign = this.foreignPrefixes(peers);
-        const results = [];
-        const valid = [];
-        for (const op of ops) {
-            const peer = peers.get(op.publicKey);
-            let r;
-            if (op.kind === 'add') {
-                if (peer && !this.ours(op.publicKey, peer, op.lease))
-                    r = new ForeignKey('this public key belongs to another peer on the interface');
-                else if (op.allowedIps.some((a) => this.foreign.some((f) => (0, ip_js_1.contains)(f, (0, ip_js_1.parsePrefix)(a)))))
-                    r = new AddressTaken('the address is held by another peer on the interface');
-            }
-            else if (peer && !peer.allowedIps.every((a) => op.expect?.includes(a))) {
-                r = new PeerChanged('the peer holds addresses the gateway did not lease');
-            }
-            results.push(r);
-            if (!r && !(op.kind === 'remove' && !peer))
-                valid.push(op);
-        }
-        if (valid.length === 0)
-            return results;
-        try {
-            await this.wg.apply(valid);
-        }
-        catch (err) {
-            if (valid.length === 1)
-                return results.map((r, i) => r ?? (ops[i] === valid[0] ? err : undefined));
-            // One bad operation must not fail the rest: apply them one by one.
-            for (const op of valid) {
-                await this.wg
-                    .apply([op])
-                    .catch((e) => (results[ops.indexOf(op)] = e instanceof Error ? e : new Error((0, errors_js_1.errorText)(e))));
-            }
-        }
-        return results;
-    }
-    takeRate(repositoryId, now) {
-        const cap = this.config.rateLimit;
-        const b = this.buckets.get(repositoryId) ?? { tokens: cap, at: now };
-        b.tokens = Math.min(cap, b.tokens + ((now - b.at) * cap) / 60_000);
-        b.at = now;
-        this.buckets.set(repositoryId, b);
-        if (this.buckets.size > 10_000)
-            for (const [k, v] of this.buckets)
-                if (v.tokens >= cap)
-                    this.buckets.delete(k);
-        if (b.tokens < 1)
-            return false;
-        b.tokens -= 1;
-        return true;
-    }
-}
-exports.Leases = Leases;
-function sameSet(a, b) {
-    return a.length === b.length && a.every((x) => b.includes(x));
-}
-
-
-/***/ }),
-
-/***/ 6090:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.valueMatches = valueMatches;
-exports.matchRule = matchRule;
-exports.checkedClaims = checkedClaims;
-/** A claim as a string: strings as they are, whole numbers in decimal; anything else matches nothing. */
-function claimText(value) {
-    if (typeof value === 'string')
-        return value;
-    if (typeof value === 'number' && Number.isSafeInteger(value))
-        return String(value);
-    return undefined;
-}
-function valueMatches(pattern, value) {
-    const text = claimText(value);
-    if (text === undefined)
-        return false;
-    return pattern.endsWith('*') ? text.startsWith(pattern.slice(0, -1)) : text === pattern;
-}
-function ruleMatches(rule, claims) {
-    return Object.entries(rule.claims).every(([name, pattern]) => valueMatches(pattern, claims[name]));
-}
-/** The index of the first rule the claims satisfy, or -1. */
-function matchRule(rules, claims) {
-    return rules.findIndex((r) => ruleMatches(r, claims));
-}
-/** The claim names the rules look at, for a refusal that says what was checked (never the values). */
-function checkedClaims(rules) {
-    return [...new Set(rules.flatMap((r) => Object.keys(r.claims)))].sort();
-}
-
-
-/***/ }),
-
-/***/ 4774:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.Pool = void 0;
-exports.toBig = toBig;
-exports.fromBig = fromBig;
-// Runner addresses: one host address per family of the pool for each lease. Never the network or the
-// last address (broadcast in IPv4), never an address held by a lease, by the interface itself or by a
-// peer the gateway does not own. Next-fit, so a freed address is not handed out again at once. Pure.
-const ip_js_1 = __nccwpck_require__(4282);
-function toBig(address) {
-    const a = (0, ip_js_1.parseAddress)(address);
-    if (!a)
-        throw new Error(`invalid address ${address}`);
-    return a.bytes.reduce((n, b) => (n << 8n) | BigInt(b), 0n);
-}
-function fromBig(family, n) {
-    const bytes = [];
-    for (let i = family === 4 ? 3 : 15; i >= 0; i--)
-        bytes.push(Number((n >> BigInt(i * 8)) & 0xffn));
-    return (0, ip_js_1.formatBytes)(family, bytes);
-}
-class Pool {
-    ranges;
-    constructor(prefixes) {
-        this.ranges = prefixes.map((p) => {
-            const base = toBig((0, ip_js_1.network)(p).address);
-            const size = 1n << BigInt((0, ip_js_1.maxBits)(p.family) - p.bits);
-            return { family: p.family, first: base + 1n, last: base + size - 2n, cursor: base + 1n, prefix: (0, ip_js_1.network)(p) };
-        });
-    }
-    /** True when `address` (bare) is one this pool could lease. */
-    holds(address) {
-        const a = (0, ip_js_1.parseAddress)(address);
-        if (!a)
-            return false;
-        const n = toBig(address);
-        return this.ranges.some((r) => r.family === a.family && n >= r.first && n <= r.last);
-    }
-    /**
-     * One free host address per family (`10.99.0.7/32`, `fd99::7/128`), or undefined when any family
-     * is exhausted. Prefixes in `taken` that contain the whole pool are ignored: a peer routing a
-     * wider network (say 0.0.0.0/0) is carved around by the more specific host routes of leases.
-     */
-    allocate(taken) {
-        const out = [];
-        for (const r of this.ranges) {
-            const n = this.search(r, taken);
-            if (n === undefined)
-                return undefined;
-            out.push({ range: r, n });
-        }
-        for (const { range, n } of out)
-            range.cursor = n + 1n > range.last ? range.first : n + 1n;
-        return out.map(({ range, n }) => `${fromBig(range.family, n)}/${(0, ip_js_1.maxBits)(range.family)}`);
-    }
-    search(r, taken) {
-        const blocked = taken.prefixes
-            .filter((p) => p.family === r.family && (0, ip_js_1.contains)(r.prefix, p))
-            .map((p) => {
-            const lo = toBig((0, ip_js_1.network)(p).address);
-            return { lo, hi: lo + (1n << BigInt((0, ip_js_1.maxBits)(p.family) - p.bits)) - 1n };
-        });
-        const size = r.last - r.first + 1n;
-        let n = r.cursor;
-        // Every step either tries one address or skips a blocked prefix: bounded by the range's size.
-        for (let seen = 0n; seen < size;) {
-            const block = blocked.find((b) => n >= b.lo && n <= b.hi);
-            if (block) {
-                const hi = block.hi < r.last ? block.hi : r.last;
-                seen += hi - n + 1n;
-                n = hi + 1n;
-            }
-            else if (taken.addresses.has(fromBig(r.family, n))) {
-                seen += 1n;
-                n += 1n;
-            }
-            else {
-                return n;
-            }
-            if (n > r.last)
-                n = r.first;
-        }
-        return undefined;
-    }
-}
-exports.Pool = Pool;
-
-
-/***/ }),
-
-/***/ 4663:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.MAX_CONNECTIONS = exports.LIMITS = exports.MAX_BEARER = void 0;
-exports.createHandler = createHandler;
-exports.clientGroup = clientGroup;
-exports.createServer = createServer;
-// HTTP: routes, JSON in and out, limits. Errors are `{"error": "…"}` with a fitting status, never a
-// stack trace. The token and the lease secret are read from the Authorization header and passed on,
-// never logged.
-const node_fs_1 = __nccwpck_require__(3024);
-const node_http_1 = __nccwpck_require__(7067);
-const node_https_1 = __nccwpck_require__(4708);
-const ip_js_1 = __nccwpck_require__(4282);
-const leases_js_1 = __nccwpck_require__(675);
-/** A lease request is `{"publicKey": "…"}`: anything over this is refused unread. */
-const MAX_BODY = 4096;
-/** Reads the body up to `limit` bytes; a larger one is drained (up to a bound) and refused with 413. */
-function readBody(req, limit) {
-    return new Promise((resolve, reject) => {
-        const declared = Number(req.headers['content-length'] ?? 0);
-        if (declared > 1 << 20) {
-            reject(new leases_js_1.HttpError(413, `the body is over ${limit} bytes`));
-            return;
-        }
-        const chunks = [];
-        let size = 0;
-        req.on('data', (c) => {
-            size += c.length;
-            if (size <= limit)
-                chunks.push(c);
-            else if (size > 1 << 20)
-                req.destroy();
-        });
-        req.on('end', () => size > limit
-            ? reject(new leases_js_1.HttpError(413, `the body is over ${limit} bytes`))
-            : resolve(Buffer.concat(chunks).toString('utf8')));
-        req.on('error', reject);
-        req.on('close', () => reject(new leases_js_1.HttpError(400, 'the request ended early')));
-    });
-}
-/** Longest credential accepted: GitHub's tokens are about 1 KiB; a lease secret is 43 characters. */
-exports.MAX_BEARER = 8192;
-/**
- * The credential of `Authorization: Bearer …`; undefined when there is no such header; throws 401
- * when there is one that is not `Bearer <credential>` (another scheme, or over MAX_BEARER). The
- * header's value is never quoted back.
- */
-function bearer(req, what) {
-    const header = req.headers.authorization;
-    if (header === undefined || header === '')
-        return undefined;
-    const m = /^Bearer +(\S+)$/i.exec(header);
-    if (!m || m[1].length > exports.MAX_BEARER)
-        throw new leases_js_1.HttpError(401, `malformed Authorization header: expected "Bearer <${what}>" with a ${what === 'OIDC token' ? 'token' : 'secret'} of at most ${exports.MAX_BEARER} characters`);
-    return m[1];
-}
-function send(res, status, body) {
-    const text = body === undefined ? '' : JSON.stringify(body);
-    res.writeHead(status, {
-        'content-type': 'application/json',
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-        ...(status === 413 ? { connection: 'close' } : {}),
-        'content-length': Buffer.byteLength(text)
-    });
-    res.end(text);
-}
-function createHandler(leases, config, audit) {
-    const route = async (req, res) => {
-        const client = req.socket.remoteAddress ?? '';
-        const path = (req.url ?? '/').split('?')[0] ?? '/';
-        if (path === '/healthz') {
-            if (req.method !== 'GET')
-                throw new leases_js_1.HttpError(405, 'use GET');
-            return send(res, 200, { status: 'ok', interface: config.interface, leases: leases.liveCount() });
-        }
-        if (path === '/v1/leases') {
-            if (req.method !== 'POST')
-                throw new leases_js_1.HttpError(405, 'use POST');
-            const refuse = (status, reason) => {
-                audit('lease.refused', { status, reason, client });
-                throw new leases_js_1.HttpError(status, reason);
-            };
-            let token;
-            try {
-                token = bearer(req, 'OIDC token');
-            }
-            catch (err) {
-                refuse(err.status, err.message);
-            }
-            if (!token)
-                refuse(401, 'missing "Authorization: Bearer <OIDC token>"');
-            let body;
-            try {
-                body = JSON.parse(await readBody(req, MAX_BODY));
-            }
-            catch (err) {
-                if (err instanceof leases_js_1.HttpError)
-                    refuse(err.status, err.message);
-                refuse(400, 'the body must be JSON: {"publicKey": "<base64 WireGuard public key>"}');
-            }
-            const key = body?.publicKey;
-            if (!(0, leases_js_1.validPublicKey)(key))
-                refuse(400, '"publicKey" must be a WireGuard public key (32 bytes in base64, not all zero)');
-            const grant = await leases.grant(token, key, client);
-            return send(res, 201, grant);
-        }
-        const m = /^\/v1\/leases\/([^/]{1,100})$/.exec(path);
-        if (m) {
-            if (req.method !== 'DELETE')
-                throw new leases_js_1.HttpError(405, 'use DELETE');
-            const secret = bearer(req, 'lease secret');
-            if (!secret)
-                throw new leases_js_1.HttpError(401, 'missing "Authorization: Bearer <lease secret>"');
-            await leases.release(m[1], secret, client);
-            return send(res, 204);
-        }
-        throw new leases_js_1.HttpError(404, 'no such path: use POST /v1/leases, DELETE /v1/leases/{id} or GET /healthz');
-    };
-    return (req, res) => {
-        route(req, res).catch((err) => {
-            if (res.headersSent)
-                return;
-            if (err instanceof leases_js_1.HttpError)
-                return send(res, err.status, { error: err.message });
-            audit('error', { reason: err instanceof Error ? err.message : String(err) });
-            send(res, 500, { error: 'internal error; see the gateway log' });
-        });
-    };
-}
-/**
- * Time limits of the HTTP server. Node enforces the header and request limits only when it checks its
- * connections (by default every 30 s, which let a slow request hold a connection for ~40 s); TLS
- * handshakes have their own limit (by default 120 s).
- */
-exports.LIMITS = {
-    headersTimeout: 5000,
-    requestTimeout: 10_000,
-    connectionsCheckingInterval: 1000,
-    handshakeTimeout: 5000,
-    keepAliveTimeout: 5000
-};
-/** Open connections in all: a flood from many addresses cannot exhaust file descriptors. */
-exports.MAX_CONNECTIONS = 2048;
-/**
- * What one client is, for the per-client cap: an IPv4 address (also when IPv4-mapped), or an IPv6
- * address's /64 (one host commonly holds a whole /64 and could otherwise open connections from
- * countless addresses). Pure.
- */
-function clientGroup(remote) {
-    if (!remote)
-        return '';
-    const text = remote.replace(/^::ffff:(?=[0-9]+\.)/i, '');
-    const a = (0, ip_js_1.parseAddress)(text);
-    if (!a)
-        return text;
-    if (a.family === 4)
-        return text;
-    return `${(0, ip_js_1.formatBytes)(6, [...a.bytes.slice(0, 8), 0, 0, 0, 0, 0, 0, 0, 0])}/64`;
-}
-/** Audit lines about cut connections: at most one a minute per client, with how many were cut. */
-const CUT_REPORT_MS = 60_000;
-/**
- * Caps open connections per client (`connections-per-address`): one client holding connections
- * open (slow or partial requests) cannot take every place while others wait. A connection over the
- * cap is closed at once, unanswered. Counted on the raw TCP connection, before TLS.
- */
-function capPerClient(server, cap, audit) {
-    const clients = new Map();
-    const report = (client, c, now) => {
-        audit('connection.refused', {
-            client,
-            count: c.cut,
-            reason: `more than ${cap} open connections from this client (connections-per-address); closed unanswered`
-        });
-        c.cut = 0;
-        c.reportedAt = now;
-    };
-    server.on('connection', (socket) => {
-        const client = clientGroup(socket.remoteAddress);
-        const c = clients.get(client) ?? { open: 0, cut: 0, reportedAt: 0 };
-        if (c.open >= cap) {
-            socket.destroy();
-            c.cut++;
-            const now = Date.now();
-            if (now - c.reportedAt >= CUT_REPORT_MS)
-                report(client, c, now);
-            return;
-        }
-        c.open++;
-        clients.set(client, c);
-        socket.once('close', () => {
-            c.open--;
-            if (c.open > 0)
-                return;
-            // The client's last connection: what was cut since the last line is said now, and it is forgotten.
-            if (c.cut > 0)
-                report(client, c, Date.now());
-            clients.delete(client);
-        });
-    });
-}
-/** An HTTPS server when TLS is configured, else plain HTTP (config allows that only on loopback or when asked). */
-function createServer(config, handler, audit = () => undefined, limits = exports.LIMITS) {
-    const http = {
-        headersTimeout: limits.headersTimeout,
-        requestTimeout: limits.requestTimeout,
-        connectionsCheckingInterval: limits.connectionsCheckingInterval
-    };
-    const server = config.tls
-        ? (0, node_https_1.createServer)({
-            ...http,
-            cert: (0, node_fs_1.readFileSync)(config.tls.cert),
-            key: (0, node_fs_1.readFileSync)(config.tls.key),
-            minVersion: 'TLSv1.2',
-            handshakeTimeout: limits.handshakeTimeout
-        }, handler)
-        : (0, node_http_1.createServer)(http, handler);
-    server.keepAliveTimeout = limits.keepAliveTimeout;
-    server.maxHeadersCount = 50;
-    server.maxConnections = exports.MAX_CONNECTIONS;
-    capPerClient(server, config.connectionsPerAddress, audit);
-    return server;
-}
-
-
-/***/ }),
-
-/***/ 2043:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.Store = void 0;
-// Leases and used token ids in SQLite (node:sqlite), so that a restart loses nothing. A lease is written
-// before its peer is added, so every peer the gateway ever added has a row; a row stays (ended, with
-// `removed` = 0) until its peer is confirmed gone. Lease secrets are stored only as SHA-256 hashes.
-const node_fs_1 = __nccwpck_require__(3024);
-const node_path_1 = __nccwpck_require__(6760);
-const node_sqlite_1 = __nccwpck_require__(99);
-const fromRow = (r) => ({
-    id: r.id,
-    publicKey: r.public_key,
-    addresses: JSON.parse(r.addresses),
-    secretHash: r.secret_hash,
-    repository: r.repository,
-    repositoryId: r.repository_id,
-    runId: r.run_id,
-    workflowRef: r.workflow_ref,
-    rule: r.rule,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    endedAt: r.ended_at ?? undefined,
-    endReason: r.end_reason ?? undefined,
-    removed: r.removed === 1
-});
-/** Ended leases whose peer is gone are kept this long (for the audit trail in the file), then pruned. */
-const KEEP_ENDED_MS = 7 * 86_400_000;
-class Store {
-    db;
-    q;
-    constructor(path) {
-        if (path !== ':memory:')
-            (0, node_fs_1.mkdirSync)((0, node_path_1.dirname)(path), { recursive: true, mode: 0o700 });
-        this.db = new node_sqlite_1.DatabaseSync(path);
-        // WAL: a crash of this process loses no committed lease; NORMAL: no fsync per lease.
-        this.db.exec(`
-      PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = NORMAL;
-      PRAGMA busy_timeout = 2000;
-      CREATE TABLE IF NOT EXISTS leases (
-        id TEXT PRIMARY KEY,
-        public_key TEXT NOT NULL,
-        addresses TEXT NOT NULL,
-        secret_hash TEXT NOT NULL,
-        repository TEXT NOT NULL,
-        repository_id TEXT NOT NULL,
-        run_id TEXT NOT NULL,
-        workflow_ref TEXT NOT NULL,
-        rule INTEGER NOT NULL,
-        created_at INTEGER NOT NULL,
-        expires_at INTEGER NOT NULL,
-        ended_at INTEGER,
-        end_reason TEXT,
-        removed INTEGER NOT NULL DEFAULT 0
-      );
-      CREATE UNIQUE INDEX IF NOT EXISTS live_key ON leases (public_key) WHERE ended_at IS NULL;
-      CREATE INDEX IF NOT EXISTS by_key ON leases (public_key);
-      CREATE TABLE IF NOT EXISTS used_tokens (jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
-    `);
-        const p = (sql) => this.db.prepare(sql);
-        this.q = {
-            insert: p(`INSERT INTO leases (id, public_key, addresses, secret_hash, repository, repository_id, run_id,
-        workflow_ref, rule, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-            get: p('SELECT * FROM leases WHERE id = ?'),
-            liveByKey: p('SELECT * FROM leases WHERE public_key = ? AND ended_at IS NULL'),
-            known: p('SELECT 1 FROM leases WHERE public_key = ? AND id != ? LIMIT 1'),
-            byKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at'),
-            delete: p('DELETE FROM leases WHERE id = ?'),
-            lastByKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at DESC LIMIT 1'),
-            open: p('SELECT * FROM leases WHERE ended_at IS NULL OR removed = 0 ORDER BY created_at'),
-            live: p('SELECT COUNT(*) AS n FROM leases WHERE ended_at IS NULL'),
-            end: p('UPDATE leases SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
-            removed: p('UPDATE leases SET removed = 1 WHERE id = ?'),
-            useToken: p('INSERT OR IGNORE INTO used_tokens (jti, expires_at) VALUES (?, ?)'),
-            tokenUsed: p('SELECT 1 FROM used_tokens WHERE jti = ?'),
-            pruneTokens: p('DELETE FROM used_tokens WHERE expires_at < ?'),
-            pruneLeases: p('DELETE FROM leases WHERE removed = 1 AND ended_at < ?')
-        };
-    }
-    insert(l) {
-        this.q.insert.run(l.id, l.publicKey, JSON.stringify(l.addresses), l.secretHash, l.repository, l.repositoryId, l.runId, l.workflowRef, l.rule, l.createdAt, l.expiresAt);
-    }
-    get(id) {
-        const r = this.q.get.get(id);
-        return r && fromRow(r);
-    }
-    liveByKey(publicKey) {
-        const r = this.q.liveByKey.get(publicKey);
-        return r && fromRow(r);
-    }
-    /** True when the gateway ever leased this key (its peer, if present, is the gateway's), `except` aside. */
-    known(publicKey, except = '') {
-        return this.q.known.get(publicKey, except) !== undefined;
-    }
-    /** Every lease of a key still kept (live, ended, not yet pruned), oldest first. */
-    byKey(publicKey) {
-        return this.q.byKey.all(publicKey).map(fromRow);
-    }
-    /** The newest lease of a key, live or ended. */
-    lastByKey(publicKey) {
-        const r = this.q.lastByKey.get(publicKey);
-        return r && fromRow(r);
-    }
-    /** Forgets a lease whose peer was never added. */
-    delete(id) {
-        this.q.delete.run(id);
-    }
-    /** Live leases and ended ones whose peer may still be on the interface. */
-    open() {
-        return this.q.open.all().map(fromRow);
-    }
-    liveCount() {
-        return this.q.live.get().n;
-    }
-    /** Ends a live lease; false when it was not live. */
-    end(id, reason, now) {
-        return this.q.end.run(now, reason, id).changes === 1;
-    }
-    markRemoved(id) {
-        this.q.removed.run(id);
-    }
-    /** True when a token id was used (and is kept: until the token could no longer verify). */
-    tokenUsed(jti) {
-        return this.q.tokenUsed.get(jti) !== undefined;
-    }
-    /** Records a token id as used until it expires; false when it was used already. */
-    useToken(jti, expiresAt) {
-        return this.q.useToken.run(jti, expiresAt).changes === 1;
-    }
-    prune(now) {
-        this.q.pruneTokens.run(now);
-        this.q.pruneLeases.run(now - KEEP_ENDED_MS);
-    }
-    close() {
-        this.db.close();
-    }
-}
-exports.Store = Store;
-
-
-/***/ }),
-
-/***/ 5326:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.ISSUER_UNREACHABLE = exports.TokenError = exports.MAX_TOKEN_AGE_MS = exports.MAX_TOKEN_AGE = exports.CLOCK_TOLERANCE_S = exports.REQUIRED_CLAIMS = void 0;
-exports.explain = explain;
-exports.createVerifier = createVerifier;
-// OIDC token checks, all by `jose`: the issuer's keys through its discovery document (cached by jose,
-// refetched on an unknown `kid`), RS256 only, exact `iss` and `aud`, `exp`/`nbf` with a small clock
-// tolerance, required claims present. Using a `jti` once is the store's job (see Leases).
-const jose_1 = __nccwpck_require__(6460);
-/** Claims every GitHub Actions token carries and the gateway relies on. */
-exports.REQUIRED_CLAIMS = [
-    'iss',
-    'aud',
-    'exp',
-    'iat',
-    'jti',
-    'sub',
-    'repository',
-    'repository_id',
-    'repository_owner_id'
-];
-exports.CLOCK_TOLERANCE_S = 30;
-/** Tokens issued longer ago than this are refused (GitHub's live minutes; a used `jti` is kept until `exp`). */
-exports.MAX_TOKEN_AGE = '1h';
-exports.MAX_TOKEN_AGE_MS = 3_600_000;
-class TokenError extends Error {
-    status;
-    code;
-    detail;
-    constructor(message, status, 
-    /** jose's error code, or ours: for the audit line and for tests. */
-    code, 
-    /** For the operator (the audit line), never the client: the issuer's URLs and the network error. */
-    detail) {
-        super(message);
-        this.status = status;
-        this.code = code;
-        this.detail = detail;
-        this.name = 'TokenError';
-    }
-}
-exports.TokenError = TokenError;
-/** What a client is told when the issuer cannot be asked: where it lives and why it failed are the operator's. */
-exports.ISSUER_UNREACHABLE = 'the token issuer could not be reached; try again';
-/** Turns jose's refusal into a reason for the caller. Never quotes the token or a claim's value. */
-function explain(err) {
-    if (err instanceof TokenError)
-        return err;
-    const code = err instanceof jose_1.errors.JOSEError ? err.code : 'ERR_UNKNOWN';
-    const say = (m) => new TokenError(m, 401, code);
-    if (err instanceof jose_1.errors.JWTExpired)
-        return say(err.claim === 'iat' ? `the token was issued more than ${exports.MAX_TOKEN_AGE} ago` : 'the token has expired');
-    if (err instanceof jose_1.errors.JWTClaimValidationFailed) {
-        if (err.claim === 'nbf')
-            return say('the token is not valid yet (nbf is in the future)');
-        if (err.reason === 'missing')
-            return say(`the token lacks the "${err.claim}" claim`);
-        return say(`the token's "${err.claim}" claim is not accepted here (${err.reason})`);
-    }
-    if (err instanceof jose_1.errors.JOSEAlgNotAllowed)
-        return say('the token is not signed with RS256');
-    if (err instanceof jose_1.errors.JWSSignatureVerificationFailed)
-        return say('the token signature does not verify');
-    if (err instanceof jose_1.errors.JWKSNoMatchingKey || err instanceof jose_1.errors.JWKSMultipleMatchingKeys)
-        return say("no key of the issuer matches the token's kid");
-    const unreachable = () => new TokenError(exports.ISSUER_UNREACHABLE, 503, code, `the issuer's keys (jwks_uri) could not be fetched: ${err instanceof Error ? err.message : String(err)}`);
-    if (err instanceof jose_1.errors.JWKSTimeout || err instanceof jose_1.errors.JWKSInvalid)
-        return unreachable();
-    if (err instanceof jose_1.errors.JOSEError)
-        return say('the token is malformed');
-    // fetch errors from jose's key set (network): the issuer, not the token, is at fault.
-    return unreachable();
-}
-/** A verifier for one issuer and audience. Discovery happens on first use and is retried on failure. */
-function createVerifier(opts) {
-    let keys = opts.keys;
-    let discovering;
-    const doFetch = opts.fetch ?? fetch;
-    const discover = async () => {
-        const url = `${opts.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
-        let doc;
-        try {
-            const res = await doFetch(url, { signal: AbortSignal.timeout(5000), redirect: 'error' });
-            if (!res.ok)
-                throw new Error(`HTTP ${res.status}`);
-            doc = (await res.json());
-        }
-        catch (err) {
-            const cause = err.cause?.code;
-            throw new TokenError(exports.ISSUER_UNREACHABLE, 503, 'ERR_DISCOVERY', `the issuer's discovery document ${url} could not be read: ${String(err)}${typeof cause === 'string' ? ` (${cause})` : ''}`);
-        }
-        if (doc.issuer !== opts.issuer || typeof doc.jwks_uri !== 'string')
-            throw new TokenError(exports.ISSUER_UNREACHABLE, 503, 'ERR_DISCOVERY', `the issuer's discovery document ${url} names another issuer or no jwks_uri`);
-        const jwks = new URL(doc.jwks_uri);
-        const issuerUrl = new URL(opts.issuer);
-        // The keys are fetched as securely as the issuer itself (http:// only for a loopback issuer in tests).
-        if (jwks.protocol !== 'https:' &&
-            !(jwks.protocol === 'http:' && jwks.host === issuerUrl.host && issuerUrl.protocol === 'http:'))
-            throw new TokenError(exports.ISSUER_UNREACHABLE, 503, 'ERR_DISCOVERY', `the issuer's jwks_uri ${jwks.origin}${jwks.pathname} must be https:// (as the issuer is)`);
-        return (0, jose_1.createRemoteJWKSet)(jwks, { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
-    };
-    // A failed discovery is not retried for a few seconds: a flood of requests makes no flood of fetches.
-    let failed;
-    const getKeys = async () => {
-        if (keys)
-            return keys;
-        if (failed && Date.now() - failed.at < 5000)
-            throw failed.err;
-        discovering ??= discover()
-            .catch((err) => {
-            failed = { at: Date.now(), err };
-            throw err;
-        })
-            .finally(() => (discovering = undefined));
-        keys = await discovering;
-        return keys;
-    };
-    return async (token) => {
-        if (token.length > 8192 || !/^[A-Za-z0-9_.-]+$/.test(token))
-            throw new TokenError('the token is malformed', 401, 'ERR_JWT_INVALID');
-        try {
-            const k = await getKeys();
-            const { payload } = await (0, jose_1.jwtVerify)(token, k, {
-                issuer: opts.issuer,
-                audience: opts.audience,
-                algorithms: ['RS256'],
-                clockTolerance: exports.CLOCK_TOLERANCE_S,
-                maxTokenAge: exports.MAX_TOKEN_AGE,
-                requiredClaims: exports.REQUIRED_CLAIMS
-            });
-            // Exactly this audience: a token meant for several services is not one this gateway accepts.
-            if (Array.isArray(payload.aud) && payload.aud.length !== 1)
-                throw new TokenError('the token names more than one audience', 401, 'ERR_JWT_CLAIM_VALIDATION_FAILED');
-            // Claims the policy and audit read must be plain strings (GitHub sends ids as strings).
-            for (const c of ['jti', 'repository', 'repository_id', 'repository_owner_id'])
-                if (typeof payload[c] !== 'string' || payload[c] === '')
-                    throw new TokenError(`the token's "${c}" claim is not a string`, 401, 'ERR_JWT_CLAIM_VALIDATION_FAILED');
-            return payload;
-        }
-        catch (err) {
-            throw explain(err);
-        }
-    };
-}
-
-
-/***/ }),
-
-/***/ 4926:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.Coalescer = exports.Wg = void 0;
-// The WireGuard interface, through `wg` (which speaks to kernel and wireguard-go interfaces alike) and
-// `ip`. The gateway's one place that starts processes: argument arrays, a time limit, a minimal
-// environment. (src/run.ts logs each command as an Actions `::debug::` line on stdout, where the
-// gateway writes its audit lines; hence this small runner of its own.) The interface's private key
-// and preshared keys are never read: `wg show IFACE public-key|listen-port|allowed-ips|latest-handshakes`.
-const node_child_process_1 = __nccwpck_require__(1421);
-const ip_js_1 = __nccwpck_require__(4282);
-class WgError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'WgError';
-    }
-}
-const ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };
-/** Runs a command; resolves with its stdout, rejects with a WgError naming the command and what it said. */
-function exec(argv, timeoutMs = 10_000) {
-    return new Promise((resolve, reject) => {
-        (0, node_child_process_1.execFile)(argv[0], argv.slice(1), { env: ENV, timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
-            if (!err)
-                return resolve(stdout);
-            const said = stderr.trim().split('\n').slice(-2).join(' / ');
-            const code = err.code;
-            reject(new WgError(code === 'ENOENT'
-                ? `\`${argv[0]}\` was not found on PATH (${ENV.PATH}); install wireguard-tools and iproute2`
-                : `\`${argv.slice(0, 4).join(' ')}\` failed${said ? `: ${said}` : ` (${err.message})`}`));
-        });
-    });
-}
-/** Lines of `KEY\tVALUE` into a map. */
-function table(text) {
-    const out = new Map();
-    for (const line of text.split('\n')) {
-        const tab = line.indexOf('\t');
-        if (tab > 0)
-            out.set(line.slice(0, tab), line.slice(tab + 1).trim());
-    }
-    return out;
-}
-/** The `wg set` arguments for a batch of operations, in order. Pure. */
-function setArgs(iface, ops) {
-    const args = ['wg', 'set', iface];
-    for (const op of ops) {
-        if (op.kind === 'add')
-            args.push('peer', op.publicKey, 'allowed-ips', op.allowedIps.join(','));
-        else
-            args.push('peer', op.publicKey, 'remove');
-    }
-    return args;
-}
-class Wg {
-    iface;
-    constructor(iface) {
-        this.iface = iface;
-    }
-    /** The interface's public key and listen port; a clear error when it is not a WireGuard interface. */
-    async info() {
-        let publicKey;
-        let port;
-        try {
-            publicKey = (await exec(['wg', 'show', this.iface, 'public-key'])).trim();
-            port = (await exec(['wg', 'show', this.iface, 'listen-port'])).trim();
-        }
-        catch (err) {
-            throw new WgError(`interface "${this.iface}" is not a WireGuard interface here (${err.message}). Create it first (wg-quick up ${this.iface}), then start the gateway`);
-        }
-        if (!/^[A-Za-z0-9+/]{43}=$/.test(publicKey))
-            throw new WgError(`interface "${this.iface}" has no private key: configure it (wg-quick or wg set ${this.iface} private-key FILE)`);
-        return { publicKey, listenPort: Number(port) };
-    }
-    /** The interface's own addresses, as host prefixes (never leased). */
-    async addresses() {
-        const out = await exec(['ip', '-o', 'address', 'show', 'dev', this.iface]);
-        const hosts = [];
-        for (const m of out.matchAll(/\binet6? ([0-9a-fA-F:.]+)\//g)) {
-            const p = (0, ip_js_1.parsePrefix)(m[1]);
-            if (typeof p !== 'string')
-                hosts.push(p);
-        }
-        return hosts;
-    }
-    /** Every peer's allowed IPs (canonical) and latest handshake. */
-    async peers(withHandshakes = true) {
-        const [ips, hs] = await Promise.all([
-            exec(['wg', 'show', this.iface, 'allowed-ips']),
-            withHandshakes ? exec(['wg', 'show', this.iface, 'latest-handshakes']) : Promise.resolve('')
-        ]);
-        const handshakes = table(hs);
-        const out = new Map();
-        for (const [key, list] of table(ips)) {
-            const allowedIps = list
-                .split(/\s+/)
-                .map((t) => (0, ip_js_1.parsePrefix)(t))
-                .filter((p) => typeof p !== 'string')
-                .map(ip_js_1.prefixText);
-            out.set(key, { allowedIps, latestHandshake: Number(handshakes.get(key) ?? 0) || 0 });
-        }
-        return out;
-    }
-    /** Applies operations in one `wg set` call. */
-    async apply(ops) {
-        if (ops.length > 0)
-            await exec(setArgs(this.iface, ops));
-    }
-}
-exports.Wg = Wg;
-/**
- * Coalesces concurrent work: items submitted while a batch runs wait and go together in the next one,
- * so a hundred simultaneous leases cost a few `wg set` calls, not a hundred. The batch function
- * resolves with one result (or Error) per item.
- */
-class Coalescer {
-    batch;
-    maxBatch;
-    waiting = [];
-    running = false;
-    constructor(batch, maxBatch = 256) {
-        this.batch = batch;
-        this.maxBatch = maxBatch;
-    }
-    submit(item) {
-        return new Promise((resolve, reject) => {
-            this.waiting.push({ item, resolve, reject });
-            if (!this.running)
-                void this.drain();
-        });
-    }
-    /** True while nothing waits or runs. */
-    get idle() {
-        return !this.running && this.waiting.length === 0;
-    }
-    async drain() {
-        this.running = true;
-        while (this.waiting.length > 0) {
-            const now = this.waiting.splice(0, this.maxBatch);
-            try {
-                const results = await this.batch(now.map((w) => w.item));
-                now.forEach((w, i) => {
-                    const r = results[i];
-                    if (r instanceof Error)
-                        w.reject(r);
-                    else
-                        w.resolve(r);
-                });
-            }
-            catch (err) {
-                for (const w of now)
-                    w.reject(err);
-            }
-        }
-        this.running = false;
-    }
-}
-exports.Coalescer = Coalescer;
-
-
-/***/ }),
-
-/***/ 4282:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-// IP addresses and prefixes: parsing, masking and canonical text. Pure; no I/O.
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.parseAddress = parseAddress;
-exports.formatBytes = formatBytes;
-exports.canonicalAddress = canonicalAddress;
-exports.maxBits = maxBits;
-exports.parsePrefix = parsePrefix;
-exports.network = network;
-exports.prefixText = prefixText;
-exports.contains = contains;
-/** Parses dotted-quad IPv4 into 4 bytes, or undefined. */
-function parseV4(text) {
-    const parts = text.split('.');
-    if (parts.length !== 4)
-        return undefined;
-    const bytes = [];
-    for (const part of parts) {
-        if (!/^(0|[1-9][0-9]{0,2})$/.test(part))
-            return undefined;
-        const n = Number(part);
-        if (n > 255)
-            return undefined;
-        bytes.push(n);
-    }
-    return bytes;
-}
-/** Parses IPv6 (with `::` and an optional trailing dotted quad) into 16 bytes, or undefined. */
-function parseV6(text) {
-    if (!/^[0-9a-fA-F:.]+$/.test(text) || text.length > 45)
-        return undefined;
-    let head = text;
-    let tail4 = [];
-    const lastColon = text.lastIndexOf(':');
-    if (text.includes('.')) {
-        const v4 = parseV4(text.slice(lastColon + 1));
-        if (!v4)
-            return undefined;
-        tail4 = v4;
-        head = text.slice(0, lastColon + 1);
-        if (!head.endsWith('::'))
-            head = head.slice(0, -1);
-    }
-    const halves = head.split('::');
-    if (halves.length > 2)
-        return undefined;
-    const groups = (s) => {
-        if (s === '')
-            return [];
-        const out = [];
-        for (const g of s.split(':')) {
-            if (!/^[0-9a-fA-F]{1,4}$/.test(g))
-                return undefined;
-            out.push(parseInt(g, 16));
-        }
-        return out;
-    };
-    const left = groups(halves[0] ?? '');
-    const right = halves.length === 2 ? groups(halves[1] ?? '') : [];
-    if (!left || !right)
-        return undefined;
-    const want = 8 - tail4.length / 2;
-    let words;
-    if (halves.length === 2) {
-        const fill = want - left.length - right.length;
-        if (fill < 1)
-            return undefined;
-        words = [...left, ...new Array(fill).fill(0), ...right];
-    }
-    else {
-        words = left;
-    }
-    if (words.length !== want)
-        return undefined;
-    const bytes = [];
-    for (const w of words)
-        bytes.push(w >> 8, w & 0xff);
-    return [...bytes, ...tail4];
-}
-function parseAddress(text) {
-    const v4 = parseV4(text);
-    if (v4)
-        return { family: 4, bytes: v4 };
-    const v6 = text.includes(':') ? parseV6(text) : undefined;
-    return v6 ? { family: 6, bytes: v6 } : undefined;
-}
-/** RFC 5952 text: lower case, longest run of two or more zero groups as `::`. */
-function formatBytes(family, bytes) {
-    if (family === 4)
-        return bytes.join('.');
-    const words = [];
-    for (let i = 0; i < 16; i += 2)
-        words.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
-    let bestStart = -1;
-    let bestLen = 1;
-    for (let i = 0; i < 8;) {
-        if (words[i] !== 0) {
-            i++;
-            continue;
-        }
-        let j = i;
-        while (j < 8 && words[j] === 0)
-            j++;
-        if (j - i > bestLen) {
-            bestStart = i;
-            bestLen = j - i;
-        }
-        i = j;
-    }
-    const hex = (ws) => ws.map((w) => w.toString(16)).join(':');
-    if (bestStart < 0)
-        return hex(words);
-    return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
-}
-function canonicalAddress(text) {
-    const parsed = parseAddress(text);
-    return parsed && formatBytes(parsed.family, parsed.bytes);
-}
-function maxBits(family) {
-    return family === 4 ? 32 : 128;
-}
-/** Parses `ADDR/BITS` or a bare `ADDR` (a host prefix). Returns a reason string on failure. */
-function parsePrefix(text) {
-    const slash = text.indexOf('/');
-    const addrText = slash < 0 ? text : text.slice(0, slash);
-    const parsed = parseAddress(addrText);
-    if (!parsed)
-        return `"${text}" is not an IPv4 or IPv6 address`;
-    const max = maxBits(parsed.family);
-    let bits = max;
-    if (slash >= 0) {
-        const bitsText = text.slice(slash + 1);
-        if (!/^(0|[1-9][0-9]{0,2})$/.test(bitsText) || Number(bitsText) > max) {
-            return `"${text}" has prefix length "${bitsText}"; it must be 0 to ${max}`;
-        }
-        bits = Number(bitsText);
-    }
-    return { family: parsed.family, address: formatBytes(parsed.family, parsed.bytes), bits };
-}
-/** The prefix with its host bits cleared: the network it names. */
-function network(prefix) {
-    const parsed = parseAddress(prefix.address);
-    if (!parsed)
-        throw new Error(`invalid address ${prefix.address}`);
-    const bytes = parsed.bytes.map((b, i) => {
-        const keep = Math.min(8, Math.max(0, prefix.bits - i * 8));
-        return b & ((0xff << (8 - keep)) & 0xff);
-    });
-    return { family: prefix.family, address: formatBytes(prefix.family, bytes), bits: prefix.bits };
-}
-function prefixText(prefix) {
-    return `${prefix.address}/${prefix.bits}`;
-}
-/** True when `outer` contains every address of `inner`. */
-function contains(outer, inner) {
-    if (outer.family !== inner.family || outer.bits > inner.bits)
-        return false;
-    return network({ ...inner, bits: outer.bits }).address === network(outer).address;
-}
-
-
-/***/ }),
-
 /***/ 181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
-
-/***/ }),
-
-/***/ 1421:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 4708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 99:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
 
 /***/ }),
 
@@ -4463,6 +2619,7 @@ exports.prettifyError = prettifyError;
 /***/ 8815:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
+var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
@@ -4484,35 +2641,35 @@ var visit = __nccwpck_require__(204);
 
 
 
-exports.Composer = composer.Composer;
-exports.Document = Document.Document;
-exports.Schema = Schema.Schema;
-exports.YAMLError = errors.YAMLError;
-exports.YAMLParseError = errors.YAMLParseError;
-exports.YAMLWarning = errors.YAMLWarning;
-exports.Alias = Alias.Alias;
-exports.isAlias = identity.isAlias;
-exports.isCollection = identity.isCollection;
-exports.isDocument = identity.isDocument;
-exports.isMap = identity.isMap;
-exports.isNode = identity.isNode;
-exports.isPair = identity.isPair;
-exports.isScalar = identity.isScalar;
-exports.isSeq = identity.isSeq;
-exports.Pair = Pair.Pair;
-exports.Scalar = Scalar.Scalar;
-exports.YAMLMap = YAMLMap.YAMLMap;
-exports.YAMLSeq = YAMLSeq.YAMLSeq;
-exports.CST = cst;
-exports.Lexer = lexer.Lexer;
-exports.LineCounter = lineCounter.LineCounter;
-exports.Parser = parser.Parser;
-exports.parse = publicApi.parse;
-exports.parseAllDocuments = publicApi.parseAllDocuments;
-exports.parseDocument = publicApi.parseDocument;
-exports.stringify = publicApi.stringify;
-exports.visit = visit.visit;
-exports.visitAsync = visit.visitAsync;
+__webpack_unused_export__ = composer.Composer;
+__webpack_unused_export__ = Document.Document;
+__webpack_unused_export__ = Schema.Schema;
+__webpack_unused_export__ = errors.YAMLError;
+__webpack_unused_export__ = errors.YAMLParseError;
+__webpack_unused_export__ = errors.YAMLWarning;
+__webpack_unused_export__ = Alias.Alias;
+__webpack_unused_export__ = identity.isAlias;
+__webpack_unused_export__ = identity.isCollection;
+__webpack_unused_export__ = identity.isDocument;
+exports.jh = identity.isMap;
+__webpack_unused_export__ = identity.isNode;
+__webpack_unused_export__ = identity.isPair;
+exports.jn = identity.isScalar;
+exports.oP = identity.isSeq;
+__webpack_unused_export__ = Pair.Pair;
+__webpack_unused_export__ = Scalar.Scalar;
+__webpack_unused_export__ = YAMLMap.YAMLMap;
+__webpack_unused_export__ = YAMLSeq.YAMLSeq;
+__webpack_unused_export__ = cst;
+__webpack_unused_export__ = lexer.Lexer;
+exports.HN = lineCounter.LineCounter;
+__webpack_unused_export__ = parser.Parser;
+__webpack_unused_export__ = publicApi.parse;
+__webpack_unused_export__ = publicApi.parseAllDocuments;
+exports.Tp = publicApi.parseDocument;
+__webpack_unused_export__ = publicApi.stringify;
+__webpack_unused_export__ = visit.visit;
+__webpack_unused_export__ = visit.visitAsync;
 
 
 /***/ }),
@@ -10423,150 +8580,645 @@ exports.visit = visit;
 exports.visitAsync = visitAsync;
 
 
-/***/ }),
+/***/ })
 
-/***/ 6460:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
 
-// ESM COMPAT FLAG
-__nccwpck_require__.r(__webpack_exports__);
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  CompactEncrypt: () => (/* reexport */ CompactEncrypt),
-  CompactSign: () => (/* reexport */ CompactSign),
-  EmbeddedJWK: () => (/* reexport */ EmbeddedJWK),
-  EncryptJWT: () => (/* reexport */ EncryptJWT),
-  FlattenedEncrypt: () => (/* reexport */ FlattenedEncrypt),
-  FlattenedSign: () => (/* reexport */ FlattenedSign),
-  GeneralEncrypt: () => (/* reexport */ GeneralEncrypt),
-  GeneralSign: () => (/* reexport */ GeneralSign),
-  SignJWT: () => (/* reexport */ SignJWT),
-  UnsecuredJWT: () => (/* reexport */ UnsecuredJWT),
-  base64url: () => (/* reexport */ base64url_namespaceObject),
-  calculateJwkThumbprint: () => (/* reexport */ calculateJwkThumbprint),
-  calculateJwkThumbprintUri: () => (/* reexport */ calculateJwkThumbprintUri),
-  compactDecrypt: () => (/* reexport */ compactDecrypt),
-  compactVerify: () => (/* reexport */ compactVerify),
-  createLocalJWKSet: () => (/* reexport */ createLocalJWKSet),
-  createRemoteJWKSet: () => (/* reexport */ createRemoteJWKSet),
-  cryptoRuntime: () => (/* binding */ cryptoRuntime),
-  customFetch: () => (/* reexport */ customFetch),
-  decodeJwt: () => (/* reexport */ decodeJwt),
-  decodeProtectedHeader: () => (/* reexport */ decodeProtectedHeader),
-  errors: () => (/* reexport */ errors_namespaceObject),
-  exportJWK: () => (/* reexport */ exportJWK),
-  exportPKCS8: () => (/* reexport */ exportPKCS8),
-  exportSPKI: () => (/* reexport */ exportSPKI),
-  flattenedDecrypt: () => (/* reexport */ flattenedDecrypt),
-  flattenedVerify: () => (/* reexport */ flattenedVerify),
-  generalDecrypt: () => (/* reexport */ generalDecrypt),
-  generalVerify: () => (/* reexport */ generalVerify),
-  generateKeyPair: () => (/* reexport */ generateKeyPair),
-  generateSecret: () => (/* reexport */ generateSecret),
-  importJWK: () => (/* reexport */ importJWK),
-  importPKCS8: () => (/* reexport */ importPKCS8),
-  importSPKI: () => (/* reexport */ importSPKI),
-  importX509: () => (/* reexport */ importX509),
-  jwksCache: () => (/* reexport */ jwksCache),
-  jwtDecrypt: () => (/* reexport */ jwtDecrypt),
-  jwtVerify: () => (/* reexport */ jwtVerify)
-});
-
-// NAMESPACE OBJECT: ./node_modules/jose/dist/webapi/util/errors.js
-var errors_namespaceObject = {};
-__nccwpck_require__.r(errors_namespaceObject);
-__nccwpck_require__.d(errors_namespaceObject, {
-  JOSEAlgNotAllowed: () => (JOSEAlgNotAllowed),
-  JOSEError: () => (JOSEError),
-  JOSENotSupported: () => (JOSENotSupported),
-  JWEDecryptionFailed: () => (JWEDecryptionFailed),
-  JWEInvalid: () => (JWEInvalid),
-  JWKInvalid: () => (JWKInvalid),
-  JWKSInvalid: () => (JWKSInvalid),
-  JWKSMultipleMatchingKeys: () => (JWKSMultipleMatchingKeys),
-  JWKSNoMatchingKey: () => (JWKSNoMatchingKey),
-  JWKSTimeout: () => (JWKSTimeout),
-  JWSInvalid: () => (JWSInvalid),
-  JWSSignatureVerificationFailed: () => (JWSSignatureVerificationFailed),
-  JWTClaimValidationFailed: () => (JWTClaimValidationFailed),
-  JWTExpired: () => (JWTExpired),
-  JWTInvalid: () => (JWTInvalid)
-});
-
-// NAMESPACE OBJECT: ./node_modules/jose/dist/webapi/util/base64url.js
-var base64url_namespaceObject = {};
-__nccwpck_require__.r(base64url_namespaceObject);
-__nccwpck_require__.d(base64url_namespaceObject, {
-  decode: () => (decode),
-  encode: () => (base64url_encode)
-});
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/buffer_utils.js
-const encoder = new TextEncoder(), decoder = new TextDecoder(), strictDecoder = new TextDecoder("utf-8", { fatal: !0 }), UINT32_RANGE = 2 ** 32;
-function concat(...buffers) {
-  const size = buffers.reduce((acc, { length }) => acc + length, 0), buf = new Uint8Array(size);
-  let i = 0;
-  for (const buffer of buffers)
-    buf.set(buffer, i), i += buffer.length;
-  return buf;
-}
-function writeUInt32BE(buf, value, offset) {
-  if (value < 0 || value >= UINT32_RANGE)
-    throw new RangeError(`value must be >= 0 and <= ${UINT32_RANGE - 1}. Received ${value}`);
-  buf.set([value >>> 24, value >>> 16, value >>> 8, value & 255], offset);
-}
-function uint64be(value) {
-  const high = Math.floor(value / UINT32_RANGE), low = value % UINT32_RANGE, buf = new Uint8Array(8);
-  return writeUInt32BE(buf, high, 0), writeUInt32BE(buf, low, 4), buf;
-}
-function uint32be(value) {
-  const buf = new Uint8Array(4);
-  return writeUInt32BE(buf, value), buf;
-}
-const NON_ASCII = /[^\x00-\x7f]/;
-function encode(string) {
-  if (typeof string == "string" && string.length >= 128) {
-    if (NON_ASCII.test(string))
-      throw new TypeError("non-ASCII string encountered in encode()");
-    return encoder.encode(string);
-  }
-  const bytes = new Uint8Array(string.length);
-  for (let i = 0; i < string.length; i++) {
-    const code = string.charCodeAt(i);
-    if (code > 127)
-      throw new TypeError("non-ASCII string encountered in encode()");
-    bytes[i] = code;
-  }
-  return bytes;
-}
-function encodeBase64(input, url = !1) {
-  if (Uint8Array.prototype.toBase64)
-    return input.toBase64({ alphabet: url ? "base64url" : "base64", omitPadding: url });
-  const CHUNK_SIZE = 32768, arr = [];
-  for (let i = 0; i < input.length; i += CHUNK_SIZE)
-    arr.push(String.fromCharCode.apply(null, input.subarray(i, i + CHUNK_SIZE)));
-  const encoded = btoa(arr.join(""));
-  return url ? encoded.replace(/=/g, "").replace(/\+/g, "-").replace(/\//g, "_") : encoded;
-}
-function decodeBase64(encoded, url = !1) {
-  if (Uint8Array.fromBase64)
-    return Uint8Array.fromBase64(encoded, { alphabet: url ? "base64url" : "base64" });
-  if (url) {
-    if (encoded.includes("+") || encoded.includes("/"))
-      throw new TypeError("Invalid base64url");
-    encoded = encoded.replace(/-/g, "+").replace(/_/g, "/");
-  }
-  const binary = atob(encoded), bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++)
-    bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-async function digest(algorithm, data) {
-  const subtleDigest = `SHA-${algorithm.slice(-3)}`;
-  return new Uint8Array(await crypto.subtle.digest(subtleDigest, data));
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/gateway/audit.ts
+const FIELDS = [
+    'reason',
+    'status',
+    'client',
+    'repository',
+    'repositoryId',
+    'runId',
+    'workflowRef',
+    'rule',
+    'lease',
+    'publicKey',
+    'addresses',
+    'expiresAt',
+    'interface',
+    'listen',
+    'leases',
+    'count'
+];
+/** An audit writer; `write` defaults to stdout. Unknown fields are dropped, not written. */
+function createAudit(write = (l) => void process.stdout.write(l)) {
+    return (event, fields = {}) => {
+        const line = { time: new Date().toISOString(), event };
+        for (const k of FIELDS)
+            if (fields[k] !== undefined)
+                line[k] = fields[k];
+        write(`${JSON.stringify(line)}\n`);
+    };
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/ip.ts
+// IP addresses and prefixes: parsing, masking and canonical text. Pure; no I/O.
+/** Parses dotted-quad IPv4 into 4 bytes, or undefined. */
+function parseV4(text) {
+    const parts = text.split('.');
+    if (parts.length !== 4)
+        return undefined;
+    const bytes = [];
+    for (const part of parts) {
+        if (!/^(0|[1-9][0-9]{0,2})$/.test(part))
+            return undefined;
+        const n = Number(part);
+        if (n > 255)
+            return undefined;
+        bytes.push(n);
+    }
+    return bytes;
+}
+/** Parses IPv6 (with `::` and an optional trailing dotted quad) into 16 bytes, or undefined. */
+function parseV6(text) {
+    if (!/^[0-9a-fA-F:.]+$/.test(text) || text.length > 45)
+        return undefined;
+    let head = text;
+    let tail4 = [];
+    const lastColon = text.lastIndexOf(':');
+    if (text.includes('.')) {
+        const v4 = parseV4(text.slice(lastColon + 1));
+        if (!v4)
+            return undefined;
+        tail4 = v4;
+        head = text.slice(0, lastColon + 1);
+        if (!head.endsWith('::'))
+            head = head.slice(0, -1);
+    }
+    const halves = head.split('::');
+    if (halves.length > 2)
+        return undefined;
+    const groups = (s) => {
+        if (s === '')
+            return [];
+        const out = [];
+        for (const g of s.split(':')) {
+            if (!/^[0-9a-fA-F]{1,4}$/.test(g))
+                return undefined;
+            out.push(parseInt(g, 16));
+        }
+        return out;
+    };
+    const left = groups(halves[0] ?? '');
+    const right = halves.length === 2 ? groups(halves[1] ?? '') : [];
+    if (!left || !right)
+        return undefined;
+    const want = 8 - tail4.length / 2;
+    let words;
+    if (halves.length === 2) {
+        const fill = want - left.length - right.length;
+        if (fill < 1)
+            return undefined;
+        words = [...left, ...new Array(fill).fill(0), ...right];
+    }
+    else {
+        words = left;
+    }
+    if (words.length !== want)
+        return undefined;
+    const bytes = [];
+    for (const w of words)
+        bytes.push(w >> 8, w & 0xff);
+    return [...bytes, ...tail4];
+}
+function parseAddress(text) {
+    const v4 = parseV4(text);
+    if (v4)
+        return { family: 4, bytes: v4 };
+    const v6 = text.includes(':') ? parseV6(text) : undefined;
+    return v6 ? { family: 6, bytes: v6 } : undefined;
+}
+/** RFC 5952 text: lower case, longest run of two or more zero groups as `::`. */
+function formatBytes(family, bytes) {
+    if (family === 4)
+        return bytes.join('.');
+    const words = [];
+    for (let i = 0; i < 16; i += 2)
+        words.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
+    let bestStart = -1;
+    let bestLen = 1;
+    for (let i = 0; i < 8;) {
+        if (words[i] !== 0) {
+            i++;
+            continue;
+        }
+        let j = i;
+        while (j < 8 && words[j] === 0)
+            j++;
+        if (j - i > bestLen) {
+            bestStart = i;
+            bestLen = j - i;
+        }
+        i = j;
+    }
+    const hex = (ws) => ws.map((w) => w.toString(16)).join(':');
+    if (bestStart < 0)
+        return hex(words);
+    return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
+}
+function canonicalAddress(text) {
+    const parsed = parseAddress(text);
+    return parsed && formatBytes(parsed.family, parsed.bytes);
+}
+function maxBits(family) {
+    return family === 4 ? 32 : 128;
+}
+/** Parses `ADDR/BITS` or a bare `ADDR` (a host prefix). Returns a reason string on failure. */
+function parsePrefix(text) {
+    const slash = text.indexOf('/');
+    const addrText = slash < 0 ? text : text.slice(0, slash);
+    const parsed = parseAddress(addrText);
+    if (!parsed)
+        return `"${text}" is not an IPv4 or IPv6 address`;
+    const max = maxBits(parsed.family);
+    let bits = max;
+    if (slash >= 0) {
+        const bitsText = text.slice(slash + 1);
+        if (!/^(0|[1-9][0-9]{0,2})$/.test(bitsText) || Number(bitsText) > max) {
+            return `"${text}" has prefix length "${bitsText}"; it must be 0 to ${max}`;
+        }
+        bits = Number(bitsText);
+    }
+    return { family: parsed.family, address: formatBytes(parsed.family, parsed.bytes), bits };
+}
+/** The prefix with its host bits cleared: the network it names. */
+function network(prefix) {
+    const parsed = parseAddress(prefix.address);
+    if (!parsed)
+        throw new Error(`invalid address ${prefix.address}`);
+    const bytes = parsed.bytes.map((b, i) => {
+        const keep = Math.min(8, Math.max(0, prefix.bits - i * 8));
+        return b & ((0xff << (8 - keep)) & 0xff);
+    });
+    return { family: prefix.family, address: formatBytes(prefix.family, bytes), bits: prefix.bits };
+}
+function prefixText(prefix) {
+    return `${prefix.address}/${prefix.bits}`;
+}
+/** True when `outer` contains every address of `inner`. */
+function contains(outer, inner) {
+    if (outer.family !== inner.family || outer.bits > inner.bits)
+        return false;
+    return network({ ...inner, bits: outer.bits }).address === network(outer).address;
+}
+
+;// CONCATENATED MODULE: ./src/gateway/config.ts
+// The gateway's configuration: YAML in, one typed and validated object out. Every error names the key
+// (and its line), never more of a value than the user must see to fix it. Pure but for reading the file.
+
+
+
+class ConfigError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ConfigError';
+    }
+}
+const KEYS = [
+    'listen',
+    'tls',
+    'insecure-http',
+    'interface',
+    'endpoint',
+    'pool',
+    'allowed-ips',
+    'dns',
+    'issuer',
+    'audience',
+    'lease-ttl',
+    'silence',
+    'sweep-interval',
+    'persistent-keepalive',
+    'state',
+    'rate-limit',
+    'connections-per-address',
+    'rules'
+];
+/** Claims that name an owner or repository by id: every rule must pin one of them (names can change hands). */
+const ID_CLAIMS = ['repository_owner_id', 'repository_id'];
+const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** `90s`, `5m`, `6h`, `1d`, `500ms` → milliseconds, or undefined. */
+function parseDuration(text) {
+    const m = /^([0-9]{1,9})(ms|s|m|h|d)$/.exec(text);
+    return m ? Number(m[1]) * UNITS[m[2]] : undefined;
+}
+function isLoopback(host) {
+    if (host === 'localhost')
+        return true;
+    const a = parseAddress(host.replace(/^\[|\]$/g, ''));
+    if (!a)
+        return false;
+    return a.family === 4 ? a.bytes[0] === 127 : a.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
+}
+/** Reads and validates the file; throws a ConfigError naming the file, the key and the line. */
+function loadConfig(path) {
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch (err) {
+        throw new ConfigError(`cannot read the configuration ${path}: ${err.code ?? String(err)}`);
+    }
+    return parseConfig(text, path);
+}
+function parseConfig(text, source = 'gateway.yml') {
+    const lines = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+        const e = doc.errors[0];
+        const at = e?.linePos?.[0];
+        throw new ConfigError(`${source}${at ? ` line ${at.line}` : ''}: not valid YAML (${e?.code ?? 'syntax'})`);
+    }
+    return new Reader(doc, lines, source).config();
+}
+const keyText = (path) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+class Reader {
+    doc;
+    lines;
+    source;
+    constructor(doc, lines, source) {
+        this.doc = doc;
+        this.lines = lines;
+        this.source = source;
+    }
+    fail(path, why) {
+        const node = path.length ? this.doc.getIn(path, true) : undefined;
+        const line = node?.range ? ` (line ${this.lines.linePos(node.range[0]).line})` : '';
+        throw new ConfigError(`${this.source}: "${keyText(path)}"${line} ${why}`);
+    }
+    node(path) {
+        return this.doc.getIn(path, true);
+    }
+    has(path) {
+        const n = this.node(path);
+        return n !== undefined && !((0,dist/* isScalar */.jn)(n) && n.value === null);
+    }
+    string(path, dflt) {
+        if (!this.has(path)) {
+            if (dflt !== undefined)
+                return dflt;
+            this.fail(path, 'is required');
+        }
+        const n = this.node(path);
+        if (!(0,dist/* isScalar */.jn)(n) || (typeof n.value !== 'string' && typeof n.value !== 'number'))
+            this.fail(path, 'must be a string');
+        const v = String(n.value).trim();
+        if (v === '')
+            this.fail(path, 'must not be empty');
+        return v;
+    }
+    list(path, dflt) {
+        if (!this.has(path))
+            return dflt;
+        const n = this.node(path);
+        if ((0,dist/* isScalar */.jn)(n) && typeof n.value === 'string')
+            return [this.string(path)];
+        if (!(0,dist/* isSeq */.oP)(n))
+            this.fail(path, 'must be a list');
+        return n.items.map((_, i) => this.string([...path, i]));
+    }
+    duration(path, dflt, minMs, maxMs) {
+        const v = this.string(path, dflt);
+        const ms = parseDuration(v);
+        if (ms === undefined)
+            this.fail(path, 'must be a duration such as 30s, 5m or 6h');
+        if (ms < minMs || ms > maxMs)
+            this.fail(path, `must be between ${minMs} ms and ${maxMs / 3_600_000} h`);
+        return ms;
+    }
+    integer(path, dflt, min, max) {
+        if (!this.has(path))
+            return dflt;
+        const n = this.node(path);
+        if (!(0,dist/* isScalar */.jn)(n) || typeof n.value !== 'number' || !Number.isInteger(n.value))
+            this.fail(path, 'must be a whole number');
+        if (n.value < min || n.value > max)
+            this.fail(path, `must be ${min} to ${max}`);
+        return n.value;
+    }
+    boolean(path, dflt) {
+        if (!this.has(path))
+            return dflt;
+        const n = this.node(path);
+        if (!(0,dist/* isScalar */.jn)(n) || typeof n.value !== 'boolean')
+            this.fail(path, 'must be true or false');
+        return n.value;
+    }
+    mapKeys(path, allowed) {
+        const n = path.length ? this.node(path) : this.doc.contents;
+        if (!(0,dist/* isMap */.jh)(n)) {
+            if (path.length === 0)
+                throw new ConfigError(`${this.source}: must be a mapping of keys (listen, interface, …)`);
+            this.fail(path, 'must be a mapping');
+        }
+        const keys = n.items.map((p) => ((0,dist/* isScalar */.jn)(p.key) ? String(p.key.value) : ''));
+        if (allowed) {
+            const unknown = keys.find((k) => !allowed.includes(k));
+            if (unknown !== undefined)
+                this.fail([...path, unknown], `is not a known key (known: ${allowed.join(', ')})`);
+        }
+        return keys;
+    }
+    prefixes(path, dflt, aligned = false) {
+        if (!this.has(path) && dflt)
+            return dflt;
+        const items = this.list(path, []);
+        if (items.length === 0)
+            this.fail(path, 'must list at least one prefix');
+        return items.map((text, i) => {
+            const p = parsePrefix(text);
+            if (typeof p === 'string')
+                this.fail([...path, i], `is not a prefix: ${p}`);
+            if (aligned && network(p).address !== p.address)
+                this.fail([...path, i], `has host bits set; the network is ${prefixText(network(p))}`);
+            return network(p);
+        });
+    }
+    config() {
+        this.mapKeys([], KEYS);
+        const listen = this.listen();
+        const insecureHttp = this.boolean(['insecure-http'], false);
+        let tls;
+        if (this.has(['tls'])) {
+            this.mapKeys(['tls'], ['cert', 'key']);
+            tls = { cert: this.string(['tls', 'cert']), key: this.string(['tls', 'key']) };
+        }
+        else if (!insecureHttp && !isLoopback(listen.host)) {
+            this.fail(['tls'], `is required when listening on ${listen.host}: tokens are bearer credentials. Give tls.cert and tls.key, listen on a loopback address behind a TLS proxy, or set insecure-http: true`);
+        }
+        const iface = this.string(['interface']);
+        if (!/^[A-Za-z0-9_=+.-]{1,15}$/.test(iface))
+            this.fail(['interface'], 'must be an interface name (1–15 of A-Z a-z 0-9 _ = + . -)');
+        const endpoint = this.string(['endpoint']);
+        if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.test(endpoint) ||
+            Number(endpoint.split(':').pop()) > 65535)
+            this.fail(['endpoint'], 'must be HOST:PORT (a name or address that runners can reach, [IPv6]:PORT)');
+        const pool = this.pool();
+        const allowedIps = this.prefixes(['allowed-ips'], pool);
+        const dns = this.list(['dns'], []).map((d, i) => {
+            if (!parseAddress(d))
+                this.fail(['dns', i], 'must be an IP address');
+            return d;
+        });
+        const issuer = this.issuer();
+        const audience = this.string(['audience']);
+        const leaseTtlMs = this.duration(['lease-ttl'], '6h', 1000, 7 * 86_400_000);
+        const silenceMs = this.duration(['silence'], '5m', 1000, 86_400_000);
+        const sweepIntervalMs = this.duration(['sweep-interval'], '15s', 100, 60_000);
+        return {
+            listen,
+            tls,
+            insecureHttp,
+            interface: iface,
+            endpoint,
+            pool,
+            allowedIps,
+            dns,
+            issuer,
+            audience,
+            leaseTtlMs,
+            silenceMs,
+            sweepIntervalMs,
+            persistentKeepalive: this.integer(['persistent-keepalive'], 25, 0, 65535),
+            state: this.string(['state'], '/var/lib/wireguard-gateway/leases.db'),
+            rateLimit: this.integer(['rate-limit'], 300, 1, 1_000_000),
+            connectionsPerAddress: this.integer(['connections-per-address'], 32, 1, 2048),
+            rules: this.rules(allowedIps)
+        };
+    }
+    listen() {
+        const text = this.string(['listen'], '0.0.0.0:8443');
+        const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):([0-9]{1,5})$/.exec(text);
+        const host = m?.[1] ?? m?.[2];
+        const port = Number(m?.[3]);
+        if (!m || !host || !parseAddress(host) || port < 1 || port > 65535)
+            this.fail(['listen'], 'must be ADDRESS:PORT, e.g. 0.0.0.0:8443 or [::]:8443');
+        return { host, port };
+    }
+    pool() {
+        const pool = this.prefixes(['pool'], undefined, true);
+        const seen = new Set();
+        pool.forEach((p, i) => {
+            if (seen.has(p.family))
+                this.fail(['pool', i], `is a second IPv${p.family} prefix; give one IPv4 and one IPv6 prefix at most`);
+            seen.add(p.family);
+            if (p.bits > (p.family === 4 ? 30 : 126))
+                this.fail(['pool', i], 'is too small to lease from (at most /30 or /126)');
+        });
+        return pool;
+    }
+    issuer() {
+        const text = this.string(['issuer'], 'https://token.actions.githubusercontent.com');
+        let url;
+        try {
+            url = new URL(text);
+        }
+        catch {
+            this.fail(['issuer'], 'must be a URL such as https://token.actions.githubusercontent.com');
+        }
+        if (url.protocol === 'http:' && !isLoopback(url.hostname))
+            this.fail(['issuer'], 'must be https:// (http:// only on a loopback address, for tests)');
+        if (url.protocol !== 'https:' && url.protocol !== 'http:')
+            this.fail(['issuer'], 'must be an https:// URL');
+        if (url.search || url.hash || url.username || url.password)
+            this.fail(['issuer'], 'must be a plain URL (no query, fragment or credentials)');
+        return text;
+    }
+    rules(allowedIps) {
+        if (!this.has(['rules']))
+            return [];
+        const n = this.node(['rules']);
+        if (!(0,dist/* isSeq */.oP)(n))
+            this.fail(['rules'], 'must be a list of rules');
+        return n.items.map((_, i) => {
+            const path = ['rules', i];
+            this.mapKeys(path, ['claims', 'allowed-ips']);
+            const claimKeys = this.mapKeys([...path, 'claims']);
+            if (claimKeys.length === 0)
+                this.fail([...path, 'claims'], 'must name at least one claim');
+            const claims = {};
+            for (const k of claimKeys) {
+                if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+                    this.fail([...path, 'claims', k], 'is not a claim name');
+                const v = this.string([...path, 'claims', k]);
+                if (v.indexOf('*') >= 0 && v.indexOf('*') !== v.length - 1)
+                    this.fail([...path, 'claims', k], 'may hold `*` only at the end (a prefix)');
+                claims[k] = v;
+            }
+            if (!ID_CLAIMS.some((k) => claims[k] !== undefined && !claims[k].endsWith('*')))
+                this.fail([...path, 'claims'], 'must pin repository_owner_id or repository_id exactly: names can be renamed and registered again by someone else');
+            const rule = { claims };
+            if (this.has([...path, 'allowed-ips'])) {
+                rule.allowedIps = this.prefixes([...path, 'allowed-ips']);
+                rule.allowedIps.forEach((p, j) => {
+                    if (!allowedIps.some((outer) => contains(outer, p)))
+                        this.fail([...path, 'allowed-ips', j], 'must lie within the top-level allowed-ips (a rule can only narrow them)');
+                });
+            }
+            return rule;
+        });
+    }
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/errors.ts
+// Turning anything thrown into the one line a step reports.
+/** The message of an error, or the thrown value as text (a thrown non-Error must not pass silently). */
+const errorText = (err) => (err instanceof Error ? err.message : String(err));
+
+;// CONCATENATED MODULE: ./src/gateway/policy.ts
+/** A claim as a string: strings as they are, whole numbers in decimal; anything else matches nothing. */
+function claimText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number' && Number.isSafeInteger(value))
+        return String(value);
+    return undefined;
+}
+function valueMatches(pattern, value) {
+    const text = claimText(value);
+    if (text === undefined)
+        return false;
+    return pattern.endsWith('*') ? text.startsWith(pattern.slice(0, -1)) : text === pattern;
+}
+function ruleMatches(rule, claims) {
+    return Object.entries(rule.claims).every(([name, pattern]) => valueMatches(pattern, claims[name]));
+}
+/** The index of the first rule the claims satisfy, or -1. */
+function matchRule(rules, claims) {
+    return rules.findIndex((r) => ruleMatches(r, claims));
+}
+/** The claim names the rules look at, for a refusal that says what was checked (never the values). */
+function checkedClaims(rules) {
+    return [...new Set(rules.flatMap((r) => Object.keys(r.claims)))].sort();
+}
+
+;// CONCATENATED MODULE: ./src/gateway/pool.ts
+// Runner addresses: one host address per family of the pool for each lease. Never the network or the
+// last address (broadcast in IPv4), never an address held by a lease, by the interface itself or by a
+// peer the gateway does not own. Next-fit, so a freed address is not handed out again at once. Pure.
+
+function toBig(address) {
+    const a = parseAddress(address);
+    if (!a)
+        throw new Error(`invalid address ${address}`);
+    return a.bytes.reduce((n, b) => (n << 8n) | BigInt(b), 0n);
+}
+function fromBig(family, n) {
+    const bytes = [];
+    for (let i = family === 4 ? 3 : 15; i >= 0; i--)
+        bytes.push(Number((n >> BigInt(i * 8)) & 0xffn));
+    return formatBytes(family, bytes);
+}
+class Pool {
+    ranges;
+    constructor(prefixes) {
+        this.ranges = prefixes.map((p) => {
+            const base = toBig(network(p).address);
+            const size = 1n << BigInt(maxBits(p.family) - p.bits);
+            return { family: p.family, first: base + 1n, last: base + size - 2n, cursor: base + 1n, prefix: network(p) };
+        });
+    }
+    /** True when `address` (bare) is one this pool could lease. */
+    holds(address) {
+        const a = parseAddress(address);
+        if (!a)
+            return false;
+        const n = toBig(address);
+        return this.ranges.some((r) => r.family === a.family && n >= r.first && n <= r.last);
+    }
+    /**
+     * One free host address per family (`10.99.0.7/32`, `fd99::7/128`), or undefined when any family
+     * is exhausted. Prefixes in `taken` that contain the whole pool are ignored: a peer routing a
+     * wider network (say 0.0.0.0/0) is carved around by the more specific host routes of leases.
+     */
+    allocate(taken) {
+        const out = [];
+        for (const r of this.ranges) {
+            const n = this.search(r, taken);
+            if (n === undefined)
+                return undefined;
+            out.push({ range: r, n });
+        }
+        for (const { range, n } of out)
+            range.cursor = n + 1n > range.last ? range.first : n + 1n;
+        return out.map(({ range, n }) => `${fromBig(range.family, n)}/${maxBits(range.family)}`);
+    }
+    search(r, taken) {
+        const blocked = taken.prefixes
+            .filter((p) => p.family === r.family && contains(r.prefix, p))
+            .map((p) => {
+            const lo = toBig(network(p).address);
+            return { lo, hi: lo + (1n << BigInt(maxBits(p.family) - p.bits)) - 1n };
+        });
+        const size = r.last - r.first + 1n;
+        let n = r.cursor;
+        // Every step either tries one address or skips a blocked prefix: bounded by the range's size.
+        for (let seen = 0n; seen < size;) {
+            const block = blocked.find((b) => n >= b.lo && n <= b.hi);
+            if (block) {
+                const hi = block.hi < r.last ? block.hi : r.last;
+                seen += hi - n + 1n;
+                n = hi + 1n;
+            }
+            else if (taken.addresses.has(fromBig(r.family, n))) {
+                seen += 1n;
+                n += 1n;
+            }
+            else {
+                return n;
+            }
+            if (n > r.last)
+                n = r.first;
+        }
+        return undefined;
+    }
+}
 
 ;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/errors.js
 class JOSEError extends Error {
@@ -10611,11 +9263,11 @@ class JWEDecryptionFailed extends JOSEError {
     super(message, options);
   }
 }
-class JWEInvalid extends JOSEError {
-  static code = "ERR_JWE_INVALID";
+class JWEInvalid extends (/* unused pure expression or super */ null && (JOSEError)) {
+  static code = (/* unused pure expression or super */ null && ("ERR_JWE_INVALID"));
   code = "ERR_JWE_INVALID";
 }
-class JWSInvalid extends JOSEError {
+class errors_JWSInvalid extends JOSEError {
   static code = "ERR_JWS_INVALID";
   code = "ERR_JWS_INVALID";
 }
@@ -10623,8 +9275,8 @@ class JWTInvalid extends JOSEError {
   static code = "ERR_JWT_INVALID";
   code = "ERR_JWT_INVALID";
 }
-class JWKInvalid extends JOSEError {
-  static code = "ERR_JWK_INVALID";
+class JWKInvalid extends (/* unused pure expression or super */ null && (JOSEError)) {
+  static code = (/* unused pure expression or super */ null && ("ERR_JWK_INVALID"));
   code = "ERR_JWK_INVALID";
 }
 class JWKSInvalid extends JOSEError {
@@ -10663,6 +9315,72 @@ class JWSSignatureVerificationFailed extends JOSEError {
 }
 
 
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/buffer_utils.js
+const buffer_utils_encoder = new TextEncoder(), decoder = new TextDecoder(), strictDecoder = new TextDecoder("utf-8", { fatal: !0 }), UINT32_RANGE = (/* unused pure expression or super */ null && (2 ** 32));
+function concat(...buffers) {
+  const size = buffers.reduce((acc, { length }) => acc + length, 0), buf = new Uint8Array(size);
+  let i = 0;
+  for (const buffer of buffers)
+    buf.set(buffer, i), i += buffer.length;
+  return buf;
+}
+function writeUInt32BE(buf, value, offset) {
+  if (value < 0 || value >= UINT32_RANGE)
+    throw new RangeError(`value must be >= 0 and <= ${UINT32_RANGE - 1}. Received ${value}`);
+  buf.set([value >>> 24, value >>> 16, value >>> 8, value & 255], offset);
+}
+function uint64be(value) {
+  const high = Math.floor(value / UINT32_RANGE), low = value % UINT32_RANGE, buf = new Uint8Array(8);
+  return writeUInt32BE(buf, high, 0), writeUInt32BE(buf, low, 4), buf;
+}
+function uint32be(value) {
+  const buf = new Uint8Array(4);
+  return writeUInt32BE(buf, value), buf;
+}
+const NON_ASCII = /[^\x00-\x7f]/;
+function encode(string) {
+  if (typeof string == "string" && string.length >= 128) {
+    if (NON_ASCII.test(string))
+      throw new TypeError("non-ASCII string encountered in encode()");
+    return buffer_utils_encoder.encode(string);
+  }
+  const bytes = new Uint8Array(string.length);
+  for (let i = 0; i < string.length; i++) {
+    const code = string.charCodeAt(i);
+    if (code > 127)
+      throw new TypeError("non-ASCII string encountered in encode()");
+    bytes[i] = code;
+  }
+  return bytes;
+}
+function buffer_utils_encodeBase64(input, url = !1) {
+  if (Uint8Array.prototype.toBase64)
+    return input.toBase64({ alphabet: url ? "base64url" : "base64", omitPadding: url });
+  const CHUNK_SIZE = 32768, arr = [];
+  for (let i = 0; i < input.length; i += CHUNK_SIZE)
+    arr.push(String.fromCharCode.apply(null, input.subarray(i, i + CHUNK_SIZE)));
+  const encoded = btoa(arr.join(""));
+  return url ? encoded.replace(/=/g, "").replace(/\+/g, "-").replace(/\//g, "_") : encoded;
+}
+function decodeBase64(encoded, url = !1) {
+  if (Uint8Array.fromBase64)
+    return Uint8Array.fromBase64(encoded, { alphabet: url ? "base64url" : "base64" });
+  if (url) {
+    if (encoded.includes("+") || encoded.includes("/"))
+      throw new TypeError("Invalid base64url");
+    encoded = encoded.replace(/-/g, "+").replace(/_/g, "/");
+  }
+  const binary = atob(encoded), bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++)
+    bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+async function digest(algorithm, data) {
+  const subtleDigest = `SHA-${algorithm.slice(-3)}`;
+  return new Uint8Array(await crypto.subtle.digest(subtleDigest, data));
+}
+
+
 ;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/base64url.js
 
 const invalid = "The input to be decoded is not correctly encoded.";
@@ -10686,14 +9404,14 @@ function assertUint8Array(input, label) {
   if (!(input instanceof Uint8Array))
     throw new TypeError(`${label} must be an instance of Uint8Array`);
 }
-function isObject(input) {
+function validate_isObject(input) {
   if (typeof input != "object" || input === null || Object.prototype.toString.call(input) !== "[object Object]")
     return !1;
   const prototype = Object.getPrototypeOf(input);
   return prototype === null || Object.getPrototypeOf(prototype) === null;
 }
 function isJwkSet(input) {
-  return isObject(input) && Array.isArray(input.keys) && Array.from(input.keys).every(isObject);
+  return validate_isObject(input) && Array.isArray(input.keys) && Array.from(input.keys).every(validate_isObject);
 }
 function isDisjoint(...headers) {
   const parameters = /* @__PURE__ */ new Set();
@@ -10731,7 +9449,7 @@ function parseJoseHeader(encodedProtectedHeader, ErrorClass, message) {
   } catch (cause) {
     throw new ErrorClass(message, { cause });
   }
-  if (!isObject(parsed))
+  if (!validate_isObject(parsed))
     throw new ErrorClass(message);
   return parsed;
 }
@@ -10768,7 +9486,7 @@ function validateB64(protectedHeader, extensions) {
   if (extensions.includes("b64")) {
     const b64 = protectedHeader.b64;
     if (typeof b64 != "boolean")
-      throw new JWSInvalid('The "b64" (base64url-encode payload) Header Parameter must be a boolean');
+      throw new errors_JWSInvalid('The "b64" (base64url-encode payload) Header Parameter must be a boolean');
     return b64;
   }
   return !0;
@@ -10780,7 +9498,7 @@ function serializeJoseHeader(Err, header) {
   } catch (cause) {
     throw new Err("JOSE Header is not valid JSON", { cause });
   }
-  if (!isObject(parsed))
+  if (!validate_isObject(parsed))
     throw new Err("JOSE Header is not a JSON object");
   return [parsed, serialized];
 }
@@ -10812,7 +9530,7 @@ async function prepareKey(entry, key, usage) {
   if (secret && key instanceof Uint8Array)
     return key;
   let normalized, keyObject;
-  if (isObject(key)) {
+  if (validate_isObject(key)) {
     if (normalized = normalizeJwk(key), typeof normalized.kty != "string")
       throw invalidKeyType(alg, key, secret);
     if (!(secret ? normalized.kty === "oct" && typeof normalized.k == "string" : normalized.kty !== "oct" && (requiresPrivateKey ? normalized.kty === "AKP" && typeof normalized.priv == "string" || typeof normalized.d == "string" : normalized.d === void 0 && normalized.priv === void 0)))
@@ -10930,865 +9648,12 @@ async function rawKey(key, expected, usage, extractable = !1) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/content_encryption.js
-
-
-
-const generateCek = (enc) => crypto.getRandomValues(new Uint8Array(enc.cekBits >> 3));
-function checkCekLength(cek, expected) {
-  const actual = cek.byteLength << 3;
-  if (actual !== expected)
-    throw new JWEInvalid(`Invalid Content Encryption Key length. Expected ${expected} bits, got ${actual} bits`);
-}
-const generateIv = (enc) => crypto.getRandomValues(new Uint8Array(enc.ivBits >> 3));
-function checkIvLength(enc, iv) {
-  if (iv.length << 3 !== enc.ivBits)
-    throw new JWEInvalid("Invalid Initialization Vector length");
-}
-async function cbcKeySetup(enc, cek, usage) {
-  if (!(cek instanceof Uint8Array))
-    throw new TypeError(invalidKeyInput(cek, "Uint8Array"));
-  const keyLengthBits = enc.cekBits >> 1, encKey = await crypto.subtle.importKey("raw", cek.subarray(keyLengthBits >> 3), "AES-CBC", !1, [usage]), macKey = await crypto.subtle.importKey("raw", cek.subarray(0, keyLengthBits >> 3), {
-    hash: `SHA-${keyLengthBits << 1}`,
-    name: "HMAC"
-  }, !1, ["sign"]);
-  return [encKey, macKey, keyLengthBits];
-}
-async function cbcHmacTag(macKey, macData, keyLengthBits) {
-  return new Uint8Array((await crypto.subtle.sign("HMAC", macKey, macData)).slice(0, keyLengthBits >> 3));
-}
-async function cbcEncrypt(enc, plaintext, cek, iv, aad) {
-  const [encKey, macKey, keyLengthBits] = await cbcKeySetup(enc, cek, "encrypt"), ciphertext = new Uint8Array(await crypto.subtle.encrypt({
-    iv,
-    name: "AES-CBC"
-  }, encKey, plaintext)), al = uint64be(aad.length * 8), macData = concat(aad, iv, ciphertext, al), tag = await cbcHmacTag(macKey, macData, keyLengthBits);
-  return { ciphertext, tag, iv };
-}
-async function timingSafeEqual(a, b) {
-  const algorithm = { name: "HMAC", hash: "SHA-256" }, key = await crypto.subtle.generateKey(algorithm, !1, ["sign", "verify"]), aHmac = await crypto.subtle.sign(algorithm, key, a);
-  return crypto.subtle.verify(algorithm, key, aHmac, b);
-}
-async function cbcDecrypt(enc, cek, ciphertext, iv, tag, aad) {
-  const [encKey, macKey, keyLengthBits] = await cbcKeySetup(enc, cek, "decrypt"), al = uint64be(aad.length * 8), macData = concat(aad, iv, ciphertext, al), expectedTag = await cbcHmacTag(macKey, macData, keyLengthBits);
-  try {
-    if (await timingSafeEqual(tag, expectedTag))
-      return new Uint8Array(await crypto.subtle.decrypt({ iv, name: "AES-CBC" }, encKey, ciphertext));
-  } catch {
-  }
-  throw new JWEDecryptionFailed();
-}
-async function encrypt(enc, plaintext, cek, iv, aad) {
-  if (!isCryptoKey(cek) && !(cek instanceof Uint8Array))
-    throw new TypeError(invalidKeyInput(cek, "CryptoKey", "KeyObject", "Uint8Array", "JSON Web Key"));
-  if (iv ? checkIvLength(enc, iv) : iv = generateIv(enc), cek instanceof Uint8Array && checkCekLength(cek, enc.cekBits), enc.cbc)
-    return cbcEncrypt(enc, plaintext, cek, iv, aad);
-  const encKey = await rawKey(cek, enc.subtle, "encrypt"), encrypted = new Uint8Array(await crypto.subtle.encrypt({
-    additionalData: aad,
-    iv,
-    name: "AES-GCM",
-    tagLength: 128
-  }, encKey, plaintext));
-  return { ciphertext: encrypted.subarray(0, -16), tag: encrypted.subarray(-16), iv };
-}
-async function decrypt(enc, cek, ciphertext, iv, tag, aad) {
-  if (!isCryptoKey(cek) && !(cek instanceof Uint8Array))
-    throw new TypeError(invalidKeyInput(cek, "CryptoKey", "KeyObject", "Uint8Array", "JSON Web Key"));
-  if (!iv)
-    throw new JWEInvalid("JWE Initialization Vector missing");
-  if (!tag)
-    throw new JWEInvalid("JWE Authentication Tag missing");
-  if (!enc.cbc && tag.length !== 16)
-    throw new JWEInvalid("Invalid Authentication Tag length");
-  if (checkIvLength(enc, iv), cek instanceof Uint8Array && checkCekLength(cek, enc.cekBits), enc.cbc)
-    return cbcDecrypt(enc, cek, ciphertext, iv, tag, aad);
-  const encKey = await rawKey(cek, enc.subtle, "decrypt");
-  try {
-    return new Uint8Array(await crypto.subtle.decrypt({
-      additionalData: aad,
-      iv,
-      name: "AES-GCM",
-      tagLength: 128
-    }, encKey, concat(ciphertext, tag)));
-  } catch {
-    throw new JWEDecryptionFailed();
-  }
-}
-
-
 ;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/key_descriptor.js
 function table(entries) {
   const out = { __proto__: null };
   for (const alg in entries)
     out[alg] = { ...entries[alg], alg };
   return out;
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/jwe_algorithms.js
-
-
-const wrap = [
-  ["encrypt", "wrapKey"],
-  ["decrypt", "unwrapKey"]
-], derive = [[], ["deriveBits"]], none = [[], []];
-function rsaes(bits) {
-  return {
-    kty: ["RSA"],
-    mode: "key-encryption",
-    subtle: { name: "RSA-OAEP", hash: `SHA-${bits}` },
-    usages: wrap,
-    ops: ["wrapKey", "unwrapKey"]
-  };
-}
-function ecdh(mode) {
-  return {
-    kty: ["EC", "OKP"],
-    mode,
-    subtle: { name: "ECDH" },
-    resolve: ({ kty, crv, asymmetricKeyType }) => {
-      if (crv === "X25519" || asymmetricKeyType === "x25519")
-        return { name: "X25519" };
-      if (kty === "OKP")
-        throw new JOSENotSupported('Invalid or unsupported JWK "alg" (Algorithm) Parameter value');
-      return { name: "ECDH", namedCurve: crv };
-    },
-    usages: derive,
-    ops: [void 0, "deriveBits"]
-  };
-}
-function aeskw(bits, gcm = !1) {
-  return {
-    kty: ["oct"],
-    mode: "key-wrapping",
-    secret: !0,
-    subtle: { name: gcm ? "AES-GCM" : "AES-KW", length: bits },
-    usages: none,
-    ops: gcm ? ["encrypt", "decrypt"] : ["wrapKey", "unwrapKey"]
-  };
-}
-function pbes2() {
-  return {
-    kty: ["oct"],
-    mode: "key-wrapping",
-    secret: !0,
-    subtle: { name: "PBKDF2" },
-    usages: none,
-    ops: ["deriveBits", "deriveBits"]
-  };
-}
-const JWE = table({
-  dir: {
-    kty: ["oct"],
-    mode: "direct-encryption",
-    secret: !0,
-    subtle: { name: "AES-GCM" },
-    usages: none,
-    ops: ["encrypt", "decrypt"]
-  },
-  "RSA-OAEP": rsaes(1),
-  "RSA-OAEP-256": rsaes(256),
-  "RSA-OAEP-384": rsaes(384),
-  "RSA-OAEP-512": rsaes(512),
-  "ECDH-ES": ecdh("direct-key-agreement"),
-  "ECDH-ES+A128KW": ecdh("key-agreement-with-key-wrapping"),
-  "ECDH-ES+A192KW": ecdh("key-agreement-with-key-wrapping"),
-  "ECDH-ES+A256KW": ecdh("key-agreement-with-key-wrapping"),
-  A128KW: aeskw(128),
-  A192KW: aeskw(192),
-  A256KW: aeskw(256),
-  A128GCMKW: aeskw(128, !0),
-  A192GCMKW: aeskw(192, !0),
-  A256GCMKW: aeskw(256, !0),
-  "PBES2-HS256+A128KW": pbes2(),
-  "PBES2-HS384+A192KW": pbes2(),
-  "PBES2-HS512+A256KW": pbes2()
-}), contentOps = ["encrypt", "decrypt"];
-function contentEncryption(bits, cbc = !1) {
-  return {
-    kty: ["oct"],
-    secret: !0,
-    subtle: { name: cbc ? "AES-CBC" : "AES-GCM", length: bits },
-    usages: none,
-    ops: contentOps,
-    cekBits: bits,
-    ivBits: cbc ? 128 : 96,
-    cbc
-  };
-}
-const ENC = table({
-  A128GCM: contentEncryption(128),
-  A192GCM: contentEncryption(192),
-  A256GCM: contentEncryption(256),
-  "A128CBC-HS256": contentEncryption(256, !0),
-  "A192CBC-HS384": contentEncryption(384, !0),
-  "A256CBC-HS512": contentEncryption(512, !0)
-});
-function unsupported(parameter, name) {
-  throw new JOSENotSupported(`Invalid or unsupported "${parameter}" (JWE ${name}) header value`);
-}
-function jweAlgorithm(alg) {
-  return (typeof alg == "string" ? JWE[alg] : void 0) ?? unsupported("alg", "Algorithm");
-}
-function isJWECEKTransport(algorithm) {
-  return algorithm.mode === "key-wrapping" || algorithm.mode === "key-encryption" || algorithm.mode === "key-agreement-with-key-wrapping";
-}
-function jweEncryption(enc) {
-  return (typeof enc == "string" ? ENC[enc] : void 0) ?? unsupported("enc", "Encryption Algorithm");
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/key_management.js
-
-
-
-
-
-
-
-function checkEcdhCryptoKey(key, usage) {
-  if (key.algorithm.name !== "ECDH" && key.algorithm.name !== "X25519")
-    throw new TypeError("CryptoKey does not support this operation, its algorithm.name must be ECDH or X25519");
-  checkUsage(key, usage);
-}
-async function aeskwWrap(alg, key, cek) {
-  const cryptoKey = await rawKey(key, jweAlgorithm(alg).subtle, "wrapKey", !0), cryptoKeyCek = await crypto.subtle.importKey("raw", cek, { hash: "SHA-256", name: "HMAC" }, !0, ["sign"]);
-  return new Uint8Array(await crypto.subtle.wrapKey("raw", cryptoKeyCek, cryptoKey, "AES-KW"));
-}
-async function aeskwUnwrap(alg, key, encryptedKey) {
-  const cryptoKey = await rawKey(key, jweAlgorithm(alg).subtle, "unwrapKey", !0), cryptoKeyCek = await crypto.subtle.unwrapKey("raw", encryptedKey, cryptoKey, "AES-KW", { hash: "SHA-256", name: "HMAC" }, !0, ["sign"]);
-  return new Uint8Array(await crypto.subtle.exportKey("raw", cryptoKeyCek));
-}
-function checkRsaKey(alg, key, usage) {
-  checkCryptoKey(key, jweAlgorithm(alg).subtle, usage), checkModulusLength(alg, key);
-}
-async function deriveKey(p2s, alg, p2c, key) {
-  if (!(p2s instanceof Uint8Array) || p2s.length < 8)
-    throw new JWEInvalid("PBES2 Salt Input must be 8 or more octets");
-  if (!Number.isSafeInteger(p2c) || Math.sign(p2c) !== 1)
-    throw new JWEInvalid("PBES2 Count Input must be a positive integer");
-  const salt = concat(encode(alg), Uint8Array.of(0), p2s), keyLengthBits = parseInt(alg.slice(13, 16), 10), subtleAlg = {
-    hash: `SHA-${alg.slice(8, 11)}`,
-    iterations: p2c,
-    name: "PBKDF2",
-    salt
-  }, cryptoKey = await rawKey(key, jweAlgorithm(alg).subtle, "deriveBits");
-  return new Uint8Array(await crypto.subtle.deriveBits(subtleAlg, cryptoKey, keyLengthBits));
-}
-function lengthAndInput(input) {
-  return concat(uint32be(input.length), input);
-}
-async function concatKdf(Z, keyDataLength, OtherInfo) {
-  const dkLen = keyDataLength >> 3, hashLen = 32, reps = Math.ceil(dkLen / hashLen), dk = new Uint8Array(reps * hashLen);
-  for (let i = 1; i <= reps; i++) {
-    const hashResult = await digest("sha256", concat(uint32be(i), Z, OtherInfo));
-    dk.set(hashResult, (i - 1) * hashLen);
-  }
-  return dk.slice(0, dkLen);
-}
-async function ecdhesDeriveKey(publicKey, privateKey, algorithmId, keyDataLength, apu = new Uint8Array(), apv = new Uint8Array()) {
-  checkEcdhCryptoKey(publicKey), checkEcdhCryptoKey(privateKey, "deriveBits");
-  const otherInfo = concat(lengthAndInput(encode(algorithmId)), lengthAndInput(apu), lengthAndInput(apv), uint32be(keyDataLength)), Z = new Uint8Array(await crypto.subtle.deriveBits({
-    name: publicKey.algorithm.name,
-    public: publicKey
-  }, privateKey, publicKey.algorithm.name === "X25519" ? 256 : Math.ceil(parseInt(publicKey.algorithm.namedCurve.slice(-3), 10) / 8) << 3));
-  return concatKdf(Z, keyDataLength, otherInfo);
-}
-function assertEcdhKey(key) {
-  assertCryptoKey(key);
-  const curve = key.algorithm.namedCurve;
-  if (curve !== "P-256" && curve !== "P-384" && curve !== "P-521" && key.algorithm.name !== "X25519")
-    throw new JOSENotSupported("ECDH with the provided key is not allowed or not supported by your javascript runtime");
-}
-function partyInfo(joseHeader, name) {
-  const value = joseHeader[name];
-  if (value !== void 0) {
-    if (typeof value != "string")
-      throw new JWEInvalid(`JOSE Header "${name}" (Agreement Party${name === "apu" ? "U" : "V"}Info) invalid`);
-    return decodeBase64url(value, name, JWEInvalid);
-  }
-}
-function checkPartyInfo(apu, apv) {
-  if (!(apu === void 0 || apv === void 0 || apu.byteLength !== apv.byteLength)) {
-    for (let i = 0; i < apu.byteLength; i++)
-      if (apu[i] !== apv[i])
-        return;
-    throw new JWEInvalid('JOSE Header "apu" and "apv" values must be distinct');
-  }
-}
-function assertEncryptedKey(encryptedKey) {
-  if (encryptedKey === void 0)
-    throw new JWEInvalid("JWE Encrypted Key missing");
-}
-function assertNoEncryptedKey(encryptedKey) {
-  if (encryptedKey !== void 0)
-    throw new JWEInvalid("Encountered unexpected JWE Encrypted Key");
-}
-function validateMaxPBES2Count(value) {
-  if (value !== void 0 && value !== 1 / 0 && (!Number.isSafeInteger(value) || value < 1))
-    throw new TypeError("maxPBES2Count must be a positive safe integer or Infinity");
-}
-async function decryptKeyManagement(entry, enc, key, encryptedKey, joseHeader, maxPBES2Count) {
-  const { alg } = entry, mode = entry.mode;
-  if (mode === "direct-encryption")
-    return assertNoEncryptedKey(encryptedKey), key;
-  const direct = mode === "direct-key-agreement";
-  switch (direct ? assertNoEncryptedKey(encryptedKey) : assertEncryptedKey(encryptedKey), entry.subtle.name) {
-    case "ECDH": {
-      const { epk } = joseHeader;
-      if (!isObject(epk) || ["d", "k", "p", "q", "dp", "dq", "qi", "oth", "priv"].some((parameter) => Object.hasOwn(epk, parameter)))
-        throw new JWEInvalid('JOSE Header "epk" (Ephemeral Public Key) missing or invalid');
-      assertEcdhKey(key);
-      const ephemeralPublicKey = await jwkToKey(entry, epk), partyUInfo = partyInfo(joseHeader, "apu"), partyVInfo = partyInfo(joseHeader, "apv");
-      checkPartyInfo(partyUInfo, partyVInfo);
-      const derivedKey = await ecdhesDeriveKey(ephemeralPublicKey, key, direct ? enc.alg : alg, direct ? enc.cekBits : parseInt(alg.slice(-5, -2), 10), partyUInfo, partyVInfo);
-      if (direct)
-        return derivedKey;
-      key = derivedKey;
-      break;
-    }
-    case "RSA-OAEP":
-      return assertCryptoKey(key), checkRsaKey(alg, key, "decrypt"), new Uint8Array(await crypto.subtle.decrypt("RSA-OAEP", key, encryptedKey));
-    case "PBKDF2": {
-      if (typeof joseHeader.p2c != "number")
-        throw new JWEInvalid('JOSE Header "p2c" (PBES2 Count) missing or invalid');
-      const p2cLimit = maxPBES2Count ?? 1e4;
-      if (joseHeader.p2c > p2cLimit)
-        throw new JWEInvalid('JOSE Header "p2c" (PBES2 Count) out is of acceptable bounds');
-      if (typeof joseHeader.p2s != "string")
-        throw new JWEInvalid('JOSE Header "p2s" (PBES2 Salt) missing or invalid');
-      const p2s = decodeBase64url(joseHeader.p2s, "p2s", JWEInvalid);
-      key = await deriveKey(p2s, alg, joseHeader.p2c, key);
-      break;
-    }
-    case "AES-GCM": {
-      if (typeof joseHeader.iv != "string")
-        throw new JWEInvalid('JOSE Header "iv" (Initialization Vector) missing or invalid');
-      if (typeof joseHeader.tag != "string")
-        throw new JWEInvalid('JOSE Header "tag" (Authentication Tag) missing or invalid');
-      const iv = decodeBase64url(joseHeader.iv, "iv", JWEInvalid), tag = decodeBase64url(joseHeader.tag, "tag", JWEInvalid);
-      if (iv.byteLength !== 12)
-        throw new JWEInvalid("Invalid Initialization Vector length");
-      if (tag.byteLength !== 16)
-        throw new JWEInvalid("Invalid Authentication Tag length");
-      return decrypt(jweEncryption(alg.slice(0, -2)), key, encryptedKey, iv, tag, new Uint8Array());
-    }
-  }
-  return aeskwUnwrap(alg.slice(-6), key, encryptedKey);
-}
-async function encryptKeyManagement(entry, enc, inputKey, joseHeader, providedCek, providedParameters = {}) {
-  const { alg, mode } = entry, transport = isJWECEKTransport(entry);
-  if (providedCek !== void 0 && !transport)
-    throw new TypeError(`setContentEncryptionKey cannot be called with JWE "alg" (Algorithm) Header ${alg}`);
-  let key = await prepareKey(mode === "direct-encryption" ? enc : entry, inputKey, "encrypt");
-  if (mode === "direct-encryption")
-    return [key, void 0, void 0];
-  const cek = transport ? providedCek ?? generateCek(enc) : void 0;
-  cek && checkCekLength(cek, enc.cekBits);
-  let encryptedKey, parameters;
-  switch (entry.subtle.name) {
-    case "ECDH": {
-      assertEcdhKey(key);
-      const { apu: providedApu, apv: providedApv } = providedParameters;
-      providedApu !== void 0 && assertUint8Array(providedApu, '"apu"'), providedApv !== void 0 && assertUint8Array(providedApv, '"apv"');
-      const apu = providedApu ?? partyInfo(joseHeader, "apu"), apv = providedApv ?? partyInfo(joseHeader, "apv");
-      checkPartyInfo(apu, apv);
-      let ephemeralPrivateKey;
-      providedParameters.epk !== void 0 ? ephemeralPrivateKey = await prepareKey(entry, providedParameters.epk, "decrypt") : ephemeralPrivateKey = (await crypto.subtle.generateKey(key.algorithm, !0, ["deriveBits"])).privateKey;
-      const subtle = crypto.subtle;
-      let exportableEpk = ephemeralPrivateKey;
-      if (!exportableEpk.extractable) {
-        if (typeof subtle.getPublicKey != "function")
-          throw new TypeError('CryptoKey for "epk" must be extractable');
-        exportableEpk = await subtle.getPublicKey(ephemeralPrivateKey, []);
-      }
-      const { x, y, crv, kty } = await subtle.exportKey("jwk", exportableEpk), direct = mode === "direct-key-agreement", derivedKey = await ecdhesDeriveKey(key, ephemeralPrivateKey, direct ? enc.alg : alg, direct ? enc.cekBits : parseInt(alg.slice(-5, -2), 10), apu, apv), epk = { x, crv, kty };
-      if (kty === "EC" && (epk.y = y), parameters = { epk }, providedApu !== void 0 && (parameters.apu = base64url_encode(providedApu)), providedApv !== void 0 && (parameters.apv = base64url_encode(providedApv)), direct)
-        return [derivedKey, void 0, parameters];
-      key = derivedKey;
-      break;
-    }
-    case "RSA-OAEP": {
-      assertCryptoKey(key), checkRsaKey(alg, key, "encrypt"), encryptedKey = new Uint8Array(await crypto.subtle.encrypt("RSA-OAEP", key, cek));
-      break;
-    }
-    case "PBKDF2": {
-      const { p2c = 2048, p2s = crypto.getRandomValues(new Uint8Array(16)) } = providedParameters;
-      key = await deriveKey(p2s, alg, p2c, key), parameters = { p2c, p2s: base64url_encode(p2s) };
-      break;
-    }
-    case "AES-GCM": {
-      const iv = providedParameters.iv === void 0 ? crypto.getRandomValues(new Uint8Array(12)) : providedParameters.iv;
-      if (!(iv instanceof Uint8Array))
-        throw new TypeError('"iv" must be an instance of Uint8Array');
-      const wrapped = await encrypt(jweEncryption(alg.slice(0, -2)), cek, key, iv, new Uint8Array());
-      encryptedKey = wrapped.ciphertext, parameters = { iv: base64url_encode(wrapped.iv), tag: base64url_encode(wrapped.tag) };
-    }
-  }
-  if (encryptedKey ??= await aeskwWrap(alg.slice(-6), key, cek), !(encryptedKey instanceof Uint8Array) || !encryptedKey.byteLength)
-    throw new TypeError("JWE key management algorithm did not produce an Encrypted Key");
-  return [cek, encryptedKey, parameters];
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/deflate.js
-
-
-function validateZip(joseHeader, protectedHeader) {
-  if (joseHeader.zip !== void 0 && joseHeader.zip !== "DEF")
-    throw new JOSENotSupported('Unsupported JWE "zip" (Compression Algorithm) Header Parameter value.');
-  if (joseHeader.zip !== void 0 && !protectedHeader?.zip)
-    throw new JWEInvalid('JWE "zip" (Compression Algorithm) Header Parameter MUST be in a protected header.');
-}
-function supported(name) {
-  if (typeof globalThis[name] > "u")
-    throw new JOSENotSupported(`JWE "zip" (Compression Algorithm) Header Parameter requires the ${name} API.`);
-}
-async function transform(stream, input, maxLength = 1 / 0) {
-  const writer = stream.writable.getWriter();
-  writer.write(input).catch(() => {
-  }), writer.close().catch(() => {
-  });
-  const chunks = [];
-  let length = 0;
-  const reader = stream.readable.getReader();
-  for (; ; ) {
-    const { value, done } = await reader.read();
-    if (done)
-      break;
-    if (chunks.push(value), length += value.byteLength, maxLength !== 1 / 0 && length > maxLength)
-      throw await reader.cancel().catch(() => {
-      }), new JWEInvalid("Decompressed plaintext exceeded the configured limit");
-  }
-  return concat(...chunks);
-}
-async function compress(input) {
-  return supported("CompressionStream"), transform(new CompressionStream("deflate-raw"), input);
-}
-async function decompress(input, maxLength) {
-  return supported("DecompressionStream"), transform(new DecompressionStream("deflate-raw"), input, maxLength);
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/jwe_decrypt.js
-
-
-
-
-
-
-
-
-function snapshotSharedJWE(jwe) {
-  const { aad, ciphertext, iv, protected: encodedProtected, tag, unprotected } = jwe;
-  if (iv !== void 0 && (typeof iv != "string" || !iv))
-    throw new JWEInvalid("JWE Initialization Vector incorrect type");
-  if (typeof ciphertext != "string")
-    throw new JWEInvalid("JWE Ciphertext missing or incorrect type");
-  if (tag !== void 0 && (typeof tag != "string" || !tag))
-    throw new JWEInvalid("JWE Authentication Tag incorrect type");
-  if (encodedProtected !== void 0 && typeof encodedProtected != "string")
-    throw new JWEInvalid("JWE Protected Header incorrect type");
-  if (aad !== void 0 && (typeof aad != "string" || !aad))
-    throw new JWEInvalid("JWE AAD incorrect type");
-  if (unprotected !== void 0 && !isObject(unprotected))
-    throw new JWEInvalid("JWE Shared Unprotected Header incorrect type");
-  return {
-    aad,
-    ciphertext,
-    iv,
-    protected: encodedProtected,
-    tag,
-    unprotected: unprotected === void 0 ? void 0 : { ...unprotected }
-  };
-}
-function snapshotRecipientJWE(recipient) {
-  let header, headerAlg;
-  try {
-    const { header: inputHeader } = recipient;
-    if (isObject(inputHeader)) {
-      headerAlg = inputHeader.alg;
-      const parameters = Object.keys(inputHeader);
-      parameters.includes("alg") || (headerAlg = void 0), header = Object.fromEntries(parameters.map((parameter) => [
-        parameter,
-        parameter === "alg" ? headerAlg : inputHeader[parameter]
-      ]));
-    } else
-      header = inputHeader;
-    const { encrypted_key: encryptedKey } = recipient;
-    return [{ encrypted_key: encryptedKey, header }, headerAlg];
-  } catch (error) {
-    return [void 0, headerAlg, error];
-  }
-}
-function checkRecipient(jwe) {
-  const { encrypted_key: encryptedKey, header } = jwe;
-  if (encryptedKey !== void 0 && typeof encryptedKey != "string")
-    throw new JWEInvalid("JWE Encrypted Key incorrect type");
-  if (header !== void 0 && !isObject(header))
-    throw new JWEInvalid("JWE Per-Recipient Unprotected Header incorrect type");
-  if (jwe.protected === void 0 && header === void 0 && jwe.unprotected === void 0)
-    throw new JWEInvalid("JOSE Header missing");
-}
-function shareJWE(jwe) {
-  const { protected: encodedProtected, ciphertext, iv, tag, aad } = jwe;
-  let protectedHeader;
-  return encodedProtected !== void 0 && (protectedHeader = parseJoseHeader(encodedProtected, JWEInvalid, "JWE Protected Header is invalid")), [
-    protectedHeader,
-    decodeBase64url(ciphertext, "ciphertext", JWEInvalid),
-    iv !== void 0 ? decodeBase64url(iv, "iv", JWEInvalid) : void 0,
-    tag !== void 0 ? decodeBase64url(tag, "tag", JWEInvalid) : void 0,
-    encodeAsciiMember((encodedProtected ?? "") + (aad !== void 0 ? `.${aad}` : ""), "aad", JWEInvalid)
-  ];
-}
-function prepareDecrypt(options) {
-  const keyManagementAlgorithms = options && validateAlgorithms("keyManagementAlgorithms", options.keyManagementAlgorithms), contentEncryptionAlgorithms = options && validateAlgorithms("contentEncryptionAlgorithms", options.contentEncryptionAlgorithms), { crit, maxPBES2Count, maxDecompressedLength } = options ?? {};
-  validateMaxPBES2Count(maxPBES2Count);
-  const decompressionLimit = maxDecompressedLength ?? 25e4;
-  if (decompressionLimit !== 0 && decompressionLimit !== 1 / 0 && (!Number.isSafeInteger(decompressionLimit) || decompressionLimit < 1))
-    throw new TypeError("maxDecompressedLength must be 0, a positive safe integer, or Infinity");
-  return [
-    keyManagementAlgorithms,
-    contentEncryptionAlgorithms,
-    crit,
-    maxPBES2Count,
-    maxDecompressedLength
-  ];
-}
-async function decryptJWE(jwe, shared, key, token = shareJWE(jwe)) {
-  const [protectedHeader, ciphertext, iv, tag, additionalAuthenticatedData] = token, { header, unprotected, aad } = jwe;
-  let joseHeader;
-  if (header !== void 0 || unprotected !== void 0) {
-    if (!isDisjoint(protectedHeader, header, unprotected))
-      throw new JWEInvalid("JWE Protected, JWE Unprotected Header, and JWE Per-Recipient Unprotected Header Parameter names must be disjoint");
-    joseHeader = { ...protectedHeader, ...header, ...unprotected };
-  } else
-    joseHeader = protectedHeader ?? {};
-  const [keyManagementAlgorithms, contentEncryptionAlgorithms, crit, maxPBES2Count, maxDecompressedLength] = shared, { encrypted_key: encodedKey } = jwe;
-  validateCrit(JWEInvalid, JWE_RECOGNIZED, crit, protectedHeader, joseHeader), validateZip(joseHeader, protectedHeader);
-  const { alg, enc } = joseHeader;
-  if (typeof alg != "string" || !alg)
-    throw new JWEInvalid("missing JWE Algorithm (alg) in JWE Header");
-  const selected = JWE[alg];
-  if (encodedKey === "" && (!selected || !isJWECEKTransport(selected)))
-    throw new JWEInvalid("JWE Encrypted Key incorrect type");
-  const integrated = selected?.mode === "integrated-encryption";
-  if (!integrated && (typeof enc != "string" || !enc))
-    throw new JWEInvalid("missing JWE Encryption Algorithm (enc) in JWE Header");
-  if (keyManagementAlgorithms && !keyManagementAlgorithms.has(alg) || !keyManagementAlgorithms && alg.startsWith("PBES2"))
-    throw new JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
-  let encEntry;
-  if (integrated) {
-    if (enc !== void 0)
-      throw new JWEInvalid('JWE "enc" (Encryption Algorithm) Header Parameter must not be present for integrated encryption');
-    if (iv?.byteLength)
-      throw new JWEInvalid("JWE Initialization Vector must be empty for integrated encryption");
-    if (tag?.byteLength)
-      throw new JWEInvalid("JWE Authentication Tag must be empty for integrated encryption");
-  } else {
-    if (contentEncryptionAlgorithms && !contentEncryptionAlgorithms.has(enc))
-      throw new JOSEAlgNotAllowed('"enc" (Encryption Algorithm) Header Parameter value not allowed');
-    encEntry = jweEncryption(enc);
-  }
-  let encryptedKey;
-  if (encodedKey !== void 0)
-    try {
-      encryptedKey = decodeBase64url(encodedKey, "encrypted_key", JWEInvalid);
-    } catch (error) {
-      if (!selected || !isJWECEKTransport(selected))
-        throw error;
-      encryptedKey = new Uint8Array();
-    }
-  let resolvedKey = !1;
-  typeof key == "function" && (key = await key(protectedHeader, jwe), resolvedKey = !0);
-  const algEntry = selected ?? jweAlgorithm(alg);
-  isJWECEKTransport(algEntry) && encryptedKey === void 0 && (encryptedKey = new Uint8Array());
-  const k = await prepareKey(algEntry.mode === "direct-encryption" ? encEntry : algEntry, key, "decrypt");
-  let plaintext;
-  if (algEntry.mode === "integrated-encryption")
-    plaintext = await algEntry.decrypt(k, encryptedKey, ciphertext, additionalAuthenticatedData, protectedHeader, joseHeader);
-  else {
-    const encryption = encEntry;
-    let cek;
-    try {
-      cek = await decryptKeyManagement(algEntry, encryption, k, encryptedKey, joseHeader, maxPBES2Count), isJWECEKTransport(algEntry) && cek instanceof Uint8Array && cek.byteLength << 3 !== encryption.cekBits && (cek = generateCek(encryption));
-    } catch (err) {
-      if (err instanceof TypeError || err instanceof JWEInvalid || err instanceof JOSENotSupported)
-        throw err;
-      cek = generateCek(encryption);
-    }
-    plaintext = await decrypt(encryption, cek, ciphertext, iv, tag, additionalAuthenticatedData);
-  }
-  if (joseHeader.zip === "DEF") {
-    const decompressionLimit = maxDecompressedLength ?? 25e4;
-    if (decompressionLimit === 0)
-      throw new JOSENotSupported('JWE "zip" (Compression Algorithm) Header Parameter is not supported.');
-    plaintext = await decompress(plaintext, decompressionLimit).catch((cause) => {
-      throw cause instanceof JWEInvalid || cause instanceof JOSENotSupported ? cause : new JWEInvalid("Failed to decompress plaintext", { cause });
-    });
-  }
-  return {
-    plaintext,
-    ...protectedHeader && { protectedHeader },
-    ...aad !== void 0 && {
-      additionalAuthenticatedData: decodeBase64url(aad, "aad", JWEInvalid)
-    },
-    ...unprotected && { sharedUnprotectedHeader: unprotected },
-    ...header && { unprotectedHeader: header },
-    ...resolvedKey && { key: k }
-  };
-}
-async function decryptCompact(jwe, shared, key) {
-  if (jwe instanceof Uint8Array && (jwe = decoder.decode(jwe)), typeof jwe != "string")
-    throw new JWEInvalid("Compact JWE must be a string or Uint8Array");
-  const { 0: protectedHeader, 1: encryptedKey, 2: iv, 3: ciphertext, 4: tag, length } = jwe.split(".");
-  if (length !== 5)
-    throw new JWEInvalid("Invalid Compact JWE");
-  return decryptJWE({
-    ciphertext,
-    iv: iv || void 0,
-    protected: protectedHeader,
-    tag: tag || void 0,
-    encrypted_key: encryptedKey || void 0
-  }, shared, key);
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwe/compact/decrypt.js
-
-async function compactDecrypt(jwe, key, options) {
-  return decryptCompact(jwe, prepareDecrypt(options), key);
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwe/flattened/decrypt.js
-
-
-
-async function flattenedDecrypt(jwe, key, options) {
-  if (!isObject(jwe))
-    throw new JWEInvalid("Flattened JWE must be an object");
-  const shared = snapshotSharedJWE(jwe), [recipient, , error] = snapshotRecipientJWE(jwe);
-  if (!recipient)
-    throw error;
-  const snapshot = { ...shared, ...recipient };
-  return checkRecipient(snapshot), decryptJWE(snapshot, prepareDecrypt(options), key);
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwe/general/decrypt.js
-
-
-
-
-async function generalDecrypt(jwe, key, options) {
-  if (!isObject(jwe))
-    throw new JWEInvalid("General JWE must be an object");
-  const inputRecipients = jwe.recipients;
-  if (!Array.isArray(inputRecipients))
-    throw new JWEInvalid("JWE Recipients missing or incorrect type");
-  const recipients = Array.from(inputRecipients);
-  if (!recipients.every(isObject))
-    throw new JWEInvalid("JWE Recipients missing or incorrect type");
-  if (!recipients.length)
-    throw new JWEInvalid("JWE Recipients has no members");
-  const shared = prepareDecrypt(options);
-  let sharedJwe, token;
-  try {
-    sharedJwe = snapshotSharedJWE(jwe), token = shareJWE(sharedJwe);
-  } catch {
-    throw new JWEDecryptionFailed();
-  }
-  const recipientSnapshots = recipients.map((recipient) => snapshotRecipientJWE(recipient));
-  if (recipients.length > 1)
-    for (const [, headerAlg] of recipientSnapshots) {
-      const alg = token[0]?.alg ?? headerAlg ?? sharedJwe.unprotected?.alg, algEntry = typeof alg == "string" ? JWE[alg] : void 0;
-      if (algEntry && !isJWECEKTransport(algEntry))
-        throw new JWEInvalid(`"${alg}" alg may only have a single recipient`);
-    }
-  for (const [recipient] of recipientSnapshots)
-    if (recipient)
-      try {
-        const flattened = { ...sharedJwe, ...recipient };
-        return checkRecipient(flattened), await decryptJWE(flattened, shared, key, token);
-      } catch {
-      }
-  throw new JWEDecryptionFailed();
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/jwe_encrypt.js
-
-
-
-
-
-
-
-
-
-function checkDisjoint(protectedHeader, unprotectedHeader, sharedUnprotectedHeader) {
-  if (!isDisjoint(protectedHeader, unprotectedHeader, sharedUnprotectedHeader))
-    throw new JWEInvalid("JWE Protected, JWE Shared Unprotected and JWE Per-Recipient Header Parameter names must be disjoint");
-}
-function checkEncryptHeaders(input, options, sharedHeadersNormalized = !1) {
-  if (!input[1] && !input[2] && !input[3])
-    throw new JWEInvalid("either setProtectedHeader, setUnprotectedHeader, or sharedUnprotectedHeader must be called before #encrypt()");
-  options !== void 0 && (input[8] = options?.crit);
-  let [, protectedHeader, unprotectedHeader, sharedUnprotectedHeader, aad, cek, iv, keyManagementParameters, crit] = input;
-  if (aad !== void 0 && assertUint8Array(aad, "JWE Additional Authenticated Data"), cek !== void 0 && assertUint8Array(cek, "JWE Content Encryption Key"), iv !== void 0 && assertUint8Array(iv, "JWE Initialization Vector"), !sharedHeadersNormalized && protectedHeader !== void 0 && (protectedHeader = serializeJoseHeader(JWEInvalid, protectedHeader)[0], input[1] = protectedHeader), unprotectedHeader !== void 0 && (unprotectedHeader = serializeJoseHeader(JWEInvalid, unprotectedHeader)[0], input[2] = unprotectedHeader), !sharedHeadersNormalized && sharedUnprotectedHeader !== void 0 && (sharedUnprotectedHeader = serializeJoseHeader(JWEInvalid, sharedUnprotectedHeader)[0], input[3] = sharedUnprotectedHeader), keyManagementParameters !== void 0 && !isObject(keyManagementParameters))
-    throw new TypeError("JWE Key Management Parameters must be an object");
-  checkDisjoint(protectedHeader, unprotectedHeader, sharedUnprotectedHeader);
-  const joseHeader = {
-    ...protectedHeader,
-    ...unprotectedHeader,
-    ...sharedUnprotectedHeader
-  };
-  validateCritDuplicates(JWEInvalid, protectedHeader), validateCrit(JWEInvalid, JWE_RECOGNIZED, crit, protectedHeader, joseHeader), validateZip(joseHeader, protectedHeader);
-  const { alg, enc } = joseHeader;
-  if (typeof alg != "string" || !alg)
-    throw new JWEInvalid('JWE "alg" (Algorithm) Header Parameter missing or invalid');
-  const algEntry = JWE[alg];
-  if (algEntry?.mode === "integrated-encryption") {
-    if (enc !== void 0)
-      throw new JWEInvalid('JWE "enc" (Encryption Algorithm) Header Parameter must not be present for integrated encryption');
-    if (cek !== void 0)
-      throw new TypeError(`setContentEncryptionKey cannot be called with JWE "alg" (Algorithm) Header ${alg}`);
-    if (iv !== void 0)
-      throw new TypeError(`setInitializationVector cannot be called with JWE "alg" (Algorithm) Header ${alg}`);
-    return [joseHeader, void 0, algEntry];
-  }
-  if (typeof enc != "string" || !enc)
-    throw new JWEInvalid('JWE "enc" (Encryption Algorithm) Header Parameter missing or invalid');
-  return [joseHeader, jweEncryption(enc), algEntry];
-}
-async function encryptJWE(input, checked, key) {
-  const [joseHeader, encEntry, selected] = checked, [inputPlaintext, inputProtectedHeader, inputUnprotectedHeader, sharedUnprotectedHeader, aad, providedCek, inputIv, keyManagementParameters, , unprotectedParameters] = input;
-  let protectedHeader = inputProtectedHeader, unprotectedHeader = inputUnprotectedHeader;
-  const algEntry = selected ?? jweAlgorithm(joseHeader.alg);
-  let encryptedKey, parameters, cek;
-  algEntry.mode === "integrated-encryption" ? cek = await prepareKey(algEntry, key, "encrypt") : [cek, encryptedKey, parameters] = await encryptKeyManagement(algEntry, encEntry, key, joseHeader, providedCek, keyManagementParameters), parameters && (unprotectedParameters ? unprotectedHeader = unprotectedHeader ? { ...unprotectedHeader, ...parameters } : parameters : protectedHeader = protectedHeader ? { ...protectedHeader, ...parameters } : parameters, checkDisjoint(protectedHeader, unprotectedHeader, sharedUnprotectedHeader));
-  const encodedProtectedHeader = protectedHeader ? base64url_encode(JSON.stringify(protectedHeader)) : "", encodedAad = aad?.byteLength ? base64url_encode(aad) : void 0, additionalAuthenticatedData = encode(encodedAad ? `${encodedProtectedHeader}.${encodedAad}` : encodedProtectedHeader);
-  let plaintext = inputPlaintext;
-  joseHeader.zip === "DEF" && (plaintext = await compress(plaintext).catch((cause) => {
-    throw cause instanceof JOSENotSupported ? cause : new JWEInvalid("Failed to compress plaintext", { cause });
-  }));
-  let ciphertext, tag, iv;
-  algEntry.mode === "integrated-encryption" ? [encryptedKey, ciphertext] = await algEntry.encrypt(cek, plaintext, additionalAuthenticatedData, protectedHeader, joseHeader, keyManagementParameters) : { ciphertext, tag, iv } = await encrypt(encEntry, plaintext, cek, inputIv, additionalAuthenticatedData);
-  const jwe = {
-    ciphertext: base64url_encode(ciphertext)
-  };
-  return iv && (jwe.iv = base64url_encode(iv)), tag && (jwe.tag = base64url_encode(tag)), encryptedKey?.byteLength && (jwe.encrypted_key = base64url_encode(encryptedKey)), encodedAad && (jwe.aad = encodedAad), protectedHeader && (jwe.protected = encodedProtectedHeader), sharedUnprotectedHeader && (jwe.unprotected = sharedUnprotectedHeader), unprotectedHeader && (jwe.header = unprotectedHeader), jwe;
-}
-async function createJWE(input, key, options) {
-  return encryptJWE(input, checkEncryptHeaders(input, options), key);
-}
-function compactJWE(jwe) {
-  return [jwe.protected, jwe.encrypted_key, jwe.iv, jwe.ciphertext, jwe.tag].join(".");
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwe/general/encrypt.js
-
-
-
-
-
-
-
-class IndividualRecipient {
-  #parent;
-  state;
-  constructor(enc, key, crit) {
-    this.#parent = enc, this.state = [void 0, void 0, key, crit];
-  }
-  setUnprotectedHeader(unprotectedHeader) {
-    return assertNotSet(this.state[0], "setUnprotectedHeader"), this.state[0] = unprotectedHeader, this;
-  }
-  setKeyManagementParameters(parameters) {
-    return assertNotSet(this.state[1], "setKeyManagementParameters"), this.state[1] = parameters, this;
-  }
-  addRecipient(...args) {
-    return this.#parent.addRecipient(...args);
-  }
-  encrypt(...args) {
-    return this.#parent.encrypt(...args);
-  }
-  done() {
-    return this.#parent;
-  }
-}
-class GeneralEncrypt {
-  #plaintext;
-  #recipients = [];
-  #protectedHeader;
-  #sharedUnprotectedHeader;
-  #aad;
-  constructor(plaintext) {
-    this.#plaintext = plaintext;
-  }
-  addRecipient(key, options) {
-    const recipient = new IndividualRecipient(this, key, options?.crit);
-    return this.#recipients.push(recipient), recipient;
-  }
-  setProtectedHeader(protectedHeader) {
-    return assertNotSet(this.#protectedHeader, "setProtectedHeader"), this.#protectedHeader = protectedHeader, this;
-  }
-  setSharedUnprotectedHeader(sharedUnprotectedHeader) {
-    return assertNotSet(this.#sharedUnprotectedHeader, "setSharedUnprotectedHeader"), this.#sharedUnprotectedHeader = sharedUnprotectedHeader, this;
-  }
-  setAdditionalAuthenticatedData(aad) {
-    return this.#aad = aad, this;
-  }
-  async encrypt() {
-    if (!this.#recipients.length)
-      throw new JWEInvalid("at least one recipient must be added");
-    assertUint8Array(this.#plaintext, "plaintext");
-    const multiple = this.#recipients.length > 1;
-    let enc, protectedHeader = this.#protectedHeader, sharedUnprotectedHeader = this.#sharedUnprotectedHeader;
-    const recipients = [];
-    for (const recipient of this.#recipients) {
-      const [unprotectedHeader, keyManagementParameters, key, crit] = recipient.state, input = [
-        this.#plaintext,
-        protectedHeader,
-        unprotectedHeader,
-        sharedUnprotectedHeader,
-        this.#aad,
-        void 0,
-        void 0,
-        keyManagementParameters,
-        crit,
-        multiple
-      ], headers = checkEncryptHeaders(input, void 0, recipients.length > 0);
-      recipients.length || (protectedHeader = input[1], sharedUnprotectedHeader = input[3]), recipients.push([input, headers, key]);
-      const [{ alg, enc: recipientEnc }, , algEntry] = headers;
-      if (multiple && algEntry && !isJWECEKTransport(algEntry))
-        throw new JWEInvalid(`"${alg}" alg may only have a single recipient`);
-      if (!enc)
-        enc = recipientEnc;
-      else if (enc !== recipientEnc)
-        throw new JWEInvalid('JWE "enc" (Encryption Algorithm) Header Parameter must be the same for all recipients');
-    }
-    for (const [, headers] of recipients)
-      headers[2] ??= jweAlgorithm(headers[0].alg);
-    const [firstInput, firstHeaders, firstKey] = recipients[0], cek = multiple ? generateCek(firstHeaders[1]) : void 0;
-    firstInput[5] = cek;
-    const { encrypted_key, header, ...shared } = await encryptJWE(firstInput, firstHeaders, firstKey), jwe = {
-      ...shared,
-      recipients: [{}]
-    };
-    encrypted_key && (jwe.recipients[0].encrypted_key = encrypted_key), header && (jwe.recipients[0].header = header);
-    for (let i = 1; i < recipients.length; i++) {
-      const [input, [joseHeader, encEntry, algEntry], key] = recipients[i], unprotectedHeader = input[2], [, encryptedKey, parameters] = await encryptKeyManagement(algEntry, encEntry, key, joseHeader, cek, input[7]), target = {
-        encrypted_key: base64url_encode(encryptedKey)
-      };
-      if (unprotectedHeader || parameters) {
-        const header2 = { ...unprotectedHeader, ...parameters };
-        parameters && checkDisjoint(input[1], header2, input[3]), target.header = header2;
-      }
-      jwe.recipients.push(target);
-    }
-    return jwe;
-  }
 }
 
 
@@ -11862,856 +9727,6 @@ function jwsAlgorithm(alg) {
   if (!entry)
     throw new JOSENotSupported(`alg ${alg} is not supported either by JOSE or your javascript runtime`);
   return entry;
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/jws_verify.js
-
-
-
-
-
-function snapshotJws(jws, sharedPayload) {
-  const encodedProtectedHeader = jws.protected, inputHeader = jws.header, header = isObject(inputHeader) ? { ...inputHeader } : inputHeader;
-  let payload = sharedPayload ? sharedPayload[0] : jws.payload;
-  !sharedPayload && payload instanceof Uint8Array && (payload = new Uint8Array(payload));
-  const signature = jws.signature, snapshot = { payload, signature };
-  if (encodedProtectedHeader !== void 0 && (snapshot.protected = encodedProtectedHeader), inputHeader !== void 0 && (snapshot.header = header), encodedProtectedHeader === void 0 && header === void 0)
-    throw new JWSInvalid('Flattened JWS must have either of the "protected" or "header" members');
-  if (encodedProtectedHeader !== void 0 && typeof encodedProtectedHeader != "string")
-    throw new JWSInvalid("JWS Protected Header incorrect type");
-  if (payload === void 0)
-    throw new JWSInvalid("JWS Payload missing");
-  if (typeof signature != "string")
-    throw new JWSInvalid("JWS Signature missing or incorrect type");
-  if (header !== void 0 && !isObject(header))
-    throw new JWSInvalid("JWS Unprotected Header incorrect type");
-  return snapshot;
-}
-function prepareVerify(options) {
-  return [options && validateAlgorithms("algorithms", options.algorithms), options?.crit];
-}
-function parseProtectedHeader(encodedProtectedHeader) {
-  return encodedProtectedHeader === void 0 ? {} : parseJoseHeader(encodedProtectedHeader, JWSInvalid, "JWS Protected Header is invalid");
-}
-function encodeJsonUnencodedPayload(payload) {
-  const invalid = /[\p{Cs}\p{Cn}]/u.exec(payload)?.[0];
-  if (invalid !== void 0)
-    throw new JWSInvalid(/\p{Cs}/u.test(invalid) ? "JWS Payload must be a well-formed Unicode string" : "JWS Payload must not contain unassigned Unicode code points");
-  return encoder.encode(payload);
-}
-function encodeCompactUnencodedPayload(payload) {
-  try {
-    return encode(payload);
-  } catch (cause) {
-    throw new JWSInvalid("JWS Compact Serialization payload must use only ASCII characters", {
-      cause
-    });
-  }
-}
-async function verifySignature(jws, shared, key, encodeUnencodedPayload, parsedProtected) {
-  const { protected: encodedProtectedHeader, header, payload: inputPayload } = jws, protectedHeader = parsedProtected ?? parseProtectedHeader(encodedProtectedHeader);
-  if (!isDisjoint(protectedHeader, header))
-    throw new JWSInvalid("JWS Protected and JWS Unprotected Header Parameter names must be disjoint");
-  const joseHeader = { ...protectedHeader, ...header }, b64 = validateB64(protectedHeader, validateCrit(JWSInvalid, JWS_RECOGNIZED, shared[1], protectedHeader, joseHeader)), { alg } = joseHeader;
-  if (typeof alg != "string" || !alg)
-    throw new JWSInvalid('JWS "alg" (Algorithm) Header Parameter missing or invalid');
-  if (shared[0] && !shared[0].has(alg))
-    throw new JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
-  if (b64) {
-    if (typeof inputPayload != "string")
-      throw new JWSInvalid("JWS Payload must be a string");
-  } else if (typeof inputPayload != "string" && !(inputPayload instanceof Uint8Array))
-    throw new JWSInvalid("JWS Payload must be a string or an Uint8Array instance");
-  const signingPayload = b64 || typeof inputPayload != "string" ? inputPayload : encodeUnencodedPayload(inputPayload);
-  let resolvedKey = !1;
-  typeof key == "function" && (key = await key(protectedHeader, jws), resolvedKey = !0);
-  const entry = jwsAlgorithm(alg), signingInput = concat(encodedProtectedHeader !== void 0 ? encode(encodedProtectedHeader) : new Uint8Array(), encode("."), typeof signingPayload == "string" ? shared[2] ??= encodeAsciiMember(signingPayload, "payload", JWSInvalid) : signingPayload), signature = decodeBase64url(jws.signature, "signature", JWSInvalid), verificationKey = await prepareKey(entry, key, "verify"), cryptoKey = await rawKey(verificationKey, entry.subtle, "verify");
-  entry.minRsaBits && checkModulusLength(entry.alg, cryptoKey);
-  let verified = !1;
-  try {
-    verified = await crypto.subtle.verify(entry.signing, cryptoKey, signature, signingInput);
-  } catch (cause) {
-    throw new JWSSignatureVerificationFailed(void 0, { cause });
-  }
-  if (!verified)
-    throw new JWSSignatureVerificationFailed();
-  const result = { payload: typeof signingPayload == "string" ? decodeBase64url(signingPayload, "payload", JWSInvalid) : signingPayload };
-  return encodedProtectedHeader !== void 0 && (result.protectedHeader = protectedHeader), header !== void 0 && (result.unprotectedHeader = header), resolvedKey ? [{ ...result, key: verificationKey }, b64] : [result, b64];
-}
-async function verifyCompact(jws, shared, key) {
-  if (jws instanceof Uint8Array && (jws = decoder.decode(jws)), typeof jws != "string")
-    throw new JWSInvalid("Compact JWS must be a string or Uint8Array");
-  const { 0: protectedHeader, 1: payload, 2: signature, length } = jws.split(".");
-  if (length !== 3)
-    throw new JWSInvalid("Invalid Compact JWS");
-  return verifySignature({ payload, protected: protectedHeader, signature }, shared, key, encodeCompactUnencodedPayload);
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jws/compact/verify.js
-
-async function compactVerify(jws, key, options) {
-  const [result] = await verifyCompact(jws, prepareVerify(options), key);
-  return result;
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jws/flattened/verify.js
-
-
-
-async function flattenedVerify(jws, key, options) {
-  if (!isObject(jws))
-    throw new JWSInvalid("Flattened JWS must be an object");
-  const snapshot = snapshotJws(jws), [result] = await verifySignature(snapshot, prepareVerify(options), key, encodeJsonUnencodedPayload);
-  return result;
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jws/general/verify.js
-
-
-
-function snapshotSignature(signature, payload) {
-  try {
-    const jws = snapshotJws(signature, [payload]), protectedHeader = parseProtectedHeader(jws.protected), { b64, crit } = protectedHeader;
-    return [
-      jws,
-      protectedHeader,
-      Array.isArray(crit) && crit.includes("b64") ? typeof b64 == "boolean" ? b64 ? 1 : 2 : 0 : 1
-    ];
-  } catch {
-    return;
-  }
-}
-async function generalVerify(jws, key, options) {
-  if (!isObject(jws))
-    throw new JWSInvalid("General JWS must be an object");
-  const { signatures, payload: inputPayload } = jws;
-  if (!Array.isArray(signatures))
-    throw new JWSInvalid("JWS Signatures missing or incorrect type");
-  const signatureEntries = Array.from(signatures);
-  if (!signatureEntries.every(isObject))
-    throw new JWSInvalid("JWS Signatures missing or incorrect type");
-  if (inputPayload === void 0)
-    throw new JWSSignatureVerificationFailed();
-  const shared = prepareVerify(options), payload = inputPayload instanceof Uint8Array ? new Uint8Array(inputPayload) : inputPayload, candidates = signatureEntries.map((signature) => snapshotSignature(signature, payload)).filter((candidate) => candidate !== void 0);
-  let payloadEncodings = 0;
-  for (const [, , payloadEncoding] of candidates)
-    if (payloadEncodings |= payloadEncoding, payloadEncodings === 3)
-      throw new JWSInvalid("inconsistent use of JWS Unencoded Payload (RFC7797)");
-  for (const candidate of candidates)
-    try {
-      const [result] = await verifySignature(candidate[0], shared, key, encodeJsonUnencodedPayload, candidate[1]);
-      return result;
-    } catch {
-    }
-  throw new JWSSignatureVerificationFailed();
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/jwt_claims_set.js
-
-
-
-const epoch = (date) => Math.floor(date.getTime() / 1e3), multipliers = {
-  s: 1,
-  m: 60,
-  h: 3600,
-  d: 86400,
-  w: 604800,
-  y: 31557600
-}, REGEX = /^(\+|\-)? ?(\d+|\d+\.\d+) ?(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)(?: (ago|from now))?$/i, checkFailed = "check_failed";
-function invalidDuration() {
-  throw new TypeError("Invalid time period format");
-}
-function secs(str) {
-  typeof str != "string" && invalidDuration();
-  const matched = REGEX.exec(str);
-  (!matched || matched[4] && matched[1]) && invalidDuration();
-  const value = parseFloat(matched[2]), durationSeconds = Math.round(value * multipliers[matched[3][0].toLowerCase()]);
-  return Number.isFinite(durationSeconds) || invalidDuration(), matched[1] === "-" || matched[4]?.toLowerCase() === "ago" ? -durationSeconds : durationSeconds;
-}
-function validateInput(label, input) {
-  if (!Number.isFinite(input))
-    throw new TypeError(`Invalid ${label} input`);
-  return input;
-}
-function validateStringClaim(claim, value) {
-  if (typeof value != "string")
-    throw new TypeError(`"${claim}" claim must be a string`);
-}
-function validateAudienceClaim(value) {
-  if (typeof value != "string" && (!Array.isArray(value) || Array.from(value).some((member) => typeof member != "string")))
-    throw new TypeError('"aud" claim must be a string or an array of strings');
-}
-function numericDate(value, label) {
-  return typeof value == "number" ? validateInput(label, value) : value instanceof Date ? validateInput(label, epoch(value)) : epoch(/* @__PURE__ */ new Date()) + secs(value);
-}
-const normalizeTyp = (value) => {
-  const normalized = value.toLowerCase();
-  return value.includes("/") ? normalized : `application/${normalized}`;
-}, checkAudiencePresence = (audPayload, audOption) => typeof audPayload == "string" ? audOption.includes(audPayload) : Array.isArray(audPayload) ? audOption.some((aud) => audPayload.includes(aud)) : !1;
-function validateNumericDate(claimsSet, claim, required = !1) {
-  const value = claimsSet[claim];
-  if (!(value === void 0 && !required)) {
-    if (typeof value != "number")
-      throw new JWTClaimValidationFailed(`"${claim}" claim must be a number`, claimsSet, claim, "invalid");
-    return value;
-  }
-}
-function unexpectedClaim(claimsSet, claim) {
-  throw new JWTClaimValidationFailed(`unexpected "${claim}" claim value`, claimsSet, claim, checkFailed);
-}
-function validateClaimsSet(protectedHeader, claimsSetBytes, options = {}) {
-  let claimsSet;
-  try {
-    claimsSet = JSON.parse(strictDecoder.decode(claimsSetBytes));
-  } catch (cause) {
-    throw new JWTInvalid("JWT Claims Set must be a top-level JSON object", { cause });
-  }
-  if (!isObject(claimsSet))
-    throw new JWTInvalid("JWT Claims Set must be a top-level JSON object");
-  const { typ } = options;
-  if (typ !== void 0 && (typeof protectedHeader.typ != "string" || normalizeTyp(protectedHeader.typ) !== normalizeTyp(typ)))
-    throw new JWTClaimValidationFailed('unexpected "typ" JWT header value', claimsSet, "typ", checkFailed);
-  const { requiredClaims = [], issuer, subject, audience, maxTokenAge } = options, presenceCheck = [...requiredClaims];
-  maxTokenAge !== void 0 && presenceCheck.push("iat"), audience !== void 0 && presenceCheck.push("aud"), subject !== void 0 && presenceCheck.push("sub"), issuer !== void 0 && presenceCheck.push("iss");
-  for (const claim of new Set(presenceCheck.reverse()))
-    if (!Object.hasOwn(claimsSet, claim))
-      throw new JWTClaimValidationFailed(`missing required "${claim}" claim`, claimsSet, claim, "missing");
-  issuer !== void 0 && !(Array.isArray(issuer) ? issuer : [issuer]).includes(claimsSet.iss) && unexpectedClaim(claimsSet, "iss"), subject !== void 0 && claimsSet.sub !== subject && unexpectedClaim(claimsSet, "sub"), audience !== void 0 && !checkAudiencePresence(claimsSet.aud, typeof audience == "string" ? [audience] : audience) && unexpectedClaim(claimsSet, "aud");
-  const { clockTolerance } = options;
-  let tolerance = 0;
-  if (typeof clockTolerance == "string")
-    tolerance = secs(clockTolerance);
-  else if (clockTolerance !== void 0) {
-    if (typeof clockTolerance != "number")
-      throw new TypeError("Invalid clockTolerance option type");
-    tolerance = clockTolerance;
-  }
-  if (validateInput("clockTolerance option", tolerance), tolerance < 0)
-    throw new TypeError("Invalid clockTolerance option input");
-  const { currentDate } = options, now = validateInput("currentDate option", epoch(currentDate === void 0 ? /* @__PURE__ */ new Date() : currentDate)), iat = validateNumericDate(claimsSet, "iat", maxTokenAge !== void 0), nbf = validateNumericDate(claimsSet, "nbf");
-  if (nbf !== void 0 && nbf > now + tolerance)
-    throw new JWTClaimValidationFailed('"nbf" claim timestamp check failed', claimsSet, "nbf", checkFailed);
-  const exp = validateNumericDate(claimsSet, "exp");
-  if (exp !== void 0 && exp <= now - tolerance)
-    throw new JWTExpired('"exp" claim timestamp check failed', claimsSet, "exp", checkFailed);
-  if (maxTokenAge !== void 0) {
-    const age = now - iat, max = validateInput("maxTokenAge option", typeof maxTokenAge == "number" ? maxTokenAge : secs(maxTokenAge));
-    if (max < 0)
-      throw new TypeError("Invalid maxTokenAge option input");
-    if (age - tolerance > max)
-      throw new JWTExpired('"iat" claim timestamp check failed (too far in the past)', claimsSet, "iat", checkFailed);
-    if (age < -tolerance)
-      throw new JWTClaimValidationFailed('"iat" claim timestamp check failed (it should be in the past)', claimsSet, "iat", checkFailed);
-  }
-  return claimsSet;
-}
-let producerClaimsSets;
-function producerClaimsSet(producer) {
-  return producerClaimsSets.get(producer);
-}
-function jwtClaimsSetBytes(producer) {
-  const claimsSet = producerClaimsSet(producer);
-  for (const claim of ["iat", "nbf", "exp"]) {
-    const value = claimsSet[claim];
-    if (typeof value == "number" && !Number.isFinite(value))
-      throw new TypeError(`"${claim}" claim must be a finite number`);
-  }
-  return encoder.encode(JSON.stringify(claimsSet));
-}
-function jwtClaim(producer, claim) {
-  return producerClaimsSet(producer)[claim];
-}
-class JWTClaimsBuilder {
-  constructor(claimsSet = {}) {
-    if (!isObject(claimsSet))
-      throw new TypeError("JWT Claims Set MUST be an object");
-    (producerClaimsSets ||= /* @__PURE__ */ new WeakMap()).set(this, structuredClone(claimsSet));
-  }
-  setIssuer(value) {
-    return validateStringClaim("iss", value), producerClaimsSet(this).iss = value, this;
-  }
-  setSubject(value) {
-    return validateStringClaim("sub", value), producerClaimsSet(this).sub = value, this;
-  }
-  setAudience(value) {
-    return validateAudienceClaim(value), producerClaimsSet(this).aud = value, this;
-  }
-  setJti(value) {
-    return validateStringClaim("jti", value), producerClaimsSet(this).jti = value, this;
-  }
-  setNotBefore(value) {
-    return producerClaimsSet(this).nbf = numericDate(value, "setNotBefore"), this;
-  }
-  setExpirationTime(value) {
-    return producerClaimsSet(this).exp = numericDate(value, "setExpirationTime"), this;
-  }
-  setIssuedAt(value) {
-    const claimsSet = producerClaimsSet(this);
-    return value === void 0 ? claimsSet.iat = epoch(/* @__PURE__ */ new Date()) : typeof value == "string" ? claimsSet.iat = validateInput("setIssuedAt", epoch(/* @__PURE__ */ new Date()) + secs(value)) : claimsSet.iat = numericDate(value, "setIssuedAt"), this;
-  }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwt/verify.js
-
-
-
-async function jwtVerify(jwt, key, options) {
-  const [verified, b64] = await verifyCompact(jwt, prepareVerify(options), key);
-  if (!b64)
-    throw new JWTInvalid("JWTs MUST NOT use unencoded payload");
-  const payload = validateClaimsSet(verified.protectedHeader, verified.payload, options);
-  return { ...verified, payload };
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwt/decrypt.js
-
-
-
-async function jwtDecrypt(jwt, key, options) {
-  const { plaintext, ...result } = await decryptCompact(jwt, prepareDecrypt(options), key), { protectedHeader } = result, payload = validateClaimsSet(protectedHeader, plaintext, options);
-  for (const claim of ["iss", "sub", "aud"])
-    if (protectedHeader[claim] !== void 0 && (claim === "aud" ? JSON.stringify(protectedHeader.aud) !== JSON.stringify(payload.aud) : protectedHeader[claim] !== payload[claim]))
-      throw new JWTClaimValidationFailed(`replicated "${claim}" claim header parameter mismatch`, payload, claim, "mismatch");
-  return { payload, ...result };
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwe/compact/encrypt.js
-
-
-class CompactEncrypt {
-  #input;
-  constructor(plaintext) {
-    assertUint8Array(plaintext, "plaintext"), this.#input = [plaintext];
-  }
-  setContentEncryptionKey(cek) {
-    return assertNotSet(this.#input[5], "setContentEncryptionKey"), this.#input[5] = cek, this;
-  }
-  setInitializationVector(iv) {
-    return assertNotSet(this.#input[6], "setInitializationVector"), this.#input[6] = iv, this;
-  }
-  setProtectedHeader(protectedHeader) {
-    return assertNotSet(this.#input[1], "setProtectedHeader"), this.#input[1] = protectedHeader, this;
-  }
-  setKeyManagementParameters(parameters) {
-    return assertNotSet(this.#input[7], "setKeyManagementParameters"), this.#input[7] = parameters, this;
-  }
-  async encrypt(key, options) {
-    return compactJWE(await createJWE([...this.#input], key, options));
-  }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwe/flattened/encrypt.js
-
-
-class FlattenedEncrypt {
-  #input;
-  constructor(plaintext) {
-    assertUint8Array(plaintext, "plaintext"), this.#input = [plaintext];
-  }
-  setKeyManagementParameters(parameters) {
-    return assertNotSet(this.#input[7], "setKeyManagementParameters"), this.#input[7] = parameters, this;
-  }
-  setProtectedHeader(protectedHeader) {
-    return assertNotSet(this.#input[1], "setProtectedHeader"), this.#input[1] = protectedHeader, this;
-  }
-  setSharedUnprotectedHeader(sharedUnprotectedHeader) {
-    return assertNotSet(this.#input[3], "setSharedUnprotectedHeader"), this.#input[3] = sharedUnprotectedHeader, this;
-  }
-  setUnprotectedHeader(unprotectedHeader) {
-    return assertNotSet(this.#input[2], "setUnprotectedHeader"), this.#input[2] = unprotectedHeader, this;
-  }
-  setAdditionalAuthenticatedData(aad) {
-    return this.#input[4] = aad, this;
-  }
-  setContentEncryptionKey(cek) {
-    return assertNotSet(this.#input[5], "setContentEncryptionKey"), this.#input[5] = cek, this;
-  }
-  setInitializationVector(iv) {
-    return assertNotSet(this.#input[6], "setInitializationVector"), this.#input[6] = iv, this;
-  }
-  async encrypt(key, options) {
-    return createJWE([...this.#input], key, options);
-  }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/jws_sign.js
-
-
-
-
-
-
-async function createSignature(input, key, rejectUnencoded) {
-  let [payload, protectedHeader, unprotectedHeader, crit] = input, encodedProtectedHeader = "";
-  if (protectedHeader !== void 0) {
-    const normalized = serializeJoseHeader(JWSInvalid, protectedHeader);
-    protectedHeader = normalized[0], encodedProtectedHeader = base64url_encode(normalized[1]);
-  }
-  if (unprotectedHeader !== void 0 && (unprotectedHeader = serializeJoseHeader(JWSInvalid, unprotectedHeader)[0]), !protectedHeader && !unprotectedHeader)
-    throw new JWSInvalid("either setProtectedHeader or setUnprotectedHeader must be called before #sign()");
-  if (!isDisjoint(protectedHeader, unprotectedHeader))
-    throw new JWSInvalid("JWS Protected and JWS Unprotected Header Parameter names must be disjoint");
-  const joseHeader = { ...protectedHeader, ...unprotectedHeader };
-  validateCritDuplicates(JWSInvalid, protectedHeader);
-  const b64 = validateB64(protectedHeader, validateCrit(JWSInvalid, JWS_RECOGNIZED, crit, protectedHeader, joseHeader));
-  b64 || rejectUnencoded?.();
-  const { alg } = joseHeader;
-  if (typeof alg != "string" || !alg)
-    throw new JWSInvalid('JWS "alg" (Algorithm) Header Parameter missing or invalid');
-  const entry = jwsAlgorithm(alg);
-  let encodedPayload = "", signingPayload = payload, signingInput;
-  if (b64) {
-    const encodedPayloadCache = input[4];
-    encodedPayloadCache ? (encodedPayload = encodedPayloadCache[0] ??= base64url_encode(payload), signingPayload = encodedPayloadCache[1] ??= encode(encodedPayload)) : (encodedPayload = base64url_encode(payload), signingInput = encoder.encode(`${encodedProtectedHeader}.${encodedPayload}`));
-  }
-  signingInput ??= concat(encode(encodedProtectedHeader), encode("."), signingPayload);
-  const signingKey = await rawKey(await prepareKey(entry, key, "sign"), entry.subtle, "sign");
-  entry.minRsaBits && checkModulusLength(entry.alg, signingKey);
-  const jws = {
-    signature: base64url_encode(new Uint8Array(await crypto.subtle.sign(entry.signing, signingKey, signingInput))),
-    payload: encodedPayload
-  };
-  return protectedHeader && (jws.protected = encodedProtectedHeader), unprotectedHeader && (jws.header = unprotectedHeader), [jws, b64];
-}
-async function createCompactSignature(payload, protectedHeader, crit, key, rejectUnencoded) {
-  const [jws] = await createSignature([payload, protectedHeader, void 0, crit], key, rejectUnencoded);
-  return `${jws.protected}.${jws.payload}.${jws.signature}`;
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jws/compact/sign.js
-
-
-class CompactSign {
-  #payload;
-  #protectedHeader;
-  constructor(payload) {
-    assertUint8Array(payload, "payload"), this.#payload = payload;
-  }
-  setProtectedHeader(protectedHeader) {
-    return assertNotSet(this.#protectedHeader, "setProtectedHeader"), this.#protectedHeader = protectedHeader, this;
-  }
-  async sign(key, options) {
-    return createCompactSignature(this.#payload, this.#protectedHeader, options?.crit, key, () => {
-      throw new TypeError("use the flattened module for creating JWS with b64: false");
-    });
-  }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jws/flattened/sign.js
-
-
-class FlattenedSign {
-  #input;
-  constructor(payload) {
-    assertUint8Array(payload, "payload"), this.#input = [payload];
-  }
-  setProtectedHeader(protectedHeader) {
-    return assertNotSet(this.#input[1], "setProtectedHeader"), this.#input[1] = protectedHeader, this;
-  }
-  setUnprotectedHeader(unprotectedHeader) {
-    return assertNotSet(this.#input[2], "setUnprotectedHeader"), this.#input[2] = unprotectedHeader, this;
-  }
-  async sign(key, options) {
-    const input = [...this.#input];
-    input[3] = options?.crit;
-    const [jws] = await createSignature(input, key);
-    return jws;
-  }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jws/general/sign.js
-
-
-
-class IndividualSignature {
-  #parent;
-  state;
-  constructor(sig, key, options) {
-    this.#parent = sig, this.state = [void 0, void 0, key, options?.crit];
-  }
-  setProtectedHeader(protectedHeader) {
-    return assertNotSet(this.state[0], "setProtectedHeader"), this.state[0] = protectedHeader, this;
-  }
-  setUnprotectedHeader(unprotectedHeader) {
-    return assertNotSet(this.state[1], "setUnprotectedHeader"), this.state[1] = unprotectedHeader, this;
-  }
-  addSignature(...args) {
-    return this.#parent.addSignature(...args);
-  }
-  sign(...args) {
-    return this.#parent.sign(...args);
-  }
-  done() {
-    return this.#parent;
-  }
-}
-class GeneralSign {
-  #payload;
-  #signatures = [];
-  constructor(payload) {
-    this.#payload = payload;
-  }
-  addSignature(key, options) {
-    const signature = new IndividualSignature(this, key, options);
-    return this.#signatures.push(signature), signature;
-  }
-  async sign() {
-    if (!this.#signatures.length)
-      throw new JWSInvalid("at least one signature must be added");
-    assertUint8Array(this.#payload, "payload");
-    const jws = {
-      signatures: [],
-      payload: ""
-    }, encodedPayloadCache = [];
-    let b64;
-    for (const signature of this.#signatures) {
-      const [protectedHeader, unprotectedHeader, key, crit] = signature.state, [{ payload, ...signatureMembers }, signatureB64] = await createSignature([this.#payload, protectedHeader, unprotectedHeader, crit, encodedPayloadCache], key);
-      if (b64 === void 0)
-        b64 = signatureB64, jws.payload = payload;
-      else if (b64 !== signatureB64)
-        throw new JWSInvalid("inconsistent use of JWS Unencoded Payload (RFC7797)");
-      jws.signatures.push(signatureMembers);
-    }
-    return jws;
-  }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwt/sign.js
-
-
-
-
-const SignJWT_base = JWTClaimsBuilder;
-class SignJWT extends SignJWT_base {
-  #protectedHeader;
-  setProtectedHeader(protectedHeader) {
-    return assertNotSet(this.#protectedHeader, "setProtectedHeader"), this.#protectedHeader = protectedHeader, this;
-  }
-  async sign(key, options) {
-    return createCompactSignature(jwtClaimsSetBytes(this), this.#protectedHeader, options?.crit, key, () => {
-      throw new JWTInvalid("JWTs MUST NOT use unencoded payload");
-    });
-  }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwt/encrypt.js
-
-
-
-const EncryptJWT_base = JWTClaimsBuilder;
-class EncryptJWT extends EncryptJWT_base {
-  #input = [void 0];
-  #replicateIssuerAsHeader;
-  #replicateSubjectAsHeader;
-  #replicateAudienceAsHeader;
-  setProtectedHeader(protectedHeader) {
-    return assertNotSet(this.#input[1], "setProtectedHeader"), this.#input[1] = protectedHeader, this;
-  }
-  setKeyManagementParameters(parameters) {
-    return assertNotSet(this.#input[7], "setKeyManagementParameters"), this.#input[7] = parameters, this;
-  }
-  setContentEncryptionKey(cek) {
-    return assertNotSet(this.#input[5], "setContentEncryptionKey"), this.#input[5] = cek, this;
-  }
-  setInitializationVector(iv) {
-    return assertNotSet(this.#input[6], "setInitializationVector"), this.#input[6] = iv, this;
-  }
-  replicateIssuerAsHeader() {
-    return this.#replicateIssuerAsHeader = !0, this;
-  }
-  replicateSubjectAsHeader() {
-    return this.#replicateSubjectAsHeader = !0, this;
-  }
-  replicateAudienceAsHeader() {
-    return this.#replicateAudienceAsHeader = !0, this;
-  }
-  async encrypt(key, options) {
-    const input = [...this.#input];
-    if (input[0] = jwtClaimsSetBytes(this), input[1] && (this.#replicateIssuerAsHeader || this.#replicateSubjectAsHeader || this.#replicateAudienceAsHeader)) {
-      const header = { ...input[1] };
-      this.#replicateIssuerAsHeader && (header.iss = jwtClaim(this, "iss")), this.#replicateSubjectAsHeader && (header.sub = jwtClaim(this, "sub")), this.#replicateAudienceAsHeader && (header.aud = jwtClaim(this, "aud")), input[1] = header;
-    }
-    return compactJWE(await createJWE(input, key, options));
-  }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/key_algorithm.js
-
-
-
-const algArgument = '"alg" (Algorithm)';
-function unsupportedAlg(source = 'JWK "alg" (Algorithm) Parameter') {
-  throw new JOSENotSupported(`Invalid or unsupported ${source} value`);
-}
-function keyAlgorithm(alg, source) {
-  return (typeof alg == "string" ? JWS[alg] ?? JWE[alg] : void 0) ?? unsupportedAlg(source);
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/asn1.js
-
-
-
-
-const formatPEM = (b64, descriptor) => {
-  const newlined = (b64.match(/.{1,64}/g) || []).join(`
-`);
-  return `-----BEGIN ${descriptor}-----
-${newlined}
------END ${descriptor}-----`;
-}, genericExport = async (keyType, keyFormat, key) => {
-  if (isKeyObject(key)) {
-    if (key.type !== keyType)
-      throw new TypeError(`key is not a ${keyType} key`);
-    return key.export({ format: "pem", type: keyFormat });
-  }
-  if (!isCryptoKey(key))
-    throw new TypeError(invalidKeyInput(key, "CryptoKey", "KeyObject"));
-  if (!key.extractable)
-    throw new TypeError("CryptoKey is not extractable");
-  if (key.type !== keyType)
-    throw new TypeError(`key is not a ${keyType} key`);
-  return formatPEM(encodeBase64(new Uint8Array(await crypto.subtle.exportKey(keyFormat, key))), `${keyType.toUpperCase()} KEY`);
-}, toSPKI = (key) => genericExport("public", "spki", key), toPKCS8 = (key) => genericExport("private", "pkcs8", key), bytesEqual = (a, b) => {
-  if (a.byteLength !== b.length)
-    return !1;
-  for (let i = 0; i < a.byteLength; i++)
-    if (a[i] !== b[i])
-      return !1;
-  return !0;
-}, createASN1State = (data) => ({ data, pos: 0 }), readByte = (state) => {
-  const byte = state.data[state.pos++];
-  if (byte === void 0)
-    throw new Error("Unexpected end of ASN.1 input");
-  return byte;
-}, parseLength = (state) => {
-  const first = readByte(state);
-  if (first & 128) {
-    const lengthOfLen = first & 127;
-    let length = 0;
-    for (let i = 0; i < lengthOfLen; i++)
-      length = length << 8 | readByte(state);
-    return length;
-  }
-  return first;
-}, skipElement = (state, count = 1) => {
-  for (; count-- > 0; ) {
-    state.pos++;
-    const length = parseLength(state);
-    state.pos += length;
-  }
-}, expectTag = (state, expectedTag, errorMessage) => {
-  if (readByte(state) !== expectedTag)
-    throw new Error(errorMessage);
-}, getSubarray = (state, length) => {
-  if (length < 0 || state.pos + length > state.data.length)
-    throw new Error("Unexpected end of ASN.1 input");
-  const result = state.data.subarray(state.pos, state.pos + length);
-  return state.pos += length, result;
-}, parseAlgorithmOID = (state) => {
-  expectTag(state, 6, "Expected algorithm OID");
-  const oidLen = parseLength(state);
-  return getSubarray(state, oidLen);
-};
-function parseKeyHeader(state, keyFormat) {
-  if (expectTag(state, 48, `Invalid ${keyFormat === "spki" ? "SPKI" : "PKCS#8"} structure`), parseLength(state), keyFormat === "pkcs8") {
-    expectTag(state, 2, "Expected version field");
-    const length = parseLength(state);
-    state.pos += length;
-  }
-  expectTag(state, 48, "Expected algorithm identifier"), parseLength(state);
-}
-const parseECAlgorithmIdentifier = (state) => {
-  const algOid = parseAlgorithmOID(state);
-  if (bytesEqual(algOid, [43, 101, 110]))
-    return "X25519";
-  if (!bytesEqual(algOid, [42, 134, 72, 206, 61, 2, 1]))
-    throw new Error("Unsupported key algorithm");
-  expectTag(state, 6, "Expected curve OID");
-  const curveOidLen = parseLength(state), curveOid = getSubarray(state, curveOidLen);
-  if (bytesEqual(curveOid, [42, 134, 72, 206, 61, 3, 1, 7]))
-    return "P-256";
-  if (bytesEqual(curveOid, [43, 129, 4, 0, 34]))
-    return "P-384";
-  if (bytesEqual(curveOid, [43, 129, 4, 0, 35]))
-    return "P-521";
-  throw new Error("Unsupported named curve");
-}, genericImport = async (keyFormat, keyData, alg, options) => {
-  const extractable = validateExtractableOption(options?.extractable), entry = keyAlgorithm(alg, algArgument);
-  entry.secret && unsupportedAlg(algArgument);
-  const isPublic = keyFormat === "spki";
-  let algorithm;
-  if (entry.resolve)
-    try {
-      const state = createASN1State(keyData);
-      parseKeyHeader(state, keyFormat), algorithm = entry.resolve({ crv: parseECAlgorithmIdentifier(state) });
-    } catch (cause) {
-      throw new JOSENotSupported("Invalid or unsupported key format", { cause });
-    }
-  else
-    algorithm = entry.subtle;
-  return crypto.subtle.importKey(keyFormat, keyData, algorithm, extractable ?? isPublic, entry.usages[isPublic ? 0 : 1]);
-}, processPEMData = (pem, pattern) => decodeBase64(pem.replace(pattern, "")), fromPKCS8 = (pem, alg, options) => {
-  const keyData = processPEMData(pem, /(?:-----(?:BEGIN|END) PRIVATE KEY-----|\s)/g);
-  return genericImport("pkcs8", keyData, alg, options);
-}, fromSPKI = (pem, alg, options) => {
-  const keyData = processPEMData(pem, /(?:-----(?:BEGIN|END) PUBLIC KEY-----|\s)/g);
-  return genericImport("spki", keyData, alg, options);
-};
-function spkiFromX509(buf) {
-  const state = createASN1State(buf);
-  expectTag(state, 48, "Invalid certificate structure");
-  const certificateLength = parseLength(state);
-  if (certificateLength < 0 || state.pos + certificateLength > state.data.length)
-    throw new Error("Unexpected end of ASN.1 input");
-  expectTag(state, 48, "Invalid tbsCertificate structure"), parseLength(state), buf[state.pos] === 160 ? skipElement(state, 6) : skipElement(state, 5);
-  const spkiStart = state.pos;
-  expectTag(state, 48, "Invalid SPKI structure");
-  const spkiContentLen = parseLength(state);
-  return buf.subarray(spkiStart, spkiStart + spkiContentLen + (state.pos - spkiStart));
-}
-const fromX509 = (pem, alg, options) => {
-  let spki;
-  try {
-    const certificate = processPEMData(pem, /(?:-----(?:BEGIN|END) CERTIFICATE-----|\s)/g);
-    spki = spkiFromX509(certificate);
-  } catch (cause) {
-    throw new TypeError("Failed to parse the X.509 certificate", { cause });
-  }
-  return genericImport("spki", spki, alg, options);
-};
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/key/export.js
-
-
-
-function exportSPKI(key) {
-  return toSPKI(key);
-}
-function exportPKCS8(key) {
-  return toPKCS8(key);
-}
-async function exportJWK(key) {
-  if (isKeyObject(key))
-    if (key.type === "secret")
-      key = key.export();
-    else
-      return key.export({ format: "jwk" });
-  if (key instanceof Uint8Array)
-    return {
-      kty: "oct",
-      k: base64url_encode(key)
-    };
-  if (!isCryptoKey(key))
-    throw new TypeError(invalidKeyInput(key, "CryptoKey", "KeyObject", "Uint8Array"));
-  if (!key.extractable)
-    throw new TypeError("non-extractable CryptoKey cannot be exported as a JWK");
-  const jwk = await crypto.subtle.exportKey("jwk", key);
-  delete jwk.ext, delete jwk.key_ops, delete jwk.use, jwk.kty !== "AKP" && delete jwk.alg;
-  for (const parameter of Object.keys(jwk))
-    jwk[parameter] === void 0 && delete jwk[parameter];
-  return jwk;
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwk/thumbprint.js
-
-
-
-
-
-
-const check = (value, description) => {
-  if (typeof value != "string" || !value)
-    throw new JWKInvalid(`${description} missing or invalid`);
-};
-async function calculateJwkThumbprint(key, digestAlgorithm) {
-  let jwk;
-  if (isObject(key)) {
-    if (jwk = snapshotJwk(key), typeof jwk.kty != "string")
-      throw new TypeError(invalidKeyInput(key, "CryptoKey", "KeyObject", "JSON Web Key"));
-  } else if (isKeyLike(key))
-    jwk = snapshotJwk(await exportJWK(key));
-  else
-    throw new TypeError(invalidKeyInput(key, "CryptoKey", "KeyObject", "JSON Web Key"));
-  if (digestAlgorithm ??= "sha256", digestAlgorithm !== "sha256" && digestAlgorithm !== "sha384" && digestAlgorithm !== "sha512")
-    throw new TypeError('digestAlgorithm must one of "sha256", "sha384", or "sha512"');
-  let requiredMembers;
-  switch (jwk.kty) {
-    case "AKP":
-      check(jwk.alg, '"alg" (Algorithm) Parameter'), check(jwk.pub, '"pub" (Public key) Parameter'), requiredMembers = { alg: jwk.alg, kty: jwk.kty, pub: jwk.pub };
-      break;
-    case "EC":
-      check(jwk.crv, '"crv" (Curve) Parameter'), check(jwk.x, '"x" (X Coordinate) Parameter'), check(jwk.y, '"y" (Y Coordinate) Parameter'), requiredMembers = { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
-      break;
-    case "OKP":
-      check(jwk.crv, '"crv" (Subtype of Key Pair) Parameter'), check(jwk.x, '"x" (Public Key) Parameter'), requiredMembers = { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
-      break;
-    case "RSA":
-      check(jwk.e, '"e" (Exponent) Parameter'), check(jwk.n, '"n" (Modulus) Parameter'), requiredMembers = { e: jwk.e, kty: jwk.kty, n: jwk.n };
-      break;
-    case "oct":
-      if (typeof jwk.k != "string")
-        throw new JWKInvalid('"k" (Key Value) Parameter missing or invalid');
-      requiredMembers = { k: jwk.k, kty: jwk.kty };
-      break;
-    default:
-      throw new JOSENotSupported('"kty" (Key Type) Parameter missing or unsupported');
-  }
-  const thumbprintInput = encode(JSON.stringify(requiredMembers));
-  return base64url_encode(await digest(digestAlgorithm, thumbprintInput));
-}
-async function calculateJwkThumbprintUri(key, digestAlgorithm) {
-  digestAlgorithm ??= "sha256";
-  const thumbprint = await calculateJwkThumbprint(key, digestAlgorithm);
-  return `urn:ietf:params:oauth:jwk-thumbprint:sha-${digestAlgorithm.slice(-3)}:${thumbprint}`;
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwk/embedded.js
-
-
-
-
-async function EmbeddedJWK(protectedHeader, token) {
-  const joseHeader = {
-    ...protectedHeader,
-    ...token?.header
-  };
-  if (!isObject(joseHeader.jwk))
-    throw new JWSInvalid('"jwk" (JSON Web Key) Header Parameter must be a JSON object');
-  let jwk;
-  try {
-    jwk = normalizeJwk(joseHeader.jwk);
-  } catch (cause) {
-    throw new JWSInvalid("Invalid Embedded JWK", { cause });
-  }
-  const entry = jwsAlgorithm(joseHeader.alg);
-  if (jwk.use !== void 0 && jwk.use !== "sig")
-    throw new JWSInvalid('Invalid Embedded JWK, its "use" must be "sig" when present');
-  if (jwk.alg !== void 0 && jwk.alg !== entry.alg)
-    throw new JWSInvalid(`Invalid Embedded JWK, its "alg" must be "${entry.alg}" when present`);
-  const key = await jwkToKey(entry, jwk, !0);
-  if (key.type !== "public")
-    throw new JWSInvalid('"jwk" (JSON Web Key) Header Parameter must be a public key');
-  return key;
 }
 
 
@@ -12876,214 +9891,549 @@ function createRemoteJWKSet(url, options) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwt/unsecured.js
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/jws_verify.js
 
 
 
 
-const UnsecuredJWT_base = JWTClaimsBuilder;
-class UnsecuredJWT extends UnsecuredJWT_base {
-  encode() {
-    const encodedProtectedHeader = base64url_encode(JSON.stringify({ alg: "none" })), encodedPayload = base64url_encode(jwtClaimsSetBytes(this));
-    return `${encodedProtectedHeader}.${encodedPayload}.`;
-  }
-  static decode(jwt, options) {
-    if (typeof jwt != "string")
-      throw new JWTInvalid("Unsecured JWT must be a string");
-    const { 0: encodedHeader, 1: encodedPayload, 2: signature, length } = jwt.split(".");
-    if (length !== 3 || signature !== "")
-      throw new JWTInvalid("Invalid Unsecured JWT");
-    let header, b64;
-    try {
-      header = parseJoseHeader(encodedHeader, JWSInvalid, "JWS Protected Header is invalid");
-      const extensions = validateCrit(JWSInvalid, JWS_RECOGNIZED, void 0, header, header);
-      b64 = validateB64(header, extensions);
-    } catch (cause) {
-      throw cause instanceof JWSInvalid ? new JWTInvalid("Invalid Unsecured JWT", { cause }) : cause;
-    }
-    if (header.alg !== "none")
-      throw new JWTInvalid("Invalid Unsecured JWT");
-    if (!b64)
-      throw new JWTInvalid("JWTs MUST NOT use unencoded payload");
-    return { payload: validateClaimsSet(header, decodeBase64url(encodedPayload, "payload", JWTInvalid), options), header };
-  }
+
+function snapshotJws(jws, sharedPayload) {
+  const encodedProtectedHeader = jws.protected, inputHeader = jws.header, header = isObject(inputHeader) ? { ...inputHeader } : inputHeader;
+  let payload = sharedPayload ? sharedPayload[0] : jws.payload;
+  !sharedPayload && payload instanceof Uint8Array && (payload = new Uint8Array(payload));
+  const signature = jws.signature, snapshot = { payload, signature };
+  if (encodedProtectedHeader !== void 0 && (snapshot.protected = encodedProtectedHeader), inputHeader !== void 0 && (snapshot.header = header), encodedProtectedHeader === void 0 && header === void 0)
+    throw new JWSInvalid('Flattened JWS must have either of the "protected" or "header" members');
+  if (encodedProtectedHeader !== void 0 && typeof encodedProtectedHeader != "string")
+    throw new JWSInvalid("JWS Protected Header incorrect type");
+  if (payload === void 0)
+    throw new JWSInvalid("JWS Payload missing");
+  if (typeof signature != "string")
+    throw new JWSInvalid("JWS Signature missing or incorrect type");
+  if (header !== void 0 && !isObject(header))
+    throw new JWSInvalid("JWS Unprotected Header incorrect type");
+  return snapshot;
 }
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/key/import.js
-
-
-
-
-
-
-async function importSPKI(spki, alg, options) {
-  if (typeof spki != "string" || spki.indexOf("-----BEGIN PUBLIC KEY-----") !== 0)
-    throw new TypeError('"spki" must be SPKI formatted string');
-  return fromSPKI(spki, alg, options);
+function prepareVerify(options) {
+  return [options && validateAlgorithms("algorithms", options.algorithms), options?.crit];
 }
-async function importX509(x509, alg, options) {
-  if (typeof x509 != "string" || x509.indexOf("-----BEGIN CERTIFICATE-----") !== 0)
-    throw new TypeError('"x509" must be X.509 formatted string');
-  return fromX509(x509, alg, options);
+function parseProtectedHeader(encodedProtectedHeader) {
+  return encodedProtectedHeader === void 0 ? {} : parseJoseHeader(encodedProtectedHeader, errors_JWSInvalid, "JWS Protected Header is invalid");
 }
-async function importPKCS8(pkcs8, alg, options) {
-  if (typeof pkcs8 != "string" || pkcs8.indexOf("-----BEGIN PRIVATE KEY-----") !== 0)
-    throw new TypeError('"pkcs8" must be PKCS#8 formatted string');
-  return fromPKCS8(pkcs8, alg, options);
+function encodeJsonUnencodedPayload(payload) {
+  const invalid = /[\p{Cs}\p{Cn}]/u.exec(payload)?.[0];
+  if (invalid !== void 0)
+    throw new JWSInvalid(/\p{Cs}/u.test(invalid) ? "JWS Payload must be a well-formed Unicode string" : "JWS Payload must not contain unassigned Unicode code points");
+  return encoder.encode(payload);
 }
-async function importJWK(jwk, alg, options) {
-  if (!isObject(jwk))
-    throw new TypeError("JWK must be an object");
-  const normalized = normalizeJwk(jwk), extractable = validateExtractableOption(options?.extractable), { alg: jwkAlg } = normalized;
-  if (alg ??= jwkAlg, normalized.kty !== "oct" && !alg)
-    throw new TypeError('"alg" argument is required when "jwk.alg" is not present');
-  switch (normalized.kty) {
-    case "oct":
-      if (typeof normalized.k != "string")
-        throw new TypeError('missing "k" (Key Value) Parameter value');
-      return decode(normalized.k);
-    case "AKP": {
-      if (typeof jwkAlg != "string" || !jwkAlg)
-        throw new TypeError('missing "alg" (Algorithm) Parameter value');
-      if (alg !== jwkAlg)
-        throw new TypeError("JWK alg and alg option value mismatch");
-      return jwkToKey(keyAlgorithm(alg), normalized, extractable);
-    }
-    case "RSA":
-    case "EC":
-    case "OKP":
-      return jwkToKey(keyAlgorithm(alg), normalized, extractable);
-    default:
-      throw new JOSENotSupported('Unsupported "kty" (Key Type) Parameter value');
-  }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/decode_protected_header.js
-
-function decodeProtectedHeader(token) {
-  let encodedProtectedHeader;
-  if (typeof token == "string") {
-    const parts = token.split(".");
-    (parts.length === 3 || parts.length === 5) && ([encodedProtectedHeader] = parts);
-  } else if (typeof token == "object" && token)
-    if ("protected" in token)
-      encodedProtectedHeader = token.protected;
-    else
-      throw new TypeError("Token does not contain a Protected Header");
-  const invalid = "Invalid Token or Protected Header formatting";
-  if (typeof encodedProtectedHeader != "string" || !encodedProtectedHeader)
-    throw new TypeError(invalid);
-  return parseJoseHeader(encodedProtectedHeader, TypeError, invalid);
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/decode_jwt.js
-
-
-
-
-function decodeJwt(jwt) {
-  if (typeof jwt != "string")
-    throw new JWTInvalid("JWTs must use Compact JWS serialization, JWT must be a string");
-  const { 1: encodedPayload, length } = jwt.split(".");
-  if (length === 5)
-    throw new JWTInvalid("Only JWTs using Compact JWS serialization can be decoded");
-  if (length !== 3)
-    throw new JWTInvalid("Invalid JWT");
-  if (!encodedPayload)
-    throw new JWTInvalid("JWTs must contain a payload");
-  let claimsSetBytes;
+function encodeCompactUnencodedPayload(payload) {
   try {
-    claimsSetBytes = decode(encodedPayload);
+    return encode(payload);
   } catch (cause) {
-    throw new JWTInvalid("Failed to base64url decode the payload", { cause });
+    throw new errors_JWSInvalid("JWS Compact Serialization payload must use only ASCII characters", {
+      cause
+    });
   }
+}
+async function verifySignature(jws, shared, key, encodeUnencodedPayload, parsedProtected) {
+  const { protected: encodedProtectedHeader, header, payload: inputPayload } = jws, protectedHeader = parsedProtected ?? parseProtectedHeader(encodedProtectedHeader);
+  if (!isDisjoint(protectedHeader, header))
+    throw new errors_JWSInvalid("JWS Protected and JWS Unprotected Header Parameter names must be disjoint");
+  const joseHeader = { ...protectedHeader, ...header }, b64 = validateB64(protectedHeader, validateCrit(errors_JWSInvalid, JWS_RECOGNIZED, shared[1], protectedHeader, joseHeader)), { alg } = joseHeader;
+  if (typeof alg != "string" || !alg)
+    throw new errors_JWSInvalid('JWS "alg" (Algorithm) Header Parameter missing or invalid');
+  if (shared[0] && !shared[0].has(alg))
+    throw new JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
+  if (b64) {
+    if (typeof inputPayload != "string")
+      throw new errors_JWSInvalid("JWS Payload must be a string");
+  } else if (typeof inputPayload != "string" && !(inputPayload instanceof Uint8Array))
+    throw new errors_JWSInvalid("JWS Payload must be a string or an Uint8Array instance");
+  const signingPayload = b64 || typeof inputPayload != "string" ? inputPayload : encodeUnencodedPayload(inputPayload);
+  let resolvedKey = !1;
+  typeof key == "function" && (key = await key(protectedHeader, jws), resolvedKey = !0);
+  const entry = jwsAlgorithm(alg), signingInput = concat(encodedProtectedHeader !== void 0 ? encode(encodedProtectedHeader) : new Uint8Array(), encode("."), typeof signingPayload == "string" ? shared[2] ??= encodeAsciiMember(signingPayload, "payload", errors_JWSInvalid) : signingPayload), signature = decodeBase64url(jws.signature, "signature", errors_JWSInvalid), verificationKey = await prepareKey(entry, key, "verify"), cryptoKey = await rawKey(verificationKey, entry.subtle, "verify");
+  entry.minRsaBits && checkModulusLength(entry.alg, cryptoKey);
+  let verified = !1;
+  try {
+    verified = await crypto.subtle.verify(entry.signing, cryptoKey, signature, signingInput);
+  } catch (cause) {
+    throw new JWSSignatureVerificationFailed(void 0, { cause });
+  }
+  if (!verified)
+    throw new JWSSignatureVerificationFailed();
+  const result = { payload: typeof signingPayload == "string" ? decodeBase64url(signingPayload, "payload", errors_JWSInvalid) : signingPayload };
+  return encodedProtectedHeader !== void 0 && (result.protectedHeader = protectedHeader), header !== void 0 && (result.unprotectedHeader = header), resolvedKey ? [{ ...result, key: verificationKey }, b64] : [result, b64];
+}
+async function verifyCompact(jws, shared, key) {
+  if (jws instanceof Uint8Array && (jws = decoder.decode(jws)), typeof jws != "string")
+    throw new errors_JWSInvalid("Compact JWS must be a string or Uint8Array");
+  const { 0: protectedHeader, 1: payload, 2: signature, length } = jws.split(".");
+  if (length !== 3)
+    throw new errors_JWSInvalid("Invalid Compact JWS");
+  return verifySignature({ payload, protected: protectedHeader, signature }, shared, key, encodeCompactUnencodedPayload);
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/jwt_claims_set.js
+
+
+
+const epoch = (date) => Math.floor(date.getTime() / 1e3), multipliers = {
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86400,
+  w: 604800,
+  y: 31557600
+}, REGEX = /^(\+|\-)? ?(\d+|\d+\.\d+) ?(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)(?: (ago|from now))?$/i, checkFailed = "check_failed";
+function invalidDuration() {
+  throw new TypeError("Invalid time period format");
+}
+function secs(str) {
+  typeof str != "string" && invalidDuration();
+  const matched = REGEX.exec(str);
+  (!matched || matched[4] && matched[1]) && invalidDuration();
+  const value = parseFloat(matched[2]), durationSeconds = Math.round(value * multipliers[matched[3][0].toLowerCase()]);
+  return Number.isFinite(durationSeconds) || invalidDuration(), matched[1] === "-" || matched[4]?.toLowerCase() === "ago" ? -durationSeconds : durationSeconds;
+}
+function validateInput(label, input) {
+  if (!Number.isFinite(input))
+    throw new TypeError(`Invalid ${label} input`);
+  return input;
+}
+function validateStringClaim(claim, value) {
+  if (typeof value != "string")
+    throw new TypeError(`"${claim}" claim must be a string`);
+}
+function validateAudienceClaim(value) {
+  if (typeof value != "string" && (!Array.isArray(value) || Array.from(value).some((member) => typeof member != "string")))
+    throw new TypeError('"aud" claim must be a string or an array of strings');
+}
+function numericDate(value, label) {
+  return typeof value == "number" ? validateInput(label, value) : value instanceof Date ? validateInput(label, epoch(value)) : epoch(/* @__PURE__ */ new Date()) + secs(value);
+}
+const normalizeTyp = (value) => {
+  const normalized = value.toLowerCase();
+  return value.includes("/") ? normalized : `application/${normalized}`;
+}, checkAudiencePresence = (audPayload, audOption) => typeof audPayload == "string" ? audOption.includes(audPayload) : Array.isArray(audPayload) ? audOption.some((aud) => audPayload.includes(aud)) : !1;
+function validateNumericDate(claimsSet, claim, required = !1) {
+  const value = claimsSet[claim];
+  if (!(value === void 0 && !required)) {
+    if (typeof value != "number")
+      throw new JWTClaimValidationFailed(`"${claim}" claim must be a number`, claimsSet, claim, "invalid");
+    return value;
+  }
+}
+function unexpectedClaim(claimsSet, claim) {
+  throw new JWTClaimValidationFailed(`unexpected "${claim}" claim value`, claimsSet, claim, checkFailed);
+}
+function validateClaimsSet(protectedHeader, claimsSetBytes, options = {}) {
   let claimsSet;
   try {
     claimsSet = JSON.parse(strictDecoder.decode(claimsSetBytes));
   } catch (cause) {
-    throw new JWTInvalid("Failed to parse the decoded payload as JSON", { cause });
+    throw new JWTInvalid("JWT Claims Set must be a top-level JSON object", { cause });
   }
-  if (!isObject(claimsSet))
-    throw new JWTInvalid("Invalid JWT Claims Set");
+  if (!validate_isObject(claimsSet))
+    throw new JWTInvalid("JWT Claims Set must be a top-level JSON object");
+  const { typ } = options;
+  if (typ !== void 0 && (typeof protectedHeader.typ != "string" || normalizeTyp(protectedHeader.typ) !== normalizeTyp(typ)))
+    throw new JWTClaimValidationFailed('unexpected "typ" JWT header value', claimsSet, "typ", checkFailed);
+  const { requiredClaims = [], issuer, subject, audience, maxTokenAge } = options, presenceCheck = [...requiredClaims];
+  maxTokenAge !== void 0 && presenceCheck.push("iat"), audience !== void 0 && presenceCheck.push("aud"), subject !== void 0 && presenceCheck.push("sub"), issuer !== void 0 && presenceCheck.push("iss");
+  for (const claim of new Set(presenceCheck.reverse()))
+    if (!Object.hasOwn(claimsSet, claim))
+      throw new JWTClaimValidationFailed(`missing required "${claim}" claim`, claimsSet, claim, "missing");
+  issuer !== void 0 && !(Array.isArray(issuer) ? issuer : [issuer]).includes(claimsSet.iss) && unexpectedClaim(claimsSet, "iss"), subject !== void 0 && claimsSet.sub !== subject && unexpectedClaim(claimsSet, "sub"), audience !== void 0 && !checkAudiencePresence(claimsSet.aud, typeof audience == "string" ? [audience] : audience) && unexpectedClaim(claimsSet, "aud");
+  const { clockTolerance } = options;
+  let tolerance = 0;
+  if (typeof clockTolerance == "string")
+    tolerance = secs(clockTolerance);
+  else if (clockTolerance !== void 0) {
+    if (typeof clockTolerance != "number")
+      throw new TypeError("Invalid clockTolerance option type");
+    tolerance = clockTolerance;
+  }
+  if (validateInput("clockTolerance option", tolerance), tolerance < 0)
+    throw new TypeError("Invalid clockTolerance option input");
+  const { currentDate } = options, now = validateInput("currentDate option", epoch(currentDate === void 0 ? /* @__PURE__ */ new Date() : currentDate)), iat = validateNumericDate(claimsSet, "iat", maxTokenAge !== void 0), nbf = validateNumericDate(claimsSet, "nbf");
+  if (nbf !== void 0 && nbf > now + tolerance)
+    throw new JWTClaimValidationFailed('"nbf" claim timestamp check failed', claimsSet, "nbf", checkFailed);
+  const exp = validateNumericDate(claimsSet, "exp");
+  if (exp !== void 0 && exp <= now - tolerance)
+    throw new JWTExpired('"exp" claim timestamp check failed', claimsSet, "exp", checkFailed);
+  if (maxTokenAge !== void 0) {
+    const age = now - iat, max = validateInput("maxTokenAge option", typeof maxTokenAge == "number" ? maxTokenAge : secs(maxTokenAge));
+    if (max < 0)
+      throw new TypeError("Invalid maxTokenAge option input");
+    if (age - tolerance > max)
+      throw new JWTExpired('"iat" claim timestamp check failed (too far in the past)', claimsSet, "iat", checkFailed);
+    if (age < -tolerance)
+      throw new JWTClaimValidationFailed('"iat" claim timestamp check failed (it should be in the past)', claimsSet, "iat", checkFailed);
+  }
   return claimsSet;
 }
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/key/generate_key_pair.js
-
-
-
-function getModulusLengthOption(options) {
-  const modulusLength = options?.modulusLength ?? 2048;
-  if (typeof modulusLength != "number" || !Number.isInteger(modulusLength) || modulusLength < 2048)
-    throw new JOSENotSupported("Invalid or unsupported modulusLength option provided, 2048 bits or larger keys must be used");
-  return modulusLength;
+let producerClaimsSets;
+function producerClaimsSet(producer) {
+  return producerClaimsSets.get(producer);
 }
-async function generateKeyPair(alg, options) {
-  const extractable = validateExtractableOption(options?.extractable), entry = keyAlgorithm(alg, algArgument);
-  entry.secret && unsupportedAlg(algArgument);
-  let algorithm;
-  if (entry.resolve) {
-    const crv = options?.crv ?? "P-256";
-    if (!["P-256", "P-384", "P-521", "X25519"].includes(crv))
-      throw new JOSENotSupported("Invalid or unsupported crv option provided, supported values are P-256, P-384, P-521, and X25519");
-    algorithm = entry.resolve({ crv });
-  } else {
-    if (entry.crv !== void 0 && options?.crv !== void 0 && options.crv !== entry.crv)
-      throw new JOSENotSupported(`Invalid or unsupported crv option provided, the only supported value for ${alg} is ${entry.crv}`);
-    algorithm = entry.kty[0] === "RSA" ? {
-      ...entry.subtle,
-      publicExponent: Uint8Array.of(1, 0, 1),
-      modulusLength: getModulusLengthOption(options)
-    } : entry.subtle;
+function jwtClaimsSetBytes(producer) {
+  const claimsSet = producerClaimsSet(producer);
+  for (const claim of ["iat", "nbf", "exp"]) {
+    const value = claimsSet[claim];
+    if (typeof value == "number" && !Number.isFinite(value))
+      throw new TypeError(`"${claim}" claim must be a finite number`);
   }
-  return crypto.subtle.generateKey(algorithm, extractable ?? !1, [
-    ...entry.usages[1],
-    ...entry.usages[0]
-  ]);
+  return encoder.encode(JSON.stringify(claimsSet));
 }
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/key/generate_secret.js
-
-
-async function generateSecret(alg, options) {
-  const extractable = validateExtractableOption(options?.extractable);
-  let keyLengthBits, algorithm, keyUsages;
-  switch (alg) {
-    case "HS256":
-    case "HS384":
-    case "HS512":
-      keyLengthBits = +alg.slice(-3), algorithm = { name: "HMAC", hash: `SHA-${keyLengthBits}`, length: keyLengthBits }, keyUsages = ["sign", "verify"];
-      break;
-    case "A128CBC-HS256":
-    case "A192CBC-HS384":
-    case "A256CBC-HS512":
-      return crypto.getRandomValues(new Uint8Array(+alg.slice(-3) >> 3));
-    case "A128KW":
-    case "A192KW":
-    case "A256KW":
-      keyLengthBits = +alg.slice(1, 4), algorithm = { name: "AES-KW", length: keyLengthBits }, keyUsages = ["wrapKey", "unwrapKey"];
-      break;
-    case "A128GCMKW":
-    case "A192GCMKW":
-    case "A256GCMKW":
-    case "A128GCM":
-    case "A192GCM":
-    case "A256GCM":
-      keyLengthBits = +alg.slice(1, 4), algorithm = { name: "AES-GCM", length: keyLengthBits }, keyUsages = ["encrypt", "decrypt"];
-      break;
-    default:
-      unsupportedAlg(algArgument);
+function jwtClaim(producer, claim) {
+  return producerClaimsSet(producer)[claim];
+}
+class JWTClaimsBuilder {
+  constructor(claimsSet = {}) {
+    if (!isObject(claimsSet))
+      throw new TypeError("JWT Claims Set MUST be an object");
+    (producerClaimsSets ||= /* @__PURE__ */ new WeakMap()).set(this, structuredClone(claimsSet));
   }
-  return crypto.subtle.generateKey(algorithm, extractable ?? !1, keyUsages);
+  setIssuer(value) {
+    return validateStringClaim("iss", value), producerClaimsSet(this).iss = value, this;
+  }
+  setSubject(value) {
+    return validateStringClaim("sub", value), producerClaimsSet(this).sub = value, this;
+  }
+  setAudience(value) {
+    return validateAudienceClaim(value), producerClaimsSet(this).aud = value, this;
+  }
+  setJti(value) {
+    return validateStringClaim("jti", value), producerClaimsSet(this).jti = value, this;
+  }
+  setNotBefore(value) {
+    return producerClaimsSet(this).nbf = numericDate(value, "setNotBefore"), this;
+  }
+  setExpirationTime(value) {
+    return producerClaimsSet(this).exp = numericDate(value, "setExpirationTime"), this;
+  }
+  setIssuedAt(value) {
+    const claimsSet = producerClaimsSet(this);
+    return value === void 0 ? claimsSet.iat = epoch(/* @__PURE__ */ new Date()) : typeof value == "string" ? claimsSet.iat = validateInput("setIssuedAt", epoch(/* @__PURE__ */ new Date()) + secs(value)) : claimsSet.iat = numericDate(value, "setIssuedAt"), this;
+  }
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/index.js
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwt/verify.js
+
+
+
+async function jwtVerify(jwt, key, options) {
+  const [verified, b64] = await verifyCompact(jwt, prepareVerify(options), key);
+  if (!b64)
+    throw new JWTInvalid("JWTs MUST NOT use unencoded payload");
+  const payload = validateClaimsSet(verified.protectedHeader, verified.payload, options);
+  return { ...verified, payload };
+}
+
+
+;// CONCATENATED MODULE: ./src/gateway/tokens.ts
+// OIDC token checks, all by `jose`: the issuer's keys through its discovery document (cached by jose,
+// refetched on an unknown `kid`), RS256 only, exact `iss` and `aud`, `exp`/`nbf` with a small clock
+// tolerance, required claims present. Using a `jti` once is the store's job (see Leases).
+
+/** Claims every GitHub Actions token carries and the gateway relies on. */
+const REQUIRED_CLAIMS = [
+    'iss',
+    'aud',
+    'exp',
+    'iat',
+    'jti',
+    'sub',
+    'repository',
+    'repository_id',
+    'repository_owner_id'
+];
+const CLOCK_TOLERANCE_S = 30;
+/** Tokens issued longer ago than this are refused (GitHub's live minutes; a used `jti` is kept until `exp`). */
+const MAX_TOKEN_AGE = '1h';
+const MAX_TOKEN_AGE_MS = 3_600_000;
+class TokenError extends Error {
+    status;
+    code;
+    detail;
+    constructor(message, status, 
+    /** jose's error code, or ours: for the audit line and for tests. */
+    code, 
+    /** For the operator (the audit line), never the client: the issuer's URLs and the network error. */
+    detail) {
+        super(message);
+        this.status = status;
+        this.code = code;
+        this.detail = detail;
+        this.name = 'TokenError';
+    }
+}
+/** What a client is told when the issuer cannot be asked: where it lives and why it failed are the operator's. */
+const ISSUER_UNREACHABLE = 'the token issuer could not be reached; try again';
+/** Turns jose's refusal into a reason for the caller. Never quotes the token or a claim's value. */
+function explain(err) {
+    if (err instanceof TokenError)
+        return err;
+    const code = err instanceof JOSEError ? err.code : 'ERR_UNKNOWN';
+    const say = (m) => new TokenError(m, 401, code);
+    if (err instanceof JWTExpired)
+        return say(err.claim === 'iat' ? `the token was issued more than ${MAX_TOKEN_AGE} ago` : 'the token has expired');
+    if (err instanceof JWTClaimValidationFailed) {
+        if (err.claim === 'nbf')
+            return say('the token is not valid yet (nbf is in the future)');
+        if (err.reason === 'missing')
+            return say(`the token lacks the "${err.claim}" claim`);
+        return say(`the token's "${err.claim}" claim is not accepted here (${err.reason})`);
+    }
+    if (err instanceof JOSEAlgNotAllowed)
+        return say('the token is not signed with RS256');
+    if (err instanceof JWSSignatureVerificationFailed)
+        return say('the token signature does not verify');
+    if (err instanceof JWKSNoMatchingKey || err instanceof JWKSMultipleMatchingKeys)
+        return say("no key of the issuer matches the token's kid");
+    const unreachable = () => new TokenError(ISSUER_UNREACHABLE, 503, code, `the issuer's keys (jwks_uri) could not be fetched: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof JWKSTimeout || err instanceof JWKSInvalid)
+        return unreachable();
+    if (err instanceof JOSEError)
+        return say('the token is malformed');
+    // fetch errors from jose's key set (network): the issuer, not the token, is at fault.
+    return unreachable();
+}
+/** A verifier for one issuer and audience. Discovery happens on first use and is retried on failure. */
+function createVerifier(opts) {
+    let keys = opts.keys;
+    let discovering;
+    const doFetch = opts.fetch ?? fetch;
+    const discover = async () => {
+        const url = `${opts.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+        let doc;
+        try {
+            const res = await doFetch(url, { signal: AbortSignal.timeout(5000), redirect: 'error' });
+            if (!res.ok)
+                throw new Error(`HTTP ${res.status}`);
+            doc = (await res.json());
+        }
+        catch (err) {
+            const cause = err.cause?.code;
+            throw new TokenError(ISSUER_UNREACHABLE, 503, 'ERR_DISCOVERY', `the issuer's discovery document ${url} could not be read: ${String(err)}${typeof cause === 'string' ? ` (${cause})` : ''}`);
+        }
+        if (doc.issuer !== opts.issuer || typeof doc.jwks_uri !== 'string')
+            throw new TokenError(ISSUER_UNREACHABLE, 503, 'ERR_DISCOVERY', `the issuer's discovery document ${url} names another issuer or no jwks_uri`);
+        const jwks = new URL(doc.jwks_uri);
+        const issuerUrl = new URL(opts.issuer);
+        // The keys are fetched as securely as the issuer itself (http:// only for a loopback issuer in tests).
+        if (jwks.protocol !== 'https:' &&
+            !(jwks.protocol === 'http:' && jwks.host === issuerUrl.host && issuerUrl.protocol === 'http:'))
+            throw new TokenError(ISSUER_UNREACHABLE, 503, 'ERR_DISCOVERY', `the issuer's jwks_uri ${jwks.origin}${jwks.pathname} must be https:// (as the issuer is)`);
+        return createRemoteJWKSet(jwks, { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+    };
+    // A failed discovery is not retried for a few seconds: a flood of requests makes no flood of fetches.
+    let failed;
+    const getKeys = async () => {
+        if (keys)
+            return keys;
+        if (failed && Date.now() - failed.at < 5000)
+            throw failed.err;
+        discovering ??= discover()
+            .catch((err) => {
+            failed = { at: Date.now(), err };
+            throw err;
+        })
+            .finally(() => (discovering = undefined));
+        keys = await discovering;
+        return keys;
+    };
+    return async (token) => {
+        if (token.length > 8192 || !/^[A-Za-z0-9_.-]+$/.test(token))
+            throw new TokenError('the token is malformed', 401, 'ERR_JWT_INVALID');
+        try {
+            const k = await getKeys();
+            const { payload } = await jwtVerify(token, k, {
+                issuer: opts.issuer,
+                audience: opts.audience,
+                algorithms: ['RS256'],
+                clockTolerance: CLOCK_TOLERANCE_S,
+                maxTokenAge: MAX_TOKEN_AGE,
+                requiredClaims: REQUIRED_CLAIMS
+            });
+            // Exactly this audience: a token meant for several services is not one this gateway accepts.
+            if (Array.isArray(payload.aud) && payload.aud.length !== 1)
+                throw new TokenError('the token names more than one audience', 401, 'ERR_JWT_CLAIM_VALIDATION_FAILED');
+            // Claims the policy and audit read must be plain strings (GitHub sends ids as strings).
+            for (const c of ['jti', 'repository', 'repository_id', 'repository_owner_id'])
+                if (typeof payload[c] !== 'string' || payload[c] === '')
+                    throw new TokenError(`the token's "${c}" claim is not a string`, 401, 'ERR_JWT_CLAIM_VALIDATION_FAILED');
+            return payload;
+        }
+        catch (err) {
+            throw explain(err);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/gateway/wg.ts
+// The WireGuard interface, through `wg` (which speaks to kernel and wireguard-go interfaces alike) and
+// `ip`. The gateway's one place that starts processes: argument arrays, a time limit, a minimal
+// environment. (src/run.ts logs each command as an Actions `::debug::` line on stdout, where the
+// gateway writes its audit lines; hence this small runner of its own.) The interface's private key
+// and preshared keys are never read: `wg show IFACE public-key|listen-port|allowed-ips|latest-handshakes`.
+
+
+class WgError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'WgError';
+    }
+}
+const ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };
+/** Runs a command; resolves with its stdout, rejects with a WgError naming the command and what it said. */
+function exec(argv, timeoutMs = 10_000) {
+    return new Promise((resolve, reject) => {
+        (0,external_node_child_process_namespaceObject.execFile)(argv[0], argv.slice(1), { env: ENV, timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
+            if (!err)
+                return resolve(stdout);
+            const said = stderr.trim().split('\n').slice(-2).join(' / ');
+            const code = err.code;
+            reject(new WgError(code === 'ENOENT'
+                ? `\`${argv[0]}\` was not found on PATH (${ENV.PATH}); install wireguard-tools and iproute2`
+                : `\`${argv.slice(0, 4).join(' ')}\` failed${said ? `: ${said}` : ` (${err.message})`}`));
+        });
+    });
+}
+/** Lines of `KEY\tVALUE` into a map. */
+function wg_table(text) {
+    const out = new Map();
+    for (const line of text.split('\n')) {
+        const tab = line.indexOf('\t');
+        if (tab > 0)
+            out.set(line.slice(0, tab), line.slice(tab + 1).trim());
+    }
+    return out;
+}
+/** The `wg set` arguments for a batch of operations, in order. Pure. */
+function setArgs(iface, ops) {
+    const args = ['wg', 'set', iface];
+    for (const op of ops) {
+        if (op.kind === 'add')
+            args.push('peer', op.publicKey, 'allowed-ips', op.allowedIps.join(','));
+        else
+            args.push('peer', op.publicKey, 'remove');
+    }
+    return args;
+}
+class Wg {
+    iface;
+    constructor(iface) {
+        this.iface = iface;
+    }
+    /** The interface's public key and listen port; a clear error when it is not a WireGuard interface. */
+    async info() {
+        let publicKey;
+        let port;
+        try {
+            publicKey = (await exec(['wg', 'show', this.iface, 'public-key'])).trim();
+            port = (await exec(['wg', 'show', this.iface, 'listen-port'])).trim();
+        }
+        catch (err) {
+            throw new WgError(`interface "${this.iface}" is not a WireGuard interface here (${err.message}). Create it first (wg-quick up ${this.iface}), then start the gateway`);
+        }
+        if (!/^[A-Za-z0-9+/]{43}=$/.test(publicKey))
+            throw new WgError(`interface "${this.iface}" has no private key: configure it (wg-quick or wg set ${this.iface} private-key FILE)`);
+        return { publicKey, listenPort: Number(port) };
+    }
+    /** The interface's own addresses, as host prefixes (never leased). */
+    async addresses() {
+        const out = await exec(['ip', '-o', 'address', 'show', 'dev', this.iface]);
+        const hosts = [];
+        for (const m of out.matchAll(/\binet6? ([0-9a-fA-F:.]+)\//g)) {
+            const p = parsePrefix(m[1]);
+            if (typeof p !== 'string')
+                hosts.push(p);
+        }
+        return hosts;
+    }
+    /** Every peer's allowed IPs (canonical) and latest handshake. */
+    async peers(withHandshakes = true) {
+        const [ips, hs] = await Promise.all([
+            exec(['wg', 'show', this.iface, 'allowed-ips']),
+            withHandshakes ? exec(['wg', 'show', this.iface, 'latest-handshakes']) : Promise.resolve('')
+        ]);
+        const handshakes = wg_table(hs);
+        const out = new Map();
+        for (const [key, list] of wg_table(ips)) {
+            const allowedIps = list
+                .split(/\s+/)
+                .map((t) => parsePrefix(t))
+                .filter((p) => typeof p !== 'string')
+                .map(prefixText);
+            out.set(key, { allowedIps, latestHandshake: Number(handshakes.get(key) ?? 0) || 0 });
+        }
+        return out;
+    }
+    /** Applies operations in one `wg set` call. */
+    async apply(ops) {
+        if (ops.length > 0)
+            await exec(setArgs(this.iface, ops));
+    }
+}
+/**
+ * Coalesces concurrent work: items submitted while a batch runs wait and go together in the next one,
+ * so a hundred simultaneous leases cost a few `wg set` calls, not a hundred. The batch function
+ * resolves with one result (or Error) per item.
+ */
+class Coalescer {
+    batch;
+    maxBatch;
+    waiting = [];
+    running = false;
+    constructor(batch, maxBatch = 256) {
+        this.batch = batch;
+        this.maxBatch = maxBatch;
+    }
+    submit(item) {
+        return new Promise((resolve, reject) => {
+            this.waiting.push({ item, resolve, reject });
+            if (!this.running)
+                void this.drain();
+        });
+    }
+    /** True while nothing waits or runs. */
+    get idle() {
+        return !this.running && this.waiting.length === 0;
+    }
+    async drain() {
+        this.running = true;
+        while (this.waiting.length > 0) {
+            const now = this.waiting.splice(0, this.maxBatch);
+            try {
+                const results = await this.batch(now.map((w) => w.item));
+                now.forEach((w, i) => {
+                    const r = results[i];
+                    if (r instanceof Error)
+                        w.reject(r);
+                    else
+                        w.resolve(r);
+                });
+            }
+            catch (err) {
+                for (const w of now)
+                    w.reject(err);
+            }
+        }
+        this.running = false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/gateway/leases.ts
+// Leases: grant, release, sweep and reconcile. The store is written before the interface is touched,
+// so every peer the gateway adds is known by key and addresses; a peer is removed only when the
+// gateway leased it and it still has only the leased addresses. Peers it never leased are read (their
+// addresses are never handed out) and never changed: a key or address they hold is refused.
 
 
 
@@ -13091,116 +10441,804 @@ async function generateSecret(alg, options) {
 
 
 
+class HttpError extends Error {
+    status;
+    constructor(status, message) {
+        super(message);
+        this.status = status;
+        this.name = 'HttpError';
+    }
+}
+class ForeignKey extends Error {
+}
+class AddressTaken extends Error {
+}
+class PeerChanged extends Error {
+}
+const sha256 = (text) => (0,external_node_crypto_namespaceObject.createHash)('sha256').update(text).digest();
+const bare = (p) => p.replace(/\/[0-9]+$/, '');
+/** True when a WireGuard public key is well-formed: 32 bytes in canonical base64, not all zero. */
+function validPublicKey(key) {
+    if (typeof key !== 'string' || !/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/.test(key))
+        return false;
+    const bytes = Buffer.from(key, 'base64');
+    return bytes.length === 32 && bytes.some((b) => b !== 0);
+}
+/** A live lease's fate at a sweep. Pure. */
+function fate(lease, peer, now, silenceMs) {
+    if (now >= lease.expiresAt)
+        return 'expired';
+    const seen = Math.max(lease.createdAt, (peer?.latestHandshake ?? 0) * 1000);
+    return now - seen > silenceMs ? 'silent' : 'keep';
+}
+class Leases {
+    config;
+    store;
+    wg;
+    verify;
+    audit;
+    now;
+    serverKey = '';
+    pool;
+    ifaceHosts = [];
+    /** Prefixes of peers the gateway did not lease that fall within the pool. */
+    foreign = [];
+    inUse = new Set();
+    granting = new Set();
+    removing = new Set();
+    buckets = new Map();
+    queue;
+    sweeping;
+    constructor(config, store, wg, verify, audit, now = Date.now) {
+        this.config = config;
+        this.store = store;
+        this.wg = wg;
+        this.verify = verify;
+        this.audit = audit;
+        this.now = now;
+        this.pool = new Pool(config.pool);
+        this.queue = new Coalescer((ops) => this.applyBatch(ops));
+    }
+    /** Reads the interface and reconciles it with the store: re-adds live leases, removes ended ones. */
+    async start() {
+        this.serverKey = (await this.wg.info()).publicKey;
+        this.ifaceHosts = await this.wg.addresses();
+        for (const l of this.store.open())
+            for (const a of l.addresses)
+                this.inUse.add(bare(a));
+        await this.sweep('reconcile');
+    }
+    liveCount() {
+        return this.store.liveCount();
+    }
+    /** True when no grant, release or peer change is in flight. */
+    idle() {
+        return this.granting.size === 0 && this.queue.idle && !this.sweeping;
+    }
+    /**
+     * Checks a request and leases an address. The order matters: first what costs nothing and can be
+     * replayed (the token, its `jti`, the rules, the key); then the repository's rate limit; only a
+     * request past all of these is charged and uses its token up. So a replayed token is 409 and
+     * charges nothing (it cannot drain its repository's limit), and a 429 leaves the token usable after
+     * the wait. A refusal after the rate check (pool exhausted, the interface refusing the key or
+     * address, a failed `wg set`) has used the token and is charged: it took a place in the pool search
+     * and on the interface, and a refused token must not be replayed for free against them.
+     */
+    async grant(token, publicKey, client) {
+        const refuse = (status, reason, who = {}, detail) => {
+            this.audit('lease.refused', {
+                status,
+                reason: detail ? `${reason} (${detail})` : reason,
+                client,
+                publicKey,
+                ...who
+            });
+            throw new HttpError(status, reason);
+        };
+        let claims;
+        try {
+            claims = await this.verify(token);
+        }
+        catch (err) {
+            const e = explain(err);
+            return refuse(e.status, e.message, {}, e.detail);
+        }
+        const who = {
+            repository: String(claims.repository),
+            repositoryId: String(claims.repository_id),
+            runId: typeof claims.run_id === 'string' ? claims.run_id : undefined,
+            workflowRef: typeof claims.workflow_ref === 'string' ? claims.workflow_ref : undefined
+        };
+        // From here to the store's insert nothing awaits: checks, the token's use and allocation are one
+        // atomic step (two requests with one token cannot both pass the jti check).
+        const jti = String(claims.jti);
+        if (this.store.tokenUsed(jti))
+            refuse(409, 'this token was used already (jti); request a new one', who);
+        const rule = matchRule(this.config.rules, claims);
+        if (rule < 0)
+            refuse(403, `no rule allows this token (claims checked: ${checkedClaims(this.config.rules).join(', ') || 'none: the configuration has no rules'})`, who);
+        if (publicKey === this.serverKey)
+            refuse(409, "the public key is the interface's own", who);
+        if (this.store.liveByKey(publicKey))
+            refuse(409, 'this public key already has a live lease; make a new key per job', who);
+        if (!this.takeRate(String(claims.repository_id), this.now()))
+            refuse(429, `too many lease requests from this repository (at most ${this.config.rateLimit} a minute); retry shortly`, who);
+        // Kept while the token could verify: until exp, and at most until it is too old (MAX_TOKEN_AGE_MS).
+        const exp = Number(claims.exp) * 1000;
+        const iat = Number(claims.iat) * 1000;
+        const until = (Number.isFinite(iat) ? Math.min(exp, iat + MAX_TOKEN_AGE_MS) : exp) + CLOCK_TOLERANCE_S * 1000;
+        if (!this.store.useToken(jti, until))
+            refuse(409, 'this token was used already (jti); request a new one', who);
+        for (let attempt = 0;; attempt++) {
+            const addresses = this.pool.allocate({ addresses: this.inUse, prefixes: [...this.ifaceHosts, ...this.foreign] });
+            if (!addresses)
+                refuse(503, 'the address pool is exhausted; retry when leases end', who);
+            const now = this.now();
+            const secret = (0,external_node_crypto_namespaceObject.randomBytes)(32).toString('base64url');
+            const lease = {
+                id: (0,external_node_crypto_namespaceObject.randomUUID)(),
+                publicKey,
+                addresses,
+                secretHash: sha256(secret).toString('hex'),
+                repository: who.repository ?? '',
+                repositoryId: who.repositoryId ?? '',
+                runId: who.runId ?? '',
+                workflowRef: who.workflowRef ?? '',
+                rule,
+                createdAt: now,
+                expiresAt: now + this.config.leaseTtlMs,
+                removed: false
+            };
+            this.store.insert(lease);
+            for (const a of addresses)
+                this.inUse.add(bare(a));
+            this.granting.add(lease.id);
+            try {
+                await this.queue.submit({ kind: 'add', publicKey, allowedIps: addresses, lease: lease.id });
+            }
+            catch (err) {
+                if (err instanceof ForeignKey || err instanceof AddressTaken) {
+                    // Never on the interface: forget it entirely, so the key or address stays the other peer's.
+                    this.store.delete(lease.id);
+                    for (const a of addresses)
+                        this.inUse.delete(bare(a));
+                    if (err instanceof AddressTaken && attempt < 2)
+                        continue;
+                    refuse(409, err.message, who);
+                }
+                // The peer may be half there: the sweeper removes it (it is ours, by key and addresses).
+                this.store.end(lease.id, 'add-failed', this.now());
+                this.audit('error', { reason: err.message, lease: lease.id, ...who });
+                refuse(500, 'the peer could not be added to the interface; see the gateway log', who);
+            }
+            finally {
+                this.granting.delete(lease.id);
+            }
+            const expiresAt = new Date(lease.expiresAt).toISOString();
+            this.audit('lease.granted', {
+                status: 201,
+                client,
+                ...who,
+                rule,
+                lease: lease.id,
+                publicKey,
+                addresses,
+                expiresAt
+            });
+            const allowedIps = (this.config.rules[rule]?.allowedIps ?? this.config.allowedIps).map(prefixText);
+            return {
+                id: lease.id,
+                secret,
+                addresses,
+                peers: [
+                    {
+                        publicKey: this.serverKey,
+                        endpoint: this.config.endpoint,
+                        allowedIps,
+                        persistentKeepalive: this.config.persistentKeepalive
+                    }
+                ],
+                dns: this.config.dns,
+                expiresAt
+            };
+        }
+    }
+    async release(id, secret, client) {
+        const lease = /^[0-9a-f-]{36}$/.test(id) ? this.store.get(id) : undefined;
+        if (!lease || lease.endedAt !== undefined) {
+            this.audit('lease.release-refused', { status: 404, reason: 'no such live lease', client });
+            throw new HttpError(404, 'no such live lease');
+        }
+        const given = sha256(secret);
+        if (!(0,external_node_crypto_namespaceObject.timingSafeEqual)(given, Buffer.from(lease.secretHash, 'hex'))) {
+            this.audit('lease.release-refused', { status: 403, reason: 'wrong lease secret', client, lease: id });
+            throw new HttpError(403, 'this secret does not belong to this lease');
+        }
+        this.store.end(id, 'released', this.now());
+        await this.removePeer(lease, 'released', client);
+    }
+    /** Ends leases past their time or silent, restores live peers that went missing, removes ended ones. */
+    sweep(why = 'sweep') {
+        this.sweeping ??= this.sweepOnce(why).finally(() => (this.sweeping = undefined));
+        return this.sweeping;
+    }
+    async sweepOnce(why) {
+        const started = this.now();
+        const peers = await this.wg.peers(true);
+        this.foreign = this.foreignPrefixes(peers);
+        const now = this.now();
+        const work = [];
+        let restored = 0;
+        for (const lease of this.store.open()) {
+            if (this.granting.has(lease.id) || this.removing.has(lease.id) || lease.createdAt > started)
+                continue;
+            const peer = peers.get(lease.publicKey);
+            if (lease.endedAt === undefined) {
+                const f = fate(lease, peer, now, this.config.silenceMs);
+                if (f !== 'keep') {
+                    if (this.store.end(lease.id, f, now))
+                        work.push(this.removePeer(lease, f));
+                    continue;
+                }
+                if (peer && !peer.allowedIps.every((a) => lease.addresses.includes(a))) {
+                    // Someone gave the key other addresses: the peer is not the gateway's any more. The lease
+                    // ends; the peer stays as it is.
+                    if (this.store.end(lease.id, 'peer-changed', now))
+                        work.push(this.removePeer(lease, 'peer-changed'));
+                    continue;
+                }
+                if (!peer || !sameSet(peer.allowedIps, lease.addresses)) {
+                    restored++;
+                    this.audit('lease.restored', {
+                        lease: lease.id,
+                        publicKey: lease.publicKey,
+                        addresses: lease.addresses,
+                        repository: lease.repository
+                    });
+                    work.push(this.queue
+                        .submit({ kind: 'add', publicKey: lease.publicKey, allowedIps: lease.addresses })
+                        .catch((err) => this.audit('error', { reason: errorText(err), lease: lease.id })));
+                }
+            }
+            else {
+                work.push(this.removePeer(lease, lease.endReason ?? 'ended', undefined, peer === undefined));
+            }
+        }
+        // A peer of an ended lease that came back (a saved interface configuration restored, say): the
+        // gateway leased it and no longer knows it, so it goes, if it holds only what was leased.
+        const open = new Set(this.store.open().map((l) => l.publicKey));
+        for (const [key, peer] of peers) {
+            if (open.has(key))
+                continue;
+            const last = this.store.lastByKey(key);
+            if (last?.endedAt === undefined || last.createdAt > started || this.removing.has(last.id))
+                continue;
+            if (peer.allowedIps.every((a) => last.addresses.includes(a)))
+                work.push(this.removePeer(last, 'came back after its lease ended'));
+        }
+        await Promise.all(work);
+        this.store.prune(now);
+        if (why === 'reconcile')
+            this.audit('gateway.reconciled', { interface: this.wg.iface, leases: this.store.liveCount(), count: restored });
+    }
+    /** Removes an ended lease's peer if it is still the gateway's; then frees its addresses. */
+    async removePeer(lease, reason, client, gone = false) {
+        const fields = {
+            reason,
+            client,
+            lease: lease.id,
+            publicKey: lease.publicKey,
+            addresses: lease.addresses,
+            repository: lease.repository,
+            repositoryId: lease.repositoryId,
+            runId: lease.runId || undefined
+        };
+        this.removing.add(lease.id);
+        let left = false;
+        try {
+            // A newer live lease of the same key owns the peer now; nothing to remove.
+            if (!gone && !this.store.liveByKey(lease.publicKey))
+                await this.queue.submit({ kind: 'remove', publicKey: lease.publicKey, expect: lease.addresses });
+        }
+        catch (err) {
+            if (!(err instanceof PeerChanged)) {
+                this.audit('error', {
+                    ...fields,
+                    reason: `removing the peer failed, retried at the next sweep: ${err.message}`
+                });
+                return;
+            }
+            left = true;
+            this.audit('peer.left', {
+                ...fields,
+                reason: "the peer now holds addresses the gateway did not lease: it is not the gateway's any more and stays"
+            });
+        }
+        finally {
+            this.removing.delete(lease.id);
+        }
+        this.store.markRemoved(lease.id);
+        // A removed peer's addresses are free at once, not at the next read of the interface. (A peer
+        // that left keeps its addresses: the read for its removal counted them as foreign.)
+        if (!left)
+            this.foreign = this.foreign.filter((p) => !lease.addresses.includes(prefixText(p)));
+        for (const a of lease.addresses)
+            this.inUse.delete(bare(a));
+        if (lease.endedAt === undefined)
+            this.audit('lease.ended', fields);
+        else if (!gone)
+            this.audit('peer.removed', fields);
+    }
+    /**
+     * Allowed IPs within the pool that no live lease holds: a lease would take them from the peer
+     * that has them (WireGuard moves an allowed IP to the peer set last). That is every address of a
+     * peer the gateway never leased, of a peer whose lease ended but which is still (or again) on the
+     * interface, changed by an admin or awaiting removal, and any address a live lease's peer holds
+     * beyond its lease.
+     */
+    foreignPrefixes(peers) {
+        const live = new Map();
+        for (const l of this.store.open())
+            if (l.endedAt === undefined)
+                live.set(l.publicKey, l.addresses);
+        const out = [];
+        for (const [key, p] of peers) {
+            const leased = live.get(key) ?? [];
+            for (const text of p.allowedIps) {
+                if (leased.includes(text))
+                    continue;
+                const prefix = parsePrefix(text);
+                if (typeof prefix !== 'string' && this.config.pool.some((pool) => contains(pool, prefix)))
+                    out.push(prefix);
+            }
+        }
+        return out;
+    }
+    /**
+     * True when a peer on the interface is the gateway's to set: a lease of its key (other than
+     * `except`, the lease being added) holds every address the peer has. A peer the gateway never
+     * leased, or one whose addresses an admin changed, is not: setting it would replace its addresses.
+     */
+    ours(publicKey, peer, except = '') {
+        return this.store
+            .byKey(publicKey)
+            .some((l) => l.id !== except && peer.allowedIps.every((a) => l.addresses.includes(a)));
+    }
+    /** One `wg set` for a batch; checks each operation against the interface as it is now. */
+    async applyBatch(ops) {
+        const peers = await this.wg.peers(false);
+        this.foreign = this.foreignPrefixes(peers);
+        const results = [];
+        const valid = [];
+        for (const op of ops) {
+            const peer = peers.get(op.publicKey);
+            let r;
+            if (op.kind === 'add') {
+                if (peer && !this.ours(op.publicKey, peer, op.lease))
+                    r = new ForeignKey('this public key belongs to another peer on the interface');
+                else if (op.allowedIps.some((a) => this.foreign.some((f) => contains(f, parsePrefix(a)))))
+                    r = new AddressTaken('the address is held by another peer on the interface');
+            }
+            else if (peer && !peer.allowedIps.every((a) => op.expect?.includes(a))) {
+                r = new PeerChanged('the peer holds addresses the gateway did not lease');
+            }
+            results.push(r);
+            if (!r && !(op.kind === 'remove' && !peer))
+                valid.push(op);
+        }
+        if (valid.length === 0)
+            return results;
+        try {
+            await this.wg.apply(valid);
+        }
+        catch (err) {
+            if (valid.length === 1)
+                return results.map((r, i) => r ?? (ops[i] === valid[0] ? err : undefined));
+            // One bad operation must not fail the rest: apply them one by one.
+            for (const op of valid) {
+                await this.wg
+                    .apply([op])
+                    .catch((e) => (results[ops.indexOf(op)] = e instanceof Error ? e : new Error(errorText(e))));
+            }
+        }
+        return results;
+    }
+    takeRate(repositoryId, now) {
+        const cap = this.config.rateLimit;
+        const b = this.buckets.get(repositoryId) ?? { tokens: cap, at: now };
+        b.tokens = Math.min(cap, b.tokens + ((now - b.at) * cap) / 60_000);
+        b.at = now;
+        this.buckets.set(repositoryId, b);
+        if (this.buckets.size > 10_000)
+            for (const [k, v] of this.buckets)
+                if (v.tokens >= cap)
+                    this.buckets.delete(k);
+        if (b.tokens < 1)
+            return false;
+        b.tokens -= 1;
+        return true;
+    }
+}
+function sameSet(a, b) {
+    return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/gateway/server.ts
+// HTTP: routes, JSON in and out, limits. Errors are `{"error": "…"}` with a fitting status, never a
+// stack trace. The token and the lease secret are read from the Authorization header and passed on,
+// never logged.
 
 
 
 
 
+/** A lease request is `{"publicKey": "…"}`: anything over this is refused unread. */
+const MAX_BODY = 4096;
+/** Reads the body up to `limit` bytes; a larger one is drained (up to a bound) and refused with 413. */
+function readBody(req, limit) {
+    return new Promise((resolve, reject) => {
+        const declared = Number(req.headers['content-length'] ?? 0);
+        if (declared > 1 << 20) {
+            reject(new HttpError(413, `the body is over ${limit} bytes`));
+            return;
+        }
+        const chunks = [];
+        let size = 0;
+        req.on('data', (c) => {
+            size += c.length;
+            if (size <= limit)
+                chunks.push(c);
+            else if (size > 1 << 20)
+                req.destroy();
+        });
+        req.on('end', () => size > limit
+            ? reject(new HttpError(413, `the body is over ${limit} bytes`))
+            : resolve(Buffer.concat(chunks).toString('utf8')));
+        req.on('error', reject);
+        req.on('close', () => reject(new HttpError(400, 'the request ended early')));
+    });
+}
+/** Longest credential accepted: GitHub's tokens are about 1 KiB; a lease secret is 43 characters. */
+const MAX_BEARER = 8192;
+/**
+ * The credential of `Authorization: Bearer …`; undefined when there is no such header; throws 401
+ * when there is one that is not `Bearer <credential>` (another scheme, or over MAX_BEARER). The
+ * header's value is never quoted back.
+ */
+function bearer(req, what) {
+    const header = req.headers.authorization;
+    if (header === undefined || header === '')
+        return undefined;
+    const m = /^Bearer +(\S+)$/i.exec(header);
+    if (!m || m[1].length > MAX_BEARER)
+        throw new HttpError(401, `malformed Authorization header: expected "Bearer <${what}>" with a ${what === 'OIDC token' ? 'token' : 'secret'} of at most ${MAX_BEARER} characters`);
+    return m[1];
+}
+function send(res, status, body) {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    res.writeHead(status, {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        ...(status === 413 ? { connection: 'close' } : {}),
+        'content-length': Buffer.byteLength(text)
+    });
+    res.end(text);
+}
+function createHandler(leases, config, audit) {
+    const route = async (req, res) => {
+        const client = req.socket.remoteAddress ?? '';
+        const path = (req.url ?? '/').split('?')[0] ?? '/';
+        if (path === '/healthz') {
+            if (req.method !== 'GET')
+                throw new HttpError(405, 'use GET');
+            return send(res, 200, { status: 'ok', interface: config.interface, leases: leases.liveCount() });
+        }
+        if (path === '/v1/leases') {
+            if (req.method !== 'POST')
+                throw new HttpError(405, 'use POST');
+            const refuse = (status, reason) => {
+                audit('lease.refused', { status, reason, client });
+                throw new HttpError(status, reason);
+            };
+            let token;
+            try {
+                token = bearer(req, 'OIDC token');
+            }
+            catch (err) {
+                refuse(err.status, err.message);
+            }
+            if (!token)
+                refuse(401, 'missing "Authorization: Bearer <OIDC token>"');
+            let body;
+            try {
+                body = JSON.parse(await readBody(req, MAX_BODY));
+            }
+            catch (err) {
+                if (err instanceof HttpError)
+                    refuse(err.status, err.message);
+                refuse(400, 'the body must be JSON: {"publicKey": "<base64 WireGuard public key>"}');
+            }
+            const key = body?.publicKey;
+            if (!validPublicKey(key))
+                refuse(400, '"publicKey" must be a WireGuard public key (32 bytes in base64, not all zero)');
+            const grant = await leases.grant(token, key, client);
+            return send(res, 201, grant);
+        }
+        const m = /^\/v1\/leases\/([^/]{1,100})$/.exec(path);
+        if (m) {
+            if (req.method !== 'DELETE')
+                throw new HttpError(405, 'use DELETE');
+            const secret = bearer(req, 'lease secret');
+            if (!secret)
+                throw new HttpError(401, 'missing "Authorization: Bearer <lease secret>"');
+            await leases.release(m[1], secret, client);
+            return send(res, 204);
+        }
+        throw new HttpError(404, 'no such path: use POST /v1/leases, DELETE /v1/leases/{id} or GET /healthz');
+    };
+    return (req, res) => {
+        route(req, res).catch((err) => {
+            if (res.headersSent)
+                return;
+            if (err instanceof HttpError)
+                return send(res, err.status, { error: err.message });
+            audit('error', { reason: err instanceof Error ? err.message : String(err) });
+            send(res, 500, { error: 'internal error; see the gateway log' });
+        });
+    };
+}
+/**
+ * Time limits of the HTTP server. Node enforces the header and request limits only when it checks its
+ * connections (by default every 30 s, which let a slow request hold a connection for ~40 s); TLS
+ * handshakes have their own limit (by default 120 s).
+ */
+const LIMITS = {
+    headersTimeout: 5000,
+    requestTimeout: 10_000,
+    connectionsCheckingInterval: 1000,
+    handshakeTimeout: 5000,
+    keepAliveTimeout: 5000
+};
+/** Open connections in all: a flood from many addresses cannot exhaust file descriptors. */
+const MAX_CONNECTIONS = 2048;
+/**
+ * What one client is, for the per-client cap: an IPv4 address (also when IPv4-mapped), or an IPv6
+ * address's /64 (one host commonly holds a whole /64 and could otherwise open connections from
+ * countless addresses). Pure.
+ */
+function clientGroup(remote) {
+    if (!remote)
+        return '';
+    const text = remote.replace(/^::ffff:(?=[0-9]+\.)/i, '');
+    const a = parseAddress(text);
+    if (!a)
+        return text;
+    if (a.family === 4)
+        return text;
+    return `${formatBytes(6, [...a.bytes.slice(0, 8), 0, 0, 0, 0, 0, 0, 0, 0])}/64`;
+}
+/** Audit lines about cut connections: at most one a minute per client, with how many were cut. */
+const CUT_REPORT_MS = 60_000;
+/**
+ * Caps open connections per client (`connections-per-address`): one client holding connections
+ * open (slow or partial requests) cannot take every place while others wait. A connection over the
+ * cap is closed at once, unanswered. Counted on the raw TCP connection, before TLS.
+ */
+function capPerClient(server, cap, audit) {
+    const clients = new Map();
+    const report = (client, c, now) => {
+        audit('connection.refused', {
+            client,
+            count: c.cut,
+            reason: `more than ${cap} open connections from this client (connections-per-address); closed unanswered`
+        });
+        c.cut = 0;
+        c.reportedAt = now;
+    };
+    server.on('connection', (socket) => {
+        const client = clientGroup(socket.remoteAddress);
+        const c = clients.get(client) ?? { open: 0, cut: 0, reportedAt: 0 };
+        if (c.open >= cap) {
+            socket.destroy();
+            c.cut++;
+            const now = Date.now();
+            if (now - c.reportedAt >= CUT_REPORT_MS)
+                report(client, c, now);
+            return;
+        }
+        c.open++;
+        clients.set(client, c);
+        socket.once('close', () => {
+            c.open--;
+            if (c.open > 0)
+                return;
+            // The client's last connection: what was cut since the last line is said now, and it is forgotten.
+            if (c.cut > 0)
+                report(client, c, Date.now());
+            clients.delete(client);
+        });
+    });
+}
+/** An HTTPS server when TLS is configured, else plain HTTP (config allows that only on loopback or when asked). */
+function createServer(config, handler, audit = () => undefined, limits = LIMITS) {
+    const http = {
+        headersTimeout: limits.headersTimeout,
+        requestTimeout: limits.requestTimeout,
+        connectionsCheckingInterval: limits.connectionsCheckingInterval
+    };
+    const server = config.tls
+        ? (0,external_node_https_namespaceObject.createServer)({
+            ...http,
+            cert: (0,external_node_fs_namespaceObject.readFileSync)(config.tls.cert),
+            key: (0,external_node_fs_namespaceObject.readFileSync)(config.tls.key),
+            minVersion: 'TLSv1.2',
+            handshakeTimeout: limits.handshakeTimeout
+        }, handler)
+        : (0,external_node_http_namespaceObject.createServer)(http, handler);
+    server.keepAliveTimeout = limits.keepAliveTimeout;
+    server.maxHeadersCount = 50;
+    server.maxConnections = MAX_CONNECTIONS;
+    capPerClient(server, config.connectionsPerAddress, audit);
+    return server;
+}
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:sqlite"
+const external_node_sqlite_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
+;// CONCATENATED MODULE: ./src/gateway/store.ts
+// Leases and used token ids in SQLite (node:sqlite), so that a restart loses nothing. A lease is written
+// before its peer is added, so every peer the gateway ever added has a row; a row stays (ended, with
+// `removed` = 0) until its peer is confirmed gone. Lease secrets are stored only as SHA-256 hashes.
 
 
 
+const fromRow = (r) => ({
+    id: r.id,
+    publicKey: r.public_key,
+    addresses: JSON.parse(r.addresses),
+    secretHash: r.secret_hash,
+    repository: r.repository,
+    repositoryId: r.repository_id,
+    runId: r.run_id,
+    workflowRef: r.workflow_ref,
+    rule: r.rule,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    endedAt: r.ended_at ?? undefined,
+    endReason: r.end_reason ?? undefined,
+    removed: r.removed === 1
+});
+/** Ended leases whose peer is gone are kept this long (for the audit trail in the file), then pruned. */
+const KEEP_ENDED_MS = 7 * 86_400_000;
+class Store {
+    db;
+    q;
+    constructor(path) {
+        if (path !== ':memory:')
+            (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true, mode: 0o700 });
+        this.db = new external_node_sqlite_namespaceObject.DatabaseSync(path);
+        // WAL: a crash of this process loses no committed lease; NORMAL: no fsync per lease.
+        this.db.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = NORMAL;
+      PRAGMA busy_timeout = 2000;
+      CREATE TABLE IF NOT EXISTS leases (
+        id TEXT PRIMARY KEY,
+        public_key TEXT NOT NULL,
+        addresses TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        repository TEXT NOT NULL,
+        repository_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        workflow_ref TEXT NOT NULL,
+        rule INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        end_reason TEXT,
+        removed INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS live_key ON leases (public_key) WHERE ended_at IS NULL;
+      CREATE INDEX IF NOT EXISTS by_key ON leases (public_key);
+      CREATE TABLE IF NOT EXISTS used_tokens (jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+    `);
+        const p = (sql) => this.db.prepare(sql);
+        this.q = {
+            insert: p(`INSERT INTO leases (id, public_key, addresses, secret_hash, repository, repository_id, run_id,
+        workflow_ref, rule, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+            get: p('SELECT * FROM leases WHERE id = ?'),
+            liveByKey: p('SELECT * FROM leases WHERE public_key = ? AND ended_at IS NULL'),
+            known: p('SELECT 1 FROM leases WHERE public_key = ? AND id != ? LIMIT 1'),
+            byKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at'),
+            delete: p('DELETE FROM leases WHERE id = ?'),
+            lastByKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at DESC LIMIT 1'),
+            open: p('SELECT * FROM leases WHERE ended_at IS NULL OR removed = 0 ORDER BY created_at'),
+            live: p('SELECT COUNT(*) AS n FROM leases WHERE ended_at IS NULL'),
+            end: p('UPDATE leases SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
+            removed: p('UPDATE leases SET removed = 1 WHERE id = ?'),
+            useToken: p('INSERT OR IGNORE INTO used_tokens (jti, expires_at) VALUES (?, ?)'),
+            tokenUsed: p('SELECT 1 FROM used_tokens WHERE jti = ?'),
+            pruneTokens: p('DELETE FROM used_tokens WHERE expires_at < ?'),
+            pruneLeases: p('DELETE FROM leases WHERE removed = 1 AND ended_at < ?')
+        };
+    }
+    insert(l) {
+        this.q.insert.run(l.id, l.publicKey, JSON.stringify(l.addresses), l.secretHash, l.repository, l.repositoryId, l.runId, l.workflowRef, l.rule, l.createdAt, l.expiresAt);
+    }
+    get(id) {
+        const r = this.q.get.get(id);
+        return r && fromRow(r);
+    }
+    liveByKey(publicKey) {
+        const r = this.q.liveByKey.get(publicKey);
+        return r && fromRow(r);
+    }
+    /** True when the gateway ever leased this key (its peer, if present, is the gateway's), `except` aside. */
+    known(publicKey, except = '') {
+        return this.q.known.get(publicKey, except) !== undefined;
+    }
+    /** Every lease of a key still kept (live, ended, not yet pruned), oldest first. */
+    byKey(publicKey) {
+        return this.q.byKey.all(publicKey).map(fromRow);
+    }
+    /** The newest lease of a key, live or ended. */
+    lastByKey(publicKey) {
+        const r = this.q.lastByKey.get(publicKey);
+        return r && fromRow(r);
+    }
+    /** Forgets a lease whose peer was never added. */
+    delete(id) {
+        this.q.delete.run(id);
+    }
+    /** Live leases and ended ones whose peer may still be on the interface. */
+    open() {
+        return this.q.open.all().map(fromRow);
+    }
+    liveCount() {
+        return this.q.live.get().n;
+    }
+    /** Ends a live lease; false when it was not live. */
+    end(id, reason, now) {
+        return this.q.end.run(now, reason, id).changes === 1;
+    }
+    markRemoved(id) {
+        this.q.removed.run(id);
+    }
+    /** True when a token id was used (and is kept: until the token could no longer verify). */
+    tokenUsed(jti) {
+        return this.q.tokenUsed.get(jti) !== undefined;
+    }
+    /** Records a token id as used until it expires; false when it was used already. */
+    useToken(jti, expiresAt) {
+        return this.q.useToken.run(jti, expiresAt).changes === 1;
+    }
+    prune(now) {
+        this.q.pruneTokens.run(now);
+        this.q.pruneLeases.run(now - KEEP_ENDED_MS);
+    }
+    close() {
+        this.db.close();
+    }
+}
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-const cryptoRuntime = "WebCryptoAPI";
-
-
-
-/***/ })
-
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
-// This entry need to be wrapped in an IIFE because it uses a non-standard name for the exports (exports).
-(() => {
-var exports = __webpack_exports__;
-
-Object.defineProperty(exports, "B", ({ value: true }));
+;// CONCATENATED MODULE: ./src/gateway/index.ts
 // The gateway's entry: `node dist/gateway/index.js --config gateway.yml`. Reads the configuration,
 // reconciles the interface with the store, serves, sweeps; SIGTERM/SIGINT stop it within a few
 // seconds and leave live leases and their peers for the next start.
-const node_fs_1 = __nccwpck_require__(3024);
-const audit_js_1 = __nccwpck_require__(4973);
-const config_js_1 = __nccwpck_require__(2386);
-const leases_js_1 = __nccwpck_require__(675);
-const server_js_1 = __nccwpck_require__(4663);
-const store_js_1 = __nccwpck_require__(2043);
-const tokens_js_1 = __nccwpck_require__(5326);
-const wg_js_1 = __nccwpck_require__(4926);
+
+
+
+
+
+
+
+
 const STOP_WITHIN_MS = 3000;
 function configPath(argv) {
     const i = argv.indexOf('--config');
@@ -13212,13 +11250,13 @@ function configPath(argv) {
 async function main() {
     // The store (and its -wal and -shm files) readable by root only.
     process.umask(0o077);
-    const config = (0, config_js_1.loadConfig)(configPath(process.argv.slice(2)));
-    const audit = (0, audit_js_1.createAudit)();
-    const store = new store_js_1.Store(config.state);
-    (0, node_fs_1.chmodSync)(config.state, 0o600);
-    const leases = new leases_js_1.Leases(config, store, new wg_js_1.Wg(config.interface), (0, tokens_js_1.createVerifier)(config), audit);
+    const config = loadConfig(configPath(process.argv.slice(2)));
+    const audit = createAudit();
+    const store = new Store(config.state);
+    (0,external_node_fs_namespaceObject.chmodSync)(config.state, 0o600);
+    const leases = new Leases(config, store, new Wg(config.interface), createVerifier(config), audit);
     await leases.start();
-    const server = (0, server_js_1.createServer)(config, (0, server_js_1.createHandler)(leases, config, audit), audit);
+    const server = createServer(config, createHandler(leases, config, audit), audit);
     await new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.listen.port, config.listen.host, () => resolve());
@@ -13260,7 +11298,3 @@ main().catch((err) => {
     process.exit(1);
 });
 
-})();
-
-var __webpack_exports___esModule = __webpack_exports__.B;
-export { __webpack_exports___esModule as __esModule };

@@ -3,17 +3,19 @@ export const ids = [851];
 export const modules = {
 
 /***/ 851:
-/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-var __webpack_unused_export__;
-
-__webpack_unused_export__ = ({ value: true });
-exports.collectDiagnostics = collectDiagnostics;
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   collectDiagnostics: () => (/* binding */ collectDiagnostics)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(916);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(624);
+/* harmony import */ var _system_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(666);
 // What the interface looked like when bring-up failed: `wg show` (keys hidden), addresses, routes.
 // Only loaded on failure.
-const errors_js_1 = __webpack_require__(916);
-const run_js_1 = __webpack_require__(786);
-const system_js_1 = __webpack_require__(666);
+
+
+
 /** Replaces every secret by `***`, whatever the command printed. */
 function redact(text, secrets) {
     let out = text;
@@ -23,8 +25,8 @@ function redact(text, secrets) {
     return out;
 }
 async function collectDiagnostics(iface, secrets, deadline) {
-    const wg = (0, system_js_1.locate)('wg') ?? 'wg';
-    const ip = (0, system_js_1.locate)('ip') ?? 'ip';
+    const wg = (0,_system_js__WEBPACK_IMPORTED_MODULE_1__/* .locate */ .x5)('wg') ?? 'wg';
+    const ip = (0,_system_js__WEBPACK_IMPORTED_MODULE_1__/* .locate */ .x5)('ip') ?? 'ip';
     const commands = [
         { argv: [wg, 'show', iface], root: true, env: { WG_HIDE_KEYS: 'always' } },
         { argv: [ip, 'address', 'show', 'dev', iface], root: false },
@@ -32,10 +34,10 @@ async function collectDiagnostics(iface, secrets, deadline) {
         { argv: [ip, '-6', 'route', 'show', 'dev', iface], root: false }
     ];
     const outputs = await Promise.all(commands.map(async (c) => {
-        const r = await (0, run_js_1.run)(c.argv, { root: c.root, env: c.env, deadline }).catch((e) => ({
+        const r = await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(c.argv, { root: c.root, env: c.env, deadline }).catch((e) => ({
             code: 1,
             stdout: '',
-            stderr: (0, errors_js_1.errorText)(e)
+            stderr: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorText */ .k)(e)
         }));
         const shownArgv = c.argv.map((a, i) => (i === 0 ? (a.split('/').pop() ?? a) : a));
         return `$ ${shownArgv.join(' ')}\n${(r.stdout + r.stderr).trim() || '(nothing)'}`;

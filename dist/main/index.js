@@ -1,810 +1,33 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 415:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.chooseBackend = chooseBackend;
-const run_js_1 = __nccwpck_require__(786);
-const uapi_js_1 = __nccwpck_require__(767);
-const wg_js_1 = __nccwpck_require__(643);
-/** wireguard-go's socket is root's: speak UAPI to it when root, else go through `sudo wg`. */
-function chooseBackend(ctx) {
-    return ctx.userspace && (0, run_js_1.isRoot)() ? (0, uapi_js_1.uapiBackend)(ctx) : (0, wg_js_1.wgBackend)(ctx);
-}
-
-
-/***/ }),
-
-/***/ 767:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.uapiSetRequest = uapiSetRequest;
-exports.uapiKeepaliveRestore = uapiKeepaliveRestore;
-exports.parseUapiHandshakes = parseUapiHandshakes;
-exports.uapiBackend = uapiBackend;
-// WireGuard's cross-platform configuration protocol (UAPI), spoken to wireguard-go over its unix
-// socket: configures the peers and reads handshakes without starting `wg`, and the private key
-// travels over the socket only, never through a file. The socket is root's: an unprivileged step
-// uses the `wg` backend instead.
-const node_net_1 = __nccwpck_require__(30);
-const ip_js_1 = __nccwpck_require__(282);
-const plan_js_1 = __nccwpck_require__(464);
-const system_js_1 = __nccwpck_require__(666);
-const hex = (base64) => Buffer.from(base64, 'base64').toString('hex');
-/** The `set=1` request that gives the interface exactly the configured key and peers (as `wg setconf`). */
-function uapiSetRequest(t, fwmark) {
-    const lines = [
-        'set=1',
-        `private_key=${hex(t.privateKey)}`,
-        `listen_port=${t.listenPort ?? 0}`,
-        `fwmark=${fwmark ?? 0}`,
-        'replace_peers=true'
-    ];
-    for (const peer of t.peers) {
-        lines.push(`public_key=${hex(peer.publicKey)}`, 'replace_allowed_ips=true');
-        if (peer.presharedKey)
-            lines.push(`preshared_key=${hex(peer.presharedKey)}`);
-        if (peer.endpoint)
-            lines.push(`endpoint=${(0, plan_js_1.endpointAddress)(peer.endpoint)}`);
-        lines.push(`persistent_keepalive_interval=${(0, plan_js_1.bringUpKeepalive)(peer)}`);
-        for (const ip of peer.allowedIps)
-            lines.push(`allowed_ip=${(0, ip_js_1.prefixText)(ip)}`);
-    }
-    return `${lines.join('\n')}\n\n`;
-}
-/** The request that turns keepalive off again on the peers probed, or none. */
-function uapiKeepaliveRestore(t) {
-    const probed = (0, plan_js_1.probedPeers)(t.peers);
-    if (probed.length === 0)
-        return undefined;
-    const each = probed.map((p) => `public_key=${hex(p.publicKey)}\nupdate_only=true\npersistent_keepalive_interval=0\n`);
-    return `set=1\n${each.join('')}\n`;
-}
-/** `get=1` output into public key (base64) → last handshake, seconds since epoch (0: none). */
-function parseUapiHandshakes(text) {
-    const out = new Map();
-    let key;
-    for (const line of text.split('\n')) {
-        const eq = line.indexOf('=');
-        const [k, v] = [line.slice(0, eq), line.slice(eq + 1)];
-        if (k === 'public_key') {
-            key = Buffer.from(v, 'hex').toString('base64');
-            out.set(key, 0);
-        }
-        else if (k === 'last_handshake_time_sec' && key)
-            out.set(key, Number(v) || 0);
-    }
-    return out;
-}
-/** Sends one request and resolves with the answer (up to the blank line); rejects on errno ≠ 0. */
-function uapi(path, request, timeoutMs = 5000) {
-    return new Promise((resolve, reject) => {
-        const socket = (0, node_net_1.connect)(path);
-        let answer = '';
-        const timer = setTimeout(() => socket.destroy(new Error(`no answer from ${path} within ${timeoutMs} ms`)), Math.max(1, timeoutMs));
-        socket.setEncoding('utf8');
-        socket.on('connect', () => socket.write(request));
-        socket.on('data', (d) => {
-            answer += d;
-            if (!answer.endsWith('\n\n'))
-                return;
-            clearTimeout(timer);
-            socket.destroy();
-            const errno = /^errno=(-?[0-9]+)$/m.exec(answer)?.[1];
-            if (errno !== undefined && errno !== '0')
-                reject(new Error(`wireguard-go refused the configuration (errno ${errno})`));
-            else
-                resolve(answer);
-        });
-        socket.on('error', (err) => {
-            clearTimeout(timer);
-            reject(err);
-        });
-    });
-}
-function uapiBackend(ctx) {
-    const path = (0, system_js_1.socketPath)(ctx.iface);
-    // A local socket answers in microseconds: a short limit of its own, past the step's deadline too,
-    // so that the last handshake read at the deadline still reports what it saw.
-    const ask = (request) => uapi(path, request, 5000);
-    return {
-        describe: `wireguard-go's socket ${path}`,
-        configure: async (t, fwmark) => void (await ask(uapiSetRequest(t, fwmark))),
-        setFwmark: async (fwmark) => void (await ask(`set=1\nfwmark=${fwmark}\n\n`)),
-        handshakes: async () => parseUapiHandshakes(await ask('get=1\n\n')),
-        restoreKeepalive: async (t) => {
-            const request = uapiKeepaliveRestore(t);
-            if (request)
-                await ask(request);
-        }
-    };
-}
-
-
-/***/ }),
-
-/***/ 643:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.wgConf = wgConf;
-exports.keepaliveRestore = keepaliveRestore;
-exports.parseHandshakes = parseHandshakes;
-exports.wgBackend = wgBackend;
-// The `wg` command as a backend: the kernel's WireGuard, or wireguard-go from an unprivileged step
-// (`sudo wg` reaches its root-only socket). The configuration reaches `wg setconf` through a named
-// pipe (0600, in a 0700 folder in RUNNER_TEMP that exists only while `wg` reads it): the key is
-// never on a command line and never written to a disk. (Standard input cannot serve: Node's child
-// pipes are sockets, which `wg` cannot open as /dev/stdin.)
-const node_fs_1 = __nccwpck_require__(24);
-const node_os_1 = __nccwpck_require__(161);
-const node_path_1 = __nccwpck_require__(760);
-const ip_js_1 = __nccwpck_require__(282);
-const plan_js_1 = __nccwpck_require__(464);
-const run_js_1 = __nccwpck_require__(786);
-const system_js_1 = __nccwpck_require__(666);
-/** The `wg setconf` file: the same configuration as uapiSetRequest, in wg's own format. */
-function wgConf(t, fwmark) {
-    const lines = ['[Interface]', `PrivateKey = ${t.privateKey}`];
-    if (t.listenPort !== undefined)
-        lines.push(`ListenPort = ${t.listenPort}`);
-    if (fwmark !== undefined)
-        lines.push(`FwMark = ${fwmark}`);
-    for (const peer of t.peers) {
-        lines.push('', '[Peer]', `PublicKey = ${peer.publicKey}`);
-        if (peer.presharedKey)
-            lines.push(`PresharedKey = ${peer.presharedKey}`);
-        if (peer.endpoint)
-            lines.push(`Endpoint = ${(0, plan_js_1.endpointAddress)(peer.endpoint)}`);
-        if (peer.allowedIps.length > 0)
-            lines.push(`AllowedIPs = ${peer.allowedIps.map(ip_js_1.prefixText).join(', ')}`);
-        const keepalive = (0, plan_js_1.bringUpKeepalive)(peer);
-        if (keepalive > 0)
-            lines.push(`PersistentKeepalive = ${keepalive}`);
-    }
-    return `${lines.join('\n')}\n`;
-}
-/** `wg` arguments that put back keepalive off on the peers that were probed, or none. */
-function keepaliveRestore(iface, t) {
-    const probed = (0, plan_js_1.probedPeers)(t.peers);
-    if (probed.length === 0)
-        return undefined;
-    return ['set', iface, ...probed.flatMap((p) => ['peer', p.publicKey, 'persistent-keepalive', 'off'])];
-}
-/** `wg show IFACE latest-handshakes` output into public key → seconds since epoch (0: none yet). */
-function parseHandshakes(text) {
-    const out = new Map();
-    for (const line of text.split('\n')) {
-        const [key, when] = line.trim().split(/\s+/);
-        if (key && when && /^[0-9]+$/.test(when))
-            out.set(key, Number(when));
-    }
-    return out;
-}
-/**
- * Writes `text` into the named pipe once `wg` opens it for reading: opened without blocking (a
- * `wg` that failed before opening it must not leave this step waiting), polled until it is.
- */
-async function feed(fifo, text, reader) {
-    // Set once `wg` has exited (an object: it changes in a callback).
-    const wgExited = { done: false };
-    void reader.then(() => (wgExited.done = true), () => (wgExited.done = true));
-    for (let wait = 1;; wait = Math.min(wait * 2, 20)) {
-        let fd;
-        try {
-            fd = (0, node_fs_1.openSync)(fifo, node_fs_1.constants.O_WRONLY | node_fs_1.constants.O_NONBLOCK);
-        }
-        catch (err) {
-            // ENXIO: no reader yet.
-            if (err.code !== 'ENXIO' || wgExited.done)
-                return;
-            await (0, system_js_1.sleep)(wait);
-            continue;
-        }
-        try {
-            const data = Buffer.from(text);
-            // A pipe takes 64 KiB at once; a configuration is far smaller, but a full pipe is waited out.
-            for (let at = 0; at < data.length;) {
-                try {
-                    at += (0, node_fs_1.writeSync)(fd, data, at);
-                }
-                catch (err) {
-                    if (err.code !== 'EAGAIN' || wgExited.done)
-                        throw err;
-                    await (0, system_js_1.sleep)(1);
-                }
-            }
-        }
-        finally {
-            (0, node_fs_1.closeSync)(fd);
-        }
-        return;
-    }
-}
-function wgBackend(ctx) {
-    const { iface, wg, journal } = ctx;
-    const opts = { root: true, ...ctx.limits };
-    return {
-        describe: '`wg`',
-        async configure(t, fwmark) {
-            const dir = (0, node_fs_1.mkdtempSync)((0, node_path_1.join)(process.env.RUNNER_TEMP || (0, node_os_1.tmpdir)(), 'wireguard-tunnel-'));
-            const record = journal.add({ kind: 'file', path: dir });
-            try {
-                const fifo = (0, node_path_1.join)(dir, `${iface}.conf`);
-                await (0, run_js_1.mustRun)(['mkfifo', '-m', '600', fifo], ctx.limits);
-                const reading = (0, run_js_1.mustRun)([wg, 'setconf', iface, fifo], opts);
-                await Promise.all([reading, feed(fifo, wgConf(t, fwmark), reading)]);
-            }
-            finally {
-                (0, node_fs_1.rmSync)(dir, { recursive: true, force: true });
-                journal.remove(record);
-            }
-        },
-        setFwmark: async (fwmark) => void (await (0, run_js_1.mustRun)([wg, 'set', iface, 'fwmark', String(fwmark)], opts)),
-        // Read with a limit of its own, so that the last read at the deadline still reports what it saw.
-        handshakes: async () => parseHandshakes((await (0, run_js_1.mustRun)([wg, 'show', iface, 'latest-handshakes'], { root: true, timeoutMs: 5000 })).stdout),
-        async restoreKeepalive(t) {
-            const args = keepaliveRestore(iface, t);
-            if (args)
-                await (0, run_js_1.mustRun)([wg, ...args], opts);
-        }
-    };
-}
-
-
-/***/ }),
-
-/***/ 973:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.publicKeyOf = exports.InputError = void 0;
-exports.readConfig = readConfig;
-// The typed configuration, built and validated from the action's inputs in one place. Pure: it
-// reads inputs through the function it is given and touches nothing else. The step's settings
-// (interface, checks, timeout, install, userspace) plus where the tunnel comes from: a static
-// description (the per-field inputs or `config`) or a gateway that leases one at run time.
-const names_js_1 = __nccwpck_require__(455);
-const ip_js_1 = __nccwpck_require__(282);
-const parse_js_1 = __nccwpck_require__(828);
-const wgquick_js_1 = __nccwpck_require__(446);
-var parse_js_2 = __nccwpck_require__(828);
-Object.defineProperty(exports, "InputError", ({ enumerable: true, get: function () { return parse_js_2.InputError; } }));
-Object.defineProperty(exports, "publicKeyOf", ({ enumerable: true, get: function () { return parse_js_2.publicKeyOf; } }));
-/** The inputs that `config` replaces. */
-const FIELD_INPUTS = [
-    'private-key',
-    'address',
-    'peer-public-key',
-    'endpoint',
-    'allowed-ips',
-    'preshared-key',
-    'persistent-keepalive',
-    'mtu',
-    'dns'
-];
-/** The inputs a gateway's lease replaces: an error with `gateway`. */
-const GATEWAY_EXCLUDES = [
-    'private-key',
-    'address',
-    'peer-public-key',
-    'endpoint',
-    'allowed-ips',
-    'preshared-key',
-    'config'
-];
-/** Names `ip` or wireguard-go would read as something else, or Linux refuses (EINVAL). */
-const RESERVED_NAMES = new Set(['.', '..', 'all', 'default', 'help']);
-function parseInterface(input, value) {
-    const v = value.trim();
-    if (v.startsWith('-'))
-        throw new parse_js_1.InputError(input, `${(0, parse_js_1.shown)(v)} starts with "-": wireguard-go and ip would read it as an option; choose a name that starts with a letter or digit`);
-    if (RESERVED_NAMES.has(v.toLowerCase()))
-        throw new parse_js_1.InputError(input, `${(0, parse_js_1.shown)(v)} is a name Linux or ip reserves; choose another, e.g. wg0`);
-    if (!names_js_1.IFACE.test(v)) {
-        throw new parse_js_1.InputError(input, `${(0, parse_js_1.shown)(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`);
-    }
-    return v;
-}
-function parseChecks(input, value) {
-    return value
-        .split('\n')
-        .map((s) => s.trim())
-        .filter((s) => s !== '')
-        .map((text) => {
-        if (/^https?:\/\//i.test(text)) {
-            let url;
-            try {
-                url = new URL(text);
-            }
-            catch {
-                throw new parse_js_1.InputError(input, `${(0, parse_js_1.shown)(text)} is not a valid URL`);
-            }
-            if (/[\s'"`$;<>|\\]/.test(text))
-                throw new parse_js_1.InputError(input, `${(0, parse_js_1.shown)(text)} has characters not allowed in a URL`);
-            return { kind: 'http', url: url.href, text };
-        }
-        const ip = (0, parse_js_1.ipText)(text);
-        if (ip !== undefined)
-            return { kind: 'icmp', host: ip, text };
-        const hp = (0, parse_js_1.splitHostPort)(input, text);
-        if (hp)
-            return { kind: 'tcp', ...hp, text };
-        if ((0, parse_js_1.isHostName)(text))
-            return { kind: 'icmp', host: text, text };
-        throw new parse_js_1.InputError(input, `${(0, parse_js_1.shown)(text)} must be HOST (ping), HOST:PORT (TCP connect) or an http(s):// URL`);
-    });
-}
-function parseTimeout(input, value) {
-    const v = value.trim();
-    if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) <= 0 || Number(v) > 3600) {
-        throw new parse_js_1.InputError(input, `must be a number of seconds greater than 0 and at most 3600; got ${(0, parse_js_1.shown)(v)}`);
-    }
-    return Math.round(Number(v) * 1000);
-}
-/** Hosts that `http://` is allowed for: the machine itself (127.0.0.0/8, ::1, localhost). */
-function isLoopback(hostname) {
-    const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-    if (h === 'localhost' || h.endsWith('.localhost'))
-        return true;
-    if (h === '::1')
-        return true;
-    return /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(h) && (0, parse_js_1.ipText)(h) !== undefined;
-}
-/** The `gateway` input: an https:// URL (http:// only for a loopback address), no credentials in it. */
-function parseGateway(input, value) {
-    const v = value.trim();
-    if (v.length > 2048)
-        throw new parse_js_1.InputError(input, "is longer than 2048 characters; give the gateway's base URL");
-    let url;
-    try {
-        url = new URL(v);
-    }
-    catch {
-        throw new parse_js_1.InputError(input, `${(0, parse_js_1.shown)(v)} is not a URL; give the gateway's address, e.g. https://vpn.example.com:8443`);
-    }
-    if (url.username !== '' || url.password !== '')
-        throw new parse_js_1.InputError(input, 'has a user name or password in the URL (not shown); the gateway needs none: the job proves itself with its OIDC token');
-    if ((0, parse_js_1.looksSecret)(v))
-        throw new parse_js_1.InputError(input, `${(0, parse_js_1.shown)(v)}: a gateway URL holds no key or token`);
-    if (url.protocol === 'http:' && !isLoopback(url.hostname))
-        throw new parse_js_1.InputError(input, `${(0, parse_js_1.shown)(v)} must use https:// (http:// only for a loopback address such as 127.0.0.1): the lease carries the tunnel's addresses and the OIDC token`);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        throw new parse_js_1.InputError(input, `${(0, parse_js_1.shown)(v)} must be an https:// URL`);
-    if (url.search !== '' || url.hash !== '')
-        throw new parse_js_1.InputError(input, `${(0, parse_js_1.shown)(v)} must have no query or fragment; give the gateway's base URL`);
-    return url;
-}
-/** The `audience` input: one token of printable text, as the OIDC `aud` claim. */
-function parseAudience(input, value) {
-    const v = value.trim();
-    if (v.length > 256 || !/^[\x21-\x7e]+$/.test(v))
-        throw new parse_js_1.InputError(input, `${(0, parse_js_1.shown)(v)} must be 1 to 256 printable characters without spaces`);
-    return v;
-}
-function required(get, name) {
-    const v = get(name);
-    if (v.trim() === '')
-        throw new parse_js_1.InputError(name, 'is required and was empty');
-    return v;
-}
-/** The default allowed IPs: the networks of the addresses. A lone host address has none. */
-function defaultAllowedIps(addresses) {
-    const hosts = addresses.filter((a) => a.bits === (0, ip_js_1.maxBits)(a.family));
-    if (hosts.length > 0) {
-        throw new parse_js_1.InputError('allowed-ips', `is required when an address has no network (${(0, ip_js_1.prefixText)(hosts[0])} is a single host): list the networks to route through the tunnel`);
-    }
-    return addresses.map(ip_js_1.network);
-}
-const optional = (get, name, parse) => {
-    const v = get(name);
-    return v.trim() === '' ? undefined : parse(v);
-};
-const keepaliveOf = (get) => optional(get, 'persistent-keepalive', (v) => (0, parse_js_1.parseInteger)('persistent-keepalive', v, 0, 65535));
-const mtuOf = (get) => optional(get, 'mtu', (v) => (0, parse_js_1.parseInteger)('mtu', v, 576, 65535));
-/** The tunnel from the per-field inputs. */
-function fromFields(get) {
-    const privateKey = (0, parse_js_1.parseKey)('private-key', required(get, 'private-key'), true);
-    const addresses = (0, parse_js_1.parsePrefixes)('address', required(get, 'address'));
-    if (addresses.length === 0)
-        throw new parse_js_1.InputError('address', 'is required and was empty');
-    const peerPublicKey = (0, parse_js_1.parseKey)('peer-public-key', required(get, 'peer-public-key'), false);
-    const endpoint = (0, parse_js_1.parseEndpoint)('endpoint', required(get, 'endpoint'));
-    const allowedText = get('allowed-ips');
-    const allowedIps = allowedText.trim() === '' ? defaultAllowedIps(addresses) : (0, parse_js_1.parsePrefixes)('allowed-ips', allowedText).map(ip_js_1.network);
-    if (allowedIps.length === 0)
-        throw new parse_js_1.InputError('allowed-ips', 'lists no network');
-    const presharedKey = optional(get, 'preshared-key', (v) => (0, parse_js_1.parseKey)('preshared-key', v, true));
-    return {
-        privateKey,
-        publicKey: (0, parse_js_1.publicKeyOf)(privateKey),
-        addresses,
-        table: 'auto',
-        ...(0, parse_js_1.splitDns)('dns', get('dns')),
-        peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive: keepaliveOf(get) ?? 25 }],
-        mtu: mtuOf(get)
-    };
-}
-/** Where the tunnel comes from: `gateway`, `config` or the per-field inputs, each alone. */
-function tunnelSource(get) {
-    const given = (names) => names.filter((n) => get(n).trim() !== '');
-    if (get('gateway').trim() !== '') {
-        const clash = given(GATEWAY_EXCLUDES);
-        if (clash.length > 0)
-            throw new parse_js_1.InputError('gateway', `cannot be combined with ${clash.join(', ')}: the gateway leases the key, address and peer; remove those inputs, or remove gateway`);
-        const url = parseGateway('gateway', get('gateway'));
-        const audienceText = get('audience');
-        return {
-            kind: 'gateway',
-            url,
-            audience: audienceText.trim() === '' ? url.origin : parseAudience('audience', audienceText),
-            mtu: mtuOf(get),
-            keepalive: keepaliveOf(get),
-            ...(0, parse_js_1.splitDns)('dns', get('dns'))
-        };
-    }
-    if (get('audience').trim() !== '')
-        throw new parse_js_1.InputError('audience', 'applies only with gateway: set gateway, or remove audience');
-    if (get('config').trim() !== '') {
-        const clash = given(FIELD_INPUTS);
-        if (clash.length > 0) {
-            throw new parse_js_1.InputError('config', `cannot be combined with ${clash.join(', ')}: give either a whole configuration in config, or the per-field inputs`);
-        }
-        return { kind: 'static', tunnel: (0, wgquick_js_1.parseWgQuick)(get('config')) };
-    }
-    return { kind: 'static', tunnel: fromFields(get) };
-}
-/** Refuses a tunnel whose peer is the runner itself (both keys pasted from the same pair). */
-function checkTunnel(tunnel, input) {
-    if (tunnel.peers.some((p) => p.publicKey === tunnel.publicKey)) {
-        throw new parse_js_1.InputError(input, "a peer's public key is this runner's own (derived from the private key); it must be the server's");
-    }
-}
-/** Builds the whole configuration from the action's inputs, or throws an InputError. */
-function readConfig(get) {
-    const iface = parseInterface('interface', get('interface') || 'wg0');
-    const source = tunnelSource(get);
-    if (source.kind === 'static')
-        checkTunnel(source.tunnel, get('config').trim() !== '' ? 'config' : 'peer-public-key');
-    const checks = parseChecks('check', get('check'));
-    const timeoutText = get('timeout');
-    const timeoutMs = timeoutText.trim() === '' ? 30_000 : parseTimeout('timeout', timeoutText);
-    const install = (0, parse_js_1.parseChoice)('install', get('install') || 'true', ['true', 'false']) === 'true';
-    const userspace = (0, parse_js_1.parseChoice)('userspace', get('userspace') || 'auto', ['auto', 'true', 'false']);
-    return { iface, checks, timeoutMs, install, userspace, source };
-}
-
-
-/***/ }),
-
-/***/ 988:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.resolvconfName = resolvconfName;
-exports.dnsUp = dnsUp;
-exports.dnsDown = dnsDown;
-exports.applyDns = applyDns;
-// DNS for the tunnel, as wg-quick's DNS = does it: through systemd-resolved where it runs (hosted
-// Ubuntu runners), else through resolvconf; reverted in post.
-const node_fs_1 = __nccwpck_require__(24);
-const run_js_1 = __nccwpck_require__(786);
-const system_js_1 = __nccwpck_require__(666);
-const core = __importStar(__nccwpck_require__(441));
-/** Which DNS manager this system has, if any. */
-function dnsManager() {
-    if ((0, node_fs_1.existsSync)('/run/systemd/resolve') && (0, system_js_1.locate)('resolvectl'))
-        return 'resolvectl';
-    if ((0, system_js_1.locate)('resolvconf'))
-        return 'resolvconf';
-    return undefined;
-}
-/** resolvconf's record name for the interface, with the prefix interface-order wants (as wg-quick). */
-function resolvconfName(iface, interfaceOrder) {
-    for (const line of interfaceOrder.split('\n')) {
-        const m = /^([A-Za-z0-9-]+)\*$/.exec(line.trim());
-        if (m)
-            return `${m[1]}.${iface}`;
-    }
-    return iface;
-}
-function readInterfaceOrder() {
-    try {
-        return (0, node_fs_1.readFileSync)('/etc/resolvconf/interface-order', 'utf8');
-    }
-    catch {
-        return '';
-    }
-}
-/**
- * Commands that apply the servers and search domains. Like wg-quick's `resolvconf -x`, the tunnel's
- * servers answer every query (`~.` for systemd-resolved).
- */
-function dnsUp(cfg, manager, name) {
-    if (manager === 'resolvectl') {
-        return [
-            { argv: ['resolvectl', 'dns', cfg.iface, ...cfg.dns] },
-            { argv: ['resolvectl', 'domain', cfg.iface, ...cfg.dnsSearch, '~.'] }
-        ];
-    }
-    const text = cfg.dns.map((d) => `nameserver ${d}\n`).join('') +
-        (cfg.dnsSearch.length > 0 ? `search ${cfg.dnsSearch.join(' ')}\n` : '');
-    return [{ argv: ['resolvconf', '-a', name, '-m', '0', '-x'], input: text }];
-}
-/** The command that reverts dnsUp. */
-function dnsDown(manager, name) {
-    return manager === 'resolvectl'
-        ? { argv: ['resolvectl', 'revert', name] }
-        : { argv: ['resolvconf', '-d', name, '-f'] };
-}
-/** Applies DNS servers and search domains, recorded first; warns when the system has no way to. */
-async function applyDns(cfg, journal, limits) {
-    if (cfg.dns.length === 0)
-        return;
-    const manager = dnsManager();
-    if (!manager) {
-        core.warning(`DNS servers ${cfg.dns.join(', ')} were not applied: this runner has neither systemd-resolved (resolvectl) nor resolvconf`);
-        return;
-    }
-    const name = manager === 'resolvconf' ? resolvconfName(cfg.iface, readInterfaceOrder()) : cfg.iface;
-    journal.add({ kind: 'dns', manager, name, iface: cfg.iface });
-    for (const c of dnsUp(cfg, manager, name))
-        await (0, run_js_1.mustRun)(c.argv, { root: true, input: c.input, ...limits });
-}
-
-
-/***/ }),
-
 /***/ 916:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ errorText)
+/* harmony export */ });
 // Turning anything thrown into the one line a step reports.
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.errorText = void 0;
 /** The message of an error, or the thrown value as text (a thrown non-Error must not pass silently). */
 const errorText = (err) => (err instanceof Error ? err.message : String(err));
-exports.errorText = errorText;
-
-
-/***/ }),
-
-/***/ 139:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-// Ending a step's process once its work is done.
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.exitWhenFlushed = exitWhenFlushed;
-/**
- * Exits as soon as stdout and stderr have taken everything written: nothing the step started needs
- * waiting for, and lingering handles would only delay the job. Exiting straight away could lose the
- * last lines (the `::error::` one among them) when stdout is a slow pipe or socket.
- */
-async function exitWhenFlushed() {
-    await Promise.all([process.stdout, process.stderr].map((s) => new Promise((r) => s.write('', () => r()))));
-    process.exit();
-}
-
-
-/***/ }),
-
-/***/ 160:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.userspaceFirst = void 0;
-exports.refuseTakenName = refuseTakenName;
-exports.createInterface = createInterface;
-exports.startedDaemon = startedDaemon;
-// Making the interface: the kernel's WireGuard where it has one, else wireguard-go. Each is written
-// in the journal before it is made and gets its identity (ifindex; pid and start time) the moment
-// it exists, so that rollback and post remove this interface and this process, never another
-// job's of the same name.
-const node_fs_1 = __nccwpck_require__(24);
-const node_net_1 = __nccwpck_require__(30);
-const core = __importStar(__nccwpck_require__(441));
-const messages_js_1 = __nccwpck_require__(279);
-const run_js_1 = __nccwpck_require__(786);
-const system_js_1 = __nccwpck_require__(666);
-const tools_js_1 = __nccwpck_require__(732);
-/** Whether to go straight to wireguard-go: asked for, or the kernel has no WireGuard. */
-const userspaceFirst = (userspace) => userspace === 'true' || (userspace === 'auto' && !(0, system_js_1.kernelHasWireguard)());
-exports.userspaceFirst = userspaceFirst;
-/**
- * Refuses a name that is taken, before anything is touched: an interface of that name here, or a
- * live wireguard-go socket of that name (the socket folder is shared by every namespace, and `wg`
- * would talk to that socket's daemon instead of our interface). A socket nobody listens on is what
- * a killed wireguard-go leaves: wireguard-go and `wg` replace it. One this step may not open (not
- * root) cannot be told from a live one, and is refused too.
- */
-async function refuseTakenName(iface) {
-    if ((0, system_js_1.linkExists)(iface))
-        throw new Error((0, messages_js_1.interfaceTaken)(iface));
-    const path = (0, system_js_1.socketPath)(iface);
-    if (!(0, node_fs_1.existsSync)(path))
-        return;
-    const answer = await new Promise((resolve) => {
-        const socket = (0, node_net_1.connect)(path);
-        const done = (code) => {
-            socket.destroy();
-            resolve(code);
-        };
-        socket.once('connect', () => done('live'));
-        socket.once('error', (err) => done(err.code));
-        socket.setTimeout(1000, () => done('live'));
-    });
-    if (answer !== 'ECONNREFUSED' && answer !== 'ENOENT')
-        throw new Error((0, messages_js_1.socketTaken)(iface));
-}
-/** Makes the interface; resolves with whether wireguard-go serves it. */
-async function createInterface(req, journal) {
-    if (!(0, exports.userspaceFirst)(req.userspace)) {
-        if (await createKernelInterface(req, journal))
-            return { userspace: false };
-        core.info('The kernel has no WireGuard module; using wireguard-go');
-    }
-    await startWireguardGo(req, journal);
-    return { userspace: true };
-}
-/** `ip link add … type wireguard`; false when the kernel has no WireGuard and userspace may serve. */
-async function createKernelInterface(req, journal) {
-    const { iface } = req;
-    const rec = journal.add({ kind: 'interface', name: iface, netns: (0, system_js_1.netns)() });
-    const argv = [req.tools.ip, 'link', 'add', 'dev', iface, 'type', 'wireguard'];
-    const r = await (0, run_js_1.run)(argv, { root: true, ...req.limits });
-    if (r.code === 0) {
-        journal.update(rec, { ifindex: (0, system_js_1.ifindex)(iface) });
-        return true;
-    }
-    // Nothing was made: the record goes.
-    journal.remove(rec);
-    const full = (0, run_js_1.commandLine)(argv, { root: true }, (0, run_js_1.isRoot)());
-    if (r.timedOut || (0, run_js_1.sudoRefused)(full, r.stderr))
-        throw new run_js_1.CommandError(full, r);
-    const noKernel = /Unknown device type|not supported/i.test(r.stderr);
-    if (noKernel && req.userspace !== 'false')
-        return false;
-    const why = noKernel
-        ? 'this kernel has no WireGuard module and userspace is false (set userspace: auto to use wireguard-go)'
-        : (0, messages_js_1.explainCreateFailure)(iface, r.stderr);
-    throw new Error(`could not create interface ${iface}: ${why}`);
-}
-/**
- * Starts wireguard-go, which forks a daemon that outlives this step and returns once the interface
- * exists. Its environment is the minimal one (run.ts): with LOG_LEVEL set, the daemon would keep
- * this step's pipes open.
- */
-async function startWireguardGo(req, journal) {
-    const { iface } = req;
-    const wgGo = req.tools['wireguard-go'] ?? (await (0, tools_js_1.ensureTools)(['wireguard-go'], req.install))['wireguard-go'];
-    const link = journal.add({ kind: 'interface', name: iface, netns: (0, system_js_1.netns)() });
-    const proc = journal.add({ kind: 'wireguard-go', name: iface, since: (0, system_js_1.ticksNow)() });
-    let r;
-    try {
-        r = await (0, run_js_1.mustRun)([wgGo, iface], { root: true, ...req.limits }, (said) => {
-            return new Error(`could not start wireguard-go for ${iface}: ${(0, messages_js_1.explainCreateFailure)(iface, said)}`);
-        });
-    }
-    catch (err) {
-        // It exited without a daemon: its interface closed with it, and nothing is ours to undo.
-        if (!(err instanceof run_js_1.CommandError && err.result.timedOut)) {
-            journal.remove(proc);
-            journal.remove(link);
-        }
-        throw err;
-    }
-    journal.update(link, { ifindex: (0, system_js_1.ifindex)(iface) });
-    const daemon = await startedDaemon(iface, proc.since, req.limits, r.pid);
-    journal.update(proc, { ...daemon, socket: (0, system_js_1.fileId)((0, system_js_1.socketPath)(iface)) });
-}
-/**
- * The daemon a start of wireguard-go forked, proven to be in this network namespace: read directly
- * when root, else through `sudo readlink` (a root process's namespace is not the user's to read).
- * Undefined when none can be proven ours: then nothing is ever signalled on a guess.
- */
-async function startedDaemon(iface, since, limits, near) {
-    const ours = (0, system_js_1.netns)();
-    for (const c of (0, system_js_1.wireguardGoCandidates)(iface, since, near)) {
-        const theirs = c.netns ?? (await (0, run_js_1.run)(['readlink', `/proc/${c.pid}/ns/net`], { root: true, ...limits })).stdout.trim();
-        if (ours !== undefined && theirs === ours)
-            return { pid: c.pid, start: c.start };
-    }
-    return undefined;
-}
 
 
 /***/ }),
 
 /***/ 282:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A1: () => (/* binding */ parsePrefix),
+/* harmony export */   Nm: () => (/* binding */ network),
+/* harmony export */   Oj: () => (/* binding */ prefixText),
+/* harmony export */   Z5: () => (/* binding */ canonicalAddress),
+/* harmony export */   fx: () => (/* binding */ maxBits),
+/* harmony export */   gR: () => (/* binding */ contains),
+/* harmony export */   or: () => (/* binding */ parseAddress)
+/* harmony export */ });
+/* unused harmony export formatBytes */
 // IP addresses and prefixes: parsing, masking and canonical text. Pure; no I/O.
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.parseAddress = parseAddress;
-exports.formatBytes = formatBytes;
-exports.canonicalAddress = canonicalAddress;
-exports.maxBits = maxBits;
-exports.parsePrefix = parsePrefix;
-exports.network = network;
-exports.prefixText = prefixText;
-exports.contains = contains;
 /** Parses dotted-quad IPv4 into 4 bytes, or undefined. */
 function parseV4(text) {
     const parts = text.split('.');
@@ -958,19 +181,21 @@ function contains(outer, inner) {
 /***/ }),
 
 /***/ 588:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.Journal = exports.SRC_VALID_MARK = void 0;
-exports.validRecord = validRecord;
-exports.parseJournal = parseJournal;
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A5: () => (/* binding */ validRecord),
+/* harmony export */   CQ: () => (/* binding */ Journal),
+/* harmony export */   wH: () => (/* binding */ SRC_VALID_MARK)
+/* harmony export */ });
+/* unused harmony export parseJournal */
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
 // What main makes, written down *before* it makes it, so that whatever happens next (a failure, a
 // cancelled job, a killed process) post knows exactly what may exist and how to recognise it. Each
 // record carries identity (an ifindex in a network namespace, a pid with its start time, a rule's
 // priority) once it is known; teardown acts only on what still has that identity.
-const names_js_1 = __nccwpck_require__(455);
-exports.SRC_VALID_MARK = 'net.ipv4.conf.all.src_valid_mark';
+
+const SRC_VALID_MARK = 'net.ipv4.conf.all.src_valid_mark';
 class Journal {
     #records;
     #persist;
@@ -1011,7 +236,6 @@ class Journal {
         this.#persist(this.#records.length === 0 ? '' : JSON.stringify(this.#records));
     }
 }
-exports.Journal = Journal;
 // What post accepts from the state: it hands these to ip, sysctl, kill and resolvconf.
 const SELECTOR = /^(not fwmark [0-9]{1,10} table [0-9]{1,10}|table main suppress_prefixlength 0)$/;
 const DNS_NAME = /^([A-Za-z0-9-]+\.)?[a-zA-Z0-9_=+.-]{1,15}$/;
@@ -1026,7 +250,7 @@ function validRecord(value) {
     const r = value;
     switch (r.kind) {
         case 'interface':
-            if (!str(r.name, names_js_1.IFACE) || (r.netns !== undefined && !str(r.netns, NETNS)))
+            if (!str(r.name, _names_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .v) || (r.netns !== undefined && !str(r.netns, NETNS)))
                 return undefined;
             return {
                 kind: 'interface',
@@ -1035,7 +259,7 @@ function validRecord(value) {
                 ifindex: optional(r.ifindex, (v) => int(v, 1, 2 ** 31))
             };
         case 'wireguard-go':
-            if (!str(r.name, names_js_1.IFACE) || !int(r.since, 0, Number.MAX_SAFE_INTEGER))
+            if (!str(r.name, _names_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .v) || !int(r.since, 0, Number.MAX_SAFE_INTEGER))
                 return undefined;
             return {
                 kind: 'wireguard-go',
@@ -1056,13 +280,13 @@ function validRecord(value) {
             }
             return { kind: 'rule', family: r.family, priority: r.priority, selector: r.selector };
         case 'sysctl':
-            if (r.key !== exports.SRC_VALID_MARK || !str(r.was, /^[0-9]$/))
+            if (r.key !== SRC_VALID_MARK || !str(r.was, /^[0-9]$/))
                 return undefined;
-            return { kind: 'sysctl', key: exports.SRC_VALID_MARK, was: r.was };
+            return { kind: 'sysctl', key: SRC_VALID_MARK, was: r.was };
         case 'dns':
             if ((r.manager !== 'resolvectl' && r.manager !== 'resolvconf') ||
                 !str(r.name, DNS_NAME) ||
-                !str(r.iface, names_js_1.IFACE)) {
+                !str(r.iface, _names_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .v)) {
                 return undefined;
             }
             return { kind: 'dns', manager: r.manager, name: r.name, iface: r.iface };
@@ -1093,130 +317,48 @@ function parseJournal(text) {
 
 /***/ }),
 
-/***/ 279:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.tableTaken = exports.socketTaken = exports.interfaceTaken = exports.noNetAdmin = exports.duration = void 0;
-exports.unsupportedPlatform = unsupportedPlatform;
-exports.explainCreateFailure = explainCreateFailure;
-exports.endpointShown = endpointShown;
-exports.handshakeFailure = handshakeFailure;
-exports.checkFailure = checkFailure;
-// The one-line errors a step ends with: each says what failed, the likely causes, and the fix.
-// The README's troubleshooting table quotes them; tests hold them to it.
-const ip_js_1 = __nccwpck_require__(282);
-const plan_js_1 = __nccwpck_require__(464);
-const system_js_1 = __nccwpck_require__(666);
-/** Milliseconds as a person reads them: `12 ms`, `1.4 s`. */
-const duration = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
-exports.duration = duration;
-const seconds = (ms) => `${ms / 1000} s`;
-/** Where the action can run, said in one line where it cannot. */
-function unsupportedPlatform(platform) {
-    const name = platform === 'darwin' ? 'macOS' : platform === 'win32' ? 'Windows' : platform;
-    return (`This action runs on Linux runners only, and this one runs ${name}. ` +
-        'Use a Linux runner (runs-on: ubuntu-latest, or a self-hosted Linux runner); ' +
-        `on ${name}, install the official WireGuard client in a run: step instead.`);
-}
-/** Root without CAP_NET_ADMIN: a container that may not make network interfaces. */
-exports.noNetAdmin = 'This step runs as root but without CAP_NET_ADMIN, so it may not create network interfaces: ' +
-    'an unprivileged container runner (such as ubuntu-slim) cannot host a tunnel, use runs-on: ubuntu-latest; ' +
-    'in a job container you define, add options: --cap-add=NET_ADMIN --device=/dev/net/tun';
-const interfaceTaken = (iface) => `interface ${iface} already exists; it was left untouched. If an earlier job left it behind, remove it with \`sudo ip link delete ${iface}\`, or choose another name with the interface input`;
-exports.interfaceTaken = interfaceTaken;
-const socketTaken = (iface) => `${system_js_1.SOCKET_DIR}/${iface}.sock exists: another wireguard-go serves the name ${iface} (perhaps in another network namespace or job, which share that folder); it was left untouched. Choose another name with the interface input, or if an earlier job left it behind, remove it with \`sudo rm ${system_js_1.SOCKET_DIR}/${iface}.sock\``;
-exports.socketTaken = socketTaken;
-const tableTaken = (fwmark) => `FwMark ${fwmark} names routing table ${fwmark}, which already holds routes or rules (another tunnel's?); nothing was changed. Choose another FwMark, or leave it out and a free table is picked`;
-exports.tableTaken = tableTaken;
-/** What stopped an interface from being made, with the fix for the usual causes. */
-function explainCreateFailure(iface, said) {
-    const text = said
-        .split('\n')
-        .filter((l) => l.trim() !== '' && !/[│┌└]/.test(l))
-        .map((l) => l.replace(/^[A-Z]+: \(\S+\) [0-9/]+ [0-9:]+ /, '').trim())
-        .join(' ') || 'no reason given';
-    if (/unix socket in use/i.test(said))
-        return `${text}: ${(0, exports.socketTaken)(iface)}`;
-    if (/device or resource busy|File exists/i.test(said)) {
-        return `${text}: an interface named ${iface} was made meanwhile (by another job?); choose another name with the interface input`;
-    }
-    if (/Operation not permitted|permission denied/i.test(said)) {
-        return `${text}: this step may not create network interfaces (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN --device=/dev/net/tun`;
-    }
-    if (/\/dev\/net\/tun|TUN device/i.test(said)) {
-        return `${text}: wireguard-go needs /dev/net/tun; in a job container, add options: --device=/dev/net/tun --cap-add=NET_ADMIN`;
-    }
-    return text;
-}
-/** The endpoint as the summary shows it: as given, with the address a name resolved to. */
-function endpointShown(e) {
-    const given = (0, plan_js_1.endpointText)(e.host, e.port);
-    return e.address !== undefined && e.address !== e.host ? `${given} (${e.address})` : given;
-}
-function handshakeFailure(t, missing, timeoutMs, 
-/** In gateway mode, the gateway's origin: it added the peer, so the causes are others. */
-gateway) {
-    const ep = t.peers.find((p) => p.publicKey === missing)?.endpoint;
-    const at = ep ? (0, plan_js_1.endpointText)(ep.address ?? ep.host, ep.port) : 'its endpoint';
-    const named = ep?.address !== undefined && ep.address !== ep.host ? ` (${(0, plan_js_1.endpointText)(ep.host, ep.port)})` : '';
-    const head = `No handshake with peer ${missing} at ${at}${named} within ${seconds(timeoutMs)}. Likely causes: `;
-    if (gateway !== undefined) {
-        return (head +
-            `UDP to ${at} is blocked or nothing listens there; the gateway ${gateway} manages another interface than the one its endpoint serves (check its interface and endpoint settings).`);
-    }
-    const addresses = t.addresses.map((a) => (0, ip_js_1.prefixText)({ ...a, bits: (0, ip_js_1.maxBits)(a.family) })).join(',');
-    return (head +
-        `the server does not know this runner's public key ${t.publicKey} (on the server: wg set <interface> peer ${t.publicKey} allowed-ips ${addresses}); ` +
-        `UDP to ${at} is blocked or nothing listens there; peer-public-key is not the server's key.`);
-}
-function checkFailure(label, reason, addresses, timeoutMs) {
-    return (`The tunnel is up but ${label} did not answer within ${seconds(timeoutMs)} (last error: ${reason}). ` +
-        `Likely causes: allowed-ips does not cover that address; the server does not forward or route traffic from ${addresses.map((a) => a.address).join(', ')}; the service is down or filtered.`);
-}
-
-
-/***/ }),
-
 /***/ 455:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.IFACE = void 0;
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   v: () => (/* binding */ IFACE)
+/* harmony export */ });
 // Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
 // `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
-exports.IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/;
+const IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/;
 
 
 /***/ }),
 
 /***/ 828:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.KEY = exports.InputError = void 0;
-exports.endpointError = endpointError;
-exports.looksSecret = looksSecret;
-exports.shown = shown;
-exports.parseKey = parseKey;
-exports.publicKeyOf = publicKeyOf;
-exports.parsePrefixes = parsePrefixes;
-exports.isHostName = isHostName;
-exports.ipText = ipText;
-exports.splitHostPort = splitHostPort;
-exports.parseEndpoint = parseEndpoint;
-exports.wgEndpoint = wgEndpoint;
-exports.splitDns = splitDns;
-exports.parseInteger = parseInteger;
-exports.parseChoice = parseChoice;
-exports.parseTable = parseTable;
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bk: () => (/* binding */ parseEndpoint),
+/* harmony export */   Do: () => (/* binding */ parseKey),
+/* harmony export */   FR: () => (/* binding */ ipText),
+/* harmony export */   HU: () => (/* binding */ parseChoice),
+/* harmony export */   M$: () => (/* binding */ parseTable),
+/* harmony export */   Ox: () => (/* binding */ splitDns),
+/* harmony export */   SP: () => (/* binding */ shown),
+/* harmony export */   U: () => (/* binding */ endpointError),
+/* harmony export */   _: () => (/* binding */ KEY),
+/* harmony export */   cC: () => (/* binding */ splitHostPort),
+/* harmony export */   cG: () => (/* binding */ parseInteger),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   kc: () => (/* binding */ publicKeyOf),
+/* harmony export */   mC: () => (/* binding */ parsePrefixes),
+/* harmony export */   n0: () => (/* binding */ looksSecret),
+/* harmony export */   uy: () => (/* binding */ isHostName),
+/* harmony export */   ws: () => (/* binding */ wgEndpoint)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _ip_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(282);
 // Value parsers shared by the per-field inputs (config.ts) and the `config` input (wgquick.ts), and
 // the one error type both throw. Pure; nothing here imports config.ts or wgquick.ts.
-const node_crypto_1 = __nccwpck_require__(598);
-const ip_js_1 = __nccwpck_require__(282);
+
+
 /**
  * A bad input: names the input (and the line of a multi-line input) and what is wrong, never the
  * value of a secret.
@@ -1231,7 +373,6 @@ class InputError extends Error {
         this.name = 'InputError';
     }
 }
-exports.InputError = InputError;
 /**
  * The error for an endpoint found wrong after parsing (a host name that does not resolve), naming
  * where it was written: `Input "config": line 9: …` or `Input "endpoint": …`. The problem must not
@@ -1273,10 +414,10 @@ function shown(value) {
     return JSON.stringify(cut);
 }
 /** wg's key_from_base64: 44 characters, the last "=", the padding bits zero. */
-exports.KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+const KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 function parseKey(input, value, secret) {
     const v = value.trim();
-    if (exports.KEY.test(v))
+    if (KEY.test(v))
         return v;
     const what = secret ? 'the value given is not one (it is not shown: it is a secret)' : `got ${shown(v)}`;
     throw new InputError(input, `must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); ${what}`);
@@ -1289,12 +430,12 @@ const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
  * hold it equal to tweetnacl's scalarMult.base.
  */
 function publicKeyOf(privateKey) {
-    const key = (0, node_crypto_1.createPrivateKey)({
+    const key = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPrivateKey)({
         key: Buffer.concat([X25519_PKCS8, Buffer.from(privateKey, 'base64')]),
         format: 'der',
         type: 'pkcs8'
     });
-    return Buffer.from((0, node_crypto_1.createPublicKey)(key).export({ format: 'jwk' }).x, 'base64url').toString('base64');
+    return Buffer.from((0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPublicKey)(key).export({ format: 'jwk' }).x, 'base64url').toString('base64');
 }
 /** Items of a comma- or newline-separated list, trimmed, empties dropped. */
 function listItems(value) {
@@ -1305,7 +446,7 @@ function listItems(value) {
 }
 function parsePrefixes(input, value) {
     return listItems(value).map((item) => {
-        const p = (0, ip_js_1.parsePrefix)(item);
+        const p = (0,_ip_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePrefix */ .A1)(item);
         if (typeof p === 'string')
             throw new InputError(input, `${looksSecret(item) ? 'an entry (not shown: it looks like a key) is not an address' : p} (expected an address like 192.0.2.2/24 or 2001:db8::2/64)`);
         return p;
@@ -1318,7 +459,7 @@ function isHostName(text) {
 }
 /** The canonical text of an IP address, or undefined when `text` is not one. */
 function ipText(text) {
-    return (0, ip_js_1.canonicalAddress)(text);
+    return (0,_ip_js__WEBPACK_IMPORTED_MODULE_1__/* .canonicalAddress */ .Z5)(text);
 }
 function parsePort(input, text, whole) {
     if (!/^[0-9]{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
@@ -1333,7 +474,7 @@ function splitHostPort(input, text) {
         return undefined;
     const [, host = '', port = ''] = m;
     const bracketed = text.startsWith('[');
-    const addr = (0, ip_js_1.parseAddress)(host);
+    const addr = (0,_ip_js__WEBPACK_IMPORTED_MODULE_1__/* .parseAddress */ .or)(host);
     if (bracketed && addr?.family !== 6)
         throw new InputError(input, `${shown(text)}: only IPv6 addresses go in brackets`);
     if (!addr && !isHostName(host))
@@ -1428,47 +569,702 @@ function parseTable(value) {
 
 /***/ }),
 
-/***/ 464:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ 624:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.policyRouteCount = exports.ruleLine = exports.rulePriorities = exports.isFullTunnel = exports.routeText = exports.endpointAddress = exports.bringUpKeepalive = exports.probedPeers = void 0;
-exports.endpointText = endpointText;
-exports.pickTable = pickTable;
-exports.tablesInUse = tablesInUse;
-exports.placeRules = placeRules;
-exports.routingPlan = routingPlan;
-exports.autoMtu = autoMtu;
-exports.linkBatch = linkBatch;
-exports.routeBatch = routeBatch;
-const ip_js_1 = __nccwpck_require__(282);
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qd: () => (/* binding */ CommandError),
+  ay: () => (/* binding */ commandLine),
+  jX: () => (/* binding */ isRoot),
+  Pv: () => (/* binding */ mustRun),
+  eF: () => (/* binding */ run),
+  Ub: () => (/* binding */ sudoRefused)
+});
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: ./src/toolkit.ts
+var toolkit = __nccwpck_require__(441);
+// EXTERNAL MODULE: ./src/system.ts
+var system = __nccwpck_require__(666);
+;// CONCATENATED MODULE: ./src/run.ts
+// The one place that starts processes. Commands are argument arrays, never shell strings; commands
+// that need root go through `sudo -n` when this process is not root, so a missing permission fails
+// at once instead of waiting for a password. Children get a minimal environment: nothing of the
+// step's own (INPUT_* secrets, the runner's ACTIONS_* tokens, a job's LOG_LEVEL) reaches them.
+
+
+
+const isRoot = () => process.getuid?.() === 0;
+/**
+ * What every child starts from: a PATH that has the sbin directories, and the C locale so that
+ * the messages matched here (`File exists`, `Unknown device type`) read the same everywhere.
+ * wireguard-go's variables (LOG_LEVEL, WG_PROCESS_FOREGROUND, …) are deliberately absent: with
+ * LOG_LEVEL set, its daemon keeps the step's pipes open and the step hangs.
+ */
+function childEnv(extra = {}) {
+    return { PATH: (0,system/* searchPath */.oe)().join(':'), LC_ALL: 'C', ...extra };
+}
+/** The argument vector actually started for a command. Pure, for tests. */
+function commandLine(argv, opts, root) {
+    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
+    const withEnv = env.length > 0 ? ['env', ...env, ...argv] : [...argv];
+    return opts.root && !root ? ['sudo', '-n', ...withEnv] : withEnv;
+}
+/** Whether a command's failure was sudo refusing to run it. */
+const sudoRefused = (argv, stderr) => argv[0] === 'sudo' && /^sudo: /m.test(stderr);
+/** A command that failed: says what ran (arguments carry no secrets) and what it printed. */
+class CommandError extends Error {
+    argv;
+    result;
+    constructor(argv, result) {
+        super(describeFailure(argv, result));
+        this.argv = argv;
+        this.result = result;
+        this.name = 'CommandError';
+    }
+}
+function describeFailure(argv, r) {
+    const said = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' / ');
+    if (r.timedOut) {
+        const stall = argv[0] === 'sudo'
+            ? ' `sudo` itself may be stalling: check that this host name resolves (/etc/hosts) and that sudo needs no password.'
+            : '';
+        return `\`${argv.join(' ')}\` did not finish within the step's timeout.${stall}`;
+    }
+    if (sudoRefused(argv, r.stderr)) {
+        return `\`${argv.slice(2).join(' ')}\` needs root and this step runs as uid ${process.getuid?.()}: \`sudo -n\` refused (${said}). Run the job as root or give the runner user passwordless sudo.`;
+    }
+    return `\`${argv.join(' ')}\` failed (exit ${r.code})${said ? `: ${said}` : ''}`;
+}
+/** Runs a command and resolves with its exit code and output; rejects only when it cannot start. */
+function run(argv, opts = {}) {
+    const root = isRoot();
+    // As root the variables go straight into the environment; through sudo, which resets it, by `env`.
+    const full = commandLine(argv, root ? { ...opts, env: undefined } : opts, root);
+    const env = childEnv(root ? opts.env : {});
+    toolkit/* debug */.Yz(`run: ${commandLine(argv, opts, root).join(' ')} (at ${Math.round(performance.now())} ms)`);
+    const own = opts.timeoutMs ?? 60_000;
+    const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
+    const limit = Math.max(0, Math.min(own, left));
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(full[0], full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });
+        let stdout = '';
+        let stderr = '';
+        let timedOut = false;
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+        let killed = false;
+        const timer = setTimeout(() => {
+            killed = true;
+            timedOut = left <= own;
+            stderr += `\n(killed after ${Math.round(limit) / 1000} s)`;
+            child.kill('SIGKILL');
+        }, limit);
+        // A killed command's own children may still hold its pipes: stop waiting for them.
+        child.on('exit', () => {
+            if (!killed)
+                return;
+            child.stdout.destroy();
+            child.stderr.destroy();
+        });
+        child.on('error', (err) => {
+            clearTimeout(timer);
+            reject(err.code === 'ENOENT'
+                ? new Error(`\`${full[0]}\` was not found on PATH (${env.PATH})`)
+                : new Error(`\`${full[0]}\` could not start: ${err.message}`));
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            resolve({ pid: child.pid, code: code ?? (signal ? 128 : 1), stdout, stderr, ...(timedOut ? { timedOut } : {}) });
+        });
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(opts.input ?? '');
+    });
+}
+/**
+ * Runs a command that must succeed; throws a CommandError otherwise, or the error `explain` makes
+ * of its output (a refused sudo and a timeout are always said as such).
+ */
+async function mustRun(argv, opts = {}, explain) {
+    const r = await run(argv, opts);
+    if (r.code === 0)
+        return r;
+    const full = commandLine(argv, opts, isRoot());
+    if (explain && !r.timedOut && !sudoRefused(full, r.stderr))
+        throw explain(`${r.stderr}\n${r.stdout}`);
+    throw new CommandError(full, r);
+}
+
+
+/***/ }),
+
+/***/ 666:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cl: () => (/* binding */ ifindex),
+/* harmony export */   HU: () => (/* binding */ ticksNow),
+/* harmony export */   ID: () => (/* binding */ sameProcess),
+/* harmony export */   JO: () => (/* binding */ linkExists),
+/* harmony export */   RQ: () => (/* binding */ deviceMtu),
+/* harmony export */   Sv: () => (/* binding */ kernelHasWireguard),
+/* harmony export */   Xy: () => (/* binding */ socketPath),
+/* harmony export */   a0: () => (/* binding */ waitUntil),
+/* harmony export */   au: () => (/* binding */ SOCKET_DIR),
+/* harmony export */   dQ: () => (/* binding */ wireguardGoCandidates),
+/* harmony export */   oe: () => (/* binding */ searchPath),
+/* harmony export */   p3: () => (/* binding */ netns),
+/* harmony export */   qp: () => (/* binding */ fileId),
+/* harmony export */   rn: () => (/* binding */ hasNetAdmin),
+/* harmony export */   x5: () => (/* binding */ locate),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* unused harmony export START_WINDOW_TICKS */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+// Read-only probes of the system, through the file system only (no processes started): where
+// programs are, whether the kernel has WireGuard, and the identities by which this action
+// recognises what it made (an interface's ifindex in a network namespace, a process's pid and
+// start time), so that it never acts on something of the same name that another job made.
+
+
+
+const SOCKET_DIR = '/var/run/wireguard';
+const socketPath = (iface) => `${SOCKET_DIR}/${iface}.sock`;
+const linkExists = (iface) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(`/sys/class/net/${iface}`);
+function readText(path) {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return '';
+    }
+}
+/** PATH, then the sbin directories that an unprivileged user's PATH may lack. */
+function searchPath() {
+    const dirs = (process.env.PATH ?? '').split(node_path__WEBPACK_IMPORTED_MODULE_2__.delimiter).filter((d) => d !== '');
+    for (const d of ['/usr/local/sbin', '/usr/sbin', '/sbin']) {
+        if (!dirs.includes(d))
+            dirs.push(d);
+    }
+    return dirs;
+}
+function locate(tool) {
+    for (const dir of searchPath()) {
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, tool);
+        if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path))
+            return path;
+    }
+    return undefined;
+}
+/** The kernel has WireGuard loaded, built in, or as a module it can load. */
+function kernelHasWireguard() {
+    if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)('/sys/module/wireguard'))
+        return true;
+    const dir = `/lib/modules/${(0,node_os__WEBPACK_IMPORTED_MODULE_1__.release)()}`;
+    return (/\/wireguard\.ko/.test(readText(`${dir}/modules.builtin`)) || /\/wireguard\.ko/.test(readText(`${dir}/modules.dep`)));
+}
+/** The MTU of a network device, or 0 when unknown. */
+function deviceMtu(dev) {
+    return Number(readText(`/sys/class/net/${dev}/mtu`).trim()) || 0;
+}
+/** This process's network namespace, e.g. `net:[4026531840]`; undefined where /proc does not say. */
+function netns(pid = 'self') {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync)(`/proc/${pid}/ns/net`);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The interface's index in this network namespace, or undefined when there is no such interface. */
+function ifindex(iface) {
+    return Number(readText(`/sys/class/net/${iface}/ifindex`).trim()) || undefined;
+}
+/** A process's start time (clock ticks since boot, /proc/PID/stat field 22): with the pid, its identity. */
+function startTime(pid) {
+    const stat = readText(`/proc/${pid}/stat`);
+    // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[19] || undefined;
+}
+/** Clock ticks since boot now, in the unit of startTime (USER_HZ, 100 on Linux). */
+function ticksNow() {
+    return Math.floor(Number(readText('/proc/uptime').split(' ')[0]) * 100);
+}
+function argvOf(pid) {
+    return readText(`/proc/${pid}/cmdline`)
+        .split('\0')
+        .filter((a) => a !== '');
+}
+/** True when the process is wireguard-go serving this interface name. */
+function isWireguardGo(pid, iface) {
+    const argv = argvOf(pid);
+    return argv.length >= 2 && (0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(argv[0]) === 'wireguard-go' && argv[argv.length - 1] === iface;
+}
+/** True while the very process recorded runs (not a later one with the same pid, nor its zombie). */
+function sameProcess(p) {
+    const stat = readText(`/proc/${p.pid}/stat`);
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[19] === p.start && rest[0] !== 'Z' && rest[0] !== 'X';
+}
+/** Clock ticks within which a started wireguard-go forks its daemon: the start command's own limit (60 s). */
+const START_WINDOW_TICKS = 6000;
+/**
+ * The wireguard-go processes that may be the daemon a start of `wireguard-go IFACE` forked:
+ * serving that name and started within START_WINDOW_TICKS from `sinceTicks`, in this network
+ * namespace where that can be read. The socket folder is shared by every namespace, so only one
+ * wireguard-go can serve a name at a time; the start time rules out older ones. `near`: the pid of
+ * what started it (the daemon is forked a few pids later, so those come first).
+ */
+function wireguardGoCandidates(iface, sinceTicks, near) {
+    const ours = netns();
+    const fits = (pid) => {
+        if (!isWireguardGo(pid, iface))
+            return undefined;
+        const start = startTime(pid);
+        if (start === undefined || Number(start) < sinceTicks || Number(start) > sinceTicks + START_WINDOW_TICKS) {
+            return undefined;
+        }
+        const theirs = netns(pid);
+        if (theirs !== undefined && ours !== undefined && theirs !== ours)
+            return undefined;
+        return { pid, start, netns: theirs };
+    };
+    const pids = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)('/proc')
+        .filter((e) => /^[0-9]+$/.test(e))
+        .map(Number);
+    const first = near === undefined ? [] : pids.filter((p) => p > near && p <= near + 64);
+    const found = [];
+    for (const pid of [...first, ...pids.filter((p) => !first.includes(p))]) {
+        const hit = fits(pid);
+        if (hit)
+            found.push(hit);
+    }
+    return found;
+}
+/**
+ * A file's identity (device, inode and change time in nanoseconds), to remove a socket only while
+ * it is still the one recorded: a file system may give a new file the inode of one just deleted.
+ * (Removing another wireguard-go's socket would stop it: it watches its socket and exits when the
+ * file goes.)
+ */
+function fileId(path) {
+    try {
+        const s = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(path, { bigint: true });
+        return `${s.dev}:${s.ino}:${s.ctimeNs}`;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Whether this step can have CAP_NET_ADMIN (bit 12), which making an interface needs: in its
+ * effective set when root, else in its bounding set (what sudo could give it at most).
+ */
+function hasNetAdmin(root) {
+    const set = root ? 'CapEff' : 'CapBnd';
+    const caps = new RegExp(`^${set}:\\s*([0-9a-f]+)$`, 'm').exec(readText('/proc/self/status'))?.[1];
+    return caps === undefined || (BigInt(`0x${caps}`) & (1n << 12n)) !== 0n;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+/** Polls `done` until it holds or `ms` pass; resolves with whether it held. */
+async function waitUntil(done, ms, everyMs = 2) {
+    const end = Date.now() + ms;
+    for (;;) {
+        if (done())
+            return true;
+        if (Date.now() >= end)
+            return false;
+        await sleep(Math.min(everyMs, end - Date.now()));
+    }
+}
+
+
+/***/ }),
+
+/***/ 441:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   C1: () => (/* binding */ setFailed),
+/* harmony export */   LZ: () => (/* binding */ saveState),
+/* harmony export */   N4: () => (/* binding */ endGroup),
+/* harmony export */   Oh: () => (/* binding */ startGroup),
+/* harmony export */   Pq: () => (/* binding */ setSecret),
+/* harmony export */   V4: () => (/* binding */ getInput),
+/* harmony export */   Yz: () => (/* binding */ debug),
+/* harmony export */   fe: () => (/* binding */ appendSummary),
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   uH: () => (/* binding */ setOutput)
+/* harmony export */ });
+/* unused harmony exports fileCommandText, getState */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+// The runner's protocol, the few parts this action uses: inputs from INPUT_* variables, commands on
+// stdout (`::add-mask::`, `::debug::`, `::warning::`, `::error::`, groups), outputs and state as
+// file commands, and the job summary file. Written here instead of importing @actions/core, whose
+// bundle (an HTTP client for OIDC among it) tripled the step's cold start; see the README's
+// benchmark. Same encoding as @actions/core (a unit test holds it to that).
+
+
+/** An input as the runner passes it: `INPUT_` + the name upper-cased, spaces as `_`; trimmed. */
+function getInput(name) {
+    return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+/** Escapes a command's message: `%`, CR and LF. */
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function command(name, message) {
+    process.stdout.write(`::${name}::${escapeData(message)}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
+}
+/** Registers a secret with the runner, which masks it in every later log line (and swallows this one). */
+const setSecret = (secret) => command('add-mask', secret);
+const debug = (message) => command('debug', message);
+const warning = (message) => command('warning', message);
+const info = (message) => void process.stdout.write(`${message}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
+const startGroup = (name) => command('group', name);
+const endGroup = () => command('endgroup', '');
+/** Marks the step failed with one error line. */
+function setFailed(message) {
+    process.exitCode = 1;
+    command('error', message);
+}
+/** A fresh delimiter. Not from node:crypto, which costs post 6 ms to load: a value that contains it is refused anyway. */
+function newDelimiter() {
+    return `ghadelimiter_${Date.now().toString(36)}${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+}
+/** A file command (`GITHUB_OUTPUT`, `GITHUB_STATE`): `name<<DELIMITER`, the value, the delimiter. */
+function fileCommandText(name, value, delimiter = newDelimiter()) {
+    if (name.includes(delimiter) || value.includes(delimiter))
+        throw new Error(`the value of ${name} contains its delimiter`);
+    return `${name}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${value}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`;
+}
+function fileCommand(variable, name, value) {
+    const file = process.env[variable];
+    if (file)
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, fileCommandText(name, value), 'utf8');
+}
+const setOutput = (name, value) => fileCommand('GITHUB_OUTPUT', name, value);
+const saveState = (name, value) => fileCommand('GITHUB_STATE', name, value);
+/** State saved by main, which the runner passes to post as `STATE_name`. */
+const getState = (name) => process.env[`STATE_${name}`] ?? '';
+/** Appends Markdown to the job summary, when the runner gives one. */
+function appendSummary(markdown) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file)
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, `${markdown}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`, 'utf8');
+}
+
+
+/***/ }),
+
+/***/ 598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 553:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
+
+/***/ }),
+
+/***/ 24:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 67:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+;// CONCATENATED MODULE: ./src/exit.ts
+// Ending a step's process once its work is done.
+/**
+ * Exits as soon as stdout and stderr have taken everything written: nothing the step started needs
+ * waiting for, and lingering handles would only delay the job. Exiting straight away could lose the
+ * last lines (the `::error::` one among them) when stdout is a slow pipe or socket.
+ */
+async function exitWhenFlushed() {
+    await Promise.all([process.stdout, process.stderr].map((s) => new Promise((r) => s.write('', () => r()))));
+    process.exit();
+}
+
+// EXTERNAL MODULE: ./src/run.ts + 1 modules
+var run = __nccwpck_require__(624);
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+// EXTERNAL MODULE: ./src/ip.ts
+var src_ip = __nccwpck_require__(282);
+;// CONCATENATED MODULE: ./src/plan.ts
+
 /** The keepalive set while verifying a peer whose keepalive is off, so that bring-up starts a handshake. */
 const PROBE_KEEPALIVE = 25;
 /** The peers whose keepalive is off but which have an endpoint: probed with a keepalive while verifying. */
 const probedPeers = (peers) => peers.filter((p) => p.keepalive === 0 && p.endpoint !== undefined);
-exports.probedPeers = probedPeers;
 /** The keepalive a peer is configured with during bring-up. */
 const bringUpKeepalive = (peer) => peer.keepalive === 0 && peer.endpoint ? PROBE_KEEPALIVE : peer.keepalive;
-exports.bringUpKeepalive = bringUpKeepalive;
 function endpointText(host, port) {
     return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 /** The endpoint as WireGuard is given it: the address it resolved to (a host name only if unresolved). */
 const endpointAddress = (e) => endpointText(e.address ?? e.host, e.port);
-exports.endpointAddress = endpointAddress;
 /** True when some address's own network route already covers the prefix (wg-quick adds no route then). */
 function coveredByAddress(addresses, prefix) {
-    return addresses.some((a) => a.bits < (0, ip_js_1.maxBits)(a.family) && (0, ip_js_1.contains)((0, ip_js_1.network)(a), prefix));
+    return addresses.some((a) => a.bits < (0,src_ip/* maxBits */.fx)(a.family) && (0,src_ip/* contains */.gR)((0,src_ip/* network */.Nm)(a), prefix));
 }
-const routeText = (r) => `${(0, ip_js_1.prefixText)(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`;
-exports.routeText = routeText;
+const routeText = (r) => `${(0,src_ip/* prefixText */.Oj)(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`;
 /** The allowed IPs of all peers, each once, most specific first (wg-quick: `sort -nr -k 2 -t /`). */
 function allowedIps(t) {
     const seen = new Set();
     const all = [];
     for (const p of t.peers.flatMap((peer) => peer.allowedIps)) {
-        const key = (0, ip_js_1.prefixText)(p);
+        const key = (0,src_ip/* prefixText */.Oj)(p);
         if (seen.has(key))
             continue;
         seen.add(key);
@@ -1478,7 +1274,6 @@ function allowedIps(t) {
 }
 /** True when some allowed IP is a /0: a full tunnel, which wg-quick routes through a policy table. */
 const isFullTunnel = (t) => t.table === 'auto' && allowedIps(t).some((p) => p.bits === 0);
-exports.isFullTunnel = isFullTunnel;
 /** The first table from 51820 up that holds no routes and no rule points at, as wg-quick picks it. */
 function pickTable(used, from = 51820) {
     let t = from;
@@ -1493,7 +1288,6 @@ function tablesInUse(routes, rules) {
 }
 /** The priorities of the rules `ip rule show` lists, in its order. */
 const rulePriorities = (text) => [...text.matchAll(/^([0-9]+):/gm)].map((m) => Number(m[1]));
-exports.rulePriorities = rulePriorities;
 /**
  * Priorities for new rules, as the kernel gives a rule added without one (fib_default_rule_pref:
  * one below the second rule's), so that the result equals wg-quick's; but chosen here, recorded,
@@ -1548,10 +1342,9 @@ function autoMtu(routeMtus) {
 }
 /** One rule as an `ip -batch` line (`ip` takes the family from its -4/-6 option, not the line). */
 const ruleLine = (rule, verb) => `rule ${verb} ${rule.selector} priority ${rule.priority}`;
-exports.ruleLine = ruleLine;
 /** The `ip -batch` script that gives the interface its addresses and MTU and brings it up. */
 function linkBatch(iface, addresses, mtu) {
-    const lines = addresses.map((a) => `address add ${(0, ip_js_1.prefixText)(a)} dev ${iface}`);
+    const lines = addresses.map((a) => `address add ${(0,src_ip/* prefixText */.Oj)(a)} dev ${iface}`);
     lines.push(`link set mtu ${mtu} up dev ${iface}`);
     return `${lines.join('\n')}\n`;
 }
@@ -1562,435 +1355,260 @@ function linkBatch(iface, addresses, mtu) {
 function routeBatch(iface, plan, rules) {
     const policy = (r) => plan.fwmark !== undefined && r.table === plan.fwmark;
     const ordered = [...plan.routes.filter(policy), ...plan.routes.filter((r) => !policy(r))];
-    const lines = ordered.map((r) => `route add ${(0, ip_js_1.prefixText)(r.prefix)} dev ${iface}${r.table === undefined ? '' : ` table ${r.table}`}`);
-    lines.push(...rules.filter((r) => r.family === 4).map((r) => (0, exports.ruleLine)(r, 'add')));
+    const lines = ordered.map((r) => `route add ${(0,src_ip/* prefixText */.Oj)(r.prefix)} dev ${iface}${r.table === undefined ? '' : ` table ${r.table}`}`);
+    lines.push(...rules.filter((r) => r.family === 4).map((r) => ruleLine(r, 'add')));
     return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 /** The policy table's routes, as many lines as open routeBatch: a failure among them is a table taken meanwhile. */
 const policyRouteCount = (plan) => plan.fwmark === undefined ? 0 : plan.routes.filter((r) => r.table === plan.fwmark).length;
-exports.policyRouteCount = policyRouteCount;
+
+// EXTERNAL MODULE: ./src/system.ts
+var system = __nccwpck_require__(666);
+;// CONCATENATED MODULE: ./src/backend/uapi.ts
+// WireGuard's cross-platform configuration protocol (UAPI), spoken to wireguard-go over its unix
+// socket: configures the peers and reads handshakes without starting `wg`, and the private key
+// travels over the socket only, never through a file. The socket is root's: an unprivileged step
+// uses the `wg` backend instead.
 
 
-/***/ }),
-
-/***/ 665:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.report = report;
-exports.reportFailure = reportFailure;
-// What a step tells the person reading the job: the tunnel that came up (log and job summary), or
-// why it failed with the interface's state at that moment.
-const errors_js_1 = __nccwpck_require__(916);
-const ip_js_1 = __nccwpck_require__(282);
-const messages_js_1 = __nccwpck_require__(279);
-const core = __importStar(__nccwpck_require__(441));
-const verify_js_1 = __nccwpck_require__(538);
-/** A table cell: one line, with the characters Markdown and HTML would read escaped. */
-const cell = (t) => t
-    .replace(/\s*[\r\n]+\s*/g, ' ')
-    .replace(/[|\\]/g, (c) => `\\${c}`)
-    .replace(/</g, '&lt;');
-function report(o) {
-    const peers = o.peers.map((p) => (p.endpoint ? (0, messages_js_1.endpointShown)(p.endpoint) : p.publicKey));
-    const handshake = o.handshakeMs === undefined ? 'not awaited (no peer has an Endpoint)' : (0, messages_js_1.duration)(o.handshakeMs);
-    const rows = [
-        ['Interface', `${o.iface} (${o.mode}, MTU ${o.mtu})`],
-        ['Addresses', o.addresses.map(ip_js_1.prefixText).join(', ')],
-        ['Peer', peers.join(', ')],
-        ['Routes', o.routes.join(', ') || '(the addresses’ own networks)'],
-        ['Handshake', handshake],
-        ['Public key', o.publicKey],
-        ...(o.extra ?? [])
+const hex = (base64) => Buffer.from(base64, 'base64').toString('hex');
+/** The `set=1` request that gives the interface exactly the configured key and peers (as `wg setconf`). */
+function uapiSetRequest(t, fwmark) {
+    const lines = [
+        'set=1',
+        `private_key=${hex(t.privateKey)}`,
+        `listen_port=${t.listenPort ?? 0}`,
+        `fwmark=${fwmark ?? 0}`,
+        'replace_peers=true'
     ];
-    for (const c of o.checks)
-        rows.push([(0, verify_js_1.checkLabel)(c.check), `answered in ${(0, messages_js_1.duration)(c.ms)}`]);
-    const head = o.handshakeMs === undefined
-        ? `WireGuard tunnel ${o.iface} is up (no handshake awaited: no peer has an Endpoint)`
-        : `WireGuard tunnel ${o.iface} is up: handshake with ${peers.join(', ')} in ${(0, messages_js_1.duration)(o.handshakeMs)}`;
-    core.info(head);
-    for (const [k, v] of rows)
-        core.info(`  ${k}: ${v}`);
-    const table = rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`);
-    core.appendSummary(['### WireGuard tunnel is up', '', '| | |', '|---|---|', ...table, ''].join('\n'));
+    for (const peer of t.peers) {
+        lines.push(`public_key=${hex(peer.publicKey)}`, 'replace_allowed_ips=true');
+        if (peer.presharedKey)
+            lines.push(`preshared_key=${hex(peer.presharedKey)}`);
+        if (peer.endpoint)
+            lines.push(`endpoint=${endpointAddress(peer.endpoint)}`);
+        lines.push(`persistent_keepalive_interval=${bringUpKeepalive(peer)}`);
+        for (const ip of peer.allowedIps)
+            lines.push(`allowed_ip=${(0,src_ip/* prefixText */.Oj)(ip)}`);
+    }
+    return `${lines.join('\n')}\n\n`;
 }
-async function reportFailure(iface, secrets, message, deadline) {
-    // Diagnostics are loaded only on failure.
-    const { collectDiagnostics } = await __nccwpck_require__.e(/* import() */ 851).then(__nccwpck_require__.bind(__nccwpck_require__, 851));
-    const text = await collectDiagnostics(iface, secrets, deadline).catch((e) => `diagnostics failed: ${(0, errors_js_1.errorText)(e)}`);
-    core.startGroup('WireGuard diagnostics');
-    core.info(text);
-    core.endGroup();
-    core.appendSummary(`### WireGuard tunnel failed\n\n${message}\n\n<details><summary>Diagnostics</summary>\n\n\`\`\`\n${text}\n\`\`\`\n\n</details>\n`);
+/** The request that turns keepalive off again on the peers probed, or none. */
+function uapiKeepaliveRestore(t) {
+    const probed = probedPeers(t.peers);
+    if (probed.length === 0)
+        return undefined;
+    const each = probed.map((p) => `public_key=${hex(p.publicKey)}\nupdate_only=true\npersistent_keepalive_interval=0\n`);
+    return `set=1\n${each.join('')}\n`;
 }
-
-
-/***/ }),
-
-/***/ 259:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.resolveEndpoints = resolveEndpoints;
-exports.chooseMtu = chooseMtu;
-// What bring-up must know of the world before it changes anything: the address each endpoint host
-// name resolves to (carried in the endpoint from then on), and wg-quick's automatic MTU.
-const parse_js_1 = __nccwpck_require__(828);
-const errors_js_1 = __nccwpck_require__(916);
-const plan_js_1 = __nccwpck_require__(464);
-const run_js_1 = __nccwpck_require__(786);
-const system_js_1 = __nccwpck_require__(666);
-const isIp = (host) => /^[0-9.]+$/.test(host) || host.includes(':');
-/**
- * The peers with each endpoint's address filled in: IP literals as they are, host names looked up
- * once each, all within `timeoutMs`. A name that does not resolve fails before anything is touched.
- */
-async function resolveEndpoints(peers, timeoutMs) {
-    const hosts = [...new Set(peers.flatMap((p) => (p.endpoint && !isIp(p.endpoint.host) ? [p.endpoint.host] : [])))];
-    const found = new Map();
-    if (hosts.length > 0) {
-        const { lookup } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 553, 23));
-        let timer;
-        const timeout = new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
-        });
-        try {
-            await Promise.all(hosts.map(async (host) => {
-                try {
-                    found.set(host, (await Promise.race([lookup(host), timeout])).address);
-                }
-                catch (err) {
-                    const source = peers.find((p) => p.endpoint?.host === host)?.endpoint?.source ?? { input: 'endpoint' };
-                    const code = err.code ?? (0, errors_js_1.errorText)(err);
-                    // From config (a secret) the name is not shown, only the line; the endpoint input is no secret.
-                    const what = source.input === 'endpoint' ? `host name "${host}"` : 'Endpoint host name';
-                    const fix = "check its spelling and that the runner's DNS knows it";
-                    throw (0, parse_js_1.endpointError)(source, `${what} does not resolve (${code}): ${fix}`);
-                }
-            }));
+/** `get=1` output into public key (base64) → last handshake, seconds since epoch (0: none). */
+function parseUapiHandshakes(text) {
+    const out = new Map();
+    let key;
+    for (const line of text.split('\n')) {
+        const eq = line.indexOf('=');
+        const [k, v] = [line.slice(0, eq), line.slice(eq + 1)];
+        if (k === 'public_key') {
+            key = Buffer.from(v, 'hex').toString('base64');
+            out.set(key, 0);
         }
-        finally {
-            clearTimeout(timer);
-        }
+        else if (k === 'last_handshake_time_sec' && key)
+            out.set(key, Number(v) || 0);
     }
-    return peers.map((p) => p.endpoint ? { ...p, endpoint: { ...p.endpoint, address: found.get(p.endpoint.host) ?? p.endpoint.host } } : p);
+    return out;
 }
-/** wg-quick's automatic MTU: from the routes towards the endpoints, else the default route. */
-async function chooseMtu(peers, ip, limits) {
-    const fromRoute = (text) => {
-        const mtu = /\bmtu ([0-9]+)/.exec(text);
-        if (mtu)
-            return Number(mtu[1]);
-        const dev = /\bdev (\S+)/.exec(text);
-        return dev ? (0, system_js_1.deviceMtu)(dev[1]) : 0;
-    };
-    const hosts = [...new Set(peers.flatMap((p) => (p.endpoint ? [p.endpoint.address ?? p.endpoint.host] : [])))];
-    const mtus = await Promise.all(hosts.map(async (h) => fromRoute((await (0, run_js_1.run)([ip, 'route', 'get', h], limits)).stdout)));
-    if (mtus.some((m) => m > 0))
-        return (0, plan_js_1.autoMtu)(mtus);
-    const def = (await (0, run_js_1.run)([ip, 'route', 'show', 'default'], limits)).stdout.split('\n')[0] ?? '';
-    return (0, plan_js_1.autoMtu)([fromRoute(def)]);
-}
-
-
-/***/ }),
-
-/***/ 357:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.planRouting = planRouting;
-exports.applyRouting = applyRouting;
-// wg-quick's routing, applied: the policy table chosen among those free, the rules placed at
-// priorities recorded before they are added, src_valid_mark for an IPv4 full tunnel. A table that
-// another tunnel claimed in the meantime (two jobs starting at once) is given up for the next one.
-const node_fs_1 = __nccwpck_require__(24);
-const journal_js_1 = __nccwpck_require__(588);
-const messages_js_1 = __nccwpck_require__(279);
-const plan_js_1 = __nccwpck_require__(464);
-const run_js_1 = __nccwpck_require__(786);
-/** How many times a table taken meanwhile is traded for the next free one. */
-const TABLE_TRIES = 5;
-async function tablesUsed(ctx) {
-    const shown = await Promise.all([
-        ['-4', 'route', 'show', 'table', 'all'],
-        ['-6', 'route', 'show', 'table', 'all'],
-        ['-4', 'rule', 'show'],
-        ['-6', 'rule', 'show']
-    ].map((args) => (0, run_js_1.run)([ctx.ip, ...args], ctx.limits)));
-    const [r4, r6, u4, u6] = shown.map((r) => r.stdout);
-    return (0, plan_js_1.tablesInUse)(`${r4}\n${r6}`, `${u4}\n${u6}`);
-}
-/** The routing plan; a full tunnel's table is its FwMark (which must be free), else the first free from 51820. */
-async function planRouting(t, ctx) {
-    if (!(0, plan_js_1.isFullTunnel)(t))
-        return (0, plan_js_1.routingPlan)(t, 0);
-    const used = await tablesUsed(ctx);
-    if (t.fwmark !== undefined) {
-        if (used.has(t.fwmark))
-            throw new Error((0, messages_js_1.tableTaken)(t.fwmark));
-        return (0, plan_js_1.routingPlan)(t, t.fwmark);
-    }
-    return (0, plan_js_1.routingPlan)(t, (0, plan_js_1.pickTable)(used));
-}
-/** Sets net.ipv4.conf.all.src_valid_mark=1 for an IPv4 full tunnel, recording what it was first. */
-async function enableSrcValidMark(ctx) {
-    const was = (0, node_fs_1.readFileSync)('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim();
-    if (was === '1')
-        return;
-    ctx.journal.add({ kind: 'sysctl', key: journal_js_1.SRC_VALID_MARK, was });
-    await (0, run_js_1.mustRun)(['sysctl', '-q', '-w', `${journal_js_1.SRC_VALID_MARK}=1`], { root: true, ...ctx.limits });
-}
-/**
- * Adds the plan's routes and rules; resolves with the plan applied (its table may differ from the
- * one planned when another tunnel took that one first; the interface's fwmark follows it).
- */
-async function applyRouting(t, planned, backend, ctx) {
-    const { journal, ip } = ctx;
-    const root = { root: true, ...ctx.limits };
-    let plan = planned;
-    if (plan.srcValidMark)
-        await enableSrcValidMark(ctx);
-    for (let attempt = 1;; attempt++) {
-        const prefs = plan.rules.length > 0 ? await Promise.all(['-4', '-6'].map((f) => (0, run_js_1.run)([ip, f, 'rule', 'show'], ctx.limits))) : [];
-        const rules = (0, plan_js_1.placeRules)(plan.rules, {
-            4: (0, plan_js_1.rulePriorities)(prefs[0]?.stdout ?? ''),
-            6: (0, plan_js_1.rulePriorities)(prefs[1]?.stdout ?? '')
-        });
-        const recs = rules.map((r) => journal.add({ kind: 'rule', family: r.family, priority: r.priority, selector: r.selector }));
-        const batch = (0, plan_js_1.routeBatch)(ctx.iface, plan, rules);
-        const r = batch ? await (0, run_js_1.run)([ip, '-batch', '-'], { ...root, input: batch }) : { code: 0, stdout: '', stderr: '' };
-        if (r.code === 0) {
-            const rules6 = rules.filter((x) => x.family === 6).map((x) => (0, plan_js_1.ruleLine)(x, 'add'));
-            if (rules6.length > 0)
-                await (0, run_js_1.mustRun)([ip, '-6', '-batch', '-'], { ...root, input: `${rules6.join('\n')}\n` });
-            return plan;
-        }
-        const failedAt = Number(/Command failed -:([0-9]+)/.exec(r.stderr)?.[1] ?? 0);
-        const taken = t.fwmark === undefined && failedAt >= 1 && failedAt <= (0, plan_js_1.policyRouteCount)(plan) && /File exists/.test(r.stderr);
-        if (!taken || attempt >= TABLE_TRIES)
-            throw new run_js_1.CommandError((0, run_js_1.commandLine)([ip, '-batch', '-'], root, (0, run_js_1.isRoot)()), r);
-        // The batch stopped at the policy table's routes: no rule was added. Take back what went into
-        // that table on this interface, and move to the next free table.
-        for (const rec of recs)
-            journal.remove(rec);
-        const table = plan.fwmark;
-        for (const f of ['-4', '-6'])
-            await (0, run_js_1.run)([ip, f, 'route', 'flush', 'dev', ctx.iface, 'table', String(table)], root);
-        const used = await tablesUsed(ctx);
-        used.add(table);
-        plan = (0, plan_js_1.routingPlan)(t, (0, plan_js_1.pickTable)(used));
-        await backend.setFwmark(plan.fwmark);
-    }
-}
-
-
-/***/ }),
-
-/***/ 786:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.CommandError = exports.sudoRefused = exports.isRoot = void 0;
-exports.commandLine = commandLine;
-exports.run = run;
-exports.mustRun = mustRun;
-// The one place that starts processes. Commands are argument arrays, never shell strings; commands
-// that need root go through `sudo -n` when this process is not root, so a missing permission fails
-// at once instead of waiting for a password. Children get a minimal environment: nothing of the
-// step's own (INPUT_* secrets, the runner's ACTIONS_* tokens, a job's LOG_LEVEL) reaches them.
-const node_child_process_1 = __nccwpck_require__(421);
-const core = __importStar(__nccwpck_require__(441));
-const system_js_1 = __nccwpck_require__(666);
-const isRoot = () => process.getuid?.() === 0;
-exports.isRoot = isRoot;
-/**
- * What every child starts from: a PATH that has the sbin directories, and the C locale so that
- * the messages matched here (`File exists`, `Unknown device type`) read the same everywhere.
- * wireguard-go's variables (LOG_LEVEL, WG_PROCESS_FOREGROUND, …) are deliberately absent: with
- * LOG_LEVEL set, its daemon keeps the step's pipes open and the step hangs.
- */
-function childEnv(extra = {}) {
-    return { PATH: (0, system_js_1.searchPath)().join(':'), LC_ALL: 'C', ...extra };
-}
-/** The argument vector actually started for a command. Pure, for tests. */
-function commandLine(argv, opts, root) {
-    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
-    const withEnv = env.length > 0 ? ['env', ...env, ...argv] : [...argv];
-    return opts.root && !root ? ['sudo', '-n', ...withEnv] : withEnv;
-}
-/** Whether a command's failure was sudo refusing to run it. */
-const sudoRefused = (argv, stderr) => argv[0] === 'sudo' && /^sudo: /m.test(stderr);
-exports.sudoRefused = sudoRefused;
-/** A command that failed: says what ran (arguments carry no secrets) and what it printed. */
-class CommandError extends Error {
-    argv;
-    result;
-    constructor(argv, result) {
-        super(describeFailure(argv, result));
-        this.argv = argv;
-        this.result = result;
-        this.name = 'CommandError';
-    }
-}
-exports.CommandError = CommandError;
-function describeFailure(argv, r) {
-    const said = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' / ');
-    if (r.timedOut) {
-        const stall = argv[0] === 'sudo'
-            ? ' `sudo` itself may be stalling: check that this host name resolves (/etc/hosts) and that sudo needs no password.'
-            : '';
-        return `\`${argv.join(' ')}\` did not finish within the step's timeout.${stall}`;
-    }
-    if ((0, exports.sudoRefused)(argv, r.stderr)) {
-        return `\`${argv.slice(2).join(' ')}\` needs root and this step runs as uid ${process.getuid?.()}: \`sudo -n\` refused (${said}). Run the job as root or give the runner user passwordless sudo.`;
-    }
-    return `\`${argv.join(' ')}\` failed (exit ${r.code})${said ? `: ${said}` : ''}`;
-}
-/** Runs a command and resolves with its exit code and output; rejects only when it cannot start. */
-function run(argv, opts = {}) {
-    const root = (0, exports.isRoot)();
-    // As root the variables go straight into the environment; through sudo, which resets it, by `env`.
-    const full = commandLine(argv, root ? { ...opts, env: undefined } : opts, root);
-    const env = childEnv(root ? opts.env : {});
-    core.debug(`run: ${commandLine(argv, opts, root).join(' ')} (at ${Math.round(performance.now())} ms)`);
-    const own = opts.timeoutMs ?? 60_000;
-    const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
-    const limit = Math.max(0, Math.min(own, left));
+/** Sends one request and resolves with the answer (up to the blank line); rejects on errno ≠ 0. */
+function uapi(path, request, timeoutMs = 5000) {
     return new Promise((resolve, reject) => {
-        const child = (0, node_child_process_1.spawn)(full[0], full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });
-        let stdout = '';
-        let stderr = '';
-        let timedOut = false;
-        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-        let killed = false;
-        const timer = setTimeout(() => {
-            killed = true;
-            timedOut = left <= own;
-            stderr += `\n(killed after ${Math.round(limit) / 1000} s)`;
-            child.kill('SIGKILL');
-        }, limit);
-        // A killed command's own children may still hold its pipes: stop waiting for them.
-        child.on('exit', () => {
-            if (!killed)
+        const socket = (0,external_node_net_namespaceObject.connect)(path);
+        let answer = '';
+        const timer = setTimeout(() => socket.destroy(new Error(`no answer from ${path} within ${timeoutMs} ms`)), Math.max(1, timeoutMs));
+        socket.setEncoding('utf8');
+        socket.on('connect', () => socket.write(request));
+        socket.on('data', (d) => {
+            answer += d;
+            if (!answer.endsWith('\n\n'))
                 return;
-            child.stdout.destroy();
-            child.stderr.destroy();
-        });
-        child.on('error', (err) => {
             clearTimeout(timer);
-            reject(err.code === 'ENOENT'
-                ? new Error(`\`${full[0]}\` was not found on PATH (${env.PATH})`)
-                : new Error(`\`${full[0]}\` could not start: ${err.message}`));
+            socket.destroy();
+            const errno = /^errno=(-?[0-9]+)$/m.exec(answer)?.[1];
+            if (errno !== undefined && errno !== '0')
+                reject(new Error(`wireguard-go refused the configuration (errno ${errno})`));
+            else
+                resolve(answer);
         });
-        child.on('close', (code, signal) => {
+        socket.on('error', (err) => {
             clearTimeout(timer);
-            resolve({ pid: child.pid, code: code ?? (signal ? 128 : 1), stdout, stderr, ...(timedOut ? { timedOut } : {}) });
+            reject(err);
         });
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(opts.input ?? '');
     });
 }
-/**
- * Runs a command that must succeed; throws a CommandError otherwise, or the error `explain` makes
- * of its output (a refused sudo and a timeout are always said as such).
- */
-async function mustRun(argv, opts = {}, explain) {
-    const r = await run(argv, opts);
-    if (r.code === 0)
-        return r;
-    const full = commandLine(argv, opts, (0, exports.isRoot)());
-    if (explain && !r.timedOut && !(0, exports.sudoRefused)(full, r.stderr))
-        throw explain(`${r.stderr}\n${r.stdout}`);
-    throw new CommandError(full, r);
+function uapiBackend(ctx) {
+    const path = (0,system/* socketPath */.Xy)(ctx.iface);
+    // A local socket answers in microseconds: a short limit of its own, past the step's deadline too,
+    // so that the last handshake read at the deadline still reports what it saw.
+    const ask = (request) => uapi(path, request, 5000);
+    return {
+        describe: `wireguard-go's socket ${path}`,
+        configure: async (t, fwmark) => void (await ask(uapiSetRequest(t, fwmark))),
+        setFwmark: async (fwmark) => void (await ask(`set=1\nfwmark=${fwmark}\n\n`)),
+        handshakes: async () => parseUapiHandshakes(await ask('get=1\n\n')),
+        restoreKeepalive: async (t) => {
+            const request = uapiKeepaliveRestore(t);
+            if (request)
+                await ask(request);
+        }
+    };
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+;// CONCATENATED MODULE: ./src/backend/wg.ts
+// The `wg` command as a backend: the kernel's WireGuard, or wireguard-go from an unprivileged step
+// (`sudo wg` reaches its root-only socket). The configuration reaches `wg setconf` through a named
+// pipe (0600, in a 0700 folder in RUNNER_TEMP that exists only while `wg` reads it): the key is
+// never on a command line and never written to a disk. (Standard input cannot serve: Node's child
+// pipes are sockets, which `wg` cannot open as /dev/stdin.)
 
-/***/ }),
-
-/***/ 194:
-/***/ ((__unused_webpack_module, exports) => {
 
 
+
+
+
+
+/** The `wg setconf` file: the same configuration as uapiSetRequest, in wg's own format. */
+function wgConf(t, fwmark) {
+    const lines = ['[Interface]', `PrivateKey = ${t.privateKey}`];
+    if (t.listenPort !== undefined)
+        lines.push(`ListenPort = ${t.listenPort}`);
+    if (fwmark !== undefined)
+        lines.push(`FwMark = ${fwmark}`);
+    for (const peer of t.peers) {
+        lines.push('', '[Peer]', `PublicKey = ${peer.publicKey}`);
+        if (peer.presharedKey)
+            lines.push(`PresharedKey = ${peer.presharedKey}`);
+        if (peer.endpoint)
+            lines.push(`Endpoint = ${endpointAddress(peer.endpoint)}`);
+        if (peer.allowedIps.length > 0)
+            lines.push(`AllowedIPs = ${peer.allowedIps.map(src_ip/* prefixText */.Oj).join(', ')}`);
+        const keepalive = bringUpKeepalive(peer);
+        if (keepalive > 0)
+            lines.push(`PersistentKeepalive = ${keepalive}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** `wg` arguments that put back keepalive off on the peers that were probed, or none. */
+function keepaliveRestore(iface, t) {
+    const probed = probedPeers(t.peers);
+    if (probed.length === 0)
+        return undefined;
+    return ['set', iface, ...probed.flatMap((p) => ['peer', p.publicKey, 'persistent-keepalive', 'off'])];
+}
+/** `wg show IFACE latest-handshakes` output into public key → seconds since epoch (0: none yet). */
+function parseHandshakes(text) {
+    const out = new Map();
+    for (const line of text.split('\n')) {
+        const [key, when] = line.trim().split(/\s+/);
+        if (key && when && /^[0-9]+$/.test(when))
+            out.set(key, Number(when));
+    }
+    return out;
+}
+/**
+ * Writes `text` into the named pipe once `wg` opens it for reading: opened without blocking (a
+ * `wg` that failed before opening it must not leave this step waiting), polled until it is.
+ */
+async function feed(fifo, text, reader) {
+    // Set once `wg` has exited (an object: it changes in a callback).
+    const wgExited = { done: false };
+    void reader.then(() => (wgExited.done = true), () => (wgExited.done = true));
+    for (let wait = 1;; wait = Math.min(wait * 2, 20)) {
+        let fd;
+        try {
+            fd = (0,external_node_fs_.openSync)(fifo, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_NONBLOCK);
+        }
+        catch (err) {
+            // ENXIO: no reader yet.
+            if (err.code !== 'ENXIO' || wgExited.done)
+                return;
+            await (0,system/* sleep */.yy)(wait);
+            continue;
+        }
+        try {
+            const data = Buffer.from(text);
+            // A pipe takes 64 KiB at once; a configuration is far smaller, but a full pipe is waited out.
+            for (let at = 0; at < data.length;) {
+                try {
+                    at += (0,external_node_fs_.writeSync)(fd, data, at);
+                }
+                catch (err) {
+                    if (err.code !== 'EAGAIN' || wgExited.done)
+                        throw err;
+                    await (0,system/* sleep */.yy)(1);
+                }
+            }
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+        return;
+    }
+}
+function wgBackend(ctx) {
+    const { iface, wg, journal } = ctx;
+    const opts = { root: true, ...ctx.limits };
+    return {
+        describe: '`wg`',
+        async configure(t, fwmark) {
+            const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'wireguard-tunnel-'));
+            const record = journal.add({ kind: 'file', path: dir });
+            try {
+                const fifo = (0,external_node_path_.join)(dir, `${iface}.conf`);
+                await (0,run/* mustRun */.Pv)(['mkfifo', '-m', '600', fifo], ctx.limits);
+                const reading = (0,run/* mustRun */.Pv)([wg, 'setconf', iface, fifo], opts);
+                await Promise.all([reading, feed(fifo, wgConf(t, fwmark), reading)]);
+            }
+            finally {
+                (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+                journal.remove(record);
+            }
+        },
+        setFwmark: async (fwmark) => void (await (0,run/* mustRun */.Pv)([wg, 'set', iface, 'fwmark', String(fwmark)], opts)),
+        // Read with a limit of its own, so that the last read at the deadline still reports what it saw.
+        handshakes: async () => parseHandshakes((await (0,run/* mustRun */.Pv)([wg, 'show', iface, 'latest-handshakes'], { root: true, timeoutMs: 5000 })).stdout),
+        async restoreKeepalive(t) {
+            const args = keepaliveRestore(iface, t);
+            if (args)
+                await (0,run/* mustRun */.Pv)([wg, ...args], opts);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/backend/choose.ts
+
+
+
+/** wireguard-go's socket is root's: speak UAPI to it when root, else go through `sudo wg`. */
+function chooseBackend(ctx) {
+    return ctx.userspace && (0,run/* isRoot */.jX)() ? uapiBackend(ctx) : wgBackend(ctx);
+}
+
+// EXTERNAL MODULE: ./src/names.ts
+var names = __nccwpck_require__(455);
+// EXTERNAL MODULE: ./src/parse.ts
+var parse = __nccwpck_require__(828);
+;// CONCATENATED MODULE: ./src/secrets.ts
 // What the runner must be told to mask, computed from the inputs before anything is validated or
 // logged. The runner masks only exact strings: a secret input as a whole, and (as we tell it) each of
 // its lines. A configuration with a typo may print, or lead a tool to print, a key in a shape that
 // is neither, so every key-shaped run of `config` is masked too. One pass per line, no regex with
 // nested quantifiers: a 60,000-line configuration is read in a few milliseconds.
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.secretsToMask = secretsToMask;
-exports.keyRunsOf = keyRunsOf;
 const SECRET_INPUTS = ['private-key', 'preshared-key', 'config'];
 /** Shorter strings are not masked: a mask of a common fragment would blank out half the log. */
 const MIN = 8;
@@ -2206,1047 +1824,7 @@ function keyRunsOf(text) {
     return [...out];
 }
 
-
-/***/ }),
-
-/***/ 998:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.obtainTunnel = obtainTunnel;
-async function obtainTunnel(cfg, journal, deadline) {
-    if (cfg.source.kind === 'static')
-        return { tunnel: cfg.source.tunnel, rows: [] };
-    const { leaseTunnel } = await __nccwpck_require__.e(/* import() */ 121).then(__nccwpck_require__.t.bind(__nccwpck_require__, 121, 23));
-    return leaseTunnel(cfg.source, journal, deadline);
-}
-
-
-/***/ }),
-
-/***/ 462:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.loadJournal = exports.stepJournal = void 0;
-// The journal as the runner keeps it between main and post: the step state `journal`, which main
-// saves after every change and the runner hands to post as STATE_journal.
-const core = __importStar(__nccwpck_require__(441));
-const journal_js_1 = __nccwpck_require__(588);
-const KEY = 'journal';
-/** A journal that main writes to the step state as it goes. */
-const stepJournal = () => new journal_js_1.Journal((text) => core.saveState(KEY, text));
-exports.stepJournal = stepJournal;
-/** What main recorded, for post (which keeps it up to date in case it has to be run again). */
-const loadJournal = () => new journal_js_1.Journal((text) => core.saveState(KEY, text), (0, journal_js_1.parseJournal)(core.getState(KEY)));
-exports.loadJournal = loadJournal;
-
-
-/***/ }),
-
-/***/ 666:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.sleep = exports.START_WINDOW_TICKS = exports.linkExists = exports.socketPath = exports.SOCKET_DIR = void 0;
-exports.searchPath = searchPath;
-exports.locate = locate;
-exports.kernelHasWireguard = kernelHasWireguard;
-exports.deviceMtu = deviceMtu;
-exports.netns = netns;
-exports.ifindex = ifindex;
-exports.ticksNow = ticksNow;
-exports.sameProcess = sameProcess;
-exports.wireguardGoCandidates = wireguardGoCandidates;
-exports.fileId = fileId;
-exports.hasNetAdmin = hasNetAdmin;
-exports.waitUntil = waitUntil;
-// Read-only probes of the system, through the file system only (no processes started): where
-// programs are, whether the kernel has WireGuard, and the identities by which this action
-// recognises what it made (an interface's ifindex in a network namespace, a process's pid and
-// start time), so that it never acts on something of the same name that another job made.
-const node_fs_1 = __nccwpck_require__(24);
-const node_os_1 = __nccwpck_require__(161);
-const node_path_1 = __nccwpck_require__(760);
-exports.SOCKET_DIR = '/var/run/wireguard';
-const socketPath = (iface) => `${exports.SOCKET_DIR}/${iface}.sock`;
-exports.socketPath = socketPath;
-const linkExists = (iface) => (0, node_fs_1.existsSync)(`/sys/class/net/${iface}`);
-exports.linkExists = linkExists;
-function readText(path) {
-    try {
-        return (0, node_fs_1.readFileSync)(path, 'utf8');
-    }
-    catch {
-        return '';
-    }
-}
-/** PATH, then the sbin directories that an unprivileged user's PATH may lack. */
-function searchPath() {
-    const dirs = (process.env.PATH ?? '').split(node_path_1.delimiter).filter((d) => d !== '');
-    for (const d of ['/usr/local/sbin', '/usr/sbin', '/sbin']) {
-        if (!dirs.includes(d))
-            dirs.push(d);
-    }
-    return dirs;
-}
-function locate(tool) {
-    for (const dir of searchPath()) {
-        const path = (0, node_path_1.join)(dir, tool);
-        if ((0, node_fs_1.existsSync)(path))
-            return path;
-    }
-    return undefined;
-}
-/** The kernel has WireGuard loaded, built in, or as a module it can load. */
-function kernelHasWireguard() {
-    if ((0, node_fs_1.existsSync)('/sys/module/wireguard'))
-        return true;
-    const dir = `/lib/modules/${(0, node_os_1.release)()}`;
-    return (/\/wireguard\.ko/.test(readText(`${dir}/modules.builtin`)) || /\/wireguard\.ko/.test(readText(`${dir}/modules.dep`)));
-}
-/** The MTU of a network device, or 0 when unknown. */
-function deviceMtu(dev) {
-    return Number(readText(`/sys/class/net/${dev}/mtu`).trim()) || 0;
-}
-/** This process's network namespace, e.g. `net:[4026531840]`; undefined where /proc does not say. */
-function netns(pid = 'self') {
-    try {
-        return (0, node_fs_1.readlinkSync)(`/proc/${pid}/ns/net`);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The interface's index in this network namespace, or undefined when there is no such interface. */
-function ifindex(iface) {
-    return Number(readText(`/sys/class/net/${iface}/ifindex`).trim()) || undefined;
-}
-/** A process's start time (clock ticks since boot, /proc/PID/stat field 22): with the pid, its identity. */
-function startTime(pid) {
-    const stat = readText(`/proc/${pid}/stat`);
-    // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return rest[19] || undefined;
-}
-/** Clock ticks since boot now, in the unit of startTime (USER_HZ, 100 on Linux). */
-function ticksNow() {
-    return Math.floor(Number(readText('/proc/uptime').split(' ')[0]) * 100);
-}
-function argvOf(pid) {
-    return readText(`/proc/${pid}/cmdline`)
-        .split('\0')
-        .filter((a) => a !== '');
-}
-/** True when the process is wireguard-go serving this interface name. */
-function isWireguardGo(pid, iface) {
-    const argv = argvOf(pid);
-    return argv.length >= 2 && (0, node_path_1.basename)(argv[0]) === 'wireguard-go' && argv[argv.length - 1] === iface;
-}
-/** True while the very process recorded runs (not a later one with the same pid, nor its zombie). */
-function sameProcess(p) {
-    const stat = readText(`/proc/${p.pid}/stat`);
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return rest[19] === p.start && rest[0] !== 'Z' && rest[0] !== 'X';
-}
-/** Clock ticks within which a started wireguard-go forks its daemon: the start command's own limit (60 s). */
-exports.START_WINDOW_TICKS = 6000;
-/**
- * The wireguard-go processes that may be the daemon a start of `wireguard-go IFACE` forked:
- * serving that name and started within START_WINDOW_TICKS from `sinceTicks`, in this network
- * namespace where that can be read. The socket folder is shared by every namespace, so only one
- * wireguard-go can serve a name at a time; the start time rules out older ones. `near`: the pid of
- * what started it (the daemon is forked a few pids later, so those come first).
- */
-function wireguardGoCandidates(iface, sinceTicks, near) {
-    const ours = netns();
-    const fits = (pid) => {
-        if (!isWireguardGo(pid, iface))
-            return undefined;
-        const start = startTime(pid);
-        if (start === undefined || Number(start) < sinceTicks || Number(start) > sinceTicks + exports.START_WINDOW_TICKS) {
-            return undefined;
-        }
-        const theirs = netns(pid);
-        if (theirs !== undefined && ours !== undefined && theirs !== ours)
-            return undefined;
-        return { pid, start, netns: theirs };
-    };
-    const pids = (0, node_fs_1.readdirSync)('/proc')
-        .filter((e) => /^[0-9]+$/.test(e))
-        .map(Number);
-    const first = near === undefined ? [] : pids.filter((p) => p > near && p <= near + 64);
-    const found = [];
-    for (const pid of [...first, ...pids.filter((p) => !first.includes(p))]) {
-        const hit = fits(pid);
-        if (hit)
-            found.push(hit);
-    }
-    return found;
-}
-/**
- * A file's identity (device, inode and change time in nanoseconds), to remove a socket only while
- * it is still the one recorded: a file system may give a new file the inode of one just deleted.
- * (Removing another wireguard-go's socket would stop it: it watches its socket and exits when the
- * file goes.)
- */
-function fileId(path) {
-    try {
-        const s = (0, node_fs_1.statSync)(path, { bigint: true });
-        return `${s.dev}:${s.ino}:${s.ctimeNs}`;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Whether this step can have CAP_NET_ADMIN (bit 12), which making an interface needs: in its
- * effective set when root, else in its bounding set (what sudo could give it at most).
- */
-function hasNetAdmin(root) {
-    const set = root ? 'CapEff' : 'CapBnd';
-    const caps = new RegExp(`^${set}:\\s*([0-9a-f]+)$`, 'm').exec(readText('/proc/self/status'))?.[1];
-    return caps === undefined || (BigInt(`0x${caps}`) & (1n << 12n)) !== 0n;
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-exports.sleep = sleep;
-/** Polls `done` until it holds or `ms` pass; resolves with whether it held. */
-async function waitUntil(done, ms, everyMs = 2) {
-    const end = Date.now() + ms;
-    for (;;) {
-        if (done())
-            return true;
-        if (Date.now() >= end)
-            return false;
-        await (0, exports.sleep)(Math.min(everyMs, end - Date.now()));
-    }
-}
-
-
-/***/ }),
-
-/***/ 747:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.teardown = teardown;
-// Undoing what the journal records, newest first: shared by post and by main's rollback. Each
-// record is undone only after its identity is checked (the interface still has the recorded
-// ifindex in this network namespace, the process the recorded start time, the rule its priority),
-// so that nothing of the same name made by another job is ever touched. Never throws: every
-// problem comes back as a warning, and what could not be undone stays in the journal for post.
-const node_fs_1 = __nccwpck_require__(24);
-const dns_js_1 = __nccwpck_require__(988);
-const interface_js_1 = __nccwpck_require__(160);
-const errors_js_1 = __nccwpck_require__(916);
-const journal_js_1 = __nccwpck_require__(588);
-const run_js_1 = __nccwpck_require__(786);
-const system_js_1 = __nccwpck_require__(666);
-const core = __importStar(__nccwpck_require__(441));
-/** Each undo command may take this long: enough for a slow sudo, short of hanging post. */
-const COMMAND_MS = 10_000;
-const ip = () => (0, system_js_1.locate)('ip') ?? 'ip';
-const asRoot = (b) => ({ root: true, timeoutMs: COMMAND_MS, deadline: b.deadline });
-/** A wait of `ms`, cut short by the budget. */
-const within = (b, ms) => b.deadline === undefined ? ms : Math.max(0, Math.min(ms, b.deadline - Date.now()));
-/** The interface as recorded is still there: same name, same ifindex, and we are in its namespace. */
-function stillOurs(rec) {
-    const now = (0, system_js_1.ifindex)(rec.name);
-    if (now === undefined)
-        return 'gone';
-    return rec.ifindex !== undefined && now === rec.ifindex ? 'ours' : 'other';
-}
-/** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
-async function signal(pid, name, b) {
-    if (!(0, run_js_1.isRoot)()) {
-        await (0, run_js_1.run)(['kill', `-${name}`, String(pid)], asRoot(b));
-        return;
-    }
-    try {
-        process.kill(pid, `SIG${name}`);
-    }
-    catch {
-        // Exited meanwhile.
-    }
-}
-/**
- * Stops the recorded wireguard-go: SIGTERM, on which it closes its interface (routes go with it)
- * and removes its socket; SIGKILL only if it will not go. A record without a pid (main was stopped
- * while starting it) is matched by name, start time and namespace, as main would have.
- */
-async function stopWireguardGo(rec, b) {
-    const proc = rec.pid !== undefined && rec.start !== undefined
-        ? { pid: rec.pid, start: rec.start }
-        : await (0, interface_js_1.startedDaemon)(rec.name, rec.since, { timeoutMs: COMMAND_MS, deadline: b.deadline });
-    // Dead already (killed, crashed): its socket may be left behind.
-    const running = proc !== undefined && (0, system_js_1.sameProcess)(proc);
-    let stale = !running;
-    if (running) {
-        const gone = () => !(0, system_js_1.sameProcess)(proc);
-        const sent = performance.now();
-        await signal(proc.pid, 'TERM', b);
-        if (!(await (0, system_js_1.waitUntil)(gone, within(b, 3000)))) {
-            stale = true;
-            await signal(proc.pid, 'KILL', b);
-            if (!(await (0, system_js_1.waitUntil)(gone, within(b, 1000)))) {
-                return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true };
-            }
-        }
-        core.debug(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`);
-    }
-    // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
-    const sock = (0, system_js_1.socketPath)(rec.name);
-    const removeSocket = stale && rec.socket !== undefined && (0, system_js_1.fileId)(sock) === rec.socket;
-    if (removeSocket) {
-        if ((0, run_js_1.isRoot)())
-            (0, node_fs_1.rmSync)(sock, { force: true });
-        else
-            await (0, run_js_1.run)(['rm', '-f', sock], asRoot(b));
-    }
-    const what = [running ? `${rec.name} (wireguard-go, pid ${proc.pid})` : '', removeSocket ? `${sock} (stale)` : ''];
-    const said = what.filter((w) => w !== '').join(', ');
-    return said ? { undone: said } : { gone: true };
-}
-async function deleteInterface(rec, b) {
-    // The link closes as wireguard-go exits: give it a moment before looking.
-    await (0, system_js_1.waitUntil)(() => stillOurs(rec) !== 'ours', within(b, 1000));
-    switch (stillOurs(rec)) {
-        case 'ours':
-            break;
-        case 'gone':
-            return { gone: true };
-        case 'other':
-            return rec.ifindex === undefined
-                ? { left: `${rec.name} was being created when main stopped and cannot be told from another's; left as it is` }
-                : { left: `${rec.name} is no longer the interface main made (another has its name now); left untouched` };
-    }
-    await (0, run_js_1.mustRun)([ip(), 'link', 'delete', 'dev', rec.name], asRoot(b));
-    return { undone: rec.name };
-}
-async function deleteRule(rec, b) {
-    const r = await (0, run_js_1.run)([ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)], asRoot(b));
-    if (r.code === 0)
-        return { undone: `rule ${rec.priority}: ${rec.selector}` };
-    if (/No such file|not exist/i.test(r.stderr))
-        return { gone: true };
-    throw new Error(r.stderr.trim() || `exit ${r.code}`);
-}
-/** Puts src_valid_mark back, unless another full tunnel still marks its traffic and needs it. */
-async function restoreSysctl(rec, b) {
-    const others = (await (0, run_js_1.run)([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS, deadline: b.deadline })).stdout;
-    if (/\bnot from all fwmark /.test(others))
-        return { kept: `${journal_js_1.SRC_VALID_MARK} stays 1: another full tunnel's rules need it` };
-    await (0, run_js_1.mustRun)(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot(b));
-    return { undone: `${rec.key} back to ${rec.was}` };
-}
-async function revertDns(rec, iface, b) {
-    // Under a name that another job's interface has now, the DNS settings are theirs.
-    if (iface && stillOurs(iface) === 'other')
-        return { left: `DNS for ${rec.iface}: the interface is no longer ours` };
-    if (rec.manager === 'resolvectl' && !(0, system_js_1.linkExists)(rec.iface))
-        return { gone: true };
-    const { argv } = (0, dns_js_1.dnsDown)(rec.manager, rec.name);
-    await (0, run_js_1.mustRun)(argv, asRoot(b));
-    return { undone: `DNS (${rec.manager})` };
-}
-async function undo(rec, journal, b) {
-    switch (rec.kind) {
-        case 'interface':
-            return deleteInterface(rec, b);
-        case 'wireguard-go':
-            return stopWireguardGo(rec, b);
-        case 'rule':
-            return deleteRule(rec, b);
-        case 'sysctl':
-            return restoreSysctl(rec, b);
-        case 'dns':
-            return revertDns(rec, journal.find('interface'), b);
-        case 'file':
-            if (!(0, node_fs_1.existsSync)(rec.path))
-                return { gone: true };
-            (0, node_fs_1.rmSync)(rec.path, { recursive: true, force: true });
-            return { undone: rec.path };
-        case 'lease':
-            // Released by the gateway client after the tunnel is down (see lease.ts).
-            return { left: 'lease' };
-    }
-}
-/**
- * Undoes every record of the journal but leases, newest first; what is undone leaves the journal.
- * `deadline`: main's rollback budget (what is not undone by then stays for post).
- */
-async function teardown(journal, deadline) {
-    const budget = { deadline };
-    const report = { removed: [], kept: [], warnings: [] };
-    const iface = journal.find('interface');
-    if (iface?.netns !== undefined && (0, system_js_1.netns)() !== undefined && iface.netns !== (0, system_js_1.netns)()) {
-        report.warnings.push(`${iface.name} was made in another network namespace than this step runs in; nothing was touched`);
-        return report;
-    }
-    for (const rec of [...journal.records].reverse()) {
-        if (rec.kind === 'lease')
-            continue;
-        try {
-            const outcome = await undo(rec, journal, budget);
-            if ('kept' in outcome)
-                report.kept.push(outcome.kept);
-            if ('left' in outcome) {
-                report.warnings.push(outcome.left);
-                // Not ours (or needed by another): nothing for a later post to do either, unless it may yet go.
-                if (!outcome.retry)
-                    journal.remove(rec);
-                continue;
-            }
-            // The interface first: what the reader looks for.
-            if ('undone' in outcome) {
-                if (rec.kind === 'interface' || rec.kind === 'wireguard-go')
-                    report.removed.unshift(outcome.undone);
-                else
-                    report.removed.push(outcome.undone);
-            }
-            journal.remove(rec);
-        }
-        catch (err) {
-            report.warnings.push(`could not remove ${describe(rec)}: ${(0, errors_js_1.errorText)(err)}`);
-        }
-    }
-    return report;
-}
-function describe(rec) {
-    switch (rec.kind) {
-        case 'interface':
-        case 'wireguard-go':
-            return `${rec.kind} ${rec.name}`;
-        case 'rule':
-            return `rule ${rec.priority} (${rec.selector})`;
-        case 'sysctl':
-            return `${rec.key} (was ${rec.was})`;
-        case 'dns':
-            return `DNS for ${rec.iface}`;
-        case 'file':
-            return rec.path;
-        case 'lease':
-            return `lease ${rec.id}`;
-    }
-}
-
-
-/***/ }),
-
-/***/ 441:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.getState = exports.saveState = exports.setOutput = exports.endGroup = exports.startGroup = exports.info = exports.warning = exports.debug = exports.setSecret = void 0;
-exports.getInput = getInput;
-exports.setFailed = setFailed;
-exports.fileCommandText = fileCommandText;
-exports.appendSummary = appendSummary;
-// The runner's protocol, the few parts this action uses: inputs from INPUT_* variables, commands on
-// stdout (`::add-mask::`, `::debug::`, `::warning::`, `::error::`, groups), outputs and state as
-// file commands, and the job summary file. Written here instead of importing @actions/core, whose
-// bundle (an HTTP client for OIDC among it) tripled the step's cold start; see the README's
-// benchmark. Same encoding as @actions/core (a unit test holds it to that).
-const node_fs_1 = __nccwpck_require__(24);
-const node_os_1 = __nccwpck_require__(161);
-/** An input as the runner passes it: `INPUT_` + the name upper-cased, spaces as `_`; trimmed. */
-function getInput(name) {
-    return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-}
-/** Escapes a command's message: `%`, CR and LF. */
-function escapeData(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function command(name, message) {
-    process.stdout.write(`::${name}::${escapeData(message)}${node_os_1.EOL}`);
-}
-/** Registers a secret with the runner, which masks it in every later log line (and swallows this one). */
-const setSecret = (secret) => command('add-mask', secret);
-exports.setSecret = setSecret;
-const debug = (message) => command('debug', message);
-exports.debug = debug;
-const warning = (message) => command('warning', message);
-exports.warning = warning;
-const info = (message) => void process.stdout.write(`${message}${node_os_1.EOL}`);
-exports.info = info;
-const startGroup = (name) => command('group', name);
-exports.startGroup = startGroup;
-const endGroup = () => command('endgroup', '');
-exports.endGroup = endGroup;
-/** Marks the step failed with one error line. */
-function setFailed(message) {
-    process.exitCode = 1;
-    command('error', message);
-}
-/** A fresh delimiter. Not from node:crypto, which costs post 6 ms to load: a value that contains it is refused anyway. */
-function newDelimiter() {
-    return `ghadelimiter_${Date.now().toString(36)}${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
-}
-/** A file command (`GITHUB_OUTPUT`, `GITHUB_STATE`): `name<<DELIMITER`, the value, the delimiter. */
-function fileCommandText(name, value, delimiter = newDelimiter()) {
-    if (name.includes(delimiter) || value.includes(delimiter))
-        throw new Error(`the value of ${name} contains its delimiter`);
-    return `${name}<<${delimiter}${node_os_1.EOL}${value}${node_os_1.EOL}${delimiter}${node_os_1.EOL}`;
-}
-function fileCommand(variable, name, value) {
-    const file = process.env[variable];
-    if (file)
-        (0, node_fs_1.appendFileSync)(file, fileCommandText(name, value), 'utf8');
-}
-const setOutput = (name, value) => fileCommand('GITHUB_OUTPUT', name, value);
-exports.setOutput = setOutput;
-const saveState = (name, value) => fileCommand('GITHUB_STATE', name, value);
-exports.saveState = saveState;
-/** State saved by main, which the runner passes to post as `STATE_name`. */
-const getState = (name) => process.env[`STATE_${name}`] ?? '';
-exports.getState = getState;
-/** Appends Markdown to the job summary, when the runner gives one. */
-function appendSummary(markdown) {
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (file)
-        (0, node_fs_1.appendFileSync)(file, `${markdown}${node_os_1.EOL}`, 'utf8');
-}
-
-
-/***/ }),
-
-/***/ 732:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.ensureTools = ensureTools;
-// Finding the programs the tunnel needs, and installing the missing ones with apt in one
-// transaction, non-interactively.
-const core = __importStar(__nccwpck_require__(441));
-const run_js_1 = __nccwpck_require__(786);
-const system_js_1 = __nccwpck_require__(666);
-/** The Debian/Ubuntu package that provides each tool. */
-const PACKAGE = { wg: 'wireguard-tools', ip: 'iproute2', 'wireguard-go': 'wireguard-go' };
-/** apt-get, with everything that keeps it from prompting or waiting on needrestart. */
-function aptCommand(args) {
-    return [
-        'apt-get',
-        '-q',
-        '-o',
-        'DPkg::Lock::Timeout=120',
-        '-o',
-        'Dpkg::Options::=--force-confdef',
-        '-o',
-        'Dpkg::Options::=--force-confold',
-        ...args
-    ];
-}
-const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_SUSPEND: '1', NEEDRESTART_MODE: 'l' };
-/** apt may wait up to 2 minutes for its lock, then download: 10 minutes at most. */
-const APT_LIMIT = { timeoutMs: 600_000 };
-async function aptInstall(packages) {
-    const install = aptCommand(['install', '-y', '--no-install-recommends', ...packages]);
-    core.info(`Installing ${packages.join(', ')} with apt-get`);
-    const first = await (0, run_js_1.run)(install, { root: true, env: APT_ENV, ...APT_LIMIT });
-    if (first.code === 0)
-        return;
-    core.info('apt-get install failed; refreshing the package lists and trying once more');
-    await (0, run_js_1.run)(aptCommand(['update']), { root: true, env: APT_ENV, ...APT_LIMIT });
-    await (0, run_js_1.mustRun)(install, { root: true, env: APT_ENV, ...APT_LIMIT });
-}
-/**
- * Paths of the given tools, installing the missing ones when `install` is true; otherwise an error
- * that names each missing tool and where it was looked for.
- */
-async function ensureTools(tools, install) {
-    const paths = {};
-    const missing = [];
-    for (const t of tools) {
-        const path = (0, system_js_1.locate)(t);
-        if (path === undefined)
-            missing.push(t);
-        else
-            paths[t] = path;
-    }
-    if (missing.length === 0)
-        return paths;
-    const names = missing.map((t) => `\`${t}\``).join(' and ');
-    const packages = missing.map((t) => PACKAGE[t]);
-    if (!install)
-        throw new Error(`${names} not found (looked in ${(0, system_js_1.searchPath)().join(':')}); install ${packages.join(' and ')} first or set install: true`);
-    if ((0, system_js_1.locate)('apt-get') === undefined)
-        throw new Error(`${names} not found and apt-get is not available to install it: install ${packages.join(' and ')} in an earlier step`);
-    await aptInstall(packages);
-    for (const t of missing) {
-        const path = (0, system_js_1.locate)(t);
-        if (path === undefined)
-            throw new Error(`\`${t}\` still not found after installing ${PACKAGE[t]} (looked in ${(0, system_js_1.searchPath)().join(':')})`);
-        paths[t] = path;
-    }
-    return paths;
-}
-
-
-/***/ }),
-
-/***/ 318:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.runMain = runMain;
-// The main step, in the order of wg-quick's cmd_up: make the interface, configure it, give it
-// addresses and MTU, route, set DNS; then prove it (a handshake with every peer, every check).
-// Each step writes what it makes in the journal first; on any failure everything is rolled back,
-// and whatever could not be is left in the journal for post.
-const choose_js_1 = __nccwpck_require__(415);
-const config_js_1 = __nccwpck_require__(973);
-const errors_js_1 = __nccwpck_require__(916);
-const interface_js_1 = __nccwpck_require__(160);
-const dns_js_1 = __nccwpck_require__(988);
-const messages_js_1 = __nccwpck_require__(279);
-const plan_js_1 = __nccwpck_require__(464);
-const report_js_1 = __nccwpck_require__(665);
-const resolve_js_1 = __nccwpck_require__(259);
-const routing_js_1 = __nccwpck_require__(357);
-const run_js_1 = __nccwpck_require__(786);
-const secrets_js_1 = __nccwpck_require__(194);
-const source_js_1 = __nccwpck_require__(998);
-const state_js_1 = __nccwpck_require__(462);
-const system_js_1 = __nccwpck_require__(666);
-const teardown_js_1 = __nccwpck_require__(747);
-const core = __importStar(__nccwpck_require__(441));
-const tools_js_1 = __nccwpck_require__(732);
-const verify_js_1 = __nccwpck_require__(538);
-/** A debug line with the time since the process started, for reading where the step spends it. */
-const mark = (what) => core.debug(`${what} at ${Math.round(performance.now())} ms`);
-/** Refuses, in one line, a runner that cannot host a tunnel at all. */
-function checkPlatform() {
-    if (process.platform !== 'linux')
-        throw new Error((0, messages_js_1.unsupportedPlatform)(process.platform));
-    if (!(0, system_js_1.hasNetAdmin)((0, run_js_1.isRoot)()))
-        throw new Error(messages_js_1.noNetAdmin);
-}
-/** Waits for all, then throws the first failure: nothing still runs (and journals) after a rollback starts. */
-async function settleAll(work) {
-    const settled = await Promise.allSettled(work);
-    const failed = settled.find((s) => s.status === 'rejected');
-    if (failed)
-        throw failed.reason;
-    return settled.map((s) => s.value);
-}
-/** The tunnel (given, or leased from the gateway), endpoints resolved, routing planned, MTU chosen: reads only. */
-async function prepare(cfg, tools, journal, deadline) {
-    const given = await (0, source_js_1.obtainTunnel)(cfg, journal, deadline);
-    core.setOutput('public-key', given.tunnel.publicKey);
-    const peers = await (0, resolve_js_1.resolveEndpoints)(given.tunnel.peers, Math.max(1, deadline - Date.now()));
-    const tunnel = { ...given.tunnel, peers };
-    const limits = { deadline };
-    const [planned, mtu] = await Promise.all([
-        // A table that another tunnel uses is refused here, before anything is made.
-        (0, routing_js_1.planRouting)(tunnel, { iface: cfg.iface, ip: tools.ip, journal, limits }),
-        tunnel.mtu !== undefined ? Promise.resolve(tunnel.mtu) : (0, resolve_js_1.chooseMtu)(peers, tools.ip, limits)
-    ]);
-    return { tunnel, planned, mtu, rows: given.rows };
-}
-/** Configures the interface made, gives it addresses, routes and DNS, then proves it carries traffic. */
-async function bringUp(settings, { tunnel, planned, mtu }, userspace, tools, journal, deadline) {
-    const { iface, timeoutMs } = settings;
-    const cfg = { ...tunnel, iface };
-    const limits = { deadline };
-    const ctx = { iface, ip: tools.ip, journal, limits };
-    const backend = (0, choose_js_1.chooseBackend)({ iface, limits, userspace, wg: tools.wg, journal });
-    await backend.configure(cfg, planned.fwmark ?? cfg.fwmark);
-    await (0, run_js_1.mustRun)([tools.ip, '-batch', '-'], { root: true, input: (0, plan_js_1.linkBatch)(iface, cfg.addresses, mtu), ...limits });
-    const plan = await (0, routing_js_1.applyRouting)(cfg, planned, backend, ctx);
-    await (0, dns_js_1.applyDns)(cfg, journal, limits);
-    mark('link up');
-    const upAt = Date.now();
-    const missing = await (0, verify_js_1.waitForHandshakes)(cfg.peers, () => backend.handshakes(), deadline);
-    if (missing.length > 0) {
-        const gateway = settings.source.kind === 'gateway' ? settings.source.url.origin : undefined;
-        throw new Error((0, messages_js_1.handshakeFailure)(cfg, missing[0], timeoutMs, gateway));
-    }
-    const handshakeMs = cfg.peers.some((p) => p.endpoint) ? Date.now() - upAt : undefined;
-    mark('handshake');
-    const [checks] = await Promise.all([
-        Promise.all(settings.checks.map((c) => (0, verify_js_1.runCheck)(c, deadline))),
-        backend.restoreKeepalive(cfg)
-    ]);
-    mark('checks');
-    const failed = checks.find((c) => !c.ok);
-    if (failed)
-        throw new Error((0, messages_js_1.checkFailure)((0, verify_js_1.checkLabel)(failed.check), failed.reason ?? '', cfg.addresses, timeoutMs));
-    const mode = userspace ? 'userspace (wireguard-go)' : 'kernel';
-    return { ...cfg, mode, mtu, routes: plan.routes.map(plan_js_1.routeText), handshakeMs, checks };
-}
-/**
- * How long past the step's deadline a rollback may run (a few milliseconds on a runner; seconds
- * where every process is slow, as under emulation or a stalling sudo): what it cannot undo by then
- * is post's. Diagnostics get a third of it at most: undoing comes first.
- */
-const ROLLBACK_MS = 5000;
-/** Shows what the interface looked like, then undoes the journal; what stays is post's to retry. */
-async function rollBack(journal, secrets, message, deadline) {
-    const budget = Math.max(deadline, Date.now()) + ROLLBACK_MS;
-    const made = journal.find('interface');
-    if (made?.ifindex !== undefined && (0, system_js_1.ifindex)(made.name) === made.ifindex) {
-        await (0, report_js_1.reportFailure)(made.name, secrets, message, Date.now() + Math.min(1500, (budget - Date.now()) / 3));
-    }
-    const undone = await (0, teardown_js_1.teardown)(journal, budget);
-    for (const w of undone.warnings)
-        core.warning(`rollback: ${w}`);
-    if (journal.find('lease')) {
-        const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 121).then(__nccwpck_require__.t.bind(__nccwpck_require__, 121, 23));
-        const leases = await releaseLeases(journal, budget);
-        for (const w of leases.warnings)
-            core.warning(`rollback: ${w}`);
-    }
-    if (!journal.empty)
-        core.warning('rollback left some of what main made in place; post will try again');
-}
-async function runMain() {
-    const journal = (0, state_js_1.stepJournal)();
-    let secrets = [];
-    let deadline;
-    try {
-        // Masked before anything else can print them.
-        secrets = (0, secrets_js_1.secretsToMask)(core.getInput);
-        for (const s of secrets)
-            core.setSecret(s);
-        checkPlatform();
-        const cfg = (0, config_js_1.readConfig)(core.getInput);
-        core.setOutput('interface', cfg.iface);
-        mark('inputs valid');
-        // One apt transaction for everything missing, wireguard-go included when it will be needed.
-        const want = (0, interface_js_1.userspaceFirst)(cfg.userspace) ? ['wg', 'ip', 'wireguard-go'] : ['wg', 'ip'];
-        const tools = await (0, tools_js_1.ensureTools)(want, cfg.install);
-        // `timeout` bounds the whole step but for installing packages (whose time apt decides).
-        deadline = Date.now() + cfg.timeoutMs;
-        await (0, interface_js_1.refuseTakenName)(cfg.iface);
-        const limits = { deadline };
-        const preparing = prepare(cfg, tools, journal, deadline);
-        // A tunnel from the inputs is checked in full before anything is made; a lease is asked for
-        // while the interface is made (it does not depend on it).
-        if (cfg.source.kind === 'static')
-            await preparing;
-        const making = (0, interface_js_1.createInterface)({ ...cfg, tools, limits }, journal);
-        const [prepared, { userspace }] = await settleAll([preparing, making]);
-        mark('interface created');
-        const outcome = await bringUp(cfg, prepared, userspace, tools, journal, deadline);
-        core.setOutput('address', outcome.addresses.map((a) => a.address).join(','));
-        outcome.extra = prepared.rows;
-        (0, report_js_1.report)(outcome);
-        mark('main done');
-    }
-    catch (err) {
-        const message = (0, errors_js_1.errorText)(err);
-        if (!journal.empty)
-            await rollBack(journal, secrets, message, deadline ?? Date.now());
-        core.setFailed(message);
-    }
-}
-
-
-/***/ }),
-
-/***/ 538:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.waitForHandshakes = waitForHandshakes;
-exports.checkLabel = checkLabel;
-exports.runCheck = runCheck;
-// Proving the tunnel works: a handshake with every peer that has an endpoint, then every `check`
-// target, all within one deadline.
-const net = __importStar(__nccwpck_require__(30));
-const plan_js_1 = __nccwpck_require__(464);
-const run_js_1 = __nccwpck_require__(786);
-const system_js_1 = __nccwpck_require__(666);
-/** Waits for a handshake with every peer that has an endpoint; resolves with the keys still missing. */
-async function waitForHandshakes(peers, read, deadline) {
-    const want = peers.filter((p) => p.endpoint).map((p) => p.publicKey);
-    let every = 1;
-    for (;;) {
-        const seen = want.length > 0 ? await read() : new Map();
-        const missing = want.filter((k) => !seen.get(k));
-        if (missing.length === 0 || Date.now() >= deadline)
-            return missing;
-        await (0, system_js_1.sleep)(Math.min(every, deadline - Date.now()));
-        every = Math.min(every * 2, 100);
-    }
-}
-function checkLabel(check) {
-    switch (check.kind) {
-        case 'icmp':
-            return `ping ${check.host}`;
-        case 'tcp':
-            return `TCP ${(0, plan_js_1.endpointText)(check.host, check.port)}`;
-        case 'http':
-            return `${check.url.startsWith('https:') ? 'HTTPS' : 'HTTP'} ${check.url}`;
-    }
-}
-function tcpOnce(host, port, ms) {
-    return new Promise((resolve) => {
-        const socket = net.connect({ host, port, timeout: ms });
-        const done = (err) => {
-            socket.destroy();
-            resolve(err);
-        };
-        socket.once('connect', () => done());
-        socket.once('timeout', () => done(`no answer within ${ms} ms`));
-        socket.once('error', (e) => done(e.code ?? e.message));
-    });
-}
-/**
- * Any HTTP response proves the path. A plain request over a socket (TLS for https) keeps Node's
- * HTTP client, slow to load, off the bring-up path; certificates are not judged (private CAs are
- * common).
- */
-async function httpOnce(href, ms) {
-    const url = new URL(href);
-    const secure = url.protocol === 'https:';
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const port = Number(url.port || (secure ? 443 : 80));
-    const tls = secure ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 692, 23)) : undefined;
-    return new Promise((resolve) => {
-        const socket = tls
-            ? tls.connect({
-                host,
-                port,
-                servername: net.isIP(host) ? undefined : host,
-                rejectUnauthorized: false,
-                timeout: ms
-            })
-            : net.connect({ host, port, timeout: ms });
-        let head = '';
-        const done = (err) => {
-            socket.destroy();
-            resolve(err);
-        };
-        socket.once(tls ? 'secureConnect' : 'connect', () => {
-            socket.write(`HEAD ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: wireguard-tunnel-check\r\nConnection: close\r\n\r\n`);
-        });
-        socket.on('data', (d) => {
-            head += d.toString('latin1');
-            if (head.length >= 5)
-                done(head.startsWith('HTTP/') ? undefined : 'the answer was not HTTP');
-        });
-        socket.once('end', () => done(head.startsWith('HTTP/') ? undefined : 'the connection closed without an HTTP answer'));
-        socket.once('timeout', () => done(`no answer within ${ms} ms`));
-        socket.once('error', (e) => done(e.code ?? e.message));
-    });
-}
-async function pingOnce(host, ms) {
-    const r = await (0, run_js_1.run)(['ping', '-n', '-c', '1', '-W', String(Math.max(1, Math.ceil(ms / 1000))), host], {
-        timeoutMs: ms + 200
-    });
-    if (r.code === 0)
-        return undefined;
-    return r.stderr.trim().split('\n').pop() || 'no echo reply';
-}
-function attempt(check, ms) {
-    switch (check.kind) {
-        case 'icmp':
-            return pingOnce(check.host, ms);
-        case 'tcp':
-            return tcpOnce(check.host, check.port, ms);
-        case 'http':
-            return httpOnce(check.url, ms);
-    }
-}
-/** Tries a check until it answers or the deadline passes. */
-async function runCheck(check, deadline) {
-    const start = Date.now();
-    let reason = 'not tried';
-    for (;;) {
-        const left = deadline - Date.now();
-        if (left <= 0)
-            return { check, ok: false, ms: Date.now() - start, reason };
-        const failure = await attempt(check, Math.min(left, 2000));
-        if (failure === undefined)
-            return { check, ok: true, ms: Date.now() - start };
-        reason = failure;
-        await (0, system_js_1.sleep)(Math.min(100, deadline - Date.now()));
-    }
-}
-
-
-/***/ }),
-
-/***/ 446:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.parseWgQuick = parseWgQuick;
+;// CONCATENATED MODULE: ./src/wgquick.ts
 // The `config` input: a whole wg-quick configuration, read as wg-quick and `wg setconf` read it.
 // wg-quick (src/wg-quick/linux.bash, parse_options) takes its own keys of [Interface] (Address, MTU,
 // DNS, Table, Pre/PostUp/Down, SaveConfig): the key is the text before the first "=", trimmed, any
@@ -3254,9 +1832,9 @@ exports.parseWgQuick = parseWgQuick;
 // wg(8) (src/config.c), which drops every space of the line and matches the key in any case.
 // The whole input is a secret: an error names the line and at most a key name, never any part of a
 // value, and an unknown key's name only when it cannot be part of a key. One pass, linear time.
-const ip_js_1 = __nccwpck_require__(282);
-const parse_js_1 = __nccwpck_require__(828);
-const secrets_js_1 = __nccwpck_require__(194);
+
+
+
 const INPUT = 'config';
 /** Keys wg-quick runs as shell commands, or that write the file back: refused, with what to do instead. */
 const REFUSED = ['PreUp', 'PostUp', 'PreDown', 'PostDown', 'SaveConfig'];
@@ -3271,7 +1849,7 @@ const IS_REFUSED = new Set(REFUSED);
 const IS_QUICK = new Set(QUICK_KEYS);
 const IN_INTERFACE = new Set(INTERFACE_KEYS);
 function fail(line, problem) {
-    throw new parse_js_1.InputError(INPUT, problem, line);
+    throw new parse/* InputError */.dz(INPUT, problem, line);
 }
 /** The text without any white space, as wg(8) reads a line. */
 function squeeze(text) {
@@ -3306,7 +1884,7 @@ function knownPrefix(text) {
 function quotedName(name, text) {
     if (name.length > 24 || !/^[A-Z]?[a-z]+(?:[A-Z][a-z]+)*$/.test(name))
         return undefined;
-    if ((0, secrets_js_1.keyRunsOf)(text).some((run) => run.includes(name)))
+    if (keyRunsOf(text).some((run) => run.includes(name)))
         return undefined;
     return name;
 }
@@ -3323,7 +1901,7 @@ function integer(line, key, value, min, max, hex = false) {
     return n;
 }
 function key(line, name, value) {
-    if (!parse_js_1.KEY.test(value))
+    if (!parse/* KEY */._.test(value))
         fail(line, `${name} must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); the value is not shown`);
     return value;
 }
@@ -3333,7 +1911,7 @@ function quickItems(value) {
 }
 function prefixes(line, name, items) {
     return items.map((item) => {
-        const p = (0, ip_js_1.parsePrefix)(item);
+        const p = (0,src_ip/* parsePrefix */.A1)(item);
         if (typeof p === 'string')
             fail(line, `${name} has an entry that is not an address or CIDR`);
         return p;
@@ -3430,17 +2008,17 @@ function parseWgQuick(text) {
                 break;
             case 'DNS':
                 for (const item of quickItems(value)) {
-                    const ip = (0, parse_js_1.ipText)(item);
+                    const ip = (0,parse/* ipText */.FR)(item);
                     if (ip !== undefined)
                         t.dns.push(ip);
-                    else if ((0, parse_js_1.isHostName)(item))
+                    else if ((0,parse/* isHostName */.uy)(item))
                         t.dnsSearch.push(item);
                     else
                         fail(n, 'DNS has an entry that is neither an IP address (a server) nor a domain name (a search domain)');
                 }
                 break;
             case 'Table': {
-                const table = value === '' ? 'auto' : (0, parse_js_1.parseTable)(value);
+                const table = value === '' ? 'auto' : (0,parse/* parseTable */.M$)(value);
                 if (table === undefined)
                     fail(n, 'Table must be auto, off, main or a table number');
                 t.table = table;
@@ -3456,14 +2034,14 @@ function parseWgQuick(text) {
                         p.presharedKey = key(n, known, value);
                         break;
                     case 'Endpoint': {
-                        const ep = (0, parse_js_1.wgEndpoint)(value);
+                        const ep = (0,parse/* wgEndpoint */.ws)(value);
                         if (typeof ep === 'string')
                             fail(n, `Endpoint ${ep} (HOST:PORT; an IPv6 address may go in brackets)`);
                         p.endpoint = { host: ep.host, port: ep.port, source: { input: INPUT, line: n } };
                         break;
                     }
                     case 'AllowedIPs':
-                        p.allowedIps.push(...prefixes(n, known, value.split(',').filter((s) => s !== '')).map(ip_js_1.network));
+                        p.allowedIps.push(...prefixes(n, known, value.split(',').filter((s) => s !== '')).map(src_ip/* network */.Nm));
                         break;
                     case 'PersistentKeepalive':
                         p.keepalive = value.toLowerCase() === 'off' ? 0 : integer(n, known, value, 0, 65535);
@@ -3473,11 +2051,11 @@ function parseWgQuick(text) {
         }
     }
     if (privateKey === undefined)
-        throw new parse_js_1.InputError(INPUT, '[Interface] has no PrivateKey');
+        throw new parse/* InputError */.dz(INPUT, '[Interface] has no PrivateKey');
     if (t.addresses.length === 0)
-        throw new parse_js_1.InputError(INPUT, '[Interface] has no Address');
+        throw new parse/* InputError */.dz(INPUT, '[Interface] has no Address');
     if (peers.length === 0)
-        throw new parse_js_1.InputError(INPUT, 'has no [Peer] section');
+        throw new parse/* InputError */.dz(INPUT, 'has no [Peer] section');
     const seen = new Set();
     for (const p of peers) {
         if (!p.publicKey)
@@ -3493,276 +2071,1228 @@ function parseWgQuick(text) {
             keepalive: p.keepalive
         });
     }
-    return { privateKey, publicKey: (0, parse_js_1.publicKeyOf)(privateKey), ...t };
+    return { privateKey, publicKey: (0,parse/* publicKeyOf */.kc)(privateKey), ...t };
 }
 
+;// CONCATENATED MODULE: ./src/config.ts
+// The typed configuration, built and validated from the action's inputs in one place. Pure: it
+// reads inputs through the function it is given and touches nothing else. The step's settings
+// (interface, checks, timeout, install, userspace) plus where the tunnel comes from: a static
+// description (the per-field inputs or `config`) or a gateway that leases one at run time.
 
-/***/ }),
 
-/***/ 421:
-/***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 
-/***/ }),
 
-/***/ 598:
-/***/ ((module) => {
+/** The inputs that `config` replaces. */
+const FIELD_INPUTS = [
+    'private-key',
+    'address',
+    'peer-public-key',
+    'endpoint',
+    'allowed-ips',
+    'preshared-key',
+    'persistent-keepalive',
+    'mtu',
+    'dns'
+];
+/** The inputs a gateway's lease replaces: an error with `gateway`. */
+const GATEWAY_EXCLUDES = [
+    'private-key',
+    'address',
+    'peer-public-key',
+    'endpoint',
+    'allowed-ips',
+    'preshared-key',
+    'config'
+];
+/** Names `ip` or wireguard-go would read as something else, or Linux refuses (EINVAL). */
+const RESERVED_NAMES = new Set(['.', '..', 'all', 'default', 'help']);
+function parseInterface(input, value) {
+    const v = value.trim();
+    if (v.startsWith('-'))
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} starts with "-": wireguard-go and ip would read it as an option; choose a name that starts with a letter or digit`);
+    if (RESERVED_NAMES.has(v.toLowerCase()))
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} is a name Linux or ip reserves; choose another, e.g. wg0`);
+    if (!names/* IFACE */.v.test(v)) {
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`);
+    }
+    return v;
+}
+function parseChecks(input, value) {
+    return value
+        .split('\n')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+        .map((text) => {
+        if (/^https?:\/\//i.test(text)) {
+            let url;
+            try {
+                url = new URL(text);
+            }
+            catch {
+                throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(text)} is not a valid URL`);
+            }
+            if (/[\s'"`$;<>|\\]/.test(text))
+                throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(text)} has characters not allowed in a URL`);
+            return { kind: 'http', url: url.href, text };
+        }
+        const ip = (0,parse/* ipText */.FR)(text);
+        if (ip !== undefined)
+            return { kind: 'icmp', host: ip, text };
+        const hp = (0,parse/* splitHostPort */.cC)(input, text);
+        if (hp)
+            return { kind: 'tcp', ...hp, text };
+        if ((0,parse/* isHostName */.uy)(text))
+            return { kind: 'icmp', host: text, text };
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(text)} must be HOST (ping), HOST:PORT (TCP connect) or an http(s):// URL`);
+    });
+}
+function parseTimeout(input, value) {
+    const v = value.trim();
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) <= 0 || Number(v) > 3600) {
+        throw new parse/* InputError */.dz(input, `must be a number of seconds greater than 0 and at most 3600; got ${(0,parse/* shown */.SP)(v)}`);
+    }
+    return Math.round(Number(v) * 1000);
+}
+/** Hosts that `http://` is allowed for: the machine itself (127.0.0.0/8, ::1, localhost). */
+function isLoopback(hostname) {
+    const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+    if (h === 'localhost' || h.endsWith('.localhost'))
+        return true;
+    if (h === '::1')
+        return true;
+    return /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(h) && (0,parse/* ipText */.FR)(h) !== undefined;
+}
+/** The `gateway` input: an https:// URL (http:// only for a loopback address), no credentials in it. */
+function parseGateway(input, value) {
+    const v = value.trim();
+    if (v.length > 2048)
+        throw new parse/* InputError */.dz(input, "is longer than 2048 characters; give the gateway's base URL");
+    let url;
+    try {
+        url = new URL(v);
+    }
+    catch {
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} is not a URL; give the gateway's address, e.g. https://vpn.example.com:8443`);
+    }
+    if (url.username !== '' || url.password !== '')
+        throw new parse/* InputError */.dz(input, 'has a user name or password in the URL (not shown); the gateway needs none: the job proves itself with its OIDC token');
+    if ((0,parse/* looksSecret */.n0)(v))
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)}: a gateway URL holds no key or token`);
+    if (url.protocol === 'http:' && !isLoopback(url.hostname))
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} must use https:// (http:// only for a loopback address such as 127.0.0.1): the lease carries the tunnel's addresses and the OIDC token`);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} must be an https:// URL`);
+    if (url.search !== '' || url.hash !== '')
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} must have no query or fragment; give the gateway's base URL`);
+    return url;
+}
+/** The `audience` input: one token of printable text, as the OIDC `aud` claim. */
+function parseAudience(input, value) {
+    const v = value.trim();
+    if (v.length > 256 || !/^[\x21-\x7e]+$/.test(v))
+        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} must be 1 to 256 printable characters without spaces`);
+    return v;
+}
+function required(get, name) {
+    const v = get(name);
+    if (v.trim() === '')
+        throw new parse/* InputError */.dz(name, 'is required and was empty');
+    return v;
+}
+/** The default allowed IPs: the networks of the addresses. A lone host address has none. */
+function defaultAllowedIps(addresses) {
+    const hosts = addresses.filter((a) => a.bits === (0,src_ip/* maxBits */.fx)(a.family));
+    if (hosts.length > 0) {
+        throw new parse/* InputError */.dz('allowed-ips', `is required when an address has no network (${(0,src_ip/* prefixText */.Oj)(hosts[0])} is a single host): list the networks to route through the tunnel`);
+    }
+    return addresses.map(src_ip/* network */.Nm);
+}
+const optional = (get, name, parse) => {
+    const v = get(name);
+    return v.trim() === '' ? undefined : parse(v);
+};
+const keepaliveOf = (get) => optional(get, 'persistent-keepalive', (v) => (0,parse/* parseInteger */.cG)('persistent-keepalive', v, 0, 65535));
+const mtuOf = (get) => optional(get, 'mtu', (v) => (0,parse/* parseInteger */.cG)('mtu', v, 576, 65535));
+/** The tunnel from the per-field inputs. */
+function fromFields(get) {
+    const privateKey = (0,parse/* parseKey */.Do)('private-key', required(get, 'private-key'), true);
+    const addresses = (0,parse/* parsePrefixes */.mC)('address', required(get, 'address'));
+    if (addresses.length === 0)
+        throw new parse/* InputError */.dz('address', 'is required and was empty');
+    const peerPublicKey = (0,parse/* parseKey */.Do)('peer-public-key', required(get, 'peer-public-key'), false);
+    const endpoint = (0,parse/* parseEndpoint */.Bk)('endpoint', required(get, 'endpoint'));
+    const allowedText = get('allowed-ips');
+    const allowedIps = allowedText.trim() === '' ? defaultAllowedIps(addresses) : (0,parse/* parsePrefixes */.mC)('allowed-ips', allowedText).map(src_ip/* network */.Nm);
+    if (allowedIps.length === 0)
+        throw new parse/* InputError */.dz('allowed-ips', 'lists no network');
+    const presharedKey = optional(get, 'preshared-key', (v) => (0,parse/* parseKey */.Do)('preshared-key', v, true));
+    return {
+        privateKey,
+        publicKey: (0,parse/* publicKeyOf */.kc)(privateKey),
+        addresses,
+        table: 'auto',
+        ...(0,parse/* splitDns */.Ox)('dns', get('dns')),
+        peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive: keepaliveOf(get) ?? 25 }],
+        mtu: mtuOf(get)
+    };
+}
+/** Where the tunnel comes from: `gateway`, `config` or the per-field inputs, each alone. */
+function tunnelSource(get) {
+    const given = (names) => names.filter((n) => get(n).trim() !== '');
+    if (get('gateway').trim() !== '') {
+        const clash = given(GATEWAY_EXCLUDES);
+        if (clash.length > 0)
+            throw new parse/* InputError */.dz('gateway', `cannot be combined with ${clash.join(', ')}: the gateway leases the key, address and peer; remove those inputs, or remove gateway`);
+        const url = parseGateway('gateway', get('gateway'));
+        const audienceText = get('audience');
+        return {
+            kind: 'gateway',
+            url,
+            audience: audienceText.trim() === '' ? url.origin : parseAudience('audience', audienceText),
+            mtu: mtuOf(get),
+            keepalive: keepaliveOf(get),
+            ...(0,parse/* splitDns */.Ox)('dns', get('dns'))
+        };
+    }
+    if (get('audience').trim() !== '')
+        throw new parse/* InputError */.dz('audience', 'applies only with gateway: set gateway, or remove audience');
+    if (get('config').trim() !== '') {
+        const clash = given(FIELD_INPUTS);
+        if (clash.length > 0) {
+            throw new parse/* InputError */.dz('config', `cannot be combined with ${clash.join(', ')}: give either a whole configuration in config, or the per-field inputs`);
+        }
+        return { kind: 'static', tunnel: parseWgQuick(get('config')) };
+    }
+    return { kind: 'static', tunnel: fromFields(get) };
+}
+/** Refuses a tunnel whose peer is the runner itself (both keys pasted from the same pair). */
+function checkTunnel(tunnel, input) {
+    if (tunnel.peers.some((p) => p.publicKey === tunnel.publicKey)) {
+        throw new parse/* InputError */.dz(input, "a peer's public key is this runner's own (derived from the private key); it must be the server's");
+    }
+}
+/** Builds the whole configuration from the action's inputs, or throws an InputError. */
+function readConfig(get) {
+    const iface = parseInterface('interface', get('interface') || 'wg0');
+    const source = tunnelSource(get);
+    if (source.kind === 'static')
+        checkTunnel(source.tunnel, get('config').trim() !== '' ? 'config' : 'peer-public-key');
+    const checks = parseChecks('check', get('check'));
+    const timeoutText = get('timeout');
+    const timeoutMs = timeoutText.trim() === '' ? 30_000 : parseTimeout('timeout', timeoutText);
+    const install = (0,parse/* parseChoice */.HU)('install', get('install') || 'true', ['true', 'false']) === 'true';
+    const userspace = (0,parse/* parseChoice */.HU)('userspace', get('userspace') || 'auto', ['auto', 'true', 'false']);
+    return { iface, checks, timeoutMs, install, userspace, source };
+}
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
+// EXTERNAL MODULE: ./src/toolkit.ts
+var toolkit = __nccwpck_require__(441);
+;// CONCATENATED MODULE: ./src/messages.ts
+// The one-line errors a step ends with: each says what failed, the likely causes, and the fix.
+// The README's troubleshooting table quotes them; tests hold them to it.
 
-/***/ }),
 
-/***/ 553:
-/***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
+/** Milliseconds as a person reads them: `12 ms`, `1.4 s`. */
+const duration = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+const seconds = (ms) => `${ms / 1000} s`;
+/** Where the action can run, said in one line where it cannot. */
+function unsupportedPlatform(platform) {
+    const name = platform === 'darwin' ? 'macOS' : platform === 'win32' ? 'Windows' : platform;
+    return (`This action runs on Linux runners only, and this one runs ${name}. ` +
+        'Use a Linux runner (runs-on: ubuntu-latest, or a self-hosted Linux runner); ' +
+        `on ${name}, install the official WireGuard client in a run: step instead.`);
+}
+/** Root without CAP_NET_ADMIN: a container that may not make network interfaces. */
+const noNetAdmin = 'This step runs as root but without CAP_NET_ADMIN, so it may not create network interfaces: ' +
+    'an unprivileged container runner (such as ubuntu-slim) cannot host a tunnel, use runs-on: ubuntu-latest; ' +
+    'in a job container you define, add options: --cap-add=NET_ADMIN --device=/dev/net/tun';
+const interfaceTaken = (iface) => `interface ${iface} already exists; it was left untouched. If an earlier job left it behind, remove it with \`sudo ip link delete ${iface}\`, or choose another name with the interface input`;
+const socketTaken = (iface) => `${system/* SOCKET_DIR */.au}/${iface}.sock exists: another wireguard-go serves the name ${iface} (perhaps in another network namespace or job, which share that folder); it was left untouched. Choose another name with the interface input, or if an earlier job left it behind, remove it with \`sudo rm ${system/* SOCKET_DIR */.au}/${iface}.sock\``;
+const tableTaken = (fwmark) => `FwMark ${fwmark} names routing table ${fwmark}, which already holds routes or rules (another tunnel's?); nothing was changed. Choose another FwMark, or leave it out and a free table is picked`;
+/** What stopped an interface from being made, with the fix for the usual causes. */
+function explainCreateFailure(iface, said) {
+    const text = said
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !/[│┌└]/.test(l))
+        .map((l) => l.replace(/^[A-Z]+: \(\S+\) [0-9/]+ [0-9:]+ /, '').trim())
+        .join(' ') || 'no reason given';
+    if (/unix socket in use/i.test(said))
+        return `${text}: ${socketTaken(iface)}`;
+    if (/device or resource busy|File exists/i.test(said)) {
+        return `${text}: an interface named ${iface} was made meanwhile (by another job?); choose another name with the interface input`;
+    }
+    if (/Operation not permitted|permission denied/i.test(said)) {
+        return `${text}: this step may not create network interfaces (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN --device=/dev/net/tun`;
+    }
+    if (/\/dev\/net\/tun|TUN device/i.test(said)) {
+        return `${text}: wireguard-go needs /dev/net/tun; in a job container, add options: --device=/dev/net/tun --cap-add=NET_ADMIN`;
+    }
+    return text;
+}
+/** The endpoint as the summary shows it: as given, with the address a name resolved to. */
+function endpointShown(e) {
+    const given = endpointText(e.host, e.port);
+    return e.address !== undefined && e.address !== e.host ? `${given} (${e.address})` : given;
+}
+function handshakeFailure(t, missing, timeoutMs, 
+/** In gateway mode, the gateway's origin: it added the peer, so the causes are others. */
+gateway) {
+    const ep = t.peers.find((p) => p.publicKey === missing)?.endpoint;
+    const at = ep ? endpointText(ep.address ?? ep.host, ep.port) : 'its endpoint';
+    const named = ep?.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : '';
+    const head = `No handshake with peer ${missing} at ${at}${named} within ${seconds(timeoutMs)}. Likely causes: `;
+    if (gateway !== undefined) {
+        return (head +
+            `UDP to ${at} is blocked or nothing listens there; the gateway ${gateway} manages another interface than the one its endpoint serves (check its interface and endpoint settings).`);
+    }
+    const addresses = t.addresses.map((a) => (0,src_ip/* prefixText */.Oj)({ ...a, bits: (0,src_ip/* maxBits */.fx)(a.family) })).join(',');
+    return (head +
+        `the server does not know this runner's public key ${t.publicKey} (on the server: wg set <interface> peer ${t.publicKey} allowed-ips ${addresses}); ` +
+        `UDP to ${at} is blocked or nothing listens there; peer-public-key is not the server's key.`);
+}
+function checkFailure(label, reason, addresses, timeoutMs) {
+    return (`The tunnel is up but ${label} did not answer within ${seconds(timeoutMs)} (last error: ${reason}). ` +
+        `Likely causes: allowed-ips does not cover that address; the server does not forward or route traffic from ${addresses.map((a) => a.address).join(', ')}; the service is down or filtered.`);
+}
 
-/***/ }),
+;// CONCATENATED MODULE: ./src/tools.ts
+// Finding the programs the tunnel needs, and installing the missing ones with apt in one
+// transaction, non-interactively.
 
-/***/ 24:
-/***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
-/***/ }),
+/** The Debian/Ubuntu package that provides each tool. */
+const PACKAGE = { wg: 'wireguard-tools', ip: 'iproute2', 'wireguard-go': 'wireguard-go' };
+/** apt-get, with everything that keeps it from prompting or waiting on needrestart. */
+function aptCommand(args) {
+    return [
+        'apt-get',
+        '-q',
+        '-o',
+        'DPkg::Lock::Timeout=120',
+        '-o',
+        'Dpkg::Options::=--force-confdef',
+        '-o',
+        'Dpkg::Options::=--force-confold',
+        ...args
+    ];
+}
+const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_SUSPEND: '1', NEEDRESTART_MODE: 'l' };
+/** apt may wait up to 2 minutes for its lock, then download: 10 minutes at most. */
+const APT_LIMIT = { timeoutMs: 600_000 };
+async function aptInstall(packages) {
+    const install = aptCommand(['install', '-y', '--no-install-recommends', ...packages]);
+    toolkit/* info */.pq(`Installing ${packages.join(', ')} with apt-get`);
+    const first = await (0,run/* run */.eF)(install, { root: true, env: APT_ENV, ...APT_LIMIT });
+    if (first.code === 0)
+        return;
+    toolkit/* info */.pq('apt-get install failed; refreshing the package lists and trying once more');
+    await (0,run/* run */.eF)(aptCommand(['update']), { root: true, env: APT_ENV, ...APT_LIMIT });
+    await (0,run/* mustRun */.Pv)(install, { root: true, env: APT_ENV, ...APT_LIMIT });
+}
+/**
+ * Paths of the given tools, installing the missing ones when `install` is true; otherwise an error
+ * that names each missing tool and where it was looked for.
+ */
+async function ensureTools(tools, install) {
+    const paths = {};
+    const missing = [];
+    for (const t of tools) {
+        const path = (0,system/* locate */.x5)(t);
+        if (path === undefined)
+            missing.push(t);
+        else
+            paths[t] = path;
+    }
+    if (missing.length === 0)
+        return paths;
+    const names = missing.map((t) => `\`${t}\``).join(' and ');
+    const packages = missing.map((t) => PACKAGE[t]);
+    if (!install)
+        throw new Error(`${names} not found (looked in ${(0,system/* searchPath */.oe)().join(':')}); install ${packages.join(' and ')} first or set install: true`);
+    if ((0,system/* locate */.x5)('apt-get') === undefined)
+        throw new Error(`${names} not found and apt-get is not available to install it: install ${packages.join(' and ')} in an earlier step`);
+    await aptInstall(packages);
+    for (const t of missing) {
+        const path = (0,system/* locate */.x5)(t);
+        if (path === undefined)
+            throw new Error(`\`${t}\` still not found after installing ${PACKAGE[t]} (looked in ${(0,system/* searchPath */.oe)().join(':')})`);
+        paths[t] = path;
+    }
+    return paths;
+}
 
-/***/ 67:
-/***/ ((module) => {
+;// CONCATENATED MODULE: ./src/interface.ts
+// Making the interface: the kernel's WireGuard where it has one, else wireguard-go. Each is written
+// in the journal before it is made and gets its identity (ifindex; pid and start time) the moment
+// it exists, so that rollback and post remove this interface and this process, never another
+// job's of the same name.
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 
-/***/ }),
 
-/***/ 708:
-/***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 
-/***/ }),
 
-/***/ 30:
-/***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+/** Whether to go straight to wireguard-go: asked for, or the kernel has no WireGuard. */
+const userspaceFirst = (userspace) => userspace === 'true' || (userspace === 'auto' && !(0,system/* kernelHasWireguard */.Sv)());
+/**
+ * Refuses a name that is taken, before anything is touched: an interface of that name here, or a
+ * live wireguard-go socket of that name (the socket folder is shared by every namespace, and `wg`
+ * would talk to that socket's daemon instead of our interface). A socket nobody listens on is what
+ * a killed wireguard-go leaves: wireguard-go and `wg` replace it. One this step may not open (not
+ * root) cannot be told from a live one, and is refused too.
+ */
+async function refuseTakenName(iface) {
+    if ((0,system/* linkExists */.JO)(iface))
+        throw new Error(interfaceTaken(iface));
+    const path = (0,system/* socketPath */.Xy)(iface);
+    if (!(0,external_node_fs_.existsSync)(path))
+        return;
+    const answer = await new Promise((resolve) => {
+        const socket = (0,external_node_net_namespaceObject.connect)(path);
+        const done = (code) => {
+            socket.destroy();
+            resolve(code);
+        };
+        socket.once('connect', () => done('live'));
+        socket.once('error', (err) => done(err.code));
+        socket.setTimeout(1000, () => done('live'));
+    });
+    if (answer !== 'ECONNREFUSED' && answer !== 'ENOENT')
+        throw new Error(socketTaken(iface));
+}
+/** Makes the interface; resolves with whether wireguard-go serves it. */
+async function createInterface(req, journal) {
+    if (!userspaceFirst(req.userspace)) {
+        if (await createKernelInterface(req, journal))
+            return { userspace: false };
+        toolkit/* info */.pq('The kernel has no WireGuard module; using wireguard-go');
+    }
+    await startWireguardGo(req, journal);
+    return { userspace: true };
+}
+/** `ip link add … type wireguard`; false when the kernel has no WireGuard and userspace may serve. */
+async function createKernelInterface(req, journal) {
+    const { iface } = req;
+    const rec = journal.add({ kind: 'interface', name: iface, netns: (0,system/* netns */.p3)() });
+    const argv = [req.tools.ip, 'link', 'add', 'dev', iface, 'type', 'wireguard'];
+    const r = await (0,run/* run */.eF)(argv, { root: true, ...req.limits });
+    if (r.code === 0) {
+        journal.update(rec, { ifindex: (0,system/* ifindex */.Cl)(iface) });
+        return true;
+    }
+    // Nothing was made: the record goes.
+    journal.remove(rec);
+    const full = (0,run/* commandLine */.ay)(argv, { root: true }, (0,run/* isRoot */.jX)());
+    if (r.timedOut || (0,run/* sudoRefused */.Ub)(full, r.stderr))
+        throw new run/* CommandError */.Qd(full, r);
+    const noKernel = /Unknown device type|not supported/i.test(r.stderr);
+    if (noKernel && req.userspace !== 'false')
+        return false;
+    const why = noKernel
+        ? 'this kernel has no WireGuard module and userspace is false (set userspace: auto to use wireguard-go)'
+        : explainCreateFailure(iface, r.stderr);
+    throw new Error(`could not create interface ${iface}: ${why}`);
+}
+/**
+ * Starts wireguard-go, which forks a daemon that outlives this step and returns once the interface
+ * exists. Its environment is the minimal one (run.ts): with LOG_LEVEL set, the daemon would keep
+ * this step's pipes open.
+ */
+async function startWireguardGo(req, journal) {
+    const { iface } = req;
+    const wgGo = req.tools['wireguard-go'] ?? (await ensureTools(['wireguard-go'], req.install))['wireguard-go'];
+    const link = journal.add({ kind: 'interface', name: iface, netns: (0,system/* netns */.p3)() });
+    const proc = journal.add({ kind: 'wireguard-go', name: iface, since: (0,system/* ticksNow */.HU)() });
+    let r;
+    try {
+        r = await (0,run/* mustRun */.Pv)([wgGo, iface], { root: true, ...req.limits }, (said) => {
+            return new Error(`could not start wireguard-go for ${iface}: ${explainCreateFailure(iface, said)}`);
+        });
+    }
+    catch (err) {
+        // It exited without a daemon: its interface closed with it, and nothing is ours to undo.
+        if (!(err instanceof run/* CommandError */.Qd && err.result.timedOut)) {
+            journal.remove(proc);
+            journal.remove(link);
+        }
+        throw err;
+    }
+    journal.update(link, { ifindex: (0,system/* ifindex */.Cl)(iface) });
+    const daemon = await startedDaemon(iface, proc.since, req.limits, r.pid);
+    journal.update(proc, { ...daemon, socket: (0,system/* fileId */.qp)((0,system/* socketPath */.Xy)(iface)) });
+}
+/**
+ * The daemon a start of wireguard-go forked, proven to be in this network namespace: read directly
+ * when root, else through `sudo readlink` (a root process's namespace is not the user's to read).
+ * Undefined when none can be proven ours: then nothing is ever signalled on a guess.
+ */
+async function startedDaemon(iface, since, limits, near) {
+    const ours = (0,system/* netns */.p3)();
+    for (const c of (0,system/* wireguardGoCandidates */.dQ)(iface, since, near)) {
+        const theirs = c.netns ?? (await (0,run/* run */.eF)(['readlink', `/proc/${c.pid}/ns/net`], { root: true, ...limits })).stdout.trim();
+        if (ours !== undefined && theirs === ours)
+            return { pid: c.pid, start: c.start };
+    }
+    return undefined;
+}
 
-/***/ }),
+;// CONCATENATED MODULE: ./src/dns.ts
+// DNS for the tunnel, as wg-quick's DNS = does it: through systemd-resolved where it runs (hosted
+// Ubuntu runners), else through resolvconf; reverted in post.
 
-/***/ 161:
-/***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
-/***/ }),
 
-/***/ 760:
-/***/ ((module) => {
+/** Which DNS manager this system has, if any. */
+function dnsManager() {
+    if ((0,external_node_fs_.existsSync)('/run/systemd/resolve') && (0,system/* locate */.x5)('resolvectl'))
+        return 'resolvectl';
+    if ((0,system/* locate */.x5)('resolvconf'))
+        return 'resolvconf';
+    return undefined;
+}
+/** resolvconf's record name for the interface, with the prefix interface-order wants (as wg-quick). */
+function resolvconfName(iface, interfaceOrder) {
+    for (const line of interfaceOrder.split('\n')) {
+        const m = /^([A-Za-z0-9-]+)\*$/.exec(line.trim());
+        if (m)
+            return `${m[1]}.${iface}`;
+    }
+    return iface;
+}
+function readInterfaceOrder() {
+    try {
+        return (0,external_node_fs_.readFileSync)('/etc/resolvconf/interface-order', 'utf8');
+    }
+    catch {
+        return '';
+    }
+}
+/**
+ * Commands that apply the servers and search domains. Like wg-quick's `resolvconf -x`, the tunnel's
+ * servers answer every query (`~.` for systemd-resolved).
+ */
+function dnsUp(cfg, manager, name) {
+    if (manager === 'resolvectl') {
+        return [
+            { argv: ['resolvectl', 'dns', cfg.iface, ...cfg.dns] },
+            { argv: ['resolvectl', 'domain', cfg.iface, ...cfg.dnsSearch, '~.'] }
+        ];
+    }
+    const text = cfg.dns.map((d) => `nameserver ${d}\n`).join('') +
+        (cfg.dnsSearch.length > 0 ? `search ${cfg.dnsSearch.join(' ')}\n` : '');
+    return [{ argv: ['resolvconf', '-a', name, '-m', '0', '-x'], input: text }];
+}
+/** The command that reverts dnsUp. */
+function dnsDown(manager, name) {
+    return manager === 'resolvectl'
+        ? { argv: ['resolvectl', 'revert', name] }
+        : { argv: ['resolvconf', '-d', name, '-f'] };
+}
+/** Applies DNS servers and search domains, recorded first; warns when the system has no way to. */
+async function applyDns(cfg, journal, limits) {
+    if (cfg.dns.length === 0)
+        return;
+    const manager = dnsManager();
+    if (!manager) {
+        toolkit/* warning */.$e(`DNS servers ${cfg.dns.join(', ')} were not applied: this runner has neither systemd-resolved (resolvectl) nor resolvconf`);
+        return;
+    }
+    const name = manager === 'resolvconf' ? resolvconfName(cfg.iface, readInterfaceOrder()) : cfg.iface;
+    journal.add({ kind: 'dns', manager, name, iface: cfg.iface });
+    for (const c of dnsUp(cfg, manager, name))
+        await (0,run/* mustRun */.Pv)(c.argv, { root: true, input: c.input, ...limits });
+}
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/verify.ts
+// Proving the tunnel works: a handshake with every peer that has an endpoint, then every `check`
+// target, all within one deadline.
 
-/***/ }),
 
-/***/ 692:
-/***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 
-/***/ })
+/** Waits for a handshake with every peer that has an endpoint; resolves with the keys still missing. */
+async function waitForHandshakes(peers, read, deadline) {
+    const want = peers.filter((p) => p.endpoint).map((p) => p.publicKey);
+    let every = 1;
+    for (;;) {
+        const seen = want.length > 0 ? await read() : new Map();
+        const missing = want.filter((k) => !seen.get(k));
+        if (missing.length === 0 || Date.now() >= deadline)
+            return missing;
+        await (0,system/* sleep */.yy)(Math.min(every, deadline - Date.now()));
+        every = Math.min(every * 2, 100);
+    }
+}
+function checkLabel(check) {
+    switch (check.kind) {
+        case 'icmp':
+            return `ping ${check.host}`;
+        case 'tcp':
+            return `TCP ${endpointText(check.host, check.port)}`;
+        case 'http':
+            return `${check.url.startsWith('https:') ? 'HTTPS' : 'HTTP'} ${check.url}`;
+    }
+}
+function tcpOnce(host, port, ms) {
+    return new Promise((resolve) => {
+        const socket = external_node_net_namespaceObject.connect({ host, port, timeout: ms });
+        const done = (err) => {
+            socket.destroy();
+            resolve(err);
+        };
+        socket.once('connect', () => done());
+        socket.once('timeout', () => done(`no answer within ${ms} ms`));
+        socket.once('error', (e) => done(e.code ?? e.message));
+    });
+}
+/**
+ * Any HTTP response proves the path. A plain request over a socket (TLS for https) keeps Node's
+ * HTTP client, slow to load, off the bring-up path; certificates are not judged (private CAs are
+ * common).
+ */
+async function httpOnce(href, ms) {
+    const url = new URL(href);
+    const secure = url.protocol === 'https:';
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(url.port || (secure ? 443 : 80));
+    const tls = secure ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 692, 23)) : undefined;
+    return new Promise((resolve) => {
+        const socket = tls
+            ? tls.connect({
+                host,
+                port,
+                servername: external_node_net_namespaceObject.isIP(host) ? undefined : host,
+                rejectUnauthorized: false,
+                timeout: ms
+            })
+            : external_node_net_namespaceObject.connect({ host, port, timeout: ms });
+        let head = '';
+        const done = (err) => {
+            socket.destroy();
+            resolve(err);
+        };
+        socket.once(tls ? 'secureConnect' : 'connect', () => {
+            socket.write(`HEAD ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: wireguard-tunnel-check\r\nConnection: close\r\n\r\n`);
+        });
+        socket.on('data', (d) => {
+            head += d.toString('latin1');
+            if (head.length >= 5)
+                done(head.startsWith('HTTP/') ? undefined : 'the answer was not HTTP');
+        });
+        socket.once('end', () => done(head.startsWith('HTTP/') ? undefined : 'the connection closed without an HTTP answer'));
+        socket.once('timeout', () => done(`no answer within ${ms} ms`));
+        socket.once('error', (e) => done(e.code ?? e.message));
+    });
+}
+async function pingOnce(host, ms) {
+    const r = await (0,run/* run */.eF)(['ping', '-n', '-c', '1', '-W', String(Math.max(1, Math.ceil(ms / 1000))), host], {
+        timeoutMs: ms + 200
+    });
+    if (r.code === 0)
+        return undefined;
+    return r.stderr.trim().split('\n').pop() || 'no echo reply';
+}
+function attempt(check, ms) {
+    switch (check.kind) {
+        case 'icmp':
+            return pingOnce(check.host, ms);
+        case 'tcp':
+            return tcpOnce(check.host, check.port, ms);
+        case 'http':
+            return httpOnce(check.url, ms);
+    }
+}
+/** Tries a check until it answers or the deadline passes. */
+async function runCheck(check, deadline) {
+    const start = Date.now();
+    let reason = 'not tried';
+    for (;;) {
+        const left = deadline - Date.now();
+        if (left <= 0)
+            return { check, ok: false, ms: Date.now() - start, reason };
+        const failure = await attempt(check, Math.min(left, 2000));
+        if (failure === undefined)
+            return { check, ok: true, ms: Date.now() - start };
+        reason = failure;
+        await (0,system/* sleep */.yy)(Math.min(100, deadline - Date.now()));
+    }
+}
 
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
-/******/ })();
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
-// This entry need to be wrapped in an IIFE because it uses a non-standard name for the exports (exports).
-(() => {
-var exports = __webpack_exports__;
+;// CONCATENATED MODULE: ./src/report.ts
+// What a step tells the person reading the job: the tunnel that came up (log and job summary), or
+// why it failed with the interface's state at that moment.
 
-Object.defineProperty(exports, "B", ({ value: true }));
-const exit_js_1 = __nccwpck_require__(139);
-const up_js_1 = __nccwpck_require__(318);
-void (0, up_js_1.runMain)().then(exit_js_1.exitWhenFlushed);
 
-})();
 
-var __webpack_exports___esModule = __webpack_exports__.B;
-export { __webpack_exports___esModule as __esModule };
+
+
+/** A table cell: one line, with the characters Markdown and HTML would read escaped. */
+const cell = (t) => t
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/[|\\]/g, (c) => `\\${c}`)
+    .replace(/</g, '&lt;');
+function report(o) {
+    const peers = o.peers.map((p) => (p.endpoint ? endpointShown(p.endpoint) : p.publicKey));
+    const handshake = o.handshakeMs === undefined ? 'not awaited (no peer has an Endpoint)' : duration(o.handshakeMs);
+    const rows = [
+        ['Interface', `${o.iface} (${o.mode}, MTU ${o.mtu})`],
+        ['Addresses', o.addresses.map(src_ip/* prefixText */.Oj).join(', ')],
+        ['Peer', peers.join(', ')],
+        ['Routes', o.routes.join(', ') || '(the addresses’ own networks)'],
+        ['Handshake', handshake],
+        ['Public key', o.publicKey],
+        ...(o.extra ?? [])
+    ];
+    for (const c of o.checks)
+        rows.push([checkLabel(c.check), `answered in ${duration(c.ms)}`]);
+    const head = o.handshakeMs === undefined
+        ? `WireGuard tunnel ${o.iface} is up (no handshake awaited: no peer has an Endpoint)`
+        : `WireGuard tunnel ${o.iface} is up: handshake with ${peers.join(', ')} in ${duration(o.handshakeMs)}`;
+    toolkit/* info */.pq(head);
+    for (const [k, v] of rows)
+        toolkit/* info */.pq(`  ${k}: ${v}`);
+    const table = rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`);
+    toolkit/* appendSummary */.fe(['### WireGuard tunnel is up', '', '| | |', '|---|---|', ...table, ''].join('\n'));
+}
+async function reportFailure(iface, secrets, message, deadline) {
+    // Diagnostics are loaded only on failure.
+    const { collectDiagnostics } = await __nccwpck_require__.e(/* import() */ 851).then(__nccwpck_require__.bind(__nccwpck_require__, 851));
+    const text = await collectDiagnostics(iface, secrets, deadline).catch((e) => `diagnostics failed: ${(0,errors/* errorText */.k)(e)}`);
+    toolkit/* startGroup */.Oh('WireGuard diagnostics');
+    toolkit/* info */.pq(text);
+    toolkit/* endGroup */.N4();
+    toolkit/* appendSummary */.fe(`### WireGuard tunnel failed\n\n${message}\n\n<details><summary>Diagnostics</summary>\n\n\`\`\`\n${text}\n\`\`\`\n\n</details>\n`);
+}
+
+;// CONCATENATED MODULE: ./src/resolve.ts
+// What bring-up must know of the world before it changes anything: the address each endpoint host
+// name resolves to (carried in the endpoint from then on), and wg-quick's automatic MTU.
+
+
+
+
+
+const isIp = (host) => /^[0-9.]+$/.test(host) || host.includes(':');
+/**
+ * The peers with each endpoint's address filled in: IP literals as they are, host names looked up
+ * once each, all within `timeoutMs`. A name that does not resolve fails before anything is touched.
+ */
+async function resolveEndpoints(peers, timeoutMs) {
+    const hosts = [...new Set(peers.flatMap((p) => (p.endpoint && !isIp(p.endpoint.host) ? [p.endpoint.host] : [])))];
+    const found = new Map();
+    if (hosts.length > 0) {
+        const { lookup } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 553, 23));
+        let timer;
+        const timeout = new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+        });
+        try {
+            await Promise.all(hosts.map(async (host) => {
+                try {
+                    found.set(host, (await Promise.race([lookup(host), timeout])).address);
+                }
+                catch (err) {
+                    const source = peers.find((p) => p.endpoint?.host === host)?.endpoint?.source ?? { input: 'endpoint' };
+                    const code = err.code ?? (0,errors/* errorText */.k)(err);
+                    // From config (a secret) the name is not shown, only the line; the endpoint input is no secret.
+                    const what = source.input === 'endpoint' ? `host name "${host}"` : 'Endpoint host name';
+                    const fix = "check its spelling and that the runner's DNS knows it";
+                    throw (0,parse/* endpointError */.U)(source, `${what} does not resolve (${code}): ${fix}`);
+                }
+            }));
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    return peers.map((p) => p.endpoint ? { ...p, endpoint: { ...p.endpoint, address: found.get(p.endpoint.host) ?? p.endpoint.host } } : p);
+}
+/** wg-quick's automatic MTU: from the routes towards the endpoints, else the default route. */
+async function chooseMtu(peers, ip, limits) {
+    const fromRoute = (text) => {
+        const mtu = /\bmtu ([0-9]+)/.exec(text);
+        if (mtu)
+            return Number(mtu[1]);
+        const dev = /\bdev (\S+)/.exec(text);
+        return dev ? (0,system/* deviceMtu */.RQ)(dev[1]) : 0;
+    };
+    const hosts = [...new Set(peers.flatMap((p) => (p.endpoint ? [p.endpoint.address ?? p.endpoint.host] : [])))];
+    const mtus = await Promise.all(hosts.map(async (h) => fromRoute((await (0,run/* run */.eF)([ip, 'route', 'get', h], limits)).stdout)));
+    if (mtus.some((m) => m > 0))
+        return autoMtu(mtus);
+    const def = (await (0,run/* run */.eF)([ip, 'route', 'show', 'default'], limits)).stdout.split('\n')[0] ?? '';
+    return autoMtu([fromRoute(def)]);
+}
+
+// EXTERNAL MODULE: ./src/journal.ts
+var journal = __nccwpck_require__(588);
+;// CONCATENATED MODULE: ./src/routing.ts
+// wg-quick's routing, applied: the policy table chosen among those free, the rules placed at
+// priorities recorded before they are added, src_valid_mark for an IPv4 full tunnel. A table that
+// another tunnel claimed in the meantime (two jobs starting at once) is given up for the next one.
+
+
+
+
+
+/** How many times a table taken meanwhile is traded for the next free one. */
+const TABLE_TRIES = 5;
+async function tablesUsed(ctx) {
+    const shown = await Promise.all([
+        ['-4', 'route', 'show', 'table', 'all'],
+        ['-6', 'route', 'show', 'table', 'all'],
+        ['-4', 'rule', 'show'],
+        ['-6', 'rule', 'show']
+    ].map((args) => (0,run/* run */.eF)([ctx.ip, ...args], ctx.limits)));
+    const [r4, r6, u4, u6] = shown.map((r) => r.stdout);
+    return tablesInUse(`${r4}\n${r6}`, `${u4}\n${u6}`);
+}
+/** The routing plan; a full tunnel's table is its FwMark (which must be free), else the first free from 51820. */
+async function planRouting(t, ctx) {
+    if (!isFullTunnel(t))
+        return routingPlan(t, 0);
+    const used = await tablesUsed(ctx);
+    if (t.fwmark !== undefined) {
+        if (used.has(t.fwmark))
+            throw new Error(tableTaken(t.fwmark));
+        return routingPlan(t, t.fwmark);
+    }
+    return routingPlan(t, pickTable(used));
+}
+/** Sets net.ipv4.conf.all.src_valid_mark=1 for an IPv4 full tunnel, recording what it was first. */
+async function enableSrcValidMark(ctx) {
+    const was = (0,external_node_fs_.readFileSync)('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim();
+    if (was === '1')
+        return;
+    ctx.journal.add({ kind: 'sysctl', key: journal/* SRC_VALID_MARK */.wH, was });
+    await (0,run/* mustRun */.Pv)(['sysctl', '-q', '-w', `${journal/* SRC_VALID_MARK */.wH}=1`], { root: true, ...ctx.limits });
+}
+/**
+ * Adds the plan's routes and rules; resolves with the plan applied (its table may differ from the
+ * one planned when another tunnel took that one first; the interface's fwmark follows it).
+ */
+async function applyRouting(t, planned, backend, ctx) {
+    const { journal, ip } = ctx;
+    const root = { root: true, ...ctx.limits };
+    let plan = planned;
+    if (plan.srcValidMark)
+        await enableSrcValidMark(ctx);
+    for (let attempt = 1;; attempt++) {
+        const prefs = plan.rules.length > 0 ? await Promise.all(['-4', '-6'].map((f) => (0,run/* run */.eF)([ip, f, 'rule', 'show'], ctx.limits))) : [];
+        const rules = placeRules(plan.rules, {
+            4: rulePriorities(prefs[0]?.stdout ?? ''),
+            6: rulePriorities(prefs[1]?.stdout ?? '')
+        });
+        const recs = rules.map((r) => journal.add({ kind: 'rule', family: r.family, priority: r.priority, selector: r.selector }));
+        const batch = routeBatch(ctx.iface, plan, rules);
+        const r = batch ? await (0,run/* run */.eF)([ip, '-batch', '-'], { ...root, input: batch }) : { code: 0, stdout: '', stderr: '' };
+        if (r.code === 0) {
+            const rules6 = rules.filter((x) => x.family === 6).map((x) => ruleLine(x, 'add'));
+            if (rules6.length > 0)
+                await (0,run/* mustRun */.Pv)([ip, '-6', '-batch', '-'], { ...root, input: `${rules6.join('\n')}\n` });
+            return plan;
+        }
+        const failedAt = Number(/Command failed -:([0-9]+)/.exec(r.stderr)?.[1] ?? 0);
+        const taken = t.fwmark === undefined && failedAt >= 1 && failedAt <= policyRouteCount(plan) && /File exists/.test(r.stderr);
+        if (!taken || attempt >= TABLE_TRIES)
+            throw new run/* CommandError */.Qd((0,run/* commandLine */.ay)([ip, '-batch', '-'], root, (0,run/* isRoot */.jX)()), r);
+        // The batch stopped at the policy table's routes: no rule was added. Take back what went into
+        // that table on this interface, and move to the next free table.
+        for (const rec of recs)
+            journal.remove(rec);
+        const table = plan.fwmark;
+        for (const f of ['-4', '-6'])
+            await (0,run/* run */.eF)([ip, f, 'route', 'flush', 'dev', ctx.iface, 'table', String(table)], root);
+        const used = await tablesUsed(ctx);
+        used.add(table);
+        plan = routingPlan(t, pickTable(used));
+        await backend.setFwmark(plan.fwmark);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/source.ts
+async function obtainTunnel(cfg, journal, deadline) {
+    if (cfg.source.kind === 'static')
+        return { tunnel: cfg.source.tunnel, rows: [] };
+    const { leaseTunnel } = await __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.bind(__nccwpck_require__, 463));
+    return leaseTunnel(cfg.source, journal, deadline);
+}
+
+;// CONCATENATED MODULE: ./src/state.ts
+// The journal as the runner keeps it between main and post: the step state `journal`, which main
+// saves after every change and the runner hands to post as STATE_journal.
+
+
+const KEY = 'journal';
+/** A journal that main writes to the step state as it goes. */
+const stepJournal = () => new journal/* Journal */.CQ((text) => toolkit/* saveState */.LZ(KEY, text));
+/** What main recorded, for post (which keeps it up to date in case it has to be run again). */
+const loadJournal = () => new Journal((text) => core.saveState(KEY, text), parseJournal(core.getState(KEY)));
+
+;// CONCATENATED MODULE: ./src/teardown.ts
+// Undoing what the journal records, newest first: shared by post and by main's rollback. Each
+// record is undone only after its identity is checked (the interface still has the recorded
+// ifindex in this network namespace, the process the recorded start time, the rule its priority),
+// so that nothing of the same name made by another job is ever touched. Never throws: every
+// problem comes back as a warning, and what could not be undone stays in the journal for post.
+
+
+
+
+
+
+
+
+/** Each undo command may take this long: enough for a slow sudo, short of hanging post. */
+const COMMAND_MS = 10_000;
+const ip = () => (0,system/* locate */.x5)('ip') ?? 'ip';
+const asRoot = (b) => ({ root: true, timeoutMs: COMMAND_MS, deadline: b.deadline });
+/** A wait of `ms`, cut short by the budget. */
+const within = (b, ms) => b.deadline === undefined ? ms : Math.max(0, Math.min(ms, b.deadline - Date.now()));
+/** The interface as recorded is still there: same name, same ifindex, and we are in its namespace. */
+function stillOurs(rec) {
+    const now = (0,system/* ifindex */.Cl)(rec.name);
+    if (now === undefined)
+        return 'gone';
+    return rec.ifindex !== undefined && now === rec.ifindex ? 'ours' : 'other';
+}
+/** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
+async function signal(pid, name, b) {
+    if (!(0,run/* isRoot */.jX)()) {
+        await (0,run/* run */.eF)(['kill', `-${name}`, String(pid)], asRoot(b));
+        return;
+    }
+    try {
+        process.kill(pid, `SIG${name}`);
+    }
+    catch {
+        // Exited meanwhile.
+    }
+}
+/**
+ * Stops the recorded wireguard-go: SIGTERM, on which it closes its interface (routes go with it)
+ * and removes its socket; SIGKILL only if it will not go. A record without a pid (main was stopped
+ * while starting it) is matched by name, start time and namespace, as main would have.
+ */
+async function stopWireguardGo(rec, b) {
+    const proc = rec.pid !== undefined && rec.start !== undefined
+        ? { pid: rec.pid, start: rec.start }
+        : await startedDaemon(rec.name, rec.since, { timeoutMs: COMMAND_MS, deadline: b.deadline });
+    // Dead already (killed, crashed): its socket may be left behind.
+    const running = proc !== undefined && (0,system/* sameProcess */.ID)(proc);
+    let stale = !running;
+    if (running) {
+        const gone = () => !(0,system/* sameProcess */.ID)(proc);
+        const sent = performance.now();
+        await signal(proc.pid, 'TERM', b);
+        if (!(await (0,system/* waitUntil */.a0)(gone, within(b, 3000)))) {
+            stale = true;
+            await signal(proc.pid, 'KILL', b);
+            if (!(await (0,system/* waitUntil */.a0)(gone, within(b, 1000)))) {
+                return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true };
+            }
+        }
+        toolkit/* debug */.Yz(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`);
+    }
+    // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
+    const sock = (0,system/* socketPath */.Xy)(rec.name);
+    const removeSocket = stale && rec.socket !== undefined && (0,system/* fileId */.qp)(sock) === rec.socket;
+    if (removeSocket) {
+        if ((0,run/* isRoot */.jX)())
+            (0,external_node_fs_.rmSync)(sock, { force: true });
+        else
+            await (0,run/* run */.eF)(['rm', '-f', sock], asRoot(b));
+    }
+    const what = [running ? `${rec.name} (wireguard-go, pid ${proc.pid})` : '', removeSocket ? `${sock} (stale)` : ''];
+    const said = what.filter((w) => w !== '').join(', ');
+    return said ? { undone: said } : { gone: true };
+}
+async function deleteInterface(rec, b) {
+    // The link closes as wireguard-go exits: give it a moment before looking.
+    await (0,system/* waitUntil */.a0)(() => stillOurs(rec) !== 'ours', within(b, 1000));
+    switch (stillOurs(rec)) {
+        case 'ours':
+            break;
+        case 'gone':
+            return { gone: true };
+        case 'other':
+            return rec.ifindex === undefined
+                ? { left: `${rec.name} was being created when main stopped and cannot be told from another's; left as it is` }
+                : { left: `${rec.name} is no longer the interface main made (another has its name now); left untouched` };
+    }
+    await (0,run/* mustRun */.Pv)([ip(), 'link', 'delete', 'dev', rec.name], asRoot(b));
+    return { undone: rec.name };
+}
+async function deleteRule(rec, b) {
+    const r = await (0,run/* run */.eF)([ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)], asRoot(b));
+    if (r.code === 0)
+        return { undone: `rule ${rec.priority}: ${rec.selector}` };
+    if (/No such file|not exist/i.test(r.stderr))
+        return { gone: true };
+    throw new Error(r.stderr.trim() || `exit ${r.code}`);
+}
+/** Puts src_valid_mark back, unless another full tunnel still marks its traffic and needs it. */
+async function restoreSysctl(rec, b) {
+    const others = (await (0,run/* run */.eF)([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS, deadline: b.deadline })).stdout;
+    if (/\bnot from all fwmark /.test(others))
+        return { kept: `${journal/* SRC_VALID_MARK */.wH} stays 1: another full tunnel's rules need it` };
+    await (0,run/* mustRun */.Pv)(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot(b));
+    return { undone: `${rec.key} back to ${rec.was}` };
+}
+async function revertDns(rec, iface, b) {
+    // Under a name that another job's interface has now, the DNS settings are theirs.
+    if (iface && stillOurs(iface) === 'other')
+        return { left: `DNS for ${rec.iface}: the interface is no longer ours` };
+    if (rec.manager === 'resolvectl' && !(0,system/* linkExists */.JO)(rec.iface))
+        return { gone: true };
+    const { argv } = dnsDown(rec.manager, rec.name);
+    await (0,run/* mustRun */.Pv)(argv, asRoot(b));
+    return { undone: `DNS (${rec.manager})` };
+}
+async function undo(rec, journal, b) {
+    switch (rec.kind) {
+        case 'interface':
+            return deleteInterface(rec, b);
+        case 'wireguard-go':
+            return stopWireguardGo(rec, b);
+        case 'rule':
+            return deleteRule(rec, b);
+        case 'sysctl':
+            return restoreSysctl(rec, b);
+        case 'dns':
+            return revertDns(rec, journal.find('interface'), b);
+        case 'file':
+            if (!(0,external_node_fs_.existsSync)(rec.path))
+                return { gone: true };
+            (0,external_node_fs_.rmSync)(rec.path, { recursive: true, force: true });
+            return { undone: rec.path };
+        case 'lease':
+            // Released by the gateway client after the tunnel is down (see lease.ts).
+            return { left: 'lease' };
+    }
+}
+/**
+ * Undoes every record of the journal but leases, newest first; what is undone leaves the journal.
+ * `deadline`: main's rollback budget (what is not undone by then stays for post).
+ */
+async function teardown(journal, deadline) {
+    const budget = { deadline };
+    const report = { removed: [], kept: [], warnings: [] };
+    const iface = journal.find('interface');
+    if (iface?.netns !== undefined && (0,system/* netns */.p3)() !== undefined && iface.netns !== (0,system/* netns */.p3)()) {
+        report.warnings.push(`${iface.name} was made in another network namespace than this step runs in; nothing was touched`);
+        return report;
+    }
+    for (const rec of [...journal.records].reverse()) {
+        if (rec.kind === 'lease')
+            continue;
+        try {
+            const outcome = await undo(rec, journal, budget);
+            if ('kept' in outcome)
+                report.kept.push(outcome.kept);
+            if ('left' in outcome) {
+                report.warnings.push(outcome.left);
+                // Not ours (or needed by another): nothing for a later post to do either, unless it may yet go.
+                if (!outcome.retry)
+                    journal.remove(rec);
+                continue;
+            }
+            // The interface first: what the reader looks for.
+            if ('undone' in outcome) {
+                if (rec.kind === 'interface' || rec.kind === 'wireguard-go')
+                    report.removed.unshift(outcome.undone);
+                else
+                    report.removed.push(outcome.undone);
+            }
+            journal.remove(rec);
+        }
+        catch (err) {
+            report.warnings.push(`could not remove ${describe(rec)}: ${(0,errors/* errorText */.k)(err)}`);
+        }
+    }
+    return report;
+}
+function describe(rec) {
+    switch (rec.kind) {
+        case 'interface':
+        case 'wireguard-go':
+            return `${rec.kind} ${rec.name}`;
+        case 'rule':
+            return `rule ${rec.priority} (${rec.selector})`;
+        case 'sysctl':
+            return `${rec.key} (was ${rec.was})`;
+        case 'dns':
+            return `DNS for ${rec.iface}`;
+        case 'file':
+            return rec.path;
+        case 'lease':
+            return `lease ${rec.id}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/up.ts
+// The main step, in the order of wg-quick's cmd_up: make the interface, configure it, give it
+// addresses and MTU, route, set DNS; then prove it (a handshake with every peer, every check).
+// Each step writes what it makes in the journal first; on any failure everything is rolled back,
+// and whatever could not be is left in the journal for post.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** A debug line with the time since the process started, for reading where the step spends it. */
+const mark = (what) => toolkit/* debug */.Yz(`${what} at ${Math.round(performance.now())} ms`);
+/** Refuses, in one line, a runner that cannot host a tunnel at all. */
+function checkPlatform() {
+    if (process.platform !== 'linux')
+        throw new Error(unsupportedPlatform(process.platform));
+    if (!(0,system/* hasNetAdmin */.rn)((0,run/* isRoot */.jX)()))
+        throw new Error(noNetAdmin);
+}
+/** Waits for all, then throws the first failure: nothing still runs (and journals) after a rollback starts. */
+async function settleAll(work) {
+    const settled = await Promise.allSettled(work);
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed)
+        throw failed.reason;
+    return settled.map((s) => s.value);
+}
+/** The tunnel (given, or leased from the gateway), endpoints resolved, routing planned, MTU chosen: reads only. */
+async function prepare(cfg, tools, journal, deadline) {
+    const given = await obtainTunnel(cfg, journal, deadline);
+    toolkit/* setOutput */.uH('public-key', given.tunnel.publicKey);
+    const peers = await resolveEndpoints(given.tunnel.peers, Math.max(1, deadline - Date.now()));
+    const tunnel = { ...given.tunnel, peers };
+    const limits = { deadline };
+    const [planned, mtu] = await Promise.all([
+        // A table that another tunnel uses is refused here, before anything is made.
+        planRouting(tunnel, { iface: cfg.iface, ip: tools.ip, journal, limits }),
+        tunnel.mtu !== undefined ? Promise.resolve(tunnel.mtu) : chooseMtu(peers, tools.ip, limits)
+    ]);
+    return { tunnel, planned, mtu, rows: given.rows };
+}
+/** Configures the interface made, gives it addresses, routes and DNS, then proves it carries traffic. */
+async function bringUp(settings, { tunnel, planned, mtu }, userspace, tools, journal, deadline) {
+    const { iface, timeoutMs } = settings;
+    const cfg = { ...tunnel, iface };
+    const limits = { deadline };
+    const ctx = { iface, ip: tools.ip, journal, limits };
+    const backend = chooseBackend({ iface, limits, userspace, wg: tools.wg, journal });
+    await backend.configure(cfg, planned.fwmark ?? cfg.fwmark);
+    await (0,run/* mustRun */.Pv)([tools.ip, '-batch', '-'], { root: true, input: linkBatch(iface, cfg.addresses, mtu), ...limits });
+    const plan = await applyRouting(cfg, planned, backend, ctx);
+    await applyDns(cfg, journal, limits);
+    mark('link up');
+    const upAt = Date.now();
+    const missing = await waitForHandshakes(cfg.peers, () => backend.handshakes(), deadline);
+    if (missing.length > 0) {
+        const gateway = settings.source.kind === 'gateway' ? settings.source.url.origin : undefined;
+        throw new Error(handshakeFailure(cfg, missing[0], timeoutMs, gateway));
+    }
+    const handshakeMs = cfg.peers.some((p) => p.endpoint) ? Date.now() - upAt : undefined;
+    mark('handshake');
+    const [checks] = await Promise.all([
+        Promise.all(settings.checks.map((c) => runCheck(c, deadline))),
+        backend.restoreKeepalive(cfg)
+    ]);
+    mark('checks');
+    const failed = checks.find((c) => !c.ok);
+    if (failed)
+        throw new Error(checkFailure(checkLabel(failed.check), failed.reason ?? '', cfg.addresses, timeoutMs));
+    const mode = userspace ? 'userspace (wireguard-go)' : 'kernel';
+    return { ...cfg, mode, mtu, routes: plan.routes.map(routeText), handshakeMs, checks };
+}
+/**
+ * How long past the step's deadline a rollback may run (a few milliseconds on a runner; seconds
+ * where every process is slow, as under emulation or a stalling sudo): what it cannot undo by then
+ * is post's. Diagnostics get a third of it at most: undoing comes first.
+ */
+const ROLLBACK_MS = 5000;
+/** Shows what the interface looked like, then undoes the journal; what stays is post's to retry. */
+async function rollBack(journal, secrets, message, deadline) {
+    const budget = Math.max(deadline, Date.now()) + ROLLBACK_MS;
+    const made = journal.find('interface');
+    if (made?.ifindex !== undefined && (0,system/* ifindex */.Cl)(made.name) === made.ifindex) {
+        await reportFailure(made.name, secrets, message, Date.now() + Math.min(1500, (budget - Date.now()) / 3));
+    }
+    const undone = await teardown(journal, budget);
+    for (const w of undone.warnings)
+        toolkit/* warning */.$e(`rollback: ${w}`);
+    if (journal.find('lease')) {
+        const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.bind(__nccwpck_require__, 463));
+        const leases = await releaseLeases(journal, budget);
+        for (const w of leases.warnings)
+            toolkit/* warning */.$e(`rollback: ${w}`);
+    }
+    if (!journal.empty)
+        toolkit/* warning */.$e('rollback left some of what main made in place; post will try again');
+}
+async function runMain() {
+    const journal = stepJournal();
+    let secrets = [];
+    let deadline;
+    try {
+        // Masked before anything else can print them.
+        secrets = secretsToMask(toolkit/* getInput */.V4);
+        for (const s of secrets)
+            toolkit/* setSecret */.Pq(s);
+        checkPlatform();
+        const cfg = readConfig(toolkit/* getInput */.V4);
+        toolkit/* setOutput */.uH('interface', cfg.iface);
+        mark('inputs valid');
+        // One apt transaction for everything missing, wireguard-go included when it will be needed.
+        const want = userspaceFirst(cfg.userspace) ? ['wg', 'ip', 'wireguard-go'] : ['wg', 'ip'];
+        const tools = await ensureTools(want, cfg.install);
+        // `timeout` bounds the whole step but for installing packages (whose time apt decides).
+        deadline = Date.now() + cfg.timeoutMs;
+        await refuseTakenName(cfg.iface);
+        const limits = { deadline };
+        const preparing = prepare(cfg, tools, journal, deadline);
+        // A tunnel from the inputs is checked in full before anything is made; a lease is asked for
+        // while the interface is made (it does not depend on it).
+        if (cfg.source.kind === 'static')
+            await preparing;
+        const making = createInterface({ ...cfg, tools, limits }, journal);
+        const [prepared, { userspace }] = await settleAll([preparing, making]);
+        mark('interface created');
+        const outcome = await bringUp(cfg, prepared, userspace, tools, journal, deadline);
+        toolkit/* setOutput */.uH('address', outcome.addresses.map((a) => a.address).join(','));
+        outcome.extra = prepared.rows;
+        report(outcome);
+        mark('main done');
+    }
+    catch (err) {
+        const message = (0,errors/* errorText */.k)(err);
+        if (!journal.empty)
+            await rollBack(journal, secrets, message, deadline ?? Date.now());
+        toolkit/* setFailed */.C1(message);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+void runMain().then(exitWhenFlushed);
+
