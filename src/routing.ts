@@ -2,6 +2,7 @@
 // priorities recorded before they are added, src_valid_mark for an IPv4 full tunnel. A table that
 // another tunnel claimed in the meantime (two jobs starting at once) is given up for the next one.
 import { readFileSync } from 'node:fs'
+import type { Family } from './ip.js'
 import type { Backend } from './backend/backend.js'
 import { SRC_VALID_MARK, type Journal } from './journal.js'
 import { tableTaken } from './messages.js'
@@ -30,7 +31,14 @@ interface RoutingContext {
 /** How many times a table taken meanwhile is traded for the next free one. */
 const TABLE_TRIES = 5
 
-async function tablesUsed(ctx: RoutingContext): Promise<Set<number>> {
+/** What a full tunnel's routing must avoid: the tables in use, and the rule priorities taken. */
+interface Seen {
+  used: Set<number>
+  priorities: Record<Family, number[]>
+}
+
+/** Reads the routes and rules of both families once (four `ip` reads, at the same time). */
+async function readRouting(ctx: RoutingContext): Promise<Seen> {
   const shown = await Promise.all(
     [
       ['-4', 'route', 'show', 'table', 'all'],
@@ -39,19 +47,27 @@ async function tablesUsed(ctx: RoutingContext): Promise<Set<number>> {
       ['-6', 'rule', 'show']
     ].map((args) => run([ctx.ip, ...args], ctx.limits))
   )
-  const [r4, r6, u4, u6] = shown.map((r) => r.stdout)
-  return tablesInUse(`${r4}\n${r6}`, `${u4}\n${u6}`)
+  const [r4 = '', r6 = '', u4 = '', u6 = ''] = shown.map((r) => r.stdout)
+  return {
+    used: tablesInUse(`${r4}\n${r6}`, `${u4}\n${u6}`),
+    priorities: { 4: rulePriorities(u4), 6: rulePriorities(u6) }
+  }
+}
+
+/** A routing plan with the rule priorities seen while planning it (what the rules are placed below). */
+export interface PlannedRouting extends RoutingPlan {
+  priorities: Record<Family, number[]>
 }
 
 /** The routing plan; a full tunnel's table is its FwMark (which must be free), else the first free from 51820. */
-export async function planRouting(t: Routable, ctx: RoutingContext): Promise<RoutingPlan> {
-  if (!isFullTunnel(t)) return routingPlan(t, 0)
-  const used = await tablesUsed(ctx)
+export async function planRouting(t: Routable, ctx: RoutingContext): Promise<PlannedRouting> {
+  if (!isFullTunnel(t)) return { ...routingPlan(t, 0), priorities: { 4: [], 6: [] } }
+  const { used, priorities } = await readRouting(ctx)
   if (t.fwmark !== undefined) {
     if (used.has(t.fwmark)) throw new Error(tableTaken(t.fwmark))
-    return routingPlan(t, t.fwmark)
+    return { ...routingPlan(t, t.fwmark), priorities }
   }
-  return routingPlan(t, pickTable(used))
+  return { ...routingPlan(t, pickTable(used)), priorities }
 }
 
 /** Sets net.ipv4.conf.all.src_valid_mark=1 for an IPv4 full tunnel, recording what it was first. */
@@ -68,21 +84,18 @@ async function enableSrcValidMark(ctx: RoutingContext): Promise<void> {
  */
 export async function applyRouting(
   t: Routable,
-  planned: RoutingPlan,
+  planned: PlannedRouting,
   backend: Backend,
   ctx: RoutingContext
 ): Promise<RoutingPlan> {
   const { journal, ip } = ctx
   const root = { root: true, ...ctx.limits }
-  let plan = planned
+  let plan: RoutingPlan = planned
+  // The priorities read while planning; read again only when a table has to be traded.
+  let priorities = planned.priorities
   if (plan.srcValidMark) await enableSrcValidMark(ctx)
   for (let attempt = 1; ; attempt++) {
-    const prefs =
-      plan.rules.length > 0 ? await Promise.all(['-4', '-6'].map((f) => run([ip, f, 'rule', 'show'], ctx.limits))) : []
-    const rules = placeRules(plan.rules, {
-      4: rulePriorities(prefs[0]?.stdout ?? ''),
-      6: rulePriorities(prefs[1]?.stdout ?? '')
-    })
+    const rules = placeRules(plan.rules, priorities)
     const recs = rules.map((r) =>
       journal.add({ kind: 'rule', family: r.family, priority: r.priority, selector: r.selector })
     )
@@ -102,9 +115,10 @@ export async function applyRouting(
     for (const rec of recs) journal.remove(rec)
     const table = plan.fwmark as number
     for (const f of ['-4', '-6']) await run([ip, f, 'route', 'flush', 'dev', ctx.iface, 'table', String(table)], root)
-    const used = await tablesUsed(ctx)
-    used.add(table)
-    plan = routingPlan(t, pickTable(used))
+    const seen = await readRouting(ctx)
+    seen.used.add(table)
+    priorities = seen.priorities
+    plan = routingPlan(t, pickTable(seen.used))
     await backend.setFwmark(plan.fwmark as number)
   }
 }

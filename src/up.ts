@@ -9,10 +9,10 @@ import { createInterface, refuseTakenName, userspaceFirst } from './interface.js
 import type { Journal } from './journal.js'
 import { applyDns } from './dns.js'
 import { checkFailure, handshakeFailure, noNetAdmin, unsupportedPlatform } from './messages.js'
-import { linkBatch, routeText, type RoutingPlan } from './plan.js'
+import { linkBatch, routeText } from './plan.js'
 import { report, reportFailure, type Outcome } from './report.js'
 import { chooseMtu, resolveEndpoints } from './resolve.js'
-import { applyRouting, planRouting } from './routing.js'
+import { applyRouting, planRouting, type PlannedRouting } from './routing.js'
 import { isRoot, mustRun } from './run.js'
 import { secretsToMask } from './secrets.js'
 import { obtainTunnel } from './source.js'
@@ -46,7 +46,7 @@ async function settleAll<T extends readonly unknown[]>(work: { [K in keyof T]: P
 /** What bring-up must know before it configures anything: the tunnel, its endpoints' addresses, routing, MTU. */
 interface Prepared {
   tunnel: Tunnel
-  planned: RoutingPlan
+  planned: PlannedRouting
   mtu: number
   /** Summary rows from where the tunnel came from (a lease). */
   rows: [string, string][]

@@ -2845,27 +2845,31 @@ var journal = __nccwpck_require__(588);
 
 /** How many times a table taken meanwhile is traded for the next free one. */
 const TABLE_TRIES = 5;
-async function tablesUsed(ctx) {
+/** Reads the routes and rules of both families once (four `ip` reads, at the same time). */
+async function readRouting(ctx) {
     const shown = await Promise.all([
         ['-4', 'route', 'show', 'table', 'all'],
         ['-6', 'route', 'show', 'table', 'all'],
         ['-4', 'rule', 'show'],
         ['-6', 'rule', 'show']
     ].map((args) => (0,run/* run */.eF)([ctx.ip, ...args], ctx.limits)));
-    const [r4, r6, u4, u6] = shown.map((r) => r.stdout);
-    return tablesInUse(`${r4}\n${r6}`, `${u4}\n${u6}`);
+    const [r4 = '', r6 = '', u4 = '', u6 = ''] = shown.map((r) => r.stdout);
+    return {
+        used: tablesInUse(`${r4}\n${r6}`, `${u4}\n${u6}`),
+        priorities: { 4: rulePriorities(u4), 6: rulePriorities(u6) }
+    };
 }
 /** The routing plan; a full tunnel's table is its FwMark (which must be free), else the first free from 51820. */
 async function planRouting(t, ctx) {
     if (!isFullTunnel(t))
-        return routingPlan(t, 0);
-    const used = await tablesUsed(ctx);
+        return { ...routingPlan(t, 0), priorities: { 4: [], 6: [] } };
+    const { used, priorities } = await readRouting(ctx);
     if (t.fwmark !== undefined) {
         if (used.has(t.fwmark))
             throw new Error(tableTaken(t.fwmark));
-        return routingPlan(t, t.fwmark);
+        return { ...routingPlan(t, t.fwmark), priorities };
     }
-    return routingPlan(t, pickTable(used));
+    return { ...routingPlan(t, pickTable(used)), priorities };
 }
 /** Sets net.ipv4.conf.all.src_valid_mark=1 for an IPv4 full tunnel, recording what it was first. */
 async function enableSrcValidMark(ctx) {
@@ -2883,14 +2887,12 @@ async function applyRouting(t, planned, backend, ctx) {
     const { journal, ip } = ctx;
     const root = { root: true, ...ctx.limits };
     let plan = planned;
+    // The priorities read while planning; read again only when a table has to be traded.
+    let priorities = planned.priorities;
     if (plan.srcValidMark)
         await enableSrcValidMark(ctx);
     for (let attempt = 1;; attempt++) {
-        const prefs = plan.rules.length > 0 ? await Promise.all(['-4', '-6'].map((f) => (0,run/* run */.eF)([ip, f, 'rule', 'show'], ctx.limits))) : [];
-        const rules = placeRules(plan.rules, {
-            4: rulePriorities(prefs[0]?.stdout ?? ''),
-            6: rulePriorities(prefs[1]?.stdout ?? '')
-        });
+        const rules = placeRules(plan.rules, priorities);
         const recs = rules.map((r) => journal.add({ kind: 'rule', family: r.family, priority: r.priority, selector: r.selector }));
         const batch = routeBatch(ctx.iface, plan, rules);
         const r = batch ? await (0,run/* run */.eF)([ip, '-batch', '-'], { ...root, input: batch }) : { code: 0, stdout: '', stderr: '' };
@@ -2911,9 +2913,10 @@ async function applyRouting(t, planned, backend, ctx) {
         const table = plan.fwmark;
         for (const f of ['-4', '-6'])
             await (0,run/* run */.eF)([ip, f, 'route', 'flush', 'dev', ctx.iface, 'table', String(table)], root);
-        const used = await tablesUsed(ctx);
-        used.add(table);
-        plan = routingPlan(t, pickTable(used));
+        const seen = await readRouting(ctx);
+        seen.used.add(table);
+        priorities = seen.priorities;
+        plan = routingPlan(t, pickTable(seen.used));
         await backend.setFwmark(plan.fwmark);
     }
 }
