@@ -8655,7 +8655,7 @@ function createAudit(write = (l) => void process.stdout.write(l)) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/ip.ts
+;// CONCATENATED MODULE: ./src/common/ip.ts
 // IP addresses and prefixes: parsing, masking and canonical text. Pure; no I/O.
 /** Parses dotted-quad IPv4 into 4 bytes, or undefined. */
 function parseV4(text) {
@@ -8806,7 +8806,7 @@ function contains(outer, inner) {
     return network({ ...inner, bits: outer.bits }).address === network(outer).address;
 }
 
-;// CONCATENATED MODULE: ./src/gateway/config.ts
+;// CONCATENATED MODULE: ./src/gateway/settings.ts
 // The gateway's configuration: YAML in, one typed and validated object out. Every error names the key
 // (and its line), never more of a value than the user must see to fix it. Pure but for reading the file.
 
@@ -9106,12 +9106,12 @@ class Reader {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/errors.ts
+;// CONCATENATED MODULE: ./src/common/errors.ts
 // Turning anything thrown into the one line a step reports.
 /** The message of an error, or the thrown value as text (a thrown non-Error must not pass silently). */
 const errorText = (err) => (err instanceof Error ? err.message : String(err));
 
-;// CONCATENATED MODULE: ./src/gateway/policy.ts
+;// CONCATENATED MODULE: ./src/gateway/auth/policy.ts
 /** A claim as a string: strings as they are, whole numbers in decimal; anything else matches nothing. */
 function claimText(value) {
     if (typeof value === 'string')
@@ -9138,7 +9138,7 @@ function checkedClaims(rules) {
     return [...new Set(rules.flatMap((r) => Object.keys(r.claims)))].sort();
 }
 
-;// CONCATENATED MODULE: ./src/gateway/pool.ts
+;// CONCATENATED MODULE: ./src/gateway/leases/pool.ts
 // Runner addresses: one host address per family of the pool for each lease. Never the network or the
 // last address (broadcast in IPv4), never an address held by a lease, by the interface itself or by a
 // peer the gateway does not own. Next-fit, so a freed address is not handed out again at once. Pure.
@@ -10134,7 +10134,7 @@ async function jwtVerify(jwt, key, options) {
 }
 
 
-;// CONCATENATED MODULE: ./src/gateway/tokens.ts
+;// CONCATENATED MODULE: ./src/gateway/auth/tokens.ts
 // OIDC token checks, all by `jose`: the issuer's keys through its discovery document (cached by jose,
 // refetched on an unknown `kid`), RS256 only, exact `iss` and `aud`, `exp`/`nbf` with a small clock
 // tolerance, required claims present. Using a `jti` once is the store's job (see Leases).
@@ -10276,7 +10276,7 @@ function createVerifier(opts) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/gateway/wg.ts
+;// CONCATENATED MODULE: ./src/gateway/leases/peers.ts
 // The WireGuard interface, through `wg` (which speaks to kernel and wireguard-go interfaces alike) and
 // `ip`. The gateway's one place that starts processes: argument arrays, a time limit, a minimal
 // environment. (src/run.ts logs each command as an Actions `::debug::` line on stdout, where the
@@ -10306,7 +10306,7 @@ function exec(argv, timeoutMs = 10_000) {
     });
 }
 /** Lines of `KEY\tVALUE` into a map. */
-function wg_table(text) {
+function peers_table(text) {
     const out = new Map();
     for (const line of text.split('\n')) {
         const tab = line.indexOf('\t');
@@ -10363,9 +10363,9 @@ class Wg {
             exec(['wg', 'show', this.iface, 'allowed-ips']),
             withHandshakes ? exec(['wg', 'show', this.iface, 'latest-handshakes']) : Promise.resolve('')
         ]);
-        const handshakes = wg_table(hs);
+        const handshakes = peers_table(hs);
         const out = new Map();
-        for (const [key, list] of wg_table(ips)) {
+        for (const [key, list] of peers_table(ips)) {
             const allowedIps = list
                 .split(/\s+/)
                 .map((t) => parsePrefix(t))
@@ -10429,7 +10429,7 @@ class Coalescer {
     }
 }
 
-;// CONCATENATED MODULE: ./src/gateway/leases.ts
+;// CONCATENATED MODULE: ./src/gateway/leases/leases.ts
 // Leases: grant, release, sweep and reconcile. The store is written before the interface is touched,
 // so every peer the gateway adds is known by key and addresses; a peer is removed only when the
 // gateway leased it and it still has only the leased addresses. Peers it never leased are read (their
@@ -10867,7 +10867,7 @@ function sameSet(a, b) {
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/gateway/server.ts
+;// CONCATENATED MODULE: ./src/gateway/http/server.ts
 // HTTP: routes, JSON in and out, limits. Errors are `{"error": "…"}` with a fitting status, never a
 // stack trace. The token and the lease secret are read from the Authorization header and passed on,
 // never logged.
@@ -11091,7 +11091,7 @@ function createServer(config, handler, audit = () => undefined, limits = LIMITS)
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:sqlite"
 const external_node_sqlite_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
-;// CONCATENATED MODULE: ./src/gateway/store.ts
+;// CONCATENATED MODULE: ./src/gateway/leases/store.ts
 // Leases and used token ids in SQLite (node:sqlite), so that a restart loses nothing. A lease is written
 // before its peer is added, so every peer the gateway ever added has a row; a row stays (ended, with
 // `removed` = 0) until its peer is confirmed gone. Lease secrets are stored only as SHA-256 hashes.
@@ -11227,7 +11227,7 @@ class Store {
     }
 }
 
-;// CONCATENATED MODULE: ./src/gateway/index.ts
+;// CONCATENATED MODULE: ./src/gateway/main.ts
 // The gateway's entry: `node dist/gateway/index.js --config gateway.yml`. Reads the configuration,
 // reconciles the interface with the store, serves, sweeps; SIGTERM/SIGINT stop it within a few
 // seconds and leave live leases and their peers for the next start.

@@ -1,707 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 916:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   k: () => (/* binding */ errorText)
-/* harmony export */ });
-// Turning anything thrown into the one line a step reports.
-/** The message of an error, or the thrown value as text (a thrown non-Error must not pass silently). */
-const errorText = (err) => (err instanceof Error ? err.message : String(err));
-
-
-/***/ }),
-
-/***/ 282:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   A1: () => (/* binding */ parsePrefix),
-/* harmony export */   Nm: () => (/* binding */ network),
-/* harmony export */   Oj: () => (/* binding */ prefixText),
-/* harmony export */   Z5: () => (/* binding */ canonicalAddress),
-/* harmony export */   fx: () => (/* binding */ maxBits),
-/* harmony export */   gR: () => (/* binding */ contains),
-/* harmony export */   or: () => (/* binding */ parseAddress)
-/* harmony export */ });
-/* unused harmony export formatBytes */
-// IP addresses and prefixes: parsing, masking and canonical text. Pure; no I/O.
-/** Parses dotted-quad IPv4 into 4 bytes, or undefined. */
-function parseV4(text) {
-    const parts = text.split('.');
-    if (parts.length !== 4)
-        return undefined;
-    const bytes = [];
-    for (const part of parts) {
-        if (!/^(0|[1-9][0-9]{0,2})$/.test(part))
-            return undefined;
-        const n = Number(part);
-        if (n > 255)
-            return undefined;
-        bytes.push(n);
-    }
-    return bytes;
-}
-/** Parses IPv6 (with `::` and an optional trailing dotted quad) into 16 bytes, or undefined. */
-function parseV6(text) {
-    if (!/^[0-9a-fA-F:.]+$/.test(text) || text.length > 45)
-        return undefined;
-    let head = text;
-    let tail4 = [];
-    const lastColon = text.lastIndexOf(':');
-    if (text.includes('.')) {
-        const v4 = parseV4(text.slice(lastColon + 1));
-        if (!v4)
-            return undefined;
-        tail4 = v4;
-        head = text.slice(0, lastColon + 1);
-        if (!head.endsWith('::'))
-            head = head.slice(0, -1);
-    }
-    const halves = head.split('::');
-    if (halves.length > 2)
-        return undefined;
-    const groups = (s) => {
-        if (s === '')
-            return [];
-        const out = [];
-        for (const g of s.split(':')) {
-            if (!/^[0-9a-fA-F]{1,4}$/.test(g))
-                return undefined;
-            out.push(parseInt(g, 16));
-        }
-        return out;
-    };
-    const left = groups(halves[0] ?? '');
-    const right = halves.length === 2 ? groups(halves[1] ?? '') : [];
-    if (!left || !right)
-        return undefined;
-    const want = 8 - tail4.length / 2;
-    let words;
-    if (halves.length === 2) {
-        const fill = want - left.length - right.length;
-        if (fill < 1)
-            return undefined;
-        words = [...left, ...new Array(fill).fill(0), ...right];
-    }
-    else {
-        words = left;
-    }
-    if (words.length !== want)
-        return undefined;
-    const bytes = [];
-    for (const w of words)
-        bytes.push(w >> 8, w & 0xff);
-    return [...bytes, ...tail4];
-}
-function parseAddress(text) {
-    const v4 = parseV4(text);
-    if (v4)
-        return { family: 4, bytes: v4 };
-    const v6 = text.includes(':') ? parseV6(text) : undefined;
-    return v6 ? { family: 6, bytes: v6 } : undefined;
-}
-/** RFC 5952 text: lower case, longest run of two or more zero groups as `::`. */
-function formatBytes(family, bytes) {
-    if (family === 4)
-        return bytes.join('.');
-    const words = [];
-    for (let i = 0; i < 16; i += 2)
-        words.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
-    let bestStart = -1;
-    let bestLen = 1;
-    for (let i = 0; i < 8;) {
-        if (words[i] !== 0) {
-            i++;
-            continue;
-        }
-        let j = i;
-        while (j < 8 && words[j] === 0)
-            j++;
-        if (j - i > bestLen) {
-            bestStart = i;
-            bestLen = j - i;
-        }
-        i = j;
-    }
-    const hex = (ws) => ws.map((w) => w.toString(16)).join(':');
-    if (bestStart < 0)
-        return hex(words);
-    return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
-}
-function canonicalAddress(text) {
-    const parsed = parseAddress(text);
-    return parsed && formatBytes(parsed.family, parsed.bytes);
-}
-function maxBits(family) {
-    return family === 4 ? 32 : 128;
-}
-/** Parses `ADDR/BITS` or a bare `ADDR` (a host prefix). Returns a reason string on failure. */
-function parsePrefix(text) {
-    const slash = text.indexOf('/');
-    const addrText = slash < 0 ? text : text.slice(0, slash);
-    const parsed = parseAddress(addrText);
-    if (!parsed)
-        return `"${text}" is not an IPv4 or IPv6 address`;
-    const max = maxBits(parsed.family);
-    let bits = max;
-    if (slash >= 0) {
-        const bitsText = text.slice(slash + 1);
-        if (!/^(0|[1-9][0-9]{0,2})$/.test(bitsText) || Number(bitsText) > max) {
-            return `"${text}" has prefix length "${bitsText}"; it must be 0 to ${max}`;
-        }
-        bits = Number(bitsText);
-    }
-    return { family: parsed.family, address: formatBytes(parsed.family, parsed.bytes), bits };
-}
-/** The prefix with its host bits cleared: the network it names. */
-function network(prefix) {
-    const parsed = parseAddress(prefix.address);
-    if (!parsed)
-        throw new Error(`invalid address ${prefix.address}`);
-    const bytes = parsed.bytes.map((b, i) => {
-        const keep = Math.min(8, Math.max(0, prefix.bits - i * 8));
-        return b & ((0xff << (8 - keep)) & 0xff);
-    });
-    return { family: prefix.family, address: formatBytes(prefix.family, bytes), bits: prefix.bits };
-}
-function prefixText(prefix) {
-    return `${prefix.address}/${prefix.bits}`;
-}
-/** True when `outer` contains every address of `inner`. */
-function contains(outer, inner) {
-    if (outer.family !== inner.family || outer.bits > inner.bits)
-        return false;
-    return network({ ...inner, bits: outer.bits }).address === network(outer).address;
-}
-
-
-/***/ }),
-
-/***/ 588:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   A5: () => (/* binding */ validRecord),
-/* harmony export */   CQ: () => (/* binding */ Journal),
-/* harmony export */   wH: () => (/* binding */ SRC_VALID_MARK)
-/* harmony export */ });
-/* unused harmony export parseJournal */
-/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
-// What main makes, written down *before* it makes it, so that whatever happens next (a failure, a
-// cancelled job, a killed process) post knows exactly what may exist and how to recognise it. Each
-// record carries identity (an ifindex in a network namespace, a pid with its start time, a rule's
-// priority) once it is known; teardown acts only on what still has that identity.
-
-const SRC_VALID_MARK = 'net.ipv4.conf.all.src_valid_mark';
-class Journal {
-    #records;
-    #persist;
-    /** `persist` is given the whole journal after every change (the runner keeps the last value). */
-    constructor(persist, records = []) {
-        this.#persist = persist;
-        this.#records = records;
-    }
-    get records() {
-        return this.#records;
-    }
-    get empty() {
-        return this.#records.length === 0;
-    }
-    /** Writes the record down, then returns it: call before the side effect it describes. */
-    add(rec) {
-        this.#records.push(rec);
-        this.#save();
-        return rec;
-    }
-    /** Adds what became known (an identity) to a record. */
-    update(rec, known) {
-        Object.assign(rec, known);
-        this.#save();
-    }
-    /** Forgets a record: what it describes was undone, or never came to be. */
-    remove(rec) {
-        const at = this.#records.indexOf(rec);
-        if (at < 0)
-            return;
-        this.#records.splice(at, 1);
-        this.#save();
-    }
-    find(kind) {
-        return this.#records.find((r) => r.kind === kind);
-    }
-    #save() {
-        this.#persist(this.#records.length === 0 ? '' : JSON.stringify(this.#records));
-    }
-}
-// What post accepts from the state: it hands these to ip, sysctl, kill and resolvconf.
-const SELECTOR = /^(not fwmark [0-9]{1,10} table [0-9]{1,10}|table main suppress_prefixlength 0)$/;
-const DNS_NAME = /^([A-Za-z0-9-]+\.)?[a-zA-Z0-9_=+.-]{1,15}$/;
-const NETNS = /^net:\[[0-9]+\]$/;
-const int = (v, min, max) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-const str = (v, re) => typeof v === 'string' && re.test(v);
-const optional = (v, ok) => (ok(v) ? v : undefined);
-/** One record as post may trust it, or undefined when any field is off (it is then ignored). */
-function validRecord(value) {
-    if (typeof value !== 'object' || value === null)
-        return undefined;
-    const r = value;
-    switch (r.kind) {
-        case 'interface':
-            if (!str(r.name, _names_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .v) || (r.netns !== undefined && !str(r.netns, NETNS)))
-                return undefined;
-            return {
-                kind: 'interface',
-                name: r.name,
-                netns: optional(r.netns, (v) => str(v, NETNS)),
-                ifindex: optional(r.ifindex, (v) => int(v, 1, 2 ** 31))
-            };
-        case 'wireguard-go':
-            if (!str(r.name, _names_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .v) || !int(r.since, 0, Number.MAX_SAFE_INTEGER))
-                return undefined;
-            return {
-                kind: 'wireguard-go',
-                name: r.name,
-                since: r.since,
-                pid: optional(r.pid, (v) => int(v, 2, 2 ** 22)),
-                start: optional(r.start, (v) => str(v, /^[0-9]{1,20}$/)),
-                socket: optional(r.socket, (v) => str(v, /^[0-9]+:[0-9]+:[0-9]+$/))
-            };
-        case 'file':
-            // Only the temporary folders this action makes, by absolute path.
-            if (!str(r.path, /^\/[^\0]*\/wireguard-tunnel-[A-Za-z0-9]{6}$/) || r.path.includes('/../'))
-                return undefined;
-            return { kind: 'file', path: r.path };
-        case 'rule':
-            if ((r.family !== 4 && r.family !== 6) || !int(r.priority, 1, 2 ** 32 - 1) || !str(r.selector, SELECTOR)) {
-                return undefined;
-            }
-            return { kind: 'rule', family: r.family, priority: r.priority, selector: r.selector };
-        case 'sysctl':
-            if (r.key !== SRC_VALID_MARK || !str(r.was, /^[0-9]$/))
-                return undefined;
-            return { kind: 'sysctl', key: SRC_VALID_MARK, was: r.was };
-        case 'dns':
-            if ((r.manager !== 'resolvectl' && r.manager !== 'resolvconf') ||
-                !str(r.name, DNS_NAME) ||
-                !str(r.iface, _names_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .v)) {
-                return undefined;
-            }
-            return { kind: 'dns', manager: r.manager, name: r.name, iface: r.iface };
-        case 'lease':
-            if (!str(r.gateway, /^https?:\/\/[^\s]+$/) ||
-                !str(r.id, /^[A-Za-z0-9_-]{1,64}$/) ||
-                !str(r.secret, /^[A-Za-z0-9_-]{16,128}$/)) {
-                return undefined;
-            }
-            return { kind: 'lease', gateway: r.gateway, id: r.id, secret: r.secret };
-        default:
-            return undefined;
-    }
-}
-/** The records in a saved journal, each checked; unreadable text or records are dropped. */
-function parseJournal(text) {
-    if (!text)
-        return [];
-    try {
-        const value = JSON.parse(text);
-        return Array.isArray(value) ? value.map(validRecord).filter((r) => r !== undefined) : [];
-    }
-    catch {
-        return [];
-    }
-}
-
-
-/***/ }),
-
-/***/ 455:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   v: () => (/* binding */ IFACE)
-/* harmony export */ });
-// Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
-// `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
-const IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/;
-
-
-/***/ }),
-
-/***/ 828:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bk: () => (/* binding */ parseEndpoint),
-/* harmony export */   Do: () => (/* binding */ parseKey),
-/* harmony export */   FR: () => (/* binding */ ipText),
-/* harmony export */   HU: () => (/* binding */ parseChoice),
-/* harmony export */   M$: () => (/* binding */ parseTable),
-/* harmony export */   Ox: () => (/* binding */ splitDns),
-/* harmony export */   SP: () => (/* binding */ shown),
-/* harmony export */   U: () => (/* binding */ endpointError),
-/* harmony export */   _: () => (/* binding */ KEY),
-/* harmony export */   cC: () => (/* binding */ splitHostPort),
-/* harmony export */   cG: () => (/* binding */ parseInteger),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   kc: () => (/* binding */ publicKeyOf),
-/* harmony export */   mC: () => (/* binding */ parsePrefixes),
-/* harmony export */   n0: () => (/* binding */ looksSecret),
-/* harmony export */   uy: () => (/* binding */ isHostName),
-/* harmony export */   ws: () => (/* binding */ wgEndpoint)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _ip_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(282);
-// Value parsers shared by the per-field inputs (config.ts) and the `config` input (wgquick.ts), and
-// the one error type both throw. Pure; nothing here imports config.ts or wgquick.ts.
-
-
-/**
- * A bad input: names the input (and the line of a multi-line input) and what is wrong, never the
- * value of a secret.
- */
-class InputError extends Error {
-    input;
-    line;
-    constructor(input, problem, line) {
-        super(`Input "${input}": ${line === undefined ? '' : `line ${line}: `}${problem}`);
-        this.input = input;
-        this.line = line;
-        this.name = 'InputError';
-    }
-}
-/**
- * The error for an endpoint found wrong after parsing (a host name that does not resolve), naming
- * where it was written: `Input "config": line 9: …` or `Input "endpoint": …`. The problem must not
- * contain the host when the source is `config` (the whole input is a secret).
- */
-function endpointError(source, problem) {
-    return new InputError(source.input, problem, source.input === 'config' ? source.line : undefined);
-}
-const isB64 = (c) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
-/**
- * Whether a text holds something that may be key material: a run of 20 or more base64 characters
- * mixing digits and both cases, or of 40 or more of any kind (a hex key is 64). One pass.
- */
-function looksSecret(text) {
-    let run = 0;
-    let mix = 0;
-    for (let i = 0; i <= text.length; i++) {
-        const c = i < text.length ? text.charCodeAt(i) : 0;
-        if (i < text.length && isB64(c)) {
-            run++;
-            mix |= c >= 48 && c <= 57 ? 1 : c >= 65 && c <= 90 ? 2 : c >= 97 && c <= 122 ? 4 : 0;
-            continue;
-        }
-        if (run >= 40 || (run >= 20 && mix === 7))
-            return true;
-        run = 0;
-        mix = 0;
-    }
-    return false;
-}
-/**
- * A non-secret value quoted for an error message: escaped and cut short. A value that looks like key
- * material is not shown at all: a key pasted into the wrong input is still a key.
- */
-function shown(value) {
-    if (looksSecret(value))
-        return 'the value given (not shown: it looks like a key)';
-    const cut = value.length > 40 ? `${value.slice(0, 37)}...` : value;
-    return JSON.stringify(cut);
-}
-/** wg's key_from_base64: 44 characters, the last "=", the padding bits zero. */
-const KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
-function parseKey(input, value, secret) {
-    const v = value.trim();
-    if (KEY.test(v))
-        return v;
-    const what = secret ? 'the value given is not one (it is not shown: it is a secret)' : `got ${shown(v)}`;
-    throw new InputError(input, `must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); ${what}`);
-}
-/** PKCS#8 framing of a raw X25519 private key (RFC 8410). */
-const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
-/**
- * The public key of a WireGuard private key: X25519 of the base point, as `wg pubkey`. Node's
- * native X25519 takes under a millisecond where pure-JS tweetnacl takes 30 ms cold; the unit tests
- * hold it equal to tweetnacl's scalarMult.base.
- */
-function publicKeyOf(privateKey) {
-    const key = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPrivateKey)({
-        key: Buffer.concat([X25519_PKCS8, Buffer.from(privateKey, 'base64')]),
-        format: 'der',
-        type: 'pkcs8'
-    });
-    return Buffer.from((0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPublicKey)(key).export({ format: 'jwk' }).x, 'base64url').toString('base64');
-}
-/** Items of a comma- or newline-separated list, trimmed, empties dropped. */
-function listItems(value) {
-    return value
-        .split(/[,\n]/)
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
-function parsePrefixes(input, value) {
-    return listItems(value).map((item) => {
-        const p = (0,_ip_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePrefix */ .A1)(item);
-        if (typeof p === 'string')
-            throw new InputError(input, `${looksSecret(item) ? 'an entry (not shown: it looks like a key) is not an address' : p} (expected an address like 192.0.2.2/24 or 2001:db8::2/64)`);
-        return p;
-    });
-}
-const LABEL = '[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
-const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*\\.?$`);
-function isHostName(text) {
-    return text.length <= 253 && HOSTNAME.test(text) && !/^[0-9.]+$/.test(text);
-}
-/** The canonical text of an IP address, or undefined when `text` is not one. */
-function ipText(text) {
-    return (0,_ip_js__WEBPACK_IMPORTED_MODULE_1__/* .canonicalAddress */ .Z5)(text);
-}
-function parsePort(input, text, whole) {
-    if (!/^[0-9]{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
-        throw new InputError(input, `port in ${shown(whole)} must be a number from 1 to 65535`);
-    }
-    return Number(text);
-}
-/** `host:port`, `1.2.3.4:port` or `[v6]:port` into host and port; undefined when not that shape. */
-function splitHostPort(input, text) {
-    const m = /^\[([^\]]+)\]:([^:]*)$/.exec(text) ?? /^([^:[\]]+):([^:]*)$/.exec(text);
-    if (!m)
-        return undefined;
-    const [, host = '', port = ''] = m;
-    const bracketed = text.startsWith('[');
-    const addr = (0,_ip_js__WEBPACK_IMPORTED_MODULE_1__/* .parseAddress */ .or)(host);
-    if (bracketed && addr?.family !== 6)
-        throw new InputError(input, `${shown(text)}: only IPv6 addresses go in brackets`);
-    if (!addr && !isHostName(host))
-        throw new InputError(input, `${shown(host)} is not a valid host name or IP address`);
-    return { host: ipText(host) ?? host, port: parsePort(input, port, text) };
-}
-/** The `endpoint` input: HOST:PORT, an IPv6 address in brackets (unambiguous, as the README asks). */
-function parseEndpoint(input, value) {
-    const v = value.trim();
-    const hp = splitHostPort(input, v);
-    if (!hp) {
-        throw new InputError(input, `${shown(v)} must be HOST:PORT, e.g. vpn.example.com:51820, 192.0.2.1:51820 or [2001:db8::1]:51820`);
-    }
-    return { ...hp, source: { input } };
-}
-/**
- * An Endpoint = value as wg(8) reads it (wireguard-tools src/config.c, parse_endpoint): after a "["
- * the host runs to the first "]", which must be followed by ":" and a port; otherwise the host is
- * everything before the LAST colon, so `2001:db8::1:51820` is host 2001:db8::1, port 51820. Returns
- * a reason (without the value) when wg would refuse it or getaddrinfo could not take the host.
- */
-function wgEndpoint(value) {
-    let host;
-    let port;
-    if (value.startsWith('[')) {
-        const close = value.indexOf(']');
-        if (close < 0)
-            return 'has a "[" without its "]"';
-        if (value[close + 1] !== ':' || close + 2 >= value.length)
-            return 'has no port after the "]:"';
-        host = value.slice(1, close);
-        port = value.slice(close + 2);
-    }
-    else {
-        const colon = value.lastIndexOf(':');
-        if (colon < 0 || colon + 1 >= value.length)
-            return 'has no port (HOST:PORT)';
-        host = value.slice(0, colon);
-        port = value.slice(colon + 1);
-    }
-    if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535)
-        return 'port must be a number from 1 to 65535';
-    const ip = ipText(host);
-    if (ip !== undefined)
-        return { host: ip, port: Number(port) };
-    if (host.includes(':'))
-        return 'has a host that is not a valid IPv6 address';
-    if (!isHostName(host))
-        return 'has a host that is not a valid host name or IP address';
-    return { host, port: Number(port) };
-}
-/** DNS = as wg-quick splits it: addresses are servers, names are search domains. */
-function splitDns(input, value) {
-    const out = { dns: [], dnsSearch: [] };
-    for (const v of listItems(value)) {
-        const ip = ipText(v);
-        if (ip !== undefined)
-            out.dns.push(ip);
-        else if (isHostName(v))
-            out.dnsSearch.push(v);
-        else
-            throw new InputError(input, `${shown(v)} is neither an IP address (a DNS server) nor a domain name (a search domain)`);
-    }
-    return out;
-}
-function parseInteger(input, value, min, max) {
-    const v = value.trim();
-    if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
-        throw new InputError(input, `must be a whole number from ${min} to ${max}; got ${shown(v)}`);
-    }
-    return Number(v);
-}
-function parseChoice(input, value, choices) {
-    const v = value.trim().toLowerCase();
-    const hit = choices.find((c) => c === v);
-    if (hit === undefined)
-        throw new InputError(input, `must be one of ${choices.join(', ')}; got ${shown(value.trim())}`);
-    return hit;
-}
-/** wg-quick's Table: auto, off, main (254) or a table number; undefined when it is none of those. */
-function parseTable(value) {
-    const v = value.trim().toLowerCase();
-    if (v === 'auto' || v === 'off')
-        return v;
-    if (v === 'main')
-        return 254;
-    if (/^[0-9]+$/.test(v) && Number(v) >= 1 && Number(v) <= 0xffffffff)
-        return Number(v);
-    return undefined;
-}
-
-
-/***/ }),
-
-/***/ 624:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Qd: () => (/* binding */ CommandError),
-  ay: () => (/* binding */ commandLine),
-  jX: () => (/* binding */ isRoot),
-  Pv: () => (/* binding */ mustRun),
-  eF: () => (/* binding */ run),
-  Ub: () => (/* binding */ sudoRefused)
-});
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: ./src/toolkit.ts
-var toolkit = __nccwpck_require__(441);
-// EXTERNAL MODULE: ./src/system.ts
-var system = __nccwpck_require__(666);
-;// CONCATENATED MODULE: ./src/run.ts
-// The one place that starts processes. Commands are argument arrays, never shell strings; commands
-// that need root go through `sudo -n` when this process is not root, so a missing permission fails
-// at once instead of waiting for a password. Children get a minimal environment: nothing of the
-// step's own (INPUT_* secrets, the runner's ACTIONS_* tokens, a job's LOG_LEVEL) reaches them.
-
-
-
-const isRoot = () => process.getuid?.() === 0;
-/**
- * What every child starts from: a PATH that has the sbin directories, and the C locale so that
- * the messages matched here (`File exists`, `Unknown device type`) read the same everywhere.
- * wireguard-go's variables (LOG_LEVEL, WG_PROCESS_FOREGROUND, …) are deliberately absent: with
- * LOG_LEVEL set, its daemon keeps the step's pipes open and the step hangs.
- */
-function childEnv(extra = {}) {
-    return { PATH: (0,system/* searchPath */.oe)().join(':'), LC_ALL: 'C', ...extra };
-}
-/** The argument vector actually started for a command. Pure, for tests. */
-function commandLine(argv, opts, root) {
-    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
-    const withEnv = env.length > 0 ? ['env', ...env, ...argv] : [...argv];
-    return opts.root && !root ? ['sudo', '-n', ...withEnv] : withEnv;
-}
-/** Whether a command's failure was sudo refusing to run it. */
-const sudoRefused = (argv, stderr) => argv[0] === 'sudo' && /^sudo: /m.test(stderr);
-/** A command that failed: says what ran (arguments carry no secrets) and what it printed. */
-class CommandError extends Error {
-    argv;
-    result;
-    constructor(argv, result) {
-        super(describeFailure(argv, result));
-        this.argv = argv;
-        this.result = result;
-        this.name = 'CommandError';
-    }
-}
-function describeFailure(argv, r) {
-    const said = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' / ');
-    if (r.timedOut) {
-        const stall = argv[0] === 'sudo'
-            ? ' `sudo` itself may be stalling: check that this host name resolves (/etc/hosts) and that sudo needs no password.'
-            : '';
-        return `\`${argv.join(' ')}\` did not finish within the step's timeout.${stall}`;
-    }
-    if (sudoRefused(argv, r.stderr)) {
-        return `\`${argv.slice(2).join(' ')}\` needs root and this step runs as uid ${process.getuid?.()}: \`sudo -n\` refused (${said}). Run the job as root or give the runner user passwordless sudo.`;
-    }
-    return `\`${argv.join(' ')}\` failed (exit ${r.code})${said ? `: ${said}` : ''}`;
-}
-/** Runs a command and resolves with its exit code and output; rejects only when it cannot start. */
-function run(argv, opts = {}) {
-    const root = isRoot();
-    // As root the variables go straight into the environment; through sudo, which resets it, by `env`.
-    const full = commandLine(argv, root ? { ...opts, env: undefined } : opts, root);
-    const env = childEnv(root ? opts.env : {});
-    toolkit/* debug */.Yz(`run: ${commandLine(argv, opts, root).join(' ')} (at ${Math.round(performance.now())} ms)`);
-    const own = opts.timeoutMs ?? 60_000;
-    const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
-    const limit = Math.max(0, Math.min(own, left));
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(full[0], full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });
-        let stdout = '';
-        let stderr = '';
-        let timedOut = false;
-        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-        let killed = false;
-        const timer = setTimeout(() => {
-            killed = true;
-            timedOut = left <= own;
-            stderr += `\n(killed after ${Math.round(limit) / 1000} s)`;
-            child.kill('SIGKILL');
-        }, limit);
-        // A killed command's own children may still hold its pipes: stop waiting for them.
-        child.on('exit', () => {
-            if (!killed)
-                return;
-            child.stdout.destroy();
-            child.stderr.destroy();
-        });
-        child.on('error', (err) => {
-            clearTimeout(timer);
-            reject(err.code === 'ENOENT'
-                ? new Error(`\`${full[0]}\` was not found on PATH (${env.PATH})`)
-                : new Error(`\`${full[0]}\` could not start: ${err.message}`));
-        });
-        child.on('close', (code, signal) => {
-            clearTimeout(timer);
-            resolve({ pid: child.pid, code: code ?? (signal ? 128 : 1), stdout, stderr, ...(timedOut ? { timedOut } : {}) });
-        });
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(opts.input ?? '');
-    });
-}
-/**
- * Runs a command that must succeed; throws a CommandError otherwise, or the error `explain` makes
- * of its output (a refused sudo and a timeout are always said as such).
- */
-async function mustRun(argv, opts = {}, explain) {
-    const r = await run(argv, opts);
-    if (r.code === 0)
-        return r;
-    const full = commandLine(argv, opts, isRoot());
-    if (explain && !r.timedOut && !sudoRefused(full, r.stderr))
-        throw explain(`${r.stderr}\n${r.stdout}`);
-    throw new CommandError(full, r);
-}
-
-
-/***/ }),
-
-/***/ 666:
+/***/ 195:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -890,7 +190,515 @@ async function waitUntil(done, ms, everyMs = 2) {
 
 /***/ }),
 
-/***/ 441:
+/***/ 79:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qd: () => (/* binding */ CommandError),
+  ay: () => (/* binding */ commandLine),
+  jX: () => (/* binding */ isRoot),
+  Pv: () => (/* binding */ mustRun),
+  eF: () => (/* binding */ run),
+  Ub: () => (/* binding */ sudoRefused)
+});
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: ./src/action/toolkit.ts
+var toolkit = __nccwpck_require__(96);
+// EXTERNAL MODULE: ./src/action/host/probe.ts
+var probe = __nccwpck_require__(195);
+;// CONCATENATED MODULE: ./src/action/host/run.ts
+// The one place that starts processes. Commands are argument arrays, never shell strings; commands
+// that need root go through `sudo -n` when this process is not root, so a missing permission fails
+// at once instead of waiting for a password. Children get a minimal environment: nothing of the
+// step's own (INPUT_* secrets, the runner's ACTIONS_* tokens, a job's LOG_LEVEL) reaches them.
+
+
+
+const isRoot = () => process.getuid?.() === 0;
+/**
+ * What every child starts from: a PATH that has the sbin directories, and the C locale so that
+ * the messages matched here (`File exists`, `Unknown device type`) read the same everywhere.
+ * wireguard-go's variables (LOG_LEVEL, WG_PROCESS_FOREGROUND, …) are deliberately absent: with
+ * LOG_LEVEL set, its daemon keeps the step's pipes open and the step hangs.
+ */
+function childEnv(extra = {}) {
+    return { PATH: (0,probe/* searchPath */.oe)().join(':'), LC_ALL: 'C', ...extra };
+}
+/** The argument vector actually started for a command. Pure, for tests. */
+function commandLine(argv, opts, root) {
+    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
+    const withEnv = env.length > 0 ? ['env', ...env, ...argv] : [...argv];
+    return opts.root && !root ? ['sudo', '-n', ...withEnv] : withEnv;
+}
+/** Whether a command's failure was sudo refusing to run it. */
+const sudoRefused = (argv, stderr) => argv[0] === 'sudo' && /^sudo: /m.test(stderr);
+/** A command that failed: says what ran (arguments carry no secrets) and what it printed. */
+class CommandError extends Error {
+    argv;
+    result;
+    constructor(argv, result) {
+        super(describeFailure(argv, result));
+        this.argv = argv;
+        this.result = result;
+        this.name = 'CommandError';
+    }
+}
+function describeFailure(argv, r) {
+    const said = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' / ');
+    if (r.timedOut) {
+        const stall = argv[0] === 'sudo'
+            ? ' `sudo` itself may be stalling: check that this host name resolves (/etc/hosts) and that sudo needs no password.'
+            : '';
+        return `\`${argv.join(' ')}\` did not finish within the step's timeout.${stall}`;
+    }
+    if (sudoRefused(argv, r.stderr)) {
+        return `\`${argv.slice(2).join(' ')}\` needs root and this step runs as uid ${process.getuid?.()}: \`sudo -n\` refused (${said}). Run the job as root or give the runner user passwordless sudo.`;
+    }
+    return `\`${argv.join(' ')}\` failed (exit ${r.code})${said ? `: ${said}` : ''}`;
+}
+/** Runs a command and resolves with its exit code and output; rejects only when it cannot start. */
+function run(argv, opts = {}) {
+    const root = isRoot();
+    // As root the variables go straight into the environment; through sudo, which resets it, by `env`.
+    const full = commandLine(argv, root ? { ...opts, env: undefined } : opts, root);
+    const env = childEnv(root ? opts.env : {});
+    toolkit/* debug */.Yz(`run: ${commandLine(argv, opts, root).join(' ')} (at ${Math.round(performance.now())} ms)`);
+    const own = opts.timeoutMs ?? 60_000;
+    const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
+    const limit = Math.max(0, Math.min(own, left));
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(full[0], full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });
+        let stdout = '';
+        let stderr = '';
+        let timedOut = false;
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+        let killed = false;
+        const timer = setTimeout(() => {
+            killed = true;
+            timedOut = left <= own;
+            stderr += `\n(killed after ${Math.round(limit) / 1000} s)`;
+            child.kill('SIGKILL');
+        }, limit);
+        // A killed command's own children may still hold its pipes: stop waiting for them.
+        child.on('exit', () => {
+            if (!killed)
+                return;
+            child.stdout.destroy();
+            child.stderr.destroy();
+        });
+        child.on('error', (err) => {
+            clearTimeout(timer);
+            reject(err.code === 'ENOENT'
+                ? new Error(`\`${full[0]}\` was not found on PATH (${env.PATH})`)
+                : new Error(`\`${full[0]}\` could not start: ${err.message}`));
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            resolve({ pid: child.pid, code: code ?? (signal ? 128 : 1), stdout, stderr, ...(timedOut ? { timedOut } : {}) });
+        });
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(opts.input ?? '');
+    });
+}
+/**
+ * Runs a command that must succeed; throws a CommandError otherwise, or the error `explain` makes
+ * of its output (a refused sudo and a timeout are always said as such).
+ */
+async function mustRun(argv, opts = {}, explain) {
+    const r = await run(argv, opts);
+    if (r.code === 0)
+        return r;
+    const full = commandLine(argv, opts, isRoot());
+    if (explain && !r.timedOut && !sudoRefused(full, r.stderr))
+        throw explain(`${r.stderr}\n${r.stdout}`);
+    throw new CommandError(full, r);
+}
+
+
+/***/ }),
+
+/***/ 282:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bk: () => (/* binding */ parseEndpoint),
+/* harmony export */   Do: () => (/* binding */ parseKey),
+/* harmony export */   FR: () => (/* binding */ ipText),
+/* harmony export */   HU: () => (/* binding */ parseChoice),
+/* harmony export */   M$: () => (/* binding */ parseTable),
+/* harmony export */   Ox: () => (/* binding */ splitDns),
+/* harmony export */   SP: () => (/* binding */ shown),
+/* harmony export */   U: () => (/* binding */ endpointError),
+/* harmony export */   _: () => (/* binding */ KEY),
+/* harmony export */   cC: () => (/* binding */ splitHostPort),
+/* harmony export */   cG: () => (/* binding */ parseInteger),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   kc: () => (/* binding */ publicKeyOf),
+/* harmony export */   mC: () => (/* binding */ parsePrefixes),
+/* harmony export */   n0: () => (/* binding */ looksSecret),
+/* harmony export */   uy: () => (/* binding */ isHostName),
+/* harmony export */   ws: () => (/* binding */ wgEndpoint)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _common_ip_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(796);
+// Value parsers shared by the per-field inputs (config.ts) and the `config` input (wgquick.ts), and
+// the one error type both throw. Pure; nothing here imports config.ts or wgquick.ts.
+
+
+/**
+ * A bad input: names the input (and the line of a multi-line input) and what is wrong, never the
+ * value of a secret.
+ */
+class InputError extends Error {
+    input;
+    line;
+    constructor(input, problem, line) {
+        super(`Input "${input}": ${line === undefined ? '' : `line ${line}: `}${problem}`);
+        this.input = input;
+        this.line = line;
+        this.name = 'InputError';
+    }
+}
+/**
+ * The error for an endpoint found wrong after parsing (a host name that does not resolve), naming
+ * where it was written: `Input "config": line 9: …` or `Input "endpoint": …`. The problem must not
+ * contain the host when the source is `config` (the whole input is a secret).
+ */
+function endpointError(source, problem) {
+    return new InputError(source.input, problem, source.input === 'config' ? source.line : undefined);
+}
+const isB64 = (c) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
+/**
+ * Whether a text holds something that may be key material: a run of 20 or more base64 characters
+ * mixing digits and both cases, or of 40 or more of any kind (a hex key is 64). One pass.
+ */
+function looksSecret(text) {
+    let run = 0;
+    let mix = 0;
+    for (let i = 0; i <= text.length; i++) {
+        const c = i < text.length ? text.charCodeAt(i) : 0;
+        if (i < text.length && isB64(c)) {
+            run++;
+            mix |= c >= 48 && c <= 57 ? 1 : c >= 65 && c <= 90 ? 2 : c >= 97 && c <= 122 ? 4 : 0;
+            continue;
+        }
+        if (run >= 40 || (run >= 20 && mix === 7))
+            return true;
+        run = 0;
+        mix = 0;
+    }
+    return false;
+}
+/**
+ * A non-secret value quoted for an error message: escaped and cut short. A value that looks like key
+ * material is not shown at all: a key pasted into the wrong input is still a key.
+ */
+function shown(value) {
+    if (looksSecret(value))
+        return 'the value given (not shown: it looks like a key)';
+    const cut = value.length > 40 ? `${value.slice(0, 37)}...` : value;
+    return JSON.stringify(cut);
+}
+/** wg's key_from_base64: 44 characters, the last "=", the padding bits zero. */
+const KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+function parseKey(input, value, secret) {
+    const v = value.trim();
+    if (KEY.test(v))
+        return v;
+    const what = secret ? 'the value given is not one (it is not shown: it is a secret)' : `got ${shown(v)}`;
+    throw new InputError(input, `must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); ${what}`);
+}
+/** PKCS#8 framing of a raw X25519 private key (RFC 8410). */
+const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
+/**
+ * The public key of a WireGuard private key: X25519 of the base point, as `wg pubkey`. Node's
+ * native X25519 takes under a millisecond where pure-JS tweetnacl takes 30 ms cold; the unit tests
+ * hold it equal to tweetnacl's scalarMult.base.
+ */
+function publicKeyOf(privateKey) {
+    const key = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPrivateKey)({
+        key: Buffer.concat([X25519_PKCS8, Buffer.from(privateKey, 'base64')]),
+        format: 'der',
+        type: 'pkcs8'
+    });
+    return Buffer.from((0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPublicKey)(key).export({ format: 'jwk' }).x, 'base64url').toString('base64');
+}
+/** Items of a comma- or newline-separated list, trimmed, empties dropped. */
+function listItems(value) {
+    return value
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+function parsePrefixes(input, value) {
+    return listItems(value).map((item) => {
+        const p = (0,_common_ip_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePrefix */ .A1)(item);
+        if (typeof p === 'string')
+            throw new InputError(input, `${looksSecret(item) ? 'an entry (not shown: it looks like a key) is not an address' : p} (expected an address like 192.0.2.2/24 or 2001:db8::2/64)`);
+        return p;
+    });
+}
+const LABEL = '[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
+const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*\\.?$`);
+function isHostName(text) {
+    return text.length <= 253 && HOSTNAME.test(text) && !/^[0-9.]+$/.test(text);
+}
+/** The canonical text of an IP address, or undefined when `text` is not one. */
+function ipText(text) {
+    return (0,_common_ip_js__WEBPACK_IMPORTED_MODULE_1__/* .canonicalAddress */ .Z5)(text);
+}
+function parsePort(input, text, whole) {
+    if (!/^[0-9]{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
+        throw new InputError(input, `port in ${shown(whole)} must be a number from 1 to 65535`);
+    }
+    return Number(text);
+}
+/** `host:port`, `1.2.3.4:port` or `[v6]:port` into host and port; undefined when not that shape. */
+function splitHostPort(input, text) {
+    const m = /^\[([^\]]+)\]:([^:]*)$/.exec(text) ?? /^([^:[\]]+):([^:]*)$/.exec(text);
+    if (!m)
+        return undefined;
+    const [, host = '', port = ''] = m;
+    const bracketed = text.startsWith('[');
+    const addr = (0,_common_ip_js__WEBPACK_IMPORTED_MODULE_1__/* .parseAddress */ .or)(host);
+    if (bracketed && addr?.family !== 6)
+        throw new InputError(input, `${shown(text)}: only IPv6 addresses go in brackets`);
+    if (!addr && !isHostName(host))
+        throw new InputError(input, `${shown(host)} is not a valid host name or IP address`);
+    return { host: ipText(host) ?? host, port: parsePort(input, port, text) };
+}
+/** The `endpoint` input: HOST:PORT, an IPv6 address in brackets (unambiguous, as the README asks). */
+function parseEndpoint(input, value) {
+    const v = value.trim();
+    const hp = splitHostPort(input, v);
+    if (!hp) {
+        throw new InputError(input, `${shown(v)} must be HOST:PORT, e.g. vpn.example.com:51820, 192.0.2.1:51820 or [2001:db8::1]:51820`);
+    }
+    return { ...hp, source: { input } };
+}
+/**
+ * An Endpoint = value as wg(8) reads it (wireguard-tools src/config.c, parse_endpoint): after a "["
+ * the host runs to the first "]", which must be followed by ":" and a port; otherwise the host is
+ * everything before the LAST colon, so `2001:db8::1:51820` is host 2001:db8::1, port 51820. Returns
+ * a reason (without the value) when wg would refuse it or getaddrinfo could not take the host.
+ */
+function wgEndpoint(value) {
+    let host;
+    let port;
+    if (value.startsWith('[')) {
+        const close = value.indexOf(']');
+        if (close < 0)
+            return 'has a "[" without its "]"';
+        if (value[close + 1] !== ':' || close + 2 >= value.length)
+            return 'has no port after the "]:"';
+        host = value.slice(1, close);
+        port = value.slice(close + 2);
+    }
+    else {
+        const colon = value.lastIndexOf(':');
+        if (colon < 0 || colon + 1 >= value.length)
+            return 'has no port (HOST:PORT)';
+        host = value.slice(0, colon);
+        port = value.slice(colon + 1);
+    }
+    if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535)
+        return 'port must be a number from 1 to 65535';
+    const ip = ipText(host);
+    if (ip !== undefined)
+        return { host: ip, port: Number(port) };
+    if (host.includes(':'))
+        return 'has a host that is not a valid IPv6 address';
+    if (!isHostName(host))
+        return 'has a host that is not a valid host name or IP address';
+    return { host, port: Number(port) };
+}
+/** DNS = as wg-quick splits it: addresses are servers, names are search domains. */
+function splitDns(input, value) {
+    const out = { dns: [], dnsSearch: [] };
+    for (const v of listItems(value)) {
+        const ip = ipText(v);
+        if (ip !== undefined)
+            out.dns.push(ip);
+        else if (isHostName(v))
+            out.dnsSearch.push(v);
+        else
+            throw new InputError(input, `${shown(v)} is neither an IP address (a DNS server) nor a domain name (a search domain)`);
+    }
+    return out;
+}
+function parseInteger(input, value, min, max) {
+    const v = value.trim();
+    if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
+        throw new InputError(input, `must be a whole number from ${min} to ${max}; got ${shown(v)}`);
+    }
+    return Number(v);
+}
+function parseChoice(input, value, choices) {
+    const v = value.trim().toLowerCase();
+    const hit = choices.find((c) => c === v);
+    if (hit === undefined)
+        throw new InputError(input, `must be one of ${choices.join(', ')}; got ${shown(value.trim())}`);
+    return hit;
+}
+/** wg-quick's Table: auto, off, main (254) or a table number; undefined when it is none of those. */
+function parseTable(value) {
+    const v = value.trim().toLowerCase();
+    if (v === 'auto' || v === 'off')
+        return v;
+    if (v === 'main')
+        return 254;
+    if (/^[0-9]+$/.test(v) && Number(v) >= 1 && Number(v) <= 0xffffffff)
+        return Number(v);
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 329:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A5: () => (/* binding */ validRecord),
+/* harmony export */   CQ: () => (/* binding */ Journal),
+/* harmony export */   wH: () => (/* binding */ SRC_VALID_MARK)
+/* harmony export */ });
+/* unused harmony export parseJournal */
+/* harmony import */ var _common_grammar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(460);
+// What main makes, written down *before* it makes it, so that whatever happens next (a failure, a
+// cancelled job, a killed process) post knows exactly what may exist and how to recognise it. Each
+// record carries identity (an ifindex in a network namespace, a pid with its start time, a rule's
+// priority) once it is known; teardown acts only on what still has that identity.
+
+const SRC_VALID_MARK = 'net.ipv4.conf.all.src_valid_mark';
+class Journal {
+    #records;
+    #persist;
+    /** `persist` is given the whole journal after every change (the runner keeps the last value). */
+    constructor(persist, records = []) {
+        this.#persist = persist;
+        this.#records = records;
+    }
+    get records() {
+        return this.#records;
+    }
+    get empty() {
+        return this.#records.length === 0;
+    }
+    /** Writes the record down, then returns it: call before the side effect it describes. */
+    add(rec) {
+        this.#records.push(rec);
+        this.#save();
+        return rec;
+    }
+    /** Adds what became known (an identity) to a record. */
+    update(rec, known) {
+        Object.assign(rec, known);
+        this.#save();
+    }
+    /** Forgets a record: what it describes was undone, or never came to be. */
+    remove(rec) {
+        const at = this.#records.indexOf(rec);
+        if (at < 0)
+            return;
+        this.#records.splice(at, 1);
+        this.#save();
+    }
+    find(kind) {
+        return this.#records.find((r) => r.kind === kind);
+    }
+    #save() {
+        this.#persist(this.#records.length === 0 ? '' : JSON.stringify(this.#records));
+    }
+}
+// What post accepts from the state: it hands these to ip, sysctl, kill and resolvconf.
+const SELECTOR = /^(not fwmark [0-9]{1,10} table [0-9]{1,10}|table main suppress_prefixlength 0)$/;
+const DNS_NAME = /^([A-Za-z0-9-]+\.)?[a-zA-Z0-9_=+.-]{1,15}$/;
+const NETNS = /^net:\[[0-9]+\]$/;
+const int = (v, min, max) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const str = (v, re) => typeof v === 'string' && re.test(v);
+const optional = (v, ok) => (ok(v) ? v : undefined);
+/** One record as post may trust it, or undefined when any field is off (it is then ignored). */
+function validRecord(value) {
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const r = value;
+    switch (r.kind) {
+        case 'interface':
+            if (!str(r.name, _common_grammar_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .v) || (r.netns !== undefined && !str(r.netns, NETNS)))
+                return undefined;
+            return {
+                kind: 'interface',
+                name: r.name,
+                netns: optional(r.netns, (v) => str(v, NETNS)),
+                ifindex: optional(r.ifindex, (v) => int(v, 1, 2 ** 31))
+            };
+        case 'wireguard-go':
+            if (!str(r.name, _common_grammar_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .v) || !int(r.since, 0, Number.MAX_SAFE_INTEGER))
+                return undefined;
+            return {
+                kind: 'wireguard-go',
+                name: r.name,
+                since: r.since,
+                pid: optional(r.pid, (v) => int(v, 2, 2 ** 22)),
+                start: optional(r.start, (v) => str(v, /^[0-9]{1,20}$/)),
+                socket: optional(r.socket, (v) => str(v, /^[0-9]+:[0-9]+:[0-9]+$/))
+            };
+        case 'file':
+            // Only the temporary folders this action makes, by absolute path.
+            if (!str(r.path, /^\/[^\0]*\/wireguard-tunnel-[A-Za-z0-9]{6}$/) || r.path.includes('/../'))
+                return undefined;
+            return { kind: 'file', path: r.path };
+        case 'rule':
+            if ((r.family !== 4 && r.family !== 6) || !int(r.priority, 1, 2 ** 32 - 1) || !str(r.selector, SELECTOR)) {
+                return undefined;
+            }
+            return { kind: 'rule', family: r.family, priority: r.priority, selector: r.selector };
+        case 'sysctl':
+            if (r.key !== SRC_VALID_MARK || !str(r.was, /^[0-9]$/))
+                return undefined;
+            return { kind: 'sysctl', key: SRC_VALID_MARK, was: r.was };
+        case 'dns':
+            if ((r.manager !== 'resolvectl' && r.manager !== 'resolvconf') ||
+                !str(r.name, DNS_NAME) ||
+                !str(r.iface, _common_grammar_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .v)) {
+                return undefined;
+            }
+            return { kind: 'dns', manager: r.manager, name: r.name, iface: r.iface };
+        case 'lease':
+            if (!str(r.gateway, /^https?:\/\/[^\s]+$/) ||
+                !str(r.id, /^[A-Za-z0-9_-]{1,64}$/) ||
+                !str(r.secret, /^[A-Za-z0-9_-]{16,128}$/)) {
+                return undefined;
+            }
+            return { kind: 'lease', gateway: r.gateway, id: r.id, secret: r.secret };
+        default:
+            return undefined;
+    }
+}
+/** The records in a saved journal, each checked; unreadable text or records are dropped. */
+function parseJournal(text) {
+    if (!text)
+        return [];
+    try {
+        const value = JSON.parse(text);
+        return Array.isArray(value) ? value.map(validRecord).filter((r) => r !== undefined) : [];
+    }
+    catch {
+        return [];
+    }
+}
+
+
+/***/ }),
+
+/***/ 96:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -965,6 +773,198 @@ function appendSummary(markdown) {
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (file)
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, `${markdown}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`, 'utf8');
+}
+
+
+/***/ }),
+
+/***/ 922:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ errorText)
+/* harmony export */ });
+// Turning anything thrown into the one line a step reports.
+/** The message of an error, or the thrown value as text (a thrown non-Error must not pass silently). */
+const errorText = (err) => (err instanceof Error ? err.message : String(err));
+
+
+/***/ }),
+
+/***/ 460:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   v: () => (/* binding */ IFACE)
+/* harmony export */ });
+// Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
+// `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
+const IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/;
+
+
+/***/ }),
+
+/***/ 796:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A1: () => (/* binding */ parsePrefix),
+/* harmony export */   Nm: () => (/* binding */ network),
+/* harmony export */   Oj: () => (/* binding */ prefixText),
+/* harmony export */   Z5: () => (/* binding */ canonicalAddress),
+/* harmony export */   fx: () => (/* binding */ maxBits),
+/* harmony export */   gR: () => (/* binding */ contains),
+/* harmony export */   or: () => (/* binding */ parseAddress)
+/* harmony export */ });
+/* unused harmony export formatBytes */
+// IP addresses and prefixes: parsing, masking and canonical text. Pure; no I/O.
+/** Parses dotted-quad IPv4 into 4 bytes, or undefined. */
+function parseV4(text) {
+    const parts = text.split('.');
+    if (parts.length !== 4)
+        return undefined;
+    const bytes = [];
+    for (const part of parts) {
+        if (!/^(0|[1-9][0-9]{0,2})$/.test(part))
+            return undefined;
+        const n = Number(part);
+        if (n > 255)
+            return undefined;
+        bytes.push(n);
+    }
+    return bytes;
+}
+/** Parses IPv6 (with `::` and an optional trailing dotted quad) into 16 bytes, or undefined. */
+function parseV6(text) {
+    if (!/^[0-9a-fA-F:.]+$/.test(text) || text.length > 45)
+        return undefined;
+    let head = text;
+    let tail4 = [];
+    const lastColon = text.lastIndexOf(':');
+    if (text.includes('.')) {
+        const v4 = parseV4(text.slice(lastColon + 1));
+        if (!v4)
+            return undefined;
+        tail4 = v4;
+        head = text.slice(0, lastColon + 1);
+        if (!head.endsWith('::'))
+            head = head.slice(0, -1);
+    }
+    const halves = head.split('::');
+    if (halves.length > 2)
+        return undefined;
+    const groups = (s) => {
+        if (s === '')
+            return [];
+        const out = [];
+        for (const g of s.split(':')) {
+            if (!/^[0-9a-fA-F]{1,4}$/.test(g))
+                return undefined;
+            out.push(parseInt(g, 16));
+        }
+        return out;
+    };
+    const left = groups(halves[0] ?? '');
+    const right = halves.length === 2 ? groups(halves[1] ?? '') : [];
+    if (!left || !right)
+        return undefined;
+    const want = 8 - tail4.length / 2;
+    let words;
+    if (halves.length === 2) {
+        const fill = want - left.length - right.length;
+        if (fill < 1)
+            return undefined;
+        words = [...left, ...new Array(fill).fill(0), ...right];
+    }
+    else {
+        words = left;
+    }
+    if (words.length !== want)
+        return undefined;
+    const bytes = [];
+    for (const w of words)
+        bytes.push(w >> 8, w & 0xff);
+    return [...bytes, ...tail4];
+}
+function parseAddress(text) {
+    const v4 = parseV4(text);
+    if (v4)
+        return { family: 4, bytes: v4 };
+    const v6 = text.includes(':') ? parseV6(text) : undefined;
+    return v6 ? { family: 6, bytes: v6 } : undefined;
+}
+/** RFC 5952 text: lower case, longest run of two or more zero groups as `::`. */
+function formatBytes(family, bytes) {
+    if (family === 4)
+        return bytes.join('.');
+    const words = [];
+    for (let i = 0; i < 16; i += 2)
+        words.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
+    let bestStart = -1;
+    let bestLen = 1;
+    for (let i = 0; i < 8;) {
+        if (words[i] !== 0) {
+            i++;
+            continue;
+        }
+        let j = i;
+        while (j < 8 && words[j] === 0)
+            j++;
+        if (j - i > bestLen) {
+            bestStart = i;
+            bestLen = j - i;
+        }
+        i = j;
+    }
+    const hex = (ws) => ws.map((w) => w.toString(16)).join(':');
+    if (bestStart < 0)
+        return hex(words);
+    return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
+}
+function canonicalAddress(text) {
+    const parsed = parseAddress(text);
+    return parsed && formatBytes(parsed.family, parsed.bytes);
+}
+function maxBits(family) {
+    return family === 4 ? 32 : 128;
+}
+/** Parses `ADDR/BITS` or a bare `ADDR` (a host prefix). Returns a reason string on failure. */
+function parsePrefix(text) {
+    const slash = text.indexOf('/');
+    const addrText = slash < 0 ? text : text.slice(0, slash);
+    const parsed = parseAddress(addrText);
+    if (!parsed)
+        return `"${text}" is not an IPv4 or IPv6 address`;
+    const max = maxBits(parsed.family);
+    let bits = max;
+    if (slash >= 0) {
+        const bitsText = text.slice(slash + 1);
+        if (!/^(0|[1-9][0-9]{0,2})$/.test(bitsText) || Number(bitsText) > max) {
+            return `"${text}" has prefix length "${bitsText}"; it must be 0 to ${max}`;
+        }
+        bits = Number(bitsText);
+    }
+    return { family: parsed.family, address: formatBytes(parsed.family, parsed.bytes), bits };
+}
+/** The prefix with its host bits cleared: the network it names. */
+function network(prefix) {
+    const parsed = parseAddress(prefix.address);
+    if (!parsed)
+        throw new Error(`invalid address ${prefix.address}`);
+    const bytes = parsed.bytes.map((b, i) => {
+        const keep = Math.min(8, Math.max(0, prefix.bits - i * 8));
+        return b & ((0xff << (8 - keep)) & 0xff);
+    });
+    return { family: prefix.family, address: formatBytes(prefix.family, bytes), bits: prefix.bits };
+}
+function prefixText(prefix) {
+    return `${prefix.address}/${prefix.bits}`;
+}
+/** True when `outer` contains every address of `inner`. */
+function contains(outer, inner) {
+    if (outer.family !== inner.family || outer.bits > inner.bits)
+        return false;
+    return network({ ...inner, bits: outer.bits }).address === network(outer).address;
 }
 
 
@@ -1223,7 +1223,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 /************************************************************************/
 var __webpack_exports__ = {};
 
-;// CONCATENATED MODULE: ./src/exit.ts
+;// CONCATENATED MODULE: ./src/action/exit.ts
 // Ending a step's process once its work is done.
 /**
  * Exits as soon as stdout and stderr have taken everything written: nothing the step started needs
@@ -1235,13 +1235,13 @@ async function exitWhenFlushed() {
     process.exit();
 }
 
-// EXTERNAL MODULE: ./src/run.ts + 1 modules
-var run = __nccwpck_require__(624);
+// EXTERNAL MODULE: ./src/action/host/run.ts + 1 modules
+var run = __nccwpck_require__(79);
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-// EXTERNAL MODULE: ./src/ip.ts
-var src_ip = __nccwpck_require__(282);
-;// CONCATENATED MODULE: ./src/plan.ts
+// EXTERNAL MODULE: ./src/common/ip.ts
+var common_ip = __nccwpck_require__(796);
+;// CONCATENATED MODULE: ./src/action/host/plan.ts
 
 /** The keepalive set while verifying a peer whose keepalive is off, so that bring-up starts a handshake. */
 const PROBE_KEEPALIVE = 25;
@@ -1256,15 +1256,15 @@ function endpointText(host, port) {
 const endpointAddress = (e) => endpointText(e.address ?? e.host, e.port);
 /** True when some address's own network route already covers the prefix (wg-quick adds no route then). */
 function coveredByAddress(addresses, prefix) {
-    return addresses.some((a) => a.bits < (0,src_ip/* maxBits */.fx)(a.family) && (0,src_ip/* contains */.gR)((0,src_ip/* network */.Nm)(a), prefix));
+    return addresses.some((a) => a.bits < (0,common_ip/* maxBits */.fx)(a.family) && (0,common_ip/* contains */.gR)((0,common_ip/* network */.Nm)(a), prefix));
 }
-const routeText = (r) => `${(0,src_ip/* prefixText */.Oj)(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`;
+const routeText = (r) => `${(0,common_ip/* prefixText */.Oj)(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`;
 /** The allowed IPs of all peers, each once, most specific first (wg-quick: `sort -nr -k 2 -t /`). */
 function allowedIps(t) {
     const seen = new Set();
     const all = [];
     for (const p of t.peers.flatMap((peer) => peer.allowedIps)) {
-        const key = (0,src_ip/* prefixText */.Oj)(p);
+        const key = (0,common_ip/* prefixText */.Oj)(p);
         if (seen.has(key))
             continue;
         seen.add(key);
@@ -1344,7 +1344,7 @@ function autoMtu(routeMtus) {
 const ruleLine = (rule, verb) => `rule ${verb} ${rule.selector} priority ${rule.priority}`;
 /** The `ip -batch` script that gives the interface its addresses and MTU and brings it up. */
 function linkBatch(iface, addresses, mtu) {
-    const lines = addresses.map((a) => `address add ${(0,src_ip/* prefixText */.Oj)(a)} dev ${iface}`);
+    const lines = addresses.map((a) => `address add ${(0,common_ip/* prefixText */.Oj)(a)} dev ${iface}`);
     lines.push(`link set mtu ${mtu} up dev ${iface}`);
     return `${lines.join('\n')}\n`;
 }
@@ -1355,16 +1355,16 @@ function linkBatch(iface, addresses, mtu) {
 function routeBatch(iface, plan, rules) {
     const policy = (r) => plan.fwmark !== undefined && r.table === plan.fwmark;
     const ordered = [...plan.routes.filter(policy), ...plan.routes.filter((r) => !policy(r))];
-    const lines = ordered.map((r) => `route add ${(0,src_ip/* prefixText */.Oj)(r.prefix)} dev ${iface}${r.table === undefined ? '' : ` table ${r.table}`}`);
+    const lines = ordered.map((r) => `route add ${(0,common_ip/* prefixText */.Oj)(r.prefix)} dev ${iface}${r.table === undefined ? '' : ` table ${r.table}`}`);
     lines.push(...rules.filter((r) => r.family === 4).map((r) => ruleLine(r, 'add')));
     return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 /** The policy table's routes, as many lines as open routeBatch: a failure among them is a table taken meanwhile. */
 const policyRouteCount = (plan) => plan.fwmark === undefined ? 0 : plan.routes.filter((r) => r.table === plan.fwmark).length;
 
-// EXTERNAL MODULE: ./src/system.ts
-var system = __nccwpck_require__(666);
-;// CONCATENATED MODULE: ./src/backend/uapi.ts
+// EXTERNAL MODULE: ./src/action/host/probe.ts
+var probe = __nccwpck_require__(195);
+;// CONCATENATED MODULE: ./src/action/backend/uapi.ts
 // WireGuard's cross-platform configuration protocol (UAPI), spoken to wireguard-go over its unix
 // socket: configures the peers and reads handshakes without starting `wg`, and the private key
 // travels over the socket only, never through a file. The socket is root's: an unprivileged step
@@ -1391,7 +1391,7 @@ function uapiSetRequest(t, fwmark) {
             lines.push(`endpoint=${endpointAddress(peer.endpoint)}`);
         lines.push(`persistent_keepalive_interval=${bringUpKeepalive(peer)}`);
         for (const ip of peer.allowedIps)
-            lines.push(`allowed_ip=${(0,src_ip/* prefixText */.Oj)(ip)}`);
+            lines.push(`allowed_ip=${(0,common_ip/* prefixText */.Oj)(ip)}`);
     }
     return `${lines.join('\n')}\n\n`;
 }
@@ -1446,7 +1446,7 @@ function uapi(path, request, timeoutMs = 5000) {
     });
 }
 function uapiBackend(ctx) {
-    const path = (0,system/* socketPath */.Xy)(ctx.iface);
+    const path = (0,probe/* socketPath */.Xy)(ctx.iface);
     // A local socket answers in microseconds: a short limit of its own, past the step's deadline too,
     // so that the last handshake read at the deadline still reports what it saw.
     const ask = (request) => uapi(path, request, 5000);
@@ -1469,7 +1469,7 @@ var external_node_fs_ = __nccwpck_require__(24);
 var external_node_os_ = __nccwpck_require__(161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
-;// CONCATENATED MODULE: ./src/backend/wg.ts
+;// CONCATENATED MODULE: ./src/action/backend/wgcommand.ts
 // The `wg` command as a backend: the kernel's WireGuard, or wireguard-go from an unprivileged step
 // (`sudo wg` reaches its root-only socket). The configuration reaches `wg setconf` through a named
 // pipe (0600, in a 0700 folder in RUNNER_TEMP that exists only while `wg` reads it): the key is
@@ -1496,7 +1496,7 @@ function wgConf(t, fwmark) {
         if (peer.endpoint)
             lines.push(`Endpoint = ${endpointAddress(peer.endpoint)}`);
         if (peer.allowedIps.length > 0)
-            lines.push(`AllowedIPs = ${peer.allowedIps.map(src_ip/* prefixText */.Oj).join(', ')}`);
+            lines.push(`AllowedIPs = ${peer.allowedIps.map(common_ip/* prefixText */.Oj).join(', ')}`);
         const keepalive = bringUpKeepalive(peer);
         if (keepalive > 0)
             lines.push(`PersistentKeepalive = ${keepalive}`);
@@ -1537,7 +1537,7 @@ async function feed(fifo, text, reader) {
             // ENXIO: no reader yet.
             if (err.code !== 'ENXIO' || wgExited.done)
                 return;
-            await (0,system/* sleep */.yy)(wait);
+            await (0,probe/* sleep */.yy)(wait);
             continue;
         }
         try {
@@ -1550,7 +1550,7 @@ async function feed(fifo, text, reader) {
                 catch (err) {
                     if (err.code !== 'EAGAIN' || wgExited.done)
                         throw err;
-                    await (0,system/* sleep */.yy)(1);
+                    await (0,probe/* sleep */.yy)(1);
                 }
             }
         }
@@ -1590,7 +1590,7 @@ function wgBackend(ctx) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/backend/choose.ts
+;// CONCATENATED MODULE: ./src/action/backend/choose.ts
 
 
 
@@ -1599,11 +1599,11 @@ function chooseBackend(ctx) {
     return ctx.userspace && (0,run/* isRoot */.jX)() ? uapiBackend(ctx) : wgBackend(ctx);
 }
 
-// EXTERNAL MODULE: ./src/names.ts
-var names = __nccwpck_require__(455);
-// EXTERNAL MODULE: ./src/parse.ts
-var parse = __nccwpck_require__(828);
-;// CONCATENATED MODULE: ./src/secrets.ts
+// EXTERNAL MODULE: ./src/common/grammar.ts
+var grammar = __nccwpck_require__(460);
+// EXTERNAL MODULE: ./src/action/inputs/values.ts
+var values = __nccwpck_require__(282);
+;// CONCATENATED MODULE: ./src/action/inputs/secrets.ts
 // What the runner must be told to mask, computed from the inputs before anything is validated or
 // logged. The runner masks only exact strings: a secret input as a whole, and (as we tell it) each of
 // its lines. A configuration with a typo may print, or lead a tool to print, a key in a shape that
@@ -1824,7 +1824,7 @@ function keyRunsOf(text) {
     return [...out];
 }
 
-;// CONCATENATED MODULE: ./src/wgquick.ts
+;// CONCATENATED MODULE: ./src/action/inputs/wgquick.ts
 // The `config` input: a whole wg-quick configuration, read as wg-quick and `wg setconf` read it.
 // wg-quick (src/wg-quick/linux.bash, parse_options) takes its own keys of [Interface] (Address, MTU,
 // DNS, Table, Pre/PostUp/Down, SaveConfig): the key is the text before the first "=", trimmed, any
@@ -1849,7 +1849,7 @@ const IS_REFUSED = new Set(REFUSED);
 const IS_QUICK = new Set(QUICK_KEYS);
 const IN_INTERFACE = new Set(INTERFACE_KEYS);
 function fail(line, problem) {
-    throw new parse/* InputError */.dz(INPUT, problem, line);
+    throw new values/* InputError */.dz(INPUT, problem, line);
 }
 /** The text without any white space, as wg(8) reads a line. */
 function squeeze(text) {
@@ -1901,7 +1901,7 @@ function integer(line, key, value, min, max, hex = false) {
     return n;
 }
 function key(line, name, value) {
-    if (!parse/* KEY */._.test(value))
+    if (!values/* KEY */._.test(value))
         fail(line, `${name} must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); the value is not shown`);
     return value;
 }
@@ -1911,7 +1911,7 @@ function quickItems(value) {
 }
 function prefixes(line, name, items) {
     return items.map((item) => {
-        const p = (0,src_ip/* parsePrefix */.A1)(item);
+        const p = (0,common_ip/* parsePrefix */.A1)(item);
         if (typeof p === 'string')
             fail(line, `${name} has an entry that is not an address or CIDR`);
         return p;
@@ -2008,17 +2008,17 @@ function parseWgQuick(text) {
                 break;
             case 'DNS':
                 for (const item of quickItems(value)) {
-                    const ip = (0,parse/* ipText */.FR)(item);
+                    const ip = (0,values/* ipText */.FR)(item);
                     if (ip !== undefined)
                         t.dns.push(ip);
-                    else if ((0,parse/* isHostName */.uy)(item))
+                    else if ((0,values/* isHostName */.uy)(item))
                         t.dnsSearch.push(item);
                     else
                         fail(n, 'DNS has an entry that is neither an IP address (a server) nor a domain name (a search domain)');
                 }
                 break;
             case 'Table': {
-                const table = value === '' ? 'auto' : (0,parse/* parseTable */.M$)(value);
+                const table = value === '' ? 'auto' : (0,values/* parseTable */.M$)(value);
                 if (table === undefined)
                     fail(n, 'Table must be auto, off, main or a table number');
                 t.table = table;
@@ -2034,14 +2034,14 @@ function parseWgQuick(text) {
                         p.presharedKey = key(n, known, value);
                         break;
                     case 'Endpoint': {
-                        const ep = (0,parse/* wgEndpoint */.ws)(value);
+                        const ep = (0,values/* wgEndpoint */.ws)(value);
                         if (typeof ep === 'string')
                             fail(n, `Endpoint ${ep} (HOST:PORT; an IPv6 address may go in brackets)`);
                         p.endpoint = { host: ep.host, port: ep.port, source: { input: INPUT, line: n } };
                         break;
                     }
                     case 'AllowedIPs':
-                        p.allowedIps.push(...prefixes(n, known, value.split(',').filter((s) => s !== '')).map(src_ip/* network */.Nm));
+                        p.allowedIps.push(...prefixes(n, known, value.split(',').filter((s) => s !== '')).map(common_ip/* network */.Nm));
                         break;
                     case 'PersistentKeepalive':
                         p.keepalive = value.toLowerCase() === 'off' ? 0 : integer(n, known, value, 0, 65535);
@@ -2051,11 +2051,11 @@ function parseWgQuick(text) {
         }
     }
     if (privateKey === undefined)
-        throw new parse/* InputError */.dz(INPUT, '[Interface] has no PrivateKey');
+        throw new values/* InputError */.dz(INPUT, '[Interface] has no PrivateKey');
     if (t.addresses.length === 0)
-        throw new parse/* InputError */.dz(INPUT, '[Interface] has no Address');
+        throw new values/* InputError */.dz(INPUT, '[Interface] has no Address');
     if (peers.length === 0)
-        throw new parse/* InputError */.dz(INPUT, 'has no [Peer] section');
+        throw new values/* InputError */.dz(INPUT, 'has no [Peer] section');
     const seen = new Set();
     for (const p of peers) {
         if (!p.publicKey)
@@ -2071,10 +2071,10 @@ function parseWgQuick(text) {
             keepalive: p.keepalive
         });
     }
-    return { privateKey, publicKey: (0,parse/* publicKeyOf */.kc)(privateKey), ...t };
+    return { privateKey, publicKey: (0,values/* publicKeyOf */.kc)(privateKey), ...t };
 }
 
-;// CONCATENATED MODULE: ./src/config.ts
+;// CONCATENATED MODULE: ./src/action/inputs/inputs.ts
 // The typed configuration, built and validated from the action's inputs in one place. Pure: it
 // reads inputs through the function it is given and touches nothing else. The step's settings
 // (interface, checks, timeout, install, userspace) plus where the tunnel comes from: a static
@@ -2111,11 +2111,11 @@ const RESERVED_NAMES = new Set(['.', '..', 'all', 'default', 'help']);
 function parseInterface(input, value) {
     const v = value.trim();
     if (v.startsWith('-'))
-        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} starts with "-": wireguard-go and ip would read it as an option; choose a name that starts with a letter or digit`);
+        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)} starts with "-": wireguard-go and ip would read it as an option; choose a name that starts with a letter or digit`);
     if (RESERVED_NAMES.has(v.toLowerCase()))
-        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} is a name Linux or ip reserves; choose another, e.g. wg0`);
-    if (!names/* IFACE */.v.test(v)) {
-        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`);
+        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)} is a name Linux or ip reserves; choose another, e.g. wg0`);
+    if (!grammar/* IFACE */.v.test(v)) {
+        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`);
     }
     return v;
 }
@@ -2131,27 +2131,27 @@ function parseChecks(input, value) {
                 url = new URL(text);
             }
             catch {
-                throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(text)} is not a valid URL`);
+                throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(text)} is not a valid URL`);
             }
             if (/[\s'"`$;<>|\\]/.test(text))
-                throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(text)} has characters not allowed in a URL`);
+                throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(text)} has characters not allowed in a URL`);
             return { kind: 'http', url: url.href, text };
         }
-        const ip = (0,parse/* ipText */.FR)(text);
+        const ip = (0,values/* ipText */.FR)(text);
         if (ip !== undefined)
             return { kind: 'icmp', host: ip, text };
-        const hp = (0,parse/* splitHostPort */.cC)(input, text);
+        const hp = (0,values/* splitHostPort */.cC)(input, text);
         if (hp)
             return { kind: 'tcp', ...hp, text };
-        if ((0,parse/* isHostName */.uy)(text))
+        if ((0,values/* isHostName */.uy)(text))
             return { kind: 'icmp', host: text, text };
-        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(text)} must be HOST (ping), HOST:PORT (TCP connect) or an http(s):// URL`);
+        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(text)} must be HOST (ping), HOST:PORT (TCP connect) or an http(s):// URL`);
     });
 }
 function parseTimeout(input, value) {
     const v = value.trim();
     if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) <= 0 || Number(v) > 3600) {
-        throw new parse/* InputError */.dz(input, `must be a number of seconds greater than 0 and at most 3600; got ${(0,parse/* shown */.SP)(v)}`);
+        throw new values/* InputError */.dz(input, `must be a number of seconds greater than 0 and at most 3600; got ${(0,values/* shown */.SP)(v)}`);
     }
     return Math.round(Number(v) * 1000);
 }
@@ -2162,78 +2162,78 @@ function isLoopback(hostname) {
         return true;
     if (h === '::1')
         return true;
-    return /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(h) && (0,parse/* ipText */.FR)(h) !== undefined;
+    return /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(h) && (0,values/* ipText */.FR)(h) !== undefined;
 }
 /** The `gateway` input: an https:// URL (http:// only for a loopback address), no credentials in it. */
 function parseGateway(input, value) {
     const v = value.trim();
     if (v.length > 2048)
-        throw new parse/* InputError */.dz(input, "is longer than 2048 characters; give the gateway's base URL");
+        throw new values/* InputError */.dz(input, "is longer than 2048 characters; give the gateway's base URL");
     let url;
     try {
         url = new URL(v);
     }
     catch {
-        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} is not a URL; give the gateway's address, e.g. https://vpn.example.com:8443`);
+        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)} is not a URL; give the gateway's address, e.g. https://vpn.example.com:8443`);
     }
     if (url.username !== '' || url.password !== '')
-        throw new parse/* InputError */.dz(input, 'has a user name or password in the URL (not shown); the gateway needs none: the job proves itself with its OIDC token');
-    if ((0,parse/* looksSecret */.n0)(v))
-        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)}: a gateway URL holds no key or token`);
+        throw new values/* InputError */.dz(input, 'has a user name or password in the URL (not shown); the gateway needs none: the job proves itself with its OIDC token');
+    if ((0,values/* looksSecret */.n0)(v))
+        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)}: a gateway URL holds no key or token`);
     if (url.protocol === 'http:' && !isLoopback(url.hostname))
-        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} must use https:// (http:// only for a loopback address such as 127.0.0.1): the lease carries the tunnel's addresses and the OIDC token`);
+        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)} must use https:// (http:// only for a loopback address such as 127.0.0.1): the lease carries the tunnel's addresses and the OIDC token`);
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} must be an https:// URL`);
+        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)} must be an https:// URL`);
     if (url.search !== '' || url.hash !== '')
-        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} must have no query or fragment; give the gateway's base URL`);
+        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)} must have no query or fragment; give the gateway's base URL`);
     return url;
 }
 /** The `audience` input: one token of printable text, as the OIDC `aud` claim. */
 function parseAudience(input, value) {
     const v = value.trim();
     if (v.length > 256 || !/^[\x21-\x7e]+$/.test(v))
-        throw new parse/* InputError */.dz(input, `${(0,parse/* shown */.SP)(v)} must be 1 to 256 printable characters without spaces`);
+        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)} must be 1 to 256 printable characters without spaces`);
     return v;
 }
 function required(get, name) {
     const v = get(name);
     if (v.trim() === '')
-        throw new parse/* InputError */.dz(name, 'is required and was empty');
+        throw new values/* InputError */.dz(name, 'is required and was empty');
     return v;
 }
 /** The default allowed IPs: the networks of the addresses. A lone host address has none. */
 function defaultAllowedIps(addresses) {
-    const hosts = addresses.filter((a) => a.bits === (0,src_ip/* maxBits */.fx)(a.family));
+    const hosts = addresses.filter((a) => a.bits === (0,common_ip/* maxBits */.fx)(a.family));
     if (hosts.length > 0) {
-        throw new parse/* InputError */.dz('allowed-ips', `is required when an address has no network (${(0,src_ip/* prefixText */.Oj)(hosts[0])} is a single host): list the networks to route through the tunnel`);
+        throw new values/* InputError */.dz('allowed-ips', `is required when an address has no network (${(0,common_ip/* prefixText */.Oj)(hosts[0])} is a single host): list the networks to route through the tunnel`);
     }
-    return addresses.map(src_ip/* network */.Nm);
+    return addresses.map(common_ip/* network */.Nm);
 }
 const optional = (get, name, parse) => {
     const v = get(name);
     return v.trim() === '' ? undefined : parse(v);
 };
-const keepaliveOf = (get) => optional(get, 'persistent-keepalive', (v) => (0,parse/* parseInteger */.cG)('persistent-keepalive', v, 0, 65535));
-const mtuOf = (get) => optional(get, 'mtu', (v) => (0,parse/* parseInteger */.cG)('mtu', v, 576, 65535));
+const keepaliveOf = (get) => optional(get, 'persistent-keepalive', (v) => (0,values/* parseInteger */.cG)('persistent-keepalive', v, 0, 65535));
+const mtuOf = (get) => optional(get, 'mtu', (v) => (0,values/* parseInteger */.cG)('mtu', v, 576, 65535));
 /** The tunnel from the per-field inputs. */
 function fromFields(get) {
-    const privateKey = (0,parse/* parseKey */.Do)('private-key', required(get, 'private-key'), true);
-    const addresses = (0,parse/* parsePrefixes */.mC)('address', required(get, 'address'));
+    const privateKey = (0,values/* parseKey */.Do)('private-key', required(get, 'private-key'), true);
+    const addresses = (0,values/* parsePrefixes */.mC)('address', required(get, 'address'));
     if (addresses.length === 0)
-        throw new parse/* InputError */.dz('address', 'is required and was empty');
-    const peerPublicKey = (0,parse/* parseKey */.Do)('peer-public-key', required(get, 'peer-public-key'), false);
-    const endpoint = (0,parse/* parseEndpoint */.Bk)('endpoint', required(get, 'endpoint'));
+        throw new values/* InputError */.dz('address', 'is required and was empty');
+    const peerPublicKey = (0,values/* parseKey */.Do)('peer-public-key', required(get, 'peer-public-key'), false);
+    const endpoint = (0,values/* parseEndpoint */.Bk)('endpoint', required(get, 'endpoint'));
     const allowedText = get('allowed-ips');
-    const allowedIps = allowedText.trim() === '' ? defaultAllowedIps(addresses) : (0,parse/* parsePrefixes */.mC)('allowed-ips', allowedText).map(src_ip/* network */.Nm);
+    const allowedIps = allowedText.trim() === '' ? defaultAllowedIps(addresses) : (0,values/* parsePrefixes */.mC)('allowed-ips', allowedText).map(common_ip/* network */.Nm);
     if (allowedIps.length === 0)
-        throw new parse/* InputError */.dz('allowed-ips', 'lists no network');
-    const presharedKey = optional(get, 'preshared-key', (v) => (0,parse/* parseKey */.Do)('preshared-key', v, true));
+        throw new values/* InputError */.dz('allowed-ips', 'lists no network');
+    const presharedKey = optional(get, 'preshared-key', (v) => (0,values/* parseKey */.Do)('preshared-key', v, true));
     return {
         privateKey,
-        publicKey: (0,parse/* publicKeyOf */.kc)(privateKey),
+        publicKey: (0,values/* publicKeyOf */.kc)(privateKey),
         addresses,
         table: 'auto',
-        ...(0,parse/* splitDns */.Ox)('dns', get('dns')),
+        ...(0,values/* splitDns */.Ox)('dns', get('dns')),
         peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive: keepaliveOf(get) ?? 25 }],
         mtu: mtuOf(get)
     };
@@ -2244,7 +2244,7 @@ function tunnelSource(get) {
     if (get('gateway').trim() !== '') {
         const clash = given(GATEWAY_EXCLUDES);
         if (clash.length > 0)
-            throw new parse/* InputError */.dz('gateway', `cannot be combined with ${clash.join(', ')}: the gateway leases the key, address and peer; remove those inputs, or remove gateway`);
+            throw new values/* InputError */.dz('gateway', `cannot be combined with ${clash.join(', ')}: the gateway leases the key, address and peer; remove those inputs, or remove gateway`);
         const url = parseGateway('gateway', get('gateway'));
         const audienceText = get('audience');
         return {
@@ -2253,15 +2253,15 @@ function tunnelSource(get) {
             audience: audienceText.trim() === '' ? url.origin : parseAudience('audience', audienceText),
             mtu: mtuOf(get),
             keepalive: keepaliveOf(get),
-            ...(0,parse/* splitDns */.Ox)('dns', get('dns'))
+            ...(0,values/* splitDns */.Ox)('dns', get('dns'))
         };
     }
     if (get('audience').trim() !== '')
-        throw new parse/* InputError */.dz('audience', 'applies only with gateway: set gateway, or remove audience');
+        throw new values/* InputError */.dz('audience', 'applies only with gateway: set gateway, or remove audience');
     if (get('config').trim() !== '') {
         const clash = given(FIELD_INPUTS);
         if (clash.length > 0) {
-            throw new parse/* InputError */.dz('config', `cannot be combined with ${clash.join(', ')}: give either a whole configuration in config, or the per-field inputs`);
+            throw new values/* InputError */.dz('config', `cannot be combined with ${clash.join(', ')}: give either a whole configuration in config, or the per-field inputs`);
         }
         return { kind: 'static', tunnel: parseWgQuick(get('config')) };
     }
@@ -2270,7 +2270,7 @@ function tunnelSource(get) {
 /** Refuses a tunnel whose peer is the runner itself (both keys pasted from the same pair). */
 function checkTunnel(tunnel, input) {
     if (tunnel.peers.some((p) => p.publicKey === tunnel.publicKey)) {
-        throw new parse/* InputError */.dz(input, "a peer's public key is this runner's own (derived from the private key); it must be the server's");
+        throw new values/* InputError */.dz(input, "a peer's public key is this runner's own (derived from the private key); it must be the server's");
     }
 }
 /** Builds the whole configuration from the action's inputs, or throws an InputError. */
@@ -2282,16 +2282,16 @@ function readConfig(get) {
     const checks = parseChecks('check', get('check'));
     const timeoutText = get('timeout');
     const timeoutMs = timeoutText.trim() === '' ? 30_000 : parseTimeout('timeout', timeoutText);
-    const install = (0,parse/* parseChoice */.HU)('install', get('install') || 'true', ['true', 'false']) === 'true';
-    const userspace = (0,parse/* parseChoice */.HU)('userspace', get('userspace') || 'auto', ['auto', 'true', 'false']);
+    const install = (0,values/* parseChoice */.HU)('install', get('install') || 'true', ['true', 'false']) === 'true';
+    const userspace = (0,values/* parseChoice */.HU)('userspace', get('userspace') || 'auto', ['auto', 'true', 'false']);
     return { iface, checks, timeoutMs, install, userspace, source };
 }
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
-// EXTERNAL MODULE: ./src/toolkit.ts
-var toolkit = __nccwpck_require__(441);
-;// CONCATENATED MODULE: ./src/messages.ts
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __nccwpck_require__(922);
+// EXTERNAL MODULE: ./src/action/toolkit.ts
+var toolkit = __nccwpck_require__(96);
+;// CONCATENATED MODULE: ./src/action/report/messages.ts
 // The one-line errors a step ends with: each says what failed, the likely causes, and the fix.
 // The README's troubleshooting table quotes them; tests hold them to it.
 
@@ -2312,7 +2312,7 @@ const noNetAdmin = 'This step runs as root but without CAP_NET_ADMIN, so it may 
     'an unprivileged container runner (such as ubuntu-slim) cannot host a tunnel, use runs-on: ubuntu-latest; ' +
     'in a job container you define, add options: --cap-add=NET_ADMIN --device=/dev/net/tun';
 const interfaceTaken = (iface) => `interface ${iface} already exists; it was left untouched. If an earlier job left it behind, remove it with \`sudo ip link delete ${iface}\`, or choose another name with the interface input`;
-const socketTaken = (iface) => `${system/* SOCKET_DIR */.au}/${iface}.sock exists: another wireguard-go serves the name ${iface} (perhaps in another network namespace or job, which share that folder); it was left untouched. Choose another name with the interface input, or if an earlier job left it behind, remove it with \`sudo rm ${system/* SOCKET_DIR */.au}/${iface}.sock\``;
+const socketTaken = (iface) => `${probe/* SOCKET_DIR */.au}/${iface}.sock exists: another wireguard-go serves the name ${iface} (perhaps in another network namespace or job, which share that folder); it was left untouched. Choose another name with the interface input, or if an earlier job left it behind, remove it with \`sudo rm ${probe/* SOCKET_DIR */.au}/${iface}.sock\``;
 const tableTaken = (fwmark) => `FwMark ${fwmark} names routing table ${fwmark}, which already holds routes or rules (another tunnel's?); nothing was changed. Choose another FwMark, or leave it out and a free table is picked`;
 /** What stopped an interface from being made, with the fix for the usual causes. */
 function explainCreateFailure(iface, said) {
@@ -2350,7 +2350,7 @@ gateway) {
         return (head +
             `UDP to ${at} is blocked or nothing listens there; the gateway ${gateway} manages another interface than the one its endpoint serves (check its interface and endpoint settings).`);
     }
-    const addresses = t.addresses.map((a) => (0,src_ip/* prefixText */.Oj)({ ...a, bits: (0,src_ip/* maxBits */.fx)(a.family) })).join(',');
+    const addresses = t.addresses.map((a) => (0,common_ip/* prefixText */.Oj)({ ...a, bits: (0,common_ip/* maxBits */.fx)(a.family) })).join(',');
     return (head +
         `the server does not know this runner's public key ${t.publicKey} (on the server: wg set <interface> peer ${t.publicKey} allowed-ips ${addresses}); ` +
         `UDP to ${at} is blocked or nothing listens there; peer-public-key is not the server's key.`);
@@ -2360,7 +2360,7 @@ function checkFailure(label, reason, addresses, timeoutMs) {
         `Likely causes: allowed-ips does not cover that address; the server does not forward or route traffic from ${addresses.map((a) => a.address).join(', ')}; the service is down or filtered.`);
 }
 
-;// CONCATENATED MODULE: ./src/tools.ts
+;// CONCATENATED MODULE: ./src/action/host/install.ts
 // Finding the programs the tunnel needs, and installing the missing ones with apt in one
 // transaction, non-interactively.
 
@@ -2403,7 +2403,7 @@ async function ensureTools(tools, install) {
     const paths = {};
     const missing = [];
     for (const t of tools) {
-        const path = (0,system/* locate */.x5)(t);
+        const path = (0,probe/* locate */.x5)(t);
         if (path === undefined)
             missing.push(t);
         else
@@ -2414,20 +2414,20 @@ async function ensureTools(tools, install) {
     const names = missing.map((t) => `\`${t}\``).join(' and ');
     const packages = missing.map((t) => PACKAGE[t]);
     if (!install)
-        throw new Error(`${names} not found (looked in ${(0,system/* searchPath */.oe)().join(':')}); install ${packages.join(' and ')} first or set install: true`);
-    if ((0,system/* locate */.x5)('apt-get') === undefined)
+        throw new Error(`${names} not found (looked in ${(0,probe/* searchPath */.oe)().join(':')}); install ${packages.join(' and ')} first or set install: true`);
+    if ((0,probe/* locate */.x5)('apt-get') === undefined)
         throw new Error(`${names} not found and apt-get is not available to install it: install ${packages.join(' and ')} in an earlier step`);
     await aptInstall(packages);
     for (const t of missing) {
-        const path = (0,system/* locate */.x5)(t);
+        const path = (0,probe/* locate */.x5)(t);
         if (path === undefined)
-            throw new Error(`\`${t}\` still not found after installing ${PACKAGE[t]} (looked in ${(0,system/* searchPath */.oe)().join(':')})`);
+            throw new Error(`\`${t}\` still not found after installing ${PACKAGE[t]} (looked in ${(0,probe/* searchPath */.oe)().join(':')})`);
         paths[t] = path;
     }
     return paths;
 }
 
-;// CONCATENATED MODULE: ./src/interface.ts
+;// CONCATENATED MODULE: ./src/action/host/link.ts
 // Making the interface: the kernel's WireGuard where it has one, else wireguard-go. Each is written
 // in the journal before it is made and gets its identity (ifindex; pid and start time) the moment
 // it exists, so that rollback and post remove this interface and this process, never another
@@ -2440,7 +2440,7 @@ async function ensureTools(tools, install) {
 
 
 /** Whether to go straight to wireguard-go: asked for, or the kernel has no WireGuard. */
-const userspaceFirst = (userspace) => userspace === 'true' || (userspace === 'auto' && !(0,system/* kernelHasWireguard */.Sv)());
+const userspaceFirst = (userspace) => userspace === 'true' || (userspace === 'auto' && !(0,probe/* kernelHasWireguard */.Sv)());
 /**
  * Refuses a name that is taken, before anything is touched: an interface of that name here, or a
  * live wireguard-go socket of that name (the socket folder is shared by every namespace, and `wg`
@@ -2449,9 +2449,9 @@ const userspaceFirst = (userspace) => userspace === 'true' || (userspace === 'au
  * root) cannot be told from a live one, and is refused too.
  */
 async function refuseTakenName(iface) {
-    if ((0,system/* linkExists */.JO)(iface))
+    if ((0,probe/* linkExists */.JO)(iface))
         throw new Error(interfaceTaken(iface));
-    const path = (0,system/* socketPath */.Xy)(iface);
+    const path = (0,probe/* socketPath */.Xy)(iface);
     if (!(0,external_node_fs_.existsSync)(path))
         return;
     const answer = await new Promise((resolve) => {
@@ -2480,11 +2480,11 @@ async function createInterface(req, journal) {
 /** `ip link add … type wireguard`; false when the kernel has no WireGuard and userspace may serve. */
 async function createKernelInterface(req, journal) {
     const { iface } = req;
-    const rec = journal.add({ kind: 'interface', name: iface, netns: (0,system/* netns */.p3)() });
+    const rec = journal.add({ kind: 'interface', name: iface, netns: (0,probe/* netns */.p3)() });
     const argv = [req.tools.ip, 'link', 'add', 'dev', iface, 'type', 'wireguard'];
     const r = await (0,run/* run */.eF)(argv, { root: true, ...req.limits });
     if (r.code === 0) {
-        journal.update(rec, { ifindex: (0,system/* ifindex */.Cl)(iface) });
+        journal.update(rec, { ifindex: (0,probe/* ifindex */.Cl)(iface) });
         return true;
     }
     // Nothing was made: the record goes.
@@ -2508,8 +2508,8 @@ async function createKernelInterface(req, journal) {
 async function startWireguardGo(req, journal) {
     const { iface } = req;
     const wgGo = req.tools['wireguard-go'] ?? (await ensureTools(['wireguard-go'], req.install))['wireguard-go'];
-    const link = journal.add({ kind: 'interface', name: iface, netns: (0,system/* netns */.p3)() });
-    const proc = journal.add({ kind: 'wireguard-go', name: iface, since: (0,system/* ticksNow */.HU)() });
+    const link = journal.add({ kind: 'interface', name: iface, netns: (0,probe/* netns */.p3)() });
+    const proc = journal.add({ kind: 'wireguard-go', name: iface, since: (0,probe/* ticksNow */.HU)() });
     let r;
     try {
         r = await (0,run/* mustRun */.Pv)([wgGo, iface], { root: true, ...req.limits }, (said) => {
@@ -2524,9 +2524,9 @@ async function startWireguardGo(req, journal) {
         }
         throw err;
     }
-    journal.update(link, { ifindex: (0,system/* ifindex */.Cl)(iface) });
+    journal.update(link, { ifindex: (0,probe/* ifindex */.Cl)(iface) });
     const daemon = await startedDaemon(iface, proc.since, req.limits, r.pid);
-    journal.update(proc, { ...daemon, socket: (0,system/* fileId */.qp)((0,system/* socketPath */.Xy)(iface)) });
+    journal.update(proc, { ...daemon, socket: (0,probe/* fileId */.qp)((0,probe/* socketPath */.Xy)(iface)) });
 }
 /**
  * The daemon a start of wireguard-go forked, proven to be in this network namespace: read directly
@@ -2534,8 +2534,8 @@ async function startWireguardGo(req, journal) {
  * Undefined when none can be proven ours: then nothing is ever signalled on a guess.
  */
 async function startedDaemon(iface, since, limits, near) {
-    const ours = (0,system/* netns */.p3)();
-    for (const c of (0,system/* wireguardGoCandidates */.dQ)(iface, since, near)) {
+    const ours = (0,probe/* netns */.p3)();
+    for (const c of (0,probe/* wireguardGoCandidates */.dQ)(iface, since, near)) {
         const theirs = c.netns ?? (await (0,run/* run */.eF)(['readlink', `/proc/${c.pid}/ns/net`], { root: true, ...limits })).stdout.trim();
         if (ours !== undefined && theirs === ours)
             return { pid: c.pid, start: c.start };
@@ -2543,7 +2543,7 @@ async function startedDaemon(iface, since, limits, near) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/dns.ts
+;// CONCATENATED MODULE: ./src/action/host/dns.ts
 // DNS for the tunnel, as wg-quick's DNS = does it: through systemd-resolved where it runs (hosted
 // Ubuntu runners), else through resolvconf; reverted in post.
 
@@ -2552,9 +2552,9 @@ async function startedDaemon(iface, since, limits, near) {
 
 /** Which DNS manager this system has, if any. */
 function dnsManager() {
-    if ((0,external_node_fs_.existsSync)('/run/systemd/resolve') && (0,system/* locate */.x5)('resolvectl'))
+    if ((0,external_node_fs_.existsSync)('/run/systemd/resolve') && (0,probe/* locate */.x5)('resolvectl'))
         return 'resolvectl';
-    if ((0,system/* locate */.x5)('resolvconf'))
+    if ((0,probe/* locate */.x5)('resolvconf'))
         return 'resolvconf';
     return undefined;
 }
@@ -2611,7 +2611,7 @@ async function applyDns(cfg, journal, limits) {
         await (0,run/* mustRun */.Pv)(c.argv, { root: true, input: c.input, ...limits });
 }
 
-;// CONCATENATED MODULE: ./src/verify.ts
+;// CONCATENATED MODULE: ./src/action/verify.ts
 // Proving the tunnel works: a handshake with every peer that has an endpoint, then every `check`
 // target, all within one deadline.
 
@@ -2627,7 +2627,7 @@ async function waitForHandshakes(peers, read, deadline) {
         const missing = want.filter((k) => !seen.get(k));
         if (missing.length === 0 || Date.now() >= deadline)
             return missing;
-        await (0,system/* sleep */.yy)(Math.min(every, deadline - Date.now()));
+        await (0,probe/* sleep */.yy)(Math.min(every, deadline - Date.now()));
         every = Math.min(every * 2, 100);
     }
 }
@@ -2722,11 +2722,11 @@ async function runCheck(check, deadline) {
         if (failure === undefined)
             return { check, ok: true, ms: Date.now() - start };
         reason = failure;
-        await (0,system/* sleep */.yy)(Math.min(100, deadline - Date.now()));
+        await (0,probe/* sleep */.yy)(Math.min(100, deadline - Date.now()));
     }
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
+;// CONCATENATED MODULE: ./src/action/report/report.ts
 // What a step tells the person reading the job: the tunnel that came up (log and job summary), or
 // why it failed with the interface's state at that moment.
 
@@ -2744,7 +2744,7 @@ function report(o) {
     const handshake = o.handshakeMs === undefined ? 'not awaited (no peer has an Endpoint)' : duration(o.handshakeMs);
     const rows = [
         ['Interface', `${o.iface} (${o.mode}, MTU ${o.mtu})`],
-        ['Addresses', o.addresses.map(src_ip/* prefixText */.Oj).join(', ')],
+        ['Addresses', o.addresses.map(common_ip/* prefixText */.Oj).join(', ')],
         ['Peer', peers.join(', ')],
         ['Routes', o.routes.join(', ') || '(the addresses’ own networks)'],
         ['Handshake', handshake],
@@ -2764,7 +2764,7 @@ function report(o) {
 }
 async function reportFailure(iface, secrets, message, deadline) {
     // Diagnostics are loaded only on failure.
-    const { collectDiagnostics } = await __nccwpck_require__.e(/* import() */ 851).then(__nccwpck_require__.bind(__nccwpck_require__, 851));
+    const { collectDiagnostics } = await __nccwpck_require__.e(/* import() */ 497).then(__nccwpck_require__.bind(__nccwpck_require__, 497));
     const text = await collectDiagnostics(iface, secrets, deadline).catch((e) => `diagnostics failed: ${(0,errors/* errorText */.k)(e)}`);
     toolkit/* startGroup */.Oh('WireGuard diagnostics');
     toolkit/* info */.pq(text);
@@ -2772,7 +2772,7 @@ async function reportFailure(iface, secrets, message, deadline) {
     toolkit/* appendSummary */.fe(`### WireGuard tunnel failed\n\n${message}\n\n<details><summary>Diagnostics</summary>\n\n\`\`\`\n${text}\n\`\`\`\n\n</details>\n`);
 }
 
-;// CONCATENATED MODULE: ./src/resolve.ts
+;// CONCATENATED MODULE: ./src/action/host/resolve.ts
 // What bring-up must know of the world before it changes anything: the address each endpoint host
 // name resolves to (carried in the endpoint from then on), and wg-quick's automatic MTU.
 
@@ -2805,7 +2805,7 @@ async function resolveEndpoints(peers, timeoutMs) {
                     // From config (a secret) the name is not shown, only the line; the endpoint input is no secret.
                     const what = source.input === 'endpoint' ? `host name "${host}"` : 'Endpoint host name';
                     const fix = "check its spelling and that the runner's DNS knows it";
-                    throw (0,parse/* endpointError */.U)(source, `${what} does not resolve (${code}): ${fix}`);
+                    throw (0,values/* endpointError */.U)(source, `${what} does not resolve (${code}): ${fix}`);
                 }
             }));
         }
@@ -2822,7 +2822,7 @@ async function chooseMtu(peers, ip, limits) {
         if (mtu)
             return Number(mtu[1]);
         const dev = /\bdev (\S+)/.exec(text);
-        return dev ? (0,system/* deviceMtu */.RQ)(dev[1]) : 0;
+        return dev ? (0,probe/* deviceMtu */.RQ)(dev[1]) : 0;
     };
     const hosts = [...new Set(peers.flatMap((p) => (p.endpoint ? [p.endpoint.address ?? p.endpoint.host] : [])))];
     const mtus = await Promise.all(hosts.map(async (h) => fromRoute((await (0,run/* run */.eF)([ip, 'route', 'get', h], limits)).stdout)));
@@ -2832,9 +2832,9 @@ async function chooseMtu(peers, ip, limits) {
     return autoMtu([fromRoute(def)]);
 }
 
-// EXTERNAL MODULE: ./src/journal.ts
-var journal = __nccwpck_require__(588);
-;// CONCATENATED MODULE: ./src/routing.ts
+// EXTERNAL MODULE: ./src/action/journal/journal.ts
+var journal = __nccwpck_require__(329);
+;// CONCATENATED MODULE: ./src/action/host/routing.ts
 // wg-quick's routing, applied: the policy table chosen among those free, the rules placed at
 // priorities recorded before they are added, src_valid_mark for an IPv4 full tunnel. A table that
 // another tunnel claimed in the meantime (two jobs starting at once) is given up for the next one.
@@ -2921,15 +2921,15 @@ async function applyRouting(t, planned, backend, ctx) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/source.ts
+;// CONCATENATED MODULE: ./src/action/lease/source.ts
 async function obtainTunnel(cfg, journal, deadline) {
     if (cfg.source.kind === 'static')
         return { tunnel: cfg.source.tunnel, rows: [] };
-    const { leaseTunnel } = await __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.bind(__nccwpck_require__, 463));
+    const { leaseTunnel } = await __nccwpck_require__.e(/* import() */ 6).then(__nccwpck_require__.bind(__nccwpck_require__, 6));
     return leaseTunnel(cfg.source, journal, deadline);
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
+;// CONCATENATED MODULE: ./src/action/journal/state.ts
 // The journal as the runner keeps it between main and post: the step state `journal`, which main
 // saves after every change and the runner hands to post as STATE_journal.
 
@@ -2940,7 +2940,7 @@ const stepJournal = () => new journal/* Journal */.CQ((text) => toolkit/* saveSt
 /** What main recorded, for post (which keeps it up to date in case it has to be run again). */
 const loadJournal = () => new Journal((text) => core.saveState(KEY, text), parseJournal(core.getState(KEY)));
 
-;// CONCATENATED MODULE: ./src/teardown.ts
+;// CONCATENATED MODULE: ./src/action/journal/teardown.ts
 // Undoing what the journal records, newest first: shared by post and by main's rollback. Each
 // record is undone only after its identity is checked (the interface still has the recorded
 // ifindex in this network namespace, the process the recorded start time, the rule its priority),
@@ -2956,13 +2956,13 @@ const loadJournal = () => new Journal((text) => core.saveState(KEY, text), parse
 
 /** Each undo command may take this long: enough for a slow sudo, short of hanging post. */
 const COMMAND_MS = 10_000;
-const ip = () => (0,system/* locate */.x5)('ip') ?? 'ip';
+const ip = () => (0,probe/* locate */.x5)('ip') ?? 'ip';
 const asRoot = (b) => ({ root: true, timeoutMs: COMMAND_MS, deadline: b.deadline });
 /** A wait of `ms`, cut short by the budget. */
 const within = (b, ms) => b.deadline === undefined ? ms : Math.max(0, Math.min(ms, b.deadline - Date.now()));
 /** The interface as recorded is still there: same name, same ifindex, and we are in its namespace. */
 function stillOurs(rec) {
-    const now = (0,system/* ifindex */.Cl)(rec.name);
+    const now = (0,probe/* ifindex */.Cl)(rec.name);
     if (now === undefined)
         return 'gone';
     return rec.ifindex !== undefined && now === rec.ifindex ? 'ours' : 'other';
@@ -2990,24 +2990,24 @@ async function stopWireguardGo(rec, b) {
         ? { pid: rec.pid, start: rec.start }
         : await startedDaemon(rec.name, rec.since, { timeoutMs: COMMAND_MS, deadline: b.deadline });
     // Dead already (killed, crashed): its socket may be left behind.
-    const running = proc !== undefined && (0,system/* sameProcess */.ID)(proc);
+    const running = proc !== undefined && (0,probe/* sameProcess */.ID)(proc);
     let stale = !running;
     if (running) {
-        const gone = () => !(0,system/* sameProcess */.ID)(proc);
+        const gone = () => !(0,probe/* sameProcess */.ID)(proc);
         const sent = performance.now();
         await signal(proc.pid, 'TERM', b);
-        if (!(await (0,system/* waitUntil */.a0)(gone, within(b, 3000)))) {
+        if (!(await (0,probe/* waitUntil */.a0)(gone, within(b, 3000)))) {
             stale = true;
             await signal(proc.pid, 'KILL', b);
-            if (!(await (0,system/* waitUntil */.a0)(gone, within(b, 1000)))) {
+            if (!(await (0,probe/* waitUntil */.a0)(gone, within(b, 1000)))) {
                 return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true };
             }
         }
         toolkit/* debug */.Yz(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`);
     }
     // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
-    const sock = (0,system/* socketPath */.Xy)(rec.name);
-    const removeSocket = stale && rec.socket !== undefined && (0,system/* fileId */.qp)(sock) === rec.socket;
+    const sock = (0,probe/* socketPath */.Xy)(rec.name);
+    const removeSocket = stale && rec.socket !== undefined && (0,probe/* fileId */.qp)(sock) === rec.socket;
     if (removeSocket) {
         if ((0,run/* isRoot */.jX)())
             (0,external_node_fs_.rmSync)(sock, { force: true });
@@ -3020,7 +3020,7 @@ async function stopWireguardGo(rec, b) {
 }
 async function deleteInterface(rec, b) {
     // The link closes as wireguard-go exits: give it a moment before looking.
-    await (0,system/* waitUntil */.a0)(() => stillOurs(rec) !== 'ours', within(b, 1000));
+    await (0,probe/* waitUntil */.a0)(() => stillOurs(rec) !== 'ours', within(b, 1000));
     switch (stillOurs(rec)) {
         case 'ours':
             break;
@@ -3054,7 +3054,7 @@ async function revertDns(rec, iface, b) {
     // Under a name that another job's interface has now, the DNS settings are theirs.
     if (iface && stillOurs(iface) === 'other')
         return { left: `DNS for ${rec.iface}: the interface is no longer ours` };
-    if (rec.manager === 'resolvectl' && !(0,system/* linkExists */.JO)(rec.iface))
+    if (rec.manager === 'resolvectl' && !(0,probe/* linkExists */.JO)(rec.iface))
         return { gone: true };
     const { argv } = dnsDown(rec.manager, rec.name);
     await (0,run/* mustRun */.Pv)(argv, asRoot(b));
@@ -3090,7 +3090,7 @@ async function teardown(journal, deadline) {
     const budget = { deadline };
     const report = { removed: [], kept: [], warnings: [] };
     const iface = journal.find('interface');
-    if (iface?.netns !== undefined && (0,system/* netns */.p3)() !== undefined && iface.netns !== (0,system/* netns */.p3)()) {
+    if (iface?.netns !== undefined && (0,probe/* netns */.p3)() !== undefined && iface.netns !== (0,probe/* netns */.p3)()) {
         report.warnings.push(`${iface.name} was made in another network namespace than this step runs in; nothing was touched`);
         return report;
     }
@@ -3141,7 +3141,7 @@ function describe(rec) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/up.ts
+;// CONCATENATED MODULE: ./src/action/up.ts
 // The main step, in the order of wg-quick's cmd_up: make the interface, configure it, give it
 // addresses and MTU, route, set DNS; then prove it (a handshake with every peer, every check).
 // Each step writes what it makes in the journal first; on any failure everything is rolled back,
@@ -3171,7 +3171,7 @@ const mark = (what) => toolkit/* debug */.Yz(`${what} at ${Math.round(performanc
 function checkPlatform() {
     if (process.platform !== 'linux')
         throw new Error(unsupportedPlatform(process.platform));
-    if (!(0,system/* hasNetAdmin */.rn)((0,run/* isRoot */.jX)()))
+    if (!(0,probe/* hasNetAdmin */.rn)((0,run/* isRoot */.jX)()))
         throw new Error(noNetAdmin);
 }
 /** Waits for all, then throws the first failure: nothing still runs (and journals) after a rollback starts. */
@@ -3237,14 +3237,14 @@ const ROLLBACK_MS = 5000;
 async function rollBack(journal, secrets, message, deadline) {
     const budget = Math.max(deadline, Date.now()) + ROLLBACK_MS;
     const made = journal.find('interface');
-    if (made?.ifindex !== undefined && (0,system/* ifindex */.Cl)(made.name) === made.ifindex) {
+    if (made?.ifindex !== undefined && (0,probe/* ifindex */.Cl)(made.name) === made.ifindex) {
         await reportFailure(made.name, secrets, message, Date.now() + Math.min(1500, (budget - Date.now()) / 3));
     }
     const undone = await teardown(journal, budget);
     for (const w of undone.warnings)
         toolkit/* warning */.$e(`rollback: ${w}`);
     if (journal.find('lease')) {
-        const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.bind(__nccwpck_require__, 463));
+        const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 6).then(__nccwpck_require__.bind(__nccwpck_require__, 6));
         const leases = await releaseLeases(journal, budget);
         for (const w of leases.warnings)
             toolkit/* warning */.$e(`rollback: ${w}`);
@@ -3294,7 +3294,7 @@ async function runMain() {
     }
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/action/main.ts
 
 
 void runMain().then(exitWhenFlushed);

@@ -1,20 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 916:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   k: () => (/* binding */ errorText)
-/* harmony export */ });
-// Turning anything thrown into the one line a step reports.
-/** The message of an error, or the thrown value as text (a thrown non-Error must not pass silently). */
-const errorText = (err) => (err instanceof Error ? err.message : String(err));
-
-
-/***/ }),
-
-/***/ 441:
+/***/ 96:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -85,6 +72,19 @@ function appendSummary(markdown) {
     if (file)
         appendFileSync(file, `${markdown}${EOL}`, 'utf8');
 }
+
+
+/***/ }),
+
+/***/ 922:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ errorText)
+/* harmony export */ });
+// Turning anything thrown into the one line a step reports.
+/** The message of an error, or the thrown value as text (a thrown non-Error must not pass silently). */
+const errorText = (err) => (err instanceof Error ? err.message : String(err));
 
 
 /***/ }),
@@ -321,16 +321,16 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 /************************************************************************/
 var __webpack_exports__ = {};
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
-// EXTERNAL MODULE: ./src/toolkit.ts
-var toolkit = __nccwpck_require__(441);
-;// CONCATENATED MODULE: ./src/names.ts
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __nccwpck_require__(922);
+// EXTERNAL MODULE: ./src/action/toolkit.ts
+var toolkit = __nccwpck_require__(96);
+;// CONCATENATED MODULE: ./src/common/grammar.ts
 // Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
 // `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
 const IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/;
 
-;// CONCATENATED MODULE: ./src/journal.ts
+;// CONCATENATED MODULE: ./src/action/journal/journal.ts
 // What main makes, written down *before* it makes it, so that whatever happens next (a failure, a
 // cancelled job, a killed process) post knows exactly what may exist and how to recognise it. Each
 // record carries identity (an ifindex in a network namespace, a pid with its start time, a rule's
@@ -455,7 +455,7 @@ function parseJournal(text) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
+;// CONCATENATED MODULE: ./src/action/journal/state.ts
 // The journal as the runner keeps it between main and post: the step state `journal`, which main
 // saves after every change and the runner hands to post as STATE_journal.
 
@@ -474,7 +474,7 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 var external_node_os_ = __nccwpck_require__(161);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/system.ts
+;// CONCATENATED MODULE: ./src/action/host/probe.ts
 // Read-only probes of the system, through the file system only (no processes started): where
 // programs are, whether the kernel has WireGuard, and the identities by which this action
 // recognises what it made (an interface's ifindex in a network namespace, a process's pid and
@@ -482,9 +482,9 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 
 
 
-const system_SOCKET_DIR = '/var/run/wireguard';
-const system_socketPath = (iface) => `${system_SOCKET_DIR}/${iface}.sock`;
-const system_linkExists = (iface) => (0,external_node_fs_.existsSync)(`/sys/class/net/${iface}`);
+const probe_SOCKET_DIR = '/var/run/wireguard';
+const probe_socketPath = (iface) => `${probe_SOCKET_DIR}/${iface}.sock`;
+const probe_linkExists = (iface) => (0,external_node_fs_.existsSync)(`/sys/class/net/${iface}`);
 function readText(path) {
     try {
         return (0,external_node_fs_.readFileSync)(path, 'utf8');
@@ -494,7 +494,7 @@ function readText(path) {
     }
 }
 /** PATH, then the sbin directories that an unprivileged user's PATH may lack. */
-function system_searchPath() {
+function probe_searchPath() {
     const dirs = (process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter).filter((d) => d !== '');
     for (const d of ['/usr/local/sbin', '/usr/sbin', '/sbin']) {
         if (!dirs.includes(d))
@@ -502,8 +502,8 @@ function system_searchPath() {
     }
     return dirs;
 }
-function system_locate(tool) {
-    for (const dir of system_searchPath()) {
+function probe_locate(tool) {
+    for (const dir of probe_searchPath()) {
         const path = (0,external_node_path_namespaceObject.join)(dir, tool);
         if ((0,external_node_fs_.existsSync)(path))
             return path;
@@ -511,7 +511,7 @@ function system_locate(tool) {
     return undefined;
 }
 /** The kernel has WireGuard loaded, built in, or as a module it can load. */
-function system_kernelHasWireguard() {
+function probe_kernelHasWireguard() {
     if (existsSync('/sys/module/wireguard'))
         return true;
     const dir = `/lib/modules/${release()}`;
@@ -522,7 +522,7 @@ function deviceMtu(dev) {
     return Number(readText(`/sys/class/net/${dev}/mtu`).trim()) || 0;
 }
 /** This process's network namespace, e.g. `net:[4026531840]`; undefined where /proc does not say. */
-function system_netns(pid = 'self') {
+function probe_netns(pid = 'self') {
     try {
         return (0,external_node_fs_.readlinkSync)(`/proc/${pid}/ns/net`);
     }
@@ -531,7 +531,7 @@ function system_netns(pid = 'self') {
     }
 }
 /** The interface's index in this network namespace, or undefined when there is no such interface. */
-function system_ifindex(iface) {
+function probe_ifindex(iface) {
     return Number(readText(`/sys/class/net/${iface}/ifindex`).trim()) || undefined;
 }
 /** A process's start time (clock ticks since boot, /proc/PID/stat field 22): with the pid, its identity. */
@@ -542,7 +542,7 @@ function startTime(pid) {
     return rest[19] || undefined;
 }
 /** Clock ticks since boot now, in the unit of startTime (USER_HZ, 100 on Linux). */
-function system_ticksNow() {
+function probe_ticksNow() {
     return Math.floor(Number(readText('/proc/uptime').split(' ')[0]) * 100);
 }
 function argvOf(pid) {
@@ -571,7 +571,7 @@ const START_WINDOW_TICKS = 6000;
  * what started it (the daemon is forked a few pids later, so those come first).
  */
 function wireguardGoCandidates(iface, sinceTicks, near) {
-    const ours = system_netns();
+    const ours = probe_netns();
     const fits = (pid) => {
         if (!isWireguardGo(pid, iface))
             return undefined;
@@ -579,7 +579,7 @@ function wireguardGoCandidates(iface, sinceTicks, near) {
         if (start === undefined || Number(start) < sinceTicks || Number(start) > sinceTicks + START_WINDOW_TICKS) {
             return undefined;
         }
-        const theirs = system_netns(pid);
+        const theirs = probe_netns(pid);
         if (theirs !== undefined && ours !== undefined && theirs !== ours)
             return undefined;
         return { pid, start, netns: theirs };
@@ -602,7 +602,7 @@ function wireguardGoCandidates(iface, sinceTicks, near) {
  * (Removing another wireguard-go's socket would stop it: it watches its socket and exits when the
  * file goes.)
  */
-function system_fileId(path) {
+function probe_fileId(path) {
     try {
         const s = (0,external_node_fs_.statSync)(path, { bigint: true });
         return `${s.dev}:${s.ino}:${s.ctimeNs}`;
@@ -633,7 +633,7 @@ async function waitUntil(done, ms, everyMs = 2) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/run.ts
+;// CONCATENATED MODULE: ./src/action/host/run.ts
 // The one place that starts processes. Commands are argument arrays, never shell strings; commands
 // that need root go through `sudo -n` when this process is not root, so a missing permission fails
 // at once instead of waiting for a password. Children get a minimal environment: nothing of the
@@ -649,7 +649,7 @@ const run_isRoot = () => process.getuid?.() === 0;
  * LOG_LEVEL set, its daemon keeps the step's pipes open and the step hangs.
  */
 function childEnv(extra = {}) {
-    return { PATH: system_searchPath().join(':'), LC_ALL: 'C', ...extra };
+    return { PATH: probe_searchPath().join(':'), LC_ALL: 'C', ...extra };
 }
 /** The argument vector actually started for a command. Pure, for tests. */
 function run_commandLine(argv, opts, root) {
@@ -742,7 +742,7 @@ async function run_mustRun(argv, opts = {}, explain) {
     throw new run_CommandError(full, r);
 }
 
-;// CONCATENATED MODULE: ./src/dns.ts
+;// CONCATENATED MODULE: ./src/action/host/dns.ts
 // DNS for the tunnel, as wg-quick's DNS = does it: through systemd-resolved where it runs (hosted
 // Ubuntu runners), else through resolvconf; reverted in post.
 
@@ -812,7 +812,7 @@ async function applyDns(cfg, journal, limits) {
 
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-;// CONCATENATED MODULE: ./src/messages.ts
+;// CONCATENATED MODULE: ./src/action/report/messages.ts
 // The one-line errors a step ends with: each says what failed, the likely causes, and the fix.
 // The README's troubleshooting table quotes them; tests hold them to it.
 
@@ -881,7 +881,7 @@ function checkFailure(label, reason, addresses, timeoutMs) {
         `Likely causes: allowed-ips does not cover that address; the server does not forward or route traffic from ${addresses.map((a) => a.address).join(', ')}; the service is down or filtered.`);
 }
 
-;// CONCATENATED MODULE: ./src/tools.ts
+;// CONCATENATED MODULE: ./src/action/host/install.ts
 // Finding the programs the tunnel needs, and installing the missing ones with apt in one
 // transaction, non-interactively.
 
@@ -920,7 +920,7 @@ async function aptInstall(packages) {
  * Paths of the given tools, installing the missing ones when `install` is true; otherwise an error
  * that names each missing tool and where it was looked for.
  */
-async function tools_ensureTools(tools, install) {
+async function install_ensureTools(tools, install) {
     const paths = {};
     const missing = [];
     for (const t of tools) {
@@ -948,7 +948,7 @@ async function tools_ensureTools(tools, install) {
     return paths;
 }
 
-;// CONCATENATED MODULE: ./src/interface.ts
+;// CONCATENATED MODULE: ./src/action/host/link.ts
 // Making the interface: the kernel's WireGuard where it has one, else wireguard-go. Each is written
 // in the journal before it is made and gets its identity (ifindex; pid and start time) the moment
 // it exists, so that rollback and post remove this interface and this process, never another
@@ -1055,7 +1055,7 @@ async function startWireguardGo(req, journal) {
  * Undefined when none can be proven ours: then nothing is ever signalled on a guess.
  */
 async function startedDaemon(iface, since, limits, near) {
-    const ours = system_netns();
+    const ours = probe_netns();
     for (const c of wireguardGoCandidates(iface, since, near)) {
         const theirs = c.netns ?? (await run_run(['readlink', `/proc/${c.pid}/ns/net`], { root: true, ...limits })).stdout.trim();
         if (ours !== undefined && theirs === ours)
@@ -1064,7 +1064,7 @@ async function startedDaemon(iface, since, limits, near) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/teardown.ts
+;// CONCATENATED MODULE: ./src/action/journal/teardown.ts
 // Undoing what the journal records, newest first: shared by post and by main's rollback. Each
 // record is undone only after its identity is checked (the interface still has the recorded
 // ifindex in this network namespace, the process the recorded start time, the rule its priority),
@@ -1080,13 +1080,13 @@ async function startedDaemon(iface, since, limits, near) {
 
 /** Each undo command may take this long: enough for a slow sudo, short of hanging post. */
 const COMMAND_MS = 10_000;
-const ip = () => system_locate('ip') ?? 'ip';
+const ip = () => probe_locate('ip') ?? 'ip';
 const asRoot = (b) => ({ root: true, timeoutMs: COMMAND_MS, deadline: b.deadline });
 /** A wait of `ms`, cut short by the budget. */
 const within = (b, ms) => b.deadline === undefined ? ms : Math.max(0, Math.min(ms, b.deadline - Date.now()));
 /** The interface as recorded is still there: same name, same ifindex, and we are in its namespace. */
 function stillOurs(rec) {
-    const now = system_ifindex(rec.name);
+    const now = probe_ifindex(rec.name);
     if (now === undefined)
         return 'gone';
     return rec.ifindex !== undefined && now === rec.ifindex ? 'ours' : 'other';
@@ -1130,8 +1130,8 @@ async function stopWireguardGo(rec, b) {
         toolkit/* debug */.Yz(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`);
     }
     // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
-    const sock = system_socketPath(rec.name);
-    const removeSocket = stale && rec.socket !== undefined && system_fileId(sock) === rec.socket;
+    const sock = probe_socketPath(rec.name);
+    const removeSocket = stale && rec.socket !== undefined && probe_fileId(sock) === rec.socket;
     if (removeSocket) {
         if (run_isRoot())
             (0,external_node_fs_.rmSync)(sock, { force: true });
@@ -1178,7 +1178,7 @@ async function revertDns(rec, iface, b) {
     // Under a name that another job's interface has now, the DNS settings are theirs.
     if (iface && stillOurs(iface) === 'other')
         return { left: `DNS for ${rec.iface}: the interface is no longer ours` };
-    if (rec.manager === 'resolvectl' && !system_linkExists(rec.iface))
+    if (rec.manager === 'resolvectl' && !probe_linkExists(rec.iface))
         return { gone: true };
     const { argv } = dnsDown(rec.manager, rec.name);
     await run_mustRun(argv, asRoot(b));
@@ -1214,7 +1214,7 @@ async function teardown(journal, deadline) {
     const budget = { deadline };
     const report = { removed: [], kept: [], warnings: [] };
     const iface = journal.find('interface');
-    if (iface?.netns !== undefined && system_netns() !== undefined && iface.netns !== system_netns()) {
+    if (iface?.netns !== undefined && probe_netns() !== undefined && iface.netns !== probe_netns()) {
         report.warnings.push(`${iface.name} was made in another network namespace than this step runs in; nothing was touched`);
         return report;
     }
@@ -1265,7 +1265,7 @@ function describe(rec) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/down.ts
+;// CONCATENATED MODULE: ./src/action/journal/down.ts
 // The post step: undo exactly what main recorded, checking each thing's identity first. It never
 // fails the job; problems are warnings.
 
@@ -1283,7 +1283,7 @@ async function runPost() {
         const report = await teardown(journal);
         // The lease goes after the tunnel: the gateway then removes a peer that is already silent.
         if (journal.find('lease')) {
-            const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.bind(__nccwpck_require__, 542));
+            const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 7).then(__nccwpck_require__.bind(__nccwpck_require__, 7));
             const leases = await releaseLeases(journal);
             report.removed.push(...leases.released);
             report.warnings.push(...leases.warnings);
@@ -1300,7 +1300,7 @@ async function runPost() {
     }
 }
 
-;// CONCATENATED MODULE: ./src/exit.ts
+;// CONCATENATED MODULE: ./src/action/exit.ts
 // Ending a step's process once its work is done.
 /**
  * Exits as soon as stdout and stderr have taken everything written: nothing the step started needs
@@ -1312,7 +1312,7 @@ async function exitWhenFlushed() {
     process.exit();
 }
 
-;// CONCATENATED MODULE: ./src/post.ts
+;// CONCATENATED MODULE: ./src/action/post.ts
 
 
 void runPost().then(exitWhenFlushed);

@@ -1,0 +1,165 @@
+// The HTTP layer on loopback: connections per client address are capped (a flood from one address
+// does not starve another), slow requests are cut, and a malformed Authorization header is named as
+// such without being echoed. Leases are a stand-in: only the server is under test here.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { connect, type Socket } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import type { Audit } from '../../../../src/gateway/audit.js'
+import { parseConfig } from '../../../../src/gateway/settings.js'
+import type { Leases } from '../../../../src/gateway/leases/leases.js'
+import { clientGroup, createHandler, createServer, LIMITS } from '../../../../src/gateway/http/server.js'
+
+const CONFIG = `listen: 127.0.0.1:8080
+interface: wg0
+endpoint: vpn.example.com:51820
+pool: [10.0.0.0/29]
+audience: https://vpn.example.com
+connections-per-address: 4
+`
+
+let server: Server | undefined
+const sockets: Socket[] = []
+let audit: { event: string; [k: string]: unknown }[] = []
+let granted: string[] = []
+
+const leases = {
+  liveCount: () => 0,
+  grant: async (token: string) => {
+    granted.push(token)
+    return { id: 'x' }
+  },
+  release: async () => undefined
+} as unknown as Leases
+
+async function serve(limits = LIMITS): Promise<number> {
+  const config = parseConfig(CONFIG)
+  audit = []
+  granted = []
+  const log: Audit = (event, f) => audit.push({ event, ...f })
+  server = createServer(config, createHandler(leases, config, log), log, limits)
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r))
+  return (server.address() as AddressInfo).port
+}
+
+/** A raw connection from `from` (a loopback address); resolves once connected. */
+function open(port: number, from: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ port, host: '127.0.0.1', localAddress: from }, () => resolve(s))
+    sockets.push(s)
+    s.on('error', () => undefined)
+    s.once('error', reject)
+  })
+}
+
+/** Resolves when the server has closed `s` (read on: a paused socket never sees the end). */
+const closed = (s: Socket): Promise<void> =>
+  new Promise((r) => {
+    if (s.destroyed) return r()
+    s.once('close', () => r())
+    s.resume()
+  })
+
+/** One whole HTTP/1.1 request on a new connection from `from`; resolves with the status and body. */
+async function request(port: number, from: string, head: string): Promise<{ status: number; body: string }> {
+  const s = await open(port, from)
+  let text = ''
+  s.setEncoding('utf8').on('data', (d: string) => (text += d))
+  s.write(head)
+  await closed(s)
+  const m = /^HTTP\/1\.1 (\d+)/.exec(text)
+  return { status: m ? Number(m[1]) : 0, body: text.slice(text.indexOf('\r\n\r\n') + 4) }
+}
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy()
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()))
+  server = undefined
+})
+
+describe('gateway server', () => {
+  it('cuts connections beyond the cap from one address while another address is served', async () => {
+    const port = await serve()
+    // Four partial requests held open from 127.0.0.2 (as a slowloris client would).
+    const held = await Promise.all([1, 2, 3, 4].map(() => open(port, '127.0.0.2')))
+    for (const s of held) s.write('GET /healthz HTTP/1.1\r\nHost: x\r\n')
+    // The fifth and sixth from that address are closed at once, without an answer.
+    const over = await Promise.all([5, 6].map(() => open(port, '127.0.0.2')))
+    await Promise.all(over.map(closed))
+    for (const s of held) expect(s.destroyed).toBe(false)
+    // Another address is served meanwhile.
+    const other = await request(port, '127.0.0.3', 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    expect(other.status).toBe(200)
+    // One line says so, aggregated: not one per connection.
+    expect(audit.filter((a) => a.event === 'connection.refused')).toEqual([
+      expect.objectContaining({ client: '127.0.0.2', count: 1 })
+    ])
+    // Closing one frees its place: the address is served again.
+    held[0]!.destroy()
+    await closed(held[0]!)
+    const end = Date.now() + 5000
+    let again = { status: 0, body: '' }
+    while (again.status !== 200 && Date.now() < end)
+      again = await request(port, '127.0.0.2', 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    expect(again.status).toBe(200)
+  })
+
+  it('cuts a request whose headers never end, at the checking interval', async () => {
+    const port = await serve({ ...LIMITS, headersTimeout: 300, requestTimeout: 600, connectionsCheckingInterval: 100 })
+    const s = await open(port, '127.0.0.2')
+    s.write('GET /healthz HTTP/1.1\r\nHost: x\r\n')
+    // Node answers 408 and closes; with its default 30 s checking interval this would hang.
+    await closed(s)
+    expect(s.destroyed).toBe(true)
+  })
+
+  it('sets the limits: 5 s for headers, 10 s for a request, checked every second; the global cap stays', async () => {
+    await serve()
+    expect(server!.headersTimeout).toBe(5000)
+    expect(server!.requestTimeout).toBe(10_000)
+    expect(server!.maxConnections).toBe(2048)
+    expect(LIMITS.connectionsCheckingInterval).toBe(1000)
+  })
+
+  it('groups IPv4 clients by address and IPv6 clients by /64', () => {
+    expect(clientGroup('198.51.100.2')).toBe('198.51.100.2')
+    expect(clientGroup('::ffff:198.51.100.2')).toBe('198.51.100.2')
+    expect(clientGroup('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64')
+    expect(clientGroup('2001:db8:1:2:bbbb::9')).toBe('2001:db8:1:2::/64')
+    expect(clientGroup(undefined)).toBe('')
+  })
+
+  it('says "malformed Authorization header" for a bearer token over 8192 characters, never echoing it', async () => {
+    const port = await serve()
+    const long = `eyJ${'A'.repeat(9000)}.eyJ${'B'.repeat(100)}.sig`
+    const body = '{"publicKey":"x"}'
+    const post = (auth: string): string =>
+      `POST /v1/leases HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: ${auth}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`
+    const tooLong = await request(port, '127.0.0.2', post(`Bearer ${long}`))
+    expect(tooLong.status).toBe(401)
+    expect(JSON.parse(tooLong.body)).toEqual({
+      error: 'malformed Authorization header: expected "Bearer <OIDC token>" with a token of at most 8192 characters'
+    })
+    const basic = await request(port, '127.0.0.2', post('Basic dXNlcjpwYXNz'))
+    expect(basic.status).toBe(401)
+    expect(JSON.parse(basic.body).error).toMatch(/^malformed Authorization header/)
+    const missing = await request(
+      port,
+      '127.0.0.2',
+      `POST /v1/leases HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: ${body.length}\r\n\r\n${body}`
+    )
+    expect(JSON.parse(missing.body).error).toBe('missing "Authorization: Bearer <OIDC token>"')
+    const del = await request(
+      port,
+      '127.0.0.2',
+      `DELETE /v1/leases/abc HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${long}\r\n\r\n`
+    )
+    expect(del.status).toBe(401)
+    expect(JSON.parse(del.body).error).toMatch(/^malformed Authorization header/)
+    expect(granted).toEqual([])
+    const text = JSON.stringify(audit)
+    expect(text).not.toContain('AAAAAAAA')
+    expect(text).not.toContain('dXNlcjpwYXNz')
+    expect(audit.filter((a) => a.event === 'lease.refused').map((a) => a.status)).toEqual([401, 401, 401])
+  })
+})

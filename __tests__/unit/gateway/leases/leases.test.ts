@@ -1,0 +1,403 @@
+// Leases against a stand-in interface and an in-memory store: grants, refusals, release, the sweeper,
+// reconcile, coalescing, and that peers the gateway did not lease are never changed.
+import { beforeEach, describe, expect, it } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
+import { parseConfig } from '../../../../src/gateway/settings.js'
+import { fate, HttpError, Leases, validPublicKey, type Interface } from '../../../../src/gateway/leases/leases.js'
+import { Store } from '../../../../src/gateway/leases/store.js'
+import { TokenError } from '../../../../src/gateway/auth/tokens.js'
+import type { PeerOp, PeerState } from '../../../../src/gateway/leases/peers.js'
+import { parsePrefix, type Prefix } from '../../../../src/common/ip.js'
+
+const CONFIG = `listen: 127.0.0.1:8080
+interface: wg0
+endpoint: vpn.example.com:51820
+pool: [10.0.0.0/29]
+allowed-ips: [10.0.0.0/24, 10.20.0.0/16]
+audience: https://vpn.example.com
+lease-ttl: 1h
+silence: 5m
+rate-limit: 20
+rules:
+  - claims: { repository_owner_id: "1234", ref: refs/heads/main }
+  - claims: { repository_id: "5678" }
+    allowed-ips: [10.20.5.0/24]
+`
+const key = (): string => randomBytes(32).toString('base64')
+const SERVER = key()
+const FOREIGN = key()
+
+/** A WireGuard interface in memory: records every `wg set` batch. */
+class FakeWg implements Interface {
+  readonly iface = 'wg0'
+  peers_ = new Map<string, PeerState>()
+  batches: PeerOp[][] = []
+  failNext = false
+  async info() {
+    return { publicKey: SERVER, listenPort: 51820 }
+  }
+  async addresses(): Promise<Prefix[]> {
+    return [parsePrefix('10.0.0.1') as Prefix]
+  }
+  async peers(): Promise<Map<string, PeerState>> {
+    await new Promise((r) => setImmediate(r))
+    return new Map([...this.peers_].map(([k, v]) => [k, { ...v, allowedIps: [...v.allowedIps] }]))
+  }
+  async apply(ops: readonly PeerOp[]): Promise<void> {
+    await new Promise((r) => setTimeout(r, 2))
+    if (this.failNext) {
+      this.failNext = false
+      throw new Error('wg set failed')
+    }
+    this.batches.push([...ops])
+    for (const op of ops) {
+      if (op.kind === 'remove') this.peers_.delete(op.publicKey)
+      else {
+        // As WireGuard does: an allowed IP moves from whichever peer had it.
+        for (const p of this.peers_.values()) p.allowedIps = p.allowedIps.filter((a) => !op.allowedIps.includes(a))
+        const old = this.peers_.get(op.publicKey)
+        this.peers_.set(op.publicKey, { allowedIps: [...op.allowedIps], latestHandshake: old?.latestHandshake ?? 0 })
+      }
+    }
+  }
+}
+
+let wg: FakeWg
+let store: Store
+let audit: { event: string; [k: string]: unknown }[]
+let clock: number
+let leases: Leases
+
+const token = (claims: Record<string, unknown> = {}): string =>
+  JSON.stringify({
+    jti: `j${Math.random()}`,
+    iat: Math.floor(clock / 1000),
+    exp: Math.floor(clock / 1000) + 300,
+    repository: 'octo/app',
+    repository_id: '5678',
+    repository_owner_id: '1234',
+    ref: 'refs/heads/main',
+    run_id: '77',
+    ...claims
+  })
+
+async function make(config = CONFIG): Promise<void> {
+  leases = new Leases(
+    parseConfig(config),
+    store,
+    wg,
+    async (t) => {
+      if (t === 'bad')
+        throw new TokenError('the token signature does not verify', 401, 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED')
+      return JSON.parse(t)
+    },
+    (event, fields) => audit.push({ event, ...fields }),
+    () => clock
+  )
+  await leases.start()
+}
+
+async function status(p: Promise<unknown>): Promise<number> {
+  try {
+    await p
+    return 201
+  } catch (err) {
+    if (err instanceof HttpError) return err.status
+    throw err
+  }
+}
+
+beforeEach(async () => {
+  wg = new FakeWg()
+  wg.peers_.set(FOREIGN, { allowedIps: ['10.0.0.2/32', '192.168.1.0/24'], latestHandshake: 0 })
+  store = new Store(':memory:')
+  audit = []
+  clock = 1_800_000_000_000
+  await make()
+})
+
+const foreignUntouched = (): void => {
+  expect(wg.peers_.get(FOREIGN)?.allowedIps).toEqual(['10.0.0.2/32', '192.168.1.0/24'])
+  for (const b of wg.batches) expect(b.map((op) => op.publicKey)).not.toContain(FOREIGN)
+}
+
+describe('gateway leases', () => {
+  it('grants the first free address (not the network, the server or a foreign peer) with the rule’s allowed IPs', async () => {
+    const k = key()
+    const g = await leases.grant(token({ ref: 'refs/heads/dev' }), k, '192.0.2.9')
+    expect(g.addresses).toEqual(['10.0.0.3/32'])
+    expect(g.peers).toEqual([
+      { publicKey: SERVER, endpoint: 'vpn.example.com:51820', allowedIps: ['10.20.5.0/24'], persistentKeepalive: 25 }
+    ])
+    expect(wg.peers_.get(k)?.allowedIps).toEqual(['10.0.0.3/32'])
+    const line = audit.find((a) => a.event === 'lease.granted')
+    expect(line).toMatchObject({
+      repository: 'octo/app',
+      repositoryId: '5678',
+      runId: '77',
+      lease: g.id,
+      addresses: ['10.0.0.3/32'],
+      rule: 1
+    })
+    expect(JSON.stringify(audit)).not.toContain(g.secret)
+    foreignUntouched()
+  })
+
+  it('refuses, leaving the interface unchanged: bad token, no rule, replay, key leased, key of another peer, the server key', async () => {
+    const k = key()
+    const t = token()
+    expect(await status(leases.grant(t, k, 'c'))).toBe(201)
+    const before = JSON.stringify([...wg.peers_])
+    const batches = wg.batches.length
+    expect(await status(leases.grant('bad', key(), 'c'))).toBe(401)
+    expect(await status(leases.grant(token({ repository_id: '1', ref: 'refs/heads/x' }), key(), 'c'))).toBe(403)
+    expect(await status(leases.grant(t, key(), 'c'))).toBe(409)
+    expect(await status(leases.grant(token(), k, 'c'))).toBe(409)
+    expect(await status(leases.grant(token(), SERVER, 'c'))).toBe(409)
+    expect(await status(leases.grant(token(), FOREIGN, 'c'))).toBe(409)
+    // The foreign key is not remembered as the gateway's after the refusal.
+    expect(store.known(FOREIGN)).toBe(false)
+    expect(JSON.stringify([...wg.peers_])).toBe(before)
+    expect(wg.batches.length).toBe(batches)
+    const refused = audit.filter((a) => a.event === 'lease.refused').map((a) => a.status)
+    expect(refused).toEqual([401, 403, 409, 409, 409, 409])
+    expect(audit.find((a) => a.status === 403)?.reason).toBe(
+      'no rule allows this token (claims checked: ref, repository_id, repository_owner_id)'
+    )
+    foreignUntouched()
+  })
+
+  it('runs out with 503 and counts per repository with 429', async () => {
+    for (let i = 0; i < 4; i++) expect(await status(leases.grant(token(), key(), 'c'))).toBe(201)
+    expect(await status(leases.grant(token(), key(), 'c'))).toBe(503)
+    for (let i = 0; i < 15; i++) await status(leases.grant(token(), key(), 'c'))
+    expect(await status(leases.grant(token(), key(), 'c'))).toBe(429)
+    // Another repository has its own budget.
+    expect(await status(leases.grant(token({ repository_id: '9', ref: 'refs/heads/main' }), key(), 'c'))).toBe(503)
+  })
+
+  it('releases only with the lease’s own secret', async () => {
+    const a = await leases.grant(token(), key(), 'c')
+    const b = await leases.grant(token(), key(), 'c')
+    expect(await status(leases.release(a.id, b.secret, 'c'))).toBe(403)
+    expect(await status(leases.release('00000000-0000-0000-0000-000000000000', a.secret, 'c'))).toBe(404)
+    expect(wg.peers_.size).toBe(3)
+    expect(await status(leases.release(a.id, a.secret, 'c'))).toBe(201)
+    expect(await status(leases.release(a.id, a.secret, 'c'))).toBe(404)
+    expect([...wg.peers_.keys()].sort()).toEqual([FOREIGN, store.get(b.id)?.publicKey].sort())
+    foreignUntouched()
+  })
+
+  it('coalesces concurrent grants into few `wg set` calls, with distinct addresses', async () => {
+    store = new Store(':memory:')
+    await make(CONFIG.replace('10.0.0.0/29', '10.0.0.0/24').replace('rate-limit: 20', 'rate-limit: 1000'))
+    const n = 100
+    const got = await Promise.all(Array.from({ length: n }, () => leases.grant(token(), key(), 'c')))
+    expect(new Set(got.map((g) => g.addresses[0])).size).toBe(n)
+    expect(wg.peers_.size).toBe(n + 1)
+    expect(wg.batches.length).toBeLessThan(10)
+    foreignUntouched()
+  })
+
+  it('sweeps: expired and silent leases end, a missing peer comes back, a foreign peer stays', async () => {
+    const expiring = await leases.grant(token(), key(), 'c')
+    clock += 1000
+    const talking = await leases.grant(token(), key(), 'c')
+    const missing = await leases.grant(token(), key(), 'c')
+    wg.peers_.delete(missing.peers[0] ? [...store.open()].find((l) => l.id === missing.id)!.publicKey : '')
+    // 4 minutes on: nothing is silent yet; the missing peer is restored.
+    clock += 4 * 60_000
+    const talkingKey = store.get(talking.id)!.publicKey
+    wg.peers_.get(talkingKey)!.latestHandshake = Math.floor(clock / 1000)
+    await leases.sweep()
+    expect(store.liveCount()).toBe(3)
+    expect(wg.peers_.has(store.get(missing.id)!.publicKey)).toBe(true)
+    // 2 more minutes: the two that never handshook are silent; the talking one stays.
+    clock += 2 * 60_000
+    wg.peers_.get(talkingKey)!.latestHandshake = Math.floor(clock / 1000)
+    await leases.sweep()
+    expect(store.get(expiring.id)?.endReason).toBe('silent')
+    expect(store.get(missing.id)?.endReason).toBe('silent')
+    expect(store.liveCount()).toBe(1)
+    expect([...wg.peers_.keys()].sort()).toEqual([FOREIGN, talkingKey].sort())
+    // Past the lease's time: it ends however recently it handshook.
+    clock += 3600_000
+    wg.peers_.get(talkingKey)!.latestHandshake = Math.floor(clock / 1000)
+    await leases.sweep()
+    expect(store.get(talking.id)?.endReason).toBe('expired')
+    expect([...wg.peers_.keys()]).toEqual([FOREIGN])
+    expect(audit.filter((a) => a.event === 'lease.ended').map((a) => a.reason)).toEqual(['silent', 'silent', 'expired'])
+    foreignUntouched()
+  })
+
+  it('reconciles on start: re-adds live leases, removes ended ones, leaves changed and foreign peers', async () => {
+    const live = await leases.grant(token(), key(), 'c')
+    const ended = await leases.grant(token(), key(), 'c')
+    const changed = await leases.grant(token(), key(), 'c')
+    const liveKey = store.get(live.id)!.publicKey
+    const endedKey = store.get(ended.id)!.publicKey
+    const changedKey = store.get(changed.id)!.publicKey
+    // As if the gateway died between ending a lease and removing its peer, and the interface was
+    // recreated without the live lease's peer; someone gave another lease's key other addresses.
+    store.end(ended.id, 'released', clock)
+    store.end(changed.id, 'released', clock)
+    wg.peers_.delete(liveKey)
+    wg.peers_.set(changedKey, { allowedIps: ['10.9.9.9/32'], latestHandshake: 0 })
+    wg.batches = []
+    await make()
+    expect(wg.peers_.get(liveKey)?.allowedIps).toEqual(live.addresses)
+    expect(wg.peers_.has(endedKey)).toBe(false)
+    expect(wg.peers_.get(changedKey)?.allowedIps).toEqual(['10.9.9.9/32'])
+    expect(audit.some((a) => a.event === 'peer.left' && a.lease === changed.id)).toBe(true)
+    expect(audit.filter((a) => a.event === 'gateway.reconciled').pop()).toMatchObject({ leases: 1, count: 1 })
+    foreignUntouched()
+  })
+
+  it('ends a live lease whose key someone gave other addresses, and leaves that peer alone', async () => {
+    const g = await leases.grant(token(), key(), 'c')
+    const k = store.get(g.id)!.publicKey
+    wg.peers_.set(k, { allowedIps: ['10.0.0.3/32', '172.16.0.0/24'], latestHandshake: 0 })
+    wg.batches = []
+    await leases.sweep()
+    expect(store.get(g.id)?.endReason).toBe('peer-changed')
+    expect(wg.peers_.get(k)?.allowedIps).toEqual(['10.0.0.3/32', '172.16.0.0/24'])
+    expect(wg.batches).toEqual([])
+    expect(audit.some((a) => a.event === 'peer.left' && a.lease === g.id)).toBe(true)
+  })
+
+  it('skips an address a foreign peer took after the last read', async () => {
+    wg.peers_.set(FOREIGN, { allowedIps: ['10.0.0.2/32', '10.0.0.3/32', '192.168.1.0/24'], latestHandshake: 0 })
+    const g = await leases.grant(token(), key(), 'c')
+    expect(g.addresses).toEqual(['10.0.0.4/32'])
+    expect(wg.peers_.get(FOREIGN)?.allowedIps).toEqual(['10.0.0.2/32', '10.0.0.3/32', '192.168.1.0/24'])
+  })
+
+  it('ends a lease whose peer could not be added, and the sweeper cleans up', async () => {
+    wg.failNext = true
+    expect(await status(leases.grant(token(), key(), 'c'))).toBe(500)
+    expect(store.liveCount()).toBe(0)
+    await leases.sweep()
+    expect(store.open()).toEqual([])
+    foreignUntouched()
+  })
+})
+
+describe('gateway leases under review findings', () => {
+  it('answers a replayed token 409 without charging its repository’s rate limit', async () => {
+    // rate-limit is 20 a minute: before, each replay took from the bucket and then a fresh token got 429.
+    const used = token()
+    expect(await status(leases.grant(used, key(), 'c'))).toBe(201)
+    for (let i = 0; i < 40; i++) expect(await status(leases.grant(used, key(), 'c'))).toBe(409)
+    expect(await status(leases.grant(token(), key(), 'c'))).toBe(201)
+    const refused = audit.filter((a) => a.event === 'lease.refused')
+    expect(refused.map((a) => a.status)).toEqual(refused.map(() => 409))
+  })
+
+  it('charges the rate limit only once every other check passed; a 429 does not use the token up', async () => {
+    const leased = key()
+    expect(await status(leases.grant(token(), leased, 'c'))).toBe(201)
+    // Refusals of the key: never charged.
+    for (let i = 0; i < 30; i++) {
+      expect(await status(leases.grant(token(), leased, 'c'))).toBe(409)
+      expect(await status(leases.grant(token(), SERVER, 'c'))).toBe(409)
+    }
+    // 1 taken of 20; 3 more leases fill the pool, the other 16 are 503 (charged: they reached allocation).
+    for (let i = 0; i < 3; i++) expect(await status(leases.grant(token(), key(), 'c'))).toBe(201)
+    for (let i = 0; i < 16; i++) expect(await status(leases.grant(token(), key(), 'c'))).toBe(503)
+    const later = token({ exp: Math.floor(clock / 1000) + 600 })
+    expect(await status(leases.grant(later, key(), 'c'))).toBe(429)
+    expect(await status(leases.grant(later, key(), 'c'))).toBe(429)
+    // A minute on, with a lease released, the same token is granted: the 429s did not use it up.
+    const one = store.open()[0]!
+    store.end(one.id, 'released', clock)
+    await leases.sweep()
+    clock += 60_000
+    expect(await status(leases.grant(later, key(), 'c'))).toBe(201)
+    expect(await status(leases.grant(later, key(), 'c'))).toBe(409)
+  })
+
+  it('never leases an address a peer still holds after its lease ended with the peer changed', async () => {
+    const got = []
+    for (let i = 0; i < 4; i++) got.push(await leases.grant(token(), key(), 'c'))
+    expect(got.map((g) => g.addresses[0])).toEqual(['10.0.0.3/32', '10.0.0.4/32', '10.0.0.5/32', '10.0.0.6/32'])
+    // An admin gives the first lease's key another network too: the peer is the admin's now.
+    const adminKey = store.get(got[0]!.id)!.publicKey
+    wg.peers_.set(adminKey, { allowedIps: ['10.0.0.3/32', '172.16.0.0/24'], latestHandshake: 0 })
+    await leases.sweep()
+    expect(store.get(got[0]!.id)?.endReason).toBe('peer-changed')
+    const since = wg.batches.length
+    // The second lease ends: the next fit wraps around to 10.0.0.3, which the admin's peer still holds.
+    await leases.release(got[1]!.id, got[1]!.secret, 'c')
+    // That peer's key is not leased again either: WireGuard would replace the admin's addresses.
+    expect(await status(leases.grant(token(), adminKey, 'c'))).toBe(409)
+    const next = await leases.grant(token(), key(), 'c')
+    expect(next.addresses).toEqual(['10.0.0.4/32'])
+    expect(await status(leases.grant(token(), key(), 'c'))).toBe(503)
+    expect(wg.peers_.get(adminKey)?.allowedIps).toEqual(['10.0.0.3/32', '172.16.0.0/24'])
+    for (const b of wg.batches.slice(since)) expect(b.map((op) => op.publicKey)).not.toContain(adminKey)
+    foreignUntouched()
+  })
+
+  it('treats a peer of an ended lease that came back as taken until the sweeper removes it', async () => {
+    const a = await leases.grant(token(), key(), 'c')
+    const aKey = store.get(a.id)!.publicKey
+    await leases.release(a.id, a.secret, 'c')
+    // A saved configuration restored: the old peer is back with its address, and the cursor wraps to it.
+    wg.peers_.set(aKey, { allowedIps: ['10.0.0.3/32'], latestHandshake: 0 })
+    const b = await leases.grant(token(), key(), 'c')
+    const c = await leases.grant(token(), key(), 'c')
+    const d = await leases.grant(token(), key(), 'c')
+    expect([b, c, d].map((g) => g.addresses[0])).toEqual(['10.0.0.4/32', '10.0.0.5/32', '10.0.0.6/32'])
+    expect(await status(leases.grant(token(), key(), 'c'))).toBe(503)
+    expect(wg.peers_.get(aKey)?.allowedIps).toEqual(['10.0.0.3/32'])
+    await leases.sweep()
+    expect(wg.peers_.has(aKey)).toBe(false)
+    expect((await leases.grant(token(), key(), 'c')).addresses).toEqual(['10.0.0.3/32'])
+  })
+
+  it('tells the client a generic reason when the issuer cannot be reached; the detail goes to the audit', async () => {
+    const unreachable = new TokenError(
+      'the token issuer could not be reached; try again',
+      503,
+      'ERR_DISCOVERY',
+      'http://10.1.2.3:8080/.well-known/openid-configuration: ECONNREFUSED'
+    )
+    leases = new Leases(
+      parseConfig(CONFIG),
+      store,
+      wg,
+      async () => {
+        throw unreachable
+      },
+      (event, fields) => audit.push({ event, ...fields }),
+      () => clock
+    )
+    await leases.start()
+    const err = await leases.grant(token(), key(), 'c').catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(HttpError)
+    expect((err as HttpError).status).toBe(503)
+    expect((err as HttpError).message).toBe('the token issuer could not be reached; try again')
+    expect(audit.find((a) => a.event === 'lease.refused')?.reason).toBe(
+      'the token issuer could not be reached; try again (http://10.1.2.3:8080/.well-known/openid-configuration: ECONNREFUSED)'
+    )
+  })
+})
+
+describe('gateway lease helpers', () => {
+  it('knows a WireGuard public key', () => {
+    expect(validPublicKey(key())).toBe(true)
+    expect(validPublicKey(Buffer.alloc(32).toString('base64'))).toBe(false)
+    expect(validPublicKey(randomBytes(31).toString('base64'))).toBe(false)
+    expect(validPublicKey(randomBytes(33).toString('base64'))).toBe(false)
+    expect(validPublicKey(`${key().slice(0, 42)}B=`)).toBe(false) // non-canonical last character
+    expect(validPublicKey(42)).toBe(false)
+  })
+
+  it('decides a live lease’s fate', () => {
+    const lease = { createdAt: 0, expiresAt: 3_600_000 }
+    expect(fate(lease, undefined, 60_000, 300_000)).toBe('keep')
+    expect(fate(lease, undefined, 300_001, 300_000)).toBe('silent')
+    expect(fate(lease, { allowedIps: [], latestHandshake: 200 }, 400_000, 300_000)).toBe('keep')
+    expect(fate(lease, { allowedIps: [], latestHandshake: 3500 }, 3_600_000, 300_000)).toBe('expired')
+  })
+})

@@ -1,0 +1,129 @@
+// The gateway's configuration: defaults, and an error naming the key (and line) for each mistake.
+import { describe, expect, it } from '@jest/globals'
+import { ConfigError, isLoopback, parseConfig, parseDuration } from '../../../src/gateway/settings.js'
+
+const BASE = `listen: 0.0.0.0:8443
+tls: { cert: /etc/wireguard-gateway/cert.pem, key: /etc/wireguard-gateway/key.pem }
+interface: wg0
+endpoint: vpn.example.com:51820
+pool: [10.99.0.0/22, fd99::/64]
+audience: https://vpn.example.com
+rules:
+  - claims: { repository_owner_id: "1234", repository_id: 5678, ref: refs/heads/* }
+`
+
+/** BASE with the top-level keys that `extra` sets replaced by it (appended at the end). */
+function withKeys(extra: string): string {
+  const keys = [...extra.matchAll(/^([a-z_-]+):/gm)].map((m) => m[1])
+  const kept = BASE.split(/\n(?=\S)/).filter((block) => !keys.includes(block.split(':')[0]))
+  return `${kept.join('\n')}\n${extra}`
+}
+
+const fails = (text: string): string => {
+  try {
+    parseConfig(text)
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError)
+    return (err as Error).message
+  }
+  throw new Error('the configuration was accepted')
+}
+
+describe('gateway configuration', () => {
+  it('fills defaults', () => {
+    const c = parseConfig(BASE)
+    expect(c).toMatchObject({
+      listen: { host: '0.0.0.0', port: 8443 },
+      interface: 'wg0',
+      issuer: 'https://token.actions.githubusercontent.com',
+      leaseTtlMs: 6 * 3600_000,
+      silenceMs: 300_000,
+      sweepIntervalMs: 15_000,
+      persistentKeepalive: 25,
+      rateLimit: 300,
+      connectionsPerAddress: 32,
+      dns: [],
+      state: '/var/lib/wireguard-gateway/leases.db',
+      insecureHttp: false
+    })
+    expect(c.allowedIps).toEqual(c.pool)
+    expect(c.pool.map((p) => `${p.address}/${p.bits}`)).toEqual(['10.99.0.0/22', 'fd99::/64'])
+    // A number in YAML is taken as its decimal text: ids are often written unquoted.
+    expect(c.rules[0]?.claims).toEqual({ repository_owner_id: '1234', repository_id: '5678', ref: 'refs/heads/*' })
+  })
+
+  it.each([
+    ['an unknown key', 'allowed_ips: [10.0.0.0/8]\n', /"allowed_ips" \(line \d+\) is not a known key/],
+    ['a missing audience', null, /"audience" is required/],
+    ['a bad pool prefix', 'pool: [10.99.0.0/22, fd99::/200]\n', /"pool\[1\]" \(line \d+\) is not a prefix/],
+    ['host bits in the pool', 'pool: [10.99.0.1/22]\n', /"pool\[0\]".*host bits set; the network is 10\.99\.0\.0\/22/],
+    ['two IPv4 pools', 'pool: [10.99.0.0/22, 10.98.0.0/22]\n', /"pool\[1\]".*second IPv4 prefix/],
+    ['a /31 pool', 'pool: [10.99.0.0/31]\n', /"pool\[0\]".*too small/],
+    ['a bad duration', 'lease-ttl: 6 hours\n', /"lease-ttl" \(line \d+\) must be a duration/],
+    ['a bad endpoint', 'endpoint: vpn.example.com\n', /"endpoint".*HOST:PORT/],
+    ['a bad interface', 'interface: "wg0; rm -rf /"\n', /"interface".*interface name/],
+    ['a bad listen', 'listen: vpn:8443\n', /"listen".*ADDRESS:PORT/],
+    ['an http issuer off loopback', 'issuer: http://issuer.example\n', /"issuer".*http:\/\/ only on a loopback/],
+    [
+      'a rule on names only',
+      'rules:\n  - claims: { repository: octo/app }\n',
+      /"rules\[0\]\.claims".*repository_owner_id or repository_id/
+    ],
+    [
+      'a rule pinning an id by prefix',
+      'rules:\n  - claims: { repository_owner_id: "12*" }\n',
+      /"rules\[0\]\.claims".*exactly/
+    ],
+    [
+      'a star inside a value',
+      'rules:\n  - claims: { repository_id: "1", ref: "refs/*/main" }\n',
+      /"rules\[0\]\.claims\.ref".*only at the end/
+    ],
+    [
+      'a rule widening allowed-ips',
+      'allowed-ips: [10.20.0.0/16]\nrules:\n  - claims: { repository_id: "1" }\n    allowed-ips: [10.21.0.0/24]\n',
+      /"rules\[0\]\.allowed-ips\[0\]".*within the top-level/
+    ],
+    ['a rate limit of zero', 'rate-limit: 0\n', /"rate-limit".*1 to/],
+    ['a connection cap over the global one', 'connections-per-address: 4096\n', /"connections-per-address".*1 to 2048/],
+    ['a string for a boolean', 'insecure-http: yes please\n', /"insecure-http".*true or false/]
+  ])('refuses %s, naming the key', (_label, line, message) => {
+    const text = line === null ? BASE.replace(/^audience:.*\n/m, '') : withKeys(line)
+    expect(fails(text)).toMatch(message)
+  })
+
+  it('wants TLS off loopback unless insecure-http is set', () => {
+    const noTls = BASE.replace(/^tls:.*\n/m, '')
+    expect(fails(noTls)).toMatch(/"tls" is required when listening on 0\.0\.0\.0: tokens are bearer credentials/)
+    expect(parseConfig(`${noTls}insecure-http: true\n`).tls).toBeUndefined()
+    expect(parseConfig(noTls.replace('0.0.0.0:8443', '127.0.0.1:8080')).listen).toEqual({
+      host: '127.0.0.1',
+      port: 8080
+    })
+    expect(parseConfig(noTls.replace('0.0.0.0:8443', '"[::1]:8080"')).listen).toEqual({ host: '::1', port: 8080 })
+  })
+
+  it('accepts an http issuer on loopback (tests)', () => {
+    expect(parseConfig(`${BASE}issuer: http://127.0.0.1:9000\n`).issuer).toBe('http://127.0.0.1:9000')
+  })
+
+  it('says when the YAML itself is broken, with the line, without quoting it', () => {
+    expect(fails('listen: [\n')).toMatch(/line \d+: not valid YAML/)
+    expect(fails(`${BASE}audience: twice\n`)).toMatch(/not valid YAML/)
+    expect(fails('- a list\n')).toMatch(/must be a mapping/)
+  })
+
+  it('parses durations and knows loopback', () => {
+    expect([
+      parseDuration('500ms'),
+      parseDuration('30s'),
+      parseDuration('5m'),
+      parseDuration('6h'),
+      parseDuration('1d')
+    ]).toEqual([500, 30_000, 300_000, 21_600_000, 86_400_000])
+    expect(parseDuration('5')).toBeUndefined()
+    expect(parseDuration('-5s')).toBeUndefined()
+    expect(['127.0.0.1', '127.5.5.5', '::1', '[::1]', 'localhost'].every(isLoopback)).toBe(true)
+    expect(['0.0.0.0', '::', '10.0.0.1', '::2', 'example.com'].some(isLoopback)).toBe(false)
+  })
+})

@@ -1,0 +1,306 @@
+export const id = 6;
+export const ids = [6];
+export const modules = {
+
+/***/ 6:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  leaseTunnel: () => (/* binding */ leaseTunnel),
+  releaseLeases: () => (/* binding */ releaseLeases)
+});
+
+// UNUSED EXPORTS: ephemeralKeyPair, plain, tunnelFromLease
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(598);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __webpack_require__(922);
+;// CONCATENATED MODULE: ./src/action/lease/http.ts
+// A small JSON-over-HTTP(S) client for the gateway and the runner's token service: node:http(s)
+// (lighter to load than fetch), bounded by the step's deadline and by answer size. Certificates
+// are judged by Node's store plus NODE_EXTRA_CA_CERTS, as for any Node program.
+/** Answers larger than this are cut: a lease is a few hundred bytes. */
+const MAX_ANSWER = 64 * 1024;
+async function httpRequest(url, opts) {
+    const lib = url.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 708, 23)) : await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 67, 23));
+    const ms = Math.max(1, opts.deadline - Date.now());
+    return new Promise((resolve, reject) => {
+        const headers = {
+            ...opts.headers,
+            ...(opts.body ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {})
+        };
+        const req = lib.request(url, { method: opts.method ?? 'GET', headers, timeout: ms }, (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (d) => {
+                text += d;
+                if (text.length > MAX_ANSWER)
+                    req.destroy(new Error(`answer larger than ${MAX_ANSWER} bytes`));
+            });
+            res.on('end', () => {
+                let json;
+                try {
+                    json = JSON.parse(text);
+                }
+                catch {
+                    json = undefined;
+                }
+                resolve({ status: res.statusCode ?? 0, text, json });
+            });
+            res.on('error', reject);
+        });
+        const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+        req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${ms} ms`), { code: 'ETIMEDOUT' })));
+        req.on('error', (err) => {
+            clearTimeout(timer);
+            reject(err);
+        });
+        req.on('close', () => clearTimeout(timer));
+        req.end(opts.body);
+    });
+}
+
+// EXTERNAL MODULE: ./src/common/ip.ts
+var ip = __webpack_require__(796);
+// EXTERNAL MODULE: ./src/action/journal/journal.ts
+var journal_journal = __webpack_require__(329);
+// EXTERNAL MODULE: ./src/action/inputs/values.ts
+var values = __webpack_require__(282);
+// EXTERNAL MODULE: ./src/action/toolkit.ts
+var toolkit = __webpack_require__(96);
+;// CONCATENATED MODULE: ./src/action/lease/lease.ts
+// Gateway mode, the runner's side: a key pair made in memory for this job only, the job's OIDC
+// token from the runner, a lease from the team's gateway (an address and its peers), and its
+// release in post. The private key never leaves this process: not in a file, an argument or any
+// child's environment; the token and the lease secret are masked the moment they exist.
+
+
+
+
+
+
+
+/** A fresh X25519 key pair, as `wg genkey` and `wg pubkey` would print it. */
+function ephemeralKeyPair() {
+    const { privateKey, publicKey } = (0,external_node_crypto_.generateKeyPairSync)('x25519');
+    const b64 = (jwkPart) => Buffer.from(jwkPart, 'base64url').toString('base64');
+    return {
+        privateKey: b64(privateKey.export({ format: 'jwk' }).d),
+        publicKey: b64(publicKey.export({ format: 'jwk' }).x)
+    };
+}
+const NO_TOKEN = "Gateway mode needs the job's OIDC token, and this job has none: add `permissions: id-token: write` to the job " +
+    '(pull requests from forks get no token; use pull_request_target with care, or a static key, there)';
+/**
+ * Waits before a retry: about 250 ms, 500 ms, 1 s… (jittered, so that many jobs cut at once do not
+ * come back at once), but never past the deadline.
+ */
+const backoff = (attempt, deadline) => new Promise((r) => setTimeout(r, Math.max(0, Math.min(250 * 2 ** attempt * (0.5 + Math.random()), deadline - Date.now() - 100))));
+/** The job's OIDC token for `audience`, from the runner's token service; retried on 5xx; masked. */
+async function oidcToken(audience, deadline) {
+    const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL;
+    const bearer = process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+    if (!url || !bearer)
+        throw new Error(NO_TOKEN);
+    const request = new URL(url);
+    request.searchParams.set('audience', audience);
+    for (let attempt = 0;; attempt++) {
+        let answer;
+        try {
+            answer = await httpRequest(request, {
+                headers: { authorization: `bearer ${bearer}`, accept: 'application/json; api-version=2.0' },
+                deadline
+            });
+        }
+        catch (err) {
+            if (Date.now() < deadline - 500) {
+                await backoff(attempt, deadline);
+                continue;
+            }
+            throw new Error(`The runner's token service did not answer (${(0,errors/* errorText */.k)(err)}): try the job again`, {
+                cause: err
+            });
+        }
+        if (answer.status >= 500 && Date.now() < deadline - 500) {
+            await backoff(attempt, deadline);
+            continue;
+        }
+        const value = answer.json?.value;
+        if (answer.status !== 200 || typeof value !== 'string' || value === '') {
+            throw new Error(`The runner's token service refused an OIDC token (HTTP ${answer.status}): ${NO_TOKEN}`);
+        }
+        toolkit/* setSecret */.Pq(value);
+        return value;
+    }
+}
+/** A gateway failure as one line: what failed, where, and what to do. */
+function gatewayError(gateway, err) {
+    const e = err;
+    const code = e.code ?? '';
+    const at = `${gateway.origin}${e.address ? ` (${e.address})` : ''}`;
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+        return new Error(`Gateway ${at} presented a certificate this runner does not trust (${code}): for a private CA, set NODE_EXTRA_CA_CERTS to its PEM file in the step's env; check that the URL's host name is on the certificate`);
+    }
+    if (code === 'ETIMEDOUT') {
+        return new Error(`Gateway ${at} did not answer within the step's timeout: check that it runs and is not overloaded`);
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+        return new Error(`Gateway ${gateway.origin}: host name ${gateway.hostname} does not resolve (${code}): check the gateway input`);
+    }
+    return new Error(`Gateway ${at} could not be reached (${code || (0,errors/* errorText */.k)(err)}): check that it runs, listens on port ${gateway.port || (gateway.protocol === 'https:' ? 443 : 80)} and that this runner may connect to it`);
+}
+/**
+ * Text from the gateway made safe to print: one line of printable characters, cut short (a line of
+ * its that began with `::` would otherwise be a workflow command to the runner).
+ */
+const plain = (text, max) => text
+    .replace(/[^\x20-\x7e]+/g, ' ')
+    .replace(/^[\s:]+/, '')
+    .slice(0, max);
+/** Why the gateway said no, in its own words (its `error` field), cut short. */
+function reason(answer) {
+    const said = answer.json?.error;
+    return plain(typeof said === 'string' ? said : answer.text, 300) || 'no reason given';
+}
+/** An ISO 8601 UTC time as the gateway writes expiresAt, or undefined. */
+const isoTime = (v) => typeof v === 'string' &&
+    /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$/.test(v) &&
+    !Number.isNaN(Date.parse(v))
+    ? v
+    : undefined;
+function refused(gateway, answer) {
+    const why = reason(answer);
+    switch (answer.status) {
+        case 401:
+            return new Error(`Gateway ${gateway.origin} did not accept this job's token (401: ${why}); check the audience input matches the gateway's audience`);
+        case 403:
+            return new Error(`Gateway ${gateway.origin} refused this job (403: ${why}); ask its team to add a rule for this repository`);
+        case 503:
+            return new Error(`Gateway ${gateway.origin} has no address free to lease (503: ${why}); try again when other jobs have finished`);
+        default:
+            return new Error(`Gateway ${gateway.origin} refused the lease (HTTP ${answer.status}: ${why})`);
+    }
+}
+/** The gateway's answer, checked field by field: it becomes commands, so nothing is taken on trust. */
+function tunnelFromLease(answer, keys, source) {
+    const bad = (what) => {
+        throw new Error(`Gateway ${source.url.origin} answered with a lease this action cannot use: ${what}`);
+    };
+    const a = (typeof answer === 'object' && answer !== null ? answer : bad('not a JSON object'));
+    const str = (v, what) => (typeof v === 'string' && v !== '' ? v : bad(`${what} is missing`));
+    const list = (v, what) => (Array.isArray(v) ? v : bad(`${what} is not a list`));
+    const prefix = (v, what) => {
+        const p = (0,ip/* parsePrefix */.A1)(str(v, what));
+        return typeof p === 'string' ? bad(`${what} is not an address`) : p;
+    };
+    const id = str(a.id, 'id');
+    const secret = str(a.secret, 'secret');
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id) || !/^[A-Za-z0-9_-]{16,128}$/.test(secret))
+        bad('id or secret has an unexpected form');
+    const addresses = list(a.addresses, 'addresses').map((v, i) => prefix(v, `addresses[${i}]`));
+    if (addresses.length === 0)
+        bad('no address');
+    const peers = list(a.peers, 'peers').map((v, i) => {
+        const p = (typeof v === 'object' && v !== null ? v : bad(`peers[${i}] is not an object`));
+        const publicKey = str(p.publicKey, `peers[${i}].publicKey`);
+        if (!values/* KEY */._.test(publicKey))
+            bad(`peers[${i}].publicKey is not a WireGuard key`);
+        const ep = (0,values/* wgEndpoint */.ws)(str(p.endpoint, `peers[${i}].endpoint`));
+        if (typeof ep === 'string')
+            bad(`peers[${i}].endpoint is not HOST:PORT`);
+        const given = p.persistentKeepalive;
+        const keepalive = source.keepalive ?? (typeof given === 'number' && given >= 0 && given <= 65535 ? given : 25);
+        return {
+            publicKey,
+            endpoint: { ...ep, source: { input: 'gateway' } },
+            allowedIps: list(p.allowedIps, `peers[${i}].allowedIps`).map((x, j) => (0,ip/* network */.Nm)(prefix(x, `peers[${i}].allowedIps[${j}]`))),
+            keepalive
+        };
+    });
+    if (peers.length === 0)
+        bad('no peer');
+    const dnsGiven = list(a.dns ?? [], 'dns').map((d, i) => str(d, `dns[${i}]`));
+    const dns = [...dnsGiven.filter((d) => typeof (0,ip/* parsePrefix */.A1)(d) !== 'string'), ...source.dns];
+    const dnsSearch = [
+        ...dnsGiven.filter((d) => typeof (0,ip/* parsePrefix */.A1)(d) === 'string' && /^[A-Za-z0-9.-]{1,253}$/.test(d)),
+        ...source.dnsSearch
+    ];
+    const tunnel = { ...keys, addresses, table: 'auto', dns, dnsSearch, peers, mtu: source.mtu };
+    return { tunnel, id, secret, expiresAt: isoTime(a.expiresAt) ?? 'unknown' };
+}
+/** Asks the gateway for a lease on a fresh key; records it (for release) the moment it exists. */
+async function leaseTunnel(source, journal, deadline) {
+    const keys = ephemeralKeyPair();
+    toolkit/* setSecret */.Pq(keys.privateKey);
+    const url = new URL('v1/leases', source.url.href.endsWith('/') ? source.url : `${source.url.href}/`);
+    let answer;
+    for (let attempt = 0;; attempt++) {
+        // A fresh token each try: one the gateway saw once is refused as a replay.
+        const token = await oidcToken(source.audience, deadline);
+        try {
+            answer = await httpRequest(url, {
+                method: 'POST',
+                headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+                body: JSON.stringify({ publicKey: keys.publicKey }),
+                deadline
+            });
+            break;
+        }
+        catch (err) {
+            // A gateway caps connections per address: many runners behind one NAT address may find theirs
+            // cut before the request went out. Such a cut is tried again, within the step's time.
+            const code = err.code;
+            const cut = code === 'ECONNRESET' || code === 'EPIPE';
+            if (!cut || Date.now() > deadline - 1000)
+                throw gatewayError(source.url, err);
+            await backoff(attempt, deadline);
+        }
+    }
+    if (answer.status !== 201)
+        throw refused(source.url, answer);
+    const { id, secret } = (answer.json ?? {});
+    if (typeof secret === 'string' && secret !== '')
+        toolkit/* setSecret */.Pq(secret);
+    // Recorded as soon as it can be released, before the rest of the answer is judged.
+    const release = { kind: 'lease', gateway: source.url.href, id, secret };
+    if ((0,journal_journal/* validRecord */.A5)(release))
+        journal.add((0,journal_journal/* validRecord */.A5)(release));
+    const lease = tunnelFromLease(answer.json, keys, source);
+    toolkit/* info */.pq(`Leased ${lease.tunnel.addresses.map((a) => a.address).join(', ')} from ${source.url.origin} (lease ${lease.id}, until ${lease.expiresAt})`);
+    return { tunnel: lease.tunnel, rows: [['Lease', `${lease.id} from ${source.url.origin}, until ${lease.expiresAt}`]] };
+}
+/** How long post waits for the gateway: the lease expires by itself anyway. */
+const RELEASE_MS = 10_000;
+/** Releases the journal's leases; a gateway that cannot be reached is a warning (the lease expires). */
+async function releaseLeases(journal, deadline = Date.now() + RELEASE_MS) {
+    const out = { released: [], warnings: [] };
+    for (const rec of journal.records.filter((r) => r.kind === 'lease')) {
+        toolkit/* setSecret */.Pq(rec.secret);
+        const gateway = new URL(rec.gateway);
+        const url = new URL(`v1/leases/${encodeURIComponent(rec.id)}`, gateway.href.endsWith('/') ? gateway : `${gateway.href}/`);
+        try {
+            const answer = await httpRequest(url, {
+                method: 'DELETE',
+                headers: { authorization: `Bearer ${rec.secret}` },
+                deadline: Math.min(deadline, Date.now() + RELEASE_MS)
+            });
+            if (answer.status !== 204 && answer.status !== 404)
+                throw refused(gateway, answer);
+            out.released.push(`lease ${rec.id}`);
+            journal.remove(rec);
+        }
+        catch (err) {
+            const why = err instanceof Error && /^Gateway /.test(err.message) ? err.message : gatewayError(gateway, err).message;
+            out.warnings.push(`lease ${rec.id} was not released (${why}); it ends by itself when its peer falls silent or it expires`);
+        }
+    }
+    return out;
+}
+
+
+/***/ })
+
+};

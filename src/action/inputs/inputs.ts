@@ -1,0 +1,298 @@
+// The typed configuration, built and validated from the action's inputs in one place. Pure: it
+// reads inputs through the function it is given and touches nothing else. The step's settings
+// (interface, checks, timeout, install, userspace) plus where the tunnel comes from: a static
+// description (the per-field inputs or `config`) or a gateway that leases one at run time.
+import { IFACE } from '../../common/grammar.js'
+import { maxBits, network, prefixText, type Prefix } from '../../common/ip.js'
+import {
+  InputError,
+  parseChoice,
+  parseEndpoint,
+  parseInteger,
+  parseKey,
+  parsePrefixes,
+  publicKeyOf,
+  shown,
+  splitDns,
+  splitHostPort,
+  isHostName,
+  ipText,
+  looksSecret
+} from './values.js'
+import type { GetInput } from './secrets.js'
+import type { Tunnel } from './tunnel.js'
+import { parseWgQuick } from './wgquick.js'
+
+export { InputError, publicKeyOf } from './values.js'
+export type { GetInput } from './secrets.js'
+export type { Tunnel } from './tunnel.js'
+
+export type Check =
+  | { kind: 'icmp'; host: string; text: string }
+  | { kind: 'tcp'; host: string; port: number; text: string }
+  | { kind: 'http'; url: string; text: string }
+
+type Userspace = 'auto' | 'true' | 'false'
+
+/** The step's own settings, whatever the tunnel's source. */
+export interface Settings {
+  iface: string
+  checks: Check[]
+  timeoutMs: number
+  install: boolean
+  userspace: Userspace
+}
+
+/** Gateway mode: the tunnel is leased at run time; these inputs shape the lease and the interface. */
+export interface GatewaySource {
+  kind: 'gateway'
+  url: URL
+  /** The OIDC token's audience: the `audience` input, or the gateway URL's origin. */
+  audience: string
+  mtu?: number
+  /** Seconds; the gateway's answer applies when not given. */
+  keepalive?: number
+  /** DNS servers and search domains from the `dns` input, added to the gateway's. */
+  dns: string[]
+  dnsSearch: string[]
+}
+
+type TunnelSource = { kind: 'static'; tunnel: Tunnel } | GatewaySource
+
+export interface Config extends Settings {
+  source: TunnelSource
+}
+
+/** The inputs that `config` replaces. */
+const FIELD_INPUTS = [
+  'private-key',
+  'address',
+  'peer-public-key',
+  'endpoint',
+  'allowed-ips',
+  'preshared-key',
+  'persistent-keepalive',
+  'mtu',
+  'dns'
+] as const
+
+/** The inputs a gateway's lease replaces: an error with `gateway`. */
+const GATEWAY_EXCLUDES = [
+  'private-key',
+  'address',
+  'peer-public-key',
+  'endpoint',
+  'allowed-ips',
+  'preshared-key',
+  'config'
+] as const
+
+/** Names `ip` or wireguard-go would read as something else, or Linux refuses (EINVAL). */
+const RESERVED_NAMES = new Set(['.', '..', 'all', 'default', 'help'])
+
+function parseInterface(input: string, value: string): string {
+  const v = value.trim()
+  if (v.startsWith('-'))
+    throw new InputError(
+      input,
+      `${shown(v)} starts with "-": wireguard-go and ip would read it as an option; choose a name that starts with a letter or digit`
+    )
+  if (RESERVED_NAMES.has(v.toLowerCase()))
+    throw new InputError(input, `${shown(v)} is a name Linux or ip reserves; choose another, e.g. wg0`)
+  if (!IFACE.test(v)) {
+    throw new InputError(
+      input,
+      `${shown(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`
+    )
+  }
+  return v
+}
+
+function parseChecks(input: string, value: string): Check[] {
+  return value
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((text): Check => {
+      if (/^https?:\/\//i.test(text)) {
+        let url: URL
+        try {
+          url = new URL(text)
+        } catch {
+          throw new InputError(input, `${shown(text)} is not a valid URL`)
+        }
+        if (/[\s'"`$;<>|\\]/.test(text))
+          throw new InputError(input, `${shown(text)} has characters not allowed in a URL`)
+        return { kind: 'http', url: url.href, text }
+      }
+      const ip = ipText(text)
+      if (ip !== undefined) return { kind: 'icmp', host: ip, text }
+      const hp = splitHostPort(input, text)
+      if (hp) return { kind: 'tcp', ...hp, text }
+      if (isHostName(text)) return { kind: 'icmp', host: text, text }
+      throw new InputError(input, `${shown(text)} must be HOST (ping), HOST:PORT (TCP connect) or an http(s):// URL`)
+    })
+}
+
+function parseTimeout(input: string, value: string): number {
+  const v = value.trim()
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) <= 0 || Number(v) > 3600) {
+    throw new InputError(input, `must be a number of seconds greater than 0 and at most 3600; got ${shown(v)}`)
+  }
+  return Math.round(Number(v) * 1000)
+}
+
+/** Hosts that `http://` is allowed for: the machine itself (127.0.0.0/8, ::1, localhost). */
+function isLoopback(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '')
+  if (h === 'localhost' || h.endsWith('.localhost')) return true
+  if (h === '::1') return true
+  return /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(h) && ipText(h) !== undefined
+}
+
+/** The `gateway` input: an https:// URL (http:// only for a loopback address), no credentials in it. */
+function parseGateway(input: string, value: string): URL {
+  const v = value.trim()
+  if (v.length > 2048) throw new InputError(input, "is longer than 2048 characters; give the gateway's base URL")
+  let url: URL
+  try {
+    url = new URL(v)
+  } catch {
+    throw new InputError(
+      input,
+      `${shown(v)} is not a URL; give the gateway's address, e.g. https://vpn.example.com:8443`
+    )
+  }
+  if (url.username !== '' || url.password !== '')
+    throw new InputError(
+      input,
+      'has a user name or password in the URL (not shown); the gateway needs none: the job proves itself with its OIDC token'
+    )
+  if (looksSecret(v)) throw new InputError(input, `${shown(v)}: a gateway URL holds no key or token`)
+  if (url.protocol === 'http:' && !isLoopback(url.hostname))
+    throw new InputError(
+      input,
+      `${shown(v)} must use https:// (http:// only for a loopback address such as 127.0.0.1): the lease carries the tunnel's addresses and the OIDC token`
+    )
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new InputError(input, `${shown(v)} must be an https:// URL`)
+  if (url.search !== '' || url.hash !== '')
+    throw new InputError(input, `${shown(v)} must have no query or fragment; give the gateway's base URL`)
+  return url
+}
+
+/** The `audience` input: one token of printable text, as the OIDC `aud` claim. */
+function parseAudience(input: string, value: string): string {
+  const v = value.trim()
+  if (v.length > 256 || !/^[\x21-\x7e]+$/.test(v))
+    throw new InputError(input, `${shown(v)} must be 1 to 256 printable characters without spaces`)
+  return v
+}
+
+function required(get: GetInput, name: string): string {
+  const v = get(name)
+  if (v.trim() === '') throw new InputError(name, 'is required and was empty')
+  return v
+}
+
+/** The default allowed IPs: the networks of the addresses. A lone host address has none. */
+function defaultAllowedIps(addresses: Prefix[]): Prefix[] {
+  const hosts = addresses.filter((a) => a.bits === maxBits(a.family))
+  if (hosts.length > 0) {
+    throw new InputError(
+      'allowed-ips',
+      `is required when an address has no network (${prefixText(hosts[0] as Prefix)} is a single host): list the networks to route through the tunnel`
+    )
+  }
+  return addresses.map(network)
+}
+
+const optional = <T>(get: GetInput, name: string, parse: (v: string) => T): T | undefined => {
+  const v = get(name)
+  return v.trim() === '' ? undefined : parse(v)
+}
+const keepaliveOf = (get: GetInput): number | undefined =>
+  optional(get, 'persistent-keepalive', (v) => parseInteger('persistent-keepalive', v, 0, 65535))
+const mtuOf = (get: GetInput): number | undefined => optional(get, 'mtu', (v) => parseInteger('mtu', v, 576, 65535))
+
+/** The tunnel from the per-field inputs. */
+function fromFields(get: GetInput): Tunnel {
+  const privateKey = parseKey('private-key', required(get, 'private-key'), true)
+  const addresses = parsePrefixes('address', required(get, 'address'))
+  if (addresses.length === 0) throw new InputError('address', 'is required and was empty')
+  const peerPublicKey = parseKey('peer-public-key', required(get, 'peer-public-key'), false)
+  const endpoint = parseEndpoint('endpoint', required(get, 'endpoint'))
+  const allowedText = get('allowed-ips')
+  const allowedIps =
+    allowedText.trim() === '' ? defaultAllowedIps(addresses) : parsePrefixes('allowed-ips', allowedText).map(network)
+  if (allowedIps.length === 0) throw new InputError('allowed-ips', 'lists no network')
+  const presharedKey = optional(get, 'preshared-key', (v) => parseKey('preshared-key', v, true))
+  return {
+    privateKey,
+    publicKey: publicKeyOf(privateKey),
+    addresses,
+    table: 'auto',
+    ...splitDns('dns', get('dns')),
+    peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive: keepaliveOf(get) ?? 25 }],
+    mtu: mtuOf(get)
+  }
+}
+
+/** Where the tunnel comes from: `gateway`, `config` or the per-field inputs, each alone. */
+function tunnelSource(get: GetInput): TunnelSource {
+  const given = (names: readonly string[]): string[] => names.filter((n) => get(n).trim() !== '')
+  if (get('gateway').trim() !== '') {
+    const clash = given(GATEWAY_EXCLUDES)
+    if (clash.length > 0)
+      throw new InputError(
+        'gateway',
+        `cannot be combined with ${clash.join(', ')}: the gateway leases the key, address and peer; remove those inputs, or remove gateway`
+      )
+    const url = parseGateway('gateway', get('gateway'))
+    const audienceText = get('audience')
+    return {
+      kind: 'gateway',
+      url,
+      audience: audienceText.trim() === '' ? url.origin : parseAudience('audience', audienceText),
+      mtu: mtuOf(get),
+      keepalive: keepaliveOf(get),
+      ...splitDns('dns', get('dns'))
+    }
+  }
+  if (get('audience').trim() !== '')
+    throw new InputError('audience', 'applies only with gateway: set gateway, or remove audience')
+  if (get('config').trim() !== '') {
+    const clash = given(FIELD_INPUTS)
+    if (clash.length > 0) {
+      throw new InputError(
+        'config',
+        `cannot be combined with ${clash.join(', ')}: give either a whole configuration in config, or the per-field inputs`
+      )
+    }
+    return { kind: 'static', tunnel: parseWgQuick(get('config')) }
+  }
+  return { kind: 'static', tunnel: fromFields(get) }
+}
+
+/** Refuses a tunnel whose peer is the runner itself (both keys pasted from the same pair). */
+function checkTunnel(tunnel: Tunnel, input: string): void {
+  if (tunnel.peers.some((p) => p.publicKey === tunnel.publicKey)) {
+    throw new InputError(
+      input,
+      "a peer's public key is this runner's own (derived from the private key); it must be the server's"
+    )
+  }
+}
+
+/** Builds the whole configuration from the action's inputs, or throws an InputError. */
+export function readConfig(get: GetInput): Config {
+  const iface = parseInterface('interface', get('interface') || 'wg0')
+  const source = tunnelSource(get)
+  if (source.kind === 'static') checkTunnel(source.tunnel, get('config').trim() !== '' ? 'config' : 'peer-public-key')
+  const checks = parseChecks('check', get('check'))
+  const timeoutText = get('timeout')
+  const timeoutMs = timeoutText.trim() === '' ? 30_000 : parseTimeout('timeout', timeoutText)
+  const install = parseChoice('install', get('install') || 'true', ['true', 'false'] as const) === 'true'
+  const userspace = parseChoice('userspace', get('userspace') || 'auto', ['auto', 'true', 'false'] as const)
+  return { iface, checks, timeoutMs, install, userspace, source }
+}

@@ -1,0 +1,217 @@
+// Undoing what the journal records, newest first: shared by post and by main's rollback. Each
+// record is undone only after its identity is checked (the interface still has the recorded
+// ifindex in this network namespace, the process the recorded start time, the rule its priority),
+// so that nothing of the same name made by another job is ever touched. Never throws: every
+// problem comes back as a warning, and what could not be undone stays in the journal for post.
+import { existsSync, rmSync } from 'node:fs'
+import { dnsDown } from '../host/dns.js'
+import { startedDaemon } from '../host/link.js'
+import { errorText } from '../../common/errors.js'
+import { SRC_VALID_MARK, type Journal, type Rec, type RecOf } from './journal.js'
+import { isRoot, mustRun, run, type RunOptions } from '../host/run.js'
+import { fileId, ifindex, linkExists, locate, netns, sameProcess, socketPath, waitUntil } from '../host/probe.js'
+import * as core from '../toolkit.js'
+
+interface TeardownReport {
+  removed: string[]
+  /** Left as it is on purpose (another tunnel needs it): said, not warned about. */
+  kept: string[]
+  warnings: string[]
+}
+
+/** Each undo command may take this long: enough for a slow sudo, short of hanging post. */
+const COMMAND_MS = 10_000
+
+/** What became of a record: undone now, found already gone, or left (not ours, or not undone). */
+type Outcome = { undone: string } | { gone: true } | { kept: string } | { left: string; retry?: boolean }
+
+const ip = (): string => locate('ip') ?? 'ip'
+/** How long teardown may take: post's own limits, or main's rollback budget. */
+interface Budget {
+  deadline?: number
+}
+const asRoot = (b: Budget): RunOptions => ({ root: true, timeoutMs: COMMAND_MS, deadline: b.deadline })
+/** A wait of `ms`, cut short by the budget. */
+const within = (b: Budget, ms: number): number =>
+  b.deadline === undefined ? ms : Math.max(0, Math.min(ms, b.deadline - Date.now()))
+
+/** The interface as recorded is still there: same name, same ifindex, and we are in its namespace. */
+function stillOurs(rec: RecOf<'interface'>): 'ours' | 'gone' | 'other' {
+  const now = ifindex(rec.name)
+  if (now === undefined) return 'gone'
+  return rec.ifindex !== undefined && now === rec.ifindex ? 'ours' : 'other'
+}
+
+/** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
+async function signal(pid: number, name: 'TERM' | 'KILL', b: Budget): Promise<void> {
+  if (!isRoot()) {
+    await run(['kill', `-${name}`, String(pid)], asRoot(b))
+    return
+  }
+  try {
+    process.kill(pid, `SIG${name}`)
+  } catch {
+    // Exited meanwhile.
+  }
+}
+
+/**
+ * Stops the recorded wireguard-go: SIGTERM, on which it closes its interface (routes go with it)
+ * and removes its socket; SIGKILL only if it will not go. A record without a pid (main was stopped
+ * while starting it) is matched by name, start time and namespace, as main would have.
+ */
+async function stopWireguardGo(rec: RecOf<'wireguard-go'>, b: Budget): Promise<Outcome> {
+  const proc =
+    rec.pid !== undefined && rec.start !== undefined
+      ? { pid: rec.pid, start: rec.start }
+      : await startedDaemon(rec.name, rec.since, { timeoutMs: COMMAND_MS, deadline: b.deadline })
+  // Dead already (killed, crashed): its socket may be left behind.
+  const running = proc !== undefined && sameProcess(proc)
+  let stale = !running
+  if (running) {
+    const gone = (): boolean => !sameProcess(proc)
+    const sent = performance.now()
+    await signal(proc.pid, 'TERM', b)
+    if (!(await waitUntil(gone, within(b, 3000)))) {
+      stale = true
+      await signal(proc.pid, 'KILL', b)
+      if (!(await waitUntil(gone, within(b, 1000)))) {
+        return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true }
+      }
+    }
+    core.debug(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`)
+  }
+  // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
+  const sock = socketPath(rec.name)
+  const removeSocket = stale && rec.socket !== undefined && fileId(sock) === rec.socket
+  if (removeSocket) {
+    if (isRoot()) rmSync(sock, { force: true })
+    else await run(['rm', '-f', sock], asRoot(b))
+  }
+  const what = [running ? `${rec.name} (wireguard-go, pid ${proc.pid})` : '', removeSocket ? `${sock} (stale)` : '']
+  const said = what.filter((w) => w !== '').join(', ')
+  return said ? { undone: said } : { gone: true }
+}
+
+async function deleteInterface(rec: RecOf<'interface'>, b: Budget): Promise<Outcome> {
+  // The link closes as wireguard-go exits: give it a moment before looking.
+  await waitUntil(() => stillOurs(rec) !== 'ours', within(b, 1000))
+  switch (stillOurs(rec)) {
+    case 'ours':
+      break
+    case 'gone':
+      return { gone: true }
+    case 'other':
+      return rec.ifindex === undefined
+        ? { left: `${rec.name} was being created when main stopped and cannot be told from another's; left as it is` }
+        : { left: `${rec.name} is no longer the interface main made (another has its name now); left untouched` }
+  }
+  await mustRun([ip(), 'link', 'delete', 'dev', rec.name], asRoot(b))
+  return { undone: rec.name }
+}
+
+async function deleteRule(rec: RecOf<'rule'>, b: Budget): Promise<Outcome> {
+  const r = await run(
+    [ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)],
+    asRoot(b)
+  )
+  if (r.code === 0) return { undone: `rule ${rec.priority}: ${rec.selector}` }
+  if (/No such file|not exist/i.test(r.stderr)) return { gone: true }
+  throw new Error(r.stderr.trim() || `exit ${r.code}`)
+}
+
+/** Puts src_valid_mark back, unless another full tunnel still marks its traffic and needs it. */
+async function restoreSysctl(rec: RecOf<'sysctl'>, b: Budget): Promise<Outcome> {
+  const others = (await run([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS, deadline: b.deadline })).stdout
+  if (/\bnot from all fwmark /.test(others))
+    return { kept: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` }
+  await mustRun(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot(b))
+  return { undone: `${rec.key} back to ${rec.was}` }
+}
+
+async function revertDns(rec: RecOf<'dns'>, iface: RecOf<'interface'> | undefined, b: Budget): Promise<Outcome> {
+  // Under a name that another job's interface has now, the DNS settings are theirs.
+  if (iface && stillOurs(iface) === 'other') return { left: `DNS for ${rec.iface}: the interface is no longer ours` }
+  if (rec.manager === 'resolvectl' && !linkExists(rec.iface)) return { gone: true }
+  const { argv } = dnsDown(rec.manager, rec.name)
+  await mustRun(argv, asRoot(b))
+  return { undone: `DNS (${rec.manager})` }
+}
+
+async function undo(rec: Rec, journal: Journal, b: Budget): Promise<Outcome> {
+  switch (rec.kind) {
+    case 'interface':
+      return deleteInterface(rec, b)
+    case 'wireguard-go':
+      return stopWireguardGo(rec, b)
+    case 'rule':
+      return deleteRule(rec, b)
+    case 'sysctl':
+      return restoreSysctl(rec, b)
+    case 'dns':
+      return revertDns(rec, journal.find('interface'), b)
+    case 'file':
+      if (!existsSync(rec.path)) return { gone: true }
+      rmSync(rec.path, { recursive: true, force: true })
+      return { undone: rec.path }
+    case 'lease':
+      // Released by the gateway client after the tunnel is down (see lease.ts).
+      return { left: 'lease' }
+  }
+}
+
+/**
+ * Undoes every record of the journal but leases, newest first; what is undone leaves the journal.
+ * `deadline`: main's rollback budget (what is not undone by then stays for post).
+ */
+export async function teardown(journal: Journal, deadline?: number): Promise<TeardownReport> {
+  const budget: Budget = { deadline }
+  const report: TeardownReport = { removed: [], kept: [], warnings: [] }
+  const iface = journal.find('interface')
+  if (iface?.netns !== undefined && netns() !== undefined && iface.netns !== netns()) {
+    report.warnings.push(
+      `${iface.name} was made in another network namespace than this step runs in; nothing was touched`
+    )
+    return report
+  }
+  for (const rec of [...journal.records].reverse()) {
+    if (rec.kind === 'lease') continue
+    try {
+      const outcome = await undo(rec, journal, budget)
+      if ('kept' in outcome) report.kept.push(outcome.kept)
+      if ('left' in outcome) {
+        report.warnings.push(outcome.left)
+        // Not ours (or needed by another): nothing for a later post to do either, unless it may yet go.
+        if (!outcome.retry) journal.remove(rec)
+        continue
+      }
+      // The interface first: what the reader looks for.
+      if ('undone' in outcome) {
+        if (rec.kind === 'interface' || rec.kind === 'wireguard-go') report.removed.unshift(outcome.undone)
+        else report.removed.push(outcome.undone)
+      }
+      journal.remove(rec)
+    } catch (err) {
+      report.warnings.push(`could not remove ${describe(rec)}: ${errorText(err)}`)
+    }
+  }
+  return report
+}
+
+function describe(rec: Rec): string {
+  switch (rec.kind) {
+    case 'interface':
+    case 'wireguard-go':
+      return `${rec.kind} ${rec.name}`
+    case 'rule':
+      return `rule ${rec.priority} (${rec.selector})`
+    case 'sysctl':
+      return `${rec.key} (was ${rec.was})`
+    case 'dns':
+      return `DNS for ${rec.iface}`
+    case 'file':
+      return rec.path
+    case 'lease':
+      return `lease ${rec.id}`
+  }
+}

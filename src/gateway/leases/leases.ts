@@ -1,0 +1,451 @@
+// Leases: grant, release, sweep and reconcile. The store is written before the interface is touched,
+// so every peer the gateway adds is known by key and addresses; a peer is removed only when the
+// gateway leased it and it still has only the leased addresses. Peers it never leased are read (their
+// addresses are never handed out) and never changed: a key or address they hold is refused.
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { errorText } from '../../common/errors.js'
+import { contains, parsePrefix, prefixText, type Prefix } from '../../common/ip.js'
+import type { Audit, AuditFields } from '../audit.js'
+import type { GatewayConfig } from '../settings.js'
+import { checkedClaims, matchRule } from '../auth/policy.js'
+import { Pool } from './pool.js'
+import type { Lease, Store } from './store.js'
+import { CLOCK_TOLERANCE_S, explain, MAX_TOKEN_AGE_MS, type Verifier } from '../auth/tokens.js'
+import { Coalescer, type PeerOp, type PeerState } from './peers.js'
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string
+  ) {
+    super(message)
+    this.name = 'HttpError'
+  }
+}
+
+/** What the gateway needs of the interface (Wg, or a stand-in in unit tests). */
+export interface Interface {
+  readonly iface: string
+  info(): Promise<{ publicKey: string; listenPort: number }>
+  addresses(): Promise<Prefix[]>
+  peers(withHandshakes?: boolean): Promise<Map<string, PeerState>>
+  apply(ops: readonly PeerOp[]): Promise<void>
+}
+
+interface Grant {
+  id: string
+  secret: string
+  addresses: string[]
+  peers: { publicKey: string; endpoint: string; allowedIps: string[]; persistentKeepalive: number }[]
+  dns: string[]
+  expiresAt: string
+}
+
+/** A peer operation, with what a removal expects the peer to hold (its identity). */
+type Op = PeerOp & { expect?: string[]; lease?: string }
+
+class ForeignKey extends Error {}
+class AddressTaken extends Error {}
+class PeerChanged extends Error {}
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest()
+const bare = (p: string): string => p.replace(/\/[0-9]+$/, '')
+
+/** True when a WireGuard public key is well-formed: 32 bytes in canonical base64, not all zero. */
+export function validPublicKey(key: unknown): key is string {
+  if (typeof key !== 'string' || !/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/.test(key)) return false
+  const bytes = Buffer.from(key, 'base64')
+  return bytes.length === 32 && bytes.some((b) => b !== 0)
+}
+
+/** A live lease's fate at a sweep. Pure. */
+export function fate(
+  lease: Pick<Lease, 'createdAt' | 'expiresAt'>,
+  peer: PeerState | undefined,
+  now: number,
+  silenceMs: number
+): 'expired' | 'silent' | 'keep' {
+  if (now >= lease.expiresAt) return 'expired'
+  const seen = Math.max(lease.createdAt, (peer?.latestHandshake ?? 0) * 1000)
+  return now - seen > silenceMs ? 'silent' : 'keep'
+}
+
+export class Leases {
+  serverKey = ''
+  private readonly pool: Pool
+  private ifaceHosts: Prefix[] = []
+  /** Prefixes of peers the gateway did not lease that fall within the pool. */
+  private foreign: Prefix[] = []
+  private readonly inUse = new Set<string>()
+  private readonly granting = new Set<string>()
+  private readonly removing = new Set<string>()
+  private readonly buckets = new Map<string, { tokens: number; at: number }>()
+  private readonly queue: Coalescer<Op, void>
+  private sweeping: Promise<void> | undefined
+
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly store: Store,
+    private readonly wg: Interface,
+    private readonly verify: Verifier,
+    private readonly audit: Audit,
+    private readonly now: () => number = Date.now
+  ) {
+    this.pool = new Pool(config.pool)
+    this.queue = new Coalescer((ops) => this.applyBatch(ops))
+  }
+
+  /** Reads the interface and reconciles it with the store: re-adds live leases, removes ended ones. */
+  async start(): Promise<void> {
+    this.serverKey = (await this.wg.info()).publicKey
+    this.ifaceHosts = await this.wg.addresses()
+    for (const l of this.store.open()) for (const a of l.addresses) this.inUse.add(bare(a))
+    await this.sweep('reconcile')
+  }
+
+  liveCount(): number {
+    return this.store.liveCount()
+  }
+
+  /** True when no grant, release or peer change is in flight. */
+  idle(): boolean {
+    return this.granting.size === 0 && this.queue.idle && !this.sweeping
+  }
+
+  /**
+   * Checks a request and leases an address. The order matters: first what costs nothing and can be
+   * replayed (the token, its `jti`, the rules, the key); then the repository's rate limit; only a
+   * request past all of these is charged and uses its token up. So a replayed token is 409 and
+   * charges nothing (it cannot drain its repository's limit), and a 429 leaves the token usable after
+   * the wait. A refusal after the rate check (pool exhausted, the interface refusing the key or
+   * address, a failed `wg set`) has used the token and is charged: it took a place in the pool search
+   * and on the interface, and a refused token must not be replayed for free against them.
+   */
+  async grant(token: string, publicKey: string, client: string): Promise<Grant> {
+    const refuse: (status: number, reason: string, who?: AuditFields, detail?: string) => never = (
+      status,
+      reason,
+      who = {},
+      detail
+    ) => {
+      this.audit('lease.refused', {
+        status,
+        reason: detail ? `${reason} (${detail})` : reason,
+        client,
+        publicKey,
+        ...who
+      })
+      throw new HttpError(status, reason)
+    }
+    let claims: Record<string, unknown>
+    try {
+      claims = await this.verify(token)
+    } catch (err) {
+      const e = explain(err)
+      return refuse(e.status, e.message, {}, e.detail)
+    }
+    const who: AuditFields = {
+      repository: String(claims.repository),
+      repositoryId: String(claims.repository_id),
+      runId: typeof claims.run_id === 'string' ? claims.run_id : undefined,
+      workflowRef: typeof claims.workflow_ref === 'string' ? claims.workflow_ref : undefined
+    }
+    // From here to the store's insert nothing awaits: checks, the token's use and allocation are one
+    // atomic step (two requests with one token cannot both pass the jti check).
+    const jti = String(claims.jti)
+    if (this.store.tokenUsed(jti)) refuse(409, 'this token was used already (jti); request a new one', who)
+    const rule = matchRule(this.config.rules, claims)
+    if (rule < 0)
+      refuse(
+        403,
+        `no rule allows this token (claims checked: ${checkedClaims(this.config.rules).join(', ') || 'none: the configuration has no rules'})`,
+        who
+      )
+    if (publicKey === this.serverKey) refuse(409, "the public key is the interface's own", who)
+    if (this.store.liveByKey(publicKey))
+      refuse(409, 'this public key already has a live lease; make a new key per job', who)
+    if (!this.takeRate(String(claims.repository_id), this.now()))
+      refuse(
+        429,
+        `too many lease requests from this repository (at most ${this.config.rateLimit} a minute); retry shortly`,
+        who
+      )
+    // Kept while the token could verify: until exp, and at most until it is too old (MAX_TOKEN_AGE_MS).
+    const exp = Number(claims.exp) * 1000
+    const iat = Number(claims.iat) * 1000
+    const until = (Number.isFinite(iat) ? Math.min(exp, iat + MAX_TOKEN_AGE_MS) : exp) + CLOCK_TOLERANCE_S * 1000
+    if (!this.store.useToken(jti, until)) refuse(409, 'this token was used already (jti); request a new one', who)
+
+    for (let attempt = 0; ; attempt++) {
+      const addresses = this.pool.allocate({ addresses: this.inUse, prefixes: [...this.ifaceHosts, ...this.foreign] })
+      if (!addresses) refuse(503, 'the address pool is exhausted; retry when leases end', who)
+      const now = this.now()
+      const secret = randomBytes(32).toString('base64url')
+      const lease: Lease = {
+        id: randomUUID(),
+        publicKey,
+        addresses,
+        secretHash: sha256(secret).toString('hex'),
+        repository: who.repository ?? '',
+        repositoryId: who.repositoryId ?? '',
+        runId: who.runId ?? '',
+        workflowRef: who.workflowRef ?? '',
+        rule,
+        createdAt: now,
+        expiresAt: now + this.config.leaseTtlMs,
+        removed: false
+      }
+      this.store.insert(lease)
+      for (const a of addresses) this.inUse.add(bare(a))
+      this.granting.add(lease.id)
+      try {
+        await this.queue.submit({ kind: 'add', publicKey, allowedIps: addresses, lease: lease.id })
+      } catch (err) {
+        if (err instanceof ForeignKey || err instanceof AddressTaken) {
+          // Never on the interface: forget it entirely, so the key or address stays the other peer's.
+          this.store.delete(lease.id)
+          for (const a of addresses) this.inUse.delete(bare(a))
+          if (err instanceof AddressTaken && attempt < 2) continue
+          refuse(409, err.message, who)
+        }
+        // The peer may be half there: the sweeper removes it (it is ours, by key and addresses).
+        this.store.end(lease.id, 'add-failed', this.now())
+        this.audit('error', { reason: (err as Error).message, lease: lease.id, ...who })
+        refuse(500, 'the peer could not be added to the interface; see the gateway log', who)
+      } finally {
+        this.granting.delete(lease.id)
+      }
+      const expiresAt = new Date(lease.expiresAt).toISOString()
+      this.audit('lease.granted', {
+        status: 201,
+        client,
+        ...who,
+        rule,
+        lease: lease.id,
+        publicKey,
+        addresses,
+        expiresAt
+      })
+      const allowedIps = (this.config.rules[rule]?.allowedIps ?? this.config.allowedIps).map(prefixText)
+      return {
+        id: lease.id,
+        secret,
+        addresses,
+        peers: [
+          {
+            publicKey: this.serverKey,
+            endpoint: this.config.endpoint,
+            allowedIps,
+            persistentKeepalive: this.config.persistentKeepalive
+          }
+        ],
+        dns: this.config.dns,
+        expiresAt
+      }
+    }
+  }
+
+  async release(id: string, secret: string, client: string): Promise<void> {
+    const lease = /^[0-9a-f-]{36}$/.test(id) ? this.store.get(id) : undefined
+    if (!lease || lease.endedAt !== undefined) {
+      this.audit('lease.release-refused', { status: 404, reason: 'no such live lease', client })
+      throw new HttpError(404, 'no such live lease')
+    }
+    const given = sha256(secret)
+    if (!timingSafeEqual(given, Buffer.from(lease.secretHash, 'hex'))) {
+      this.audit('lease.release-refused', { status: 403, reason: 'wrong lease secret', client, lease: id })
+      throw new HttpError(403, 'this secret does not belong to this lease')
+    }
+    this.store.end(id, 'released', this.now())
+    await this.removePeer(lease, 'released', client)
+  }
+
+  /** Ends leases past their time or silent, restores live peers that went missing, removes ended ones. */
+  sweep(why: 'sweep' | 'reconcile' = 'sweep'): Promise<void> {
+    this.sweeping ??= this.sweepOnce(why).finally(() => (this.sweeping = undefined))
+    return this.sweeping
+  }
+
+  private async sweepOnce(why: string): Promise<void> {
+    const started = this.now()
+    const peers = await this.wg.peers(true)
+    this.foreign = this.foreignPrefixes(peers)
+    const now = this.now()
+    const work: Promise<unknown>[] = []
+    let restored = 0
+    for (const lease of this.store.open()) {
+      if (this.granting.has(lease.id) || this.removing.has(lease.id) || lease.createdAt > started) continue
+      const peer = peers.get(lease.publicKey)
+      if (lease.endedAt === undefined) {
+        const f = fate(lease, peer, now, this.config.silenceMs)
+        if (f !== 'keep') {
+          if (this.store.end(lease.id, f, now)) work.push(this.removePeer(lease, f))
+          continue
+        }
+        if (peer && !peer.allowedIps.every((a) => lease.addresses.includes(a))) {
+          // Someone gave the key other addresses: the peer is not the gateway's any more. The lease
+          // ends; the peer stays as it is.
+          if (this.store.end(lease.id, 'peer-changed', now)) work.push(this.removePeer(lease, 'peer-changed'))
+          continue
+        }
+        if (!peer || !sameSet(peer.allowedIps, lease.addresses)) {
+          restored++
+          this.audit('lease.restored', {
+            lease: lease.id,
+            publicKey: lease.publicKey,
+            addresses: lease.addresses,
+            repository: lease.repository
+          })
+          work.push(
+            this.queue
+              .submit({ kind: 'add', publicKey: lease.publicKey, allowedIps: lease.addresses })
+              .catch((err: unknown) => this.audit('error', { reason: errorText(err), lease: lease.id }))
+          )
+        }
+      } else {
+        work.push(this.removePeer(lease, lease.endReason ?? 'ended', undefined, peer === undefined))
+      }
+    }
+    // A peer of an ended lease that came back (a saved interface configuration restored, say): the
+    // gateway leased it and no longer knows it, so it goes, if it holds only what was leased.
+    const open = new Set(this.store.open().map((l) => l.publicKey))
+    for (const [key, peer] of peers) {
+      if (open.has(key)) continue
+      const last = this.store.lastByKey(key)
+      if (last?.endedAt === undefined || last.createdAt > started || this.removing.has(last.id)) continue
+      if (peer.allowedIps.every((a) => last.addresses.includes(a)))
+        work.push(this.removePeer(last, 'came back after its lease ended'))
+    }
+    await Promise.all(work)
+    this.store.prune(now)
+    if (why === 'reconcile')
+      this.audit('gateway.reconciled', { interface: this.wg.iface, leases: this.store.liveCount(), count: restored })
+  }
+
+  /** Removes an ended lease's peer if it is still the gateway's; then frees its addresses. */
+  private async removePeer(lease: Lease, reason: string, client?: string, gone = false): Promise<void> {
+    const fields: AuditFields = {
+      reason,
+      client,
+      lease: lease.id,
+      publicKey: lease.publicKey,
+      addresses: lease.addresses,
+      repository: lease.repository,
+      repositoryId: lease.repositoryId,
+      runId: lease.runId || undefined
+    }
+    this.removing.add(lease.id)
+    let left = false
+    try {
+      // A newer live lease of the same key owns the peer now; nothing to remove.
+      if (!gone && !this.store.liveByKey(lease.publicKey))
+        await this.queue.submit({ kind: 'remove', publicKey: lease.publicKey, expect: lease.addresses })
+    } catch (err) {
+      if (!(err instanceof PeerChanged)) {
+        this.audit('error', {
+          ...fields,
+          reason: `removing the peer failed, retried at the next sweep: ${(err as Error).message}`
+        })
+        return
+      }
+      left = true
+      this.audit('peer.left', {
+        ...fields,
+        reason: "the peer now holds addresses the gateway did not lease: it is not the gateway's any more and stays"
+      })
+    } finally {
+      this.removing.delete(lease.id)
+    }
+    this.store.markRemoved(lease.id)
+    // A removed peer's addresses are free at once, not at the next read of the interface. (A peer
+    // that left keeps its addresses: the read for its removal counted them as foreign.)
+    if (!left) this.foreign = this.foreign.filter((p) => !lease.addresses.includes(prefixText(p)))
+    for (const a of lease.addresses) this.inUse.delete(bare(a))
+    if (lease.endedAt === undefined) this.audit('lease.ended', fields)
+    else if (!gone) this.audit('peer.removed', fields)
+  }
+
+  /**
+   * Allowed IPs within the pool that no live lease holds: a lease would take them from the peer
+   * that has them (WireGuard moves an allowed IP to the peer set last). That is every address of a
+   * peer the gateway never leased, of a peer whose lease ended but which is still (or again) on the
+   * interface, changed by an admin or awaiting removal, and any address a live lease's peer holds
+   * beyond its lease.
+   */
+  private foreignPrefixes(peers: Map<string, PeerState>): Prefix[] {
+    const live = new Map<string, string[]>()
+    for (const l of this.store.open()) if (l.endedAt === undefined) live.set(l.publicKey, l.addresses)
+    const out: Prefix[] = []
+    for (const [key, p] of peers) {
+      const leased = live.get(key) ?? []
+      for (const text of p.allowedIps) {
+        if (leased.includes(text)) continue
+        const prefix = parsePrefix(text)
+        if (typeof prefix !== 'string' && this.config.pool.some((pool) => contains(pool, prefix))) out.push(prefix)
+      }
+    }
+    return out
+  }
+
+  /**
+   * True when a peer on the interface is the gateway's to set: a lease of its key (other than
+   * `except`, the lease being added) holds every address the peer has. A peer the gateway never
+   * leased, or one whose addresses an admin changed, is not: setting it would replace its addresses.
+   */
+  private ours(publicKey: string, peer: PeerState, except = ''): boolean {
+    return this.store
+      .byKey(publicKey)
+      .some((l) => l.id !== except && peer.allowedIps.every((a) => l.addresses.includes(a)))
+  }
+
+  /** One `wg set` for a batch; checks each operation against the interface as it is now. */
+  private async applyBatch(ops: Op[]): Promise<(void | Error)[]> {
+    const peers = await this.wg.peers(false)
+    this.foreign = this.foreignPrefixes(peers)
+    const results: (void | Error)[] = []
+    const valid: Op[] = []
+    for (const op of ops) {
+      const peer = peers.get(op.publicKey)
+      let r: Error | undefined
+      if (op.kind === 'add') {
+        if (peer && !this.ours(op.publicKey, peer, op.lease))
+          r = new ForeignKey('this public key belongs to another peer on the interface')
+        else if (op.allowedIps.some((a) => this.foreign.some((f) => contains(f, parsePrefix(a) as Prefix))))
+          r = new AddressTaken('the address is held by another peer on the interface')
+      } else if (peer && !peer.allowedIps.every((a) => op.expect?.includes(a))) {
+        r = new PeerChanged('the peer holds addresses the gateway did not lease')
+      }
+      results.push(r)
+      if (!r && !(op.kind === 'remove' && !peer)) valid.push(op)
+    }
+    if (valid.length === 0) return results
+    try {
+      await this.wg.apply(valid)
+    } catch (err) {
+      if (valid.length === 1) return results.map((r, i) => r ?? (ops[i] === valid[0] ? (err as Error) : undefined))
+      // One bad operation must not fail the rest: apply them one by one.
+      for (const op of valid) {
+        await this.wg
+          .apply([op])
+          .catch((e: unknown) => (results[ops.indexOf(op)] = e instanceof Error ? e : new Error(errorText(e))))
+      }
+    }
+    return results
+  }
+
+  private takeRate(repositoryId: string, now: number): boolean {
+    const cap = this.config.rateLimit
+    const b = this.buckets.get(repositoryId) ?? { tokens: cap, at: now }
+    b.tokens = Math.min(cap, b.tokens + ((now - b.at) * cap) / 60_000)
+    b.at = now
+    this.buckets.set(repositoryId, b)
+    if (this.buckets.size > 10_000) for (const [k, v] of this.buckets) if (v.tokens >= cap) this.buckets.delete(k)
+    if (b.tokens < 1) return false
+    b.tokens -= 1
+    return true
+  }
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x))
+}

@@ -1,0 +1,170 @@
+// The WireGuard interface, through `wg` (which speaks to kernel and wireguard-go interfaces alike) and
+// `ip`. The gateway's one place that starts processes: argument arrays, a time limit, a minimal
+// environment. (src/run.ts logs each command as an Actions `::debug::` line on stdout, where the
+// gateway writes its audit lines; hence this small runner of its own.) The interface's private key
+// and preshared keys are never read: `wg show IFACE public-key|listen-port|allowed-ips|latest-handshakes`.
+import { execFile } from 'node:child_process'
+import { parsePrefix, prefixText, type Prefix } from '../../common/ip.js'
+
+export interface PeerState {
+  allowedIps: string[]
+  /** Seconds since the epoch; 0 when the peer never completed a handshake. */
+  latestHandshake: number
+}
+
+export type PeerOp = { kind: 'add'; publicKey: string; allowedIps: string[] } | { kind: 'remove'; publicKey: string }
+
+class WgError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'WgError'
+  }
+}
+
+const ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' }
+
+/** Runs a command; resolves with its stdout, rejects with a WgError naming the command and what it said. */
+function exec(argv: string[], timeoutMs = 10_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      argv[0] as string,
+      argv.slice(1),
+      { env: ENV, timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (!err) return resolve(stdout)
+        const said = stderr.trim().split('\n').slice(-2).join(' / ')
+        const code = (err as NodeJS.ErrnoException).code
+        reject(
+          new WgError(
+            code === 'ENOENT'
+              ? `\`${argv[0]}\` was not found on PATH (${ENV.PATH}); install wireguard-tools and iproute2`
+              : `\`${argv.slice(0, 4).join(' ')}\` failed${said ? `: ${said}` : ` (${err.message})`}`
+          )
+        )
+      }
+    )
+  })
+}
+
+/** Lines of `KEY\tVALUE` into a map. */
+function table(text: string): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const line of text.split('\n')) {
+    const tab = line.indexOf('\t')
+    if (tab > 0) out.set(line.slice(0, tab), line.slice(tab + 1).trim())
+  }
+  return out
+}
+
+/** The `wg set` arguments for a batch of operations, in order. Pure. */
+function setArgs(iface: string, ops: readonly PeerOp[]): string[] {
+  const args = ['wg', 'set', iface]
+  for (const op of ops) {
+    if (op.kind === 'add') args.push('peer', op.publicKey, 'allowed-ips', op.allowedIps.join(','))
+    else args.push('peer', op.publicKey, 'remove')
+  }
+  return args
+}
+
+export class Wg {
+  constructor(readonly iface: string) {}
+
+  /** The interface's public key and listen port; a clear error when it is not a WireGuard interface. */
+  async info(): Promise<{ publicKey: string; listenPort: number }> {
+    let publicKey: string
+    let port: string
+    try {
+      publicKey = (await exec(['wg', 'show', this.iface, 'public-key'])).trim()
+      port = (await exec(['wg', 'show', this.iface, 'listen-port'])).trim()
+    } catch (err) {
+      throw new WgError(
+        `interface "${this.iface}" is not a WireGuard interface here (${(err as Error).message}). Create it first (wg-quick up ${this.iface}), then start the gateway`
+      )
+    }
+    if (!/^[A-Za-z0-9+/]{43}=$/.test(publicKey))
+      throw new WgError(
+        `interface "${this.iface}" has no private key: configure it (wg-quick or wg set ${this.iface} private-key FILE)`
+      )
+    return { publicKey, listenPort: Number(port) }
+  }
+
+  /** The interface's own addresses, as host prefixes (never leased). */
+  async addresses(): Promise<Prefix[]> {
+    const out = await exec(['ip', '-o', 'address', 'show', 'dev', this.iface])
+    const hosts: Prefix[] = []
+    for (const m of out.matchAll(/\binet6? ([0-9a-fA-F:.]+)\//g)) {
+      const p = parsePrefix(m[1] as string)
+      if (typeof p !== 'string') hosts.push(p)
+    }
+    return hosts
+  }
+
+  /** Every peer's allowed IPs (canonical) and latest handshake. */
+  async peers(withHandshakes = true): Promise<Map<string, PeerState>> {
+    const [ips, hs] = await Promise.all([
+      exec(['wg', 'show', this.iface, 'allowed-ips']),
+      withHandshakes ? exec(['wg', 'show', this.iface, 'latest-handshakes']) : Promise.resolve('')
+    ])
+    const handshakes = table(hs)
+    const out = new Map<string, PeerState>()
+    for (const [key, list] of table(ips)) {
+      const allowedIps = list
+        .split(/\s+/)
+        .map((t) => parsePrefix(t))
+        .filter((p): p is Prefix => typeof p !== 'string')
+        .map(prefixText)
+      out.set(key, { allowedIps, latestHandshake: Number(handshakes.get(key) ?? 0) || 0 })
+    }
+    return out
+  }
+
+  /** Applies operations in one `wg set` call. */
+  async apply(ops: readonly PeerOp[]): Promise<void> {
+    if (ops.length > 0) await exec(setArgs(this.iface, ops))
+  }
+}
+
+/**
+ * Coalesces concurrent work: items submitted while a batch runs wait and go together in the next one,
+ * so a hundred simultaneous leases cost a few `wg set` calls, not a hundred. The batch function
+ * resolves with one result (or Error) per item.
+ */
+export class Coalescer<T, R> {
+  private waiting: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = []
+  private running = false
+
+  constructor(
+    private readonly batch: (items: T[]) => Promise<(R | Error)[]>,
+    private readonly maxBatch = 256
+  ) {}
+
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject })
+      if (!this.running) void this.drain()
+    })
+  }
+
+  /** True while nothing waits or runs. */
+  get idle(): boolean {
+    return !this.running && this.waiting.length === 0
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true
+    while (this.waiting.length > 0) {
+      const now = this.waiting.splice(0, this.maxBatch)
+      try {
+        const results = await this.batch(now.map((w) => w.item))
+        now.forEach((w, i) => {
+          const r = results[i]
+          if (r instanceof Error) w.reject(r)
+          else w.resolve(r as R)
+        })
+      } catch (err) {
+        for (const w of now) w.reject(err)
+      }
+    }
+    this.running = false
+  }
+}

@@ -1,0 +1,338 @@
+// The gateway's configuration: YAML in, one typed and validated object out. Every error names the key
+// (and its line), never more of a value than the user must see to fix it. Pure but for reading the file.
+import { readFileSync } from 'node:fs'
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node, type Document } from 'yaml'
+import { contains, network, parseAddress, parsePrefix, prefixText, type Prefix } from '../common/ip.js'
+
+export interface Rule {
+  /** Claim name → exact value, or a prefix when the value ends with `*`. */
+  claims: Record<string, string>
+  /** What runners matched by this rule route through the tunnel (within the top-level allowed-ips). */
+  allowedIps?: Prefix[]
+}
+
+export interface GatewayConfig {
+  listen: { host: string; port: number }
+  tls?: { cert: string; key: string }
+  insecureHttp: boolean
+  interface: string
+  endpoint: string
+  pool: Prefix[]
+  allowedIps: Prefix[]
+  dns: string[]
+  issuer: string
+  audience: string
+  leaseTtlMs: number
+  /** A lease ends when its peer has not handshaken for this long (counted from the grant before the first). */
+  silenceMs: number
+  sweepIntervalMs: number
+  persistentKeepalive: number
+  state: string
+  /** Leases per repository per minute (a bucket that holds this many and refills over a minute). */
+  rateLimit: number
+  /** Open connections one client (an IPv4 address, an IPv6 /64) may hold; more are closed at once. */
+  connectionsPerAddress: number
+  rules: Rule[]
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+const KEYS = [
+  'listen',
+  'tls',
+  'insecure-http',
+  'interface',
+  'endpoint',
+  'pool',
+  'allowed-ips',
+  'dns',
+  'issuer',
+  'audience',
+  'lease-ttl',
+  'silence',
+  'sweep-interval',
+  'persistent-keepalive',
+  'state',
+  'rate-limit',
+  'connections-per-address',
+  'rules'
+]
+
+/** Claims that name an owner or repository by id: every rule must pin one of them (names can change hands). */
+const ID_CLAIMS = ['repository_owner_id', 'repository_id']
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** `90s`, `5m`, `6h`, `1d`, `500ms` → milliseconds, or undefined. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^([0-9]{1,9})(ms|s|m|h|d)$/.exec(text)
+  return m ? Number(m[1]) * (UNITS[m[2] as string] as number) : undefined
+}
+
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true
+  const a = parseAddress(host.replace(/^\[|\]$/g, ''))
+  if (!a) return false
+  return a.family === 4 ? a.bytes[0] === 127 : a.bytes.every((b, i) => b === (i === 15 ? 1 : 0))
+}
+
+/** Reads and validates the file; throws a ConfigError naming the file, the key and the line. */
+export function loadConfig(path: string): GatewayConfig {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new ConfigError(
+      `cannot read the configuration ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`
+    )
+  }
+  return parseConfig(text, path)
+}
+
+export function parseConfig(text: string, source = 'gateway.yml'): GatewayConfig {
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true })
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]
+    const at = e?.linePos?.[0]
+    throw new ConfigError(`${source}${at ? ` line ${at.line}` : ''}: not valid YAML (${e?.code ?? 'syntax'})`)
+  }
+  return new Reader(doc, lines, source).config()
+}
+
+type Path = (string | number)[]
+
+const keyText = (path: Path): string =>
+  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('')
+
+class Reader {
+  constructor(
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+    private readonly source: string
+  ) {}
+
+  private fail(path: Path, why: string): never {
+    const node = path.length ? (this.doc.getIn(path, true) as Node | undefined) : undefined
+    const line = node?.range ? ` (line ${this.lines.linePos(node.range[0]).line})` : ''
+    throw new ConfigError(`${this.source}: "${keyText(path)}"${line} ${why}`)
+  }
+
+  private node(path: Path): Node | undefined {
+    return this.doc.getIn(path, true) as Node | undefined
+  }
+
+  private has(path: Path): boolean {
+    const n = this.node(path)
+    return n !== undefined && !(isScalar(n) && n.value === null)
+  }
+
+  private string(path: Path, dflt?: string): string {
+    if (!this.has(path)) {
+      if (dflt !== undefined) return dflt
+      this.fail(path, 'is required')
+    }
+    const n = this.node(path)
+    if (!isScalar(n) || (typeof n.value !== 'string' && typeof n.value !== 'number'))
+      this.fail(path, 'must be a string')
+    const v = String(n.value).trim()
+    if (v === '') this.fail(path, 'must not be empty')
+    return v
+  }
+
+  private list(path: Path, dflt: string[]): string[] {
+    if (!this.has(path)) return dflt
+    const n = this.node(path)
+    if (isScalar(n) && typeof n.value === 'string') return [this.string(path)]
+    if (!isSeq(n)) this.fail(path, 'must be a list')
+    return n.items.map((_, i) => this.string([...path, i]))
+  }
+
+  private duration(path: Path, dflt: string, minMs: number, maxMs: number): number {
+    const v = this.string(path, dflt)
+    const ms = parseDuration(v)
+    if (ms === undefined) this.fail(path, 'must be a duration such as 30s, 5m or 6h')
+    if (ms < minMs || ms > maxMs) this.fail(path, `must be between ${minMs} ms and ${maxMs / 3_600_000} h`)
+    return ms
+  }
+
+  private integer(path: Path, dflt: number, min: number, max: number): number {
+    if (!this.has(path)) return dflt
+    const n = this.node(path)
+    if (!isScalar(n) || typeof n.value !== 'number' || !Number.isInteger(n.value))
+      this.fail(path, 'must be a whole number')
+    if (n.value < min || n.value > max) this.fail(path, `must be ${min} to ${max}`)
+    return n.value
+  }
+
+  private boolean(path: Path, dflt: boolean): boolean {
+    if (!this.has(path)) return dflt
+    const n = this.node(path)
+    if (!isScalar(n) || typeof n.value !== 'boolean') this.fail(path, 'must be true or false')
+    return n.value
+  }
+
+  private mapKeys(path: Path, allowed?: string[]): string[] {
+    const n = path.length ? this.node(path) : this.doc.contents
+    if (!isMap(n)) {
+      if (path.length === 0) throw new ConfigError(`${this.source}: must be a mapping of keys (listen, interface, …)`)
+      this.fail(path, 'must be a mapping')
+    }
+    const keys = n.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ''))
+    if (allowed) {
+      const unknown = keys.find((k) => !allowed.includes(k))
+      if (unknown !== undefined) this.fail([...path, unknown], `is not a known key (known: ${allowed.join(', ')})`)
+    }
+    return keys
+  }
+
+  private prefixes(path: Path, dflt?: Prefix[], aligned = false): Prefix[] {
+    if (!this.has(path) && dflt) return dflt
+    const items = this.list(path, [])
+    if (items.length === 0) this.fail(path, 'must list at least one prefix')
+    return items.map((text, i) => {
+      const p = parsePrefix(text)
+      if (typeof p === 'string') this.fail([...path, i], `is not a prefix: ${p}`)
+      if (aligned && network(p).address !== p.address)
+        this.fail([...path, i], `has host bits set; the network is ${prefixText(network(p))}`)
+      return network(p)
+    })
+  }
+
+  config(): GatewayConfig {
+    this.mapKeys([], KEYS)
+    const listen = this.listen()
+    const insecureHttp = this.boolean(['insecure-http'], false)
+    let tls: GatewayConfig['tls']
+    if (this.has(['tls'])) {
+      this.mapKeys(['tls'], ['cert', 'key'])
+      tls = { cert: this.string(['tls', 'cert']), key: this.string(['tls', 'key']) }
+    } else if (!insecureHttp && !isLoopback(listen.host)) {
+      this.fail(
+        ['tls'],
+        `is required when listening on ${listen.host}: tokens are bearer credentials. Give tls.cert and tls.key, listen on a loopback address behind a TLS proxy, or set insecure-http: true`
+      )
+    }
+    const iface = this.string(['interface'])
+    if (!/^[A-Za-z0-9_=+.-]{1,15}$/.test(iface))
+      this.fail(['interface'], 'must be an interface name (1–15 of A-Z a-z 0-9 _ = + . -)')
+    const endpoint = this.string(['endpoint'])
+    if (
+      !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.test(endpoint) ||
+      Number(endpoint.split(':').pop()) > 65535
+    )
+      this.fail(['endpoint'], 'must be HOST:PORT (a name or address that runners can reach, [IPv6]:PORT)')
+    const pool = this.pool()
+    const allowedIps = this.prefixes(['allowed-ips'], pool)
+    const dns = this.list(['dns'], []).map((d, i) => {
+      if (!parseAddress(d)) this.fail(['dns', i], 'must be an IP address')
+      return d
+    })
+    const issuer = this.issuer()
+    const audience = this.string(['audience'])
+    const leaseTtlMs = this.duration(['lease-ttl'], '6h', 1000, 7 * 86_400_000)
+    const silenceMs = this.duration(['silence'], '5m', 1000, 86_400_000)
+    const sweepIntervalMs = this.duration(['sweep-interval'], '15s', 100, 60_000)
+    return {
+      listen,
+      tls,
+      insecureHttp,
+      interface: iface,
+      endpoint,
+      pool,
+      allowedIps,
+      dns,
+      issuer,
+      audience,
+      leaseTtlMs,
+      silenceMs,
+      sweepIntervalMs,
+      persistentKeepalive: this.integer(['persistent-keepalive'], 25, 0, 65535),
+      state: this.string(['state'], '/var/lib/wireguard-gateway/leases.db'),
+      rateLimit: this.integer(['rate-limit'], 300, 1, 1_000_000),
+      connectionsPerAddress: this.integer(['connections-per-address'], 32, 1, 2048),
+      rules: this.rules(allowedIps)
+    }
+  }
+
+  private listen(): GatewayConfig['listen'] {
+    const text = this.string(['listen'], '0.0.0.0:8443')
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):([0-9]{1,5})$/.exec(text)
+    const host = m?.[1] ?? m?.[2]
+    const port = Number(m?.[3])
+    if (!m || !host || !parseAddress(host) || port < 1 || port > 65535)
+      this.fail(['listen'], 'must be ADDRESS:PORT, e.g. 0.0.0.0:8443 or [::]:8443')
+    return { host, port }
+  }
+
+  private pool(): Prefix[] {
+    const pool = this.prefixes(['pool'], undefined, true)
+    const seen = new Set<number>()
+    pool.forEach((p, i) => {
+      if (seen.has(p.family))
+        this.fail(['pool', i], `is a second IPv${p.family} prefix; give one IPv4 and one IPv6 prefix at most`)
+      seen.add(p.family)
+      if (p.bits > (p.family === 4 ? 30 : 126))
+        this.fail(['pool', i], 'is too small to lease from (at most /30 or /126)')
+    })
+    return pool
+  }
+
+  private issuer(): string {
+    const text = this.string(['issuer'], 'https://token.actions.githubusercontent.com')
+    let url: URL
+    try {
+      url = new URL(text)
+    } catch {
+      this.fail(['issuer'], 'must be a URL such as https://token.actions.githubusercontent.com')
+    }
+    if (url.protocol === 'http:' && !isLoopback(url.hostname))
+      this.fail(['issuer'], 'must be https:// (http:// only on a loopback address, for tests)')
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') this.fail(['issuer'], 'must be an https:// URL')
+    if (url.search || url.hash || url.username || url.password)
+      this.fail(['issuer'], 'must be a plain URL (no query, fragment or credentials)')
+    return text
+  }
+
+  private rules(allowedIps: Prefix[]): Rule[] {
+    if (!this.has(['rules'])) return []
+    const n = this.node(['rules'])
+    if (!isSeq(n)) this.fail(['rules'], 'must be a list of rules')
+    return n.items.map((_, i) => {
+      const path = ['rules', i]
+      this.mapKeys(path, ['claims', 'allowed-ips'])
+      const claimKeys = this.mapKeys([...path, 'claims'])
+      if (claimKeys.length === 0) this.fail([...path, 'claims'], 'must name at least one claim')
+      const claims: Record<string, string> = {}
+      for (const k of claimKeys) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) this.fail([...path, 'claims', k], 'is not a claim name')
+        const v = this.string([...path, 'claims', k])
+        if (v.indexOf('*') >= 0 && v.indexOf('*') !== v.length - 1)
+          this.fail([...path, 'claims', k], 'may hold `*` only at the end (a prefix)')
+        claims[k] = v
+      }
+      if (!ID_CLAIMS.some((k) => claims[k] !== undefined && !claims[k].endsWith('*')))
+        this.fail(
+          [...path, 'claims'],
+          'must pin repository_owner_id or repository_id exactly: names can be renamed and registered again by someone else'
+        )
+      const rule: Rule = { claims }
+      if (this.has([...path, 'allowed-ips'])) {
+        rule.allowedIps = this.prefixes([...path, 'allowed-ips'])
+        rule.allowedIps.forEach((p, j) => {
+          if (!allowedIps.some((outer) => contains(outer, p)))
+            this.fail(
+              [...path, 'allowed-ips', j],
+              'must lie within the top-level allowed-ips (a rule can only narrow them)'
+            )
+        })
+      }
+      return rule
+    })
+  }
+}

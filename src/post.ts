@@ -1,4 +1,0 @@
-import { runPost } from './down.js'
-import { exitWhenFlushed } from './exit.js'
-
-void runPost().then(exitWhenFlushed)
