@@ -227,6 +227,9 @@ function fromFields(get: GetInput): Tunnel {
     allowedText.trim() === '' ? defaultAllowedIps(addresses) : parsePrefixes('allowed-ips', allowedText).map(network)
   if (allowedIps.length === 0) throw new InputError('allowed-ips', 'lists no network')
   const presharedKey = optional(get, 'preshared-key', (v) => parseKey('preshared-key', v, true))
+  const mtu = mtuOf(get)
+  // Allowed IPs left out are the addresses' networks: an error about them names `address`.
+  const allowedFrom = { input: allowedText.trim() === '' ? 'address' : 'allowed-ips' }
   return {
     privateKey,
     publicKey: publicKeyOf(privateKey),
@@ -234,7 +237,12 @@ function fromFields(get: GetInput): Tunnel {
     table: 'auto',
     ...splitDns('dns', get('dns')),
     peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive: keepaliveOf(get) ?? 25 }],
-    mtu: mtuOf(get)
+    mtu,
+    origins: {
+      mtu: mtu === undefined ? undefined : { input: 'mtu' },
+      addresses: Object.fromEntries(addresses.map((a) => [prefixText(a), { input: 'address' }])),
+      allowedIps: Object.fromEntries(allowedIps.map((a) => [prefixText(a), allowedFrom]))
+    }
   }
 }
 

@@ -5,10 +5,10 @@
 // wg(8) (src/config.c), which drops every space of the line and matches the key in any case.
 // The whole input is a secret: an error names the line and at most a key name, never any part of a
 // value, and an unknown key's name only when it cannot be part of a key. One pass, linear time.
-import { network, parsePrefix, type Prefix } from '../../common/ip.js'
+import { network, parsePrefix, prefixText, type Prefix } from '../../common/ip.js'
 import { InputError, ipText, isHostName, KEY, parseTable, publicKeyOf, wgEndpoint } from './values.js'
 import { keyRunsOf } from './secrets.js'
-import type { Peer, Tunnel } from './tunnel.js'
+import type { Origin, Origins, Peer, Tunnel } from './tunnel.js'
 
 const INPUT = 'config'
 
@@ -121,6 +121,11 @@ export function parseWgQuick(text: string): Tunnel {
     table: 'auto',
     peers: []
   }
+  const origins: Origins = { addresses: {}, allowedIps: {} }
+  /** Records where each prefix was first given. */
+  const note = (into: Record<string, Origin>, list: Prefix[], line: number): void => {
+    for (const p of list) into[prefixText(p)] ??= { input: INPUT, line }
+  }
   let peer: PeerDraft | undefined
   const peers: PeerDraft[] = []
   const lines = text.split('\n')
@@ -186,17 +191,23 @@ export function parseWgQuick(text: string): Tunnel {
         break
       case 'ListenPort':
         t.listenPort = integer(n, known, value, 0, 65535)
+        origins.listenPort = { input: INPUT, line: n }
         break
       case 'FwMark':
         t.fwmark =
           value.toLowerCase() === 'off' ? undefined : integer(n, known, value, 0, 0xffffffff, true) || undefined
+        origins.fwmark = { input: INPUT, line: n }
         break
-      case 'Address':
-        t.addresses.push(...prefixes(n, known, quickItems(value)))
+      case 'Address': {
+        const given = prefixes(n, known, quickItems(value))
+        t.addresses.push(...given)
+        note(origins.addresses, given, n)
         break
+      }
       case 'MTU':
         // Empty is wg-quick's automatic MTU.
         t.mtu = value === '' ? undefined : integer(n, known, value, 576, 65535)
+        origins.mtu = t.mtu === undefined ? undefined : { input: INPUT, line: n }
         break
       case 'DNS':
         for (const item of quickItems(value)) {
@@ -227,15 +238,16 @@ export function parseWgQuick(text: string): Tunnel {
             p.endpoint = { host: ep.host, port: ep.port, source: { input: INPUT, line: n } }
             break
           }
-          case 'AllowedIPs':
-            p.allowedIps.push(
-              ...prefixes(
-                n,
-                known,
-                value.split(',').filter((s) => s !== '')
-              ).map(network)
-            )
+          case 'AllowedIPs': {
+            const given = prefixes(
+              n,
+              known,
+              value.split(',').filter((s) => s !== '')
+            ).map(network)
+            p.allowedIps.push(...given)
+            note(origins.allowedIps, given, n)
             break
+          }
           case 'PersistentKeepalive':
             p.keepalive = value.toLowerCase() === 'off' ? 0 : integer(n, known, value, 0, 65535)
             break
@@ -259,5 +271,5 @@ export function parseWgQuick(text: string): Tunnel {
       keepalive: p.keepalive
     })
   }
-  return { privateKey, publicKey: publicKeyOf(privateKey), ...t }
+  return { privateKey, publicKey: publicKeyOf(privateKey), ...t, origins }
 }

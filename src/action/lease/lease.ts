@@ -6,7 +6,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import type { GatewaySource } from '../inputs/inputs.js'
 import { errorText } from '../../common/errors.js'
 import { httpRequest, type HttpAnswer } from './http.js'
-import { network, parsePrefix, type Prefix } from '../../common/ip.js'
+import { network, parsePrefix, prefixText, type Prefix } from '../../common/ip.js'
 import { validRecord, type Journal, type RecOf } from '../journal/journal.js'
 import { KEY, wgEndpoint } from '../inputs/values.js'
 import type { GivenTunnel } from './source.js'
@@ -188,7 +188,14 @@ export function tunnelFromLease(
     ...dnsGiven.filter((d) => typeof parsePrefix(d) === 'string' && /^[A-Za-z0-9.-]{1,253}$/.test(d)),
     ...source.dnsSearch
   ]
-  const tunnel: Tunnel = { ...keys, addresses, table: 'auto', dns, dnsSearch, peers, mtu: source.mtu }
+  // The lease's addresses and allowed IPs are the gateway's; MTU is the step's own input.
+  const lease = { input: 'gateway' }
+  const origins = {
+    mtu: source.mtu === undefined ? undefined : { input: 'mtu' },
+    addresses: Object.fromEntries(addresses.map((a) => [prefixText(a), lease])),
+    allowedIps: Object.fromEntries(peers.flatMap((p) => p.allowedIps).map((a) => [prefixText(a), lease]))
+  }
+  const tunnel: Tunnel = { ...keys, addresses, table: 'auto', dns, dnsSearch, peers, mtu: source.mtu, origins }
   return { tunnel, id, secret, expiresAt: isoTime(a.expiresAt) ?? 'unknown' }
 }
 
