@@ -8,10 +8,19 @@ import { errorText } from '../common/errors.js'
 import { createInterface, refuseTakenName, userspaceFirst } from './host/link.js'
 import type { Journal } from './journal/journal.js'
 import { applyDns } from './host/dns.js'
-import { checkFailure, handshakeFailure, noNetAdmin, unsupportedPlatform } from './report/messages.js'
+import {
+  allowedIpsInput,
+  checkFailure,
+  checkOutsideTunnel,
+  handshakeFailure,
+  kernelDiffers,
+  noNetAdmin,
+  unsupportedPlatform
+} from './report/messages.js'
+import { readBack, type Difference } from './host/readback.js'
 import { linkBatch, routeText } from './host/plan.js'
 import { report, reportFailure, type Outcome } from './report/report.js'
-import { chooseMtu, resolveEndpoints } from './host/resolve.js'
+import { chooseMtu, ipv6MtuRefusal, resolveEndpoints, type ChosenMtu } from './host/resolve.js'
 import { applyRouting, planRouting, type PlannedRouting } from './host/routing.js'
 import { isRoot, mustRun } from './host/run.js'
 import { secretsToMask } from './inputs/secrets.js'
@@ -22,7 +31,7 @@ import { hasNetAdmin, ifindex } from './host/probe.js'
 import { teardown } from './journal/teardown.js'
 import * as core from './toolkit.js'
 import { ensureTools } from './host/install.js'
-import { checkLabel, runCheck, waitForHandshakes } from './verify.js'
+import { checkLabel, checkRoutes, coveredBy, runCheck, waitForHandshakes, type CheckRoute } from './verify.js'
 
 /** A debug line with the time since the process started, for reading where the step spends it. */
 const mark = (what: string): void => core.debug(`${what} at ${Math.round(performance.now())} ms`)
@@ -59,12 +68,16 @@ async function prepare(cfg: Config, tools: Tools, journal: Journal, deadline: nu
   const peers = await resolveEndpoints(given.tunnel.peers, Math.max(1, deadline - Date.now()))
   const tunnel = { ...given.tunnel, peers }
   const limits = { deadline }
-  const [planned, mtu] = await Promise.all([
+  const [planned, chosen] = await Promise.all([
     // A table that another tunnel uses is refused here, before anything is made.
     planRouting(tunnel, { iface: cfg.iface, ip: tools.ip, journal, limits }),
-    tunnel.mtu !== undefined ? Promise.resolve(tunnel.mtu) : chooseMtu(peers, tools.ip, limits)
+    tunnel.mtu !== undefined
+      ? Promise.resolve<ChosenMtu>({ mtu: tunnel.mtu, given: true })
+      : chooseMtu(peers, tools.ip, limits)
   ])
-  return { tunnel, planned, mtu, rows: given.rows }
+  const refused = ipv6MtuRefusal(tunnel, chosen)
+  if (refused) throw new Error(refused)
+  return { tunnel, planned, mtu: chosen.mtu, rows: given.rows }
 }
 
 /** Configures the interface made, gives it addresses, routes and DNS, then proves it carries traffic. */
@@ -87,23 +100,59 @@ async function bringUp(
   await applyDns(cfg, journal, limits)
   mark('link up')
 
+  // Every command succeeded, but what the kernel holds is what counts: read back while the
+  // handshake is awaited (it costs an `ip` process, a few milliseconds), which stops at a difference.
   const upAt = Date.now()
-  const missing = await waitForHandshakes(cfg.peers, () => backend.handshakes(), deadline)
+  const want = { iface, addresses: cfg.addresses, mtu, routes: plan.routes, rules: plan.placed }
+  // Set once read (an object: it changes in a callback); either ends the wait for the handshake.
+  const kernel: { differs?: Difference; failed?: boolean } = {}
+  const [, missing] = await settleAll([
+    readBack(tools.ip, want, limits).then(
+      (d) => {
+        kernel.differs = d
+        mark('read back')
+      },
+      (err: unknown) => {
+        kernel.failed = true
+        throw err
+      }
+    ),
+    waitForHandshakes(
+      cfg.peers,
+      () => backend.handshakes(),
+      deadline,
+      () => !!kernel.failed || !!kernel.differs
+    )
+  ] as const)
+  if (kernel.differs) throw new Error(kernelDiffers(want, kernel.differs))
   if (missing.length > 0) {
     const gateway = settings.source.kind === 'gateway' ? settings.source.url.origin : undefined
     throw new Error(handshakeFailure(cfg, missing[0] as string, timeoutMs, gateway))
   }
   const handshakeMs = cfg.peers.some((p) => p.endpoint) ? Date.now() - upAt : undefined
   mark('handshake')
-  const [checks] = await Promise.all([
-    Promise.all(settings.checks.map((c) => runCheck(c, deadline))),
+  const [outside] = await Promise.all([
+    checkRoutes(settings.checks, tools.ip, iface, limits),
     backend.restoreKeepalive(cfg)
   ])
+  if (outside) throw new Error(outsideTunnel(cfg, outside))
+  const checks = await Promise.all(settings.checks.map((c) => runCheck(c, deadline)))
   mark('checks')
   const failed = checks.find((c) => !c.ok)
   if (failed) throw new Error(checkFailure(checkLabel(failed.check), failed.reason ?? '', cfg.addresses, timeoutMs))
   const mode = userspace ? 'userspace (wireguard-go)' : 'kernel'
   return { ...cfg, mode, mtu, routes: plan.routes.map(routeText), handshakeMs, checks }
+}
+
+/** The line for a check whose target would not go through the tunnel, with the fix that fits. */
+function outsideTunnel(t: Tunnel & { iface: string }, r: CheckRoute): string {
+  const allowed = t.peers.flatMap((p) => p.allowedIps)
+  const input = Object.values(t.origins?.allowedIps ?? {})[0]?.input
+  return checkOutsideTunnel(checkLabel(r.check), r, t.iface, {
+    allowedIps: allowedIpsInput(input),
+    covered: coveredBy(allowed, r.address),
+    table: t.table
+  })
 }
 
 /**

@@ -4,22 +4,27 @@ import * as net from 'node:net'
 import type { Handshakes } from './backend/backend.js'
 import type { Check } from './inputs/inputs.js'
 import type { Peer as PeerConfig } from './inputs/tunnel.js'
+import { canonicalAddress, contains, maxBits, parseAddress, type Prefix } from '../common/ip.js'
 import { endpointText } from './host/plan.js'
-import { run } from './host/run.js'
+import { run, type RunOptions } from './host/run.js'
 import { sleep } from './host/probe.js'
 
-/** Waits for a handshake with every peer that has an endpoint; resolves with the keys still missing. */
+/**
+ * Waits for a handshake with every peer that has an endpoint; resolves with the keys still missing.
+ * `stop`: polled between reads; true ends the wait early (what ran beside it failed).
+ */
 export async function waitForHandshakes(
   peers: readonly Pick<PeerConfig, 'publicKey' | 'endpoint'>[],
   read: () => Promise<Handshakes>,
-  deadline: number
+  deadline: number,
+  stop: () => boolean = () => false
 ): Promise<string[]> {
   const want = peers.filter((p) => p.endpoint).map((p) => p.publicKey)
   let every = 1
   for (;;) {
     const seen = want.length > 0 ? await read() : new Map<string, number>()
     const missing = want.filter((k) => !seen.get(k))
-    if (missing.length === 0 || Date.now() >= deadline) return missing
+    if (missing.length === 0 || Date.now() >= deadline || stop()) return missing
     await sleep(Math.min(every, deadline - Date.now()))
     every = Math.min(every * 2, 100)
   }
@@ -34,6 +39,105 @@ export function checkLabel(check: Check): string {
     case 'http':
       return `${check.url.startsWith('https:') ? 'HTTPS' : 'HTTP'} ${check.url}`
   }
+}
+
+/** The host a check goes to: an IP address or a name, brackets off. */
+function checkHost(check: Check): string {
+  return check.kind === 'http' ? new URL(check.url).hostname.replace(/^\[|\]$/g, '') : check.host
+}
+
+/** Where the kernel would send a check's packets: the interface, or why there is no way at all. */
+export interface CheckRoute {
+  check: Check
+  address: string
+  /** The interface `ip route get` names (`lo` for an address of this runner). */
+  dev?: string
+  /** Its table, when not main (a full tunnel's policy table). */
+  table?: string
+  /** The address is this runner's own. */
+  local?: boolean
+  /** What `ip` said when it found no route. */
+  error?: string
+}
+
+/** Every address a check may go to: its IP, or all that its name resolves to (a name that does not is left to the check). */
+async function checkAddresses(check: Check): Promise<string[]> {
+  const host = checkHost(check)
+  const literal = canonicalAddress(host)
+  if (literal !== undefined) return [literal]
+  const { lookup } = await import('node:dns/promises')
+  try {
+    return (await lookup(host, { all: true })).map((a) => canonicalAddress(a.address) ?? a.address)
+  } catch {
+    return []
+  }
+}
+
+/**
+ * Asks the kernel which way each check's addresses would go, in one `ip -j -N -batch` of `route
+ * get` lines, before any check runs; resolves with the first that would not leave through `iface`.
+ * The question is asked as the checks will be sent: by this step's user (rules may match a uid)
+ * and unmarked, so a full tunnel's `not fwmark` rule sends it into the tunnel's table, as it will
+ * the checks (only WireGuard's own packets carry the mark). A check whose target does not go
+ * through the tunnel proves nothing about it, and its traffic would leave unencrypted.
+ */
+export async function checkRoutes(
+  checks: readonly Check[],
+  ip: string,
+  iface: string,
+  limits: Pick<RunOptions, 'deadline'>
+): Promise<CheckRoute | undefined> {
+  const targets = (
+    await Promise.all(checks.map(async (c) => (await checkAddresses(c)).map((a) => ({ check: c, address: a }))))
+  ).flat()
+  if (targets.length === 0) return undefined
+  const r = await run([ip, '-j', '-N', '-batch', '-'], {
+    input: targets.map((t) => `route get ${t.address}\n`).join(''),
+    ...limits
+  })
+  return firstOutside(targets, r.stdout, r.stderr, iface)
+}
+
+/**
+ * The first target whose route (`route get` output, one JSON line each, in order; a batch stops at
+ * the first line that fails, and `ip` says which) does not leave through `iface`. Pure, for tests.
+ */
+export function firstOutside(
+  targets: readonly { check: Check; address: string }[],
+  stdout: string,
+  stderr: string,
+  iface: string
+): CheckRoute | undefined {
+  const lines = stdout.split('\n').filter((l) => l.trim() !== '')
+  const failedAt = Number(/Command failed -:([0-9]+)/.exec(stderr)?.[1] ?? 0)
+  for (const [i, t] of targets.entries()) {
+    if (failedAt === i + 1) {
+      const said = stderr
+        .split('\n')
+        .find((l) => l.trim() !== '' && !/^Command failed/.test(l))
+        ?.trim()
+      return { ...t, error: said ?? 'no route' }
+    }
+    let route: { dev?: string; table?: string; type?: string } | undefined
+    try {
+      route = (JSON.parse(lines[i] ?? '[]') as (typeof route)[])[0]
+    } catch {
+      route = undefined
+    }
+    if (route === undefined) return { ...t, error: stderr.trim() || 'ip route get gave no answer' }
+    if (route.dev === iface && route.type === undefined) continue
+    const local = route.type === 'local' || route.type === '2'
+    return { ...t, dev: route.dev, local, ...(route.table && route.table !== '254' ? { table: route.table } : {}) }
+  }
+  return undefined
+}
+
+/** Whether one of the allowed IPs covers the address. */
+export function coveredBy(allowedIps: readonly Prefix[], address: string): boolean {
+  const parsed = parseAddress(address)
+  if (!parsed) return false
+  const host: Prefix = { family: parsed.family, address, bits: maxBits(parsed.family) }
+  return allowedIps.some((p) => contains(p, host))
 }
 
 function tcpOnce(host: string, port: number, ms: number): Promise<string | undefined> {

@@ -52,7 +52,7 @@ interface Rule {
 }
 
 /** A rule with the priority it is added at, by which it is later deleted (and no other rule). */
-interface PlacedRule extends Rule {
+export interface PlacedRule extends Rule {
   priority: number
 }
 
@@ -143,6 +143,20 @@ export function routingPlan(t: Routable, policyTable: number): RoutingPlan {
     }
   }
   return plan
+}
+
+/**
+ * The least MTU IPv6 allows on a link (RFC 8200, section 5): Linux turns IPv6 off on a link whose
+ * MTU goes below it (addrconf_notify, NETDEV_CHANGEMTU), dropping its IPv6 addresses and routes.
+ */
+export const IPV6_MIN_MTU = 1280
+
+/** The tunnel's first IPv6 address, else its first IPv6 allowed IP: what an MTU under 1280 would cut off. */
+export function firstIpv6(t: Routable): { prefix: Prefix; what: 'address' | 'allowed IP' } | undefined {
+  const address = t.addresses.find((a) => a.family === 6)
+  if (address) return { prefix: address, what: 'address' }
+  const allowed = t.peers.flatMap((p) => p.allowedIps).find((a) => a.family === 6)
+  return allowed && { prefix: allowed, what: 'allowed IP' }
 }
 
 /** wg-quick's MTU: the largest route MTU towards the endpoints (1500 when none is known), minus 80. */

@@ -1,9 +1,10 @@
 // What bring-up must know of the world before it changes anything: the address each endpoint host
 // name resolves to (carried in the endpoint from then on), and wg-quick's automatic MTU.
 import { endpointError } from '../inputs/values.js'
-import type { Peer as PeerConfig } from '../inputs/tunnel.js'
+import { prefixOrigin, type Peer as PeerConfig, type Tunnel } from '../inputs/tunnel.js'
 import { errorText } from '../../common/errors.js'
-import { autoMtu } from './plan.js'
+import { autoMtu, firstIpv6, IPV6_MIN_MTU } from './plan.js'
+import { ipv6MtuTooSmall } from '../report/messages.js'
 import { run, type RunOptions } from './run.js'
 import { deviceMtu } from './probe.js'
 
@@ -46,21 +47,44 @@ export async function resolveEndpoints<P extends PeerConfig>(peers: readonly P[]
   )
 }
 
+/**
+ * The MTU bring-up gives the interface, and why: given (the `mtu` input, `MTU =` in `config`), or
+ * wg-quick's automatic one from the route towards an endpoint (`towards`, via `dev`, whose MTU was
+ * `pathMtu`) or the default route.
+ */
+export type ChosenMtu =
+  { mtu: number; given: true } | { mtu: number; given: false; pathMtu: number; dev?: string; towards?: string }
+
 /** wg-quick's automatic MTU: from the routes towards the endpoints, else the default route. */
 export async function chooseMtu(
   peers: readonly PeerConfig[],
   ip: string,
   limits: Pick<RunOptions, 'deadline'>
-): Promise<number> {
-  const fromRoute = (text: string): number => {
+): Promise<ChosenMtu> {
+  const fromRoute = (text: string): { mtu: number; dev?: string } => {
+    const dev = /\bdev (\S+)/.exec(text)?.[1]
     const mtu = /\bmtu ([0-9]+)/.exec(text)
-    if (mtu) return Number(mtu[1])
-    const dev = /\bdev (\S+)/.exec(text)
-    return dev ? deviceMtu(dev[1] as string) : 0
+    if (mtu) return { mtu: Number(mtu[1]), dev }
+    return { mtu: dev ? deviceMtu(dev) : 0, dev }
   }
   const hosts = [...new Set(peers.flatMap((p) => (p.endpoint ? [p.endpoint.address ?? p.endpoint.host] : [])))]
-  const mtus = await Promise.all(hosts.map(async (h) => fromRoute((await run([ip, 'route', 'get', h], limits)).stdout)))
-  if (mtus.some((m) => m > 0)) return autoMtu(mtus)
-  const def = (await run([ip, 'route', 'show', 'default'], limits)).stdout.split('\n')[0] ?? ''
-  return autoMtu([fromRoute(def)])
+  const seen = await Promise.all(
+    hosts.map(async (h) => ({ ...fromRoute((await run([ip, 'route', 'get', h], limits)).stdout), towards: h }))
+  )
+  const best = seen.reduce<(typeof seen)[number] | undefined>((b, s) => (s.mtu > (b?.mtu ?? 0) ? s : b), undefined)
+  if (best) return { mtu: autoMtu([best.mtu]), given: false, pathMtu: best.mtu, dev: best.dev, towards: best.towards }
+  const def = fromRoute((await run([ip, 'route', 'show', 'default'], limits)).stdout.split('\n')[0] ?? '')
+  return { mtu: autoMtu([def.mtu]), given: false, pathMtu: def.mtu > 0 ? def.mtu : 1500, dev: def.dev }
+}
+
+/**
+ * The refusal of an MTU under 1280 with any IPv6 in the tunnel (given, or chosen from the route
+ * towards the endpoint), or undefined: Linux would turn IPv6 off on the link without a word, and
+ * that traffic would leave by the uplink. (wg-quick fails on it only later, at a route it cannot
+ * add, after changing things.) Pure: checked before anything is made.
+ */
+export function ipv6MtuRefusal(tunnel: Tunnel, chosen: ChosenMtu): string | undefined {
+  const v6 = firstIpv6(tunnel)
+  if (chosen.mtu >= IPV6_MIN_MTU || v6 === undefined) return undefined
+  return ipv6MtuTooSmall(chosen, tunnel.origins?.mtu, { ...v6, origin: prefixOrigin(tunnel, v6.what, v6.prefix) })
 }

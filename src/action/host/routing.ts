@@ -16,6 +16,7 @@ import {
   routingPlan,
   rulePriorities,
   tablesInUse,
+  type PlacedRule,
   type Routable,
   type RoutingPlan
 } from './plan.js'
@@ -78,6 +79,11 @@ async function enableSrcValidMark(ctx: RoutingContext): Promise<void> {
   await mustRun(['sysctl', '-q', '-w', `${SRC_VALID_MARK}=1`], { root: true, ...ctx.limits })
 }
 
+/** The routing plan as applied, with the priorities its rules were added at. */
+export interface AppliedRouting extends RoutingPlan {
+  placed: PlacedRule[]
+}
+
 /**
  * Adds the plan's routes and rules; resolves with the plan applied (its table may differ from the
  * one planned when another tunnel took that one first; the interface's fwmark follows it).
@@ -87,7 +93,7 @@ export async function applyRouting(
   planned: PlannedRouting,
   backend: Backend,
   ctx: RoutingContext
-): Promise<RoutingPlan> {
+): Promise<AppliedRouting> {
   const { journal, ip } = ctx
   const root = { root: true, ...ctx.limits }
   let plan: RoutingPlan = planned
@@ -104,7 +110,7 @@ export async function applyRouting(
     if (r.code === 0) {
       const rules6 = rules.filter((x) => x.family === 6).map((x) => ruleLine(x, 'add'))
       if (rules6.length > 0) await mustRun([ip, '-6', '-batch', '-'], { ...root, input: `${rules6.join('\n')}\n` })
-      return plan
+      return { ...plan, placed: rules }
     }
     const failedAt = Number(/Command failed -:([0-9]+)/.exec(r.stderr)?.[1] ?? 0)
     const taken =

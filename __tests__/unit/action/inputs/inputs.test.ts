@@ -219,6 +219,23 @@ describe('the settings and the tunnel source', () => {
   })
 })
 
+describe('where the per-field values were written', () => {
+  it('names the input of each: mtu, address, allowed-ips (address when allowed-ips is left out)', () => {
+    const given = fields({ ...valid, mtu: '1400', 'allowed-ips': '10.0.0.0/8, fd00::/8' })
+    expect(given.origins).toEqual({
+      mtu: { input: 'mtu' },
+      addresses: { '192.0.2.2/24': { input: 'address' } },
+      allowedIps: { '10.0.0.0/8': { input: 'allowed-ips' }, 'fd00::/8': { input: 'allowed-ips' } }
+    })
+    const defaulted = fields(valid)
+    expect(defaulted.origins).toEqual({
+      mtu: undefined,
+      addresses: { '192.0.2.2/24': { input: 'address' } },
+      allowedIps: { '192.0.2.0/24': { input: 'address' } }
+    })
+  })
+})
+
 describe('interface names', () => {
   it.each(['--version', '-h', '-f', 'all', 'default', 'help', '.', '..', 'wg:0', 'a-very-long-name0'])(
     'refuses %s',

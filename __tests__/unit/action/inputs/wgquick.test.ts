@@ -49,6 +49,24 @@ AllowedIPs = 10.9.0.0/16
     })
     expect(cfg.peers[0]!.allowedIps.map(prefixText)).toEqual(['192.0.2.0/24', '203.0.113.0/24'])
     expect(cfg.peers[1]).toMatchObject({ publicKey: OTHER, endpoint: undefined, keepalive: 0 })
+    // Where each value was written, for the errors bring-up may meet later (a port in use, a route refused).
+    const at = (line: number): { input: string; line: number } => ({ input: 'config', line })
+    expect(cfg.origins).toEqual({
+      listenPort: at(7),
+      fwmark: at(8),
+      mtu: at(9),
+      addresses: { '192.0.2.2/24': at(5), '2001:db8:1::2/64': at(5), '198.51.100.9/32': at(6) },
+      allowedIps: { '192.0.2.0/24': at(17), '203.0.113.0/24': at(18), '10.9.0.0/16': at(23) }
+    })
+  })
+
+  it('names no MTU line for an empty MTU = (the automatic MTU), and keeps the first line of a repeated prefix', () => {
+    const cfg = parseWgQuick(
+      `[Interface]\nPrivateKey = ${PRIVATE}\nAddress = 192.0.2.2/24\nMTU =\n[Peer]\nPublicKey = ${PEER}\nAllowedIPs = 192.0.2.0/24\nAllowedIPs = 192.0.2.9/24\n`
+    )
+    expect(cfg.mtu).toBeUndefined()
+    expect(cfg.origins?.mtu).toBeUndefined()
+    expect(cfg.origins?.allowedIps).toEqual({ '192.0.2.0/24': { input: 'config', line: 7 } })
   })
 
   it.each([

@@ -1,0 +1,187 @@
+// After bring-up, what the kernel actually holds, compared with what was planned: every command
+// can succeed and the kernel still hold less (an MTU under 1280 turns IPv6 off on the link and
+// drops its IPv6 addresses and routes without a word; another program may change the link
+// meanwhile). One `ip -j -batch` read (link, addresses, routes in every table, IPv4 rules) and,
+// for an IPv6 full tunnel, one `ip -j -6 rule show`; numbers everywhere (-N), so that table 254
+// reads as 254 and not `main`. The comparison is pure and tested on what `ip -j` prints.
+import { existsSync, readFileSync } from 'node:fs'
+import { canonicalAddress, maxBits, prefixText, type Family, type Prefix } from '../../common/ip.js'
+import { IPV6_MIN_MTU } from './plan.js'
+import { run, type RunOptions } from './run.js'
+
+/** The kernel's main routing table (rt_tables: 254). */
+const MAIN = 254
+
+/** What bring-up meant the kernel to hold for the interface. */
+export interface Expected {
+  iface: string
+  addresses: readonly Prefix[]
+  mtu: number
+  /** Routes on the interface: a prefix, in the main table unless another is named. */
+  routes: readonly { prefix: Prefix; table?: number }[]
+  /** Policy rules by priority: `not fwmark N table N` or `table main suppress_prefixlength 0`. */
+  rules: readonly { family: Family; priority: number; selector: string }[]
+}
+
+/** Why the kernel holds no IPv6 on the link, where that can be told. */
+export type Ipv6Off =
+  { cause: 'mtu'; mtu: number } | { cause: 'sysctl'; key: string } | { cause: 'kernel' } | { cause: 'unknown' }
+
+/** The first way in which the kernel's state differs from the plan. */
+export type Difference =
+  | { kind: 'no-link' }
+  | { kind: 'down' }
+  | { kind: 'address'; prefix: Prefix; ipv6Off?: Ipv6Off }
+  | { kind: 'mtu'; held: number; want: number }
+  | { kind: 'route'; prefix: Prefix; table: number; ipv6Off?: Ipv6Off }
+  | { kind: 'rule'; family: Family; priority: number; selector: string }
+
+/** `ip -j address show dev IFACE`: one link with its addresses. */
+interface IpLink {
+  flags?: string[]
+  mtu?: number
+  addr_info?: { family?: string; local?: string; prefixlen?: number }[]
+}
+
+/** `ip -j -N route show table all dev IFACE`: `dst` is `default`, an address (a host route) or a prefix. */
+interface IpRoute {
+  dst?: string
+  table?: string
+  type?: string
+  /** Present on every IPv6 route and on no IPv4 one (the kernel's RTA_PREF, rt6_fill_node). */
+  pref?: string
+}
+
+/** `ip -j -N rule show`. */
+interface IpRule {
+  priority?: number
+  not?: null
+  fwmark?: string
+  table?: string
+  suppress_prefixlen?: number
+}
+
+/** What the kernel holds, as read. `link` is undefined when the interface is gone. */
+export interface Held {
+  link?: IpLink
+  routes: IpRoute[]
+  rules: Record<Family, IpRule[]>
+}
+
+/** The `ip -j -N -batch` script that reads the interface, its addresses and routes, and the IPv4 rules when wanted. */
+export const readBackScript = (iface: string, rules4: boolean): string =>
+  `address show dev ${iface}\nroute show table all dev ${iface}\n${rules4 ? 'rule show\n' : ''}`
+
+/** A JSON array from one line of `ip -j` output, or [] when it is not one. */
+function jsonLine<T>(line: string | undefined): T[] {
+  try {
+    const value: unknown = JSON.parse(line ?? '')
+    return Array.isArray(value) ? (value as T[]) : []
+  } catch {
+    return []
+  }
+}
+
+/**
+ * The batch's output (one JSON array per command, one per line) and the IPv6 rules'. A batch that
+ * stopped at its first line (the interface is gone) holds no link.
+ */
+export function parseHeld(batch: string, rules6 = ''): Held {
+  const [links, routes, rules4] = batch.split('\n').map((l) => l.trim())
+  return {
+    link: jsonLine<IpLink>(links)[0],
+    routes: jsonLine<IpRoute>(routes),
+    rules: { 4: jsonLine<IpRule>(rules4), 6: jsonLine<IpRule>(rules6) }
+  }
+}
+
+/** A route's destination as a prefix in canonical text (`default` by its family; a bare address is a host route). */
+function routePrefix(r: IpRoute): string | undefined {
+  const family: Family = r.pref !== undefined || (r.dst ?? '').includes(':') ? 6 : 4
+  if (r.dst === 'default') return family === 4 ? '0.0.0.0/0' : '::/0'
+  const [address = '', bits] = (r.dst ?? '').split('/')
+  const canonical = canonicalAddress(address)
+  return canonical && `${canonical}/${bits ?? maxBits(family)}`
+}
+
+/** Whether the rule read is the one placed: same priority, same selector. */
+function sameRule(r: IpRule, want: { priority: number; selector: string }): boolean {
+  if (r.priority !== want.priority) return false
+  const mark = /^not fwmark ([0-9]+) table ([0-9]+)$/.exec(want.selector)
+  if (mark) return r.not !== undefined && Number(r.fwmark) === Number(mark[1]) && r.table === mark[2]
+  return (
+    want.selector === 'table main suppress_prefixlength 0' && r.table === String(MAIN) && r.suppress_prefixlen === 0
+  )
+}
+
+/**
+ * The first difference between what the kernel holds and what was planned, or undefined. IPv6
+ * missing comes first, with its cause (`ipv6Off`: the MTU held, or what `disabled` finds in /proc),
+ * as it is what a person must hear: that traffic would leave outside the tunnel.
+ */
+export function difference(
+  want: Expected,
+  held: Held,
+  disabled: (iface: string) => Ipv6Off | undefined = () => undefined
+): Difference | undefined {
+  const link = held.link
+  if (link === undefined) return { kind: 'no-link' }
+  const mtu = link.mtu ?? 0
+  const off = (): Ipv6Off =>
+    mtu > 0 && mtu < IPV6_MIN_MTU ? { cause: 'mtu', mtu } : (disabled(want.iface) ?? { cause: 'unknown' })
+  const holds = new Set(
+    (link.addr_info ?? []).map((a) => `${canonicalAddress(a.local ?? '') ?? ''}/${a.prefixlen ?? ''}`)
+  )
+  const lost = want.addresses.filter((a) => !holds.has(prefixText(a)))
+  const lost6 = lost.find((a) => a.family === 6)
+  if (lost6) return { kind: 'address', prefix: lost6, ipv6Off: off() }
+  if (lost[0]) return { kind: 'address', prefix: lost[0] }
+  if (mtu !== want.mtu) return { kind: 'mtu', held: mtu, want: want.mtu }
+  if (!(link.flags ?? []).includes('UP')) return { kind: 'down' }
+  const routes = new Set(held.routes.map((r) => `${routePrefix(r)} ${r.table ?? MAIN}`))
+  for (const r of want.routes) {
+    const table = r.table ?? MAIN
+    if (routes.has(`${prefixText(r.prefix)} ${table}`)) continue
+    const why = r.prefix.family === 6 ? off() : undefined
+    return { kind: 'route', prefix: r.prefix, table, ...(why && why.cause !== 'unknown' ? { ipv6Off: why } : {}) }
+  }
+  for (const r of want.rules) {
+    if (!held.rules[r.family].some((x) => sameRule(x, r))) return { kind: 'rule', ...r }
+  }
+  return undefined
+}
+
+/**
+ * Why the interface has no IPv6 where /proc says: the kernel has none at all (booted with
+ * ipv6.disable=1: no /proc/sys/net/ipv6), or it is turned off on the link by sysctl. Undefined
+ * when /proc does not say.
+ */
+export function ipv6Disabled(iface: string): Ipv6Off | undefined {
+  if (!existsSync('/proc/sys/net/ipv6')) return { cause: 'kernel' }
+  const key = `net.ipv6.conf.${iface}.disable_ipv6`
+  try {
+    if (readFileSync(`/proc/sys/net/ipv6/conf/${iface}/disable_ipv6`, 'utf8').trim() === '1')
+      return { cause: 'sysctl', key }
+  } catch {
+    // The link has no IPv6 configuration left.
+  }
+  return undefined
+}
+
+/**
+ * Reads what the kernel holds for the interface and compares it with the plan: one `ip` process,
+ * two for an IPv6 full tunnel, both read-only (no root needed), at the same time.
+ */
+export async function readBack(
+  ip: string,
+  want: Expected,
+  limits: Pick<RunOptions, 'deadline'>
+): Promise<Difference | undefined> {
+  const rules4 = want.rules.some((r) => r.family === 4)
+  const rules6 = want.rules.some((r) => r.family === 6)
+  const [batch, six] = await Promise.all([
+    run([ip, '-j', '-N', '-batch', '-'], { input: readBackScript(want.iface, rules4), ...limits }),
+    rules6 ? run([ip, '-j', '-N', '-6', 'rule', 'show'], limits) : undefined
+  ])
+  return difference(want, parseHeld(batch.stdout, six?.stdout), ipv6Disabled)
+}
