@@ -12,21 +12,24 @@ import {
   allowedIpsInput,
   checkFailure,
   checkOutsideTunnel,
+  ipRefused,
+  kernelSaid,
+  type BatchItem,
   handshakeFailure,
   kernelDiffers,
   noNetAdmin,
   unsupportedPlatform
 } from './report/messages.js'
-import { readBack, type Difference } from './host/readback.js'
+import { ipv6Disabled, readBack, type Difference } from './host/readback.js'
 import { linkBatch, routeText } from './host/plan.js'
 import { report, reportFailure, type Outcome } from './report/report.js'
 import { chooseMtu, ipv6MtuRefusal, resolveEndpoints, type ChosenMtu } from './host/resolve.js'
 import { applyRouting, planRouting, type PlannedRouting } from './host/routing.js'
-import { isRoot, mustRun } from './host/run.js'
+import { isRoot, mustRun, type RunOptions } from './host/run.js'
 import { secretsToMask } from './inputs/secrets.js'
 import { obtainTunnel } from './lease/source.js'
 import { stepJournal } from './journal/state.js'
-import type { Tunnel } from './inputs/tunnel.js'
+import { prefixOrigin, type Tunnel } from './inputs/tunnel.js'
 import { hasNetAdmin, ifindex } from './host/probe.js'
 import { teardown } from './journal/teardown.js'
 import * as core from './toolkit.js'
@@ -80,6 +83,24 @@ async function prepare(cfg: Config, tools: Tools, journal: Journal, deadline: nu
   return { tunnel, planned, mtu: chosen.mtu, rows: given.rows }
 }
 
+/** Gives the interface its addresses and MTU and sets it up; a refusal names the address or MTU and its line. */
+async function linkUp(
+  t: Tunnel & { iface: string },
+  mtu: number,
+  ip: string,
+  limits: Pick<RunOptions, 'deadline'>
+): Promise<void> {
+  const lines: BatchItem[] = [
+    ...t.addresses.map((prefix) => ({ kind: 'address' as const, prefix, origin: prefixOrigin(t, 'address', prefix) })),
+    { kind: 'mtu', mtu, origin: t.origins?.mtu }
+  ]
+  await mustRun([ip, '-batch', '-'], { root: true, input: linkBatch(t.iface, t.addresses, mtu), ...limits }, (said) => {
+    const k = kernelSaid(said)
+    const line = k.line === undefined ? undefined : lines[k.line - 1]
+    return new Error(ipRefused(t.iface, line, k, allowedIpsInput(t.origins), { ipv6Off: ipv6Disabled(t.iface) }))
+  })
+}
+
 /** Configures the interface made, gives it addresses, routes and DNS, then proves it carries traffic. */
 async function bringUp(
   settings: Config,
@@ -95,7 +116,7 @@ async function bringUp(
   const ctx = { iface, ip: tools.ip, journal, limits }
   const backend = chooseBackend({ iface, limits, userspace, wg: tools.wg, journal })
   await backend.configure(cfg, planned.fwmark ?? cfg.fwmark)
-  await mustRun([tools.ip, '-batch', '-'], { root: true, input: linkBatch(iface, cfg.addresses, mtu), ...limits })
+  await linkUp(cfg, mtu, tools.ip, limits)
   const plan = await applyRouting(cfg, planned, backend, ctx)
   await applyDns(cfg, journal, limits)
   mark('link up')
@@ -147,11 +168,11 @@ async function bringUp(
 /** The line for a check whose target would not go through the tunnel, with the fix that fits. */
 function outsideTunnel(t: Tunnel & { iface: string }, r: CheckRoute): string {
   const allowed = t.peers.flatMap((p) => p.allowedIps)
-  const input = Object.values(t.origins?.allowedIps ?? {})[0]?.input
   return checkOutsideTunnel(checkLabel(r.check), r, t.iface, {
-    allowedIps: allowedIpsInput(input),
+    allowedIps: allowedIpsInput(t.origins),
     covered: coveredBy(allowed, r.address),
-    table: t.table
+    table: t.table,
+    endpoint: t.peers.some((p) => p.endpoint?.address === r.address)
   })
 }
 

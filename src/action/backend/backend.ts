@@ -2,7 +2,7 @@
 // wireguard-go's configuration socket when this step may open it (root, userspace), else the `wg`
 // command (the kernel, or an unprivileged step that reaches the socket through `sudo wg`). Both
 // implement the same operations; a unit test holds them to encoding the same configuration alike.
-import type { Peer as PeerConfig } from '../inputs/tunnel.js'
+import type { Origins, Peer as PeerConfig } from '../inputs/tunnel.js'
 import type { RunOptions } from '../host/run.js'
 
 /** What configuring an interface needs of the tunnel. */
@@ -10,6 +10,8 @@ export interface Configurable {
   privateKey: string
   listenPort?: number
   peers: PeerConfig[]
+  /** Where ListenPort and FwMark were written, for an error that names them. */
+  origins?: Origins
 }
 
 /** Public key (base64) → last handshake, seconds since epoch (0: none yet). */

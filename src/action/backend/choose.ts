@@ -7,5 +7,7 @@ import { wgBackend } from './wgcommand.js'
 
 /** wireguard-go's socket is root's: speak UAPI to it when root, else go through `sudo wg`. */
 export function chooseBackend(ctx: BackendContext & { userspace: boolean; wg: string; journal: Journal }): Backend {
-  return ctx.userspace && isRoot() ? uapiBackend(ctx) : wgBackend(ctx)
+  return ctx.userspace && isRoot()
+    ? uapiBackend(ctx)
+    : wgBackend({ ...ctx, who: ctx.userspace ? 'wireguard-go' : 'the kernel' })
 }

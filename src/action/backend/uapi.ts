@@ -6,6 +6,7 @@ import { connect } from 'node:net'
 import { prefixText } from '../../common/ip.js'
 import { bringUpKeepalive, endpointAddress, probedPeers } from '../host/plan.js'
 import { socketPath } from '../host/probe.js'
+import { configRefused, errnoName } from '../report/messages.js'
 import type { Backend, BackendContext, Configurable, Handshakes } from './backend.js'
 
 const hex = (base64: string): string => Buffer.from(base64, 'base64').toString('hex')
@@ -52,6 +53,14 @@ export function parseUapiHandshakes(text: string): Handshakes {
   return out
 }
 
+/** An `errno=N` answer other than 0: wireguard-go refused the request. */
+class UapiRefused extends Error {
+  constructor(readonly errno: number) {
+    super(`wireguard-go refused the request (errno ${errno}: ${errnoName(errno) ?? 'no symbolic name known'})`)
+    this.name = 'UapiRefused'
+  }
+}
+
 /** Sends one request and resolves with the answer (up to the blank line); rejects on errno ≠ 0. */
 function uapi(path: string, request: string, timeoutMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -69,8 +78,7 @@ function uapi(path: string, request: string, timeoutMs = 5000): Promise<string> 
       clearTimeout(timer)
       socket.destroy()
       const errno = /^errno=(-?[0-9]+)$/m.exec(answer)?.[1]
-      if (errno !== undefined && errno !== '0')
-        reject(new Error(`wireguard-go refused the configuration (errno ${errno})`))
+      if (errno !== undefined && errno !== '0') reject(new UapiRefused(Number(errno)))
       else resolve(answer)
     })
     socket.on('error', (err) => {
@@ -87,7 +95,15 @@ export function uapiBackend(ctx: BackendContext): Backend {
   const ask = (request: string): Promise<string> => uapi(path, request, 5000)
   return {
     describe: `wireguard-go's socket ${path}`,
-    configure: async (t, fwmark) => void (await ask(uapiSetRequest(t, fwmark))),
+    async configure(t, fwmark) {
+      try {
+        await ask(uapiSetRequest(t, fwmark))
+      } catch (err) {
+        if (!(err instanceof UapiRefused)) throw err
+        const name = errnoName(err.errno)
+        throw new Error(configRefused(ctx.iface, 'wireguard-go', { ...t, fwmark }, name, err.errno), { cause: err })
+      }
+    },
     setFwmark: async (fwmark) => void (await ask(`set=1\nfwmark=${fwmark}\n\n`)),
     handshakes: async () => parseUapiHandshakes(await ask('get=1\n\n')),
     restoreKeepalive: async (t) => {

@@ -11,6 +11,7 @@ import { prefixText } from '../../common/ip.js'
 import { bringUpKeepalive, endpointAddress, probedPeers } from '../host/plan.js'
 import { mustRun, type RunResult } from '../host/run.js'
 import { sleep } from '../host/probe.js'
+import { configRefused, kernelSaid, type WireguardKind } from '../report/messages.js'
 import type { Backend, BackendContext, Configurable, Handshakes } from './backend.js'
 
 /** The `wg setconf` file: the same configuration as uapiSetRequest, in wg's own format. */
@@ -85,7 +86,8 @@ async function feed(fifo: string, text: string, reader: Promise<RunResult>): Pro
   }
 }
 
-export function wgBackend(ctx: BackendContext & { wg: string; journal: Journal }): Backend {
+/** `who`: what serves the interface, wireguard-go or the kernel, as errors name it. */
+export function wgBackend(ctx: BackendContext & { wg: string; journal: Journal; who: WireguardKind }): Backend {
   const { iface, wg, journal } = ctx
   const opts = { root: true, ...ctx.limits }
   return {
@@ -96,7 +98,10 @@ export function wgBackend(ctx: BackendContext & { wg: string; journal: Journal }
       try {
         const fifo = join(dir, `${iface}.conf`)
         await mustRun(['mkfifo', '-m', '600', fifo], ctx.limits)
-        const reading = mustRun([wg, 'setconf', iface, fifo], opts)
+        const reading = mustRun([wg, 'setconf', iface, fifo], opts, (said) => {
+          const { errno, text } = kernelSaid(said)
+          return new Error(configRefused(iface, ctx.who, { ...t, fwmark }, errno, undefined, text))
+        })
         await Promise.all([reading, feed(fifo, wgConf(t, fwmark), reading)])
       } finally {
         rmSync(dir, { recursive: true, force: true })

@@ -1,7 +1,7 @@
 // Pure functions that turn the tunnel into what is run: wg-quick's routing (routes, policy rules,
 // the table and rule priorities chosen around what the system already has) and the `ip -batch`
 // scripts that apply it. Testable without root.
-import type { Peer as PeerConfig } from '../inputs/tunnel.js'
+import type { Origins, Peer as PeerConfig } from '../inputs/tunnel.js'
 import { contains, maxBits, network, prefixText, type Family, type Prefix } from '../../common/ip.js'
 
 /** What routing needs of a tunnel. */
@@ -10,6 +10,8 @@ export interface Routable {
   peers: Pick<PeerConfig, 'allowedIps'>[]
   table: 'auto' | 'off' | number
   fwmark?: number
+  /** Where the addresses and allowed IPs were written, for errors that name them. */
+  origins?: Origins
 }
 
 /** The keepalive set while verifying a peer whose keepalive is off, so that bring-up starts a handshake. */
@@ -37,7 +39,7 @@ function coveredByAddress(addresses: readonly Prefix[], prefix: Prefix): boolean
 }
 
 /** A route on the interface: a prefix, in the main table unless another is named. */
-interface Route {
+export interface Route {
   prefix: Prefix
   table?: number
 }
@@ -176,17 +178,27 @@ export function linkBatch(iface: string, addresses: readonly Prefix[], mtu: numb
   return `${lines.join('\n')}\n`
 }
 
+/** One line of routeBatch: a route, or an IPv4 rule. */
+export type RouteBatchLine = { route: Route } | { rule: PlacedRule }
+
 /**
- * The `ip -batch` script that adds the routes (the policy table's first: adding them claims the
- * table, see up.ts) and the IPv4 rules; IPv6 rules go in an `ip -6 -batch` of their own.
+ * The lines of routeBatch in order: the policy table's routes first (adding them claims the table,
+ * see routing.ts), the other routes, then the IPv4 rules; IPv6 rules go in an `ip -6 -batch` of
+ * their own. A failed batch names its line: this says what that line was.
  */
-export function routeBatch(iface: string, plan: RoutingPlan, rules: readonly PlacedRule[]): string {
+export function routeBatchLines(plan: RoutingPlan, rules: readonly PlacedRule[]): RouteBatchLine[] {
   const policy = (r: Route): boolean => plan.fwmark !== undefined && r.table === plan.fwmark
   const ordered = [...plan.routes.filter(policy), ...plan.routes.filter((r) => !policy(r))]
-  const lines = ordered.map(
-    (r) => `route add ${prefixText(r.prefix)} dev ${iface}${r.table === undefined ? '' : ` table ${r.table}`}`
+  return [...ordered.map((route) => ({ route })), ...rules.filter((r) => r.family === 4).map((rule) => ({ rule }))]
+}
+
+/** The `ip -batch` script of routeBatchLines. */
+export function routeBatch(iface: string, plan: RoutingPlan, rules: readonly PlacedRule[]): string {
+  const lines = routeBatchLines(plan, rules).map((l) =>
+    'route' in l
+      ? `route add ${prefixText(l.route.prefix)} dev ${iface}${l.route.table === undefined ? '' : ` table ${l.route.table}`}`
+      : ruleLine(l.rule, 'add')
   )
-  lines.push(...rules.filter((r) => r.family === 4).map((r) => ruleLine(r, 'add')))
   return lines.length > 0 ? `${lines.join('\n')}\n` : ''
 }
 

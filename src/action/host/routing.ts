@@ -2,25 +2,29 @@
 // priorities recorded before they are added, src_valid_mark for an IPv4 full tunnel. A table that
 // another tunnel claimed in the meantime (two jobs starting at once) is given up for the next one.
 import { readFileSync } from 'node:fs'
-import type { Family } from '../../common/ip.js'
 import type { Backend } from '../backend/backend.js'
 import { SRC_VALID_MARK, type Journal } from '../journal/journal.js'
-import { tableTaken } from '../report/messages.js'
+import { allowedIpsInput, ipRefused, kernelSaid, tableTaken } from '../report/messages.js'
+import { prefixOrigin } from '../inputs/tunnel.js'
+import { prefixText, type Family } from '../../common/ip.js'
+import { ipv6Disabled } from './readback.js'
 import {
   isFullTunnel,
   pickTable,
   placeRules,
   policyRouteCount,
   routeBatch,
+  routeBatchLines,
   ruleLine,
   routingPlan,
   rulePriorities,
   tablesInUse,
   type PlacedRule,
   type Routable,
+  type RouteBatchLine,
   type RoutingPlan
 } from './plan.js'
-import { CommandError, commandLine, isRoot, mustRun, run, type RunOptions } from './run.js'
+import { CommandError, commandLine, isRoot, mustRun, run, sudoRefused, type RunOptions } from './run.js'
 
 interface RoutingContext {
   iface: string
@@ -71,6 +75,44 @@ export async function planRouting(t: Routable, ctx: RoutingContext): Promise<Pla
   return { ...routingPlan(t, pickTable(used)), priorities }
 }
 
+/**
+ * The line for a route or rule the kernel refused, with the evidence it needs: the interface that
+ * already routes the prefix (for "File exists"), or why IPv6 is off.
+ */
+async function routeRefused(
+  t: Routable,
+  line: RouteBatchLine | undefined,
+  stderr: string,
+  ctx: RoutingContext
+): Promise<string> {
+  const said = kernelSaid(stderr)
+  const allowed = allowedIpsInput(t.origins)
+  if (line === undefined) return ipRefused(ctx.iface, undefined, said, allowed)
+  if ('rule' in line) return ipRefused(ctx.iface, { kind: 'rule', ...line.rule }, said, allowed)
+  const { prefix, table } = line.route
+  const item = { kind: 'route' as const, prefix, table, origin: prefixOrigin(t, 'allowed IP', prefix) }
+  let holder: string | undefined
+  if (said.errno === 'EEXIST') {
+    const args = [
+      '-j',
+      `-${prefix.family}`,
+      'route',
+      'show',
+      'table',
+      String(table ?? 'main'),
+      'exact',
+      prefixText(prefix)
+    ]
+    const shown = await run([ctx.ip, ...args], ctx.limits)
+    try {
+      holder = (JSON.parse(shown.stdout) as { dev?: string }[])[0]?.dev
+    } catch {
+      holder = undefined
+    }
+  }
+  return ipRefused(ctx.iface, item, said, allowed, { holder, ipv6Off: ipv6Disabled(ctx.iface) })
+}
+
 /** Sets net.ipv4.conf.all.src_valid_mark=1 for an IPv4 full tunnel, recording what it was first. */
 async function enableSrcValidMark(ctx: RoutingContext): Promise<void> {
   const was = readFileSync('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim()
@@ -109,13 +151,25 @@ export async function applyRouting(
     const r = batch ? await run([ip, '-batch', '-'], { ...root, input: batch }) : { code: 0, stdout: '', stderr: '' }
     if (r.code === 0) {
       const rules6 = rules.filter((x) => x.family === 6).map((x) => ruleLine(x, 'add'))
-      if (rules6.length > 0) await mustRun([ip, '-6', '-batch', '-'], { ...root, input: `${rules6.join('\n')}\n` })
+      if (rules6.length > 0) {
+        const six = rules.filter((x) => x.family === 6)
+        await mustRun([ip, '-6', '-batch', '-'], { ...root, input: `${rules6.join('\n')}\n` }, (said) => {
+          const k = kernelSaid(said)
+          const rule = six[(k.line ?? 1) - 1]
+          return new Error(ipRefused(ctx.iface, rule && { kind: 'rule', ...rule }, k, allowedIpsInput(t.origins)))
+        })
+      }
       return { ...plan, placed: rules }
     }
     const failedAt = Number(/Command failed -:([0-9]+)/.exec(r.stderr)?.[1] ?? 0)
     const taken =
       t.fwmark === undefined && failedAt >= 1 && failedAt <= policyRouteCount(plan) && /File exists/.test(r.stderr)
-    if (!taken || attempt >= TABLE_TRIES) throw new CommandError(commandLine([ip, '-batch', '-'], root, isRoot()), r)
+    if (r.timedOut || sudoRefused(commandLine([ip], root, isRoot()), r.stderr))
+      throw new CommandError(commandLine([ip, '-batch', '-'], root, isRoot()), r)
+    if (!taken || attempt >= TABLE_TRIES) {
+      const line = routeBatchLines(plan, rules)[failedAt - 1]
+      throw new Error(await routeRefused(t, line, r.stderr, ctx))
+    }
     // The batch stopped at the policy table's routes: no rule was added. Take back what went into
     // that table on this interface, and move to the next free table.
     for (const rec of recs) journal.remove(rec)

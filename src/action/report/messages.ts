@@ -1,11 +1,12 @@
 // The one-line errors a step ends with: each says what failed, the likely causes, and the fix.
 // The README's troubleshooting table quotes them; tests hold them to it.
+import { constants as osConstants } from 'node:os'
 import { maxBits, prefixText, type Prefix } from '../../common/ip.js'
 import { endpointText } from '../host/plan.js'
 import { SOCKET_DIR } from '../host/probe.js'
 import type { Difference, Expected, Ipv6Off } from '../host/readback.js'
 import type { ChosenMtu } from '../host/resolve.js'
-import type { Origin } from '../inputs/tunnel.js'
+import type { Origin, Origins } from '../inputs/tunnel.js'
 import type { CheckRoute } from '../verify.js'
 
 /** Milliseconds as a person reads them: `12 ms`, `1.4 s`. */
@@ -184,7 +185,8 @@ export function kernelDiffers(want: Expected, d: Difference): string {
 }
 
 /** Where the allowed IPs are given, as a fix names it: `allowed-ips`, `AllowedIPs in config`, the gateway. */
-export function allowedIpsInput(input: string | undefined): string {
+export function allowedIpsInput(origins: Origins | undefined): string {
+  const input = Object.values(origins?.allowedIps ?? {})[0]?.input
   if (input === 'config') return 'AllowedIPs in config'
   if (input === 'gateway') return "the gateway's allowed IPs for this job (ask its team)"
   return 'allowed-ips'
@@ -199,9 +201,11 @@ export function checkOutsideTunnel(
   label: string,
   r: Pick<CheckRoute, 'address' | 'dev' | 'table' | 'local' | 'error'>,
   iface: string,
-  how: { allowedIps: string; covered: boolean; table: 'auto' | 'off' | number }
+  how: { allowedIps: string; covered: boolean; table: 'auto' | 'off' | number; endpoint?: boolean }
 ): string {
   const head = `${label} was not run: it would not go through the tunnel ${iface}, so it would prove nothing about it`
+  if (how.endpoint)
+    return `${head}: ${r.address} is a peer's endpoint, which WireGuard's own packets must reach outside the tunnel. Check an address behind the tunnel, such as the server's tunnel address`
   if (r.error !== undefined)
     return `${head}: the kernel has no route to ${r.address} (${r.error}). Cover ${r.address} with ${how.allowedIps}, or check an address behind the tunnel`
   if (r.local)
@@ -212,4 +216,237 @@ export function checkOutsideTunnel(
   if (how.table !== 'auto')
     return `${head}: ${via}; ${how.allowedIps} covers it, but Table = ${how.table} adds no route the checks follow. Route it through ${iface} yourself in a step before the checks, or drop the check`
   return `${head}: ${via}; ${how.allowedIps} covers it, but a more specific route on this runner wins. Remove that route, or check another address`
+}
+
+// Errors from WireGuard's configuration (wireguard-go's UAPI `errno=` answers, `wg`'s "Unable to
+// modify interface: …") and from `ip` (`RTNETLINK answers: …`, or the kernel's own words after
+// `Error: `): each said with its symbolic name, what it means here, and the input or line involved.
+
+/** glibc's strerror text of each errno explained here: what `wg` and `ip` print. */
+const STRERROR: Record<string, string> = {
+  EPERM: 'Operation not permitted',
+  EIO: 'Input/output error',
+  ENOMEM: 'Cannot allocate memory',
+  EACCES: 'Permission denied',
+  EBUSY: 'Device or resource busy',
+  EEXIST: 'File exists',
+  ENODEV: 'No such device',
+  EINVAL: 'Invalid argument',
+  ERANGE: 'Numerical result out of range',
+  ENOANO: 'No anode',
+  EPROTO: 'Protocol error',
+  EPROTONOSUPPORT: 'Protocol not supported',
+  EOPNOTSUPP: 'Operation not supported',
+  EAFNOSUPPORT: 'Address family not supported by protocol',
+  EADDRINUSE: 'Address already in use',
+  EADDRNOTAVAIL: 'Cannot assign requested address',
+  ENETDOWN: 'Network is down',
+  ENETUNREACH: 'Network is unreachable',
+  ENOBUFS: 'No buffer space available'
+}
+
+/** The kernel's own words (netlink extended acks, printed by `ip` as `Error: …`), by the errno it returns with them. */
+const EXTACK: [RegExp, string][] = [
+  [/Address already assigned/i, 'EEXIST'],
+  [/IPv6 is disabled/i, 'EACCES'],
+  [/mtu (greater|less) than device/i, 'EINVAL'],
+  [/Nexthop device is not up|Device for nexthop is not up/i, 'ENETDOWN'],
+  [/Cannot find device|does not exist/i, 'ENODEV']
+]
+
+/** Linux errno numbers by name (Node's table, plus ENOANO, wireguard-go's "unknown" code, which Node's lacks). */
+// 55 has no name in Node's table; 95 is read as EOPNOTSUPP (what strerror names), not ENOTSUP.
+const ERRNO: Record<string, number> = {
+  ENOANO: 55,
+  ...Object.fromEntries(Object.entries(osConstants.errno).filter(([k]) => k !== 'ENOTSUP'))
+}
+
+/** An errno's symbolic name (`98` → `EADDRINUSE`), or undefined when this runner knows none. */
+export function errnoName(n: number): string | undefined {
+  const code = Math.abs(n)
+  return Object.entries(ERRNO).find(([, v]) => v === code)?.[0]
+}
+
+/** An errno as a person reads it: `EADDRINUSE, errno -98: Address already in use`. */
+function errnoText(name: string | undefined, n?: number): string {
+  const number = n ?? (name === undefined ? undefined : ERRNO[name])
+  const parts = [name ?? 'no symbolic name known', number === undefined ? '' : `errno -${Math.abs(number)}`]
+  const text = name === undefined ? undefined : STRERROR[name]
+  return `${parts.filter((p) => p !== '').join(', ')}${text ? `: ${text}` : ''}`
+}
+
+/** What a failed `ip` or `wg` said: the kernel's words, their errno's name where they tell it, and the batch line. */
+export interface KernelSaid {
+  /** The line that carries the reason, as printed (`RTNETLINK answers: File exists`). */
+  text: string
+  errno?: string
+  /** The `ip -batch` line that failed (1-based). */
+  line?: number
+}
+
+/** Reads what a failed `ip` (batch) or `wg` printed. */
+export function kernelSaid(said: string): KernelSaid {
+  const lines = said
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+  const line = Number(/^Command failed -:([0-9]+)/m.exec(said)?.[1] ?? 0) || undefined
+  const text = (lines.find((l) => !/^Command failed/.test(l)) ?? 'no reason given').replace(/\.$/, '')
+  const words = text.replace(/^(RTNETLINK answers|Error|Unable to (modify|access) interface|[a-z]+): /i, '')
+  const errno =
+    Object.entries(STRERROR).find(([, t]) => words.endsWith(t))?.[0] ?? EXTACK.find(([re]) => re.test(words))?.[1]
+  return { text, errno, line }
+}
+
+/** What WireGuard is on this interface, for the messages: wireguard-go, or the kernel's module. */
+export type WireguardKind = 'wireguard-go' | 'the kernel'
+
+/** What configuring needs to name the cause: the values, and where they were written. */
+interface Configured {
+  listenPort?: number
+  fwmark?: number
+  origins?: Origins
+}
+
+/**
+ * A refusal of the configuration (`set=1` over UAPI, or `wg setconf`), by errno: each errno
+ * wireguard-go answers (device/uapi.go, ipc/uapi_unix.go: EIO, EPROTO, EINVAL, EADDRINUSE, and
+ * ENOANO for anything else) and those the kernel's WireGuard and `wg` add (ENODEV, EPERM, …). An
+ * unknown one is named, never shown as a bare number.
+ */
+export function configRefused(
+  iface: string,
+  who: WireguardKind,
+  t: Configured,
+  name: string | undefined,
+  n?: number,
+  /** What `wg` printed, quoted when the errno is not one explained here. */
+  said?: string
+): string {
+  const code = errnoText(name, n)
+  const head = `${who} refused the configuration of ${iface} (${code})`
+  switch (name) {
+    case 'EADDRINUSE': {
+      if (t.listenPort) {
+        const o = t.origins?.listenPort
+        const key = o?.input === 'config' ? `ListenPort = ${t.listenPort}` : `ListenPort ${t.listenPort}`
+        return `${atOrigin(o)}${key}: UDP port ${t.listenPort} is already in use on this runner (${code}), so ${who} cannot listen on it for ${iface}. Choose a free port, or leave ListenPort out and a free one is picked`
+      }
+      if (t.fwmark)
+        return `${atOrigin(t.origins?.fwmark)}FwMark ${t.fwmark}: ${who} could not set it on its UDP socket (${code}: ${who} answers this code for a socket it cannot bind or mark). Leave FwMark out, or check that nothing else on this runner restricts socket marks`
+      return `${head}: it could not open a UDP socket on a free port. Too many UDP ports may be taken on this runner; try again, or set ListenPort to a port known to be free`
+    }
+    case 'EINVAL':
+      return `${head}: it refused one of the values as invalid (the key, ListenPort, FwMark, an Endpoint, an allowed IP or a keepalive) and does not say which. This action checks each before sending it, so this ${who === 'the kernel' ? 'kernel' : 'wireguard-go'} reads one differently: check its version and report it`
+    case 'EPROTO':
+      return `${head}: it could not read a line of the request as KEY=VALUE. This action sends no such line, so this wireguard-go speaks another version of the configuration protocol: update it, or report it`
+    case 'EIO':
+      return `${head}: the connection to its configuration socket broke while the request was read or answered; it may be stopping (is another job removing an interface named ${iface}?)`
+    case 'ENOANO':
+      return `${head}: this is wireguard-go's code for an error it does not classify ("other UAPI error"); it says no more`
+    case 'ENODEV':
+      return `${head}: ${iface} is gone (wireguard-go exited, or another program deleted it) while it was being configured`
+    case 'EPERM':
+    case 'EACCES':
+      return `${head}: this step may not change network interfaces (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN --device=/dev/net/tun`
+    case 'EPROTONOSUPPORT':
+      return `${head}: this kernel has no WireGuard (set userspace: auto to use wireguard-go)`
+    case undefined:
+    default:
+      return said === undefined
+        ? `${head}, an answer this action does not know ${who} to give; the configuration was not applied`
+        : `${who} refused the configuration of ${iface}: ${said}${name ? ` (${code})` : ''}`
+  }
+}
+
+/** One line of the `ip -batch` scripts that bring the link up and route it, with where its value was written. */
+export type BatchItem =
+  | { kind: 'address'; prefix: Prefix; origin?: Origin }
+  | { kind: 'mtu'; mtu: number; origin?: Origin }
+  | { kind: 'route'; prefix: Prefix; table?: number; origin?: Origin }
+  | { kind: 'rule'; family: 4 | 6; priority: number; selector: string }
+
+/** What else the kernel showed about a refused line: who holds a route already, why IPv6 is off. */
+export interface RefusalEvidence {
+  /** The interface of the route that is in the way (`ip route show exact`). */
+  holder?: string
+  ipv6Off?: Ipv6Off
+}
+
+/** The generic meaning of an errno from `ip`, where no more particular cause is known. */
+const MEANING: Record<string, string> = {
+  EPERM: 'this step may not change the network (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN',
+  EACCES: 'the kernel refused it',
+  EEXIST: 'it exists already',
+  ENODEV: 'the interface is gone (wireguard-go exited, or another program deleted it)',
+  EINVAL: 'the kernel refused a value as invalid',
+  ENETUNREACH: 'no route leads there',
+  ENETDOWN: 'the interface is down',
+  ENOBUFS: 'the kernel ran short of buffer space for the request (memory pressure); run the job again',
+  ENOMEM: 'the kernel is out of memory; run the job again',
+  EADDRINUSE: 'another program holds that address',
+  EADDRNOTAVAIL: 'that address is not available on this runner',
+  EAFNOSUPPORT: 'this kernel has no support for that address family (IPv6 turned off at boot?)',
+  EOPNOTSUPP: 'this kernel does not support it',
+  EBUSY: 'the device is busy; run the job again'
+}
+
+/** Why IPv6 is refused on the link, and the fix. */
+function ipv6Refused(iface: string, off: Ipv6Off | undefined): string {
+  if (off?.cause === 'kernel')
+    return 'this kernel has no IPv6 (booted with ipv6.disable=1). Remove every IPv6 address and allowed IP'
+  const key = off?.cause === 'sysctl' ? ` (${off.key} = 1)` : ''
+  return `IPv6 is turned off on ${iface}${key}, as Docker and some images set for new interfaces. Turn it on in a step before this one (sudo sysctl -w net.ipv6.conf.default.disable_ipv6=0), or remove every IPv6 address and allowed IP`
+}
+
+/**
+ * A line of bring-up's `ip -batch` that the kernel refused, said with the input or line it came
+ * from, the kernel's words and errno, the cause, and the fix.
+ */
+export function ipRefused(
+  iface: string,
+  item: BatchItem | undefined,
+  said: KernelSaid,
+  allowedIps: string,
+  evidence: RefusalEvidence = {}
+): string {
+  const why = `${said.text}${said.errno ? `, ${said.errno}` : ''}`
+  const generic = said.errno
+    ? (MEANING[said.errno] ?? 'the kernel gave no reason this action knows')
+    : 'the kernel gave no reason this action knows'
+  const v6 = (p: Prefix): boolean =>
+    p.family === 6 && (said.errno === 'EACCES' || said.errno === 'ENODEV' || said.errno === 'EAFNOSUPPORT')
+  switch (item?.kind) {
+    case 'address': {
+      const head = `${atOrigin(item.origin)}Address ${prefixText(item.prefix)}: the kernel refused it on ${iface} (${why})`
+      if (v6(item.prefix)) return `${head}: ${ipv6Refused(iface, evidence.ipv6Off)}`
+      if (said.errno === 'EEXIST')
+        return `${head}: the same address with the same prefix length is given twice; give it once`
+      return `${head}: ${generic}`
+    }
+    case 'mtu': {
+      const head = `${atOrigin(item.origin)}MTU ${item.mtu}: the kernel refused it for ${iface} (${why})`
+      if (said.errno === 'EINVAL')
+        return `${head}: the interface takes no such MTU; choose another (WireGuard's usual is 1420)`
+      return `${head}: ${generic}`
+    }
+    case 'route': {
+      const table = item.table === undefined || item.table === 254 ? 'the main table' : `table ${item.table}`
+      const head = `${atOrigin(item.origin)}allowed IP ${prefixText(item.prefix)}: the kernel refused its route through ${iface} in ${table} (${why})`
+      if (v6(item.prefix)) return `${head}: ${ipv6Refused(iface, evidence.ipv6Off)}`
+      if (said.errno === 'EEXIST')
+        return `${head}: ${table} already has a route to ${prefixText(item.prefix)}${evidence.holder ? ` via ${evidence.holder}` : ''}, another network of this runner. Remove ${prefixText(item.prefix)} from ${allowedIps}, or delete that route in a step before this one`
+      return `${head}: ${generic}`
+    }
+    case 'rule': {
+      const head = `The kernel refused the IPv${item.family} policy rule ${item.priority} (${item.selector}) of the full tunnel through ${iface} (${why})`
+      if (said.errno === 'EEXIST')
+        return `${head}: that priority was taken meanwhile (by another job starting a full tunnel?); run the job again`
+      if (said.errno === 'EAFNOSUPPORT')
+        return `${head}: this kernel has no IPv6 (booted with ipv6.disable=1); remove ::/0 from ${allowedIps}`
+      return `${head}: ${generic}`
+    }
+    case undefined:
+      return `The kernel refused a change to ${iface} (${why}): ${generic}`
+  }
 }

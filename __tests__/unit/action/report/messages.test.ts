@@ -1,4 +1,14 @@
-import { checkOutsideTunnel, unsupportedPlatform } from '../../../../src/action/report/messages.js'
+import {
+  checkOutsideTunnel,
+  configRefused,
+  errnoName,
+  ipRefused,
+  kernelSaid,
+  unsupportedPlatform,
+  type BatchItem,
+  type RefusalEvidence
+} from '../../../../src/action/report/messages.js'
+import { prefixOrigin } from '../../../../src/action/inputs/tunnel.js'
 import { ipv6MtuRefusal, type ChosenMtu } from '../../../../src/action/host/resolve.js'
 import { parseWgQuick } from '../../../../src/action/inputs/wgquick.js'
 import { checkLabel, coveredBy, firstOutside } from '../../../../src/action/verify.js'
@@ -107,6 +117,19 @@ describe('a check that would not go through the tunnel', () => {
     ).toMatch(/192\.0\.2\.2 is an address of this runner itself \(the kernel delivers it via lo\)/)
   })
 
+  it("says when the target is a peer's endpoint (covering it would cut the tunnel off), not to cover it", () => {
+    const line = checkOutsideTunnel('TCP x', { address: '198.51.100.1', dev: 'eth0' }, 'wg0', {
+      allowedIps: 'allowed-ips',
+      covered: false,
+      table: 'auto',
+      endpoint: true
+    })
+    expect(line).toMatch(
+      /198\.51\.100\.1 is a peer's endpoint, which WireGuard's own packets must reach outside the tunnel/
+    )
+    expect(line).not.toMatch(/Cover/)
+  })
+
   it('says when the allowed IPs cover it but Table leaves it unrouted, or a more specific route wins', () => {
     const r = { address: '203.0.113.1', dev: 'eth0' }
     expect(
@@ -117,5 +140,181 @@ describe('a check that would not go through the tunnel', () => {
     )
     expect(coveredBy([parsePrefix('203.0.113.0/24') as Prefix], '203.0.113.1')).toBe(true)
     expect(coveredBy([parsePrefix('203.0.113.0/24') as Prefix], '2001:db8::1')).toBe(false)
+  })
+})
+
+describe('every errno of the configuration protocol says its meaning, cause and input', () => {
+  const port = parseWgQuick(
+    `[Interface]\nPrivateKey = ${PRIVATE}\nAddress = 192.0.2.2/24\nListenPort = 51999\n[Peer]\nPublicKey = ${PEER}\nAllowedIPs = 192.0.2.0/24\n`
+  )
+
+  it('the issue: ListenPort = N while another process holds UDP port N', () => {
+    expect(configRefused('wg0', 'wireguard-go', port, errnoName(-98), -98)).toBe(
+      'Input "config": line 4: ListenPort = 51999: UDP port 51999 is already in use on this runner (EADDRINUSE, errno -98: Address already in use), so wireguard-go cannot listen on it for wg0. Choose a free port, or leave ListenPort out and a free one is picked'
+    )
+    // `wg setconf` (kernel, or wireguard-go through sudo) prints strerror's text: the same line.
+    const said = kernelSaid('Unable to modify interface: Address already in use\n')
+    expect(said.errno).toBe('EADDRINUSE')
+    expect(configRefused('wg0', 'the kernel', port, said.errno, undefined, said.text)).toMatch(
+      /^Input "config": line 4: ListenPort = 51999: UDP port 51999 is already in use on this runner \(EADDRINUSE, errno -98: Address already in use\), so the kernel cannot listen/
+    )
+  })
+
+  // Every errno wireguard-go answers (ipc/uapi_unix.go: IpcErrorIO, IpcErrorProtocol, IpcErrorInvalid,
+  // IpcErrorPortInUse, IpcErrorUnknown), and what `wg` adds.
+  it.each([
+    [-5, 'EIO', /the connection to its configuration socket broke/],
+    [-71, 'EPROTO', /could not read a line of the request as KEY=VALUE/],
+    [
+      -22,
+      'EINVAL',
+      /refused one of the values as invalid \(the key, ListenPort, FwMark, an Endpoint, an allowed IP or a keepalive\) and does not say which/
+    ],
+    [-55, 'ENOANO', /wireguard-go's code for an error it does not classify/],
+    [-19, 'ENODEV', /wg0 is gone \(wireguard-go exited, or another program deleted it\)/],
+    [-1, 'EPERM', /may not change network interfaces \(CAP_NET_ADMIN\)/]
+  ])('errno %d is %s, with its meaning', (n, name, meaning) => {
+    expect(errnoName(n)).toBe(name)
+    const line = configRefused('wg0', 'wireguard-go', { listenPort: undefined }, errnoName(n), n)
+    expect(line).toMatch(new RegExp(`^wireguard-go refused the configuration of wg0 \\(${name}, errno ${n}`))
+    expect(line).toMatch(meaning)
+  })
+
+  it('EADDRINUSE without a ListenPort names FwMark, or the free port that could not be bound', () => {
+    const mark = parseWgQuick(
+      `[Interface]\nPrivateKey = ${PRIVATE}\nAddress = 192.0.2.2/24\nFwMark = 0x10\n[Peer]\nPublicKey = ${PEER}\nAllowedIPs = 192.0.2.0/24\n`
+    )
+    expect(configRefused('wg0', 'wireguard-go', { ...mark, fwmark: 16 }, 'EADDRINUSE', -98)).toMatch(
+      /^Input "config": line 4: FwMark 16: wireguard-go could not set it on its UDP socket/
+    )
+    expect(configRefused('wg0', 'wireguard-go', {}, 'EADDRINUSE', -98)).toMatch(
+      /could not open a UDP socket on a free port/
+    )
+  })
+
+  it('an errno it does not know is named, never bare', () => {
+    expect(configRefused('wg0', 'wireguard-go', {}, errnoName(-113), -113)).toBe(
+      'wireguard-go refused the configuration of wg0 (EHOSTUNREACH, errno -113), an answer this action does not know wireguard-go to give; the configuration was not applied'
+    )
+    expect(configRefused('wg0', 'wireguard-go', {}, errnoName(-4000), -4000)).toMatch(
+      /\(no symbolic name known, errno -4000\)/
+    )
+    expect(errnoName(95)).toBe('EOPNOTSUPP')
+  })
+})
+
+describe('every refusal by ip names the line of config or input, the kernel words and errno, and the fix', () => {
+  const t = parseWgQuick(
+    `[Interface]\nPrivateKey = ${PRIVATE}\nAddress = 192.0.2.2/24\nAddress = 2001:db8:1::2/64\nMTU = 9999\n[Peer]\nPublicKey = ${PEER}\nAllowedIPs = 192.0.2.0/24, 203.0.113.0/24, ::/0\n`
+  )
+  const address = (text: string): BatchItem => {
+    const prefix = parsePrefix(text) as Prefix
+    return { kind: 'address', prefix, origin: prefixOrigin(t, 'address', prefix) }
+  }
+  const route = (text: string, table?: number): BatchItem => {
+    const prefix = parsePrefix(text) as Prefix
+    return { kind: 'route', prefix, table, origin: prefixOrigin(t, 'allowed IP', prefix) }
+  }
+
+  it('reads which batch line failed, and the errno of the kernel words', () => {
+    expect(kernelSaid('RTNETLINK answers: File exists\nCommand failed -:2\n')).toEqual({
+      text: 'RTNETLINK answers: File exists',
+      errno: 'EEXIST',
+      line: 2
+    })
+    expect(kernelSaid('Error: ipv6: IPv6 is disabled on this device.\nCommand failed -:1\n').errno).toBe('EACCES')
+    expect(kernelSaid('Error: mtu greater than device maximum.\n').errno).toBe('EINVAL')
+    expect(kernelSaid('RTNETLINK answers: No buffer space available\n').errno).toBe('ENOBUFS')
+    expect(kernelSaid('Error: something new.\n')).toEqual({
+      text: 'Error: something new',
+      errno: undefined,
+      line: undefined
+    })
+  })
+
+  it.each([
+    [
+      'a route another interface holds (File exists)',
+      route('203.0.113.0/24'),
+      'RTNETLINK answers: File exists',
+      { holder: 'docker0' },
+      'Input "config": line 8: allowed IP 203.0.113.0/24: the kernel refused its route through wg0 in the main table (RTNETLINK answers: File exists, EEXIST): the main table already has a route to 203.0.113.0/24 via docker0, another network of this runner. Remove 203.0.113.0/24 from AllowedIPs in config, or delete that route in a step before this one'
+    ],
+    [
+      'IPv6 turned off for new interfaces',
+      address('2001:db8:1::2/64'),
+      'Error: ipv6: IPv6 is disabled on this device.',
+      { ipv6Off: { cause: 'sysctl', key: 'net.ipv6.conf.wg0.disable_ipv6' } },
+      'Input "config": line 4: Address 2001:db8:1::2/64: the kernel refused it on wg0 (Error: ipv6: IPv6 is disabled on this device, EACCES): IPv6 is turned off on wg0 (net.ipv6.conf.wg0.disable_ipv6 = 1), as Docker and some images set for new interfaces. Turn it on in a step before this one (sudo sysctl -w net.ipv6.conf.default.disable_ipv6=0), or remove every IPv6 address and allowed IP'
+    ],
+    [
+      'an IPv6 route where IPv6 is off on the link',
+      route('::/0', 51820),
+      'RTNETLINK answers: No such device',
+      { ipv6Off: { cause: 'kernel' } },
+      'Input "config": line 8: allowed IP ::/0: the kernel refused its route through wg0 in table 51820 (RTNETLINK answers: No such device, ENODEV): this kernel has no IPv6 (booted with ipv6.disable=1). Remove every IPv6 address and allowed IP'
+    ],
+    [
+      'an address given twice',
+      address('192.0.2.2/24'),
+      'Error: ipv4: Address already assigned.',
+      {},
+      'Input "config": line 3: Address 192.0.2.2/24: the kernel refused it on wg0 (Error: ipv4: Address already assigned, EEXIST): the same address with the same prefix length is given twice; give it once'
+    ],
+    [
+      'an MTU the interface does not take',
+      { kind: 'mtu', mtu: 9999, origin: t.origins?.mtu },
+      'Error: mtu greater than device maximum.',
+      {},
+      'Input "config": line 5: MTU 9999: the kernel refused it for wg0 (Error: mtu greater than device maximum, EINVAL): the interface takes no such MTU; choose another (WireGuard\'s usual is 1420)'
+    ],
+    [
+      'a rule priority taken meanwhile',
+      { kind: 'rule', family: 4, priority: 32765, selector: 'not fwmark 51820 table 51820' },
+      'RTNETLINK answers: File exists',
+      {},
+      'The kernel refused the IPv4 policy rule 32765 (not fwmark 51820 table 51820) of the full tunnel through wg0 (RTNETLINK answers: File exists, EEXIST): that priority was taken meanwhile (by another job starting a full tunnel?); run the job again'
+    ],
+    [
+      'IPv6 rules on a kernel without IPv6',
+      { kind: 'rule', family: 6, priority: 32765, selector: 'not fwmark 51820 table 51820' },
+      'RTNETLINK answers: Address family not supported by protocol',
+      {},
+      'The kernel refused the IPv6 policy rule 32765 (not fwmark 51820 table 51820) of the full tunnel through wg0 (RTNETLINK answers: Address family not supported by protocol, EAFNOSUPPORT): this kernel has no IPv6 (booted with ipv6.disable=1); remove ::/0 from AllowedIPs in config'
+    ]
+  ] as const)('%s', (_what, item, said, evidence, line) => {
+    expect(
+      ipRefused('wg0', item as BatchItem, kernelSaid(said), 'AllowedIPs in config', evidence as RefusalEvidence)
+    ).toBe(line)
+  })
+
+  it.each([
+    [
+      'RTNETLINK answers: Operation not permitted',
+      /\(RTNETLINK answers: Operation not permitted, EPERM\): this step may not change the network \(CAP_NET_ADMIN\)/
+    ],
+    [
+      'RTNETLINK answers: Invalid argument',
+      /\(RTNETLINK answers: Invalid argument, EINVAL\): the kernel refused a value as invalid/
+    ],
+    [
+      'RTNETLINK answers: Network is unreachable',
+      /\(RTNETLINK answers: Network is unreachable, ENETUNREACH\): no route leads there/
+    ],
+    [
+      'RTNETLINK answers: No buffer space available',
+      /\(RTNETLINK answers: No buffer space available, ENOBUFS\): the kernel ran short of buffer space/
+    ],
+    [
+      'RTNETLINK answers: Address already in use',
+      /\(RTNETLINK answers: Address already in use, EADDRINUSE\): another program holds that address/
+    ],
+    ['RTNETLINK answers: No such device', /\(RTNETLINK answers: No such device, ENODEV\): the interface is gone/],
+    [
+      'Error: a reason nobody knows yet.',
+      /\(Error: a reason nobody knows yet\): the kernel gave no reason this action knows$/
+    ]
+  ])('the common RTNETLINK failures: %s', (said, line) => {
+    expect(ipRefused('wg0', route('203.0.113.0/24'), kernelSaid(said), 'allowed-ips')).toMatch(line)
   })
 })
