@@ -1,13 +1,14 @@
 // wg-quick's routing, applied: the policy table chosen among those free, the rules placed at
 // priorities recorded before they are added, src_valid_mark for an IPv4 full tunnel. A table that
 // another tunnel claimed in the meantime (two jobs starting at once) is given up for the next one.
-import { readFileSync } from 'node:fs'
 import type { Backend } from '../backend/backend.js'
 import { SRC_VALID_MARK, type Journal } from '../journal/journal.js'
 import { allowedIpsInput, ipRefused, kernelSaid, tableTaken } from '../report/messages.js'
 import { prefixOrigin } from '../inputs/tunnel.js'
 import { prefixText, type Family } from '../../common/ip.js'
 import { ipv6Disabled } from './readback.js'
+import { ifindex } from './probe.js'
+import { needSrcValidMark, newOwnerId } from './shared.js'
 import {
   isFullTunnel,
   pickTable,
@@ -113,12 +114,16 @@ async function routeRefused(
   return ipRefused(ctx.iface, item, said, allowed, { holder, ipv6Off: ipv6Disabled(ctx.iface) })
 }
 
-/** Sets net.ipv4.conf.all.src_valid_mark=1 for an IPv4 full tunnel, recording what it was first. */
+/**
+ * Sets net.ipv4.conf.all.src_valid_mark=1 for an IPv4 full tunnel, as an owner of the namespace's
+ * shared record (host/shared.ts), so that the last of ours to end puts back what the first found.
+ * The owner id goes in the journal first.
+ */
 async function enableSrcValidMark(ctx: RoutingContext): Promise<void> {
-  const was = readFileSync('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim()
-  if (was === '1') return
-  ctx.journal.add({ kind: 'sysctl', key: SRC_VALID_MARK, was })
-  await mustRun(['sysctl', '-q', '-w', `${SRC_VALID_MARK}=1`], { root: true, ...ctx.limits })
+  const link = ctx.journal.find('interface')
+  const owner = { id: newOwnerId(), iface: ctx.iface, ifindex: link?.ifindex ?? ifindex(ctx.iface) ?? 0 }
+  ctx.journal.add({ kind: 'sysctl', key: SRC_VALID_MARK, owner: owner.id })
+  await needSrcValidMark(owner, ctx.limits)
 }
 
 /** The routing plan as applied, with the priorities its rules were added at. */

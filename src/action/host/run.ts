@@ -140,3 +140,43 @@ export async function mustRun(
   if (explain && !r.timedOut && !sudoRefused(full, r.stderr)) throw explain(`${r.stderr}\n${r.stdout}`)
   throw new CommandError(full, r)
 }
+
+/**
+ * Holds an exclusive flock(2) on `path` (made if missing) until the function it resolves with is
+ * called: `flock -x PATH cat`, whose `cat` echoes a line once the lock is held and exits when its
+ * input ends. The kernel drops the lock when its holder exits, so a step that is killed never
+ * leaves it held. Rejects when the lock is not had within the step's deadline (at most 10 s).
+ */
+export async function holdLock(path: string, opts: RunOptions = {}): Promise<() => Promise<void>> {
+  const left = opts.deadline === undefined ? 10_000 : opts.deadline - Date.now()
+  const seconds = Math.max(1, Math.min(10, Math.ceil(left / 1000)))
+  const argv = commandLine(['flock', '-x', '-w', String(seconds), path, 'cat'], opts, isRoot())
+  core.debug(`run: ${argv.join(' ')} (at ${Math.round(performance.now())} ms)`)
+  const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: childEnv() })
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+  child.stdin.on('error', () => undefined)
+  const closed = new Promise<number | null>((resolve) => child.once('close', resolve))
+  await new Promise<void>((resolve, reject) => {
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d
+      if (out.includes('held\n')) resolve()
+    })
+    child.once('error', (err) => reject(new Error(`\`${argv[0]}\` could not start: ${err.message}`)))
+    void closed.then((code) =>
+      reject(
+        new CommandError(argv, {
+          code: code ?? 1,
+          stdout: out,
+          stderr: stderr || `the lock ${path} was not had within ${seconds} s`
+        })
+      )
+    )
+    child.stdin.write('held\n')
+  })
+  return async () => {
+    child.stdin.end()
+    await closed
+  }
+}

@@ -27,7 +27,14 @@ export type Rec =
     }
   | { kind: 'file'; path: string }
   | { kind: 'rule'; family: 4 | 6; priority: number; selector: string }
-  | { kind: 'sysctl'; key: typeof SRC_VALID_MARK; was: string }
+  | {
+      kind: 'sysctl'
+      key: typeof SRC_VALID_MARK
+      /** This job's id in the namespace's shared record (host/shared.ts), which holds the original value. */
+      owner?: string
+      /** The value found, from a journal written before the shared record: restored as it was. */
+      was?: string
+    }
   | { kind: 'dns'; manager: 'resolvectl' | 'resolvconf'; name: string; iface: string }
   | { kind: 'lease'; gateway: string; id: string; secret: string }
 
@@ -123,8 +130,10 @@ export function validRecord(value: unknown): Rec | undefined {
       }
       return { kind: 'rule', family: r.family, priority: r.priority, selector: r.selector }
     case 'sysctl':
-      if (r.key !== SRC_VALID_MARK || !str(r.was, /^[0-9]$/)) return undefined
-      return { kind: 'sysctl', key: SRC_VALID_MARK, was: r.was }
+      if (r.key !== SRC_VALID_MARK) return undefined
+      if (str(r.owner, /^[0-9a-f]{32}$/)) return { kind: 'sysctl', key: SRC_VALID_MARK, owner: r.owner }
+      if (str(r.was, /^[0-9]$/)) return { kind: 'sysctl', key: SRC_VALID_MARK, was: r.was }
+      return undefined
     case 'dns':
       if (
         (r.manager !== 'resolvectl' && r.manager !== 'resolvconf') ||

@@ -10,6 +10,7 @@ import { errorText } from '../../common/errors.js'
 import { SRC_VALID_MARK, type Journal, type Rec, type RecOf } from './journal.js'
 import { isRoot, mustRun, run, type RunOptions } from '../host/run.js'
 import { fileId, ifindex, linkExists, locate, netns, sameProcess, socketPath, waitUntil } from '../host/probe.js'
+import { releaseSrcValidMark } from '../host/shared.js'
 import * as core from '../toolkit.js'
 
 interface TeardownReport {
@@ -120,13 +121,46 @@ async function deleteRule(rec: RecOf<'rule'>, b: Budget): Promise<Outcome> {
   throw new Error(r.stderr.trim() || `exit ${r.code}`)
 }
 
-/** Puts src_valid_mark back, unless another full tunnel still marks its traffic and needs it. */
+/**
+ * Whether a full tunnel is live: a `not fwmark` rule whose table still routes (a tunnel whose
+ * interface is gone, its job killed before post, leaves its rules pointing at an empty table).
+ */
+export function liveFullTunnel(rules: string, routes: string): boolean {
+  const tables = [...rules.matchAll(/\bnot from all fwmark \S+ lookup (\S+)/g)].map((m) => m[1] as string)
+  return tables.some((t) => new RegExp(`\\btable ${t}\\b`).test(routes))
+}
+
+/**
+ * Leaves the namespace's shared record of src_valid_mark (host/shared.ts): the last of ours to go
+ * puts back what the first found, unless a full tunnel that is not ours (its `not fwmark` rule; ours
+ * are deleted before this record, being newer) still needs it. A journal from before the shared
+ * record restores the value it holds, as it always did.
+ */
 async function restoreSysctl(rec: RecOf<'sysctl'>, b: Budget): Promise<Outcome> {
-  const others = (await run([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS, deadline: b.deadline })).stdout
-  if (/\bnot from all fwmark /.test(others))
-    return { kept: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` }
-  await mustRun(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot(b))
-  return { undone: `${rec.key} back to ${rec.was}` }
+  const read = { timeoutMs: COMMAND_MS, deadline: b.deadline }
+  const fullTunnels = async (): Promise<boolean> => {
+    const [rules, routes] = await Promise.all([
+      run([ip(), '-4', 'rule', 'show'], read),
+      run([ip(), '-4', 'route', 'show', 'table', 'all'], read)
+    ])
+    return liveFullTunnel(rules.stdout, routes.stdout)
+  }
+  if (rec.owner === undefined) {
+    if (rec.was === undefined) return { gone: true }
+    if (await fullTunnels()) return { kept: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` }
+    await mustRun(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot(b))
+    return { undone: `${rec.key} back to ${rec.was}` }
+  }
+  const done = await releaseSrcValidMark(rec.owner, fullTunnels, { timeoutMs: COMMAND_MS, deadline: b.deadline })
+  if ('restored' in done) return { undone: `${rec.key} back to ${done.restored}` }
+  if ('kept' in done)
+    return {
+      kept:
+        done.kept === 'ours'
+          ? `${SRC_VALID_MARK} stays 1: another full tunnel of this action still needs it (the last to end puts it back)`
+          : `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it`
+    }
+  return { gone: true }
 }
 
 async function revertDns(rec: RecOf<'dns'>, iface: RecOf<'interface'> | undefined, b: Budget): Promise<Outcome> {
@@ -206,7 +240,7 @@ function describe(rec: Rec): string {
     case 'rule':
       return `rule ${rec.priority} (${rec.selector})`
     case 'sysctl':
-      return `${rec.key} (was ${rec.was})`
+      return rec.was === undefined ? rec.key : `${rec.key} (was ${rec.was})`
     case 'dns':
       return `DNS for ${rec.iface}`
     case 'file':

@@ -31,6 +31,7 @@ describe('the journal', () => {
     })
     j.add({ kind: 'rule', family: 6, priority: 32764, selector: 'table main suppress_prefixlength 0' })
     j.add({ kind: 'sysctl', key: SRC_VALID_MARK, was: '0' })
+    j.add({ kind: 'sysctl', key: SRC_VALID_MARK, owner: '0123456789abcdef0123456789abcdef' })
     j.add({ kind: 'dns', manager: 'resolvconf', name: 'tun.wg0', iface: 'wg0' })
     j.add({ kind: 'file', path: '/tmp/runner/wireguard-tunnel-AbC123' })
     expect(parseJournal(text)).toEqual(j.records)
@@ -43,6 +44,8 @@ describe('the journal', () => {
       { kind: 'rule', family: 5, priority: 32765, selector: 'table main suppress_prefixlength 0' },
       { kind: 'rule', family: 4, priority: 0, selector: 'table main suppress_prefixlength 0' },
       { kind: 'sysctl', key: 'kernel.panic', was: '1' },
+      { kind: 'sysctl', key: SRC_VALID_MARK, owner: '../../etc/passwd' },
+      { kind: 'sysctl', key: SRC_VALID_MARK },
       { kind: 'file', path: '/etc' },
       { kind: 'file', path: '/tmp/../etc/wireguard-tunnel-AbC123' },
       { kind: 'wireguard-go', name: 'wg0', since: 'soon' },
