@@ -122,14 +122,22 @@ describe('what the kernel holds after bring-up is compared with the plan', () =>
   /** @type {string} */
   let stubs
   beforeAll(() => {
-    // An `ip` that does what it is asked, then, for the batch that sets the MTU, sets 1200 behind the
-    // action's back (as another program on a runner might): the kernel then drops the link's IPv6.
+    // An `ip` that, in the batch that brings the link up, sets the MTU to 1200 just before the
+    // link is read back (as another program on the runner might): the kernel then drops the
+    // link's IPv6 on its own, after every command of the action succeeded.
     stubs = mkdtempSync(join(tmpdir(), 'wgt-truth-ip-'))
     chmodSync(stubs, 0o755)
     const real = L.sh(['sh', '-c', 'command -v ip']).trim()
     writeFileSync(
       join(stubs, 'ip'),
-      `#!/bin/sh\nif [ "$1" = "-batch" ]; then\n  input=$(cat)\n  printf '%s\\n' "$input" | ${real} -batch - || exit $?\n  dev=$(printf '%s\\n' "$input" | sed -n 's/^link set mtu [0-9]* up dev //p')\n  if [ -n "$dev" ]; then ${real} link set mtu 1200 dev "$dev"; fi\n  exit 0\nfi\nexec ${real} "$@"\n`,
+      [
+        '#!/bin/sh',
+        'case " $* " in *" -batch "*)',
+        `  awk '/^link set mtu [0-9]+ up dev / { dev = $NF } dev != "" && $0 == "address show dev " dev { print "link set mtu 1200 dev " dev } { print }' | exec ${real} "$@" ;;`,
+        'esac',
+        `exec ${real} "$@"`,
+        ''
+      ].join('\n'),
       { mode: 0o755 }
     )
   })

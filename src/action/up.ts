@@ -20,12 +20,13 @@ import {
   noNetAdmin,
   unsupportedPlatform
 } from './report/messages.js'
-import { ipv6Disabled, readBack, type Difference } from './host/readback.js'
+import { difference, heldFrom, ipv6Disabled, linkRead } from './host/readback.js'
+import { ipBatch, type Answer } from './host/batch.js'
 import { linkBatch, routeText } from './host/plan.js'
 import { report, reportFailure, type Outcome } from './report/report.js'
 import { chooseMtu, ipv6MtuRefusal, resolveEndpoints, type ChosenMtu } from './host/resolve.js'
-import { applyRouting, planRouting, type PlannedRouting } from './host/routing.js'
-import { isRoot, mustRun, type RunOptions } from './host/run.js'
+import { applyRouting, hasRouteBatch, planRouting, type PlannedRouting } from './host/routing.js'
+import { CommandError, commandLine, isRoot, sudoRefused, type RunOptions } from './host/run.js'
 import { secretsToMask } from './inputs/secrets.js'
 import { obtainTunnel } from './lease/source.js'
 import { stepJournal } from './journal/state.js'
@@ -34,7 +35,18 @@ import { hasNetAdmin, ifindex } from './host/probe.js'
 import { teardown } from './journal/teardown.js'
 import * as core from './toolkit.js'
 import { ensureTools } from './host/install.js'
-import { checkLabel, checkRoutes, coveredBy, runCheck, waitForHandshakes, type CheckRoute } from './verify.js'
+import {
+  addressTargets,
+  checkLabel,
+  checkNameRoutes,
+  coveredBy,
+  firstOutside,
+  routeQuestion,
+  runCheck,
+  waitForHandshakes,
+  type CheckRoute,
+  type Target
+} from './verify.js'
 
 /** A debug line with the time since the process started, for reading where the step spends it. */
 const mark = (what: string): void => core.debug(`${what} at ${Math.round(performance.now())} ms`)
@@ -83,22 +95,52 @@ async function prepare(cfg: Config, tools: Tools, journal: Journal, deadline: nu
   return { tunnel, planned, mtu: chosen.mtu, rows: given.rows }
 }
 
-/** Gives the interface its addresses and MTU and sets it up; a refusal names the address or MTU and its line. */
+/**
+ * Gives the interface its addresses and MTU and sets it up; a refusal names the address or MTU and
+ * its line. Resolves with the link as the kernel holds it after (readback.ts) and the answers to
+ * the questions asked (batch.ts), all in the one `ip` process.
+ */
 async function linkUp(
   t: Tunnel & { iface: string },
   mtu: number,
   ip: string,
-  limits: Pick<RunOptions, 'deadline'>
-): Promise<void> {
-  const lines: BatchItem[] = [
+  limits: Pick<RunOptions, 'deadline'>,
+  ask: string[]
+): Promise<{ link?: unknown[]; answers: Answer[] }> {
+  const items: BatchItem[] = [
     ...t.addresses.map((prefix) => ({ kind: 'address' as const, prefix, origin: prefixOrigin(t, 'address', prefix) })),
     { kind: 'mtu', mtu, origin: t.origins?.mtu }
   ]
-  await mustRun([ip, '-batch', '-'], { root: true, input: linkBatch(t.iface, t.addresses, mtu), ...limits }, (said) => {
-    const k = kernelSaid(said)
-    const line = k.line === undefined ? undefined : lines[k.line - 1]
-    return new Error(ipRefused(t.iface, line, k, allowedIpsInput(t.origins), { ipv6Off: ipv6Disabled(t.iface) }))
-  })
+  const change = linkBatch(t.iface, t.addresses, mtu)
+    .split('\n')
+    .filter((l) => l !== '')
+  const root = { root: true, ...limits }
+  const done = await ipBatch(ip, [], { change, read: [linkRead(t.iface)], ask }, root)
+  if (!done.changed) {
+    const r = done.result
+    const argv = commandLine([ip, '-batch', '-'], root, isRoot())
+    if (r.timedOut || sudoRefused(argv, r.stderr)) throw new CommandError(argv, r)
+    const said = kernelSaid(r.stderr)
+    const item = done.failedAt === undefined ? undefined : items[done.failedAt - 1]
+    throw new Error(ipRefused(t.iface, item, said, allowedIpsInput(t.origins), { ipv6Off: ipv6Disabled(t.iface) }))
+  }
+  return { link: done.reads[0], answers: done.answers }
+}
+
+/**
+ * Which batch asks the way to each check of an address (batch.ts): the last that can answer it,
+ * after everything its answer depends on is in place. IPv6 targets go on the IPv6 rules batch where
+ * there is one; the rest on the routing batch, else on the link batch.
+ */
+function whereToAsk(
+  targets: readonly Target[],
+  planned: PlannedRouting
+): Record<'link' | 'routes' | 'rules6', Target[]> {
+  const rules6 = planned.rules.some((r) => r.family === 6)
+  const routes = hasRouteBatch(planned)
+  const on: Record<'link' | 'routes' | 'rules6', Target[]> = { link: [], routes: [], rules6: [] }
+  for (const t of targets) on[t.address.includes(':') && rules6 ? 'rules6' : routes ? 'routes' : 'link'].push(t)
+  return on
 }
 
 /** Configures the interface made, gives it addresses, routes and DNS, then proves it carries traffic. */
@@ -115,48 +157,42 @@ async function bringUp(
   const limits = { deadline }
   const ctx = { iface, ip: tools.ip, journal, limits }
   const backend = chooseBackend({ iface, limits, userspace, wg: tools.wg, journal })
+  // Checks of an address have their way asked on bring-up's own batches, once it is in place.
+  const on = whereToAsk(addressTargets(settings.checks), planned)
+  const questions = (ts: Target[]): string[] => ts.map((q) => routeQuestion(q))
   await backend.configure(cfg, planned.fwmark ?? cfg.fwmark)
-  await linkUp(cfg, mtu, tools.ip, limits)
-  const plan = await applyRouting(cfg, planned, backend, ctx)
+  const linked = await linkUp(cfg, mtu, tools.ip, limits, questions(on.link))
+  const plan = await applyRouting(cfg, planned, backend, ctx, {
+    routes: questions(on.routes),
+    rules6: questions(on.rules6)
+  })
+  // Every command succeeded, but what the kernel holds is what counts (read on the same batches).
+  const want = { iface, addresses: cfg.addresses, mtu, routes: plan.routes, rules: plan.placed }
+  const { routes, rules4, rules6 } = plan.shown
+  const differs = difference(want, heldFrom(linked.link, routes, rules4, rules6), ipv6Disabled)
+  if (differs) throw new Error(kernelDiffers(want, differs))
+  const outside =
+    firstOutside(on.link, linked.answers, iface) ??
+    firstOutside(on.routes, plan.answers.routes, iface) ??
+    firstOutside(on.rules6, plan.answers.rules6, iface)
+  if (outside) throw new Error(outsideTunnel(cfg, outside))
   await applyDns(cfg, journal, limits)
   mark('link up')
 
-  // Every command succeeded, but what the kernel holds is what counts: read back while the
-  // handshake is awaited (it costs an `ip` process, a few milliseconds), which stops at a difference.
   const upAt = Date.now()
-  const want = { iface, addresses: cfg.addresses, mtu, routes: plan.routes, rules: plan.placed }
-  // Set once read (an object: it changes in a callback); either ends the wait for the handshake.
-  const kernel: { differs?: Difference; failed?: boolean } = {}
-  const [, missing] = await settleAll([
-    readBack(tools.ip, want, limits).then(
-      (d) => {
-        kernel.differs = d
-        mark('read back')
-      },
-      (err: unknown) => {
-        kernel.failed = true
-        throw err
-      }
-    ),
-    waitForHandshakes(
-      cfg.peers,
-      () => backend.handshakes(),
-      deadline,
-      () => !!kernel.failed || !!kernel.differs
-    )
-  ] as const)
-  if (kernel.differs) throw new Error(kernelDiffers(want, kernel.differs))
+  const missing = await waitForHandshakes(cfg.peers, () => backend.handshakes(), deadline)
   if (missing.length > 0) {
     const gateway = settings.source.kind === 'gateway' ? settings.source.url.origin : undefined
     throw new Error(handshakeFailure(cfg, missing[0] as string, timeoutMs, gateway))
   }
   const handshakeMs = cfg.peers.some((p) => p.endpoint) ? Date.now() - upAt : undefined
   mark('handshake')
-  const [outside] = await Promise.all([
-    checkRoutes(settings.checks, tools.ip, iface, limits),
+  // Checks of a name are asked after the handshake: the tunnel may carry their DNS.
+  const [late] = await Promise.all([
+    checkNameRoutes(settings.checks, tools.ip, iface, limits),
     backend.restoreKeepalive(cfg)
   ])
-  if (outside) throw new Error(outsideTunnel(cfg, outside))
+  if (late) throw new Error(outsideTunnel(cfg, late))
   const checks = await Promise.all(settings.checks.map((c) => runCheck(c, deadline)))
   mark('checks')
   const failed = checks.find((c) => !c.ok)

@@ -6,25 +6,22 @@ import type { Check } from './inputs/inputs.js'
 import type { Peer as PeerConfig } from './inputs/tunnel.js'
 import { canonicalAddress, contains, maxBits, parseAddress, type Prefix } from '../common/ip.js'
 import { endpointText } from './host/plan.js'
+import { ipBatch, type Answer } from './host/batch.js'
 import { run, type RunOptions } from './host/run.js'
 import { sleep } from './host/probe.js'
 
-/**
- * Waits for a handshake with every peer that has an endpoint; resolves with the keys still missing.
- * `stop`: polled between reads; true ends the wait early (what ran beside it failed).
- */
+/** Waits for a handshake with every peer that has an endpoint; resolves with the keys still missing. */
 export async function waitForHandshakes(
   peers: readonly Pick<PeerConfig, 'publicKey' | 'endpoint'>[],
   read: () => Promise<Handshakes>,
-  deadline: number,
-  stop: () => boolean = () => false
+  deadline: number
 ): Promise<string[]> {
   const want = peers.filter((p) => p.endpoint).map((p) => p.publicKey)
   let every = 1
   for (;;) {
     const seen = want.length > 0 ? await read() : new Map<string, number>()
     const missing = want.filter((k) => !seen.get(k))
-    if (missing.length === 0 || Date.now() >= deadline || stop()) return missing
+    if (missing.length === 0 || Date.now() >= deadline) return missing
     await sleep(Math.min(every, deadline - Date.now()))
     every = Math.min(every * 2, 100)
   }
@@ -46,10 +43,14 @@ function checkHost(check: Check): string {
   return check.kind === 'http' ? new URL(check.url).hostname.replace(/^\[|\]$/g, '') : check.host
 }
 
-/** Where the kernel would send a check's packets: the interface, or why there is no way at all. */
-export interface CheckRoute {
+/** A check's target address, as asked of the kernel. */
+export interface Target {
   check: Check
   address: string
+}
+
+/** Where the kernel would send a check's packets: the interface, or why there is no way at all. */
+export interface CheckRoute extends Target {
   /** The interface `ip route get` names (`lo` for an address of this runner). */
   dev?: string
   /** Its table, when not main (a full tunnel's policy table). */
@@ -60,74 +61,77 @@ export interface CheckRoute {
   error?: string
 }
 
-/** Every address a check may go to: its IP, or all that its name resolves to (a name that does not is left to the check). */
-async function checkAddresses(check: Check): Promise<string[]> {
-  const host = checkHost(check)
-  const literal = canonicalAddress(host)
-  if (literal !== undefined) return [literal]
-  const { lookup } = await import('node:dns/promises')
-  try {
-    return (await lookup(host, { all: true })).map((a) => canonicalAddress(a.address) ?? a.address)
-  } catch {
-    return []
-  }
+/** The targets of the checks that go to an IP address: their route can be asked before any name resolves. */
+export function addressTargets(checks: readonly Check[]): Target[] {
+  return checks.flatMap((check) => {
+    const address = canonicalAddress(checkHost(check))
+    return address === undefined ? [] : [{ check, address }]
+  })
 }
 
 /**
- * Asks the kernel which way each check's addresses would go, in one `ip -j -N -batch` of `route
- * get` lines, before any check runs; resolves with the first that would not leave through `iface`.
- * The question is asked as the checks will be sent: by this step's user (rules may match a uid)
- * and unmarked, so a full tunnel's `not fwmark` rule sends it into the tunnel's table, as it will
- * the checks (only WireGuard's own packets carry the mark). A check whose target does not go
- * through the tunnel proves nothing about it, and its traffic would leave unencrypted.
+ * The question for one target, asked as the check will be sent: by this step's user (`uid`: rules
+ * may match it, and the question may go through sudo) and unmarked, so a full tunnel's `not fwmark`
+ * rule sends it into the tunnel's table as it will the check (only WireGuard's own packets carry
+ * the mark). A check whose target does not go through the tunnel proves nothing about it, and its
+ * traffic would leave unencrypted.
  */
-export async function checkRoutes(
+export const routeQuestion = (t: Target, uid = process.getuid?.() ?? 0): string => `route get ${t.address} uid ${uid}`
+
+/** Every address a check of a name may go to: all that the name resolves to (one that does not is left to the check). */
+async function nameTargets(checks: readonly Check[]): Promise<Target[]> {
+  const named = checks.filter((c) => canonicalAddress(checkHost(c)) === undefined)
+  if (named.length === 0) return []
+  const { lookup } = await import('node:dns/promises')
+  const found = await Promise.all(
+    named.map(async (check) => {
+      try {
+        return (await lookup(checkHost(check), { all: true })).map((a) => ({
+          check,
+          address: canonicalAddress(a.address) ?? a.address
+        }))
+      } catch {
+        return []
+      }
+    })
+  )
+  return found.flat()
+}
+
+/**
+ * Asks the kernel the way to every address the checks of a name resolve to (after the handshake:
+ * the tunnel may carry the DNS), in one `ip` batch; resolves with the first that would not leave
+ * through `iface`. (Checks of an address are asked on bring-up's own batches, up.ts.)
+ */
+export async function checkNameRoutes(
   checks: readonly Check[],
   ip: string,
   iface: string,
   limits: Pick<RunOptions, 'deadline'>
 ): Promise<CheckRoute | undefined> {
-  const targets = (
-    await Promise.all(checks.map(async (c) => (await checkAddresses(c)).map((a) => ({ check: c, address: a }))))
-  ).flat()
+  const targets = await nameTargets(checks)
   if (targets.length === 0) return undefined
-  const r = await run([ip, '-j', '-N', '-batch', '-'], {
-    input: targets.map((t) => `route get ${t.address}\n`).join(''),
-    ...limits
-  })
-  return firstOutside(targets, r.stdout, r.stderr, iface)
+  const { answers } = await ipBatch(ip, [], { change: [], ask: targets.map((t) => routeQuestion(t)) }, limits)
+  return firstOutside(targets, answers, iface)
 }
 
 /**
- * The first target whose route (`route get` output, one JSON line each, in order; a batch stops at
- * the first line that fails, and `ip` says which) does not leave through `iface`. Pure, for tests.
+ * The first target whose answer (batch.ts: a route, or what `ip` said when it had none) does not
+ * leave through `iface`. A target left unanswered (the batch stopped earlier) is said so. Pure.
  */
 export function firstOutside(
-  targets: readonly { check: Check; address: string }[],
-  stdout: string,
-  stderr: string,
+  targets: readonly Target[],
+  answers: readonly Answer[],
   iface: string
 ): CheckRoute | undefined {
-  const lines = stdout.split('\n').filter((l) => l.trim() !== '')
-  const failedAt = Number(/Command failed -:([0-9]+)/.exec(stderr)?.[1] ?? 0)
   for (const [i, t] of targets.entries()) {
-    if (failedAt === i + 1) {
-      const said = stderr
-        .split('\n')
-        .find((l) => l.trim() !== '' && !/^Command failed/.test(l))
-        ?.trim()
-      return { ...t, error: said ?? 'no route' }
-    }
-    let route: { dev?: string; table?: string; type?: string } | undefined
-    try {
-      route = (JSON.parse(lines[i] ?? '[]') as (typeof route)[])[0]
-    } catch {
-      route = undefined
-    }
-    if (route === undefined) return { ...t, error: stderr.trim() || 'ip route get gave no answer' }
-    if (route.dev === iface && route.type === undefined) continue
-    const local = route.type === 'local' || route.type === '2'
-    return { ...t, dev: route.dev, local, ...(route.table && route.table !== '254' ? { table: route.table } : {}) }
+    const a = answers[i]
+    if (a === undefined) return { ...t, error: 'ip route get gave no answer' }
+    if ('error' in a) return { ...t, error: a.error }
+    const { dev, table, type } = a.route as { dev?: string; table?: string; type?: string }
+    if (dev === iface && type === undefined) continue
+    const local = type === 'local' || type === '2'
+    return { ...t, dev, local, ...(table && table !== '254' ? { table } : {}) }
   }
   return undefined
 }

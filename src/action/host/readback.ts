@@ -1,13 +1,14 @@
 // After bring-up, what the kernel actually holds, compared with what was planned: every command
 // can succeed and the kernel still hold less (an MTU under 1280 turns IPv6 off on the link and
 // drops its IPv6 addresses and routes without a word; another program may change the link
-// meanwhile). One `ip -j -batch` read (link, addresses, routes in every table, IPv4 rules) and,
-// for an IPv6 full tunnel, one `ip -j -6 rule show`; numbers everywhere (-N), so that table 254
-// reads as 254 and not `main`. The comparison is pure and tested on what `ip -j` prints.
+// meanwhile). The reads ride on the `ip -batch` scripts that make the state (the link's on the
+// batch that sets it up, the routes' and IPv4 rules' on the routing batch, the IPv6 rules' on
+// theirs): `ip -j -N` prints nothing for what it adds and a JSON array for each read, with numbers
+// everywhere (table 254, not `main`), so reading back costs no process of its own. The comparison
+// is pure and tested on what `ip -j -N` prints.
 import { existsSync, readFileSync } from 'node:fs'
 import { canonicalAddress, maxBits, prefixText, type Family, type Prefix } from '../../common/ip.js'
 import { IPV6_MIN_MTU } from './plan.js'
-import { run, type RunOptions } from './run.js'
 
 /** The kernel's main routing table (rt_tables: 254). */
 const MAIN = 254
@@ -68,30 +69,29 @@ export interface Held {
   rules: Record<Family, IpRule[]>
 }
 
-/** The `ip -j -N -batch` script that reads the interface, its addresses and routes, and the IPv4 rules when wanted. */
-export const readBackScript = (iface: string, rules4: boolean): string =>
-  `address show dev ${iface}\nroute show table all dev ${iface}\n${rules4 ? 'rule show\n' : ''}`
+/** The batch line that reads the link and its addresses back, after the lines that set them. */
+export const linkRead = (iface: string): string => `address show dev ${iface}`
 
-/** A JSON array from one line of `ip -j` output, or [] when it is not one. */
-function jsonLine<T>(line: string | undefined): T[] {
-  try {
-    const value: unknown = JSON.parse(line ?? '')
-    return Array.isArray(value) ? (value as T[]) : []
-  } catch {
-    return []
-  }
-}
+/** The batch lines that read the interface's routes (every table) and, when wanted, the rules back. */
+export const routesRead = (iface: string, rules: boolean): string[] => [
+  `route show table all dev ${iface}`,
+  ...(rules ? ['rule show'] : [])
+]
 
 /**
- * The batch's output (one JSON array per command, one per line) and the IPv6 rules'. A batch that
- * stopped at its first line (the interface is gone) holds no link.
+ * What the reads printed (batch.ts): the link batch's `address show`, the routing batch's routes
+ * and IPv4 rules, the IPv6 rules batch's rules. A read that did not run is missing.
  */
-export function parseHeld(batch: string, rules6 = ''): Held {
-  const [links, routes, rules4] = batch.split('\n').map((l) => l.trim())
+export function heldFrom(
+  link: unknown[] | undefined,
+  routes: unknown[] = [],
+  rules4: unknown[] = [],
+  rules6: unknown[] = []
+): Held {
   return {
-    link: jsonLine<IpLink>(links)[0],
-    routes: jsonLine<IpRoute>(routes),
-    rules: { 4: jsonLine<IpRule>(rules4), 6: jsonLine<IpRule>(rules6) }
+    link: link?.[0] as IpLink | undefined,
+    routes: routes as IpRoute[],
+    rules: { 4: rules4 as IpRule[], 6: rules6 as IpRule[] }
   }
 }
 
@@ -166,22 +166,4 @@ export function ipv6Disabled(iface: string): Ipv6Off | undefined {
     // The link has no IPv6 configuration left.
   }
   return undefined
-}
-
-/**
- * Reads what the kernel holds for the interface and compares it with the plan: one `ip` process,
- * two for an IPv6 full tunnel, both read-only (no root needed), at the same time.
- */
-export async function readBack(
-  ip: string,
-  want: Expected,
-  limits: Pick<RunOptions, 'deadline'>
-): Promise<Difference | undefined> {
-  const rules4 = want.rules.some((r) => r.family === 4)
-  const rules6 = want.rules.some((r) => r.family === 6)
-  const [batch, six] = await Promise.all([
-    run([ip, '-j', '-N', '-batch', '-'], { input: readBackScript(want.iface, rules4), ...limits }),
-    rules6 ? run([ip, '-j', '-N', '-6', 'rule', 'show'], limits) : undefined
-  ])
-  return difference(want, parseHeld(batch.stdout, six?.stdout), ipv6Disabled)
 }

@@ -6,7 +6,7 @@ import { SRC_VALID_MARK, type Journal } from '../journal/journal.js'
 import { allowedIpsInput, ipRefused, kernelSaid, tableTaken } from '../report/messages.js'
 import { prefixOrigin } from '../inputs/tunnel.js'
 import { prefixText, type Family } from '../../common/ip.js'
-import { ipv6Disabled } from './readback.js'
+import { ipv6Disabled, routesRead } from './readback.js'
 import { ifindex } from './probe.js'
 import { needSrcValidMark, newOwnerId } from './shared.js'
 import {
@@ -25,7 +25,8 @@ import {
   type RouteBatchLine,
   type RoutingPlan
 } from './plan.js'
-import { CommandError, commandLine, isRoot, mustRun, run, sudoRefused, type RunOptions } from './run.js'
+import { CommandError, commandLine, isRoot, run, sudoRefused, type RunOptions } from './run.js'
+import { ipBatch, type Answer } from './batch.js'
 
 interface RoutingContext {
   iface: string
@@ -126,47 +127,101 @@ async function enableSrcValidMark(ctx: RoutingContext): Promise<void> {
   await needSrcValidMark(owner, ctx.limits)
 }
 
-/** The routing plan as applied, with the priorities its rules were added at. */
+/** What bring-up reads back and asks on the routing batches (batch.ts), by the batch they ride on. */
+export interface RoutingAsk {
+  /** `route get` lines for the IPv4 batch (routes and IPv4 rules). */
+  routes: string[]
+  /** `route get` lines for the IPv6 rules batch. */
+  rules6: string[]
+}
+
+/** The routing plan as applied, with the priorities its rules were added at and what the kernel showed after. */
 export interface AppliedRouting extends RoutingPlan {
   placed: PlacedRule[]
+  /** Read back on the batches that made them (readback.ts): the routes, the IPv4 rules, the IPv6 rules. */
+  shown: { routes?: unknown[]; rules4?: unknown[]; rules6?: unknown[] }
+  /** The answers to the questions asked, by batch. */
+  answers: { routes: Answer[]; rules6: Answer[] }
 }
 
 /**
  * Adds the plan's routes and rules; resolves with the plan applied (its table may differ from the
- * one planned when another tunnel took that one first; the interface's fwmark follows it).
+ * one planned when another tunnel took that one first; the interface's fwmark follows it), what the
+ * kernel holds after, and the answers to `ask`.
  */
 export async function applyRouting(
   t: Routable,
   planned: PlannedRouting,
   backend: Backend,
-  ctx: RoutingContext
+  ctx: RoutingContext,
+  ask: RoutingAsk = { routes: [], rules6: [] }
+): Promise<AppliedRouting> {
+  // src_valid_mark is set beside the routes (it needs only the interface), and settled either way.
+  const marking = planned.srcValidMark ? enableSrcValidMark(ctx) : Promise.resolve()
+  const [routed, marked] = await Promise.allSettled([addRoutes(t, planned, backend, ctx, ask), marking])
+  if (routed.status === 'rejected') throw routed.reason
+  if (marked.status === 'rejected') throw marked.reason
+  return routed.value
+}
+
+/** Whether bring-up runs a routing batch (routes, or IPv4 rules): else nothing rides on it. */
+export const hasRouteBatch = (plan: RoutingPlan): boolean =>
+  plan.routes.length > 0 || plan.rules.some((r) => r.family === 4)
+
+/** The routes and rules of applyRouting, trading a table taken meanwhile for the next free one. */
+async function addRoutes(
+  t: Routable,
+  planned: PlannedRouting,
+  backend: Backend,
+  ctx: RoutingContext,
+  ask: RoutingAsk
 ): Promise<AppliedRouting> {
   const { journal, ip } = ctx
   const root = { root: true, ...ctx.limits }
   let plan: RoutingPlan = planned
   // The priorities read while planning; read again only when a table has to be traded.
   let priorities = planned.priorities
-  if (plan.srcValidMark) await enableSrcValidMark(ctx)
   for (let attempt = 1; ; attempt++) {
     const rules = placeRules(plan.rules, priorities)
     const recs = rules.map((r) =>
       journal.add({ kind: 'rule', family: r.family, priority: r.priority, selector: r.selector })
     )
-    const batch = routeBatch(ctx.iface, plan, rules)
-    const r = batch ? await run([ip, '-batch', '-'], { ...root, input: batch }) : { code: 0, stdout: '', stderr: '' }
-    if (r.code === 0) {
-      const rules6 = rules.filter((x) => x.family === 6).map((x) => ruleLine(x, 'add'))
-      if (rules6.length > 0) {
-        const six = rules.filter((x) => x.family === 6)
-        await mustRun([ip, '-6', '-batch', '-'], { ...root, input: `${rules6.join('\n')}\n` }, (said) => {
-          const k = kernelSaid(said)
-          const rule = six[(k.line ?? 1) - 1]
-          return new Error(ipRefused(ctx.iface, rule && { kind: 'rule', ...rule }, k, allowedIpsInput(t.origins)))
-        })
+    const change = routeBatch(ctx.iface, plan, rules)
+      .split('\n')
+      .filter((l) => l !== '')
+    const rules4 = rules.some((x) => x.family === 4)
+    // What was added is read back, and the questions asked, in the same process.
+    const done =
+      change.length > 0
+        ? await ipBatch(ip, [], { change, read: routesRead(ctx.iface, rules4), ask: ask.routes }, root)
+        : undefined
+    if (done === undefined || done.changed) {
+      const six = rules.filter((x) => x.family === 6)
+      const applied: AppliedRouting = {
+        ...plan,
+        placed: rules,
+        shown: { routes: done?.reads[0], rules4: rules4 ? done?.reads[1] : undefined },
+        answers: { routes: done?.answers ?? [], rules6: [] }
       }
-      return { ...plan, placed: rules }
+      if (six.length === 0) return applied
+      const lines = { change: six.map((x) => ruleLine(x, 'add')), read: ['rule show'], ask: ask.rules6 }
+      const added = await ipBatch(ip, ['-6'], lines, root)
+      if (!added.changed) {
+        const r = added.result
+        if (r.timedOut || sudoRefused(commandLine([ip], root, isRoot()), r.stderr))
+          throw new CommandError(commandLine([ip, '-6', '-batch', '-'], root, isRoot()), r)
+        const rule = six[(added.failedAt ?? 1) - 1]
+        const said = kernelSaid(r.stderr)
+        throw new Error(ipRefused(ctx.iface, rule && { kind: 'rule', ...rule }, said, allowedIpsInput(t.origins)))
+      }
+      return {
+        ...applied,
+        shown: { ...applied.shown, rules6: added.reads[0] },
+        answers: { ...applied.answers, rules6: added.answers }
+      }
     }
-    const failedAt = Number(/Command failed -:([0-9]+)/.exec(r.stderr)?.[1] ?? 0)
+    const r = done.result
+    const failedAt = done.failedAt ?? 0
     const taken =
       t.fwmark === undefined && failedAt >= 1 && failedAt <= policyRouteCount(plan) && /File exists/.test(r.stderr)
     if (r.timedOut || sudoRefused(commandLine([ip], root, isRoot()), r.stderr))

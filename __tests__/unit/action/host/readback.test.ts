@@ -2,7 +2,7 @@
 // lines below are iproute2 6.1's output for a wireguard-go link, trimmed of fields not read), and
 // the one line each difference becomes.
 import { parsePrefix, type Prefix } from '../../../../src/common/ip.js'
-import { difference, parseHeld, readBackScript, type Expected } from '../../../../src/action/host/readback.js'
+import { difference, heldFrom, linkRead, routesRead, type Expected } from '../../../../src/action/host/readback.js'
 import { kernelDiffers } from '../../../../src/action/report/messages.js'
 
 const p = (text: string): Prefix => parsePrefix(text) as Prefix
@@ -46,13 +46,20 @@ const RULES4 =
 const RULES6 =
   '[{"priority":0,"src":"all","table":"255"},{"priority":32764,"src":"all","table":"254","suppress_prefixlen":0},{"priority":32765,"not":null,"src":"all","fwmark":"0xca6c","table":"51820"},{"priority":32766,"src":"all","table":"254"}]'
 
+/** What the three batches' reads printed (`ip -j -N`), as heldFrom takes them. */
 const held = (link: string, routes = ROUTES, rules4 = RULES4, rules6 = RULES6) =>
-  parseHeld(`${link}\n[${routes.join(',')}]\n${rules4}\n`, rules6)
+  heldFrom(
+    JSON.parse(link) as unknown[],
+    JSON.parse(`[${routes.join(',')}]`) as unknown[],
+    JSON.parse(rules4) as unknown[],
+    JSON.parse(rules6) as unknown[]
+  )
 
 describe('the kernel read back after bring-up', () => {
-  it('asks for the link, its routes in every table, and the IPv4 rules only when there are some', () => {
-    expect(readBackScript('wg0', true)).toBe('address show dev wg0\nroute show table all dev wg0\nrule show\n')
-    expect(readBackScript('wg0', false)).toBe('address show dev wg0\nroute show table all dev wg0\n')
+  it('reads the link after the lines that set it, the routes and rules after the lines that add them', () => {
+    expect(linkRead('wg0')).toBe('address show dev wg0')
+    expect(routesRead('wg0', true)).toEqual(['route show table all dev wg0', 'rule show'])
+    expect(routesRead('wg0', false)).toEqual(['route show table all dev wg0'])
   })
 
   it('finds no difference when the kernel holds the plan (a default route told apart by family)', () => {
@@ -87,7 +94,11 @@ describe('the kernel read back after bring-up', () => {
   })
 
   it.each([
-    ['the interface is gone', parseHeld(''), /holds no interface wg0: it went away while it was being set up/],
+    [
+      'the interface is gone (its read did not run)',
+      heldFrom(undefined),
+      /holds no interface wg0: it went away while it was being set up/
+    ],
     ['another MTU', held(LINK(1380, UP, `${V4},${V6}`)), /holds MTU 1380 on wg0, not the 1420 this step set/],
     ['down', held(LINK(1420, '"POINTOPOINT","NOARP"', `${V4},${V6}`)), /holds wg0 down, though this step set it up/],
     [

@@ -11,7 +11,7 @@ import {
 import { prefixOrigin } from '../../../../src/action/inputs/tunnel.js'
 import { ipv6MtuRefusal, type ChosenMtu } from '../../../../src/action/host/resolve.js'
 import { parseWgQuick } from '../../../../src/action/inputs/wgquick.js'
-import { checkLabel, coveredBy, firstOutside } from '../../../../src/action/verify.js'
+import { addressTargets, checkLabel, coveredBy, firstOutside, routeQuestion } from '../../../../src/action/verify.js'
 import { parsePrefix, type Prefix } from '../../../../src/common/ip.js'
 import { PEER, PRIVATE, valid } from '../../../fixtures.mjs'
 import { fields } from '../build.js'
@@ -76,12 +76,13 @@ describe('a check that would not go through the tunnel', () => {
     { check: tcp, address: '192.0.2.1' },
     { check: http, address: '198.51.100.1' }
   ]
-  const via = (dev: string, extra = ''): string =>
-    `[{"dst":"x","dev":"${dev}"${extra},"prefsrc":"192.0.2.2","flags":[],"uid":1001,"cache":[]}]`
+  const via = (dev: string, extra: Record<string, unknown> = {}) => ({
+    route: { dst: 'x', dev, ...extra, prefsrc: '192.0.2.2', flags: [], uid: 1001, cache: [] }
+  })
 
   it('is found from `ip route get`: the first target not leaving through the interface', () => {
-    expect(firstOutside(targets, `${via('wg0')}\n${via('wg0', ',"table":"51820"')}\n`, '', 'wg0')).toBeUndefined()
-    const r = firstOutside(targets, `${via('wg0')}\n${via('eth0')}\n`, '', 'wg0')
+    expect(firstOutside(targets, [via('wg0'), via('wg0', { table: '51820' })], 'wg0')).toBeUndefined()
+    const r = firstOutside(targets, [via('wg0'), via('eth0')], 'wg0')
     expect(r).toEqual({ check: http, address: '198.51.100.1', dev: 'eth0', local: false })
     expect(
       checkOutsideTunnel(checkLabel(http), r!, 'wg0', { allowedIps: 'allowed-ips', covered: false, table: 'auto' })
@@ -90,31 +91,34 @@ describe('a check that would not go through the tunnel', () => {
     )
   })
 
-  it('says when there is no route at all (the batch stops at that line)', () => {
-    const r = firstOutside(
-      targets,
-      `${via('wg0')}\n`,
-      'RTNETLINK answers: Network is unreachable\nCommand failed -:2\n',
-      'wg0'
-    )
+  it('says when there is no route at all', () => {
+    const r = firstOutside(targets, [via('wg0'), { error: 'RTNETLINK answers: Network is unreachable' }], 'wg0')
     expect(r).toEqual({ check: http, address: '198.51.100.1', error: 'RTNETLINK answers: Network is unreachable' })
     expect(
       checkOutsideTunnel('HTTP x', r!, 'wg0', { allowedIps: 'AllowedIPs in config', covered: false, table: 'auto' })
     ).toMatch(
       /: the kernel has no route to 198\.51\.100\.1 \(RTNETLINK answers: Network is unreachable\)\. Cover 198\.51\.100\.1 with AllowedIPs in config/
     )
+    expect(firstOutside(targets, [via('wg0')], 'wg0')).toMatchObject({
+      address: '198.51.100.1',
+      error: 'ip route get gave no answer'
+    })
   })
 
   it("says when the target is the runner's own address", () => {
     const r = firstOutside(
       [{ check: tcp, address: '192.0.2.2' }],
-      '[{"type":"2","dst":"192.0.2.2","dev":"lo","table":"255"}]\n',
-      '',
+      [{ route: { type: '2', dst: '192.0.2.2', dev: 'lo', table: '255' } }],
       'wg0'
     )
     expect(
       checkOutsideTunnel('TCP 192.0.2.2:80', r!, 'wg0', { allowedIps: 'allowed-ips', covered: true, table: 'auto' })
     ).toMatch(/192\.0\.2\.2 is an address of this runner itself \(the kernel delivers it via lo\)/)
+  })
+
+  it("asks as the check will be sent: by the step's user, unmarked", () => {
+    expect(routeQuestion({ check: tcp, address: '192.0.2.1' }, 1001)).toBe('route get 192.0.2.1 uid 1001')
+    expect(addressTargets([tcp, http, { kind: 'icmp', host: 'db.internal', text: 'db.internal' }])).toEqual(targets)
   })
 
   it("says when the target is a peer's endpoint (covering it would cut the tunnel off), not to cover it", () => {
