@@ -7,6 +7,7 @@ import type { Peer as PeerConfig } from './inputs/tunnel.js'
 import { canonicalAddress, contains, maxBits, parseAddress, type Prefix } from '../common/ip.js'
 import { endpointText } from './host/plan.js'
 import { ipBatch, type Answer } from './host/batch.js'
+import { tableNumber } from './host/readback.js'
 import { run, type RunOptions } from './host/run.js'
 import { sleep } from './host/probe.js'
 
@@ -130,8 +131,8 @@ export function firstOutside(
     if ('error' in a) return { ...t, error: a.error }
     const { dev, table, type } = a.route as { dev?: string; table?: string; type?: string }
     if (dev === iface && type === undefined) continue
-    const local = type === 'local' || type === '2'
-    return { ...t, dev, local, ...(table && table !== '254' ? { table } : {}) }
+    const local = type === 'local'
+    return { ...t, dev, local, ...(tableNumber(table) === 254 ? {} : { table }) }
   }
   return undefined
 }

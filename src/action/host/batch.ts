@@ -1,4 +1,4 @@
-// One `ip -j -N -batch` process that changes the kernel, then reads back what it holds, then asks
+// One `ip -j -batch` process that changes the kernel, then reads back what it holds, then asks
 // the kernel which way some addresses would go: reading in the process that made the change costs
 // no process of its own (a process start is most of what an `ip` command costs). `ip` stops at the
 // first line that fails and names it (`Command failed -:N`); with -j it prints nothing for a line
@@ -66,13 +66,13 @@ export function splitBatch(lines: BatchLines, result: RunResult): BatchResult {
   return { result, changed: true, reads: arrays.slice(0, reads), answers }
 }
 
-/** Runs the batch (`ip -j -N [args] -batch -`) and splits what it printed. */
+/** Runs the batch (`ip -j [args] -batch -`) and splits what it printed. */
 export async function ipBatch(
   ip: string,
   args: readonly string[],
   lines: BatchLines,
   opts: RunOptions
 ): Promise<BatchResult> {
-  const result = await run([ip, '-j', '-N', ...args, '-batch', '-'], { ...opts, input: batchScript(lines) })
+  const result = await run([ip, '-j', ...args, '-batch', '-'], { ...opts, input: batchScript(lines) })
   return splitBatch(lines, result)
 }

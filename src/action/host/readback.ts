@@ -3,15 +3,26 @@
 // drops its IPv6 addresses and routes without a word; another program may change the link
 // meanwhile). The reads ride on the `ip -batch` scripts that make the state (the link's on the
 // batch that sets it up, the routes' and IPv4 rules' on the routing batch, the IPv6 rules' on
-// theirs): `ip -j -N` prints nothing for what it adds and a JSON array for each read, with numbers
-// everywhere (table 254, not `main`), so reading back costs no process of its own. The comparison
-// is pure and tested on what `ip -j -N` prints.
+// theirs): `ip -j` prints nothing for what it adds and a JSON array for each read, so reading back
+// costs no process of its own. The comparison is pure and tested on what `ip -j` prints.
 import { existsSync, readFileSync } from 'node:fs'
 import { canonicalAddress, maxBits, prefixText, type Family, type Prefix } from '../../common/ip.js'
 import { IPV6_MIN_MTU } from './plan.js'
 
 /** The kernel's main routing table (rt_tables: 254). */
 const MAIN = 254
+
+/**
+ * A table as `ip -j` names it: its number, or the name rt_tables gives the kernel's own (`main`,
+ * `local`, `default`). Read by name rather than asked in numbers (`ip -N`), which not every
+ * iproute2 a runner may have knows.
+ */
+export function tableNumber(name: string | undefined): number {
+  if (name === undefined || name === 'main') return MAIN
+  if (name === 'local') return 255
+  if (name === 'default') return 253
+  return Number(name)
+}
 
 /** What bring-up meant the kernel to hold for the interface. */
 export interface Expected {
@@ -44,7 +55,7 @@ interface IpLink {
   addr_info?: { family?: string; local?: string; prefixlen?: number }[]
 }
 
-/** `ip -j -N route show table all dev IFACE`: `dst` is `default`, an address (a host route) or a prefix. */
+/** `ip -j route show table all dev IFACE`: `dst` is `default`, an address (a host route) or a prefix. */
 interface IpRoute {
   dst?: string
   table?: string
@@ -53,7 +64,7 @@ interface IpRoute {
   pref?: string
 }
 
-/** `ip -j -N rule show`. */
+/** `ip -j rule show`. */
 interface IpRule {
   priority?: number
   not?: null
@@ -108,9 +119,12 @@ function routePrefix(r: IpRoute): string | undefined {
 function sameRule(r: IpRule, want: { priority: number; selector: string }): boolean {
   if (r.priority !== want.priority) return false
   const mark = /^not fwmark ([0-9]+) table ([0-9]+)$/.exec(want.selector)
-  if (mark) return r.not !== undefined && Number(r.fwmark) === Number(mark[1]) && r.table === mark[2]
+  if (mark)
+    return r.not !== undefined && Number(r.fwmark) === Number(mark[1]) && tableNumber(r.table) === Number(mark[2])
   return (
-    want.selector === 'table main suppress_prefixlength 0' && r.table === String(MAIN) && r.suppress_prefixlen === 0
+    want.selector === 'table main suppress_prefixlength 0' &&
+    tableNumber(r.table) === MAIN &&
+    r.suppress_prefixlen === 0
   )
 }
 
@@ -138,7 +152,7 @@ export function difference(
   if (lost[0]) return { kind: 'address', prefix: lost[0] }
   if (mtu !== want.mtu) return { kind: 'mtu', held: mtu, want: want.mtu }
   if (!(link.flags ?? []).includes('UP')) return { kind: 'down' }
-  const routes = new Set(held.routes.map((r) => `${routePrefix(r)} ${r.table ?? MAIN}`))
+  const routes = new Set(held.routes.map((r) => `${routePrefix(r)} ${tableNumber(r.table)}`))
   for (const r of want.routes) {
     const table = r.table ?? MAIN
     if (routes.has(`${prefixText(r.prefix)} ${table}`)) continue

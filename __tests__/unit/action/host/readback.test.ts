@@ -1,4 +1,4 @@
-// Reading back what the kernel holds: the comparison with the plan on what `ip -j -N` prints (the
+// Reading back what the kernel holds: the comparison with the plan on what `ip -j` prints (the
 // lines below are iproute2 6.1's output for a wireguard-go link, trimmed of fields not read), and
 // the one line each difference becomes.
 import { parsePrefix, type Prefix } from '../../../../src/common/ip.js'
@@ -29,22 +29,22 @@ const WANT: Expected = {
 const LINK = (mtu: number, flags: string, addresses: string): string =>
   `[{"ifindex":7,"ifname":"wg0","flags":[${flags}],"mtu":${mtu},"operstate":"UNKNOWN","addr_info":[${addresses}]}]`
 const UP = '"POINTOPOINT","MULTICAST","NOARP","UP","LOWER_UP"'
-const V4 = '{"family":"inet","local":"192.0.2.2","prefixlen":24,"scope":"0","label":"wg0"}'
-const V6 = '{"family":"inet6","local":"2001:db8:1::2","prefixlen":64,"scope":"0"}'
-const LL = '{"family":"inet6","local":"fe80::c3f5:f9b0:f821:e910","prefixlen":64,"scope":"253"}'
+const V4 = '{"family":"inet","local":"192.0.2.2","prefixlen":24,"scope":"global","label":"wg0"}'
+const V6 = '{"family":"inet6","local":"2001:db8:1::2","prefixlen":64,"scope":"global"}'
+const LL = '{"family":"inet6","local":"fe80::c3f5:f9b0:f821:e910","prefixlen":64,"scope":"link"}'
 const ROUTES = [
-  '{"dst":"default","table":"51820","scope":"253","flags":[]}',
-  '{"dst":"192.0.2.0/24","protocol":"2","scope":"253","prefsrc":"192.0.2.2","flags":[]}',
-  '{"dst":"203.0.113.0/24","scope":"253","flags":[]}',
-  '{"dst":"198.51.100.7","scope":"253","flags":[]}',
-  '{"type":"2","dst":"192.0.2.2","table":"255","protocol":"2","scope":"254","prefsrc":"192.0.2.2","flags":[]}',
+  '{"dst":"default","table":"51820","scope":"link","flags":[]}',
+  '{"dst":"192.0.2.0/24","protocol":"kernel","scope":"link","prefsrc":"192.0.2.2","flags":[]}',
+  '{"dst":"203.0.113.0/24","scope":"link","flags":[]}',
+  '{"dst":"198.51.100.7","scope":"link","flags":[]}',
+  '{"type":"local","dst":"192.0.2.2","table":"local","protocol":"kernel","scope":"host","prefsrc":"192.0.2.2","flags":[]}',
   '{"dst":"default","table":"51820","metric":1024,"flags":[],"pref":"medium"}',
-  '{"dst":"2001:db8:1::/64","protocol":"2","metric":256,"flags":[],"pref":"medium"}'
+  '{"dst":"2001:db8:1::/64","protocol":"kernel","metric":256,"flags":[],"pref":"medium"}'
 ]
 const RULES4 =
-  '[{"priority":0,"src":"all","table":"255"},{"priority":32764,"src":"all","table":"254","suppress_prefixlen":0},{"priority":32765,"not":null,"src":"all","fwmark":"0xca6c","table":"51820"},{"priority":32766,"src":"all","table":"254"}]'
+  '[{"priority":0,"src":"all","table":"local"},{"priority":32764,"src":"all","table":"main","suppress_prefixlen":0},{"priority":32765,"not":null,"src":"all","fwmark":"0xca6c","table":"51820"},{"priority":32766,"src":"all","table":"main"}]'
 const RULES6 =
-  '[{"priority":0,"src":"all","table":"255"},{"priority":32764,"src":"all","table":"254","suppress_prefixlen":0},{"priority":32765,"not":null,"src":"all","fwmark":"0xca6c","table":"51820"},{"priority":32766,"src":"all","table":"254"}]'
+  '[{"priority":0,"src":"all","table":"local"},{"priority":32764,"src":"all","table":"main","suppress_prefixlen":0},{"priority":32765,"not":null,"src":"all","fwmark":"0xca6c","table":"51820"},{"priority":32766,"src":"all","table":"main"}]'
 
 /** What the three batches' reads printed (`ip -j -N`), as heldFrom takes them. */
 const held = (link: string, routes = ROUTES, rules4 = RULES4, rules6 = RULES6) =>
@@ -119,7 +119,7 @@ describe('the kernel read back after bring-up', () => {
     ],
     [
       'an IPv6 rule',
-      held(LINK(1420, UP, `${V4},${V6}`), ROUTES, RULES4, '[{"priority":0,"src":"all","table":"255"}]'),
+      held(LINK(1420, UP, `${V4},${V6}`), ROUTES, RULES4, '[{"priority":0,"src":"all","table":"local"}]'),
       /holds no IPv6 policy rule 32765 \(not fwmark 51820 table 51820\), which this step added/
     ],
     [

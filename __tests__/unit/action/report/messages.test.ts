@@ -108,7 +108,7 @@ describe('a check that would not go through the tunnel', () => {
   it("says when the target is the runner's own address", () => {
     const r = firstOutside(
       [{ check: tcp, address: '192.0.2.2' }],
-      [{ route: { type: '2', dst: '192.0.2.2', dev: 'lo', table: '255' } }],
+      [{ route: { type: 'local', dst: '192.0.2.2', dev: 'lo', table: 'local' } }],
       'wg0'
     )
     expect(
