@@ -310,7 +310,7 @@ export function gatewayUnreachable(gateway: URL, err: RequestFailure, ev: Eviden
   const where = err.address !== undefined ? `${err.address}${err.port !== undefined ? `:${err.port}` : ''}` : undefined
   if (ev.proxy !== undefined && (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH'))
     return `${at}: the proxy ${ev.proxy} could not be reached${where ? ` at ${where}` : ''} (${code}): check the proxy setting in the runner's environment, or add the gateway to NO_PROXY`
-  return `${at}${where ? ` (${where})` : ''} could not be reached${via} (${code || plain(err.message, 120)}): check that it runs, listens on port ${port} and that this runner may connect to it`
+  return `${at}${err.address !== undefined ? ` (${err.address})` : ''} could not be reached${via} (${code || plain(err.message, 120)}): check that it runs, listens on port ${port} and that this runner may connect to it`
 }
 
 /** The one line when the runner's token service did not answer; through a proxy, what the proxy did. */

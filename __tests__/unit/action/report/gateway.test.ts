@@ -226,7 +226,7 @@ describe('a proxy is named as the hop that failed', () => {
       "Gateway https://vpn.example.com:8443: the proxy http://proxy.corp:3128 could not be reached at 10.0.0.8:3128 (ECONNREFUSED): check the proxy setting in the runner's environment, or add the gateway to NO_PROXY"
     )
     expect(gatewayUnreachable(GATEWAY, { ...refused, address: '198.51.100.1', port: 8443 }, bare)).toBe(
-      'Gateway https://vpn.example.com:8443 (198.51.100.1:8443) could not be reached (ECONNREFUSED): check that it runs, listens on port 8443 and that this runner may connect to it'
+      'Gateway https://vpn.example.com:8443 (198.51.100.1) could not be reached (ECONNREFUSED): check that it runs, listens on port 8443 and that this runner may connect to it'
     )
   })
 
