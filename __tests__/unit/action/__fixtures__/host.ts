@@ -275,10 +275,12 @@ class FakeHost {
       // On SIGTERM wireguard-go removes its socket; killed, it leaves it behind (stale).
       const path = fakeProbe.socketPath(proc.iface)
       const server = this.servers.get(path)
-      if (server) {
-        server.close()
-        this.servers.delete(path)
-        if (name === 'KILL') writeFileSync(path, '')
+      server?.close()
+      this.servers.delete(path)
+      if (name === 'KILL') {
+        if (server) writeFileSync(path, '')
+      } else {
+        rmSync(path, { force: true })
       }
       step?.effects.push(`-wireguard-go ${proc.iface}`)
     }
