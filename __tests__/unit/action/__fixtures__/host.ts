@@ -4,7 +4,9 @@
 // settings, and wireguard-go daemons with their sockets. Every command is recorded (argv, standard
 // input, as root or not) and answered from the model as ip, wg, wireguard-go, sysctl, resolvconf,
 // kill, … answer it; any step (a command, or one line of an `ip -batch` script, which stops at its
-// first failing line as ip does) can be made to fail. Time is a fake clock that only sleeps move.
+// first failing line as ip does) can be made to fail. Importing this module replaces Date.now with
+// a fake clock that only sleeps and waits move, and process.kill with signals to the model's
+// processes (no real process is ever signalled).
 //
 //   jest.unstable_mockModule(RUN, () => fakeRun)
 //   jest.unstable_mockModule(PROBE, () => fakeProbe)
