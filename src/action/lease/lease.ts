@@ -80,8 +80,14 @@ async function oidcToken(audience: string, deadline: number): Promise<string> {
   }
 }
 
-/** Node's request error as the messages read it. */
-const failure = (err: unknown): RequestFailure => (err instanceof Error ? err : { message: errorText(err) })
+/**
+ * Node's request error as the messages read it: its own fields (code, address, port…), read by
+ * shape, not by `instanceof Error` (an error from another realm, as under a test runner, is one too).
+ */
+const failure = (err: unknown): RequestFailure =>
+  typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string'
+    ? (err as RequestFailure)
+    : { message: errorText(err) }
 
 /**
  * What this step's environment shows about a request to `url`: the proxy it goes through (Node's
