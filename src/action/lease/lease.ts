@@ -59,7 +59,8 @@ async function oidcToken(audience: string, deadline: number): Promise<string> {
         deadline
       })
     } catch (err) {
-      if (Date.now() < deadline - 500) {
+      // A proxy setting Node refuses stays refused: no retry.
+      if (failure(err).code !== 'ERR_PROXY_INVALID_CONFIG' && Date.now() < deadline - 500) {
         await backoff(attempt, deadline)
         continue
       }

@@ -221,6 +221,10 @@ const HANDSHAKE: [RegExp, string][] = [
 const proxySaid = (err: RequestFailure): string =>
   plain(/HTTP\/1\.[01] (.*)$/.exec(err.message)?.[1] ?? `HTTP ${err.statusCode ?? '?'}`, 120)
 
+/** Node refused the proxy variable's value; its message quotes the value (credentials too), so it is never shown. */
+const INVALID_PROXY =
+  "the proxy variable for this URL (https_proxy or HTTPS_PROXY; http_proxy or HTTP_PROXY for http://) is not a URL Node can use (ERR_PROXY_INVALID_CONFIG): set it to http://host:port in the runner's environment"
+
 const PROXY_CA =
   'if the proxy inspects TLS, the job must trust its CA (NODE_EXTRA_CA_CERTS), or add the gateway to NO_PROXY'
 
@@ -297,8 +301,7 @@ export function gatewayUnreachable(gateway: URL, err: RequestFailure, ev: Eviden
           : `allow CONNECT to ${gateway.hostname}:${port} on the proxy, or add the gateway's host to NO_PROXY`
     return `${at} could not be reached through the proxy ${ev.proxy ?? '(unknown)'} (it answered ${said}): ${advice}`
   }
-  if (code === 'ERR_PROXY_INVALID_CONFIG')
-    return `${at} could not be asked: the proxy setting is not a URL Node can use (${code}): fix HTTPS_PROXY/https_proxy (http://host:port) in the runner's environment`
+  if (code === 'ERR_PROXY_INVALID_CONFIG') return `${at} could not be asked: ${INVALID_PROXY}`
   if (code === 'ETIMEDOUT')
     return `${at} did not answer within the step's timeout${via}: check that it runs and is not overloaded${ev.proxy !== undefined ? ', and that the proxy forwards to it' : ''}`
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
@@ -316,6 +319,7 @@ export function gatewayUnreachable(gateway: URL, err: RequestFailure, ev: Eviden
 /** The one line when the runner's token service did not answer; through a proxy, what the proxy did. */
 export function tokenServiceUnreachable(err: RequestFailure, ev: Evidence): string {
   const code = err.code ?? plain(err.message, 120)
+  if (err.code === 'ERR_PROXY_INVALID_CONFIG') return `The runner's token service could not be asked: ${INVALID_PROXY}`
   if (err.code === 'ERR_PROXY_TUNNEL')
     return `The runner's token service could not be reached through the proxy ${ev.proxy ?? '(unknown)'} (it answered ${proxySaid(err)}): allow it on the proxy, or add its host to NO_PROXY`
   if (ev.proxy !== undefined)

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createServer, request, Agent, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { httpRequest, nodeHasProxySupport, proxyFor, proxyShown } from '../../../../src/action/lease/http.js'
+import { gatewayUnreachable, tokenServiceUnreachable } from '../../../../src/action/report/gateway.js'
 
 const servers: Server[] = []
 let direct = 0
@@ -111,6 +112,22 @@ describe('httpRequest', () => {
       env: { HTTP_PROXY: proxyA, NO_PROXY: '127.0.0.1' }
     })
     expect(bypass.text).toBe('direct /token?audience=x')
+  })
+
+  it('a proxy setting Node cannot use is refused by Node itself (its message quotes it; ours never does)', async () => {
+    const url = new URL(`http://127.0.0.1:${direct}/`)
+    const err = (await httpRequest(url, {
+      deadline: Date.now() + 5000,
+      env: { HTTP_PROXY: 'http://user:secret@[bad' }
+    }).catch((e: unknown) => e)) as { code?: string; message: string }
+    expect(err.code).toBe('ERR_PROXY_INVALID_CONFIG')
+    expect(err.message).toContain('secret')
+    const line = tokenServiceUnreachable(err, { systemCa: false, now: new Date() })
+    expect(line).toMatch(
+      /^The runner's token service could not be asked: the proxy variable for this URL .* \(ERR_PROXY_INVALID_CONFIG\)/
+    )
+    expect(line).not.toContain('secret')
+    expect(gatewayUnreachable(url, err, { systemCa: false, now: new Date() })).not.toContain('secret')
   })
 
   it('shows a proxy without its credentials; knows which Node has proxy support', () => {
