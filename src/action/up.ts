@@ -20,7 +20,7 @@ import {
   noNetAdmin,
   unsupportedPlatform
 } from './report/messages.js'
-import { difference, heldFrom, ipv6Disabled, linkRead } from './host/readback.js'
+import { difference, heldFrom, linkRead, type Difference, type Expected, type Held } from './host/readback.js'
 import { ipBatch, type Answer } from './host/batch.js'
 import { linkBatch, routeText } from './host/plan.js'
 import { report, reportFailure, type Outcome } from './report/report.js'
@@ -31,7 +31,7 @@ import { secretsToMask } from './inputs/secrets.js'
 import { obtainTunnel } from './lease/source.js'
 import { stepJournal } from './journal/state.js'
 import { prefixOrigin, type Tunnel } from './inputs/tunnel.js'
-import { hasNetAdmin, ifindex } from './host/probe.js'
+import { hasNetAdmin, ifindex, ipv6Disabled } from './host/probe.js'
 import { teardown } from './journal/teardown.js'
 import * as core from './toolkit.js'
 import { ensureTools } from './host/install.js'
@@ -106,7 +106,7 @@ async function linkUp(
   ip: string,
   limits: Pick<RunOptions, 'deadline'>,
   ask: string[]
-): Promise<{ link?: unknown[]; answers: Answer[] }> {
+): Promise<{ link?: unknown[]; answers: Answer[]; unread?: string }> {
   const items: BatchItem[] = [
     ...t.addresses.map((prefix) => ({ kind: 'address' as const, prefix, origin: prefixOrigin(t, 'address', prefix) })),
     { kind: 'mtu', mtu, origin: t.origins?.mtu }
@@ -124,7 +124,14 @@ async function linkUp(
     const item = done.failedAt === undefined ? undefined : items[done.failedAt - 1]
     throw new Error(ipRefused(t.iface, item, said, allowedIpsInput(t.origins), { ipv6Off: ipv6Disabled(t.iface) }))
   }
-  return { link: done.reads[0], answers: done.answers }
+  return { link: done.reads[0], answers: done.answers, unread: done.unread }
+}
+
+/** Throws the one line for the first way the kernel's state differs from `want` (or could not be read). */
+function refuseDifference(want: Expected, unread: string | undefined, held: Held): void {
+  const differs: Difference | undefined =
+    unread === undefined ? difference(want, held, ipv6Disabled) : { kind: 'unread', said: unread }
+  if (differs) throw new Error(kernelDiffers(want, differs))
 }
 
 /**
@@ -161,16 +168,18 @@ async function bringUp(
   const on = whereToAsk(addressTargets(settings.checks), planned)
   const questions = (ts: Target[]): string[] => ts.map((q) => routeQuestion(q))
   await backend.configure(cfg, planned.fwmark ?? cfg.fwmark)
+  // Every command may succeed and the kernel still hold less: what it holds is read on the same
+  // batches and compared with the plan, the link before anything is routed through it.
   const linked = await linkUp(cfg, mtu, tools.ip, limits, questions(on.link))
+  const linkWant = { iface, addresses: cfg.addresses, mtu, routes: [], rules: [] }
+  refuseDifference(linkWant, linked.unread, heldFrom(linked.link))
   const plan = await applyRouting(cfg, planned, backend, ctx, {
     routes: questions(on.routes),
     rules6: questions(on.rules6)
   })
-  // Every command succeeded, but what the kernel holds is what counts (read on the same batches).
-  const want = { iface, addresses: cfg.addresses, mtu, routes: plan.routes, rules: plan.placed }
   const { routes, rules4, rules6 } = plan.shown
-  const differs = difference(want, heldFrom(linked.link, routes, rules4, rules6), ipv6Disabled)
-  if (differs) throw new Error(kernelDiffers(want, differs))
+  const want = { ...linkWant, routes: plan.routes, rules: plan.placed }
+  refuseDifference(want, plan.unread, heldFrom(linked.link, routes, rules4, rules6))
   const outside =
     firstOutside(on.link, linked.answers, iface) ??
     firstOutside(on.routes, plan.answers.routes, iface) ??
@@ -188,12 +197,12 @@ async function bringUp(
   const handshakeMs = cfg.peers.some((p) => p.endpoint) ? Date.now() - upAt : undefined
   mark('handshake')
   // Checks of a name are asked after the handshake: the tunnel may carry their DNS.
-  const [late] = await Promise.all([
-    checkNameRoutes(settings.checks, tools.ip, iface, limits),
+  const late = await checkNameRoutes(settings.checks, tools.ip, iface, limits)
+  if (late) throw new Error(outsideTunnel(cfg, late))
+  const [checks] = await Promise.all([
+    Promise.all(settings.checks.map((c) => runCheck(c, deadline))),
     backend.restoreKeepalive(cfg)
   ])
-  if (late) throw new Error(outsideTunnel(cfg, late))
-  const checks = await Promise.all(settings.checks.map((c) => runCheck(c, deadline)))
   mark('checks')
   const failed = checks.find((c) => !c.ok)
   if (failed) throw new Error(checkFailure(checkLabel(failed.check), failed.reason ?? '', cfg.addresses, timeoutMs))

@@ -28,6 +28,8 @@ export interface BatchResult {
   reads: unknown[][]
   /** One answer per ask line that ran, in order (the batch stops after the first that fails). */
   answers: Answer[]
+  /** What `ip` said when a read failed (the rest of the batch did not run). */
+  unread?: string
 }
 
 /** The JSON arrays a batch printed, in order (one per line that reads or asks). */
@@ -59,11 +61,10 @@ export function splitBatch(lines: BatchLines, result: RunResult): BatchResult {
   const arrays = jsonArrays(result.stdout)
   const answers: Answer[] = arrays.slice(reads).map((a) => ({ route: (a[0] ?? {}) as Record<string, unknown> }))
   const askedFrom = lines.change.length + reads
-  if (failed !== undefined && failed > askedFrom) {
-    const said = result.stderr.split('\n').find((l) => l.trim() !== '' && !/^Command failed/.test(l))
-    answers.push({ error: (said ?? 'no route').trim() })
-  }
-  return { result, changed: true, reads: arrays.slice(0, reads), answers }
+  const said = (result.stderr.split('\n').find((l) => l.trim() !== '' && !/^Command failed/.test(l)) ?? '').trim()
+  if (failed !== undefined && failed > askedFrom) answers.push({ error: said || 'no route' })
+  const unread = failed !== undefined && failed <= askedFrom ? said || `exit ${result.code}` : undefined
+  return { result, changed: true, reads: arrays.slice(0, reads), answers, ...(unread === undefined ? {} : { unread }) }
 }
 
 /** Runs the batch (`ip -j [args] -batch -`) and splits what it printed. */

@@ -50,6 +50,39 @@ export function deviceMtu(dev: string): number {
   return Number(readText(`/sys/class/net/${dev}/mtu`).trim()) || 0
 }
 
+/**
+ * net.ipv4.conf.all.src_valid_mark as the kernel has it now (`0` or `1`), which an IPv4 full tunnel
+ * sets and post puts back. Throws where /proc does not have it.
+ */
+export const srcValidMark = (): string => readFileSync('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim()
+
+/** Why a link has no IPv6, where /proc shows it: the kernel has none at all, or sysctl turned it off on the link. */
+export type Ipv6Disabled = { cause: 'kernel' } | { cause: 'sysctl'; key: string }
+
+/**
+ * Why the interface has no IPv6 where /proc says: the kernel has none at all (booted with
+ * ipv6.disable=1: no /proc/sys/net/ipv6), or it is turned off on the link by sysctl. Undefined
+ * when /proc does not say.
+ */
+export function ipv6Disabled(iface: string): Ipv6Disabled | undefined {
+  if (!existsSync('/proc/sys/net/ipv6')) return { cause: 'kernel' }
+  if (readText(`/proc/sys/net/ipv6/conf/${iface}/disable_ipv6`).trim() === '1')
+    return { cause: 'sysctl', key: `net.ipv6.conf.${iface}.disable_ipv6` }
+  return undefined
+}
+
+/** A file's text, or undefined where there is none (a state file this action keeps, host/shared.ts). */
+export function fileText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+/** Whether the path exists (a folder this action keeps its state in). */
+export const pathExists = (path: string): boolean => existsSync(path)
+
 /** This process's network namespace, e.g. `net:[4026531840]`; undefined where /proc does not say. */
 export function netns(pid: number | 'self' = 'self'): string | undefined {
   try {

@@ -5,7 +5,6 @@
 // batch that sets it up, the routes' and IPv4 rules' on the routing batch, the IPv6 rules' on
 // theirs): `ip -j` prints nothing for what it adds and a JSON array for each read, so reading back
 // costs no process of its own. The comparison is pure and tested on what `ip -j` prints.
-import { existsSync, readFileSync } from 'node:fs'
 import { canonicalAddress, maxBits, prefixText, type Family, type Prefix } from '../../common/ip.js'
 import { IPV6_MIN_MTU } from './plan.js'
 
@@ -42,6 +41,7 @@ export type Ipv6Off =
 /** The first way in which the kernel's state differs from the plan. */
 export type Difference =
   | { kind: 'no-link' }
+  | { kind: 'unread'; said: string }
   | { kind: 'down' }
   | { kind: 'address'; prefix: Prefix; ipv6Off?: Ipv6Off }
   | { kind: 'mtu'; held: number; want: number }
@@ -161,23 +161,6 @@ export function difference(
   }
   for (const r of want.rules) {
     if (!held.rules[r.family].some((x) => sameRule(x, r))) return { kind: 'rule', ...r }
-  }
-  return undefined
-}
-
-/**
- * Why the interface has no IPv6 where /proc says: the kernel has none at all (booted with
- * ipv6.disable=1: no /proc/sys/net/ipv6), or it is turned off on the link by sysctl. Undefined
- * when /proc does not say.
- */
-export function ipv6Disabled(iface: string): Ipv6Off | undefined {
-  if (!existsSync('/proc/sys/net/ipv6')) return { cause: 'kernel' }
-  const key = `net.ipv6.conf.${iface}.disable_ipv6`
-  try {
-    if (readFileSync(`/proc/sys/net/ipv6/conf/${iface}/disable_ipv6`, 'utf8').trim() === '1')
-      return { cause: 'sysctl', key }
-  } catch {
-    // The link has no IPv6 configuration left.
   }
   return undefined
 }

@@ -6,8 +6,8 @@ import { SRC_VALID_MARK, type Journal } from '../journal/journal.js'
 import { allowedIpsInput, ipRefused, kernelSaid, tableTaken } from '../report/messages.js'
 import { prefixOrigin } from '../inputs/tunnel.js'
 import { prefixText, type Family } from '../../common/ip.js'
-import { ipv6Disabled, routesRead } from './readback.js'
-import { ifindex } from './probe.js'
+import { routesRead } from './readback.js'
+import { ifindex, ipv6Disabled } from './probe.js'
 import { needSrcValidMark, newOwnerId } from './shared.js'
 import {
   isFullTunnel,
@@ -142,6 +142,8 @@ export interface AppliedRouting extends RoutingPlan {
   shown: { routes?: unknown[]; rules4?: unknown[]; rules6?: unknown[] }
   /** The answers to the questions asked, by batch. */
   answers: { routes: Answer[]; rules6: Answer[] }
+  /** What ip said when a read failed. */
+  unread?: string
 }
 
 /**
@@ -201,7 +203,8 @@ async function addRoutes(
         ...plan,
         placed: rules,
         shown: { routes: done?.reads[0], rules4: rules4 ? done?.reads[1] : undefined },
-        answers: { routes: done?.answers ?? [], rules6: [] }
+        answers: { routes: done?.answers ?? [], rules6: [] },
+        ...(done?.unread === undefined ? {} : { unread: done.unread })
       }
       if (six.length === 0) return applied
       const lines = { change: six.map((x) => ruleLine(x, 'add')), read: ['rule show'], ask: ask.rules6 }
@@ -217,7 +220,8 @@ async function addRoutes(
       return {
         ...applied,
         shown: { ...applied.shown, rules6: added.reads[0] },
-        answers: { ...applied.answers, rules6: added.answers }
+        answers: { ...applied.answers, rules6: added.answers },
+        unread: applied.unread ?? added.unread
       }
     }
     const r = done.result

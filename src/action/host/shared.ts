@@ -19,13 +19,11 @@
 // - The record is written before the sysctl is set, and the owner id is in the journal before the
 //   record: whatever is interrupted, post finds the owner and the record finds the original.
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { holdLock, isRoot, mustRun, type RunOptions } from './run.js'
-import { ifindex, netns } from './probe.js'
+import { holdLock, mustRun, type RunOptions } from './run.js'
+import { fileText, ifindex, netns, pathExists, srcValidMark } from './probe.js'
 
 export const STATE_DIR = '/run/wireguard-tunnel'
 const LOCK = `${STATE_DIR}/lock`
-const SRC_VALID_MARK_PATH = '/proc/sys/net/ipv4/conf/all/src_valid_mark'
 
 /** A job that needs the value: its id, and the interface by which it is known to be alive. */
 export interface Owner {
@@ -99,36 +97,23 @@ export function left(record: SharedRecord | undefined, id: string, alive: (o: Ow
 /** An owner is alive while its interface has the recorded ifindex in this namespace. */
 const alive = (o: Owner): boolean => ifindex(o.iface) === o.ifindex
 
-const readRecord = (path: string): SharedRecord | undefined => {
-  try {
-    return parseRecord(readFileSync(path, 'utf8'))
-  } catch {
-    return undefined
-  }
-}
+const readRecord = (path: string): SharedRecord | undefined => parseRecord(fileText(path) ?? '')
 
-/** Writes (or with undefined removes) the record as root: directly, else by `sudo tee` and `sudo mv`. */
+/**
+ * Writes (or with undefined removes) the record, as root: `tee` (through sudo when not root; the
+ * same command either way, so that one module starts every process). In place, under the lock: a
+ * write cut short leaves a record that parseRecord refuses, and then the value found is taken as
+ * the original, which at worst leaves 1 where wg-quick would too.
+ */
 async function writeRecord(path: string, record: SharedRecord | undefined, limits: RunOptions): Promise<void> {
   const root = { root: true, ...limits }
-  if (record === undefined) {
-    if (isRoot()) rmSync(path, { force: true })
-    else await mustRun(['rm', '-f', path], root)
-    return
-  }
-  const text = `${JSON.stringify(record)}\n`
-  const tmp = `${path}.${process.pid}`
-  if (isRoot()) {
-    writeFileSync(tmp, text, { mode: 0o644 })
-    renameSync(tmp, path)
-    return
-  }
-  await mustRun(['tee', tmp], { ...root, input: text })
-  await mustRun(['mv', '-f', tmp, path], root)
+  if (record === undefined) await mustRun(['rm', '-f', path], root)
+  else await mustRun(['tee', path], { ...root, input: `${JSON.stringify(record)}\n` })
 }
 
 /** Runs `change` holding the lock; the folder is made first where it is missing. */
 async function locked<T>(limits: Pick<RunOptions, 'deadline'>, change: () => Promise<T>): Promise<T> {
-  if (!existsSync(STATE_DIR)) await mustRun(['mkdir', '-p', '-m', '755', STATE_DIR], { root: true, ...limits })
+  if (!pathExists(STATE_DIR)) await mustRun(['mkdir', '-p', '-m', '755', STATE_DIR], { root: true, ...limits })
   const release = await holdLock(LOCK, { root: true, ...limits })
   try {
     return await change()
@@ -137,7 +122,6 @@ async function locked<T>(limits: Pick<RunOptions, 'deadline'>, change: () => Pro
   }
 }
 
-const readValue = (): string => readFileSync(SRC_VALID_MARK_PATH, 'utf8').trim()
 const setValue = (value: string, limits: Pick<RunOptions, 'deadline'>): Promise<unknown> =>
   mustRun(['sysctl', '-q', '-w', `net.ipv4.conf.all.src_valid_mark=${value}`], { root: true, ...limits })
 
@@ -145,7 +129,7 @@ const setValue = (value: string, limits: Pick<RunOptions, 'deadline'>): Promise<
 export async function needSrcValidMark(me: Owner, limits: Pick<RunOptions, 'deadline'>): Promise<void> {
   const path = recordPath()
   await locked(limits, async () => {
-    const current = readValue()
+    const current = srcValidMark()
     await writeRecord(path, joined(readRecord(path), current, me, alive), limits)
     if (current !== '1') await setValue('1', limits)
   })
@@ -162,6 +146,8 @@ export async function releaseSrcValidMark(
   limits: Pick<RunOptions, 'deadline' | 'timeoutMs'>
 ): Promise<{ kept: 'ours' | 'theirs' } | { restored: string } | { unchanged: true }> {
   const path = recordPath()
+  // No folder, no record (main stopped before it made one): nothing to take the lock for.
+  if (!pathExists(STATE_DIR)) return { unchanged: true }
   return locked(limits, async () => {
     const record = readRecord(path)
     const leaving = left(record, id, alive)
@@ -174,7 +160,7 @@ export async function releaseSrcValidMark(
       await writeRecord(path, { was: leaving.restore, owners: [] }, limits)
       return { kept: 'theirs' }
     }
-    if (readValue() !== leaving.restore) await setValue(leaving.restore, limits)
+    if (srcValidMark() !== leaving.restore) await setValue(leaving.restore, limits)
     await writeRecord(path, undefined, limits)
     return { restored: leaving.restore }
   })

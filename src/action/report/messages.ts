@@ -163,6 +163,11 @@ export function kernelDiffers(want: Expected, d: Difference): string {
   const leaks = 'so that traffic would leave outside the tunnel'
   const other = 'another program on this runner changed it while the tunnel came up'
   switch (d.kind) {
+    case 'unread':
+      if (!/does not exist|Cannot find device/i.test(d.said))
+        return `After bring-up, ip could not read back what the kernel holds for ${iface} (${d.said}), so nothing shows the tunnel is as planned`
+    // A read that finds no such device: the interface is gone.
+    // falls through
     case 'no-link':
       return `${head} no interface ${iface}: it went away while it was being set up (wireguard-go exited, or another program deleted it)`
     case 'address':
