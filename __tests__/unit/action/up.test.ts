@@ -92,7 +92,7 @@ const UID = process.getuid?.() ?? 0
  * record, under its lock); the policy table's routes first (adding them claims the table), rules,
  * read back with the way to the check asked; the IPv6 rules, read back; DNS.
  */
-const LINK_ROUTES_DNS = [
+const LINK_ROUTES_DNS = (root: boolean): string[] => [
   'ip -j -batch: address add 10.9.0.2/24 dev wg0',
   'ip -j -batch: address add fd09::2/64 dev wg0',
   'ip -j -batch: link set mtu 1420 up dev wg0',
@@ -109,7 +109,8 @@ const LINK_ROUTES_DNS = [
   'ip -j -6 -batch: rule add table main suppress_prefixlength 0 priority 32764',
   'ip -j -6 -batch: rule show',
   'flock -x -w 10 /run/wireguard-tunnel/lock cat',
-  'tee /run/wireguard-tunnel/src_valid_mark.4026531840.json',
+  // Written as root directly; through sudo, by tee.
+  `${root ? 'write' : 'tee'} /run/wireguard-tunnel/src_valid_mark.4026531840.json`,
   `sysctl -q -w net.ipv4.conf.all.src_valid_mark=1`,
   `resolvconf -a ${DNS_NAME} -m 0 -x`
 ]
@@ -123,18 +124,18 @@ const FULL_STEPS: Record<Variant, string[]> = {
     ...PLANNING,
     'ip link add dev wg0 type wireguard',
     ...SETCONF,
-    ...LINK_ROUTES_DNS,
+    ...LINK_ROUTES_DNS(true),
     ...PROVE_WITH_WG
   ],
   // Configured, handshakes read and keepalive restored over the socket: no commands for those.
-  'wireguard-go, as root (its UAPI socket)': [...PLANNING, 'wireguard-go wg0', ...LINK_ROUTES_DNS, CHECK],
+  'wireguard-go, as root (its UAPI socket)': [...PLANNING, 'wireguard-go wg0', ...LINK_ROUTES_DNS(true), CHECK],
   'wireguard-go, through sudo (wg setconf)': [
     ...PLANNING,
     'wireguard-go wg0',
     // The daemon's namespace is root's to read: through sudo.
     'readlink /proc/4003/ns/net',
     ...SETCONF,
-    ...LINK_ROUTES_DNS,
+    ...LINK_ROUTES_DNS(false),
     ...PROVE_WITH_WG
   ]
 }

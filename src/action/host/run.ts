@@ -3,6 +3,7 @@
 // at once instead of waiting for a password. Children get a minimal environment: nothing of the
 // step's own (INPUT_* secrets, the runner's ACTIONS_* tokens, a job's LOG_LEVEL) reaches them.
 import { spawn } from 'node:child_process'
+import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import * as core from '../toolkit.js'
 import { searchPath } from './probe.js'
 
@@ -179,4 +180,25 @@ export async function holdLock(path: string, opts: RunOptions = {}): Promise<() 
     child.stdin.end()
     await closed
   }
+}
+
+/**
+ * Writes `text` to a file only root may write (or with undefined removes it): as root directly,
+ * whole or not at all (a temporary file renamed over it); otherwise `sudo tee`, in place (the
+ * caller holds a lock against readers that would see it half written), or `sudo rm -f`.
+ */
+export async function writeAsRoot(path: string, text: string | undefined, opts: RunOptions = {}): Promise<void> {
+  if (isRoot()) {
+    if (text === undefined) {
+      rmSync(path, { force: true })
+      return
+    }
+    const tmp = `${path}.${process.pid}`
+    writeFileSync(tmp, text, { mode: 0o644 })
+    renameSync(tmp, path)
+    return
+  }
+  const root = { ...opts, root: true }
+  if (text === undefined) await mustRun(['rm', '-f', path], root)
+  else await mustRun(['tee', path], { ...root, input: text })
 }

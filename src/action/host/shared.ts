@@ -19,8 +19,9 @@
 // - The record is written before the sysctl is set, and the owner id is in the journal before the
 //   record: whatever is interrupted, post finds the owner and the record finds the original.
 import { randomBytes } from 'node:crypto'
-import { holdLock, mustRun, type RunOptions } from './run.js'
+import { holdLock, mustRun, writeAsRoot, type RunOptions } from './run.js'
 import { fileText, ifindex, netns, pathExists, srcValidMark } from './probe.js'
+import { SRC_VALID_MARK } from '../journal/journal.js'
 
 export const STATE_DIR = '/run/wireguard-tunnel'
 const LOCK = `${STATE_DIR}/lock`
@@ -100,16 +101,12 @@ const alive = (o: Owner): boolean => ifindex(o.iface) === o.ifindex
 const readRecord = (path: string): SharedRecord | undefined => parseRecord(fileText(path) ?? '')
 
 /**
- * Writes (or with undefined removes) the record, as root: `tee` (through sudo when not root; the
- * same command either way, so that one module starts every process). In place, under the lock: a
- * write cut short leaves a record that parseRecord refuses, and then the value found is taken as
- * the original, which at worst leaves 1 where wg-quick would too.
+ * Writes (or with undefined removes) the record, as root (run.ts). Through sudo it is written in
+ * place, under the lock: a write cut short leaves a record that parseRecord refuses, and then the
+ * value found is taken as the original, which at worst leaves 1 where wg-quick would too.
  */
-async function writeRecord(path: string, record: SharedRecord | undefined, limits: RunOptions): Promise<void> {
-  const root = { root: true, ...limits }
-  if (record === undefined) await mustRun(['rm', '-f', path], root)
-  else await mustRun(['tee', path], { ...root, input: `${JSON.stringify(record)}\n` })
-}
+const writeRecord = (path: string, record: SharedRecord | undefined, limits: RunOptions): Promise<void> =>
+  writeAsRoot(path, record === undefined ? undefined : `${JSON.stringify(record)}\n`, limits)
 
 /** Runs `change` holding the lock; the folder is made first where it is missing. */
 async function locked<T>(limits: Pick<RunOptions, 'deadline'>, change: () => Promise<T>): Promise<T> {
@@ -123,7 +120,7 @@ async function locked<T>(limits: Pick<RunOptions, 'deadline'>, change: () => Pro
 }
 
 const setValue = (value: string, limits: Pick<RunOptions, 'deadline'>): Promise<unknown> =>
-  mustRun(['sysctl', '-q', '-w', `net.ipv4.conf.all.src_valid_mark=${value}`], { root: true, ...limits })
+  mustRun(['sysctl', '-q', '-w', `${SRC_VALID_MARK}=${value}`], { root: true, ...limits })
 
 /** Joins the record as `me` and sets src_valid_mark to 1 where it is not. */
 export async function needSrcValidMark(me: Owner, limits: Pick<RunOptions, 'deadline'>): Promise<void> {

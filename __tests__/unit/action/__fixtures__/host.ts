@@ -489,6 +489,7 @@ class FakeHost {
         if (!m) break
         return this.signal(Number(m[2]), m[1] as string, step) ? ok() : error(`kill: (${m[2]}) - No such process\n`, 1)
       }
+      case 'write':
       case 'tee': {
         const path = args[0] ?? ''
         if (args.length !== 1 || !this.folders.has(dirname(path))) break
@@ -502,7 +503,9 @@ class FakeHost {
         this.folders.add('/run/wireguard-tunnel')
         return ok()
       }
+      case 'remove':
       case 'rm': {
+        if (tool === 'remove') args.unshift('-f')
         const path = args[1] ?? ''
         if (args[0] === '-f' && this.files.has(path)) {
           this.files.delete(path)
@@ -780,6 +783,17 @@ export const fakeRun: typeof Run = {
   sudoRefused,
   CommandError,
   run: (argv, opts) => host.run(argv, opts),
+  /** As root a file write (a step of its own, `write PATH`), through sudo `tee` or `rm -f`, as run.ts does. */
+  async writeAsRoot(path, text, opts = {}) {
+    if (!host.root) {
+      const argv = text === undefined ? ['rm', '-f', path] : ['tee', path]
+      const r = await host.run(argv, { ...opts, root: true, input: text })
+      if (r.code !== 0) throw new CommandError(commandLine(argv, { ...opts, root: true }, host.root), r)
+      return
+    }
+    const out = await host.run([text === undefined ? 'remove' : 'write', path], { ...opts, root: true, input: text })
+    if (out.code !== 0) throw new Error(`could not write ${path}: ${out.stderr}`)
+  },
   /** A step of its own (`flock -x -w N PATH cat`); the lock is the model's, held until released. */
   async holdLock(path, opts = {}) {
     const out = await host.run(['flock', '-x', '-w', '10', path, 'cat'], { ...opts, input: undefined })

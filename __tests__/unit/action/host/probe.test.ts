@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   fileId,
+  fileText,
   ifindex,
+  ipv6Disabled,
+  pathExists,
   linkExists,
   locate,
   netns,
@@ -78,5 +81,26 @@ describe('probes', () => {
     expect(await waitUntil(() => ++calls === 3, 60_000, 0)).toBe(true)
     expect(calls).toBe(3)
     expect(await waitUntil(() => false, 0)).toBe(false)
+  })
+
+  it('a state file is read whole, and a missing one is no error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wgt-probe-'))
+    try {
+      const path = join(dir, 'record.json')
+      expect(fileText(path)).toBeUndefined()
+      expect(pathExists(dir)).toBe(true)
+      writeFileSync(path, '{"was":"0","owners":[]}\n')
+      expect(fileText(path)).toBe('{"was":"0","owners":[]}\n')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it("IPv6 off on a link is read from /proc as the kernel shows it (lo's own setting here)", () => {
+    const v6 = readFileSync('/proc/sys/net/ipv6/conf/lo/disable_ipv6', 'utf8').trim()
+    expect(ipv6Disabled('lo')).toEqual(
+      v6 === '1' ? { cause: 'sysctl', key: 'net.ipv6.conf.lo.disable_ipv6' } : undefined
+    )
+    expect(ipv6Disabled('no-such-link')).toBeUndefined()
   })
 })

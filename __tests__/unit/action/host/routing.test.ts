@@ -120,14 +120,14 @@ describe('applying', () => {
     ])
     const owner = (journal.records[0] as { owner: string }).owner
     expect(journal.records[0]).toEqual({ kind: 'sysctl', key: 'net.ipv4.conf.all.src_valid_mark', owner })
-    // The shared record names what was found and this owner, written (under the lock) before the value is set.
+    // The shared record names what was found and this owner, written (as root, under the lock) before the value is set.
     const record = '/run/wireguard-tunnel/src_valid_mark.4026531840.json'
     expect(JSON.parse(host.files.get(record) ?? '')).toEqual({
       was: '0',
       owners: [{ id: owner, iface: 'wg0', ifindex: host.link('wg0')?.ifindex }]
     })
-    expect(step(`tee ${record}`)).toBeLessThan(step('sysctl -q -w net.ipv4.conf.all.src_valid_mark=1'))
-    expect(step('flock -x -w 10 /run/wireguard-tunnel/lock cat')).toBeLessThan(step(`tee ${record}`))
+    expect(step(`write ${record}`)).toBeLessThan(step('sysctl -q -w net.ipv4.conf.all.src_valid_mark=1'))
+    expect(step('flock -x -w 10 /run/wireguard-tunnel/lock cat')).toBeLessThan(step(`write ${record}`))
     expect(host.locks.size).toBe(0)
     expect(rules()).toEqual([
       { kind: 'rule', family: 4, priority: 32765, selector: 'not fwmark 51820 table 51820' },
