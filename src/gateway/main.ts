@@ -2,6 +2,7 @@
 // reconciles the interface with the store, serves, sweeps; SIGTERM/SIGINT stop it within a few
 // seconds and leave live leases and their peers for the next start.
 import { chmodSync } from 'node:fs'
+import { errorText } from '../common/errors.js'
 import { createAudit } from './audit.js'
 import { loadConfig } from './settings.js'
 import { Leases } from './leases/leases.js'
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
     sweeping = true
     leases
       .sweep()
-      .catch((err: unknown) => audit('error', { reason: `sweep: ${err instanceof Error ? err.message : String(err)}` }))
+      .catch((err: unknown) => audit('error', { reason: `sweep: ${errorText(err)}` }))
       .finally(() => (sweeping = false))
   }, config.sweepIntervalMs)
 
@@ -67,6 +68,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`wireguard-gateway: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.stderr.write(`wireguard-gateway: ${errorText(err)}\n`)
   process.exit(1)
 })

@@ -2,6 +2,7 @@
 // (and its line), never more of a value than the user must see to fix it. Pure but for reading the file.
 import { readFileSync } from 'node:fs'
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node, type Document } from 'yaml'
+import { interfaceProblem, isLoopback, parseHostPort } from '../common/grammar.js'
 import { contains, network, parseAddress, parsePrefix, prefixText, type Prefix } from '../common/ip.js'
 
 export interface Rule {
@@ -72,13 +73,6 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
 export function parseDuration(text: string): number | undefined {
   const m = /^([0-9]{1,9})(ms|s|m|h|d)$/.exec(text)
   return m ? Number(m[1]) * (UNITS[m[2] as string] as number) : undefined
-}
-
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true
-  const a = parseAddress(host.replace(/^\[|\]$/g, ''))
-  if (!a) return false
-  return a.family === 4 ? a.bytes[0] === 127 : a.bytes.every((b, i) => b === (i === 15 ? 1 : 0))
 }
 
 /** Reads and validates the file; throws a ConfigError naming the file, the key and the line. */
@@ -219,14 +213,9 @@ class Reader {
       )
     }
     const iface = this.string(['interface'])
-    if (!/^[A-Za-z0-9_=+.-]{1,15}$/.test(iface))
-      this.fail(['interface'], 'must be an interface name (1–15 of A-Z a-z 0-9 _ = + . -)')
-    const endpoint = this.string(['endpoint'])
-    if (
-      !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.test(endpoint) ||
-      Number(endpoint.split(':').pop()) > 65535
-    )
-      this.fail(['endpoint'], 'must be HOST:PORT (a name or address that runners can reach, [IPv6]:PORT)')
+    const ifaceProblem = interfaceProblem(iface)
+    if (ifaceProblem !== undefined) this.fail(['interface'], ifaceProblem)
+    const endpoint = this.endpoint()
     const pool = this.pool()
     const allowedIps = this.prefixes(['allowed-ips'], pool)
     const dns = this.list(['dns'], []).map((d, i) => {
@@ -261,13 +250,30 @@ class Reader {
   }
 
   private listen(): GatewayConfig['listen'] {
-    const text = this.string(['listen'], '0.0.0.0:8443')
-    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):([0-9]{1,5})$/.exec(text)
-    const host = m?.[1] ?? m?.[2]
-    const port = Number(m?.[3])
-    if (!m || !host || !parseAddress(host) || port < 1 || port > 65535)
-      this.fail(['listen'], 'must be ADDRESS:PORT, e.g. 0.0.0.0:8443 or [::]:8443')
-    return { host, port }
+    const hp = parseHostPort(this.string(['listen'], '0.0.0.0:8443'))
+    if (!hp || 'problem' in hp || !parseAddress(hp.host))
+      this.fail(['listen'], 'must be ADDRESS:PORT, e.g. 0.0.0.0:8443 or [::]:8443 (port 1 to 65535)')
+    return hp
+  }
+
+  /**
+   * The endpoint runners are given, in the grammar the action reads a lease's endpoint with (its
+   * strict form: an IPv6 address in brackets), so that no lease carries one the action refuses.
+   */
+  private endpoint(): string {
+    const text = this.string(['endpoint'])
+    const hp = parseHostPort(text)
+    if (!hp) this.fail(['endpoint'], 'must be HOST:PORT (a name or address that runners can reach, [IPv6]:PORT)')
+    if ('problem' in hp)
+      this.fail(
+        ['endpoint'],
+        {
+          brackets: 'must be HOST:PORT: only an IPv6 address goes in brackets',
+          host: 'must be HOST:PORT: the host is not a valid host name or IP address',
+          port: 'must be HOST:PORT with a port from 1 to 65535'
+        }[hp.problem]
+      )
+    return text
   }
 
   private pool(): Prefix[] {

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { connect } from 'node:net'
 import * as core from '../toolkit.js'
 import type { Journal } from '../journal/journal.js'
+import type { Userspace } from '../inputs/inputs.js'
 import { explainCreateFailure, interfaceTaken, socketTaken } from '../report/messages.js'
 import { CommandError, commandLine, isRoot, mustRun, run, sudoRefused, type RunOptions } from './run.js'
 import {
@@ -20,8 +21,6 @@ import {
   ticksNow
 } from './probe.js'
 import { ensureTools } from './install.js'
-
-type Userspace = 'auto' | 'true' | 'false'
 
 interface InterfaceRequest {
   iface: string

@@ -2,8 +2,8 @@
 // reads inputs through the function it is given and touches nothing else. The step's settings
 // (interface, checks, timeout, install, userspace) plus where the tunnel comes from: a static
 // description (the per-field inputs or `config`) or a gateway that leases one at run time.
-import { IFACE } from '../../common/grammar.js'
-import { maxBits, network, prefixText, type Prefix } from '../../common/ip.js'
+import { interfaceProblem, isHostName, isLoopback } from '../../common/grammar.js'
+import { canonicalAddress, maxBits, network, prefixText, type Prefix } from '../../common/ip.js'
 import {
   InputError,
   parseChoice,
@@ -15,8 +15,6 @@ import {
   shown,
   splitDns,
   splitHostPort,
-  isHostName,
-  ipText,
   looksSecret
 } from './values.js'
 import type { GetInput } from './secrets.js'
@@ -32,7 +30,8 @@ export type Check =
   | { kind: 'tcp'; host: string; port: number; text: string }
   | { kind: 'http'; url: string; text: string }
 
-type Userspace = 'auto' | 'true' | 'false'
+/** The `userspace` input: wireguard-go always (`true`), never (`false`), or when the kernel has no WireGuard. */
+export type Userspace = 'auto' | 'true' | 'false'
 
 /** The step's own settings, whatever the tunnel's source. */
 export interface Settings {
@@ -87,24 +86,10 @@ const GATEWAY_EXCLUDES = [
   'config'
 ] as const
 
-/** Names `ip` or wireguard-go would read as something else, or Linux refuses (EINVAL). */
-const RESERVED_NAMES = new Set(['.', '..', 'all', 'default', 'help'])
-
 function parseInterface(input: string, value: string): string {
   const v = value.trim()
-  if (v.startsWith('-'))
-    throw new InputError(
-      input,
-      `${shown(v)} starts with "-": wireguard-go and ip would read it as an option; choose a name that starts with a letter or digit`
-    )
-  if (RESERVED_NAMES.has(v.toLowerCase()))
-    throw new InputError(input, `${shown(v)} is a name Linux or ip reserves; choose another, e.g. wg0`)
-  if (!IFACE.test(v)) {
-    throw new InputError(
-      input,
-      `${shown(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`
-    )
-  }
+  const problem = interfaceProblem(v)
+  if (problem !== undefined) throw new InputError(input, `${shown(v)} ${problem}`)
   return v
 }
 
@@ -125,7 +110,7 @@ function parseChecks(input: string, value: string): Check[] {
           throw new InputError(input, `${shown(text)} has characters not allowed in a URL`)
         return { kind: 'http', url: url.href, text }
       }
-      const ip = ipText(text)
+      const ip = canonicalAddress(text)
       if (ip !== undefined) return { kind: 'icmp', host: ip, text }
       const hp = splitHostPort(input, text)
       if (hp) return { kind: 'tcp', ...hp, text }
@@ -140,14 +125,6 @@ function parseTimeout(input: string, value: string): number {
     throw new InputError(input, `must be a number of seconds greater than 0 and at most 3600; got ${shown(v)}`)
   }
   return Math.round(Number(v) * 1000)
-}
-
-/** Hosts that `http://` is allowed for: the machine itself (127.0.0.0/8, ::1, localhost). */
-function isLoopback(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '')
-  if (h === 'localhost' || h.endsWith('.localhost')) return true
-  if (h === '::1') return true
-  return /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(h) && ipText(h) !== undefined
 }
 
 /** The `gateway` input: an https:// URL (http:// only for a loopback address), no credentials in it. */

@@ -2,6 +2,7 @@
 // refetched on an unknown `kid`), RS256 only, exact `iss` and `aud`, `exp`/`nbf` with a small clock
 // tolerance, required claims present. Using a `jti` once is the store's job (see Leases).
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import { errorText } from '../../common/errors.js'
 
 /** Claims every GitHub Actions token carries and the gateway relies on. */
 export const REQUIRED_CLAIMS = [
@@ -69,7 +70,7 @@ export function explain(err: unknown): TokenError {
       ISSUER_UNREACHABLE,
       503,
       code,
-      `the issuer's keys (jwks_uri) could not be fetched: ${err instanceof Error ? err.message : String(err)}`
+      `the issuer's keys (jwks_uri) could not be fetched: ${errorText(err)}`
     )
   if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return unreachable()
   if (err instanceof errors.JOSEError) return say('the token is malformed')

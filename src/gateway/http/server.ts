@@ -5,10 +5,12 @@ import { readFileSync } from 'node:fs'
 import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttps } from 'node:https'
 import type { Socket } from 'node:net'
+import { errorText } from '../../common/errors.js'
 import { formatBytes, parseAddress } from '../../common/ip.js'
 import type { Audit } from '../audit.js'
 import type { GatewayConfig } from '../settings.js'
-import { HttpError, validPublicKey, type Leases } from '../leases/leases.js'
+import { isPeerKey } from '../../common/grammar.js'
+import { HttpError, type Leases } from '../leases/leases.js'
 
 /** A lease request is `{"publicKey": "…"}`: anything over this is refused unread. */
 const MAX_BODY = 4096
@@ -103,8 +105,7 @@ export function createHandler(
         refuse(400, 'the body must be JSON: {"publicKey": "<base64 WireGuard public key>"}')
       }
       const key = (body as { publicKey?: unknown } | null)?.publicKey
-      if (!validPublicKey(key))
-        refuse(400, '"publicKey" must be a WireGuard public key (32 bytes in base64, not all zero)')
+      if (!isPeerKey(key)) refuse(400, '"publicKey" must be a WireGuard public key (32 bytes in base64, not all zero)')
       const grant = await leases.grant(token, key, client)
       return send(res, 201, grant)
     }
@@ -123,7 +124,7 @@ export function createHandler(
     route(req, res).catch((err: unknown) => {
       if (res.headersSent) return
       if (err instanceof HttpError) return send(res, err.status, { error: err.message })
-      audit('error', { reason: err instanceof Error ? err.message : String(err) })
+      audit('error', { reason: errorText(err) })
       send(res, 500, { error: 'internal error; see the gateway log' })
     })
   }

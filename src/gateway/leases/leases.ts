@@ -51,13 +51,6 @@ class PeerChanged extends Error {}
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest()
 const bare = (p: string): string => p.replace(/\/[0-9]+$/, '')
 
-/** True when a WireGuard public key is well-formed: 32 bytes in canonical base64, not all zero. */
-export function validPublicKey(key: unknown): key is string {
-  if (typeof key !== 'string' || !/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/.test(key)) return false
-  const bytes = Buffer.from(key, 'base64')
-  return bytes.length === 32 && bytes.some((b) => b !== 0)
-}
-
 /** A live lease's fate at a sweep. Pure. */
 export function fate(
   lease: Pick<Lease, 'createdAt' | 'expiresAt'>,

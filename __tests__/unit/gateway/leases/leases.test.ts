@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import { parseConfig } from '../../../../src/gateway/settings.js'
-import { fate, HttpError, Leases, validPublicKey, type Interface } from '../../../../src/gateway/leases/leases.js'
+import { fate, HttpError, Leases, type Interface } from '../../../../src/gateway/leases/leases.js'
 import { Store } from '../../../../src/gateway/leases/store.js'
 import { TokenError } from '../../../../src/gateway/auth/tokens.js'
 import type { PeerOp, PeerState } from '../../../../src/gateway/leases/peers.js'
@@ -384,15 +384,6 @@ describe('gateway leases under review findings', () => {
 })
 
 describe('gateway lease helpers', () => {
-  it('knows a WireGuard public key', () => {
-    expect(validPublicKey(key())).toBe(true)
-    expect(validPublicKey(Buffer.alloc(32).toString('base64'))).toBe(false)
-    expect(validPublicKey(randomBytes(31).toString('base64'))).toBe(false)
-    expect(validPublicKey(randomBytes(33).toString('base64'))).toBe(false)
-    expect(validPublicKey(`${key().slice(0, 42)}B=`)).toBe(false) // non-canonical last character
-    expect(validPublicKey(42)).toBe(false)
-  })
-
   it('decides a live lease’s fate', () => {
     const lease = { createdAt: 0, expiresAt: 3_600_000 }
     expect(fate(lease, undefined, 60_000, 300_000)).toBe('keep')
