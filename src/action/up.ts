@@ -10,7 +10,7 @@ import type { Journal } from './journal/journal.js'
 import { applyDns } from './host/dns.js'
 import { checkFailure, handshakeFailure, noNetAdmin, unsupportedPlatform } from './report/messages.js'
 import { linkBatch, routeText } from './host/plan.js'
-import { report, reportFailure, type Outcome } from './report/report.js'
+import { report, reportFailure, type TunnelUp } from './report/report.js'
 import { chooseMtu, resolveEndpoints } from './host/resolve.js'
 import { applyRouting, planRouting, type PlannedRouting } from './host/routing.js'
 import { isRoot, mustRun } from './host/run.js'
@@ -75,7 +75,7 @@ async function bringUp(
   tools: Tools,
   journal: Journal,
   deadline: number
-): Promise<Outcome> {
+): Promise<TunnelUp> {
   const { iface, timeoutMs } = settings
   const cfg = { ...tunnel, iface }
   const limits = { deadline }
@@ -161,10 +161,10 @@ export async function runMain(): Promise<void> {
     const making = createInterface({ ...cfg, tools, limits }, journal)
     const [prepared, { userspace }] = await settleAll([preparing, making] as const)
     mark('interface created')
-    const outcome = await bringUp(cfg, prepared, userspace, tools, journal, deadline)
-    core.setOutput('address', outcome.addresses.map((a) => a.address).join(','))
-    outcome.extra = prepared.rows
-    report(outcome)
+    const up = await bringUp(cfg, prepared, userspace, tools, journal, deadline)
+    core.setOutput('address', up.addresses.map((a) => a.address).join(','))
+    up.extra = prepared.rows
+    report(up)
     mark('main done')
   } catch (err) {
     const message = errorText(err)

@@ -5,7 +5,8 @@ import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node, type Doc
 import { interfaceProblem, isLoopback, parseHostPort } from '../common/grammar.js'
 import { contains, network, parseAddress, parsePrefix, prefixText, type Prefix } from '../common/ip.js'
 
-export interface Rule {
+/** Who may lease: a token passes when it matches every claim of one rule (see auth/policy.ts). */
+export interface AccessRule {
   /** Claim name → exact value, or a prefix when the value ends with `*`. */
   claims: Record<string, string>
   /** What runners matched by this rule route through the tunnel (within the top-level allowed-ips). */
@@ -33,7 +34,7 @@ export interface GatewayConfig {
   rateLimit: number
   /** Open connections one client (an IPv4 address, an IPv6 /64) may hold; more are closed at once. */
   connectionsPerAddress: number
-  rules: Rule[]
+  rules: AccessRule[]
 }
 
 export class ConfigError extends Error {
@@ -305,7 +306,7 @@ class Reader {
     return text
   }
 
-  private rules(allowedIps: Prefix[]): Rule[] {
+  private rules(allowedIps: Prefix[]): AccessRule[] {
     if (!this.has(['rules'])) return []
     const n = this.node(['rules'])
     if (!isSeq(n)) this.fail(['rules'], 'must be a list of rules')
@@ -327,7 +328,7 @@ class Reader {
           [...path, 'claims'],
           'must pin repository_owner_id or repository_id exactly: names can be renamed and registered again by someone else'
         )
-      const rule: Rule = { claims }
+      const rule: AccessRule = { claims }
       if (this.has([...path, 'allowed-ips'])) {
         rule.allowedIps = this.prefixes([...path, 'allowed-ips'])
         rule.allowedIps.forEach((p, j) => {

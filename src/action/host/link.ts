@@ -93,7 +93,7 @@ async function createKernelInterface(req: InterfaceRequest, journal: Journal): P
 
 /**
  * Starts wireguard-go, which forks a daemon that outlives this step and returns once the interface
- * exists. Its environment is the minimal one (run.ts): with LOG_LEVEL set, the daemon would keep
+ * exists. Its environment is the minimal one (src/common/process.ts): with LOG_LEVEL set, the daemon would keep
  * this step's pipes open.
  */
 async function startWireguardGo(req: InterfaceRequest, journal: Journal): Promise<void> {

@@ -23,7 +23,7 @@ interface TeardownReport {
 const COMMAND_MS = 10_000
 
 /** What became of a record: undone now, found already gone, or left (not ours, or not undone). */
-type Outcome = { undone: string } | { gone: true } | { kept: string } | { left: string; retry?: boolean }
+type UndoResult = { undone: string } | { gone: true } | { kept: string } | { left: string; retry?: boolean }
 
 const ip = (): string => locate('ip') ?? 'ip'
 /** How long teardown may take: post's own limits, or main's rollback budget. */
@@ -60,7 +60,7 @@ async function signal(pid: number, name: 'TERM' | 'KILL', b: Budget): Promise<vo
  * and removes its socket; SIGKILL only if it will not go. A record without a pid (main was stopped
  * while starting it) is matched by name, start time and namespace, as main would have.
  */
-async function stopWireguardGo(rec: RecOf<'wireguard-go'>, b: Budget): Promise<Outcome> {
+async function stopWireguardGo(rec: RecOf<'wireguard-go'>, b: Budget): Promise<UndoResult> {
   const proc =
     rec.pid !== undefined && rec.start !== undefined
       ? { pid: rec.pid, start: rec.start }
@@ -93,7 +93,7 @@ async function stopWireguardGo(rec: RecOf<'wireguard-go'>, b: Budget): Promise<O
   return said ? { undone: said } : { gone: true }
 }
 
-async function deleteInterface(rec: RecOf<'interface'>, b: Budget): Promise<Outcome> {
+async function deleteInterface(rec: RecOf<'interface'>, b: Budget): Promise<UndoResult> {
   // The link closes as wireguard-go exits: give it a moment before looking.
   await waitUntil(() => stillOurs(rec) !== 'ours', within(b, 1000))
   switch (stillOurs(rec)) {
@@ -110,7 +110,7 @@ async function deleteInterface(rec: RecOf<'interface'>, b: Budget): Promise<Outc
   return { undone: rec.name }
 }
 
-async function deleteRule(rec: RecOf<'rule'>, b: Budget): Promise<Outcome> {
+async function deleteRule(rec: RecOf<'rule'>, b: Budget): Promise<UndoResult> {
   const r = await run(
     [ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)],
     asRoot(b)
@@ -121,7 +121,7 @@ async function deleteRule(rec: RecOf<'rule'>, b: Budget): Promise<Outcome> {
 }
 
 /** Puts src_valid_mark back, unless another full tunnel still marks its traffic and needs it. */
-async function restoreSysctl(rec: RecOf<'sysctl'>, b: Budget): Promise<Outcome> {
+async function restoreSysctl(rec: RecOf<'sysctl'>, b: Budget): Promise<UndoResult> {
   const others = (await run([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS, deadline: b.deadline })).stdout
   if (/\bnot from all fwmark /.test(others))
     return { kept: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` }
@@ -129,7 +129,7 @@ async function restoreSysctl(rec: RecOf<'sysctl'>, b: Budget): Promise<Outcome> 
   return { undone: `${rec.key} back to ${rec.was}` }
 }
 
-async function revertDns(rec: RecOf<'dns'>, iface: RecOf<'interface'> | undefined, b: Budget): Promise<Outcome> {
+async function revertDns(rec: RecOf<'dns'>, iface: RecOf<'interface'> | undefined, b: Budget): Promise<UndoResult> {
   // Under a name that another job's interface has now, the DNS settings are theirs.
   if (iface && stillOurs(iface) === 'other') return { left: `DNS for ${rec.iface}: the interface is no longer ours` }
   if (rec.manager === 'resolvectl' && !linkExists(rec.iface)) return { gone: true }
@@ -138,7 +138,7 @@ async function revertDns(rec: RecOf<'dns'>, iface: RecOf<'interface'> | undefine
   return { undone: `DNS (${rec.manager})` }
 }
 
-async function undo(rec: Rec, journal: Journal, b: Budget): Promise<Outcome> {
+async function undo(rec: Rec, journal: Journal, b: Budget): Promise<UndoResult> {
   switch (rec.kind) {
     case 'interface':
       return deleteInterface(rec, b)
@@ -177,18 +177,18 @@ export async function teardown(journal: Journal, deadline?: number): Promise<Tea
   for (const rec of [...journal.records].reverse()) {
     if (rec.kind === 'lease') continue
     try {
-      const outcome = await undo(rec, journal, budget)
-      if ('kept' in outcome) report.kept.push(outcome.kept)
-      if ('left' in outcome) {
-        report.warnings.push(outcome.left)
+      const done = await undo(rec, journal, budget)
+      if ('kept' in done) report.kept.push(done.kept)
+      if ('left' in done) {
+        report.warnings.push(done.left)
         // Not ours (or needed by another): nothing for a later post to do either, unless it may yet go.
-        if (!outcome.retry) journal.remove(rec)
+        if (!done.retry) journal.remove(rec)
         continue
       }
       // The interface first: what the reader looks for.
-      if ('undone' in outcome) {
-        if (rec.kind === 'interface' || rec.kind === 'wireguard-go') report.removed.unshift(outcome.undone)
-        else report.removed.push(outcome.undone)
+      if ('undone' in done) {
+        if (rec.kind === 'interface' || rec.kind === 'wireguard-go') report.removed.unshift(done.undone)
+        else report.removed.push(done.undone)
       }
       journal.remove(rec)
     } catch (err) {

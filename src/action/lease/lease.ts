@@ -9,9 +9,15 @@ import { httpRequest, type HttpAnswer } from './http.js'
 import { canonicalAddress, network, parsePrefix, type Prefix } from '../../common/ip.js'
 import { validRecord, type Journal, type RecOf } from '../journal/journal.js'
 import { isHostName, isKey, wgEndpoint } from '../../common/grammar.js'
-import type { GivenTunnel } from './source.js'
 import * as core from '../toolkit.js'
 import type { Peer, Tunnel } from '../inputs/tunnel.js'
+
+/** A tunnel to bring up, and where it came from. */
+export interface GivenTunnel {
+  tunnel: Tunnel
+  /** Rows for the summary (the lease and its expiry). */
+  rows: [string, string][]
+}
 
 /** A fresh X25519 key pair, as `wg genkey` and `wg pubkey` would print it. */
 export function ephemeralKeyPair(): { privateKey: string; publicKey: string } {

@@ -36,7 +36,7 @@ export class TokenError extends Error {
 }
 
 /** What a client is told when the issuer cannot be asked: where it lives and why it failed are the operator's. */
-export const ISSUER_UNREACHABLE = 'the token issuer could not be reached; try again'
+const ISSUER_UNREACHABLE = 'the token issuer could not be reached; try again'
 
 interface VerifierOptions {
   issuer: string

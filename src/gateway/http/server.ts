@@ -10,7 +10,8 @@ import { formatBytes, parseAddress } from '../../common/ip.js'
 import type { Audit } from '../audit.js'
 import type { GatewayConfig } from '../settings.js'
 import { isPeerKey } from '../../common/grammar.js'
-import { HttpError, type Leases } from '../leases/leases.js'
+import type { Leases } from '../leases/leases.js'
+import { HttpError } from './error.js'
 
 /** A lease request is `{"publicKey": "…"}`: anything over this is refused unread. */
 const MAX_BODY = 4096
@@ -41,7 +42,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 }
 
 /** Longest credential accepted: GitHub's tokens are about 1 KiB; a lease secret is 43 characters. */
-export const MAX_BEARER = 8192
+const MAX_BEARER = 8192
 
 /**
  * The credential of `Authorization: Bearer …`; undefined when there is no such header; throws 401
@@ -144,7 +145,7 @@ export const LIMITS = {
 }
 
 /** Open connections in all: a flood from many addresses cannot exhaust file descriptors. */
-export const MAX_CONNECTIONS = 2048
+const MAX_CONNECTIONS = 2048
 
 /**
  * What one client is, for the per-client cap: an IPv4 address (also when IPv4-mapped), or an IPv6

@@ -6,22 +6,13 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { errorText } from '../../common/errors.js'
 import { contains, parsePrefix, prefixText, type Prefix } from '../../common/ip.js'
 import type { Audit, AuditFields } from '../audit.js'
+import { HttpError } from '../http/error.js'
 import type { GatewayConfig } from '../settings.js'
 import { checkedClaims, matchRule } from '../auth/policy.js'
 import { Pool } from './pool.js'
 import type { Lease, Store } from './store.js'
 import { CLOCK_TOLERANCE_S, explain, MAX_TOKEN_AGE_MS, type Verifier } from '../auth/tokens.js'
 import { Coalescer, type PeerOp, type PeerState } from './peers.js'
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string
-  ) {
-    super(message)
-    this.name = 'HttpError'
-  }
-}
 
 /** What the gateway needs of the interface (Wg, or a stand-in in unit tests). */
 export interface Interface {

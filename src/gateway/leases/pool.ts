@@ -41,14 +41,6 @@ export class Pool {
     })
   }
 
-  /** True when `address` (bare) is one this pool could lease. */
-  holds(address: string): boolean {
-    const a = parseAddress(address)
-    if (!a) return false
-    const n = toBig(address)
-    return this.ranges.some((r) => r.family === a.family && n >= r.first && n <= r.last)
-  }
-
   /**
    * One free host address per family (`10.99.0.7/32`, `fd99::7/128`), or undefined when any family
    * is exhausted. Prefixes in `taken` that contain the whole pool are ignored: a peer routing a

@@ -97,7 +97,6 @@ export class Store {
         workflow_ref, rule, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       get: p('SELECT * FROM leases WHERE id = ?'),
       liveByKey: p('SELECT * FROM leases WHERE public_key = ? AND ended_at IS NULL'),
-      known: p('SELECT 1 FROM leases WHERE public_key = ? AND id != ? LIMIT 1'),
       byKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at'),
       delete: p('DELETE FROM leases WHERE id = ?'),
       lastByKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at DESC LIMIT 1'),
@@ -136,11 +135,6 @@ export class Store {
   liveByKey(publicKey: string): Lease | undefined {
     const r = this.q.liveByKey!.get(publicKey) as Row | undefined
     return r && fromRow(r)
-  }
-
-  /** True when the gateway ever leased this key (its peer, if present, is the gateway's), `except` aside. */
-  known(publicKey: string, except = ''): boolean {
-    return this.q.known!.get(publicKey, except) !== undefined
   }
 
   /** Every lease of a key still kept (live, ended, not yet pruned), oldest first. */

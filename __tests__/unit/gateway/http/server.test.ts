@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { connect, type Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
+import { createServer as createHttp, type Server } from 'node:http'
 import type { Audit } from '../../../../src/gateway/audit.js'
 import { parseConfig } from '../../../../src/gateway/settings.js'
 import type { Leases } from '../../../../src/gateway/leases/leases.js'
@@ -113,12 +113,22 @@ describe('gateway server', () => {
     expect(s.destroyed).toBe(true)
   })
 
-  it('sets the limits: 5 s for headers, 10 s for a request, checked every second; the global cap stays', async () => {
-    await serve()
-    expect(server!.headersTimeout).toBe(5000)
-    expect(server!.requestTimeout).toBe(10_000)
+  it('makes its server with the limits it is given, and the global caps', async () => {
+    await serve({ ...LIMITS, headersTimeout: 1234, requestTimeout: 2345, keepAliveTimeout: 345 })
+    expect(server!.headersTimeout).toBe(1234)
+    expect(server!.requestTimeout).toBe(2345)
+    expect(server!.keepAliveTimeout).toBe(345)
     expect(server!.maxConnections).toBe(2048)
-    expect(LIMITS.connectionsCheckingInterval).toBe(1000)
+    expect(server!.maxHeadersCount).toBe(50)
+  })
+
+  it("cuts slow requests sooner than Node's own defaults would", () => {
+    const plain = createHttp()
+    expect(LIMITS.headersTimeout).toBeLessThan(plain.headersTimeout)
+    expect(LIMITS.requestTimeout).toBeLessThan(plain.requestTimeout)
+    expect(LIMITS.headersTimeout).toBeLessThanOrEqual(LIMITS.requestTimeout)
+    // Node checks those limits only this often (30 s by default): a request may live that much longer.
+    expect(LIMITS.connectionsCheckingInterval).toBeLessThan(LIMITS.headersTimeout)
   })
 
   it('groups IPv4 clients by address and IPv6 clients by /64', () => {

@@ -3,7 +3,8 @@
 import { beforeEach, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import { parseConfig } from '../../../../src/gateway/settings.js'
-import { fate, HttpError, Leases, type Interface } from '../../../../src/gateway/leases/leases.js'
+import { HttpError } from '../../../../src/gateway/http/error.js'
+import { fate, Leases, type Interface } from '../../../../src/gateway/leases/leases.js'
 import { Store } from '../../../../src/gateway/leases/store.js'
 import { TokenError } from '../../../../src/gateway/auth/tokens.js'
 import type { PeerOp, PeerState } from '../../../../src/gateway/leases/peers.js'
@@ -156,7 +157,7 @@ describe('gateway leases', () => {
     expect(await status(leases.grant(token(), SERVER, 'c'))).toBe(409)
     expect(await status(leases.grant(token(), FOREIGN, 'c'))).toBe(409)
     // The foreign key is not remembered as the gateway's after the refusal.
-    expect(store.known(FOREIGN)).toBe(false)
+    expect(store.byKey(FOREIGN)).toEqual([])
     expect(JSON.stringify([...wg.peers_])).toBe(before)
     expect(wg.batches.length).toBe(batches)
     const refused = audit.filter((a) => a.event === 'lease.refused').map((a) => a.status)
