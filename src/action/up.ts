@@ -10,6 +10,7 @@ import type { Journal } from './journal/journal.js'
 import { applyDns } from './host/dns.js'
 import { checkFailure, handshakeFailure, noNetAdmin, unsupportedPlatform } from './report/messages.js'
 import { linkBatch, routeText } from './host/plan.js'
+import { commandGroup, echoBatch, endCommandGroup } from './host/echo.js'
 import { report, reportFailure, type TunnelUp } from './report/report.js'
 import { chooseMtu, resolveEndpoints } from './host/resolve.js'
 import { applyRouting, planRouting, type PlannedRouting } from './host/routing.js'
@@ -82,7 +83,9 @@ async function bringUp(
   const ctx = { iface, ip: tools.ip, journal, limits }
   const backend = chooseBackend({ iface, limits, userspace, wg: tools.wg, journal })
   await backend.configure(cfg, planned.fwmark ?? cfg.fwmark)
-  await mustRun([tools.ip, '-batch', '-'], { root: true, input: linkBatch(iface, cfg.addresses, mtu), ...limits })
+  const link = linkBatch(iface, cfg.addresses, mtu)
+  echoBatch([], link)
+  await mustRun([tools.ip, '-batch', '-'], { root: true, input: link, ...limits })
   const plan = await applyRouting(cfg, planned, backend, ctx)
   await applyDns(cfg, journal, limits)
   mark('link up')
@@ -122,10 +125,13 @@ async function rollBack(
 ): Promise<void> {
   const budget = Math.max(deadline, Date.now()) + ROLLBACK_MS
   const made = journal.find('interface')
+  endCommandGroup()
   if (made?.ifindex !== undefined && ifindex(made.name) === made.ifindex) {
     await reportFailure(made.name, secrets, message, Date.now() + Math.min(1500, (budget - Date.now()) / 3))
   }
+  commandGroup(`Rolling back ${made?.name ?? 'what main made'}`)
   const undone = await teardown(journal, budget)
+  endCommandGroup()
   for (const w of undone.warnings) core.warning(`rollback: ${w}`)
   if (journal.find('lease')) {
     const { releaseLeases } = await import('./lease/lease.js')
@@ -146,6 +152,7 @@ export async function runMain(): Promise<void> {
     checkPlatform()
     const cfg = readConfig(core.getInput)
     core.setOutput('interface', cfg.iface)
+    commandGroup(`Bringing up ${cfg.iface}`)
     mark('inputs valid')
     // One apt transaction for everything missing, wireguard-go included when it will be needed.
     const want = userspaceFirst(cfg.userspace) ? (['wg', 'ip', 'wireguard-go'] as const) : (['wg', 'ip'] as const)
@@ -164,10 +171,12 @@ export async function runMain(): Promise<void> {
     const up = await bringUp(cfg, prepared, userspace, tools, journal, deadline)
     core.setOutput('address', up.addresses.map((a) => a.address).join(','))
     up.extra = prepared.rows
+    endCommandGroup()
     report(up)
     mark('main done')
   } catch (err) {
     const message = errorText(err)
+    endCommandGroup()
     if (!journal.empty) await rollBack(journal, secrets, message, deadline ?? Date.now())
     core.setFailed(message)
   }

@@ -6,6 +6,8 @@ import { connect } from 'node:net'
 import { prefixText } from '../../common/ip.js'
 import { bringUpKeepalive, endpointAddress, probedPeers } from '../host/plan.js'
 import { socketPath } from '../host/probe.js'
+import { echo } from '../host/echo.js'
+import { keepaliveRestore } from './wgcommand.js'
 import type { Backend, BackendContext, Configurable, Handshakes } from './backend.js'
 
 const hex = (base64: string): string => Buffer.from(base64, 'base64').toString('hex')
@@ -87,12 +89,21 @@ export function uapiBackend(ctx: BackendContext): Backend {
   const ask = (request: string): Promise<string> => uapi(path, request, 5000)
   return {
     describe: `wireguard-go's socket ${path}`,
-    configure: async (t, fwmark) => void (await ask(uapiSetRequest(t, fwmark))),
-    setFwmark: async (fwmark) => void (await ask(`set=1\nfwmark=${fwmark}\n\n`)),
+    // Echoed as the `wg` command that does the same, as wg-quick shows its own setconf.
+    configure: async (t, fwmark) => {
+      echo(['wg', 'setconf', ctx.iface, '/dev/fd/63'])
+      await ask(uapiSetRequest(t, fwmark))
+    },
+    setFwmark: async (fwmark) => {
+      echo(['wg', 'set', ctx.iface, 'fwmark', String(fwmark)])
+      await ask(`set=1\nfwmark=${fwmark}\n\n`)
+    },
     handshakes: async () => parseUapiHandshakes(await ask('get=1\n\n')),
     restoreKeepalive: async (t) => {
       const request = uapiKeepaliveRestore(t)
-      if (request) await ask(request)
+      if (!request) return
+      echo(['wg', ...(keepaliveRestore(ctx.iface, t) ?? [])])
+      await ask(request)
     }
   }
 }

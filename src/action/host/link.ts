@@ -20,6 +20,7 @@ import {
   socketPath,
   ticksNow
 } from './probe.js'
+import { echo } from './echo.js'
 import { ensureTools } from './install.js'
 
 interface InterfaceRequest {
@@ -74,6 +75,7 @@ async function createKernelInterface(req: InterfaceRequest, journal: Journal): P
   const { iface } = req
   const rec = journal.add({ kind: 'interface', name: iface, netns: netns() })
   const argv = [req.tools.ip, 'link', 'add', 'dev', iface, 'type', 'wireguard']
+  echo(argv)
   const r = await run(argv, { root: true, ...req.limits })
   if (r.code === 0) {
     journal.update(rec, { ifindex: ifindex(iface) })
@@ -102,6 +104,7 @@ async function startWireguardGo(req: InterfaceRequest, journal: Journal): Promis
   const link = journal.add({ kind: 'interface', name: iface, netns: netns() })
   const proc = journal.add({ kind: 'wireguard-go', name: iface, since: ticksNow() })
   let r
+  echo([wgGo, iface])
   try {
     r = await mustRun([wgGo, iface], { root: true, ...req.limits }, (said) => {
       return new Error(`could not start wireguard-go for ${iface}: ${explainCreateFailure(iface, said)}`)

@@ -11,6 +11,7 @@ import { SRC_VALID_MARK, type Journal, type Rec, type RecOf } from './journal.js
 import { isRoot, mustRun, run, type RunOptions } from '../host/run.js'
 import { fileId, ifindex, linkExists, locate, netns, sameProcess, socketPath, waitUntil } from '../host/probe.js'
 import * as core from '../toolkit.js'
+import { echo } from '../host/echo.js'
 
 interface TeardownReport {
   removed: string[]
@@ -44,6 +45,7 @@ function stillOurs(rec: RecOf<'interface'>): 'ours' | 'gone' | 'other' {
 
 /** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
 async function signal(pid: number, name: 'TERM' | 'KILL', b: Budget): Promise<void> {
+  echo(['kill', `-${name}`, String(pid)])
   if (!isRoot()) {
     await run(['kill', `-${name}`, String(pid)], asRoot(b))
     return
@@ -85,6 +87,7 @@ async function stopWireguardGo(rec: RecOf<'wireguard-go'>, b: Budget): Promise<U
   const sock = socketPath(rec.name)
   const removeSocket = stale && rec.socket !== undefined && fileId(sock) === rec.socket
   if (removeSocket) {
+    echo(['rm', '-f', sock])
     if (isRoot()) rmSync(sock, { force: true })
     else await run(['rm', '-f', sock], asRoot(b))
   }
@@ -106,15 +109,16 @@ async function deleteInterface(rec: RecOf<'interface'>, b: Budget): Promise<Undo
         ? { left: `${rec.name} was being created when main stopped and cannot be told from another's; left as it is` }
         : { left: `${rec.name} is no longer the interface main made (another has its name now); left untouched` }
   }
-  await mustRun([ip(), 'link', 'delete', 'dev', rec.name], asRoot(b))
+  const argv = [ip(), 'link', 'delete', 'dev', rec.name]
+  echo(argv)
+  await mustRun(argv, asRoot(b))
   return { undone: rec.name }
 }
 
 async function deleteRule(rec: RecOf<'rule'>, b: Budget): Promise<UndoResult> {
-  const r = await run(
-    [ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)],
-    asRoot(b)
-  )
+  const argv = [ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)]
+  echo(argv)
+  const r = await run(argv, asRoot(b))
   if (r.code === 0) return { undone: `rule ${rec.priority}: ${rec.selector}` }
   if (/No such file|not exist/i.test(r.stderr)) return { gone: true }
   throw new Error(r.stderr.trim() || `exit ${r.code}`)
@@ -125,7 +129,9 @@ async function restoreSysctl(rec: RecOf<'sysctl'>, b: Budget): Promise<UndoResul
   const others = (await run([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS, deadline: b.deadline })).stdout
   if (/\bnot from all fwmark /.test(others))
     return { kept: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` }
-  await mustRun(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot(b))
+  const argv = ['sysctl', '-q', '-w', `${rec.key}=${rec.was}`]
+  echo(argv)
+  await mustRun(argv, asRoot(b))
   return { undone: `${rec.key} back to ${rec.was}` }
 }
 
@@ -134,6 +140,7 @@ async function revertDns(rec: RecOf<'dns'>, iface: RecOf<'interface'> | undefine
   if (iface && stillOurs(iface) === 'other') return { left: `DNS for ${rec.iface}: the interface is no longer ours` }
   if (rec.manager === 'resolvectl' && !linkExists(rec.iface)) return { gone: true }
   const { argv } = dnsDown(rec.manager, rec.name)
+  echo(argv)
   await mustRun(argv, asRoot(b))
   return { undone: `DNS (${rec.manager})` }
 }
