@@ -6,10 +6,13 @@
 import { basename } from 'node:path'
 import * as core from '../toolkit.js'
 
-/** The title of the group the next command opens, and whether one is open. */
-const log = { title: 'Commands', open: false }
+/** The title of the group the next command opens (none: commands are echoed outside any), and whether one is open. */
+const log: { title?: string; open: boolean } = { open: false }
 
-/** Names the group the next echoed commands go in (opened at the first), closing any that is open. */
+/**
+ * Names the group the next echoed commands go in, opened at the first of them (a phase that changes
+ * nothing leaves no empty group), closing any that is open.
+ */
 export function commandGroup(title: string): void {
   endCommandGroup()
   log.title = title
@@ -19,11 +22,12 @@ export function commandGroup(title: string): void {
 export function endCommandGroup(): void {
   if (log.open) core.endGroup()
   log.open = false
+  log.title = undefined
 }
 
 /** Echoes one command line as wg-quick does. */
 export function echoLine(line: string): void {
-  if (!log.open) {
+  if (!log.open && log.title !== undefined) {
     core.startGroup(log.title)
     log.open = true
   }

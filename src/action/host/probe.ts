@@ -115,7 +115,7 @@ export interface Candidate extends ProcessId {
 }
 
 /** Clock ticks within which a started wireguard-go forks its daemon: the start command's own limit (60 s). */
-const START_WINDOW_TICKS = 6000
+export const START_WINDOW_TICKS = 6000
 
 /**
  * The wireguard-go processes that may be the daemon a start of `wireguard-go IFACE` forked:
