@@ -19,7 +19,6 @@ import { obtainTunnel } from './lease/source.js'
 import { stepJournal } from './journal/state.js'
 import type { Tunnel } from './inputs/tunnel.js'
 import { hasNetAdmin, ifindex } from './host/probe.js'
-import { teardown } from './journal/teardown.js'
 import * as core from './toolkit.js'
 import { ensureTools } from './host/install.js'
 import { checkLabel, runCheck, waitForHandshakes } from './verify.js'
@@ -125,6 +124,8 @@ async function rollBack(
   if (made?.ifindex !== undefined && ifindex(made.name) === made.ifindex) {
     await reportFailure(made.name, secrets, message, Date.now() + Math.min(1500, (budget - Date.now()) / 3))
   }
+  // Loaded only here, on failure: a step that succeeds never compiles the teardown (post's code).
+  const { teardown } = await import('./journal/teardown.js')
   const undone = await teardown(journal, budget)
   for (const w of undone.warnings) core.warning(`rollback: ${w}`)
   if (journal.find('lease')) {

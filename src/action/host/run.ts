@@ -2,7 +2,6 @@
 // that need root go through `sudo -n` when this process is not root, so a missing permission fails
 // at once instead of waiting for a password. Children get a minimal environment: nothing of the
 // step's own (INPUT_* secrets, the runner's ACTIONS_* tokens, a job's LOG_LEVEL) reaches them.
-import { spawn } from 'node:child_process'
 import * as core from '../toolkit.js'
 import { searchPath } from './probe.js'
 
@@ -88,6 +87,10 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
   const own = opts.timeoutMs ?? 60_000
   const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now()
   const limit = Math.max(0, Math.min(own, left))
+  // Node's modules are loaded at first use (process.getBuiltinModule), not when the bundle starts:
+  // a static import would load node:child_process (and node:net, node:stream) for every step, a
+  // step refused at its inputs included, and costs milliseconds of the step's cold start.
+  const { spawn } = process.getBuiltinModule('node:child_process')
   return new Promise((resolve, reject) => {
     const child = spawn(full[0] as string, full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env })
     let stdout = ''

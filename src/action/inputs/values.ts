@@ -1,6 +1,5 @@
 // Value parsers shared by the per-field inputs (config.ts) and the `config` input (wgquick.ts), and
 // the one error type both throw. Pure; nothing here imports config.ts or wgquick.ts.
-import { createPrivateKey, createPublicKey } from 'node:crypto'
 import { canonicalAddress, parseAddress, parsePrefix, type Prefix } from '../../common/ip.js'
 import type { Endpoint, EndpointSource, Table } from './tunnel.js'
 
@@ -84,6 +83,8 @@ const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex')
  * hold it equal to tweetnacl's scalarMult.base.
  */
 export function publicKeyOf(privateKey: string): string {
+  // node:crypto takes milliseconds to load: only a step given a private key pays for it.
+  const { createPrivateKey, createPublicKey } = process.getBuiltinModule('node:crypto')
   const key = createPrivateKey({
     key: Buffer.concat([X25519_PKCS8, Buffer.from(privateKey, 'base64')]),
     format: 'der',
