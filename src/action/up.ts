@@ -20,6 +20,7 @@ import { stepJournal } from './journal/state.js'
 import type { Tunnel } from './inputs/tunnel.js'
 import { hasNetAdmin, ifindex } from './host/probe.js'
 import * as core from './toolkit.js'
+import { OUTPUT } from './names.js'
 import { ensureTools } from './host/install.js'
 import { checkLabel, runCheck, waitForHandshakes } from './verify.js'
 
@@ -54,7 +55,7 @@ interface Prepared {
 /** The tunnel (given, or leased from the gateway), endpoints resolved, routing planned, MTU chosen: reads only. */
 async function prepare(cfg: Config, tools: Tools, journal: Journal, deadline: number): Promise<Prepared> {
   const given = await obtainTunnel(cfg, journal, deadline)
-  core.setOutput('public-key', given.tunnel.publicKey)
+  core.setOutput(OUTPUT.publicKey, given.tunnel.publicKey)
   const peers = await resolveEndpoints(given.tunnel.peers, Math.max(1, deadline - Date.now()))
   const tunnel = { ...given.tunnel, peers }
   const limits = { deadline }
@@ -146,7 +147,7 @@ export async function runMain(): Promise<void> {
     for (const s of secrets) core.setSecret(s)
     checkPlatform()
     const cfg = readConfig(core.getInput)
-    core.setOutput('interface', cfg.iface)
+    core.setOutput(OUTPUT.interface, cfg.iface)
     mark('inputs valid')
     // One apt transaction for everything missing, wireguard-go included when it will be needed.
     const want = userspaceFirst(cfg.userspace) ? (['wg', 'ip', 'wireguard-go'] as const) : (['wg', 'ip'] as const)
@@ -163,7 +164,7 @@ export async function runMain(): Promise<void> {
     const [prepared, { userspace }] = await settleAll([preparing, making] as const)
     mark('interface created')
     const outcome = await bringUp(cfg, prepared, userspace, tools, journal, deadline)
-    core.setOutput('address', outcome.addresses.map((a) => a.address).join(','))
+    core.setOutput(OUTPUT.address, outcome.addresses.map((a) => a.address).join(','))
     outcome.extra = prepared.rows
     report(outcome)
     mark('main done')

@@ -2,6 +2,7 @@
 // the one error type both throw. Pure; nothing here imports config.ts or wgquick.ts.
 import { canonicalAddress, parseAddress, parsePrefix, type Prefix } from '../../common/ip.js'
 import type { Endpoint, EndpointSource, Table } from './tunnel.js'
+import { INPUT } from '../names.js'
 
 /**
  * A bad input: names the input (and the line of a multi-line input) and what is wrong, never the
@@ -24,7 +25,7 @@ export class InputError extends Error {
  * contain the host when the source is `config` (the whole input is a secret).
  */
 export function endpointError(source: EndpointSource, problem: string): InputError {
-  return new InputError(source.input, problem, source.input === 'config' ? source.line : undefined)
+  return new InputError(source.input, problem, source.input === INPUT.config ? source.line : undefined)
 }
 
 const isB64 = (c: number): boolean =>

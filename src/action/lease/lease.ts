@@ -12,6 +12,7 @@ import { KEY, wgEndpoint } from '../inputs/values.js'
 import type { GivenTunnel } from './source.js'
 import * as core from '../toolkit.js'
 import type { Peer, Tunnel } from '../inputs/tunnel.js'
+import { INPUT } from '../names.js'
 
 /** A fresh X25519 key pair, as `wg genkey` and `wg pubkey` would print it. */
 export function ephemeralKeyPair(): { privateKey: string; publicKey: string } {
@@ -174,7 +175,7 @@ export function tunnelFromLease(
     const keepalive = source.keepalive ?? (typeof given === 'number' && given >= 0 && given <= 65535 ? given : 25)
     return {
       publicKey,
-      endpoint: { ...(ep as { host: string; port: number }), source: { input: 'gateway' } },
+      endpoint: { ...(ep as { host: string; port: number }), source: { input: INPUT.gateway } },
       allowedIps: list(p.allowedIps, `peers[${i}].allowedIps`).map((x, j) =>
         network(prefix(x, `peers[${i}].allowedIps[${j}]`))
       ),
