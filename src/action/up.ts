@@ -20,13 +20,16 @@ import { obtainTunnel } from './lease/source.js'
 import { stepJournal } from './journal/state.js'
 import type { Tunnel } from './inputs/tunnel.js'
 import { hasNetAdmin, ifindex } from './host/probe.js'
-import { teardown } from './journal/teardown.js'
 import * as core from './toolkit.js'
+import { OUTPUT } from './names.js'
 import { ensureTools } from './host/install.js'
 import { checkLabel, runCheck, waitForHandshakes } from './verify.js'
 
-/** A debug line with the time since the process started, for reading where the step spends it. */
-const mark = (what: string): void => core.debug(`${what} at ${Math.round(performance.now())} ms`)
+/**
+ * A debug line with the time since the process started, for reading where the step spends it.
+ * process.uptime(), not performance.now(): the global `performance` loads node:perf_hooks (0.7 ms).
+ */
+const mark = (what: string): void => core.debug(`${what} at ${Math.round(process.uptime() * 1000)} ms`)
 
 type Tools = { wg: string; ip: string; 'wireguard-go'?: string }
 
@@ -56,7 +59,7 @@ interface Prepared {
 /** The tunnel (given, or leased from the gateway), endpoints resolved, routing planned, MTU chosen: reads only. */
 async function prepare(cfg: Config, tools: Tools, journal: Journal, deadline: number): Promise<Prepared> {
   const given = await obtainTunnel(cfg, journal, deadline)
-  core.setOutput('public-key', given.tunnel.publicKey)
+  core.setOutput(OUTPUT.publicKey, given.tunnel.publicKey)
   const peers = await resolveEndpoints(given.tunnel.peers, Math.max(1, deadline - Date.now()))
   const tunnel = { ...given.tunnel, peers }
   const limits = { deadline }
@@ -130,6 +133,8 @@ async function rollBack(
     await reportFailure(made.name, secrets, message, Date.now() + Math.min(1500, (budget - Date.now()) / 3))
   }
   commandGroup(`Rolling back ${made?.name ?? 'what main made'}`)
+  // Loaded only here, on failure: a step that succeeds never compiles the teardown (post's code).
+  const { teardown } = await import('./journal/teardown.js')
   const undone = await teardown(journal, budget)
   endCommandGroup()
   for (const w of undone.warnings) core.warning(`rollback: ${w}`)
@@ -151,7 +156,7 @@ export async function runMain(): Promise<void> {
     for (const s of secrets) core.setSecret(s)
     checkPlatform()
     const cfg = readConfig(core.getInput)
-    core.setOutput('interface', cfg.iface)
+    core.setOutput(OUTPUT.interface, cfg.iface)
     commandGroup(`Bringing up ${cfg.iface}`)
     mark('inputs valid')
     // One apt transaction for everything missing, wireguard-go included when it will be needed.
@@ -169,7 +174,7 @@ export async function runMain(): Promise<void> {
     const [prepared, { userspace }] = await settleAll([preparing, making] as const)
     mark('interface created')
     const up = await bringUp(cfg, prepared, userspace, tools, journal, deadline)
-    core.setOutput('address', up.addresses.map((a) => a.address).join(','))
+    core.setOutput(OUTPUT.address, up.addresses.map((a) => a.address).join(','))
     up.extra = prepared.rows
     endCommandGroup()
     report(up)

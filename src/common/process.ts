@@ -4,7 +4,6 @@
 // limit is stopped so that nothing it started outlives it: SIGTERM first, which `sudo` passes on to
 // the command it runs (a SIGKILL of `sudo` cannot be passed on, and would orphan a root command),
 // then SIGKILL after a grace period.
-import { spawn } from 'node:child_process'
 
 /** Where a runner's log lines go; never stdout of a program whose stdout is a protocol. */
 export type Log = (line: string) => void
@@ -57,9 +56,12 @@ export function minimalEnv(path: string, extra: Record<string, string> = {}): Re
  * Never rejects for a command that started and failed.
  */
 export function runProcess(argv: readonly string[], opts: ProcessOptions): Promise<ProcessResult> {
-  opts.log?.(`run: ${opts.label ?? argv.join(' ')} (at ${Math.round(performance.now())} ms)`)
+  opts.log?.(`run: ${opts.label ?? argv.join(' ')} (at ${Math.round(process.uptime() * 1000)} ms)`)
   const limit = Math.max(0, opts.limitMs)
   return new Promise((resolve, reject) => {
+    // Loaded at first use, not when a bundle starts: a step refused at its inputs never pays for
+    // node:child_process (and node:net, node:stream), nor for node:perf_hooks (hence process.uptime).
+    const { spawn } = process.getBuiltinModule('node:child_process')
     const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env })
     let stdout = ''
     let stderr = ''

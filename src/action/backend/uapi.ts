@@ -2,7 +2,6 @@
 // socket: configures the peers and reads handshakes without starting `wg`, and the private key
 // travels over the socket only, never through a file. The socket is root's: an unprivileged step
 // uses the `wg` backend instead.
-import { connect } from 'node:net'
 import { prefixText } from '../../common/ip.js'
 import { bringUpKeepalive, endpointAddress, probedPeers } from '../host/plan.js'
 import { socketPath } from '../host/probe.js'
@@ -57,7 +56,8 @@ export function parseUapiHandshakes(text: string): Handshakes {
 /** Sends one request and resolves with the answer (up to the blank line); rejects on errno ≠ 0. */
 function uapi(path: string, request: string, timeoutMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(path)
+    // node:net is loaded at first use, not at the step's start (see host/run.ts).
+    const socket = process.getBuiltinModule('node:net').connect(path)
     let answer = ''
     const timer = setTimeout(
       () => socket.destroy(new Error(`no answer from ${path} within ${timeoutMs} ms`)),

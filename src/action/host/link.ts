@@ -3,7 +3,6 @@
 // it exists, so that rollback and post remove this interface and this process, never another
 // job's of the same name.
 import { existsSync } from 'node:fs'
-import { connect } from 'node:net'
 import * as core from '../toolkit.js'
 import type { Journal } from '../journal/journal.js'
 import type { Userspace } from '../inputs/inputs.js'
@@ -48,7 +47,8 @@ export async function refuseTakenName(iface: string): Promise<void> {
   const path = socketPath(iface)
   if (!existsSync(path)) return
   const answer = await new Promise<string | undefined>((resolve) => {
-    const socket = connect(path)
+    // node:net is loaded at first use, not at the step's start (see run.ts).
+    const socket = process.getBuiltinModule('node:net').connect(path)
     const done = (code?: string): void => {
       socket.destroy()
       resolve(code)

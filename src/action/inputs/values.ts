@@ -1,10 +1,10 @@
 // Value parsers shared by the per-field inputs (inputs.ts) and the `config` input (wgquick.ts), and
 // the one error type both throw; the grammar of each value is the one both programs share
 // (src/common/grammar.ts). Pure; nothing here imports inputs.ts or wgquick.ts.
-import { createPrivateKey, createPublicKey } from 'node:crypto'
 import { isHostName, isKey, parseHostPort, type HostPort } from '../../common/grammar.js'
 import { canonicalAddress, parsePrefix, type Prefix } from '../../common/ip.js'
 import type { Endpoint, EndpointSource, Table } from './tunnel.js'
+import { INPUT } from '../names.js'
 
 /**
  * A bad input: names the input (and the line of a multi-line input) and what is wrong, never the
@@ -27,7 +27,7 @@ export class InputError extends Error {
  * contain the host when the source is `config` (the whole input is a secret).
  */
 export function endpointError(source: EndpointSource, problem: string): InputError {
-  return new InputError(source.input, problem, source.input === 'config' ? source.line : undefined)
+  return new InputError(source.input, problem, source.input === INPUT.config ? source.line : undefined)
 }
 
 const isB64 = (c: number): boolean =>
@@ -83,6 +83,8 @@ const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex')
  * hold it equal to tweetnacl's scalarMult.base.
  */
 export function publicKeyOf(privateKey: string): string {
+  // node:crypto takes milliseconds to load: only a step given a private key pays for it.
+  const { createPrivateKey, createPublicKey } = process.getBuiltinModule('node:crypto')
   const key = createPrivateKey({
     key: Buffer.concat([X25519_PKCS8, Buffer.from(privateKey, 'base64')]),
     format: 'der',

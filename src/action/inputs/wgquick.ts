@@ -10,8 +10,9 @@ import { canonicalAddress, network, parsePrefix, type Prefix } from '../../commo
 import { InputError, parseTable, publicKeyOf } from './values.js'
 import { keyRunsOf } from './secrets.js'
 import type { Peer, Tunnel } from './tunnel.js'
+import { INPUT as NAMES } from '../names.js'
 
-const INPUT = 'config'
+const INPUT = NAMES.config
 
 /** Keys wg-quick runs as shell commands, or that write the file back: refused, with what to do instead. */
 const REFUSED = ['PreUp', 'PostUp', 'PreDown', 'PostDown', 'SaveConfig']

@@ -26,7 +26,7 @@ export async function runPost(): Promise<void> {
     }
     for (const w of report.warnings) core.warning(`${w} (proceeding anyway)`)
     for (const k of report.kept) core.info(k)
-    core.debug(`post done at ${Math.round(performance.now())} ms`)
+    core.debug(`post done at ${Math.round(process.uptime() * 1000)} ms`)
     core.info(
       report.removed.length > 0 ? `Removed ${report.removed.join('; ')}` : `Nothing of ${name} was left to remove`
     )

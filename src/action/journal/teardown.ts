@@ -72,7 +72,7 @@ async function stopWireguardGo(rec: RecOf<'wireguard-go'>, b: Budget): Promise<U
   let stale = !running
   if (running) {
     const gone = (): boolean => !sameProcess(proc)
-    const sent = performance.now()
+    const sent = process.uptime()
     await signal(proc.pid, 'TERM', b)
     if (!(await waitUntil(gone, within(b, 3000)))) {
       stale = true
@@ -81,7 +81,7 @@ async function stopWireguardGo(rec: RecOf<'wireguard-go'>, b: Budget): Promise<U
         return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true }
       }
     }
-    core.debug(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`)
+    core.debug(`wireguard-go stopped ${Math.round((process.uptime() - sent) * 1000)} ms after SIGTERM`)
   }
   // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
   const sock = socketPath(rec.name)

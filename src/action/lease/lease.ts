@@ -19,6 +19,7 @@ import { validRecord, type Journal, type RecOf } from '../journal/journal.js'
 import { isHostName, isKey, wgEndpoint } from '../../common/grammar.js'
 import * as core from '../toolkit.js'
 import type { Peer, Tunnel } from '../inputs/tunnel.js'
+import { INPUT } from '../names.js'
 
 /** A tunnel to bring up, and where it came from. */
 export interface GivenTunnel {
@@ -184,7 +185,7 @@ export function tunnelFromLease(
     const keepalive = source.keepalive ?? (typeof given === 'number' && given >= 0 && given <= 65535 ? given : 25)
     return {
       publicKey,
-      endpoint: { ...(ep as { host: string; port: number }), source: { input: 'gateway' } },
+      endpoint: { ...(ep as { host: string; port: number }), source: { input: INPUT.gateway } },
       allowedIps: list(p.allowedIps, `peers[${i}].allowedIps`).map((x, j) =>
         network(prefix(x, `peers[${i}].allowedIps[${j}]`))
       ),
