@@ -211,8 +211,9 @@ describe('gateway', () => {
   })
 
   it('answers 503 when the pool is exhausted, with the interface unchanged', async () => {
-    // 192.0.2.0/29: .0 network, .7 broadcast, .1 the server, .2 the lab's own peer: four to lease.
-    await start({ pool: ['192.0.2.0/29'] })
+    // 192.0.2.0/29: .0 network, .7 broadcast, .1 the server, .2 the lab's own peer: four to lease,
+    // all to one repository (its default quota would be a quarter of the pool).
+    await start({ pool: ['192.0.2.0/29'], quota: { repository: 6 } })
     const answers = await send(
       ...(await Promise.all([1, 2, 3, 4].map(() => issuer.mint()))).map((t) => G.leaseRequest(BASE, t, newKey()))
     )
@@ -294,7 +295,8 @@ describe('gateway', () => {
   it('grants 100 concurrent requests: distinct addresses, exactly 100 peers, then releases them all', async () => {
     // The lab's one client address stands for 100 runners: above the default cap of 32 connections
     // per address (as a fleet behind one NAT address would be; docs/gateway.md says to raise it).
-    const gw = await start({ 'connections-per-address': 128 })
+    // One repository and run, past the default quotas (a quarter of the pool; 32 a run).
+    const gw = await start({ 'connections-per-address': 128, quota: { repository: 128, run: 128 } })
     const tokens = await Promise.all(Array.from({ length: 100 }, () => issuer.mint()))
     const keys = tokens.map(() => newKey())
     const answers = await send(...tokens.map((t, i) => G.leaseRequest(BASE, t, /** @type {string} */ (keys[i]))))

@@ -9,6 +9,7 @@ import { createHandler, createServer } from './http/server.js'
 import { Store } from './leases/store.js'
 import { createVerifier } from './auth/tokens.js'
 import { Wg } from './leases/peers.js'
+import { Nftables, NoFirewall, tablePlan } from './firewall/firewall.js'
 
 const STOP_WITHIN_MS = 3000
 
@@ -27,7 +28,9 @@ async function main(): Promise<void> {
   const audit = createAudit()
   const store = new Store(config.state)
   chmodSync(config.state, 0o600)
-  const leases = new Leases(config, store, new Wg(config.interface), createVerifier(config), audit)
+  const plan = tablePlan(config)
+  const firewall = config.firewall === 'nftables' ? new Nftables(plan, audit) : new NoFirewall(plan, audit)
+  const leases = new Leases(config, store, new Wg(config.interface), createVerifier(config), audit, Date.now, firewall)
   await leases.start()
   const server = createServer(config, createHandler(leases, config, audit), audit)
   await new Promise<void>((resolve, reject) => {

@@ -18,6 +18,8 @@ audience: https://vpn.example.com
 lease-ttl: 1h
 silence: 5m
 rate-limit: 20
+# The whole /29 to one repository (the default would be a quarter of it: see the quota tests).
+quota: { repository: 6 }
 rules:
   - claims: { repository_owner_id: "1234", ref: refs/heads/main }
   - claims: { repository_id: "5678" }
@@ -190,7 +192,11 @@ describe('gateway leases', () => {
 
   it('coalesces concurrent grants into few `wg set` calls, with distinct addresses', async () => {
     store = new Store(':memory:')
-    await make(CONFIG.replace('10.0.0.0/29', '10.0.0.0/24').replace('rate-limit: 20', 'rate-limit: 1000'))
+    await make(
+      CONFIG.replace('10.0.0.0/29', '10.0.0.0/24')
+        .replace('rate-limit: 20', 'rate-limit: 1000')
+        .replace('repository: 6', 'repository: 200, run: 200')
+    )
     const n = 100
     const got = await Promise.all(Array.from({ length: n }, () => leases.grant(token(), key(), 'c')))
     expect(new Set(got.map((g) => g.addresses[0])).size).toBe(n)
