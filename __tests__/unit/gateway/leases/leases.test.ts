@@ -407,3 +407,70 @@ describe('gateway lease helpers', () => {
     expect(fate(lease, { allowedIps: [], latestHandshake: 3500 }, 3_600_000, 300_000)).toBe('expired')
   })
 })
+
+describe('gateway lease quotas', () => {
+  it('holds a run and a repository to their quotas with 403, counting only live leases, using no token up', async () => {
+    await make(CONFIG.replace('quota: { repository: 6 }', 'quota: { repository: 3, run: 2 }'))
+    const a = await leases.grant(token(), key(), 'c')
+    await leases.grant(token(), key(), 'c')
+    // A third lease of run 77: over the run's quota, refused before the rate limit, its token kept.
+    const third = token()
+    expect(await status(leases.grant(third, key(), 'c'))).toBe(403)
+    expect(audit.at(-1)).toMatchObject({
+      event: 'lease.refused',
+      status: 403,
+      reason: expect.stringMatching(/^this workflow run holds 2 live leases, its quota \(quota\.run: 2\)/),
+      repositoryId: '5678',
+      runId: '77'
+    })
+    // Another run of the repository: one more, then the repository's quota.
+    expect(await status(leases.grant(token({ run_id: '78' }), key(), 'c'))).toBe(201)
+    expect(await status(leases.grant(token({ run_id: '79' }), key(), 'c'))).toBe(403)
+    expect(String(audit.at(-1)?.reason)).toMatch(
+      /^this repository holds 3 live leases, its quota \(quota\.repository: 3\)/
+    )
+    // Another repository has its own.
+    expect(await status(leases.grant(token({ repository_id: '9', run_id: '1' }), key(), 'c'))).toBe(201)
+    // A lease released frees its place: the refused token is granted now.
+    await leases.release(a.id, a.secret, 'c')
+    expect(await status(leases.grant(third, key(), 'c'))).toBe(201)
+  })
+
+  it('takes a rule’s own quota over the top-level one', async () => {
+    await make(
+      CONFIG.replace('quota: { repository: 6 }', 'quota: { repository: 1 }').replace(
+        '  - claims: { repository_owner_id: "1234", ref: refs/heads/main }\n',
+        '  - claims: { repository_owner_id: "1234", ref: refs/heads/main }\n    quota: { repository: 3, run: 3 }\n'
+      )
+    )
+    for (let i = 0; i < 3; i++) expect(await status(leases.grant(token(), key(), 'c'))).toBe(201)
+    expect(await status(leases.grant(token(), key(), 'c'))).toBe(403)
+    // The second rule (any ref of repository 5678) has the top-level quota of 1, and the repository holds 3.
+    expect(await status(leases.grant(token({ ref: 'refs/heads/dev' }), key(), 'c'))).toBe(403)
+  })
+
+  it('revokes a live lease for an operator: the peer goes at once, the lease ends as revoked', async () => {
+    const k = key()
+    const g = await leases.grant(token(), k, 'c')
+    expect(wg.peers_.has(k)).toBe(true)
+    expect(await leases.revoke(g.id, 'control socket')).toBe(true)
+    expect(wg.peers_.has(k)).toBe(false)
+    expect(store.get(g.id)).toMatchObject({ endReason: 'revoked', removed: true })
+    expect(audit.at(-1)).toMatchObject({
+      event: 'lease.ended',
+      reason: 'revoked',
+      client: 'control socket',
+      lease: g.id
+    })
+    expect(await leases.revoke(g.id, 'control socket')).toBe(false)
+    expect(await leases.revoke('00000000-0000-0000-0000-000000000000', 'control socket')).toBe(false)
+    expect(await status(leases.release(g.id, g.secret, 'c'))).toBe(404)
+  })
+
+  it('counts the addresses the pool can still lease', async () => {
+    // 10.0.0.0/29: six hosts, less the server (.1) and the foreign peer (.2).
+    expect(leases.poolFree()).toBe(4)
+    await leases.grant(token(), key(), 'c')
+    expect(leases.poolFree()).toBe(3)
+  })
+})
