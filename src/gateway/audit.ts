@@ -3,6 +3,8 @@
 export interface AuditFields {
   reason?: string
   status?: number
+  /** The machine-readable error code of a refusal. */
+  code?: string
   client?: string
   repository?: string
   repositoryId?: string
@@ -24,6 +26,7 @@ export type Audit = (event: string, fields?: AuditFields) => void
 const FIELDS: (keyof AuditFields)[] = [
   'reason',
   'status',
+  'code',
   'client',
   'repository',
   'repositoryId',
