@@ -37,7 +37,9 @@ export function run(argv: readonly string[], { input, timeoutMs = 10_000 }: RunO
       { env: ENV, timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'utf8' },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout)
-        const said = stderr.trim().split('\n').slice(-2).join(' / ')
+        // nft says what went wrong on its first line (`Error: …`), then quotes the command; others at the end.
+        const lines = stderr.trim().split('\n')
+        const said = lines.find((l) => l.startsWith('Error: ')) ?? lines.slice(-2).join(' / ')
         const code = (err as NodeJS.ErrnoException).code
         reject(
           new CommandError(

@@ -138,19 +138,21 @@ export class Nftables implements Firewall {
   /** Reads the table; rebuilds it when it differs from the leases (always the first time: the rules may have changed). */
   private async compare(leases: FirewallLease[]): Promise<void> {
     if (!this.built) return this.rebuild(leases, 'start')
-    let have: string[] = []
+    let have: string[]
     try {
       have = observe(await this.nft(listArgs(this.plan)))
     } catch (err) {
-      if (!missingTable(err)) throw err
+      // Missing, or unreadable: either way, built again from the store.
+      return this.rebuild(
+        leases,
+        missingTable(err) ? 'the table was missing' : `it could not be read (${errorText(err)})`
+      )
     }
     const { missing, unexpected } = difference(expectedFacts(this.plan, leases), have)
     if (missing + unexpected > 0)
       await this.rebuild(
         leases,
-        have.length === 0
-          ? 'the table was missing'
-          : `the table differed from the live leases (${missing} entries missing, ${unexpected} unexpected)`
+        `the table differed from the live leases (${missing} missing, ${unexpected} unexpected)`
       )
   }
 
