@@ -576,7 +576,6 @@ export function gatewayCli(gw, ...args) {
  */
 export function nftTable(ns, name) {
   const r = spawnSync('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'table', 'inet', name], { encoding: 'utf8' })
-  if (r.status !== 0 && process.env.H6DEBUG) console.log('nft list failed', r.status, r.stderr)
   if (r.status !== 0) return undefined
   return JSON.parse(r.stdout).nftables.slice(1)
 }
