@@ -3,7 +3,7 @@
 export interface AuditFields {
   reason?: string
   status?: number
-  /** The machine-readable error code of a refusal. */
+  /** The API's error code (GATEWAY_CODES) of a refusal. */
   code?: string
   client?: string
   repository?: string

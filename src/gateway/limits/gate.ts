@@ -17,7 +17,7 @@ export class Gate {
   beforeLease(client: string): HttpError | undefined {
     if (this.draining)
       return new HttpError(
-        503,
+        'draining',
         'the gateway is draining: it keeps its live leases and takes no new ones; retry later or elsewhere'
       )
     return this.beforeRelease(client)
@@ -28,7 +28,7 @@ export class Gate {
     const wait = this.refusals.blocked(client)
     if (wait === undefined) return undefined
     return new HttpError(
-      429,
+      'too_many_refusals',
       `too many refused requests from this address (more than ${this.perMinute} a minute, refusals-per-address); retry in ${wait} s`
     )
   }

@@ -184,7 +184,7 @@ describe('the firewall (nftables)', () => {
     await fw.reconcile(() => open)
     expect([...(nft.table?.keys() ?? [])].sort()).toEqual(['10.0.0.3', 'fd99::3'])
     expect(audit.at(-1)?.reason).toBe(
-      'table inet wgtunnel_gw_wg0 rebuilt: the table differed from the live leases (2 entries missing, 2 unexpected)'
+      'table inet wgtunnel_gw_wg0 rebuilt: the table differed from the live leases (2 missing, 2 unexpected)'
     )
   })
 

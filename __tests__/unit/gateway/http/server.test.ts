@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import type { Audit } from '../../../../src/gateway/audit.js'
 import { parseConfig } from '../../../../src/gateway/settings.js'
-import type { Leases } from '../../../../src/gateway/leases/leases.js'
+import { HttpError, type Leases } from '../../../../src/gateway/leases/leases.js'
+import { GATEWAY_CODES, type GatewayCode } from '../../../../src/common/codes.js'
 import { clientGroup, createHandler, createServer, LIMITS } from '../../../../src/gateway/http/server.js'
 import { Gate } from '../../../../src/gateway/limits/gate.js'
 import { Refusals } from '../../../../src/gateway/limits/refusals.js'
@@ -29,6 +30,8 @@ let granted: string[] = []
 const leases = {
   liveCount: () => 0,
   grant: async (token: string) => {
+    if (token === 'pool') throw new HttpError('pool_exhausted', 'the address pool is exhausted; retry when leases end')
+    if (token === 'boom') throw new Error('a fault')
     granted.push(token)
     return { id: 'x' }
   },
@@ -141,7 +144,8 @@ describe('gateway server', () => {
     const tooLong = await request(port, '127.0.0.2', post(`Bearer ${long}`))
     expect(tooLong.status).toBe(401)
     expect(JSON.parse(tooLong.body)).toEqual({
-      error: 'malformed Authorization header: expected "Bearer <OIDC token>" with a token of at most 8192 characters'
+      error: 'malformed Authorization header: expected "Bearer <OIDC token>" with a token of at most 8192 characters',
+      code: 'authorization_malformed'
     })
     const basic = await request(port, '127.0.0.2', post('Basic dXNlcjpwYXNz'))
     expect(basic.status).toBe(401)
@@ -151,7 +155,10 @@ describe('gateway server', () => {
       '127.0.0.2',
       `POST /v1/leases HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: ${body.length}\r\n\r\n${body}`
     )
-    expect(JSON.parse(missing.body).error).toBe('missing "Authorization: Bearer <OIDC token>"')
+    expect(JSON.parse(missing.body)).toEqual({
+      error: 'missing "Authorization: Bearer <OIDC token>"',
+      code: 'authorization_missing'
+    })
     const del = await request(
       port,
       '127.0.0.2',
@@ -180,7 +187,10 @@ describe('gateway server', () => {
     })
     const drained = await request(port, '127.0.0.2', lease)
     expect(drained.status).toBe(503)
-    expect(JSON.parse(drained.body).error).toMatch(/^the gateway is draining/)
+    expect(JSON.parse(drained.body)).toEqual({
+      error: expect.stringMatching(/^the gateway is draining/),
+      code: 'draining'
+    })
     expect(granted).toEqual([])
     gate.draining = false
     expect((await request(port, '127.0.0.2', health)).status).toBe(200)
@@ -189,12 +199,45 @@ describe('gateway server', () => {
     refusals.audit('lease.refused', { status: 401, client: '127.0.0.3' })
     const cut = await request(port, '127.0.0.3', lease)
     expect(cut.status).toBe(429)
-    expect(JSON.parse(cut.body).error).toMatch(
-      /^too many refused requests from this address \(more than 2 a minute, refusals-per-address\); retry in \d+ s$/
-    )
+    expect(JSON.parse(cut.body)).toEqual({
+      error: expect.stringMatching(
+        /^too many refused requests from this address \(more than 2 a minute, refusals-per-address\); retry in \d+ s$/
+      ),
+      code: 'too_many_refusals'
+    })
     const release = 'DELETE /v1/leases/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer s\r\n\r\n'
     expect((await request(port, '127.0.0.3', release)).status).toBe(429)
     expect(granted).toEqual([])
     expect((await request(port, '127.0.0.2', lease)).status).toBe(201)
+  })
+
+  it('answers every error with its code and the status GATEWAY_CODES gives it, also in the audit line', async () => {
+    const port = await serve()
+    const key = Buffer.alloc(32, 7).toString('base64')
+    const req = (head: string, body = ''): string =>
+      `${head}\r\nHost: x\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+    const post = (token: string, body: string): string =>
+      req(`POST /v1/leases HTTP/1.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json`, body)
+    const cases: [string, string][] = [
+      ['not_found', req('GET /v2 HTTP/1.1')],
+      ['method_not_allowed', req('PUT /v1/leases HTTP/1.1')],
+      ['method_not_allowed', req('POST /healthz HTTP/1.1')],
+      ['invalid_body', post('t1', '{"publicKey": ')],
+      ['invalid_public_key', post('t1', '{"publicKey": "x"}')],
+      ['body_too_large', post('t1', JSON.stringify({ publicKey: key, pad: 'x'.repeat(5000) }))],
+      ['authorization_missing', req('DELETE /v1/leases/abc HTTP/1.1')],
+      ['pool_exhausted', post('pool', JSON.stringify({ publicKey: key }))],
+      ['internal_error', post('boom', JSON.stringify({ publicKey: key }))]
+    ]
+    for (const [code, text] of cases) {
+      const r = await request(port, '127.0.0.2', text)
+      expect([r.status, JSON.parse(r.body)]).toEqual([
+        GATEWAY_CODES[code as GatewayCode],
+        { error: expect.any(String), code }
+      ])
+    }
+    const refused = audit.filter((a) => a.event === 'lease.refused')
+    for (const a of refused) expect(a.status).toBe(GATEWAY_CODES[a.code as GatewayCode])
+    expect(refused.map((a) => a.code)).toEqual(['invalid_body', 'invalid_public_key', 'body_too_large'])
   })
 })
