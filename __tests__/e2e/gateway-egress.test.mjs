@@ -32,15 +32,17 @@ const WEB = { repository: 'octo/web', repository_id: '6789', run_id: '99' }
  * octo/app (5678) may reach the pool's network only; octo/web (6789) also the network behind the
  * server (203.0.113.0/24, 2001:db8:2::/64).
  * @param {boolean} [reach] octo/app's rule lets it reach other leases
+ * @param {Record<string, number>} [quota] octo/app's rule's quota
  */
-const config = (reach = false) =>
+const config = (reach = false, quota = undefined) =>
   G.gatewayConfig(lab, issuer, ca, {
     'allowed-ips': ['192.0.2.0/24', '203.0.113.0/24', '2001:db8:1::/64', '2001:db8:2::/64'],
     rules: [
       {
         claims: { repository_owner_id: '1234', repository_id: '5678' },
         'allowed-ips': ['192.0.2.0/24', '2001:db8:1::/64'],
-        ...(reach ? { 'reach-leases': true } : {})
+        ...(reach ? { 'reach-leases': true } : {}),
+        ...(quota ? { quota } : {})
       },
       { claims: { repository_owner_id: '1234', repository_id: '6789' } }
     ]
@@ -125,9 +127,9 @@ const dropped = (/** @type {number} */ rule) =>
     )?.[1] ?? -1
   )
 
-async function restartGateway(/** @type {boolean} */ reach) {
+async function restartGateway(/** @type {boolean} */ reach, /** @type {Record<string, number>} */ quota = {}) {
   await gateway.stop()
-  gateway = await G.startGateway(lab.srv, config(reach), { stateDir })
+  gateway = await G.startGateway(lab.srv, config(reach, Object.keys(quota).length ? quota : undefined), { stateDir })
 }
 
 beforeAll(async () => {
@@ -227,6 +229,34 @@ describe('egress enforced by the gateway (action in gateway mode)', () => {
     expect(pings(web, app.v4)).toBe(false)
     await restartGateway(false)
     expect(pings(app, web.v4)).toBe(false)
+  })
+
+  it('a second job of a run at its quota fails in one line naming the quota; nothing is left on either side', async () => {
+    await restartGateway(false, { run: 1 })
+    try {
+      const view = { ...lab, run: L.addRunner(lab), iface: `${lab.iface.slice(0, 12)}q` }
+      const job = L.createJob(view)
+      await L.waitFor(() => !/tentative/.test(L.snapshot(view).addresses), 'the runner’s addresses to settle')
+      const before = L.snapshot(view)
+      const leased = Object.keys(G.peersOf(lab.srv, lab.serverIface)).sort()
+      const env = { ...tokens.env, NODE_EXTRA_CA_CERTS: ca.caFile }
+      const main = await L.runStep(
+        view,
+        job,
+        'main',
+        { gateway: GATEWAY_URL, interface: view.iface, timeout: '10' },
+        { env }
+      )
+      expect(main.code).toBe(1)
+      expect(L.errorLine(main)).toMatch(
+        /^Gateway https:\/\/vpn\.lab\.test:9443 refused the lease for now \(403 quota_exceeded: this workflow run holds 1 live leases, its quota \(quota\.run: 1\).*\); wait for other jobs of this repository or run to end, or ask its team to raise the quota$/
+      )
+      expect(Object.keys(G.peersOf(lab.srv, lab.serverIface)).sort()).toEqual(leased)
+      expect((await L.runStep(view, job, 'post', {}, { env })).code).toBe(0)
+      expect(L.snapshot(view)).toEqual(before)
+    } finally {
+      await restartGateway(false)
+    }
   })
 
   it('a lease revoked from the command line stops carrying traffic at once; the other carries on', async () => {
