@@ -588,6 +588,17 @@ export function leaseRequest(base, token, publicKey, extra = {}) {
   }
 }
 
+/**
+ * The release of a lease (`DELETE /v1/leases/{id}` with its secret), to the gateway at `base`.
+ * @param {string} base
+ * @param {string} id
+ * @param {string} secret
+ * @returns {LabRequest}
+ */
+export function releaseRequest(base, id, secret) {
+  return { method: 'DELETE', url: `${base}/v1/leases/${id}`, headers: { authorization: `Bearer ${secret}` } }
+}
+
 /** The gateway's peers on `iface` in `ns`: key → allowed IPs (sorted text), from `wg show dump`. */
 export function peersOf(/** @type {string} */ ns, /** @type {string} */ iface) {
   const out = execFileSync('ip', ['netns', 'exec', ns, 'wg', 'show', iface, 'dump'], { encoding: 'utf8' })

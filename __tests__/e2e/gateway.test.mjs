@@ -47,21 +47,10 @@ async function lease(/** @type {string} */ token, key = newKey()) {
   return { ...r, key }
 }
 
-const release = (/** @type {string} */ id, /** @type {string} */ secret) => ({
-  method: 'DELETE',
-  url: `${BASE}/v1/leases/${id}`,
-  headers: { authorization: `Bearer ${secret}` }
-})
-
-/** Polls (bounded) until `cond()` (or the promise it returns) holds. */
-/** @param {() => unknown} cond @param {string} what */
-async function until(cond, what, ms = 15000) {
-  const end = Date.now() + ms
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+const release = (/** @type {string} */ id, /** @type {string} */ secret) => G.releaseRequest(BASE, id, secret)
+/** Polls (every 50 ms, bounded: 15 s by default) until `cond()` (or the promise it returns) holds. */
+const until = (/** @type {() => unknown} */ cond, /** @type {string} */ what, ms = 15000) =>
+  L.waitFor(cond, what, ms, 50)
 
 beforeAll(async () => {
   lab = L.createLab()

@@ -90,14 +90,22 @@ export class Nftables implements Firewall {
     return leases.length ? this.queue.submit({ kind: 'forget', leases }) : Promise.resolve()
   }
 
-  /** One batch of changes: element updates in one transaction, or a comparison and, when needed, a rebuild. */
+  /**
+   * One batch of changes: its element updates in one transaction (a rebuild where they cannot
+   * apply); then, for a reconcile, the table compared with the open leases and rebuilt where it
+   * differs. An open lease this firewall never admitted is on its way (recorded by its grant, its
+   * admission queued behind this batch): it is not counted as missing, though a rebuild includes it.
+   */
   private async apply(changes: Change[]): Promise<void> {
     let reconcile: (Change & { kind: 'reconcile' }) | undefined
     for (const c of changes) if (c.kind === 'reconcile') reconcile = c
+    let coming: FirewallLease[] = []
     if (reconcile) {
-      // The store's open leases as they are now, with the admissions and removals of this batch on top.
-      this.desired.clear()
-      for (const l of reconcile.open()) this.set(l)
+      const open = reconcile.open()
+      const ids = new Set(open.map((l) => l.id))
+      // Elements of leases the store no longer holds open are left over: they go.
+      for (const [a, l] of this.desired) if (!ids.has(l.id)) this.desired.delete(a)
+      coming = open.filter((l) => !l.addresses.some((a) => this.desired.get(a)?.id === l.id))
     }
     const add: FirewallLease[] = []
     const remove: FirewallLease[] = []
@@ -119,45 +127,49 @@ export class Nftables implements Firewall {
           if (mine.length) remove.push({ ...l, addresses: mine })
         }
     }
+    coming = coming.filter((l) => !l.addresses.some((a) => this.desired.has(a)))
     const leases = [...new Set(this.desired.values())]
-    if (reconcile || !this.built) return this.compare(leases)
-    if (conflict) return this.rebuild(leases, 'an address to lease still had an element of an ended lease')
+    if (!this.built) return this.rebuild([...leases, ...coming], 'start')
+    if (conflict)
+      return this.rebuild([...leases, ...coming], 'an address to lease still had an element of an ended lease')
     const script = elementScript(this.plan, add, remove)
-    if (!script) return
-    try {
-      await this.nft(['nft', '-f', '-'], { input: script })
-    } catch (err) {
-      await this.rebuild(leases, `updating its elements failed (${errorText(err)})`)
-    }
+    if (script)
+      try {
+        await this.nft(['nft', '-f', '-'], { input: script })
+      } catch (err) {
+        return this.rebuild([...leases, ...coming], `updating its elements failed (${errorText(err)})`)
+      }
+    if (reconcile) await this.compare(leases, coming)
   }
 
   private set(l: FirewallLease): void {
     for (const a of l.addresses) this.desired.set(a, l)
   }
 
-  /** Reads the table; rebuilds it when it differs from the leases (always the first time: the rules may have changed). */
-  private async compare(leases: FirewallLease[]): Promise<void> {
-    if (!this.built) return this.rebuild(leases, 'start')
+  /** Reads the table; rebuilds it (with `coming` too) when it differs from `leases`. */
+  private async compare(leases: FirewallLease[], coming: FirewallLease[]): Promise<void> {
     let have: string[]
     try {
       have = observe(await this.nft(listArgs(this.plan)))
     } catch (err) {
       // Missing, or unreadable: either way, built again from the store.
       return this.rebuild(
-        leases,
+        [...leases, ...coming],
         missingTable(err) ? 'the table was missing' : `it could not be read (${errorText(err)})`
       )
     }
     const { missing, unexpected } = difference(expectedFacts(this.plan, leases), have)
     if (missing + unexpected > 0)
       await this.rebuild(
-        leases,
+        [...leases, ...coming],
         `the table differed from the live leases (${missing} missing, ${unexpected} unexpected)`
       )
   }
 
+  /** Replaces the table with one holding `leases` (in one transaction); they are what it holds now. */
   private async rebuild(leases: FirewallLease[], why: string): Promise<void> {
     await this.nft(['nft', '-f', '-'], { input: buildScript(this.plan, leases) })
+    for (const l of leases) this.set(l)
     const first = !this.built
     this.built = true
     this.audit(first ? 'firewall.built' : 'firewall.repaired', {

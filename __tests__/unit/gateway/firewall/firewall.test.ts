@@ -188,6 +188,36 @@ describe('the firewall (nftables)', () => {
     )
   })
 
+  it('counts a lease recorded but not yet admitted (a grant in flight) as on its way, not as missing', async () => {
+    open = [lease('a', 3)]
+    await fw.reconcile(() => open)
+    // The grant recorded lease b; its admission is queued behind this reconcile.
+    open = [lease('a', 3), lease('b', 4)]
+    nft.calls = []
+    const reconciled = fw.reconcile(() => open)
+    const admitted = fw.admit([lease('b', 4)])
+    await Promise.all([reconciled, admitted])
+    expect(audit.map((a) => a.event)).toEqual(['firewall.built'])
+    expect(nft.scripts()).toEqual([
+      expect.stringMatching(/^add element inet wgtunnel_gw_wg0 from4 \{ 10\.0\.0\.4 : jump rule_0 \}/)
+    ])
+    // A rebuild for another cause while one is on its way includes it (filtered before its peer is added).
+    open = [lease('a', 3), lease('b', 4), lease('c', 5)]
+    nft.deleteTable()
+    await fw.reconcile(() => open)
+    expect([...(nft.table?.keys() ?? [])].sort()).toEqual([
+      '10.0.0.3',
+      '10.0.0.4',
+      '10.0.0.5',
+      'fd99::3',
+      'fd99::4',
+      'fd99::5'
+    ])
+    nft.calls = []
+    await fw.admit([lease('c', 5)])
+    expect(nft.calls).toEqual([])
+  })
+
   it('rebuilds when an element update fails, so a lease is admitted all the same', async () => {
     open = [lease('a', 3)]
     await fw.reconcile(() => open)
