@@ -6,7 +6,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { performance } from 'node:perf_hooks'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Audit } from '../audit.js'
-import { ISSUER_UNREACHABLE } from '../auth/tokens.js'
 
 /** What the gauges read at a scrape. */
 interface Source {
@@ -69,7 +68,7 @@ export class Metrics {
     })
     this.issuerFailures = new Counter({
       name: 'wireguard_gateway_issuer_fetch_failures_total',
-      help: "Requests refused because the token issuer's discovery document or keys could not be fetched.",
+      help: "Requests refused because the token issuer's discovery document or keys could not be fetched or used (issuer_unreachable, issuer_misconfigured).",
       registers
     })
     this.latency = new Histogram({
@@ -97,7 +96,7 @@ export class Metrics {
       if (event === 'lease.granted') this.grants.inc()
       else if (event === 'lease.refused' || event === 'lease.release-refused') {
         this.refusals.inc({ status: String(fields.status ?? 0), code: fields.code ?? 'none' })
-        if (fields.status === 503 && fields.reason?.startsWith(ISSUER_UNREACHABLE)) this.issuerFailures.inc()
+        if (fields.code === 'issuer_unreachable' || fields.code === 'issuer_misconfigured') this.issuerFailures.inc()
       } else if (event === 'lease.ended') this.ended.inc({ reason: fields.reason ?? 'ended' })
       else if (event === 'firewall.repaired') this.repairs.inc()
       write(event, fields)

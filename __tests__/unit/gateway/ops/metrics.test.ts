@@ -4,7 +4,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { ISSUER_UNREACHABLE } from '../../../../src/gateway/auth/tokens.js'
 import { Metrics, serveMetrics } from '../../../../src/gateway/ops/metrics.js'
 
 const source = { liveCount: () => 7, poolFree: () => 246, draining: () => true }
@@ -17,7 +16,11 @@ describe('gateway metrics', () => {
     audit('lease.granted', { status: 201 })
     audit('lease.granted', { status: 201 })
     audit('lease.refused', { status: 403, code: 'quota_exceeded' })
-    audit('lease.refused', { status: 503, reason: ISSUER_UNREACHABLE })
+    audit('lease.refused', {
+      status: 503,
+      code: 'issuer_unreachable',
+      reason: 'the token issuer could not be reached; try again'
+    })
     audit('lease.release-refused', { status: 404 })
     audit('lease.ended', { reason: 'revoked' })
     audit('firewall.repaired', { reason: 'x' })
@@ -37,7 +40,7 @@ describe('gateway metrics', () => {
     for (const line of [
       'wireguard_gateway_grants_total 2',
       'wireguard_gateway_refusals_total{status="403",code="quota_exceeded"} 1',
-      'wireguard_gateway_refusals_total{status="503",code="none"} 1',
+      'wireguard_gateway_refusals_total{status="503",code="issuer_unreachable"} 1',
       'wireguard_gateway_refusals_total{status="404",code="none"} 1',
       'wireguard_gateway_issuer_fetch_failures_total 1',
       'wireguard_gateway_leases_ended_total{reason="revoked"} 1',
