@@ -7,6 +7,7 @@ import { fate, HttpError, Leases, validPublicKey, type Interface } from '../../.
 import { Store } from '../../../../src/gateway/leases/store.js'
 import { TokenError } from '../../../../src/gateway/auth/tokens.js'
 import type { PeerOp, PeerState } from '../../../../src/gateway/leases/peers.js'
+import type { Firewall, FirewallLease } from '../../../../src/gateway/firewall/firewall.js'
 import { parsePrefix, type Prefix } from '../../../../src/common/ip.js'
 
 const CONFIG = `listen: 127.0.0.1:8080
@@ -83,7 +84,7 @@ const token = (claims: Record<string, unknown> = {}): string =>
     ...claims
   })
 
-async function make(config = CONFIG): Promise<void> {
+async function make(config = CONFIG, firewall?: Firewall): Promise<void> {
   leases = new Leases(
     parseConfig(config),
     store,
@@ -93,7 +94,8 @@ async function make(config = CONFIG): Promise<void> {
       return JSON.parse(t)
     },
     (event, fields) => audit.push({ event, ...fields }),
-    () => clock
+    () => clock,
+    firewall
   )
   await leases.start()
 }
@@ -485,5 +487,59 @@ describe('gateway lease quotas', () => {
     expect(leases.poolFree()).toBe(4)
     await leases.grant(token(), key(), 'c')
     expect(leases.poolFree()).toBe(3)
+  })
+})
+
+describe('gateway leases and their firewall', () => {
+  /** A firewall that writes what it is asked into one log with the interface's `wg set` batches. */
+  const logged = (log: string[], fail = { admit: false }): Firewall => ({
+    reconcile: async (open: () => readonly FirewallLease[]) => void log.push(`reconcile ${open().length}`),
+    admit: async (ls: readonly FirewallLease[]) => {
+      if (fail.admit) throw new Error('`nft -f -` failed: Error: Could not process rule')
+      log.push(`admit ${ls.map((l) => `${l.addresses.join(',')}:rule_${l.rule}`).join(' ')}`)
+    },
+    forget: async (ls: readonly FirewallLease[]) =>
+      void log.push(`forget ${ls.map((l) => l.addresses.join(',')).join(' ')}`)
+  })
+  const withWg = (log: string[]): void => {
+    const apply = wg.apply.bind(wg)
+    wg.apply = async (ops) => {
+      await apply(ops)
+      log.push(`wg ${ops.map((o) => o.kind).join(',')}`)
+    }
+  }
+
+  it('lets a lease through before its peer is added and stops it after its peer is removed; reconciles at start and each sweep', async () => {
+    const log: string[] = []
+    withWg(log)
+    await make(CONFIG, logged(log))
+    const g = await leases.grant(token({ ref: 'refs/heads/dev' }), key(), 'c')
+    await leases.release(g.id, g.secret, 'c')
+    await leases.sweep()
+    expect(log).toEqual([
+      'reconcile 0',
+      'reconcile 0',
+      'admit 10.0.0.3/32:rule_1',
+      'wg add',
+      'wg remove',
+      'forget 10.0.0.3/32',
+      'reconcile 0'
+    ])
+  })
+
+  it('adds no peer when the firewall cannot admit its lease: 500, and nothing is left', async () => {
+    const log: string[] = []
+    const fail = { admit: true }
+    withWg(log)
+    await make(CONFIG, logged(log, fail))
+    const k = key()
+    expect(await status(leases.grant(token(), k, 'c'))).toBe(500)
+    expect(wg.peers_.has(k)).toBe(false)
+    expect(log.filter((l) => l.startsWith('wg'))).toEqual([])
+    expect(audit.find((a) => a.event === 'error')?.reason).toMatch(/^the firewall could not admit the lease: /)
+    fail.admit = false
+    await leases.sweep()
+    expect(store.liveCount()).toBe(0)
+    expect(log.at(-2)).toBe('forget 10.0.0.3/32')
   })
 })
