@@ -133,3 +133,67 @@ describe('gateway configuration', () => {
     expect(parseDuration('-5s')).toBeUndefined()
   })
 })
+
+describe('gateway configuration: firewall, quotas, operators', () => {
+  it('defaults: nftables on, quotas from the pool, refusals limited, metrics off, a control socket per interface', () => {
+    const c = parseConfig(BASE)
+    expect(c).toMatchObject({
+      firewall: 'nftables',
+      quota: { repository: 255, run: 32 },
+      refusalsPerAddress: 60,
+      metrics: undefined,
+      controlSocket: '/run/wireguard-gateway/wg0.sock'
+    })
+    expect(c.rules[0]).toMatchObject({ reachLeases: false, quota: { repository: 255, run: 32 } })
+  })
+
+  it('reads quotas at the top and per rule, a missing part from the level above', () => {
+    const c = parseConfig(
+      withKeys(`quota: { repository: 20 }
+rules:
+  - claims: { repository_id: "1" }
+    quota: { run: 2 }
+  - claims: { repository_id: "2" }
+    quota: { repository: 100 }
+    reach-leases: true
+`)
+    )
+    expect(c.quota).toEqual({ repository: 20, run: 20 })
+    expect(c.rules.map((r) => [r.quota, r.reachLeases])).toEqual([
+      [{ repository: 20, run: 2 }, false],
+      [{ repository: 100, run: 20 }, true]
+    ])
+  })
+
+  it('reads the metrics address, another control socket and firewall: none', () => {
+    const c = parseConfig(
+      withKeys('metrics: 127.0.0.1:9108\ncontrol-socket: /run/gw/prod.sock\nfirewall: none\nrefusals-per-address: 5\n')
+    )
+    expect(c).toMatchObject({
+      metrics: { host: '127.0.0.1', port: 9108 },
+      controlSocket: '/run/gw/prod.sock',
+      firewall: 'none',
+      refusalsPerAddress: 5
+    })
+  })
+
+  it.each([
+    [
+      'a run quota over the repository’s',
+      'quota: { repository: 4, run: 8 }\n',
+      /"quota\.run".*at most the repository's quota \(4\)/
+    ],
+    ['a quota of zero', 'quota: { repository: 0 }\n', /"quota\.repository".*1 to/],
+    ['an unknown quota key', 'quota: { job: 1 }\n', /"quota\.job".*not a known key \(known: repository, run\)/],
+    ['another firewall', 'firewall: iptables\n', /"firewall".*nftables .* or none/],
+    ['a metrics address without a port', 'metrics: 127.0.0.1\n', /"metrics".*ADDRESS:PORT/],
+    ['a relative control socket', 'control-socket: gw.sock\n', /"control-socket".*absolute path/],
+    [
+      'reach-leases as text',
+      'rules:\n  - claims: { repository_id: "1" }\n    reach-leases: sometimes\n',
+      /"rules\[0\]\.reach-leases".*true or false/
+    ]
+  ])('refuses %s, naming the key', (_label, line, message) => {
+    expect(fails(withKeys(line))).toMatch(message)
+  })
+})

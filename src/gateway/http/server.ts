@@ -13,6 +13,7 @@ import type { GatewayConfig } from '../settings.js'
 import { isPeerKey } from '../../common/grammar.js'
 import type { Leases } from '../leases/leases.js'
 import { HttpError } from './error.js'
+import type { Gate } from '../limits/gate.js'
 
 /** A lease request is `{"publicKey": "…"}`: anything over this is refused unread. */
 const MAX_BODY = 4096
@@ -74,17 +75,21 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
   res.end(text)
 }
 
+/** `gate`: refusals before a request is read (draining, a client over its refusals); none in tests. */
 export function createHandler(
   leases: Leases,
   config: GatewayConfig,
-  audit: Audit
+  audit: Audit,
+  gate?: Gate
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const client = req.socket.remoteAddress ?? ''
     const path = (req.url ?? '/').split('?')[0] ?? '/'
     if (path === '/healthz') {
       if (req.method !== 'GET') throw new HttpError('method_not_allowed', 'use GET')
-      return send(res, 200, { status: 'ok', interface: config.interface, leases: leases.liveCount() })
+      // Draining is 503, so that a load balancer sends new jobs elsewhere.
+      const status = gate?.draining ? 'draining' : 'ok'
+      return send(res, status === 'ok' ? 200 : 503, { status, interface: config.interface, leases: leases.liveCount() })
     }
     if (path === '/v1/leases') {
       if (req.method !== 'POST') throw new HttpError('method_not_allowed', 'use POST')
@@ -92,6 +97,8 @@ export function createHandler(
         audit('lease.refused', { status: GATEWAY_CODES[code], code, reason, client })
         throw new HttpError(code, reason)
       }
+      const early = gate?.beforeLease(client)
+      if (early) refuse(early.code, early.message)
       let token: string | undefined
       try {
         token = bearer(req, 'OIDC token')
@@ -115,6 +122,11 @@ export function createHandler(
     const m = /^\/v1\/leases\/([^/]{1,100})$/.exec(path)
     if (m) {
       if (req.method !== 'DELETE') throw new HttpError('method_not_allowed', 'use DELETE')
+      const early = gate?.beforeRelease(client)
+      if (early) {
+        audit('lease.release-refused', { status: early.status, code: early.code, reason: early.message, client })
+        throw early
+      }
       const secret = bearer(req, 'lease secret')
       if (!secret) throw new HttpError('authorization_missing', 'missing "Authorization: Bearer <lease secret>"')
       await leases.release(m[1] as string, secret, client)

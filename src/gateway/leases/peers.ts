@@ -1,11 +1,11 @@
 // The WireGuard interface, through `wg` (which speaks to kernel and wireguard-go interfaces alike) and
-// `ip`, started by the shared runner (src/common/process.ts) with nothing logged: the gateway's
-// stdout carries its audit lines. The interface's private key and preshared keys are never read:
+// `ip`, run by ../run.ts (over the shared runner, nothing logged: the gateway's stdout carries its
+// audit lines). The interface's private key and preshared keys are never read:
 // `wg show IFACE public-key|listen-port|allowed-ips|latest-handshakes`.
 import { errorText } from '../../common/errors.js'
 import { isKey } from '../../common/grammar.js'
 import { parsePrefix, prefixText, type Prefix } from '../../common/ip.js'
-import { minimalEnv, runProcess } from '../../common/process.js'
+import { run as exec } from '../run.js'
 
 export interface PeerState {
   allowedIps: string[]
@@ -20,22 +20,6 @@ class WgError extends Error {
     super(message)
     this.name = 'WgError'
   }
-}
-
-const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
-
-/** Runs a command; resolves with its stdout, rejects with a WgError naming the command and what it said. */
-async function exec(argv: string[], timeoutMs = 10_000): Promise<string> {
-  let r
-  try {
-    r = await runProcess(argv, { env: minimalEnv(PATH), limitMs: timeoutMs })
-  } catch (err) {
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT'
-    throw new WgError(`${errorText(err)}${missing ? '; install wireguard-tools and iproute2' : ''}`)
-  }
-  if (r.code === 0) return r.stdout
-  const said = r.stderr.trim().split('\n').slice(-2).join(' / ')
-  throw new WgError(`\`${argv.slice(0, 4).join(' ')}\` failed${said ? `: ${said}` : ` (exit ${r.code})`}`)
 }
 
 /** Lines of `KEY\tVALUE` into a map. */
