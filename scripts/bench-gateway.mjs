@@ -45,11 +45,13 @@ try {
   issuer = await G.startIssuer(lab.srv)
   gw = await G.startGateway(
     lab.srv,
-    // The concurrent requests all come from one repository and one address (the runner's): neither
-    // the rate limit nor the cap on connections per address (32 by default) may hold them back.
+    // The concurrent requests all come from one repository, one run and one address (the runner's):
+    // neither the rate limit, the quotas nor the cap on connections per address (32 by default) may
+    // hold them back.
     G.gatewayConfig(lab, issuer, ca, {
       pool: ['192.0.2.0/24', '2001:db8:1::/64'],
       'rate-limit': 1000000,
+      quota: { repository: 1000, run: 1000 },
       'connections-per-address': 2048
     })
   )

@@ -23,7 +23,8 @@ import {
 import { difference, heldFrom, linkRead, type Difference, type Expected, type Held } from './host/readback.js'
 import { ipBatch, type Answer } from './host/batch.js'
 import { linkBatch, routeText } from './host/plan.js'
-import { report, reportFailure, type Outcome } from './report/report.js'
+import { commandGroup, echoBatch, endCommandGroup } from './host/echo.js'
+import { report, reportFailure, type TunnelUp } from './report/report.js'
 import { chooseMtu, ipv6MtuRefusal, resolveEndpoints, type ChosenMtu } from './host/resolve.js'
 import { applyRouting, hasRouteBatch, planRouting, type PlannedRouting } from './host/routing.js'
 import { CommandError, commandLine, isRoot, sudoRefused, type RunOptions } from './host/run.js'
@@ -32,8 +33,8 @@ import { obtainTunnel } from './lease/source.js'
 import { stepJournal } from './journal/state.js'
 import { prefixOrigin, type Tunnel } from './inputs/tunnel.js'
 import { hasNetAdmin, ifindex, ipv6Disabled } from './host/probe.js'
-import { teardown } from './journal/teardown.js'
 import * as core from './toolkit.js'
+import { OUTPUT } from './names.js'
 import { ensureTools } from './host/install.js'
 import {
   addressTargets,
@@ -48,8 +49,11 @@ import {
   type Target
 } from './verify.js'
 
-/** A debug line with the time since the process started, for reading where the step spends it. */
-const mark = (what: string): void => core.debug(`${what} at ${Math.round(performance.now())} ms`)
+/**
+ * A debug line with the time since the process started, for reading where the step spends it.
+ * process.uptime(), not performance.now(): the global `performance` loads node:perf_hooks (0.7 ms).
+ */
+const mark = (what: string): void => core.debug(`${what} at ${Math.round(process.uptime() * 1000)} ms`)
 
 type Tools = { wg: string; ip: string; 'wireguard-go'?: string }
 
@@ -79,7 +83,7 @@ interface Prepared {
 /** The tunnel (given, or leased from the gateway), endpoints resolved, routing planned, MTU chosen: reads only. */
 async function prepare(cfg: Config, tools: Tools, journal: Journal, deadline: number): Promise<Prepared> {
   const given = await obtainTunnel(cfg, journal, deadline)
-  core.setOutput('public-key', given.tunnel.publicKey)
+  core.setOutput(OUTPUT.publicKey, given.tunnel.publicKey)
   const peers = await resolveEndpoints(given.tunnel.peers, Math.max(1, deadline - Date.now()))
   const tunnel = { ...given.tunnel, peers }
   const limits = { deadline }
@@ -111,9 +115,9 @@ async function linkUp(
     ...t.addresses.map((prefix) => ({ kind: 'address' as const, prefix, origin: prefixOrigin(t, 'address', prefix) })),
     { kind: 'mtu', mtu, origin: t.origins?.mtu }
   ]
-  const change = linkBatch(t.iface, t.addresses, mtu)
-    .split('\n')
-    .filter((l) => l !== '')
+  const script = linkBatch(t.iface, t.addresses, mtu)
+  const change = script.split('\n').filter((l) => l !== '')
+  echoBatch([], script)
   const root = { root: true, ...limits }
   const done = await ipBatch(ip, [], { change, read: [linkRead(t.iface)], ask }, root)
   if (!done.changed) {
@@ -158,7 +162,7 @@ async function bringUp(
   tools: Tools,
   journal: Journal,
   deadline: number
-): Promise<Outcome> {
+): Promise<TunnelUp> {
   const { iface, timeoutMs } = settings
   const cfg = { ...tunnel, iface }
   const limits = { deadline }
@@ -237,10 +241,15 @@ async function rollBack(
 ): Promise<void> {
   const budget = Math.max(deadline, Date.now()) + ROLLBACK_MS
   const made = journal.find('interface')
+  endCommandGroup()
   if (made?.ifindex !== undefined && ifindex(made.name) === made.ifindex) {
     await reportFailure(made.name, secrets, message, Date.now() + Math.min(1500, (budget - Date.now()) / 3))
   }
+  commandGroup(`Rolling back ${made?.name ?? 'what main made'}`)
+  // Loaded only here, on failure: a step that succeeds never compiles the teardown (post's code).
+  const { teardown } = await import('./journal/teardown.js')
   const undone = await teardown(journal, budget)
+  endCommandGroup()
   for (const w of undone.warnings) core.warning(`rollback: ${w}`)
   if (journal.find('lease')) {
     const { releaseLeases } = await import('./lease/lease.js')
@@ -260,7 +269,8 @@ export async function runMain(): Promise<void> {
     for (const s of secrets) core.setSecret(s)
     checkPlatform()
     const cfg = readConfig(core.getInput)
-    core.setOutput('interface', cfg.iface)
+    core.setOutput(OUTPUT.interface, cfg.iface)
+    commandGroup(`Bringing up ${cfg.iface}`)
     mark('inputs valid')
     // One apt transaction for everything missing, wireguard-go included when it will be needed.
     const want = userspaceFirst(cfg.userspace) ? (['wg', 'ip', 'wireguard-go'] as const) : (['wg', 'ip'] as const)
@@ -276,13 +286,15 @@ export async function runMain(): Promise<void> {
     const making = createInterface({ ...cfg, tools, limits }, journal)
     const [prepared, { userspace }] = await settleAll([preparing, making] as const)
     mark('interface created')
-    const outcome = await bringUp(cfg, prepared, userspace, tools, journal, deadline)
-    core.setOutput('address', outcome.addresses.map((a) => a.address).join(','))
-    outcome.extra = prepared.rows
-    report(outcome)
+    const up = await bringUp(cfg, prepared, userspace, tools, journal, deadline)
+    core.setOutput(OUTPUT.address, up.addresses.map((a) => a.address).join(','))
+    up.extra = prepared.rows
+    endCommandGroup()
+    report(up)
     mark('main done')
   } catch (err) {
     const message = errorText(err)
+    endCommandGroup()
     if (!journal.empty) await rollBack(journal, secrets, message, deadline ?? Date.now())
     core.setFailed(message)
   }

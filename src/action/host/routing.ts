@@ -25,6 +25,7 @@ import {
   type RouteBatchLine,
   type RoutingPlan
 } from './plan.js'
+import { echo, echoBatch } from './echo.js'
 import { CommandError, commandLine, isRoot, run, sudoRefused, type RunOptions } from './run.js'
 import { ipBatch, type Answer } from './batch.js'
 
@@ -188,9 +189,9 @@ async function addRoutes(
     const recs = rules.map((r) =>
       journal.add({ kind: 'rule', family: r.family, priority: r.priority, selector: r.selector })
     )
-    const change = routeBatch(ctx.iface, plan, rules)
-      .split('\n')
-      .filter((l) => l !== '')
+    const script = routeBatch(ctx.iface, plan, rules)
+    const change = script.split('\n').filter((l) => l !== '')
+    echoBatch([], script)
     const rules4 = rules.some((x) => x.family === 4)
     // What was added is read back, and the questions asked, in the same process.
     const done =
@@ -208,6 +209,7 @@ async function addRoutes(
       }
       if (six.length === 0) return applied
       const lines = { change: six.map((x) => ruleLine(x, 'add')), read: ['rule show'], ask: ask.rules6 }
+      echoBatch(['-6'], `${lines.change.join('\n')}\n`)
       const added = await ipBatch(ip, ['-6'], lines, root)
       if (!added.changed) {
         const r = added.result
@@ -238,7 +240,11 @@ async function addRoutes(
     // that table on this interface, and move to the next free table.
     for (const rec of recs) journal.remove(rec)
     const table = plan.fwmark as number
-    for (const f of ['-4', '-6']) await run([ip, f, 'route', 'flush', 'dev', ctx.iface, 'table', String(table)], root)
+    for (const f of ['-4', '-6']) {
+      const flush = [ip, f, 'route', 'flush', 'dev', ctx.iface, 'table', String(table)]
+      echo(flush)
+      await run(flush, root)
+    }
     const seen = await readRouting(ctx)
     seen.used.add(table)
     priorities = seen.priorities

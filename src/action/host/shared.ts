@@ -18,10 +18,10 @@
 //   on the record, so the record starts afresh from what is found.
 // - The record is written before the sysctl is set, and the owner id is in the journal before the
 //   record: whatever is interrupted, post finds the owner and the record finds the original.
-import { randomBytes } from 'node:crypto'
 import { holdLock, mustRun, writeAsRoot, type RunOptions } from './run.js'
 import { fileText, ifindex, netns, pathExists, srcValidMark } from './probe.js'
 import { SRC_VALID_MARK } from '../journal/journal.js'
+import { echo } from './echo.js'
 
 export const STATE_DIR = '/run/wireguard-tunnel'
 const LOCK = `${STATE_DIR}/lock`
@@ -39,8 +39,8 @@ export interface SharedRecord {
   owners: Owner[]
 }
 
-/** A fresh owner id: 128 random bits, as hex. */
-export const newOwnerId = (): string => randomBytes(16).toString('hex')
+/** A fresh owner id: 128 random bits, as hex (node:crypto loaded at first use, as the bundle's start never needs it). */
+export const newOwnerId = (): string => process.getBuiltinModule('node:crypto').randomBytes(16).toString('hex')
 
 /** The record's file for this network namespace (`net:[4026531840]` → `src_valid_mark.4026531840.json`). */
 export function recordPath(ns = netns()): string {
@@ -119,8 +119,12 @@ async function locked<T>(limits: Pick<RunOptions, 'deadline'>, change: () => Pro
   }
 }
 
-const setValue = (value: string, limits: Pick<RunOptions, 'deadline'>): Promise<unknown> =>
-  mustRun(['sysctl', '-q', '-w', `${SRC_VALID_MARK}=${value}`], { root: true, ...limits })
+/** Sets the value, echoed as wg-quick echoes its own (the record and its lock are this action's bookkeeping, like its journal: not echoed). */
+async function setValue(value: string, limits: Pick<RunOptions, 'deadline'>): Promise<void> {
+  const argv = ['sysctl', '-q', '-w', `${SRC_VALID_MARK}=${value}`]
+  echo(argv)
+  await mustRun(argv, { root: true, ...limits })
+}
 
 /** Joins the record as `me` and sets src_valid_mark to 1 where it is not. */
 export async function needSrcValidMark(me: Owner, limits: Pick<RunOptions, 'deadline'>): Promise<void> {

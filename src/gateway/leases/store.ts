@@ -89,6 +89,7 @@ export class Store {
       );
       CREATE UNIQUE INDEX IF NOT EXISTS live_key ON leases (public_key) WHERE ended_at IS NULL;
       CREATE INDEX IF NOT EXISTS by_key ON leases (public_key);
+      CREATE INDEX IF NOT EXISTS live_run ON leases (repository_id, run_id) WHERE ended_at IS NULL;
       CREATE TABLE IF NOT EXISTS used_tokens (jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
     `)
     const p = (sql: string): StatementSync => this.db.prepare(sql)
@@ -97,12 +98,13 @@ export class Store {
         workflow_ref, rule, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       get: p('SELECT * FROM leases WHERE id = ?'),
       liveByKey: p('SELECT * FROM leases WHERE public_key = ? AND ended_at IS NULL'),
-      known: p('SELECT 1 FROM leases WHERE public_key = ? AND id != ? LIMIT 1'),
       byKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at'),
       delete: p('DELETE FROM leases WHERE id = ?'),
       lastByKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at DESC LIMIT 1'),
       open: p('SELECT * FROM leases WHERE ended_at IS NULL OR removed = 0 ORDER BY created_at'),
       live: p('SELECT COUNT(*) AS n FROM leases WHERE ended_at IS NULL'),
+      liveOfRepository: p('SELECT COUNT(*) AS n FROM leases WHERE repository_id = ? AND ended_at IS NULL'),
+      liveOfRun: p('SELECT COUNT(*) AS n FROM leases WHERE repository_id = ? AND run_id = ? AND ended_at IS NULL'),
       end: p('UPDATE leases SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
       removed: p('UPDATE leases SET removed = 1 WHERE id = ?'),
       useToken: p('INSERT OR IGNORE INTO used_tokens (jti, expires_at) VALUES (?, ?)'),
@@ -138,11 +140,6 @@ export class Store {
     return r && fromRow(r)
   }
 
-  /** True when the gateway ever leased this key (its peer, if present, is the gateway's), `except` aside. */
-  known(publicKey: string, except = ''): boolean {
-    return this.q.known!.get(publicKey, except) !== undefined
-  }
-
   /** Every lease of a key still kept (live, ended, not yet pruned), oldest first. */
   byKey(publicKey: string): Lease[] {
     return (this.q.byKey!.all(publicKey) as unknown as Row[]).map(fromRow)
@@ -166,6 +163,14 @@ export class Store {
 
   liveCount(): number {
     return (this.q.live!.get() as { n: number }).n
+  }
+
+  /** Live leases of a repository (by id) and of one of its runs: what quotas count. */
+  liveCounts(repositoryId: string, runId: string): { repository: number; run: number } {
+    return {
+      repository: (this.q.liveOfRepository!.get(repositoryId) as { n: number }).n,
+      run: runId === '' ? 0 : (this.q.liveOfRun!.get(repositoryId, runId) as { n: number }).n
+    }
   }
 
   /** Ends a live lease; false when it was not live. */
