@@ -218,8 +218,8 @@ function fromFields(get: GetInput): Tunnel {
     peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive: keepaliveOf(get) ?? 25 }],
     mtu,
     origins: {
-      mtu: mtu === undefined ? undefined : { input: 'mtu' },
-      addresses: Object.fromEntries(addresses.map((a) => [prefixText(a), { input: 'address' }])),
+      mtu: mtu === undefined ? undefined : { input: INPUT.mtu },
+      addresses: Object.fromEntries(addresses.map((a) => [prefixText(a), { input: INPUT.address }])),
       allowedIps: Object.fromEntries(allowedIps.map((a) => [prefixText(a), allowedFrom]))
     }
   }

@@ -7,6 +7,7 @@ import { SOCKET_DIR } from '../host/probe.js'
 import type { Difference, Expected, Ipv6Off } from '../host/readback.js'
 import type { ChosenMtu } from '../host/resolve.js'
 import type { Origin, Origins } from '../inputs/tunnel.js'
+import { INPUT } from '../names.js'
 import type { CheckRoute } from '../verify.js'
 
 /** Milliseconds as a person reads them: `12 ms`, `1.4 s`. */
@@ -109,7 +110,7 @@ export const atOrigin = (o: Origin | undefined): string =>
 /** A second value named in the same line: `line 3` (same input), `input "address"`, `the gateway's lease`. */
 function alsoAt(o: Origin | undefined, lead: Origin | undefined): string {
   if (o === undefined) return 'the tunnel'
-  if (o.input === 'gateway') return "the gateway's lease"
+  if (o.input === INPUT.gateway) return "the gateway's lease"
   if (o.line !== undefined) return o.input === lead?.input ? `line ${o.line}` : `input "${o.input}" line ${o.line}`
   return `input "${o.input}"`
 }
@@ -123,7 +124,7 @@ export function ipv6MtuTooSmall(
   mtuOrigin: Origin | undefined,
   v6: { prefix: Prefix; what: string; origin?: Origin }
 ): string {
-  const fromConfig = (mtuOrigin ?? v6.origin)?.input === 'config'
+  const fromConfig = (mtuOrigin ?? v6.origin)?.input === INPUT.config
   const lead = chosen.given ? mtuOrigin : undefined
   const value = chosen.given
     ? `${atOrigin(lead)}${fromConfig ? `MTU = ${chosen.mtu}` : `MTU ${chosen.mtu}`}`
@@ -192,8 +193,8 @@ export function kernelDiffers(want: Expected, d: Difference): string {
 /** Where the allowed IPs are given, as a fix names it: `allowed-ips`, `AllowedIPs in config`, the gateway. */
 export function allowedIpsInput(origins: Origins | undefined): string {
   const input = Object.values(origins?.allowedIps ?? {})[0]?.input
-  if (input === 'config') return 'AllowedIPs in config'
-  if (input === 'gateway') return "the gateway's allowed IPs for this job (ask its team)"
+  if (input === INPUT.config) return 'AllowedIPs in config'
+  if (input === INPUT.gateway) return "the gateway's allowed IPs for this job (ask its team)"
   return 'allowed-ips'
 }
 
@@ -334,7 +335,7 @@ export function configRefused(
     case 'EADDRINUSE': {
       if (t.listenPort) {
         const o = t.origins?.listenPort
-        const key = o?.input === 'config' ? `ListenPort = ${t.listenPort}` : `ListenPort ${t.listenPort}`
+        const key = o?.input === INPUT.config ? `ListenPort = ${t.listenPort}` : `ListenPort ${t.listenPort}`
         return `${atOrigin(o)}${key}: UDP port ${t.listenPort} is already in use on this runner (${code}), so ${who} cannot listen on it for ${iface}. Choose a free port, or leave ListenPort out and a free one is picked`
       }
       if (t.fwmark)
