@@ -179,6 +179,7 @@ export function formatLease(l: LeaseView, now: number): string {
  */
 export const printable = (text: string): string =>
   text.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are what this finds
     /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
     (c) => `\\u{${c.codePointAt(0)?.toString(16)}}`
   )

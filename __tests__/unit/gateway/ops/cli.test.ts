@@ -149,6 +149,7 @@ describe('printable', () => {
     const ref = 'octo/app/.github/workflows/ci.yml@refs/heads/x\u001b]0;owned\u0007\u202egnp.exe\u009b'
     const shown = printable(ref)
     expect(shown).toBe('octo/app/.github/workflows/ci.yml@refs/heads/x\\u{1b}]0;owned\\u{7}\\u{202e}gnp.exe\\u{9b}')
+    // eslint-disable-next-line no-control-regex -- control characters are what this looks for
     expect(shown).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/)
     expect(printable('refs/heads/main — ünïcode')).toBe('refs/heads/main — ünïcode')
   })
