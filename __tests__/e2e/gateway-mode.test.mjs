@@ -267,11 +267,12 @@ describe('jobs that end badly', () => {
   })
 
   it('post never ran: the gateway reclaims the lease once the peer falls silent', async () => {
-    // A gateway that counts a runner silent after 2 s without a handshake, on the same store.
+    // A gateway that counts a runner silent after 3 s without a packet (three of its 1 s keepalives).
     await gateway.stop()
     const quick = await G.startGateway(lab.srv, {
       ...G.gatewayConfig(lab, issuer, ca),
-      silence: '2s',
+      silence: '3s',
+      'persistent-keepalive': 1,
       'sweep-interval': '200ms'
     })
     try {

@@ -1,16 +1,27 @@
 // The gateway's entry: `node dist/gateway/index.js --config gateway.yml`. Reads the configuration,
 // reconciles the interface with the store, serves, sweeps; SIGTERM/SIGINT stop it within a few
-// seconds and leave live leases and their peers for the next start.
-import { chmodSync } from 'node:fs'
-import { createAudit } from './audit.js'
-import { loadConfig } from './settings.js'
+// seconds and leave live leases and their peers for the next start; SIGHUP reloads the configuration
+// and the TLS certificate (reload.ts).
+import { chmodSync, readFileSync } from 'node:fs'
+import type { Server } from 'node:https'
+import { createAudit, type Audit } from './audit.js'
+import { loadConfig, type GatewayConfig } from './settings.js'
 import { Leases } from './leases/leases.js'
 import { createHandler, createServer } from './http/server.js'
+import { loadTls, TLS_CONTEXT } from './http/tls.js'
 import { Store } from './leases/store.js'
-import { createVerifier } from './auth/tokens.js'
+import { createVerifier, type Verifier } from './auth/tokens.js'
 import { Wg } from './leases/peers.js'
+import { privilegeProblem } from './preflight.js'
+import { fixedChange } from './reload.js'
 
 const STOP_WITHIN_MS = 3000
+/**
+ * Connections the kernel queues before they are accepted (listen(2)'s backlog, capped by
+ * net.core.somaxconn): Node's default of 511 makes the rest of a burst of runners wait for SYN
+ * retransmits (a second or more).
+ */
+const LISTEN_BACKLOG = 4096
 
 function configPath(argv: string[]): string {
   const i = argv.indexOf('--config')
@@ -20,32 +31,65 @@ function configPath(argv: string[]): string {
   return path
 }
 
+/** Things worth an operator's attention in a configuration that starts. */
+function warnings(config: GatewayConfig, tlsWarnings: string[]): string[] {
+  const out = [...tlsWarnings]
+  if (config.rules.length === 0)
+    out.push('the configuration has no rules: every lease request is refused (403). Add rules (docs/gateway.md)')
+  return out
+}
+
 async function main(): Promise<void> {
-  // The store (and its -wal and -shm files) readable by root only.
+  const path = configPath(process.argv.slice(2))
+  const privilege = privilegeProblem(process.getuid?.() ?? 0, readFileSync('/proc/self/status', 'utf8'))
+  if (privilege) throw new Error(privilege)
+  // The store (and its -wal, -shm and lock files) readable by root only.
   process.umask(0o077)
-  const config = loadConfig(configPath(process.argv.slice(2)))
+  const config = loadConfig(path)
+  const tls = config.tls ? loadTls(config.tls) : undefined
   const audit = createAudit()
   const store = new Store(config.state)
   chmodSync(config.state, 0o600)
-  const leases = new Leases(config, store, new Wg(config.interface), createVerifier(config), audit)
+  let verifier = createVerifier(config)
+  const verify: Verifier = (token) => verifier(token)
+  const leases = new Leases(config, store, new Wg(config.interface), verify, audit)
   await leases.start()
   const server = createServer(config, createHandler(leases, config, audit), audit)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(config.listen.port, config.listen.host, () => resolve())
+    server.listen({ port: config.listen.port, host: config.listen.host, backlog: LISTEN_BACKLOG }, () => resolve())
   })
   const listen = `${config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host}:${config.listen.port}`
+  for (const w of warnings(config, tls?.warnings ?? [])) audit('warning', { reason: w })
   audit('gateway.started', { interface: config.interface, listen, leases: leases.liveCount() })
 
   let sweeping = false
-  const sweeper = setInterval(() => {
+  const sweep = (): void => {
     if (sweeping) return
     sweeping = true
     leases
       .sweep()
       .catch((err: unknown) => audit('error', { reason: `sweep: ${err instanceof Error ? err.message : String(err)}` }))
       .finally(() => (sweeping = false))
-  }, config.sweepIntervalMs)
+  }
+  let sweeper = setInterval(sweep, config.sweepIntervalMs)
+
+  process.on('SIGHUP', () => {
+    const before = { issuer: config.issuer, sweep: config.sweepIntervalMs }
+    try {
+      reload(path, config, server as Server, audit)
+    } catch (err) {
+      audit('gateway.reload-refused', {
+        reason: `${err instanceof Error ? err.message : String(err)}; the running configuration stays`
+      })
+      return
+    }
+    if (config.issuer !== before.issuer) verifier = createVerifier(config)
+    if (config.sweepIntervalMs !== before.sweep) {
+      clearInterval(sweeper)
+      sweeper = setInterval(sweep, config.sweepIntervalMs)
+    }
+  })
 
   let stopping = false
   const stop = async (signal: string): Promise<void> => {
@@ -64,6 +108,24 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+/**
+ * Reads the configuration again and applies it in place (everyone holds this one object): throws,
+ * changing nothing, when it does not load, changes what a reload cannot, or its TLS pair is bad.
+ */
+function reload(path: string, config: GatewayConfig, server: Server, audit: Audit): void {
+  const next = loadConfig(path)
+  const fixed = fixedChange(config, next)
+  if (fixed) throw new Error(`"${fixed}" cannot change while the gateway runs: restart it to apply that`)
+  const tls = next.tls ? loadTls(next.tls) : undefined
+  if (tls) server.setSecureContext({ ...TLS_CONTEXT, cert: tls.cert, key: tls.key })
+  Object.assign(config, next)
+  for (const w of warnings(config, tls?.warnings ?? [])) audit('warning', { reason: w })
+  audit('gateway.reloaded', {
+    interface: config.interface,
+    reason: `${path}${tls ? ' and the TLS certificate' : ''} read again`
+  })
 }
 
 main().catch((err: unknown) => {

@@ -43,7 +43,7 @@ describe('gateway configuration', () => {
       rateLimit: 300,
       connectionsPerAddress: 32,
       dns: [],
-      state: '/var/lib/wireguard-gateway/leases.db',
+      state: '/var/lib/wireguard-gateway/wg0.db',
       insecureHttp: false
     })
     expect(c.allowedIps).toEqual(c.pool)

@@ -80,7 +80,16 @@ export function createHandler(
     const path = (req.url ?? '/').split('?')[0] ?? '/'
     if (path === '/healthz') {
       if (req.method !== 'GET') throw new HttpError(405, 'use GET')
-      return send(res, 200, { status: 'ok', interface: config.interface, leases: leases.liveCount() })
+      // From memory: answered at once even while the store cannot be written.
+      const store = leases.storeHealth()
+      const common = { interface: config.interface, leases: leases.liveCount() }
+      if (store.ok) return send(res, 200, { status: 'ok', ...common, store: 'ok' })
+      return send(res, 503, {
+        status: 'store-unavailable',
+        code: 'store_unavailable',
+        ...common,
+        store: `${store.reason ?? 'unavailable'}; ${store.pending} write(s) wait`
+      })
     }
     if (path === '/v1/leases') {
       if (req.method !== 'POST') throw new HttpError(405, 'use POST')
@@ -113,8 +122,9 @@ export function createHandler(
       if (req.method !== 'DELETE') throw new HttpError(405, 'use DELETE')
       const secret = bearer(req, 'lease secret')
       if (!secret) throw new HttpError(401, 'missing "Authorization: Bearer <lease secret>"')
-      await leases.release(m[1] as string, secret, client)
-      return send(res, 204)
+      // The peer is gone either way; 202 says the lease's end is not yet in the store (it is retried).
+      if (await leases.release(m[1] as string, secret, client)) return send(res, 204)
+      return send(res, 202, { removed: true, recorded: false })
     }
     throw new HttpError(404, 'no such path: use POST /v1/leases, DELETE /v1/leases/{id} or GET /healthz')
   }
@@ -122,7 +132,8 @@ export function createHandler(
   return (req, res) => {
     route(req, res).catch((err: unknown) => {
       if (res.headersSent) return
-      if (err instanceof HttpError) return send(res, err.status, { error: err.message })
+      if (err instanceof HttpError)
+        return send(res, err.status, err.code ? { error: err.message, code: err.code } : { error: err.message })
       audit('error', { reason: err instanceof Error ? err.message : String(err) })
       send(res, 500, { error: 'internal error; see the gateway log' })
     })
@@ -167,9 +178,10 @@ const CUT_REPORT_MS = 60_000
  * open (slow or partial requests) cannot take every place while others wait. A connection over the
  * cap is closed at once, unanswered. Counted on the raw TCP connection, before TLS.
  */
-function capPerClient(server: Server, cap: number, audit: Audit): void {
+function capPerClient(server: Server, capOf: () => number, audit: Audit): void {
   const clients = new Map<string, { open: number; cut: number; reportedAt: number }>()
   const report = (client: string, c: { cut: number; reportedAt: number }, now: number): void => {
+    const cap = capOf()
     audit('connection.refused', {
       client,
       count: c.cut,
@@ -181,7 +193,7 @@ function capPerClient(server: Server, cap: number, audit: Audit): void {
   server.on('connection', (socket: Socket) => {
     const client = clientGroup(socket.remoteAddress)
     const c = clients.get(client) ?? { open: 0, cut: 0, reportedAt: 0 }
-    if (c.open >= cap) {
+    if (c.open >= capOf()) {
       socket.destroy()
       c.cut++
       const now = Date.now()
@@ -227,6 +239,7 @@ export function createServer(
   server.keepAliveTimeout = limits.keepAliveTimeout
   server.maxHeadersCount = 50
   server.maxConnections = MAX_CONNECTIONS
-  capPerClient(server, config.connectionsPerAddress, audit)
+  // Read at each connection: a reload (SIGHUP) changes it in place.
+  capPerClient(server, () => config.connectionsPerAddress, audit)
   return server
 }

@@ -9,14 +9,20 @@ import type { Audit, AuditFields } from '../audit.js'
 import type { GatewayConfig } from '../settings.js'
 import { checkedClaims, matchRule } from '../auth/policy.js'
 import { Pool } from './pool.js'
-import type { Lease, Store } from './store.js'
+import { StoreUnavailable, type Lease, type Store, type StoreHealth } from './store.js'
 import { CLOCK_TOLERANCE_S, explain, MAX_TOKEN_AGE_MS, type Verifier } from '../auth/tokens.js'
 import { Coalescer, type PeerOp, type PeerState } from './peers.js'
+import { fate, Liveness } from './liveness.js'
+
+/** What a client is told when the store cannot be written now; why is in the audit line. */
+export const STORE_UNAVAILABLE = "the gateway's store cannot be written just now; try again shortly"
 
 export class HttpError extends Error {
   constructor(
     readonly status: number,
-    message: string
+    message: string,
+    /** A stable machine-readable code, when the answer has one. */
+    readonly code?: string
   ) {
     super(message)
     this.name = 'HttpError'
@@ -58,18 +64,6 @@ export function validPublicKey(key: unknown): key is string {
   return bytes.length === 32 && bytes.some((b) => b !== 0)
 }
 
-/** A live lease's fate at a sweep. Pure. */
-export function fate(
-  lease: Pick<Lease, 'createdAt' | 'expiresAt'>,
-  peer: PeerState | undefined,
-  now: number,
-  silenceMs: number
-): 'expired' | 'silent' | 'keep' {
-  if (now >= lease.expiresAt) return 'expired'
-  const seen = Math.max(lease.createdAt, (peer?.latestHandshake ?? 0) * 1000)
-  return now - seen > silenceMs ? 'silent' : 'keep'
-}
-
 export class Leases {
   serverKey = ''
   private readonly pool: Pool
@@ -82,6 +76,7 @@ export class Leases {
   private readonly buckets = new Map<string, { tokens: number; at: number }>()
   private readonly queue: Coalescer<Op, void>
   private sweeping: Promise<void> | undefined
+  private readonly liveness: Liveness
 
   constructor(
     private readonly config: GatewayConfig,
@@ -93,11 +88,13 @@ export class Leases {
   ) {
     this.pool = new Pool(config.pool)
     this.queue = new Coalescer((ops) => this.applyBatch(ops))
+    this.liveness = new Liveness(now())
   }
 
   /** Reads the interface and reconciles it with the store: re-adds live leases, removes ended ones. */
   async start(): Promise<void> {
     this.serverKey = (await this.wg.info()).publicKey
+    this.store.bind(this.wg.iface, this.serverKey)
     this.ifaceHosts = await this.wg.addresses()
     for (const l of this.store.open()) for (const a of l.addresses) this.inUse.add(bare(a))
     await this.sweep('reconcile')
@@ -105,6 +102,11 @@ export class Leases {
 
   liveCount(): number {
     return this.store.liveCount()
+  }
+
+  /** Whether the store takes writes (for /healthz): answered from memory, never waiting for the store. */
+  storeHealth(): StoreHealth {
+    return this.store.health()
   }
 
   /** True when no grant, release or peer change is in flight. */
@@ -122,11 +124,12 @@ export class Leases {
    * and on the interface, and a refused token must not be replayed for free against them.
    */
   async grant(token: string, publicKey: string, client: string): Promise<Grant> {
-    const refuse: (status: number, reason: string, who?: AuditFields, detail?: string) => never = (
+    const refuse: (status: number, reason: string, who?: AuditFields, detail?: string, code?: string) => never = (
       status,
       reason,
       who = {},
-      detail
+      detail,
+      code
     ) => {
       this.audit('lease.refused', {
         status,
@@ -135,7 +138,7 @@ export class Leases {
         publicKey,
         ...who
       })
-      throw new HttpError(status, reason)
+      throw new HttpError(status, reason, code)
     }
     let claims: Record<string, unknown>
     try {
@@ -174,7 +177,6 @@ export class Leases {
     const exp = Number(claims.exp) * 1000
     const iat = Number(claims.iat) * 1000
     const until = (Number.isFinite(iat) ? Math.min(exp, iat + MAX_TOKEN_AGE_MS) : exp) + CLOCK_TOLERANCE_S * 1000
-    if (!this.store.useToken(jti, until)) refuse(409, 'this token was used already (jti); request a new one', who)
 
     for (let attempt = 0; ; attempt++) {
       const addresses = this.pool.allocate({ addresses: this.inUse, prefixes: [...this.ifaceHosts, ...this.foreign] })
@@ -195,7 +197,16 @@ export class Leases {
         expiresAt: now + this.config.leaseTtlMs,
         removed: false
       }
-      this.store.insert(lease)
+      // The lease and the token's use are written together: a store that cannot be written now
+      // refuses at once (503), and the token stays unused.
+      let fresh: boolean
+      try {
+        fresh = this.store.insert(lease, attempt === 0 ? { jti, until } : undefined)
+      } catch (err) {
+        if (!(err instanceof StoreUnavailable)) throw err
+        return refuse(503, STORE_UNAVAILABLE, who, err.message, 'store_unavailable')
+      }
+      if (!fresh) refuse(409, 'this token was used already (jti); request a new one', who)
       for (const a of addresses) this.inUse.add(bare(a))
       this.granting.add(lease.id)
       try {
@@ -210,6 +221,7 @@ export class Leases {
         }
         // The peer may be half there: the sweeper removes it (it is ours, by key and addresses).
         this.store.end(lease.id, 'add-failed', this.now())
+        this.store.flush()
         this.audit('error', { reason: (err as Error).message, lease: lease.id, ...who })
         refuse(500, 'the peer could not be added to the interface; see the gateway log', who)
       } finally {
@@ -245,7 +257,12 @@ export class Leases {
     }
   }
 
-  async release(id: string, secret: string, client: string): Promise<void> {
+  /**
+   * Ends a lease with its secret. The peer comes off the interface first, whatever the store does;
+   * resolves true when the end is written to the store too, false when that waits for the store
+   * (retried every second, and by the sweeper).
+   */
+  async release(id: string, secret: string, client: string): Promise<boolean> {
     const lease = /^[0-9a-f-]{36}$/.test(id) ? this.store.get(id) : undefined
     if (!lease || lease.endedAt !== undefined) {
       this.audit('lease.release-refused', { status: 404, reason: 'no such live lease', client })
@@ -258,6 +275,7 @@ export class Leases {
     }
     this.store.end(id, 'released', this.now())
     await this.removePeer(lease, 'released', client)
+    return this.store.flush()
   }
 
   /** Ends leases past their time or silent, restores live peers that went missing, removes ended ones. */
@@ -273,11 +291,13 @@ export class Leases {
     const now = this.now()
     const work: Promise<unknown>[] = []
     let restored = 0
-    for (const lease of this.store.open()) {
+    const current = this.store.open()
+    for (const lease of current) {
       if (this.granting.has(lease.id) || this.removing.has(lease.id) || lease.createdAt > started) continue
       const peer = peers.get(lease.publicKey)
       if (lease.endedAt === undefined) {
-        const f = fate(lease, peer, now, this.config.silenceMs)
+        const heard = this.liveness.observe(lease, peer, now)
+        const f = fate(lease, heard, now, this.config.silenceMs, this.config.persistentKeepalive * 1000)
         if (f !== 'keep') {
           if (this.store.end(lease.id, f, now)) work.push(this.removePeer(lease, f))
           continue
@@ -290,6 +310,8 @@ export class Leases {
         }
         if (!peer || !sameSet(peer.allowedIps, lease.addresses)) {
           restored++
+          // A peer added anew has no session: its runner is given time to handshake again.
+          if (!peer) this.liveness.restored(lease.id, now)
           this.audit('lease.restored', {
             lease: lease.id,
             publicKey: lease.publicKey,
@@ -308,7 +330,7 @@ export class Leases {
     }
     // A peer of an ended lease that came back (a saved interface configuration restored, say): the
     // gateway leased it and no longer knows it, so it goes, if it holds only what was leased.
-    const open = new Set(this.store.open().map((l) => l.publicKey))
+    const open = new Set(current.map((l) => l.publicKey))
     for (const [key, peer] of peers) {
       if (open.has(key)) continue
       const last = this.store.lastByKey(key)
@@ -317,6 +339,8 @@ export class Leases {
         work.push(this.removePeer(last, 'came back after its lease ended'))
     }
     await Promise.all(work)
+    // Ends and removals are written now, together (or kept for when the store takes writes again).
+    this.store.flush()
     this.store.prune(now)
     if (why === 'reconcile')
       this.audit('gateway.reconciled', { interface: this.wg.iface, leases: this.store.liveCount(), count: restored })
@@ -357,6 +381,7 @@ export class Leases {
       this.removing.delete(lease.id)
     }
     this.store.markRemoved(lease.id)
+    this.liveness.forget(lease.id)
     // A removed peer's addresses are free at once, not at the next read of the interface. (A peer
     // that left keeps its addresses: the read for its removal counted them as foreign.)
     if (!left) this.foreign = this.foreign.filter((p) => !lease.addresses.includes(prefixText(p)))
@@ -373,11 +398,9 @@ export class Leases {
    * beyond its lease.
    */
   private foreignPrefixes(peers: Map<string, PeerState>): Prefix[] {
-    const live = new Map<string, string[]>()
-    for (const l of this.store.open()) if (l.endedAt === undefined) live.set(l.publicKey, l.addresses)
     const out: Prefix[] = []
     for (const [key, p] of peers) {
-      const leased = live.get(key) ?? []
+      const leased = this.store.liveAddresses(key) ?? []
       for (const text of p.allowedIps) {
         if (leased.includes(text)) continue
         const prefix = parsePrefix(text)

@@ -2,7 +2,7 @@
 // `ip`. The gateway's one place that starts processes: argument arrays, a time limit, a minimal
 // environment. (src/run.ts logs each command as an Actions `::debug::` line on stdout, where the
 // gateway writes its audit lines; hence this small runner of its own.) The interface's private key
-// and preshared keys are never read: `wg show IFACE public-key|listen-port|allowed-ips|latest-handshakes`.
+// and preshared keys are never read: `wg show IFACE public-key|listen-port|allowed-ips|latest-handshakes|transfer`.
 import { execFile } from 'node:child_process'
 import { parsePrefix, prefixText, type Prefix } from '../../common/ip.js'
 
@@ -10,6 +10,8 @@ export interface PeerState {
   allowedIps: string[]
   /** Seconds since the epoch; 0 when the peer never completed a handshake. */
   latestHandshake: number
+  /** Bytes received from the peer since it was added (keepalives included); read with handshakes. */
+  rxBytes?: number
 }
 
 export type PeerOp = { kind: 'add'; publicKey: string; allowedIps: string[] } | { kind: 'remove'; publicKey: string }
@@ -77,8 +79,15 @@ export class Wg {
       publicKey = (await exec(['wg', 'show', this.iface, 'public-key'])).trim()
       port = (await exec(['wg', 'show', this.iface, 'listen-port'])).trim()
     } catch (err) {
+      const said = (err as Error).message
+      // Without the privilege, `wg` cannot reach the interface, and says so (or, for wireguard-go's
+      // socket it cannot see, that the device does not exist: preflight.ts catches that case first).
+      if (/Operation not permitted|Permission denied/.test(said))
+        throw new WgError(
+          `interface "${this.iface}" cannot be read: permission denied (${said}). The gateway needs root, or CAP_NET_ADMIN for a kernel interface`
+        )
       throw new WgError(
-        `interface "${this.iface}" is not a WireGuard interface here (${(err as Error).message}). Create it first (wg-quick up ${this.iface}), then start the gateway`
+        `interface "${this.iface}" is not a WireGuard interface here (${said}). Create it first (wg-quick up ${this.iface}), then start the gateway`
       )
     }
     if (!/^[A-Za-z0-9+/]{43}=$/.test(publicKey))
@@ -99,13 +108,15 @@ export class Wg {
     return hosts
   }
 
-  /** Every peer's allowed IPs (canonical) and latest handshake. */
+  /** Every peer's allowed IPs (canonical), and with `withHandshakes` its latest handshake and bytes received. */
   async peers(withHandshakes = true): Promise<Map<string, PeerState>> {
-    const [ips, hs] = await Promise.all([
+    const [ips, hs, tr] = await Promise.all([
       exec(['wg', 'show', this.iface, 'allowed-ips']),
-      withHandshakes ? exec(['wg', 'show', this.iface, 'latest-handshakes']) : Promise.resolve('')
+      withHandshakes ? exec(['wg', 'show', this.iface, 'latest-handshakes']) : Promise.resolve(''),
+      withHandshakes ? exec(['wg', 'show', this.iface, 'transfer']) : Promise.resolve('')
     ])
     const handshakes = table(hs)
+    const transfer = table(tr)
     const out = new Map<string, PeerState>()
     for (const [key, list] of table(ips)) {
       const allowedIps = list
@@ -113,7 +124,12 @@ export class Wg {
         .map((t) => parsePrefix(t))
         .filter((p): p is Prefix => typeof p !== 'string')
         .map(prefixText)
-      out.set(key, { allowedIps, latestHandshake: Number(handshakes.get(key) ?? 0) || 0 })
+      const rx = withHandshakes ? Number(transfer.get(key)?.split('\t')[0]) : NaN
+      out.set(key, {
+        allowedIps,
+        latestHandshake: Number(handshakes.get(key) ?? 0) || 0,
+        ...(Number.isFinite(rx) ? { rxBytes: rx } : {})
+      })
     }
     return out
   }

@@ -25,6 +25,7 @@ let granted: string[] = []
 
 const leases = {
   liveCount: () => 0,
+  storeHealth: () => ({ ok: true, pending: 0 }),
   grant: async (token: string) => {
     granted.push(token)
     return { id: 'x' }

@@ -3,9 +3,10 @@
 import { beforeEach, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import { parseConfig } from '../../../../src/gateway/settings.js'
-import { fate, HttpError, Leases, validPublicKey, type Interface } from '../../../../src/gateway/leases/leases.js'
+import { HttpError, Leases, validPublicKey, type Interface } from '../../../../src/gateway/leases/leases.js'
 import { Store } from '../../../../src/gateway/leases/store.js'
 import { TokenError } from '../../../../src/gateway/auth/tokens.js'
+import { fate, Liveness, REJECT_AFTER_MS } from '../../../../src/gateway/leases/liveness.js'
 import type { PeerOp, PeerState } from '../../../../src/gateway/leases/peers.js'
 import { parsePrefix, type Prefix } from '../../../../src/common/ip.js'
 
@@ -204,7 +205,7 @@ describe('gateway leases', () => {
     clock += 1000
     const talking = await leases.grant(token(), key(), 'c')
     const missing = await leases.grant(token(), key(), 'c')
-    wg.peers_.delete(missing.peers[0] ? [...store.open()].find((l) => l.id === missing.id)!.publicKey : '')
+    wg.peers_.delete(store.get(missing.id)!.publicKey)
     // 4 minutes on: nothing is silent yet; the missing peer is restored.
     clock += 4 * 60_000
     const talkingKey = store.get(talking.id)!.publicKey
@@ -212,11 +213,18 @@ describe('gateway leases', () => {
     await leases.sweep()
     expect(store.liveCount()).toBe(3)
     expect(wg.peers_.has(store.get(missing.id)!.publicKey)).toBe(true)
-    // 2 more minutes: the two that never handshook are silent; the talking one stays.
+    expect(audit.filter((a) => a.event === 'lease.restored').map((a) => a.lease)).toEqual([missing.id])
+    // 2 more minutes: the one that never handshook is silent; the talking one stays, and so does the
+    // restored one: its runner is given `silence` (at least 3 min + two keepalives) to handshake again.
     clock += 2 * 60_000
     wg.peers_.get(talkingKey)!.latestHandshake = Math.floor(clock / 1000)
     await leases.sweep()
     expect(store.get(expiring.id)?.endReason).toBe('silent')
+    expect(store.liveCount()).toBe(2)
+    // 4 more: the restored one never handshook again, and is silent now.
+    clock += 4 * 60_000
+    wg.peers_.get(talkingKey)!.latestHandshake = Math.floor(clock / 1000)
+    await leases.sweep()
     expect(store.get(missing.id)?.endReason).toBe('silent')
     expect(store.liveCount()).toBe(1)
     expect([...wg.peers_.keys()].sort()).toEqual([FOREIGN, talkingKey].sort())
@@ -228,6 +236,43 @@ describe('gateway leases', () => {
     expect([...wg.peers_.keys()]).toEqual([FOREIGN])
     expect(audit.filter((a) => a.event === 'lease.ended').map((a) => a.reason)).toEqual(['silent', 'silent', 'expired'])
     foreignUntouched()
+  })
+
+  it('hears a quiet runner by its keepalives, and keeps the lease of a runner that is heard after its peer was removed', async () => {
+    const quiet = await leases.grant(token(), key(), 'c')
+    const quietKey = store.get(quiet.id)!.publicKey
+    const peer = wg.peers_.get(quietKey)!
+    peer.latestHandshake = Math.floor(clock / 1000)
+    peer.rxBytes = 148
+    // Half an hour of keepalives (32 bytes each) and no new handshake in the readings: never silent.
+    for (let t = 0; t < 30; t++) {
+      clock += 60_000
+      peer.rxBytes += 64
+      await leases.sweep()
+    }
+    expect(store.get(quiet.id)?.endedAt).toBeUndefined()
+    // Removed by hand: restored, and kept past `silence` while its runner handshakes again.
+    wg.peers_.delete(quietKey)
+    clock += 15_000
+    await leases.sweep()
+    expect(wg.peers_.get(quietKey)?.allowedIps).toEqual(quiet.addresses)
+    clock += 5 * 60_000 - 30_000
+    await leases.sweep()
+    expect(store.get(quiet.id)?.endedAt).toBeUndefined()
+    const back = wg.peers_.get(quietKey)!
+    back.latestHandshake = Math.floor(clock / 1000)
+    back.rxBytes = 92
+    clock += 4 * 60_000
+    back.rxBytes += 32
+    await leases.sweep()
+    clock += 4 * 60_000
+    back.rxBytes += 32
+    await leases.sweep()
+    expect(store.get(quiet.id)?.endedAt).toBeUndefined()
+    // Its runner gone: nothing more is heard, and the lease ends `silence` after the last packet.
+    clock += 5 * 60_000 + 1
+    await leases.sweep()
+    expect(store.get(quiet.id)?.endReason).toBe('silent')
   })
 
   it('reconciles on start: re-adds live leases, removes ended ones, leaves changed and foreign peers', async () => {
@@ -394,10 +439,43 @@ describe('gateway lease helpers', () => {
   })
 
   it('decides a live lease’s fate', () => {
-    const lease = { createdAt: 0, expiresAt: 3_600_000 }
-    expect(fate(lease, undefined, 60_000, 300_000)).toBe('keep')
-    expect(fate(lease, undefined, 300_001, 300_000)).toBe('silent')
-    expect(fate(lease, { allowedIps: [], latestHandshake: 200 }, 400_000, 300_000)).toBe('keep')
-    expect(fate(lease, { allowedIps: [], latestHandshake: 3500 }, 3_600_000, 300_000)).toBe('expired')
+    const lease = { expiresAt: 3_600_000 }
+    const K = 25_000
+    expect(fate(lease, { at: 0 }, 60_000, 300_000, K)).toBe('keep')
+    expect(fate(lease, { at: 0 }, 300_001, 300_000, K)).toBe('silent')
+    expect(fate(lease, { at: 200_000 }, 400_000, 300_000, K)).toBe('keep')
+    expect(fate(lease, { at: 3_500_000 }, 3_600_000, 300_000, K)).toBe('expired')
+    // Restored: at least REJECT_AFTER (180 s) + two keepalives from the restoration, whatever silence says.
+    expect(fate(lease, { at: 0, restoredAt: 100_000 }, 100_000 + 230_000, 10_000, K)).toBe('keep')
+    expect(fate(lease, { at: 0, restoredAt: 100_000 }, 100_000 + 230_001, 10_000, K)).toBe('silent')
+    expect(fate(lease, { at: 0, restoredAt: 100_000 }, 100_000 + 300_000, 300_000, K)).toBe('keep')
+    expect(REJECT_AFTER_MS).toBe(180_000)
+  })
+
+  it('hears a peer by a newer handshake or more bytes received, from its grant or the gateway’s start', () => {
+    const live = new Liveness(1000)
+    const lease = { id: 'a', createdAt: 500 }
+    expect(live.observe(lease, undefined, 2000)).toEqual({ at: 1000 })
+    expect(live.observe(lease, { allowedIps: [], latestHandshake: 3, rxBytes: 148 }, 4000)).toEqual({
+      at: 3000,
+      rx: 148
+    })
+    // Only counted once a reading before it is known: 148 → 180 is a keepalive.
+    expect(live.observe(lease, { allowedIps: [], latestHandshake: 3, rxBytes: 180 }, 9000).at).toBe(9000)
+    expect(live.observe(lease, { allowedIps: [], latestHandshake: 3, rxBytes: 180 }, 12_000).at).toBe(9000)
+    // Restored: counters start at 0; nothing is heard until the runner handshakes again.
+    live.restored('a', 13_000)
+    expect(live.observe(lease, { allowedIps: [], latestHandshake: 0, rxBytes: 0 }, 14_000)).toMatchObject({
+      at: 9000,
+      restoredAt: 13_000
+    })
+    expect(live.observe(lease, { allowedIps: [], latestHandshake: 15, rxBytes: 92 }, 16_000)).toEqual({
+      at: 16_000,
+      rx: 92
+    })
+    // A handshake stamped in the future (a clock step) is taken as now at most.
+    expect(
+      live.observe({ id: 'b', createdAt: 0 }, { allowedIps: [], latestHandshake: 99, rxBytes: 0 }, 20_000).at
+    ).toBe(20_000)
   })
 })
