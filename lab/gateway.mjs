@@ -258,8 +258,9 @@ export async function startTokenService(
 }
 
 /**
- * A lab CA and a server certificate for the gateway (SANs: the server's underlay addresses,
- * ENDPOINT_NAME, 127.0.0.1). Returns paths; remove `dir` when done.
+ * A lab CA and a server certificate for the gateway, a leaf as docs/gateway.md makes it (CA:FALSE,
+ * digitalSignature, serverAuth; SANs: the server's underlay addresses, ENDPOINT_NAME, 127.0.0.1).
+ * Returns paths; remove `dir` when done.
  */
 export function createLabCA() {
   const dir = mkdtempSync(join(tmpdir(), 'wgt-ca-'))
@@ -309,6 +310,8 @@ export function createLabCA() {
         `subjectAltName=DNS:${ENDPOINT_NAME},IP:${SERVER_IP},IP:${SERVER_IP6},IP:127.0.0.1`,
         '-addext',
         'basicConstraints=critical,CA:FALSE',
+        '-addext',
+        'keyUsage=critical,digitalSignature',
         '-addext',
         'extendedKeyUsage=serverAuth'
       ],

@@ -86,7 +86,22 @@ describe('gateway configuration', () => {
     ],
     ['a rate limit of zero', 'rate-limit: 0\n', /"rate-limit".*1 to/],
     ['a connection cap over the global one', 'connections-per-address: 4096\n', /"connections-per-address".*1 to 2048/],
-    ['a string for a boolean', 'insecure-http: yes please\n', /"insecure-http".*true or false/]
+    ['a string for a boolean', 'insecure-http: yes please\n', /"insecure-http".*true or false/],
+    [
+      'an issuer with a trailing slash (jose compares iss exactly)',
+      'issuer: https://token.actions.githubusercontent.com/\n',
+      /"issuer" \(line \d+\) must not end with "\/".*give https:\/\/token\.actions\.githubusercontent\.com$/
+    ],
+    [
+      'keepalive off (the gateway hears runners by it)',
+      'persistent-keepalive: 0\n',
+      /"persistent-keepalive" \(line \d+\) must be 1 to 65535: keepalives are how the gateway hears that a runner is alive/
+    ],
+    [
+      'a silence shorter than three keepalives',
+      'persistent-keepalive: 25\nsilence: 60s\n',
+      /"silence" \(line \d+\) must be at least three keepalives \(3 × persistent-keepalive = 75s\)/
+    ]
   ])('refuses %s, naming the key', (_label, line, message) => {
     const text = line === null ? BASE.replace(/^audience:.*\n/m, '') : withKeys(line)
     expect(fails(text)).toMatch(message)
@@ -101,6 +116,16 @@ describe('gateway configuration', () => {
       port: 8080
     })
     expect(parseConfig(noTls.replace('0.0.0.0:8443', '"[::1]:8080"')).listen).toEqual({ host: '::1', port: 8080 })
+  })
+
+  it('keeps each interface’s store apart by default', () => {
+    expect(parseConfig(BASE).state).toBe('/var/lib/wireguard-gateway/wg0.db')
+    expect(parseConfig(withKeys('interface: wg-staging\n')).state).toBe('/var/lib/wireguard-gateway/wg-staging.db')
+    expect(parseConfig(withKeys('state: /srv/leases.db\n')).state).toBe('/srv/leases.db')
+    expect(parseConfig(withKeys('persistent-keepalive: 1\nsilence: 3s\n'))).toMatchObject({
+      persistentKeepalive: 1,
+      silenceMs: 3000
+    })
   })
 
   it('accepts an http issuer on loopback (tests)', () => {

@@ -116,6 +116,11 @@ export class Store {
   private readonly current = new Map<string, Lease>()
   /** Live lease id by public key. */
   private readonly liveKeys = new Map<string, string>()
+  /**
+   * Leases no longer current whose writes still wait (null: deleted): the file is behind them until
+   * those are made, and reads of them come from here.
+   */
+  private readonly settling = new Map<string, Lease | null>()
   private readonly pending: Write[] = []
   private failure: { reason: string; at: number } | undefined
   private retry: NodeJS.Timeout | undefined
@@ -238,10 +243,11 @@ export class Store {
     if (l.endedAt === undefined) this.liveKeys.set(l.publicKey, l.id)
   }
 
-  private forget(id: string): void {
+  private forget(id: string, deleted = false): void {
     const l = this.current.get(id)
     if (!l) return
     this.current.delete(id)
+    this.settling.set(id, deleted ? null : l)
     if (this.liveKeys.get(l.publicKey) === id) this.liveKeys.delete(l.publicKey)
   }
 
@@ -253,7 +259,8 @@ export class Store {
   /** A row read from SQLite, or the newer state in memory when the lease is current. */
   private merged(r: Row | undefined): Lease | undefined {
     if (!r) return undefined
-    const m = this.current.get(r.id)
+    const m = this.current.get(r.id) ?? this.settling.get(r.id)
+    if (m === null) return undefined
     return m ? Store.copy(m) : fromRow(r)
   }
 
@@ -297,8 +304,8 @@ export class Store {
   }
 
   get(id: string): Lease | undefined {
-    const m = this.current.get(id)
-    if (m) return Store.copy(m)
+    const m = this.current.get(id) ?? this.settling.get(id)
+    if (m !== undefined) return m === null ? undefined : Store.copy(m)
     return this.merged(this.q.get.get(id) as Row | undefined)
   }
 
@@ -321,7 +328,7 @@ export class Store {
 
   /** Every lease of a key still kept (live, ended, not yet pruned), oldest first. */
   byKey(publicKey: string): Lease[] {
-    return (this.q.byKey.all(publicKey) as unknown as Row[]).map((r) => this.merged(r) as Lease)
+    return (this.q.byKey.all(publicKey) as unknown as Row[]).flatMap((r) => this.merged(r) ?? [])
   }
 
   /** The newest lease of a key, live or ended. */
@@ -331,7 +338,7 @@ export class Store {
 
   /** Forgets a lease whose peer was never added. */
   delete(id: string): void {
-    this.forget(id)
+    this.forget(id, true)
     this.later({ query: 'delete', args: [id] })
   }
 
@@ -398,6 +405,7 @@ export class Store {
         this.q[w.query].run(...w.args)
         this.pending.shift()
       }
+      this.settling.clear()
     } catch (err) {
       this.failed(err)
       this.scheduleRetry()

@@ -2,13 +2,23 @@
 // reconcile, coalescing, and that peers the gateway did not lease are never changed.
 import { beforeEach, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseConfig } from '../../../../src/gateway/settings.js'
-import { HttpError, Leases, validPublicKey, type Interface } from '../../../../src/gateway/leases/leases.js'
+import {
+  HttpError,
+  Leases,
+  STORE_UNAVAILABLE,
+  validPublicKey,
+  type Interface
+} from '../../../../src/gateway/leases/leases.js'
 import { Store } from '../../../../src/gateway/leases/store.js'
 import { TokenError } from '../../../../src/gateway/auth/tokens.js'
 import { fate, Liveness, REJECT_AFTER_MS } from '../../../../src/gateway/leases/liveness.js'
 import type { PeerOp, PeerState } from '../../../../src/gateway/leases/peers.js'
 import { parsePrefix, type Prefix } from '../../../../src/common/ip.js'
+import { holdWriteLock } from './locker.js'
 
 const CONFIG = `listen: 127.0.0.1:8080
 interface: wg0
@@ -477,5 +487,52 @@ describe('gateway lease helpers', () => {
     expect(
       live.observe({ id: 'b', createdAt: 0 }, { allowedIps: [], latestHandshake: 99, rxBytes: 0 }, 20_000).at
     ).toBe(20_000)
+  })
+})
+
+describe('gateway leases when the store cannot be written', () => {
+  it('refuses new leases with 503 store_unavailable, and still takes peers off on release and expiry', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wgt-leases-'))
+    const path = join(dir, 'wg0.db')
+    store = new Store(path, () => clock)
+    try {
+      await make()
+      const released = await leases.grant(token(), key(), 'c')
+      const expiring = await leases.grant(token(), key(), 'c')
+      const releasedKey = store.get(released.id)!.publicKey
+      const expiringKey = store.get(expiring.id)!.publicKey
+      const holder = await holdWriteLock(path)
+      try {
+        const err = await leases.grant(token(), key(), 'c').catch((e: unknown) => e)
+        expect(err).toMatchObject({ status: 503, code: 'store_unavailable', message: STORE_UNAVAILABLE })
+        expect(audit.filter((a) => a.event === 'lease.refused').pop()?.reason).toBe(
+          `${STORE_UNAVAILABLE} (another process holds the store’s write lock (SQLITE_BUSY))`
+        )
+        // Release: the peer is gone before the answer; the record waits (false: not written yet).
+        expect(await leases.release(released.id, released.secret, 'c')).toBe(false)
+        expect(wg.peers_.has(releasedKey)).toBe(false)
+        expect(await status(leases.release(released.id, released.secret, 'c'))).toBe(404)
+        // Expiry: on time, whatever the store does.
+        clock += 3_600_000
+        await leases.sweep()
+        expect(wg.peers_.has(expiringKey)).toBe(false)
+        expect(audit.filter((a) => a.event === 'lease.ended').map((a) => a.reason)).toEqual(['released', 'expired'])
+        expect(leases.storeHealth()).toMatchObject({ ok: false, pending: 4 })
+      } finally {
+        await holder.release()
+      }
+      clock += 1000
+      await leases.sweep()
+      expect(leases.storeHealth()).toEqual({ ok: true, pending: 0 })
+      expect(await status(leases.grant(token(), key(), 'c'))).toBe(201)
+      store.close()
+      // Written: a restart finds both ended and their peers gone.
+      store = new Store(path, () => clock)
+      expect(store.get(released.id)).toMatchObject({ endReason: 'released', removed: true })
+      expect(store.get(expiring.id)).toMatchObject({ endReason: 'expired', removed: true })
+    } finally {
+      store.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
