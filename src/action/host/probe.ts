@@ -50,6 +50,12 @@ export function deviceMtu(dev: string): number {
   return Number(readText(`/sys/class/net/${dev}/mtu`).trim()) || 0
 }
 
+/**
+ * net.ipv4.conf.all.src_valid_mark as the kernel has it now (`0` or `1`), which an IPv4 full tunnel
+ * sets and post puts back. Throws where /proc does not have it.
+ */
+export const srcValidMark = (): string => readFileSync('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim()
+
 /** This process's network namespace, e.g. `net:[4026531840]`; undefined where /proc does not say. */
 export function netns(pid: number | 'self' = 'self'): string | undefined {
   try {

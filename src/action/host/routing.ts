@@ -1,7 +1,6 @@
 // wg-quick's routing, applied: the policy table chosen among those free, the rules placed at
 // priorities recorded before they are added, src_valid_mark for an IPv4 full tunnel. A table that
 // another tunnel claimed in the meantime (two jobs starting at once) is given up for the next one.
-import { readFileSync } from 'node:fs'
 import type { Family } from '../../common/ip.js'
 import type { Backend } from '../backend/backend.js'
 import { SRC_VALID_MARK, type Journal } from '../journal/journal.js'
@@ -20,6 +19,7 @@ import {
   type RoutingPlan
 } from './plan.js'
 import { CommandError, commandLine, isRoot, mustRun, run, type RunOptions } from './run.js'
+import { srcValidMark } from './probe.js'
 
 interface RoutingContext {
   iface: string
@@ -72,7 +72,7 @@ export async function planRouting(t: Routable, ctx: RoutingContext): Promise<Pla
 
 /** Sets net.ipv4.conf.all.src_valid_mark=1 for an IPv4 full tunnel, recording what it was first. */
 async function enableSrcValidMark(ctx: RoutingContext): Promise<void> {
-  const was = readFileSync('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim()
+  const was = srcValidMark()
   if (was === '1') return
   ctx.journal.add({ kind: 'sysctl', key: SRC_VALID_MARK, was })
   await mustRun(['sysctl', '-q', '-w', `${SRC_VALID_MARK}=1`], { root: true, ...ctx.limits })
