@@ -13,6 +13,9 @@
 //                       expired, opened}` as they change (cut: closed by the server within a second),
 //                       and, once `cut` reaches `probeAfterCut`, one `{probe}` line with the answer to
 //                       a GET of `probe` from this same address
+//   hold-store          another process on the gateway's SQLite store (as an admin's `sqlite3` in a
+//                       transaction): takes its write lock (BEGIN EXCLUSIVE on `path`) and holds it
+//                       until killed or stdin closes
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import { connect } from 'node:net'
@@ -166,6 +169,13 @@ if (mode === 'issuer') {
   }
   setTimeout(stop, lifetimeMs)
   lines.on('close', stop)
+} else if (mode === 'hold-store') {
+  const { path } = await first
+  const { DatabaseSync } = await import('node:sqlite')
+  const db = new DatabaseSync(path)
+  db.exec('BEGIN EXCLUSIVE')
+  console.log('ready')
+  lines.on('close', () => process.exit(0))
 } else {
   console.error(`unknown mode ${mode}`)
   process.exit(2)
