@@ -100,8 +100,8 @@ if (mode === 'issuer') {
   const results = []
   if (sequential) for (const r of requests) results.push(await one(r))
   else results.push(...(await Promise.all(requests.map(one))))
-  process.stdout.write(JSON.stringify(results))
-  process.exit(0)
+  // Exit once written: stdout to a pipe is asynchronous, and a large answer would be cut short.
+  process.stdout.write(JSON.stringify(results), () => process.exit(0))
 } else if (mode === 'flood') {
   const {
     host,

@@ -17,6 +17,8 @@ export interface AuditFields {
   listen?: string
   leases?: number
   count?: number
+  /** Milliseconds a piece of work took (a reconcile, say). */
+  durationMs?: number
 }
 
 export type Audit = (event: string, fields?: AuditFields) => void
@@ -37,7 +39,8 @@ const FIELDS: (keyof AuditFields)[] = [
   'interface',
   'listen',
   'leases',
-  'count'
+  'count',
+  'durationMs'
 ]
 
 /** An audit writer; `write` defaults to stdout. Unknown fields are dropped, not written. */

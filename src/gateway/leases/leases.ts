@@ -343,7 +343,12 @@ export class Leases {
     this.store.flush()
     this.store.prune(now)
     if (why === 'reconcile')
-      this.audit('gateway.reconciled', { interface: this.wg.iface, leases: this.store.liveCount(), count: restored })
+      this.audit('gateway.reconciled', {
+        interface: this.wg.iface,
+        leases: this.store.liveCount(),
+        count: restored,
+        durationMs: this.now() - started
+      })
   }
 
   /** Removes an ended lease's peer if it is still the gateway's; then frees its addresses. */
