@@ -2,9 +2,11 @@
 // Processes the gateway lab starts inside network namespaces (run by Node 24, `ip netns exec NS node
 // lab/gateway-child.mjs MODE PORT`). Keys and settings come as JSON lines on stdin, never on the
 // command line; each mode prints one `ready` line once it listens.
-//   issuer PORT         an OIDC issuer: discovery document and JWKS (stdin lines replace the JWKS)
+//   issuer PORT         an OIDC issuer: discovery document and JWKS (stdin lines replace the JWKS, or
+//                       set `jwksStatus`, an HTTP status its key endpoint answers instead)
 //   token-service PORT  the runner's token service (ACTIONS_ID_TOKEN_REQUEST_URL): checks the request
-//                       token, signs a token for the requested audience with the claims it was given
+//                       token, signs a token for the requested audience with the claims it was given,
+//                       its clock `skew` seconds ahead of this host's
 //   client              runs the HTTP requests given on stdin (concurrently, or one after another with
 //                       `sequential`), prints the answers with their times as JSON
 //   flood               a slowloris client: keeps `count` TCP connections to `host`:`port` open and
@@ -48,7 +50,9 @@ if (mode === 'issuer') {
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256']
       })
-    if (path === '/.well-known/jwks') return json(res, 200, settings.jwks)
+    // `jwksStatus`: the key endpoint failing (an issuer's outage), answered instead of the keys.
+    if (path === '/.well-known/jwks')
+      return settings.jwksStatus ? json(res, settings.jwksStatus, {}) : json(res, 200, settings.jwks)
     json(res, 404, {})
   }).listen(port, settings.host ?? '127.0.0.1', () => console.log('ready'))
 } else if (mode === 'token-service') {
@@ -62,7 +66,8 @@ if (mode === 'issuer') {
     if (settings.status) return json(res, settings.status, { message: 'stand-in failure' })
     const url = new URL(req.url ?? '/', 'http://localhost')
     const audience = url.searchParams.get('audience') ?? settings.defaultAudience
-    const now = Math.floor(Date.now() / 1000)
+    // `skew`: seconds the issuer's clock is ahead of this host's (the gateway's) clock.
+    const now = Math.floor(Date.now() / 1000) + (settings.skew ?? 0)
     const value = await new SignJWT({ jti: randomUUID(), ...settings.claims })
       .setProtectedHeader({ alg: 'RS256', kid: settings.kid, typ: 'JWT' })
       .setIssuer(settings.issuer)

@@ -2,12 +2,22 @@
 // The gateway's lab, on top of lab/lab.mjs: a local OIDC issuer (jose keys; discovery and JWKS served
 // inside a namespace) and a way to mint tokens with any claims, header or key; a lab CA and a server
 // certificate for the gateway's TLS; the bundled gateway started in a namespace with a given
-// configuration and stopped by the pid started here; a stand-in for the runner's token service; and a
-// client that sends requests from inside a namespace. Every helper returns something with `stop()`
-// (or a `dir` to remove); each kills only the process group it started.
+// configuration and stopped by the pid started here; a stand-in for the runner's token service; a
+// client that sends requests from inside a namespace; and tinyproxy, a real HTTP proxy. Every helper
+// returns something with `stop()` (or a `dir` to remove); each kills only the process group it started.
 import { spawn, execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose'
@@ -198,6 +208,10 @@ export async function startIssuer(/** @type {string} */ ns, { port = ISSUER_PORT
         key.privateKey
       )
     },
+    /** Makes the key endpoint answer `status` instead of the keys (an outage); 0 restores it. */
+    failKeys(/** @type {number} */ status) {
+      proc.child.stdin.write(`${JSON.stringify({ jwksStatus: status })}\n`)
+    },
     /** Publishes one more key (rotation); resolves with it. */
     async addKey(/** @type {string} */ kid) {
       const k = await newKey(kid)
@@ -218,8 +232,9 @@ async function newKey(/** @type {string} */ kid) {
 
 /**
  * The runner's token service in `ns` at http://127.0.0.1:TOKEN_SERVICE_PORT: what a job sees as
- * ACTIONS_ID_TOKEN_REQUEST_URL (`env`) and ACTIONS_ID_TOKEN_REQUEST_TOKEN. `set({ claims, status })`
- * changes what it answers (status: an HTTP error to answer with instead).
+ * ACTIONS_ID_TOKEN_REQUEST_URL (`env`) and ACTIONS_ID_TOKEN_REQUEST_TOKEN. `set({ claims, status,
+ * skew })` changes what it answers (status: an HTTP error to answer with instead; skew: seconds its
+ * clock is ahead of this host's, so that tokens are issued in the future by the gateway's clock).
  */
 export async function startTokenService(
   /** @type {string} */ ns,
@@ -251,7 +266,7 @@ export async function startTokenService(
     url,
     requestToken,
     env: { ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken },
-    /** @param {{ claims?: Record<string, unknown>, status?: number }} change */
+    /** @param {{ claims?: Record<string, unknown>, status?: number, skew?: number }} change */
     set(change) {
       const next = { ...change }
       if (change.claims) next.claims = githubClaims(change.claims)
@@ -333,6 +348,50 @@ export function createLabCA() {
     rmSync(dir, { recursive: true, force: true })
     throw err
   }
+}
+
+/**
+ * One more server certificate from the lab CA, for the same names, valid only between `startdate`
+ * and `enddate` (OpenSSL's YYYYMMDDHHMMSSZ): an expired one, say. `openssl req -x509` cannot date a
+ * certificate in the past, so this uses `openssl ca` with a configuration in the CA's directory.
+ * Returns the paths of its key and certificate (inside `ca.dir`).
+ * @param {LabCA} ca
+ * @param {string} name file name stem
+ * @param {{ startdate: string, enddate: string }} dates
+ */
+export function labLeaf(ca, name, { startdate, enddate }) {
+  const f = (/** @type {string} */ n) => join(ca.dir, n)
+  const db = f(`${name}.db`)
+  writeFileSync(db, '')
+  writeFileSync(`${db}.attr`, 'unique_subject = no\n')
+  writeFileSync(f(`${name}.serial`), `${Date.now().toString(16).padStart(16, '0')}\n`)
+  const config = ['[ca]', 'default_ca = lab', '[lab]', `database = ${db}`, `new_certs_dir = ${ca.dir}`]
+    .concat([`serial = ${f(`${name}.serial`)}`, 'default_md = sha256', 'policy = any', 'copy_extensions = copy'])
+    .concat(['[any]', 'commonName = supplied', ''])
+  writeFileSync(f(`${name}.cnf`), config.join('\n'))
+  const sans = `subjectAltName=DNS:${ENDPOINT_NAME},IP:${SERVER_IP},IP:${SERVER_IP6},IP:127.0.0.1`
+  execFileSync(
+    'openssl',
+    ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', `/CN=${ENDPOINT_NAME}`]
+      .concat(['-keyout', f(`${name}.key`), '-out', f(`${name}.csr`), '-addext', sans])
+      .concat(['-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'extendedKeyUsage=serverAuth']),
+    { stdio: 'ignore' }
+  )
+  execFileSync(
+    'openssl',
+    ['ca', '-batch', '-notext', '-config', f(`${name}.cnf`), '-cert', ca.caFile, '-keyfile', f('ca.key')].concat([
+      '-in',
+      f(`${name}.csr`),
+      '-out',
+      f(`${name}.pem`),
+      '-startdate',
+      startdate,
+      '-enddate',
+      enddate
+    ]),
+    { stdio: 'ignore' }
+  )
+  return { certFile: f(`${name}.pem`), keyFile: f(`${name}.key`) }
 }
 
 /** A gateway configuration (YAML keys) for a createLab() lab, TLS on the server's underlay address. */
@@ -676,4 +735,54 @@ export function addServerInterface(lab, name, port) {
 export function writeGatewayConfig(gw, config) {
   writeFileSync(gw.configFile, stringify(config), { mode: 0o600 })
   gw.config = config
+}
+
+/** Where the lab's proxy listens in its namespace (loopback). */
+export const PROXY_PORT = 3128
+
+/**
+ * Debian's tinyproxy, a real HTTP proxy, in `ns` on 127.0.0.1:`port` (as a proxy on a self-hosted
+ * runner's host), with its own configuration, pid file and log in a fresh directory. `connectPorts`,
+ * when given, are the only ports it tunnels to (CONNECT to others: 403). Resolves once it listens,
+ * with { url, log() (its log so far: one line per request, `CONNECT host:port` or `GET http://…`),
+ * stop() (its process group, started here; then the directory is removed) }.
+ * @param {string} ns
+ * @param {{ port?: number, connectPorts?: number[] }} [opts]
+ */
+export async function startProxy(ns, { port = PROXY_PORT, connectPorts = [] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'wgt-proxy-'))
+  const logFile = join(dir, 'tinyproxy.log')
+  const conf = join(dir, 'tinyproxy.conf')
+  const lines = [`Port ${port}`, 'Listen 127.0.0.1', 'Timeout 15', `LogFile "${logFile}"`, 'LogLevel Info']
+    .concat([`PidFile "${join(dir, 'tinyproxy.pid')}"`, 'MaxClients 50', 'Allow 127.0.0.1'])
+    .concat(connectPorts.map((p) => `ConnectPort ${p}`))
+  writeFileSync(conf, `${lines.join('\n')}\n`)
+  // -d: in the foreground, so that the process (group) started here is the proxy.
+  const child = spawn('ip', ['netns', 'exec', ns, 'tinyproxy', '-d', '-c', conf], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe']
+  })
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+  const log = () => {
+    try {
+      return readFileSync(logFile, 'utf8')
+    } catch {
+      return ''
+    }
+  }
+  const stop = async () => {
+    await killGroup(child, 'SIGTERM')
+    rmSync(dir, { recursive: true, force: true })
+  }
+  const end = Date.now() + 10000
+  while (!log().includes('Starting main loop')) {
+    if (child.exitCode !== null || Date.now() > end) {
+      const why = `tinyproxy did not start in ${ns} (exit ${child.exitCode}): ${stderr}${log()}`
+      await stop()
+      throw new Error(why)
+    }
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  return { url: `http://127.0.0.1:${port}`, log, stop }
 }

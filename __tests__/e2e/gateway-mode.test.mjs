@@ -3,7 +3,7 @@
 // gateway (TLS from a lab CA, given to the action through NODE_EXTRA_CA_CERTS) for a lease with
 // the job's OIDC token from a stand-in for the runner's token service, brings the tunnel up from
 // the answer, and releases the lease in post. Nothing is left on either side.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
 import { chmodSync, rmSync } from 'node:fs'
 import * as G from '../../lab/gateway.mjs'
@@ -19,6 +19,9 @@ let issuer
 let tokens
 /** @type {G.Gateway} */
 let gateway
+/** A second lab CA, which signed nothing the gateway serves. */
+/** @type {G.LabCA} */
+let otherCa
 const GATEWAY_URL = `https://${L.ENDPOINT_NAME}:${G.GATEWAY_PORT}`
 const service = `http://${L.SERVER_ADDR}:${L.HTTP_PORT}/`
 const HANG_MARGIN_MS = 2000
@@ -104,6 +107,7 @@ function expectNoGatewaySecrets(steps, job, commandLines, environments) {
 beforeAll(async () => {
   lab = L.createLab()
   ca = G.createLabCA()
+  otherCa = G.createLabCA()
   // The test users must read the CA file, as a runner's user reads what the job gives it.
   chmodSync(ca.dir, 0o755)
   chmodSync(ca.caFile, 0o644)
@@ -120,6 +124,7 @@ afterAll(async () => {
   await issuer?.stop()
   if (lab) L.destroyLab(lab)
   if (ca) rmSync(ca.dir, { recursive: true, force: true })
+  if (otherCa) rmSync(otherCa.dir, { recursive: true, force: true })
 })
 
 describe('one job', () => {
@@ -184,17 +189,29 @@ describe('many jobs at once', () => {
 })
 
 describe('refused, each in one line within timeout, nothing left on either side', () => {
-  /** @type {[what: string, make: () => { env: Record<string, string>, extra?: L.Inputs, setup?: () => void }, pattern: RegExp][]} */
+  /**
+   * What the gateway's audit line of the refusal must hold, when the case says.
+   * @type {[what: string, make: () => { env: Record<string, string>, extra?: L.Inputs, setup?: () => void, audit?: Record<string, unknown> }, pattern: RegExp][]}
+   */
   const cases = [
     [
       'no rule matches',
       () => ({ env: jobEnv(), setup: () => tokens.set({ claims: { repository_owner_id: '999' } }) }),
-      /^Gateway https:\/\/vpn\.lab\.test:9443 refused this job \(403: .*repository_owner_id.*\); ask its team to add a rule for this repository$/
+      /^Gateway https:\/\/vpn\.lab\.test:9443 refused this job \(403 no_rule_matches: no rule allows this token \(claims checked: .*repository_owner_id.*\)\); ask its team to add a rule for this repository$/
     ],
     [
-      'wrong audience',
-      () => ({ env: jobEnv(), extra: { audience: 'https://elsewhere.example' } }),
-      /^Gateway https:\/\/vpn\.lab\.test:9443 did not accept this job's token \(401: .*\); check the audience input matches the gateway's audience$/
+      'wrong audience: both named, on both sides',
+      () => ({
+        env: jobEnv(),
+        extra: { audience: 'https://elsewhere.example' },
+        audit: {
+          status: 401,
+          code: 'audience_mismatch',
+          reason:
+            'the token\'s audience "https://elsewhere.example" is not this gateway\'s audience "https://vpn.lab.test:9443"'
+        }
+      }),
+      /^Gateway https:\/\/vpn\.lab\.test:9443 did not accept this job's token \(401 audience_mismatch: the token's audience "https:\/\/elsewhere\.example" is not this gateway's audience "https:\/\/vpn\.lab\.test:9443"\); this job asked for a token for "https:\/\/elsewhere\.example" \(the audience input, or by default the gateway URL's origin\): set the audience input to the gateway's audience, or the gateway's audience to this$/
     ],
     [
       'no id-token: write (no token service)',
@@ -209,11 +226,21 @@ describe('refused, each in one line within timeout, nothing left on either side'
     [
       'untrusted certificate',
       () => ({ env: tokens.env }),
-      /^Gateway https:\/\/vpn\.lab\.test:9443 presented a certificate this runner does not trust \(\w+\): for a private CA, set NODE_EXTRA_CA_CERTS/
+      /^Gateway https:\/\/vpn\.lab\.test:9443 presented a certificate this runner does not trust \(UNABLE_TO_VERIFY_LEAF_SIGNATURE: no CA this runner trusts signed it, and the gateway sent no chain above it\): for a private CA, set NODE_EXTRA_CA_CERTS in the step's env to its PEM file, or NODE_USE_SYSTEM_CA=1/
+    ],
+    [
+      'untrusted certificate, NODE_EXTRA_CA_CERTS already set (to a CA that did not sign it)',
+      () => ({ env: { ...tokens.env, NODE_EXTRA_CA_CERTS: otherCa.caFile } }),
+      /^Gateway https:\/\/vpn\.lab\.test:9443 presented a certificate this runner does not trust \(UNABLE_TO_VERIFY_LEAF_SIGNATURE: [^)]*\): NODE_EXTRA_CA_CERTS is set \(\/tmp\/wgt-ca-\w+\/ca\.pem\) but no CA in it signed this certificate: put there the CA that issued the gateway's certificate \(for a chain, its root\); if it is there, the gateway must serve its intermediate certificates too/
+    ],
+    [
+      'NODE_EXTRA_CA_CERTS naming a file that is not there',
+      () => ({ env: { ...tokens.env, NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem' } }),
+      /: NODE_EXTRA_CA_CERTS names \/nonexistent\/ca\.pem, which does not exist \(Node ignores it\): write the CA's PEM file there before this step$/
     ]
   ]
   it.each(cases)('%s', async (_what, make, pattern) => {
-    const { env, extra = {}, setup } = make()
+    const { env, extra = {}, setup, audit } = make()
     setup?.()
     try {
       const job = L.createJob(lab)
@@ -221,6 +248,12 @@ describe('refused, each in one line within timeout, nothing left on either side'
       const main = await L.runStep(lab, job, 'main', inputs({ timeout: '5', ...extra }), { env })
       expect(main.code).toBe(1)
       expect(L.errorLine(main)).toMatch(pattern)
+      // Advice the job already follows is never given.
+      if (env.NODE_EXTRA_CA_CERTS) expect(L.errorLine(main)).not.toMatch(/set NODE_EXTRA_CA_CERTS/)
+      if (audit)
+        expect(
+          await gateway.waitAudit((l) => l.event === 'lease.refused' && l.code === audit.code, 'the refusal')
+        ).toMatchObject(audit)
       expect(main.ms).toBeLessThan(5000 + HANG_MARGIN_MS)
       const post = await L.runStep(lab, job, 'post', {}, { env })
       expect(post.code).toBe(0)
@@ -228,6 +261,40 @@ describe('refused, each in one line within timeout, nothing left on either side'
       expect(leased()).toEqual([])
     } finally {
       tokens.set({ claims: {} })
+    }
+  })
+
+  it("the gateway's clock 110 s behind the token issuer's: says which side and by how many seconds, on both sides", async () => {
+    // The issuer's clock ahead is the same evidence to the gateway as its own behind.
+    tokens.set({ skew: 110 })
+    try {
+      const job = L.createJob(lab)
+      const before = L.snapshot(lab)
+      const main = await L.runStep(lab, job, 'main', inputs({ timeout: '5' }), { env: jobEnv() })
+      expect(main.code).toBe(1)
+      const line = L.errorLine(main) ?? ''
+      const m =
+        /^Gateway https:\/\/vpn\.lab\.test:9443 did not accept this job's token \(401 token_not_yet_valid: the token is not valid for another ([0-9]+) s by the gateway's clock \(nbf\): the gateway's clock is at least \1 s behind the token issuer's\); the gateway's clock is behind the token issuer's: set the gateway host's clock right \(NTP: timedatectl set-ntp true\)$/.exec(
+          line
+        )
+      if (!m) throw new Error(`unexpected error line: ${line}`)
+      // nbf is 5 s before iat: 105 s ahead, less the time the request took.
+      expect(Number(m[1])).toBeGreaterThanOrEqual(95)
+      expect(Number(m[1])).toBeLessThanOrEqual(105)
+      expect(line).not.toMatch(/audience input/)
+      const audit = await gateway.waitAudit(
+        (l) => l.event === 'lease.refused' && l.code === 'token_not_yet_valid',
+        'the refusal in the audit'
+      )
+      expect(audit).toMatchObject({
+        status: 401,
+        reason: expect.stringMatching(/the gateway's clock is at least [0-9]+ s behind/)
+      })
+      await L.runStep(lab, job, 'post', {}, { env: jobEnv() })
+      expect(L.snapshot(lab)).toEqual(before)
+      expect(leased()).toEqual([])
+    } finally {
+      tokens.set({ skew: 0 })
     }
   })
 
@@ -293,4 +360,146 @@ describe('jobs that end badly', () => {
       gateway = await G.startGateway(lab.srv, G.gatewayConfig(lab, issuer, ca))
     }
   }, 60000)
+})
+
+describe("the gateway's own faults, said as such", () => {
+  /** Gateways beside the file's own, on ports of their own: started per test, stopped after. */
+  /** @type {G.Gateway[]} */
+  const extra = []
+  afterEach(async () => {
+    for (const gw of extra.splice(0)) {
+      await gw.stop()
+      gw.remove()
+    }
+  })
+  /** A gateway on `port` with `config` over the lab's; the job's inputs for it. */
+  const another = async (/** @type {number} */ port, /** @type {Record<string, unknown>} */ config) => {
+    const url = `https://${L.ENDPOINT_NAME}:${port}`
+    extra.push(
+      await G.startGateway(lab.srv, {
+        ...G.gatewayConfig(lab, issuer, ca),
+        listen: `${L.SERVER_IP}:${port}`,
+        audience: url,
+        ...config
+      })
+    )
+    return /** @type {G.Gateway} */ (extra.at(-1))
+  }
+  /** Runs main against `url`; expects one error line and nothing left; resolves with the line. */
+  const refusedAt = async (/** @type {string} */ url) => {
+    const job = L.createJob(lab)
+    const before = L.snapshot(lab)
+    const main = await L.runStep(lab, job, 'main', inputs({ gateway: url, timeout: '5' }), { env: jobEnv() })
+    expect(main.code).toBe(1)
+    expect(main.stdout.split('\n').filter((l) => l.startsWith('::error::'))).toHaveLength(1)
+    await L.runStep(lab, job, 'post', {}, { env: jobEnv() })
+    expect(L.snapshot(lab)).toEqual(before)
+    expect(leased()).toEqual([])
+    return L.errorLine(main) ?? ''
+  }
+
+  it('its token issuer unreachable: 503 issuer_unreachable, told as the issuer, not the pool', async () => {
+    // Nothing listens at this issuer's port: discovery fails.
+    const gw = await another(9445, { issuer: 'http://127.0.0.1:9009' })
+    const line = await refusedAt('https://vpn.lab.test:9445')
+    expect(line).toBe(
+      "Gateway https://vpn.lab.test:9445 could not check this job's token (503 issuer_unreachable: the token issuer could not be reached; try again); the gateway could not reach its token issuer, so nothing is wrong with this job: try again later; if it persists, the gateway's network or the issuer is down (its log names the URL and the error)"
+    )
+    // The operator's line has where and why; the job's has neither.
+    const audit = await gw.waitAudit((l) => l.event === 'lease.refused', 'the refusal')
+    expect(audit).toMatchObject({ status: 503, code: 'issuer_unreachable' })
+    expect(audit.reason).toMatch(/http:\/\/127\.0\.0\.1:9009\/\.well-known\/openid-configuration.*ECONNREFUSED/)
+  })
+
+  it('its certificate expired, with NODE_EXTRA_CA_CERTS set: renew it (or this clock), no CA advice', async () => {
+    const expired = G.labLeaf(ca, 'expired', { startdate: '20200101000000Z', enddate: '20200102000000Z' })
+    await another(9446, { tls: { cert: expired.certFile, key: expired.keyFile } })
+    const line = await refusedAt('https://vpn.lab.test:9446')
+    expect(line).toMatch(
+      /^Gateway https:\/\/vpn\.lab\.test:9446: its certificate has expired: renew it on the gateway and restart it; if it has not, this runner's clock is wrong \(it reads \d{4}-\d\d-\d\dT[0-9:.]+Z\) \(CERT_HAS_EXPIRED\)$/
+    )
+    expect(line).not.toMatch(/NODE_EXTRA_CA_CERTS/)
+  })
+})
+
+describe('behind a proxy (tinyproxy in the runner namespace, as on a self-hosted runner)', () => {
+  /** The proxy's log lines for requests: `CONNECT host:port` or `GET http://…`. */
+  const requests = (/** @type {string} */ log) =>
+    log
+      .split('\n')
+      .map((l) => /Request \(file descriptor \d+\): (\S+ \S+)/.exec(l)?.[1])
+      .filter((r) => r !== undefined)
+
+  it.each([
+    ['HTTPS_PROXY and HTTP_PROXY (with NODE_USE_ENV_PROXY=1 too)', 'upper'],
+    ['https_proxy and http_proxy', 'lower']
+  ])('%s: the lease and the token go through it; check: targets never do', async (_what, names) => {
+    const proxy = await G.startProxy(lab.run)
+    try {
+      const env =
+        names === 'upper'
+          ? jobEnv({ HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, NODE_USE_ENV_PROXY: '1' })
+          : jobEnv({ https_proxy: proxy.url, http_proxy: proxy.url })
+      const job = L.createJob(lab)
+      const before = L.snapshot(lab)
+      const main = await L.runStep(lab, job, 'main', inputs(), { env })
+      if (main.code !== 0) throw new Error(`main failed:\n${main.stdout}\n${main.stderr}`)
+      const seen = requests(proxy.log())
+      expect(seen).toContain(`CONNECT ${L.ENDPOINT_NAME}:${G.GATEWAY_PORT}`)
+      expect(seen.filter((r) => r.startsWith(`GET http://${L.SERVER_IP}:${G.TOKEN_SERVICE_PORT}/token?`))).toHaveLength(
+        1
+      )
+      // The check (an HTTP target inside the tunnel) passed, and not through the proxy.
+      expect(seen.filter((r) => r.includes(L.SERVER_ADDR))).toEqual([])
+      expect(seen).toHaveLength(2)
+      const post = await L.runStep(lab, job, 'post', {}, { env })
+      expect(post.code).toBe(0)
+      // The release went through it too.
+      expect(requests(proxy.log()).filter((r) => r.startsWith('CONNECT'))).toHaveLength(2)
+      expect(leased()).toEqual([])
+      expect(L.snapshot(lab)).toEqual(before)
+    } finally {
+      await proxy.stop()
+    }
+  })
+
+  it('NO_PROXY naming the gateway: the lease goes direct, the token still through the proxy', async () => {
+    const proxy = await G.startProxy(lab.run)
+    try {
+      const env = jobEnv({ HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, no_proxy: `localhost,${L.ENDPOINT_NAME}` })
+      const job = L.createJob(lab)
+      const main = await L.runStep(lab, job, 'main', inputs(), { env })
+      if (main.code !== 0) throw new Error(`main failed:\n${main.stdout}\n${main.stderr}`)
+      expect(requests(proxy.log())).toEqual([
+        expect.stringMatching(
+          new RegExp(`^GET http://${L.SERVER_IP.replace(/\./g, '\\.')}:${G.TOKEN_SERVICE_PORT}/token\\?`)
+        )
+      ])
+      expect((await L.runStep(lab, job, 'post', {}, { env })).code).toBe(0)
+      expect(requests(proxy.log()).filter((r) => r.startsWith('CONNECT'))).toEqual([])
+      expect(leased()).toEqual([])
+    } finally {
+      await proxy.stop()
+    }
+  })
+
+  it('a proxy that refuses the tunnel to the gateway: named, with its answer and the fix', async () => {
+    // Tunnels only to port 443: CONNECT to the gateway's port is refused (403).
+    const proxy = await G.startProxy(lab.run, { connectPorts: [443] })
+    try {
+      const env = jobEnv({ HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url })
+      const job = L.createJob(lab)
+      const before = L.snapshot(lab)
+      const main = await L.runStep(lab, job, 'main', inputs({ timeout: '5' }), { env })
+      expect(main.code).toBe(1)
+      expect(L.errorLine(main)).toBe(
+        `Gateway https://vpn.lab.test:9443 could not be reached through the proxy ${proxy.url} (it answered 403 Access violation): allow CONNECT to vpn.lab.test:9443 on the proxy, or add the gateway's host to NO_PROXY`
+      )
+      await L.runStep(lab, job, 'post', {}, { env })
+      expect(L.snapshot(lab)).toEqual(before)
+      expect(leased()).toEqual([])
+    } finally {
+      await proxy.stop()
+    }
+  })
 })

@@ -92,6 +92,30 @@ afterAll(async () => {
   if (ca) rmSync(ca.dir, { recursive: true, force: true })
 })
 
+/** The code each refusal of "refuses each bad request" answers with. */
+const CODES = {
+  'wrong aud': 'audience_mismatch',
+  'wrong iss': 'issuer_mismatch',
+  expired: 'token_expired',
+  'not yet valid': 'token_not_yet_valid',
+  'issued in the future': 'token_not_yet_valid',
+  'bad signature': 'token_invalid',
+  'alg none': 'token_invalid',
+  'HS256 keyed with the public key': 'token_invalid',
+  'unknown kid': 'token_key_unknown',
+  'replayed token': 'token_replayed',
+  'no rule matching': 'no_rule_matches',
+  'a rule on a name whose id differs': 'no_rule_matches',
+  'no token': 'authorization_missing',
+  'malformed JSON': 'invalid_body',
+  'oversized body': 'body_too_large',
+  'bad public key': 'invalid_public_key',
+  'all-zero public key': 'invalid_public_key',
+  'a key already leased': 'public_key_leased',
+  'the key of a peer the gateway did not add': 'public_key_taken',
+  "the interface's own key": 'public_key_taken'
+}
+
 describe('gateway', () => {
   it('leases an address with exactly that allowed IP, and DELETE with the lease secret removes it', async () => {
     const gw = await start()
@@ -170,6 +194,7 @@ describe('gateway', () => {
       ['wrong iss', 401, await issuer.mint({ iss: 'http://127.0.0.1:9999' })],
       ['expired', 401, await issuer.mint({ iat: now - 700, nbf: now - 700, exp: now - 600 })],
       ['not yet valid', 401, await issuer.mint({ nbf: now + 600 })],
+      ['issued in the future', 401, await issuer.mint({ iat: now + 100, nbf: now - 600 })],
       ['bad signature', 401, await issuer.mint({ key: { ...issuer.stranger, kid: issuer.keys[0]?.kid ?? '' } })],
       ['alg none', 401, await issuer.mint({ alg: 'none' })],
       ['HS256 keyed with the public key', 401, await issuer.mint({ alg: 'HS256-public' })],
@@ -200,6 +225,18 @@ describe('gateway', () => {
     const got = cases.map(([label], i) => [label, answers[i]?.status, answers[i]?.body?.error])
     expect(got.map(([label, status]) => [label, status])).toEqual(cases.map(([label, status]) => [label, status]))
     for (const [, , error] of got) expect(error).toEqual(expect.any(String))
+    // Each with its code (docs/gateway.md's API table), in the answer and in the audit line.
+    expect(Object.fromEntries(cases.map(([label], i) => [label, answers[i]?.body?.code]))).toEqual(CODES)
+    const byLabel = (/** @type {string} */ label) => answers[cases.findIndex(([l]) => l === label)]?.body?.error
+    expect(byLabel('wrong aud')).toBe(
+      `the token's audience "https://elsewhere.example" is not this gateway's audience "${G.AUDIENCE}"`
+    )
+    expect(byLabel('wrong iss')).toBe(
+      `the token's issuer "http://127.0.0.1:9999" is not this gateway's issuer "${issuer.url}"`
+    )
+    expect(byLabel('issued in the future')).toMatch(
+      /^the token was issued (9[0-9]|100) s in the future by the gateway's clock \(iat\): the gateway's clock is about \1 s behind the token issuer's$/
+    )
     expect(peers()).toEqual(before)
     // The refusal says which claims were checked, never the token.
     expect(got.find(([l]) => l === 'no rule matching')?.[2]).toBe(
@@ -207,6 +244,7 @@ describe('gateway', () => {
     )
     const refused = gw.audit.filter((l) => l.event === 'lease.refused')
     expect(refused).toHaveLength(cases.length)
+    expect(refused.map((l) => l.code).sort()).toEqual(Object.values(CODES).sort())
     for (const [, , token] of cases) if (token) expect(gw.stdout).not.toContain(token.split('.')[1] ?? '')
   })
 
@@ -342,6 +380,24 @@ describe('gateway', () => {
     for (const l of refused) expect(l).toMatchObject({ client: '198.51.100.2', count: expect.any(Number) })
     // Aggregated: far fewer lines than connections cut.
     expect(refused.length).toBeLessThan(flood.state.cut)
+  })
+
+  it("answers 503 issuer_unreachable while the issuer's key endpoint fails (never 401 malformed), and grants once it is back", async () => {
+    issuer.failKeys(500)
+    try {
+      const gw = await start()
+      const r = await lease(await issuer.mint())
+      expect(r).toMatchObject({
+        status: 503,
+        body: { code: 'issuer_unreachable', error: 'the token issuer could not be reached; try again' }
+      })
+      const audit = await gw.waitAudit((l) => l.event === 'lease.refused', 'the refusal')
+      expect(audit).toMatchObject({ status: 503, code: 'issuer_unreachable' })
+      expect(audit.reason).toMatch(/jwks answered HTTP 500/)
+    } finally {
+      issuer.failKeys(0)
+    }
+    expect((await lease(await issuer.mint())).status).toBe(201)
   })
 
   it("takes a token from the runner's token service stand-in (request token checked, audience passed)", async () => {

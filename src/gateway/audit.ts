@@ -3,6 +3,8 @@
 export interface AuditFields {
   reason?: string
   status?: number
+  /** The API's error code (GATEWAY_CODES) of a refusal. */
+  code?: string
   client?: string
   repository?: string
   repositoryId?: string
@@ -26,6 +28,7 @@ export type Audit = (event: string, fields?: AuditFields) => void
 const FIELDS: (keyof AuditFields)[] = [
   'reason',
   'status',
+  'code',
   'client',
   'repository',
   'repositoryId',

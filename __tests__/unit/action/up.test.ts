@@ -372,7 +372,9 @@ describe('gateway mode: the lease is asked for while the interface is made', () 
         seen.push(`${req.method} ${req.url} ${req.headers.authorization}`)
         if (req.method === 'DELETE') return void res.writeHead(204).end()
         res.writeHead(status, { 'content-type': 'application/json' })
-        res.end(JSON.stringify(status === 201 ? lease : { error: 'no rule for this repository' }))
+        res.end(
+          JSON.stringify(status === 201 ? lease : { error: 'no rule for this repository', code: 'no_rule_matches' })
+        )
       })
     )
   })
@@ -390,7 +392,11 @@ describe('gateway mode: the lease is asked for while the interface is made', () 
     status = 403
     const before = host.snapshot()
     await up({ gateway })
-    expect(kit.failures).toEqual([expect.stringMatching(/refused this job \(403: no rule for this repository\)/)])
+    expect(kit.failures).toEqual([
+      expect.stringMatching(
+        /refused this job \(403 no_rule_matches: no rule for this repository\); ask its team to add a rule/
+      )
+    ])
     expect(host.effects()).toEqual(['+link wg0', '-link wg0'])
     expect(host.snapshot()).toEqual(before)
     expect(seen).toEqual(['POST /v1/leases Bearer token-abcdefgh'])

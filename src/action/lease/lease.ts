@@ -3,9 +3,17 @@
 // release in post. The private key never leaves this process: not in a file, an argument or any
 // child's environment; the token and the lease secret are masked the moment they exist.
 import { generateKeyPairSync } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import type { GatewaySource } from '../inputs/inputs.js'
 import { errorText } from '../../common/errors.js'
-import { httpRequest, type HttpAnswer } from './http.js'
+import { httpRequest, nodeHasProxySupport, proxyFor, proxyShown, type HttpAnswer } from './http.js'
+import {
+  gatewayRefused,
+  gatewayUnreachable,
+  tokenServiceUnreachable,
+  type Evidence,
+  type RequestFailure
+} from '../report/gateway.js'
 import { network, parsePrefix, type Prefix } from '../../common/ip.js'
 import { validRecord, type Journal, type RecOf } from '../journal/journal.js'
 import { KEY, wgEndpoint } from '../inputs/values.js'
@@ -51,13 +59,12 @@ async function oidcToken(audience: string, deadline: number): Promise<string> {
         deadline
       })
     } catch (err) {
-      if (Date.now() < deadline - 500) {
+      // A proxy setting Node refuses stays refused: no retry.
+      if (failure(err).code !== 'ERR_PROXY_INVALID_CONFIG' && Date.now() < deadline - 500) {
         await backoff(attempt, deadline)
         continue
       }
-      throw new Error(`The runner's token service did not answer (${errorText(err)}): try the job again`, {
-        cause: err
-      })
+      throw new Error(tokenServiceUnreachable(failure(err), evidence(request)), { cause: err })
     }
     if (answer.status >= 500 && Date.now() < deadline - 500) {
       await backoff(attempt, deadline)
@@ -65,50 +72,67 @@ async function oidcToken(audience: string, deadline: number): Promise<string> {
     }
     const value = (answer.json as { value?: unknown } | undefined)?.value
     if (answer.status !== 200 || typeof value !== 'string' || value === '') {
-      throw new Error(`The runner's token service refused an OIDC token (HTTP ${answer.status}): ${NO_TOKEN}`)
+      const proxy = evidence(request).proxy
+      const via = proxy === undefined ? '' : `, through the proxy ${proxy}`
+      throw new Error(`The runner's token service refused an OIDC token (HTTP ${answer.status}${via}): ${NO_TOKEN}`)
     }
     core.setSecret(value)
     return value
   }
 }
 
-/** A gateway failure as one line: what failed, where, and what to do. */
-function gatewayError(gateway: URL, err: unknown): Error {
-  const e = err as NodeJS.ErrnoException & { address?: string }
-  const code = e.code ?? ''
-  const at = `${gateway.origin}${e.address ? ` (${e.address})` : ''}`
-  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
-    return new Error(
-      `Gateway ${at} presented a certificate this runner does not trust (${code}): for a private CA, set NODE_EXTRA_CA_CERTS to its PEM file in the step's env; check that the URL's host name is on the certificate`
-    )
-  }
-  if (code === 'ETIMEDOUT') {
-    return new Error(`Gateway ${at} did not answer within the step's timeout: check that it runs and is not overloaded`)
-  }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new Error(
-      `Gateway ${gateway.origin}: host name ${gateway.hostname} does not resolve (${code}): check the gateway input`
-    )
-  }
-  return new Error(
-    `Gateway ${at} could not be reached (${code || errorText(err)}): check that it runs, listens on port ${gateway.port || (gateway.protocol === 'https:' ? 443 : 80)} and that this runner may connect to it`
-  )
-}
+/**
+ * Node's request error as the messages read it: its own fields (code, address, port…), read by
+ * shape, not by `instanceof Error` (an error from another realm, as under a test runner, is one too).
+ */
+const failure = (err: unknown): RequestFailure =>
+  typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string'
+    ? (err as RequestFailure)
+    : { message: errorText(err) }
 
 /**
- * Text from the gateway made safe to print: one line of printable characters, cut short (a line of
- * its that began with `::` would otherwise be a workflow command to the runner).
+ * What this step's environment shows about a request to `url`: the proxy it goes through (Node's
+ * rules, see proxyFor), NODE_EXTRA_CA_CERTS and what its file holds (Node ignores a file it cannot
+ * read, with only a warning on stderr), NODE_USE_SYSTEM_CA, and this runner's clock. Read only
+ * when a request failed.
  */
-export const plain = (text: string, max: number): string =>
-  text
-    .replace(/[^\x20-\x7e]+/g, ' ')
-    .replace(/^[\s:]+/, '')
-    .slice(0, max)
+function evidence(url: URL): Evidence {
+  const env = process.env
+  const proxy = proxyFor(url, env)
+  const path = env.NODE_EXTRA_CA_CERTS
+  let extraCa: Evidence['extraCa']
+  if (path) {
+    try {
+      const text = readFileSync(path, 'utf8')
+      extraCa = { path, state: text.includes('-----BEGIN CERTIFICATE-----') ? 'pem' : 'no-pem' }
+    } catch (err) {
+      extraCa = { path, state: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable' }
+    }
+  }
+  return {
+    proxy: proxy === undefined || !nodeHasProxySupport() ? undefined : proxyShown(proxy),
+    extraCa,
+    systemCa: env.NODE_USE_SYSTEM_CA === '1',
+    now: new Date()
+  }
+}
 
-/** Why the gateway said no, in its own words (its `error` field), cut short. */
-function reason(answer: HttpAnswer): string {
-  const said = (answer.json as { error?: unknown } | undefined)?.error
-  return plain(typeof said === 'string' ? said : answer.text, 300) || 'no reason given'
+/** Says so when a proxy is set for `url` but this Node cannot use one: the request goes direct. */
+function warnIfProxyIgnored(url: URL): void {
+  const proxy = proxyFor(url, process.env)
+  if (proxy !== undefined && !nodeHasProxySupport())
+    core.warning(
+      `A proxy is set for ${url.origin} (${proxyShown(proxy)}), but this runner's Node ${process.versions.node} has no built-in proxy support (24.5 or later): the request goes direct`
+    )
+}
+
+/** The gateway's refusal in its own words and code (its `error` and `code` fields), as one line with advice by the code. */
+function refused(gateway: URL, answer: HttpAnswer, audience: string, what: 'lease' | 'release'): Error {
+  const body = (answer.json ?? {}) as { error?: unknown; code?: unknown }
+  const reason = typeof body.error === 'string' ? body.error : answer.text
+  return new Error(
+    gatewayRefused(gateway.origin, { status: answer.status, code: body.code, reason }, { audience }, what)
+  )
 }
 
 /** An ISO 8601 UTC time as the gateway writes expiresAt, or undefined. */
@@ -118,26 +142,6 @@ const isoTime = (v: unknown): string | undefined =>
   !Number.isNaN(Date.parse(v))
     ? v
     : undefined
-
-function refused(gateway: URL, answer: HttpAnswer): Error {
-  const why = reason(answer)
-  switch (answer.status) {
-    case 401:
-      return new Error(
-        `Gateway ${gateway.origin} did not accept this job's token (401: ${why}); check the audience input matches the gateway's audience`
-      )
-    case 403:
-      return new Error(
-        `Gateway ${gateway.origin} refused this job (403: ${why}); ask its team to add a rule for this repository`
-      )
-    case 503:
-      return new Error(
-        `Gateway ${gateway.origin} has no address free to lease (503: ${why}); try again when other jobs have finished`
-      )
-    default:
-      return new Error(`Gateway ${gateway.origin} refused the lease (HTTP ${answer.status}: ${why})`)
-  }
-}
 
 /** The gateway's answer, checked field by field: it becomes commands, so nothing is taken on trust. */
 export function tunnelFromLease(
@@ -204,6 +208,7 @@ export async function leaseTunnel(source: GatewaySource, journal: Journal, deadl
   const keys = ephemeralKeyPair()
   core.setSecret(keys.privateKey)
   const url = new URL('v1/leases', source.url.href.endsWith('/') ? source.url : `${source.url.href}/`)
+  warnIfProxyIgnored(url)
   let answer: HttpAnswer
   for (let attempt = 0; ; attempt++) {
     // A fresh token each try: one the gateway saw once is refused as a replay.
@@ -221,11 +226,12 @@ export async function leaseTunnel(source: GatewaySource, journal: Journal, deadl
       // cut before the request went out. Such a cut is tried again, within the step's time.
       const code = (err as NodeJS.ErrnoException).code
       const cut = code === 'ECONNRESET' || code === 'EPIPE'
-      if (!cut || Date.now() > deadline - 1000) throw gatewayError(source.url, err)
+      if (!cut || Date.now() > deadline - 1000)
+        throw new Error(gatewayUnreachable(source.url, failure(err), evidence(url)), { cause: err })
       await backoff(attempt, deadline)
     }
   }
-  if (answer.status !== 201) throw refused(source.url, answer)
+  if (answer.status !== 201) throw refused(source.url, answer, source.audience, 'lease')
   const { id, secret } = (answer.json ?? {}) as { id?: unknown; secret?: unknown }
   if (typeof secret === 'string' && secret !== '') core.setSecret(secret)
   // Recorded as soon as it can be released, before the rest of the answer is judged.
@@ -261,12 +267,15 @@ export async function releaseLeases(
         deadline: Math.min(deadline, Date.now() + RELEASE_MS)
       })
       // 202: the peer is gone, and the gateway writes the lease's end to its store when it can.
-      if (answer.status !== 204 && answer.status !== 202 && answer.status !== 404) throw refused(gateway, answer)
+      if (answer.status !== 204 && answer.status !== 202 && answer.status !== 404)
+        throw refused(gateway, answer, '', 'release')
       out.released.push(`lease ${rec.id}`)
       journal.remove(rec)
     } catch (err) {
       const why =
-        err instanceof Error && /^Gateway /.test(err.message) ? err.message : gatewayError(gateway, err).message
+        err instanceof Error && /^Gateway /.test(err.message)
+          ? err.message
+          : gatewayUnreachable(gateway, failure(err), evidence(url))
       out.warnings.push(
         `lease ${rec.id} was not released (${why}); it ends by itself when its peer falls silent or it expires`
       )

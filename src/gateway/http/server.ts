@@ -1,10 +1,11 @@
-// HTTP: routes, JSON in and out, limits. Errors are `{"error": "…"}` with a fitting status, never a
-// stack trace. The token and the lease secret are read from the Authorization header and passed on,
+// HTTP: routes, JSON in and out, limits. Errors are `{"error": "…", "code": "…"}` with the code's
+// status (src/common/codes.ts), never a stack trace. The token and the lease secret are read from the Authorization header and passed on,
 // never logged.
 import { readFileSync } from 'node:fs'
 import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttps } from 'node:https'
 import type { Socket } from 'node:net'
+import { GATEWAY_CODES, type GatewayCode } from '../../common/codes.js'
 import { formatBytes, parseAddress } from '../../common/ip.js'
 import type { Audit } from '../audit.js'
 import type { GatewayConfig } from '../settings.js'
@@ -18,7 +19,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0)
     if (declared > 1 << 20) {
-      reject(new HttpError(413, `the body is over ${limit} bytes`))
+      reject(new HttpError('body_too_large', `the body is over ${limit} bytes`))
       return
     }
     const chunks: Buffer[] = []
@@ -30,11 +31,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     })
     req.on('end', () =>
       size > limit
-        ? reject(new HttpError(413, `the body is over ${limit} bytes`))
+        ? reject(new HttpError('body_too_large', `the body is over ${limit} bytes`))
         : resolve(Buffer.concat(chunks).toString('utf8'))
     )
     req.on('error', reject)
-    req.on('close', () => reject(new HttpError(400, 'the request ended early')))
+    req.on('close', () => reject(new HttpError('request_incomplete', 'the request ended early')))
   })
 }
 
@@ -43,7 +44,7 @@ export const MAX_BEARER = 8192
 
 /**
  * The credential of `Authorization: Bearer …`; undefined when there is no such header; throws 401
- * when there is one that is not `Bearer <credential>` (another scheme, or over MAX_BEARER). The
+ * (authorization_malformed) when there is one that is not `Bearer <credential>` (another scheme, or over MAX_BEARER). The
  * header's value is never quoted back.
  */
 function bearer(req: IncomingMessage, what: string): string | undefined {
@@ -52,7 +53,7 @@ function bearer(req: IncomingMessage, what: string): string | undefined {
   const m = /^Bearer +(\S+)$/i.exec(header)
   if (!m || (m[1] as string).length > MAX_BEARER)
     throw new HttpError(
-      401,
+      'authorization_malformed',
       `malformed Authorization header: expected "Bearer <${what}>" with a ${what === 'OIDC token' ? 'token' : 'secret'} of at most ${MAX_BEARER} characters`
     )
   return m[1]
@@ -79,7 +80,7 @@ export function createHandler(
     const client = req.socket.remoteAddress ?? ''
     const path = (req.url ?? '/').split('?')[0] ?? '/'
     if (path === '/healthz') {
-      if (req.method !== 'GET') throw new HttpError(405, 'use GET')
+      if (req.method !== 'GET') throw new HttpError('method_not_allowed', 'use GET')
       // From memory: answered at once even while the store cannot be written.
       const store = leases.storeHealth()
       const common = { interface: config.interface, leases: leases.liveCount() }
@@ -92,50 +93,49 @@ export function createHandler(
       })
     }
     if (path === '/v1/leases') {
-      if (req.method !== 'POST') throw new HttpError(405, 'use POST')
-      const refuse: (status: number, reason: string) => never = (status, reason) => {
-        audit('lease.refused', { status, reason, client })
-        throw new HttpError(status, reason)
+      if (req.method !== 'POST') throw new HttpError('method_not_allowed', 'use POST')
+      const refuse: (code: GatewayCode, reason: string) => never = (code, reason) => {
+        audit('lease.refused', { status: GATEWAY_CODES[code], code, reason, client })
+        throw new HttpError(code, reason)
       }
       let token: string | undefined
       try {
         token = bearer(req, 'OIDC token')
       } catch (err) {
-        refuse((err as HttpError).status, (err as HttpError).message)
+        refuse((err as HttpError).code, (err as HttpError).message)
       }
-      if (!token) refuse(401, 'missing "Authorization: Bearer <OIDC token>"')
+      if (!token) refuse('authorization_missing', 'missing "Authorization: Bearer <OIDC token>"')
       let body: unknown
       try {
         body = JSON.parse(await readBody(req, MAX_BODY))
       } catch (err) {
-        if (err instanceof HttpError) refuse(err.status, err.message)
-        refuse(400, 'the body must be JSON: {"publicKey": "<base64 WireGuard public key>"}')
+        if (err instanceof HttpError) refuse(err.code, err.message)
+        refuse('invalid_body', 'the body must be JSON: {"publicKey": "<base64 WireGuard public key>"}')
       }
       const key = (body as { publicKey?: unknown } | null)?.publicKey
       if (!validPublicKey(key))
-        refuse(400, '"publicKey" must be a WireGuard public key (32 bytes in base64, not all zero)')
+        refuse('invalid_public_key', '"publicKey" must be a WireGuard public key (32 bytes in base64, not all zero)')
       const grant = await leases.grant(token, key, client)
       return send(res, 201, grant)
     }
     const m = /^\/v1\/leases\/([^/]{1,100})$/.exec(path)
     if (m) {
-      if (req.method !== 'DELETE') throw new HttpError(405, 'use DELETE')
+      if (req.method !== 'DELETE') throw new HttpError('method_not_allowed', 'use DELETE')
       const secret = bearer(req, 'lease secret')
-      if (!secret) throw new HttpError(401, 'missing "Authorization: Bearer <lease secret>"')
+      if (!secret) throw new HttpError('authorization_missing', 'missing "Authorization: Bearer <lease secret>"')
       // The peer is gone either way; 202 says the lease's end is not yet in the store (it is retried).
       if (await leases.release(m[1] as string, secret, client)) return send(res, 204)
       return send(res, 202, { removed: true, recorded: false })
     }
-    throw new HttpError(404, 'no such path: use POST /v1/leases, DELETE /v1/leases/{id} or GET /healthz')
+    throw new HttpError('not_found', 'no such path: use POST /v1/leases, DELETE /v1/leases/{id} or GET /healthz')
   }
 
   return (req, res) => {
     route(req, res).catch((err: unknown) => {
       if (res.headersSent) return
-      if (err instanceof HttpError)
-        return send(res, err.status, err.code ? { error: err.message, code: err.code } : { error: err.message })
+      if (err instanceof HttpError) return send(res, err.status, { error: err.message, code: err.code })
       audit('error', { reason: err instanceof Error ? err.message : String(err) })
-      send(res, 500, { error: 'internal error; see the gateway log' })
+      send(res, 500, { error: 'internal error; see the gateway log', code: 'internal_error' })
     })
   }
 }

@@ -3,6 +3,7 @@
 // gateway leased it and it still has only the leased addresses. Peers it never leased are read (their
 // addresses are never handed out) and never changed: a key or address they hold is refused.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { GATEWAY_CODES, type GatewayCode } from '../../common/codes.js'
 import { errorText } from '../../common/errors.js'
 import { contains, parsePrefix, prefixText, type Prefix } from '../../common/ip.js'
 import type { Audit, AuditFields } from '../audit.js'
@@ -17,15 +18,16 @@ import { fate, Liveness } from './liveness.js'
 /** What a client is told when the store cannot be written now; why is in the audit line. */
 export const STORE_UNAVAILABLE = "the gateway's store cannot be written just now; try again shortly"
 
+/** A refusal: answered as `{"error": message, "code": code}` with the code's status (GATEWAY_CODES). */
 export class HttpError extends Error {
+  readonly status: number
   constructor(
-    readonly status: number,
-    message: string,
-    /** A stable machine-readable code, when the answer has one. */
-    readonly code?: string
+    readonly code: GatewayCode,
+    message: string
   ) {
     super(message)
     this.name = 'HttpError'
+    this.status = GATEWAY_CODES[code]
   }
 }
 
@@ -124,28 +126,28 @@ export class Leases {
    * and on the interface, and a refused token must not be replayed for free against them.
    */
   async grant(token: string, publicKey: string, client: string): Promise<Grant> {
-    const refuse: (status: number, reason: string, who?: AuditFields, detail?: string, code?: string) => never = (
-      status,
+    const refuse: (code: GatewayCode, reason: string, who?: AuditFields, detail?: string) => never = (
+      code,
       reason,
       who = {},
-      detail,
-      code
+      detail
     ) => {
       this.audit('lease.refused', {
-        status,
+        status: GATEWAY_CODES[code],
+        code,
         reason: detail ? `${reason} (${detail})` : reason,
         client,
         publicKey,
         ...who
       })
-      throw new HttpError(status, reason, code)
+      throw new HttpError(code, reason)
     }
     let claims: Record<string, unknown>
     try {
       claims = await this.verify(token)
     } catch (err) {
-      const e = explain(err)
-      return refuse(e.status, e.message, {}, e.detail)
+      const e = explain(err, this.config)
+      return refuse(e.code, e.message, {}, e.detail)
     }
     const who: AuditFields = {
       repository: String(claims.repository),
@@ -156,20 +158,20 @@ export class Leases {
     // From here to the store's insert nothing awaits: checks, the token's use and allocation are one
     // atomic step (two requests with one token cannot both pass the jti check).
     const jti = String(claims.jti)
-    if (this.store.tokenUsed(jti)) refuse(409, 'this token was used already (jti); request a new one', who)
+    if (this.store.tokenUsed(jti)) refuse('token_replayed', 'this token was used already (jti); request a new one', who)
     const rule = matchRule(this.config.rules, claims)
     if (rule < 0)
       refuse(
-        403,
+        'no_rule_matches',
         `no rule allows this token (claims checked: ${checkedClaims(this.config.rules).join(', ') || 'none: the configuration has no rules'})`,
         who
       )
-    if (publicKey === this.serverKey) refuse(409, "the public key is the interface's own", who)
+    if (publicKey === this.serverKey) refuse('public_key_taken', "the public key is the interface's own", who)
     if (this.store.liveByKey(publicKey))
-      refuse(409, 'this public key already has a live lease; make a new key per job', who)
+      refuse('public_key_leased', 'this public key already has a live lease; make a new key per job', who)
     if (!this.takeRate(String(claims.repository_id), this.now()))
       refuse(
-        429,
+        'rate_limited',
         `too many lease requests from this repository (at most ${this.config.rateLimit} a minute); retry shortly`,
         who
       )
@@ -180,7 +182,7 @@ export class Leases {
 
     for (let attempt = 0; ; attempt++) {
       const addresses = this.pool.allocate({ addresses: this.inUse, prefixes: [...this.ifaceHosts, ...this.foreign] })
-      if (!addresses) refuse(503, 'the address pool is exhausted; retry when leases end', who)
+      if (!addresses) refuse('pool_exhausted', 'the address pool is exhausted; retry when leases end', who)
       const now = this.now()
       const secret = randomBytes(32).toString('base64url')
       const lease: Lease = {
@@ -204,9 +206,9 @@ export class Leases {
         fresh = this.store.insert(lease, attempt === 0 ? { jti, until } : undefined)
       } catch (err) {
         if (!(err instanceof StoreUnavailable)) throw err
-        return refuse(503, STORE_UNAVAILABLE, who, err.message, 'store_unavailable')
+        return refuse('store_unavailable', STORE_UNAVAILABLE, who, err.message)
       }
-      if (!fresh) refuse(409, 'this token was used already (jti); request a new one', who)
+      if (!fresh) refuse('token_replayed', 'this token was used already (jti); request a new one', who)
       for (const a of addresses) this.inUse.add(bare(a))
       this.granting.add(lease.id)
       try {
@@ -217,13 +219,13 @@ export class Leases {
           this.store.delete(lease.id)
           for (const a of addresses) this.inUse.delete(bare(a))
           if (err instanceof AddressTaken && attempt < 2) continue
-          refuse(409, err.message, who)
+          refuse(err instanceof ForeignKey ? 'public_key_taken' : 'address_taken', err.message, who)
         }
         // The peer may be half there: the sweeper removes it (it is ours, by key and addresses).
         this.store.end(lease.id, 'add-failed', this.now())
         this.store.flush()
         this.audit('error', { reason: (err as Error).message, lease: lease.id, ...who })
-        refuse(500, 'the peer could not be added to the interface; see the gateway log', who)
+        refuse('peer_add_failed', 'the peer could not be added to the interface; see the gateway log', who)
       } finally {
         this.granting.delete(lease.id)
       }
@@ -265,13 +267,24 @@ export class Leases {
   async release(id: string, secret: string, client: string): Promise<boolean> {
     const lease = /^[0-9a-f-]{36}$/.test(id) ? this.store.get(id) : undefined
     if (!lease || lease.endedAt !== undefined) {
-      this.audit('lease.release-refused', { status: 404, reason: 'no such live lease', client })
-      throw new HttpError(404, 'no such live lease')
+      this.audit('lease.release-refused', {
+        status: 404,
+        code: 'lease_not_found',
+        reason: 'no such live lease',
+        client
+      })
+      throw new HttpError('lease_not_found', 'no such live lease')
     }
     const given = sha256(secret)
     if (!timingSafeEqual(given, Buffer.from(lease.secretHash, 'hex'))) {
-      this.audit('lease.release-refused', { status: 403, reason: 'wrong lease secret', client, lease: id })
-      throw new HttpError(403, 'this secret does not belong to this lease')
+      this.audit('lease.release-refused', {
+        status: 403,
+        code: 'lease_secret_mismatch',
+        reason: 'wrong lease secret',
+        client,
+        lease: id
+      })
+      throw new HttpError('lease_secret_mismatch', 'this secret does not belong to this lease')
     }
     this.store.end(id, 'released', this.now())
     await this.removePeer(lease, 'released', client)

@@ -22,6 +22,7 @@ import {
   TokenError,
   type Verifier
 } from '../../../../src/gateway/auth/tokens.js'
+import { GATEWAY_CODES, type GatewayCode } from '../../../../src/common/codes.js'
 
 const ISSUER = 'https://token.actions.githubusercontent.com'
 const AUDIENCE = 'https://vpn.example.com'
@@ -57,8 +58,11 @@ async function mint({ claims = {}, header = {}, key, drop = [] }: Mint = {}): Pr
   return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: 'k1', ...header }).sign(key ?? signing.privateKey)
 }
 
-/** What jose itself says of the token with the gateway's options: its error code, or 'ok'. */
-async function joseVerdict(token: string): Promise<string> {
+/** What jose itself says of the token with the gateway's options: its error code and claim, or 'ok'. */
+async function joseVerdict(
+  token: string,
+  currentDate?: Date
+): Promise<{ code: string; claim?: string; reason?: string }> {
   try {
     await jwtVerify(token, createLocalJWKSet(jwks), {
       issuer: ISSUER,
@@ -66,12 +70,31 @@ async function joseVerdict(token: string): Promise<string> {
       algorithms: ['RS256'],
       clockTolerance: CLOCK_TOLERANCE_S,
       maxTokenAge: MAX_TOKEN_AGE,
-      requiredClaims: REQUIRED_CLAIMS
+      requiredClaims: REQUIRED_CLAIMS,
+      currentDate
     })
-    return 'ok'
+    return { code: 'ok' }
   } catch (err) {
-    return (err as { code: string }).code
+    const e = err as { code: string; claim?: string; reason?: string }
+    return { code: e.code, claim: e.claim, reason: e.reason }
   }
+}
+
+/**
+ * The API code a jose verdict must become, written out from jose's documented errors (independent
+ * of the gateway's explain()): a claim jose refused by time is a clock matter, aud and iss name
+ * themselves, an unknown key is its own code, anything else about the token is token_invalid.
+ */
+function codeFor(v: { code: string; claim?: string; reason?: string }): GatewayCode | 'ok' {
+  if (v.code === 'ok') return 'ok'
+  if (v.code === 'ERR_JWT_EXPIRED') return 'token_expired'
+  if (v.code === 'ERR_JWKS_NO_MATCHING_KEY') return 'token_key_unknown'
+  if (v.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && v.reason === 'check_failed') {
+    if (v.claim === 'aud') return 'audience_mismatch'
+    if (v.claim === 'iss') return 'issuer_mismatch'
+    if (v.claim === 'nbf' || v.claim === 'iat') return 'token_not_yet_valid'
+  }
+  return 'token_invalid'
 }
 
 async function refusal(token: string): Promise<TokenError> {
@@ -95,15 +118,28 @@ describe('gateway token checks', () => {
   it('accepts a good token and returns its claims', async () => {
     const t = await mint()
     await expect(verify(t)).resolves.toMatchObject({ repository_id: '5678', aud: AUDIENCE })
-    expect(await joseVerdict(t)).toBe('ok')
+    expect((await joseVerdict(t)).code).toBe('ok')
   })
 
   const cases: [string, () => Promise<string>, RegExp][] = [
-    ['wrong aud', () => mint({ claims: { aud: 'https://other.example.com' } }), /"aud" claim/],
-    ['wrong iss', () => mint({ claims: { iss: 'https://token.actions.githubusercontent.com.evil' } }), /"iss" claim/],
+    [
+      'wrong aud',
+      () => mint({ claims: { aud: 'https://other.example.com' } }),
+      /^the token's audience "https:\/\/other\.example\.com" is not this gateway's audience "https:\/\/vpn\.example\.com"$/
+    ],
+    [
+      'wrong iss',
+      () => mint({ claims: { iss: 'https://token.actions.githubusercontent.com.evil' } }),
+      /^the token's issuer "https:\/\/token\.actions\.githubusercontent\.com\.evil" is not this gateway's issuer "https:\/\/token\.actions\.githubusercontent\.com"$/
+    ],
     ['expired', () => mint({ claims: { exp: now() - CLOCK_TOLERANCE_S - 5 } }), /expired/],
-    ['nbf in the future', () => mint({ claims: { nbf: now() + CLOCK_TOLERANCE_S + 60 } }), /not valid yet/],
-    ['iat far in the past', () => mint({ claims: { iat: now() - 7200 } }), /issued more than 1h ago/],
+    ['nbf in the future', () => mint({ claims: { nbf: now() + CLOCK_TOLERANCE_S + 60 } }), /not valid for another/],
+    [
+      'iat in the future',
+      () => mint({ claims: { iat: now() + CLOCK_TOLERANCE_S + 60 } }),
+      /issued \d+ s in the future/
+    ],
+    ['iat far in the past', () => mint({ claims: { iat: now() - 7200 } }), /over the 1h this gateway accepts/],
     ['a bad signature', () => mint({ key: undefined }).then((t) => `${t.slice(0, -4)}AAAA`), /signature/],
     ['signed by another key under the known kid', async () => mint({ key: other.privateKey }), /signature/],
     ['an unknown kid', () => mint({ key: other.privateKey, header: { kid: 'nobody' } }), /kid/],
@@ -126,35 +162,112 @@ describe('gateway token checks', () => {
     ],
     ['a missing jti', () => mint({ drop: ['jti'] }), /lacks the "jti" claim/],
     ['a missing repository_owner_id', () => mint({ drop: ['repository_owner_id'] }), /lacks the "repository_owner_id"/],
+    ['an iat that is not a number', () => mint({ claims: { iat: 'yesterday' as unknown as number } }), /"iat" claim/],
     ['garbage', async () => 'not.a.token', /malformed/],
     ['a token with a space', async () => 'a b.c', /malformed/]
   ]
 
-  it.each(cases)('refuses %s with 401, as jose does', async (_label, make, message) => {
+  it.each(cases)("refuses %s with 401 and the code jose's verdict calls for", async (_label, make, message) => {
     const token = await make()
     const e = await refusal(token)
     expect(e.status).toBe(401)
+    expect(GATEWAY_CODES[e.code]).toBe(401)
     expect(e.message).toMatch(message)
     // Never the token or any part of it in the reason.
     for (const part of token.split('.').filter((p) => p.length > 8)) expect(e.message).not.toContain(part)
-    if (/^[A-Za-z0-9_.-]+$/.test(token)) expect(await joseVerdict(token)).toBe(e.code)
+    if (/^[A-Za-z0-9_.-]+$/.test(token)) {
+      const verdict = await joseVerdict(token)
+      expect(e.jose).toBe(verdict.code)
+      expect(e.code).toBe(codeFor(verdict))
+    } else expect(e.code).toBe('token_invalid')
   })
 
-  it('refuses an id claim that is not a string, and several audiences', async () => {
+  describe("a clock that is off says which and by how much, from jose's own claims", () => {
+    // The gateway's clock fixed at T: the issuer's clock is T + skew when it mints.
+    const T = 1_800_000_000
+    const at = (skew: number, lifetime = 300, nbfBefore = 5): Promise<string> =>
+      mint({ claims: { iat: T + skew, nbf: T + skew - nbfBefore, exp: T + skew + lifetime } })
+    let fixed: Verifier
+    beforeAll(() => {
+      fixed = createVerifier({
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        keys: createLocalJWKSet(jwks),
+        now: () => T * 1000
+      })
+    })
+    const refused = async (token: string): Promise<TokenError> =>
+      fixed(token).then(
+        () => {
+          throw new Error('accepted')
+        },
+        (e: unknown) => e as TokenError
+      )
+
+    it.each([
+      // The gateway 100 s behind: GitHub's shape (nbf well before iat) fails on iat, ours on nbf.
+      [
+        100,
+        600,
+        /^the token was issued 100 s in the future by the gateway's clock \(iat\): the gateway's clock is about 100 s behind the token issuer's$/
+      ],
+      [
+        100,
+        5,
+        /^the token is not valid for another 95 s by the gateway's clock \(nbf\): the gateway's clock is at least 95 s behind the token issuer's$/
+      ],
+      [31 + 5, 5, /not valid for another 31 s/]
+    ])('%i s behind (nbf %i s before iat)', async (skew, nbfBefore, message) => {
+      const token = await at(skew, 300, nbfBefore)
+      const e = await refused(token)
+      expect([e.status, e.code]).toEqual([401, 'token_not_yet_valid'])
+      expect(e.message).toMatch(message)
+      expect(e.code).toBe(codeFor(await joseVerdict(token, new Date(T * 1000))))
+    })
+
+    it('ahead: an expired token, issued N s ago, says the gateway is N s ahead if it was fetched just now', async () => {
+      const token = await at(-400)
+      const e = await refused(token)
+      expect([e.status, e.code]).toEqual([401, 'token_expired'])
+      expect(e.message).toBe(
+        "the token expired 100 s ago by the gateway's clock (exp); it was issued 400 s ago (iat): if it was fetched just now, the gateway's clock is about 400 s ahead of the token issuer's"
+      )
+      expect(e.code).toBe(codeFor(await joseVerdict(token, new Date(T * 1000))))
+    })
+
+    it('within the tolerance of 30 s either way the token is taken', async () => {
+      await expect(fixed(await at(29, 300, 0))).resolves.toMatchObject({ iat: T + 29 })
+      await expect(fixed(await at(-(300 + 29)))).resolves.toMatchObject({ iat: T - 329 })
+    })
+  })
+
+  it('refuses an id claim that is not a string, and several audiences naming them and its own', async () => {
     expect((await refusal(await mint({ claims: { repository_id: 5678 } }))).message).toMatch(
       /"repository_id" claim is not a string/
     )
     const multi = await mint({ claims: { aud: [AUDIENCE, 'https://other.example.com'] } })
-    expect(await joseVerdict(multi)).toBe('ok')
-    expect((await refusal(multi)).message).toMatch(/more than one audience/)
+    expect((await joseVerdict(multi)).code).toBe('ok')
+    const e = await refusal(multi)
+    expect(e.code).toBe('audience_mismatch')
+    expect(e.message).toBe(
+      'the token names 2 audiences ("https://vpn.example.com", "https://other.example.com"); this gateway accepts only its own, "https://vpn.example.com"'
+    )
   })
 
   describe('through the discovery document', () => {
     let server: Server
     let base: string
     let doc: Record<string, unknown>
+    /** Status codes to answer instead, by path. */
+    let fail: Record<string, number> = {}
     const serve = async (): Promise<void> => {
+      fail = {}
       server = createServer((req, res) => {
+        const status = fail[req.url ?? '']
+        if (status) {
+          res.statusCode = status
+          return res.end('{}')
+        }
         if (req.url === '/.well-known/openid-configuration') return res.end(JSON.stringify(doc))
         if (req.url === '/keys') return res.end(JSON.stringify(jwks))
         res.statusCode = 404
@@ -164,7 +277,7 @@ describe('gateway token checks', () => {
       base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
     }
 
-    it('finds the keys, and refuses a document naming another issuer (503, retried later)', async () => {
+    it('finds the keys, and refuses a document naming another issuer (503 issuer_misconfigured, retried later)', async () => {
       await serve()
       try {
         doc = { issuer: base, jwks_uri: `${base}/keys` }
@@ -174,10 +287,49 @@ describe('gateway token checks', () => {
 
         doc = { issuer: 'https://elsewhere.example', jwks_uri: `${base}/keys` }
         const bad = createVerifier({ issuer: base, audience: AUDIENCE })
-        await expect(bad(t)).rejects.toMatchObject({ status: 503, code: 'ERR_DISCOVERY' })
+        await expect(bad(t)).rejects.toMatchObject({ status: 503, code: 'issuer_misconfigured' })
         doc = { issuer: base, jwks_uri: 'http://198.51.100.9/keys' }
         const plain = createVerifier({ issuer: base, audience: AUDIENCE })
-        await expect(plain(t)).rejects.toMatchObject({ status: 503, detail: expect.stringMatching(/https/) })
+        await expect(plain(t)).rejects.toMatchObject({
+          status: 503,
+          code: 'issuer_misconfigured',
+          detail: expect.stringMatching(/https/)
+        })
+      } finally {
+        server.close()
+      }
+    })
+
+    it.each([
+      [
+        'the key endpoint answering 500',
+        '/keys',
+        500,
+        'issuer_unreachable',
+        /keys \(jwks_uri\) http:\S+\/keys answered HTTP 500/
+      ],
+      ['the key endpoint answering 503', '/keys', 503, 'issuer_unreachable', /answered HTTP 503/],
+      ['the key endpoint answering 404', '/keys', 404, 'issuer_misconfigured', /answered HTTP 404/],
+      [
+        'discovery answering 502',
+        '/.well-known/openid-configuration',
+        502,
+        'issuer_unreachable',
+        /discovery document \S+ answered HTTP 502/
+      ],
+      ['discovery answering 404', '/.well-known/openid-configuration', 404, 'issuer_misconfigured', /answered HTTP 404/]
+    ])('%s (%s answers %i): a valid token is 503 %s, never "malformed"', async (_what, path, status, code, detail) => {
+      await serve()
+      try {
+        doc = { issuer: base, jwks_uri: `${base}/keys` }
+        fail = { [path]: status }
+        const v = createVerifier({ issuer: base, audience: AUDIENCE })
+        const t = await mint({ claims: { iss: base } })
+        const err = (await v(t).catch((e: unknown) => e)) as TokenError
+        expect(err).toBeInstanceOf(TokenError)
+        expect([err.status, err.code]).toEqual([503, code])
+        expect(err.detail).toMatch(detail)
+        expect(err.message).not.toMatch(/malformed/)
       } finally {
         server.close()
       }
@@ -213,7 +365,7 @@ describe('gateway token checks', () => {
           Array.from({ length: 20 }, (_, i) => mint({ claims: { iss: base }, header: { kid: `nobody-${i}` } }))
         )
         const errs = await Promise.all(made.map((t) => v(t).catch((e: unknown) => e)))
-        for (const e of errs) expect(e).toMatchObject({ status: 401, code: 'ERR_JWKS_NO_MATCHING_KEY' })
+        for (const e of errs) expect(e).toMatchObject({ status: 401, code: 'token_key_unknown' })
         expect(fetches).toBe(3)
       } finally {
         server.close()
@@ -229,7 +381,7 @@ describe('gateway token checks', () => {
       const v = createVerifier({ issuer, audience: AUDIENCE })
       const err = (await v(await mint({ claims: { iss: issuer } })).catch((e: unknown) => e)) as TokenError
       expect(err).toBeInstanceOf(TokenError)
-      expect(err.status).toBe(503)
+      expect([err.status, err.code]).toEqual([503, 'issuer_unreachable'])
       expect(err.message).toBe('the token issuer could not be reached; try again')
       expect(err.detail).toContain(`${issuer}/.well-known/openid-configuration`)
       expect(err.detail).toMatch(/fetch failed|ECONNREFUSED/)

@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import type { Audit } from '../../../../src/gateway/audit.js'
 import { parseConfig } from '../../../../src/gateway/settings.js'
-import type { Leases } from '../../../../src/gateway/leases/leases.js'
+import { HttpError, type Leases } from '../../../../src/gateway/leases/leases.js'
+import { GATEWAY_CODES, type GatewayCode } from '../../../../src/common/codes.js'
 import { clientGroup, createHandler, createServer, LIMITS } from '../../../../src/gateway/http/server.js'
 
 const CONFIG = `listen: 127.0.0.1:8080
@@ -27,6 +28,8 @@ const leases = {
   liveCount: () => 0,
   storeHealth: () => ({ ok: true, pending: 0 }),
   grant: async (token: string) => {
+    if (token === 'pool') throw new HttpError('pool_exhausted', 'the address pool is exhausted; retry when leases end')
+    if (token === 'boom') throw new Error('a fault')
     granted.push(token)
     return { id: 'x' }
   },
@@ -139,7 +142,8 @@ describe('gateway server', () => {
     const tooLong = await request(port, '127.0.0.2', post(`Bearer ${long}`))
     expect(tooLong.status).toBe(401)
     expect(JSON.parse(tooLong.body)).toEqual({
-      error: 'malformed Authorization header: expected "Bearer <OIDC token>" with a token of at most 8192 characters'
+      error: 'malformed Authorization header: expected "Bearer <OIDC token>" with a token of at most 8192 characters',
+      code: 'authorization_malformed'
     })
     const basic = await request(port, '127.0.0.2', post('Basic dXNlcjpwYXNz'))
     expect(basic.status).toBe(401)
@@ -149,7 +153,10 @@ describe('gateway server', () => {
       '127.0.0.2',
       `POST /v1/leases HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: ${body.length}\r\n\r\n${body}`
     )
-    expect(JSON.parse(missing.body).error).toBe('missing "Authorization: Bearer <OIDC token>"')
+    expect(JSON.parse(missing.body)).toEqual({
+      error: 'missing "Authorization: Bearer <OIDC token>"',
+      code: 'authorization_missing'
+    })
     const del = await request(
       port,
       '127.0.0.2',
@@ -162,5 +169,35 @@ describe('gateway server', () => {
     expect(text).not.toContain('AAAAAAAA')
     expect(text).not.toContain('dXNlcjpwYXNz')
     expect(audit.filter((a) => a.event === 'lease.refused').map((a) => a.status)).toEqual([401, 401, 401])
+  })
+
+  it('answers every error with its code and the status GATEWAY_CODES gives it, also in the audit line', async () => {
+    const port = await serve()
+    const key = Buffer.alloc(32, 7).toString('base64')
+    const req = (head: string, body = ''): string =>
+      `${head}\r\nHost: x\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+    const post = (token: string, body: string): string =>
+      req(`POST /v1/leases HTTP/1.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json`, body)
+    const cases: [string, string][] = [
+      ['not_found', req('GET /v2 HTTP/1.1')],
+      ['method_not_allowed', req('PUT /v1/leases HTTP/1.1')],
+      ['method_not_allowed', req('POST /healthz HTTP/1.1')],
+      ['invalid_body', post('t1', '{"publicKey": ')],
+      ['invalid_public_key', post('t1', '{"publicKey": "x"}')],
+      ['body_too_large', post('t1', JSON.stringify({ publicKey: key, pad: 'x'.repeat(5000) }))],
+      ['authorization_missing', req('DELETE /v1/leases/abc HTTP/1.1')],
+      ['pool_exhausted', post('pool', JSON.stringify({ publicKey: key }))],
+      ['internal_error', post('boom', JSON.stringify({ publicKey: key }))]
+    ]
+    for (const [code, text] of cases) {
+      const r = await request(port, '127.0.0.2', text)
+      expect([r.status, JSON.parse(r.body)]).toEqual([
+        GATEWAY_CODES[code as GatewayCode],
+        { error: expect.any(String), code }
+      ])
+    }
+    const refused = audit.filter((a) => a.event === 'lease.refused')
+    for (const a of refused) expect(a.status).toBe(GATEWAY_CODES[a.code as GatewayCode])
+    expect(refused.map((a) => a.code)).toEqual(['invalid_body', 'invalid_public_key', 'body_too_large'])
   })
 })

@@ -98,8 +98,7 @@ async function make(config = CONFIG): Promise<void> {
     store,
     wg,
     async (t) => {
-      if (t === 'bad')
-        throw new TokenError('the token signature does not verify', 401, 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED')
+      if (t === 'bad') throw new TokenError('the token signature does not verify', 'token_invalid')
       return JSON.parse(t)
     },
     (event, fields) => audit.push({ event, ...fields }),
@@ -170,8 +169,15 @@ describe('gateway leases', () => {
     expect(store.known(FOREIGN)).toBe(false)
     expect(JSON.stringify([...wg.peers_])).toBe(before)
     expect(wg.batches.length).toBe(batches)
-    const refused = audit.filter((a) => a.event === 'lease.refused').map((a) => a.status)
-    expect(refused).toEqual([401, 403, 409, 409, 409, 409])
+    const refused = audit.filter((a) => a.event === 'lease.refused').map((a) => [a.status, a.code])
+    expect(refused).toEqual([
+      [401, 'token_invalid'],
+      [403, 'no_rule_matches'],
+      [409, 'token_replayed'],
+      [409, 'public_key_leased'],
+      [409, 'public_key_taken'],
+      [409, 'public_key_taken']
+    ])
     expect(audit.find((a) => a.status === 403)?.reason).toBe(
       'no rule allows this token (claims checked: ref, repository_id, repository_owner_id)'
     )
@@ -185,6 +191,8 @@ describe('gateway leases', () => {
     expect(await status(leases.grant(token(), key(), 'c'))).toBe(429)
     // Another repository has its own budget.
     expect(await status(leases.grant(token({ repository_id: '9', ref: 'refs/heads/main' }), key(), 'c'))).toBe(503)
+    const codes = new Set(audit.filter((a) => a.event === 'lease.refused').map((a) => `${a.status} ${a.code}`))
+    expect([...codes].sort()).toEqual(['429 rate_limited', '503 pool_exhausted'])
   })
 
   it('releases only with the lease’s own secret', async () => {
@@ -196,6 +204,11 @@ describe('gateway leases', () => {
     expect(await status(leases.release(a.id, a.secret, 'c'))).toBe(201)
     expect(await status(leases.release(a.id, a.secret, 'c'))).toBe(404)
     expect([...wg.peers_.keys()].sort()).toEqual([FOREIGN, store.get(b.id)?.publicKey].sort())
+    expect(audit.filter((l) => l.event === 'lease.release-refused').map((l) => l.code)).toEqual([
+      'lease_secret_mismatch',
+      'lease_not_found',
+      'lease_not_found'
+    ])
     foreignUntouched()
   })
 
@@ -413,8 +426,7 @@ describe('gateway leases under review findings', () => {
   it('tells the client a generic reason when the issuer cannot be reached; the detail goes to the audit', async () => {
     const unreachable = new TokenError(
       'the token issuer could not be reached; try again',
-      503,
-      'ERR_DISCOVERY',
+      'issuer_unreachable',
       'http://10.1.2.3:8080/.well-known/openid-configuration: ECONNREFUSED'
     )
     leases = new Leases(
@@ -431,6 +443,7 @@ describe('gateway leases under review findings', () => {
     const err = await leases.grant(token(), key(), 'c').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(HttpError)
     expect((err as HttpError).status).toBe(503)
+    expect((err as HttpError).code).toBe('issuer_unreachable')
     expect((err as HttpError).message).toBe('the token issuer could not be reached; try again')
     expect(audit.find((a) => a.event === 'lease.refused')?.reason).toBe(
       'the token issuer could not be reached; try again (http://10.1.2.3:8080/.well-known/openid-configuration: ECONNREFUSED)'
