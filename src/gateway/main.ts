@@ -119,6 +119,8 @@ function reload(path: string, config: GatewayConfig, server: Server, audit: Audi
   const fixed = fixedChange(config, next)
   if (fixed) throw new Error(`"${fixed}" cannot change while the gateway runs: restart it to apply that`)
   const tls = next.tls ? loadTls(next.tls) : undefined
+  // A renewal that is out of date would replace a pair runners may still accept.
+  if (tls?.outOfDate) throw new Error(tls.outOfDate)
   if (tls) server.setSecureContext({ ...TLS_CONTEXT, cert: tls.cert, key: tls.key })
   Object.assign(config, next)
   for (const w of warnings(config, tls?.warnings ?? [])) audit('warning', { reason: w })

@@ -1,6 +1,8 @@
 // The gateway's TLS certificate and key, read and checked before they are used (at start and on
-// SIGHUP): a bad pair is refused with one line naming tls.cert or tls.key, so a reload keeps the
-// pair in use. A certificate that is itself a CA is served, with a warning.
+// SIGHUP): a pair that cannot serve is refused with one line naming tls.cert or tls.key, so a reload
+// keeps the pair in use. A certificate outside its validity is said (main.ts serves it at start with a
+// warning, where runners then say it expired, and refuses it on reload); one that is itself a CA is
+// served, with a warning.
 import { X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createSecureContext } from 'node:tls'
@@ -13,6 +15,8 @@ export interface TlsPair {
   key: Buffer
   /** Things to tell the operator about a pair that works (one line each). */
   warnings: string[]
+  /** Set when the certificate is not valid now (expired, or not yet valid): why, in one line. */
+  outOfDate?: string
 }
 
 const codeOf = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? String(err)
@@ -49,12 +53,16 @@ export function loadTls(files: { cert: string; key: string }, now = Date.now()):
       { cause: err }
     )
   }
-  if (Date.parse(x509.validTo) < now) throw new Error(`tls.cert ${files.cert} expired on ${x509.validTo}`)
-  if (Date.parse(x509.validFrom) > now) throw new Error(`tls.cert ${files.cert} is not valid until ${x509.validFrom}`)
-  const warnings: string[] = []
+  const outOfDate =
+    Date.parse(x509.validTo) < now
+      ? `tls.cert ${files.cert} expired on ${x509.validTo}`
+      : Date.parse(x509.validFrom) > now
+        ? `tls.cert ${files.cert} is not valid until ${x509.validFrom}`
+        : undefined
+  const warnings: string[] = outOfDate ? [`${outOfDate}: runners refuse it; renew it`] : []
   if (x509.ca)
     warnings.push(
       `tls.cert ${files.cert} is a CA certificate (CA:TRUE): whoever holds its key can sign certificates for any host, which runners trusting it accept. Serve a leaf (CA:FALSE, serverAuth) signed by a CA (docs/gateway.md, TLS)`
     )
-  return { cert, key, warnings }
+  return outOfDate ? { cert, key, warnings, outOfDate } : { cert, key, warnings }
 }
