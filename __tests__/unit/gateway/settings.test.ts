@@ -1,5 +1,7 @@
 // The gateway's configuration: defaults, and an error naming the key (and line) for each mistake.
 import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { readConfig } from '../../../src/action/inputs/inputs.js'
 import { ConfigError, isLoopback, parseConfig, parseDuration } from '../../../src/gateway/settings.js'
 
 const BASE = `listen: 0.0.0.0:8443
@@ -150,5 +152,16 @@ describe('gateway configuration', () => {
     expect(parseDuration('-5s')).toBeUndefined()
     expect(['127.0.0.1', '127.5.5.5', '::1', '[::1]', 'localhost'].every(isLoopback)).toBe(true)
     expect(['0.0.0.0', '::', '10.0.0.1', '::2', 'example.com'].some(isLoopback)).toBe(false)
+  })
+
+  it("docs/gateway.md's example starts, and its audience is what the action asks for by default", () => {
+    const doc = readFileSync(new URL('../../../docs/gateway.md', import.meta.url), 'utf8')
+    const section = doc.slice(doc.indexOf('\n## Configuration\n'))
+    const [gatewayYml, jobYml] = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '')
+    const config = parseConfig(gatewayYml ?? '')
+    const url = /gateway: (\S+)/.exec(jobYml ?? '')?.[1] ?? ''
+    const job = readConfig((name) => (name === 'gateway' ? url : ''))
+    expect(job.source).toMatchObject({ kind: 'gateway', audience: config.audience })
+    expect(config.audience).toBe('https://vpn.example.com:8443')
   })
 })
