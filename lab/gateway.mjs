@@ -3,9 +3,10 @@
 // inside a namespace) and a way to mint tokens with any claims, header or key; a lab CA and a server
 // certificate for the gateway's TLS; the bundled gateway started in a namespace with a given
 // configuration and stopped by the pid started here; a stand-in for the runner's token service; a
-// client that sends requests from inside a namespace; and tinyproxy, a real HTTP proxy. Every helper
-// returns something with `stop()` (or a `dir` to remove); each kills only the process group it started.
-import { spawn, execFileSync } from 'node:child_process'
+// client that sends requests from inside a namespace; tinyproxy, a real HTTP proxy; and readers of
+// the gateway's command line and nftables table. Every helper returns something with `stop()` (or a
+// `dir` to remove); each kills only the process group it started.
+import { spawn, spawnSync, execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import {
   closeSync,
@@ -430,8 +431,9 @@ export async function startGateway(ns, config, { stateDir, tmpfs, wrap = [], nod
   const dir = stateDir ?? mkdtempSync(join(tmpdir(), 'wgt-gw-'))
   const stateDirIn = tmpfs ? join(dir, 'tmpfs') : dir
   if (tmpfs) mkdirSync(stateDirIn, { recursive: true })
+  // The control socket beside the store (a 0700 directory of the test's own), not in /run.
   /** @type {Record<string, unknown>} */
-  const cfg = { state: join(stateDirIn, 'leases.db'), ...config }
+  const cfg = { state: join(stateDirIn, 'leases.db'), 'control-socket': join(dir, 'control.sock'), ...config }
   const file = join(dir, `gateway-${process.pid}-${randomUUID().slice(0, 8)}.yml`)
   writeFileSync(file, stringify(cfg), { mode: 0o600 })
   const gatewayArgv = [...wrap, node, GATEWAY, '--config', file]
@@ -491,22 +493,17 @@ export async function startGateway(ns, config, { stateDir, tmpfs, wrap = [], nod
   /** @type {Gateway['exited']} */
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
   gw.exited = exited
-  // Its output read to the end: nothing more will come.
-  let closed = false
-  child.once('close', () => {
-    closed = true
-    for (const w of waiters) w()
-  })
-  /** Resolves with the first audit line that satisfies `pred` (bounded; rejects once the gateway's output ended without it). */
+  /** Resolves once the gateway exited and its output was read to the end. */
+  const closed = new Promise((resolve) => child.once('close', resolve))
+  /** Resolves with the first audit line that satisfies `pred` (bounded). */
   gw.waitAudit = (pred, what = 'an audit line', ms = 15000) =>
     new Promise((resolve, reject) => {
       const check = () => {
         const hit = gw.audit.find(pred)
-        if (hit || closed) {
+        if (hit) {
           waiters.delete(check)
           clearTimeout(timer)
-          if (hit) resolve(hit)
-          else reject(new Error(`the gateway ended before ${what}; its stderr: ${gw.stderrText}`))
+          resolve(hit)
         }
       }
       const timer = setTimeout(() => {
@@ -515,6 +512,13 @@ export async function startGateway(ns, config, { stateDir, tmpfs, wrap = [], nod
       }, ms)
       waiters.add(check)
       check()
+      // A gateway that is gone (its output read to the end) writes no more lines.
+      void closed.then(() => {
+        if (!waiters.has(check)) return
+        waiters.delete(check)
+        clearTimeout(timer)
+        reject(new Error(`the gateway exited before ${what}; gateway stderr: ${gw.stderrText}`))
+      })
     })
   /** SIGTERM to the pid started here; SIGKILL to its group after `ms`. Resolves with exit and duration. */
   gw.stop = async (ms = 5000) => {
@@ -535,12 +539,13 @@ export async function startGateway(ns, config, { stateDir, tmpfs, wrap = [], nod
   }
   gw.remove = () => rmSync(dir, { recursive: true, force: true })
   try {
-    // Rejects once its output ended without the line (it exited), or after the time.
+    // Rejected at once when the gateway exits instead (waitAudit).
     await gw.waitAudit((l) => l.event === 'gateway.started', 'the gateway to start')
   } catch (err) {
-    const { code } = await gw.stop()
+    const gone = child.exitCode !== null || child.signalCode !== null
+    await gw.stop()
     if (!stateDir) gw.remove()
-    throw closed ? new Error(`the gateway exited (${code}): ${gw.stderrText}`) : err
+    throw gone ? new Error(`the gateway exited (${(await exited).code}): ${gw.stderrText}`) : err
   }
   return gw
 }
@@ -629,6 +634,17 @@ export function leaseRequest(base, token, publicKey, extra = {}) {
     body: JSON.stringify({ publicKey }),
     ...extra
   }
+}
+
+/**
+ * The release of a lease (`DELETE /v1/leases/{id}` with its secret), to the gateway at `base`.
+ * @param {string} base
+ * @param {string} id
+ * @param {string} secret
+ * @returns {LabRequest}
+ */
+export function releaseRequest(base, id, secret) {
+  return { method: 'DELETE', url: `${base}/v1/leases/${id}`, headers: { authorization: `Bearer ${secret}` } }
 }
 
 /** The gateway's peers on `iface` in `ns`: key → allowed IPs (sorted text), from `wg show dump`. */
@@ -736,6 +752,54 @@ export function writeGatewayConfig(gw, config) {
   writeFileSync(gw.configFile, stringify(config), { mode: 0o600 })
   gw.config = config
 }
+
+/**
+ * Runs the gateway's command line (dist/gateway, Node 24) against a running gateway's control socket:
+ * `gatewayCli(gw, 'leases', 'list')`. The socket is a file, so this runs in the host's namespace.
+ * @param {Gateway} gw
+ * @param {string[]} args
+ * @returns {{ code: number | null, stdout: string, stderr: string }}
+ */
+export function gatewayCli(gw, ...args) {
+  const r = spawnSync(NODE24, [GATEWAY, ...args, '--socket', String(gw.config['control-socket'])], {
+    encoding: 'utf8',
+    timeout: 30000,
+    env: { PATH: process.env.PATH }
+  })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+/**
+ * The nftables table `inet NAME` in `ns` as `nft -j` lists it (its items), or undefined when there is
+ * no such table.
+ * @param {string} ns
+ * @param {string} name
+ * @returns {Record<string, any>[] | undefined}
+ */
+export function nftTable(ns, name) {
+  const r = spawnSync('ip', ['netns', 'exec', ns, 'nft', '-j', 'list', 'table', 'inet', name], { encoding: 'utf8' })
+  if (r.status !== 0) return undefined
+  return JSON.parse(r.stdout).nftables.slice(1)
+}
+
+/**
+ * The addresses a gateway's table lets send (its `from4` and `from6` maps), as `ADDRESS rule_N`
+ * lines, sorted; undefined when there is no table.
+ * @param {string} ns
+ * @param {string} name
+ */
+export function nftLeases(ns, name) {
+  const items = nftTable(ns, name)
+  if (!items) return undefined
+  return items
+    .filter((i) => i.map && /^from[46]$/.test(i.map.name))
+    .flatMap((i) => (i.map.elem ?? []).map((/** @type {any} */ [addr, verdict]) => `${addr} ${verdict.jump.target}`))
+    .sort()
+}
+
+/** The gateway's table name for an interface (as src/gateway/firewall/plan.ts names it). */
+export const gatewayTable = (/** @type {string} */ iface) =>
+  `wgtunnel_gw_${iface.replace(/[^A-Za-z0-9]/g, (c) => `_${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}`
 
 /** Where the lab's proxy listens in its namespace (loopback). */
 export const PROXY_PORT = 3128

@@ -122,15 +122,16 @@ export function snapshot(lab) {
 /** @typedef {ReturnType<typeof snapshot>} Snapshot */
 
 /**
- * Polls (bounded, 10 s) until `cond` holds; rejects naming `what` otherwise.
+ * Polls (every `everyMs`, bounded: 10 s) until `cond` (or the promise it returns) holds; rejects
+ * naming `what` otherwise.
  * @param {() => unknown} cond
  * @param {string} what
  */
-export async function waitFor(cond, what, ms = 10000) {
+export async function waitFor(cond, what, ms = 10000, everyMs = 5) {
   const end = Date.now() + ms
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 5))
+    await new Promise((r) => setTimeout(r, everyMs))
   }
 }
 

@@ -61,12 +61,14 @@ try {
   issuer = await G.startIssuer(lab.srv)
   gw = await G.startGateway(
     lab.srv,
-    // The concurrent requests all come from one repository and one address (the runner's): neither
-    // the rate limit nor the cap on connections per address (32 by default) may hold them back.
+    // The concurrent requests all come from one repository, one run and one address (the runner's):
+    // neither the rate limit, the quotas nor the cap on connections per address (32 by default) may
+    // hold them back.
     G.gatewayConfig(lab, issuer, ca, {
       // 198.18.0.0/15 is set aside for benchmarks (RFC 2544): room for the scale levels' leases.
       pool: ['198.18.0.0/16', '2001:db8:1::/64'],
       'rate-limit': 1000000,
+      quota: { repository: 1000, run: 1000 },
       'connections-per-address': 2048
     })
   )

@@ -2,6 +2,7 @@
 // Every malformed input, given to the bundled action as the runner gives it: one clear error
 // naming the input, and nothing touched: no process started, no file written, no state saved.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -198,5 +199,29 @@ describe('inputs refused before anything runs', () => {
     expect(L.errorLine(r)).toMatch(new RegExp(`^Input "${input}": `))
     expect(readFileSync(join(stubs, 'ran.log'), 'utf8')).toBe('')
     for (const piece of pieces8(PRIVATE)) expect(visible(r)).not.toContain(piece)
+  })
+})
+
+// Speed is measured by `npm run bench`, not here; this holds what keeps a refused step's cold start
+// short: Node's modules for processes, cryptography and networking (milliseconds each to load) are
+// loaded when first used, never at start, so a step refused at its inputs (or a post with nothing
+// to undo) loads none of them.
+describe('a step with nothing to do loads none of the slow Node modules', () => {
+  const SLOW = ['child_process', 'crypto', 'dgram', 'dns', 'http', 'https', 'tls']
+  it.each([
+    ['main refused at its inputs', L.MAIN],
+    ['post after a main that made nothing', L.POST]
+  ])('%s', (_label, script) => {
+    const preload = join(stubs, 'modules.cjs')
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(`${preload}.out`)}, process.moduleLoadList.join('\\n')))\n`
+    )
+    const r = spawnSync(L.NODE24, ['--require', preload, script], { env: { PATH: process.env.PATH }, encoding: 'utf8' })
+    expect(r.status).toBe(script === L.MAIN ? 1 : 0)
+    const loaded = readFileSync(`${preload}.out`, 'utf8').split('\n')
+    // A list that names fs is Node's own (an empty one would pass whatever the bundle loads).
+    expect(loaded).toContain('NativeModule fs')
+    expect(SLOW.filter((m) => loaded.includes(`NativeModule ${m}`))).toEqual([])
   })
 })

@@ -2,7 +2,9 @@
 // Faults: each fails clearly and in time, and post leaves nothing behind; post is harmless with
 // partial, stale or repeated state; a reused runner recovers or is told exactly what to remove.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { existsSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { AS_USERS, baseInputs, expectClean, expectNoSecrets, expectUp, L, mainThenPost, secretsOf } from './helpers.mjs'
 
 /** @type {L.Lab} */
@@ -18,9 +20,10 @@ const HANG_MARGIN_MS = 2000
  * @param {L.Inputs} inputs
  * @param {RegExp} pattern
  * @param {string} [user]
+ * @param {Record<string, string>} [env]
  */
-async function expectFailure(inputs, pattern, user) {
-  const { main, post } = await mainThenPost(lab, inputs, { user })
+async function expectFailure(inputs, pattern, user, env) {
+  const { main, post } = await mainThenPost(lab, inputs, { user, env })
   expect(main.code).toBe(1)
   const error = L.errorLine(main)
   expect(error).toMatch(pattern)
@@ -118,6 +121,33 @@ describe('faults during bring-up', () => {
     expect((await L.runStep(lab, job, 'post')).code).toBe(0)
     expectClean(lab, job, before)
   })
+
+  it.each(AS_USERS)(
+    'a command past the deadline is stopped with what it started (%s): no root process outlives it',
+    async (_as, user) => {
+      lab = L.createLab()
+      // A wireguard-go that never returns: as root (directly or through sudo -n) it notes its pid and
+      // uid, then becomes a `sleep` that would outlive the step if only sudo were killed.
+      const dir = mkdtempSync(join(tmpdir(), 'wgt-stall-'))
+      lab.dirs.push(dir)
+      chmodSync(dir, 0o777)
+      const script = join(dir, 'wireguard-go')
+      writeFileSync(script, `#!/bin/sh\necho "$$ $(id -u)" > ${dir}/started\nexec sleep 120\n`, { mode: 0o755 })
+      chmodSync(script, 0o755)
+      const { error } = await expectFailure(
+        { ...baseInputs(lab), userspace: 'true', timeout: '2' },
+        /^`(sudo -n )?\S*\/wireguard-go \S+` did not finish within the step's timeout/,
+        user,
+        { PATH: `${dir}:/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin` }
+      )
+      expect(error).toContain(script)
+      const [pid, uid] = readFileSync(join(dir, 'started'), 'utf8').trim().split(' ')
+      expect(uid).toBe('0')
+      // Gone by the time main ended: sudo passed SIGTERM on and waited for it (a SIGKILL of sudo
+      // would have left it running, owned by init).
+      expect(existsSync(`/proc/${pid}`)).toBe(false)
+    }
+  )
 
   it('tools missing with install: false: the error names the tool', async () => {
     lab = L.createLab()

@@ -47,21 +47,10 @@ async function lease(/** @type {string} */ token, key = newKey()) {
   return { ...r, key }
 }
 
-const release = (/** @type {string} */ id, /** @type {string} */ secret) => ({
-  method: 'DELETE',
-  url: `${BASE}/v1/leases/${id}`,
-  headers: { authorization: `Bearer ${secret}` }
-})
-
-/** Polls (bounded) until `cond()` (or the promise it returns) holds. */
-/** @param {() => unknown} cond @param {string} what */
-async function until(cond, what, ms = 15000) {
-  const end = Date.now() + ms
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+const release = (/** @type {string} */ id, /** @type {string} */ secret) => G.releaseRequest(BASE, id, secret)
+/** Polls (every 50 ms, bounded: 15 s by default) until `cond()` (or the promise it returns) holds. */
+const until = (/** @type {() => unknown} */ cond, /** @type {string} */ what, ms = 15000) =>
+  L.waitFor(cond, what, ms, 50)
 
 beforeAll(async () => {
   lab = L.createLab()
@@ -249,8 +238,9 @@ describe('gateway', () => {
   })
 
   it('answers 503 when the pool is exhausted, with the interface unchanged', async () => {
-    // 192.0.2.0/29: .0 network, .7 broadcast, .1 the server, .2 the lab's own peer: four to lease.
-    await start({ pool: ['192.0.2.0/29'] })
+    // 192.0.2.0/29: .0 network, .7 broadcast, .1 the server, .2 the lab's own peer: four to lease,
+    // all to one repository (its default quota would be a quarter of the pool).
+    await start({ pool: ['192.0.2.0/29'], quota: { repository: 6 } })
     const answers = await send(
       ...(await Promise.all([1, 2, 3, 4].map(() => issuer.mint()))).map((t) => G.leaseRequest(BASE, t, newKey()))
     )
@@ -333,7 +323,8 @@ describe('gateway', () => {
   it('grants 100 concurrent requests: distinct addresses, exactly 100 peers, then releases them all', async () => {
     // The lab's one client address stands for 100 runners: above the default cap of 32 connections
     // per address (as a fleet behind one NAT address would be; docs/gateway.md says to raise it).
-    const gw = await start({ 'connections-per-address': 128 })
+    // One repository and run, past the default quotas (a quarter of the pool; 32 a run).
+    const gw = await start({ 'connections-per-address': 128, quota: { repository: 128, run: 128 } })
     const tokens = await Promise.all(Array.from({ length: 100 }, () => issuer.mint()))
     const keys = tokens.map(() => newKey())
     const answers = await send(...tokens.map((t, i) => G.leaseRequest(BASE, t, /** @type {string} */ (keys[i]))))

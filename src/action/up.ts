@@ -10,7 +10,8 @@ import type { Journal } from './journal/journal.js'
 import { applyDns } from './host/dns.js'
 import { checkFailure, handshakeFailure, noNetAdmin, unsupportedPlatform } from './report/messages.js'
 import { linkBatch, routeText } from './host/plan.js'
-import { report, reportFailure, type Outcome } from './report/report.js'
+import { commandGroup, echoBatch, endCommandGroup } from './host/echo.js'
+import { report, reportFailure, type TunnelUp } from './report/report.js'
 import { chooseMtu, resolveEndpoints } from './host/resolve.js'
 import { applyRouting, planRouting, type PlannedRouting } from './host/routing.js'
 import { isRoot, mustRun } from './host/run.js'
@@ -19,13 +20,16 @@ import { obtainTunnel } from './lease/source.js'
 import { stepJournal } from './journal/state.js'
 import type { Tunnel } from './inputs/tunnel.js'
 import { hasNetAdmin, ifindex } from './host/probe.js'
-import { teardown } from './journal/teardown.js'
 import * as core from './toolkit.js'
+import { OUTPUT } from './names.js'
 import { ensureTools } from './host/install.js'
 import { checkLabel, runCheck, waitForHandshakes } from './verify.js'
 
-/** A debug line with the time since the process started, for reading where the step spends it. */
-const mark = (what: string): void => core.debug(`${what} at ${Math.round(performance.now())} ms`)
+/**
+ * A debug line with the time since the process started, for reading where the step spends it.
+ * process.uptime(), not performance.now(): the global `performance` loads node:perf_hooks (0.7 ms).
+ */
+const mark = (what: string): void => core.debug(`${what} at ${Math.round(process.uptime() * 1000)} ms`)
 
 type Tools = { wg: string; ip: string; 'wireguard-go'?: string }
 
@@ -55,7 +59,7 @@ interface Prepared {
 /** The tunnel (given, or leased from the gateway), endpoints resolved, routing planned, MTU chosen: reads only. */
 async function prepare(cfg: Config, tools: Tools, journal: Journal, deadline: number): Promise<Prepared> {
   const given = await obtainTunnel(cfg, journal, deadline)
-  core.setOutput('public-key', given.tunnel.publicKey)
+  core.setOutput(OUTPUT.publicKey, given.tunnel.publicKey)
   const peers = await resolveEndpoints(given.tunnel.peers, Math.max(1, deadline - Date.now()))
   const tunnel = { ...given.tunnel, peers }
   const limits = { deadline }
@@ -75,14 +79,16 @@ async function bringUp(
   tools: Tools,
   journal: Journal,
   deadline: number
-): Promise<Outcome> {
+): Promise<TunnelUp> {
   const { iface, timeoutMs } = settings
   const cfg = { ...tunnel, iface }
   const limits = { deadline }
   const ctx = { iface, ip: tools.ip, journal, limits }
   const backend = chooseBackend({ iface, limits, userspace, wg: tools.wg, journal })
   await backend.configure(cfg, planned.fwmark ?? cfg.fwmark)
-  await mustRun([tools.ip, '-batch', '-'], { root: true, input: linkBatch(iface, cfg.addresses, mtu), ...limits })
+  const link = linkBatch(iface, cfg.addresses, mtu)
+  echoBatch([], link)
+  await mustRun([tools.ip, '-batch', '-'], { root: true, input: link, ...limits })
   const plan = await applyRouting(cfg, planned, backend, ctx)
   await applyDns(cfg, journal, limits)
   mark('link up')
@@ -122,10 +128,15 @@ async function rollBack(
 ): Promise<void> {
   const budget = Math.max(deadline, Date.now()) + ROLLBACK_MS
   const made = journal.find('interface')
+  endCommandGroup()
   if (made?.ifindex !== undefined && ifindex(made.name) === made.ifindex) {
     await reportFailure(made.name, secrets, message, Date.now() + Math.min(1500, (budget - Date.now()) / 3))
   }
+  commandGroup(`Rolling back ${made?.name ?? 'what main made'}`)
+  // Loaded only here, on failure: a step that succeeds never compiles the teardown (post's code).
+  const { teardown } = await import('./journal/teardown.js')
   const undone = await teardown(journal, budget)
+  endCommandGroup()
   for (const w of undone.warnings) core.warning(`rollback: ${w}`)
   if (journal.find('lease')) {
     const { releaseLeases } = await import('./lease/lease.js')
@@ -145,7 +156,8 @@ export async function runMain(): Promise<void> {
     for (const s of secrets) core.setSecret(s)
     checkPlatform()
     const cfg = readConfig(core.getInput)
-    core.setOutput('interface', cfg.iface)
+    core.setOutput(OUTPUT.interface, cfg.iface)
+    commandGroup(`Bringing up ${cfg.iface}`)
     mark('inputs valid')
     // One apt transaction for everything missing, wireguard-go included when it will be needed.
     const want = userspaceFirst(cfg.userspace) ? (['wg', 'ip', 'wireguard-go'] as const) : (['wg', 'ip'] as const)
@@ -161,13 +173,15 @@ export async function runMain(): Promise<void> {
     const making = createInterface({ ...cfg, tools, limits }, journal)
     const [prepared, { userspace }] = await settleAll([preparing, making] as const)
     mark('interface created')
-    const outcome = await bringUp(cfg, prepared, userspace, tools, journal, deadline)
-    core.setOutput('address', outcome.addresses.map((a) => a.address).join(','))
-    outcome.extra = prepared.rows
-    report(outcome)
+    const up = await bringUp(cfg, prepared, userspace, tools, journal, deadline)
+    core.setOutput(OUTPUT.address, up.addresses.map((a) => a.address).join(','))
+    up.extra = prepared.rows
+    endCommandGroup()
+    report(up)
     mark('main done')
   } catch (err) {
     const message = errorText(err)
+    endCommandGroup()
     if (!journal.empty) await rollBack(journal, secrets, message, deadline ?? Date.now())
     core.setFailed(message)
   }

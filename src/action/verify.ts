@@ -1,6 +1,5 @@
 // Proving the tunnel works: a handshake with every peer that has an endpoint, then every `check`
 // target, all within one deadline.
-import * as net from 'node:net'
 import type { Handshakes } from './backend/backend.js'
 import type { Check } from './inputs/inputs.js'
 import type { Peer as PeerConfig } from './inputs/tunnel.js'
@@ -37,6 +36,8 @@ export function checkLabel(check: Check): string {
 }
 
 function tcpOnce(host: string, port: number, ms: number): Promise<string | undefined> {
+  // node:net is loaded at first use, not at the step's start (see host/run.ts).
+  const net = process.getBuiltinModule('node:net')
   return new Promise((resolve) => {
     const socket = net.connect({ host, port, timeout: ms })
     const done = (err?: string): void => {
@@ -59,6 +60,7 @@ async function httpOnce(href: string, ms: number): Promise<string | undefined> {
   const secure = url.protocol === 'https:'
   const host = url.hostname.replace(/^\[|\]$/g, '')
   const port = Number(url.port || (secure ? 443 : 80))
+  const net = process.getBuiltinModule('node:net')
   const tls = secure ? await import('node:tls') : undefined
   return new Promise((resolve) => {
     const socket = tls

@@ -49,8 +49,14 @@ export const GATEWAY_CODES = {
   body_too_large: 413,
   /** The repository went over `rate-limit`. */
   rate_limited: 429,
-  /** Reserved: the repository or run holds as many leases as its quota allows. */
-  quota_exceeded: 429,
+  /**
+   * The repository or run holds as many live leases as its quota allows. 403, not 429: a quota is not
+   * a rate (429 is `rate_limited`'s, "too many requests in a time"); asking again changes nothing until
+   * the repository's own leases end, as with Kubernetes' ResourceQuota ("exceeded quota", 403).
+   */
+  quota_exceeded: 403,
+  /** The client's address went over `refusals-per-address`: answered before anything is read. */
+  too_many_refusals: 429,
   /** Something failed inside the gateway (its log says what). */
   internal_error: 500,
   /** `wg set` failed to add the peer (the gateway's log says why). */
@@ -61,7 +67,7 @@ export const GATEWAY_CODES = {
   issuer_unreachable: 503,
   /** The issuer answered, but its discovery document or keys are not usable with this configuration. */
   issuer_misconfigured: 503,
-  /** Reserved: the gateway refuses new leases while it drains. */
+  /** The gateway refuses new leases while it drains (an operator's `drain`); live leases go on. */
   draining: 503,
   /** The gateway's lease store cannot be written now (its write lock held elsewhere, its disk full): new leases wait. */
   store_unavailable: 503

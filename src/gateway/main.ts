@@ -1,17 +1,28 @@
-// The gateway's entry: `node dist/gateway/index.js --config gateway.yml`. Reads the configuration,
-// reconciles the interface with the store, serves, sweeps; SIGTERM/SIGINT stop it within a few
-// seconds and leave live leases and their peers for the next start; SIGHUP reloads the configuration
-// and the TLS certificate (reload.ts).
+// The gateway's entry: `node dist/gateway/index.js --config gateway.yml` serves; `… leases list|show|
+// revoke`, `… drain|undrain` are the operators' command line (ops/cli.ts), talking to the running
+// gateway through its control socket. Serving: reads the configuration, reconciles the interface and
+// its firewall with the store, serves, sweeps; SIGTERM/SIGINT stop it within a few seconds and leave
+// live leases, their peers and their firewall rules for the next start; SIGHUP reloads the
+// configuration and the TLS certificate (reload.ts).
 import { chmodSync, readFileSync } from 'node:fs'
-import type { Server } from 'node:https'
+import type { Server } from 'node:http'
+import type { Server as TlsServer } from 'node:https'
+import { performance } from 'node:perf_hooks'
+import { errorText } from '../common/errors.js'
 import { createAudit, type Audit } from './audit.js'
 import { loadConfig, type GatewayConfig } from './settings.js'
 import { Leases } from './leases/leases.js'
-import { createHandler, createServer } from './http/server.js'
+import { clientGroup, createHandler, createServer } from './http/server.js'
 import { loadTls, TLS_CONTEXT } from './http/tls.js'
 import { Store } from './leases/store.js'
 import { createVerifier, type Verifier } from './auth/tokens.js'
 import { Wg } from './leases/peers.js'
+import { Nftables, NoFirewall, tablePlan } from './firewall/firewall.js'
+import { Gate } from './limits/gate.js'
+import { Refusals } from './limits/refusals.js'
+import { isCli, runCli } from './ops/cli.js'
+import { serveControl } from './ops/control.js'
+import { Metrics, serveMetrics } from './ops/metrics.js'
 import { privilegeProblem } from './preflight.js'
 import { fixedChange } from './reload.js'
 
@@ -27,7 +38,9 @@ function configPath(argv: string[]): string {
   const i = argv.indexOf('--config')
   const path = i >= 0 ? argv[i + 1] : undefined
   if (!path || argv.length !== 2)
-    throw new Error('usage: node dist/gateway/index.js --config /etc/wireguard-gateway/gateway.yml')
+    throw new Error(
+      'usage: node dist/gateway/index.js --config /etc/wireguard-gateway/gateway.yml (or leases list|show|revoke, drain, undrain)'
+    )
   return path
 }
 
@@ -47,14 +60,32 @@ async function main(): Promise<void> {
   process.umask(0o077)
   const config = loadConfig(path)
   const tls = config.tls ? loadTls(config.tls) : undefined
-  const audit = createAudit()
+  // Refusals are summarised before the journal (refusals-per-address), and counted for metrics before that.
+  const refusals = new Refusals(config.refusalsPerAddress, createAudit(), clientGroup)
+  const gate = new Gate(refusals, config.refusalsPerAddress)
+  const metrics: Metrics | undefined = config.metrics
+    ? new Metrics({
+        // Read at a scrape, once everything below exists.
+        liveCount: (): number => leases.liveCount(),
+        poolFree: (): number => leases.poolFree(),
+        draining: () => gate.draining
+      })
+    : undefined
+  const audit: Audit = metrics ? metrics.observe(refusals.audit) : refusals.audit
   const store = new Store(config.state)
   chmodSync(config.state, 0o600)
+  const plan = tablePlan(config)
+  const firewall = config.firewall === 'nftables' ? new Nftables(plan, audit) : new NoFirewall(plan, audit)
+  const wg = new Wg(config.interface)
   let verifier = createVerifier(config)
   const verify: Verifier = (token) => verifier(token)
-  const leases = new Leases(config, store, new Wg(config.interface), verify, audit)
+  const leases: Leases = new Leases(config, store, wg, verify, audit, Date.now, firewall)
+  // The control socket first: it refuses to start while another gateway serves this interface's.
+  const servers: Server[] = [await serveControl(config.controlSocket, { leases, store, wg, gate, audit })]
   await leases.start()
-  const server = createServer(config, createHandler(leases, config, audit), audit)
+  if (metrics && config.metrics) servers.push(await serveMetrics(metrics, config.metrics.host, config.metrics.port))
+  const handler = createHandler(leases, config, audit, gate)
+  const server = createServer(config, metrics ? metrics.instrument(handler) : handler, audit)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen({ port: config.listen.port, host: config.listen.host, backlog: LISTEN_BACKLOG }, () => resolve())
@@ -65,23 +96,26 @@ async function main(): Promise<void> {
 
   let sweeping = false
   const sweep = (): void => {
+    refusals.flush()
     if (sweeping) return
     sweeping = true
+    const started = performance.now()
     leases
       .sweep()
-      .catch((err: unknown) => audit('error', { reason: `sweep: ${err instanceof Error ? err.message : String(err)}` }))
-      .finally(() => (sweeping = false))
+      .catch((err: unknown) => audit('error', { reason: `sweep: ${errorText(err)}` }))
+      .finally(() => {
+        sweeping = false
+        metrics?.swept(performance.now() - started)
+      })
   }
   let sweeper = setInterval(sweep, config.sweepIntervalMs)
 
   process.on('SIGHUP', () => {
     const before = { issuer: config.issuer, sweep: config.sweepIntervalMs }
     try {
-      reload(path, config, server as Server, audit)
+      reload(path, config, server as TlsServer, audit)
     } catch (err) {
-      audit('gateway.reload-refused', {
-        reason: `${err instanceof Error ? err.message : String(err)}; the running configuration stays`
-      })
+      audit('gateway.reload-refused', { reason: `${errorText(err)}; the running configuration stays` })
       return
     }
     if (config.issuer !== before.issuer) verifier = createVerifier(config)
@@ -98,11 +132,13 @@ async function main(): Promise<void> {
     clearInterval(sweeper)
     server.close()
     server.closeIdleConnections()
+    for (const s of servers) s.close()
     // Requests in flight finish (a peer being added is recorded either way); then the store closes.
     const end = Date.now() + STOP_WITHIN_MS
     while (!leases.idle() && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
     server.closeAllConnections()
     store.close()
+    refusals.flush(true)
     audit('gateway.stopped', { reason: signal })
     process.exit(0)
   }
@@ -114,10 +150,10 @@ async function main(): Promise<void> {
  * Reads the configuration again and applies it in place (everyone holds this one object): throws,
  * changing nothing, when it does not load, changes what a reload cannot, or its TLS pair is bad.
  */
-function reload(path: string, config: GatewayConfig, server: Server, audit: Audit): void {
+function reload(path: string, config: GatewayConfig, server: TlsServer, audit: Audit): void {
   const next = loadConfig(path)
   const fixed = fixedChange(config, next)
-  if (fixed) throw new Error(`"${fixed}" cannot change while the gateway runs: restart it to apply that`)
+  if (fixed) throw new Error(`${fixed} cannot change while the gateway runs: restart it to apply that`)
   const tls = next.tls ? loadTls(next.tls) : undefined
   // A renewal that is out of date would replace a pair runners may still accept.
   if (tls?.outOfDate) throw new Error(tls.outOfDate)
@@ -130,7 +166,12 @@ function reload(path: string, config: GatewayConfig, server: Server, audit: Audi
   })
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`wireguard-gateway: ${err instanceof Error ? err.message : String(err)}\n`)
-  process.exit(1)
-})
+const argv = process.argv.slice(2)
+if (isCli(argv)) {
+  void runCli(argv).then((code) => (process.exitCode = code))
+} else {
+  main().catch((err: unknown) => {
+    process.stderr.write(`wireguard-gateway: ${errorText(err)}\n`)
+    process.exit(1)
+  })
+}

@@ -2,13 +2,28 @@
 // (and its line), never more of a value than the user must see to fix it. Pure but for reading the file.
 import { readFileSync } from 'node:fs'
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node, type Document } from 'yaml'
+import { interfaceProblem, isLoopback, parseHostPort } from '../common/grammar.js'
 import { contains, network, parseAddress, parsePrefix, prefixText, type Prefix } from '../common/ip.js'
+import { defaultQuota, RUN_QUOTA } from './limits/quota.js'
 
-export interface Rule {
+/** Who may lease: a token passes when it matches every claim of one rule (see auth/policy.ts). */
+export interface AccessRule {
   /** Claim name → exact value, or a prefix when the value ends with `*`. */
   claims: Record<string, string>
   /** What runners matched by this rule route through the tunnel (within the top-level allowed-ips). */
   allowedIps?: Prefix[]
+  /** Whether its leases may reach other leases' addresses (the firewall drops that by default). */
+  reachLeases: boolean
+  /** Live leases at most, per repository and per run, for tokens this rule admits. */
+  quota: Quota
+}
+
+/** Concurrent live leases at most (see ./limits/quota.ts). */
+export interface Quota {
+  /** Of one repository (by id), whichever rules granted them. */
+  repository: number
+  /** Of one workflow run (repository id and run id). */
+  run: number
 }
 
 export interface GatewayConfig {
@@ -37,7 +52,17 @@ export interface GatewayConfig {
   rateLimit: number
   /** Open connections one client (an IPv4 address, an IPv6 /64) may hold; more are closed at once. */
   connectionsPerAddress: number
-  rules: Rule[]
+  /** Refused requests a minute one client may make; past that it is answered 429 unread. */
+  refusalsPerAddress: number
+  /** The default quota of rules that set none. */
+  quota: Quota
+  /** `nftables`: the gateway's own table enforces each rule's allowed-ips; `none`: they are advice. */
+  firewall: 'nftables' | 'none'
+  /** Where Prometheus metrics are served (plain HTTP, GET /metrics); off when undefined. */
+  metrics?: { host: string; port: number }
+  /** The operators' unix socket (root only), for `leases list|show|revoke`, `drain`, `undrain`. */
+  controlSocket: string
+  rules: AccessRule[]
 }
 
 export class ConfigError extends Error {
@@ -65,6 +90,11 @@ const KEYS = [
   'state',
   'rate-limit',
   'connections-per-address',
+  'refusals-per-address',
+  'quota',
+  'firewall',
+  'metrics',
+  'control-socket',
   'rules'
 ]
 
@@ -82,13 +112,6 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
 export function parseDuration(text: string): number | undefined {
   const m = /^([0-9]{1,9})(ms|s|m|h|d)$/.exec(text)
   return m ? Number(m[1]) * (UNITS[m[2] as string] as number) : undefined
-}
-
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true
-  const a = parseAddress(host.replace(/^\[|\]$/g, ''))
-  if (!a) return false
-  return a.family === 4 ? a.bytes[0] === 127 : a.bytes.every((b, i) => b === (i === 15 ? 1 : 0))
 }
 
 /** Reads and validates the file; throws a ConfigError naming the file, the key and the line. */
@@ -230,14 +253,9 @@ class Reader {
       )
     }
     const iface = this.string(['interface'])
-    if (!/^[A-Za-z0-9_=+.-]{1,15}$/.test(iface))
-      this.fail(['interface'], 'must be an interface name (1–15 of A-Z a-z 0-9 _ = + . -)')
-    const endpoint = this.string(['endpoint'])
-    if (
-      !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.test(endpoint) ||
-      Number(endpoint.split(':').pop()) > 65535
-    )
-      this.fail(['endpoint'], 'must be HOST:PORT (a name or address that runners can reach, [IPv6]:PORT)')
+    const ifaceProblem = interfaceProblem(iface)
+    if (ifaceProblem !== undefined) this.fail(['interface'], ifaceProblem)
+    const endpoint = this.endpoint()
     const pool = this.pool()
     const allowedIps = this.prefixes(['allowed-ips'], pool)
     const dns = this.list(['dns'], []).map((d, i) => {
@@ -263,6 +281,13 @@ class Reader {
         ['silence'],
         `must be at least three keepalives (3 × persistent-keepalive = ${3 * persistentKeepalive}s): a live runner is heard only every persistent-keepalive seconds`
       )
+    const quota = this.quota(['quota'], defaultQuota(pool), RUN_QUOTA)
+    const firewall = this.string(['firewall'], 'nftables')
+    if (firewall !== 'nftables' && firewall !== 'none')
+      this.fail(['firewall'], "must be nftables (enforce each rule's allowed-ips) or none")
+    const controlSocket = this.string(['control-socket'], `/run/wireguard-gateway/${iface}.sock`)
+    if (!controlSocket.startsWith('/') || Buffer.byteLength(controlSocket) > 100)
+      this.fail(['control-socket'], 'must be an absolute path of at most 100 bytes (a unix socket)')
     return {
       listen,
       tls,
@@ -281,18 +306,58 @@ class Reader {
       state: this.string(['state'], defaultState(iface)),
       rateLimit: this.integer(['rate-limit'], 300, 1, 1_000_000),
       connectionsPerAddress: this.integer(['connections-per-address'], 32, 1, 2048),
-      rules: this.rules(allowedIps)
+      refusalsPerAddress: this.integer(['refusals-per-address'], 60, 1, 1_000_000),
+      quota,
+      firewall,
+      metrics: this.has(['metrics']) ? this.address(['metrics'], '127.0.0.1:9108') : undefined,
+      controlSocket,
+      rules: this.rules(allowedIps, quota)
     }
   }
 
   private listen(): GatewayConfig['listen'] {
-    const text = this.string(['listen'], '0.0.0.0:8443')
-    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):([0-9]{1,5})$/.exec(text)
-    const host = m?.[1] ?? m?.[2]
-    const port = Number(m?.[3])
-    if (!m || !host || !parseAddress(host) || port < 1 || port > 65535)
-      this.fail(['listen'], 'must be ADDRESS:PORT, e.g. 0.0.0.0:8443 or [::]:8443')
-    return { host, port }
+    return this.address(['listen'], '0.0.0.0:8443')
+  }
+
+  /** An ADDRESS:PORT to listen on (an IPv6 address in brackets, port 1 to 65535), in the shared grammar. */
+  private address(path: Path, dflt: string): { host: string; port: number } {
+    const hp = parseHostPort(this.string(path, dflt))
+    if (!hp || 'problem' in hp || !parseAddress(hp.host))
+      this.fail(path, `must be ADDRESS:PORT, e.g. ${dflt} or [::1]:${dflt.split(':').pop()} (port 1 to 65535)`)
+    return hp
+  }
+
+  /**
+   * The endpoint runners are given, in the grammar the action reads a lease's endpoint with (its
+   * strict form: an IPv6 address in brackets), so that no lease carries one the action refuses.
+   */
+  private endpoint(): string {
+    const text = this.string(['endpoint'])
+    const hp = parseHostPort(text)
+    if (!hp) this.fail(['endpoint'], 'must be HOST:PORT (a name or address that runners can reach, [IPv6]:PORT)')
+    if ('problem' in hp)
+      this.fail(
+        ['endpoint'],
+        {
+          brackets: 'must be HOST:PORT: only an IPv6 address goes in brackets',
+          host: 'must be HOST:PORT: the host is not a valid host name or IP address',
+          port: 'must be HOST:PORT with a port from 1 to 65535'
+        }[hp.problem]
+      )
+    return text
+  }
+
+  /**
+   * `{ repository: N, run: N }`, a missing part from `dflt`; a run's quota is at most its repository's
+   * (a run's default is `dflt.run` or, at the top level, RUN_QUOTA, cut to the repository's).
+   */
+  private quota(path: Path, dflt: Quota, runDefault = dflt.run): Quota {
+    if (!this.has(path)) return dflt
+    this.mapKeys(path, ['repository', 'run'])
+    const repository = this.integer([...path, 'repository'], dflt.repository, 1, 1_000_000)
+    const run = this.integer([...path, 'run'], Math.min(runDefault, repository), 1, 1_000_000)
+    if (run > repository) this.fail([...path, 'run'], `must be at most the repository's quota (${repository})`)
+    return { repository, run }
   }
 
   private pool(): Prefix[] {
@@ -330,13 +395,13 @@ class Reader {
     return text
   }
 
-  private rules(allowedIps: Prefix[]): Rule[] {
+  private rules(allowedIps: Prefix[], quota: Quota): AccessRule[] {
     if (!this.has(['rules'])) return []
     const n = this.node(['rules'])
     if (!isSeq(n)) this.fail(['rules'], 'must be a list of rules')
     return n.items.map((_, i) => {
       const path = ['rules', i]
-      this.mapKeys(path, ['claims', 'allowed-ips'])
+      this.mapKeys(path, ['claims', 'allowed-ips', 'reach-leases', 'quota'])
       const claimKeys = this.mapKeys([...path, 'claims'])
       if (claimKeys.length === 0) this.fail([...path, 'claims'], 'must name at least one claim')
       const claims: Record<string, string> = {}
@@ -352,7 +417,11 @@ class Reader {
           [...path, 'claims'],
           'must pin repository_owner_id or repository_id exactly: names can be renamed and registered again by someone else'
         )
-      const rule: Rule = { claims }
+      const rule: AccessRule = {
+        claims,
+        reachLeases: this.boolean([...path, 'reach-leases'], false),
+        quota: this.quota([...path, 'quota'], quota)
+      }
       if (this.has([...path, 'allowed-ips'])) {
         rule.allowedIps = this.prefixes([...path, 'allowed-ips'])
         rule.allowedIps.forEach((p, j) => {

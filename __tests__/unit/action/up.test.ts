@@ -125,6 +125,43 @@ const FULL_STEPS: Record<Variant, string[]> = {
   ]
 }
 
+/** The same, as the log echoes the commands that change the system: wg-quick's lines. */
+const ECHO_LINK_ROUTES_DNS = [
+  '[#] ip -4 address add 10.9.0.2/24 dev wg0',
+  '[#] ip -6 address add fd09::2/64 dev wg0',
+  '[#] ip link set mtu 1420 up dev wg0',
+  '[#] sysctl -q -w net.ipv4.conf.all.src_valid_mark=1',
+  '[#] ip -4 route add 0.0.0.0/0 dev wg0 table 51820',
+  '[#] ip -6 route add ::/0 dev wg0 table 51820',
+  '[#] ip -4 rule add not fwmark 51820 table 51820 priority 32765',
+  '[#] ip -4 rule add table main suppress_prefixlength 0 priority 32764',
+  '[#] ip -6 rule add not fwmark 51820 table 51820 priority 32765',
+  '[#] ip -6 rule add table main suppress_prefixlength 0 priority 32764',
+  `[#] resolvconf -a ${DNS_NAME} -m 0 -x`
+]
+const ECHO_KEEPALIVE = `[#] wg set wg0 peer ${PEER} persistent-keepalive off`
+const FULL_ECHO: Record<Variant, string[]> = {
+  'kernel WireGuard, as root (wg setconf)': [
+    '[#] ip link add dev wg0 type wireguard',
+    '[#] wg setconf wg0 <fifo>',
+    ...ECHO_LINK_ROUTES_DNS,
+    ECHO_KEEPALIVE
+  ],
+  // The socket is echoed as wg-quick echoes its own setconf.
+  'wireguard-go, as root (its UAPI socket)': [
+    '[#] wireguard-go wg0',
+    '[#] wg setconf wg0 /dev/fd/63',
+    ...ECHO_LINK_ROUTES_DNS,
+    ECHO_KEEPALIVE
+  ],
+  'wireguard-go, through sudo (wg setconf)': [
+    '[#] wireguard-go wg0',
+    '[#] wg setconf wg0 <fifo>',
+    ...ECHO_LINK_ROUTES_DNS,
+    ECHO_KEEPALIVE
+  ]
+}
+
 describe('bring-up, in order: interface, configuration, addresses and MTU, routes and rules, DNS, proof', () => {
   it.each(Object.keys(VARIANTS) as Variant[])('a full tunnel with %s', async (variant) => {
     VARIANTS[variant]()
@@ -147,7 +184,11 @@ describe('bring-up, in order: interface, configuration, addresses and MTU, route
         : ['interface', 'wireguard-go', 'sysctl', 'rule', 'rule', 'rule', 'rule', 'dns']
     )
     expect(kit.outputs).toEqual({ interface: 'wg0', 'public-key': expect.any(String), address: '10.9.0.2,fd09::2' })
-    expect(kit.infos[0]).toMatch(/^WireGuard tunnel wg0 is up: handshake with 198\.51\.100\.1:51820 in /)
+    // Each change echoed in one collapsed group, closed before the tunnel is reported.
+    const infos = kit.infos.map((l) => l.replace(FIFO, '<fifo>'))
+    const end = infos.indexOf('::endgroup::')
+    expect(infos.slice(0, end + 1)).toEqual(['::group::Bringing up wg0', ...FULL_ECHO[variant], '::endgroup::'])
+    expect(infos[end + 1]).toMatch(/^WireGuard tunnel wg0 is up: handshake with 198\.51\.100\.1:51820 in /)
     expect(kit.summary.join('')).toContain('| Routes | 0.0.0.0/0 table 51820, ::/0 table 51820 |')
     // Only reads, the named pipe (the step's own) and the check run without root (sudo -n when not
     // root); the key is never an argument.

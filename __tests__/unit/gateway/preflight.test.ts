@@ -41,20 +41,28 @@ endpoint: vpn.example.com:51820
 pool: [10.99.0.0/22]
 audience: https://vpn.example.com:8443
 `
-  it('applies rules, limits, times, the issuer and the certificate’s files; not where it listens, the interface, the pool or the store', () => {
+  it('applies rules, times, the issuer and the certificate’s files; not where it listens, the interface, the pool, the store, the limiters or the firewall’s table', () => {
     const now = parseConfig(BASE)
     const next = (extra: string): ReturnType<typeof parseConfig> => parseConfig(`${BASE}${extra}`)
+    // Another rule's claims (the firewall's table is by allowed-ips, not claims), times, the issuer.
     expect(
       fixedChange(
-        now,
+        parseConfig(`${BASE}rules:\n  - claims: { repository_id: "1" }\n`),
         next(
-          'rules:\n  - claims: { repository_id: "1" }\nrate-limit: 5\nsilence: 10m\nlease-ttl: 1h\nissuer: https://ghes.example/_services/token\n'
+          'rules:\n  - claims: { repository_id: "2" }\nsilence: 10m\nlease-ttl: 1h\nissuer: https://ghes.example/_services/token\nconnections-per-address: 8\n'
         )
       )
     ).toBeUndefined()
-    expect(fixedChange(now, parseConfig(BASE.replace('0.0.0.0:8443', '0.0.0.0:9443')))).toBe('listen')
-    expect(fixedChange(now, parseConfig(BASE.replace('wg0', 'wg1')))).toBe('interface')
-    expect(fixedChange(now, parseConfig(BASE.replace('10.99.0.0/22', '10.98.0.0/22')))).toBe('pool')
-    expect(fixedChange(now, next('state: /srv/other.db\n'))).toBe('state')
+    expect(fixedChange(now, next('rate-limit: 5\n'))).toBe('"rate-limit"')
+    expect(
+      fixedChange(now, next('rules:\n  - claims: { repository_id: "1" }\n    allowed-ips: [10.99.0.0/24]\n'))
+    ).toBe('the firewall’s table (allowed-ips, the rules’ allowed-ips and reach-leases)')
+    expect(
+      fixedChange(parseConfig(`${BASE}firewall: none\n`), next('firewall: none\nallowed-ips: [10.99.0.0/24]\n'))
+    ).toBeUndefined()
+    expect(fixedChange(now, parseConfig(BASE.replace('0.0.0.0:8443', '0.0.0.0:9443')))).toBe('"listen"')
+    expect(fixedChange(now, parseConfig(BASE.replace('wg0', 'wg1')))).toBe('"interface"')
+    expect(fixedChange(now, parseConfig(BASE.replace('10.99.0.0/22', '10.98.0.0/22')))).toBe('"pool"')
+    expect(fixedChange(now, next('state: /srv/other.db\n'))).toBe('"state"')
   })
 })

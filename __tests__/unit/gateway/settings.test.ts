@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { readConfig } from '../../../src/action/inputs/inputs.js'
-import { ConfigError, isLoopback, parseConfig, parseDuration } from '../../../src/gateway/settings.js'
+import { ConfigError, parseConfig, parseDuration } from '../../../src/gateway/settings.js'
 
 const BASE = `listen: 0.0.0.0:8443
 tls: { cert: /etc/wireguard-gateway/cert.pem, key: /etc/wireguard-gateway/key.pem }
@@ -65,6 +65,14 @@ describe('gateway configuration', () => {
     ['a bad endpoint', 'endpoint: vpn.example.com\n', /"endpoint".*HOST:PORT/],
     ['a bad interface', 'interface: "wg0; rm -rf /"\n', /"interface".*interface name/],
     ['a bad listen', 'listen: vpn:8443\n', /"listen".*ADDRESS:PORT/],
+    // What the action refuses in a lease, the gateway refuses at start (one grammar, src/common/grammar.ts).
+    ['an endpoint on port 0', 'endpoint: vpn.example.com:0\n', /"endpoint".*port from 1 to 65535/],
+    ['an endpoint port over 65535', 'endpoint: vpn.example.com:65536\n', /"endpoint".*port from 1 to 65535/],
+    ['an IPv4 endpoint in brackets', 'endpoint: "[192.0.2.1]:51820"\n', /"endpoint".*only an IPv6 address/],
+    ['an endpoint host with a leading -', 'endpoint: -vpn.example.com:51820\n', /"endpoint".*not a valid host name/],
+    ['an interface that reads as an option', 'interface: -x\n', /"interface".*starts with "-"/],
+    ['a reserved interface name', 'interface: all\n', /"interface".*reserves/],
+    ['a listen port 0', 'listen: 0.0.0.0:0\n', /"listen".*ADDRESS:PORT/],
     ['an http issuer off loopback', 'issuer: http://issuer.example\n', /"issuer".*http:\/\/ only on a loopback/],
     [
       'a rule on names only',
@@ -140,7 +148,7 @@ describe('gateway configuration', () => {
     expect(fails('- a list\n')).toMatch(/must be a mapping/)
   })
 
-  it('parses durations and knows loopback', () => {
+  it('parses durations', () => {
     expect([
       parseDuration('500ms'),
       parseDuration('30s'),
@@ -150,8 +158,70 @@ describe('gateway configuration', () => {
     ]).toEqual([500, 30_000, 300_000, 21_600_000, 86_400_000])
     expect(parseDuration('5')).toBeUndefined()
     expect(parseDuration('-5s')).toBeUndefined()
-    expect(['127.0.0.1', '127.5.5.5', '::1', '[::1]', 'localhost'].every(isLoopback)).toBe(true)
-    expect(['0.0.0.0', '::', '10.0.0.1', '::2', 'example.com'].some(isLoopback)).toBe(false)
+  })
+})
+
+describe('gateway configuration: firewall, quotas, operators', () => {
+  it('defaults: nftables on, quotas from the pool, refusals limited, metrics off, a control socket per interface', () => {
+    const c = parseConfig(BASE)
+    expect(c).toMatchObject({
+      firewall: 'nftables',
+      quota: { repository: 255, run: 32 },
+      refusalsPerAddress: 60,
+      metrics: undefined,
+      controlSocket: '/run/wireguard-gateway/wg0.sock'
+    })
+    expect(c.rules[0]).toMatchObject({ reachLeases: false, quota: { repository: 255, run: 32 } })
+  })
+
+  it('reads quotas at the top and per rule, a missing part from the level above', () => {
+    const c = parseConfig(
+      withKeys(`quota: { repository: 20 }
+rules:
+  - claims: { repository_id: "1" }
+    quota: { run: 2 }
+  - claims: { repository_id: "2" }
+    quota: { repository: 100 }
+    reach-leases: true
+`)
+    )
+    expect(c.quota).toEqual({ repository: 20, run: 20 })
+    expect(c.rules.map((r) => [r.quota, r.reachLeases])).toEqual([
+      [{ repository: 20, run: 2 }, false],
+      [{ repository: 100, run: 20 }, true]
+    ])
+  })
+
+  it('reads the metrics address, another control socket and firewall: none', () => {
+    const c = parseConfig(
+      withKeys('metrics: 127.0.0.1:9108\ncontrol-socket: /run/gw/prod.sock\nfirewall: none\nrefusals-per-address: 5\n')
+    )
+    expect(c).toMatchObject({
+      metrics: { host: '127.0.0.1', port: 9108 },
+      controlSocket: '/run/gw/prod.sock',
+      firewall: 'none',
+      refusalsPerAddress: 5
+    })
+  })
+
+  it.each([
+    [
+      'a run quota over the repository’s',
+      'quota: { repository: 4, run: 8 }\n',
+      /"quota\.run".*at most the repository's quota \(4\)/
+    ],
+    ['a quota of zero', 'quota: { repository: 0 }\n', /"quota\.repository".*1 to/],
+    ['an unknown quota key', 'quota: { job: 1 }\n', /"quota\.job".*not a known key \(known: repository, run\)/],
+    ['another firewall', 'firewall: iptables\n', /"firewall".*nftables .* or none/],
+    ['a metrics address without a port', 'metrics: 127.0.0.1\n', /"metrics".*ADDRESS:PORT/],
+    ['a relative control socket', 'control-socket: gw.sock\n', /"control-socket".*absolute path/],
+    [
+      'reach-leases as text',
+      'rules:\n  - claims: { repository_id: "1" }\n    reach-leases: sometimes\n',
+      /"rules\[0\]\.reach-leases".*true or false/
+    ]
+  ])('refuses %s, naming the key', (_label, line, message) => {
+    expect(fails(withKeys(line))).toMatch(message)
   })
 
   it("docs/gateway.md's example starts, and its audience is what the action asks for by default", () => {

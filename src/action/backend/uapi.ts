@@ -2,10 +2,11 @@
 // socket: configures the peers and reads handshakes without starting `wg`, and the private key
 // travels over the socket only, never through a file. The socket is root's: an unprivileged step
 // uses the `wg` backend instead.
-import { connect } from 'node:net'
 import { prefixText } from '../../common/ip.js'
 import { bringUpKeepalive, endpointAddress, probedPeers } from '../host/plan.js'
 import { socketPath } from '../host/probe.js'
+import { echo } from '../host/echo.js'
+import { keepaliveRestore } from './wgcommand.js'
 import type { Backend, BackendContext, Configurable, Handshakes } from './backend.js'
 
 const hex = (base64: string): string => Buffer.from(base64, 'base64').toString('hex')
@@ -55,7 +56,8 @@ export function parseUapiHandshakes(text: string): Handshakes {
 /** Sends one request and resolves with the answer (up to the blank line); rejects on errno ≠ 0. */
 function uapi(path: string, request: string, timeoutMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(path)
+    // node:net is loaded at first use, not at the step's start (see host/run.ts).
+    const socket = process.getBuiltinModule('node:net').connect(path)
     let answer = ''
     const timer = setTimeout(
       () => socket.destroy(new Error(`no answer from ${path} within ${timeoutMs} ms`)),
@@ -87,12 +89,21 @@ export function uapiBackend(ctx: BackendContext): Backend {
   const ask = (request: string): Promise<string> => uapi(path, request, 5000)
   return {
     describe: `wireguard-go's socket ${path}`,
-    configure: async (t, fwmark) => void (await ask(uapiSetRequest(t, fwmark))),
-    setFwmark: async (fwmark) => void (await ask(`set=1\nfwmark=${fwmark}\n\n`)),
+    // Echoed as the `wg` command that does the same, as wg-quick shows its own setconf.
+    configure: async (t, fwmark) => {
+      echo(['wg', 'setconf', ctx.iface, '/dev/fd/63'])
+      await ask(uapiSetRequest(t, fwmark))
+    },
+    setFwmark: async (fwmark) => {
+      echo(['wg', 'set', ctx.iface, 'fwmark', String(fwmark)])
+      await ask(`set=1\nfwmark=${fwmark}\n\n`)
+    },
     handshakes: async () => parseUapiHandshakes(await ask('get=1\n\n')),
     restoreKeepalive: async (t) => {
       const request = uapiKeepaliveRestore(t)
-      if (request) await ask(request)
+      if (!request) return
+      echo(['wg', ...(keepaliveRestore(ctx.iface, t) ?? [])])
+      await ask(request)
     }
   }
 }

@@ -11,6 +11,7 @@ import { prefixText } from '../../common/ip.js'
 import { bringUpKeepalive, endpointAddress, probedPeers } from '../host/plan.js'
 import { mustRun, type RunResult } from '../host/run.js'
 import { sleep } from '../host/probe.js'
+import { echo } from '../host/echo.js'
 import type { Backend, BackendContext, Configurable, Handshakes } from './backend.js'
 
 /** The `wg setconf` file: the same configuration as uapiSetRequest, in wg's own format. */
@@ -96,6 +97,7 @@ export function wgBackend(ctx: BackendContext & { wg: string; journal: Journal }
       try {
         const fifo = join(dir, `${iface}.conf`)
         await mustRun(['mkfifo', '-m', '600', fifo], ctx.limits)
+        echo([wg, 'setconf', iface, fifo])
         const reading = mustRun([wg, 'setconf', iface, fifo], opts)
         await Promise.all([reading, feed(fifo, wgConf(t, fwmark), reading)])
       } finally {
@@ -103,7 +105,11 @@ export function wgBackend(ctx: BackendContext & { wg: string; journal: Journal }
         journal.remove(record)
       }
     },
-    setFwmark: async (fwmark) => void (await mustRun([wg, 'set', iface, 'fwmark', String(fwmark)], opts)),
+    async setFwmark(fwmark) {
+      const argv = [wg, 'set', iface, 'fwmark', String(fwmark)]
+      echo(argv)
+      await mustRun(argv, opts)
+    },
     // Read with a limit of its own, so that the last read at the deadline still reports what it saw.
     handshakes: async () =>
       parseHandshakes(
@@ -111,7 +117,9 @@ export function wgBackend(ctx: BackendContext & { wg: string; journal: Journal }
       ),
     async restoreKeepalive(t) {
       const args = keepaliveRestore(iface, t)
-      if (args) await mustRun([wg, ...args], opts)
+      if (!args) return
+      echo([wg, ...args])
+      await mustRun([wg, ...args], opts)
     }
   }
 }

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import type { Journal } from '../journal/journal.js'
 import { mustRun, type RunOptions } from './run.js'
 import { locate } from './probe.js'
+import { echo } from './echo.js'
 import * as core from '../toolkit.js'
 
 type DnsManager = 'resolvectl' | 'resolvconf'
@@ -81,5 +82,8 @@ export async function applyDns(
   }
   const name = manager === 'resolvconf' ? resolvconfName(cfg.iface, readInterfaceOrder()) : cfg.iface
   journal.add({ kind: 'dns', manager, name, iface: cfg.iface })
-  for (const c of dnsUp(cfg, manager, name)) await mustRun(c.argv, { root: true, input: c.input, ...limits })
+  for (const c of dnsUp(cfg, manager, name)) {
+    echo(c.argv)
+    await mustRun(c.argv, { root: true, input: c.input, ...limits })
+  }
 }

@@ -1,6 +1,7 @@
 // Finding the programs the tunnel needs, and installing the missing ones with apt in one
 // transaction, non-interactively.
 import * as core from '../toolkit.js'
+import { echo } from './echo.js'
 import { mustRun, run } from './run.js'
 import { locate, searchPath } from './probe.js'
 
@@ -31,10 +32,14 @@ const APT_LIMIT = { timeoutMs: 600_000 }
 async function aptInstall(packages: string[]): Promise<void> {
   const install = aptCommand(['install', '-y', '--no-install-recommends', ...packages])
   core.info(`Installing ${packages.join(', ')} with apt-get`)
+  echo(install)
   const first = await run(install, { root: true, env: APT_ENV, ...APT_LIMIT })
   if (first.code === 0) return
   core.info('apt-get install failed; refreshing the package lists and trying once more')
-  await run(aptCommand(['update']), { root: true, env: APT_ENV, ...APT_LIMIT })
+  const update = aptCommand(['update'])
+  echo(update)
+  await run(update, { root: true, env: APT_ENV, ...APT_LIMIT })
+  echo(install)
   await mustRun(install, { root: true, env: APT_ENV, ...APT_LIMIT })
 }
 

@@ -3,9 +3,9 @@
 // it exists, so that rollback and post remove this interface and this process, never another
 // job's of the same name.
 import { existsSync } from 'node:fs'
-import { connect } from 'node:net'
 import * as core from '../toolkit.js'
 import type { Journal } from '../journal/journal.js'
+import type { Userspace } from '../inputs/inputs.js'
 import { explainCreateFailure, interfaceTaken, socketTaken } from '../report/messages.js'
 import { CommandError, commandLine, isRoot, mustRun, run, sudoRefused, type RunOptions } from './run.js'
 import {
@@ -19,9 +19,8 @@ import {
   socketPath,
   ticksNow
 } from './probe.js'
+import { echo } from './echo.js'
 import { ensureTools } from './install.js'
-
-type Userspace = 'auto' | 'true' | 'false'
 
 interface InterfaceRequest {
   iface: string
@@ -48,7 +47,8 @@ export async function refuseTakenName(iface: string): Promise<void> {
   const path = socketPath(iface)
   if (!existsSync(path)) return
   const answer = await new Promise<string | undefined>((resolve) => {
-    const socket = connect(path)
+    // node:net is loaded at first use, not at the step's start (see run.ts).
+    const socket = process.getBuiltinModule('node:net').connect(path)
     const done = (code?: string): void => {
       socket.destroy()
       resolve(code)
@@ -75,6 +75,7 @@ async function createKernelInterface(req: InterfaceRequest, journal: Journal): P
   const { iface } = req
   const rec = journal.add({ kind: 'interface', name: iface, netns: netns() })
   const argv = [req.tools.ip, 'link', 'add', 'dev', iface, 'type', 'wireguard']
+  echo(argv)
   const r = await run(argv, { root: true, ...req.limits })
   if (r.code === 0) {
     journal.update(rec, { ifindex: ifindex(iface) })
@@ -94,7 +95,7 @@ async function createKernelInterface(req: InterfaceRequest, journal: Journal): P
 
 /**
  * Starts wireguard-go, which forks a daemon that outlives this step and returns once the interface
- * exists. Its environment is the minimal one (run.ts): with LOG_LEVEL set, the daemon would keep
+ * exists. Its environment is the minimal one (src/common/process.ts): with LOG_LEVEL set, the daemon would keep
  * this step's pipes open.
  */
 async function startWireguardGo(req: InterfaceRequest, journal: Journal): Promise<void> {
@@ -103,6 +104,7 @@ async function startWireguardGo(req: InterfaceRequest, journal: Journal): Promis
   const link = journal.add({ kind: 'interface', name: iface, netns: netns() })
   const proc = journal.add({ kind: 'wireguard-go', name: iface, since: ticksNow() })
   let r
+  echo([wgGo, iface])
   try {
     r = await mustRun([wgGo, iface], { root: true, ...req.limits }, (said) => {
       return new Error(`could not start wireguard-go for ${iface}: ${explainCreateFailure(iface, said)}`)

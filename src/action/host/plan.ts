@@ -46,20 +46,20 @@ export const routeText = (r: Route): string =>
   `${prefixText(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`
 
 /** A policy rule: its family and selector+action, e.g. `not fwmark 51820 table 51820`. */
-interface Rule {
+interface PolicyRule {
   family: Family
   selector: string
 }
 
 /** A rule with the priority it is added at, by which it is later deleted (and no other rule). */
-interface PlacedRule extends Rule {
+interface PlacedRule extends PolicyRule {
   priority: number
 }
 
 /** What wg-quick's routing does for a configuration: routes, policy rules, and the fwmark they need. */
 export interface RoutingPlan {
   routes: Route[]
-  rules: Rule[]
+  rules: PolicyRule[]
   /** The fwmark the interface must carry, which is also the policy table (full tunnel). */
   fwmark?: number
   /** An IPv4 full tunnel needs net.ipv4.conf.all.src_valid_mark=1. */
@@ -103,7 +103,7 @@ export const rulePriorities = (text: string): number[] => [...text.matchAll(/^([
  * one below the second rule's), so that the result equals wg-quick's; but chosen here, recorded,
  * and used to delete exactly these rules later. Never one already in use.
  */
-export function placeRules(rules: readonly Rule[], existing: Record<Family, readonly number[]>): PlacedRule[] {
+export function placeRules(rules: readonly PolicyRule[], existing: Record<Family, readonly number[]>): PlacedRule[] {
   const taken: Record<Family, Set<number>> = { 4: new Set(existing[4]), 6: new Set(existing[6]) }
   const sorted: Record<Family, number[]> = {
     4: [...existing[4]].sort((a, b) => a - b),

@@ -6,6 +6,7 @@ import { errorText } from '../../common/errors.js'
 import { autoMtu } from './plan.js'
 import { run, type RunOptions } from './run.js'
 import { deviceMtu } from './probe.js'
+import { INPUT } from '../names.js'
 
 const isIp = (host: string): boolean => /^[0-9.]+$/.test(host) || host.includes(':')
 
@@ -28,10 +29,10 @@ export async function resolveEndpoints<P extends PeerConfig>(peers: readonly P[]
           try {
             found.set(host, (await Promise.race([lookup(host), timeout])).address)
           } catch (err) {
-            const source = peers.find((p) => p.endpoint?.host === host)?.endpoint?.source ?? { input: 'endpoint' }
+            const source = peers.find((p) => p.endpoint?.host === host)?.endpoint?.source ?? { input: INPUT.endpoint }
             const code = (err as NodeJS.ErrnoException).code ?? errorText(err)
             // From config (a secret) the name is not shown, only the line; the endpoint input is no secret.
-            const what = source.input === 'endpoint' ? `host name "${host}"` : 'Endpoint host name'
+            const what = source.input === INPUT.endpoint ? `host name "${host}"` : 'Endpoint host name'
             const fix = "check its spelling and that the runner's DNS knows it"
             throw endpointError(source, `${what} does not resolve (${code}): ${fix}`)
           }

@@ -18,6 +18,7 @@ import {
   type Routable,
   type RoutingPlan
 } from './plan.js'
+import { echo, echoBatch } from './echo.js'
 import { CommandError, commandLine, isRoot, mustRun, run, type RunOptions } from './run.js'
 import { srcValidMark } from './probe.js'
 
@@ -75,7 +76,9 @@ async function enableSrcValidMark(ctx: RoutingContext): Promise<void> {
   const was = srcValidMark()
   if (was === '1') return
   ctx.journal.add({ kind: 'sysctl', key: SRC_VALID_MARK, was })
-  await mustRun(['sysctl', '-q', '-w', `${SRC_VALID_MARK}=1`], { root: true, ...ctx.limits })
+  const argv = ['sysctl', '-q', '-w', `${SRC_VALID_MARK}=1`]
+  echo(argv)
+  await mustRun(argv, { root: true, ...ctx.limits })
 }
 
 /**
@@ -100,10 +103,15 @@ export async function applyRouting(
       journal.add({ kind: 'rule', family: r.family, priority: r.priority, selector: r.selector })
     )
     const batch = routeBatch(ctx.iface, plan, rules)
+    echoBatch([], batch)
     const r = batch ? await run([ip, '-batch', '-'], { ...root, input: batch }) : { code: 0, stdout: '', stderr: '' }
     if (r.code === 0) {
       const rules6 = rules.filter((x) => x.family === 6).map((x) => ruleLine(x, 'add'))
-      if (rules6.length > 0) await mustRun([ip, '-6', '-batch', '-'], { ...root, input: `${rules6.join('\n')}\n` })
+      if (rules6.length > 0) {
+        const batch6 = `${rules6.join('\n')}\n`
+        echoBatch(['-6'], batch6)
+        await mustRun([ip, '-6', '-batch', '-'], { ...root, input: batch6 })
+      }
       return plan
     }
     const failedAt = Number(/Command failed -:([0-9]+)/.exec(r.stderr)?.[1] ?? 0)
@@ -114,7 +122,11 @@ export async function applyRouting(
     // that table on this interface, and move to the next free table.
     for (const rec of recs) journal.remove(rec)
     const table = plan.fwmark as number
-    for (const f of ['-4', '-6']) await run([ip, f, 'route', 'flush', 'dev', ctx.iface, 'table', String(table)], root)
+    for (const f of ['-4', '-6']) {
+      const flush = [ip, f, 'route', 'flush', 'dev', ctx.iface, 'table', String(table)]
+      echo(flush)
+      await run(flush, root)
+    }
     const seen = await readRouting(ctx)
     seen.used.add(table)
     priorities = seen.priorities

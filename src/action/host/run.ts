@@ -1,8 +1,10 @@
-// The one place that starts processes. Commands are argument arrays, never shell strings; commands
-// that need root go through `sudo -n` when this process is not root, so a missing permission fails
-// at once instead of waiting for a password. Children get a minimal environment: nothing of the
-// step's own (INPUT_* secrets, the runner's ACTIONS_* tokens, a job's LOG_LEVEL) reaches them.
-import { spawn } from 'node:child_process'
+// How the action starts processes, over the shared runner (src/common/process.ts): commands are
+// argument arrays, never shell strings; commands that need root go through `sudo -n` when this
+// process is not root, so a missing permission fails at once instead of waiting for a password;
+// each is logged as a `::debug::` line. Children get a minimal environment: PATH with the sbin
+// directories, LC_ALL=C, nothing of the step's own (INPUT_* secrets, the runner's ACTIONS_*
+// tokens, a job's LOG_LEVEL, with which wireguard-go's daemon would keep the step's pipes open).
+import { minimalEnv, runProcess } from '../../common/process.js'
 import * as core from '../toolkit.js'
 import { searchPath } from './probe.js'
 
@@ -13,7 +15,7 @@ export interface RunOptions {
   input?: string
   /** Variables the command needs, on top of the minimal environment (through `env` under sudo). */
   env?: Record<string, string>
-  /** Kill the command after this many milliseconds (default 60 s: no step hangs until the job's timeout). */
+  /** Stop the command after this many milliseconds (default 60 s: no step hangs until the job's timeout). */
   timeoutMs?: number
   /** Epoch milliseconds: the step's deadline, which bounds the command too. */
   deadline?: number
@@ -30,16 +32,6 @@ export interface RunResult {
 }
 
 export const isRoot = (): boolean => process.getuid?.() === 0
-
-/**
- * What every child starts from: a PATH that has the sbin directories, and the C locale so that
- * the messages matched here (`File exists`, `Unknown device type`) read the same everywhere.
- * wireguard-go's variables (LOG_LEVEL, WG_PROCESS_FOREGROUND, …) are deliberately absent: with
- * LOG_LEVEL set, its daemon keeps the step's pipes open and the step hangs.
- */
-function childEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: searchPath().join(':'), LC_ALL: 'C', ...extra }
-}
 
 /** The argument vector actually started for a command. Pure, for tests. */
 export function commandLine(argv: readonly string[], opts: RunOptions, root: boolean): string[] {
@@ -79,50 +71,22 @@ function describeFailure(argv: readonly string[], r: RunResult): string {
 }
 
 /** Runs a command and resolves with its exit code and output; rejects only when it cannot start. */
-export function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+export async function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const root = isRoot()
   // As root the variables go straight into the environment; through sudo, which resets it, by `env`.
   const full = commandLine(argv, root ? { ...opts, env: undefined } : opts, root)
-  const env = childEnv(root ? opts.env : {})
-  core.debug(`run: ${commandLine(argv, opts, root).join(' ')} (at ${Math.round(performance.now())} ms)`)
   const own = opts.timeoutMs ?? 60_000
   const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now()
-  const limit = Math.max(0, Math.min(own, left))
-  return new Promise((resolve, reject) => {
-    const child = spawn(full[0] as string, full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env })
-    let stdout = ''
-    let stderr = ''
-    let timedOut = false
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    let killed = false
-    const timer = setTimeout(() => {
-      killed = true
-      timedOut = left <= own
-      stderr += `\n(killed after ${Math.round(limit) / 1000} s)`
-      child.kill('SIGKILL')
-    }, limit)
-    // A killed command's own children may still hold its pipes: stop waiting for them.
-    child.on('exit', () => {
-      if (!killed) return
-      child.stdout.destroy()
-      child.stderr.destroy()
-    })
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer)
-      reject(
-        err.code === 'ENOENT'
-          ? new Error(`\`${full[0]}\` was not found on PATH (${env.PATH})`)
-          : new Error(`\`${full[0]}\` could not start: ${err.message}`)
-      )
-    })
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ pid: child.pid, code: code ?? (signal ? 128 : 1), stdout, stderr, ...(timedOut ? { timedOut } : {}) })
-    })
-    child.stdin.on('error', () => undefined)
-    child.stdin.end(opts.input ?? '')
+  const r = await runProcess(full, {
+    env: minimalEnv(searchPath().join(':'), root ? opts.env : {}),
+    input: opts.input,
+    limitMs: Math.min(own, left),
+    log: core.debug,
+    label: commandLine(argv, opts, root).join(' ')
   })
+  const { killed, ...result } = r
+  // Stopped at the step's deadline rather than at the command's own limit.
+  return killed && left <= own ? { ...result, timedOut: true } : result
 }
 
 /**

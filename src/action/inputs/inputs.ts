@@ -2,8 +2,8 @@
 // reads inputs through the function it is given and touches nothing else. The step's settings
 // (interface, checks, timeout, install, userspace) plus where the tunnel comes from: a static
 // description (the per-field inputs or `config`) or a gateway that leases one at run time.
-import { IFACE } from '../../common/grammar.js'
-import { maxBits, network, prefixText, type Prefix } from '../../common/ip.js'
+import { interfaceProblem, isHostName, isLoopback } from '../../common/grammar.js'
+import { canonicalAddress, maxBits, network, prefixText, type Prefix } from '../../common/ip.js'
 import {
   InputError,
   parseChoice,
@@ -15,13 +15,12 @@ import {
   shown,
   splitDns,
   splitHostPort,
-  isHostName,
-  ipText,
   looksSecret
 } from './values.js'
 import type { GetInput } from './secrets.js'
 import type { Tunnel } from './tunnel.js'
 import { parseWgQuick } from './wgquick.js'
+import { INPUT, type InputName } from '../names.js'
 
 export { InputError, publicKeyOf } from './values.js'
 export type { GetInput } from './secrets.js'
@@ -32,7 +31,8 @@ export type Check =
   | { kind: 'tcp'; host: string; port: number; text: string }
   | { kind: 'http'; url: string; text: string }
 
-type Userspace = 'auto' | 'true' | 'false'
+/** The `userspace` input: wireguard-go always (`true`), never (`false`), or when the kernel has no WireGuard. */
+export type Userspace = 'auto' | 'true' | 'false'
 
 /** The step's own settings, whatever the tunnel's source. */
 export interface Settings {
@@ -65,46 +65,32 @@ export interface Config extends Settings {
 
 /** The inputs that `config` replaces. */
 const FIELD_INPUTS = [
-  'private-key',
-  'address',
-  'peer-public-key',
-  'endpoint',
-  'allowed-ips',
-  'preshared-key',
-  'persistent-keepalive',
-  'mtu',
-  'dns'
+  INPUT.privateKey,
+  INPUT.address,
+  INPUT.peerPublicKey,
+  INPUT.endpoint,
+  INPUT.allowedIps,
+  INPUT.presharedKey,
+  INPUT.persistentKeepalive,
+  INPUT.mtu,
+  INPUT.dns
 ] as const
 
 /** The inputs a gateway's lease replaces: an error with `gateway`. */
 const GATEWAY_EXCLUDES = [
-  'private-key',
-  'address',
-  'peer-public-key',
-  'endpoint',
-  'allowed-ips',
-  'preshared-key',
-  'config'
+  INPUT.privateKey,
+  INPUT.address,
+  INPUT.peerPublicKey,
+  INPUT.endpoint,
+  INPUT.allowedIps,
+  INPUT.presharedKey,
+  INPUT.config
 ] as const
-
-/** Names `ip` or wireguard-go would read as something else, or Linux refuses (EINVAL). */
-const RESERVED_NAMES = new Set(['.', '..', 'all', 'default', 'help'])
 
 function parseInterface(input: string, value: string): string {
   const v = value.trim()
-  if (v.startsWith('-'))
-    throw new InputError(
-      input,
-      `${shown(v)} starts with "-": wireguard-go and ip would read it as an option; choose a name that starts with a letter or digit`
-    )
-  if (RESERVED_NAMES.has(v.toLowerCase()))
-    throw new InputError(input, `${shown(v)} is a name Linux or ip reserves; choose another, e.g. wg0`)
-  if (!IFACE.test(v)) {
-    throw new InputError(
-      input,
-      `${shown(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`
-    )
-  }
+  const problem = interfaceProblem(v)
+  if (problem !== undefined) throw new InputError(input, `${shown(v)} ${problem}`)
   return v
 }
 
@@ -125,7 +111,7 @@ function parseChecks(input: string, value: string): Check[] {
           throw new InputError(input, `${shown(text)} has characters not allowed in a URL`)
         return { kind: 'http', url: url.href, text }
       }
-      const ip = ipText(text)
+      const ip = canonicalAddress(text)
       if (ip !== undefined) return { kind: 'icmp', host: ip, text }
       const hp = splitHostPort(input, text)
       if (hp) return { kind: 'tcp', ...hp, text }
@@ -140,14 +126,6 @@ function parseTimeout(input: string, value: string): number {
     throw new InputError(input, `must be a number of seconds greater than 0 and at most 3600; got ${shown(v)}`)
   }
   return Math.round(Number(v) * 1000)
-}
-
-/** Hosts that `http://` is allowed for: the machine itself (127.0.0.0/8, ::1, localhost). */
-function isLoopback(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '')
-  if (h === 'localhost' || h.endsWith('.localhost')) return true
-  if (h === '::1') return true
-  return /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(h) && ipText(h) !== undefined
 }
 
 /** The `gateway` input: an https:// URL (http:// only for a loopback address), no credentials in it. */
@@ -189,7 +167,7 @@ function parseAudience(input: string, value: string): string {
   return v
 }
 
-function required(get: GetInput, name: string): string {
+function required(get: GetInput, name: InputName): string {
   const v = get(name)
   if (v.trim() === '') throw new InputError(name, 'is required and was empty')
   return v
@@ -200,39 +178,40 @@ function defaultAllowedIps(addresses: Prefix[]): Prefix[] {
   const hosts = addresses.filter((a) => a.bits === maxBits(a.family))
   if (hosts.length > 0) {
     throw new InputError(
-      'allowed-ips',
+      INPUT.allowedIps,
       `is required when an address has no network (${prefixText(hosts[0] as Prefix)} is a single host): list the networks to route through the tunnel`
     )
   }
   return addresses.map(network)
 }
 
-const optional = <T>(get: GetInput, name: string, parse: (v: string) => T): T | undefined => {
+const optional = <T>(get: GetInput, name: InputName, parse: (v: string) => T): T | undefined => {
   const v = get(name)
   return v.trim() === '' ? undefined : parse(v)
 }
 const keepaliveOf = (get: GetInput): number | undefined =>
-  optional(get, 'persistent-keepalive', (v) => parseInteger('persistent-keepalive', v, 0, 65535))
-const mtuOf = (get: GetInput): number | undefined => optional(get, 'mtu', (v) => parseInteger('mtu', v, 576, 65535))
+  optional(get, INPUT.persistentKeepalive, (v) => parseInteger(INPUT.persistentKeepalive, v, 0, 65535))
+const mtuOf = (get: GetInput): number | undefined =>
+  optional(get, INPUT.mtu, (v) => parseInteger(INPUT.mtu, v, 576, 65535))
 
 /** The tunnel from the per-field inputs. */
 function fromFields(get: GetInput): Tunnel {
-  const privateKey = parseKey('private-key', required(get, 'private-key'), true)
-  const addresses = parsePrefixes('address', required(get, 'address'))
-  if (addresses.length === 0) throw new InputError('address', 'is required and was empty')
-  const peerPublicKey = parseKey('peer-public-key', required(get, 'peer-public-key'), false)
-  const endpoint = parseEndpoint('endpoint', required(get, 'endpoint'))
-  const allowedText = get('allowed-ips')
+  const privateKey = parseKey(INPUT.privateKey, required(get, INPUT.privateKey), true)
+  const addresses = parsePrefixes(INPUT.address, required(get, INPUT.address))
+  if (addresses.length === 0) throw new InputError(INPUT.address, 'is required and was empty')
+  const peerPublicKey = parseKey(INPUT.peerPublicKey, required(get, INPUT.peerPublicKey), false)
+  const endpoint = parseEndpoint(INPUT.endpoint, required(get, INPUT.endpoint))
+  const allowedText = get(INPUT.allowedIps)
   const allowedIps =
-    allowedText.trim() === '' ? defaultAllowedIps(addresses) : parsePrefixes('allowed-ips', allowedText).map(network)
-  if (allowedIps.length === 0) throw new InputError('allowed-ips', 'lists no network')
-  const presharedKey = optional(get, 'preshared-key', (v) => parseKey('preshared-key', v, true))
+    allowedText.trim() === '' ? defaultAllowedIps(addresses) : parsePrefixes(INPUT.allowedIps, allowedText).map(network)
+  if (allowedIps.length === 0) throw new InputError(INPUT.allowedIps, 'lists no network')
+  const presharedKey = optional(get, INPUT.presharedKey, (v) => parseKey(INPUT.presharedKey, v, true))
   return {
     privateKey,
     publicKey: publicKeyOf(privateKey),
     addresses,
     table: 'auto',
-    ...splitDns('dns', get('dns')),
+    ...splitDns(INPUT.dns, get(INPUT.dns)),
     peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive: keepaliveOf(get) ?? 25 }],
     mtu: mtuOf(get)
   }
@@ -240,43 +219,43 @@ function fromFields(get: GetInput): Tunnel {
 
 /** Where the tunnel comes from: `gateway`, `config` or the per-field inputs, each alone. */
 function tunnelSource(get: GetInput): TunnelSource {
-  const given = (names: readonly string[]): string[] => names.filter((n) => get(n).trim() !== '')
-  if (get('gateway').trim() !== '') {
+  const given = (names: readonly InputName[]): string[] => names.filter((n) => get(n).trim() !== '')
+  if (get(INPUT.gateway).trim() !== '') {
     const clash = given(GATEWAY_EXCLUDES)
     if (clash.length > 0)
       throw new InputError(
-        'gateway',
+        INPUT.gateway,
         `cannot be combined with ${clash.join(', ')}: the gateway leases the key, address and peer; remove those inputs, or remove gateway`
       )
-    const url = parseGateway('gateway', get('gateway'))
+    const url = parseGateway(INPUT.gateway, get(INPUT.gateway))
     const keepalive = keepaliveOf(get)
     // The gateway hears a live runner by its keepalives (and ends a lease it does not hear from).
     if (keepalive === 0)
       throw new InputError(
-        'persistent-keepalive',
+        INPUT.persistentKeepalive,
         "cannot be 0 with gateway: the gateway hears that a job is alive by its keepalives, and would end a quiet job's lease. Remove persistent-keepalive (the gateway's applies), or give a number of seconds"
       )
-    const audienceText = get('audience')
+    const audienceText = get(INPUT.audience)
     return {
       kind: 'gateway',
       url,
-      audience: audienceText.trim() === '' ? url.origin : parseAudience('audience', audienceText),
+      audience: audienceText.trim() === '' ? url.origin : parseAudience(INPUT.audience, audienceText),
       mtu: mtuOf(get),
       keepalive,
-      ...splitDns('dns', get('dns'))
+      ...splitDns(INPUT.dns, get(INPUT.dns))
     }
   }
-  if (get('audience').trim() !== '')
-    throw new InputError('audience', 'applies only with gateway: set gateway, or remove audience')
-  if (get('config').trim() !== '') {
+  if (get(INPUT.audience).trim() !== '')
+    throw new InputError(INPUT.audience, 'applies only with gateway: set gateway, or remove audience')
+  if (get(INPUT.config).trim() !== '') {
     const clash = given(FIELD_INPUTS)
     if (clash.length > 0) {
       throw new InputError(
-        'config',
+        INPUT.config,
         `cannot be combined with ${clash.join(', ')}: give either a whole configuration in config, or the per-field inputs`
       )
     }
-    return { kind: 'static', tunnel: parseWgQuick(get('config')) }
+    return { kind: 'static', tunnel: parseWgQuick(get(INPUT.config)) }
   }
   return { kind: 'static', tunnel: fromFields(get) }
 }
@@ -293,13 +272,14 @@ function checkTunnel(tunnel: Tunnel, input: string): void {
 
 /** Builds the whole configuration from the action's inputs, or throws an InputError. */
 export function readConfig(get: GetInput): Config {
-  const iface = parseInterface('interface', get('interface') || 'wg0')
+  const iface = parseInterface(INPUT.interface, get(INPUT.interface) || 'wg0')
   const source = tunnelSource(get)
-  if (source.kind === 'static') checkTunnel(source.tunnel, get('config').trim() !== '' ? 'config' : 'peer-public-key')
-  const checks = parseChecks('check', get('check'))
-  const timeoutText = get('timeout')
-  const timeoutMs = timeoutText.trim() === '' ? 30_000 : parseTimeout('timeout', timeoutText)
-  const install = parseChoice('install', get('install') || 'true', ['true', 'false'] as const) === 'true'
-  const userspace = parseChoice('userspace', get('userspace') || 'auto', ['auto', 'true', 'false'] as const)
+  if (source.kind === 'static')
+    checkTunnel(source.tunnel, get(INPUT.config).trim() !== '' ? INPUT.config : INPUT.peerPublicKey)
+  const checks = parseChecks(INPUT.check, get(INPUT.check))
+  const timeoutText = get(INPUT.timeout)
+  const timeoutMs = timeoutText.trim() === '' ? 30_000 : parseTimeout(INPUT.timeout, timeoutText)
+  const install = parseChoice(INPUT.install, get(INPUT.install) || 'true', ['true', 'false'] as const) === 'true'
+  const userspace = parseChoice(INPUT.userspace, get(INPUT.userspace) || 'auto', ['auto', 'true', 'false'] as const)
   return { iface, checks, timeoutMs, install, userspace, source }
 }

@@ -3,11 +3,12 @@
 // its lines. A configuration with a typo may print, or lead a tool to print, a key in a shape that
 // is neither, so every key-shaped run of `config` is masked too. One pass per line, no regex with
 // nested quantifiers: a 60,000-line configuration is read in a few milliseconds.
+import { INPUT } from '../names.js'
 
 /** How the action reads an input: the runner's getInput, or a map in tests. */
 export type GetInput = (name: string) => string
 
-const SECRET_INPUTS = ['private-key', 'preshared-key', 'config'] as const
+const SECRET_INPUTS = [INPUT.privateKey, INPUT.presharedKey, INPUT.config] as const
 
 /** Shorter strings are not masked: a mask of a common fragment would blank out half the log. */
 const MIN = 8
@@ -157,7 +158,7 @@ function lineSecrets(line: string, all: boolean, add: (s: string) => void): void
 function inputSecrets(name: string, value: string, add: (s: string) => void): void {
   if (value === '') return
   add(value)
-  const key = name !== 'config'
+  const key = name !== INPUT.config
   const seen = new Set<string>()
   for (const raw of value.split('\n')) {
     const line = raw.trim()

@@ -1,8 +1,10 @@
-// Value parsers shared by the per-field inputs (config.ts) and the `config` input (wgquick.ts), and
-// the one error type both throw. Pure; nothing here imports config.ts or wgquick.ts.
-import { createPrivateKey, createPublicKey } from 'node:crypto'
-import { canonicalAddress, parseAddress, parsePrefix, type Prefix } from '../../common/ip.js'
+// Value parsers shared by the per-field inputs (inputs.ts) and the `config` input (wgquick.ts), and
+// the one error type both throw; the grammar of each value is the one both programs share
+// (src/common/grammar.ts). Pure; nothing here imports inputs.ts or wgquick.ts.
+import { isHostName, isKey, parseHostPort, type HostPort } from '../../common/grammar.js'
+import { canonicalAddress, parsePrefix, type Prefix } from '../../common/ip.js'
 import type { Endpoint, EndpointSource, Table } from './tunnel.js'
+import { INPUT } from '../names.js'
 
 /**
  * A bad input: names the input (and the line of a multi-line input) and what is wrong, never the
@@ -25,7 +27,7 @@ export class InputError extends Error {
  * contain the host when the source is `config` (the whole input is a secret).
  */
 export function endpointError(source: EndpointSource, problem: string): InputError {
-  return new InputError(source.input, problem, source.input === 'config' ? source.line : undefined)
+  return new InputError(source.input, problem, source.input === INPUT.config ? source.line : undefined)
 }
 
 const isB64 = (c: number): boolean =>
@@ -62,12 +64,9 @@ export function shown(value: string): string {
   return JSON.stringify(cut)
 }
 
-/** wg's key_from_base64: 44 characters, the last "=", the padding bits zero. */
-export const KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/
-
 export function parseKey(input: string, value: string, secret: boolean): string {
   const v = value.trim()
-  if (KEY.test(v)) return v
+  if (isKey(v)) return v
   const what = secret ? 'the value given is not one (it is not shown: it is a secret)' : `got ${shown(v)}`
   throw new InputError(
     input,
@@ -84,6 +83,8 @@ const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex')
  * hold it equal to tweetnacl's scalarMult.base.
  */
 export function publicKeyOf(privateKey: string): string {
+  // node:crypto takes milliseconds to load: only a step given a private key pays for it.
+  const { createPrivateKey, createPublicKey } = process.getBuiltinModule('node:crypto')
   const key = createPrivateKey({
     key: Buffer.concat([X25519_PKCS8, Buffer.from(privateKey, 'base64')]),
     format: 'der',
@@ -112,35 +113,18 @@ export function parsePrefixes(input: string, value: string): Prefix[] {
   })
 }
 
-const LABEL = '[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?'
-const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*\\.?$`)
-
-export function isHostName(text: string): boolean {
-  return text.length <= 253 && HOSTNAME.test(text) && !/^[0-9.]+$/.test(text)
-}
-
-/** The canonical text of an IP address, or undefined when `text` is not one. */
-export function ipText(text: string): string | undefined {
-  return canonicalAddress(text)
-}
-
-function parsePort(input: string, text: string, whole: string): number {
-  if (!/^[0-9]{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
-    throw new InputError(input, `port in ${shown(whole)} must be a number from 1 to 65535`)
-  }
-  return Number(text)
-}
-
 /** `host:port`, `1.2.3.4:port` or `[v6]:port` into host and port; undefined when not that shape. */
-export function splitHostPort(input: string, text: string): { host: string; port: number } | undefined {
-  const m = /^\[([^\]]+)\]:([^:]*)$/.exec(text) ?? /^([^:[\]]+):([^:]*)$/.exec(text)
-  if (!m) return undefined
-  const [, host = '', port = ''] = m
-  const bracketed = text.startsWith('[')
-  const addr = parseAddress(host)
-  if (bracketed && addr?.family !== 6) throw new InputError(input, `${shown(text)}: only IPv6 addresses go in brackets`)
-  if (!addr && !isHostName(host)) throw new InputError(input, `${shown(host)} is not a valid host name or IP address`)
-  return { host: ipText(host) ?? host, port: parsePort(input, port, text) }
+export function splitHostPort(input: string, text: string): HostPort | undefined {
+  const hp = parseHostPort(text)
+  if (hp === undefined || !('problem' in hp)) return hp
+  switch (hp.problem) {
+    case 'brackets':
+      throw new InputError(input, `${shown(text)}: only IPv6 addresses go in brackets`)
+    case 'host':
+      throw new InputError(input, `${shown(hp.host)} is not a valid host name or IP address`)
+    case 'port':
+      throw new InputError(input, `port in ${shown(text)} must be a number from 1 to 65535`)
+  }
 }
 
 /** The `endpoint` input: HOST:PORT, an IPv6 address in brackets (unambiguous, as the README asks). */
@@ -156,41 +140,11 @@ export function parseEndpoint(input: 'endpoint', value: string): Endpoint {
   return { ...hp, source: { input } }
 }
 
-/**
- * An Endpoint = value as wg(8) reads it (wireguard-tools src/config.c, parse_endpoint): after a "["
- * the host runs to the first "]", which must be followed by ":" and a port; otherwise the host is
- * everything before the LAST colon, so `2001:db8::1:51820` is host 2001:db8::1, port 51820. Returns
- * a reason (without the value) when wg would refuse it or getaddrinfo could not take the host.
- */
-export function wgEndpoint(value: string): { host: string; port: number } | string {
-  let host: string
-  let port: string
-  if (value.startsWith('[')) {
-    const close = value.indexOf(']')
-    if (close < 0) return 'has a "[" without its "]"'
-    if (value[close + 1] !== ':' || close + 2 >= value.length) return 'has no port after the "]:"'
-    host = value.slice(1, close)
-    port = value.slice(close + 2)
-  } else {
-    const colon = value.lastIndexOf(':')
-    if (colon < 0 || colon + 1 >= value.length) return 'has no port (HOST:PORT)'
-    host = value.slice(0, colon)
-    port = value.slice(colon + 1)
-  }
-  if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535)
-    return 'port must be a number from 1 to 65535'
-  const ip = ipText(host)
-  if (ip !== undefined) return { host: ip, port: Number(port) }
-  if (host.includes(':')) return 'has a host that is not a valid IPv6 address'
-  if (!isHostName(host)) return 'has a host that is not a valid host name or IP address'
-  return { host, port: Number(port) }
-}
-
 /** DNS = as wg-quick splits it: addresses are servers, names are search domains. */
 export function splitDns(input: string, value: string): { dns: string[]; dnsSearch: string[] } {
   const out = { dns: [] as string[], dnsSearch: [] as string[] }
   for (const v of listItems(value)) {
-    const ip = ipText(v)
+    const ip = canonicalAddress(v)
     if (ip !== undefined) out.dns.push(ip)
     else if (isHostName(v)) out.dnsSearch.push(v)
     else

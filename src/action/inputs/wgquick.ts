@@ -5,12 +5,14 @@
 // wg(8) (src/config.c), which drops every space of the line and matches the key in any case.
 // The whole input is a secret: an error names the line and at most a key name, never any part of a
 // value, and an unknown key's name only when it cannot be part of a key. One pass, linear time.
-import { network, parsePrefix, type Prefix } from '../../common/ip.js'
-import { InputError, ipText, isHostName, KEY, parseTable, publicKeyOf, wgEndpoint } from './values.js'
+import { isHostName, isKey, wgEndpoint } from '../../common/grammar.js'
+import { canonicalAddress, network, parsePrefix, type Prefix } from '../../common/ip.js'
+import { InputError, parseTable, publicKeyOf } from './values.js'
 import { keyRunsOf } from './secrets.js'
 import type { Peer, Tunnel } from './tunnel.js'
+import { INPUT as NAMES } from '../names.js'
 
-const INPUT = 'config'
+const INPUT = NAMES.config
 
 /** Keys wg-quick runs as shell commands, or that write the file back: refused, with what to do instead. */
 const REFUSED = ['PreUp', 'PostUp', 'PreDown', 'PostDown', 'SaveConfig']
@@ -80,7 +82,7 @@ function integer(line: number, key: string, value: string, min: number, max: num
 }
 
 function key(line: number, name: string, value: string): string {
-  if (!KEY.test(value))
+  if (!isKey(value))
     fail(
       line,
       `${name} must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); the value is not shown`
@@ -200,7 +202,7 @@ export function parseWgQuick(text: string): Tunnel {
         break
       case 'DNS':
         for (const item of quickItems(value)) {
-          const ip = ipText(item)
+          const ip = canonicalAddress(item)
           if (ip !== undefined) t.dns.push(ip)
           else if (isHostName(item)) t.dnsSearch.push(item)
           else fail(n, 'DNS has an entry that is neither an IP address (a server) nor a domain name (a search domain)')

@@ -3,6 +3,7 @@
 import { errorText } from '../../common/errors.js'
 import { loadJournal } from './state.js'
 import { teardown } from './teardown.js'
+import { commandGroup, endCommandGroup } from '../host/echo.js'
 import * as core from '../toolkit.js'
 
 export async function runPost(): Promise<void> {
@@ -13,7 +14,9 @@ export async function runPost(): Promise<void> {
       return
     }
     const name = journal.find('interface')?.name ?? 'the tunnel'
+    commandGroup(`Tearing down ${name}`)
     const report = await teardown(journal)
+    endCommandGroup()
     // The lease goes after the tunnel: the gateway then removes a peer that is already silent.
     if (journal.find('lease')) {
       const { releaseLeases } = await import('../lease/lease.js')
@@ -23,11 +26,12 @@ export async function runPost(): Promise<void> {
     }
     for (const w of report.warnings) core.warning(`${w} (proceeding anyway)`)
     for (const k of report.kept) core.info(k)
-    core.debug(`post done at ${Math.round(performance.now())} ms`)
+    core.debug(`post done at ${Math.round(process.uptime() * 1000)} ms`)
     core.info(
       report.removed.length > 0 ? `Removed ${report.removed.join('; ')}` : `Nothing of ${name} was left to remove`
     )
   } catch (err) {
+    endCommandGroup()
     core.warning(`teardown failed: ${errorText(err)} (proceeding anyway)`)
   }
 }

@@ -2,8 +2,9 @@
 // saves after every change and the runner hands to post as STATE_journal.
 import * as core from '../toolkit.js'
 import { Journal, parseJournal } from './journal.js'
+import { STATE } from '../names.js'
 
-const KEY = 'journal'
+const KEY = STATE.journal
 
 /** A journal that main writes to the step state as it goes. */
 export const stepJournal = (): Journal => new Journal((text) => core.saveState(KEY, text))

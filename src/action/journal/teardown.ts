@@ -11,6 +11,7 @@ import { SRC_VALID_MARK, type Journal, type Rec, type RecOf } from './journal.js
 import { isRoot, mustRun, run, type RunOptions } from '../host/run.js'
 import { fileId, ifindex, linkExists, locate, netns, sameProcess, socketPath, waitUntil } from '../host/probe.js'
 import * as core from '../toolkit.js'
+import { echo } from '../host/echo.js'
 
 interface TeardownReport {
   removed: string[]
@@ -23,7 +24,7 @@ interface TeardownReport {
 const COMMAND_MS = 10_000
 
 /** What became of a record: undone now, found already gone, or left (not ours, or not undone). */
-type Outcome = { undone: string } | { gone: true } | { kept: string } | { left: string; retry?: boolean }
+type UndoResult = { undone: string } | { gone: true } | { kept: string } | { left: string; retry?: boolean }
 
 const ip = (): string => locate('ip') ?? 'ip'
 /** How long teardown may take: post's own limits, or main's rollback budget. */
@@ -44,6 +45,7 @@ function stillOurs(rec: RecOf<'interface'>): 'ours' | 'gone' | 'other' {
 
 /** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
 async function signal(pid: number, name: 'TERM' | 'KILL', b: Budget): Promise<void> {
+  echo(['kill', `-${name}`, String(pid)])
   if (!isRoot()) {
     await run(['kill', `-${name}`, String(pid)], asRoot(b))
     return
@@ -60,7 +62,7 @@ async function signal(pid: number, name: 'TERM' | 'KILL', b: Budget): Promise<vo
  * and removes its socket; SIGKILL only if it will not go. A record without a pid (main was stopped
  * while starting it) is matched by name, start time and namespace, as main would have.
  */
-async function stopWireguardGo(rec: RecOf<'wireguard-go'>, b: Budget): Promise<Outcome> {
+async function stopWireguardGo(rec: RecOf<'wireguard-go'>, b: Budget): Promise<UndoResult> {
   const proc =
     rec.pid !== undefined && rec.start !== undefined
       ? { pid: rec.pid, start: rec.start }
@@ -70,7 +72,7 @@ async function stopWireguardGo(rec: RecOf<'wireguard-go'>, b: Budget): Promise<O
   let stale = !running
   if (running) {
     const gone = (): boolean => !sameProcess(proc)
-    const sent = performance.now()
+    const sent = process.uptime()
     await signal(proc.pid, 'TERM', b)
     if (!(await waitUntil(gone, within(b, 3000)))) {
       stale = true
@@ -79,12 +81,13 @@ async function stopWireguardGo(rec: RecOf<'wireguard-go'>, b: Budget): Promise<O
         return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true }
       }
     }
-    core.debug(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`)
+    core.debug(`wireguard-go stopped ${Math.round((process.uptime() - sent) * 1000)} ms after SIGTERM`)
   }
   // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
   const sock = socketPath(rec.name)
   const removeSocket = stale && rec.socket !== undefined && fileId(sock) === rec.socket
   if (removeSocket) {
+    echo(['rm', '-f', sock])
     if (isRoot()) rmSync(sock, { force: true })
     else await run(['rm', '-f', sock], asRoot(b))
   }
@@ -93,7 +96,7 @@ async function stopWireguardGo(rec: RecOf<'wireguard-go'>, b: Budget): Promise<O
   return said ? { undone: said } : { gone: true }
 }
 
-async function deleteInterface(rec: RecOf<'interface'>, b: Budget): Promise<Outcome> {
+async function deleteInterface(rec: RecOf<'interface'>, b: Budget): Promise<UndoResult> {
   // The link closes as wireguard-go exits: give it a moment before looking.
   await waitUntil(() => stillOurs(rec) !== 'ours', within(b, 1000))
   switch (stillOurs(rec)) {
@@ -106,39 +109,43 @@ async function deleteInterface(rec: RecOf<'interface'>, b: Budget): Promise<Outc
         ? { left: `${rec.name} was being created when main stopped and cannot be told from another's; left as it is` }
         : { left: `${rec.name} is no longer the interface main made (another has its name now); left untouched` }
   }
-  await mustRun([ip(), 'link', 'delete', 'dev', rec.name], asRoot(b))
+  const argv = [ip(), 'link', 'delete', 'dev', rec.name]
+  echo(argv)
+  await mustRun(argv, asRoot(b))
   return { undone: rec.name }
 }
 
-async function deleteRule(rec: RecOf<'rule'>, b: Budget): Promise<Outcome> {
-  const r = await run(
-    [ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)],
-    asRoot(b)
-  )
+async function deleteRule(rec: RecOf<'rule'>, b: Budget): Promise<UndoResult> {
+  const argv = [ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)]
+  echo(argv)
+  const r = await run(argv, asRoot(b))
   if (r.code === 0) return { undone: `rule ${rec.priority}: ${rec.selector}` }
   if (/No such file|not exist/i.test(r.stderr)) return { gone: true }
   throw new Error(r.stderr.trim() || `exit ${r.code}`)
 }
 
 /** Puts src_valid_mark back, unless another full tunnel still marks its traffic and needs it. */
-async function restoreSysctl(rec: RecOf<'sysctl'>, b: Budget): Promise<Outcome> {
+async function restoreSysctl(rec: RecOf<'sysctl'>, b: Budget): Promise<UndoResult> {
   const others = (await run([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS, deadline: b.deadline })).stdout
   if (/\bnot from all fwmark /.test(others))
     return { kept: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` }
-  await mustRun(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot(b))
+  const argv = ['sysctl', '-q', '-w', `${rec.key}=${rec.was}`]
+  echo(argv)
+  await mustRun(argv, asRoot(b))
   return { undone: `${rec.key} back to ${rec.was}` }
 }
 
-async function revertDns(rec: RecOf<'dns'>, iface: RecOf<'interface'> | undefined, b: Budget): Promise<Outcome> {
+async function revertDns(rec: RecOf<'dns'>, iface: RecOf<'interface'> | undefined, b: Budget): Promise<UndoResult> {
   // Under a name that another job's interface has now, the DNS settings are theirs.
   if (iface && stillOurs(iface) === 'other') return { left: `DNS for ${rec.iface}: the interface is no longer ours` }
   if (rec.manager === 'resolvectl' && !linkExists(rec.iface)) return { gone: true }
   const { argv } = dnsDown(rec.manager, rec.name)
+  echo(argv)
   await mustRun(argv, asRoot(b))
   return { undone: `DNS (${rec.manager})` }
 }
 
-async function undo(rec: Rec, journal: Journal, b: Budget): Promise<Outcome> {
+async function undo(rec: Rec, journal: Journal, b: Budget): Promise<UndoResult> {
   switch (rec.kind) {
     case 'interface':
       return deleteInterface(rec, b)
@@ -177,18 +184,18 @@ export async function teardown(journal: Journal, deadline?: number): Promise<Tea
   for (const rec of [...journal.records].reverse()) {
     if (rec.kind === 'lease') continue
     try {
-      const outcome = await undo(rec, journal, budget)
-      if ('kept' in outcome) report.kept.push(outcome.kept)
-      if ('left' in outcome) {
-        report.warnings.push(outcome.left)
+      const done = await undo(rec, journal, budget)
+      if ('kept' in done) report.kept.push(done.kept)
+      if ('left' in done) {
+        report.warnings.push(done.left)
         // Not ours (or needed by another): nothing for a later post to do either, unless it may yet go.
-        if (!outcome.retry) journal.remove(rec)
+        if (!done.retry) journal.remove(rec)
         continue
       }
       // The interface first: what the reader looks for.
-      if ('undone' in outcome) {
-        if (rec.kind === 'interface' || rec.kind === 'wireguard-go') report.removed.unshift(outcome.undone)
-        else report.removed.push(outcome.undone)
+      if ('undone' in done) {
+        if (rec.kind === 'interface' || rec.kind === 'wireguard-go') report.removed.unshift(done.undone)
+        else report.removed.push(done.undone)
       }
       journal.remove(rec)
     } catch (err) {

@@ -14,12 +14,19 @@ import {
   type Evidence,
   type RequestFailure
 } from '../report/gateway.js'
-import { network, parsePrefix, type Prefix } from '../../common/ip.js'
+import { canonicalAddress, network, parsePrefix, type Prefix } from '../../common/ip.js'
 import { validRecord, type Journal, type RecOf } from '../journal/journal.js'
-import { KEY, wgEndpoint } from '../inputs/values.js'
-import type { GivenTunnel } from './source.js'
+import { isHostName, isKey, wgEndpoint } from '../../common/grammar.js'
 import * as core from '../toolkit.js'
 import type { Peer, Tunnel } from '../inputs/tunnel.js'
+import { INPUT } from '../names.js'
+
+/** A tunnel to bring up, and where it came from. */
+export interface GivenTunnel {
+  tunnel: Tunnel
+  /** Rows for the summary (the lease and its expiry). */
+  rows: [string, string][]
+}
 
 /** A fresh X25519 key pair, as `wg genkey` and `wg pubkey` would print it. */
 export function ephemeralKeyPair(): { privateKey: string; publicKey: string } {
@@ -171,7 +178,7 @@ export function tunnelFromLease(
   const peers: Peer[] = list(a.peers, 'peers').map((v, i) => {
     const p = (typeof v === 'object' && v !== null ? v : bad(`peers[${i}] is not an object`)) as Record<string, unknown>
     const publicKey = str(p.publicKey, `peers[${i}].publicKey`)
-    if (!KEY.test(publicKey)) bad(`peers[${i}].publicKey is not a WireGuard key`)
+    if (!isKey(publicKey)) bad(`peers[${i}].publicKey is not a WireGuard key`)
     const ep = wgEndpoint(str(p.endpoint, `peers[${i}].endpoint`))
     if (typeof ep === 'string') bad(`peers[${i}].endpoint is not HOST:PORT`)
     const given = p.persistentKeepalive
@@ -185,7 +192,7 @@ export function tunnelFromLease(
           : Math.min(source.keepalive, gateways)
     return {
       publicKey,
-      endpoint: { ...(ep as { host: string; port: number }), source: { input: 'gateway' } },
+      endpoint: { ...(ep as { host: string; port: number }), source: { input: INPUT.gateway } },
       allowedIps: list(p.allowedIps, `peers[${i}].allowedIps`).map((x, j) =>
         network(prefix(x, `peers[${i}].allowedIps[${j}]`))
       ),
@@ -194,11 +201,10 @@ export function tunnelFromLease(
   })
   if (peers.length === 0) bad('no peer')
   const dnsGiven = list(a.dns ?? [], 'dns').map((d, i) => str(d, `dns[${i}]`))
-  const dns = [...dnsGiven.filter((d) => typeof parsePrefix(d) !== 'string'), ...source.dns]
-  const dnsSearch = [
-    ...dnsGiven.filter((d) => typeof parsePrefix(d) === 'string' && /^[A-Za-z0-9.-]{1,253}$/.test(d)),
-    ...source.dnsSearch
-  ]
+  // As wg-quick splits DNS =: addresses are servers, names are search domains (others are dropped).
+  const servers = dnsGiven.map(canonicalAddress).filter((d): d is string => d !== undefined)
+  const dns = [...servers, ...source.dns]
+  const dnsSearch = [...dnsGiven.filter((d) => canonicalAddress(d) === undefined && isHostName(d)), ...source.dnsSearch]
   const tunnel: Tunnel = { ...keys, addresses, table: 'auto', dns, dnsSearch, peers, mtu: source.mtu }
   return { tunnel, id, secret, expiresAt: isoTime(a.expiresAt) ?? 'unknown' }
 }

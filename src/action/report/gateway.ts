@@ -89,6 +89,11 @@ const LEASE_ADVICE: Record<GatewayCode, { head: string; advice?: (asked: { audie
     advice: () =>
       "this repository's jobs asked for more leases a minute than the gateway's rate-limit: try again in a minute, or ask its team to raise rate-limit"
   },
+  too_many_refusals: {
+    head: 'refused requests from this runner for now',
+    advice: () =>
+      "this runner's address sent the gateway more refused requests a minute than its refusals-per-address allows: try again in a minute; if many runners share this address (NAT), ask its team to raise refusals-per-address"
+  },
   quota_exceeded: {
     head: 'refused the lease for now',
     advice: () => 'wait for other jobs of this repository or run to end, or ask its team to raise the quota'

@@ -7,7 +7,7 @@ import * as core from '../toolkit.js'
 import type { CheckResult } from '../verify.js'
 import { checkLabel } from '../verify.js'
 
-export interface Outcome {
+export interface TunnelUp {
   iface: string
   mode: string
   mtu: number
@@ -29,7 +29,7 @@ const cell = (t: string): string =>
     .replace(/[|\\]/g, (c) => `\\${c}`)
     .replace(/</g, '&lt;')
 
-export function report(o: Outcome): void {
+export function report(o: TunnelUp): void {
   const peers = o.peers.map((p) => (p.endpoint ? endpointShown(p.endpoint) : p.publicKey))
   const handshake = o.handshakeMs === undefined ? 'not awaited (no peer has an Endpoint)' : duration(o.handshakeMs)
   const rows: [string, string][] = [

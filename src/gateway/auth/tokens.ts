@@ -3,6 +3,7 @@
 // tolerance, required claims present. Using a `jti` once is the store's job (see Leases).
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
 import { GATEWAY_CODES, type GatewayCode } from '../../common/codes.js'
+import { errorText } from '../../common/errors.js'
 
 /** Claims every GitHub Actions token carries and the gateway relies on. */
 export const REQUIRED_CLAIMS = [
@@ -39,10 +40,9 @@ export class TokenError extends Error {
 }
 
 /** What a client is told when the issuer cannot be asked: where it lives and why it failed are the operator's. */
-export const ISSUER_UNREACHABLE = 'the token issuer could not be reached; try again'
+const ISSUER_UNREACHABLE = 'the token issuer could not be reached; try again'
 /** What a client is told when the issuer answers with something this configuration cannot use. */
-export const ISSUER_MISCONFIGURED =
-  "the token issuer's discovery document or keys do not fit the gateway's issuer setting"
+const ISSUER_MISCONFIGURED = "the token issuer's discovery document or keys do not fit the gateway's issuer setting"
 
 interface VerifierOptions {
   issuer: string
@@ -173,18 +173,13 @@ export function explain(
   if (err instanceof errors.JOSEError) return say('token_invalid', 'the token is malformed')
   // Not jose's verdict on the token: a fault of ours, reported as such (the key source's faults
   // arrive as TokenErrors, see issuerKeys).
-  return new TokenError(
-    'the token could not be checked; see the gateway log',
-    'internal_error',
-    err instanceof Error ? err.message : String(err),
-    jose
-  )
+  return new TokenError('the token could not be checked; see the gateway log', 'internal_error', errorText(err), jose)
 }
 
 /** A failed fetch from the issuer, for the operator: the URL, the status or the network error and its code. */
 function fetchFailure(url: string, err: unknown): string {
   const cause = (err as { cause?: { code?: unknown } }).cause?.code
-  return `${url}: ${err instanceof Error ? err.message : String(err)}${typeof cause === 'string' ? ` (${cause})` : ''}`
+  return `${url}: ${errorText(err)}${typeof cause === 'string' ? ` (${cause})` : ''}`
 }
 
 /**

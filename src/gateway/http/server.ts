@@ -6,10 +6,14 @@ import { createServer as createHttp, type IncomingMessage, type Server, type Ser
 import { createServer as createHttps } from 'node:https'
 import type { Socket } from 'node:net'
 import { GATEWAY_CODES, type GatewayCode } from '../../common/codes.js'
+import { errorText } from '../../common/errors.js'
 import { formatBytes, parseAddress } from '../../common/ip.js'
 import type { Audit } from '../audit.js'
 import type { GatewayConfig } from '../settings.js'
-import { HttpError, validPublicKey, type Leases } from '../leases/leases.js'
+import { isPeerKey } from '../../common/grammar.js'
+import type { Leases } from '../leases/leases.js'
+import { HttpError } from './error.js'
+import type { Gate } from '../limits/gate.js'
 
 /** A lease request is `{"publicKey": "…"}`: anything over this is refused unread. */
 const MAX_BODY = 4096
@@ -40,7 +44,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 }
 
 /** Longest credential accepted: GitHub's tokens are about 1 KiB; a lease secret is 43 characters. */
-export const MAX_BEARER = 8192
+const MAX_BEARER = 8192
 
 /**
  * The credential of `Authorization: Bearer …`; undefined when there is no such header; throws 401
@@ -71,20 +75,24 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
   res.end(text)
 }
 
+/** `gate`: refusals before a request is read (draining, a client over its refusals); none in tests. */
 export function createHandler(
   leases: Leases,
   config: GatewayConfig,
-  audit: Audit
+  audit: Audit,
+  gate?: Gate
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const client = req.socket.remoteAddress ?? ''
     const path = (req.url ?? '/').split('?')[0] ?? '/'
     if (path === '/healthz') {
       if (req.method !== 'GET') throw new HttpError('method_not_allowed', 'use GET')
-      // From memory: answered at once even while the store cannot be written.
+      // From memory: answered at once even while the store cannot be written. Draining or a store that
+      // cannot be written is 503, so that a load balancer sends new jobs elsewhere.
       const store = leases.storeHealth()
-      const common = { interface: config.interface, leases: leases.liveCount() }
-      if (store.ok) return send(res, 200, { status: 'ok', ...common, store: 'ok' })
+      const common = { interface: config.interface, leases: leases.liveCount(), store: 'ok' }
+      if (gate?.draining) return send(res, 503, { status: 'draining', ...common })
+      if (store.ok) return send(res, 200, { status: 'ok', ...common })
       return send(res, 503, {
         status: 'store-unavailable',
         code: 'store_unavailable',
@@ -98,6 +106,8 @@ export function createHandler(
         audit('lease.refused', { status: GATEWAY_CODES[code], code, reason, client })
         throw new HttpError(code, reason)
       }
+      const early = gate?.beforeLease(client)
+      if (early) refuse(early.code, early.message)
       let token: string | undefined
       try {
         token = bearer(req, 'OIDC token')
@@ -113,7 +123,7 @@ export function createHandler(
         refuse('invalid_body', 'the body must be JSON: {"publicKey": "<base64 WireGuard public key>"}')
       }
       const key = (body as { publicKey?: unknown } | null)?.publicKey
-      if (!validPublicKey(key))
+      if (!isPeerKey(key))
         refuse('invalid_public_key', '"publicKey" must be a WireGuard public key (32 bytes in base64, not all zero)')
       const grant = await leases.grant(token, key, client)
       return send(res, 201, grant)
@@ -121,6 +131,11 @@ export function createHandler(
     const m = /^\/v1\/leases\/([^/]{1,100})$/.exec(path)
     if (m) {
       if (req.method !== 'DELETE') throw new HttpError('method_not_allowed', 'use DELETE')
+      const early = gate?.beforeRelease(client)
+      if (early) {
+        audit('lease.release-refused', { status: early.status, code: early.code, reason: early.message, client })
+        throw early
+      }
       const secret = bearer(req, 'lease secret')
       if (!secret) throw new HttpError('authorization_missing', 'missing "Authorization: Bearer <lease secret>"')
       // The peer is gone either way; 202 says the lease's end is not yet in the store (it is retried).
@@ -134,7 +149,7 @@ export function createHandler(
     route(req, res).catch((err: unknown) => {
       if (res.headersSent) return
       if (err instanceof HttpError) return send(res, err.status, { error: err.message, code: err.code })
-      audit('error', { reason: err instanceof Error ? err.message : String(err) })
+      audit('error', { reason: errorText(err) })
       send(res, 500, { error: 'internal error; see the gateway log', code: 'internal_error' })
     })
   }
@@ -154,7 +169,7 @@ export const LIMITS = {
 }
 
 /** Open connections in all: a flood from many addresses cannot exhaust file descriptors. */
-export const MAX_CONNECTIONS = 2048
+const MAX_CONNECTIONS = 2048
 
 /**
  * What one client is, for the per-client cap: an IPv4 address (also when IPv4-mapped), or an IPv6

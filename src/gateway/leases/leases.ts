@@ -7,29 +7,20 @@ import { GATEWAY_CODES, type GatewayCode } from '../../common/codes.js'
 import { errorText } from '../../common/errors.js'
 import { contains, parsePrefix, prefixText, type Prefix } from '../../common/ip.js'
 import type { Audit, AuditFields } from '../audit.js'
-import type { GatewayConfig } from '../settings.js'
+import { HttpError } from '../http/error.js'
+import type { AccessRule, GatewayConfig } from '../settings.js'
 import { checkedClaims, matchRule } from '../auth/policy.js'
 import { Pool } from './pool.js'
 import { StoreUnavailable, type Lease, type Store, type StoreHealth } from './store.js'
 import { CLOCK_TOLERANCE_S, explain, MAX_TOKEN_AGE_MS, type Verifier } from '../auth/tokens.js'
 import { Coalescer, type PeerOp, type PeerState } from './peers.js'
+import { NO_FIREWALL, type Firewall } from '../firewall/firewall.js'
+import { quotaRefusal } from '../limits/quota.js'
+import { RateLimiter } from '../limits/rate.js'
 import { fate, Liveness } from './liveness.js'
 
 /** What a client is told when the store cannot be written now; why is in the audit line. */
 export const STORE_UNAVAILABLE = "the gateway's store cannot be written just now; try again shortly"
-
-/** A refusal: answered as `{"error": message, "code": code}` with the code's status (GATEWAY_CODES). */
-export class HttpError extends Error {
-  readonly status: number
-  constructor(
-    readonly code: GatewayCode,
-    message: string
-  ) {
-    super(message)
-    this.name = 'HttpError'
-    this.status = GATEWAY_CODES[code]
-  }
-}
 
 /** What the gateway needs of the interface (Wg, or a stand-in in unit tests). */
 export interface Interface {
@@ -49,8 +40,8 @@ interface Grant {
   expiresAt: string
 }
 
-/** A peer operation, with what a removal expects the peer to hold (its identity). */
-type Op = PeerOp & { expect?: string[]; lease?: string }
+/** A peer operation, with what a removal expects the peer to hold (its identity), and the lease an addition lets through the firewall. */
+type Op = PeerOp & { expect?: string[]; lease?: string; admit?: Lease }
 
 class ForeignKey extends Error {}
 class AddressTaken extends Error {}
@@ -58,13 +49,6 @@ class PeerChanged extends Error {}
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest()
 const bare = (p: string): string => p.replace(/\/[0-9]+$/, '')
-
-/** True when a WireGuard public key is well-formed: 32 bytes in canonical base64, not all zero. */
-export function validPublicKey(key: unknown): key is string {
-  if (typeof key !== 'string' || !/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/.test(key)) return false
-  const bytes = Buffer.from(key, 'base64')
-  return bytes.length === 32 && bytes.some((b) => b !== 0)
-}
 
 export class Leases {
   serverKey = ''
@@ -75,7 +59,7 @@ export class Leases {
   private readonly inUse = new Set<string>()
   private readonly granting = new Set<string>()
   private readonly removing = new Set<string>()
-  private readonly buckets = new Map<string, { tokens: number; at: number }>()
+  private readonly rate: RateLimiter
   private readonly queue: Coalescer<Op, void>
   private sweeping: Promise<void> | undefined
   private readonly liveness: Liveness
@@ -86,9 +70,11 @@ export class Leases {
     private readonly wg: Interface,
     private readonly verify: Verifier,
     private readonly audit: Audit,
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    private readonly firewall: Firewall = NO_FIREWALL
   ) {
     this.pool = new Pool(config.pool)
+    this.rate = new RateLimiter(config.rateLimit)
     this.queue = new Coalescer((ops) => this.applyBatch(ops))
     this.liveness = new Liveness(now())
   }
@@ -99,6 +85,8 @@ export class Leases {
     this.store.bind(this.wg.iface, this.serverKey)
     this.ifaceHosts = await this.wg.addresses()
     for (const l of this.store.open()) for (const a of l.addresses) this.inUse.add(bare(a))
+    // The firewall first: every peer the store knows is filtered before any is added back.
+    await this.firewall.reconcile(() => this.store.open())
     await this.sweep('reconcile')
   }
 
@@ -121,9 +109,11 @@ export class Leases {
    * replayed (the token, its `jti`, the rules, the key); then the repository's rate limit; only a
    * request past all of these is charged and uses its token up. So a replayed token is 409 and
    * charges nothing (it cannot drain its repository's limit), and a 429 leaves the token usable after
-   * the wait. A refusal after the rate check (pool exhausted, the interface refusing the key or
-   * address, a failed `wg set`) has used the token and is charged: it took a place in the pool search
-   * and on the interface, and a refused token must not be replayed for free against them.
+   * the wait. A refusal after the rate check is charged: it took a place in the pool search. The
+   * token is used up when the lease is written (with it, in one transaction): a refusal after that
+   * (the interface refusing the key or address, a failed `wg set`) has used it, and a refused token
+   * must not be replayed for free against the interface; an exhausted pool or a store that cannot
+   * be written (503) has not.
    */
   async grant(token: string, publicKey: string, client: string): Promise<Grant> {
     const refuse: (code: GatewayCode, reason: string, who?: AuditFields, detail?: string) => never = (
@@ -169,7 +159,12 @@ export class Leases {
     if (publicKey === this.serverKey) refuse('public_key_taken', "the public key is the interface's own", who)
     if (this.store.liveByKey(publicKey))
       refuse('public_key_leased', 'this public key already has a live lease; make a new key per job', who)
-    if (!this.takeRate(String(claims.repository_id), this.now()))
+    const quota = quotaRefusal(
+      (this.config.rules[rule] as AccessRule).quota,
+      this.store.liveCounts(who.repositoryId ?? '', who.runId ?? '')
+    )
+    if (quota !== undefined) refuse('quota_exceeded', quota, who)
+    if (!this.rate.take(String(claims.repository_id), this.now()))
       refuse(
         'rate_limited',
         `too many lease requests from this repository (at most ${this.config.rateLimit} a minute); retry shortly`,
@@ -212,7 +207,7 @@ export class Leases {
       for (const a of addresses) this.inUse.add(bare(a))
       this.granting.add(lease.id)
       try {
-        await this.queue.submit({ kind: 'add', publicKey, allowedIps: addresses, lease: lease.id })
+        await this.queue.submit({ kind: 'add', publicKey, allowedIps: addresses, lease: lease.id, admit: lease })
       } catch (err) {
         if (err instanceof ForeignKey || err instanceof AddressTaken) {
           // Never on the interface: forget it entirely, so the key or address stays the other peer's.
@@ -257,6 +252,23 @@ export class Leases {
         expiresAt
       }
     }
+  }
+
+  /**
+   * Ends a live lease now, as an operator's `revoke` (`client` says who): the peer comes off first,
+   * whatever the store does (its end is written when the store takes it). False when it is not live.
+   */
+  async revoke(id: string, client: string): Promise<boolean> {
+    const lease = this.store.get(id)
+    if (!lease || lease.endedAt !== undefined || !this.store.end(id, 'revoked', this.now())) return false
+    await this.removePeer(lease, 'revoked', client)
+    this.store.flush()
+    return true
+  }
+
+  /** Addresses the pool could still lease (of its smallest family). */
+  poolFree(): number {
+    return this.pool.free({ addresses: this.inUse, prefixes: [...this.ifaceHosts, ...this.foreign] })
   }
 
   /**
@@ -333,7 +345,7 @@ export class Leases {
           })
           work.push(
             this.queue
-              .submit({ kind: 'add', publicKey: lease.publicKey, allowedIps: lease.addresses })
+              .submit({ kind: 'add', publicKey: lease.publicKey, allowedIps: lease.addresses, admit: lease })
               .catch((err: unknown) => this.audit('error', { reason: errorText(err), lease: lease.id }))
           )
         }
@@ -354,6 +366,7 @@ export class Leases {
     await Promise.all(work)
     // Ends and removals are written now, together (or kept for when the store takes writes again).
     this.store.flush()
+    await this.firewall.reconcile(() => this.store.open())
     this.store.prune(now)
     if (why === 'reconcile')
       this.audit('gateway.reconciled', {
@@ -398,6 +411,12 @@ export class Leases {
     } finally {
       this.removing.delete(lease.id)
     }
+    // The peer is gone (or not the gateway's any more): its firewall elements go too.
+    await this.firewall
+      .forget([lease])
+      .catch((err: unknown) =>
+        this.audit('error', { ...fields, reason: `firewall: ${errorText(err)}; retried at the next sweep` })
+      )
     this.store.markRemoved(lease.id)
     this.liveness.forget(lease.id)
     // A removed peer's addresses are free at once, not at the next read of the interface. (A peer
@@ -444,7 +463,7 @@ export class Leases {
     const peers = await this.wg.peers(false)
     this.foreign = this.foreignPrefixes(peers)
     const results: (void | Error)[] = []
-    const valid: Op[] = []
+    let valid: Op[] = []
     for (const op of ops) {
       const peer = peers.get(op.publicKey)
       let r: Error | undefined
@@ -459,6 +478,14 @@ export class Leases {
       results.push(r)
       if (!r && !(op.kind === 'remove' && !peer)) valid.push(op)
     }
+    // A peer is added only once the firewall lets its addresses through to their rule's allowed-ips.
+    const admit = valid.flatMap((op) => op.admit ?? [])
+    if (admit.length > 0)
+      await this.firewall.admit(admit).catch((err: unknown) => {
+        const e = new Error(`the firewall could not admit the lease: ${errorText(err)}`)
+        for (const op of valid.filter((o) => o.admit)) results[ops.indexOf(op)] = e
+        valid = valid.filter((o) => !o.admit)
+      })
     if (valid.length === 0) return results
     try {
       await this.wg.apply(valid)
@@ -472,18 +499,6 @@ export class Leases {
       }
     }
     return results
-  }
-
-  private takeRate(repositoryId: string, now: number): boolean {
-    const cap = this.config.rateLimit
-    const b = this.buckets.get(repositoryId) ?? { tokens: cap, at: now }
-    b.tokens = Math.min(cap, b.tokens + ((now - b.at) * cap) / 60_000)
-    b.at = now
-    this.buckets.set(repositoryId, b)
-    if (this.buckets.size > 10_000) for (const [k, v] of this.buckets) if (v.tokens >= cap) this.buckets.delete(k)
-    if (b.tokens < 1) return false
-    b.tokens -= 1
-    return true
   }
 }
 

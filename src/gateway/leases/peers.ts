@@ -1,10 +1,11 @@
 // The WireGuard interface, through `wg` (which speaks to kernel and wireguard-go interfaces alike) and
-// `ip`. The gateway's one place that starts processes: argument arrays, a time limit, a minimal
-// environment. (src/run.ts logs each command as an Actions `::debug::` line on stdout, where the
-// gateway writes its audit lines; hence this small runner of its own.) The interface's private key
-// and preshared keys are never read: `wg show IFACE public-key|listen-port|allowed-ips|latest-handshakes|transfer`.
-import { execFile } from 'node:child_process'
+// `ip`, run by ../run.ts (over the shared runner, nothing logged: the gateway's stdout carries its
+// audit lines). The interface's private key and preshared keys are never read:
+// `wg show IFACE public-key|listen-port|allowed-ips|latest-handshakes|transfer`.
+import { errorText } from '../../common/errors.js'
+import { isKey } from '../../common/grammar.js'
 import { parsePrefix, prefixText, type Prefix } from '../../common/ip.js'
+import { run as exec } from '../run.js'
 
 export interface PeerState {
   allowedIps: string[]
@@ -21,31 +22,6 @@ class WgError extends Error {
     super(message)
     this.name = 'WgError'
   }
-}
-
-const ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' }
-
-/** Runs a command; resolves with its stdout, rejects with a WgError naming the command and what it said. */
-function exec(argv: string[], timeoutMs = 10_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      argv[0] as string,
-      argv.slice(1),
-      { env: ENV, timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'utf8' },
-      (err, stdout, stderr) => {
-        if (!err) return resolve(stdout)
-        const said = stderr.trim().split('\n').slice(-2).join(' / ')
-        const code = (err as NodeJS.ErrnoException).code
-        reject(
-          new WgError(
-            code === 'ENOENT'
-              ? `\`${argv[0]}\` was not found on PATH (${ENV.PATH}); install wireguard-tools and iproute2`
-              : `\`${argv.slice(0, 4).join(' ')}\` failed${said ? `: ${said}` : ` (${err.message})`}`
-          )
-        )
-      }
-    )
-  })
 }
 
 /** Lines of `KEY\tVALUE` into a map. */
@@ -100,7 +76,7 @@ export class Wg {
       publicKey = (await exec(['wg', 'show', this.iface, 'public-key'])).trim()
       port = (await exec(['wg', 'show', this.iface, 'listen-port'])).trim()
     } catch (err) {
-      const said = (err as Error).message
+      const said = errorText(err)
       // Without the privilege, `wg` cannot reach the interface, and says so (or, for wireguard-go's
       // socket it cannot see, that the device does not exist: preflight.ts catches that case first).
       if (/Operation not permitted|Permission denied/.test(said))
@@ -111,7 +87,7 @@ export class Wg {
         `interface "${this.iface}" is not a WireGuard interface here (${said}). Create it first (wg-quick up ${this.iface}), then start the gateway`
       )
     }
-    if (!/^[A-Za-z0-9+/]{43}=$/.test(publicKey))
+    if (!isKey(publicKey))
       throw new WgError(
         `interface "${this.iface}" has no private key: configure it (wg-quick or wg set ${this.iface} private-key FILE)`
       )

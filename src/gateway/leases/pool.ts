@@ -41,14 +41,6 @@ export class Pool {
     })
   }
 
-  /** True when `address` (bare) is one this pool could lease. */
-  holds(address: string): boolean {
-    const a = parseAddress(address)
-    if (!a) return false
-    const n = toBig(address)
-    return this.ranges.some((r) => r.family === a.family && n >= r.first && n <= r.last)
-  }
-
   /**
    * One free host address per family (`10.99.0.7/32`, `fd99::7/128`), or undefined when any family
    * is exhausted. Prefixes in `taken` that contain the whole pool are ignored: a peer routing a
@@ -65,13 +57,45 @@ export class Pool {
     return out.map(({ range, n }) => `${fromBig(range.family, n)}/${maxBits(range.family)}`)
   }
 
-  private search(r: Range, taken: Taken): bigint | undefined {
-    const blocked = taken.prefixes
+  /**
+   * How many addresses could still be leased: of each family, the range less what `taken` holds in
+   * it (addresses, and the parts of prefixes within it; a prefix containing the whole pool is ignored,
+   * as allocate does); the smallest family counts. A Number (IPv6 ranges are counted approximately).
+   */
+  free(taken: Taken): number {
+    let least: bigint | undefined
+    for (const r of this.ranges) {
+      const blocked = this.blocked(r, taken)
+      let used = 0n
+      for (const b of blocked) {
+        const lo = b.lo > r.first ? b.lo : r.first
+        const hi = b.hi < r.last ? b.hi : r.last
+        if (hi >= lo) used += hi - lo + 1n
+      }
+      for (const a of taken.addresses) {
+        const p = parseAddress(a)
+        if (p?.family !== r.family) continue
+        const n = toBig(a)
+        if (n >= r.first && n <= r.last && !blocked.some((b) => n >= b.lo && n <= b.hi)) used++
+      }
+      const left = r.last - r.first + 1n - used
+      if (least === undefined || left < least) least = left
+    }
+    return Number(least ?? 0n)
+  }
+
+  /** The prefixes of `taken` within the range (not those containing the whole pool), as number intervals. */
+  private blocked(r: Range, taken: Taken): { lo: bigint; hi: bigint }[] {
+    return taken.prefixes
       .filter((p) => p.family === r.family && contains(r.prefix, p))
       .map((p) => {
         const lo = toBig(network(p).address)
         return { lo, hi: lo + (1n << BigInt(maxBits(p.family) - p.bits)) - 1n }
       })
+  }
+
+  private search(r: Range, taken: Taken): bigint | undefined {
+    const blocked = this.blocked(r, taken)
     const size = r.last - r.first + 1n
     let n = r.cursor
     // Every step either tries one address or skips a blocked prefix: bounded by the range's size.

@@ -89,7 +89,6 @@ type Query =
   | 'insert'
   | 'get'
   | 'byKey'
-  | 'known'
   | 'lastByKey'
   | 'delete'
   | 'open'
@@ -116,6 +115,9 @@ export class Store {
   private readonly current = new Map<string, Lease>()
   /** Live lease id by public key. */
   private readonly liveKeys = new Map<string, string>()
+  /** Live leases by repository id, and by repository id and run id (`ID\nRUN`): for quotas. */
+  private readonly liveOfRepository = new Map<string, number>()
+  private readonly liveOfRun = new Map<string, number>()
   /**
    * Leases no longer current whose writes still wait (null: deleted): the file is behind them until
    * those are made, and reads of them come from here.
@@ -184,7 +186,6 @@ export class Store {
       insert: p(`INSERT INTO leases (id, public_key, addresses, secret_hash, repository, repository_id, run_id,
         workflow_ref, rule, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       get: p('SELECT * FROM leases WHERE id = ?'),
-      known: p('SELECT 1 FROM leases WHERE public_key = ? AND id != ? LIMIT 1'),
       byKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at'),
       delete: p('DELETE FROM leases WHERE id = ?'),
       lastByKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at DESC LIMIT 1'),
@@ -240,7 +241,20 @@ export class Store {
 
   private remember(l: Lease): void {
     this.current.set(l.id, l)
-    if (l.endedAt === undefined) this.liveKeys.set(l.publicKey, l.id)
+    if (l.endedAt === undefined) {
+      this.liveKeys.set(l.publicKey, l.id)
+      this.countLive(l, 1)
+    }
+  }
+
+  private countLive(l: Lease, by: 1 | -1): void {
+    const add = (m: Map<string, number>, k: string): void => {
+      const n = (m.get(k) ?? 0) + by
+      if (n > 0) m.set(k, n)
+      else m.delete(k)
+    }
+    add(this.liveOfRepository, l.repositoryId)
+    if (l.runId !== '') add(this.liveOfRun, `${l.repositoryId}\n${l.runId}`)
   }
 
   private forget(id: string, deleted = false): void {
@@ -248,6 +262,7 @@ export class Store {
     if (!l) return
     this.current.delete(id)
     this.settling.set(id, deleted ? null : l)
+    if (l.endedAt === undefined) this.countLive(l, -1)
     if (this.liveKeys.get(l.publicKey) === id) this.liveKeys.delete(l.publicKey)
   }
 
@@ -321,11 +336,6 @@ export class Store {
     return id === undefined ? undefined : this.current.get(id)?.addresses
   }
 
-  /** True when the gateway ever leased this key (its peer, if present, is the gateway's), `except` aside. */
-  known(publicKey: string, except = ''): boolean {
-    return this.q.known.get(publicKey, except) !== undefined
-  }
-
   /** Every lease of a key still kept (live, ended, not yet pruned), oldest first. */
   byKey(publicKey: string): Lease[] {
     return (this.q.byKey.all(publicKey) as unknown as Row[]).flatMap((r) => this.merged(r) ?? [])
@@ -351,6 +361,14 @@ export class Store {
     return this.liveKeys.size
   }
 
+  /** Live leases of a repository (by id) and of one of its runs: what quotas count (from memory). */
+  liveCounts(repositoryId: string, runId: string): { repository: number; run: number } {
+    return {
+      repository: this.liveOfRepository.get(repositoryId) ?? 0,
+      run: runId === '' ? 0 : (this.liveOfRun.get(`${repositoryId}\n${runId}`) ?? 0)
+    }
+  }
+
   /**
    * Ends a live lease, at once in memory (it is no longer live for anyone asking); the write is
    * queued: `flush()` makes it. False when the lease was not live.
@@ -360,6 +378,7 @@ export class Store {
     if (!l || l.endedAt !== undefined) return false
     l.endedAt = now
     l.endReason = reason
+    this.countLive(l, -1)
     if (this.liveKeys.get(l.publicKey) === id) this.liveKeys.delete(l.publicKey)
     this.pending.push({ query: 'end', args: [now, reason, id] })
     return true

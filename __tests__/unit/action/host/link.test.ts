@@ -85,7 +85,11 @@ describe('the kernel interface', () => {
     host.kernelWorks = false
     await expect(createInterface(request('auto'), journal)).resolves.toEqual({ userspace: true })
     expect(host.log()).toEqual(['ip link add dev wg0 type wireguard', 'wireguard-go wg0'])
-    expect(kit.infos).toEqual(['The kernel has no WireGuard module; using wireguard-go'])
+    expect(kit.infos).toEqual([
+      '[#] ip link add dev wg0 type wireguard',
+      'The kernel has no WireGuard module; using wireguard-go',
+      '[#] wireguard-go wg0'
+    ])
     const daemon = [...host.procs.values()].find((p) => p.iface === 'wg0')
     expect(journal.records).toEqual([
       { kind: 'interface', name: 'wg0', netns: OUR_NETNS, ifindex: host.link('wg0')?.ifindex },

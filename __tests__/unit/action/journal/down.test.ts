@@ -43,7 +43,13 @@ describe('post', () => {
     host.dns.set('wg0', 'nameserver 10.9.0.53\n')
     await post([madeInterface(), { kind: 'dns', manager: 'resolvconf', name: 'wg0', iface: 'wg0' }])
     expect(host.log()).toEqual(['resolvconf -d wg0 -f', 'ip link delete dev wg0'])
-    expect(kit.infos).toEqual(['Removed wg0; DNS (resolvconf)'])
+    expect(kit.infos).toEqual([
+      '::group::Tearing down wg0',
+      '[#] resolvconf -d wg0 -f',
+      '[#] ip link delete dev wg0',
+      '::endgroup::',
+      'Removed wg0; DNS (resolvconf)'
+    ])
     expect(kit.warnings).toEqual([])
     expect(kit.state('journal')).toBe('')
   })
@@ -99,7 +105,12 @@ describe('post releases the lease after the tunnel is down', () => {
     await post([madeInterface(), { kind: 'lease', gateway: url, id: 'lease_01', secret: SECRET }])
     expect(host.log()).toEqual(['ip link delete dev wg0'])
     expect(seen).toEqual([`DELETE /v1/leases/lease_01 Bearer ${SECRET}`])
-    expect(kit.infos).toEqual(['Removed wg0; lease lease_01'])
+    expect(kit.infos).toEqual([
+      '::group::Tearing down wg0',
+      '[#] ip link delete dev wg0',
+      '::endgroup::',
+      'Removed wg0; lease lease_01'
+    ])
     expect(kit.secrets).toContain(SECRET)
   })
 

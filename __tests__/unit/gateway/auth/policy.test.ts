@@ -1,6 +1,6 @@
 // Rules: deny by default; every claim of one rule must match; ids are exact, a trailing * is a prefix.
 import { describe, expect, it } from '@jest/globals'
-import type { Rule } from '../../../../src/gateway/settings.js'
+import type { AccessRule } from '../../../../src/gateway/settings.js'
 import { checkedClaims, matchRule, valueMatches } from '../../../../src/gateway/auth/policy.js'
 
 const token = {
@@ -17,7 +17,7 @@ describe('gateway rules', () => {
   })
 
   it('needs every claim of a rule, and picks the first rule that matches', () => {
-    const rules: Rule[] = [
+    const rules: Pick<AccessRule, 'claims'>[] = [
       { claims: { repository_id: '5678', ref: 'refs/heads/main' } },
       { claims: { repository_owner_id: '1234', ref: 'refs/heads/release/*' } }
     ]
@@ -27,7 +27,7 @@ describe('gateway rules', () => {
   })
 
   it('refuses a name whose id differs (a renamed or re-registered owner)', () => {
-    const rules: Rule[] = [{ claims: { repository_owner_id: '1234', repository: 'octo/app' } }]
+    const rules: Pick<AccessRule, 'claims'>[] = [{ claims: { repository_owner_id: '1234', repository: 'octo/app' } }]
     expect(matchRule(rules, { ...token, repository_owner_id: '9999' })).toBe(-1)
     expect(matchRule(rules, token)).toBe(0)
   })

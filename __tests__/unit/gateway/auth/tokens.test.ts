@@ -1,5 +1,7 @@
-// Token checks against a local jose key set: every refusal the gateway must make, each compared with
-// jose's own verdict for the same token and options (differential), and the discovery document.
+// Token checks against a local jose key set: every refusal the gateway must make, with jose's error
+// code pinned and the API code compared with what jose's verdict calls for (written out independently
+// of the gateway's explain()); the clock-skew and token-age limits probed on both sides; and the
+// discovery document.
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { createServer, type Server } from 'node:http'
 import {
@@ -116,33 +118,74 @@ beforeAll(async () => {
 
 describe('gateway token checks', () => {
   it('accepts a good token and returns its claims', async () => {
-    const t = await mint()
-    await expect(verify(t)).resolves.toMatchObject({ repository_id: '5678', aud: AUDIENCE })
-    expect((await joseVerdict(t)).code).toBe('ok')
+    const jti = `jti-${Math.random()}`
+    const claims = await verify(await mint({ claims: { jti } }))
+    expect(claims).toMatchObject({
+      jti,
+      repository_id: '5678',
+      repository_owner_id: '1234',
+      iss: ISSUER,
+      aud: AUDIENCE
+    })
   })
 
-  const cases: [string, () => Promise<string>, RegExp][] = [
+  it('takes tokens issued up to an hour ago (and 30 s), no older', async () => {
+    await expect(verify(await mint({ claims: { iat: now() - 3500, exp: now() + 60 } }))).resolves.toBeDefined()
+    const e = await refusal(await mint({ claims: { iat: now() - 3700, exp: now() + 60 } }))
+    expect([e.code, e.message]).toEqual(['token_expired', expect.stringMatching(/over the 1h this gateway accepts/)])
+  })
+
+  /** [label, the token, the reason, jose's error code] */
+  const cases: [string, () => Promise<string>, RegExp, string][] = [
     [
       'wrong aud',
       () => mint({ claims: { aud: 'https://other.example.com' } }),
-      /^the token's audience "https:\/\/other\.example\.com" is not this gateway's audience "https:\/\/vpn\.example\.com"$/
+      /^the token's audience "https:\/\/other\.example\.com" is not this gateway's audience "https:\/\/vpn\.example\.com"$/,
+      'ERR_JWT_CLAIM_VALIDATION_FAILED'
     ],
     [
       'wrong iss',
       () => mint({ claims: { iss: 'https://token.actions.githubusercontent.com.evil' } }),
-      /^the token's issuer "https:\/\/token\.actions\.githubusercontent\.com\.evil" is not this gateway's issuer "https:\/\/token\.actions\.githubusercontent\.com"$/
+      /^the token's issuer "https:\/\/token\.actions\.githubusercontent\.com\.evil" is not this gateway's issuer "https:\/\/token\.actions\.githubusercontent\.com"$/,
+      'ERR_JWT_CLAIM_VALIDATION_FAILED'
     ],
-    ['expired', () => mint({ claims: { exp: now() - CLOCK_TOLERANCE_S - 5 } }), /expired/],
-    ['nbf in the future', () => mint({ claims: { nbf: now() + CLOCK_TOLERANCE_S + 60 } }), /not valid for another/],
+    ['expired', () => mint({ claims: { exp: now() - CLOCK_TOLERANCE_S - 5 } }), /expired/, 'ERR_JWT_EXPIRED'],
+    [
+      'nbf in the future',
+      () => mint({ claims: { nbf: now() + CLOCK_TOLERANCE_S + 60 } }),
+      /not valid for another/,
+      'ERR_JWT_CLAIM_VALIDATION_FAILED'
+    ],
     [
       'iat in the future',
       () => mint({ claims: { iat: now() + CLOCK_TOLERANCE_S + 60 } }),
-      /issued \d+ s in the future/
+      /issued \d+ s in the future/,
+      'ERR_JWT_CLAIM_VALIDATION_FAILED'
     ],
-    ['iat far in the past', () => mint({ claims: { iat: now() - 7200 } }), /over the 1h this gateway accepts/],
-    ['a bad signature', () => mint({ key: undefined }).then((t) => `${t.slice(0, -4)}AAAA`), /signature/],
-    ['signed by another key under the known kid', async () => mint({ key: other.privateKey }), /signature/],
-    ['an unknown kid', () => mint({ key: other.privateKey, header: { kid: 'nobody' } }), /kid/],
+    [
+      'iat far in the past',
+      () => mint({ claims: { iat: now() - 7200 } }),
+      /over the 1h this gateway accepts/,
+      'ERR_JWT_EXPIRED'
+    ],
+    [
+      'a bad signature',
+      () => mint({ key: undefined }).then((t) => `${t.slice(0, -4)}AAAA`),
+      /signature/,
+      'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'
+    ],
+    [
+      'signed by another key under the known kid',
+      async () => mint({ key: other.privateKey }),
+      /signature/,
+      'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'
+    ],
+    [
+      'an unknown kid',
+      () => mint({ key: other.privateKey, header: { kid: 'nobody' } }),
+      /kid/,
+      'ERR_JWKS_NO_MATCHING_KEY'
+    ],
     [
       'alg none',
       async () =>
@@ -150,7 +193,8 @@ describe('gateway token checks', () => {
           .setIssuedAt()
           .setExpirationTime('5m')
           .encode(),
-      /RS256|malformed/
+      /RS256|malformed/,
+      'ERR_JOSE_ALG_NOT_ALLOWED'
     ],
     [
       'HS256 keyed with the public key',
@@ -158,16 +202,28 @@ describe('gateway token checks', () => {
         const pem = new TextEncoder().encode(await exportSPKI(signing.publicKey))
         return mint({ header: { alg: 'HS256' }, key: pem })
       },
-      /RS256/
+      /RS256/,
+      'ERR_JOSE_ALG_NOT_ALLOWED'
     ],
-    ['a missing jti', () => mint({ drop: ['jti'] }), /lacks the "jti" claim/],
-    ['a missing repository_owner_id', () => mint({ drop: ['repository_owner_id'] }), /lacks the "repository_owner_id"/],
-    ['an iat that is not a number', () => mint({ claims: { iat: 'yesterday' as unknown as number } }), /"iat" claim/],
-    ['garbage', async () => 'not.a.token', /malformed/],
-    ['a token with a space', async () => 'a b.c', /malformed/]
+    ['a missing jti', () => mint({ drop: ['jti'] }), /lacks the "jti" claim/, 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
+    [
+      'a missing repository_owner_id',
+      () => mint({ drop: ['repository_owner_id'] }),
+      /lacks the "repository_owner_id"/,
+      'ERR_JWT_CLAIM_VALIDATION_FAILED'
+    ],
+    [
+      'an iat that is not a number',
+      () => mint({ claims: { iat: 'yesterday' as unknown as number } }),
+      /"iat" claim/,
+      'ERR_JWT_CLAIM_VALIDATION_FAILED'
+    ],
+    ['garbage', async () => 'not.a.token', /malformed/, 'ERR_JWS_INVALID'],
+    // Refused before jose sees it: no jose code to compare.
+    ['a token with a space', async () => 'a b.c', /malformed/, 'not checked']
   ]
 
-  it.each(cases)("refuses %s with 401 and the code jose's verdict calls for", async (_label, make, message) => {
+  it.each(cases)("refuses %s with 401 and the code jose's verdict calls for", async (_label, make, message, jose) => {
     const token = await make()
     const e = await refusal(token)
     expect(e.status).toBe(401)
@@ -177,7 +233,7 @@ describe('gateway token checks', () => {
     for (const part of token.split('.').filter((p) => p.length > 8)) expect(e.message).not.toContain(part)
     if (/^[A-Za-z0-9_.-]+$/.test(token)) {
       const verdict = await joseVerdict(token)
-      expect(e.jose).toBe(verdict.code)
+      expect(e.jose).toBe(jose)
       expect(e.code).toBe(codeFor(verdict))
     } else expect(e.code).toBe('token_invalid')
   })

@@ -2,14 +2,18 @@
 // does not starve another), slow requests are cut, and a malformed Authorization header is named as
 // such without being echoed. Leases are a stand-in: only the server is under test here.
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
 import { connect, type Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
+import { createServer as createHttp, type Server } from 'node:http'
 import type { Audit } from '../../../../src/gateway/audit.js'
 import { parseConfig } from '../../../../src/gateway/settings.js'
-import { HttpError, type Leases } from '../../../../src/gateway/leases/leases.js'
+import { HttpError } from '../../../../src/gateway/http/error.js'
+import type { Leases } from '../../../../src/gateway/leases/leases.js'
 import { GATEWAY_CODES, type GatewayCode } from '../../../../src/common/codes.js'
 import { clientGroup, createHandler, createServer, LIMITS } from '../../../../src/gateway/http/server.js'
+import { Gate } from '../../../../src/gateway/limits/gate.js'
+import { Refusals } from '../../../../src/gateway/limits/refusals.js'
 
 const CONFIG = `listen: 127.0.0.1:8080
 interface: wg0
@@ -36,12 +40,12 @@ const leases = {
   release: async () => undefined
 } as unknown as Leases
 
-async function serve(limits = LIMITS): Promise<number> {
+async function serve(limits = LIMITS, gate?: Gate): Promise<number> {
   const config = parseConfig(CONFIG)
   audit = []
   granted = []
   const log: Audit = (event, f) => audit.push({ event, ...f })
-  server = createServer(config, createHandler(leases, config, log), log, limits)
+  server = createServer(config, createHandler(leases, config, log, gate), log, limits)
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r))
   return (server.address() as AddressInfo).port
 }
@@ -117,12 +121,22 @@ describe('gateway server', () => {
     expect(s.destroyed).toBe(true)
   })
 
-  it('sets the limits: 5 s for headers, 10 s for a request, checked every second; the global cap stays', async () => {
-    await serve()
-    expect(server!.headersTimeout).toBe(5000)
-    expect(server!.requestTimeout).toBe(10_000)
+  it('makes its server with the limits it is given, and the global caps', async () => {
+    await serve({ ...LIMITS, headersTimeout: 1234, requestTimeout: 2345, keepAliveTimeout: 345 })
+    expect(server!.headersTimeout).toBe(1234)
+    expect(server!.requestTimeout).toBe(2345)
+    expect(server!.keepAliveTimeout).toBe(345)
     expect(server!.maxConnections).toBe(2048)
-    expect(LIMITS.connectionsCheckingInterval).toBe(1000)
+    expect(server!.maxHeadersCount).toBe(50)
+  })
+
+  it("cuts slow requests sooner than Node's own defaults would", () => {
+    const plain = createHttp()
+    expect(LIMITS.headersTimeout).toBeLessThan(plain.headersTimeout)
+    expect(LIMITS.requestTimeout).toBeLessThan(plain.requestTimeout)
+    expect(LIMITS.headersTimeout).toBeLessThanOrEqual(LIMITS.requestTimeout)
+    // Node checks those limits only this often (30 s by default): a request may live that much longer.
+    expect(LIMITS.connectionsCheckingInterval).toBeLessThan(LIMITS.headersTimeout)
   })
 
   it('groups IPv4 clients by address and IPv6 clients by /64', () => {
@@ -169,6 +183,44 @@ describe('gateway server', () => {
     expect(text).not.toContain('AAAAAAAA')
     expect(text).not.toContain('dXNlcjpwYXNz')
     expect(audit.filter((a) => a.event === 'lease.refused').map((a) => a.status)).toEqual([401, 401, 401])
+  })
+
+  it('refuses new leases while draining (and says so on /healthz), releases go on; a client over its refusals gets 429 unread', async () => {
+    const refusals = new Refusals(2, (event, f) => audit.push({ event, ...f }), clientGroup)
+    const gate = new Gate(refusals, 2)
+    const port = await serve(LIMITS, gate)
+    const health = 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'
+    const body = JSON.stringify({ publicKey: randomBytes(32).toString('base64') })
+    const lease = `POST /v1/leases HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer t\r\nContent-Length: ${body.length}\r\n\r\n${body}`
+    gate.draining = true
+    expect(await request(port, '127.0.0.2', health)).toMatchObject({
+      status: 503,
+      body: expect.stringContaining('"status":"draining"')
+    })
+    const drained = await request(port, '127.0.0.2', lease)
+    expect(drained.status).toBe(503)
+    expect(JSON.parse(drained.body)).toEqual({
+      error: expect.stringMatching(/^the gateway is draining/),
+      code: 'draining'
+    })
+    expect(granted).toEqual([])
+    gate.draining = false
+    expect((await request(port, '127.0.0.2', health)).status).toBe(200)
+    // Two refusals (the 503 above is the gateway's and is not charged), then 429 before anything is read.
+    refusals.audit('lease.refused', { status: 401, client: '127.0.0.3' })
+    refusals.audit('lease.refused', { status: 401, client: '127.0.0.3' })
+    const cut = await request(port, '127.0.0.3', lease)
+    expect(cut.status).toBe(429)
+    expect(JSON.parse(cut.body)).toEqual({
+      error: expect.stringMatching(
+        /^too many refused requests from this address \(more than 2 a minute, refusals-per-address\); retry in \d+ s$/
+      ),
+      code: 'too_many_refusals'
+    })
+    const release = 'DELETE /v1/leases/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer s\r\n\r\n'
+    expect((await request(port, '127.0.0.3', release)).status).toBe(429)
+    expect(granted).toEqual([])
+    expect((await request(port, '127.0.0.2', lease)).status).toBe(201)
   })
 
   it('answers every error with its code and the status GATEWAY_CODES gives it, also in the audit line', async () => {

@@ -6,17 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseConfig } from '../../../../src/gateway/settings.js'
-import {
-  HttpError,
-  Leases,
-  STORE_UNAVAILABLE,
-  validPublicKey,
-  type Interface
-} from '../../../../src/gateway/leases/leases.js'
+import { HttpError } from '../../../../src/gateway/http/error.js'
+import { Leases, STORE_UNAVAILABLE, type Interface } from '../../../../src/gateway/leases/leases.js'
 import { Store } from '../../../../src/gateway/leases/store.js'
 import { TokenError } from '../../../../src/gateway/auth/tokens.js'
 import { fate, Liveness, REJECT_AFTER_MS } from '../../../../src/gateway/leases/liveness.js'
 import type { PeerOp, PeerState } from '../../../../src/gateway/leases/peers.js'
+import type { Firewall, FirewallLease } from '../../../../src/gateway/firewall/firewall.js'
 import { parsePrefix, type Prefix } from '../../../../src/common/ip.js'
 import { holdWriteLock } from './locker.js'
 
@@ -29,6 +25,8 @@ audience: https://vpn.example.com
 lease-ttl: 1h
 silence: 5m
 rate-limit: 20
+# The whole /29 to one repository (the default would be a quarter of it: see the quota tests).
+quota: { repository: 6 }
 rules:
   - claims: { repository_owner_id: "1234", ref: refs/heads/main }
   - claims: { repository_id: "5678" }
@@ -92,7 +90,7 @@ const token = (claims: Record<string, unknown> = {}): string =>
     ...claims
   })
 
-async function make(config = CONFIG): Promise<void> {
+async function make(config = CONFIG, firewall?: Firewall): Promise<void> {
   leases = new Leases(
     parseConfig(config),
     store,
@@ -102,7 +100,8 @@ async function make(config = CONFIG): Promise<void> {
       return JSON.parse(t)
     },
     (event, fields) => audit.push({ event, ...fields }),
-    () => clock
+    () => clock,
+    firewall
   )
   await leases.start()
 }
@@ -166,7 +165,7 @@ describe('gateway leases', () => {
     expect(await status(leases.grant(token(), SERVER, 'c'))).toBe(409)
     expect(await status(leases.grant(token(), FOREIGN, 'c'))).toBe(409)
     // The foreign key is not remembered as the gateway's after the refusal.
-    expect(store.known(FOREIGN)).toBe(false)
+    expect(store.byKey(FOREIGN)).toEqual([])
     expect(JSON.stringify([...wg.peers_])).toBe(before)
     expect(wg.batches.length).toBe(batches)
     const refused = audit.filter((a) => a.event === 'lease.refused').map((a) => [a.status, a.code])
@@ -214,7 +213,11 @@ describe('gateway leases', () => {
 
   it('coalesces concurrent grants into few `wg set` calls, with distinct addresses', async () => {
     store = new Store(':memory:')
-    await make(CONFIG.replace('10.0.0.0/29', '10.0.0.0/24').replace('rate-limit: 20', 'rate-limit: 1000'))
+    await make(
+      CONFIG.replace('10.0.0.0/29', '10.0.0.0/24')
+        .replace('rate-limit: 20', 'rate-limit: 1000')
+        .replace('repository: 6', 'repository: 200, run: 200')
+    )
     const n = 100
     const got = await Promise.all(Array.from({ length: n }, () => leases.grant(token(), key(), 'c')))
     expect(new Set(got.map((g) => g.addresses[0])).size).toBe(n)
@@ -452,15 +455,6 @@ describe('gateway leases under review findings', () => {
 })
 
 describe('gateway lease helpers', () => {
-  it('knows a WireGuard public key', () => {
-    expect(validPublicKey(key())).toBe(true)
-    expect(validPublicKey(Buffer.alloc(32).toString('base64'))).toBe(false)
-    expect(validPublicKey(randomBytes(31).toString('base64'))).toBe(false)
-    expect(validPublicKey(randomBytes(33).toString('base64'))).toBe(false)
-    expect(validPublicKey(`${key().slice(0, 42)}B=`)).toBe(false) // non-canonical last character
-    expect(validPublicKey(42)).toBe(false)
-  })
-
   it('decides a live lease’s fate', () => {
     const lease = { expiresAt: 3_600_000 }
     const K = 25_000
@@ -547,5 +541,126 @@ describe('gateway leases when the store cannot be written', () => {
       store.close()
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('gateway lease quotas', () => {
+  it('holds a run and a repository to their quotas with 403, counting only live leases, using no token up', async () => {
+    await make(CONFIG.replace('quota: { repository: 6 }', 'quota: { repository: 3, run: 2 }'))
+    const a = await leases.grant(token(), key(), 'c')
+    await leases.grant(token(), key(), 'c')
+    // A third lease of run 77: over the run's quota, refused before the rate limit, its token kept.
+    const third = token()
+    expect(await status(leases.grant(third, key(), 'c'))).toBe(403)
+    expect(audit.at(-1)).toMatchObject({
+      event: 'lease.refused',
+      status: 403,
+      reason: expect.stringMatching(/^this workflow run holds 2 live leases, its quota \(quota\.run: 2\)/),
+      repositoryId: '5678',
+      runId: '77'
+    })
+    // Another run of the repository: one more, then the repository's quota.
+    expect(await status(leases.grant(token({ run_id: '78' }), key(), 'c'))).toBe(201)
+    expect(await status(leases.grant(token({ run_id: '79' }), key(), 'c'))).toBe(403)
+    expect(String(audit.at(-1)?.reason)).toMatch(
+      /^this repository holds 3 live leases, its quota \(quota\.repository: 3\)/
+    )
+    // Another repository has its own.
+    expect(await status(leases.grant(token({ repository_id: '9', run_id: '1' }), key(), 'c'))).toBe(201)
+    // A lease released frees its place: the refused token is granted now.
+    await leases.release(a.id, a.secret, 'c')
+    expect(await status(leases.grant(third, key(), 'c'))).toBe(201)
+  })
+
+  it('takes a rule’s own quota over the top-level one', async () => {
+    await make(
+      CONFIG.replace('quota: { repository: 6 }', 'quota: { repository: 1 }').replace(
+        '  - claims: { repository_owner_id: "1234", ref: refs/heads/main }\n',
+        '  - claims: { repository_owner_id: "1234", ref: refs/heads/main }\n    quota: { repository: 3, run: 3 }\n'
+      )
+    )
+    for (let i = 0; i < 3; i++) expect(await status(leases.grant(token(), key(), 'c'))).toBe(201)
+    expect(await status(leases.grant(token(), key(), 'c'))).toBe(403)
+    // The second rule (any ref of repository 5678) has the top-level quota of 1, and the repository holds 3.
+    expect(await status(leases.grant(token({ ref: 'refs/heads/dev' }), key(), 'c'))).toBe(403)
+  })
+
+  it('revokes a live lease for an operator: the peer goes at once, the lease ends as revoked', async () => {
+    const k = key()
+    const g = await leases.grant(token(), k, 'c')
+    expect(wg.peers_.has(k)).toBe(true)
+    expect(await leases.revoke(g.id, 'control socket')).toBe(true)
+    expect(wg.peers_.has(k)).toBe(false)
+    expect(store.get(g.id)).toMatchObject({ endReason: 'revoked', removed: true })
+    expect(audit.at(-1)).toMatchObject({
+      event: 'lease.ended',
+      reason: 'revoked',
+      client: 'control socket',
+      lease: g.id
+    })
+    expect(await leases.revoke(g.id, 'control socket')).toBe(false)
+    expect(await leases.revoke('00000000-0000-0000-0000-000000000000', 'control socket')).toBe(false)
+    expect(await status(leases.release(g.id, g.secret, 'c'))).toBe(404)
+  })
+
+  it('counts the addresses the pool can still lease', async () => {
+    // 10.0.0.0/29: six hosts, less the server (.1) and the foreign peer (.2).
+    expect(leases.poolFree()).toBe(4)
+    await leases.grant(token(), key(), 'c')
+    expect(leases.poolFree()).toBe(3)
+  })
+})
+
+describe('gateway leases and their firewall', () => {
+  /** A firewall that writes what it is asked into one log with the interface's `wg set` batches. */
+  const logged = (log: string[], fail = { admit: false }): Firewall => ({
+    reconcile: async (open: () => readonly FirewallLease[]) => void log.push(`reconcile ${open().length}`),
+    admit: async (ls: readonly FirewallLease[]) => {
+      if (fail.admit) throw new Error('`nft -f -` failed: Error: Could not process rule')
+      log.push(`admit ${ls.map((l) => `${l.addresses.join(',')}:rule_${l.rule}`).join(' ')}`)
+    },
+    forget: async (ls: readonly FirewallLease[]) =>
+      void log.push(`forget ${ls.map((l) => l.addresses.join(',')).join(' ')}`)
+  })
+  const withWg = (log: string[]): void => {
+    const apply = wg.apply.bind(wg)
+    wg.apply = async (ops) => {
+      await apply(ops)
+      log.push(`wg ${ops.map((o) => o.kind).join(',')}`)
+    }
+  }
+
+  it('lets a lease through before its peer is added and stops it after its peer is removed; reconciles at start and each sweep', async () => {
+    const log: string[] = []
+    withWg(log)
+    await make(CONFIG, logged(log))
+    const g = await leases.grant(token({ ref: 'refs/heads/dev' }), key(), 'c')
+    await leases.release(g.id, g.secret, 'c')
+    await leases.sweep()
+    expect(log).toEqual([
+      'reconcile 0',
+      'reconcile 0',
+      'admit 10.0.0.3/32:rule_1',
+      'wg add',
+      'wg remove',
+      'forget 10.0.0.3/32',
+      'reconcile 0'
+    ])
+  })
+
+  it('adds no peer when the firewall cannot admit its lease: 500, and nothing is left', async () => {
+    const log: string[] = []
+    const fail = { admit: true }
+    withWg(log)
+    await make(CONFIG, logged(log, fail))
+    const k = key()
+    expect(await status(leases.grant(token(), k, 'c'))).toBe(500)
+    expect(wg.peers_.has(k)).toBe(false)
+    expect(log.filter((l) => l.startsWith('wg'))).toEqual([])
+    expect(audit.find((a) => a.event === 'error')?.reason).toMatch(/^the firewall could not admit the lease: /)
+    fail.admit = false
+    await leases.sweep()
+    expect(store.liveCount()).toBe(0)
+    expect(log.at(-2)).toBe('forget 10.0.0.3/32')
   })
 })

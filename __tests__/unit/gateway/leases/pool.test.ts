@@ -66,9 +66,6 @@ describe('gateway address pool', () => {
   it('handles large IPv6 pools with a blocked range without walking it', () => {
     const pool = new Pool([P('fd99::/64')])
     expect(pool.allocate(taken([], ['fd99::/65']))).toEqual(['fd99::8000:0:0:0/128'])
-    expect(pool.holds('fd99::1')).toBe(true)
-    expect(pool.holds('fd98::1')).toBe(false)
-    expect(pool.holds('fd99::')).toBe(false)
   })
 
   it('converts addresses to numbers and back', () => {

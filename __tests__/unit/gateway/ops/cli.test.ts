@@ -1,0 +1,137 @@
+// The operators' command line: parsing (every command, its options, and each mistake named), and the
+// text it prints for a list and for one lease.
+import { describe, expect, it } from '@jest/globals'
+import { age, formatLease, formatList, isCli, parseCli, UsageError } from '../../../../src/gateway/ops/cli.js'
+import { selects, type LeaseView } from '../../../../src/gateway/ops/control.js'
+import type { Lease } from '../../../../src/gateway/leases/store.js'
+
+const ID = '0c47ad75-3aec-44ad-abd1-33b8c14c39ab'
+const config = { config: '/etc/wireguard-gateway/gateway.yml' }
+
+const usage = (argv: string[]): string => {
+  try {
+    parseCli(argv)
+  } catch (err) {
+    expect(err).toBeInstanceOf(UsageError)
+    return (err as Error).message.split('\n')[0] as string
+  }
+  throw new Error('accepted')
+}
+
+describe('gateway command line', () => {
+  it('is chosen by its first word; anything else is the server', () => {
+    expect(['leases', 'drain', 'undrain'].map((w) => isCli([w]))).toEqual([true, true, true])
+    expect(isCli(['--config', 'gateway.yml'])).toBe(false)
+    expect(isCli([])).toBe(false)
+  })
+
+  it.each([
+    [['leases', 'list'], { kind: 'list', json: false }],
+    [['leases', 'list', '--json'], { kind: 'list', json: true }],
+    [['leases', 'show', ID], { kind: 'show', id: ID, json: false }],
+    [['leases', 'revoke', ID], { kind: 'revoke', selector: { id: ID } }],
+    [['leases', 'revoke', '--repository', 'octo/app'], { kind: 'revoke', selector: { repository: 'octo/app' } }],
+    [['leases', 'revoke', '--run', '4242'], { kind: 'revoke', selector: { run: '4242' } }],
+    [['drain'], { kind: 'drain' }],
+    [['undrain'], { kind: 'undrain' }]
+  ])('parses %j', (argv, command) => {
+    expect(parseCli(argv)).toEqual({ command, socket: config })
+  })
+
+  it('finds the socket from --socket, or from --config’s control-socket', () => {
+    expect(parseCli(['drain', '--socket', '/run/gw.sock']).socket).toEqual({ path: '/run/gw.sock' })
+    expect(parseCli(['--config', '/etc/gw/prod.yml', 'leases', 'list']).socket).toEqual({ config: '/etc/gw/prod.yml' })
+  })
+
+  it.each([
+    [[], 'no command'],
+    [['leases'], 'unknown command "leases"'],
+    [['leases', 'lst'], 'unknown command "leases lst"'],
+    [['leases', 'show'], 'leases show needs a lease id (as `leases list` shows it)'],
+    [['leases', 'show', '12'], 'leases show needs a lease id (as `leases list` shows it)'],
+    [['leases', 'revoke'], 'leases revoke needs one of: a lease id, --repository R, --run RUN-ID'],
+    [['leases', 'revoke', ID, '--run', '1'], 'leases revoke needs one of: a lease id, --repository R, --run RUN-ID'],
+    [['leases', 'revoke', 'octo/app'], '"octo/app" is not a lease id'],
+    [['leases', 'revoke', '--run'], '--run needs a value'],
+    [['leases', 'list', '--run', '1'], '--run does not go with "leases list"'],
+    [['drain', '--json'], '--json does not go with "drain"'],
+    [['drain', '--force'], 'unknown option --force'],
+    [['drain', 'now'], 'unknown command "drain now"'],
+    [['leases', 'list', 'a', 'b'], 'unexpected "b"'],
+    [['drain', '--socket', 'a', '--socket', 'b'], '--socket is given twice'],
+    [['drain', '--socket', 'a', '--config', 'b'], 'give --config or --socket, not both']
+  ])('refuses %j: %s', (argv, message) => {
+    expect(usage(argv)).toBe(message)
+  })
+
+  it('says a duration in its two largest units', () => {
+    expect([0, 999, 40_000, 312_000, 3_600_000, 3_660_000, 90_061_000, -5].map(age)).toEqual([
+      '0s',
+      '0s',
+      '40s',
+      '5m12s',
+      '1h',
+      '1h1m',
+      '1d1h',
+      '0s'
+    ])
+  })
+
+  const lease: LeaseView = {
+    id: ID,
+    repository: 'octo/app',
+    repositoryId: '5678',
+    runId: '4242',
+    workflowRef: 'octo/app/.github/workflows/ci.yml@refs/heads/main',
+    rule: 0,
+    publicKey: 'Gbmi0000000000000000000000000000000000000000=',
+    addresses: ['10.99.0.7/32', 'fd99::7/128'],
+    createdAt: '2026-11-26T12:00:00.000Z',
+    expiresAt: '2026-11-26T18:00:00.000Z',
+    latestHandshake: '2026-11-26T12:05:00.000Z'
+  }
+  const now = Date.parse('2026-11-26T12:05:30.000Z')
+
+  it('lists leases as a table: repository, run, addresses, age, last handshake', () => {
+    const other = { ...lease, id: ID.replace('0c47', 'ffff'), repository: 'octo/a', runId: '', latestHandshake: null }
+    expect(formatList([lease, other], false, now)).toBe(
+      `2 live leases
+ID                                    REPOSITORY  RUN   ADDRESSES                 AGE    LAST HANDSHAKE
+${ID}  octo/app    4242  10.99.0.7/32,fd99::7/128  5m30s  30s ago
+ffffad75-3aec-44ad-abd1-33b8c14c39ab  octo/a      -     10.99.0.7/32,fd99::7/128  5m30s  never
+`
+    )
+    expect(formatList([], true, now)).toBe(
+      '0 live leases; draining: new leases are refused\nID  REPOSITORY  RUN  ADDRESSES  AGE  LAST HANDSHAKE\n'
+    )
+  })
+
+  it('shows one lease, ended ones with when and why', () => {
+    expect(formatLease({ ...lease, endedAt: '2026-11-26T12:05:10.000Z', endReason: 'revoked' }, now)).toBe(
+      `id:             ${ID}
+repository:     octo/app (id 5678)
+run:            4242
+workflow:       octo/app/.github/workflows/ci.yml@refs/heads/main
+rule:           0
+public key:     Gbmi0000000000000000000000000000000000000000=
+addresses:      10.99.0.7/32, fd99::7/128
+created:        2026-11-26T12:00:00.000Z (5m30s ago)
+expires:        2026-11-26T18:00:00.000Z
+last handshake: 2026-11-26T12:05:00.000Z (30s ago)
+ended:          2026-11-26T12:05:10.000Z (revoked)
+`
+    )
+  })
+
+  it('selects leases to revoke by id, by repository name or id, by run', () => {
+    const l = { id: ID, repository: 'octo/app', repositoryId: '5678', runId: '4242' } as Lease
+    expect([
+      selects({ id: ID }, l),
+      selects({ repository: 'octo/app' }, l),
+      selects({ repository: '5678' }, l),
+      selects({ repository: 'octo/other' }, l),
+      selects({ run: '4242' }, l),
+      selects({ run: '4243' }, l)
+    ]).toEqual([true, true, true, false, true, false])
+  })
+})
