@@ -173,7 +173,11 @@ describe('a store belongs to one gateway and one process (cases 1 and 2)', () =>
       { rules: prod.config.rules, 'lease-ttl': '3s', 'sweep-interval': '200ms' },
       { stateDir: prod.dir }
     )
-    const stagingGw = await G.startGateway(lab.srv, stagingConfig(`${prod.dir}/staging.db`), { stateDir: prod.dir })
+    const stagingGw = await G.startGateway(
+      lab.srv,
+      { ...stagingConfig(`${prod.dir}/staging.db`), 'control-socket': `${prod.dir}/staging.sock` },
+      { stateDir: prod.dir }
+    )
     started.push(stagingGw)
     const control = await lease(await issuer.mint())
     expect(control.status).toBe(201)
