@@ -1,6 +1,4087 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 7750:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+module.exports = {
+    RBTree: __nccwpck_require__(5004),
+    BinTree: __nccwpck_require__(2663)
+};
+
+
+/***/ }),
+
+/***/ 2663:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+var TreeBase = __nccwpck_require__(253);
+
+function Node(data) {
+    this.data = data;
+    this.left = null;
+    this.right = null;
+}
+
+Node.prototype.get_child = function(dir) {
+    return dir ? this.right : this.left;
+};
+
+Node.prototype.set_child = function(dir, val) {
+    if(dir) {
+        this.right = val;
+    }
+    else {
+        this.left = val;
+    }
+};
+
+function BinTree(comparator) {
+    this._root = null;
+    this._comparator = comparator;
+    this.size = 0;
+}
+
+BinTree.prototype = new TreeBase();
+
+// returns true if inserted, false if duplicate
+BinTree.prototype.insert = function(data) {
+    if(this._root === null) {
+        // empty tree
+        this._root = new Node(data);
+        this.size++;
+        return true;
+    }
+
+    var dir = 0;
+
+    // setup
+    var p = null; // parent
+    var node = this._root;
+
+    // search down
+    while(true) {
+        if(node === null) {
+            // insert new node at the bottom
+            node = new Node(data);
+            p.set_child(dir, node);
+            ret = true;
+            this.size++;
+            return true;
+        }
+
+        // stop if found
+        if(this._comparator(node.data, data) === 0) {
+            return false;
+        }
+
+        dir = this._comparator(node.data, data) < 0;
+
+        // update helpers
+        p = node;
+        node = node.get_child(dir);
+    }
+};
+
+// returns true if removed, false if not found
+BinTree.prototype.remove = function(data) {
+    if(this._root === null) {
+        return false;
+    }
+
+    var head = new Node(undefined); // fake tree root
+    var node = head;
+    node.right = this._root;
+    var p = null; // parent
+    var found = null; // found item
+    var dir = 1;
+
+    while(node.get_child(dir) !== null) {
+        p = node;
+        node = node.get_child(dir);
+        var cmp = this._comparator(data, node.data);
+        dir = cmp > 0;
+
+        if(cmp === 0) {
+            found = node;
+        }
+    }
+
+    if(found !== null) {
+        found.data = node.data;
+        p.set_child(p.right === node, node.get_child(node.left === null));
+
+        this._root = head.right;
+        this.size--;
+        return true;
+    }
+    else {
+        return false;
+    }
+};
+
+module.exports = BinTree;
+
+
+
+/***/ }),
+
+/***/ 5004:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+var TreeBase = __nccwpck_require__(253);
+
+function Node(data) {
+    this.data = data;
+    this.left = null;
+    this.right = null;
+    this.red = true;
+}
+
+Node.prototype.get_child = function(dir) {
+    return dir ? this.right : this.left;
+};
+
+Node.prototype.set_child = function(dir, val) {
+    if(dir) {
+        this.right = val;
+    }
+    else {
+        this.left = val;
+    }
+};
+
+function RBTree(comparator) {
+    this._root = null;
+    this._comparator = comparator;
+    this.size = 0;
+}
+
+RBTree.prototype = new TreeBase();
+
+// returns true if inserted, false if duplicate
+RBTree.prototype.insert = function(data) {
+    var ret = false;
+
+    if(this._root === null) {
+        // empty tree
+        this._root = new Node(data);
+        ret = true;
+        this.size++;
+    }
+    else {
+        var head = new Node(undefined); // fake tree root
+
+        var dir = 0;
+        var last = 0;
+
+        // setup
+        var gp = null; // grandparent
+        var ggp = head; // grand-grand-parent
+        var p = null; // parent
+        var node = this._root;
+        ggp.right = this._root;
+
+        // search down
+        while(true) {
+            if(node === null) {
+                // insert new node at the bottom
+                node = new Node(data);
+                p.set_child(dir, node);
+                ret = true;
+                this.size++;
+            }
+            else if(is_red(node.left) && is_red(node.right)) {
+                // color flip
+                node.red = true;
+                node.left.red = false;
+                node.right.red = false;
+            }
+
+            // fix red violation
+            if(is_red(node) && is_red(p)) {
+                var dir2 = ggp.right === gp;
+
+                if(node === p.get_child(last)) {
+                    ggp.set_child(dir2, single_rotate(gp, !last));
+                }
+                else {
+                    ggp.set_child(dir2, double_rotate(gp, !last));
+                }
+            }
+
+            var cmp = this._comparator(node.data, data);
+
+            // stop if found
+            if(cmp === 0) {
+                break;
+            }
+
+            last = dir;
+            dir = cmp < 0;
+
+            // update helpers
+            if(gp !== null) {
+                ggp = gp;
+            }
+            gp = p;
+            p = node;
+            node = node.get_child(dir);
+        }
+
+        // update root
+        this._root = head.right;
+    }
+
+    // make root black
+    this._root.red = false;
+
+    return ret;
+};
+
+// returns true if removed, false if not found
+RBTree.prototype.remove = function(data) {
+    if(this._root === null) {
+        return false;
+    }
+
+    var head = new Node(undefined); // fake tree root
+    var node = head;
+    node.right = this._root;
+    var p = null; // parent
+    var gp = null; // grand parent
+    var found = null; // found item
+    var dir = 1;
+
+    while(node.get_child(dir) !== null) {
+        var last = dir;
+
+        // update helpers
+        gp = p;
+        p = node;
+        node = node.get_child(dir);
+
+        var cmp = this._comparator(data, node.data);
+
+        dir = cmp > 0;
+
+        // save found node
+        if(cmp === 0) {
+            found = node;
+        }
+
+        // push the red node down
+        if(!is_red(node) && !is_red(node.get_child(dir))) {
+            if(is_red(node.get_child(!dir))) {
+                var sr = single_rotate(node, dir);
+                p.set_child(last, sr);
+                p = sr;
+            }
+            else if(!is_red(node.get_child(!dir))) {
+                var sibling = p.get_child(!last);
+                if(sibling !== null) {
+                    if(!is_red(sibling.get_child(!last)) && !is_red(sibling.get_child(last))) {
+                        // color flip
+                        p.red = false;
+                        sibling.red = true;
+                        node.red = true;
+                    }
+                    else {
+                        var dir2 = gp.right === p;
+
+                        if(is_red(sibling.get_child(last))) {
+                            gp.set_child(dir2, double_rotate(p, last));
+                        }
+                        else if(is_red(sibling.get_child(!last))) {
+                            gp.set_child(dir2, single_rotate(p, last));
+                        }
+
+                        // ensure correct coloring
+                        var gpc = gp.get_child(dir2);
+                        gpc.red = true;
+                        node.red = true;
+                        gpc.left.red = false;
+                        gpc.right.red = false;
+                    }
+                }
+            }
+        }
+    }
+
+    // replace and remove if found
+    if(found !== null) {
+        found.data = node.data;
+        p.set_child(p.right === node, node.get_child(node.left === null));
+        this.size--;
+    }
+
+    // update root and make it black
+    this._root = head.right;
+    if(this._root !== null) {
+        this._root.red = false;
+    }
+
+    return found !== null;
+};
+
+function is_red(node) {
+    return node !== null && node.red;
+}
+
+function single_rotate(root, dir) {
+    var save = root.get_child(!dir);
+
+    root.set_child(!dir, save.get_child(dir));
+    save.set_child(dir, root);
+
+    root.red = true;
+    save.red = false;
+
+    return save;
+}
+
+function double_rotate(root, dir) {
+    root.set_child(!dir, single_rotate(root.get_child(!dir), !dir));
+    return single_rotate(root, dir);
+}
+
+module.exports = RBTree;
+
+
+/***/ }),
+
+/***/ 253:
+/***/ ((module) => {
+
+
+function TreeBase() {}
+
+// removes all nodes from the tree
+TreeBase.prototype.clear = function() {
+    this._root = null;
+    this.size = 0;
+};
+
+// returns node data if found, null otherwise
+TreeBase.prototype.find = function(data) {
+    var res = this._root;
+
+    while(res !== null) {
+        var c = this._comparator(data, res.data);
+        if(c === 0) {
+            return res.data;
+        }
+        else {
+            res = res.get_child(c > 0);
+        }
+    }
+
+    return null;
+};
+
+// returns iterator to node if found, null otherwise
+TreeBase.prototype.findIter = function(data) {
+    var res = this._root;
+    var iter = this.iterator();
+
+    while(res !== null) {
+        var c = this._comparator(data, res.data);
+        if(c === 0) {
+            iter._cursor = res;
+            return iter;
+        }
+        else {
+            iter._ancestors.push(res);
+            res = res.get_child(c > 0);
+        }
+    }
+
+    return null;
+};
+
+// Returns an iterator to the tree node at or immediately after the item
+TreeBase.prototype.lowerBound = function(item) {
+    var cur = this._root;
+    var iter = this.iterator();
+    var cmp = this._comparator;
+
+    while(cur !== null) {
+        var c = cmp(item, cur.data);
+        if(c === 0) {
+            iter._cursor = cur;
+            return iter;
+        }
+        iter._ancestors.push(cur);
+        cur = cur.get_child(c > 0);
+    }
+
+    for(var i=iter._ancestors.length - 1; i >= 0; --i) {
+        cur = iter._ancestors[i];
+        if(cmp(item, cur.data) < 0) {
+            iter._cursor = cur;
+            iter._ancestors.length = i;
+            return iter;
+        }
+    }
+
+    iter._ancestors.length = 0;
+    return iter;
+};
+
+// Returns an iterator to the tree node immediately after the item
+TreeBase.prototype.upperBound = function(item) {
+    var iter = this.lowerBound(item);
+    var cmp = this._comparator;
+
+    while(iter.data() !== null && cmp(iter.data(), item) === 0) {
+        iter.next();
+    }
+
+    return iter;
+};
+
+// returns null if tree is empty
+TreeBase.prototype.min = function() {
+    var res = this._root;
+    if(res === null) {
+        return null;
+    }
+
+    while(res.left !== null) {
+        res = res.left;
+    }
+
+    return res.data;
+};
+
+// returns null if tree is empty
+TreeBase.prototype.max = function() {
+    var res = this._root;
+    if(res === null) {
+        return null;
+    }
+
+    while(res.right !== null) {
+        res = res.right;
+    }
+
+    return res.data;
+};
+
+// returns a null iterator
+// call next() or prev() to point to an element
+TreeBase.prototype.iterator = function() {
+    return new Iterator(this);
+};
+
+// calls cb on each node's data, in order
+TreeBase.prototype.each = function(cb) {
+    var it=this.iterator(), data;
+    while((data = it.next()) !== null) {
+        if(cb(data) === false) {
+            return;
+        }
+    }
+};
+
+// calls cb on each node's data, in reverse order
+TreeBase.prototype.reach = function(cb) {
+    var it=this.iterator(), data;
+    while((data = it.prev()) !== null) {
+        if(cb(data) === false) {
+            return;
+        }
+    }
+};
+
+
+function Iterator(tree) {
+    this._tree = tree;
+    this._ancestors = [];
+    this._cursor = null;
+}
+
+Iterator.prototype.data = function() {
+    return this._cursor !== null ? this._cursor.data : null;
+};
+
+// if null-iterator, returns first node
+// otherwise, returns next node
+Iterator.prototype.next = function() {
+    if(this._cursor === null) {
+        var root = this._tree._root;
+        if(root !== null) {
+            this._minNode(root);
+        }
+    }
+    else {
+        if(this._cursor.right === null) {
+            // no greater node in subtree, go up to parent
+            // if coming from a right child, continue up the stack
+            var save;
+            do {
+                save = this._cursor;
+                if(this._ancestors.length) {
+                    this._cursor = this._ancestors.pop();
+                }
+                else {
+                    this._cursor = null;
+                    break;
+                }
+            } while(this._cursor.right === save);
+        }
+        else {
+            // get the next node from the subtree
+            this._ancestors.push(this._cursor);
+            this._minNode(this._cursor.right);
+        }
+    }
+    return this._cursor !== null ? this._cursor.data : null;
+};
+
+// if null-iterator, returns last node
+// otherwise, returns previous node
+Iterator.prototype.prev = function() {
+    if(this._cursor === null) {
+        var root = this._tree._root;
+        if(root !== null) {
+            this._maxNode(root);
+        }
+    }
+    else {
+        if(this._cursor.left === null) {
+            var save;
+            do {
+                save = this._cursor;
+                if(this._ancestors.length) {
+                    this._cursor = this._ancestors.pop();
+                }
+                else {
+                    this._cursor = null;
+                    break;
+                }
+            } while(this._cursor.left === save);
+        }
+        else {
+            this._ancestors.push(this._cursor);
+            this._maxNode(this._cursor.left);
+        }
+    }
+    return this._cursor !== null ? this._cursor.data : null;
+};
+
+Iterator.prototype._minNode = function(start) {
+    while(start.left !== null) {
+        this._ancestors.push(start);
+        start = start.left;
+    }
+    this._cursor = start;
+};
+
+Iterator.prototype._maxNode = function(start) {
+    while(start.right !== null) {
+        this._ancestors.push(start);
+        start = start.right;
+    }
+    this._cursor = start;
+};
+
+module.exports = TreeBase;
+
+
+
+/***/ }),
+
+/***/ 5222:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+/**
+ * Prometheus client
+ * @module Prometheus client
+ */
+
+
+
+exports.register = __nccwpck_require__(1627).globalRegistry;
+exports.Registry = __nccwpck_require__(1627);
+__webpack_unused_export__ = ({
+	configurable: false,
+	enumerable: true,
+	get() {
+		return exports.register.contentType;
+	},
+	set(value) {
+		exports.register.setContentType(value);
+	},
+});
+__webpack_unused_export__ = exports.Registry.PROMETHEUS_CONTENT_TYPE;
+__webpack_unused_export__ = exports.Registry.OPENMETRICS_CONTENT_TYPE;
+/* unused reexport */ __nccwpck_require__(1539).validateMetricName;
+
+exports.Counter = __nccwpck_require__(8606);
+exports.Gauge = __nccwpck_require__(7173);
+exports.Histogram = __nccwpck_require__(5416);
+/* unused reexport */ __nccwpck_require__(5910);
+/* unused reexport */ __nccwpck_require__(7524);
+
+/* unused reexport */ __nccwpck_require__(964);
+/* unused reexport */ __nccwpck_require__(964);
+
+exports.collectDefaultMetrics = __nccwpck_require__(5106);
+
+/* unused reexport */ __nccwpck_require__(5924).aggregators;
+/* unused reexport */ __nccwpck_require__(816);
+
+
+/***/ }),
+
+/***/ 964:
+/***/ ((__unused_webpack_module, exports) => {
+
+var __webpack_unused_export__;
+
+
+__webpack_unused_export__ = (start, width, count) => {
+	if (count < 1) {
+		throw new Error('Linear buckets needs a positive count');
+	}
+
+	const buckets = new Array(count);
+	for (let i = 0; i < count; i++) {
+		buckets[i] = start + i * width;
+	}
+	return buckets;
+};
+
+__webpack_unused_export__ = (start, factor, count) => {
+	if (start <= 0) {
+		throw new Error('Exponential buckets needs a positive start');
+	}
+	if (count < 1) {
+		throw new Error('Exponential buckets needs a positive count');
+	}
+	if (factor <= 1) {
+		throw new Error('Exponential buckets needs a factor greater than 1');
+	}
+	const buckets = new Array(count);
+	for (let i = 0; i < count; i++) {
+		buckets[i] = start;
+		start *= factor;
+	}
+	return buckets;
+};
+
+
+/***/ }),
+
+/***/ 816:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+/**
+ * Extends the Registry class with a `clusterMetrics` method that returns
+ * aggregated metrics for all workers.
+ *
+ * In cluster workers, listens for and responds to requests for metrics by the
+ * cluster master.
+ */
+
+const Registry = __nccwpck_require__(1627);
+const { Grouper } = __nccwpck_require__(9588);
+const { aggregators } = __nccwpck_require__(5924);
+// We need to lazy-load the 'cluster' module as some application servers -
+// namely Passenger - crash when it is imported.
+let cluster = () => {
+	const data = __nccwpck_require__(9907);
+	cluster = () => data;
+	return data;
+};
+
+const GET_METRICS_REQ = 'prom-client:getMetricsReq';
+const GET_METRICS_RES = 'prom-client:getMetricsRes';
+
+let registries = [Registry.globalRegistry];
+let requestCtr = 0; // Concurrency control
+let listenersAdded = false;
+const requests = new Map(); // Pending requests for workers' local metrics.
+
+class AggregatorRegistry extends Registry {
+	constructor(regContentType = Registry.PROMETHEUS_CONTENT_TYPE) {
+		super(regContentType);
+		addListeners();
+	}
+
+	/**
+	 * Gets aggregated metrics for all workers. The optional callback and
+	 * returned Promise resolve with the same value; either may be used.
+	 * @return {Promise<string>} Promise that resolves with the aggregated
+	 *   metrics.
+	 */
+	clusterMetrics() {
+		const requestId = requestCtr++;
+
+		return new Promise((resolve, reject) => {
+			let settled = false;
+			function done(err, result) {
+				if (settled) return;
+				settled = true;
+				if (err) reject(err);
+				else resolve(result);
+			}
+
+			const request = {
+				responses: [],
+				pending: 0,
+				done,
+				errorTimeout: setTimeout(() => {
+					const err = new Error('Operation timed out.');
+					request.done(err);
+				}, 5000),
+			};
+			requests.set(requestId, request);
+
+			const message = {
+				type: GET_METRICS_REQ,
+				requestId,
+			};
+
+			for (const id in cluster().workers) {
+				// If the worker exits abruptly, it may still be in the workers
+				// list but not able to communicate.
+				if (cluster().workers[id].isConnected()) {
+					cluster().workers[id].send(message);
+					request.pending++;
+				}
+			}
+
+			if (request.pending === 0) {
+				// No workers were up
+				clearTimeout(request.errorTimeout);
+				process.nextTick(() => done(null, ''));
+			}
+		});
+	}
+
+	get contentType() {
+		return super.contentType;
+	}
+
+	/**
+	 * Creates a new Registry instance from an array of metrics that were
+	 * created by `registry.getMetricsAsJSON()`. Metrics are aggregated using
+	 * the method specified by their `aggregator` property, or by summation if
+	 * `aggregator` is undefined.
+	 * @param {Array} metricsArr Array of metrics, each of which created by
+	 *   `registry.getMetricsAsJSON()`.
+	 * @param {string} registryType content type of the new registry. Defaults
+	 * to PROMETHEUS_CONTENT_TYPE.
+	 * @return {Registry} aggregated registry.
+	 */
+	static aggregate(
+		metricsArr,
+		registryType = Registry.PROMETHEUS_CONTENT_TYPE,
+	) {
+		const aggregatedRegistry = new Registry();
+		const metricsByName = new Grouper();
+
+		aggregatedRegistry.setContentType(registryType);
+
+		// Gather by name
+		metricsArr.forEach(metrics => {
+			metrics.forEach(metric => {
+				metricsByName.add(metric.name, metric);
+			});
+		});
+
+		// Aggregate gathered metrics.
+		metricsByName.forEach(metrics => {
+			const aggregatorName = metrics[0].aggregator;
+			const aggregatorFn = aggregators[aggregatorName];
+			if (typeof aggregatorFn !== 'function') {
+				throw new Error(`'${aggregatorName}' is not a defined aggregator.`);
+			}
+			const aggregatedMetric = aggregatorFn(metrics);
+			// NB: The 'omit' aggregator returns undefined.
+			if (aggregatedMetric) {
+				const aggregatedMetricWrapper = Object.assign(
+					{
+						get: () => aggregatedMetric,
+					},
+					aggregatedMetric,
+				);
+				aggregatedRegistry.registerMetric(aggregatedMetricWrapper);
+			}
+		});
+
+		return aggregatedRegistry;
+	}
+
+	/**
+	 * Sets the registry or registries to be aggregated. Call from workers to
+	 * use a registry/registries other than the default global registry.
+	 * @param {Array<Registry>|Registry} regs Registry or registries to be
+	 *   aggregated.
+	 * @return {void}
+	 */
+	static setRegistries(regs) {
+		if (!Array.isArray(regs)) regs = [regs];
+		regs.forEach(reg => {
+			if (!(reg instanceof Registry)) {
+				throw new TypeError(`Expected Registry, got ${typeof reg}`);
+			}
+		});
+		registries = regs;
+	}
+}
+
+/**
+ * Adds event listeners for cluster aggregation. Idempotent (safe to call more
+ * than once).
+ * @return {void}
+ */
+function addListeners() {
+	if (listenersAdded) return;
+	listenersAdded = true;
+
+	if (cluster().isMaster) {
+		// Listen for worker responses to requests for local metrics
+		cluster().on('message', (worker, message) => {
+			if (message.type === GET_METRICS_RES) {
+				const request = requests.get(message.requestId);
+
+				if (message.error) {
+					request.done(new Error(message.error));
+					return;
+				}
+
+				message.metrics.forEach(registry => request.responses.push(registry));
+				request.pending--;
+
+				if (request.pending === 0) {
+					// finalize
+					requests.delete(message.requestId);
+					clearTimeout(request.errorTimeout);
+
+					const registry = AggregatorRegistry.aggregate(request.responses);
+					const promString = registry.metrics();
+					request.done(null, promString);
+				}
+			}
+		});
+	}
+
+	if (cluster().isWorker) {
+		// Respond to master's requests for worker's local metrics.
+		process.on('message', message => {
+			if (message.type === GET_METRICS_REQ) {
+				Promise.all(registries.map(r => r.getMetricsAsJSON()))
+					.then(metrics => {
+						process.send({
+							type: GET_METRICS_RES,
+							requestId: message.requestId,
+							metrics,
+						});
+					})
+					.catch(error => {
+						process.send({
+							type: GET_METRICS_RES,
+							requestId: message.requestId,
+							error: error.message,
+						});
+					});
+			}
+		});
+	}
+}
+
+module.exports = AggregatorRegistry;
+
+
+/***/ }),
+
+/***/ 8606:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/**
+ * Counter metric
+ */
+
+
+const util = __nccwpck_require__(9023);
+const {
+	hashObject,
+	isObject,
+	getLabels,
+	removeLabels,
+	nowTimestamp,
+} = __nccwpck_require__(9588);
+const { validateLabel } = __nccwpck_require__(1539);
+const { Metric } = __nccwpck_require__(2476);
+const Exemplar = __nccwpck_require__(9024);
+
+class Counter extends Metric {
+	constructor(config) {
+		super(config);
+		this.type = 'counter';
+		this.defaultLabels = {};
+		this.defaultValue = 1;
+		this.defaultExemplarLabelSet = {};
+		if (config.enableExemplars) {
+			this.enableExemplars = true;
+			this.inc = this.incWithExemplar;
+		} else {
+			this.inc = this.incWithoutExemplar;
+		}
+	}
+
+	/**
+	 * Increment counter
+	 * @param {object} labels - What label you want to be incremented
+	 * @param {Number} value - Value to increment, if omitted increment with 1
+	 * @returns {object} results - object with information about the inc operation
+	 * @returns {string} results.labelHash - hash representation of the labels
+	 */
+	incWithoutExemplar(labels, value) {
+		let hash = '';
+		if (isObject(labels)) {
+			hash = hashObject(labels, this.sortedLabelNames);
+			validateLabel(this.labelNames, labels);
+		} else {
+			value = labels;
+			labels = {};
+		}
+
+		if (value && !Number.isFinite(value)) {
+			throw new TypeError(`Value is not a valid number: ${util.format(value)}`);
+		}
+		if (value < 0) {
+			throw new Error('It is not possible to decrease a counter');
+		}
+
+		if (value === null || value === undefined) value = 1;
+
+		setValue(this.hashMap, value, labels, hash);
+
+		return { labelHash: hash };
+	}
+
+	/**
+	 * Increment counter with exemplar, same as inc but accepts labels for an
+	 * exemplar.
+	 * If no label is provided the current exemplar labels are kept unchanged
+	 * (defaults to empty set).
+	 *
+	 * @param {object} incOpts - Object with options about what metric to increase
+	 * @param {object} incOpts.labels - What label you want to be incremented,
+	 *                                  defaults to null (metric with no labels)
+	 * @param {Number} incOpts.value - Value to increment, defaults to 1
+	 * @param {object} incOpts.exemplarLabels - Key-value  labels for the
+	 *                                          exemplar, defaults to empty set {}
+	 * @returns {void}
+	 */
+	incWithExemplar({
+		labels = this.defaultLabels,
+		value = this.defaultValue,
+		exemplarLabels = this.defaultExemplarLabelSet,
+	} = {}) {
+		const res = this.incWithoutExemplar(labels, value);
+		this.updateExemplar(exemplarLabels, value, res.labelHash);
+	}
+
+	updateExemplar(exemplarLabels, value, hash) {
+		if (exemplarLabels === this.defaultExemplarLabelSet) return;
+		if (!isObject(this.hashMap[hash].exemplar)) {
+			this.hashMap[hash].exemplar = new Exemplar();
+		}
+		this.hashMap[hash].exemplar.validateExemplarLabelSet(exemplarLabels);
+		this.hashMap[hash].exemplar.labelSet = exemplarLabels;
+		this.hashMap[hash].exemplar.value = value ? value : 1;
+		this.hashMap[hash].exemplar.timestamp = nowTimestamp();
+	}
+
+	/**
+	 * Reset counter
+	 * @returns {void}
+	 */
+	reset() {
+		this.hashMap = {};
+		if (this.labelNames.length === 0) {
+			setValue(this.hashMap, 0);
+		}
+	}
+
+	async get() {
+		if (this.collect) {
+			const v = this.collect();
+			if (v instanceof Promise) await v;
+		}
+
+		return {
+			help: this.help,
+			name: this.name,
+			type: this.type,
+			values: Object.values(this.hashMap),
+			aggregator: this.aggregator,
+		};
+	}
+
+	labels(...args) {
+		const labels = getLabels(this.labelNames, args) || {};
+		return {
+			inc: this.inc.bind(this, labels),
+		};
+	}
+
+	remove(...args) {
+		const labels = getLabels(this.labelNames, args) || {};
+		validateLabel(this.labelNames, labels);
+		return removeLabels.call(this, this.hashMap, labels, this.sortedLabelNames);
+	}
+}
+
+function setValue(hashMap, value, labels = {}, hash = '') {
+	if (hashMap[hash]) {
+		hashMap[hash].value += value;
+	} else {
+		hashMap[hash] = { value, labels };
+	}
+	return hashMap;
+}
+
+module.exports = Counter;
+
+
+/***/ }),
+
+/***/ 5106:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { isObject } = __nccwpck_require__(9588);
+
+// Default metrics.
+const processCpuTotal = __nccwpck_require__(8293);
+const processStartTime = __nccwpck_require__(8228);
+const osMemoryHeap = __nccwpck_require__(3981);
+const processOpenFileDescriptors = __nccwpck_require__(5217);
+const processMaxFileDescriptors = __nccwpck_require__(9655);
+const eventLoopLag = __nccwpck_require__(4460);
+const processHandles = __nccwpck_require__(5490);
+const processRequests = __nccwpck_require__(7439);
+const processResources = __nccwpck_require__(884);
+const heapSizeAndUsed = __nccwpck_require__(2365);
+const heapSpacesSizeAndUsed = __nccwpck_require__(3844);
+const version = __nccwpck_require__(3344);
+const gc = __nccwpck_require__(9336);
+
+const metrics = {
+	processCpuTotal,
+	processStartTime,
+	osMemoryHeap,
+	processOpenFileDescriptors,
+	processMaxFileDescriptors,
+	eventLoopLag,
+	...(typeof process.getActiveResourcesInfo === 'function'
+		? { processResources }
+		: {}),
+	processHandles,
+	processRequests,
+	heapSizeAndUsed,
+	heapSpacesSizeAndUsed,
+	version,
+	gc,
+};
+const metricsList = Object.keys(metrics);
+
+module.exports = function collectDefaultMetrics(config) {
+	if (config !== null && config !== undefined && !isObject(config)) {
+		throw new TypeError('config must be null, undefined, or an object');
+	}
+
+	config = { eventLoopMonitoringPrecision: 10, ...config };
+
+	for (const metric of Object.values(metrics)) {
+		metric(config.register, config);
+	}
+};
+
+module.exports.metricsList = metricsList;
+
+
+/***/ }),
+
+/***/ 9024:
+/***/ ((module) => {
+
+
+
+/**
+ * Class representing an OpenMetrics exemplar.
+ *
+ * @property {object} labelSet
+ * @property {number} value
+ * @property {number} [timestamp]
+ * */
+class Exemplar {
+	constructor(labelSet = {}, value = null) {
+		this.labelSet = labelSet;
+		this.value = value;
+	}
+
+	/**
+	 * Validation for the label set format.
+	 * https://github.com/OpenObservability/OpenMetrics/blob/d99b705f611b75fec8f450b05e344e02eea6921d/specification/OpenMetrics.md#exemplars
+	 *
+	 * @param {object} labelSet - Exemplar labels.
+	 * @throws {RangeError}
+	 * @return {void}
+	 */
+	validateExemplarLabelSet(labelSet) {
+		let res = '';
+		for (const [labelName, labelValue] of Object.entries(labelSet)) {
+			res += `${labelName}${labelValue}`;
+		}
+		if (res.length > 128) {
+			throw new RangeError(
+				'Label set size must be smaller than 128 UTF-8 chars',
+			);
+		}
+	}
+}
+
+module.exports = Exemplar;
+
+
+/***/ }),
+
+/***/ 7173:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/**
+ * Gauge metric
+ */
+
+
+const util = __nccwpck_require__(9023);
+
+const {
+	setValue,
+	setValueDelta,
+	getLabels,
+	hashObject,
+	isObject,
+	removeLabels,
+} = __nccwpck_require__(9588);
+const { validateLabel } = __nccwpck_require__(1539);
+const { Metric } = __nccwpck_require__(2476);
+
+class Gauge extends Metric {
+	constructor(config) {
+		super(config);
+		this.type = 'gauge';
+	}
+
+	/**
+	 * Set a gauge to a value
+	 * @param {object} labels - Object with labels and their values
+	 * @param {Number} value - Value to set the gauge to, must be positive
+	 * @returns {void}
+	 */
+	set(labels, value) {
+		value = getValueArg(labels, value);
+		labels = getLabelArg(labels);
+		set(this, labels, value);
+	}
+
+	/**
+	 * Reset gauge
+	 * @returns {void}
+	 */
+	reset() {
+		this.hashMap = {};
+		if (this.labelNames.length === 0) {
+			setValue(this.hashMap, 0, {});
+		}
+	}
+
+	/**
+	 * Increment a gauge value
+	 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+	 * @param {Number} value - Value to increment - if omitted, increment with 1
+	 * @returns {void}
+	 */
+	inc(labels, value) {
+		value = getValueArg(labels, value);
+		labels = getLabelArg(labels);
+		if (value === undefined) value = 1;
+		setDelta(this, labels, value);
+	}
+
+	/**
+	 * Decrement a gauge value
+	 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+	 * @param {Number} value - Value to decrement - if omitted, decrement with 1
+	 * @returns {void}
+	 */
+	dec(labels, value) {
+		value = getValueArg(labels, value);
+		labels = getLabelArg(labels);
+		if (value === undefined) value = 1;
+		setDelta(this, labels, -value);
+	}
+
+	/**
+	 * Set the gauge to current unix epoch
+	 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+	 * @returns {void}
+	 */
+	setToCurrentTime(labels) {
+		const now = Date.now() / 1000;
+		if (labels === undefined) {
+			this.set(now);
+		} else {
+			this.set(labels, now);
+		}
+	}
+
+	/**
+	 * Start a timer
+	 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+	 * @returns {function} - Invoke this function to set the duration in seconds since you started the timer.
+	 * @example
+	 * var done = gauge.startTimer();
+	 * makeXHRRequest(function(err, response) {
+	 *	done(); //Duration of the request will be saved
+	 * });
+	 */
+	startTimer(labels) {
+		const start = process.hrtime();
+		return endLabels => {
+			const delta = process.hrtime(start);
+			const value = delta[0] + delta[1] / 1e9;
+			this.set(Object.assign({}, labels, endLabels), value);
+			return value;
+		};
+	}
+
+	async get() {
+		if (this.collect) {
+			const v = this.collect();
+			if (v instanceof Promise) await v;
+		}
+		return {
+			help: this.help,
+			name: this.name,
+			type: this.type,
+			values: Object.values(this.hashMap),
+			aggregator: this.aggregator,
+		};
+	}
+
+	_getValue(labels) {
+		const hash = hashObject(labels || {}, this.sortedLabelNames);
+		return this.hashMap[hash] ? this.hashMap[hash].value : 0;
+	}
+
+	labels(...args) {
+		const labels = getLabels(this.labelNames, args);
+		validateLabel(this.labelNames, labels);
+		return {
+			inc: this.inc.bind(this, labels),
+			dec: this.dec.bind(this, labels),
+			set: this.set.bind(this, labels),
+			setToCurrentTime: this.setToCurrentTime.bind(this, labels),
+			startTimer: this.startTimer.bind(this, labels),
+		};
+	}
+
+	remove(...args) {
+		const labels = getLabels(this.labelNames, args);
+		validateLabel(this.labelNames, labels);
+		removeLabels.call(this, this.hashMap, labels, this.sortedLabelNames);
+	}
+}
+
+function set(gauge, labels, value) {
+	if (typeof value !== 'number') {
+		throw new TypeError(`Value is not a valid number: ${util.format(value)}`);
+	}
+
+	validateLabel(gauge.labelNames, labels);
+	setValue(gauge.hashMap, value, labels);
+}
+
+function setDelta(gauge, labels, delta) {
+	if (typeof delta !== 'number') {
+		throw new TypeError(`Delta is not a valid number: ${util.format(delta)}`);
+	}
+
+	validateLabel(gauge.labelNames, labels);
+	const hash = hashObject(labels, gauge.sortedLabelNames);
+	setValueDelta(gauge.hashMap, delta, labels, hash);
+}
+
+function getLabelArg(labels) {
+	return isObject(labels) ? labels : {};
+}
+
+function getValueArg(labels, value) {
+	return isObject(labels) ? value : labels;
+}
+
+module.exports = Gauge;
+
+
+/***/ }),
+
+/***/ 5416:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/**
+ * Histogram
+ */
+
+
+const util = __nccwpck_require__(9023);
+const {
+	getLabels,
+	hashObject,
+	isObject,
+	removeLabels,
+	nowTimestamp,
+} = __nccwpck_require__(9588);
+const { validateLabel } = __nccwpck_require__(1539);
+const { Metric } = __nccwpck_require__(2476);
+const Exemplar = __nccwpck_require__(9024);
+
+class Histogram extends Metric {
+	constructor(config) {
+		super(config, {
+			buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+		});
+
+		this.type = 'histogram';
+		this.defaultLabels = {};
+		this.defaultExemplarLabelSet = {};
+		this.enableExemplars = false;
+
+		for (const label of this.labelNames) {
+			if (label === 'le') {
+				throw new Error('le is a reserved label keyword');
+			}
+		}
+
+		this.upperBounds = this.buckets;
+		this.bucketValues = this.upperBounds.reduce((acc, upperBound) => {
+			acc[upperBound] = 0;
+			return acc;
+		}, {});
+
+		if (config.enableExemplars) {
+			this.enableExemplars = true;
+			this.bucketExemplars = this.upperBounds.reduce((acc, upperBound) => {
+				acc[upperBound] = null;
+				return acc;
+			}, {});
+			Object.freeze(this.bucketExemplars);
+			this.observe = this.observeWithExemplar;
+		} else {
+			this.observe = this.observeWithoutExemplar;
+		}
+
+		Object.freeze(this.bucketValues);
+		Object.freeze(this.upperBounds);
+
+		if (this.labelNames.length === 0) {
+			this.hashMap = {
+				[hashObject({})]: createBaseValues(
+					{},
+					this.bucketValues,
+					this.bucketExemplars,
+				),
+			};
+		}
+	}
+
+	/**
+	 * Observe a value in histogram
+	 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+	 * @param {Number} value - Value to observe in the histogram
+	 * @returns {void}
+	 */
+	observeWithoutExemplar(labels, value) {
+		observe.call(this, labels === 0 ? 0 : labels || {})(value);
+	}
+
+	observeWithExemplar({
+		labels = this.defaultLabels,
+		value,
+		exemplarLabels = this.defaultExemplarLabelSet,
+	} = {}) {
+		observe.call(this, labels === 0 ? 0 : labels || {})(value);
+		this.updateExemplar(labels, value, exemplarLabels);
+	}
+
+	updateExemplar(labels, value, exemplarLabels) {
+		if (Object.keys(exemplarLabels).length === 0) return;
+		const hash = hashObject(labels, this.sortedLabelNames);
+		const bound = findBound(this.upperBounds, value);
+		const { bucketExemplars } = this.hashMap[hash];
+		let exemplar = bucketExemplars[bound];
+		if (!isObject(exemplar)) {
+			exemplar = new Exemplar();
+			bucketExemplars[bound] = exemplar;
+		}
+		exemplar.validateExemplarLabelSet(exemplarLabels);
+		exemplar.labelSet = exemplarLabels;
+		exemplar.value = value;
+		exemplar.timestamp = nowTimestamp();
+	}
+
+	async get() {
+		const data = await this.getForPromString();
+		data.values = data.values.map(splayLabels);
+		return data;
+	}
+
+	async getForPromString() {
+		if (this.collect) {
+			const v = this.collect();
+			if (v instanceof Promise) await v;
+		}
+		const data = Object.values(this.hashMap);
+		const values = data
+			.map(extractBucketValuesForExport(this))
+			.reduce(addSumAndCountForExport(this), []);
+
+		return {
+			name: this.name,
+			help: this.help,
+			type: this.type,
+			values,
+			aggregator: this.aggregator,
+		};
+	}
+
+	reset() {
+		this.hashMap = {};
+	}
+
+	/**
+	 * Initialize the metrics for the given combination of labels to zero
+	 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+	 * @returns {void}
+	 */
+	zero(labels) {
+		const hash = hashObject(labels, this.sortedLabelNames);
+		this.hashMap[hash] = createBaseValues(
+			labels,
+			this.bucketValues,
+			this.bucketExemplars,
+		);
+	}
+
+	/**
+	 * Start a timer that could be used to logging durations
+	 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+	 * @param {object} exemplarLabels - Object with labels for exemplar where key is the label key and value is label value. Can only be one level deep
+	 * @returns {function} - Function to invoke when you want to stop the timer and observe the duration in seconds
+	 * @example
+	 * var end = histogram.startTimer();
+	 * makeExpensiveXHRRequest(function(err, res) {
+	 * 	const duration = end(); //Observe the duration of expensiveXHRRequest and returns duration in seconds
+	 * 	console.log('Duration', duration);
+	 * });
+	 */
+	startTimer(labels, exemplarLabels) {
+		return this.enableExemplars
+			? startTimerWithExemplar.call(this, labels, exemplarLabels)()
+			: startTimer.call(this, labels)();
+	}
+
+	labels(...args) {
+		const labels = getLabels(this.labelNames, args);
+		validateLabel(this.labelNames, labels);
+		return {
+			observe: observe.call(this, labels),
+			startTimer: startTimer.call(this, labels),
+		};
+	}
+
+	remove(...args) {
+		const labels = getLabels(this.labelNames, args);
+		validateLabel(this.labelNames, labels);
+		removeLabels.call(this, this.hashMap, labels, this.sortedLabelNames);
+	}
+}
+
+function startTimer(startLabels) {
+	return () => {
+		const start = process.hrtime();
+		return endLabels => {
+			const delta = process.hrtime(start);
+			const value = delta[0] + delta[1] / 1e9;
+			this.observe(Object.assign({}, startLabels, endLabels), value);
+			return value;
+		};
+	};
+}
+
+function startTimerWithExemplar(startLabels, startExemplarLabels) {
+	return () => {
+		const start = process.hrtime();
+		return (endLabels, endExemplarLabels) => {
+			const delta = process.hrtime(start);
+			const value = delta[0] + delta[1] / 1e9;
+			this.observe({
+				labels: Object.assign({}, startLabels, endLabels),
+				value,
+				exemplarLabels: Object.assign(
+					{},
+					startExemplarLabels,
+					endExemplarLabels,
+				),
+			});
+			return value;
+		};
+	};
+}
+
+function setValuePair(labels, value, metricName, exemplar, sharedLabels = {}) {
+	return {
+		labels,
+		sharedLabels,
+		value,
+		metricName,
+		exemplar,
+	};
+}
+
+function findBound(upperBounds, value) {
+	for (let i = 0; i < upperBounds.length; i++) {
+		const bound = upperBounds[i];
+		if (value <= bound) {
+			return bound;
+		}
+	}
+	return -1;
+}
+
+function observe(labels) {
+	return value => {
+		const labelValuePair = convertLabelsAndValues(labels, value);
+
+		validateLabel(this.labelNames, labelValuePair.labels);
+		if (!Number.isFinite(labelValuePair.value)) {
+			throw new TypeError(
+				`Value is not a valid number: ${util.format(labelValuePair.value)}`,
+			);
+		}
+
+		const hash = hashObject(labelValuePair.labels, this.sortedLabelNames);
+		let valueFromMap = this.hashMap[hash];
+		if (!valueFromMap) {
+			valueFromMap = createBaseValues(
+				labelValuePair.labels,
+				this.bucketValues,
+				this.bucketExemplars,
+			);
+		}
+
+		const b = findBound(this.upperBounds, labelValuePair.value);
+
+		valueFromMap.sum += labelValuePair.value;
+		valueFromMap.count += 1;
+
+		if (Object.prototype.hasOwnProperty.call(valueFromMap.bucketValues, b)) {
+			valueFromMap.bucketValues[b] += 1;
+		}
+
+		this.hashMap[hash] = valueFromMap;
+	};
+}
+
+function createBaseValues(labels, bucketValues, bucketExemplars) {
+	const result = {
+		labels,
+		bucketValues: { ...bucketValues },
+		sum: 0,
+		count: 0,
+	};
+	if (bucketExemplars) {
+		result.bucketExemplars = { ...bucketExemplars };
+	}
+	return result;
+}
+
+function convertLabelsAndValues(labels, value) {
+	return isObject(labels)
+		? {
+				labels,
+				value,
+			}
+		: {
+				value: labels,
+				labels: {},
+			};
+}
+
+function extractBucketValuesForExport(histogram) {
+	const name = `${histogram.name}_bucket`;
+	return bucketData => {
+		let acc = 0;
+		const buckets = histogram.upperBounds.map(upperBound => {
+			acc += bucketData.bucketValues[upperBound];
+			return setValuePair(
+				{ le: upperBound },
+				acc,
+				name,
+				bucketData.bucketExemplars
+					? bucketData.bucketExemplars[upperBound]
+					: null,
+				bucketData.labels,
+			);
+		});
+		return { buckets, data: bucketData };
+	};
+}
+
+function addSumAndCountForExport(histogram) {
+	return (acc, d) => {
+		acc.push(...d.buckets);
+
+		const infLabel = { le: '+Inf' };
+		acc.push(
+			setValuePair(
+				infLabel,
+				d.data.count,
+				`${histogram.name}_bucket`,
+				d.data.bucketExemplars ? d.data.bucketExemplars['-1'] : null,
+				d.data.labels,
+			),
+			setValuePair(
+				{},
+				d.data.sum,
+				`${histogram.name}_sum`,
+				undefined,
+				d.data.labels,
+			),
+			setValuePair(
+				{},
+				d.data.count,
+				`${histogram.name}_count`,
+				undefined,
+				d.data.labels,
+			),
+		);
+		return acc;
+	};
+}
+
+function splayLabels(bucket) {
+	const { sharedLabels, labels, ...newBucket } = bucket;
+	for (const label of Object.keys(sharedLabels)) {
+		labels[label] = sharedLabels[label];
+	}
+	newBucket.labels = labels;
+	return newBucket;
+}
+
+module.exports = Histogram;
+
+
+/***/ }),
+
+/***/ 2476:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Registry = __nccwpck_require__(1627);
+const { isObject } = __nccwpck_require__(9588);
+const { validateMetricName, validateLabelName } = __nccwpck_require__(1539);
+
+/**
+ * @abstract
+ */
+class Metric {
+	constructor(config, defaults = {}) {
+		if (!isObject(config)) {
+			throw new TypeError('constructor expected a config object');
+		}
+		Object.assign(
+			this,
+			{
+				labelNames: [],
+				registers: [Registry.globalRegistry],
+				aggregator: 'sum',
+				enableExemplars: false,
+			},
+			defaults,
+			config,
+		);
+		if (!this.registers) {
+			// in case config.registers is `undefined`
+			this.registers = [Registry.globalRegistry];
+		}
+		if (!this.help) {
+			throw new Error('Missing mandatory help parameter');
+		}
+		if (!this.name) {
+			throw new Error('Missing mandatory name parameter');
+		}
+		if (!validateMetricName(this.name)) {
+			throw new Error('Invalid metric name');
+		}
+		if (!validateLabelName(this.labelNames)) {
+			throw new Error('Invalid label name');
+		}
+
+		if (this.collect && typeof this.collect !== 'function') {
+			throw new Error('Optional "collect" parameter must be a function');
+		}
+
+		if (this.labelNames) {
+			this.sortedLabelNames = [...this.labelNames].sort();
+		} else {
+			this.sortedLabelNames = [];
+		}
+
+		this.reset();
+
+		for (const register of this.registers) {
+			if (
+				this.enableExemplars &&
+				register.contentType === Registry.PROMETHEUS_CONTENT_TYPE
+			) {
+				throw new TypeError(
+					'Exemplars are supported only on OpenMetrics registries',
+				);
+			}
+			register.registerMetric(this);
+		}
+	}
+
+	reset() {
+		/* abstract */
+	}
+}
+
+module.exports = { Metric };
+
+
+/***/ }),
+
+/***/ 5924:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+const { Grouper, hashObject } = __nccwpck_require__(9588);
+
+/**
+ * Returns a new function that applies the `aggregatorFn` to the values.
+ * @param {Function} aggregatorFn function to apply to values.
+ * @return {Function} aggregator function
+ */
+function AggregatorFactory(aggregatorFn) {
+	return metrics => {
+		if (metrics.length === 0) return;
+		const result = {
+			help: metrics[0].help,
+			name: metrics[0].name,
+			type: metrics[0].type,
+			values: [],
+			aggregator: metrics[0].aggregator,
+		};
+		// Gather metrics by metricName and labels.
+		const byLabels = new Grouper();
+		metrics.forEach(metric => {
+			metric.values.forEach(value => {
+				const key = hashObject(value.labels);
+				byLabels.add(`${value.metricName}_${key}`, value);
+			});
+		});
+		// Apply aggregator function to gathered metrics.
+		byLabels.forEach(values => {
+			if (values.length === 0) return;
+			const valObj = {
+				value: aggregatorFn(values),
+				labels: values[0].labels,
+			};
+			if (values[0].metricName) {
+				valObj.metricName = values[0].metricName;
+			}
+			// NB: Timestamps are omitted.
+			result.values.push(valObj);
+		});
+		return result;
+	};
+}
+// Export for users to define their own aggregation methods.
+exports.AggregatorFactory = AggregatorFactory;
+
+/**
+ * Functions that can be used to aggregate metrics from multiple registries.
+ */
+exports.aggregators = {
+	/**
+	 * @return The sum of values.
+	 */
+	sum: AggregatorFactory(v => v.reduce((p, c) => p + c.value, 0)),
+	/**
+	 * @return The first value.
+	 */
+	first: AggregatorFactory(v => v[0].value),
+	/**
+	 * @return {undefined} Undefined; omits the metric.
+	 */
+	omit: () => {},
+	/**
+	 * @return The arithmetic mean of the values.
+	 */
+	average: AggregatorFactory(
+		v => v.reduce((p, c) => p + c.value, 0) / v.length,
+	),
+	/**
+	 * @return The minimum of the values.
+	 */
+	min: AggregatorFactory(v =>
+		v.reduce((p, c) => Math.min(p, c.value), Infinity),
+	),
+	/**
+	 * @return The maximum of the values.
+	 */
+	max: AggregatorFactory(v =>
+		v.reduce((p, c) => Math.max(p, c.value), -Infinity),
+	),
+};
+
+
+/***/ }),
+
+/***/ 4460:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Gauge = __nccwpck_require__(7173);
+
+// Check if perf_hooks module is available
+let perf_hooks;
+try {
+	perf_hooks = __nccwpck_require__(2987);
+} catch {
+	// node version is too old
+}
+
+// Reported always.
+const NODEJS_EVENTLOOP_LAG = 'nodejs_eventloop_lag_seconds';
+
+// Reported only when perf_hooks is available.
+const NODEJS_EVENTLOOP_LAG_MIN = 'nodejs_eventloop_lag_min_seconds';
+const NODEJS_EVENTLOOP_LAG_MAX = 'nodejs_eventloop_lag_max_seconds';
+const NODEJS_EVENTLOOP_LAG_MEAN = 'nodejs_eventloop_lag_mean_seconds';
+const NODEJS_EVENTLOOP_LAG_STDDEV = 'nodejs_eventloop_lag_stddev_seconds';
+const NODEJS_EVENTLOOP_LAG_P50 = 'nodejs_eventloop_lag_p50_seconds';
+const NODEJS_EVENTLOOP_LAG_P90 = 'nodejs_eventloop_lag_p90_seconds';
+const NODEJS_EVENTLOOP_LAG_P99 = 'nodejs_eventloop_lag_p99_seconds';
+
+function reportEventloopLag(start, gauge, labels) {
+	const delta = process.hrtime(start);
+	const nanosec = delta[0] * 1e9 + delta[1];
+	const seconds = nanosec / 1e9;
+
+	gauge.set(labels, seconds);
+}
+
+module.exports = (registry, config = {}) => {
+	const namePrefix = config.prefix ? config.prefix : '';
+	const labels = config.labels ? config.labels : {};
+	const labelNames = Object.keys(labels);
+	const registers = registry ? [registry] : undefined;
+
+	let collect = () => {
+		const start = process.hrtime();
+		setImmediate(reportEventloopLag, start, lag, labels);
+	};
+
+	if (perf_hooks && perf_hooks.monitorEventLoopDelay) {
+		try {
+			const histogram = perf_hooks.monitorEventLoopDelay({
+				resolution: config.eventLoopMonitoringPrecision,
+			});
+			histogram.enable();
+
+			collect = () => {
+				const start = process.hrtime();
+				setImmediate(reportEventloopLag, start, lag, labels);
+
+				lagMin.set(labels, histogram.min / 1e9);
+				lagMax.set(labels, histogram.max / 1e9);
+				lagMean.set(labels, histogram.mean / 1e9);
+				lagStddev.set(labels, histogram.stddev / 1e9);
+				lagP50.set(labels, histogram.percentile(50) / 1e9);
+				lagP90.set(labels, histogram.percentile(90) / 1e9);
+				lagP99.set(labels, histogram.percentile(99) / 1e9);
+
+				histogram.reset();
+			};
+		} catch (e) {
+			if (e.code === 'ERR_NOT_IMPLEMENTED') {
+				return; // Bun
+			}
+
+			throw e;
+		}
+	}
+
+	const lag = new Gauge({
+		name: namePrefix + NODEJS_EVENTLOOP_LAG,
+		help: 'Lag of event loop in seconds.',
+		registers,
+		labelNames,
+		aggregator: 'average',
+		// Use this one metric's `collect` to set all metrics' values.
+		collect,
+	});
+	const lagMin = new Gauge({
+		name: namePrefix + NODEJS_EVENTLOOP_LAG_MIN,
+		help: 'The minimum recorded event loop delay.',
+		registers,
+		labelNames,
+		aggregator: 'min',
+	});
+	const lagMax = new Gauge({
+		name: namePrefix + NODEJS_EVENTLOOP_LAG_MAX,
+		help: 'The maximum recorded event loop delay.',
+		registers,
+		labelNames,
+		aggregator: 'max',
+	});
+	const lagMean = new Gauge({
+		name: namePrefix + NODEJS_EVENTLOOP_LAG_MEAN,
+		help: 'The mean of the recorded event loop delays.',
+		registers,
+		labelNames,
+		aggregator: 'average',
+	});
+	const lagStddev = new Gauge({
+		name: namePrefix + NODEJS_EVENTLOOP_LAG_STDDEV,
+		help: 'The standard deviation of the recorded event loop delays.',
+		registers,
+		labelNames,
+		aggregator: 'average',
+	});
+	const lagP50 = new Gauge({
+		name: namePrefix + NODEJS_EVENTLOOP_LAG_P50,
+		help: 'The 50th percentile of the recorded event loop delays.',
+		registers,
+		labelNames,
+		aggregator: 'average',
+	});
+	const lagP90 = new Gauge({
+		name: namePrefix + NODEJS_EVENTLOOP_LAG_P90,
+		help: 'The 90th percentile of the recorded event loop delays.',
+		registers,
+		labelNames,
+		aggregator: 'average',
+	});
+	const lagP99 = new Gauge({
+		name: namePrefix + NODEJS_EVENTLOOP_LAG_P99,
+		help: 'The 99th percentile of the recorded event loop delays.',
+		registers,
+		labelNames,
+		aggregator: 'average',
+	});
+};
+
+module.exports.metricNames = [
+	NODEJS_EVENTLOOP_LAG,
+	NODEJS_EVENTLOOP_LAG_MIN,
+	NODEJS_EVENTLOOP_LAG_MAX,
+	NODEJS_EVENTLOOP_LAG_MEAN,
+	NODEJS_EVENTLOOP_LAG_STDDEV,
+	NODEJS_EVENTLOOP_LAG_P50,
+	NODEJS_EVENTLOOP_LAG_P90,
+	NODEJS_EVENTLOOP_LAG_P99,
+];
+
+
+/***/ }),
+
+/***/ 9336:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+const Histogram = __nccwpck_require__(5416);
+
+let perf_hooks;
+
+try {
+	// eslint-disable-next-line
+	perf_hooks = __nccwpck_require__(2987);
+} catch {
+	// node version is too old
+}
+
+const NODEJS_GC_DURATION_SECONDS = 'nodejs_gc_duration_seconds';
+const DEFAULT_GC_DURATION_BUCKETS = [0.001, 0.01, 0.1, 1, 2, 5];
+
+const kinds = [];
+
+if (perf_hooks && perf_hooks.constants) {
+	kinds[perf_hooks.constants.NODE_PERFORMANCE_GC_MAJOR] = 'major';
+	kinds[perf_hooks.constants.NODE_PERFORMANCE_GC_MINOR] = 'minor';
+	kinds[perf_hooks.constants.NODE_PERFORMANCE_GC_INCREMENTAL] = 'incremental';
+	kinds[perf_hooks.constants.NODE_PERFORMANCE_GC_WEAKCB] = 'weakcb';
+}
+
+module.exports = (registry, config = {}) => {
+	if (!perf_hooks) {
+		return;
+	}
+
+	const namePrefix = config.prefix ? config.prefix : '';
+	const labels = config.labels ? config.labels : {};
+	const labelNames = Object.keys(labels);
+	const buckets = config.gcDurationBuckets
+		? config.gcDurationBuckets
+		: DEFAULT_GC_DURATION_BUCKETS;
+	const gcHistogram = new Histogram({
+		name: namePrefix + NODEJS_GC_DURATION_SECONDS,
+		help: 'Garbage collection duration by kind, one of major, minor, incremental or weakcb.',
+		labelNames: ['kind', ...labelNames],
+		enableExemplars: false,
+		buckets,
+		registers: registry ? [registry] : undefined,
+	});
+
+	const obs = new perf_hooks.PerformanceObserver(list => {
+		const entry = list.getEntries()[0];
+		// Node < 16 uses entry.kind
+		// Node >= 16 uses entry.detail.kind
+		// See: https://nodejs.org/docs/latest-v16.x/api/deprecations.html#deprecations_dep0152_extension_performanceentry_properties
+		const kind = entry.detail ? kinds[entry.detail.kind] : kinds[entry.kind];
+		// Convert duration from milliseconds to seconds
+		gcHistogram.observe(Object.assign({ kind }, labels), entry.duration / 1000);
+	});
+
+	obs.observe({ entryTypes: ['gc'] });
+};
+
+module.exports.metricNames = [NODEJS_GC_DURATION_SECONDS];
+
+
+/***/ }),
+
+/***/ 2365:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Gauge = __nccwpck_require__(7173);
+const safeMemoryUsage = __nccwpck_require__(1315);
+
+const NODEJS_HEAP_SIZE_TOTAL = 'nodejs_heap_size_total_bytes';
+const NODEJS_HEAP_SIZE_USED = 'nodejs_heap_size_used_bytes';
+const NODEJS_EXTERNAL_MEMORY = 'nodejs_external_memory_bytes';
+
+module.exports = (registry, config = {}) => {
+	if (typeof process.memoryUsage !== 'function') {
+		return;
+	}
+	const labels = config.labels ? config.labels : {};
+	const labelNames = Object.keys(labels);
+
+	const registers = registry ? [registry] : undefined;
+	const namePrefix = config.prefix ? config.prefix : '';
+	const collect = () => {
+		const memUsage = safeMemoryUsage();
+		if (memUsage) {
+			heapSizeTotal.set(labels, memUsage.heapTotal);
+			heapSizeUsed.set(labels, memUsage.heapUsed);
+			if (memUsage.external !== undefined) {
+				externalMemUsed.set(labels, memUsage.external);
+			}
+		}
+	};
+
+	const heapSizeTotal = new Gauge({
+		name: namePrefix + NODEJS_HEAP_SIZE_TOTAL,
+		help: 'Process heap size from Node.js in bytes.',
+		registers,
+		labelNames,
+		// Use this one metric's `collect` to set all metrics' values.
+		collect,
+	});
+	const heapSizeUsed = new Gauge({
+		name: namePrefix + NODEJS_HEAP_SIZE_USED,
+		help: 'Process heap size used from Node.js in bytes.',
+		registers,
+		labelNames,
+	});
+	const externalMemUsed = new Gauge({
+		name: namePrefix + NODEJS_EXTERNAL_MEMORY,
+		help: 'Node.js external memory size in bytes.',
+		registers,
+		labelNames,
+	});
+};
+
+module.exports.metricNames = [
+	NODEJS_HEAP_SIZE_TOTAL,
+	NODEJS_HEAP_SIZE_USED,
+	NODEJS_EXTERNAL_MEMORY,
+];
+
+
+/***/ }),
+
+/***/ 3844:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Gauge = __nccwpck_require__(7173);
+const v8 = __nccwpck_require__(1493);
+
+const METRICS = ['total', 'used', 'available'];
+const NODEJS_HEAP_SIZE = {};
+
+METRICS.forEach(metricType => {
+	NODEJS_HEAP_SIZE[metricType] = `nodejs_heap_space_size_${metricType}_bytes`;
+});
+
+module.exports = (registry, config = {}) => {
+	try {
+		v8.getHeapSpaceStatistics();
+	} catch (e) {
+		if (e.code === 'ERR_NOT_IMPLEMENTED') {
+			return; // Bun
+		}
+		throw e;
+	}
+	const registers = registry ? [registry] : undefined;
+	const namePrefix = config.prefix ? config.prefix : '';
+
+	const labels = config.labels ? config.labels : {};
+	const labelNames = ['space', ...Object.keys(labels)];
+
+	const gauges = {};
+
+	METRICS.forEach(metricType => {
+		gauges[metricType] = new Gauge({
+			name: namePrefix + NODEJS_HEAP_SIZE[metricType],
+			help: `Process heap space size ${metricType} from Node.js in bytes.`,
+			labelNames,
+			registers,
+		});
+	});
+
+	// Use this one metric's `collect` to set all metrics' values.
+	gauges.total.collect = () => {
+		for (const space of v8.getHeapSpaceStatistics()) {
+			const spaceName = space.space_name.substr(
+				0,
+				space.space_name.indexOf('_space'),
+			);
+
+			gauges.total.set({ space: spaceName, ...labels }, space.space_size);
+			gauges.used.set({ space: spaceName, ...labels }, space.space_used_size);
+			gauges.available.set(
+				{ space: spaceName, ...labels },
+				space.space_available_size,
+			);
+		}
+	};
+};
+
+module.exports.metricNames = Object.values(NODEJS_HEAP_SIZE);
+
+
+/***/ }),
+
+/***/ 7965:
+/***/ ((module) => {
+
+
+
+function aggregateByObjectName(list) {
+	const data = {};
+
+	for (let i = 0; i < list.length; i++) {
+		const listElement = list[i];
+
+		if (!listElement || typeof listElement.constructor === 'undefined') {
+			continue;
+		}
+
+		if (Object.hasOwnProperty.call(data, listElement.constructor.name)) {
+			data[listElement.constructor.name] += 1;
+		} else {
+			data[listElement.constructor.name] = 1;
+		}
+	}
+	return data;
+}
+
+function updateMetrics(gauge, data, labels) {
+	gauge.reset();
+	for (const key in data) {
+		gauge.set(Object.assign({ type: key }, labels || {}), data[key]);
+	}
+}
+
+module.exports = {
+	aggregateByObjectName,
+	updateMetrics,
+};
+
+
+/***/ }),
+
+/***/ 1315:
+/***/ ((module) => {
+
+
+
+// process.memoryUsage() can throw on some platforms, see #67
+function safeMemoryUsage() {
+	try {
+		return process.memoryUsage();
+	} catch {
+		return;
+	}
+}
+
+module.exports = safeMemoryUsage;
+
+
+/***/ }),
+
+/***/ 3981:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Gauge = __nccwpck_require__(7173);
+const linuxVariant = __nccwpck_require__(7567);
+const safeMemoryUsage = __nccwpck_require__(1315);
+
+const PROCESS_RESIDENT_MEMORY = 'process_resident_memory_bytes';
+
+function notLinuxVariant(registry, config = {}) {
+	const namePrefix = config.prefix ? config.prefix : '';
+	const labels = config.labels ? config.labels : {};
+	const labelNames = Object.keys(labels);
+
+	new Gauge({
+		name: namePrefix + PROCESS_RESIDENT_MEMORY,
+		help: 'Resident memory size in bytes.',
+		registers: registry ? [registry] : undefined,
+		labelNames,
+		collect() {
+			const memUsage = safeMemoryUsage();
+
+			// I don't think the other things returned from `process.memoryUsage()` is relevant to a standard export
+			if (memUsage) {
+				this.set(labels, memUsage.rss);
+			}
+		},
+	});
+}
+
+module.exports = (registry, config) =>
+	process.platform === 'linux'
+		? linuxVariant(registry, config)
+		: notLinuxVariant(registry, config);
+
+module.exports.metricNames =
+	process.platform === 'linux'
+		? linuxVariant.metricNames
+		: [PROCESS_RESIDENT_MEMORY];
+
+
+/***/ }),
+
+/***/ 7567:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Gauge = __nccwpck_require__(7173);
+const fs = __nccwpck_require__(9896);
+
+const values = ['VmSize', 'VmRSS', 'VmData'];
+
+const PROCESS_RESIDENT_MEMORY = 'process_resident_memory_bytes';
+const PROCESS_VIRTUAL_MEMORY = 'process_virtual_memory_bytes';
+const PROCESS_HEAP = 'process_heap_bytes';
+
+function structureOutput(input) {
+	return input.split('\n').reduce((acc, string) => {
+		if (!values.some(value => string.startsWith(value))) {
+			return acc;
+		}
+
+		const split = string.split(':');
+
+		// Get the value
+		let value = split[1].trim();
+		// Remove trailing ` kb`
+		value = value.substr(0, value.length - 3);
+		// Make it into a number in bytes bytes
+		value = Number(value) * 1024;
+
+		acc[split[0]] = value;
+
+		return acc;
+	}, {});
+}
+
+module.exports = (registry, config = {}) => {
+	const registers = registry ? [registry] : undefined;
+	const namePrefix = config.prefix ? config.prefix : '';
+	const labels = config.labels ? config.labels : {};
+	const labelNames = Object.keys(labels);
+
+	const residentMemGauge = new Gauge({
+		name: namePrefix + PROCESS_RESIDENT_MEMORY,
+		help: 'Resident memory size in bytes.',
+		registers,
+		labelNames,
+		// Use this one metric's `collect` to set all metrics' values.
+		collect() {
+			try {
+				// Sync I/O is often problematic, but /proc isn't really I/O, it
+				// a virtual filesystem that maps directly to in-kernel data
+				// structures and never blocks.
+				//
+				// Node.js/libuv do this already for process.memoryUsage(), see:
+				// - https://github.com/libuv/libuv/blob/a629688008694ed8022269e66826d4d6ec688b83/src/unix/linux-core.c#L506-L523
+				const stat = fs.readFileSync('/proc/self/status', 'utf8');
+				const structuredOutput = structureOutput(stat);
+
+				residentMemGauge.set(labels, structuredOutput.VmRSS);
+				virtualMemGauge.set(labels, structuredOutput.VmSize);
+				heapSizeMemGauge.set(labels, structuredOutput.VmData);
+			} catch {
+				// noop
+			}
+		},
+	});
+	const virtualMemGauge = new Gauge({
+		name: namePrefix + PROCESS_VIRTUAL_MEMORY,
+		help: 'Virtual memory size in bytes.',
+		registers,
+		labelNames,
+	});
+	const heapSizeMemGauge = new Gauge({
+		name: namePrefix + PROCESS_HEAP,
+		help: 'Process heap size in bytes.',
+		registers,
+		labelNames,
+	});
+};
+
+module.exports.metricNames = [
+	PROCESS_RESIDENT_MEMORY,
+	PROCESS_VIRTUAL_MEMORY,
+	PROCESS_HEAP,
+];
+
+
+/***/ }),
+
+/***/ 8293:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const OtelApi = __nccwpck_require__(1408);
+const Counter = __nccwpck_require__(8606);
+
+const PROCESS_CPU_USER_SECONDS = 'process_cpu_user_seconds_total';
+const PROCESS_CPU_SYSTEM_SECONDS = 'process_cpu_system_seconds_total';
+const PROCESS_CPU_SECONDS = 'process_cpu_seconds_total';
+
+module.exports = (registry, config = {}) => {
+	const registers = registry ? [registry] : undefined;
+	const namePrefix = config.prefix ? config.prefix : '';
+	const labels = config.labels ? config.labels : {};
+	const exemplars = config.enableExemplars ? config.enableExemplars : false;
+	const labelNames = Object.keys(labels);
+
+	let lastCpuUsage = process.cpuUsage();
+
+	const cpuUserUsageCounter = new Counter({
+		name: namePrefix + PROCESS_CPU_USER_SECONDS,
+		help: 'Total user CPU time spent in seconds.',
+		enableExemplars: exemplars,
+		registers,
+		labelNames,
+		// Use this one metric's `collect` to set all metrics' values.
+		collect() {
+			const cpuUsage = process.cpuUsage();
+
+			const userUsageMicros = cpuUsage.user - lastCpuUsage.user;
+			const systemUsageMicros = cpuUsage.system - lastCpuUsage.system;
+
+			lastCpuUsage = cpuUsage;
+
+			if (this.enableExemplars) {
+				let exemplarLabels = {};
+				const currentSpan = OtelApi.trace.getSpan(OtelApi.context.active());
+				if (currentSpan) {
+					exemplarLabels = {
+						traceId: currentSpan.spanContext().traceId,
+						spanId: currentSpan.spanContext().spanId,
+					};
+				}
+				cpuUserUsageCounter.inc({
+					labels,
+					value: userUsageMicros / 1e6,
+					exemplarLabels,
+				});
+				cpuSystemUsageCounter.inc({
+					labels,
+					value: systemUsageMicros / 1e6,
+					exemplarLabels,
+				});
+				cpuUsageCounter.inc({
+					labels,
+					value: (userUsageMicros + systemUsageMicros) / 1e6,
+					exemplarLabels,
+				});
+			} else {
+				cpuUserUsageCounter.inc(labels, userUsageMicros / 1e6);
+				cpuSystemUsageCounter.inc(labels, systemUsageMicros / 1e6);
+				cpuUsageCounter.inc(
+					labels,
+					(userUsageMicros + systemUsageMicros) / 1e6,
+				);
+			}
+		},
+	});
+	const cpuSystemUsageCounter = new Counter({
+		name: namePrefix + PROCESS_CPU_SYSTEM_SECONDS,
+		help: 'Total system CPU time spent in seconds.',
+		enableExemplars: exemplars,
+		registers,
+		labelNames,
+	});
+	const cpuUsageCounter = new Counter({
+		name: namePrefix + PROCESS_CPU_SECONDS,
+		help: 'Total user and system CPU time spent in seconds.',
+		enableExemplars: exemplars,
+		registers,
+		labelNames,
+	});
+};
+
+module.exports.metricNames = [
+	PROCESS_CPU_USER_SECONDS,
+	PROCESS_CPU_SYSTEM_SECONDS,
+	PROCESS_CPU_SECONDS,
+];
+
+
+/***/ }),
+
+/***/ 5490:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { aggregateByObjectName } = __nccwpck_require__(7965);
+const { updateMetrics } = __nccwpck_require__(7965);
+const Gauge = __nccwpck_require__(7173);
+
+const NODEJS_ACTIVE_HANDLES = 'nodejs_active_handles';
+const NODEJS_ACTIVE_HANDLES_TOTAL = 'nodejs_active_handles_total';
+
+module.exports = (registry, config = {}) => {
+	// Don't do anything if the function is removed in later nodes (exists in node@6-12...)
+	if (typeof process._getActiveHandles !== 'function') {
+		return;
+	}
+
+	const registers = registry ? [registry] : undefined;
+	const namePrefix = config.prefix ? config.prefix : '';
+	const labels = config.labels ? config.labels : {};
+	const labelNames = Object.keys(labels);
+
+	new Gauge({
+		name: namePrefix + NODEJS_ACTIVE_HANDLES,
+		help: 'Number of active libuv handles grouped by handle type. Every handle type is C++ class name.',
+		labelNames: ['type', ...labelNames],
+		registers,
+		collect() {
+			const handles = process._getActiveHandles();
+			updateMetrics(this, aggregateByObjectName(handles), labels);
+		},
+	});
+	new Gauge({
+		name: namePrefix + NODEJS_ACTIVE_HANDLES_TOTAL,
+		help: 'Total number of active handles.',
+		registers,
+		labelNames,
+		collect() {
+			const handles = process._getActiveHandles();
+			this.set(labels, handles.length);
+		},
+	});
+};
+
+module.exports.metricNames = [
+	NODEJS_ACTIVE_HANDLES,
+	NODEJS_ACTIVE_HANDLES_TOTAL,
+];
+
+
+/***/ }),
+
+/***/ 9655:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Gauge = __nccwpck_require__(7173);
+const fs = __nccwpck_require__(9896);
+
+const PROCESS_MAX_FDS = 'process_max_fds';
+
+let maxFds;
+
+module.exports = (registry, config = {}) => {
+	if (maxFds === undefined) {
+		// This will fail if a linux-like procfs is not available.
+		try {
+			const limits = fs.readFileSync('/proc/self/limits', 'utf8');
+			const lines = limits.split('\n');
+			for (const line of lines) {
+				if (line.startsWith('Max open files')) {
+					const parts = line.split(/  +/);
+					maxFds = Number(parts[1]);
+					break;
+				}
+			}
+		} catch {
+			return;
+		}
+	}
+
+	if (maxFds === undefined) return;
+
+	const namePrefix = config.prefix ? config.prefix : '';
+	const labels = config.labels ? config.labels : {};
+	const labelNames = Object.keys(labels);
+
+	new Gauge({
+		name: namePrefix + PROCESS_MAX_FDS,
+		help: 'Maximum number of open file descriptors.',
+		registers: registry ? [registry] : undefined,
+		labelNames,
+		collect() {
+			if (maxFds !== undefined) this.set(labels, maxFds);
+		},
+	});
+};
+
+module.exports.metricNames = [PROCESS_MAX_FDS];
+
+
+/***/ }),
+
+/***/ 5217:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Gauge = __nccwpck_require__(7173);
+const fs = __nccwpck_require__(9896);
+const process = __nccwpck_require__(932);
+
+const PROCESS_OPEN_FDS = 'process_open_fds';
+
+module.exports = (registry, config = {}) => {
+	if (process.platform !== 'linux') {
+		return;
+	}
+
+	const namePrefix = config.prefix ? config.prefix : '';
+	const labels = config.labels ? config.labels : {};
+	const labelNames = Object.keys(labels);
+
+	new Gauge({
+		name: namePrefix + PROCESS_OPEN_FDS,
+		help: 'Number of open file descriptors.',
+		registers: registry ? [registry] : undefined,
+		labelNames,
+		collect() {
+			try {
+				const fds = fs.readdirSync('/proc/self/fd');
+				// Minus 1 to not count the fd that was used by readdirSync(),
+				// it's now closed.
+				this.set(labels, fds.length - 1);
+			} catch {
+				// noop
+			}
+		},
+	});
+};
+
+module.exports.metricNames = [PROCESS_OPEN_FDS];
+
+
+/***/ }),
+
+/***/ 7439:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+const Gauge = __nccwpck_require__(7173);
+const { aggregateByObjectName } = __nccwpck_require__(7965);
+const { updateMetrics } = __nccwpck_require__(7965);
+
+const NODEJS_ACTIVE_REQUESTS = 'nodejs_active_requests';
+const NODEJS_ACTIVE_REQUESTS_TOTAL = 'nodejs_active_requests_total';
+
+module.exports = (registry, config = {}) => {
+	// Don't do anything if the function is removed in later nodes (exists in node@6)
+	if (typeof process._getActiveRequests !== 'function') {
+		return;
+	}
+
+	const namePrefix = config.prefix ? config.prefix : '';
+	const labels = config.labels ? config.labels : {};
+	const labelNames = Object.keys(labels);
+
+	new Gauge({
+		name: namePrefix + NODEJS_ACTIVE_REQUESTS,
+		help: 'Number of active libuv requests grouped by request type. Every request type is C++ class name.',
+		labelNames: ['type', ...labelNames],
+		registers: registry ? [registry] : undefined,
+		collect() {
+			const requests = process._getActiveRequests();
+			updateMetrics(this, aggregateByObjectName(requests), labels);
+		},
+	});
+
+	new Gauge({
+		name: namePrefix + NODEJS_ACTIVE_REQUESTS_TOTAL,
+		help: 'Total number of active requests.',
+		registers: registry ? [registry] : undefined,
+		labelNames,
+		collect() {
+			const requests = process._getActiveRequests();
+			this.set(labels, requests.length);
+		},
+	});
+};
+
+module.exports.metricNames = [
+	NODEJS_ACTIVE_REQUESTS,
+	NODEJS_ACTIVE_REQUESTS_TOTAL,
+];
+
+
+/***/ }),
+
+/***/ 884:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+const Gauge = __nccwpck_require__(7173);
+const { updateMetrics } = __nccwpck_require__(7965);
+
+const NODEJS_ACTIVE_RESOURCES = 'nodejs_active_resources';
+const NODEJS_ACTIVE_RESOURCES_TOTAL = 'nodejs_active_resources_total';
+
+module.exports = (registry, config = {}) => {
+	// Don't do anything if the function does not exist in previous nodes (exists in node@17.3.0)
+	if (typeof process.getActiveResourcesInfo !== 'function') {
+		return;
+	}
+
+	const namePrefix = config.prefix ? config.prefix : '';
+	const labels = config.labels ? config.labels : {};
+	const labelNames = Object.keys(labels);
+
+	new Gauge({
+		name: namePrefix + NODEJS_ACTIVE_RESOURCES,
+		help: 'Number of active resources that are currently keeping the event loop alive, grouped by async resource type.',
+		labelNames: ['type', ...labelNames],
+		registers: registry ? [registry] : undefined,
+		collect() {
+			const resources = process.getActiveResourcesInfo();
+
+			const data = {};
+
+			for (let i = 0; i < resources.length; i++) {
+				const resource = resources[i];
+
+				if (Object.hasOwn(data, resource)) {
+					data[resource] += 1;
+				} else {
+					data[resource] = 1;
+				}
+			}
+
+			updateMetrics(this, data, labels);
+		},
+	});
+
+	new Gauge({
+		name: namePrefix + NODEJS_ACTIVE_RESOURCES_TOTAL,
+		help: 'Total number of active resources.',
+		registers: registry ? [registry] : undefined,
+		labelNames,
+		collect() {
+			const resources = process.getActiveResourcesInfo();
+			this.set(labels, resources.length);
+		},
+	});
+};
+
+module.exports.metricNames = [
+	NODEJS_ACTIVE_RESOURCES,
+	NODEJS_ACTIVE_RESOURCES_TOTAL,
+];
+
+
+/***/ }),
+
+/***/ 8228:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Gauge = __nccwpck_require__(7173);
+const startInSeconds = Math.round(Date.now() / 1000 - process.uptime());
+
+const PROCESS_START_TIME = 'process_start_time_seconds';
+
+module.exports = (registry, config = {}) => {
+	const namePrefix = config.prefix ? config.prefix : '';
+	const labels = config.labels ? config.labels : {};
+	const labelNames = Object.keys(labels);
+
+	new Gauge({
+		name: namePrefix + PROCESS_START_TIME,
+		help: 'Start time of the process since unix epoch in seconds.',
+		registers: registry ? [registry] : undefined,
+		labelNames,
+		aggregator: 'omit',
+		collect() {
+			this.set(labels, startInSeconds);
+		},
+	});
+};
+
+module.exports.metricNames = [PROCESS_START_TIME];
+
+
+/***/ }),
+
+/***/ 3344:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Gauge = __nccwpck_require__(7173);
+const version = process.version;
+const versionSegments = version.slice(1).split('.').map(Number);
+
+const NODE_VERSION_INFO = 'nodejs_version_info';
+
+module.exports = (registry, config = {}) => {
+	const namePrefix = config.prefix ? config.prefix : '';
+	const labels = config.labels ? config.labels : {};
+	const labelNames = Object.keys(labels);
+
+	new Gauge({
+		name: namePrefix + NODE_VERSION_INFO,
+		help: 'Node.js version info.',
+		labelNames: ['version', 'major', 'minor', 'patch', ...labelNames],
+		registers: registry ? [registry] : undefined,
+		aggregator: 'first',
+		collect() {
+			// Needs to be in collect() so value is present even if reg is reset
+			this.labels(
+				version,
+				versionSegments[0],
+				versionSegments[1],
+				versionSegments[2],
+				...Object.values(labels),
+			).set(1);
+		},
+	});
+};
+
+module.exports.metricNames = [NODE_VERSION_INFO];
+
+
+/***/ }),
+
+/***/ 7524:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const url = __nccwpck_require__(7016);
+const http = __nccwpck_require__(8611);
+const https = __nccwpck_require__(5692);
+const { gzipSync } = __nccwpck_require__(3106);
+const { globalRegistry } = __nccwpck_require__(1627);
+
+class Pushgateway {
+	constructor(gatewayUrl, options, registry) {
+		if (!registry) {
+			registry = globalRegistry;
+		}
+		this.registry = registry;
+		this.gatewayUrl = gatewayUrl;
+		const { requireJobName, ...requestOptions } = {
+			requireJobName: true,
+			...options,
+		};
+		this.requireJobName = requireJobName;
+		this.requestOptions = requestOptions;
+	}
+
+	pushAdd(params = {}) {
+		if (this.requireJobName && !params.jobName) {
+			throw new Error('Missing jobName parameter');
+		}
+
+		return useGateway.call(this, 'POST', params.jobName, params.groupings);
+	}
+
+	push(params = {}) {
+		if (this.requireJobName && !params.jobName) {
+			throw new Error('Missing jobName parameter');
+		}
+
+		return useGateway.call(this, 'PUT', params.jobName, params.groupings);
+	}
+
+	delete(params = {}) {
+		if (this.requireJobName && !params.jobName) {
+			throw new Error('Missing jobName parameter');
+		}
+
+		return useGateway.call(this, 'DELETE', params.jobName, params.groupings);
+	}
+}
+async function useGateway(method, job, groupings) {
+	// `URL` first added in v6.13.0
+	// eslint-disable-next-line n/no-deprecated-api
+	const gatewayUrlParsed = url.parse(this.gatewayUrl);
+	const gatewayUrlPath =
+		gatewayUrlParsed.pathname && gatewayUrlParsed.pathname !== '/'
+			? gatewayUrlParsed.pathname
+			: '';
+	const jobPath = job
+		? `/job/${encodeURIComponent(job)}${generateGroupings(groupings)}`
+		: '';
+	const path = `${gatewayUrlPath}/metrics${jobPath}`;
+
+	// eslint-disable-next-line n/no-deprecated-api
+	const target = url.resolve(this.gatewayUrl, path);
+	// eslint-disable-next-line n/no-deprecated-api
+	const requestParams = url.parse(target);
+	const httpModule = isHttps(requestParams.href) ? https : http;
+	const options = Object.assign(requestParams, this.requestOptions, {
+		method,
+	});
+
+	return new Promise((resolve, reject) => {
+		if (method === 'DELETE' && options.headers) {
+			delete options.headers['Content-Encoding'];
+		}
+		const req = httpModule.request(options, resp => {
+			let body = '';
+			resp.setEncoding('utf8');
+			resp.on('data', chunk => {
+				body += chunk;
+			});
+			resp.on('end', () => {
+				if (resp.statusCode >= 400) {
+					reject(
+						new Error(`push failed with status ${resp.statusCode}, ${body}`),
+					);
+				} else {
+					resolve({ resp, body });
+				}
+			});
+		});
+		req.on('error', err => {
+			reject(err);
+		});
+
+		req.on('timeout', () => {
+			req.destroy(new Error('Pushgateway request timed out'));
+		});
+
+		if (method !== 'DELETE') {
+			this.registry
+				.metrics()
+				.then(metrics => {
+					if (
+						options.headers &&
+						options.headers['Content-Encoding'] === 'gzip'
+					) {
+						metrics = gzipSync(metrics);
+					}
+					req.write(metrics);
+					req.end();
+				})
+				.catch(err => {
+					reject(err);
+				});
+		} else {
+			req.end();
+		}
+	});
+}
+
+function generateGroupings(groupings) {
+	if (!groupings) {
+		return '';
+	}
+	return Object.keys(groupings)
+		.map(
+			key =>
+				`/${encodeURIComponent(key)}/${encodeURIComponent(groupings[key])}`,
+		)
+		.join('');
+}
+
+function isHttps(href) {
+	return href.search(/^https/) !== -1;
+}
+
+module.exports = Pushgateway;
+
+
+/***/ }),
+
+/***/ 1627:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { getValueAsString } = __nccwpck_require__(9588);
+
+class Registry {
+	static get PROMETHEUS_CONTENT_TYPE() {
+		return 'text/plain; version=0.0.4; charset=utf-8';
+	}
+
+	static get OPENMETRICS_CONTENT_TYPE() {
+		return 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+	}
+
+	constructor(regContentType = Registry.PROMETHEUS_CONTENT_TYPE) {
+		this._metrics = {};
+		this._collectors = [];
+		this._defaultLabels = {};
+		if (
+			regContentType !== Registry.PROMETHEUS_CONTENT_TYPE &&
+			regContentType !== Registry.OPENMETRICS_CONTENT_TYPE
+		) {
+			throw new TypeError(`Content type ${regContentType} is unsupported`);
+		}
+		this._contentType = regContentType;
+	}
+
+	getMetricsAsArray() {
+		return Object.values(this._metrics);
+	}
+
+	async getMetricsAsString(metrics) {
+		const metric =
+			typeof metrics.getForPromString === 'function'
+				? await metrics.getForPromString()
+				: await metrics.get();
+
+		const name = escapeString(metric.name);
+		const help = `# HELP ${name} ${escapeString(metric.help)}`;
+		const type = `# TYPE ${name} ${metric.type}`;
+		const values = [help, type];
+
+		const defaultLabels =
+			Object.keys(this._defaultLabels).length > 0 ? this._defaultLabels : null;
+
+		const isOpenMetrics =
+			this.contentType === Registry.OPENMETRICS_CONTENT_TYPE;
+
+		for (const val of metric.values || []) {
+			let { metricName = name, labels = {} } = val;
+			const { sharedLabels = {} } = val;
+			if (isOpenMetrics && metric.type === 'counter') {
+				metricName = `${metricName}_total`;
+			}
+
+			if (defaultLabels) {
+				labels = { ...labels, ...defaultLabels, ...labels };
+			}
+
+			// We have to flatten these separately to avoid duplicate labels appearing
+			// between the base labels and the shared labels
+			const formattedLabels = formatLabels(labels, sharedLabels);
+
+			const flattenedShared = flattenSharedLabels(sharedLabels);
+			const labelParts = [...formattedLabels, flattenedShared].filter(Boolean);
+			const labelsString = labelParts.length ? `{${labelParts.join(',')}}` : '';
+			let fullMetricLine = `${metricName}${labelsString} ${getValueAsString(
+				val.value,
+			)}`;
+
+			const { exemplar } = val;
+			if (exemplar && isOpenMetrics) {
+				const formattedExemplars = formatLabels(exemplar.labelSet);
+				fullMetricLine += ` # {${formattedExemplars.join(
+					',',
+				)}} ${getValueAsString(exemplar.value)} ${exemplar.timestamp}`;
+			}
+			values.push(fullMetricLine);
+		}
+
+		return values.join('\n');
+	}
+
+	async metrics() {
+		const isOpenMetrics =
+			this.contentType === Registry.OPENMETRICS_CONTENT_TYPE;
+
+		const promises = this.getMetricsAsArray().map(metric => {
+			if (isOpenMetrics && metric.type === 'counter') {
+				metric.name = standardizeCounterName(metric.name);
+			}
+			return this.getMetricsAsString(metric);
+		});
+
+		const resolves = await Promise.all(promises);
+
+		return isOpenMetrics
+			? `${resolves.join('\n')}\n# EOF\n`
+			: `${resolves.join('\n\n')}\n`;
+	}
+
+	registerMetric(metric) {
+		if (this._metrics[metric.name] && this._metrics[metric.name] !== metric) {
+			throw new Error(
+				`A metric with the name ${metric.name} has already been registered.`,
+			);
+		}
+
+		this._metrics[metric.name] = metric;
+	}
+
+	clear() {
+		this._metrics = {};
+		this._defaultLabels = {};
+	}
+
+	async getMetricsAsJSON() {
+		const metrics = [];
+		const defaultLabelNames = Object.keys(this._defaultLabels);
+
+		const promises = [];
+
+		for (const metric of this.getMetricsAsArray()) {
+			promises.push(metric.get());
+		}
+
+		const resolves = await Promise.all(promises);
+
+		for (const item of resolves) {
+			if (item.values && defaultLabelNames.length > 0) {
+				for (const val of item.values) {
+					// Make a copy before mutating
+					val.labels = Object.assign({}, val.labels);
+
+					for (const labelName of defaultLabelNames) {
+						val.labels[labelName] =
+							val.labels[labelName] || this._defaultLabels[labelName];
+					}
+				}
+			}
+
+			metrics.push(item);
+		}
+
+		return metrics;
+	}
+
+	removeSingleMetric(name) {
+		delete this._metrics[name];
+	}
+
+	getSingleMetricAsString(name) {
+		return this.getMetricsAsString(this._metrics[name]);
+	}
+
+	getSingleMetric(name) {
+		return this._metrics[name];
+	}
+
+	setDefaultLabels(labels) {
+		this._defaultLabels = labels;
+	}
+
+	resetMetrics() {
+		for (const metric in this._metrics) {
+			this._metrics[metric].reset();
+		}
+	}
+
+	get contentType() {
+		return this._contentType;
+	}
+
+	setContentType(metricsContentType) {
+		if (
+			metricsContentType === Registry.OPENMETRICS_CONTENT_TYPE ||
+			metricsContentType === Registry.PROMETHEUS_CONTENT_TYPE
+		) {
+			this._contentType = metricsContentType;
+		} else {
+			throw new Error(`Content type ${metricsContentType} is unsupported`);
+		}
+	}
+
+	static merge(registers) {
+		const regType = registers[0].contentType;
+		for (const reg of registers) {
+			if (reg.contentType !== regType) {
+				throw new Error(
+					'Registers can only be merged if they have the same content type',
+				);
+			}
+		}
+		const mergedRegistry = new Registry(regType);
+
+		const metricsToMerge = registers.reduce(
+			(acc, reg) => acc.concat(reg.getMetricsAsArray()),
+			[],
+		);
+
+		metricsToMerge.forEach(mergedRegistry.registerMetric, mergedRegistry);
+		return mergedRegistry;
+	}
+}
+
+function formatLabels(labels, exclude) {
+	const { hasOwnProperty } = Object.prototype;
+	const formatted = [];
+	for (const [name, value] of Object.entries(labels)) {
+		if (!exclude || !hasOwnProperty.call(exclude, name)) {
+			formatted.push(`${name}="${escapeLabelValue(value)}"`);
+		}
+	}
+	return formatted;
+}
+
+const sharedLabelCache = new WeakMap();
+function flattenSharedLabels(labels) {
+	const cached = sharedLabelCache.get(labels);
+	if (cached) {
+		return cached;
+	}
+
+	const formattedLabels = formatLabels(labels);
+	const flattened = formattedLabels.join(',');
+	sharedLabelCache.set(labels, flattened);
+	return flattened;
+}
+function escapeLabelValue(str) {
+	if (typeof str !== 'string') {
+		return str;
+	}
+	return escapeString(str).replace(/"/g, '\\"');
+}
+function escapeString(str) {
+	return str.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+function standardizeCounterName(name) {
+	return name.replace(/_total$/, '');
+}
+
+module.exports = Registry;
+module.exports.globalRegistry = new Registry();
+
+
+/***/ }),
+
+/***/ 5910:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/**
+ * Summary
+ */
+
+
+const util = __nccwpck_require__(9023);
+const { getLabels, hashObject, removeLabels } = __nccwpck_require__(9588);
+const { validateLabel } = __nccwpck_require__(1539);
+const { Metric } = __nccwpck_require__(2476);
+const timeWindowQuantiles = __nccwpck_require__(7639);
+
+const DEFAULT_COMPRESS_COUNT = 1000; // every 1000 measurements
+
+class Summary extends Metric {
+	constructor(config) {
+		super(config, {
+			percentiles: [0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999],
+			compressCount: DEFAULT_COMPRESS_COUNT,
+			hashMap: {},
+		});
+
+		this.type = 'summary';
+
+		for (const label of this.labelNames) {
+			if (label === 'quantile')
+				throw new Error('quantile is a reserved label keyword');
+		}
+
+		if (this.labelNames.length === 0) {
+			this.hashMap = {
+				[hashObject({})]: {
+					labels: {},
+					td: new timeWindowQuantiles(this.maxAgeSeconds, this.ageBuckets),
+					count: 0,
+					sum: 0,
+				},
+			};
+		}
+	}
+
+	/**
+	 * Observe a value
+	 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+	 * @param {Number} value - Value to observe
+	 * @returns {void}
+	 */
+	observe(labels, value) {
+		observe.call(this, labels === 0 ? 0 : labels || {})(value);
+	}
+
+	async get() {
+		if (this.collect) {
+			const v = this.collect();
+			if (v instanceof Promise) await v;
+		}
+		const hashKeys = Object.keys(this.hashMap);
+		const values = [];
+
+		hashKeys.forEach(hashKey => {
+			const s = this.hashMap[hashKey];
+			if (s) {
+				if (this.pruneAgedBuckets && s.td.size() === 0) {
+					delete this.hashMap[hashKey];
+				} else {
+					extractSummariesForExport(s, this.percentiles).forEach(v => {
+						values.push(v);
+					});
+					values.push(getSumForExport(s, this));
+					values.push(getCountForExport(s, this));
+				}
+			}
+		});
+
+		return {
+			name: this.name,
+			help: this.help,
+			type: this.type,
+			values,
+			aggregator: this.aggregator,
+		};
+	}
+
+	reset() {
+		const data = Object.values(this.hashMap);
+		data.forEach(s => {
+			s.td.reset();
+			s.count = 0;
+			s.sum = 0;
+		});
+	}
+
+	/**
+	 * Start a timer that could be used to logging durations
+	 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+	 * @returns {function} - Function to invoke when you want to stop the timer and observe the duration in seconds
+	 * @example
+	 * var end = summary.startTimer();
+	 * makeExpensiveXHRRequest(function(err, res) {
+	 *	end(); //Observe the duration of expensiveXHRRequest
+	 * });
+	 */
+	startTimer(labels) {
+		return startTimer.call(this, labels)();
+	}
+
+	labels(...args) {
+		const labels = getLabels(this.labelNames, args);
+		validateLabel(this.labelNames, labels);
+		return {
+			observe: observe.call(this, labels),
+			startTimer: startTimer.call(this, labels),
+		};
+	}
+
+	remove(...args) {
+		const labels = getLabels(this.labelNames, args);
+		validateLabel(this.labelNames, labels);
+		removeLabels.call(this, this.hashMap, labels, this.sortedLabelNames);
+	}
+}
+
+function extractSummariesForExport(summaryOfLabels, percentiles) {
+	summaryOfLabels.td.compress();
+
+	return percentiles.map(percentile => {
+		const percentileValue = summaryOfLabels.td.percentile(percentile);
+		return {
+			labels: Object.assign({ quantile: percentile }, summaryOfLabels.labels),
+			value: percentileValue ? percentileValue : 0,
+		};
+	});
+}
+
+function getCountForExport(value, summary) {
+	return {
+		metricName: `${summary.name}_count`,
+		labels: value.labels,
+		value: value.count,
+	};
+}
+
+function getSumForExport(value, summary) {
+	return {
+		metricName: `${summary.name}_sum`,
+		labels: value.labels,
+		value: value.sum,
+	};
+}
+
+function startTimer(startLabels) {
+	return () => {
+		const start = process.hrtime();
+		return endLabels => {
+			const delta = process.hrtime(start);
+			const value = delta[0] + delta[1] / 1e9;
+			this.observe(Object.assign({}, startLabels, endLabels), value);
+			return value;
+		};
+	};
+}
+
+function observe(labels) {
+	return value => {
+		const labelValuePair = convertLabelsAndValues(labels, value);
+
+		validateLabel(this.labelNames, labels);
+		if (!Number.isFinite(labelValuePair.value)) {
+			throw new TypeError(
+				`Value is not a valid number: ${util.format(labelValuePair.value)}`,
+			);
+		}
+
+		const hash = hashObject(labelValuePair.labels, this.sortedLabelNames);
+		let summaryOfLabel = this.hashMap[hash];
+		if (!summaryOfLabel) {
+			summaryOfLabel = {
+				labels: labelValuePair.labels,
+				td: new timeWindowQuantiles(this.maxAgeSeconds, this.ageBuckets),
+				count: 0,
+				sum: 0,
+			};
+		}
+
+		summaryOfLabel.td.push(labelValuePair.value);
+		summaryOfLabel.count++;
+		if (summaryOfLabel.count % this.compressCount === 0) {
+			summaryOfLabel.td.compress();
+		}
+		summaryOfLabel.sum += labelValuePair.value;
+		this.hashMap[hash] = summaryOfLabel;
+	};
+}
+
+function convertLabelsAndValues(labels, value) {
+	if (value === undefined) {
+		return {
+			value: labels,
+			labels: {},
+		};
+	}
+
+	return {
+		labels,
+		value,
+	};
+}
+
+module.exports = Summary;
+
+
+/***/ }),
+
+/***/ 7639:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { TDigest } = __nccwpck_require__(3528);
+
+class TimeWindowQuantiles {
+	constructor(maxAgeSeconds, ageBuckets) {
+		this.maxAgeSeconds = maxAgeSeconds || 0;
+		this.ageBuckets = ageBuckets || 0;
+
+		this.shouldRotate = maxAgeSeconds && ageBuckets;
+
+		this.ringBuffer = Array(ageBuckets).fill(new TDigest());
+		this.currentBuffer = 0;
+
+		this.lastRotateTimestampMillis = Date.now();
+		this.durationBetweenRotatesMillis =
+			(maxAgeSeconds * 1000) / ageBuckets || Infinity;
+	}
+
+	size() {
+		const bucket = rotate.call(this);
+		return bucket.size();
+	}
+
+	percentile(quantile) {
+		const bucket = rotate.call(this);
+		return bucket.percentile(quantile);
+	}
+
+	push(value) {
+		rotate.call(this);
+		this.ringBuffer.forEach(bucket => {
+			bucket.push(value);
+		});
+	}
+
+	reset() {
+		this.ringBuffer.forEach(bucket => {
+			bucket.reset();
+		});
+	}
+
+	compress() {
+		this.ringBuffer.forEach(bucket => {
+			bucket.compress();
+		});
+	}
+}
+
+function rotate() {
+	let timeSinceLastRotateMillis = Date.now() - this.lastRotateTimestampMillis;
+	while (
+		timeSinceLastRotateMillis > this.durationBetweenRotatesMillis &&
+		this.shouldRotate
+	) {
+		this.ringBuffer[this.currentBuffer] = new TDigest();
+
+		if (++this.currentBuffer >= this.ringBuffer.length) {
+			this.currentBuffer = 0;
+		}
+		timeSinceLastRotateMillis -= this.durationBetweenRotatesMillis;
+		this.lastRotateTimestampMillis += this.durationBetweenRotatesMillis;
+	}
+	return this.ringBuffer[this.currentBuffer];
+}
+
+module.exports = TimeWindowQuantiles;
+
+
+/***/ }),
+
+/***/ 9588:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+exports.getValueAsString = function getValueString(value) {
+	if (Number.isNaN(value)) {
+		return 'Nan';
+	} else if (!Number.isFinite(value)) {
+		if (value < 0) {
+			return '-Inf';
+		} else {
+			return '+Inf';
+		}
+	} else {
+		return `${value}`;
+	}
+};
+
+exports.removeLabels = function removeLabels(
+	hashMap,
+	labels,
+	sortedLabelNames,
+) {
+	const hash = hashObject(labels, sortedLabelNames);
+	delete hashMap[hash];
+};
+
+exports.setValue = function setValue(hashMap, value, labels) {
+	const hash = hashObject(labels);
+	hashMap[hash] = {
+		value: typeof value === 'number' ? value : 0,
+		labels: labels || {},
+	};
+	return hashMap;
+};
+
+exports.setValueDelta = function setValueDelta(
+	hashMap,
+	deltaValue,
+	labels,
+	hash = '',
+) {
+	const value = typeof deltaValue === 'number' ? deltaValue : 0;
+	if (hashMap[hash]) {
+		hashMap[hash].value += value;
+	} else {
+		hashMap[hash] = { value, labels };
+	}
+	return hashMap;
+};
+
+exports.getLabels = function (labelNames, args) {
+	if (typeof args[0] === 'object') {
+		return args[0];
+	}
+
+	if (labelNames.length !== args.length) {
+		throw new Error(
+			`Invalid number of arguments (${args.length}): "${args.join(
+				', ',
+			)}" for label names (${labelNames.length}): "${labelNames.join(', ')}".`,
+		);
+	}
+
+	const acc = {};
+	for (let i = 0; i < labelNames.length; i++) {
+		acc[labelNames[i]] = args[i];
+	}
+	return acc;
+};
+
+function fastHashObject(keys, labels) {
+	if (keys.length === 0) {
+		return '';
+	}
+
+	let hash = '';
+
+	for (let i = 0; i < keys.length; i++) {
+		const key = keys[i];
+		const value = labels[key];
+		if (value === undefined) continue;
+
+		hash += `${key}:${value},`;
+	}
+
+	return hash;
+}
+
+function hashObject(labels, labelNames) {
+	// We don't actually need a hash here. We just need a string that
+	// is unique for each possible labels object and consistent across
+	// calls with equivalent labels objects.
+
+	if (labelNames) {
+		return fastHashObject(labelNames, labels);
+	}
+
+	const keys = Object.keys(labels);
+	if (keys.length > 1) {
+		keys.sort(); // need consistency across calls
+	}
+
+	return fastHashObject(keys, labels);
+}
+exports.hashObject = hashObject;
+
+exports.isObject = function isObject(obj) {
+	return obj !== null && typeof obj === 'object';
+};
+
+exports.nowTimestamp = function nowTimestamp() {
+	return Date.now() / 1000;
+};
+
+class Grouper extends Map {
+	/**
+	 * Adds the `value` to the `key`'s array of values.
+	 * @param {*} key Key to set.
+	 * @param {*} value Value to add to `key`'s array.
+	 * @returns {undefined} undefined.
+	 */
+	add(key, value) {
+		if (this.has(key)) {
+			this.get(key).push(value);
+		} else {
+			this.set(key, [value]);
+		}
+	}
+}
+
+exports.Grouper = Grouper;
+
+
+/***/ }),
+
+/***/ 1539:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+const util = __nccwpck_require__(9023);
+
+// These are from https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels
+const metricRegexp = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const labelRegexp = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+exports.validateMetricName = function (name) {
+	return metricRegexp.test(name);
+};
+
+exports.validateLabelName = function (names = []) {
+	return names.every(name => labelRegexp.test(name));
+};
+
+exports.validateLabel = function validateLabel(savedLabels, labels) {
+	for (const label in labels) {
+		if (!savedLabels.includes(label)) {
+			throw new Error(
+				`Added label "${label}" is not included in initial labelset: ${util.inspect(
+					savedLabels,
+				)}`,
+			);
+		}
+	}
+};
+
+
+/***/ }),
+
+/***/ 3528:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+//
+// TDigest:
+//
+// approximate distribution percentiles from a stream of reals
+//
+var RBTree = (__nccwpck_require__(7750).RBTree);
+
+function TDigest(delta, K, CX) {
+    // allocate a TDigest structure.
+    //
+    // delta is the compression factor, the max fraction of mass that
+    // can be owned by one centroid (bigger, up to 1.0, means more
+    // compression). delta=false switches off TDigest behavior and treats
+    // the distribution as discrete, with no merging and exact values
+    // reported.
+    //
+    // K is a size threshold that triggers recompression as the TDigest
+    // grows during input.  (Set it to 0 to disable automatic recompression)
+    //
+    // CX specifies how often to update cached cumulative totals used
+    // for quantile estimation during ingest (see cumulate()).  Set to
+    // 0 to use exact quantiles for each new point.
+    //
+    this.discrete = (delta === false);
+    this.delta = delta || 0.01;
+    this.K = (K === undefined) ? 25 : K;
+    this.CX = (CX === undefined) ? 1.1 : CX;
+    this.centroids = new RBTree(compare_centroid_means);
+    this.nreset = 0;
+    this.reset();
+}
+
+TDigest.prototype.reset = function() {
+    // prepare to digest new points.
+    //
+    this.centroids.clear();
+    this.n = 0;
+    this.nreset += 1;
+    this.last_cumulate = 0;
+};
+
+TDigest.prototype.size = function() {
+    return this.centroids.size;
+};
+
+TDigest.prototype.toArray = function(everything) {
+    // return {mean,n} of centroids as an array ordered by mean.
+    //
+    var result = [];
+    if (everything) {
+        this._cumulate(true); // be sure cumns are exact
+        this.centroids.each(function(c) { result.push(c); });
+    } else {
+        this.centroids.each(function(c) { result.push({mean:c.mean, n:c.n}); });
+    }
+    return result;
+};
+
+TDigest.prototype.summary = function() {
+    var approx = (this.discrete) ? "exact " : "approximating ";
+    var s = [approx + this.n + " samples using " + this.size() + " centroids",
+             "min = "+this.percentile(0),
+             "Q1  = "+this.percentile(0.25),
+             "Q2  = "+this.percentile(0.5),
+             "Q3  = "+this.percentile(0.75),
+             "max = "+this.percentile(1.0)];
+    return s.join('\n');
+};
+
+function compare_centroid_means(a, b) {
+    // order two centroids by mean.
+    //
+    return (a.mean > b.mean) ? 1 : (a.mean < b.mean) ? -1 : 0;
+}
+
+function compare_centroid_mean_cumns(a, b) {
+    // order two centroids by mean_cumn.
+    //
+    return (a.mean_cumn - b.mean_cumn);
+}
+
+TDigest.prototype.push = function(x, n) {
+    // incorporate value or array of values x, having count n into the
+    // TDigest. n defaults to 1.
+    //
+    n = n || 1;
+    x = Array.isArray(x) ? x : [x];
+    for (var i = 0 ; i < x.length ; i++) {
+        this._digest(x[i], n);
+    }
+};
+
+TDigest.prototype.push_centroid = function(c) {
+    // incorporate centroid or array of centroids c
+    //
+    c = Array.isArray(c) ? c : [c];
+    for (var i = 0 ; i < c.length ; i++) {
+        this._digest(c[i].mean, c[i].n);
+    }
+};
+
+TDigest.prototype._cumulate = function(exact) {
+    // update cumulative counts for each centroid
+    //
+    // exact: falsey means only cumulate after sufficient
+    // growth. During ingest, these counts are used as quantile
+    // estimates, and they work well even when somewhat out of
+    // date. (this is a departure from the publication, you may set CX
+    // to 0 to disable).
+    //
+    if (this.n === this.last_cumulate ||
+        !exact && this.CX && this.CX > (this.n / this.last_cumulate)) {
+        return;
+    }
+    var cumn = 0;
+    this.centroids.each(function(c) {
+        c.mean_cumn = cumn + c.n / 2; // half of n at the mean
+        cumn = c.cumn = cumn + c.n;
+    });
+    this.n = this.last_cumulate = cumn;
+};
+
+TDigest.prototype.find_nearest = function(x) {
+    // find the centroid closest to x. The assumption of
+    // unique means and a unique nearest centroid departs from the
+    // paper, see _digest() below
+    //
+    if (this.size() === 0) {
+        return null;
+    }
+    var iter = this.centroids.lowerBound({mean:x}); // x <= iter || iter==null
+    var c = (iter.data() === null) ? iter.prev() : iter.data();
+    if (c.mean === x || this.discrete) {
+        return c; // c is either x or a neighbor (discrete: no distance func)
+    }
+    var prev = iter.prev();
+    if (prev && Math.abs(prev.mean - x) < Math.abs(c.mean - x)) {
+        return prev;
+    } else {
+        return c;
+    }
+};
+
+TDigest.prototype._new_centroid = function(x, n, cumn) {
+    // create and insert a new centroid into the digest (don't update
+    // cumulatives).
+    //
+    var c = {mean:x, n:n, cumn:cumn};
+    this.centroids.insert(c);
+    this.n += n;
+    return c;
+};
+
+TDigest.prototype._addweight = function(nearest, x, n) {
+    // add weight at location x to nearest centroid.  adding x to
+    // nearest will not shift its relative position in the tree and
+    // require reinsertion.
+    //
+    if (x !== nearest.mean) {
+        nearest.mean += n * (x - nearest.mean) / (nearest.n + n);
+    }
+    nearest.cumn += n;
+    nearest.mean_cumn += n / 2;
+    nearest.n += n;
+    this.n += n;
+};
+
+TDigest.prototype._digest = function(x, n) {
+    // incorporate value x, having count n into the TDigest.
+    //
+    var min = this.centroids.min();
+    var max = this.centroids.max();
+    var nearest = this.find_nearest(x);
+    if (nearest && nearest.mean === x) {
+        // accumulate exact matches into the centroid without
+        // limit. this is a departure from the paper, made so
+        // centroids remain unique and code can be simple.
+        this._addweight(nearest, x, n);
+    } else if (nearest === min) {
+        this._new_centroid(x, n, 0); // new point around min boundary
+    } else if (nearest === max ) {
+        this._new_centroid(x, n, this.n); // new point around max boundary
+    } else if (this.discrete) {
+        this._new_centroid(x, n, nearest.cumn); // never merge
+    } else {
+        // conider a merge based on nearest centroid's capacity. if
+        // there's not room for all of n, don't bother merging any of
+        // it into nearest, as we'll have to make a new centroid
+        // anyway for the remainder (departure from the paper).
+        var p = nearest.mean_cumn / this.n;
+        var max_n = Math.floor(4 * this.n * this.delta * p * (1 - p));
+        if (max_n - nearest.n >= n) {
+            this._addweight(nearest, x, n);
+        } else {
+            this._new_centroid(x, n, nearest.cumn);
+        }
+    }
+    this._cumulate(false);
+    if (!this.discrete && this.K && this.size() > this.K / this.delta) {
+        // re-process the centroids and hope for some compression.
+        this.compress();
+    }
+};
+
+TDigest.prototype.bound_mean = function(x) {
+    // find centroids lower and upper such that lower.mean < x <
+    // upper.mean or lower.mean === x === upper.mean. Don't call
+    // this for x out of bounds.
+    //
+    var iter = this.centroids.upperBound({mean:x}); // x < iter
+    var lower = iter.prev();      // lower <= x
+    var upper = (lower.mean === x) ? lower : iter.next();
+    return [lower, upper];
+};
+
+TDigest.prototype.p_rank = function(x_or_xlist) {
+    // return approximate percentile-ranks (0..1) for data value x.
+    // or list of x.  calculated according to
+    // https://en.wikipedia.org/wiki/Percentile_rank
+    //
+    // (Note that in continuous mode, boundary sample values will
+    // report half their centroid weight inward from 0/1 as the
+    // percentile-rank. X values outside the observed range return
+    // 0/1)
+    //
+    // this triggers cumulate() if cumn's are out of date.
+    //
+    var xs = Array.isArray(x_or_xlist) ? x_or_xlist : [x_or_xlist];
+    var ps = xs.map(this._p_rank, this);
+    return Array.isArray(x_or_xlist) ? ps : ps[0];
+};
+
+TDigest.prototype._p_rank = function(x) {
+    if (this.size() === 0) {
+        return undefined;
+    } else if (x < this.centroids.min().mean) {
+        return 0.0;
+    } else if (x > this.centroids.max().mean) {
+        return 1.0;
+    }
+    // find centroids that bracket x and interpolate x's cumn from
+    // their cumn's.
+    this._cumulate(true); // be sure cumns are exact
+    var bound = this.bound_mean(x);
+    var lower = bound[0], upper = bound[1];
+    if (this.discrete) {
+        return lower.cumn / this.n;
+    } else {
+        var cumn = lower.mean_cumn;
+        if (lower !== upper) {
+            cumn += (x - lower.mean) * (upper.mean_cumn - lower.mean_cumn) / (upper.mean - lower.mean);
+        }
+        return cumn / this.n;
+    }
+};
+
+TDigest.prototype.bound_mean_cumn = function(cumn) {
+    // find centroids lower and upper such that lower.mean_cumn < x <
+    // upper.mean_cumn or lower.mean_cumn === x === upper.mean_cumn. Don't call
+    // this for cumn out of bounds.
+    //
+    // XXX because mean and mean_cumn give rise to the same sort order
+    // (up to identical means), use the mean rbtree for our search.
+    this.centroids._comparator = compare_centroid_mean_cumns;
+    var iter = this.centroids.upperBound({mean_cumn:cumn}); // cumn < iter
+    this.centroids._comparator = compare_centroid_means;
+    var lower = iter.prev();      // lower <= cumn
+    var upper = (lower && lower.mean_cumn === cumn) ? lower : iter.next();
+    return [lower, upper];
+};
+
+TDigest.prototype.percentile = function(p_or_plist) {
+    // for percentage p (0..1), or for each p in a list of ps, return
+    // the smallest data value q at which at least p percent of the
+    // observations <= q.
+    //
+    // for discrete distributions, this selects q using the Nearest
+    // Rank Method
+    // (https://en.wikipedia.org/wiki/Percentile#The_Nearest_Rank_method)
+    // (in scipy, same as percentile(...., interpolation='higher')
+    //
+    // for continuous distributions, interpolates data values between
+    // count-weighted bracketing means.
+    //
+    // this triggers cumulate() if cumn's are out of date.
+    //
+    var ps = Array.isArray(p_or_plist) ? p_or_plist : [p_or_plist];
+    var qs = ps.map(this._percentile, this);
+    return Array.isArray(p_or_plist) ? qs : qs[0];
+};
+
+TDigest.prototype._percentile = function(p) {
+    if (this.size() === 0) {
+        return undefined;
+    }
+    this._cumulate(true); // be sure cumns are exact
+    var h = this.n * p;
+    var bound = this.bound_mean_cumn(h);
+    var lower = bound[0], upper = bound[1];
+
+    if (upper === lower || lower === null || upper === null) {
+        return (lower || upper).mean;
+    } else if (!this.discrete) {
+        return lower.mean + (h - lower.mean_cumn) * (upper.mean - lower.mean) / (upper.mean_cumn - lower.mean_cumn);
+    } else if (h <= lower.cumn) {
+        return lower.mean;
+    } else {
+        return upper.mean;
+    }
+};
+
+function pop_random(choices) {
+    // remove and return an item randomly chosen from the array of choices
+    // (mutates choices)
+    //
+    var idx = Math.floor(Math.random() * choices.length);
+    return choices.splice(idx, 1)[0];
+}
+
+TDigest.prototype.compress = function() {
+    // TDigests experience worst case compression (none) when input
+    // increases monotonically.  Improve on any bad luck by
+    // reconsuming digest centroids as if they were weighted points
+    // while shuffling their order (and hope for the best).
+    //
+    if (this.compressing) {
+        return;
+    }
+    var points = this.toArray();
+    this.reset();
+    this.compressing = true;
+    while (points.length > 0) {
+        this.push_centroid(pop_random(points));
+    }
+    this._cumulate(true);
+    this.compressing = false;
+};
+
+function Digest(config) {
+    // allocate a distribution digest structure. This is an extension
+    // of a TDigest structure that starts in exact histogram (discrete)
+    // mode, and automatically switches to TDigest mode for large
+    // samples that appear to be from a continuous distribution.
+    //
+    this.config = config || {};
+    this.mode = this.config.mode || 'auto'; // disc, cont, auto
+    TDigest.call(this, this.mode === 'cont' ? config.delta : false);
+    this.digest_ratio = this.config.ratio || 0.9;
+    this.digest_thresh = this.config.thresh || 1000;
+    this.n_unique = 0;
+}
+Digest.prototype = Object.create(TDigest.prototype);
+Digest.prototype.constructor = Digest;
+
+Digest.prototype.push = function(x_or_xlist) {
+    TDigest.prototype.push.call(this, x_or_xlist);
+    this.check_continuous();
+};
+
+Digest.prototype._new_centroid = function(x, n, cumn) {
+    this.n_unique += 1;
+    TDigest.prototype._new_centroid.call(this, x, n, cumn);
+};
+
+Digest.prototype._addweight = function(nearest, x, n) {
+    if (nearest.n === 1) {
+        this.n_unique -= 1;
+    }
+    TDigest.prototype._addweight.call(this, nearest, x, n);
+};
+
+Digest.prototype.check_continuous = function() {
+    // while in 'auto' mode, if there are many unique elements, assume
+    // they are from a continuous distribution and switch to 'cont'
+    // mode (tdigest behavior). Return true on transition from
+    // disctete to continuous.
+    if (this.mode !== 'auto' || this.size() < this.digest_thresh) {
+        return false;
+    }
+    if (this.n_unique / this.size() > this.digest_ratio) {
+        this.mode = 'cont';
+        this.discrete = false;
+        this.delta = this.config.delta || 0.01;
+        this.compress();
+        return true;
+    }
+    return false;
+};
+
+module.exports = {
+    'TDigest': TDigest,
+    'Digest': Digest
+};
+
+
+/***/ }),
+
 /***/ 181:
 /***/ ((module) => {
 
@@ -8,10 +4089,73 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
+/***/ 9907:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("cluster");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 2987:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("perf_hooks");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 1493:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("v8");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
@@ -8580,6 +12724,2337 @@ exports.visit = visit;
 exports.visitAsync = visitAsync;
 
 
+/***/ }),
+
+/***/ 8352:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_global_utils = __nccwpck_require__(9227);
+const require_diag = __nccwpck_require__(9982);
+const require_NoopContextManager = __nccwpck_require__(6);
+//#region src/api/context.ts
+const API_NAME = "context";
+const NOOP_CONTEXT_MANAGER = new require_NoopContextManager.NoopContextManager();
+const NOOP_TOKEN = Object.freeze({ dispose: () => {} });
+/**
+* Singleton object which represents the entry point to the OpenTelemetry Context API
+*
+* @since 1.0.0
+*/
+var ContextAPI = class ContextAPI {
+	/** Empty private constructor prevents end users from constructing a new instance of the API */
+	constructor() {
+		this._attachUnsupportedWarned = false;
+	}
+	/** Get the singleton instance of the Context API */
+	static getInstance() {
+		if (!this._instance) this._instance = new ContextAPI();
+		return this._instance;
+	}
+	/**
+	* Set the current context manager.
+	*
+	* @returns true if the context manager was successfully registered, else false
+	*/
+	setGlobalContextManager(contextManager) {
+		return require_global_utils.registerGlobal(API_NAME, contextManager, require_diag.DiagAPI.instance());
+	}
+	/**
+	* Get the currently active context
+	*/
+	active() {
+		return this._getContextManager().active();
+	}
+	/**
+	* Execute a function with an active context
+	*
+	* @param context context to be active during function execution
+	* @param fn function to execute in a context
+	* @param thisArg optional receiver to be used for calling fn
+	* @param args optional arguments forwarded to fn
+	*/
+	with(context, fn, thisArg, ...args) {
+		return this._getContextManager().with(context, fn, thisArg, ...args);
+	}
+	/**
+	* Bind a context to a target function or event emitter
+	*
+	* @param context context to bind to the event emitter or function. Defaults to the currently active context
+	* @param target function or event emitter to bind
+	*/
+	bind(context, target) {
+		return this._getContextManager().bind(context, target);
+	}
+	/**
+	* Imperatively sets `context` as active, returning a {@link ContextManagementToken} whose
+	* {@link ContextManagementToken.dispose} restores the previous context.
+	*
+	* This is a delicate, low-level API - prefer {@link with}/{@link bind}, which
+	* restore context automatically. Use `attach` only to bridge callback
+	* boundaries that `with` cannot wrap. Call `token.dispose()` when the
+	* operation is done.
+	*
+	* **Caveat for async functions:** If called inside an async function before
+	* the first `await`, the context change may leak into the caller's context
+	* and remain active there. Prefer {@link with} for async code.
+	*
+	* Support is best-effort and varies by the active ContextManager (see
+	* {@link ContextManager.attach}); if it does not implement `attach`, this logs
+	* a warning and returns a no-op token.
+	*
+	* @param context The Context to attach
+	* @returns A {@link ContextManagementToken} whose dispose() restores the previous Context
+	* @since 1.10.0
+	* @experimental This API is experimental and may change in minor releases without prior notice.
+	*/
+	attach(context) {
+		const contextManager = this._getContextManager();
+		if (contextManager.attach) return contextManager.attach(context);
+		if (!this._attachUnsupportedWarned) {
+			this._attachUnsupportedWarned = true;
+			require_diag.DiagAPI.instance().warn("The current ContextManager does not implement attach(). The context will not be attached. Use a ContextManager that supports attach() (e.g. AsyncLocalStorageContextManager) or use with()/bind() instead.");
+		}
+		return NOOP_TOKEN;
+	}
+	_getContextManager() {
+		return require_global_utils.getGlobal(API_NAME) || NOOP_CONTEXT_MANAGER;
+	}
+	/** Disable and remove the global context manager */
+	disable() {
+		this._getContextManager().disable();
+		require_global_utils.unregisterGlobal(API_NAME, require_diag.DiagAPI.instance());
+	}
+};
+//#endregion
+exports.ContextAPI = ContextAPI;
+
+//# sourceMappingURL=context.cjs.map
+
+/***/ }),
+
+/***/ 9982:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_global_utils = __nccwpck_require__(9227);
+const require_ComponentLogger = __nccwpck_require__(1977);
+__nccwpck_require__(4351);
+const require_logLevelLogger = __nccwpck_require__(1714);
+//#region src/api/diag.ts
+const API_NAME = "diag";
+/**
+* Singleton object which represents the entry point to the OpenTelemetry internal
+* diagnostic API
+*
+* @since 1.0.0
+*/
+var DiagAPI = class DiagAPI {
+	/** Get the singleton instance of the DiagAPI API */
+	static instance() {
+		if (!this._instance) this._instance = new DiagAPI();
+		return this._instance;
+	}
+	/**
+	* Private internal constructor
+	* @private
+	*/
+	constructor() {
+		function _logProxy(funcName) {
+			return function(...args) {
+				const logger = require_global_utils.getGlobal("diag");
+				if (!logger) return;
+				return logger[funcName](...args);
+			};
+		}
+		const self = this;
+		const setLogger = (logger, optionsOrLogLevel = { logLevel: 60 }) => {
+			var _optionsOrLogLevel$lo;
+			if (logger === self) {
+				var _err$stack;
+				const err = /* @__PURE__ */ new Error("Cannot use diag as the logger for itself. Please use a DiagLogger implementation like ConsoleDiagLogger or a custom implementation");
+				self.error((_err$stack = err.stack) !== null && _err$stack !== void 0 ? _err$stack : err.message);
+				return false;
+			}
+			if (typeof optionsOrLogLevel === "number") optionsOrLogLevel = { logLevel: optionsOrLogLevel };
+			const oldLogger = require_global_utils.getGlobal("diag");
+			const newLogger = require_logLevelLogger.createLogLevelDiagLogger((_optionsOrLogLevel$lo = optionsOrLogLevel.logLevel) !== null && _optionsOrLogLevel$lo !== void 0 ? _optionsOrLogLevel$lo : 60, logger);
+			if (oldLogger && !optionsOrLogLevel.suppressOverrideMessage) {
+				var _Error$stack;
+				const stack = (_Error$stack = (/* @__PURE__ */ new Error()).stack) !== null && _Error$stack !== void 0 ? _Error$stack : "<failed to generate stacktrace>";
+				oldLogger.warn(`Current logger will be overwritten from ${stack}`);
+				newLogger.warn(`Current logger will overwrite one already registered from ${stack}`);
+			}
+			return require_global_utils.registerGlobal("diag", newLogger, self, true);
+		};
+		self.setLogger = setLogger;
+		self.disable = () => {
+			require_global_utils.unregisterGlobal(API_NAME, self);
+		};
+		self.createComponentLogger = (options) => {
+			return new require_ComponentLogger.DiagComponentLogger(options);
+		};
+		self.verbose = _logProxy("verbose");
+		self.debug = _logProxy("debug");
+		self.info = _logProxy("info");
+		self.warn = _logProxy("warn");
+		self.error = _logProxy("error");
+	}
+};
+//#endregion
+exports.DiagAPI = DiagAPI;
+
+//# sourceMappingURL=diag.cjs.map
+
+/***/ }),
+
+/***/ 9102:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_global_utils = __nccwpck_require__(9227);
+const require_diag = __nccwpck_require__(9982);
+const require_ProxyLoggerProvider = __nccwpck_require__(9035);
+//#region src/api/logs.ts
+const API_NAME = "logs";
+/**
+* Singleton object which represents the entry point to the OpenTelemetry Logs API
+*
+* @since 1.10.0
+*/
+var LogsAPI = class LogsAPI {
+	/** Empty private constructor prevents end users from constructing a new instance of the API */
+	constructor() {
+		this._proxyLoggerProvider = new require_ProxyLoggerProvider.ProxyLoggerProvider();
+	}
+	/** Get the singleton instance of the Logs API */
+	static getInstance() {
+		if (!this._instance) this._instance = new LogsAPI();
+		return this._instance;
+	}
+	setGlobalLoggerProvider(provider) {
+		const success = require_global_utils.registerGlobal(API_NAME, provider, require_diag.DiagAPI.instance());
+		if (success) this._proxyLoggerProvider._setDelegate(provider);
+		return success;
+	}
+	/**
+	* Returns the global logger provider.
+	*
+	* @returns LoggerProvider
+	*/
+	getLoggerProvider() {
+		return require_global_utils.getGlobal(API_NAME) || this._proxyLoggerProvider;
+	}
+	/**
+	* Returns a Logger, creating one if one with the given name, version,
+	* schemaUrl, and attributes is not already created.
+	*
+	* Getting a Logger may be expensive, especially when `attributes` are
+	* provided. Reuse Logger instances where possible instead of calling
+	* `getLogger()` on hot paths.
+	*
+	* @param name The name of the logger or instrumentation library.
+	* @param version The version of the logger or instrumentation library.
+	* @param options The options of the logger or instrumentation library.
+	* @returns {@link Logger}
+	*/
+	getLogger(name, version, options) {
+		return this.getLoggerProvider().getLogger(name, version, options);
+	}
+	/** Remove the global logger provider */
+	disable() {
+		require_global_utils.unregisterGlobal(API_NAME, require_diag.DiagAPI.instance());
+		this._proxyLoggerProvider = new require_ProxyLoggerProvider.ProxyLoggerProvider();
+	}
+};
+//#endregion
+exports.e = LogsAPI;
+
+//# sourceMappingURL=logs.cjs.map
+
+/***/ }),
+
+/***/ 3510:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_global_utils = __nccwpck_require__(9227);
+const require_diag = __nccwpck_require__(9982);
+const require_NoopMeterProvider = __nccwpck_require__(7554);
+//#region src/api/metrics.ts
+const API_NAME = "metrics";
+/**
+* Singleton object which represents the entry point to the OpenTelemetry Metrics API
+*
+* @since 1.4.1
+*/
+var MetricsAPI = class MetricsAPI {
+	/** Empty private constructor prevents end users from constructing a new instance of the API */
+	constructor() {}
+	/** Get the singleton instance of the Metrics API */
+	static getInstance() {
+		if (!this._instance) this._instance = new MetricsAPI();
+		return this._instance;
+	}
+	/**
+	* Set the current global meter provider.
+	* Returns true if the meter provider was successfully registered, else false.
+	*/
+	setGlobalMeterProvider(provider) {
+		return require_global_utils.registerGlobal(API_NAME, provider, require_diag.DiagAPI.instance());
+	}
+	/**
+	* Returns the global meter provider.
+	*/
+	getMeterProvider() {
+		return require_global_utils.getGlobal(API_NAME) || require_NoopMeterProvider.NOOP_METER_PROVIDER;
+	}
+	/**
+	* Returns a meter from the global meter provider.
+	*/
+	getMeter(name, version, options) {
+		return this.getMeterProvider().getMeter(name, version, options);
+	}
+	/** Remove the global meter provider */
+	disable() {
+		require_global_utils.unregisterGlobal(API_NAME, require_diag.DiagAPI.instance());
+	}
+};
+//#endregion
+exports.k = MetricsAPI;
+
+//# sourceMappingURL=metrics.cjs.map
+
+/***/ }),
+
+/***/ 3007:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_global_utils = __nccwpck_require__(9227);
+const require_diag = __nccwpck_require__(9982);
+const require_utils = __nccwpck_require__(5196);
+const require_TextMapPropagator = __nccwpck_require__(3565);
+const require_NoopTextMapPropagator = __nccwpck_require__(345);
+const require_context_helpers = __nccwpck_require__(7510);
+//#region src/api/propagation.ts
+const API_NAME = "propagation";
+const NOOP_TEXT_MAP_PROPAGATOR = new require_NoopTextMapPropagator.NoopTextMapPropagator();
+/**
+* Singleton object which represents the entry point to the OpenTelemetry Propagation API
+*
+* @since 1.0.0
+*/
+var PropagationAPI = class PropagationAPI {
+	/** Empty private constructor prevents end users from constructing a new instance of the API */
+	constructor() {
+		this.createBaggage = require_utils.createBaggage;
+		this.getBaggage = require_context_helpers.getBaggage;
+		this.getActiveBaggage = require_context_helpers.getActiveBaggage;
+		this.setBaggage = require_context_helpers.setBaggage;
+		this.deleteBaggage = require_context_helpers.deleteBaggage;
+	}
+	/** Get the singleton instance of the Propagator API */
+	static getInstance() {
+		if (!this._instance) this._instance = new PropagationAPI();
+		return this._instance;
+	}
+	/**
+	* Set the current propagator.
+	*
+	* @returns true if the propagator was successfully registered, else false
+	*/
+	setGlobalPropagator(propagator) {
+		return require_global_utils.registerGlobal(API_NAME, propagator, require_diag.DiagAPI.instance());
+	}
+	/**
+	* Inject context into a carrier to be propagated inter-process
+	*
+	* @param context Context carrying tracing data to inject
+	* @param carrier carrier to inject context into
+	* @param setter Function used to set values on the carrier
+	*/
+	inject(context, carrier, setter = require_TextMapPropagator.defaultTextMapSetter) {
+		return this._getGlobalPropagator().inject(context, carrier, setter);
+	}
+	/**
+	* Extract context from a carrier
+	*
+	* @param context Context which the newly created context will inherit from
+	* @param carrier Carrier to extract context from
+	* @param getter Function used to extract keys from a carrier
+	*/
+	extract(context, carrier, getter = require_TextMapPropagator.defaultTextMapGetter) {
+		return this._getGlobalPropagator().extract(context, carrier, getter);
+	}
+	/**
+	* Return a list of all fields which may be used by the propagator.
+	*/
+	fields() {
+		return this._getGlobalPropagator().fields();
+	}
+	/** Remove the global propagator */
+	disable() {
+		require_global_utils.unregisterGlobal(API_NAME, require_diag.DiagAPI.instance());
+	}
+	_getGlobalPropagator() {
+		return require_global_utils.getGlobal(API_NAME) || NOOP_TEXT_MAP_PROPAGATOR;
+	}
+};
+//#endregion
+exports.R = PropagationAPI;
+
+//# sourceMappingURL=propagation.cjs.map
+
+/***/ }),
+
+/***/ 5446:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_global_utils = __nccwpck_require__(9227);
+const require_diag = __nccwpck_require__(9982);
+const require_context_utils = __nccwpck_require__(3779);
+const require_spancontext_utils = __nccwpck_require__(3723);
+const require_ProxyTracerProvider = __nccwpck_require__(5930);
+//#region src/api/trace.ts
+const API_NAME = "trace";
+/**
+* Singleton object which represents the entry point to the OpenTelemetry Tracing API
+*
+* @since 1.0.0
+*/
+var TraceAPI = class TraceAPI {
+	/** Empty private constructor prevents end users from constructing a new instance of the API */
+	constructor() {
+		this._proxyTracerProvider = new require_ProxyTracerProvider.ProxyTracerProvider();
+		this.wrapSpanContext = require_spancontext_utils.wrapSpanContext;
+		this.isSpanContextValid = require_spancontext_utils.isSpanContextValid;
+		this.deleteSpan = require_context_utils.deleteSpan;
+		this.getSpan = require_context_utils.getSpan;
+		this.getActiveSpan = require_context_utils.getActiveSpan;
+		this.getSpanContext = require_context_utils.getSpanContext;
+		this.setSpan = require_context_utils.setSpan;
+		this.setSpanContext = require_context_utils.setSpanContext;
+	}
+	/** Get the singleton instance of the Trace API */
+	static getInstance() {
+		if (!this._instance) this._instance = new TraceAPI();
+		return this._instance;
+	}
+	/**
+	* Set the current global tracer.
+	*
+	* @returns true if the tracer provider was successfully registered, else false
+	*/
+	setGlobalTracerProvider(provider) {
+		const success = require_global_utils.registerGlobal(API_NAME, this._proxyTracerProvider, require_diag.DiagAPI.instance());
+		if (success) this._proxyTracerProvider.setDelegate(provider);
+		return success;
+	}
+	/**
+	* Returns the global tracer provider.
+	*/
+	getTracerProvider() {
+		return require_global_utils.getGlobal(API_NAME) || this._proxyTracerProvider;
+	}
+	/**
+	* Returns a tracer from the global tracer provider.
+	*/
+	getTracer(name, version) {
+		return this.getTracerProvider().getTracer(name, version);
+	}
+	/** Remove the global tracer provider */
+	disable() {
+		require_global_utils.unregisterGlobal(API_NAME, require_diag.DiagAPI.instance());
+		this._proxyTracerProvider = new require_ProxyTracerProvider.ProxyTracerProvider();
+	}
+};
+//#endregion
+exports.C = TraceAPI;
+
+//# sourceMappingURL=trace.cjs.map
+
+/***/ }),
+
+/***/ 7510:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_context = __nccwpck_require__(3041);
+const require_context$1 = __nccwpck_require__(8352);
+//#region src/baggage/context-helpers.ts
+/**
+* Baggage key
+*/
+const BAGGAGE_KEY = require_context.createContextKey("OpenTelemetry Baggage Key");
+/**
+* Retrieve the current baggage from the given context
+*
+* @param {Context} Context that manage all context values
+* @returns {Baggage} Extracted baggage from the context
+*/
+function getBaggage(context) {
+	return context.getValue(BAGGAGE_KEY) || void 0;
+}
+/**
+* Retrieve the current baggage from the active/current context
+*
+* @returns {Baggage} Extracted baggage from the context
+*/
+function getActiveBaggage() {
+	return getBaggage(require_context$1.ContextAPI.getInstance().active());
+}
+/**
+* Store a baggage in the given context
+*
+* @param {Context} Context that manage all context values
+* @param {Baggage} baggage that will be set in the actual context
+*/
+function setBaggage(context, baggage) {
+	return context.setValue(BAGGAGE_KEY, baggage);
+}
+/**
+* Delete the baggage stored in the given context
+*
+* @param {Context} Context that manage all context values
+*/
+function deleteBaggage(context) {
+	return context.deleteValue(BAGGAGE_KEY);
+}
+//#endregion
+exports.deleteBaggage = deleteBaggage;
+exports.getActiveBaggage = getActiveBaggage;
+exports.getBaggage = getBaggage;
+exports.setBaggage = setBaggage;
+
+//# sourceMappingURL=context-helpers.cjs.map
+
+/***/ }),
+
+/***/ 176:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/baggage/internal/baggage-impl.ts
+var BaggageImpl = class BaggageImpl {
+	constructor(entries) {
+		this._entries = entries ? new Map(entries) : /* @__PURE__ */ new Map();
+	}
+	getEntry(key) {
+		const entry = this._entries.get(key);
+		if (!entry) return;
+		return Object.assign({}, entry);
+	}
+	getAllEntries() {
+		return Array.from(this._entries.entries());
+	}
+	setEntry(key, entry) {
+		const newBaggage = new BaggageImpl(this._entries);
+		newBaggage._entries.set(key, entry);
+		return newBaggage;
+	}
+	removeEntry(key) {
+		const newBaggage = new BaggageImpl(this._entries);
+		newBaggage._entries.delete(key);
+		return newBaggage;
+	}
+	removeEntries(...keys) {
+		const newBaggage = new BaggageImpl(this._entries);
+		for (const key of keys) newBaggage._entries.delete(key);
+		return newBaggage;
+	}
+	clear() {
+		return new BaggageImpl();
+	}
+};
+//#endregion
+exports.BaggageImpl = BaggageImpl;
+
+//# sourceMappingURL=baggage-impl.cjs.map
+
+/***/ }),
+
+/***/ 9333:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/baggage/internal/symbol.ts
+/**
+* Symbol used to make BaggageEntryMetadata an opaque type
+*/
+const baggageEntryMetadataSymbol = Symbol("BaggageEntryMetadata");
+//#endregion
+exports.baggageEntryMetadataSymbol = baggageEntryMetadataSymbol;
+
+//# sourceMappingURL=symbol.cjs.map
+
+/***/ }),
+
+/***/ 5196:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_diag = __nccwpck_require__(9982);
+const require_baggage_impl = __nccwpck_require__(176);
+const require_symbol = __nccwpck_require__(9333);
+//#region src/baggage/utils.ts
+const diag = require_diag.DiagAPI.instance();
+/**
+* Create a new Baggage with optional entries
+*
+* @param entries An array of baggage entries the new baggage should contain
+*/
+function createBaggage(entries = {}) {
+	return new require_baggage_impl.BaggageImpl(new Map(Object.entries(entries)));
+}
+/**
+* Create a serializable BaggageEntryMetadata object from a string.
+*
+* @param str string metadata. Format is currently not defined by the spec and has no special meaning.
+*
+* @since 1.0.0
+*/
+function baggageEntryMetadataFromString(str) {
+	if (typeof str !== "string") {
+		diag.error(`Cannot create baggage metadata from unknown type: ${typeof str}`);
+		str = "";
+	}
+	return {
+		__TYPE__: require_symbol.baggageEntryMetadataSymbol,
+		toString() {
+			return str;
+		}
+	};
+}
+//#endregion
+exports.baggageEntryMetadataFromString = baggageEntryMetadataFromString;
+exports.createBaggage = createBaggage;
+
+//# sourceMappingURL=utils.cjs.map
+
+/***/ }),
+
+/***/ 2534:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+//#region src/context-api.ts
+/**
+* Entrypoint for context API
+* @since 1.0.0
+*/
+const context = (__nccwpck_require__(8352).ContextAPI).getInstance();
+//#endregion
+exports.context = context;
+
+//# sourceMappingURL=context-api.cjs.map
+
+/***/ }),
+
+/***/ 6:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_context = __nccwpck_require__(3041);
+//#region src/context/NoopContextManager.ts
+var NoopContextManager = class {
+	active() {
+		return require_context.ROOT_CONTEXT;
+	}
+	with(_context, fn, thisArg, ...args) {
+		return fn.call(thisArg, ...args);
+	}
+	bind(_context, target) {
+		return target;
+	}
+	enable() {
+		return this;
+	}
+	disable() {
+		return this;
+	}
+	/** @experimental This API is experimental and may change in minor releases without prior notice. */
+	attach(_context) {
+		return { dispose() {} };
+	}
+};
+//#endregion
+exports.NoopContextManager = NoopContextManager;
+
+//# sourceMappingURL=NoopContextManager.cjs.map
+
+/***/ }),
+
+/***/ 3041:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/context/context.ts
+/**
+* Get a key to uniquely identify a context value
+*
+* @since 1.0.0
+*/
+function createContextKey(description) {
+	return Symbol.for(description);
+}
+/**
+* The root context is used as the default parent context when there is no active context
+*
+* @since 1.0.0
+*/
+const ROOT_CONTEXT = new class BaseContext {
+	/**
+	* Construct a new context which inherits values from an optional parent context.
+	*
+	* @param parentContext a context from which to inherit values
+	*/
+	constructor(parentContext) {
+		const self = this;
+		self._currentContext = parentContext ? new Map(parentContext) : /* @__PURE__ */ new Map();
+		self.getValue = (key) => self._currentContext.get(key);
+		self.setValue = (key, value) => {
+			const context = new BaseContext(self._currentContext);
+			context._currentContext.set(key, value);
+			return context;
+		};
+		self.deleteValue = (key) => {
+			const context = new BaseContext(self._currentContext);
+			context._currentContext.delete(key);
+			return context;
+		};
+	}
+}();
+//#endregion
+exports.ROOT_CONTEXT = ROOT_CONTEXT;
+exports.createContextKey = createContextKey;
+
+//# sourceMappingURL=context.cjs.map
+
+/***/ }),
+
+/***/ 1778:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+//#region src/diag-api.ts
+/**
+* Entrypoint for Diag API.
+* Defines Diagnostic handler used for internal diagnostic logging operations.
+* The default provides a Noop DiagLogger implementation which may be changed via the
+* diag.setLogger(logger: DiagLogger) function.
+*
+* @since 1.0.0
+*/
+const diag = (__nccwpck_require__(9982).DiagAPI).instance();
+//#endregion
+exports.diag = diag;
+
+//# sourceMappingURL=diag-api.cjs.map
+
+/***/ }),
+
+/***/ 1977:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_global_utils = __nccwpck_require__(9227);
+//#region src/diag/ComponentLogger.ts
+/**
+* Component Logger which is meant to be used as part of any component which
+* will add automatically additional namespace in front of the log message.
+* It will then forward all message to global diag logger
+* @example
+* const cLogger = diag.createComponentLogger({ namespace: '@opentelemetry/instrumentation-http' });
+* cLogger.debug('test');
+* // @opentelemetry/instrumentation-http test
+*/
+var DiagComponentLogger = class {
+	constructor(props) {
+		this._namespace = props.namespace || "DiagComponentLogger";
+	}
+	debug(...args) {
+		return logProxy("debug", this._namespace, args);
+	}
+	error(...args) {
+		return logProxy("error", this._namespace, args);
+	}
+	info(...args) {
+		return logProxy("info", this._namespace, args);
+	}
+	warn(...args) {
+		return logProxy("warn", this._namespace, args);
+	}
+	verbose(...args) {
+		return logProxy("verbose", this._namespace, args);
+	}
+};
+function logProxy(funcName, namespace, args) {
+	const logger = require_global_utils.getGlobal("diag");
+	if (!logger) return;
+	return logger[funcName](namespace, ...args);
+}
+//#endregion
+exports.DiagComponentLogger = DiagComponentLogger;
+
+//# sourceMappingURL=ComponentLogger.cjs.map
+
+/***/ }),
+
+/***/ 9199:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/diag/consoleLogger.ts
+const consoleMap = [
+	{
+		n: "error",
+		c: "error"
+	},
+	{
+		n: "warn",
+		c: "warn"
+	},
+	{
+		n: "info",
+		c: "info"
+	},
+	{
+		n: "debug",
+		c: "debug"
+	},
+	{
+		n: "verbose",
+		c: "trace"
+	}
+];
+const _originalConsoleMethods = {};
+if (typeof console !== "undefined") {
+	for (const key of [
+		"error",
+		"warn",
+		"info",
+		"debug",
+		"trace",
+		"log"
+	]) if (typeof console[key] === "function") _originalConsoleMethods[key] = console[key];
+}
+/**
+* A simple Immutable Console based diagnostic logger which will output any messages to the Console.
+* If you want to limit the amount of logging to a specific level or lower use the
+* {@link createLogLevelDiagLogger}
+*
+* @since 1.0.0
+*/
+var DiagConsoleLogger = class {
+	constructor() {
+		function _consoleFunc(funcName) {
+			return function(...args) {
+				let theFunc = _originalConsoleMethods[funcName];
+				if (typeof theFunc !== "function") theFunc = _originalConsoleMethods["log"];
+				if (typeof theFunc !== "function" && console) {
+					theFunc = console[funcName];
+					if (typeof theFunc !== "function") theFunc = console.log;
+				}
+				if (typeof theFunc === "function") return theFunc.apply(console, args);
+			};
+		}
+		for (let i = 0; i < consoleMap.length; i++) this[consoleMap[i].n] = _consoleFunc(consoleMap[i].c);
+	}
+};
+//#endregion
+exports.DiagConsoleLogger = DiagConsoleLogger;
+exports._originalConsoleMethods = _originalConsoleMethods;
+
+//# sourceMappingURL=consoleLogger.cjs.map
+
+/***/ }),
+
+/***/ 1714:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+__nccwpck_require__(4351);
+//#region src/diag/internal/logLevelLogger.ts
+function createLogLevelDiagLogger(maxLevel, logger) {
+	if (maxLevel < 0) maxLevel = 0;
+	else if (maxLevel > 9999) maxLevel = 9999;
+	logger = logger || {};
+	function _filterFunc(funcName, theLevel) {
+		const theFunc = logger[funcName];
+		if (typeof theFunc === "function" && maxLevel >= theLevel) return theFunc.bind(logger);
+		return function() {};
+	}
+	return {
+		error: _filterFunc("error", 30),
+		warn: _filterFunc("warn", 50),
+		info: _filterFunc("info", 60),
+		debug: _filterFunc("debug", 70),
+		verbose: _filterFunc("verbose", 80)
+	};
+}
+//#endregion
+exports.createLogLevelDiagLogger = createLogLevelDiagLogger;
+
+//# sourceMappingURL=logLevelLogger.cjs.map
+
+/***/ }),
+
+/***/ 4351:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/diag/types.ts
+/**
+* Defines the available internal logging levels for the diagnostic logger, the numeric values
+* of the levels are defined to match the original values from the initial LogLevel to avoid
+* compatibility/migration issues for any implementation that assume the numeric ordering.
+*
+* @since 1.0.0
+*/
+let DiagLogLevel = /* @__PURE__ */ function(DiagLogLevel) {
+	/** Diagnostic Logging level setting to disable all logging (except and forced logs) */
+	DiagLogLevel[DiagLogLevel["NONE"] = 0] = "NONE";
+	/** Identifies an error scenario */
+	DiagLogLevel[DiagLogLevel["ERROR"] = 30] = "ERROR";
+	/** Identifies a warning scenario */
+	DiagLogLevel[DiagLogLevel["WARN"] = 50] = "WARN";
+	/** General informational log message */
+	DiagLogLevel[DiagLogLevel["INFO"] = 60] = "INFO";
+	/** General debug log message */
+	DiagLogLevel[DiagLogLevel["DEBUG"] = 70] = "DEBUG";
+	/**
+	* Detailed trace level logging should only be used for development, should only be set
+	* in a development environment.
+	*/
+	DiagLogLevel[DiagLogLevel["VERBOSE"] = 80] = "VERBOSE";
+	/** Used to set the logging level to include all logging */
+	DiagLogLevel[DiagLogLevel["ALL"] = 9999] = "ALL";
+	return DiagLogLevel;
+}({});
+//#endregion
+exports.DiagLogLevel = DiagLogLevel;
+
+//# sourceMappingURL=types.cjs.map
+
+/***/ }),
+
+/***/ 1408:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+Object.defineProperties(exports, {
+	__esModule: { value: true },
+	[Symbol.toStringTag]: { value: "Module" }
+});
+const require_types = __nccwpck_require__(4351);
+const require_utils = __nccwpck_require__(5196);
+const require_context = __nccwpck_require__(3041);
+const require_consoleLogger = __nccwpck_require__(9199);
+const require_NoopMeter = __nccwpck_require__(1677);
+const require_Metric = __nccwpck_require__(626);
+const require_NoopLogger = __nccwpck_require__(9140);
+const require_LogRecord = __nccwpck_require__(8973);
+const require_TextMapPropagator = __nccwpck_require__(3565);
+const require_trace_flags = __nccwpck_require__(3245);
+const require_invalid_span_constants = __nccwpck_require__(3552);
+const require_spancontext_utils = __nccwpck_require__(3723);
+const require_ProxyTracer = __nccwpck_require__(3861);
+const require_span_kind = __nccwpck_require__(7483);
+const require_status = __nccwpck_require__(7632);
+const require_utils$1 = __nccwpck_require__(2219);
+const require_ProxyTracerProvider = __nccwpck_require__(5930);
+const require_SamplingResult = __nccwpck_require__(5346);
+const require_context_api = __nccwpck_require__(2534);
+const require_diag_api = __nccwpck_require__(1778);
+const require_logs_api = __nccwpck_require__(5662);
+const require_metrics_api = __nccwpck_require__(7876);
+const require_propagation_api = __nccwpck_require__(7045);
+const require_trace_api = __nccwpck_require__(8936);
+//#region src/index.ts
+var src_default = {
+	context: require_context_api.context,
+	diag: require_diag_api.diag,
+	logs: require_logs_api.logs,
+	metrics: require_metrics_api.metrics,
+	propagation: require_propagation_api.propagation,
+	trace: require_trace_api.trace
+};
+//#endregion
+exports.DiagConsoleLogger = require_consoleLogger.DiagConsoleLogger;
+exports.DiagLogLevel = require_types.DiagLogLevel;
+exports.INVALID_SPANID = require_invalid_span_constants.INVALID_SPANID;
+exports.INVALID_SPAN_CONTEXT = require_invalid_span_constants.INVALID_SPAN_CONTEXT;
+exports.INVALID_TRACEID = require_invalid_span_constants.INVALID_TRACEID;
+exports.ProxyTracer = require_ProxyTracer.ProxyTracer;
+exports.ProxyTracerProvider = require_ProxyTracerProvider.ProxyTracerProvider;
+exports.ROOT_CONTEXT = require_context.ROOT_CONTEXT;
+exports.SamplingDecision = require_SamplingResult.SamplingDecision;
+exports.SeverityNumber = require_LogRecord.SeverityNumber;
+exports.SpanKind = require_span_kind.SpanKind;
+exports.SpanStatusCode = require_status.SpanStatusCode;
+exports.TraceFlags = require_trace_flags.TraceFlags;
+exports.ValueType = require_Metric.ValueType;
+exports.baggageEntryMetadataFromString = require_utils.baggageEntryMetadataFromString;
+exports.context = require_context_api.context;
+exports.createContextKey = require_context.createContextKey;
+exports.createNoopLogger = require_NoopLogger.createNoopLogger;
+exports.createNoopMeter = require_NoopMeter.createNoopMeter;
+exports.createTraceState = require_utils$1.createTraceState;
+exports["default"] = src_default;
+exports.defaultTextMapGetter = require_TextMapPropagator.defaultTextMapGetter;
+exports.defaultTextMapSetter = require_TextMapPropagator.defaultTextMapSetter;
+exports.diag = require_diag_api.diag;
+exports.isSpanContextValid = require_spancontext_utils.isSpanContextValid;
+exports.isValidSpanId = require_spancontext_utils.isValidSpanId;
+exports.isValidTraceId = require_spancontext_utils.isValidTraceId;
+exports.logs = require_logs_api.logs;
+exports.metrics = require_metrics_api.metrics;
+exports.propagation = require_propagation_api.propagation;
+exports.trace = require_trace_api.trace;
+
+//# sourceMappingURL=index.cjs.map
+
+/***/ }),
+
+/***/ 9227:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_version = __nccwpck_require__(9128);
+const require_semver = __nccwpck_require__(1418);
+//#region src/internal/global-utils.ts
+const major = require_version.VERSION.split(".")[0];
+const GLOBAL_OPENTELEMETRY_API_KEY = Symbol.for(`opentelemetry.js.api.${major}`);
+const _global = typeof globalThis === "object" ? globalThis : typeof self === "object" ? self : typeof window === "object" ? window : typeof global === "object" ? global : {};
+function _makeGlobalApi() {
+	return Object.defineProperty({}, "version", {
+		value: require_version.VERSION,
+		enumerable: true,
+		writable: false,
+		configurable: false
+	});
+}
+function registerGlobal(type, instance, diag, allowOverride = false) {
+	var _global$GLOBAL_OPENTE;
+	const api = _global[GLOBAL_OPENTELEMETRY_API_KEY] = (_global$GLOBAL_OPENTE = _global[GLOBAL_OPENTELEMETRY_API_KEY]) !== null && _global$GLOBAL_OPENTE !== void 0 ? _global$GLOBAL_OPENTE : _makeGlobalApi();
+	if (!allowOverride && api[type]) {
+		const err = /* @__PURE__ */ new Error(`@opentelemetry/api: Attempted duplicate registration of API: ${type}`);
+		diag.error(err.stack || err.message);
+		return false;
+	}
+	if (api.version !== "1.10.0") {
+		const err = /* @__PURE__ */ new Error(`@opentelemetry/api: Registration of version v${api.version} for ${type} does not match previously registered API v${require_version.VERSION}`);
+		diag.error(err.stack || err.message);
+		return false;
+	}
+	api[type] = instance;
+	diag.debug(`@opentelemetry/api: Registered a global for ${type} v${require_version.VERSION}.`);
+	return true;
+}
+let _compatibleGlobalApi;
+function getGlobal(type) {
+	const api = _global[GLOBAL_OPENTELEMETRY_API_KEY];
+	if (api == null) return;
+	if (api !== _compatibleGlobalApi) {
+		if (!api.version || !require_semver.isCompatible(api.version)) return;
+		_compatibleGlobalApi = api;
+	}
+	return api[type];
+}
+function unregisterGlobal(type, diag) {
+	diag.debug(`@opentelemetry/api: Unregistering a global for ${type} v${require_version.VERSION}.`);
+	const api = _global[GLOBAL_OPENTELEMETRY_API_KEY];
+	if (api) delete api[type];
+}
+//#endregion
+exports.getGlobal = getGlobal;
+exports.registerGlobal = registerGlobal;
+exports.unregisterGlobal = unregisterGlobal;
+
+//# sourceMappingURL=global-utils.cjs.map
+
+/***/ }),
+
+/***/ 1418:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_version = __nccwpck_require__(9128);
+//#region src/internal/semver.ts
+const re = /^(\d+)\.(\d+)\.(\d+)(-(.+))?$/;
+/**
+* Create a function to test an API version to see if it is compatible with the provided ownVersion.
+*
+* The returned function has the following semantics:
+* - Exact match is always compatible
+* - Major versions must match exactly
+*    - 1.x package cannot use global 2.x package
+*    - 2.x package cannot use global 1.x package
+* - The minor version of the API module requesting access to the global API must be less than or equal to the minor version of this API
+*    - 1.3 package may use 1.4 global because the later global contains all functions 1.3 expects
+*    - 1.4 package may NOT use 1.3 global because it may try to call functions which don't exist on 1.3
+* - If the major version is 0, the minor version is treated as the major and the patch is treated as the minor
+* - Patch and build tag differences are not considered at this time
+*
+* @param ownVersion version which should be checked against
+*/
+function _makeCompatibilityCheck(ownVersion) {
+	const acceptedVersions = /* @__PURE__ */ new Set([ownVersion]);
+	const rejectedVersions = /* @__PURE__ */ new Set();
+	const myVersionMatch = ownVersion.match(re);
+	if (!myVersionMatch) return () => false;
+	const ownVersionParsed = {
+		major: +myVersionMatch[1],
+		minor: +myVersionMatch[2],
+		patch: +myVersionMatch[3],
+		prerelease: myVersionMatch[4]
+	};
+	if (ownVersionParsed.prerelease != null) return function isExactmatch(globalVersion) {
+		return globalVersion === ownVersion;
+	};
+	function _reject(v) {
+		rejectedVersions.add(v);
+		return false;
+	}
+	function _accept(v) {
+		acceptedVersions.add(v);
+		return true;
+	}
+	return function isCompatible(globalVersion) {
+		if (acceptedVersions.has(globalVersion)) return true;
+		if (rejectedVersions.has(globalVersion)) return false;
+		const globalVersionMatch = globalVersion.match(re);
+		if (!globalVersionMatch) return _reject(globalVersion);
+		const globalVersionParsed = {
+			major: +globalVersionMatch[1],
+			minor: +globalVersionMatch[2],
+			patch: +globalVersionMatch[3],
+			prerelease: globalVersionMatch[4]
+		};
+		if (globalVersionParsed.prerelease != null) return _reject(globalVersion);
+		if (ownVersionParsed.major !== globalVersionParsed.major) return _reject(globalVersion);
+		if (ownVersionParsed.major === 0) {
+			if (ownVersionParsed.minor === globalVersionParsed.minor && ownVersionParsed.patch <= globalVersionParsed.patch) return _accept(globalVersion);
+			return _reject(globalVersion);
+		}
+		if (ownVersionParsed.minor <= globalVersionParsed.minor) return _accept(globalVersion);
+		return _reject(globalVersion);
+	};
+}
+/**
+* Test an API version to see if it is compatible with this API.
+*
+* - Exact match is always compatible
+* - Major versions must match exactly
+*    - 1.x package cannot use global 2.x package
+*    - 2.x package cannot use global 1.x package
+* - The minor version of the API module requesting access to the global API must be less than or equal to the minor version of this API
+*    - 1.3 package may use 1.4 global because the later global contains all functions 1.3 expects
+*    - 1.4 package may NOT use 1.3 global because it may try to call functions which don't exist on 1.3
+* - If the major version is 0, the minor version is treated as the major and the patch is treated as the minor
+* - Patch and build tag differences are not considered at this time
+*
+* @param version version of the API requesting an instance of the global API
+*/
+const isCompatible = _makeCompatibilityCheck(require_version.VERSION);
+//#endregion
+exports._makeCompatibilityCheck = _makeCompatibilityCheck;
+exports.isCompatible = isCompatible;
+
+//# sourceMappingURL=semver.cjs.map
+
+/***/ }),
+
+/***/ 5662:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+//#region src/logs-api.ts
+/**
+* Entrypoint for logs API
+*
+* @since 1.10.0
+*/
+const logs = (__nccwpck_require__(9102)/* .LogsAPI */ .e).getInstance();
+//#endregion
+exports.logs = logs;
+
+//# sourceMappingURL=logs-api.cjs.map
+
+/***/ }),
+
+/***/ 8973:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/logs/LogRecord.ts
+let SeverityNumber = /* @__PURE__ */ function(SeverityNumber) {
+	SeverityNumber[SeverityNumber["UNSPECIFIED"] = 0] = "UNSPECIFIED";
+	SeverityNumber[SeverityNumber["TRACE"] = 1] = "TRACE";
+	SeverityNumber[SeverityNumber["TRACE2"] = 2] = "TRACE2";
+	SeverityNumber[SeverityNumber["TRACE3"] = 3] = "TRACE3";
+	SeverityNumber[SeverityNumber["TRACE4"] = 4] = "TRACE4";
+	SeverityNumber[SeverityNumber["DEBUG"] = 5] = "DEBUG";
+	SeverityNumber[SeverityNumber["DEBUG2"] = 6] = "DEBUG2";
+	SeverityNumber[SeverityNumber["DEBUG3"] = 7] = "DEBUG3";
+	SeverityNumber[SeverityNumber["DEBUG4"] = 8] = "DEBUG4";
+	SeverityNumber[SeverityNumber["INFO"] = 9] = "INFO";
+	SeverityNumber[SeverityNumber["INFO2"] = 10] = "INFO2";
+	SeverityNumber[SeverityNumber["INFO3"] = 11] = "INFO3";
+	SeverityNumber[SeverityNumber["INFO4"] = 12] = "INFO4";
+	SeverityNumber[SeverityNumber["WARN"] = 13] = "WARN";
+	SeverityNumber[SeverityNumber["WARN2"] = 14] = "WARN2";
+	SeverityNumber[SeverityNumber["WARN3"] = 15] = "WARN3";
+	SeverityNumber[SeverityNumber["WARN4"] = 16] = "WARN4";
+	SeverityNumber[SeverityNumber["ERROR"] = 17] = "ERROR";
+	SeverityNumber[SeverityNumber["ERROR2"] = 18] = "ERROR2";
+	SeverityNumber[SeverityNumber["ERROR3"] = 19] = "ERROR3";
+	SeverityNumber[SeverityNumber["ERROR4"] = 20] = "ERROR4";
+	SeverityNumber[SeverityNumber["FATAL"] = 21] = "FATAL";
+	SeverityNumber[SeverityNumber["FATAL2"] = 22] = "FATAL2";
+	SeverityNumber[SeverityNumber["FATAL3"] = 23] = "FATAL3";
+	SeverityNumber[SeverityNumber["FATAL4"] = 24] = "FATAL4";
+	return SeverityNumber;
+}({});
+//#endregion
+exports.SeverityNumber = SeverityNumber;
+
+//# sourceMappingURL=LogRecord.cjs.map
+
+/***/ }),
+
+/***/ 9140:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/logs/NoopLogger.ts
+var NoopLogger = class {
+	emit(_logRecord) {}
+	enabled() {
+		return false;
+	}
+};
+const NOOP_LOGGER = new NoopLogger();
+/**
+* Create a no-op Logger
+*/
+function createNoopLogger() {
+	return NOOP_LOGGER;
+}
+//#endregion
+exports.NOOP_LOGGER = NOOP_LOGGER;
+exports.NoopLogger = NoopLogger;
+exports.createNoopLogger = createNoopLogger;
+
+//# sourceMappingURL=NoopLogger.cjs.map
+
+/***/ }),
+
+/***/ 1995:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_NoopLogger = __nccwpck_require__(9140);
+//#region src/logs/NoopLoggerProvider.ts
+var NoopLoggerProvider = class {
+	getLogger(_name, _version, _options) {
+		return new require_NoopLogger.NoopLogger();
+	}
+};
+const NOOP_LOGGER_PROVIDER = new NoopLoggerProvider();
+//#endregion
+exports.NOOP_LOGGER_PROVIDER = NOOP_LOGGER_PROVIDER;
+exports.NoopLoggerProvider = NoopLoggerProvider;
+
+//# sourceMappingURL=NoopLoggerProvider.cjs.map
+
+/***/ }),
+
+/***/ 8916:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_NoopLogger = __nccwpck_require__(9140);
+//#region src/logs/ProxyLogger.ts
+var ProxyLogger = class {
+	constructor(provider, name, version, options) {
+		this._provider = provider;
+		this.name = name;
+		this.version = version;
+		this.options = options;
+	}
+	/**
+	* Emit a log record. This method should only be used by log appenders.
+	*
+	* @param logRecord
+	*/
+	emit(logRecord) {
+		this._getLogger().emit(logRecord);
+	}
+	enabled(options) {
+		return this._getLogger().enabled(options);
+	}
+	/**
+	* Try to get a logger from the proxy logger provider.
+	* If the proxy logger provider has no delegate, return a noop logger.
+	*/
+	_getLogger() {
+		if (this._delegate) return this._delegate;
+		const logger = this._provider._getDelegateLogger(this.name, this.version, this.options);
+		if (!logger) return require_NoopLogger.NOOP_LOGGER;
+		this._delegate = logger;
+		return this._delegate;
+	}
+};
+//#endregion
+exports.ProxyLogger = ProxyLogger;
+
+//# sourceMappingURL=ProxyLogger.cjs.map
+
+/***/ }),
+
+/***/ 9035:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_NoopLoggerProvider = __nccwpck_require__(1995);
+const require_ProxyLogger = __nccwpck_require__(8916);
+//#region src/logs/ProxyLoggerProvider.ts
+var ProxyLoggerProvider = class {
+	getLogger(name, version, options) {
+		var _this$_getDelegateLog;
+		return (_this$_getDelegateLog = this._getDelegateLogger(name, version, options)) !== null && _this$_getDelegateLog !== void 0 ? _this$_getDelegateLog : new require_ProxyLogger.ProxyLogger(this, name, version, options);
+	}
+	/**
+	* Get the delegate logger provider.
+	* Used by tests only.
+	* @internal
+	*/
+	_getDelegate() {
+		var _this$_delegate;
+		return (_this$_delegate = this._delegate) !== null && _this$_delegate !== void 0 ? _this$_delegate : require_NoopLoggerProvider.NOOP_LOGGER_PROVIDER;
+	}
+	/**
+	* Set the delegate logger provider
+	* @internal
+	*/
+	_setDelegate(delegate) {
+		this._delegate = delegate;
+	}
+	/**
+	* @internal
+	*/
+	_getDelegateLogger(name, version, options) {
+		var _this$_delegate2;
+		return (_this$_delegate2 = this._delegate) === null || _this$_delegate2 === void 0 ? void 0 : _this$_delegate2.getLogger(name, version, options);
+	}
+};
+//#endregion
+exports.ProxyLoggerProvider = ProxyLoggerProvider;
+
+//# sourceMappingURL=ProxyLoggerProvider.cjs.map
+
+/***/ }),
+
+/***/ 7876:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+//#region src/metrics-api.ts
+/**
+* Entrypoint for metrics API
+*
+* @since 1.3.0
+*/
+const metrics = (__nccwpck_require__(3510)/* .MetricsAPI */ .k).getInstance();
+//#endregion
+exports.metrics = metrics;
+
+//# sourceMappingURL=metrics-api.cjs.map
+
+/***/ }),
+
+/***/ 626:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/metrics/Metric.ts
+/**
+* The Type of value. It describes how the data is reported.
+*
+* @since 1.3.0
+*/
+let ValueType = /* @__PURE__ */ function(ValueType) {
+	ValueType[ValueType["INT"] = 0] = "INT";
+	ValueType[ValueType["DOUBLE"] = 1] = "DOUBLE";
+	return ValueType;
+}({});
+//#endregion
+exports.ValueType = ValueType;
+
+//# sourceMappingURL=Metric.cjs.map
+
+/***/ }),
+
+/***/ 1677:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/metrics/NoopMeter.ts
+/**
+* NoopMeter is a noop implementation of the {@link Meter} interface. It reuses
+* constant NoopMetrics for all of its methods.
+*/
+var NoopMeter = class {
+	constructor() {}
+	/**
+	* @see {@link Meter.createGauge}
+	*/
+	createGauge(_name, _options) {
+		return NOOP_GAUGE_METRIC;
+	}
+	/**
+	* @see {@link Meter.createHistogram}
+	*/
+	createHistogram(_name, _options) {
+		return NOOP_HISTOGRAM_METRIC;
+	}
+	/**
+	* @see {@link Meter.createCounter}
+	*/
+	createCounter(_name, _options) {
+		return NOOP_COUNTER_METRIC;
+	}
+	/**
+	* @see {@link Meter.createUpDownCounter}
+	*/
+	createUpDownCounter(_name, _options) {
+		return NOOP_UP_DOWN_COUNTER_METRIC;
+	}
+	/**
+	* @see {@link Meter.createObservableGauge}
+	*/
+	createObservableGauge(_name, _options) {
+		return NOOP_OBSERVABLE_GAUGE_METRIC;
+	}
+	/**
+	* @see {@link Meter.createObservableCounter}
+	*/
+	createObservableCounter(_name, _options) {
+		return NOOP_OBSERVABLE_COUNTER_METRIC;
+	}
+	/**
+	* @see {@link Meter.createObservableUpDownCounter}
+	*/
+	createObservableUpDownCounter(_name, _options) {
+		return NOOP_OBSERVABLE_UP_DOWN_COUNTER_METRIC;
+	}
+	/**
+	* @see {@link Meter.addBatchObservableCallback}
+	*/
+	addBatchObservableCallback(_callback, _observables) {}
+	/**
+	* @see {@link Meter.removeBatchObservableCallback}
+	*/
+	removeBatchObservableCallback(_callback) {}
+};
+var NoopMetric = class {};
+var NoopCounterMetric = class extends NoopMetric {
+	add(_value, _attributes) {}
+};
+var NoopUpDownCounterMetric = class extends NoopMetric {
+	add(_value, _attributes) {}
+};
+var NoopGaugeMetric = class extends NoopMetric {
+	record(_value, _attributes) {}
+};
+var NoopHistogramMetric = class extends NoopMetric {
+	record(_value, _attributes) {}
+};
+var NoopObservableMetric = class {
+	addCallback(_callback) {}
+	removeCallback(_callback) {}
+};
+var NoopObservableCounterMetric = class extends NoopObservableMetric {};
+var NoopObservableGaugeMetric = class extends NoopObservableMetric {};
+var NoopObservableUpDownCounterMetric = class extends NoopObservableMetric {};
+const NOOP_METER = new NoopMeter();
+const NOOP_COUNTER_METRIC = new NoopCounterMetric();
+const NOOP_GAUGE_METRIC = new NoopGaugeMetric();
+const NOOP_HISTOGRAM_METRIC = new NoopHistogramMetric();
+const NOOP_UP_DOWN_COUNTER_METRIC = new NoopUpDownCounterMetric();
+const NOOP_OBSERVABLE_COUNTER_METRIC = new NoopObservableCounterMetric();
+const NOOP_OBSERVABLE_GAUGE_METRIC = new NoopObservableGaugeMetric();
+const NOOP_OBSERVABLE_UP_DOWN_COUNTER_METRIC = new NoopObservableUpDownCounterMetric();
+/**
+* Create a no-op Meter
+*
+* @since 1.3.0
+*/
+function createNoopMeter() {
+	return NOOP_METER;
+}
+//#endregion
+exports.NOOP_COUNTER_METRIC = NOOP_COUNTER_METRIC;
+exports.NOOP_GAUGE_METRIC = NOOP_GAUGE_METRIC;
+exports.NOOP_HISTOGRAM_METRIC = NOOP_HISTOGRAM_METRIC;
+exports.NOOP_METER = NOOP_METER;
+exports.NOOP_OBSERVABLE_COUNTER_METRIC = NOOP_OBSERVABLE_COUNTER_METRIC;
+exports.NOOP_OBSERVABLE_GAUGE_METRIC = NOOP_OBSERVABLE_GAUGE_METRIC;
+exports.NOOP_OBSERVABLE_UP_DOWN_COUNTER_METRIC = NOOP_OBSERVABLE_UP_DOWN_COUNTER_METRIC;
+exports.NOOP_UP_DOWN_COUNTER_METRIC = NOOP_UP_DOWN_COUNTER_METRIC;
+exports.NoopCounterMetric = NoopCounterMetric;
+exports.NoopGaugeMetric = NoopGaugeMetric;
+exports.NoopHistogramMetric = NoopHistogramMetric;
+exports.NoopMeter = NoopMeter;
+exports.NoopMetric = NoopMetric;
+exports.NoopObservableCounterMetric = NoopObservableCounterMetric;
+exports.NoopObservableGaugeMetric = NoopObservableGaugeMetric;
+exports.NoopObservableMetric = NoopObservableMetric;
+exports.NoopObservableUpDownCounterMetric = NoopObservableUpDownCounterMetric;
+exports.NoopUpDownCounterMetric = NoopUpDownCounterMetric;
+exports.createNoopMeter = createNoopMeter;
+
+//# sourceMappingURL=NoopMeter.cjs.map
+
+/***/ }),
+
+/***/ 7554:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_NoopMeter = __nccwpck_require__(1677);
+//#region src/metrics/NoopMeterProvider.ts
+/**
+* An implementation of the {@link MeterProvider} which returns an impotent Meter
+* for all calls to `getMeter`
+*/
+var NoopMeterProvider = class {
+	getMeter(_name, _version, _options) {
+		return require_NoopMeter.NOOP_METER;
+	}
+};
+const NOOP_METER_PROVIDER = new NoopMeterProvider();
+//#endregion
+exports.NOOP_METER_PROVIDER = NOOP_METER_PROVIDER;
+exports.NoopMeterProvider = NoopMeterProvider;
+
+//# sourceMappingURL=NoopMeterProvider.cjs.map
+
+/***/ }),
+
+/***/ 7045:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+//#region src/propagation-api.ts
+/**
+* Entrypoint for propagation API
+*
+* @since 1.0.0
+*/
+const propagation = (__nccwpck_require__(3007)/* .PropagationAPI */ .R).getInstance();
+//#endregion
+exports.propagation = propagation;
+
+//# sourceMappingURL=propagation-api.cjs.map
+
+/***/ }),
+
+/***/ 345:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/propagation/NoopTextMapPropagator.ts
+/**
+* No-op implementations of {@link TextMapPropagator}.
+*/
+var NoopTextMapPropagator = class {
+	/** Noop inject function does nothing */
+	inject(_context, _carrier) {}
+	/** Noop extract function does nothing and returns the input context */
+	extract(context, _carrier) {
+		return context;
+	}
+	fields() {
+		return [];
+	}
+};
+//#endregion
+exports.NoopTextMapPropagator = NoopTextMapPropagator;
+
+//# sourceMappingURL=NoopTextMapPropagator.cjs.map
+
+/***/ }),
+
+/***/ 3565:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/propagation/TextMapPropagator.ts
+/**
+* @since 1.0.0
+*/
+const defaultTextMapGetter = {
+	get(carrier, key) {
+		if (carrier == null) return;
+		return carrier[key];
+	},
+	keys(carrier) {
+		if (carrier == null) return [];
+		return Object.keys(carrier);
+	}
+};
+/**
+* @since 1.0.0
+*/
+const defaultTextMapSetter = { set(carrier, key, value) {
+	if (carrier == null) return;
+	carrier[key] = value;
+} };
+//#endregion
+exports.defaultTextMapGetter = defaultTextMapGetter;
+exports.defaultTextMapSetter = defaultTextMapSetter;
+
+//# sourceMappingURL=TextMapPropagator.cjs.map
+
+/***/ }),
+
+/***/ 8936:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+//#region src/trace-api.ts
+/**
+* Entrypoint for trace API
+*
+* @since 1.0.0
+*/
+const trace = (__nccwpck_require__(5446)/* .TraceAPI */ .C).getInstance();
+//#endregion
+exports.trace = trace;
+
+//# sourceMappingURL=trace-api.cjs.map
+
+/***/ }),
+
+/***/ 5744:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_invalid_span_constants = __nccwpck_require__(3552);
+//#region src/trace/NonRecordingSpan.ts
+/**
+* The NonRecordingSpan is the default {@link Span} that is used when no Span
+* implementation is available. All operations are no-op including context
+* propagation.
+*/
+var NonRecordingSpan = class {
+	constructor(spanContext = require_invalid_span_constants.INVALID_SPAN_CONTEXT) {
+		this._spanContext = spanContext;
+	}
+	spanContext() {
+		return this._spanContext;
+	}
+	setAttribute(_key, _value) {
+		return this;
+	}
+	setAttributes(_attributes) {
+		return this;
+	}
+	addEvent(_name, _attributes) {
+		return this;
+	}
+	addLink(_link) {
+		return this;
+	}
+	addLinks(_links) {
+		return this;
+	}
+	setStatus(_status) {
+		return this;
+	}
+	updateName(_name) {
+		return this;
+	}
+	end(_endTime) {}
+	isRecording() {
+		return false;
+	}
+	recordException(_exception, _time) {}
+};
+//#endregion
+exports.NonRecordingSpan = NonRecordingSpan;
+
+//# sourceMappingURL=NonRecordingSpan.cjs.map
+
+/***/ }),
+
+/***/ 1725:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_context = __nccwpck_require__(8352);
+const require_NonRecordingSpan = __nccwpck_require__(5744);
+const require_context_utils = __nccwpck_require__(3779);
+const require_spancontext_utils = __nccwpck_require__(3723);
+//#region src/trace/NoopTracer.ts
+const contextApi = require_context.ContextAPI.getInstance();
+/**
+* No-op implementations of {@link Tracer}.
+*/
+var NoopTracer = class {
+	startSpan(name, options, context = contextApi.active()) {
+		if (Boolean(options === null || options === void 0 ? void 0 : options.root)) return new require_NonRecordingSpan.NonRecordingSpan();
+		const parentFromContext = context && require_context_utils.getSpanContext(context);
+		if (isSpanContext(parentFromContext) && require_spancontext_utils.isSpanContextValid(parentFromContext)) return new require_NonRecordingSpan.NonRecordingSpan(parentFromContext);
+		else return new require_NonRecordingSpan.NonRecordingSpan();
+	}
+	startActiveSpan(name, arg2, arg3, arg4) {
+		var _ctx;
+		let opts;
+		let ctx;
+		let fn;
+		if (arguments.length < 2) return;
+		else if (arguments.length === 2) fn = arg2;
+		else if (arguments.length === 3) {
+			opts = arg2;
+			fn = arg3;
+		} else {
+			opts = arg2;
+			ctx = arg3;
+			fn = arg4;
+		}
+		const parentContext = (_ctx = ctx) !== null && _ctx !== void 0 ? _ctx : contextApi.active();
+		const span = this.startSpan(name, opts, parentContext);
+		const contextWithSpanSet = require_context_utils.setSpan(parentContext, span);
+		return contextApi.with(contextWithSpanSet, fn, void 0, span);
+	}
+};
+function isSpanContext(spanContext) {
+	return spanContext !== null && typeof spanContext === "object" && "spanId" in spanContext && typeof spanContext["spanId"] === "string" && "traceId" in spanContext && typeof spanContext["traceId"] === "string" && "traceFlags" in spanContext && typeof spanContext["traceFlags"] === "number";
+}
+//#endregion
+exports.NoopTracer = NoopTracer;
+
+//# sourceMappingURL=NoopTracer.cjs.map
+
+/***/ }),
+
+/***/ 3186:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_NoopTracer = __nccwpck_require__(1725);
+//#region src/trace/NoopTracerProvider.ts
+/**
+* An implementation of the {@link TracerProvider} which returns an impotent
+* Tracer for all calls to `getTracer`.
+*
+* All operations are no-op.
+*/
+var NoopTracerProvider = class {
+	getTracer(_name, _version, _options) {
+		return new require_NoopTracer.NoopTracer();
+	}
+};
+//#endregion
+exports.b = NoopTracerProvider;
+
+//# sourceMappingURL=NoopTracerProvider.cjs.map
+
+/***/ }),
+
+/***/ 3861:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+//#region src/trace/ProxyTracer.ts
+const NOOP_TRACER = new (__nccwpck_require__(1725).NoopTracer)();
+/**
+* Proxy tracer provided by the proxy tracer provider
+*
+* @since 1.0.0
+*/
+var ProxyTracer = class {
+	constructor(provider, name, version, options) {
+		this._provider = provider;
+		this.name = name;
+		this.version = version;
+		this.options = options;
+	}
+	startSpan(name, options, context) {
+		return this._getTracer().startSpan(name, options, context);
+	}
+	startActiveSpan(_name, _options, _context, _fn) {
+		const tracer = this._getTracer();
+		return Reflect.apply(tracer.startActiveSpan, tracer, arguments);
+	}
+	/**
+	* Try to get a tracer from the proxy tracer provider.
+	* If the proxy tracer provider has no delegate, return a noop tracer.
+	*/
+	_getTracer() {
+		if (this._delegate) return this._delegate;
+		const tracer = this._provider.getDelegateTracer(this.name, this.version, this.options);
+		if (!tracer) return NOOP_TRACER;
+		this._delegate = tracer;
+		return this._delegate;
+	}
+};
+//#endregion
+exports.ProxyTracer = ProxyTracer;
+
+//# sourceMappingURL=ProxyTracer.cjs.map
+
+/***/ }),
+
+/***/ 5930:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_ProxyTracer = __nccwpck_require__(3861);
+//#region src/trace/ProxyTracerProvider.ts
+const NOOP_TRACER_PROVIDER = new (__nccwpck_require__(3186)/* .NoopTracerProvider */ .b)();
+/**
+* Tracer provider which provides {@link ProxyTracer}s.
+*
+* Before a delegate is set, tracers provided are NoOp.
+*   When a delegate is set, traces are provided from the delegate.
+*   When a delegate is set after tracers have already been provided,
+*   all tracers already provided will use the provided delegate implementation.
+*
+* @deprecated This will be removed in the next major version.
+* @since 1.0.0
+*/
+var ProxyTracerProvider = class {
+	/**
+	* Get a {@link ProxyTracer}
+	*/
+	getTracer(name, version, options) {
+		var _this$getDelegateTrac;
+		return (_this$getDelegateTrac = this.getDelegateTracer(name, version, options)) !== null && _this$getDelegateTrac !== void 0 ? _this$getDelegateTrac : new require_ProxyTracer.ProxyTracer(this, name, version, options);
+	}
+	getDelegate() {
+		var _this$_delegate;
+		return (_this$_delegate = this._delegate) !== null && _this$_delegate !== void 0 ? _this$_delegate : NOOP_TRACER_PROVIDER;
+	}
+	/**
+	* Set the delegate tracer provider
+	*/
+	setDelegate(delegate) {
+		this._delegate = delegate;
+	}
+	getDelegateTracer(name, version, options) {
+		var _this$_delegate2;
+		return (_this$_delegate2 = this._delegate) === null || _this$_delegate2 === void 0 ? void 0 : _this$_delegate2.getTracer(name, version, options);
+	}
+};
+//#endregion
+exports.ProxyTracerProvider = ProxyTracerProvider;
+
+//# sourceMappingURL=ProxyTracerProvider.cjs.map
+
+/***/ }),
+
+/***/ 5346:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/trace/SamplingResult.ts
+/**
+* @deprecated use the one declared in @opentelemetry/sdk-trace instead.
+* A sampling decision that determines how a {@link Span} will be recorded
+* and collected.
+*
+* @since 1.0.0
+*/
+let SamplingDecision = /* @__PURE__ */ function(SamplingDecision) {
+	/**
+	* `Span.isRecording() === false`, span will not be recorded and all events
+	* and attributes will be dropped.
+	*/
+	SamplingDecision[SamplingDecision["NOT_RECORD"] = 0] = "NOT_RECORD";
+	/**
+	* `Span.isRecording() === true`, but `Sampled` flag in {@link TraceFlags}
+	* MUST NOT be set.
+	*/
+	SamplingDecision[SamplingDecision["RECORD"] = 1] = "RECORD";
+	/**
+	* `Span.isRecording() === true` AND `Sampled` flag in {@link TraceFlags}
+	* MUST be set.
+	*/
+	SamplingDecision[SamplingDecision["RECORD_AND_SAMPLED"] = 2] = "RECORD_AND_SAMPLED";
+	return SamplingDecision;
+}({});
+//#endregion
+exports.SamplingDecision = SamplingDecision;
+
+//# sourceMappingURL=SamplingResult.cjs.map
+
+/***/ }),
+
+/***/ 3779:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_context = __nccwpck_require__(3041);
+const require_context$1 = __nccwpck_require__(8352);
+const require_NonRecordingSpan = __nccwpck_require__(5744);
+//#region src/trace/context-utils.ts
+/**
+* span key
+*/
+const SPAN_KEY = require_context.createContextKey("OpenTelemetry Context Key SPAN");
+/**
+* Return the span if one exists
+*
+* @param context context to get span from
+*/
+function getSpan(context) {
+	return context.getValue(SPAN_KEY) || void 0;
+}
+/**
+* Gets the span from the current context, if one exists.
+*/
+function getActiveSpan() {
+	return getSpan(require_context$1.ContextAPI.getInstance().active());
+}
+/**
+* Set the span on a context
+*
+* @param context context to use as parent
+* @param span span to set active
+*/
+function setSpan(context, span) {
+	return context.setValue(SPAN_KEY, span);
+}
+/**
+* Remove current span stored in the context
+*
+* @param context context to delete span from
+*/
+function deleteSpan(context) {
+	return context.deleteValue(SPAN_KEY);
+}
+/**
+* Wrap span context in a NoopSpan and set as span in a new
+* context
+*
+* @param context context to set active span on
+* @param spanContext span context to be wrapped
+*/
+function setSpanContext(context, spanContext) {
+	return setSpan(context, new require_NonRecordingSpan.NonRecordingSpan(spanContext));
+}
+/**
+* Get the span context of the span if it exists.
+*
+* @param context context to get values from
+*/
+function getSpanContext(context) {
+	var _getSpan;
+	return (_getSpan = getSpan(context)) === null || _getSpan === void 0 ? void 0 : _getSpan.spanContext();
+}
+//#endregion
+exports.deleteSpan = deleteSpan;
+exports.getActiveSpan = getActiveSpan;
+exports.getSpan = getSpan;
+exports.getSpanContext = getSpanContext;
+exports.setSpan = setSpan;
+exports.setSpanContext = setSpanContext;
+
+//# sourceMappingURL=context-utils.cjs.map
+
+/***/ }),
+
+/***/ 8457:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_tracestate_validators = __nccwpck_require__(8534);
+//#region src/trace/internal/tracestate-impl.ts
+const MAX_TRACE_STATE_ITEMS = 32;
+const MAX_TRACE_STATE_LEN = 512;
+const LIST_MEMBERS_SEPARATOR = ",";
+const LIST_MEMBER_KEY_VALUE_SPLITTER = "=";
+/**
+* TraceState must be a class and not a simple object type because of the spec
+* requirement (https://www.w3.org/TR/trace-context/#tracestate-field).
+*
+* Here is the list of allowed mutations:
+* - New key-value pair should be added into the beginning of the list
+* - The value of any key can be updated. Modified keys MUST be moved to the
+* beginning of the list.
+*
+* @deprecated Use TraceState from "@opentelemetry/core". This will be removed in the next major version.
+*/
+var TraceStateImpl = class TraceStateImpl {
+	constructor(rawTraceState) {
+		this._internalState = /* @__PURE__ */ new Map();
+		if (rawTraceState) this._parse(rawTraceState);
+	}
+	set(key, value) {
+		const currValue = this._internalState.get(key);
+		let newLength = this.serialize().length;
+		if (typeof currValue === "string") newLength += value.length - currValue.length;
+		else {
+			if (this._internalState.size >= MAX_TRACE_STATE_ITEMS) return this;
+			newLength += key.length + value.length + (this._internalState.size > 0 ? 2 : 1);
+		}
+		if (newLength > MAX_TRACE_STATE_LEN) return this;
+		const traceState = this._clone();
+		if (traceState._internalState.has(key)) traceState._internalState.delete(key);
+		traceState._internalState.set(key, value);
+		return traceState;
+	}
+	unset(key) {
+		const traceState = this._clone();
+		traceState._internalState.delete(key);
+		return traceState;
+	}
+	get(key) {
+		return this._internalState.get(key);
+	}
+	serialize() {
+		return Array.from(this._internalState.keys()).reduceRight((agg, key) => {
+			agg.push(key + LIST_MEMBER_KEY_VALUE_SPLITTER + this.get(key));
+			return agg;
+		}, []).join(LIST_MEMBERS_SEPARATOR);
+	}
+	_parse(rawTraceState) {
+		if (rawTraceState.length > MAX_TRACE_STATE_LEN) return;
+		this._internalState = rawTraceState.split(LIST_MEMBERS_SEPARATOR).reduceRight((agg, part) => {
+			const listMember = part.trim();
+			const i = listMember.indexOf(LIST_MEMBER_KEY_VALUE_SPLITTER);
+			if (i !== -1) {
+				const key = listMember.slice(0, i);
+				const value = listMember.slice(i + 1, part.length);
+				if (require_tracestate_validators.validateKey(key) && require_tracestate_validators.validateValue(value)) agg.set(key, value);
+			}
+			return agg;
+		}, /* @__PURE__ */ new Map());
+		if (this._internalState.size > MAX_TRACE_STATE_ITEMS) this._internalState = new Map(Array.from(this._internalState.entries()).reverse().slice(0, MAX_TRACE_STATE_ITEMS));
+	}
+	_keys() {
+		return Array.from(this._internalState.keys()).reverse();
+	}
+	_clone() {
+		const traceState = new TraceStateImpl();
+		traceState._internalState = new Map(this._internalState);
+		return traceState;
+	}
+};
+//#endregion
+exports.TraceStateImpl = TraceStateImpl;
+
+//# sourceMappingURL=tracestate-impl.cjs.map
+
+/***/ }),
+
+/***/ 8534:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/trace/internal/tracestate-validators.ts
+const VALID_KEY_CHAR_RANGE = "[_0-9a-z-*/]";
+const VALID_KEY_REGEX = new RegExp(`^(?:${`[a-z]${VALID_KEY_CHAR_RANGE}{0,255}`}|${`[a-z0-9]${VALID_KEY_CHAR_RANGE}{0,240}@[a-z]${VALID_KEY_CHAR_RANGE}{0,13}`})$`);
+const VALID_VALUE_BASE_REGEX = /^[ -~]{0,255}[!-~]$/;
+const INVALID_VALUE_COMMA_EQUAL_REGEX = /,|=/;
+/**
+* Key is opaque string up to 256 characters printable. It MUST begin with a
+* lowercase letter, and can only contain lowercase letters a-z, digits 0-9,
+* underscores _, dashes -, asterisks *, and forward slashes /.
+* For multi-tenant vendor scenarios, an at sign (@) can be used to prefix the
+* vendor name. Vendors SHOULD set the tenant ID at the beginning of the key.
+* see https://www.w3.org/TR/trace-context/#key
+*/
+function validateKey(key) {
+	return VALID_KEY_REGEX.test(key);
+}
+/**
+* Value is opaque string up to 256 characters printable ASCII RFC0020
+* characters (i.e., the range 0x20 to 0x7E) except comma , and =.
+*/
+function validateValue(value) {
+	return VALID_VALUE_BASE_REGEX.test(value) && !INVALID_VALUE_COMMA_EQUAL_REGEX.test(value);
+}
+//#endregion
+exports.validateKey = validateKey;
+exports.validateValue = validateValue;
+
+//# sourceMappingURL=tracestate-validators.cjs.map
+
+/***/ }),
+
+/***/ 2219:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const require_tracestate_impl = __nccwpck_require__(8457);
+//#region src/trace/internal/utils.ts
+/**
+* @deprecated Use TraceState from "@opentelemetry/core". This will be removed in the next major version.
+* @since 1.1.0
+*/
+function createTraceState(rawTraceState) {
+	return new require_tracestate_impl.TraceStateImpl(rawTraceState);
+}
+//#endregion
+exports.createTraceState = createTraceState;
+
+//# sourceMappingURL=utils.cjs.map
+
+/***/ }),
+
+/***/ 3552:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+__nccwpck_require__(3245);
+//#region src/trace/invalid-span-constants.ts
+/**
+* @since 1.0.0
+*/
+const INVALID_SPANID = "0000000000000000";
+/**
+* @since 1.0.0
+*/
+const INVALID_TRACEID = "00000000000000000000000000000000";
+/**
+* @since 1.0.0
+*/
+const INVALID_SPAN_CONTEXT = {
+	traceId: INVALID_TRACEID,
+	spanId: INVALID_SPANID,
+	traceFlags: 0
+};
+//#endregion
+exports.INVALID_SPANID = INVALID_SPANID;
+exports.INVALID_SPAN_CONTEXT = INVALID_SPAN_CONTEXT;
+exports.INVALID_TRACEID = INVALID_TRACEID;
+
+//# sourceMappingURL=invalid-span-constants.cjs.map
+
+/***/ }),
+
+/***/ 7483:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/trace/span_kind.ts
+/**
+* @since 1.0.0
+*/
+let SpanKind = /* @__PURE__ */ function(SpanKind) {
+	/** Default value. Indicates that the span is used internally. */
+	SpanKind[SpanKind["INTERNAL"] = 0] = "INTERNAL";
+	/**
+	* Indicates that the span covers server-side handling of an RPC or other
+	* remote request.
+	*/
+	SpanKind[SpanKind["SERVER"] = 1] = "SERVER";
+	/**
+	* Indicates that the span covers the client-side wrapper around an RPC or
+	* other remote request.
+	*/
+	SpanKind[SpanKind["CLIENT"] = 2] = "CLIENT";
+	/**
+	* Indicates that the span describes producer sending a message to a
+	* broker. Unlike client and server, there is no direct critical path latency
+	* relationship between producer and consumer spans.
+	*/
+	SpanKind[SpanKind["PRODUCER"] = 3] = "PRODUCER";
+	/**
+	* Indicates that the span describes consumer receiving a message from a
+	* broker. Unlike client and server, there is no direct critical path latency
+	* relationship between producer and consumer spans.
+	*/
+	SpanKind[SpanKind["CONSUMER"] = 4] = "CONSUMER";
+	return SpanKind;
+}({});
+//#endregion
+exports.SpanKind = SpanKind;
+
+//# sourceMappingURL=span_kind.cjs.map
+
+/***/ }),
+
+/***/ 3723:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+__nccwpck_require__(3552);
+const require_NonRecordingSpan = __nccwpck_require__(5744);
+//#region src/trace/spancontext-utils.ts
+const isHex = new Uint8Array([
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1
+]);
+function isValidHex(id, length) {
+	if (typeof id !== "string" || id.length !== length) return false;
+	let r = 0;
+	for (let i = 0; i < id.length; i += 4) r += (isHex[id.charCodeAt(i)] | 0) + (isHex[id.charCodeAt(i + 1)] | 0) + (isHex[id.charCodeAt(i + 2)] | 0) + (isHex[id.charCodeAt(i + 3)] | 0);
+	return r === length;
+}
+/**
+* @since 1.0.0
+*/
+function isValidTraceId(traceId) {
+	return isValidHex(traceId, 32) && traceId !== "00000000000000000000000000000000";
+}
+/**
+* @since 1.0.0
+*/
+function isValidSpanId(spanId) {
+	return isValidHex(spanId, 16) && spanId !== "0000000000000000";
+}
+/**
+* Returns true if this {@link SpanContext} is valid.
+* @return true if this {@link SpanContext} is valid.
+*
+* @since 1.0.0
+*/
+function isSpanContextValid(spanContext) {
+	return isValidTraceId(spanContext.traceId) && isValidSpanId(spanContext.spanId);
+}
+/**
+* Wrap the given {@link SpanContext} in a new non-recording {@link Span}
+*
+* @param spanContext span context to be wrapped
+* @returns a new non-recording {@link Span} with the provided context
+*/
+function wrapSpanContext(spanContext) {
+	return new require_NonRecordingSpan.NonRecordingSpan(spanContext);
+}
+//#endregion
+exports.isSpanContextValid = isSpanContextValid;
+exports.isValidSpanId = isValidSpanId;
+exports.isValidTraceId = isValidTraceId;
+exports.wrapSpanContext = wrapSpanContext;
+
+//# sourceMappingURL=spancontext-utils.cjs.map
+
+/***/ }),
+
+/***/ 7632:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/trace/status.ts
+/**
+* An enumeration of status codes.
+*
+* @since 1.0.0
+*/
+let SpanStatusCode = /* @__PURE__ */ function(SpanStatusCode) {
+	/**
+	* The default status.
+	*/
+	SpanStatusCode[SpanStatusCode["UNSET"] = 0] = "UNSET";
+	/**
+	* The operation has been validated by an Application developer or
+	* Operator to have completed successfully.
+	*/
+	SpanStatusCode[SpanStatusCode["OK"] = 1] = "OK";
+	/**
+	* The operation contains an error.
+	*/
+	SpanStatusCode[SpanStatusCode["ERROR"] = 2] = "ERROR";
+	return SpanStatusCode;
+}({});
+//#endregion
+exports.SpanStatusCode = SpanStatusCode;
+
+//# sourceMappingURL=status.cjs.map
+
+/***/ }),
+
+/***/ 3245:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/trace/trace_flags.ts
+/**
+* @since 1.0.0
+*/
+let TraceFlags = /* @__PURE__ */ function(TraceFlags) {
+	/** Represents no flag set. */
+	TraceFlags[TraceFlags["NONE"] = 0] = "NONE";
+	/** Bit to represent whether trace is sampled in trace flags. */
+	TraceFlags[TraceFlags["SAMPLED"] = 1] = "SAMPLED";
+	return TraceFlags;
+}({});
+//#endregion
+exports.TraceFlags = TraceFlags;
+
+//# sourceMappingURL=trace_flags.cjs.map
+
+/***/ }),
+
+/***/ 9128:
+/***/ ((__unused_webpack_module, exports) => {
+
+//#region src/version.ts
+const VERSION = "1.10.0";
+//#endregion
+exports.VERSION = VERSION;
+
+//# sourceMappingURL=version.cjs.map
+
 /***/ })
 
 /******/ });
@@ -8623,10 +15098,18 @@ var __webpack_exports__ = {};
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:perf_hooks"
+const external_node_perf_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+;// CONCATENATED MODULE: ./src/common/errors.ts
+// Turning anything thrown into the one line a step reports.
+/** The message of an error, or the thrown value as text (a thrown non-Error must not pass silently). */
+const errorText = (err) => (err instanceof Error ? err.message : String(err));
+
 ;// CONCATENATED MODULE: ./src/gateway/audit.ts
 const FIELDS = [
     'reason',
     'status',
+    'code',
     'client',
     'repository',
     'repositoryId',
@@ -8760,7 +15243,7 @@ function formatBytes(family, bytes) {
         return hex(words);
     return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
 }
-function canonicalAddress(text) {
+function ip_canonicalAddress(text) {
     const parsed = parseAddress(text);
     return parsed && formatBytes(parsed.family, parsed.bytes);
 }
@@ -8806,9 +15289,168 @@ function contains(outer, inner) {
     return network({ ...inner, bits: outer.bits }).address === network(outer).address;
 }
 
+;// CONCATENATED MODULE: ./src/common/grammar.ts
+// The grammar of the values both programs read: interface names, WireGuard keys, host names,
+// `HOST:PORT` endpoints and loopback hosts. One rule for each, so that the gateway never accepts in
+// its configuration (and hands out in a lease) what the action then refuses. Pure.
+
+/**
+ * Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
+ * `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
+ */
+const IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/;
+/** Names `ip` or wireguard-go would read as something else, or Linux refuses (EINVAL). */
+const RESERVED_NAMES = new Set(['.', '..', 'all', 'default', 'help']);
+/**
+ * What is wrong with an interface name, as the end of a sentence that starts with the name (e.g.
+ * `starts with "-": …`); undefined when Linux, `ip` and wireguard-go all take it as a name.
+ */
+function interfaceProblem(name) {
+    if (name.startsWith('-'))
+        return 'starts with "-": wireguard-go and ip would read it as an option; choose a name that starts with a letter or digit';
+    if (RESERVED_NAMES.has(name.toLowerCase()))
+        return 'is a name Linux or ip reserves; choose another, e.g. wg0';
+    if (!IFACE.test(name))
+        return 'must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)';
+    return undefined;
+}
+/**
+ * A WireGuard key as wg(8) reads one (wireguard-tools src/encoding.c, key_from_base64): base64 of
+ * 32 bytes, i.e. 43 characters, the last of which leaves the padding bits zero, then "=".
+ */
+const KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+const isKey = (text) => typeof text === 'string' && KEY.test(text);
+/**
+ * A key a peer can use as its public key: a key, and not all zero (no handshake completes with the
+ * all-zero key; a client sending it has no key pair).
+ */
+const isPeerKey = (text) => isKey(text) && Buffer.from(text, 'base64').some((b) => b !== 0);
+const LABEL = '[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
+const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*\\.?$`);
+/**
+ * A host name getaddrinfo can be asked about: dot-separated labels of 1 to 63 letters, digits, `_`
+ * and inner `-` (`_` as in service names, which resolvers accept), at most 253 characters, an
+ * optional final dot; not all digits and dots (that is an address, or a malformed one).
+ */
+function isHostName(text) {
+    return HOSTNAME.test(text) && !/^[0-9.]+$/.test(text);
+}
+/** A port of `HOST:PORT`: 1 to 5 decimal digits, 1 to 65535 (port 0 asks the kernel to choose one). */
+function parsePort(text) {
+    return /^[0-9]{1,5}$/.test(text) && Number(text) >= 1 && Number(text) <= 65535 ? Number(text) : undefined;
+}
+/**
+ * Strict `HOST:PORT`: a host name or an IPv4 address, or an IPv6 address in brackets (the one
+ * unambiguous way to write one). Undefined when the text is not of that form at all (no colon, or
+ * an unbracketed IPv6 address); a problem when it is but a part is wrong.
+ */
+function parseHostPort(text) {
+    const m = /^\[([^\]]+)\]:([^:]*)$/.exec(text) ?? /^([^:[\]]+):([^:]*)$/.exec(text);
+    if (!m)
+        return undefined;
+    const [, host = '', portText = ''] = m;
+    const addr = parseAddress(host);
+    if (text.startsWith('[') && addr?.family !== 6)
+        return { problem: 'brackets', host };
+    if (!addr && !isHostName(host))
+        return { problem: 'host', host };
+    const port = parsePort(portText);
+    if (port === undefined)
+        return { problem: 'port', host };
+    return { host: ip_canonicalAddress(host) ?? host, port };
+}
+/**
+ * An endpoint as wg(8) reads it (wireguard-tools src/config.c, parse_endpoint): after a "[" the
+ * host runs to the first "]", which must be followed by ":" and a port; otherwise the host is
+ * everything before the LAST colon, so `2001:db8::1:51820` is host 2001:db8::1, port 51820.
+ * Accepts everything parseHostPort accepts, and more. Returns a reason (without the value) when wg
+ * would refuse it or getaddrinfo could not take the host.
+ */
+function wgEndpoint(value) {
+    let host;
+    let portText;
+    if (value.startsWith('[')) {
+        const close = value.indexOf(']');
+        if (close < 0)
+            return 'has a "[" without its "]"';
+        if (value[close + 1] !== ':' || close + 2 >= value.length)
+            return 'has no port after the "]:"';
+        host = value.slice(1, close);
+        portText = value.slice(close + 2);
+    }
+    else {
+        const colon = value.lastIndexOf(':');
+        if (colon < 0 || colon + 1 >= value.length)
+            return 'has no port (HOST:PORT)';
+        host = value.slice(0, colon);
+        portText = value.slice(colon + 1);
+    }
+    const port = parsePort(portText);
+    if (port === undefined)
+        return 'port must be a number from 1 to 65535';
+    const ip = canonicalAddress(host);
+    if (ip !== undefined)
+        return { host: ip, port };
+    if (host.includes(':'))
+        return 'has a host that is not a valid IPv6 address';
+    if (!isHostName(host))
+        return 'has a host that is not a valid host name or IP address';
+    return { host, port };
+}
+/**
+ * A host that is this machine: `localhost` and names under it (RFC 6761), 127.0.0.0/8, and ::1
+ * in any spelling; brackets (as URL.hostname gives an IPv6 host) are ignored. Where plain http://
+ * is allowed (tests on one machine): nothing leaves the host.
+ */
+function isLoopback(host) {
+    const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    if (h === 'localhost' || h.endsWith('.localhost'))
+        return true;
+    const a = parseAddress(h);
+    if (!a)
+        return false;
+    return a.family === 4 ? a.bytes[0] === 127 : a.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
+}
+
+;// CONCATENATED MODULE: ./src/gateway/limits/quota.ts
+// Concurrent-lease quotas: how many live leases one repository, and one workflow run, may hold at
+// once. A rate limit bounds requests a minute; it does not stop one job from asking again and again
+// with fresh tokens and keys until the pool is empty. A quota does. Pure.
+
+/** A run's default: a matrix of this many jobs, each with its own tunnel, gets through at once. */
+const RUN_QUOTA = 32;
+/** Addresses one lease family of the pool can hand out (network and last address excluded); the smallest family counts. */
+function poolCapacity(pool) {
+    const sizes = pool.map((p) => Math.min(2 ** Math.min(maxBits(p.family) - p.bits, 52), Number.MAX_SAFE_INTEGER) - 2);
+    return sizes.length ? Math.max(1, Math.min(...sizes)) : 1;
+}
+/**
+ * The quota of rules that set none: a repository may hold a quarter of the pool (so at least four
+ * repositories are needed to exhaust it, and one runaway job never can), and a run 32 leases (a
+ * matrix that large, each job with a tunnel), at most its repository's.
+ */
+function defaultQuota(pool) {
+    const repository = Math.max(1, Math.floor(poolCapacity(pool) / 4));
+    return { repository, run: Math.min(RUN_QUOTA, repository) };
+}
+/**
+ * Why a new lease would go over `quota`, given the live leases the repository and the run hold now;
+ * undefined when it fits. The answer names the limit and the key that sets it, never another
+ * repository's leases.
+ */
+function quotaRefusal(quota, live) {
+    if (live.run >= quota.run)
+        return `this workflow run holds ${live.run} live leases, its quota (quota.run: ${quota.run}); release one, or retry when the run's other jobs end`;
+    if (live.repository >= quota.repository)
+        return `this repository holds ${live.repository} live leases, its quota (quota.repository: ${quota.repository}); retry when its other jobs end`;
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/gateway/settings.ts
 // The gateway's configuration: YAML in, one typed and validated object out. Every error names the key
 // (and its line), never more of a value than the user must see to fix it. Pure but for reading the file.
+
+
 
 
 
@@ -8836,6 +15478,11 @@ const KEYS = [
     'state',
     'rate-limit',
     'connections-per-address',
+    'refusals-per-address',
+    'quota',
+    'firewall',
+    'metrics',
+    'control-socket',
     'rules'
 ];
 /** Claims that name an owner or repository by id: every rule must pin one of them (names can change hands). */
@@ -8845,14 +15492,6 @@ const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 function parseDuration(text) {
     const m = /^([0-9]{1,9})(ms|s|m|h|d)$/.exec(text);
     return m ? Number(m[1]) * UNITS[m[2]] : undefined;
-}
-function isLoopback(host) {
-    if (host === 'localhost')
-        return true;
-    const a = parseAddress(host.replace(/^\[|\]$/g, ''));
-    if (!a)
-        return false;
-    return a.family === 4 ? a.bytes[0] === 127 : a.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
 }
 /** Reads and validates the file; throws a ConfigError naming the file, the key and the line. */
 function loadConfig(path) {
@@ -8991,12 +15630,10 @@ class Reader {
             this.fail(['tls'], `is required when listening on ${listen.host}: tokens are bearer credentials. Give tls.cert and tls.key, listen on a loopback address behind a TLS proxy, or set insecure-http: true`);
         }
         const iface = this.string(['interface']);
-        if (!/^[A-Za-z0-9_=+.-]{1,15}$/.test(iface))
-            this.fail(['interface'], 'must be an interface name (1–15 of A-Z a-z 0-9 _ = + . -)');
-        const endpoint = this.string(['endpoint']);
-        if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.test(endpoint) ||
-            Number(endpoint.split(':').pop()) > 65535)
-            this.fail(['endpoint'], 'must be HOST:PORT (a name or address that runners can reach, [IPv6]:PORT)');
+        const ifaceProblem = interfaceProblem(iface);
+        if (ifaceProblem !== undefined)
+            this.fail(['interface'], ifaceProblem);
+        const endpoint = this.endpoint();
         const pool = this.pool();
         const allowedIps = this.prefixes(['allowed-ips'], pool);
         const dns = this.list(['dns'], []).map((d, i) => {
@@ -9009,6 +15646,13 @@ class Reader {
         const leaseTtlMs = this.duration(['lease-ttl'], '6h', 1000, 7 * 86_400_000);
         const silenceMs = this.duration(['silence'], '5m', 1000, 86_400_000);
         const sweepIntervalMs = this.duration(['sweep-interval'], '15s', 100, 60_000);
+        const quota = this.quota(['quota'], defaultQuota(pool), RUN_QUOTA);
+        const firewall = this.string(['firewall'], 'nftables');
+        if (firewall !== 'nftables' && firewall !== 'none')
+            this.fail(['firewall'], "must be nftables (enforce each rule's allowed-ips) or none");
+        const controlSocket = this.string(['control-socket'], `/run/wireguard-gateway/${iface}.sock`);
+        if (!controlSocket.startsWith('/') || Buffer.byteLength(controlSocket) > 100)
+            this.fail(['control-socket'], 'must be an absolute path of at most 100 bytes (a unix socket)');
         return {
             listen,
             tls,
@@ -9027,17 +15671,54 @@ class Reader {
             state: this.string(['state'], '/var/lib/wireguard-gateway/leases.db'),
             rateLimit: this.integer(['rate-limit'], 300, 1, 1_000_000),
             connectionsPerAddress: this.integer(['connections-per-address'], 32, 1, 2048),
-            rules: this.rules(allowedIps)
+            refusalsPerAddress: this.integer(['refusals-per-address'], 60, 1, 1_000_000),
+            quota,
+            firewall,
+            metrics: this.has(['metrics']) ? this.address(['metrics'], '127.0.0.1:9108') : undefined,
+            controlSocket,
+            rules: this.rules(allowedIps, quota)
         };
     }
     listen() {
-        const text = this.string(['listen'], '0.0.0.0:8443');
-        const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):([0-9]{1,5})$/.exec(text);
-        const host = m?.[1] ?? m?.[2];
-        const port = Number(m?.[3]);
-        if (!m || !host || !parseAddress(host) || port < 1 || port > 65535)
-            this.fail(['listen'], 'must be ADDRESS:PORT, e.g. 0.0.0.0:8443 or [::]:8443');
-        return { host, port };
+        return this.address(['listen'], '0.0.0.0:8443');
+    }
+    /** An ADDRESS:PORT to listen on (an IPv6 address in brackets, port 1 to 65535), in the shared grammar. */
+    address(path, dflt) {
+        const hp = parseHostPort(this.string(path, dflt));
+        if (!hp || 'problem' in hp || !parseAddress(hp.host))
+            this.fail(path, `must be ADDRESS:PORT, e.g. ${dflt} or [::1]:${dflt.split(':').pop()} (port 1 to 65535)`);
+        return hp;
+    }
+    /**
+     * The endpoint runners are given, in the grammar the action reads a lease's endpoint with (its
+     * strict form: an IPv6 address in brackets), so that no lease carries one the action refuses.
+     */
+    endpoint() {
+        const text = this.string(['endpoint']);
+        const hp = parseHostPort(text);
+        if (!hp)
+            this.fail(['endpoint'], 'must be HOST:PORT (a name or address that runners can reach, [IPv6]:PORT)');
+        if ('problem' in hp)
+            this.fail(['endpoint'], {
+                brackets: 'must be HOST:PORT: only an IPv6 address goes in brackets',
+                host: 'must be HOST:PORT: the host is not a valid host name or IP address',
+                port: 'must be HOST:PORT with a port from 1 to 65535'
+            }[hp.problem]);
+        return text;
+    }
+    /**
+     * `{ repository: N, run: N }`, a missing part from `dflt`; a run's quota is at most its repository's
+     * (a run's default is `dflt.run` or, at the top level, RUN_QUOTA, cut to the repository's).
+     */
+    quota(path, dflt, runDefault = dflt.run) {
+        if (!this.has(path))
+            return dflt;
+        this.mapKeys(path, ['repository', 'run']);
+        const repository = this.integer([...path, 'repository'], dflt.repository, 1, 1_000_000);
+        const run = this.integer([...path, 'run'], Math.min(runDefault, repository), 1, 1_000_000);
+        if (run > repository)
+            this.fail([...path, 'run'], `must be at most the repository's quota (${repository})`);
+        return { repository, run };
     }
     pool() {
         const pool = this.prefixes(['pool'], undefined, true);
@@ -9068,7 +15749,7 @@ class Reader {
             this.fail(['issuer'], 'must be a plain URL (no query, fragment or credentials)');
         return text;
     }
-    rules(allowedIps) {
+    rules(allowedIps, quota) {
         if (!this.has(['rules']))
             return [];
         const n = this.node(['rules']);
@@ -9076,7 +15757,7 @@ class Reader {
             this.fail(['rules'], 'must be a list of rules');
         return n.items.map((_, i) => {
             const path = ['rules', i];
-            this.mapKeys(path, ['claims', 'allowed-ips']);
+            this.mapKeys(path, ['claims', 'allowed-ips', 'reach-leases', 'quota']);
             const claimKeys = this.mapKeys([...path, 'claims']);
             if (claimKeys.length === 0)
                 this.fail([...path, 'claims'], 'must name at least one claim');
@@ -9091,7 +15772,11 @@ class Reader {
             }
             if (!ID_CLAIMS.some((k) => claims[k] !== undefined && !claims[k].endsWith('*')))
                 this.fail([...path, 'claims'], 'must pin repository_owner_id or repository_id exactly: names can be renamed and registered again by someone else');
-            const rule = { claims };
+            const rule = {
+                claims,
+                reachLeases: this.boolean([...path, 'reach-leases'], false),
+                quota: this.quota([...path, 'quota'], quota)
+            };
             if (this.has([...path, 'allowed-ips'])) {
                 rule.allowedIps = this.prefixes([...path, 'allowed-ips']);
                 rule.allowedIps.forEach((p, j) => {
@@ -9106,10 +15791,104 @@ class Reader {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/common/errors.ts
-// Turning anything thrown into the one line a step reports.
-/** The message of an error, or the thrown value as text (a thrown non-Error must not pass silently). */
-const errorText = (err) => (err instanceof Error ? err.message : String(err));
+;// CONCATENATED MODULE: ./src/common/codes.ts
+// The gateway's error codes: the contract between the gateway, which answers every refusal with
+// `{"error": "<for people>", "code": "<one of these>"}`, and the action, which chooses its advice by
+// the code (never by the status alone). A code, once published, keeps its meaning; new ones may be
+// added. docs/gateway.md's API table lists every one (a unit test holds the table to this list).
+/** Each code and the HTTP status it is sent with. */
+const GATEWAY_CODES = {
+    /** The body is not JSON. */
+    invalid_body: 400,
+    /** `publicKey` is not a WireGuard public key. */
+    invalid_public_key: 400,
+    /** The request ended before its body did. */
+    request_incomplete: 400,
+    /** No `Authorization` header (POST: the token; DELETE: the lease secret). */
+    authorization_missing: 401,
+    /** An `Authorization` header that is not `Bearer <credential>`, or is too long. */
+    authorization_malformed: 401,
+    /** The token is malformed, badly signed, not RS256, lacks a claim, or names several audiences. */
+    token_invalid: 401,
+    /** No key the gateway has from its issuer matches the token's `kid`. */
+    token_key_unknown: 401,
+    /** The token's `exp` passed, or its `iat` is over an hour ago, by the gateway's clock. */
+    token_expired: 401,
+    /** The token's `nbf` or `iat` is in the future by the gateway's clock (beyond its tolerance). */
+    token_not_yet_valid: 401,
+    /** The token's `aud` is not the gateway's `audience`. */
+    audience_mismatch: 401,
+    /** The token's `iss` is not the gateway's `issuer`. */
+    issuer_mismatch: 401,
+    /** No rule matches the token's claims. */
+    no_rule_matches: 403,
+    /** DELETE with a secret that is not this lease's. */
+    lease_secret_mismatch: 403,
+    /** No such path. */
+    not_found: 404,
+    /** DELETE of an unknown or ended lease. */
+    lease_not_found: 404,
+    /** A method the path does not serve. */
+    method_not_allowed: 405,
+    /** The token was used already (`jti`). */
+    token_replayed: 409,
+    /** The public key already has a live lease. */
+    public_key_leased: 409,
+    /** The public key is a peer's the gateway did not add, or the interface's own. */
+    public_key_taken: 409,
+    /** Another peer on the interface holds the address sought (after retries). */
+    address_taken: 409,
+    /** The body is over its limit. */
+    body_too_large: 413,
+    /** The repository went over `rate-limit`. */
+    rate_limited: 429,
+    /**
+     * The repository or run holds as many live leases as its quota allows. 403, not 429: a quota is not
+     * a rate (429 is `rate_limited`'s, "too many requests in a time"); asking again changes nothing until
+     * the repository's own leases end, as with Kubernetes' ResourceQuota ("exceeded quota", 403).
+     */
+    quota_exceeded: 403,
+    /** The client's address went over `refusals-per-address`: answered before anything is read. */
+    too_many_refusals: 429,
+    /** Something failed inside the gateway (its log says what). */
+    internal_error: 500,
+    /** `wg set` failed to add the peer (the gateway's log says why). */
+    peer_add_failed: 500,
+    /** No address is free in the pool. */
+    pool_exhausted: 503,
+    /** The issuer's discovery document or keys could not be fetched (network, timeout, 5xx). */
+    issuer_unreachable: 503,
+    /** The issuer answered, but its discovery document or keys are not usable with this configuration. */
+    issuer_misconfigured: 503,
+    /** The gateway refuses new leases while it drains (an operator's `drain`); live leases go on. */
+    draining: 503,
+    /** Reserved: the gateway's lease store cannot be used now. */
+    store_unavailable: 503
+};
+/** The form of a code: what the action accepts from a gateway's answer before it looks it up. */
+const CODE_FORM = /^[a-z][a-z0-9_]{0,47}$/;
+const isGatewayCode = (code) => typeof code === 'string' && Object.hasOwn(GATEWAY_CODES, code);
+
+;// CONCATENATED MODULE: ./src/gateway/http/error.ts
+// A refusal with the code of the API it is answered with: thrown by the request handling and by the
+// leases it calls (a refused grant or release), answered by the server as
+// `{"error": message, "code": code}` with the code's status (src/common/codes.ts).
+
+class HttpError extends Error {
+    code;
+    /** The HTTP status the code is sent with. */
+    status;
+    constructor(
+    /** The API's code for the refusal, which the action chooses its advice by. */
+    code, 
+    /** The reason people read: never a token, a secret or a claim's secret value. */
+    message) {
+        super(message);
+        this.code = code;
+        this.name = 'HttpError';
+        this.status = GATEWAY_CODES[code];
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/gateway/auth/policy.ts
 /** A claim as a string: strings as they are, whole numbers in decimal; anything else matches nothing. */
@@ -9164,14 +15943,6 @@ class Pool {
             return { family: p.family, first: base + 1n, last: base + size - 2n, cursor: base + 1n, prefix: network(p) };
         });
     }
-    /** True when `address` (bare) is one this pool could lease. */
-    holds(address) {
-        const a = parseAddress(address);
-        if (!a)
-            return false;
-        const n = toBig(address);
-        return this.ranges.some((r) => r.family === a.family && n >= r.first && n <= r.last);
-    }
     /**
      * One free host address per family (`10.99.0.7/32`, `fd99::7/128`), or undefined when any family
      * is exhausted. Prefixes in `taken` that contain the whole pool are ignored: a peer routing a
@@ -9189,13 +15960,47 @@ class Pool {
             range.cursor = n + 1n > range.last ? range.first : n + 1n;
         return out.map(({ range, n }) => `${fromBig(range.family, n)}/${maxBits(range.family)}`);
     }
-    search(r, taken) {
-        const blocked = taken.prefixes
+    /**
+     * How many addresses could still be leased: of each family, the range less what `taken` holds in
+     * it (addresses, and the parts of prefixes within it; a prefix containing the whole pool is ignored,
+     * as allocate does); the smallest family counts. A Number (IPv6 ranges are counted approximately).
+     */
+    free(taken) {
+        let least;
+        for (const r of this.ranges) {
+            const blocked = this.blocked(r, taken);
+            let used = 0n;
+            for (const b of blocked) {
+                const lo = b.lo > r.first ? b.lo : r.first;
+                const hi = b.hi < r.last ? b.hi : r.last;
+                if (hi >= lo)
+                    used += hi - lo + 1n;
+            }
+            for (const a of taken.addresses) {
+                const p = parseAddress(a);
+                if (p?.family !== r.family)
+                    continue;
+                const n = toBig(a);
+                if (n >= r.first && n <= r.last && !blocked.some((b) => n >= b.lo && n <= b.hi))
+                    used++;
+            }
+            const left = r.last - r.first + 1n - used;
+            if (least === undefined || left < least)
+                least = left;
+        }
+        return Number(least ?? 0n);
+    }
+    /** The prefixes of `taken` within the range (not those containing the whole pool), as number intervals. */
+    blocked(r, taken) {
+        return taken.prefixes
             .filter((p) => p.family === r.family && contains(r.prefix, p))
             .map((p) => {
             const lo = toBig(network(p).address);
             return { lo, hi: lo + (1n << BigInt(maxBits(p.family) - p.bits)) - 1n };
         });
+    }
+    search(r, taken) {
+        const blocked = this.blocked(r, taken);
         const size = r.last - r.first + 1n;
         let n = r.cursor;
         // Every step either tries one address or skips a blocked prefix: bounded by the range's size.
@@ -9275,8 +16080,8 @@ class JWTInvalid extends JOSEError {
   static code = "ERR_JWT_INVALID";
   code = "ERR_JWT_INVALID";
 }
-class JWKInvalid extends (/* unused pure expression or super */ null && (JOSEError)) {
-  static code = (/* unused pure expression or super */ null && ("ERR_JWK_INVALID"));
+class JWKInvalid extends JOSEError {
+  static code = "ERR_JWK_INVALID";
   code = "ERR_JWK_INVALID";
 }
 class JWKSInvalid extends JOSEError {
@@ -10139,6 +16944,8 @@ async function jwtVerify(jwt, key, options) {
 // refetched on an unknown `kid`), RS256 only, exact `iss` and `aud`, `exp`/`nbf` with a small clock
 // tolerance, required claims present. Using a `jti` once is the store's job (see Leases).
 
+
+
 /** Claims every GitHub Actions token carries and the gateway relies on. */
 const REQUIRED_CLAIMS = [
     'iss',
@@ -10155,80 +16962,181 @@ const CLOCK_TOLERANCE_S = 30;
 /** Tokens issued longer ago than this are refused (GitHub's live minutes; a used `jti` is kept until `exp`). */
 const MAX_TOKEN_AGE = '1h';
 const MAX_TOKEN_AGE_MS = 3_600_000;
+/** A token refused, or the issuer not usable: a code of the API (its status follows from it) and a reason. */
 class TokenError extends Error {
-    status;
     code;
     detail;
-    constructor(message, status, 
-    /** jose's error code, or ours: for the audit line and for tests. */
-    code, 
+    jose;
+    status;
+    constructor(message, code, 
     /** For the operator (the audit line), never the client: the issuer's URLs and the network error. */
-    detail) {
+    detail, 
+    /** jose's error code, when jose refused the token (held to jose's own verdict by the unit tests). */
+    jose) {
         super(message);
-        this.status = status;
         this.code = code;
         this.detail = detail;
+        this.jose = jose;
         this.name = 'TokenError';
+        this.status = GATEWAY_CODES[code];
     }
 }
 /** What a client is told when the issuer cannot be asked: where it lives and why it failed are the operator's. */
 const ISSUER_UNREACHABLE = 'the token issuer could not be reached; try again';
-/** Turns jose's refusal into a reason for the caller. Never quotes the token or a claim's value. */
-function explain(err) {
+/** What a client is told when the issuer answers with something this configuration cannot use. */
+const ISSUER_MISCONFIGURED = "the token issuer's discovery document or keys do not fit the gateway's issuer setting";
+/** A claim's value from a verified token, quoted for a reason: printable, cut short. An audience or issuer is no secret. */
+function quote(value) {
+    const one = (v) => JSON.stringify(String(v)
+        .replace(/[^\x20-\x7e]/g, '?')
+        .slice(0, 200));
+    if (Array.isArray(value))
+        return value.length === 0 ? 'none' : value.slice(0, 3).map(one).join(', ');
+    return value === undefined ? 'none' : one(value);
+}
+/**
+ * Turns jose's refusal into a code and a reason for the caller (see GATEWAY_CODES). A time claim
+ * refused says by how many seconds and which clock is off, read from jose's own error (its `claim`
+ * and `payload`; the token is never parsed here): `iat` or `nbf` in the future means the gateway's
+ * clock is behind the issuer's; an expired token the job fetched just now means it is ahead. An
+ * audience or issuer refused names the expected and the presented value. Never quotes the token.
+ * `now` is the gateway's clock in epoch milliseconds, as given to jose.
+ */
+function explain(err, expected, now = Date.now()) {
     if (err instanceof TokenError)
         return err;
-    const code = err instanceof JOSEError ? err.code : 'ERR_UNKNOWN';
-    const say = (m) => new TokenError(m, 401, code);
-    if (err instanceof JWTExpired)
-        return say(err.claim === 'iat' ? `the token was issued more than ${MAX_TOKEN_AGE} ago` : 'the token has expired');
+    const jose = err instanceof JOSEError ? err.code : 'ERR_UNKNOWN';
+    const say = (code, m) => new TokenError(m, code, undefined, jose);
+    const nowS = Math.floor(now / 1000);
+    const claim = (c) => {
+        const v = err.payload?.[c];
+        return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+    };
+    if (err instanceof JWTExpired) {
+        const iat = claim('iat');
+        const ahead = iat === undefined
+            ? ''
+            : `: if it was fetched just now, the gateway's clock is about ${nowS - iat} s ahead of the token issuer's`;
+        if (err.claim === 'iat')
+            return say('token_expired', `the token was issued ${nowS - (iat ?? nowS)} s ago (iat), over the ${MAX_TOKEN_AGE} this gateway accepts${ahead}`);
+        const exp = claim('exp') ?? nowS;
+        return say('token_expired', `the token expired ${nowS - exp} s ago by the gateway's clock (exp)${iat === undefined ? '' : `; it was issued ${nowS - iat} s ago (iat)`}${ahead}`);
+    }
     if (err instanceof JWTClaimValidationFailed) {
-        if (err.claim === 'nbf')
-            return say('the token is not valid yet (nbf is in the future)');
         if (err.reason === 'missing')
-            return say(`the token lacks the "${err.claim}" claim`);
-        return say(`the token's "${err.claim}" claim is not accepted here (${err.reason})`);
+            return say('token_invalid', `the token lacks the "${err.claim}" claim`);
+        const at = claim(err.claim);
+        if (err.reason === 'check_failed' && (err.claim === 'nbf' || err.claim === 'iat') && at !== undefined) {
+            const early = at - nowS;
+            return say('token_not_yet_valid', err.claim === 'nbf'
+                ? `the token is not valid for another ${early} s by the gateway's clock (nbf): the gateway's clock is at least ${early} s behind the token issuer's`
+                : `the token was issued ${early} s in the future by the gateway's clock (iat): the gateway's clock is about ${early} s behind the token issuer's`);
+        }
+        const payload = err.payload ?? {};
+        if (err.reason === 'check_failed' && err.claim === 'aud')
+            return say('audience_mismatch', `the token's audience ${quote(payload.aud)} is not this gateway's audience ${quote(expected.audience)}`);
+        if (err.reason === 'check_failed' && err.claim === 'iss')
+            return say('issuer_mismatch', `the token's issuer ${quote(payload.iss)} is not this gateway's issuer ${quote(expected.issuer)}`);
+        return say('token_invalid', `the token's "${err.claim}" claim is not accepted here (${err.reason})`);
     }
     if (err instanceof JOSEAlgNotAllowed)
-        return say('the token is not signed with RS256');
+        return say('token_invalid', 'the token is not signed with RS256');
     if (err instanceof JWSSignatureVerificationFailed)
-        return say('the token signature does not verify');
+        return say('token_invalid', 'the token signature does not verify');
     if (err instanceof JWKSNoMatchingKey || err instanceof JWKSMultipleMatchingKeys)
-        return say("no key of the issuer matches the token's kid");
-    const unreachable = () => new TokenError(ISSUER_UNREACHABLE, 503, code, `the issuer's keys (jwks_uri) could not be fetched: ${err instanceof Error ? err.message : String(err)}`);
-    if (err instanceof JWKSTimeout || err instanceof JWKSInvalid)
-        return unreachable();
+        return say('token_key_unknown', "no key of the issuer matches the token's kid");
     if (err instanceof JOSEError)
-        return say('the token is malformed');
-    // fetch errors from jose's key set (network): the issuer, not the token, is at fault.
-    return unreachable();
+        return say('token_invalid', 'the token is malformed');
+    // Not jose's verdict on the token: a fault of ours, reported as such (the key source's faults
+    // arrive as TokenErrors, see issuerKeys).
+    return new TokenError('the token could not be checked; see the gateway log', 'internal_error', errorText(err), jose);
+}
+/** A failed fetch from the issuer, for the operator: the URL, the status or the network error and its code. */
+function fetchFailure(url, err) {
+    const cause = err.cause?.code;
+    return `${url}: ${errorText(err)}${typeof cause === 'string' ? ` (${cause})` : ''}`;
+}
+/**
+ * Fetches from the issuer: a 5xx answer, a timeout or a network error is `issuer_unreachable`
+ * (try again later); any other answer but 200 is `issuer_misconfigured` (the URL is wrong).
+ */
+function issuerFetch(doFetch, what) {
+    return async (input, init) => {
+        const url = String(input instanceof Request ? input.url : input);
+        let res;
+        try {
+            res = await doFetch(input, init);
+        }
+        catch (err) {
+            // jose turns a TimeoutError into its JWKSTimeout; ours say the same in the audit line.
+            throw new TokenError(ISSUER_UNREACHABLE, 'issuer_unreachable', `${what} could not be fetched from ${fetchFailure(url, err)}`);
+        }
+        if (res.status !== 200)
+            throw new TokenError(res.status >= 500 ? ISSUER_UNREACHABLE : ISSUER_MISCONFIGURED, res.status >= 500 ? 'issuer_unreachable' : 'issuer_misconfigured', `${what} ${url} answered HTTP ${res.status}`);
+        return res;
+    };
+}
+/**
+ * The key source handed to jose, with its faults made ours: no key for the token's `kid` stays
+ * jose's verdict on the token (token_key_unknown); anything else (the issuer down, a key set that
+ * is not one) is the issuer's fault, not the token's: 503, never "malformed".
+ */
+function issuerKeys(keys, where) {
+    return async (header, token) => {
+        try {
+            return await keys(header, token);
+        }
+        catch (err) {
+            if (err instanceof TokenError ||
+                err instanceof JWKSNoMatchingKey ||
+                err instanceof JWKSMultipleMatchingKeys)
+                throw err;
+            const code = err instanceof JWKSInvalid || err instanceof JWKInvalid || err instanceof JOSENotSupported
+                ? 'issuer_misconfigured'
+                : 'issuer_unreachable';
+            throw new TokenError(code === 'issuer_unreachable' ? ISSUER_UNREACHABLE : ISSUER_MISCONFIGURED, code, `the issuer's keys (${where}) could not be used: ${fetchFailure(where, err)}`);
+        }
+    };
 }
 /** A verifier for one issuer and audience. Discovery happens on first use and is retried on failure. */
 function createVerifier(opts) {
-    let keys = opts.keys;
-    let discovering;
     const doFetch = opts.fetch ?? fetch;
+    const now = opts.now ?? Date.now;
+    let keys = opts.keys && issuerKeys(opts.keys, 'given keys');
+    let discovering;
     const discover = async () => {
         const url = `${opts.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+        const misconfigured = (detail) => new TokenError(ISSUER_MISCONFIGURED, 'issuer_misconfigured', `the issuer's discovery document ${url} ${detail}`);
+        const res = await issuerFetch(doFetch, "the issuer's discovery document")(url, {
+            signal: AbortSignal.timeout(5000),
+            redirect: 'error'
+        });
         let doc;
         try {
-            const res = await doFetch(url, { signal: AbortSignal.timeout(5000), redirect: 'error' });
-            if (!res.ok)
-                throw new Error(`HTTP ${res.status}`);
             doc = (await res.json());
         }
         catch (err) {
-            const cause = err.cause?.code;
-            throw new TokenError(ISSUER_UNREACHABLE, 503, 'ERR_DISCOVERY', `the issuer's discovery document ${url} could not be read: ${String(err)}${typeof cause === 'string' ? ` (${cause})` : ''}`);
+            // The body is read under the same 5 s signal: cut short is unreachable, anything else is not JSON.
+            const name = err.name;
+            if (name === 'TimeoutError' || name === 'AbortError')
+                throw new TokenError(ISSUER_UNREACHABLE, 'issuer_unreachable', `the issuer's discovery document ${url} timed out`);
+            throw misconfigured(`is not JSON: ${err.message}`);
         }
         if (doc.issuer !== opts.issuer || typeof doc.jwks_uri !== 'string')
-            throw new TokenError(ISSUER_UNREACHABLE, 503, 'ERR_DISCOVERY', `the issuer's discovery document ${url} names another issuer or no jwks_uri`);
+            throw misconfigured('names another issuer or no jwks_uri');
         const jwks = new URL(doc.jwks_uri);
         const issuerUrl = new URL(opts.issuer);
         // The keys are fetched as securely as the issuer itself (http:// only for a loopback issuer in tests).
         if (jwks.protocol !== 'https:' &&
             !(jwks.protocol === 'http:' && jwks.host === issuerUrl.host && issuerUrl.protocol === 'http:'))
-            throw new TokenError(ISSUER_UNREACHABLE, 503, 'ERR_DISCOVERY', `the issuer's jwks_uri ${jwks.origin}${jwks.pathname} must be https:// (as the issuer is)`);
-        return createRemoteJWKSet(jwks, { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+            throw misconfigured(`names a jwks_uri ${jwks.origin}${jwks.pathname} that is not https:// (as the issuer is)`);
+        const remote = createRemoteJWKSet(jwks, {
+            timeoutDuration: 5000,
+            cooldownDuration: 30_000,
+            cacheMaxAge: 600_000,
+            [customFetch]: issuerFetch(doFetch, "the issuer's keys (jwks_uri)")
+        });
+        return issuerKeys(remote, `${jwks.origin}${jwks.pathname}`);
     };
     // A failed discovery is not retried for a few seconds: a flood of requests makes no flood of fetches.
     let failed;
@@ -10248,7 +17156,8 @@ function createVerifier(opts) {
     };
     return async (token) => {
         if (token.length > 8192 || !/^[A-Za-z0-9_.-]+$/.test(token))
-            throw new TokenError('the token is malformed', 401, 'ERR_JWT_INVALID');
+            throw new TokenError('the token is malformed', 'token_invalid', undefined, 'ERR_JWT_INVALID');
+        const at = now();
         try {
             const k = await getKeys();
             const { payload } = await jwtVerify(token, k, {
@@ -10257,31 +17166,149 @@ function createVerifier(opts) {
                 algorithms: ['RS256'],
                 clockTolerance: CLOCK_TOLERANCE_S,
                 maxTokenAge: MAX_TOKEN_AGE,
-                requiredClaims: REQUIRED_CLAIMS
+                requiredClaims: REQUIRED_CLAIMS,
+                currentDate: new Date(at)
             });
             // Exactly this audience: a token meant for several services is not one this gateway accepts.
             if (Array.isArray(payload.aud) && payload.aud.length !== 1)
-                throw new TokenError('the token names more than one audience', 401, 'ERR_JWT_CLAIM_VALIDATION_FAILED');
+                throw new TokenError(`the token names ${payload.aud.length} audiences (${quote(payload.aud)}); this gateway accepts only its own, ${quote(opts.audience)}`, 'audience_mismatch');
             // Claims the policy and audit read must be plain strings (GitHub sends ids as strings).
             for (const c of ['jti', 'repository', 'repository_id', 'repository_owner_id'])
                 if (typeof payload[c] !== 'string' || payload[c] === '')
-                    throw new TokenError(`the token's "${c}" claim is not a string`, 401, 'ERR_JWT_CLAIM_VALIDATION_FAILED');
+                    throw new TokenError(`the token's "${c}" claim is not a string`, 'token_invalid');
             return payload;
         }
         catch (err) {
-            throw explain(err);
+            throw explain(err, opts, at);
         }
     };
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/common/process.ts
+// The one way both programs start a process: an argument array (never a shell), a minimal
+// environment, a time limit, and what to log injected by the caller (the action logs `::debug::`
+// lines; the gateway, whose stdout carries its audit lines, logs nothing there). A command past its
+// limit is stopped so that nothing it started outlives it: SIGTERM first, which `sudo` passes on to
+// the command it runs (a SIGKILL of `sudo` cannot be passed on, and would orphan a root command),
+// then SIGKILL after a grace period.
+/**
+ * How long a command has after SIGTERM before SIGKILL. Enough for `sudo` to pass the signal on and
+ * for a program that catches it to finish cleanly (wireguard-go closes its interface and socket in
+ * a few milliseconds; `ip`, `wg` and `sleep` do not catch it and are gone at once); short against
+ * the 5 s a failed bring-up has to roll back after its deadline.
+ */
+const KILL_GRACE_MS = 1000;
+/**
+ * What every child starts from: `path` as PATH, and the C locale so that the messages callers match
+ * (`File exists`, `Unknown device type`) read the same everywhere. Nothing of this process's own
+ * environment (secrets, tokens, a LOG_LEVEL that keeps wireguard-go's daemon on the step's pipes).
+ */
+function minimalEnv(path, extra = {}) {
+    return { PATH: path, LC_ALL: 'C', ...extra };
+}
+/**
+ * Starts `argv` and resolves with its exit code and output; rejects only when it cannot start, with
+ * an Error that names the program (and the PATH searched) and carries the errno `code` (`ENOENT`).
+ * Never rejects for a command that started and failed.
+ */
+function runProcess(argv, opts) {
+    opts.log?.(`run: ${opts.label ?? argv.join(' ')} (at ${Math.round(process.uptime() * 1000)} ms)`);
+    const limit = Math.max(0, opts.limitMs);
+    return new Promise((resolve, reject) => {
+        // Loaded at first use, not when a bundle starts: a step refused at its inputs never pays for
+        // node:child_process (and node:net, node:stream), nor for node:perf_hooks (hence process.uptime).
+        const { spawn } = process.getBuiltinModule('node:child_process');
+        const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env });
+        let stdout = '';
+        let stderr = '';
+        let killed = false;
+        let exited = false;
+        let grace;
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+        const timer = setTimeout(() => {
+            killed = true;
+            stderr += `\n(killed after ${Math.round(limit) / 1000} s)`;
+            child.kill('SIGTERM');
+            grace = setTimeout(() => {
+                if (!exited)
+                    child.kill('SIGKILL');
+            }, opts.graceMs ?? KILL_GRACE_MS);
+        }, limit);
+        child.on('exit', () => {
+            exited = true;
+            clearTimeout(grace);
+            if (!killed)
+                return;
+            // A stopped command's own children may still hold its pipes: stop waiting for them.
+            child.stdout.destroy();
+            child.stderr.destroy();
+        });
+        child.on('error', (err) => {
+            clearTimeout(timer);
+            clearTimeout(grace);
+            const message = err.code === 'ENOENT'
+                ? `\`${argv[0]}\` was not found on PATH (${opts.env.PATH})`
+                : `\`${argv[0]}\` could not start: ${err.message}`;
+            reject(Object.assign(new Error(message), { code: err.code }));
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            clearTimeout(grace);
+            resolve({ pid: child.pid, code: code ?? (signal ? 128 : 1), stdout, stderr, ...(killed ? { killed } : {}) });
+        });
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(opts.input ?? '');
+    });
+}
+
+;// CONCATENATED MODULE: ./src/gateway/run.ts
+// How the gateway starts processes (`wg`, `ip`, `nft`), over the shared runner
+// (src/common/process.ts): argument arrays, never a shell; a script on stdin where a command reads
+// one (`nft -f -`); a time limit (SIGTERM, then SIGKILL); a minimal environment. Nothing is logged:
+// the gateway's stdout carries its audit lines.
+
+
+class CommandError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'CommandError';
+    }
+}
+const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** The Debian package that brings each command, for the one line that says it is missing. */
+const PACKAGE = { wg: 'wireguard-tools', ip: 'iproute2', nft: 'nftables' };
+/**
+ * Runs `argv` and resolves with its stdout; rejects with a CommandError naming the command (its
+ * first four arguments) and what it said on stderr (nft's `Error: …` line, else the last two
+ * lines), or the package to install when the command is missing.
+ */
+async function run(argv, { input, timeoutMs = 10_000 } = {}) {
+    const command = argv[0];
+    let r;
+    try {
+        r = await runProcess(argv, { env: minimalEnv(PATH), input, limitMs: timeoutMs });
+    }
+    catch (err) {
+        throw new CommandError(err.code === 'ENOENT'
+            ? `\`${command}\` was not found on PATH (${PATH}); install ${PACKAGE[command] ?? command}`
+            : errorText(err));
+    }
+    if (r.code === 0 && !r.killed)
+        return r.stdout;
+    // nft says what went wrong on its first line (`Error: …`), then quotes the command; others at the end.
+    const lines = r.stderr.trim().split('\n');
+    const said = lines.find((l) => l.startsWith('Error: ')) ?? lines.slice(-2).join(' / ');
+    throw new CommandError(`\`${argv.slice(0, 4).join(' ')}\` failed${said ? `: ${said}` : ` (exit ${r.code})`}`);
+}
+
 ;// CONCATENATED MODULE: ./src/gateway/leases/peers.ts
 // The WireGuard interface, through `wg` (which speaks to kernel and wireguard-go interfaces alike) and
-// `ip`. The gateway's one place that starts processes: argument arrays, a time limit, a minimal
-// environment. (src/run.ts logs each command as an Actions `::debug::` line on stdout, where the
-// gateway writes its audit lines; hence this small runner of its own.) The interface's private key
-// and preshared keys are never read: `wg show IFACE public-key|listen-port|allowed-ips|latest-handshakes`.
+// `ip`, run by ../run.ts (over the shared runner, nothing logged: the gateway's stdout carries its
+// audit lines). The interface's private key and preshared keys are never read:
+// `wg show IFACE public-key|listen-port|allowed-ips|latest-handshakes`.
+
+
 
 
 class WgError extends Error {
@@ -10289,21 +17316,6 @@ class WgError extends Error {
         super(message);
         this.name = 'WgError';
     }
-}
-const ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };
-/** Runs a command; resolves with its stdout, rejects with a WgError naming the command and what it said. */
-function exec(argv, timeoutMs = 10_000) {
-    return new Promise((resolve, reject) => {
-        (0,external_node_child_process_namespaceObject.execFile)(argv[0], argv.slice(1), { env: ENV, timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
-            if (!err)
-                return resolve(stdout);
-            const said = stderr.trim().split('\n').slice(-2).join(' / ');
-            const code = err.code;
-            reject(new WgError(code === 'ENOENT'
-                ? `\`${argv[0]}\` was not found on PATH (${ENV.PATH}); install wireguard-tools and iproute2`
-                : `\`${argv.slice(0, 4).join(' ')}\` failed${said ? `: ${said}` : ` (${err.message})`}`));
-        });
-    });
 }
 /** Lines of `KEY\tVALUE` into a map. */
 function peers_table(text) {
@@ -10336,19 +17348,19 @@ class Wg {
         let publicKey;
         let port;
         try {
-            publicKey = (await exec(['wg', 'show', this.iface, 'public-key'])).trim();
-            port = (await exec(['wg', 'show', this.iface, 'listen-port'])).trim();
+            publicKey = (await run(['wg', 'show', this.iface, 'public-key'])).trim();
+            port = (await run(['wg', 'show', this.iface, 'listen-port'])).trim();
         }
         catch (err) {
-            throw new WgError(`interface "${this.iface}" is not a WireGuard interface here (${err.message}). Create it first (wg-quick up ${this.iface}), then start the gateway`);
+            throw new WgError(`interface "${this.iface}" is not a WireGuard interface here (${errorText(err)}). Create it first (wg-quick up ${this.iface}), then start the gateway`);
         }
-        if (!/^[A-Za-z0-9+/]{43}=$/.test(publicKey))
+        if (!isKey(publicKey))
             throw new WgError(`interface "${this.iface}" has no private key: configure it (wg-quick or wg set ${this.iface} private-key FILE)`);
         return { publicKey, listenPort: Number(port) };
     }
     /** The interface's own addresses, as host prefixes (never leased). */
     async addresses() {
-        const out = await exec(['ip', '-o', 'address', 'show', 'dev', this.iface]);
+        const out = await run(['ip', '-o', 'address', 'show', 'dev', this.iface]);
         const hosts = [];
         for (const m of out.matchAll(/\binet6? ([0-9a-fA-F:.]+)\//g)) {
             const p = parsePrefix(m[1]);
@@ -10360,8 +17372,8 @@ class Wg {
     /** Every peer's allowed IPs (canonical) and latest handshake. */
     async peers(withHandshakes = true) {
         const [ips, hs] = await Promise.all([
-            exec(['wg', 'show', this.iface, 'allowed-ips']),
-            withHandshakes ? exec(['wg', 'show', this.iface, 'latest-handshakes']) : Promise.resolve('')
+            run(['wg', 'show', this.iface, 'allowed-ips']),
+            withHandshakes ? run(['wg', 'show', this.iface, 'latest-handshakes']) : Promise.resolve('')
         ]);
         const handshakes = peers_table(hs);
         const out = new Map();
@@ -10378,7 +17390,7 @@ class Wg {
     /** Applies operations in one `wg set` call. */
     async apply(ops) {
         if (ops.length > 0)
-            await exec(setArgs(this.iface, ops));
+            await run(setArgs(this.iface, ops));
     }
 }
 /**
@@ -10429,6 +17441,464 @@ class Coalescer {
     }
 }
 
+;// CONCATENATED MODULE: ./src/gateway/firewall/plan.ts
+// The gateway's nftables table, planned as data: the script that builds it whole, the scripts that add
+// and remove one lease's elements, and the facts it should hold, to compare with what `nft -j list
+// table` reads. Pure.
+//
+// One table of the gateway's own, `inet wgtunnel_gw_<interface>` (defguard keeps one table per
+// location for the same reason): the gateway only ever names this table, so the host's own rules and
+// other programs' tables are never read or changed. In nftables a packet must be accepted by every
+// base chain on its hook, whichever table holds it: this table can only narrow what the host allows,
+// never widen it.
+//
+//   table inet wgtunnel_gw_wg0 {
+//     set leases4 { type ipv4_addr }                 every live lease's address (and leases6)
+//     set allow4_0 { type ipv4_addr; flags interval } rule 0's allowed-ips (and allow6_0)
+//     map from4 { type ipv4_addr : verdict }         a lease's address → jump rule_N (and from6)
+//     chain rule_0 { ip daddr @leases4 counter drop   (unless the rule has reach-leases: true)
+//                    ip daddr @allow4_0 accept
+//                    counter drop }
+//     chain check { ct direction reply accept; ip saddr vmap @from4; ip6 saddr vmap @from6 }
+//     chain input   { type filter hook input priority filter; policy accept; iifname "wg0" jump check }
+//     chain forward { type filter hook forward priority filter; policy accept; iifname "wg0" jump check }
+//   }
+//
+// Only packets that arrive on the interface from a leased address are judged (WireGuard admits a
+// packet from a peer only with a source among its allowed IPs, so the source is the lease's). They
+// may go to their rule's allowed-ips and nowhere else: not to another lease's address unless the
+// rule says `reach-leases: true`, not to a destination the runner routes into the tunnel beyond
+// them, on the host itself (input) or through it (forward). Replies of connections opened towards
+// a lease pass. `iifname`, not `iif`: it keeps matching when the interface is recreated.
+
+const FAMILIES = [4, 6];
+const HOOKS = ['input', 'forward'];
+const ip = (f) => (f === 4 ? 'ip' : 'ip6');
+const type = (f) => (f === 4 ? 'ipv4_addr' : 'ipv6_addr');
+/** The chain a lease of rule `n` jumps to; `none` (drops all) when the rule no longer exists. */
+const ruleChain = (plan, n) => (n >= 0 && n < plan.rules.length ? `rule_${n}` : 'none');
+/**
+ * The table's name for an interface: `wgtunnel_gw_` and the name with every character other than a
+ * letter or digit written as `_` and two hex digits (`wg-prod` → `wgtunnel_gw_wg_2dprod`), so that
+ * two interfaces never share a table and the name is a plain nft identifier.
+ */
+function tableName(iface) {
+    return `wgtunnel_gw_${iface.replace(/[^A-Za-z0-9]/g, (c) => `_${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}`;
+}
+/** A lease's addresses as hosts; text that is not an address is skipped (the store holds only ours). */
+function hosts(lease) {
+    const out = [];
+    for (const text of lease.addresses) {
+        const p = parsePrefix(text);
+        if (typeof p !== 'string')
+            out.push({ address: p.address, family: p.family });
+    }
+    return out;
+}
+/** Prefixes without those another one contains (nft refuses overlapping intervals), in order. */
+function outermost(prefixes, family) {
+    const mine = prefixes.filter((p) => p.family === family);
+    return mine
+        .filter((p, i) => !mine.some((q, j) => j !== i && contains(q, p) && (q.bits < p.bits || j < i)))
+        .map(prefixText);
+}
+function ruleLines(plan, n) {
+    const rule = plan.rules[n];
+    const lines = [];
+    if (!rule.reachLeases)
+        for (const f of FAMILIES)
+            lines.push(`${ip(f)} daddr @leases${f} counter drop`);
+    for (const f of FAMILIES)
+        if (outermost(rule.allowedIps, f).length > 0)
+            lines.push(`${ip(f)} daddr @allow${f}_${n} accept`);
+    lines.push('counter drop');
+    return lines;
+}
+const CHECK = ['ct direction reply accept', 'ip saddr vmap @from4', 'ip6 saddr vmap @from6'];
+const hookLines = (plan) => [`iifname ${JSON.stringify(plan.iface)} jump check`];
+/**
+ * The facts a table built from this plan holds for these leases: one string per chain (its hook and
+ * number of rules), per set or map, and per element. Compared, as sorted lists, with observe().
+ */
+function expectedFacts(plan, leases) {
+    const facts = [];
+    const chain = (name, hook, rules) => void facts.push(`chain ${name} ${hook} ${rules}`);
+    plan.rules.forEach((rule, n) => {
+        chain(`rule_${n}`, '-', ruleLines(plan, n).length);
+        for (const f of FAMILIES) {
+            const allowed = outermost(rule.allowedIps, f);
+            if (allowed.length === 0)
+                continue;
+            facts.push(`set allow${f}_${n}`);
+            for (const p of allowed)
+                facts.push(`set allow${f}_${n} ${p}`);
+        }
+    });
+    chain('none', '-', 1);
+    chain('check', '-', CHECK.length);
+    for (const h of HOOKS)
+        chain(h, `${h}/0/accept`, hookLines(plan).length);
+    for (const f of FAMILIES)
+        facts.push(`set leases${f}`, `map from${f}`);
+    for (const lease of leases)
+        for (const h of hosts(lease)) {
+            const bits = h.family === 4 ? 32 : 128;
+            facts.push(`set leases${h.family} ${h.address}/${bits}`, `map from${h.family} ${h.address}/${bits} ${ruleChain(plan, lease.rule)}`);
+        }
+    return facts.sort();
+}
+/** An element of `nft -j` output as canonical prefix text (`10.0.0.0/8`, `192.0.2.7/32`), or `unreadable …`. */
+function elementText(e) {
+    let text;
+    if (typeof e === 'string')
+        text = e;
+    else if (e && typeof e === 'object' && 'prefix' in e) {
+        const p = e.prefix;
+        if (typeof p.addr === 'string' && typeof p.len === 'number')
+            text = `${p.addr}/${p.len}`;
+    }
+    if (text === undefined)
+        return `unreadable ${JSON.stringify(e)}`;
+    const p = parsePrefix(text);
+    return typeof p === 'string' ? `unreadable ${text}` : prefixText(p);
+}
+/**
+ * The facts of a table as `nft -j list table inet NAME` prints it (see expectedFacts). Anything it
+ * cannot read becomes a fact no plan has, so that the table is rebuilt.
+ */
+function observe(json) {
+    const items = JSON.parse(json).nftables ?? [];
+    const text = (v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '?');
+    const facts = [];
+    const rules = new Map();
+    const chains = [];
+    for (const item of items) {
+        if (item.chain) {
+            const c = item.chain;
+            const hook = c.hook === undefined ? '-' : `${text(c.hook)}/${text(c.prio)}/${text(c.policy)}`;
+            chains.push({ name: text(c.name), hook });
+        }
+        else if (item.rule) {
+            const name = text(item.rule.chain);
+            rules.set(name, (rules.get(name) ?? 0) + 1);
+        }
+        else if (item.set) {
+            const name = text(item.set.name);
+            facts.push(`set ${name}`);
+            for (const e of item.set.elem ?? [])
+                facts.push(`set ${name} ${elementText(e)}`);
+        }
+        else if (item.map) {
+            const name = text(item.map.name);
+            facts.push(`map ${name}`);
+            for (const e of item.map.elem ?? []) {
+                const pair = Array.isArray(e) ? e : [e];
+                const target = pair[1]?.jump?.target;
+                facts.push(`map ${name} ${elementText(pair[0])} ${typeof target === 'string' ? target : 'unreadable'}`);
+            }
+        }
+    }
+    for (const c of chains)
+        facts.push(`chain ${c.name} ${c.hook} ${rules.get(c.name) ?? 0}`);
+    return facts.sort();
+}
+/** How two fact lists differ: facts only in `want` (missing) and only in `have` (unexpected). */
+function difference(want, have) {
+    const w = new Set(want);
+    const h = new Set(have);
+    return { missing: [...w].filter((f) => !h.has(f)).length, unexpected: [...h].filter((f) => !w.has(f)).length };
+}
+const plan_elements = (items) => `{ ${items.join(', ')} }`;
+/**
+ * The `nft -f -` script that replaces the table, whole, with one built from the plan for these
+ * leases: one transaction (creating it first, so that deleting it cannot fail), so a packet meets
+ * either the old table or the new one, never none.
+ */
+function buildScript(plan, leases) {
+    const t = plan.table;
+    const out = [`table inet ${t} {}`, `delete table inet ${t}`, `table inet ${t} {`];
+    for (const f of FAMILIES) {
+        const mine = leases.flatMap((l) => hosts(l)
+            .filter((h) => h.family === f)
+            .map((h) => ({ h, rule: l.rule })));
+        out.push(`  set leases${f} { type ${type(f)};${mine.length ? ` elements = ${plan_elements(mine.map((m) => m.h.address))}` : ''} }`);
+        out.push(`  map from${f} { type ${type(f)} : verdict;${mine.length ? ` elements = ${plan_elements(mine.map((m) => `${m.h.address} : jump ${ruleChain(plan, m.rule)}`))}` : ''} }`);
+    }
+    plan.rules.forEach((rule, n) => {
+        for (const f of FAMILIES) {
+            const allowed = outermost(rule.allowedIps, f);
+            if (allowed.length > 0)
+                out.push(`  set allow${f}_${n} { type ${type(f)}; flags interval; elements = ${plan_elements(allowed)} }`);
+        }
+        out.push(`  chain rule_${n} {`, ...ruleLines(plan, n).map((l) => `    ${l}`), '  }');
+    });
+    out.push('  chain none {', '    counter drop', '  }');
+    out.push('  chain check {', ...CHECK.map((l) => `    ${l}`), '  }');
+    for (const h of HOOKS)
+        out.push(`  chain ${h} {`, `    type filter hook ${h} priority filter; policy accept;`, ...hookLines(plan).map((l) => `    ${l}`), '  }');
+    out.push('}');
+    return `${out.join('\n')}\n`;
+}
+/**
+ * The `nft -f -` script that adds and removes leases' elements in the table as it is (one
+ * transaction). Fails, as nft does, when an added address is there already or a removed one is not:
+ * the caller then rebuilds the table.
+ */
+function elementScript(plan, add, remove) {
+    const t = plan.table;
+    const out = [];
+    for (const f of FAMILIES) {
+        const gone = remove.flatMap((l) => hosts(l)
+            .filter((h) => h.family === f)
+            .map((h) => h.address));
+        if (gone.length)
+            out.push(`delete element inet ${t} from${f} ${plan_elements(gone)}`, `delete element inet ${t} leases${f} ${plan_elements(gone)}`);
+    }
+    for (const f of FAMILIES) {
+        const mine = add.flatMap((l) => hosts(l)
+            .filter((h) => h.family === f)
+            .map((h) => ({ h, rule: l.rule })));
+        if (mine.length)
+            out.push(`add element inet ${t} from${f} ${plan_elements(mine.map((m) => `${m.h.address} : jump ${ruleChain(plan, m.rule)}`))}`, `add element inet ${t} leases${f} ${plan_elements(mine.map((m) => m.h.address))}`);
+    }
+    return out.length ? `${out.join('\n')}\n` : '';
+}
+/** The arguments that read the table (`nft -j list table inet NAME`). */
+const listArgs = (plan) => ['nft', '-j', 'list', 'table', 'inet', plan.table];
+
+;// CONCATENATED MODULE: ./src/gateway/firewall/firewall.ts
+// Egress enforced: the gateway's nftables table (see plan.ts) kept equal to its leases. A lease's
+// elements go in before its peer is added and come out after its peer is removed, so a leased peer is
+// never on the interface unfiltered; changes that arrive together go in one `nft -f -`. The table is
+// built whole at start and compared with the leases at every sweep; whatever differs (a table deleted
+// or flushed by hand, an element left by a crash) is rebuilt from the store in one transaction.
+
+
+
+
+/** No firewall at all (unit tests of the leases). */
+const NO_FIREWALL = {
+    reconcile: () => Promise.resolve(),
+    admit: () => Promise.resolve(),
+    forget: () => Promise.resolve()
+};
+/** The plan of the gateway's table from its configuration. */
+function tablePlan(config) {
+    return {
+        table: tableName(config.interface),
+        iface: config.interface,
+        rules: config.rules.map((r) => ({ allowedIps: r.allowedIps ?? config.allowedIps, reachLeases: r.reachLeases }))
+    };
+}
+const missingTable = (err) => /No such file or directory/.test(errorText(err));
+class Nftables {
+    plan;
+    audit;
+    nft;
+    /** Address (canonical text with its length) → the lease whose element it is. */
+    desired = new Map();
+    built = false;
+    queue;
+    constructor(plan, audit, nft = run) {
+        this.plan = plan;
+        this.audit = audit;
+        this.nft = nft;
+        this.queue = new Coalescer(async (changes) => {
+            try {
+                await this.apply(changes);
+                return changes.map(() => undefined);
+            }
+            catch (err) {
+                return changes.map(() => (err instanceof Error ? err : new Error(errorText(err))));
+            }
+        });
+    }
+    reconcile(open) {
+        return this.queue.submit({ kind: 'reconcile', open });
+    }
+    admit(leases) {
+        return leases.length ? this.queue.submit({ kind: 'admit', leases }) : Promise.resolve();
+    }
+    forget(leases) {
+        return leases.length ? this.queue.submit({ kind: 'forget', leases }) : Promise.resolve();
+    }
+    /**
+     * One batch of changes: its element updates in one transaction (a rebuild where they cannot
+     * apply); then, for a reconcile, the table compared with the open leases and rebuilt where it
+     * differs. An open lease this firewall never admitted is on its way (recorded by its grant, its
+     * admission queued behind this batch): it is not counted as missing, though a rebuild includes it.
+     */
+    async apply(changes) {
+        let reconcile;
+        for (const c of changes)
+            if (c.kind === 'reconcile')
+                reconcile = c;
+        let coming = [];
+        if (reconcile) {
+            const open = reconcile.open();
+            const ids = new Set(open.map((l) => l.id));
+            // Elements of leases the store no longer holds open are left over: they go.
+            for (const [a, l] of this.desired)
+                if (!ids.has(l.id))
+                    this.desired.delete(a);
+            coming = open.filter((l) => !l.addresses.some((a) => this.desired.get(a)?.id === l.id));
+        }
+        const add = [];
+        const remove = [];
+        let conflict = false;
+        for (const c of changes) {
+            if (c.kind === 'admit')
+                for (const l of c.leases) {
+                    // An address still held by another lease's element (left by a crash): only a rebuild replaces it.
+                    if (l.addresses.some((a) => (this.desired.get(a)?.id ?? l.id) !== l.id))
+                        conflict = true;
+                    if (l.addresses.every((a) => this.desired.get(a)?.id === l.id && this.desired.get(a)?.rule === l.rule))
+                        continue;
+                    this.set(l);
+                    add.push(l);
+                }
+            else if (c.kind === 'forget')
+                for (const l of c.leases) {
+                    const mine = l.addresses.filter((a) => this.desired.get(a)?.id === l.id);
+                    for (const a of mine)
+                        this.desired.delete(a);
+                    if (mine.length)
+                        remove.push({ ...l, addresses: mine });
+                }
+        }
+        coming = coming.filter((l) => !l.addresses.some((a) => this.desired.has(a)));
+        const leases = [...new Set(this.desired.values())];
+        if (!this.built)
+            return this.rebuild([...leases, ...coming], 'start');
+        if (conflict)
+            return this.rebuild([...leases, ...coming], 'an address to lease still had an element of an ended lease');
+        const script = elementScript(this.plan, add, remove);
+        if (script)
+            try {
+                await this.nft(['nft', '-f', '-'], { input: script });
+            }
+            catch (err) {
+                return this.rebuild([...leases, ...coming], `updating its elements failed (${errorText(err)})`);
+            }
+        if (reconcile)
+            await this.compare(leases, coming);
+    }
+    set(l) {
+        for (const a of l.addresses)
+            this.desired.set(a, l);
+    }
+    /** Reads the table; rebuilds it (with `coming` too) when it differs from `leases`. */
+    async compare(leases, coming) {
+        let have;
+        try {
+            have = observe(await this.nft(listArgs(this.plan)));
+        }
+        catch (err) {
+            // Missing, or unreadable: either way, built again from the store.
+            return this.rebuild([...leases, ...coming], missingTable(err) ? 'the table was missing' : `it could not be read (${errorText(err)})`);
+        }
+        const { missing, unexpected } = difference(expectedFacts(this.plan, leases), have);
+        if (missing + unexpected > 0)
+            await this.rebuild([...leases, ...coming], `the table differed from the live leases (${missing} missing, ${unexpected} unexpected)`);
+    }
+    /** Replaces the table with one holding `leases` (in one transaction); they are what it holds now. */
+    async rebuild(leases, why) {
+        await this.nft(['nft', '-f', '-'], { input: buildScript(this.plan, leases) });
+        for (const l of leases)
+            this.set(l);
+        const first = !this.built;
+        this.built = true;
+        this.audit(first ? 'firewall.built' : 'firewall.repaired', {
+            reason: first ? `table inet ${this.plan.table} built` : `table inet ${this.plan.table} rebuilt: ${why}`,
+            interface: this.plan.iface,
+            leases: leases.length
+        });
+    }
+}
+/**
+ * `firewall: none`: nothing is enforced. A table the gateway built before (its own name) is deleted at
+ * the first reconcile, so that turning the firewall off does turn it off; nothing else is touched.
+ */
+class NoFirewall {
+    plan;
+    audit;
+    nft;
+    cleaned = false;
+    constructor(plan, audit, nft = run) {
+        this.plan = plan;
+        this.audit = audit;
+        this.nft = nft;
+    }
+    async reconcile() {
+        if (this.cleaned)
+            return;
+        this.cleaned = true;
+        try {
+            await this.nft(['nft', 'delete', 'table', 'inet', this.plan.table]);
+            this.audit('firewall.removed', {
+                reason: `table inet ${this.plan.table} deleted (firewall: none)`,
+                interface: this.plan.iface
+            });
+        }
+        catch {
+            // No such table, or no nft at all: nothing of ours to remove.
+        }
+    }
+    async admit() { }
+    async forget() { }
+}
+
+;// CONCATENATED MODULE: ./src/gateway/limits/rate.ts
+// Token buckets per key (a repository id, a client address): each holds up to `perMinute` and refills
+// at `perMinute` a minute. Memory stays bounded: once more than `prune` keys are held, buckets that
+// have refilled to full (and so say nothing a new bucket would not) are dropped, never the one being
+// charged. Pure but for the clock the caller passes.
+class RateLimiter {
+    perMinute;
+    prune;
+    buckets = new Map();
+    pruneAbove;
+    /**
+     * @param perMinute bucket size and refill per minute (≥ 1)
+     * @param prune keys held before full buckets are dropped; after a prune that keeps more, the next
+     *   happens at twice what it kept, so pruning costs O(1) a request amortised
+     */
+    constructor(perMinute, prune = 10_000) {
+        this.perMinute = perMinute;
+        this.prune = prune;
+        this.pruneAbove = prune;
+    }
+    /** Tokens `key` holds at `now` (ms), refilled; a key never charged holds a full bucket. */
+    level(key, now) {
+        const b = this.buckets.get(key);
+        return b ? Math.min(this.perMinute, b.tokens + ((now - b.at) * this.perMinute) / 60_000) : this.perMinute;
+    }
+    /** Charges one token to `key` at `now` (ms); false, charging nothing, when it has none. */
+    take(key, now) {
+        const tokens = this.level(key, now);
+        if (tokens < 1)
+            return false;
+        this.buckets.set(key, { tokens: tokens - 1, at: now });
+        if (this.buckets.size > this.pruneAbove)
+            this.dropFull(key, now);
+        return true;
+    }
+    /** Milliseconds until `key` holds a token again (0 when it holds one). */
+    waitMs(key, now) {
+        return Math.max(0, Math.ceil(((1 - this.level(key, now)) * 60_000) / this.perMinute));
+    }
+    /** How many keys are held (for tests and metrics). */
+    get size() {
+        return this.buckets.size;
+    }
+    dropFull(charging, now) {
+        for (const k of this.buckets.keys())
+            if (k !== charging && this.level(k, now) >= this.perMinute)
+                this.buckets.delete(k);
+        this.pruneAbove = Math.max(this.prune, this.buckets.size * 2);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/gateway/leases/leases.ts
 // Leases: grant, release, sweep and reconcile. The store is written before the interface is touched,
 // so every peer the gateway adds is known by key and addresses; a peer is removed only when the
@@ -10441,14 +17911,11 @@ class Coalescer {
 
 
 
-class HttpError extends Error {
-    status;
-    constructor(status, message) {
-        super(message);
-        this.status = status;
-        this.name = 'HttpError';
-    }
-}
+
+
+
+
+
 class ForeignKey extends Error {
 }
 class AddressTaken extends Error {
@@ -10457,13 +17924,6 @@ class PeerChanged extends Error {
 }
 const sha256 = (text) => (0,external_node_crypto_namespaceObject.createHash)('sha256').update(text).digest();
 const bare = (p) => p.replace(/\/[0-9]+$/, '');
-/** True when a WireGuard public key is well-formed: 32 bytes in canonical base64, not all zero. */
-function validPublicKey(key) {
-    if (typeof key !== 'string' || !/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/.test(key))
-        return false;
-    const bytes = Buffer.from(key, 'base64');
-    return bytes.length === 32 && bytes.some((b) => b !== 0);
-}
 /** A live lease's fate at a sweep. Pure. */
 function fate(lease, peer, now, silenceMs) {
     if (now >= lease.expiresAt)
@@ -10478,6 +17938,7 @@ class Leases {
     verify;
     audit;
     now;
+    firewall;
     serverKey = '';
     pool;
     ifaceHosts = [];
@@ -10486,17 +17947,19 @@ class Leases {
     inUse = new Set();
     granting = new Set();
     removing = new Set();
-    buckets = new Map();
+    rate;
     queue;
     sweeping;
-    constructor(config, store, wg, verify, audit, now = Date.now) {
+    constructor(config, store, wg, verify, audit, now = Date.now, firewall = NO_FIREWALL) {
         this.config = config;
         this.store = store;
         this.wg = wg;
         this.verify = verify;
         this.audit = audit;
         this.now = now;
+        this.firewall = firewall;
         this.pool = new Pool(config.pool);
+        this.rate = new RateLimiter(config.rateLimit);
         this.queue = new Coalescer((ops) => this.applyBatch(ops));
     }
     /** Reads the interface and reconciles it with the store: re-adds live leases, removes ended ones. */
@@ -10506,6 +17969,8 @@ class Leases {
         for (const l of this.store.open())
             for (const a of l.addresses)
                 this.inUse.add(bare(a));
+        // The firewall first: every peer the store knows is filtered before any is added back.
+        await this.firewall.reconcile(() => this.store.open());
         await this.sweep('reconcile');
     }
     liveCount() {
@@ -10525,23 +17990,24 @@ class Leases {
      * and on the interface, and a refused token must not be replayed for free against them.
      */
     async grant(token, publicKey, client) {
-        const refuse = (status, reason, who = {}, detail) => {
+        const refuse = (code, reason, who = {}, detail) => {
             this.audit('lease.refused', {
-                status,
+                status: GATEWAY_CODES[code],
+                code,
                 reason: detail ? `${reason} (${detail})` : reason,
                 client,
                 publicKey,
                 ...who
             });
-            throw new HttpError(status, reason);
+            throw new HttpError(code, reason);
         };
         let claims;
         try {
             claims = await this.verify(token);
         }
         catch (err) {
-            const e = explain(err);
-            return refuse(e.status, e.message, {}, e.detail);
+            const e = explain(err, this.config);
+            return refuse(e.code, e.message, {}, e.detail);
         }
         const who = {
             repository: String(claims.repository),
@@ -10553,26 +18019,29 @@ class Leases {
         // atomic step (two requests with one token cannot both pass the jti check).
         const jti = String(claims.jti);
         if (this.store.tokenUsed(jti))
-            refuse(409, 'this token was used already (jti); request a new one', who);
+            refuse('token_replayed', 'this token was used already (jti); request a new one', who);
         const rule = matchRule(this.config.rules, claims);
         if (rule < 0)
-            refuse(403, `no rule allows this token (claims checked: ${checkedClaims(this.config.rules).join(', ') || 'none: the configuration has no rules'})`, who);
+            refuse('no_rule_matches', `no rule allows this token (claims checked: ${checkedClaims(this.config.rules).join(', ') || 'none: the configuration has no rules'})`, who);
         if (publicKey === this.serverKey)
-            refuse(409, "the public key is the interface's own", who);
+            refuse('public_key_taken', "the public key is the interface's own", who);
         if (this.store.liveByKey(publicKey))
-            refuse(409, 'this public key already has a live lease; make a new key per job', who);
-        if (!this.takeRate(String(claims.repository_id), this.now()))
-            refuse(429, `too many lease requests from this repository (at most ${this.config.rateLimit} a minute); retry shortly`, who);
+            refuse('public_key_leased', 'this public key already has a live lease; make a new key per job', who);
+        const quota = quotaRefusal(this.config.rules[rule].quota, this.store.liveCounts(who.repositoryId ?? '', who.runId ?? ''));
+        if (quota !== undefined)
+            refuse('quota_exceeded', quota, who);
+        if (!this.rate.take(String(claims.repository_id), this.now()))
+            refuse('rate_limited', `too many lease requests from this repository (at most ${this.config.rateLimit} a minute); retry shortly`, who);
         // Kept while the token could verify: until exp, and at most until it is too old (MAX_TOKEN_AGE_MS).
         const exp = Number(claims.exp) * 1000;
         const iat = Number(claims.iat) * 1000;
         const until = (Number.isFinite(iat) ? Math.min(exp, iat + MAX_TOKEN_AGE_MS) : exp) + CLOCK_TOLERANCE_S * 1000;
         if (!this.store.useToken(jti, until))
-            refuse(409, 'this token was used already (jti); request a new one', who);
+            refuse('token_replayed', 'this token was used already (jti); request a new one', who);
         for (let attempt = 0;; attempt++) {
             const addresses = this.pool.allocate({ addresses: this.inUse, prefixes: [...this.ifaceHosts, ...this.foreign] });
             if (!addresses)
-                refuse(503, 'the address pool is exhausted; retry when leases end', who);
+                refuse('pool_exhausted', 'the address pool is exhausted; retry when leases end', who);
             const now = this.now();
             const secret = (0,external_node_crypto_namespaceObject.randomBytes)(32).toString('base64url');
             const lease = {
@@ -10594,7 +18063,7 @@ class Leases {
                 this.inUse.add(bare(a));
             this.granting.add(lease.id);
             try {
-                await this.queue.submit({ kind: 'add', publicKey, allowedIps: addresses, lease: lease.id });
+                await this.queue.submit({ kind: 'add', publicKey, allowedIps: addresses, lease: lease.id, admit: lease });
             }
             catch (err) {
                 if (err instanceof ForeignKey || err instanceof AddressTaken) {
@@ -10604,12 +18073,12 @@ class Leases {
                         this.inUse.delete(bare(a));
                     if (err instanceof AddressTaken && attempt < 2)
                         continue;
-                    refuse(409, err.message, who);
+                    refuse(err instanceof ForeignKey ? 'public_key_taken' : 'address_taken', err.message, who);
                 }
                 // The peer may be half there: the sweeper removes it (it is ours, by key and addresses).
                 this.store.end(lease.id, 'add-failed', this.now());
                 this.audit('error', { reason: err.message, lease: lease.id, ...who });
-                refuse(500, 'the peer could not be added to the interface; see the gateway log', who);
+                refuse('peer_add_failed', 'the peer could not be added to the interface; see the gateway log', who);
             }
             finally {
                 this.granting.delete(lease.id);
@@ -10643,16 +18112,39 @@ class Leases {
             };
         }
     }
+    /** Ends a live lease now, as an operator's `revoke` (`client` says who); false when it is not live. */
+    async revoke(id, client) {
+        const lease = this.store.get(id);
+        if (!lease || lease.endedAt !== undefined || !this.store.end(id, 'revoked', this.now()))
+            return false;
+        await this.removePeer(lease, 'revoked', client);
+        return true;
+    }
+    /** Addresses the pool could still lease (of its smallest family). */
+    poolFree() {
+        return this.pool.free({ addresses: this.inUse, prefixes: [...this.ifaceHosts, ...this.foreign] });
+    }
     async release(id, secret, client) {
         const lease = /^[0-9a-f-]{36}$/.test(id) ? this.store.get(id) : undefined;
         if (!lease || lease.endedAt !== undefined) {
-            this.audit('lease.release-refused', { status: 404, reason: 'no such live lease', client });
-            throw new HttpError(404, 'no such live lease');
+            this.audit('lease.release-refused', {
+                status: 404,
+                code: 'lease_not_found',
+                reason: 'no such live lease',
+                client
+            });
+            throw new HttpError('lease_not_found', 'no such live lease');
         }
         const given = sha256(secret);
         if (!(0,external_node_crypto_namespaceObject.timingSafeEqual)(given, Buffer.from(lease.secretHash, 'hex'))) {
-            this.audit('lease.release-refused', { status: 403, reason: 'wrong lease secret', client, lease: id });
-            throw new HttpError(403, 'this secret does not belong to this lease');
+            this.audit('lease.release-refused', {
+                status: 403,
+                code: 'lease_secret_mismatch',
+                reason: 'wrong lease secret',
+                client,
+                lease: id
+            });
+            throw new HttpError('lease_secret_mismatch', 'this secret does not belong to this lease');
         }
         this.store.end(id, 'released', this.now());
         await this.removePeer(lease, 'released', client);
@@ -10696,7 +18188,7 @@ class Leases {
                         repository: lease.repository
                     });
                     work.push(this.queue
-                        .submit({ kind: 'add', publicKey: lease.publicKey, allowedIps: lease.addresses })
+                        .submit({ kind: 'add', publicKey: lease.publicKey, allowedIps: lease.addresses, admit: lease })
                         .catch((err) => this.audit('error', { reason: errorText(err), lease: lease.id })));
                 }
             }
@@ -10717,6 +18209,7 @@ class Leases {
                 work.push(this.removePeer(last, 'came back after its lease ended'));
         }
         await Promise.all(work);
+        await this.firewall.reconcile(() => this.store.open());
         this.store.prune(now);
         if (why === 'reconcile')
             this.audit('gateway.reconciled', { interface: this.wg.iface, leases: this.store.liveCount(), count: restored });
@@ -10757,6 +18250,10 @@ class Leases {
         finally {
             this.removing.delete(lease.id);
         }
+        // The peer is gone (or not the gateway's any more): its firewall elements go too.
+        await this.firewall
+            .forget([lease])
+            .catch((err) => this.audit('error', { ...fields, reason: `firewall: ${errorText(err)}; retried at the next sweep` }));
         this.store.markRemoved(lease.id);
         // A removed peer's addresses are free at once, not at the next read of the interface. (A peer
         // that left keeps its addresses: the read for its removal counted them as foreign.)
@@ -10809,7 +18306,7 @@ class Leases {
         const peers = await this.wg.peers(false);
         this.foreign = this.foreignPrefixes(peers);
         const results = [];
-        const valid = [];
+        let valid = [];
         for (const op of ops) {
             const peer = peers.get(op.publicKey);
             let r;
@@ -10826,6 +18323,15 @@ class Leases {
             if (!r && !(op.kind === 'remove' && !peer))
                 valid.push(op);
         }
+        // A peer is added only once the firewall lets its addresses through to their rule's allowed-ips.
+        const admit = valid.flatMap((op) => op.admit ?? []);
+        if (admit.length > 0)
+            await this.firewall.admit(admit).catch((err) => {
+                const e = new Error(`the firewall could not admit the lease: ${errorText(err)}`);
+                for (const op of valid.filter((o) => o.admit))
+                    results[ops.indexOf(op)] = e;
+                valid = valid.filter((o) => !o.admit);
+            });
         if (valid.length === 0)
             return results;
         try {
@@ -10843,21 +18349,6 @@ class Leases {
         }
         return results;
     }
-    takeRate(repositoryId, now) {
-        const cap = this.config.rateLimit;
-        const b = this.buckets.get(repositoryId) ?? { tokens: cap, at: now };
-        b.tokens = Math.min(cap, b.tokens + ((now - b.at) * cap) / 60_000);
-        b.at = now;
-        this.buckets.set(repositoryId, b);
-        if (this.buckets.size > 10_000)
-            for (const [k, v] of this.buckets)
-                if (v.tokens >= cap)
-                    this.buckets.delete(k);
-        if (b.tokens < 1)
-            return false;
-        b.tokens -= 1;
-        return true;
-    }
 }
 function sameSet(a, b) {
     return a.length === b.length && a.every((x) => b.includes(x));
@@ -10868,9 +18359,12 @@ const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: ./src/gateway/http/server.ts
-// HTTP: routes, JSON in and out, limits. Errors are `{"error": "…"}` with a fitting status, never a
-// stack trace. The token and the lease secret are read from the Authorization header and passed on,
+// HTTP: routes, JSON in and out, limits. Errors are `{"error": "…", "code": "…"}` with the code's
+// status (src/common/codes.ts), never a stack trace. The token and the lease secret are read from the Authorization header and passed on,
 // never logged.
+
+
+
 
 
 
@@ -10883,7 +18377,7 @@ function readBody(req, limit) {
     return new Promise((resolve, reject) => {
         const declared = Number(req.headers['content-length'] ?? 0);
         if (declared > 1 << 20) {
-            reject(new HttpError(413, `the body is over ${limit} bytes`));
+            reject(new HttpError('body_too_large', `the body is over ${limit} bytes`));
             return;
         }
         const chunks = [];
@@ -10896,17 +18390,17 @@ function readBody(req, limit) {
                 req.destroy();
         });
         req.on('end', () => size > limit
-            ? reject(new HttpError(413, `the body is over ${limit} bytes`))
+            ? reject(new HttpError('body_too_large', `the body is over ${limit} bytes`))
             : resolve(Buffer.concat(chunks).toString('utf8')));
         req.on('error', reject);
-        req.on('close', () => reject(new HttpError(400, 'the request ended early')));
+        req.on('close', () => reject(new HttpError('request_incomplete', 'the request ended early')));
     });
 }
 /** Longest credential accepted: GitHub's tokens are about 1 KiB; a lease secret is 43 characters. */
 const MAX_BEARER = 8192;
 /**
  * The credential of `Authorization: Bearer …`; undefined when there is no such header; throws 401
- * when there is one that is not `Bearer <credential>` (another scheme, or over MAX_BEARER). The
+ * (authorization_malformed) when there is one that is not `Bearer <credential>` (another scheme, or over MAX_BEARER). The
  * header's value is never quoted back.
  */
 function bearer(req, what) {
@@ -10915,7 +18409,7 @@ function bearer(req, what) {
         return undefined;
     const m = /^Bearer +(\S+)$/i.exec(header);
     if (!m || m[1].length > MAX_BEARER)
-        throw new HttpError(401, `malformed Authorization header: expected "Bearer <${what}>" with a ${what === 'OIDC token' ? 'token' : 'secret'} of at most ${MAX_BEARER} characters`);
+        throw new HttpError('authorization_malformed', `malformed Authorization header: expected "Bearer <${what}>" with a ${what === 'OIDC token' ? 'token' : 'secret'} of at most ${MAX_BEARER} characters`);
     return m[1];
 }
 function send(res, status, body) {
@@ -10929,66 +18423,77 @@ function send(res, status, body) {
     });
     res.end(text);
 }
-function createHandler(leases, config, audit) {
+/** `gate`: refusals before a request is read (draining, a client over its refusals); none in tests. */
+function createHandler(leases, config, audit, gate) {
     const route = async (req, res) => {
         const client = req.socket.remoteAddress ?? '';
         const path = (req.url ?? '/').split('?')[0] ?? '/';
         if (path === '/healthz') {
             if (req.method !== 'GET')
-                throw new HttpError(405, 'use GET');
-            return send(res, 200, { status: 'ok', interface: config.interface, leases: leases.liveCount() });
+                throw new HttpError('method_not_allowed', 'use GET');
+            // Draining is 503, so that a load balancer sends new jobs elsewhere.
+            const status = gate?.draining ? 'draining' : 'ok';
+            return send(res, status === 'ok' ? 200 : 503, { status, interface: config.interface, leases: leases.liveCount() });
         }
         if (path === '/v1/leases') {
             if (req.method !== 'POST')
-                throw new HttpError(405, 'use POST');
-            const refuse = (status, reason) => {
-                audit('lease.refused', { status, reason, client });
-                throw new HttpError(status, reason);
+                throw new HttpError('method_not_allowed', 'use POST');
+            const refuse = (code, reason) => {
+                audit('lease.refused', { status: GATEWAY_CODES[code], code, reason, client });
+                throw new HttpError(code, reason);
             };
+            const early = gate?.beforeLease(client);
+            if (early)
+                refuse(early.code, early.message);
             let token;
             try {
                 token = bearer(req, 'OIDC token');
             }
             catch (err) {
-                refuse(err.status, err.message);
+                refuse(err.code, err.message);
             }
             if (!token)
-                refuse(401, 'missing "Authorization: Bearer <OIDC token>"');
+                refuse('authorization_missing', 'missing "Authorization: Bearer <OIDC token>"');
             let body;
             try {
                 body = JSON.parse(await readBody(req, MAX_BODY));
             }
             catch (err) {
                 if (err instanceof HttpError)
-                    refuse(err.status, err.message);
-                refuse(400, 'the body must be JSON: {"publicKey": "<base64 WireGuard public key>"}');
+                    refuse(err.code, err.message);
+                refuse('invalid_body', 'the body must be JSON: {"publicKey": "<base64 WireGuard public key>"}');
             }
             const key = body?.publicKey;
-            if (!validPublicKey(key))
-                refuse(400, '"publicKey" must be a WireGuard public key (32 bytes in base64, not all zero)');
+            if (!isPeerKey(key))
+                refuse('invalid_public_key', '"publicKey" must be a WireGuard public key (32 bytes in base64, not all zero)');
             const grant = await leases.grant(token, key, client);
             return send(res, 201, grant);
         }
         const m = /^\/v1\/leases\/([^/]{1,100})$/.exec(path);
         if (m) {
             if (req.method !== 'DELETE')
-                throw new HttpError(405, 'use DELETE');
+                throw new HttpError('method_not_allowed', 'use DELETE');
+            const early = gate?.beforeRelease(client);
+            if (early) {
+                audit('lease.release-refused', { status: early.status, code: early.code, reason: early.message, client });
+                throw early;
+            }
             const secret = bearer(req, 'lease secret');
             if (!secret)
-                throw new HttpError(401, 'missing "Authorization: Bearer <lease secret>"');
+                throw new HttpError('authorization_missing', 'missing "Authorization: Bearer <lease secret>"');
             await leases.release(m[1], secret, client);
             return send(res, 204);
         }
-        throw new HttpError(404, 'no such path: use POST /v1/leases, DELETE /v1/leases/{id} or GET /healthz');
+        throw new HttpError('not_found', 'no such path: use POST /v1/leases, DELETE /v1/leases/{id} or GET /healthz');
     };
     return (req, res) => {
         route(req, res).catch((err) => {
             if (res.headersSent)
                 return;
             if (err instanceof HttpError)
-                return send(res, err.status, { error: err.message });
-            audit('error', { reason: err instanceof Error ? err.message : String(err) });
-            send(res, 500, { error: 'internal error; see the gateway log' });
+                return send(res, err.status, { error: err.message, code: err.code });
+            audit('error', { reason: errorText(err) });
+            send(res, 500, { error: 'internal error; see the gateway log', code: 'internal_error' });
         });
     };
 }
@@ -11146,6 +18651,7 @@ class Store {
       );
       CREATE UNIQUE INDEX IF NOT EXISTS live_key ON leases (public_key) WHERE ended_at IS NULL;
       CREATE INDEX IF NOT EXISTS by_key ON leases (public_key);
+      CREATE INDEX IF NOT EXISTS live_run ON leases (repository_id, run_id) WHERE ended_at IS NULL;
       CREATE TABLE IF NOT EXISTS used_tokens (jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
     `);
         const p = (sql) => this.db.prepare(sql);
@@ -11154,12 +18660,13 @@ class Store {
         workflow_ref, rule, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
             get: p('SELECT * FROM leases WHERE id = ?'),
             liveByKey: p('SELECT * FROM leases WHERE public_key = ? AND ended_at IS NULL'),
-            known: p('SELECT 1 FROM leases WHERE public_key = ? AND id != ? LIMIT 1'),
             byKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at'),
             delete: p('DELETE FROM leases WHERE id = ?'),
             lastByKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at DESC LIMIT 1'),
             open: p('SELECT * FROM leases WHERE ended_at IS NULL OR removed = 0 ORDER BY created_at'),
             live: p('SELECT COUNT(*) AS n FROM leases WHERE ended_at IS NULL'),
+            liveOfRepository: p('SELECT COUNT(*) AS n FROM leases WHERE repository_id = ? AND ended_at IS NULL'),
+            liveOfRun: p('SELECT COUNT(*) AS n FROM leases WHERE repository_id = ? AND run_id = ? AND ended_at IS NULL'),
             end: p('UPDATE leases SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
             removed: p('UPDATE leases SET removed = 1 WHERE id = ?'),
             useToken: p('INSERT OR IGNORE INTO used_tokens (jti, expires_at) VALUES (?, ?)'),
@@ -11178,10 +18685,6 @@ class Store {
     liveByKey(publicKey) {
         const r = this.q.liveByKey.get(publicKey);
         return r && fromRow(r);
-    }
-    /** True when the gateway ever leased this key (its peer, if present, is the gateway's), `except` aside. */
-    known(publicKey, except = '') {
-        return this.q.known.get(publicKey, except) !== undefined;
     }
     /** Every lease of a key still kept (live, ended, not yet pruned), oldest first. */
     byKey(publicKey) {
@@ -11202,6 +18705,13 @@ class Store {
     }
     liveCount() {
         return this.q.live.get().n;
+    }
+    /** Live leases of a repository (by id) and of one of its runs: what quotas count. */
+    liveCounts(repositoryId, runId) {
+        return {
+            repository: this.q.liveOfRepository.get(repositoryId).n,
+            run: runId === '' ? 0 : this.q.liveOfRun.get(repositoryId, runId).n
+        };
     }
     /** Ends a live lease; false when it was not live. */
     end(id, reason, now) {
@@ -11227,10 +18737,673 @@ class Store {
     }
 }
 
+;// CONCATENATED MODULE: ./src/gateway/limits/gate.ts
+// What is refused before a request is read: every new lease while the gateway drains (an operator's
+// `drain`: live leases stay and can be released), and anything from a client that went over its
+// refused requests (refusals.ts).
+
+class Gate {
+    refusals;
+    perMinute;
+    /** Set by the operators' `drain` and `undrain`; new leases are refused with 503 while it holds. */
+    draining = false;
+    constructor(refusals, perMinute) {
+        this.refusals = refusals;
+        this.perMinute = perMinute;
+    }
+    /** The refusal of a lease request from `client` before it is read, or undefined. */
+    beforeLease(client) {
+        if (this.draining)
+            return new HttpError('draining', 'the gateway is draining: it keeps its live leases and takes no new ones; retry later or elsewhere');
+        return this.beforeRelease(client);
+    }
+    /** The refusal of a release from `client` before it is read, or undefined (releases go on while draining). */
+    beforeRelease(client) {
+        const wait = this.refusals.blocked(client);
+        if (wait === undefined)
+            return undefined;
+        return new HttpError('too_many_refusals', `too many refused requests from this address (more than ${this.perMinute} a minute, refusals-per-address); retry in ${wait} s`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/gateway/limits/refusals.ts
+
+const WINDOW_MS = 60_000;
+const REFUSALS = new Set(['lease.refused', 'lease.release-refused']);
+class Refusals {
+    perMinute;
+    write;
+    group;
+    now;
+    limiter;
+    windows = new Map();
+    /**
+     * @param perMinute refusals a client may have a minute, and refusal lines written for it
+     * @param write the audit writer lines go on to
+     * @param group what one client is (server.ts clientGroup)
+     */
+    constructor(perMinute, write, group, now = Date.now) {
+        this.perMinute = perMinute;
+        this.write = write;
+        this.group = group;
+        this.now = now;
+        this.limiter = new RateLimiter(perMinute);
+    }
+    /** The audit to give the rest of the gateway. */
+    audit = (event, fields = {}) => {
+        if (!REFUSALS.has(event) || fields.client === undefined)
+            return this.write(event, fields);
+        const client = this.group(fields.client);
+        const now = this.now();
+        if (fields.status !== undefined && fields.status >= 400 && fields.status < 500)
+            this.limiter.take(client, now);
+        let w = this.windows.get(client);
+        if (w && now - w.start >= WINDOW_MS) {
+            this.summarise(client, w);
+            w = undefined;
+        }
+        if (!w)
+            this.windows.set(client, (w = { start: now, written: 0, unwritten: 0 }));
+        if (w.written < this.perMinute) {
+            w.written++;
+            this.write(event, fields);
+        }
+        else {
+            w.unwritten++;
+        }
+    };
+    /**
+     * Seconds until `client` may be heard again, when it went over its refusals; undefined when it may
+     * send now.
+     */
+    blocked(client) {
+        const g = this.group(client);
+        const now = this.now();
+        return this.limiter.level(g, now) < 1 ? Math.ceil(this.limiter.waitMs(g, now) / 1000) : undefined;
+    }
+    /** Writes the summaries of minutes that have ended (every one with `all`, at stop) and forgets them. */
+    flush(all = false) {
+        const now = this.now();
+        for (const [client, w] of this.windows)
+            if (all || now - w.start >= WINDOW_MS) {
+                this.summarise(client, w);
+                this.windows.delete(client);
+            }
+    }
+    summarise(client, w) {
+        if (w.unwritten === 0)
+            return;
+        const fields = {
+            client,
+            count: w.unwritten,
+            reason: `${w.unwritten} more refused requests from this client in the minute from ${new Date(w.start).toISOString()} were counted, not written (refusals-per-address: ${this.perMinute})`
+        };
+        this.write('lease.refused.repeated', fields);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/gateway/ops/cli.ts
+// The operators' command line, on the gateway's own bundle, talking to the running gateway through its
+// control socket (control.ts):
+//   node dist/gateway/index.js leases list [--json]
+//   node dist/gateway/index.js leases show ID [--json]
+//   node dist/gateway/index.js leases revoke ID | --repository NAME-OR-ID | --run RUN-ID
+//   node dist/gateway/index.js drain | undrain
+// with `--config FILE` (its control-socket; /etc/wireguard-gateway/gateway.yml by default) or
+// `--socket PATH`. Parsing and formatting are pure; one request per command.
+
+
+
+const DEFAULT_CONFIG = '/etc/wireguard-gateway/gateway.yml';
+const USAGE = `usage: node dist/gateway/index.js COMMAND [--config FILE | --socket PATH]
+  leases list [--json]            live leases: repository, run, addresses, age, last handshake
+  leases show ID [--json]         one lease, live or ended
+  leases revoke ID                end a lease now: its peer and firewall rules go at once
+  leases revoke --repository R    end every live lease of a repository (name or id)
+  leases revoke --run RUN-ID      end every live lease of a workflow run
+  drain                           refuse new leases (503), keep the live ones
+  undrain                         take new leases again
+The running gateway is reached through its control-socket (from --config, ${DEFAULT_CONFIG} by default).`;
+class UsageError extends Error {
+    constructor(message) {
+        super(`${message}\n${USAGE}`);
+        this.name = 'UsageError';
+    }
+}
+/** The first words that make the bundle a command line rather than the server. */
+const isCli = (argv) => ['leases', 'drain', 'undrain'].includes(argv[0] ?? '');
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Parses the command line (without `node` and the script); throws a UsageError naming what is wrong. Pure. */
+function parseCli(argv) {
+    const words = [];
+    const options = {};
+    const takesValue = new Set(['--config', '--socket', '--repository', '--run']);
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (!a.startsWith('--')) {
+            words.push(a);
+            continue;
+        }
+        if (a in options)
+            throw new UsageError(`${a} is given twice`);
+        if (takesValue.has(a)) {
+            const v = argv[++i];
+            if (v === undefined || v === '' || v.startsWith('--'))
+                throw new UsageError(`${a} needs a value`);
+            options[a] = v;
+        }
+        else if (a === '--json')
+            options[a] = true;
+        else
+            throw new UsageError(`unknown option ${a}`);
+    }
+    const allow = (...names) => {
+        const extra = Object.keys(options).find((o) => o !== '--config' && o !== '--socket' && !names.includes(o));
+        if (extra)
+            throw new UsageError(`${extra} does not go with "${words.join(' ')}"`);
+    };
+    const json = options['--json'] === true;
+    let command;
+    const [first, second, third, ...rest] = words;
+    if (rest.length > 0)
+        throw new UsageError(`unexpected "${rest[0]}"`);
+    if ((first === 'drain' || first === 'undrain') && second === undefined) {
+        allow();
+        command = { kind: first };
+    }
+    else if (first === 'leases' && second === 'list' && third === undefined) {
+        allow('--json');
+        command = { kind: 'list', json };
+    }
+    else if (first === 'leases' && second === 'show') {
+        if (third === undefined || !ID.test(third))
+            throw new UsageError('leases show needs a lease id (as `leases list` shows it)');
+        allow('--json');
+        command = { kind: 'show', id: third, json };
+    }
+    else if (first === 'leases' && second === 'revoke') {
+        allow('--repository', '--run');
+        const repository = options['--repository'];
+        const run = options['--run'];
+        const given = [third, repository, run].filter((x) => x !== undefined);
+        if (given.length !== 1)
+            throw new UsageError('leases revoke needs one of: a lease id, --repository R, --run RUN-ID');
+        if (third !== undefined && !ID.test(third))
+            throw new UsageError(`"${third}" is not a lease id`);
+        command = {
+            kind: 'revoke',
+            selector: third !== undefined ? { id: third } : repository !== undefined ? { repository } : { run: run }
+        };
+    }
+    else {
+        throw new UsageError(words.length ? `unknown command "${words.join(' ')}"` : 'no command');
+    }
+    if (options['--config'] !== undefined && options['--socket'] !== undefined)
+        throw new UsageError('give --config or --socket, not both');
+    const socket = options['--socket'] !== undefined
+        ? { path: options['--socket'] }
+        : { config: options['--config'] ?? DEFAULT_CONFIG };
+    return { command, socket };
+}
+/** `3d4h`, `5m12s`, `40s`: the largest two units of a duration in milliseconds. Pure. */
+function age(ms) {
+    const s = Math.max(0, Math.floor(ms / 1000));
+    const parts = [
+        [Math.floor(s / 86400), 'd'],
+        [Math.floor(s / 3600) % 24, 'h'],
+        [Math.floor(s / 60) % 60, 'm'],
+        [s % 60, 's']
+    ];
+    const first = parts.findIndex(([n]) => n > 0);
+    if (first < 0)
+        return '0s';
+    return parts
+        .slice(first, first + 2)
+        .filter(([n], i) => i === 0 || n > 0)
+        .map(([n, u]) => `${n}${u}`)
+        .join('');
+}
+/** The table `leases list` prints: one line per lease, columns padded. Pure. */
+function formatList(leases, draining, now) {
+    const rows = [['ID', 'REPOSITORY', 'RUN', 'ADDRESSES', 'AGE', 'LAST HANDSHAKE']];
+    for (const l of leases)
+        rows.push([
+            l.id,
+            l.repository,
+            l.runId || '-',
+            l.addresses.join(','),
+            age(now - Date.parse(l.createdAt)),
+            l.latestHandshake ? `${age(now - Date.parse(l.latestHandshake))} ago` : 'never'
+        ]);
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    const lines = rows.map((r) => r
+        .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c])))
+        .join('  ')
+        .trimEnd());
+    const head = `${leases.length} live lease${leases.length === 1 ? '' : 's'}${draining ? '; draining: new leases are refused' : ''}`;
+    return `${head}\n${lines.join('\n')}\n`;
+}
+/** One lease, one `key: value` line each. Pure. */
+function formatLease(l, now) {
+    const lines = [
+        ['id', l.id],
+        ['repository', `${l.repository} (id ${l.repositoryId})`],
+        ['run', l.runId || '-'],
+        ['workflow', l.workflowRef || '-'],
+        ['rule', String(l.rule)],
+        ['public key', l.publicKey],
+        ['addresses', l.addresses.join(', ')],
+        ['created', `${l.createdAt} (${age(now - Date.parse(l.createdAt))} ago)`],
+        ['expires', l.expiresAt],
+        [
+            'last handshake',
+            l.latestHandshake ? `${l.latestHandshake} (${age(now - Date.parse(l.latestHandshake))} ago)` : 'never'
+        ]
+    ];
+    if (l.endedAt)
+        lines.push(['ended', `${l.endedAt} (${l.endReason ?? 'ended'})`]);
+    return `${lines.map(([k, v]) => `${`${k}:`.padEnd(16)}${v}`).join('\n')}\n`;
+}
+function ask(socket, method, path, body) {
+    return new Promise((resolve, reject) => {
+        const text = body === undefined ? undefined : JSON.stringify(body);
+        const req = (0,external_node_http_namespaceObject.request)({
+            socketPath: socket,
+            method,
+            path,
+            timeout: 30_000,
+            headers: text ? { 'content-type': 'application/json' } : {}
+        }, (res) => {
+            let data = '';
+            res.setEncoding('utf8');
+            res.on('data', (d) => (data += d));
+            res.on('end', () => {
+                try {
+                    resolve({ status: res.statusCode ?? 0, body: (data ? JSON.parse(data) : {}) });
+                }
+                catch {
+                    reject(new Error(`the gateway answered ${res.statusCode ?? 0} with something that is not JSON`));
+                }
+            });
+        });
+        req.on('timeout', () => req.destroy(new Error('the gateway did not answer within 30 s')));
+        req.on('error', reject);
+        req.end(text);
+    });
+}
+/** Runs a command line; writes the answer to stdout (errors to stderr, one line) and resolves with the exit code. */
+async function runCli(argv, out = (t) => void process.stdout.write(t), err = (t) => void process.stderr.write(t)) {
+    let inv;
+    let socket;
+    try {
+        inv = parseCli(argv);
+        socket = 'path' in inv.socket ? inv.socket.path : loadConfig(inv.socket.config).controlSocket;
+    }
+    catch (e) {
+        err(`wireguard-gateway: ${errorText(e)}\n`);
+        return 2;
+    }
+    const c = inv.command;
+    try {
+        const answer = c.kind === 'list'
+            ? await ask(socket, 'GET', '/leases')
+            : c.kind === 'show'
+                ? await ask(socket, 'GET', `/leases/${c.id}`)
+                : c.kind === 'revoke'
+                    ? await ask(socket, 'POST', '/revoke', c.selector)
+                    : await ask(socket, 'POST', `/${c.kind}`);
+        if (answer.status !== 200) {
+            const said = typeof answer.body.error === 'string' ? answer.body.error : `the gateway answered ${answer.status}`;
+            err(`wireguard-gateway: ${said}\n`);
+            return 1;
+        }
+        const now = Date.now();
+        const b = answer.body;
+        if ((c.kind === 'list' || c.kind === 'show') && c.json)
+            out(`${JSON.stringify(b, null, 2)}\n`);
+        else if (c.kind === 'list')
+            out(formatList(b.leases, b.draining === true, now));
+        else if (c.kind === 'show')
+            out(formatLease(b, now));
+        else if (c.kind === 'revoke') {
+            const ids = b.revoked;
+            out(`revoked ${ids.length} lease${ids.length === 1 ? '' : 's'}${ids.map((id) => `\n  ${id}`).join('')}\n`);
+        }
+        else
+            out(`${b.draining === true ? 'draining: new leases are refused' : 'taking new leases'}; ${Number(b.leases)} live\n`);
+        return 0;
+    }
+    catch (e) {
+        const code = e.code;
+        err(`wireguard-gateway: cannot reach the gateway at ${socket} (${code ?? errorText(e)}): ${code === 'ENOENT' || code === 'ECONNREFUSED'
+            ? 'is it running, with this control-socket?'
+            : code === 'EACCES'
+                ? 'the control socket is root’s: run this as root'
+                : errorText(e)}\n`);
+        return 1;
+    }
+}
+
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: ./src/gateway/ops/control.ts
+// The operators' control socket: a unix socket that only root can open (the socket 0600 in a directory
+// that only its owner can write), through which the command-line interface (cli.ts) lists, shows and
+// revokes leases and drains the gateway. HTTP with JSON over the socket. Node cannot read the peer's
+// credentials (SO_PEERCRED), so the file modes are the whole check: the gateway refuses to serve in a
+// directory that others can write. Every request is audited (`operator.*`, client "control socket").
+
+
+
+
+
+/** Who the audit says acted through the socket. */
+const OPERATOR = 'control socket';
+const iso = (ms) => new Date(ms).toISOString();
+function view(l, handshake) {
+    return {
+        id: l.id,
+        repository: l.repository,
+        repositoryId: l.repositoryId,
+        runId: l.runId,
+        workflowRef: l.workflowRef,
+        rule: l.rule,
+        publicKey: l.publicKey,
+        addresses: l.addresses,
+        createdAt: iso(l.createdAt),
+        expiresAt: iso(l.expiresAt),
+        latestHandshake: handshake ? iso(handshake * 1000) : null,
+        ...(l.endedAt === undefined ? {} : { endedAt: iso(l.endedAt), endReason: l.endReason })
+    };
+}
+/** True when a live lease is one `selector` names. Pure. */
+function selects(selector, l) {
+    if ('id' in selector)
+        return l.id === selector.id;
+    if ('repository' in selector)
+        return l.repository === selector.repository || l.repositoryId === selector.repository;
+    return l.runId === selector.run;
+}
+function readJson(req) {
+    return new Promise((resolve, reject) => {
+        let text = '';
+        req.setEncoding('utf8');
+        req.on('data', (d) => {
+            text += d;
+            if (text.length > 4096)
+                req.destroy(new Error('the request is over 4 KiB'));
+        });
+        req.on('end', () => {
+            try {
+                resolve(text ? JSON.parse(text) : {});
+            }
+            catch {
+                reject(new Error('the request is not JSON'));
+            }
+        });
+        req.on('error', reject);
+    });
+}
+function control_send(res, status, body) {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+}
+function selector(body) {
+    const b = (body ?? {});
+    const given = ['id', 'repository', 'run'].filter((k) => typeof b[k] === 'string' && b[k] !== '');
+    if (given.length !== 1)
+        return undefined;
+    const k = given[0];
+    return { [k]: b[k] };
+}
+function handler(d) {
+    const live = () => d.store.open().filter((l) => l.endedAt === undefined);
+    const route = async (req, res) => {
+        const path = req.url ?? '/';
+        const show = /^\/leases\/([0-9a-f-]{1,64})$/.exec(path);
+        if (req.method === 'GET' && path === '/leases') {
+            const peers = await d.wg.peers(true);
+            const leases = live().map((l) => view(l, peers.get(l.publicKey)?.latestHandshake));
+            d.audit('operator.list', { client: OPERATOR, leases: leases.length });
+            return control_send(res, 200, { draining: d.gate.draining, leases });
+        }
+        if (req.method === 'GET' && show) {
+            const l = d.store.get(show[1]);
+            d.audit('operator.show', { client: OPERATOR, lease: show[1], status: l ? 200 : 404 });
+            if (!l)
+                return control_send(res, 404, { error: `no lease ${show[1]} (ended leases are kept for 7 days)` });
+            const peer = l.endedAt === undefined ? (await d.wg.peers(true)).get(l.publicKey) : undefined;
+            return control_send(res, 200, view(l, peer?.latestHandshake));
+        }
+        if (req.method === 'POST' && path === '/revoke') {
+            const sel = selector(await readJson(req));
+            if (!sel)
+                return control_send(res, 400, { error: 'give exactly one of "id", "repository", "run"' });
+            const chosen = live().filter((l) => selects(sel, l));
+            const revoked = [];
+            for (const l of chosen)
+                if (await d.leases.revoke(l.id, OPERATOR))
+                    revoked.push(l.id);
+            const [by, value] = Object.entries(sel)[0];
+            d.audit('operator.revoke', { client: OPERATOR, reason: `revoke by ${by} ${value}`, count: revoked.length });
+            if ('id' in sel && revoked.length === 0)
+                return control_send(res, 404, { error: `no live lease ${sel.id}` });
+            return control_send(res, 200, { revoked });
+        }
+        if (req.method === 'POST' && (path === '/drain' || path === '/undrain')) {
+            d.gate.draining = path === '/drain';
+            d.audit(`operator.${path.slice(1)}`, { client: OPERATOR, leases: d.leases.liveCount() });
+            return control_send(res, 200, { draining: d.gate.draining, leases: d.leases.liveCount() });
+        }
+        control_send(res, 404, { error: 'no such command' });
+    };
+    return (req, res) => {
+        route(req, res).catch((err) => {
+            d.audit('error', { client: OPERATOR, reason: `control socket: ${errorText(err)}` });
+            if (!res.headersSent)
+                control_send(res, 500, { error: errorText(err) });
+        });
+    };
+}
+/** Resolves true when something accepts connections on the unix socket `path`. */
+function answers(path) {
+    return new Promise((resolve) => {
+        const s = (0,external_node_net_namespaceObject.createConnection)(path);
+        s.once('connect', () => {
+            s.destroy();
+            resolve(true);
+        });
+        s.once('error', () => resolve(false));
+    });
+}
+/**
+ * Serves the control socket at `path`: makes its directory (0700) if missing, refuses one that others
+ * can write or a path that is not a socket, refuses to start while another process answers on it
+ * (another gateway for this interface), removes a stale one, and leaves the socket 0600.
+ */
+async function serveControl(path, deps) {
+    const dir = (0,external_node_path_namespaceObject.dirname)(path);
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true, mode: 0o700 });
+    const st = (0,external_node_fs_namespaceObject.statSync)(dir);
+    if ((st.mode & 0o022) !== 0 || st.uid !== process.getuid?.())
+        throw new Error(`control-socket: the directory ${dir} can be written by others (mode ${(st.mode & 0o777).toString(8)}, owner ${st.uid}); give a directory only this user can write, such as /run/wireguard-gateway`);
+    let existing;
+    try {
+        existing = (0,external_node_fs_namespaceObject.lstatSync)(path);
+    }
+    catch {
+        existing = undefined;
+    }
+    if (existing) {
+        if (!existing.isSocket())
+            throw new Error(`control-socket: ${path} exists and is not a socket; remove it`);
+        if (await answers(path))
+            throw new Error(`control-socket: another process serves ${path} (another gateway for this interface?); stop it first`);
+        (0,external_node_fs_namespaceObject.unlinkSync)(path);
+    }
+    const server = (0,external_node_http_namespaceObject.createServer)(handler(deps));
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(path, () => resolve());
+    });
+    (0,external_node_fs_namespaceObject.chmodSync)(path, 0o600);
+    return server;
+}
+
+// EXTERNAL MODULE: ./node_modules/prom-client/index.js
+var prom_client = __nccwpck_require__(5222);
+;// CONCATENATED MODULE: ./src/gateway/ops/metrics.ts
+// Prometheus metrics (prom-client), on their own listen address (`metrics: 127.0.0.1:9108`; off by
+// default), plain HTTP, GET /metrics. Counted from the audit, which every decision goes through, so a
+// grant or refusal is counted exactly when it is logged (refusals included when the audit summarises
+// them); gauges are read at each scrape. No label holds a repository, a key or an address.
+
+
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+class Metrics {
+    registry = new prom_client.Registry();
+    grants;
+    refusals;
+    ended;
+    issuerFailures;
+    latency;
+    sweeps;
+    repairs;
+    constructor(source) {
+        const registers = [this.registry];
+        (0,prom_client.collectDefaultMetrics)({ register: this.registry });
+        new prom_client.Gauge({
+            name: 'wireguard_gateway_leases_live',
+            help: 'Live leases (peers the gateway holds on its interface).',
+            registers,
+            collect() {
+                this.set(source.liveCount());
+            }
+        });
+        new prom_client.Gauge({
+            name: 'wireguard_gateway_pool_free_addresses',
+            help: 'Addresses the pool can still lease (of its smallest family).',
+            registers,
+            collect() {
+                this.set(source.poolFree());
+            }
+        });
+        new prom_client.Gauge({
+            name: 'wireguard_gateway_draining',
+            help: '1 while the gateway drains (refuses new leases), else 0.',
+            registers,
+            collect() {
+                this.set(source.draining() ? 1 : 0);
+            }
+        });
+        this.grants = new prom_client.Counter({ name: 'wireguard_gateway_grants_total', help: 'Leases granted.', registers });
+        this.refusals = new prom_client.Counter({
+            name: 'wireguard_gateway_refusals_total',
+            help: 'Lease and release requests refused, by HTTP status and error code.',
+            labelNames: ['status', 'code'],
+            registers
+        });
+        this.ended = new prom_client.Counter({
+            name: 'wireguard_gateway_leases_ended_total',
+            help: 'Leases ended, by reason (released, expired, silent, revoked, …).',
+            labelNames: ['reason'],
+            registers
+        });
+        this.issuerFailures = new prom_client.Counter({
+            name: 'wireguard_gateway_issuer_fetch_failures_total',
+            help: "Requests refused because the token issuer's discovery document or keys could not be fetched or used (issuer_unreachable, issuer_misconfigured).",
+            registers
+        });
+        this.latency = new prom_client.Histogram({
+            name: 'wireguard_gateway_lease_latency_seconds',
+            help: 'Time from a lease request to its 201 answer (the peer is live before the answer).',
+            buckets: SECONDS,
+            registers
+        });
+        this.sweeps = new prom_client.Histogram({
+            name: 'wireguard_gateway_sweep_duration_seconds',
+            help: 'Time a sweep (expiry, silence, restore, firewall comparison) took.',
+            buckets: SECONDS,
+            registers
+        });
+        this.repairs = new prom_client.Counter({
+            name: 'wireguard_gateway_firewall_repairs_total',
+            help: 'Times the nftables table differed from the leases and was rebuilt.',
+            registers
+        });
+    }
+    /** An audit that counts what it sees, then writes it on with `write`. */
+    observe(write) {
+        return (event, fields = {}) => {
+            if (event === 'lease.granted')
+                this.grants.inc();
+            else if (event === 'lease.refused' || event === 'lease.release-refused') {
+                this.refusals.inc({ status: String(fields.status ?? 0), code: fields.code ?? 'none' });
+                if (fields.code === 'issuer_unreachable' || fields.code === 'issuer_misconfigured')
+                    this.issuerFailures.inc();
+            }
+            else if (event === 'lease.ended')
+                this.ended.inc({ reason: fields.reason ?? 'ended' });
+            else if (event === 'firewall.repaired')
+                this.repairs.inc();
+            write(event, fields);
+        };
+    }
+    /** Times lease requests that are granted (201), from the request to the answer sent. */
+    instrument(handler) {
+        return (req, res) => {
+            if (req.method === 'POST' && (req.url ?? '').split('?')[0] === '/v1/leases') {
+                const start = external_node_perf_hooks_namespaceObject.performance.now();
+                res.once('finish', () => {
+                    if (res.statusCode === 201)
+                        this.latency.observe((external_node_perf_hooks_namespaceObject.performance.now() - start) / 1000);
+                });
+            }
+            handler(req, res);
+        };
+    }
+    /** Records a sweep's duration in milliseconds. */
+    swept(ms) {
+        this.sweeps.observe(ms / 1000);
+    }
+}
+/** Serves GET /metrics on host:port (plain HTTP: keep it on loopback or a private network). */
+async function serveMetrics(metrics, host, port) {
+    const server = (0,external_node_http_namespaceObject.createServer)((req, res) => {
+        if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+            res.writeHead(404, { 'content-type': 'text/plain' }).end('GET /metrics\n');
+            return;
+        }
+        metrics.registry
+            .metrics()
+            .then((text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text))
+            .catch((err) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(err)}\n`));
+    });
+    server.headersTimeout = 5000;
+    server.requestTimeout = 10_000;
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+    });
+    return server;
+}
+
 ;// CONCATENATED MODULE: ./src/gateway/main.ts
-// The gateway's entry: `node dist/gateway/index.js --config gateway.yml`. Reads the configuration,
-// reconciles the interface with the store, serves, sweeps; SIGTERM/SIGINT stop it within a few
-// seconds and leave live leases and their peers for the next start.
+// The gateway's entry: `node dist/gateway/index.js --config gateway.yml` serves; `… leases list|show|
+// revoke`, `… drain|undrain` are the operators' command line (ops/cli.ts), talking to the running
+// gateway through its control socket. Serving: reads the configuration, reconciles the interface and
+// its firewall with the store, serves, sweeps; SIGTERM/SIGINT stop it within a few seconds and leave
+// live leases, their peers and their firewall rules for the next start.
+
+
+
+
+
+
+
+
 
 
 
@@ -11244,19 +19417,38 @@ function configPath(argv) {
     const i = argv.indexOf('--config');
     const path = i >= 0 ? argv[i + 1] : undefined;
     if (!path || argv.length !== 2)
-        throw new Error('usage: node dist/gateway/index.js --config /etc/wireguard-gateway/gateway.yml');
+        throw new Error('usage: node dist/gateway/index.js --config /etc/wireguard-gateway/gateway.yml (or leases list|show|revoke, drain, undrain)');
     return path;
 }
 async function main() {
     // The store (and its -wal and -shm files) readable by root only.
     process.umask(0o077);
     const config = loadConfig(configPath(process.argv.slice(2)));
-    const audit = createAudit();
+    // Refusals are summarised before the journal (refusals-per-address), and counted for metrics before that.
+    const refusals = new Refusals(config.refusalsPerAddress, createAudit(), clientGroup);
+    const gate = new Gate(refusals, config.refusalsPerAddress);
+    const metrics = config.metrics
+        ? new Metrics({
+            // Read at a scrape, once everything below exists.
+            liveCount: () => leases.liveCount(),
+            poolFree: () => leases.poolFree(),
+            draining: () => gate.draining
+        })
+        : undefined;
+    const audit = metrics ? metrics.observe(refusals.audit) : refusals.audit;
     const store = new Store(config.state);
     (0,external_node_fs_namespaceObject.chmodSync)(config.state, 0o600);
-    const leases = new Leases(config, store, new Wg(config.interface), createVerifier(config), audit);
+    const plan = tablePlan(config);
+    const firewall = config.firewall === 'nftables' ? new Nftables(plan, audit) : new NoFirewall(plan, audit);
+    const wg = new Wg(config.interface);
+    const leases = new Leases(config, store, wg, createVerifier(config), audit, Date.now, firewall);
+    // The control socket first: it refuses to start while another gateway serves this interface's.
+    const servers = [await serveControl(config.controlSocket, { leases, store, wg, gate, audit })];
     await leases.start();
-    const server = createServer(config, createHandler(leases, config, audit), audit);
+    if (metrics && config.metrics)
+        servers.push(await serveMetrics(metrics, config.metrics.host, config.metrics.port));
+    const handler = createHandler(leases, config, audit, gate);
+    const server = createServer(config, metrics ? metrics.instrument(handler) : handler, audit);
     await new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.listen.port, config.listen.host, () => resolve());
@@ -11265,13 +19457,18 @@ async function main() {
     audit('gateway.started', { interface: config.interface, listen, leases: leases.liveCount() });
     let sweeping = false;
     const sweeper = setInterval(() => {
+        refusals.flush();
         if (sweeping)
             return;
         sweeping = true;
+        const started = external_node_perf_hooks_namespaceObject.performance.now();
         leases
             .sweep()
-            .catch((err) => audit('error', { reason: `sweep: ${err instanceof Error ? err.message : String(err)}` }))
-            .finally(() => (sweeping = false));
+            .catch((err) => audit('error', { reason: `sweep: ${errorText(err)}` }))
+            .finally(() => {
+            sweeping = false;
+            metrics?.swept(external_node_perf_hooks_namespaceObject.performance.now() - started);
+        });
     }, config.sweepIntervalMs);
     let stopping = false;
     const stop = async (signal) => {
@@ -11281,20 +19478,29 @@ async function main() {
         clearInterval(sweeper);
         server.close();
         server.closeIdleConnections();
+        for (const s of servers)
+            s.close();
         // Requests in flight finish (a peer being added is recorded either way); then the store closes.
         const end = Date.now() + STOP_WITHIN_MS;
         while (!leases.idle() && Date.now() < end)
             await new Promise((r) => setTimeout(r, 20));
         server.closeAllConnections();
         store.close();
+        refusals.flush(true);
         audit('gateway.stopped', { reason: signal });
         process.exit(0);
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
 }
-main().catch((err) => {
-    process.stderr.write(`wireguard-gateway: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-});
+const argv = process.argv.slice(2);
+if (isCli(argv)) {
+    void runCli(argv).then((code) => (process.exitCode = code));
+}
+else {
+    main().catch((err) => {
+        process.stderr.write(`wireguard-gateway: ${errorText(err)}\n`);
+        process.exit(1);
+    });
+}
 

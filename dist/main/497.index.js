@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   collectDiagnostics: () => (/* binding */ collectDiagnostics)
 /* harmony export */ });
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(922);
-/* harmony import */ var _host_run_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(79);
+/* harmony import */ var _host_run_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(994);
 /* harmony import */ var _host_probe_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(195);
 // What the interface looked like when bring-up failed: `wg show` (keys hidden), addresses, routes.
 // Only loaded on failure.

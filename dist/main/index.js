@@ -1,6 +1,532 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 46:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Yb: () => (/* binding */ dnsDown),
+/* harmony export */   ub: () => (/* binding */ applyDns)
+/* harmony export */ });
+/* unused harmony exports resolvconfName, dnsUp */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(994);
+/* harmony import */ var _probe_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(195);
+/* harmony import */ var _echo_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(32);
+/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(96);
+// DNS for the tunnel, as wg-quick's DNS = does it: through systemd-resolved where it runs (hosted
+// Ubuntu runners), else through resolvconf; reverted in post.
+
+
+
+
+
+/** Which DNS manager this system has, if any. */
+function dnsManager() {
+    if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)('/run/systemd/resolve') && (0,_probe_js__WEBPACK_IMPORTED_MODULE_2__/* .locate */ .x5)('resolvectl'))
+        return 'resolvectl';
+    if ((0,_probe_js__WEBPACK_IMPORTED_MODULE_2__/* .locate */ .x5)('resolvconf'))
+        return 'resolvconf';
+    return undefined;
+}
+/** resolvconf's record name for the interface, with the prefix interface-order wants (as wg-quick). */
+function resolvconfName(iface, interfaceOrder) {
+    for (const line of interfaceOrder.split('\n')) {
+        const m = /^([A-Za-z0-9-]+)\*$/.exec(line.trim());
+        if (m)
+            return `${m[1]}.${iface}`;
+    }
+    return iface;
+}
+function readInterfaceOrder() {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)('/etc/resolvconf/interface-order', 'utf8');
+    }
+    catch {
+        return '';
+    }
+}
+/**
+ * Commands that apply the servers and search domains. Like wg-quick's `resolvconf -x`, the tunnel's
+ * servers answer every query (`~.` for systemd-resolved).
+ */
+function dnsUp(cfg, manager, name) {
+    if (manager === 'resolvectl') {
+        return [
+            { argv: ['resolvectl', 'dns', cfg.iface, ...cfg.dns] },
+            { argv: ['resolvectl', 'domain', cfg.iface, ...cfg.dnsSearch, '~.'] }
+        ];
+    }
+    const text = cfg.dns.map((d) => `nameserver ${d}\n`).join('') +
+        (cfg.dnsSearch.length > 0 ? `search ${cfg.dnsSearch.join(' ')}\n` : '');
+    return [{ argv: ['resolvconf', '-a', name, '-m', '0', '-x'], input: text }];
+}
+/** The command that reverts dnsUp. */
+function dnsDown(manager, name) {
+    return manager === 'resolvectl'
+        ? { argv: ['resolvectl', 'revert', name] }
+        : { argv: ['resolvconf', '-d', name, '-f'] };
+}
+/** Applies DNS servers and search domains, recorded first; warns when the system has no way to. */
+async function applyDns(cfg, journal, limits) {
+    if (cfg.dns.length === 0)
+        return;
+    const manager = dnsManager();
+    if (!manager) {
+        _toolkit_js__WEBPACK_IMPORTED_MODULE_4__/* .warning */ .$e(`DNS servers ${cfg.dns.join(', ')} were not applied: this runner has neither systemd-resolved (resolvectl) nor resolvconf`);
+        return;
+    }
+    const name = manager === 'resolvconf' ? resolvconfName(cfg.iface, readInterfaceOrder()) : cfg.iface;
+    journal.add({ kind: 'dns', manager, name, iface: cfg.iface });
+    for (const c of dnsUp(cfg, manager, name)) {
+        (0,_echo_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(c.argv);
+        await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .mustRun */ .Pv)(c.argv, { root: true, input: c.input, ...limits });
+    }
+}
+
+
+/***/ }),
+
+/***/ 32:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bo: () => (/* binding */ commandGroup),
+/* harmony export */   KO: () => (/* binding */ echoBatch),
+/* harmony export */   WI: () => (/* binding */ echo),
+/* harmony export */   k6: () => (/* binding */ endCommandGroup)
+/* harmony export */ });
+/* unused harmony exports echoLine, shownCommand, batchCommands */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(96);
+// What a wg-quick user expects to read: every command that changes the system, echoed as wg-quick
+// echoes it (`[#] ip link add …`) before it runs, inside a collapsed log group (one for bring-up,
+// one for a rollback, one for post). Read-only probes are not echoed. No secret is ever on these
+// lines: keys reach WireGuard through a pipe or a socket, never an argument; the configuration is
+// echoed as wg-quick shows its own (`wg setconf IFACE /dev/fd/63`), never its content.
+
+
+/** The title of the group the next command opens (none: commands are echoed outside any), and whether one is open. */
+const log = { open: false };
+/**
+ * Names the group the next echoed commands go in, opened at the first of them (a phase that changes
+ * nothing leaves no empty group), closing any that is open.
+ */
+function commandGroup(title) {
+    endCommandGroup();
+    log.title = title;
+}
+/** Closes the group of echoed commands, if one is open: what follows is read outside it. */
+function endCommandGroup() {
+    if (log.open)
+        _toolkit_js__WEBPACK_IMPORTED_MODULE_1__/* .endGroup */ .N4();
+    log.open = false;
+    log.title = undefined;
+}
+/** Echoes one command line as wg-quick does. */
+function echoLine(line) {
+    if (!log.open && log.title !== undefined) {
+        _toolkit_js__WEBPACK_IMPORTED_MODULE_1__/* .startGroup */ .Oh(log.title);
+        log.open = true;
+    }
+    _toolkit_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`[#] ${line}`);
+}
+/** A command as the user would type it: the program by its name, not its path. Pure. */
+const shownCommand = (argv) => [(0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(argv[0] ?? ''), ...argv.slice(1)].join(' ');
+/** Echoes a command that is about to change the system. */
+const echo = (argv) => echoLine(shownCommand(argv));
+/**
+ * The commands an `ip [-4|-6] -batch -` script runs, one per line, each with the family it acts on
+ * as wg-quick writes them (`ip -4 address add …`, `ip -6 route add …`): the batch's own option, else
+ * the family of the line's address (a rule without one is IPv4, `ip`'s default). Pure.
+ */
+function batchCommands(options, script) {
+    return script
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => {
+        const family = options.length > 0 ? options : /^link /.test(line) ? [] : [/^(address|route) \S+ \S*:/.test(line) ? '-6' : '-4'];
+        return ['ip', ...family, line].join(' ');
+    });
+}
+/** Echoes each command of an `ip -batch` script. */
+function echoBatch(options, script) {
+    for (const line of batchCommands(options, script))
+        echoLine(line);
+}
+
+
+/***/ }),
+
+/***/ 674:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ ensureTools)
+/* harmony export */ });
+/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(96);
+/* harmony import */ var _echo_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(32);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(994);
+/* harmony import */ var _probe_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(195);
+// Finding the programs the tunnel needs, and installing the missing ones with apt in one
+// transaction, non-interactively.
+
+
+
+
+/** The Debian/Ubuntu package that provides each tool. */
+const PACKAGE = { wg: 'wireguard-tools', ip: 'iproute2', 'wireguard-go': 'wireguard-go' };
+/** apt-get, with everything that keeps it from prompting or waiting on needrestart. */
+function aptCommand(args) {
+    return [
+        'apt-get',
+        '-q',
+        '-o',
+        'DPkg::Lock::Timeout=120',
+        '-o',
+        'Dpkg::Options::=--force-confdef',
+        '-o',
+        'Dpkg::Options::=--force-confold',
+        ...args
+    ];
+}
+const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_SUSPEND: '1', NEEDRESTART_MODE: 'l' };
+/** apt may wait up to 2 minutes for its lock, then download: 10 minutes at most. */
+const APT_LIMIT = { timeoutMs: 600_000 };
+async function aptInstall(packages) {
+    const install = aptCommand(['install', '-y', '--no-install-recommends', ...packages]);
+    _toolkit_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Installing ${packages.join(', ')} with apt-get`);
+    (0,_echo_js__WEBPACK_IMPORTED_MODULE_1__/* .echo */ .WI)(install);
+    const first = await (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(install, { root: true, env: APT_ENV, ...APT_LIMIT });
+    if (first.code === 0)
+        return;
+    _toolkit_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq('apt-get install failed; refreshing the package lists and trying once more');
+    const update = aptCommand(['update']);
+    (0,_echo_js__WEBPACK_IMPORTED_MODULE_1__/* .echo */ .WI)(update);
+    await (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(update, { root: true, env: APT_ENV, ...APT_LIMIT });
+    (0,_echo_js__WEBPACK_IMPORTED_MODULE_1__/* .echo */ .WI)(install);
+    await (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .mustRun */ .Pv)(install, { root: true, env: APT_ENV, ...APT_LIMIT });
+}
+/**
+ * Paths of the given tools, installing the missing ones when `install` is true; otherwise an error
+ * that names each missing tool and where it was looked for.
+ */
+async function ensureTools(tools, install) {
+    const paths = {};
+    const missing = [];
+    for (const t of tools) {
+        const path = (0,_probe_js__WEBPACK_IMPORTED_MODULE_3__/* .locate */ .x5)(t);
+        if (path === undefined)
+            missing.push(t);
+        else
+            paths[t] = path;
+    }
+    if (missing.length === 0)
+        return paths;
+    const names = missing.map((t) => `\`${t}\``).join(' and ');
+    const packages = missing.map((t) => PACKAGE[t]);
+    if (!install)
+        throw new Error(`${names} not found (looked in ${(0,_probe_js__WEBPACK_IMPORTED_MODULE_3__/* .searchPath */ .oe)().join(':')}); install ${packages.join(' and ')} first or set install: true`);
+    if ((0,_probe_js__WEBPACK_IMPORTED_MODULE_3__/* .locate */ .x5)('apt-get') === undefined)
+        throw new Error(`${names} not found and apt-get is not available to install it: install ${packages.join(' and ')} in an earlier step`);
+    await aptInstall(packages);
+    for (const t of missing) {
+        const path = (0,_probe_js__WEBPACK_IMPORTED_MODULE_3__/* .locate */ .x5)(t);
+        if (path === undefined)
+            throw new Error(`\`${t}\` still not found after installing ${PACKAGE[t]} (looked in ${(0,_probe_js__WEBPACK_IMPORTED_MODULE_3__/* .searchPath */ .oe)().join(':')})`);
+        paths[t] = path;
+    }
+    return paths;
+}
+
+
+/***/ }),
+
+/***/ 473:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ls: () => (/* binding */ refuseTakenName),
+/* harmony export */   eE: () => (/* binding */ createInterface),
+/* harmony export */   g: () => (/* binding */ userspaceFirst),
+/* harmony export */   sY: () => (/* binding */ startedDaemon)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(96);
+/* harmony import */ var _report_messages_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(649);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(994);
+/* harmony import */ var _probe_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(195);
+/* harmony import */ var _echo_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(32);
+/* harmony import */ var _install_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(674);
+// Making the interface: the kernel's WireGuard where it has one, else wireguard-go. Each is written
+// in the journal before it is made and gets its identity (ifindex; pid and start time) the moment
+// it exists, so that rollback and post remove this interface and this process, never another
+// job's of the same name.
+
+
+
+
+
+
+
+/** Whether to go straight to wireguard-go: asked for, or the kernel has no WireGuard. */
+const userspaceFirst = (userspace) => userspace === 'true' || (userspace === 'auto' && !(0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .kernelHasWireguard */ .Sv)());
+/**
+ * Refuses a name that is taken, before anything is touched: an interface of that name here, or a
+ * live wireguard-go socket of that name (the socket folder is shared by every namespace, and `wg`
+ * would talk to that socket's daemon instead of our interface). A socket nobody listens on is what
+ * a killed wireguard-go leaves: wireguard-go and `wg` replace it. One this step may not open (not
+ * root) cannot be told from a live one, and is refused too.
+ */
+async function refuseTakenName(iface) {
+    if ((0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .linkExists */ .JO)(iface))
+        throw new Error((0,_report_messages_js__WEBPACK_IMPORTED_MODULE_2__/* .interfaceTaken */ .Pk)(iface));
+    const path = (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .socketPath */ .Xy)(iface);
+    if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path))
+        return;
+    const answer = await new Promise((resolve) => {
+        // node:net is loaded at first use, not at the step's start (see run.ts).
+        const socket = process.getBuiltinModule('node:net').connect(path);
+        const done = (code) => {
+            socket.destroy();
+            resolve(code);
+        };
+        socket.once('connect', () => done('live'));
+        socket.once('error', (err) => done(err.code));
+        socket.setTimeout(1000, () => done('live'));
+    });
+    if (answer !== 'ECONNREFUSED' && answer !== 'ENOENT')
+        throw new Error((0,_report_messages_js__WEBPACK_IMPORTED_MODULE_2__/* .socketTaken */ .Vx)(iface));
+}
+/** Makes the interface; resolves with whether wireguard-go serves it. */
+async function createInterface(req, journal) {
+    if (!userspaceFirst(req.userspace)) {
+        if (await createKernelInterface(req, journal))
+            return { userspace: false };
+        _toolkit_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq('The kernel has no WireGuard module; using wireguard-go');
+    }
+    await startWireguardGo(req, journal);
+    return { userspace: true };
+}
+/** `ip link add … type wireguard`; false when the kernel has no WireGuard and userspace may serve. */
+async function createKernelInterface(req, journal) {
+    const { iface } = req;
+    const rec = journal.add({ kind: 'interface', name: iface, netns: (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .netns */ .p3)() });
+    const argv = [req.tools.ip, 'link', 'add', 'dev', iface, 'type', 'wireguard'];
+    (0,_echo_js__WEBPACK_IMPORTED_MODULE_5__/* .echo */ .WI)(argv);
+    const r = await (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)(argv, { root: true, ...req.limits });
+    if (r.code === 0) {
+        journal.update(rec, { ifindex: (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .ifindex */ .Cl)(iface) });
+        return true;
+    }
+    // Nothing was made: the record goes.
+    journal.remove(rec);
+    const full = (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .commandLine */ .ay)(argv, { root: true }, (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .isRoot */ .jX)());
+    if (r.timedOut || (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .sudoRefused */ .Ub)(full, r.stderr))
+        throw new _run_js__WEBPACK_IMPORTED_MODULE_3__/* .CommandError */ .Qd(full, r);
+    const noKernel = /Unknown device type|not supported/i.test(r.stderr);
+    if (noKernel && req.userspace !== 'false')
+        return false;
+    const why = noKernel
+        ? 'this kernel has no WireGuard module and userspace is false (set userspace: auto to use wireguard-go)'
+        : (0,_report_messages_js__WEBPACK_IMPORTED_MODULE_2__/* .explainCreateFailure */ .M8)(iface, r.stderr);
+    throw new Error(`could not create interface ${iface}: ${why}`);
+}
+/**
+ * Starts wireguard-go, which forks a daemon that outlives this step and returns once the interface
+ * exists. Its environment is the minimal one (src/common/process.ts): with LOG_LEVEL set, the daemon would keep
+ * this step's pipes open.
+ */
+async function startWireguardGo(req, journal) {
+    const { iface } = req;
+    const wgGo = req.tools['wireguard-go'] ?? (await (0,_install_js__WEBPACK_IMPORTED_MODULE_6__/* .ensureTools */ .Q)(['wireguard-go'], req.install))['wireguard-go'];
+    const link = journal.add({ kind: 'interface', name: iface, netns: (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .netns */ .p3)() });
+    const proc = journal.add({ kind: 'wireguard-go', name: iface, since: (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .ticksNow */ .HU)() });
+    let r;
+    (0,_echo_js__WEBPACK_IMPORTED_MODULE_5__/* .echo */ .WI)([wgGo, iface]);
+    try {
+        r = await (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .mustRun */ .Pv)([wgGo, iface], { root: true, ...req.limits }, (said) => {
+            return new Error(`could not start wireguard-go for ${iface}: ${(0,_report_messages_js__WEBPACK_IMPORTED_MODULE_2__/* .explainCreateFailure */ .M8)(iface, said)}`);
+        });
+    }
+    catch (err) {
+        // It exited without a daemon: its interface closed with it, and nothing is ours to undo.
+        if (!(err instanceof _run_js__WEBPACK_IMPORTED_MODULE_3__/* .CommandError */ .Qd && err.result.timedOut)) {
+            journal.remove(proc);
+            journal.remove(link);
+        }
+        throw err;
+    }
+    journal.update(link, { ifindex: (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .ifindex */ .Cl)(iface) });
+    const daemon = await startedDaemon(iface, proc.since, req.limits, r.pid);
+    journal.update(proc, { ...daemon, socket: (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .fileId */ .qp)((0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .socketPath */ .Xy)(iface)) });
+}
+/**
+ * The daemon a start of wireguard-go forked, proven to be in this network namespace: read directly
+ * when root, else through `sudo readlink` (a root process's namespace is not the user's to read).
+ * Undefined when none can be proven ours: then nothing is ever signalled on a guess.
+ */
+async function startedDaemon(iface, since, limits, near) {
+    const ours = (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .netns */ .p3)();
+    for (const c of (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .wireguardGoCandidates */ .dQ)(iface, since, near)) {
+        const theirs = c.netns ?? (await (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)(['readlink', `/proc/${c.pid}/ns/net`], { root: true, ...limits })).stdout.trim();
+        if (ours !== undefined && theirs === ours)
+            return { pid: c.pid, start: c.start };
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 466:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CK: () => (/* binding */ endpointAddress),
+/* harmony export */   DE: () => (/* binding */ policyRouteCount),
+/* harmony export */   Fp: () => (/* binding */ placeRules),
+/* harmony export */   GD: () => (/* binding */ tablesInUse),
+/* harmony export */   HO: () => (/* binding */ endpointText),
+/* harmony export */   Km: () => (/* binding */ bringUpKeepalive),
+/* harmony export */   Kq: () => (/* binding */ pickTable),
+/* harmony export */   RI: () => (/* binding */ routeText),
+/* harmony export */   Uo: () => (/* binding */ isFullTunnel),
+/* harmony export */   _h: () => (/* binding */ routeBatch),
+/* harmony export */   c0: () => (/* binding */ autoMtu),
+/* harmony export */   iF: () => (/* binding */ routingPlan),
+/* harmony export */   kt: () => (/* binding */ probedPeers),
+/* harmony export */   lW: () => (/* binding */ ruleLine),
+/* harmony export */   vK: () => (/* binding */ linkBatch),
+/* harmony export */   vQ: () => (/* binding */ rulePriorities)
+/* harmony export */ });
+/* harmony import */ var _common_ip_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(796);
+
+/** The keepalive set while verifying a peer whose keepalive is off, so that bring-up starts a handshake. */
+const PROBE_KEEPALIVE = 25;
+/** The peers whose keepalive is off but which have an endpoint: probed with a keepalive while verifying. */
+const probedPeers = (peers) => peers.filter((p) => p.keepalive === 0 && p.endpoint !== undefined);
+/** The keepalive a peer is configured with during bring-up. */
+const bringUpKeepalive = (peer) => peer.keepalive === 0 && peer.endpoint ? PROBE_KEEPALIVE : peer.keepalive;
+function endpointText(host, port) {
+    return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+/** The endpoint as WireGuard is given it: the address it resolved to (a host name only if unresolved). */
+const endpointAddress = (e) => endpointText(e.address ?? e.host, e.port);
+/** True when some address's own network route already covers the prefix (wg-quick adds no route then). */
+function coveredByAddress(addresses, prefix) {
+    return addresses.some((a) => a.bits < (0,_common_ip_js__WEBPACK_IMPORTED_MODULE_0__/* .maxBits */ .fx)(a.family) && (0,_common_ip_js__WEBPACK_IMPORTED_MODULE_0__/* .contains */ .gR)((0,_common_ip_js__WEBPACK_IMPORTED_MODULE_0__/* .network */ .Nm)(a), prefix));
+}
+const routeText = (r) => `${(0,_common_ip_js__WEBPACK_IMPORTED_MODULE_0__/* .prefixText */ .Oj)(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`;
+/** The allowed IPs of all peers, each once, most specific first (wg-quick: `sort -nr -k 2 -t /`). */
+function allowedIps(t) {
+    const seen = new Set();
+    const all = [];
+    for (const p of t.peers.flatMap((peer) => peer.allowedIps)) {
+        const key = (0,_common_ip_js__WEBPACK_IMPORTED_MODULE_0__/* .prefixText */ .Oj)(p);
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        all.push(p);
+    }
+    return all.sort((a, b) => b.bits - a.bits);
+}
+/** True when some allowed IP is a /0: a full tunnel, which wg-quick routes through a policy table. */
+const isFullTunnel = (t) => t.table === 'auto' && allowedIps(t).some((p) => p.bits === 0);
+/** The first table from 51820 up that holds no routes and no rule points at, as wg-quick picks it. */
+function pickTable(used, from = 51820) {
+    let t = from;
+    while (used.has(t))
+        t++;
+    return t;
+}
+/** Tables in use: named by a route (`ip route show table all`) or looked up by a rule (`ip rule show`). */
+function tablesInUse(routes, rules) {
+    const named = [...routes.matchAll(/\btable ([0-9]+)/g), ...rules.matchAll(/\b(?:lookup|table) ([0-9]+)/g)];
+    return new Set(named.map((m) => Number(m[1])));
+}
+/** The priorities of the rules `ip rule show` lists, in its order. */
+const rulePriorities = (text) => [...text.matchAll(/^([0-9]+):/gm)].map((m) => Number(m[1]));
+/**
+ * Priorities for new rules, as the kernel gives a rule added without one (fib_default_rule_pref:
+ * one below the second rule's), so that the result equals wg-quick's; but chosen here, recorded,
+ * and used to delete exactly these rules later. Never one already in use.
+ */
+function placeRules(rules, existing) {
+    const taken = { 4: new Set(existing[4]), 6: new Set(existing[6]) };
+    const sorted = {
+        4: [...existing[4]].sort((a, b) => a - b),
+        6: [...existing[6]].sort((a, b) => a - b)
+    };
+    return rules.map((rule) => {
+        const second = sorted[rule.family][1] ?? 32766;
+        let priority = second > 1 ? second - 1 : 32765;
+        while (taken[rule.family].has(priority) && priority > 1)
+            priority--;
+        taken[rule.family].add(priority);
+        sorted[rule.family] = [...taken[rule.family]].sort((a, b) => a - b);
+        return { ...rule, priority };
+    });
+}
+/**
+ * wg-quick's add_route for every allowed IP. `policyTable` is the table for a full tunnel (the
+ * configured FwMark, else the first free from 51820).
+ */
+function routingPlan(t, policyTable) {
+    const plan = { routes: [], rules: [], srcValidMark: false };
+    if (t.table === 'off')
+        return plan;
+    for (const prefix of allowedIps(t)) {
+        if (typeof t.table === 'number') {
+            plan.routes.push({ prefix, table: t.table });
+        }
+        else if (prefix.bits === 0) {
+            const table = policyTable;
+            plan.fwmark = table;
+            plan.routes.push({ prefix, table });
+            plan.rules.push({ family: prefix.family, selector: `not fwmark ${table} table ${table}` }, { family: prefix.family, selector: 'table main suppress_prefixlength 0' });
+            if (prefix.family === 4)
+                plan.srcValidMark = true;
+        }
+        else if (!coveredByAddress(t.addresses, prefix)) {
+            plan.routes.push({ prefix });
+        }
+    }
+    return plan;
+}
+/** wg-quick's MTU: the largest route MTU towards the endpoints (1500 when none is known), minus 80. */
+function autoMtu(routeMtus) {
+    const best = Math.max(0, ...routeMtus);
+    return (best > 0 ? best : 1500) - 80;
+}
+/** One rule as an `ip -batch` line (`ip` takes the family from its -4/-6 option, not the line). */
+const ruleLine = (rule, verb) => `rule ${verb} ${rule.selector} priority ${rule.priority}`;
+/** The `ip -batch` script that gives the interface its addresses and MTU and brings it up. */
+function linkBatch(iface, addresses, mtu) {
+    const lines = addresses.map((a) => `address add ${(0,_common_ip_js__WEBPACK_IMPORTED_MODULE_0__/* .prefixText */ .Oj)(a)} dev ${iface}`);
+    lines.push(`link set mtu ${mtu} up dev ${iface}`);
+    return `${lines.join('\n')}\n`;
+}
+/**
+ * The `ip -batch` script that adds the routes (the policy table's first: adding them claims the
+ * table, see up.ts) and the IPv4 rules; IPv6 rules go in an `ip -6 -batch` of their own.
+ */
+function routeBatch(iface, plan, rules) {
+    const policy = (r) => plan.fwmark !== undefined && r.table === plan.fwmark;
+    const ordered = [...plan.routes.filter(policy), ...plan.routes.filter((r) => !policy(r))];
+    const lines = ordered.map((r) => `route add ${(0,_common_ip_js__WEBPACK_IMPORTED_MODULE_0__/* .prefixText */ .Oj)(r.prefix)} dev ${iface}${r.table === undefined ? '' : ` table ${r.table}`}`);
+    lines.push(...rules.filter((r) => r.family === 4).map((r) => ruleLine(r, 'add')));
+    return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+/** The policy table's routes, as many lines as open routeBatch: a failure among them is a table taken meanwhile. */
+const policyRouteCount = (plan) => plan.fwmark === undefined ? 0 : plan.routes.filter((r) => r.table === plan.fwmark).length;
+
+
+/***/ }),
+
 /***/ 195:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -10,6 +536,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   ID: () => (/* binding */ sameProcess),
 /* harmony export */   JO: () => (/* binding */ linkExists),
 /* harmony export */   RQ: () => (/* binding */ deviceMtu),
+/* harmony export */   SM: () => (/* binding */ srcValidMark),
 /* harmony export */   Sv: () => (/* binding */ kernelHasWireguard),
 /* harmony export */   Xy: () => (/* binding */ socketPath),
 /* harmony export */   a0: () => (/* binding */ waitUntil),
@@ -75,6 +602,11 @@ function kernelHasWireguard() {
 function deviceMtu(dev) {
     return Number(readText(`/sys/class/net/${dev}/mtu`).trim()) || 0;
 }
+/**
+ * net.ipv4.conf.all.src_valid_mark as the kernel has it now (`0` or `1`), which an IPv4 full tunnel
+ * sets and post puts back. Throws where /proc does not have it.
+ */
+const srcValidMark = () => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim();
 /** This process's network namespace, e.g. `net:[4026531840]`; undefined where /proc does not say. */
 function netns(pid = 'self') {
     try {
@@ -190,7 +722,7 @@ async function waitUntil(done, ms, everyMs = 2) {
 
 /***/ }),
 
-/***/ 79:
+/***/ 994:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -204,30 +736,99 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ub: () => (/* binding */ sudoRefused)
 });
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/common/process.ts
+// The one way both programs start a process: an argument array (never a shell), a minimal
+// environment, a time limit, and what to log injected by the caller (the action logs `::debug::`
+// lines; the gateway, whose stdout carries its audit lines, logs nothing there). A command past its
+// limit is stopped so that nothing it started outlives it: SIGTERM first, which `sudo` passes on to
+// the command it runs (a SIGKILL of `sudo` cannot be passed on, and would orphan a root command),
+// then SIGKILL after a grace period.
+/**
+ * How long a command has after SIGTERM before SIGKILL. Enough for `sudo` to pass the signal on and
+ * for a program that catches it to finish cleanly (wireguard-go closes its interface and socket in
+ * a few milliseconds; `ip`, `wg` and `sleep` do not catch it and are gone at once); short against
+ * the 5 s a failed bring-up has to roll back after its deadline.
+ */
+const KILL_GRACE_MS = 1000;
+/**
+ * What every child starts from: `path` as PATH, and the C locale so that the messages callers match
+ * (`File exists`, `Unknown device type`) read the same everywhere. Nothing of this process's own
+ * environment (secrets, tokens, a LOG_LEVEL that keeps wireguard-go's daemon on the step's pipes).
+ */
+function minimalEnv(path, extra = {}) {
+    return { PATH: path, LC_ALL: 'C', ...extra };
+}
+/**
+ * Starts `argv` and resolves with its exit code and output; rejects only when it cannot start, with
+ * an Error that names the program (and the PATH searched) and carries the errno `code` (`ENOENT`).
+ * Never rejects for a command that started and failed.
+ */
+function runProcess(argv, opts) {
+    opts.log?.(`run: ${opts.label ?? argv.join(' ')} (at ${Math.round(process.uptime() * 1000)} ms)`);
+    const limit = Math.max(0, opts.limitMs);
+    return new Promise((resolve, reject) => {
+        // Loaded at first use, not when a bundle starts: a step refused at its inputs never pays for
+        // node:child_process (and node:net, node:stream), nor for node:perf_hooks (hence process.uptime).
+        const { spawn } = process.getBuiltinModule('node:child_process');
+        const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env });
+        let stdout = '';
+        let stderr = '';
+        let killed = false;
+        let exited = false;
+        let grace;
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+        const timer = setTimeout(() => {
+            killed = true;
+            stderr += `\n(killed after ${Math.round(limit) / 1000} s)`;
+            child.kill('SIGTERM');
+            grace = setTimeout(() => {
+                if (!exited)
+                    child.kill('SIGKILL');
+            }, opts.graceMs ?? KILL_GRACE_MS);
+        }, limit);
+        child.on('exit', () => {
+            exited = true;
+            clearTimeout(grace);
+            if (!killed)
+                return;
+            // A stopped command's own children may still hold its pipes: stop waiting for them.
+            child.stdout.destroy();
+            child.stderr.destroy();
+        });
+        child.on('error', (err) => {
+            clearTimeout(timer);
+            clearTimeout(grace);
+            const message = err.code === 'ENOENT'
+                ? `\`${argv[0]}\` was not found on PATH (${opts.env.PATH})`
+                : `\`${argv[0]}\` could not start: ${err.message}`;
+            reject(Object.assign(new Error(message), { code: err.code }));
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            clearTimeout(grace);
+            resolve({ pid: child.pid, code: code ?? (signal ? 128 : 1), stdout, stderr, ...(killed ? { killed } : {}) });
+        });
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(opts.input ?? '');
+    });
+}
+
 // EXTERNAL MODULE: ./src/action/toolkit.ts
 var toolkit = __nccwpck_require__(96);
 // EXTERNAL MODULE: ./src/action/host/probe.ts
 var probe = __nccwpck_require__(195);
 ;// CONCATENATED MODULE: ./src/action/host/run.ts
-// The one place that starts processes. Commands are argument arrays, never shell strings; commands
-// that need root go through `sudo -n` when this process is not root, so a missing permission fails
-// at once instead of waiting for a password. Children get a minimal environment: nothing of the
-// step's own (INPUT_* secrets, the runner's ACTIONS_* tokens, a job's LOG_LEVEL) reaches them.
+// How the action starts processes, over the shared runner (src/common/process.ts): commands are
+// argument arrays, never shell strings; commands that need root go through `sudo -n` when this
+// process is not root, so a missing permission fails at once instead of waiting for a password;
+// each is logged as a `::debug::` line. Children get a minimal environment: PATH with the sbin
+// directories, LC_ALL=C, nothing of the step's own (INPUT_* secrets, the runner's ACTIONS_*
+// tokens, a job's LOG_LEVEL, with which wireguard-go's daemon would keep the step's pipes open).
 
 
 
 const isRoot = () => process.getuid?.() === 0;
-/**
- * What every child starts from: a PATH that has the sbin directories, and the C locale so that
- * the messages matched here (`File exists`, `Unknown device type`) read the same everywhere.
- * wireguard-go's variables (LOG_LEVEL, WG_PROCESS_FOREGROUND, …) are deliberately absent: with
- * LOG_LEVEL set, its daemon keeps the step's pipes open and the step hangs.
- */
-function childEnv(extra = {}) {
-    return { PATH: (0,probe/* searchPath */.oe)().join(':'), LC_ALL: 'C', ...extra };
-}
 /** The argument vector actually started for a command. Pure, for tests. */
 function commandLine(argv, opts, root) {
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
@@ -261,49 +862,22 @@ function describeFailure(argv, r) {
     return `\`${argv.join(' ')}\` failed (exit ${r.code})${said ? `: ${said}` : ''}`;
 }
 /** Runs a command and resolves with its exit code and output; rejects only when it cannot start. */
-function run(argv, opts = {}) {
+async function run(argv, opts = {}) {
     const root = isRoot();
     // As root the variables go straight into the environment; through sudo, which resets it, by `env`.
     const full = commandLine(argv, root ? { ...opts, env: undefined } : opts, root);
-    const env = childEnv(root ? opts.env : {});
-    toolkit/* debug */.Yz(`run: ${commandLine(argv, opts, root).join(' ')} (at ${Math.round(performance.now())} ms)`);
     const own = opts.timeoutMs ?? 60_000;
     const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
-    const limit = Math.max(0, Math.min(own, left));
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(full[0], full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });
-        let stdout = '';
-        let stderr = '';
-        let timedOut = false;
-        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-        let killed = false;
-        const timer = setTimeout(() => {
-            killed = true;
-            timedOut = left <= own;
-            stderr += `\n(killed after ${Math.round(limit) / 1000} s)`;
-            child.kill('SIGKILL');
-        }, limit);
-        // A killed command's own children may still hold its pipes: stop waiting for them.
-        child.on('exit', () => {
-            if (!killed)
-                return;
-            child.stdout.destroy();
-            child.stderr.destroy();
-        });
-        child.on('error', (err) => {
-            clearTimeout(timer);
-            reject(err.code === 'ENOENT'
-                ? new Error(`\`${full[0]}\` was not found on PATH (${env.PATH})`)
-                : new Error(`\`${full[0]}\` could not start: ${err.message}`));
-        });
-        child.on('close', (code, signal) => {
-            clearTimeout(timer);
-            resolve({ pid: child.pid, code: code ?? (signal ? 128 : 1), stdout, stderr, ...(timedOut ? { timedOut } : {}) });
-        });
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(opts.input ?? '');
+    const r = await runProcess(full, {
+        env: minimalEnv((0,probe/* searchPath */.oe)().join(':'), root ? opts.env : {}),
+        input: opts.input,
+        limitMs: Math.min(own, left),
+        log: toolkit/* debug */.Yz,
+        label: commandLine(argv, opts, root).join(' ')
     });
+    const { killed, ...result } = r;
+    // Stopped at the step's deadline rather than at the command's own limit.
+    return killed && left <= own ? { ...result, timedOut: true } : result;
 }
 /**
  * Runs a command that must succeed; throws a CommandError otherwise, or the error `explain` makes
@@ -317,245 +891,6 @@ async function mustRun(argv, opts = {}, explain) {
     if (explain && !r.timedOut && !sudoRefused(full, r.stderr))
         throw explain(`${r.stderr}\n${r.stdout}`);
     throw new CommandError(full, r);
-}
-
-
-/***/ }),
-
-/***/ 282:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bk: () => (/* binding */ parseEndpoint),
-/* harmony export */   Do: () => (/* binding */ parseKey),
-/* harmony export */   FR: () => (/* binding */ ipText),
-/* harmony export */   HU: () => (/* binding */ parseChoice),
-/* harmony export */   M$: () => (/* binding */ parseTable),
-/* harmony export */   Ox: () => (/* binding */ splitDns),
-/* harmony export */   SP: () => (/* binding */ shown),
-/* harmony export */   U: () => (/* binding */ endpointError),
-/* harmony export */   _: () => (/* binding */ KEY),
-/* harmony export */   cC: () => (/* binding */ splitHostPort),
-/* harmony export */   cG: () => (/* binding */ parseInteger),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   kc: () => (/* binding */ publicKeyOf),
-/* harmony export */   mC: () => (/* binding */ parsePrefixes),
-/* harmony export */   n0: () => (/* binding */ looksSecret),
-/* harmony export */   uy: () => (/* binding */ isHostName),
-/* harmony export */   ws: () => (/* binding */ wgEndpoint)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _common_ip_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(796);
-// Value parsers shared by the per-field inputs (config.ts) and the `config` input (wgquick.ts), and
-// the one error type both throw. Pure; nothing here imports config.ts or wgquick.ts.
-
-
-/**
- * A bad input: names the input (and the line of a multi-line input) and what is wrong, never the
- * value of a secret.
- */
-class InputError extends Error {
-    input;
-    line;
-    constructor(input, problem, line) {
-        super(`Input "${input}": ${line === undefined ? '' : `line ${line}: `}${problem}`);
-        this.input = input;
-        this.line = line;
-        this.name = 'InputError';
-    }
-}
-/**
- * The error for an endpoint found wrong after parsing (a host name that does not resolve), naming
- * where it was written: `Input "config": line 9: …` or `Input "endpoint": …`. The problem must not
- * contain the host when the source is `config` (the whole input is a secret).
- */
-function endpointError(source, problem) {
-    return new InputError(source.input, problem, source.input === 'config' ? source.line : undefined);
-}
-const isB64 = (c) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
-/**
- * Whether a text holds something that may be key material: a run of 20 or more base64 characters
- * mixing digits and both cases, or of 40 or more of any kind (a hex key is 64). One pass.
- */
-function looksSecret(text) {
-    let run = 0;
-    let mix = 0;
-    for (let i = 0; i <= text.length; i++) {
-        const c = i < text.length ? text.charCodeAt(i) : 0;
-        if (i < text.length && isB64(c)) {
-            run++;
-            mix |= c >= 48 && c <= 57 ? 1 : c >= 65 && c <= 90 ? 2 : c >= 97 && c <= 122 ? 4 : 0;
-            continue;
-        }
-        if (run >= 40 || (run >= 20 && mix === 7))
-            return true;
-        run = 0;
-        mix = 0;
-    }
-    return false;
-}
-/**
- * A non-secret value quoted for an error message: escaped and cut short. A value that looks like key
- * material is not shown at all: a key pasted into the wrong input is still a key.
- */
-function shown(value) {
-    if (looksSecret(value))
-        return 'the value given (not shown: it looks like a key)';
-    const cut = value.length > 40 ? `${value.slice(0, 37)}...` : value;
-    return JSON.stringify(cut);
-}
-/** wg's key_from_base64: 44 characters, the last "=", the padding bits zero. */
-const KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
-function parseKey(input, value, secret) {
-    const v = value.trim();
-    if (KEY.test(v))
-        return v;
-    const what = secret ? 'the value given is not one (it is not shown: it is a secret)' : `got ${shown(v)}`;
-    throw new InputError(input, `must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); ${what}`);
-}
-/** PKCS#8 framing of a raw X25519 private key (RFC 8410). */
-const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
-/**
- * The public key of a WireGuard private key: X25519 of the base point, as `wg pubkey`. Node's
- * native X25519 takes under a millisecond where pure-JS tweetnacl takes 30 ms cold; the unit tests
- * hold it equal to tweetnacl's scalarMult.base.
- */
-function publicKeyOf(privateKey) {
-    const key = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPrivateKey)({
-        key: Buffer.concat([X25519_PKCS8, Buffer.from(privateKey, 'base64')]),
-        format: 'der',
-        type: 'pkcs8'
-    });
-    return Buffer.from((0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPublicKey)(key).export({ format: 'jwk' }).x, 'base64url').toString('base64');
-}
-/** Items of a comma- or newline-separated list, trimmed, empties dropped. */
-function listItems(value) {
-    return value
-        .split(/[,\n]/)
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
-function parsePrefixes(input, value) {
-    return listItems(value).map((item) => {
-        const p = (0,_common_ip_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePrefix */ .A1)(item);
-        if (typeof p === 'string')
-            throw new InputError(input, `${looksSecret(item) ? 'an entry (not shown: it looks like a key) is not an address' : p} (expected an address like 192.0.2.2/24 or 2001:db8::2/64)`);
-        return p;
-    });
-}
-const LABEL = '[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
-const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*\\.?$`);
-function isHostName(text) {
-    return text.length <= 253 && HOSTNAME.test(text) && !/^[0-9.]+$/.test(text);
-}
-/** The canonical text of an IP address, or undefined when `text` is not one. */
-function ipText(text) {
-    return (0,_common_ip_js__WEBPACK_IMPORTED_MODULE_1__/* .canonicalAddress */ .Z5)(text);
-}
-function parsePort(input, text, whole) {
-    if (!/^[0-9]{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
-        throw new InputError(input, `port in ${shown(whole)} must be a number from 1 to 65535`);
-    }
-    return Number(text);
-}
-/** `host:port`, `1.2.3.4:port` or `[v6]:port` into host and port; undefined when not that shape. */
-function splitHostPort(input, text) {
-    const m = /^\[([^\]]+)\]:([^:]*)$/.exec(text) ?? /^([^:[\]]+):([^:]*)$/.exec(text);
-    if (!m)
-        return undefined;
-    const [, host = '', port = ''] = m;
-    const bracketed = text.startsWith('[');
-    const addr = (0,_common_ip_js__WEBPACK_IMPORTED_MODULE_1__/* .parseAddress */ .or)(host);
-    if (bracketed && addr?.family !== 6)
-        throw new InputError(input, `${shown(text)}: only IPv6 addresses go in brackets`);
-    if (!addr && !isHostName(host))
-        throw new InputError(input, `${shown(host)} is not a valid host name or IP address`);
-    return { host: ipText(host) ?? host, port: parsePort(input, port, text) };
-}
-/** The `endpoint` input: HOST:PORT, an IPv6 address in brackets (unambiguous, as the README asks). */
-function parseEndpoint(input, value) {
-    const v = value.trim();
-    const hp = splitHostPort(input, v);
-    if (!hp) {
-        throw new InputError(input, `${shown(v)} must be HOST:PORT, e.g. vpn.example.com:51820, 192.0.2.1:51820 or [2001:db8::1]:51820`);
-    }
-    return { ...hp, source: { input } };
-}
-/**
- * An Endpoint = value as wg(8) reads it (wireguard-tools src/config.c, parse_endpoint): after a "["
- * the host runs to the first "]", which must be followed by ":" and a port; otherwise the host is
- * everything before the LAST colon, so `2001:db8::1:51820` is host 2001:db8::1, port 51820. Returns
- * a reason (without the value) when wg would refuse it or getaddrinfo could not take the host.
- */
-function wgEndpoint(value) {
-    let host;
-    let port;
-    if (value.startsWith('[')) {
-        const close = value.indexOf(']');
-        if (close < 0)
-            return 'has a "[" without its "]"';
-        if (value[close + 1] !== ':' || close + 2 >= value.length)
-            return 'has no port after the "]:"';
-        host = value.slice(1, close);
-        port = value.slice(close + 2);
-    }
-    else {
-        const colon = value.lastIndexOf(':');
-        if (colon < 0 || colon + 1 >= value.length)
-            return 'has no port (HOST:PORT)';
-        host = value.slice(0, colon);
-        port = value.slice(colon + 1);
-    }
-    if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535)
-        return 'port must be a number from 1 to 65535';
-    const ip = ipText(host);
-    if (ip !== undefined)
-        return { host: ip, port: Number(port) };
-    if (host.includes(':'))
-        return 'has a host that is not a valid IPv6 address';
-    if (!isHostName(host))
-        return 'has a host that is not a valid host name or IP address';
-    return { host, port: Number(port) };
-}
-/** DNS = as wg-quick splits it: addresses are servers, names are search domains. */
-function splitDns(input, value) {
-    const out = { dns: [], dnsSearch: [] };
-    for (const v of listItems(value)) {
-        const ip = ipText(v);
-        if (ip !== undefined)
-            out.dns.push(ip);
-        else if (isHostName(v))
-            out.dnsSearch.push(v);
-        else
-            throw new InputError(input, `${shown(v)} is neither an IP address (a DNS server) nor a domain name (a search domain)`);
-    }
-    return out;
-}
-function parseInteger(input, value, min, max) {
-    const v = value.trim();
-    if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
-        throw new InputError(input, `must be a whole number from ${min} to ${max}; got ${shown(v)}`);
-    }
-    return Number(v);
-}
-function parseChoice(input, value, choices) {
-    const v = value.trim().toLowerCase();
-    const hit = choices.find((c) => c === v);
-    if (hit === undefined)
-        throw new InputError(input, `must be one of ${choices.join(', ')}; got ${shown(value.trim())}`);
-    return hit;
-}
-/** wg-quick's Table: auto, off, main (254) or a table number; undefined when it is none of those. */
-function parseTable(value) {
-    const v = value.trim().toLowerCase();
-    if (v === 'auto' || v === 'off')
-        return v;
-    if (v === 'main')
-        return 254;
-    if (/^[0-9]+$/.test(v) && Number(v) >= 1 && Number(v) <= 0xffffffff)
-        return Number(v);
-    return undefined;
 }
 
 
@@ -631,7 +966,7 @@ function validRecord(value) {
     const r = value;
     switch (r.kind) {
         case 'interface':
-            if (!str(r.name, _common_grammar_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .v) || (r.netns !== undefined && !str(r.netns, NETNS)))
+            if (!str(r.name, _common_grammar_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .vp) || (r.netns !== undefined && !str(r.netns, NETNS)))
                 return undefined;
             return {
                 kind: 'interface',
@@ -640,7 +975,7 @@ function validRecord(value) {
                 ifindex: optional(r.ifindex, (v) => int(v, 1, 2 ** 31))
             };
         case 'wireguard-go':
-            if (!str(r.name, _common_grammar_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .v) || !int(r.since, 0, Number.MAX_SAFE_INTEGER))
+            if (!str(r.name, _common_grammar_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .vp) || !int(r.since, 0, Number.MAX_SAFE_INTEGER))
                 return undefined;
             return {
                 kind: 'wireguard-go',
@@ -667,7 +1002,7 @@ function validRecord(value) {
         case 'dns':
             if ((r.manager !== 'resolvectl' && r.manager !== 'resolvconf') ||
                 !str(r.name, DNS_NAME) ||
-                !str(r.iface, _common_grammar_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .v)) {
+                !str(r.iface, _common_grammar_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .vp)) {
                 return undefined;
             }
             return { kind: 'dns', manager: r.manager, name: r.name, iface: r.iface };
@@ -693,6 +1028,140 @@ function parseJournal(text) {
     catch {
         return [];
     }
+}
+
+
+/***/ }),
+
+/***/ 814:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   aQ: () => (/* binding */ OUTPUT),
+/* harmony export */   bO: () => (/* binding */ INPUT),
+/* harmony export */   c4: () => (/* binding */ STATE)
+/* harmony export */ });
+// The names the action shares with the runner, each written once: its inputs (which the runner
+// passes as INPUT_<NAME> variables) and outputs, as action.yml declares them (a unit test holds
+// these equal to action.yml), and the step state main hands to post (STATE_<name>).
+/** The inputs of action.yml, by the name a workflow writes under `with:`. */
+const INPUT = {
+    gateway: 'gateway',
+    audience: 'audience',
+    privateKey: 'private-key',
+    address: 'address',
+    peerPublicKey: 'peer-public-key',
+    endpoint: 'endpoint',
+    allowedIps: 'allowed-ips',
+    presharedKey: 'preshared-key',
+    persistentKeepalive: 'persistent-keepalive',
+    dns: 'dns',
+    config: 'config',
+    mtu: 'mtu',
+    interface: 'interface',
+    check: 'check',
+    timeout: 'timeout',
+    install: 'install',
+    userspace: 'userspace'
+};
+/** The outputs of action.yml, set by main. */
+const OUTPUT = {
+    publicKey: 'public-key',
+    interface: 'interface',
+    address: 'address'
+};
+/** The step state main saves and post reads: the journal of what main made (journal/state.ts). */
+const STATE = {
+    journal: 'journal'
+};
+
+
+/***/ }),
+
+/***/ 649:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   IW: () => (/* binding */ tableTaken),
+/* harmony export */   M8: () => (/* binding */ explainCreateFailure),
+/* harmony export */   Pk: () => (/* binding */ interfaceTaken),
+/* harmony export */   Q$: () => (/* binding */ handshakeFailure),
+/* harmony export */   V1: () => (/* binding */ checkFailure),
+/* harmony export */   Vx: () => (/* binding */ socketTaken),
+/* harmony export */   c7: () => (/* binding */ noNetAdmin),
+/* harmony export */   p0: () => (/* binding */ duration),
+/* harmony export */   rG: () => (/* binding */ unsupportedPlatform),
+/* harmony export */   xY: () => (/* binding */ endpointShown)
+/* harmony export */ });
+/* harmony import */ var _common_ip_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(796);
+/* harmony import */ var _host_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(466);
+/* harmony import */ var _host_probe_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(195);
+// The one-line errors a step ends with: each says what failed, the likely causes, and the fix.
+// The README's troubleshooting table quotes them; tests hold them to it.
+
+
+
+/** Milliseconds as a person reads them: `12 ms`, `1.4 s`. */
+const duration = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+const seconds = (ms) => `${ms / 1000} s`;
+/** Where the action can run, said in one line where it cannot. */
+function unsupportedPlatform(platform) {
+    const name = platform === 'darwin' ? 'macOS' : platform === 'win32' ? 'Windows' : platform;
+    return (`This action runs on Linux runners only, and this one runs ${name}. ` +
+        'Use a Linux runner (runs-on: ubuntu-latest, or a self-hosted Linux runner); ' +
+        `on ${name}, install the official WireGuard client in a run: step instead.`);
+}
+/** Root without CAP_NET_ADMIN: a container that may not make network interfaces. */
+const noNetAdmin = 'This step runs as root but without CAP_NET_ADMIN, so it may not create network interfaces: ' +
+    'an unprivileged container runner (such as ubuntu-slim) cannot host a tunnel, use runs-on: ubuntu-latest; ' +
+    'in a job container you define, add options: --cap-add=NET_ADMIN --device=/dev/net/tun';
+const interfaceTaken = (iface) => `interface ${iface} already exists; it was left untouched. If an earlier job left it behind, remove it with \`sudo ip link delete ${iface}\`, or choose another name with the interface input`;
+const socketTaken = (iface) => `${_host_probe_js__WEBPACK_IMPORTED_MODULE_0__/* .SOCKET_DIR */ .au}/${iface}.sock exists: another wireguard-go serves the name ${iface} (perhaps in another network namespace or job, which share that folder); it was left untouched. Choose another name with the interface input, or if an earlier job left it behind, remove it with \`sudo rm ${_host_probe_js__WEBPACK_IMPORTED_MODULE_0__/* .SOCKET_DIR */ .au}/${iface}.sock\``;
+const tableTaken = (fwmark) => `FwMark ${fwmark} names routing table ${fwmark}, which already holds routes or rules (another tunnel's?); nothing was changed. Choose another FwMark, or leave it out and a free table is picked`;
+/** What stopped an interface from being made, with the fix for the usual causes. */
+function explainCreateFailure(iface, said) {
+    const text = said
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !/[│┌└]/.test(l))
+        .map((l) => l.replace(/^[A-Z]+: \(\S+\) [0-9/]+ [0-9:]+ /, '').trim())
+        .join(' ') || 'no reason given';
+    if (/unix socket in use/i.test(said))
+        return `${text}: ${socketTaken(iface)}`;
+    if (/device or resource busy|File exists/i.test(said)) {
+        return `${text}: an interface named ${iface} was made meanwhile (by another job?); choose another name with the interface input`;
+    }
+    if (/Operation not permitted|permission denied/i.test(said)) {
+        return `${text}: this step may not create network interfaces (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN --device=/dev/net/tun`;
+    }
+    if (/\/dev\/net\/tun|TUN device/i.test(said)) {
+        return `${text}: wireguard-go needs /dev/net/tun; in a job container, add options: --device=/dev/net/tun --cap-add=NET_ADMIN`;
+    }
+    return text;
+}
+/** The endpoint as the summary shows it: as given, with the address a name resolved to. */
+function endpointShown(e) {
+    const given = (0,_host_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .endpointText */ .HO)(e.host, e.port);
+    return e.address !== undefined && e.address !== e.host ? `${given} (${e.address})` : given;
+}
+function handshakeFailure(t, missing, timeoutMs, 
+/** In gateway mode, the gateway's origin: it added the peer, so the causes are others. */
+gateway) {
+    const ep = t.peers.find((p) => p.publicKey === missing)?.endpoint;
+    const at = ep ? (0,_host_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .endpointText */ .HO)(ep.address ?? ep.host, ep.port) : 'its endpoint';
+    const named = ep?.address !== undefined && ep.address !== ep.host ? ` (${(0,_host_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .endpointText */ .HO)(ep.host, ep.port)})` : '';
+    const head = `No handshake with peer ${missing} at ${at}${named} within ${seconds(timeoutMs)}. Likely causes: `;
+    if (gateway !== undefined) {
+        return (head +
+            `UDP to ${at} is blocked or nothing listens there; the gateway ${gateway} manages another interface than the one its endpoint serves (check its interface and endpoint settings).`);
+    }
+    const addresses = t.addresses.map((a) => (0,_common_ip_js__WEBPACK_IMPORTED_MODULE_2__/* .prefixText */ .Oj)({ ...a, bits: (0,_common_ip_js__WEBPACK_IMPORTED_MODULE_2__/* .maxBits */ .fx)(a.family) })).join(',');
+    return (head +
+        `the server does not know this runner's public key ${t.publicKey} (on the server: wg set <interface> peer ${t.publicKey} allowed-ips ${addresses}); ` +
+        `UDP to ${at} is blocked or nothing listens there; peer-public-key is not the server's key.`);
+}
+function checkFailure(label, reason, addresses, timeoutMs) {
+    return (`The tunnel is up but ${label} did not answer within ${seconds(timeoutMs)} (last error: ${reason}). ` +
+        `Likely causes: allowed-ips does not cover that address; the server does not forward or route traffic from ${addresses.map((a) => a.address).join(', ')}; the service is down or filtered.`);
 }
 
 
@@ -795,11 +1264,137 @@ const errorText = (err) => (err instanceof Error ? err.message : String(err));
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   v: () => (/* binding */ IFACE)
+/* harmony export */   Dv: () => (/* binding */ parseHostPort),
+/* harmony export */   RV: () => (/* binding */ interfaceProblem),
+/* harmony export */   U9: () => (/* binding */ isLoopback),
+/* harmony export */   m0: () => (/* binding */ isKey),
+/* harmony export */   uy: () => (/* binding */ isHostName),
+/* harmony export */   vp: () => (/* binding */ IFACE),
+/* harmony export */   ws: () => (/* binding */ wgEndpoint)
 /* harmony export */ });
-// Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
-// `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
+/* unused harmony exports KEY, isPeerKey, parsePort */
+/* harmony import */ var _ip_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(796);
+// The grammar of the values both programs read: interface names, WireGuard keys, host names,
+// `HOST:PORT` endpoints and loopback hosts. One rule for each, so that the gateway never accepts in
+// its configuration (and hands out in a lease) what the action then refuses. Pure.
+
+/**
+ * Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
+ * `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
+ */
 const IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/;
+/** Names `ip` or wireguard-go would read as something else, or Linux refuses (EINVAL). */
+const RESERVED_NAMES = new Set(['.', '..', 'all', 'default', 'help']);
+/**
+ * What is wrong with an interface name, as the end of a sentence that starts with the name (e.g.
+ * `starts with "-": …`); undefined when Linux, `ip` and wireguard-go all take it as a name.
+ */
+function interfaceProblem(name) {
+    if (name.startsWith('-'))
+        return 'starts with "-": wireguard-go and ip would read it as an option; choose a name that starts with a letter or digit';
+    if (RESERVED_NAMES.has(name.toLowerCase()))
+        return 'is a name Linux or ip reserves; choose another, e.g. wg0';
+    if (!IFACE.test(name))
+        return 'must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)';
+    return undefined;
+}
+/**
+ * A WireGuard key as wg(8) reads one (wireguard-tools src/encoding.c, key_from_base64): base64 of
+ * 32 bytes, i.e. 43 characters, the last of which leaves the padding bits zero, then "=".
+ */
+const KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+const isKey = (text) => typeof text === 'string' && KEY.test(text);
+/**
+ * A key a peer can use as its public key: a key, and not all zero (no handshake completes with the
+ * all-zero key; a client sending it has no key pair).
+ */
+const isPeerKey = (text) => isKey(text) && Buffer.from(text, 'base64').some((b) => b !== 0);
+const LABEL = '[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
+const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*\\.?$`);
+/**
+ * A host name getaddrinfo can be asked about: dot-separated labels of 1 to 63 letters, digits, `_`
+ * and inner `-` (`_` as in service names, which resolvers accept), at most 253 characters, an
+ * optional final dot; not all digits and dots (that is an address, or a malformed one).
+ */
+function isHostName(text) {
+    return HOSTNAME.test(text) && !/^[0-9.]+$/.test(text);
+}
+/** A port of `HOST:PORT`: 1 to 5 decimal digits, 1 to 65535 (port 0 asks the kernel to choose one). */
+function parsePort(text) {
+    return /^[0-9]{1,5}$/.test(text) && Number(text) >= 1 && Number(text) <= 65535 ? Number(text) : undefined;
+}
+/**
+ * Strict `HOST:PORT`: a host name or an IPv4 address, or an IPv6 address in brackets (the one
+ * unambiguous way to write one). Undefined when the text is not of that form at all (no colon, or
+ * an unbracketed IPv6 address); a problem when it is but a part is wrong.
+ */
+function parseHostPort(text) {
+    const m = /^\[([^\]]+)\]:([^:]*)$/.exec(text) ?? /^([^:[\]]+):([^:]*)$/.exec(text);
+    if (!m)
+        return undefined;
+    const [, host = '', portText = ''] = m;
+    const addr = (0,_ip_js__WEBPACK_IMPORTED_MODULE_0__/* .parseAddress */ .or)(host);
+    if (text.startsWith('[') && addr?.family !== 6)
+        return { problem: 'brackets', host };
+    if (!addr && !isHostName(host))
+        return { problem: 'host', host };
+    const port = parsePort(portText);
+    if (port === undefined)
+        return { problem: 'port', host };
+    return { host: (0,_ip_js__WEBPACK_IMPORTED_MODULE_0__/* .canonicalAddress */ .Z5)(host) ?? host, port };
+}
+/**
+ * An endpoint as wg(8) reads it (wireguard-tools src/config.c, parse_endpoint): after a "[" the
+ * host runs to the first "]", which must be followed by ":" and a port; otherwise the host is
+ * everything before the LAST colon, so `2001:db8::1:51820` is host 2001:db8::1, port 51820.
+ * Accepts everything parseHostPort accepts, and more. Returns a reason (without the value) when wg
+ * would refuse it or getaddrinfo could not take the host.
+ */
+function wgEndpoint(value) {
+    let host;
+    let portText;
+    if (value.startsWith('[')) {
+        const close = value.indexOf(']');
+        if (close < 0)
+            return 'has a "[" without its "]"';
+        if (value[close + 1] !== ':' || close + 2 >= value.length)
+            return 'has no port after the "]:"';
+        host = value.slice(1, close);
+        portText = value.slice(close + 2);
+    }
+    else {
+        const colon = value.lastIndexOf(':');
+        if (colon < 0 || colon + 1 >= value.length)
+            return 'has no port (HOST:PORT)';
+        host = value.slice(0, colon);
+        portText = value.slice(colon + 1);
+    }
+    const port = parsePort(portText);
+    if (port === undefined)
+        return 'port must be a number from 1 to 65535';
+    const ip = (0,_ip_js__WEBPACK_IMPORTED_MODULE_0__/* .canonicalAddress */ .Z5)(host);
+    if (ip !== undefined)
+        return { host: ip, port };
+    if (host.includes(':'))
+        return 'has a host that is not a valid IPv6 address';
+    if (!isHostName(host))
+        return 'has a host that is not a valid host name or IP address';
+    return { host, port };
+}
+/**
+ * A host that is this machine: `localhost` and names under it (RFC 6761), 127.0.0.0/8, and ::1
+ * in any spelling; brackets (as URL.hostname gives an IPv6 host) are ignored. Where plain http://
+ * is allowed (tests on one machine): nothing leaves the host.
+ */
+function isLoopback(host) {
+    const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    if (h === 'localhost' || h.endsWith('.localhost'))
+        return true;
+    const a = (0,_ip_js__WEBPACK_IMPORTED_MODULE_0__/* .parseAddress */ .or)(h);
+    if (!a)
+        return false;
+    return a.family === 4 ? a.bytes[0] === 127 : a.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
+}
 
 
 /***/ }),
@@ -1002,6 +1597,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 30:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
@@ -1236,233 +1838,15 @@ async function exitWhenFlushed() {
 }
 
 // EXTERNAL MODULE: ./src/action/host/run.ts + 1 modules
-var run = __nccwpck_require__(79);
-;// CONCATENATED MODULE: external "node:net"
-const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+var run = __nccwpck_require__(994);
 // EXTERNAL MODULE: ./src/common/ip.ts
 var common_ip = __nccwpck_require__(796);
-;// CONCATENATED MODULE: ./src/action/host/plan.ts
-
-/** The keepalive set while verifying a peer whose keepalive is off, so that bring-up starts a handshake. */
-const PROBE_KEEPALIVE = 25;
-/** The peers whose keepalive is off but which have an endpoint: probed with a keepalive while verifying. */
-const probedPeers = (peers) => peers.filter((p) => p.keepalive === 0 && p.endpoint !== undefined);
-/** The keepalive a peer is configured with during bring-up. */
-const bringUpKeepalive = (peer) => peer.keepalive === 0 && peer.endpoint ? PROBE_KEEPALIVE : peer.keepalive;
-function endpointText(host, port) {
-    return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
-/** The endpoint as WireGuard is given it: the address it resolved to (a host name only if unresolved). */
-const endpointAddress = (e) => endpointText(e.address ?? e.host, e.port);
-/** True when some address's own network route already covers the prefix (wg-quick adds no route then). */
-function coveredByAddress(addresses, prefix) {
-    return addresses.some((a) => a.bits < (0,common_ip/* maxBits */.fx)(a.family) && (0,common_ip/* contains */.gR)((0,common_ip/* network */.Nm)(a), prefix));
-}
-const routeText = (r) => `${(0,common_ip/* prefixText */.Oj)(r.prefix)}${r.table === undefined ? '' : ` table ${r.table}`}`;
-/** The allowed IPs of all peers, each once, most specific first (wg-quick: `sort -nr -k 2 -t /`). */
-function allowedIps(t) {
-    const seen = new Set();
-    const all = [];
-    for (const p of t.peers.flatMap((peer) => peer.allowedIps)) {
-        const key = (0,common_ip/* prefixText */.Oj)(p);
-        if (seen.has(key))
-            continue;
-        seen.add(key);
-        all.push(p);
-    }
-    return all.sort((a, b) => b.bits - a.bits);
-}
-/** True when some allowed IP is a /0: a full tunnel, which wg-quick routes through a policy table. */
-const isFullTunnel = (t) => t.table === 'auto' && allowedIps(t).some((p) => p.bits === 0);
-/** The first table from 51820 up that holds no routes and no rule points at, as wg-quick picks it. */
-function pickTable(used, from = 51820) {
-    let t = from;
-    while (used.has(t))
-        t++;
-    return t;
-}
-/** Tables in use: named by a route (`ip route show table all`) or looked up by a rule (`ip rule show`). */
-function tablesInUse(routes, rules) {
-    const named = [...routes.matchAll(/\btable ([0-9]+)/g), ...rules.matchAll(/\b(?:lookup|table) ([0-9]+)/g)];
-    return new Set(named.map((m) => Number(m[1])));
-}
-/** The priorities of the rules `ip rule show` lists, in its order. */
-const rulePriorities = (text) => [...text.matchAll(/^([0-9]+):/gm)].map((m) => Number(m[1]));
-/**
- * Priorities for new rules, as the kernel gives a rule added without one (fib_default_rule_pref:
- * one below the second rule's), so that the result equals wg-quick's; but chosen here, recorded,
- * and used to delete exactly these rules later. Never one already in use.
- */
-function placeRules(rules, existing) {
-    const taken = { 4: new Set(existing[4]), 6: new Set(existing[6]) };
-    const sorted = {
-        4: [...existing[4]].sort((a, b) => a - b),
-        6: [...existing[6]].sort((a, b) => a - b)
-    };
-    return rules.map((rule) => {
-        const second = sorted[rule.family][1] ?? 32766;
-        let priority = second > 1 ? second - 1 : 32765;
-        while (taken[rule.family].has(priority) && priority > 1)
-            priority--;
-        taken[rule.family].add(priority);
-        sorted[rule.family] = [...taken[rule.family]].sort((a, b) => a - b);
-        return { ...rule, priority };
-    });
-}
-/**
- * wg-quick's add_route for every allowed IP. `policyTable` is the table for a full tunnel (the
- * configured FwMark, else the first free from 51820).
- */
-function routingPlan(t, policyTable) {
-    const plan = { routes: [], rules: [], srcValidMark: false };
-    if (t.table === 'off')
-        return plan;
-    for (const prefix of allowedIps(t)) {
-        if (typeof t.table === 'number') {
-            plan.routes.push({ prefix, table: t.table });
-        }
-        else if (prefix.bits === 0) {
-            const table = policyTable;
-            plan.fwmark = table;
-            plan.routes.push({ prefix, table });
-            plan.rules.push({ family: prefix.family, selector: `not fwmark ${table} table ${table}` }, { family: prefix.family, selector: 'table main suppress_prefixlength 0' });
-            if (prefix.family === 4)
-                plan.srcValidMark = true;
-        }
-        else if (!coveredByAddress(t.addresses, prefix)) {
-            plan.routes.push({ prefix });
-        }
-    }
-    return plan;
-}
-/** wg-quick's MTU: the largest route MTU towards the endpoints (1500 when none is known), minus 80. */
-function autoMtu(routeMtus) {
-    const best = Math.max(0, ...routeMtus);
-    return (best > 0 ? best : 1500) - 80;
-}
-/** One rule as an `ip -batch` line (`ip` takes the family from its -4/-6 option, not the line). */
-const ruleLine = (rule, verb) => `rule ${verb} ${rule.selector} priority ${rule.priority}`;
-/** The `ip -batch` script that gives the interface its addresses and MTU and brings it up. */
-function linkBatch(iface, addresses, mtu) {
-    const lines = addresses.map((a) => `address add ${(0,common_ip/* prefixText */.Oj)(a)} dev ${iface}`);
-    lines.push(`link set mtu ${mtu} up dev ${iface}`);
-    return `${lines.join('\n')}\n`;
-}
-/**
- * The `ip -batch` script that adds the routes (the policy table's first: adding them claims the
- * table, see up.ts) and the IPv4 rules; IPv6 rules go in an `ip -6 -batch` of their own.
- */
-function routeBatch(iface, plan, rules) {
-    const policy = (r) => plan.fwmark !== undefined && r.table === plan.fwmark;
-    const ordered = [...plan.routes.filter(policy), ...plan.routes.filter((r) => !policy(r))];
-    const lines = ordered.map((r) => `route add ${(0,common_ip/* prefixText */.Oj)(r.prefix)} dev ${iface}${r.table === undefined ? '' : ` table ${r.table}`}`);
-    lines.push(...rules.filter((r) => r.family === 4).map((r) => ruleLine(r, 'add')));
-    return lines.length > 0 ? `${lines.join('\n')}\n` : '';
-}
-/** The policy table's routes, as many lines as open routeBatch: a failure among them is a table taken meanwhile. */
-const policyRouteCount = (plan) => plan.fwmark === undefined ? 0 : plan.routes.filter((r) => r.table === plan.fwmark).length;
-
+// EXTERNAL MODULE: ./src/action/host/plan.ts
+var host_plan = __nccwpck_require__(466);
 // EXTERNAL MODULE: ./src/action/host/probe.ts
 var probe = __nccwpck_require__(195);
-;// CONCATENATED MODULE: ./src/action/backend/uapi.ts
-// WireGuard's cross-platform configuration protocol (UAPI), spoken to wireguard-go over its unix
-// socket: configures the peers and reads handshakes without starting `wg`, and the private key
-// travels over the socket only, never through a file. The socket is root's: an unprivileged step
-// uses the `wg` backend instead.
-
-
-
-
-const hex = (base64) => Buffer.from(base64, 'base64').toString('hex');
-/** The `set=1` request that gives the interface exactly the configured key and peers (as `wg setconf`). */
-function uapiSetRequest(t, fwmark) {
-    const lines = [
-        'set=1',
-        `private_key=${hex(t.privateKey)}`,
-        `listen_port=${t.listenPort ?? 0}`,
-        `fwmark=${fwmark ?? 0}`,
-        'replace_peers=true'
-    ];
-    for (const peer of t.peers) {
-        lines.push(`public_key=${hex(peer.publicKey)}`, 'replace_allowed_ips=true');
-        if (peer.presharedKey)
-            lines.push(`preshared_key=${hex(peer.presharedKey)}`);
-        if (peer.endpoint)
-            lines.push(`endpoint=${endpointAddress(peer.endpoint)}`);
-        lines.push(`persistent_keepalive_interval=${bringUpKeepalive(peer)}`);
-        for (const ip of peer.allowedIps)
-            lines.push(`allowed_ip=${(0,common_ip/* prefixText */.Oj)(ip)}`);
-    }
-    return `${lines.join('\n')}\n\n`;
-}
-/** The request that turns keepalive off again on the peers probed, or none. */
-function uapiKeepaliveRestore(t) {
-    const probed = probedPeers(t.peers);
-    if (probed.length === 0)
-        return undefined;
-    const each = probed.map((p) => `public_key=${hex(p.publicKey)}\nupdate_only=true\npersistent_keepalive_interval=0\n`);
-    return `set=1\n${each.join('')}\n`;
-}
-/** `get=1` output into public key (base64) → last handshake, seconds since epoch (0: none). */
-function parseUapiHandshakes(text) {
-    const out = new Map();
-    let key;
-    for (const line of text.split('\n')) {
-        const eq = line.indexOf('=');
-        const [k, v] = [line.slice(0, eq), line.slice(eq + 1)];
-        if (k === 'public_key') {
-            key = Buffer.from(v, 'hex').toString('base64');
-            out.set(key, 0);
-        }
-        else if (k === 'last_handshake_time_sec' && key)
-            out.set(key, Number(v) || 0);
-    }
-    return out;
-}
-/** Sends one request and resolves with the answer (up to the blank line); rejects on errno ≠ 0. */
-function uapi(path, request, timeoutMs = 5000) {
-    return new Promise((resolve, reject) => {
-        const socket = (0,external_node_net_namespaceObject.connect)(path);
-        let answer = '';
-        const timer = setTimeout(() => socket.destroy(new Error(`no answer from ${path} within ${timeoutMs} ms`)), Math.max(1, timeoutMs));
-        socket.setEncoding('utf8');
-        socket.on('connect', () => socket.write(request));
-        socket.on('data', (d) => {
-            answer += d;
-            if (!answer.endsWith('\n\n'))
-                return;
-            clearTimeout(timer);
-            socket.destroy();
-            const errno = /^errno=(-?[0-9]+)$/m.exec(answer)?.[1];
-            if (errno !== undefined && errno !== '0')
-                reject(new Error(`wireguard-go refused the configuration (errno ${errno})`));
-            else
-                resolve(answer);
-        });
-        socket.on('error', (err) => {
-            clearTimeout(timer);
-            reject(err);
-        });
-    });
-}
-function uapiBackend(ctx) {
-    const path = (0,probe/* socketPath */.Xy)(ctx.iface);
-    // A local socket answers in microseconds: a short limit of its own, past the step's deadline too,
-    // so that the last handshake read at the deadline still reports what it saw.
-    const ask = (request) => uapi(path, request, 5000);
-    return {
-        describe: `wireguard-go's socket ${path}`,
-        configure: async (t, fwmark) => void (await ask(uapiSetRequest(t, fwmark))),
-        setFwmark: async (fwmark) => void (await ask(`set=1\nfwmark=${fwmark}\n\n`)),
-        handshakes: async () => parseUapiHandshakes(await ask('get=1\n\n')),
-        restoreKeepalive: async (t) => {
-            const request = uapiKeepaliveRestore(t);
-            if (request)
-                await ask(request);
-        }
-    };
-}
-
+// EXTERNAL MODULE: ./src/action/host/echo.ts
+var echo = __nccwpck_require__(32);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(24);
 // EXTERNAL MODULE: external "node:os"
@@ -1482,6 +1866,7 @@ var external_node_path_ = __nccwpck_require__(760);
 
 
 
+
 /** The `wg setconf` file: the same configuration as uapiSetRequest, in wg's own format. */
 function wgConf(t, fwmark) {
     const lines = ['[Interface]', `PrivateKey = ${t.privateKey}`];
@@ -1494,10 +1879,10 @@ function wgConf(t, fwmark) {
         if (peer.presharedKey)
             lines.push(`PresharedKey = ${peer.presharedKey}`);
         if (peer.endpoint)
-            lines.push(`Endpoint = ${endpointAddress(peer.endpoint)}`);
+            lines.push(`Endpoint = ${(0,host_plan/* endpointAddress */.CK)(peer.endpoint)}`);
         if (peer.allowedIps.length > 0)
             lines.push(`AllowedIPs = ${peer.allowedIps.map(common_ip/* prefixText */.Oj).join(', ')}`);
-        const keepalive = bringUpKeepalive(peer);
+        const keepalive = (0,host_plan/* bringUpKeepalive */.Km)(peer);
         if (keepalive > 0)
             lines.push(`PersistentKeepalive = ${keepalive}`);
     }
@@ -1505,7 +1890,7 @@ function wgConf(t, fwmark) {
 }
 /** `wg` arguments that put back keepalive off on the peers that were probed, or none. */
 function keepaliveRestore(iface, t) {
-    const probed = probedPeers(t.peers);
+    const probed = (0,host_plan/* probedPeers */.kt)(t.peers);
     if (probed.length === 0)
         return undefined;
     return ['set', iface, ...probed.flatMap((p) => ['peer', p.publicKey, 'persistent-keepalive', 'off'])];
@@ -1571,6 +1956,7 @@ function wgBackend(ctx) {
             try {
                 const fifo = (0,external_node_path_.join)(dir, `${iface}.conf`);
                 await (0,run/* mustRun */.Pv)(['mkfifo', '-m', '600', fifo], ctx.limits);
+                (0,echo/* echo */.WI)([wg, 'setconf', iface, fifo]);
                 const reading = (0,run/* mustRun */.Pv)([wg, 'setconf', iface, fifo], opts);
                 await Promise.all([reading, feed(fifo, wgConf(t, fwmark), reading)]);
             }
@@ -1579,13 +1965,129 @@ function wgBackend(ctx) {
                 journal.remove(record);
             }
         },
-        setFwmark: async (fwmark) => void (await (0,run/* mustRun */.Pv)([wg, 'set', iface, 'fwmark', String(fwmark)], opts)),
+        async setFwmark(fwmark) {
+            const argv = [wg, 'set', iface, 'fwmark', String(fwmark)];
+            (0,echo/* echo */.WI)(argv);
+            await (0,run/* mustRun */.Pv)(argv, opts);
+        },
         // Read with a limit of its own, so that the last read at the deadline still reports what it saw.
         handshakes: async () => parseHandshakes((await (0,run/* mustRun */.Pv)([wg, 'show', iface, 'latest-handshakes'], { root: true, timeoutMs: 5000 })).stdout),
         async restoreKeepalive(t) {
             const args = keepaliveRestore(iface, t);
-            if (args)
-                await (0,run/* mustRun */.Pv)([wg, ...args], opts);
+            if (!args)
+                return;
+            (0,echo/* echo */.WI)([wg, ...args]);
+            await (0,run/* mustRun */.Pv)([wg, ...args], opts);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/backend/uapi.ts
+// WireGuard's cross-platform configuration protocol (UAPI), spoken to wireguard-go over its unix
+// socket: configures the peers and reads handshakes without starting `wg`, and the private key
+// travels over the socket only, never through a file. The socket is root's: an unprivileged step
+// uses the `wg` backend instead.
+
+
+
+
+
+const hex = (base64) => Buffer.from(base64, 'base64').toString('hex');
+/** The `set=1` request that gives the interface exactly the configured key and peers (as `wg setconf`). */
+function uapiSetRequest(t, fwmark) {
+    const lines = [
+        'set=1',
+        `private_key=${hex(t.privateKey)}`,
+        `listen_port=${t.listenPort ?? 0}`,
+        `fwmark=${fwmark ?? 0}`,
+        'replace_peers=true'
+    ];
+    for (const peer of t.peers) {
+        lines.push(`public_key=${hex(peer.publicKey)}`, 'replace_allowed_ips=true');
+        if (peer.presharedKey)
+            lines.push(`preshared_key=${hex(peer.presharedKey)}`);
+        if (peer.endpoint)
+            lines.push(`endpoint=${(0,host_plan/* endpointAddress */.CK)(peer.endpoint)}`);
+        lines.push(`persistent_keepalive_interval=${(0,host_plan/* bringUpKeepalive */.Km)(peer)}`);
+        for (const ip of peer.allowedIps)
+            lines.push(`allowed_ip=${(0,common_ip/* prefixText */.Oj)(ip)}`);
+    }
+    return `${lines.join('\n')}\n\n`;
+}
+/** The request that turns keepalive off again on the peers probed, or none. */
+function uapiKeepaliveRestore(t) {
+    const probed = (0,host_plan/* probedPeers */.kt)(t.peers);
+    if (probed.length === 0)
+        return undefined;
+    const each = probed.map((p) => `public_key=${hex(p.publicKey)}\nupdate_only=true\npersistent_keepalive_interval=0\n`);
+    return `set=1\n${each.join('')}\n`;
+}
+/** `get=1` output into public key (base64) → last handshake, seconds since epoch (0: none). */
+function parseUapiHandshakes(text) {
+    const out = new Map();
+    let key;
+    for (const line of text.split('\n')) {
+        const eq = line.indexOf('=');
+        const [k, v] = [line.slice(0, eq), line.slice(eq + 1)];
+        if (k === 'public_key') {
+            key = Buffer.from(v, 'hex').toString('base64');
+            out.set(key, 0);
+        }
+        else if (k === 'last_handshake_time_sec' && key)
+            out.set(key, Number(v) || 0);
+    }
+    return out;
+}
+/** Sends one request and resolves with the answer (up to the blank line); rejects on errno ≠ 0. */
+function uapi(path, request, timeoutMs = 5000) {
+    return new Promise((resolve, reject) => {
+        // node:net is loaded at first use, not at the step's start (see host/run.ts).
+        const socket = process.getBuiltinModule('node:net').connect(path);
+        let answer = '';
+        const timer = setTimeout(() => socket.destroy(new Error(`no answer from ${path} within ${timeoutMs} ms`)), Math.max(1, timeoutMs));
+        socket.setEncoding('utf8');
+        socket.on('connect', () => socket.write(request));
+        socket.on('data', (d) => {
+            answer += d;
+            if (!answer.endsWith('\n\n'))
+                return;
+            clearTimeout(timer);
+            socket.destroy();
+            const errno = /^errno=(-?[0-9]+)$/m.exec(answer)?.[1];
+            if (errno !== undefined && errno !== '0')
+                reject(new Error(`wireguard-go refused the configuration (errno ${errno})`));
+            else
+                resolve(answer);
+        });
+        socket.on('error', (err) => {
+            clearTimeout(timer);
+            reject(err);
+        });
+    });
+}
+function uapiBackend(ctx) {
+    const path = (0,probe/* socketPath */.Xy)(ctx.iface);
+    // A local socket answers in microseconds: a short limit of its own, past the step's deadline too,
+    // so that the last handshake read at the deadline still reports what it saw.
+    const ask = (request) => uapi(path, request, 5000);
+    return {
+        describe: `wireguard-go's socket ${path}`,
+        // Echoed as the `wg` command that does the same, as wg-quick shows its own setconf.
+        configure: async (t, fwmark) => {
+            (0,echo/* echo */.WI)(['wg', 'setconf', ctx.iface, '/dev/fd/63']);
+            await ask(uapiSetRequest(t, fwmark));
+        },
+        setFwmark: async (fwmark) => {
+            (0,echo/* echo */.WI)(['wg', 'set', ctx.iface, 'fwmark', String(fwmark)]);
+            await ask(`set=1\nfwmark=${fwmark}\n\n`);
+        },
+        handshakes: async () => parseUapiHandshakes(await ask('get=1\n\n')),
+        restoreKeepalive: async (t) => {
+            const request = uapiKeepaliveRestore(t);
+            if (!request)
+                return;
+            (0,echo/* echo */.WI)(['wg', ...(keepaliveRestore(ctx.iface, t) ?? [])]);
+            await ask(request);
         }
     };
 }
@@ -1601,15 +2103,179 @@ function chooseBackend(ctx) {
 
 // EXTERNAL MODULE: ./src/common/grammar.ts
 var grammar = __nccwpck_require__(460);
-// EXTERNAL MODULE: ./src/action/inputs/values.ts
-var values = __nccwpck_require__(282);
+// EXTERNAL MODULE: ./src/action/names.ts
+var names = __nccwpck_require__(814);
+;// CONCATENATED MODULE: ./src/action/inputs/values.ts
+// Value parsers shared by the per-field inputs (inputs.ts) and the `config` input (wgquick.ts), and
+// the one error type both throw; the grammar of each value is the one both programs share
+// (src/common/grammar.ts). Pure; nothing here imports inputs.ts or wgquick.ts.
+
+
+
+/**
+ * A bad input: names the input (and the line of a multi-line input) and what is wrong, never the
+ * value of a secret.
+ */
+class InputError extends Error {
+    input;
+    line;
+    constructor(input, problem, line) {
+        super(`Input "${input}": ${line === undefined ? '' : `line ${line}: `}${problem}`);
+        this.input = input;
+        this.line = line;
+        this.name = 'InputError';
+    }
+}
+/**
+ * The error for an endpoint found wrong after parsing (a host name that does not resolve), naming
+ * where it was written: `Input "config": line 9: …` or `Input "endpoint": …`. The problem must not
+ * contain the host when the source is `config` (the whole input is a secret).
+ */
+function endpointError(source, problem) {
+    return new InputError(source.input, problem, source.input === names/* INPUT */.bO.config ? source.line : undefined);
+}
+const isB64 = (c) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
+/**
+ * Whether a text holds something that may be key material: a run of 20 or more base64 characters
+ * mixing digits and both cases, or of 40 or more of any kind (a hex key is 64). One pass.
+ */
+function looksSecret(text) {
+    let run = 0;
+    let mix = 0;
+    for (let i = 0; i <= text.length; i++) {
+        const c = i < text.length ? text.charCodeAt(i) : 0;
+        if (i < text.length && isB64(c)) {
+            run++;
+            mix |= c >= 48 && c <= 57 ? 1 : c >= 65 && c <= 90 ? 2 : c >= 97 && c <= 122 ? 4 : 0;
+            continue;
+        }
+        if (run >= 40 || (run >= 20 && mix === 7))
+            return true;
+        run = 0;
+        mix = 0;
+    }
+    return false;
+}
+/**
+ * A non-secret value quoted for an error message: escaped and cut short. A value that looks like key
+ * material is not shown at all: a key pasted into the wrong input is still a key.
+ */
+function shown(value) {
+    if (looksSecret(value))
+        return 'the value given (not shown: it looks like a key)';
+    const cut = value.length > 40 ? `${value.slice(0, 37)}...` : value;
+    return JSON.stringify(cut);
+}
+function parseKey(input, value, secret) {
+    const v = value.trim();
+    if ((0,grammar/* isKey */.m0)(v))
+        return v;
+    const what = secret ? 'the value given is not one (it is not shown: it is a secret)' : `got ${shown(v)}`;
+    throw new InputError(input, `must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); ${what}`);
+}
+/** PKCS#8 framing of a raw X25519 private key (RFC 8410). */
+const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
+/**
+ * The public key of a WireGuard private key: X25519 of the base point, as `wg pubkey`. Node's
+ * native X25519 takes under a millisecond where pure-JS tweetnacl takes 30 ms cold; the unit tests
+ * hold it equal to tweetnacl's scalarMult.base.
+ */
+function publicKeyOf(privateKey) {
+    // node:crypto takes milliseconds to load: only a step given a private key pays for it.
+    const { createPrivateKey, createPublicKey } = process.getBuiltinModule('node:crypto');
+    const key = createPrivateKey({
+        key: Buffer.concat([X25519_PKCS8, Buffer.from(privateKey, 'base64')]),
+        format: 'der',
+        type: 'pkcs8'
+    });
+    return Buffer.from(createPublicKey(key).export({ format: 'jwk' }).x, 'base64url').toString('base64');
+}
+/** Items of a comma- or newline-separated list, trimmed, empties dropped. */
+function listItems(value) {
+    return value
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+function parsePrefixes(input, value) {
+    return listItems(value).map((item) => {
+        const p = (0,common_ip/* parsePrefix */.A1)(item);
+        if (typeof p === 'string')
+            throw new InputError(input, `${looksSecret(item) ? 'an entry (not shown: it looks like a key) is not an address' : p} (expected an address like 192.0.2.2/24 or 2001:db8::2/64)`);
+        return p;
+    });
+}
+/** `host:port`, `1.2.3.4:port` or `[v6]:port` into host and port; undefined when not that shape. */
+function splitHostPort(input, text) {
+    const hp = (0,grammar/* parseHostPort */.Dv)(text);
+    if (hp === undefined || !('problem' in hp))
+        return hp;
+    switch (hp.problem) {
+        case 'brackets':
+            throw new InputError(input, `${shown(text)}: only IPv6 addresses go in brackets`);
+        case 'host':
+            throw new InputError(input, `${shown(hp.host)} is not a valid host name or IP address`);
+        case 'port':
+            throw new InputError(input, `port in ${shown(text)} must be a number from 1 to 65535`);
+    }
+}
+/** The `endpoint` input: HOST:PORT, an IPv6 address in brackets (unambiguous, as the README asks). */
+function parseEndpoint(input, value) {
+    const v = value.trim();
+    const hp = splitHostPort(input, v);
+    if (!hp) {
+        throw new InputError(input, `${shown(v)} must be HOST:PORT, e.g. vpn.example.com:51820, 192.0.2.1:51820 or [2001:db8::1]:51820`);
+    }
+    return { ...hp, source: { input } };
+}
+/** DNS = as wg-quick splits it: addresses are servers, names are search domains. */
+function splitDns(input, value) {
+    const out = { dns: [], dnsSearch: [] };
+    for (const v of listItems(value)) {
+        const ip = (0,common_ip/* canonicalAddress */.Z5)(v);
+        if (ip !== undefined)
+            out.dns.push(ip);
+        else if ((0,grammar/* isHostName */.uy)(v))
+            out.dnsSearch.push(v);
+        else
+            throw new InputError(input, `${shown(v)} is neither an IP address (a DNS server) nor a domain name (a search domain)`);
+    }
+    return out;
+}
+function parseInteger(input, value, min, max) {
+    const v = value.trim();
+    if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) {
+        throw new InputError(input, `must be a whole number from ${min} to ${max}; got ${shown(v)}`);
+    }
+    return Number(v);
+}
+function parseChoice(input, value, choices) {
+    const v = value.trim().toLowerCase();
+    const hit = choices.find((c) => c === v);
+    if (hit === undefined)
+        throw new InputError(input, `must be one of ${choices.join(', ')}; got ${shown(value.trim())}`);
+    return hit;
+}
+/** wg-quick's Table: auto, off, main (254) or a table number; undefined when it is none of those. */
+function parseTable(value) {
+    const v = value.trim().toLowerCase();
+    if (v === 'auto' || v === 'off')
+        return v;
+    if (v === 'main')
+        return 254;
+    if (/^[0-9]+$/.test(v) && Number(v) >= 1 && Number(v) <= 0xffffffff)
+        return Number(v);
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs/secrets.ts
 // What the runner must be told to mask, computed from the inputs before anything is validated or
 // logged. The runner masks only exact strings: a secret input as a whole, and (as we tell it) each of
 // its lines. A configuration with a typo may print, or lead a tool to print, a key in a shape that
 // is neither, so every key-shaped run of `config` is masked too. One pass per line, no regex with
 // nested quantifiers: a 60,000-line configuration is read in a few milliseconds.
-const SECRET_INPUTS = ['private-key', 'preshared-key', 'config'];
+
+const SECRET_INPUTS = [names/* INPUT */.bO.privateKey, names/* INPUT */.bO.presharedKey, names/* INPUT */.bO.config];
 /** Shorter strings are not masked: a mask of a common fragment would blank out half the log. */
 const MIN = 8;
 /**
@@ -1761,7 +2427,7 @@ function inputSecrets(name, value, add) {
     if (value === '')
         return;
     add(value);
-    const key = name !== 'config';
+    const key = name !== names/* INPUT */.bO.config;
     const seen = new Set();
     for (const raw of value.split('\n')) {
         const line = raw.trim();
@@ -1835,7 +2501,9 @@ function keyRunsOf(text) {
 
 
 
-const INPUT = 'config';
+
+
+const INPUT = names/* INPUT */.bO.config;
 /** Keys wg-quick runs as shell commands, or that write the file back: refused, with what to do instead. */
 const REFUSED = ['PreUp', 'PostUp', 'PreDown', 'PostDown', 'SaveConfig'];
 /** wg-quick's own keys of [Interface]. */
@@ -1849,7 +2517,7 @@ const IS_REFUSED = new Set(REFUSED);
 const IS_QUICK = new Set(QUICK_KEYS);
 const IN_INTERFACE = new Set(INTERFACE_KEYS);
 function fail(line, problem) {
-    throw new values/* InputError */.dz(INPUT, problem, line);
+    throw new InputError(INPUT, problem, line);
 }
 /** The text without any white space, as wg(8) reads a line. */
 function squeeze(text) {
@@ -1901,7 +2569,7 @@ function integer(line, key, value, min, max, hex = false) {
     return n;
 }
 function key(line, name, value) {
-    if (!values/* KEY */._.test(value))
+    if (!(0,grammar/* isKey */.m0)(value))
         fail(line, `${name} must be a WireGuard key: 44 characters of base64 ending in "=" (as printed by wg genkey / wg pubkey); the value is not shown`);
     return value;
 }
@@ -2008,17 +2676,17 @@ function parseWgQuick(text) {
                 break;
             case 'DNS':
                 for (const item of quickItems(value)) {
-                    const ip = (0,values/* ipText */.FR)(item);
+                    const ip = (0,common_ip/* canonicalAddress */.Z5)(item);
                     if (ip !== undefined)
                         t.dns.push(ip);
-                    else if ((0,values/* isHostName */.uy)(item))
+                    else if ((0,grammar/* isHostName */.uy)(item))
                         t.dnsSearch.push(item);
                     else
                         fail(n, 'DNS has an entry that is neither an IP address (a server) nor a domain name (a search domain)');
                 }
                 break;
             case 'Table': {
-                const table = value === '' ? 'auto' : (0,values/* parseTable */.M$)(value);
+                const table = value === '' ? 'auto' : parseTable(value);
                 if (table === undefined)
                     fail(n, 'Table must be auto, off, main or a table number');
                 t.table = table;
@@ -2034,7 +2702,7 @@ function parseWgQuick(text) {
                         p.presharedKey = key(n, known, value);
                         break;
                     case 'Endpoint': {
-                        const ep = (0,values/* wgEndpoint */.ws)(value);
+                        const ep = (0,grammar/* wgEndpoint */.ws)(value);
                         if (typeof ep === 'string')
                             fail(n, `Endpoint ${ep} (HOST:PORT; an IPv6 address may go in brackets)`);
                         p.endpoint = { host: ep.host, port: ep.port, source: { input: INPUT, line: n } };
@@ -2051,11 +2719,11 @@ function parseWgQuick(text) {
         }
     }
     if (privateKey === undefined)
-        throw new values/* InputError */.dz(INPUT, '[Interface] has no PrivateKey');
+        throw new InputError(INPUT, '[Interface] has no PrivateKey');
     if (t.addresses.length === 0)
-        throw new values/* InputError */.dz(INPUT, '[Interface] has no Address');
+        throw new InputError(INPUT, '[Interface] has no Address');
     if (peers.length === 0)
-        throw new values/* InputError */.dz(INPUT, 'has no [Peer] section');
+        throw new InputError(INPUT, 'has no [Peer] section');
     const seen = new Set();
     for (const p of peers) {
         if (!p.publicKey)
@@ -2071,7 +2739,7 @@ function parseWgQuick(text) {
             keepalive: p.keepalive
         });
     }
-    return { privateKey, publicKey: (0,values/* publicKeyOf */.kc)(privateKey), ...t };
+    return { privateKey, publicKey: publicKeyOf(privateKey), ...t };
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs/inputs.ts
@@ -2084,39 +2752,34 @@ function parseWgQuick(text) {
 
 
 
+
 /** The inputs that `config` replaces. */
 const FIELD_INPUTS = [
-    'private-key',
-    'address',
-    'peer-public-key',
-    'endpoint',
-    'allowed-ips',
-    'preshared-key',
-    'persistent-keepalive',
-    'mtu',
-    'dns'
+    names/* INPUT */.bO.privateKey,
+    names/* INPUT */.bO.address,
+    names/* INPUT */.bO.peerPublicKey,
+    names/* INPUT */.bO.endpoint,
+    names/* INPUT */.bO.allowedIps,
+    names/* INPUT */.bO.presharedKey,
+    names/* INPUT */.bO.persistentKeepalive,
+    names/* INPUT */.bO.mtu,
+    names/* INPUT */.bO.dns
 ];
 /** The inputs a gateway's lease replaces: an error with `gateway`. */
 const GATEWAY_EXCLUDES = [
-    'private-key',
-    'address',
-    'peer-public-key',
-    'endpoint',
-    'allowed-ips',
-    'preshared-key',
-    'config'
+    names/* INPUT */.bO.privateKey,
+    names/* INPUT */.bO.address,
+    names/* INPUT */.bO.peerPublicKey,
+    names/* INPUT */.bO.endpoint,
+    names/* INPUT */.bO.allowedIps,
+    names/* INPUT */.bO.presharedKey,
+    names/* INPUT */.bO.config
 ];
-/** Names `ip` or wireguard-go would read as something else, or Linux refuses (EINVAL). */
-const RESERVED_NAMES = new Set(['.', '..', 'all', 'default', 'help']);
 function parseInterface(input, value) {
     const v = value.trim();
-    if (v.startsWith('-'))
-        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)} starts with "-": wireguard-go and ip would read it as an option; choose a name that starts with a letter or digit`);
-    if (RESERVED_NAMES.has(v.toLowerCase()))
-        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)} is a name Linux or ip reserves; choose another, e.g. wg0`);
-    if (!grammar/* IFACE */.v.test(v)) {
-        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)} must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)`);
-    }
+    const problem = (0,grammar/* interfaceProblem */.RV)(v);
+    if (problem !== undefined)
+        throw new InputError(input, `${shown(v)} ${problem}`);
     return v;
 }
 function parseChecks(input, value) {
@@ -2131,81 +2794,72 @@ function parseChecks(input, value) {
                 url = new URL(text);
             }
             catch {
-                throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(text)} is not a valid URL`);
+                throw new InputError(input, `${shown(text)} is not a valid URL`);
             }
             if (/[\s'"`$;<>|\\]/.test(text))
-                throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(text)} has characters not allowed in a URL`);
+                throw new InputError(input, `${shown(text)} has characters not allowed in a URL`);
             return { kind: 'http', url: url.href, text };
         }
-        const ip = (0,values/* ipText */.FR)(text);
+        const ip = (0,common_ip/* canonicalAddress */.Z5)(text);
         if (ip !== undefined)
             return { kind: 'icmp', host: ip, text };
-        const hp = (0,values/* splitHostPort */.cC)(input, text);
+        const hp = splitHostPort(input, text);
         if (hp)
             return { kind: 'tcp', ...hp, text };
-        if ((0,values/* isHostName */.uy)(text))
+        if ((0,grammar/* isHostName */.uy)(text))
             return { kind: 'icmp', host: text, text };
-        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(text)} must be HOST (ping), HOST:PORT (TCP connect) or an http(s):// URL`);
+        throw new InputError(input, `${shown(text)} must be HOST (ping), HOST:PORT (TCP connect) or an http(s):// URL`);
     });
 }
 function parseTimeout(input, value) {
     const v = value.trim();
     if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) <= 0 || Number(v) > 3600) {
-        throw new values/* InputError */.dz(input, `must be a number of seconds greater than 0 and at most 3600; got ${(0,values/* shown */.SP)(v)}`);
+        throw new InputError(input, `must be a number of seconds greater than 0 and at most 3600; got ${shown(v)}`);
     }
     return Math.round(Number(v) * 1000);
-}
-/** Hosts that `http://` is allowed for: the machine itself (127.0.0.0/8, ::1, localhost). */
-function isLoopback(hostname) {
-    const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-    if (h === 'localhost' || h.endsWith('.localhost'))
-        return true;
-    if (h === '::1')
-        return true;
-    return /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(h) && (0,values/* ipText */.FR)(h) !== undefined;
 }
 /** The `gateway` input: an https:// URL (http:// only for a loopback address), no credentials in it. */
 function parseGateway(input, value) {
     const v = value.trim();
     if (v.length > 2048)
-        throw new values/* InputError */.dz(input, "is longer than 2048 characters; give the gateway's base URL");
+        throw new InputError(input, "is longer than 2048 characters; give the gateway's base URL");
     let url;
     try {
         url = new URL(v);
     }
     catch {
-        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)} is not a URL; give the gateway's address, e.g. https://vpn.example.com:8443`);
+        throw new InputError(input, `${shown(v)} is not a URL; give the gateway's address, e.g. https://vpn.example.com:8443`);
     }
     if (url.username !== '' || url.password !== '')
-        throw new values/* InputError */.dz(input, 'has a user name or password in the URL (not shown); the gateway needs none: the job proves itself with its OIDC token');
-    if ((0,values/* looksSecret */.n0)(v))
-        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)}: a gateway URL holds no key or token`);
-    if (url.protocol === 'http:' && !isLoopback(url.hostname))
-        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)} must use https:// (http:// only for a loopback address such as 127.0.0.1): the lease carries the tunnel's addresses and the OIDC token`);
+        throw new InputError(input, 'has a user name or password in the URL (not shown); the gateway needs none: the job proves itself with its OIDC token');
+    if (looksSecret(v))
+        throw new InputError(input, `${shown(v)}: a gateway URL holds no key or token`);
+    if (url.protocol === 'http:' && !(0,grammar/* isLoopback */.U9)(url.hostname))
+        throw new InputError(input, `${shown(v)} must use https:// (http:// only for a loopback address such as 127.0.0.1): the lease carries the tunnel's addresses and the OIDC token`);
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)} must be an https:// URL`);
+        throw new InputError(input, `${shown(v)} must be an https:// URL`);
     if (url.search !== '' || url.hash !== '')
-        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)} must have no query or fragment; give the gateway's base URL`);
+        throw new InputError(input, `${shown(v)} must have no query or fragment; give the gateway's base URL`);
     return url;
 }
 /** The `audience` input: one token of printable text, as the OIDC `aud` claim. */
 function parseAudience(input, value) {
     const v = value.trim();
     if (v.length > 256 || !/^[\x21-\x7e]+$/.test(v))
-        throw new values/* InputError */.dz(input, `${(0,values/* shown */.SP)(v)} must be 1 to 256 printable characters without spaces`);
+        throw new InputError(input, `${shown(v)} must be 1 to 256 printable characters without spaces`);
     return v;
 }
 function required(get, name) {
     const v = get(name);
     if (v.trim() === '')
-        throw new values/* InputError */.dz(name, 'is required and was empty');
+        throw new InputError(name, 'is required and was empty');
     return v;
 }
 /** The default allowed IPs: the networks of the addresses. A lone host address has none. */
 function defaultAllowedIps(addresses) {
     const hosts = addresses.filter((a) => a.bits === (0,common_ip/* maxBits */.fx)(a.family));
     if (hosts.length > 0) {
-        throw new values/* InputError */.dz('allowed-ips', `is required when an address has no network (${(0,common_ip/* prefixText */.Oj)(hosts[0])} is a single host): list the networks to route through the tunnel`);
+        throw new InputError(names/* INPUT */.bO.allowedIps, `is required when an address has no network (${(0,common_ip/* prefixText */.Oj)(hosts[0])} is a single host): list the networks to route through the tunnel`);
     }
     return addresses.map(common_ip/* network */.Nm);
 }
@@ -2213,27 +2867,27 @@ const optional = (get, name, parse) => {
     const v = get(name);
     return v.trim() === '' ? undefined : parse(v);
 };
-const keepaliveOf = (get) => optional(get, 'persistent-keepalive', (v) => (0,values/* parseInteger */.cG)('persistent-keepalive', v, 0, 65535));
-const mtuOf = (get) => optional(get, 'mtu', (v) => (0,values/* parseInteger */.cG)('mtu', v, 576, 65535));
+const keepaliveOf = (get) => optional(get, names/* INPUT */.bO.persistentKeepalive, (v) => parseInteger(names/* INPUT */.bO.persistentKeepalive, v, 0, 65535));
+const mtuOf = (get) => optional(get, names/* INPUT */.bO.mtu, (v) => parseInteger(names/* INPUT */.bO.mtu, v, 576, 65535));
 /** The tunnel from the per-field inputs. */
 function fromFields(get) {
-    const privateKey = (0,values/* parseKey */.Do)('private-key', required(get, 'private-key'), true);
-    const addresses = (0,values/* parsePrefixes */.mC)('address', required(get, 'address'));
+    const privateKey = parseKey(names/* INPUT */.bO.privateKey, required(get, names/* INPUT */.bO.privateKey), true);
+    const addresses = parsePrefixes(names/* INPUT */.bO.address, required(get, names/* INPUT */.bO.address));
     if (addresses.length === 0)
-        throw new values/* InputError */.dz('address', 'is required and was empty');
-    const peerPublicKey = (0,values/* parseKey */.Do)('peer-public-key', required(get, 'peer-public-key'), false);
-    const endpoint = (0,values/* parseEndpoint */.Bk)('endpoint', required(get, 'endpoint'));
-    const allowedText = get('allowed-ips');
-    const allowedIps = allowedText.trim() === '' ? defaultAllowedIps(addresses) : (0,values/* parsePrefixes */.mC)('allowed-ips', allowedText).map(common_ip/* network */.Nm);
+        throw new InputError(names/* INPUT */.bO.address, 'is required and was empty');
+    const peerPublicKey = parseKey(names/* INPUT */.bO.peerPublicKey, required(get, names/* INPUT */.bO.peerPublicKey), false);
+    const endpoint = parseEndpoint(names/* INPUT */.bO.endpoint, required(get, names/* INPUT */.bO.endpoint));
+    const allowedText = get(names/* INPUT */.bO.allowedIps);
+    const allowedIps = allowedText.trim() === '' ? defaultAllowedIps(addresses) : parsePrefixes(names/* INPUT */.bO.allowedIps, allowedText).map(common_ip/* network */.Nm);
     if (allowedIps.length === 0)
-        throw new values/* InputError */.dz('allowed-ips', 'lists no network');
-    const presharedKey = optional(get, 'preshared-key', (v) => (0,values/* parseKey */.Do)('preshared-key', v, true));
+        throw new InputError(names/* INPUT */.bO.allowedIps, 'lists no network');
+    const presharedKey = optional(get, names/* INPUT */.bO.presharedKey, (v) => parseKey(names/* INPUT */.bO.presharedKey, v, true));
     return {
         privateKey,
-        publicKey: (0,values/* publicKeyOf */.kc)(privateKey),
+        publicKey: publicKeyOf(privateKey),
         addresses,
         table: 'auto',
-        ...(0,values/* splitDns */.Ox)('dns', get('dns')),
+        ...splitDns(names/* INPUT */.bO.dns, get(names/* INPUT */.bO.dns)),
         peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive: keepaliveOf(get) ?? 25 }],
         mtu: mtuOf(get)
     };
@@ -2241,380 +2895,63 @@ function fromFields(get) {
 /** Where the tunnel comes from: `gateway`, `config` or the per-field inputs, each alone. */
 function tunnelSource(get) {
     const given = (names) => names.filter((n) => get(n).trim() !== '');
-    if (get('gateway').trim() !== '') {
+    if (get(names/* INPUT */.bO.gateway).trim() !== '') {
         const clash = given(GATEWAY_EXCLUDES);
         if (clash.length > 0)
-            throw new values/* InputError */.dz('gateway', `cannot be combined with ${clash.join(', ')}: the gateway leases the key, address and peer; remove those inputs, or remove gateway`);
-        const url = parseGateway('gateway', get('gateway'));
-        const audienceText = get('audience');
+            throw new InputError(names/* INPUT */.bO.gateway, `cannot be combined with ${clash.join(', ')}: the gateway leases the key, address and peer; remove those inputs, or remove gateway`);
+        const url = parseGateway(names/* INPUT */.bO.gateway, get(names/* INPUT */.bO.gateway));
+        const audienceText = get(names/* INPUT */.bO.audience);
         return {
             kind: 'gateway',
             url,
-            audience: audienceText.trim() === '' ? url.origin : parseAudience('audience', audienceText),
+            audience: audienceText.trim() === '' ? url.origin : parseAudience(names/* INPUT */.bO.audience, audienceText),
             mtu: mtuOf(get),
             keepalive: keepaliveOf(get),
-            ...(0,values/* splitDns */.Ox)('dns', get('dns'))
+            ...splitDns(names/* INPUT */.bO.dns, get(names/* INPUT */.bO.dns))
         };
     }
-    if (get('audience').trim() !== '')
-        throw new values/* InputError */.dz('audience', 'applies only with gateway: set gateway, or remove audience');
-    if (get('config').trim() !== '') {
+    if (get(names/* INPUT */.bO.audience).trim() !== '')
+        throw new InputError(names/* INPUT */.bO.audience, 'applies only with gateway: set gateway, or remove audience');
+    if (get(names/* INPUT */.bO.config).trim() !== '') {
         const clash = given(FIELD_INPUTS);
         if (clash.length > 0) {
-            throw new values/* InputError */.dz('config', `cannot be combined with ${clash.join(', ')}: give either a whole configuration in config, or the per-field inputs`);
+            throw new InputError(names/* INPUT */.bO.config, `cannot be combined with ${clash.join(', ')}: give either a whole configuration in config, or the per-field inputs`);
         }
-        return { kind: 'static', tunnel: parseWgQuick(get('config')) };
+        return { kind: 'static', tunnel: parseWgQuick(get(names/* INPUT */.bO.config)) };
     }
     return { kind: 'static', tunnel: fromFields(get) };
 }
 /** Refuses a tunnel whose peer is the runner itself (both keys pasted from the same pair). */
 function checkTunnel(tunnel, input) {
     if (tunnel.peers.some((p) => p.publicKey === tunnel.publicKey)) {
-        throw new values/* InputError */.dz(input, "a peer's public key is this runner's own (derived from the private key); it must be the server's");
+        throw new InputError(input, "a peer's public key is this runner's own (derived from the private key); it must be the server's");
     }
 }
 /** Builds the whole configuration from the action's inputs, or throws an InputError. */
 function readConfig(get) {
-    const iface = parseInterface('interface', get('interface') || 'wg0');
+    const iface = parseInterface(names/* INPUT */.bO.interface, get(names/* INPUT */.bO.interface) || 'wg0');
     const source = tunnelSource(get);
     if (source.kind === 'static')
-        checkTunnel(source.tunnel, get('config').trim() !== '' ? 'config' : 'peer-public-key');
-    const checks = parseChecks('check', get('check'));
-    const timeoutText = get('timeout');
-    const timeoutMs = timeoutText.trim() === '' ? 30_000 : parseTimeout('timeout', timeoutText);
-    const install = (0,values/* parseChoice */.HU)('install', get('install') || 'true', ['true', 'false']) === 'true';
-    const userspace = (0,values/* parseChoice */.HU)('userspace', get('userspace') || 'auto', ['auto', 'true', 'false']);
+        checkTunnel(source.tunnel, get(names/* INPUT */.bO.config).trim() !== '' ? names/* INPUT */.bO.config : names/* INPUT */.bO.peerPublicKey);
+    const checks = parseChecks(names/* INPUT */.bO.check, get(names/* INPUT */.bO.check));
+    const timeoutText = get(names/* INPUT */.bO.timeout);
+    const timeoutMs = timeoutText.trim() === '' ? 30_000 : parseTimeout(names/* INPUT */.bO.timeout, timeoutText);
+    const install = parseChoice(names/* INPUT */.bO.install, get(names/* INPUT */.bO.install) || 'true', ['true', 'false']) === 'true';
+    const userspace = parseChoice(names/* INPUT */.bO.userspace, get(names/* INPUT */.bO.userspace) || 'auto', ['auto', 'true', 'false']);
     return { iface, checks, timeoutMs, install, userspace, source };
 }
 
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __nccwpck_require__(922);
+// EXTERNAL MODULE: ./src/action/host/link.ts
+var host_link = __nccwpck_require__(473);
+// EXTERNAL MODULE: ./src/action/host/dns.ts
+var dns = __nccwpck_require__(46);
+// EXTERNAL MODULE: ./src/action/report/messages.ts
+var messages = __nccwpck_require__(649);
 // EXTERNAL MODULE: ./src/action/toolkit.ts
 var toolkit = __nccwpck_require__(96);
-;// CONCATENATED MODULE: ./src/action/report/messages.ts
-// The one-line errors a step ends with: each says what failed, the likely causes, and the fix.
-// The README's troubleshooting table quotes them; tests hold them to it.
-
-
-
-/** Milliseconds as a person reads them: `12 ms`, `1.4 s`. */
-const duration = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
-const seconds = (ms) => `${ms / 1000} s`;
-/** Where the action can run, said in one line where it cannot. */
-function unsupportedPlatform(platform) {
-    const name = platform === 'darwin' ? 'macOS' : platform === 'win32' ? 'Windows' : platform;
-    return (`This action runs on Linux runners only, and this one runs ${name}. ` +
-        'Use a Linux runner (runs-on: ubuntu-latest, or a self-hosted Linux runner); ' +
-        `on ${name}, install the official WireGuard client in a run: step instead.`);
-}
-/** Root without CAP_NET_ADMIN: a container that may not make network interfaces. */
-const noNetAdmin = 'This step runs as root but without CAP_NET_ADMIN, so it may not create network interfaces: ' +
-    'an unprivileged container runner (such as ubuntu-slim) cannot host a tunnel, use runs-on: ubuntu-latest; ' +
-    'in a job container you define, add options: --cap-add=NET_ADMIN --device=/dev/net/tun';
-const interfaceTaken = (iface) => `interface ${iface} already exists; it was left untouched. If an earlier job left it behind, remove it with \`sudo ip link delete ${iface}\`, or choose another name with the interface input`;
-const socketTaken = (iface) => `${probe/* SOCKET_DIR */.au}/${iface}.sock exists: another wireguard-go serves the name ${iface} (perhaps in another network namespace or job, which share that folder); it was left untouched. Choose another name with the interface input, or if an earlier job left it behind, remove it with \`sudo rm ${probe/* SOCKET_DIR */.au}/${iface}.sock\``;
-const tableTaken = (fwmark) => `FwMark ${fwmark} names routing table ${fwmark}, which already holds routes or rules (another tunnel's?); nothing was changed. Choose another FwMark, or leave it out and a free table is picked`;
-/** What stopped an interface from being made, with the fix for the usual causes. */
-function explainCreateFailure(iface, said) {
-    const text = said
-        .split('\n')
-        .filter((l) => l.trim() !== '' && !/[│┌└]/.test(l))
-        .map((l) => l.replace(/^[A-Z]+: \(\S+\) [0-9/]+ [0-9:]+ /, '').trim())
-        .join(' ') || 'no reason given';
-    if (/unix socket in use/i.test(said))
-        return `${text}: ${socketTaken(iface)}`;
-    if (/device or resource busy|File exists/i.test(said)) {
-        return `${text}: an interface named ${iface} was made meanwhile (by another job?); choose another name with the interface input`;
-    }
-    if (/Operation not permitted|permission denied/i.test(said)) {
-        return `${text}: this step may not create network interfaces (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN --device=/dev/net/tun`;
-    }
-    if (/\/dev\/net\/tun|TUN device/i.test(said)) {
-        return `${text}: wireguard-go needs /dev/net/tun; in a job container, add options: --device=/dev/net/tun --cap-add=NET_ADMIN`;
-    }
-    return text;
-}
-/** The endpoint as the summary shows it: as given, with the address a name resolved to. */
-function endpointShown(e) {
-    const given = endpointText(e.host, e.port);
-    return e.address !== undefined && e.address !== e.host ? `${given} (${e.address})` : given;
-}
-function handshakeFailure(t, missing, timeoutMs, 
-/** In gateway mode, the gateway's origin: it added the peer, so the causes are others. */
-gateway) {
-    const ep = t.peers.find((p) => p.publicKey === missing)?.endpoint;
-    const at = ep ? endpointText(ep.address ?? ep.host, ep.port) : 'its endpoint';
-    const named = ep?.address !== undefined && ep.address !== ep.host ? ` (${endpointText(ep.host, ep.port)})` : '';
-    const head = `No handshake with peer ${missing} at ${at}${named} within ${seconds(timeoutMs)}. Likely causes: `;
-    if (gateway !== undefined) {
-        return (head +
-            `UDP to ${at} is blocked or nothing listens there; the gateway ${gateway} manages another interface than the one its endpoint serves (check its interface and endpoint settings).`);
-    }
-    const addresses = t.addresses.map((a) => (0,common_ip/* prefixText */.Oj)({ ...a, bits: (0,common_ip/* maxBits */.fx)(a.family) })).join(',');
-    return (head +
-        `the server does not know this runner's public key ${t.publicKey} (on the server: wg set <interface> peer ${t.publicKey} allowed-ips ${addresses}); ` +
-        `UDP to ${at} is blocked or nothing listens there; peer-public-key is not the server's key.`);
-}
-function checkFailure(label, reason, addresses, timeoutMs) {
-    return (`The tunnel is up but ${label} did not answer within ${seconds(timeoutMs)} (last error: ${reason}). ` +
-        `Likely causes: allowed-ips does not cover that address; the server does not forward or route traffic from ${addresses.map((a) => a.address).join(', ')}; the service is down or filtered.`);
-}
-
-;// CONCATENATED MODULE: ./src/action/host/install.ts
-// Finding the programs the tunnel needs, and installing the missing ones with apt in one
-// transaction, non-interactively.
-
-
-
-/** The Debian/Ubuntu package that provides each tool. */
-const PACKAGE = { wg: 'wireguard-tools', ip: 'iproute2', 'wireguard-go': 'wireguard-go' };
-/** apt-get, with everything that keeps it from prompting or waiting on needrestart. */
-function aptCommand(args) {
-    return [
-        'apt-get',
-        '-q',
-        '-o',
-        'DPkg::Lock::Timeout=120',
-        '-o',
-        'Dpkg::Options::=--force-confdef',
-        '-o',
-        'Dpkg::Options::=--force-confold',
-        ...args
-    ];
-}
-const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_SUSPEND: '1', NEEDRESTART_MODE: 'l' };
-/** apt may wait up to 2 minutes for its lock, then download: 10 minutes at most. */
-const APT_LIMIT = { timeoutMs: 600_000 };
-async function aptInstall(packages) {
-    const install = aptCommand(['install', '-y', '--no-install-recommends', ...packages]);
-    toolkit/* info */.pq(`Installing ${packages.join(', ')} with apt-get`);
-    const first = await (0,run/* run */.eF)(install, { root: true, env: APT_ENV, ...APT_LIMIT });
-    if (first.code === 0)
-        return;
-    toolkit/* info */.pq('apt-get install failed; refreshing the package lists and trying once more');
-    await (0,run/* run */.eF)(aptCommand(['update']), { root: true, env: APT_ENV, ...APT_LIMIT });
-    await (0,run/* mustRun */.Pv)(install, { root: true, env: APT_ENV, ...APT_LIMIT });
-}
-/**
- * Paths of the given tools, installing the missing ones when `install` is true; otherwise an error
- * that names each missing tool and where it was looked for.
- */
-async function ensureTools(tools, install) {
-    const paths = {};
-    const missing = [];
-    for (const t of tools) {
-        const path = (0,probe/* locate */.x5)(t);
-        if (path === undefined)
-            missing.push(t);
-        else
-            paths[t] = path;
-    }
-    if (missing.length === 0)
-        return paths;
-    const names = missing.map((t) => `\`${t}\``).join(' and ');
-    const packages = missing.map((t) => PACKAGE[t]);
-    if (!install)
-        throw new Error(`${names} not found (looked in ${(0,probe/* searchPath */.oe)().join(':')}); install ${packages.join(' and ')} first or set install: true`);
-    if ((0,probe/* locate */.x5)('apt-get') === undefined)
-        throw new Error(`${names} not found and apt-get is not available to install it: install ${packages.join(' and ')} in an earlier step`);
-    await aptInstall(packages);
-    for (const t of missing) {
-        const path = (0,probe/* locate */.x5)(t);
-        if (path === undefined)
-            throw new Error(`\`${t}\` still not found after installing ${PACKAGE[t]} (looked in ${(0,probe/* searchPath */.oe)().join(':')})`);
-        paths[t] = path;
-    }
-    return paths;
-}
-
-;// CONCATENATED MODULE: ./src/action/host/link.ts
-// Making the interface: the kernel's WireGuard where it has one, else wireguard-go. Each is written
-// in the journal before it is made and gets its identity (ifindex; pid and start time) the moment
-// it exists, so that rollback and post remove this interface and this process, never another
-// job's of the same name.
-
-
-
-
-
-
-
-/** Whether to go straight to wireguard-go: asked for, or the kernel has no WireGuard. */
-const userspaceFirst = (userspace) => userspace === 'true' || (userspace === 'auto' && !(0,probe/* kernelHasWireguard */.Sv)());
-/**
- * Refuses a name that is taken, before anything is touched: an interface of that name here, or a
- * live wireguard-go socket of that name (the socket folder is shared by every namespace, and `wg`
- * would talk to that socket's daemon instead of our interface). A socket nobody listens on is what
- * a killed wireguard-go leaves: wireguard-go and `wg` replace it. One this step may not open (not
- * root) cannot be told from a live one, and is refused too.
- */
-async function refuseTakenName(iface) {
-    if ((0,probe/* linkExists */.JO)(iface))
-        throw new Error(interfaceTaken(iface));
-    const path = (0,probe/* socketPath */.Xy)(iface);
-    if (!(0,external_node_fs_.existsSync)(path))
-        return;
-    const answer = await new Promise((resolve) => {
-        const socket = (0,external_node_net_namespaceObject.connect)(path);
-        const done = (code) => {
-            socket.destroy();
-            resolve(code);
-        };
-        socket.once('connect', () => done('live'));
-        socket.once('error', (err) => done(err.code));
-        socket.setTimeout(1000, () => done('live'));
-    });
-    if (answer !== 'ECONNREFUSED' && answer !== 'ENOENT')
-        throw new Error(socketTaken(iface));
-}
-/** Makes the interface; resolves with whether wireguard-go serves it. */
-async function createInterface(req, journal) {
-    if (!userspaceFirst(req.userspace)) {
-        if (await createKernelInterface(req, journal))
-            return { userspace: false };
-        toolkit/* info */.pq('The kernel has no WireGuard module; using wireguard-go');
-    }
-    await startWireguardGo(req, journal);
-    return { userspace: true };
-}
-/** `ip link add … type wireguard`; false when the kernel has no WireGuard and userspace may serve. */
-async function createKernelInterface(req, journal) {
-    const { iface } = req;
-    const rec = journal.add({ kind: 'interface', name: iface, netns: (0,probe/* netns */.p3)() });
-    const argv = [req.tools.ip, 'link', 'add', 'dev', iface, 'type', 'wireguard'];
-    const r = await (0,run/* run */.eF)(argv, { root: true, ...req.limits });
-    if (r.code === 0) {
-        journal.update(rec, { ifindex: (0,probe/* ifindex */.Cl)(iface) });
-        return true;
-    }
-    // Nothing was made: the record goes.
-    journal.remove(rec);
-    const full = (0,run/* commandLine */.ay)(argv, { root: true }, (0,run/* isRoot */.jX)());
-    if (r.timedOut || (0,run/* sudoRefused */.Ub)(full, r.stderr))
-        throw new run/* CommandError */.Qd(full, r);
-    const noKernel = /Unknown device type|not supported/i.test(r.stderr);
-    if (noKernel && req.userspace !== 'false')
-        return false;
-    const why = noKernel
-        ? 'this kernel has no WireGuard module and userspace is false (set userspace: auto to use wireguard-go)'
-        : explainCreateFailure(iface, r.stderr);
-    throw new Error(`could not create interface ${iface}: ${why}`);
-}
-/**
- * Starts wireguard-go, which forks a daemon that outlives this step and returns once the interface
- * exists. Its environment is the minimal one (run.ts): with LOG_LEVEL set, the daemon would keep
- * this step's pipes open.
- */
-async function startWireguardGo(req, journal) {
-    const { iface } = req;
-    const wgGo = req.tools['wireguard-go'] ?? (await ensureTools(['wireguard-go'], req.install))['wireguard-go'];
-    const link = journal.add({ kind: 'interface', name: iface, netns: (0,probe/* netns */.p3)() });
-    const proc = journal.add({ kind: 'wireguard-go', name: iface, since: (0,probe/* ticksNow */.HU)() });
-    let r;
-    try {
-        r = await (0,run/* mustRun */.Pv)([wgGo, iface], { root: true, ...req.limits }, (said) => {
-            return new Error(`could not start wireguard-go for ${iface}: ${explainCreateFailure(iface, said)}`);
-        });
-    }
-    catch (err) {
-        // It exited without a daemon: its interface closed with it, and nothing is ours to undo.
-        if (!(err instanceof run/* CommandError */.Qd && err.result.timedOut)) {
-            journal.remove(proc);
-            journal.remove(link);
-        }
-        throw err;
-    }
-    journal.update(link, { ifindex: (0,probe/* ifindex */.Cl)(iface) });
-    const daemon = await startedDaemon(iface, proc.since, req.limits, r.pid);
-    journal.update(proc, { ...daemon, socket: (0,probe/* fileId */.qp)((0,probe/* socketPath */.Xy)(iface)) });
-}
-/**
- * The daemon a start of wireguard-go forked, proven to be in this network namespace: read directly
- * when root, else through `sudo readlink` (a root process's namespace is not the user's to read).
- * Undefined when none can be proven ours: then nothing is ever signalled on a guess.
- */
-async function startedDaemon(iface, since, limits, near) {
-    const ours = (0,probe/* netns */.p3)();
-    for (const c of (0,probe/* wireguardGoCandidates */.dQ)(iface, since, near)) {
-        const theirs = c.netns ?? (await (0,run/* run */.eF)(['readlink', `/proc/${c.pid}/ns/net`], { root: true, ...limits })).stdout.trim();
-        if (ours !== undefined && theirs === ours)
-            return { pid: c.pid, start: c.start };
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/action/host/dns.ts
-// DNS for the tunnel, as wg-quick's DNS = does it: through systemd-resolved where it runs (hosted
-// Ubuntu runners), else through resolvconf; reverted in post.
-
-
-
-
-/** Which DNS manager this system has, if any. */
-function dnsManager() {
-    if ((0,external_node_fs_.existsSync)('/run/systemd/resolve') && (0,probe/* locate */.x5)('resolvectl'))
-        return 'resolvectl';
-    if ((0,probe/* locate */.x5)('resolvconf'))
-        return 'resolvconf';
-    return undefined;
-}
-/** resolvconf's record name for the interface, with the prefix interface-order wants (as wg-quick). */
-function resolvconfName(iface, interfaceOrder) {
-    for (const line of interfaceOrder.split('\n')) {
-        const m = /^([A-Za-z0-9-]+)\*$/.exec(line.trim());
-        if (m)
-            return `${m[1]}.${iface}`;
-    }
-    return iface;
-}
-function readInterfaceOrder() {
-    try {
-        return (0,external_node_fs_.readFileSync)('/etc/resolvconf/interface-order', 'utf8');
-    }
-    catch {
-        return '';
-    }
-}
-/**
- * Commands that apply the servers and search domains. Like wg-quick's `resolvconf -x`, the tunnel's
- * servers answer every query (`~.` for systemd-resolved).
- */
-function dnsUp(cfg, manager, name) {
-    if (manager === 'resolvectl') {
-        return [
-            { argv: ['resolvectl', 'dns', cfg.iface, ...cfg.dns] },
-            { argv: ['resolvectl', 'domain', cfg.iface, ...cfg.dnsSearch, '~.'] }
-        ];
-    }
-    const text = cfg.dns.map((d) => `nameserver ${d}\n`).join('') +
-        (cfg.dnsSearch.length > 0 ? `search ${cfg.dnsSearch.join(' ')}\n` : '');
-    return [{ argv: ['resolvconf', '-a', name, '-m', '0', '-x'], input: text }];
-}
-/** The command that reverts dnsUp. */
-function dnsDown(manager, name) {
-    return manager === 'resolvectl'
-        ? { argv: ['resolvectl', 'revert', name] }
-        : { argv: ['resolvconf', '-d', name, '-f'] };
-}
-/** Applies DNS servers and search domains, recorded first; warns when the system has no way to. */
-async function applyDns(cfg, journal, limits) {
-    if (cfg.dns.length === 0)
-        return;
-    const manager = dnsManager();
-    if (!manager) {
-        toolkit/* warning */.$e(`DNS servers ${cfg.dns.join(', ')} were not applied: this runner has neither systemd-resolved (resolvectl) nor resolvconf`);
-        return;
-    }
-    const name = manager === 'resolvconf' ? resolvconfName(cfg.iface, readInterfaceOrder()) : cfg.iface;
-    journal.add({ kind: 'dns', manager, name, iface: cfg.iface });
-    for (const c of dnsUp(cfg, manager, name))
-        await (0,run/* mustRun */.Pv)(c.argv, { root: true, input: c.input, ...limits });
-}
-
 ;// CONCATENATED MODULE: ./src/action/verify.ts
-// Proving the tunnel works: a handshake with every peer that has an endpoint, then every `check`
-// target, all within one deadline.
-
 
 
 
@@ -2636,14 +2973,16 @@ function checkLabel(check) {
         case 'icmp':
             return `ping ${check.host}`;
         case 'tcp':
-            return `TCP ${endpointText(check.host, check.port)}`;
+            return `TCP ${(0,host_plan/* endpointText */.HO)(check.host, check.port)}`;
         case 'http':
             return `${check.url.startsWith('https:') ? 'HTTPS' : 'HTTP'} ${check.url}`;
     }
 }
 function tcpOnce(host, port, ms) {
+    // node:net is loaded at first use, not at the step's start (see host/run.ts).
+    const net = process.getBuiltinModule('node:net');
     return new Promise((resolve) => {
-        const socket = external_node_net_namespaceObject.connect({ host, port, timeout: ms });
+        const socket = net.connect({ host, port, timeout: ms });
         const done = (err) => {
             socket.destroy();
             resolve(err);
@@ -2663,17 +3002,18 @@ async function httpOnce(href, ms) {
     const secure = url.protocol === 'https:';
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const port = Number(url.port || (secure ? 443 : 80));
+    const net = process.getBuiltinModule('node:net');
     const tls = secure ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 692, 23)) : undefined;
     return new Promise((resolve) => {
         const socket = tls
             ? tls.connect({
                 host,
                 port,
-                servername: external_node_net_namespaceObject.isIP(host) ? undefined : host,
+                servername: net.isIP(host) ? undefined : host,
                 rejectUnauthorized: false,
                 timeout: ms
             })
-            : external_node_net_namespaceObject.connect({ host, port, timeout: ms });
+            : net.connect({ host, port, timeout: ms });
         let head = '';
         const done = (err) => {
             socket.destroy();
@@ -2740,8 +3080,8 @@ const cell = (t) => t
     .replace(/[|\\]/g, (c) => `\\${c}`)
     .replace(/</g, '&lt;');
 function report(o) {
-    const peers = o.peers.map((p) => (p.endpoint ? endpointShown(p.endpoint) : p.publicKey));
-    const handshake = o.handshakeMs === undefined ? 'not awaited (no peer has an Endpoint)' : duration(o.handshakeMs);
+    const peers = o.peers.map((p) => (p.endpoint ? (0,messages/* endpointShown */.xY)(p.endpoint) : p.publicKey));
+    const handshake = o.handshakeMs === undefined ? 'not awaited (no peer has an Endpoint)' : (0,messages/* duration */.p0)(o.handshakeMs);
     const rows = [
         ['Interface', `${o.iface} (${o.mode}, MTU ${o.mtu})`],
         ['Addresses', o.addresses.map(common_ip/* prefixText */.Oj).join(', ')],
@@ -2752,10 +3092,10 @@ function report(o) {
         ...(o.extra ?? [])
     ];
     for (const c of o.checks)
-        rows.push([checkLabel(c.check), `answered in ${duration(c.ms)}`]);
+        rows.push([checkLabel(c.check), `answered in ${(0,messages/* duration */.p0)(c.ms)}`]);
     const head = o.handshakeMs === undefined
         ? `WireGuard tunnel ${o.iface} is up (no handshake awaited: no peer has an Endpoint)`
-        : `WireGuard tunnel ${o.iface} is up: handshake with ${peers.join(', ')} in ${duration(o.handshakeMs)}`;
+        : `WireGuard tunnel ${o.iface} is up: handshake with ${peers.join(', ')} in ${(0,messages/* duration */.p0)(o.handshakeMs)}`;
     toolkit/* info */.pq(head);
     for (const [k, v] of rows)
         toolkit/* info */.pq(`  ${k}: ${v}`);
@@ -2775,6 +3115,7 @@ async function reportFailure(iface, secrets, message, deadline) {
 ;// CONCATENATED MODULE: ./src/action/host/resolve.ts
 // What bring-up must know of the world before it changes anything: the address each endpoint host
 // name resolves to (carried in the endpoint from then on), and wg-quick's automatic MTU.
+
 
 
 
@@ -2800,12 +3141,12 @@ async function resolveEndpoints(peers, timeoutMs) {
                     found.set(host, (await Promise.race([lookup(host), timeout])).address);
                 }
                 catch (err) {
-                    const source = peers.find((p) => p.endpoint?.host === host)?.endpoint?.source ?? { input: 'endpoint' };
+                    const source = peers.find((p) => p.endpoint?.host === host)?.endpoint?.source ?? { input: names/* INPUT */.bO.endpoint };
                     const code = err.code ?? (0,errors/* errorText */.k)(err);
                     // From config (a secret) the name is not shown, only the line; the endpoint input is no secret.
-                    const what = source.input === 'endpoint' ? `host name "${host}"` : 'Endpoint host name';
+                    const what = source.input === names/* INPUT */.bO.endpoint ? `host name "${host}"` : 'Endpoint host name';
                     const fix = "check its spelling and that the runner's DNS knows it";
-                    throw (0,values/* endpointError */.U)(source, `${what} does not resolve (${code}): ${fix}`);
+                    throw endpointError(source, `${what} does not resolve (${code}): ${fix}`);
                 }
             }));
         }
@@ -2827,17 +3168,15 @@ async function chooseMtu(peers, ip, limits) {
     const hosts = [...new Set(peers.flatMap((p) => (p.endpoint ? [p.endpoint.address ?? p.endpoint.host] : [])))];
     const mtus = await Promise.all(hosts.map(async (h) => fromRoute((await (0,run/* run */.eF)([ip, 'route', 'get', h], limits)).stdout)));
     if (mtus.some((m) => m > 0))
-        return autoMtu(mtus);
+        return (0,host_plan/* autoMtu */.c0)(mtus);
     const def = (await (0,run/* run */.eF)([ip, 'route', 'show', 'default'], limits)).stdout.split('\n')[0] ?? '';
-    return autoMtu([fromRoute(def)]);
+    return (0,host_plan/* autoMtu */.c0)([fromRoute(def)]);
 }
 
 // EXTERNAL MODULE: ./src/action/journal/journal.ts
 var journal = __nccwpck_require__(329);
 ;// CONCATENATED MODULE: ./src/action/host/routing.ts
-// wg-quick's routing, applied: the policy table chosen among those free, the rules placed at
-// priorities recorded before they are added, src_valid_mark for an IPv4 full tunnel. A table that
-// another tunnel claimed in the meantime (two jobs starting at once) is given up for the next one.
+
 
 
 
@@ -2855,29 +3194,31 @@ async function readRouting(ctx) {
     ].map((args) => (0,run/* run */.eF)([ctx.ip, ...args], ctx.limits)));
     const [r4 = '', r6 = '', u4 = '', u6 = ''] = shown.map((r) => r.stdout);
     return {
-        used: tablesInUse(`${r4}\n${r6}`, `${u4}\n${u6}`),
-        priorities: { 4: rulePriorities(u4), 6: rulePriorities(u6) }
+        used: (0,host_plan/* tablesInUse */.GD)(`${r4}\n${r6}`, `${u4}\n${u6}`),
+        priorities: { 4: (0,host_plan/* rulePriorities */.vQ)(u4), 6: (0,host_plan/* rulePriorities */.vQ)(u6) }
     };
 }
 /** The routing plan; a full tunnel's table is its FwMark (which must be free), else the first free from 51820. */
 async function planRouting(t, ctx) {
-    if (!isFullTunnel(t))
-        return { ...routingPlan(t, 0), priorities: { 4: [], 6: [] } };
+    if (!(0,host_plan/* isFullTunnel */.Uo)(t))
+        return { ...(0,host_plan/* routingPlan */.iF)(t, 0), priorities: { 4: [], 6: [] } };
     const { used, priorities } = await readRouting(ctx);
     if (t.fwmark !== undefined) {
         if (used.has(t.fwmark))
-            throw new Error(tableTaken(t.fwmark));
-        return { ...routingPlan(t, t.fwmark), priorities };
+            throw new Error((0,messages/* tableTaken */.IW)(t.fwmark));
+        return { ...(0,host_plan/* routingPlan */.iF)(t, t.fwmark), priorities };
     }
-    return { ...routingPlan(t, pickTable(used)), priorities };
+    return { ...(0,host_plan/* routingPlan */.iF)(t, (0,host_plan/* pickTable */.Kq)(used)), priorities };
 }
 /** Sets net.ipv4.conf.all.src_valid_mark=1 for an IPv4 full tunnel, recording what it was first. */
 async function enableSrcValidMark(ctx) {
-    const was = (0,external_node_fs_.readFileSync)('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim();
+    const was = (0,probe/* srcValidMark */.SM)();
     if (was === '1')
         return;
     ctx.journal.add({ kind: 'sysctl', key: journal/* SRC_VALID_MARK */.wH, was });
-    await (0,run/* mustRun */.Pv)(['sysctl', '-q', '-w', `${journal/* SRC_VALID_MARK */.wH}=1`], { root: true, ...ctx.limits });
+    const argv = ['sysctl', '-q', '-w', `${journal/* SRC_VALID_MARK */.wH}=1`];
+    (0,echo/* echo */.WI)(argv);
+    await (0,run/* mustRun */.Pv)(argv, { root: true, ...ctx.limits });
 }
 /**
  * Adds the plan's routes and rules; resolves with the plan applied (its table may differ from the
@@ -2892,18 +3233,22 @@ async function applyRouting(t, planned, backend, ctx) {
     if (plan.srcValidMark)
         await enableSrcValidMark(ctx);
     for (let attempt = 1;; attempt++) {
-        const rules = placeRules(plan.rules, priorities);
+        const rules = (0,host_plan/* placeRules */.Fp)(plan.rules, priorities);
         const recs = rules.map((r) => journal.add({ kind: 'rule', family: r.family, priority: r.priority, selector: r.selector }));
-        const batch = routeBatch(ctx.iface, plan, rules);
+        const batch = (0,host_plan/* routeBatch */._h)(ctx.iface, plan, rules);
+        (0,echo/* echoBatch */.KO)([], batch);
         const r = batch ? await (0,run/* run */.eF)([ip, '-batch', '-'], { ...root, input: batch }) : { code: 0, stdout: '', stderr: '' };
         if (r.code === 0) {
-            const rules6 = rules.filter((x) => x.family === 6).map((x) => ruleLine(x, 'add'));
-            if (rules6.length > 0)
-                await (0,run/* mustRun */.Pv)([ip, '-6', '-batch', '-'], { ...root, input: `${rules6.join('\n')}\n` });
+            const rules6 = rules.filter((x) => x.family === 6).map((x) => (0,host_plan/* ruleLine */.lW)(x, 'add'));
+            if (rules6.length > 0) {
+                const batch6 = `${rules6.join('\n')}\n`;
+                (0,echo/* echoBatch */.KO)(['-6'], batch6);
+                await (0,run/* mustRun */.Pv)([ip, '-6', '-batch', '-'], { ...root, input: batch6 });
+            }
             return plan;
         }
         const failedAt = Number(/Command failed -:([0-9]+)/.exec(r.stderr)?.[1] ?? 0);
-        const taken = t.fwmark === undefined && failedAt >= 1 && failedAt <= policyRouteCount(plan) && /File exists/.test(r.stderr);
+        const taken = t.fwmark === undefined && failedAt >= 1 && failedAt <= (0,host_plan/* policyRouteCount */.DE)(plan) && /File exists/.test(r.stderr);
         if (!taken || attempt >= TABLE_TRIES)
             throw new run/* CommandError */.Qd((0,run/* commandLine */.ay)([ip, '-batch', '-'], root, (0,run/* isRoot */.jX)()), r);
         // The batch stopped at the policy table's routes: no rule was added. Take back what went into
@@ -2911,12 +3256,15 @@ async function applyRouting(t, planned, backend, ctx) {
         for (const rec of recs)
             journal.remove(rec);
         const table = plan.fwmark;
-        for (const f of ['-4', '-6'])
-            await (0,run/* run */.eF)([ip, f, 'route', 'flush', 'dev', ctx.iface, 'table', String(table)], root);
+        for (const f of ['-4', '-6']) {
+            const flush = [ip, f, 'route', 'flush', 'dev', ctx.iface, 'table', String(table)];
+            (0,echo/* echo */.WI)(flush);
+            await (0,run/* run */.eF)(flush, root);
+        }
         const seen = await readRouting(ctx);
         seen.used.add(table);
         priorities = seen.priorities;
-        plan = routingPlan(t, pickTable(seen.used));
+        plan = (0,host_plan/* routingPlan */.iF)(t, (0,host_plan/* pickTable */.Kq)(seen.used));
         await backend.setFwmark(plan.fwmark);
     }
 }
@@ -2925,7 +3273,7 @@ async function applyRouting(t, planned, backend, ctx) {
 async function obtainTunnel(cfg, journal, deadline) {
     if (cfg.source.kind === 'static')
         return { tunnel: cfg.source.tunnel, rows: [] };
-    const { leaseTunnel } = await __nccwpck_require__.e(/* import() */ 6).then(__nccwpck_require__.bind(__nccwpck_require__, 6));
+    const { leaseTunnel } = await __nccwpck_require__.e(/* import() */ 916).then(__nccwpck_require__.bind(__nccwpck_require__, 916));
     return leaseTunnel(cfg.source, journal, deadline);
 }
 
@@ -2934,213 +3282,15 @@ async function obtainTunnel(cfg, journal, deadline) {
 // saves after every change and the runner hands to post as STATE_journal.
 
 
-const KEY = 'journal';
+
+const KEY = names/* STATE */.c4.journal;
 /** A journal that main writes to the step state as it goes. */
 const stepJournal = () => new journal/* Journal */.CQ((text) => toolkit/* saveState */.LZ(KEY, text));
 /** What main recorded, for post (which keeps it up to date in case it has to be run again). */
 const loadJournal = () => new Journal((text) => core.saveState(KEY, text), parseJournal(core.getState(KEY)));
 
-;// CONCATENATED MODULE: ./src/action/journal/teardown.ts
-// Undoing what the journal records, newest first: shared by post and by main's rollback. Each
-// record is undone only after its identity is checked (the interface still has the recorded
-// ifindex in this network namespace, the process the recorded start time, the rule its priority),
-// so that nothing of the same name made by another job is ever touched. Never throws: every
-// problem comes back as a warning, and what could not be undone stays in the journal for post.
-
-
-
-
-
-
-
-
-/** Each undo command may take this long: enough for a slow sudo, short of hanging post. */
-const COMMAND_MS = 10_000;
-const ip = () => (0,probe/* locate */.x5)('ip') ?? 'ip';
-const asRoot = (b) => ({ root: true, timeoutMs: COMMAND_MS, deadline: b.deadline });
-/** A wait of `ms`, cut short by the budget. */
-const within = (b, ms) => b.deadline === undefined ? ms : Math.max(0, Math.min(ms, b.deadline - Date.now()));
-/** The interface as recorded is still there: same name, same ifindex, and we are in its namespace. */
-function stillOurs(rec) {
-    const now = (0,probe/* ifindex */.Cl)(rec.name);
-    if (now === undefined)
-        return 'gone';
-    return rec.ifindex !== undefined && now === rec.ifindex ? 'ours' : 'other';
-}
-/** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
-async function signal(pid, name, b) {
-    if (!(0,run/* isRoot */.jX)()) {
-        await (0,run/* run */.eF)(['kill', `-${name}`, String(pid)], asRoot(b));
-        return;
-    }
-    try {
-        process.kill(pid, `SIG${name}`);
-    }
-    catch {
-        // Exited meanwhile.
-    }
-}
-/**
- * Stops the recorded wireguard-go: SIGTERM, on which it closes its interface (routes go with it)
- * and removes its socket; SIGKILL only if it will not go. A record without a pid (main was stopped
- * while starting it) is matched by name, start time and namespace, as main would have.
- */
-async function stopWireguardGo(rec, b) {
-    const proc = rec.pid !== undefined && rec.start !== undefined
-        ? { pid: rec.pid, start: rec.start }
-        : await startedDaemon(rec.name, rec.since, { timeoutMs: COMMAND_MS, deadline: b.deadline });
-    // Dead already (killed, crashed): its socket may be left behind.
-    const running = proc !== undefined && (0,probe/* sameProcess */.ID)(proc);
-    let stale = !running;
-    if (running) {
-        const gone = () => !(0,probe/* sameProcess */.ID)(proc);
-        const sent = performance.now();
-        await signal(proc.pid, 'TERM', b);
-        if (!(await (0,probe/* waitUntil */.a0)(gone, within(b, 3000)))) {
-            stale = true;
-            await signal(proc.pid, 'KILL', b);
-            if (!(await (0,probe/* waitUntil */.a0)(gone, within(b, 1000)))) {
-                return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true };
-            }
-        }
-        toolkit/* debug */.Yz(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`);
-    }
-    // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
-    const sock = (0,probe/* socketPath */.Xy)(rec.name);
-    const removeSocket = stale && rec.socket !== undefined && (0,probe/* fileId */.qp)(sock) === rec.socket;
-    if (removeSocket) {
-        if ((0,run/* isRoot */.jX)())
-            (0,external_node_fs_.rmSync)(sock, { force: true });
-        else
-            await (0,run/* run */.eF)(['rm', '-f', sock], asRoot(b));
-    }
-    const what = [running ? `${rec.name} (wireguard-go, pid ${proc.pid})` : '', removeSocket ? `${sock} (stale)` : ''];
-    const said = what.filter((w) => w !== '').join(', ');
-    return said ? { undone: said } : { gone: true };
-}
-async function deleteInterface(rec, b) {
-    // The link closes as wireguard-go exits: give it a moment before looking.
-    await (0,probe/* waitUntil */.a0)(() => stillOurs(rec) !== 'ours', within(b, 1000));
-    switch (stillOurs(rec)) {
-        case 'ours':
-            break;
-        case 'gone':
-            return { gone: true };
-        case 'other':
-            return rec.ifindex === undefined
-                ? { left: `${rec.name} was being created when main stopped and cannot be told from another's; left as it is` }
-                : { left: `${rec.name} is no longer the interface main made (another has its name now); left untouched` };
-    }
-    await (0,run/* mustRun */.Pv)([ip(), 'link', 'delete', 'dev', rec.name], asRoot(b));
-    return { undone: rec.name };
-}
-async function deleteRule(rec, b) {
-    const r = await (0,run/* run */.eF)([ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)], asRoot(b));
-    if (r.code === 0)
-        return { undone: `rule ${rec.priority}: ${rec.selector}` };
-    if (/No such file|not exist/i.test(r.stderr))
-        return { gone: true };
-    throw new Error(r.stderr.trim() || `exit ${r.code}`);
-}
-/** Puts src_valid_mark back, unless another full tunnel still marks its traffic and needs it. */
-async function restoreSysctl(rec, b) {
-    const others = (await (0,run/* run */.eF)([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS, deadline: b.deadline })).stdout;
-    if (/\bnot from all fwmark /.test(others))
-        return { kept: `${journal/* SRC_VALID_MARK */.wH} stays 1: another full tunnel's rules need it` };
-    await (0,run/* mustRun */.Pv)(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot(b));
-    return { undone: `${rec.key} back to ${rec.was}` };
-}
-async function revertDns(rec, iface, b) {
-    // Under a name that another job's interface has now, the DNS settings are theirs.
-    if (iface && stillOurs(iface) === 'other')
-        return { left: `DNS for ${rec.iface}: the interface is no longer ours` };
-    if (rec.manager === 'resolvectl' && !(0,probe/* linkExists */.JO)(rec.iface))
-        return { gone: true };
-    const { argv } = dnsDown(rec.manager, rec.name);
-    await (0,run/* mustRun */.Pv)(argv, asRoot(b));
-    return { undone: `DNS (${rec.manager})` };
-}
-async function undo(rec, journal, b) {
-    switch (rec.kind) {
-        case 'interface':
-            return deleteInterface(rec, b);
-        case 'wireguard-go':
-            return stopWireguardGo(rec, b);
-        case 'rule':
-            return deleteRule(rec, b);
-        case 'sysctl':
-            return restoreSysctl(rec, b);
-        case 'dns':
-            return revertDns(rec, journal.find('interface'), b);
-        case 'file':
-            if (!(0,external_node_fs_.existsSync)(rec.path))
-                return { gone: true };
-            (0,external_node_fs_.rmSync)(rec.path, { recursive: true, force: true });
-            return { undone: rec.path };
-        case 'lease':
-            // Released by the gateway client after the tunnel is down (see lease.ts).
-            return { left: 'lease' };
-    }
-}
-/**
- * Undoes every record of the journal but leases, newest first; what is undone leaves the journal.
- * `deadline`: main's rollback budget (what is not undone by then stays for post).
- */
-async function teardown(journal, deadline) {
-    const budget = { deadline };
-    const report = { removed: [], kept: [], warnings: [] };
-    const iface = journal.find('interface');
-    if (iface?.netns !== undefined && (0,probe/* netns */.p3)() !== undefined && iface.netns !== (0,probe/* netns */.p3)()) {
-        report.warnings.push(`${iface.name} was made in another network namespace than this step runs in; nothing was touched`);
-        return report;
-    }
-    for (const rec of [...journal.records].reverse()) {
-        if (rec.kind === 'lease')
-            continue;
-        try {
-            const outcome = await undo(rec, journal, budget);
-            if ('kept' in outcome)
-                report.kept.push(outcome.kept);
-            if ('left' in outcome) {
-                report.warnings.push(outcome.left);
-                // Not ours (or needed by another): nothing for a later post to do either, unless it may yet go.
-                if (!outcome.retry)
-                    journal.remove(rec);
-                continue;
-            }
-            // The interface first: what the reader looks for.
-            if ('undone' in outcome) {
-                if (rec.kind === 'interface' || rec.kind === 'wireguard-go')
-                    report.removed.unshift(outcome.undone);
-                else
-                    report.removed.push(outcome.undone);
-            }
-            journal.remove(rec);
-        }
-        catch (err) {
-            report.warnings.push(`could not remove ${describe(rec)}: ${(0,errors/* errorText */.k)(err)}`);
-        }
-    }
-    return report;
-}
-function describe(rec) {
-    switch (rec.kind) {
-        case 'interface':
-        case 'wireguard-go':
-            return `${rec.kind} ${rec.name}`;
-        case 'rule':
-            return `rule ${rec.priority} (${rec.selector})`;
-        case 'sysctl':
-            return `${rec.key} (was ${rec.was})`;
-        case 'dns':
-            return `DNS for ${rec.iface}`;
-        case 'file':
-            return rec.path;
-        case 'lease':
-            return `lease ${rec.id}`;
-    }
-}
-
+// EXTERNAL MODULE: ./src/action/host/install.ts
+var install = __nccwpck_require__(674);
 ;// CONCATENATED MODULE: ./src/action/up.ts
 // The main step, in the order of wg-quick's cmd_up: make the interface, configure it, give it
 // addresses and MTU, route, set DNS; then prove it (a handshake with every peer, every check).
@@ -3165,14 +3315,18 @@ function describe(rec) {
 
 
 
-/** A debug line with the time since the process started, for reading where the step spends it. */
-const mark = (what) => toolkit/* debug */.Yz(`${what} at ${Math.round(performance.now())} ms`);
+
+/**
+ * A debug line with the time since the process started, for reading where the step spends it.
+ * process.uptime(), not performance.now(): the global `performance` loads node:perf_hooks (0.7 ms).
+ */
+const mark = (what) => toolkit/* debug */.Yz(`${what} at ${Math.round(process.uptime() * 1000)} ms`);
 /** Refuses, in one line, a runner that cannot host a tunnel at all. */
 function checkPlatform() {
     if (process.platform !== 'linux')
-        throw new Error(unsupportedPlatform(process.platform));
+        throw new Error((0,messages/* unsupportedPlatform */.rG)(process.platform));
     if (!(0,probe/* hasNetAdmin */.rn)((0,run/* isRoot */.jX)()))
-        throw new Error(noNetAdmin);
+        throw new Error(messages/* noNetAdmin */.c7);
 }
 /** Waits for all, then throws the first failure: nothing still runs (and journals) after a rollback starts. */
 async function settleAll(work) {
@@ -3185,7 +3339,7 @@ async function settleAll(work) {
 /** The tunnel (given, or leased from the gateway), endpoints resolved, routing planned, MTU chosen: reads only. */
 async function prepare(cfg, tools, journal, deadline) {
     const given = await obtainTunnel(cfg, journal, deadline);
-    toolkit/* setOutput */.uH('public-key', given.tunnel.publicKey);
+    toolkit/* setOutput */.uH(names/* OUTPUT */.aQ.publicKey, given.tunnel.publicKey);
     const peers = await resolveEndpoints(given.tunnel.peers, Math.max(1, deadline - Date.now()));
     const tunnel = { ...given.tunnel, peers };
     const limits = { deadline };
@@ -3204,15 +3358,17 @@ async function bringUp(settings, { tunnel, planned, mtu }, userspace, tools, jou
     const ctx = { iface, ip: tools.ip, journal, limits };
     const backend = chooseBackend({ iface, limits, userspace, wg: tools.wg, journal });
     await backend.configure(cfg, planned.fwmark ?? cfg.fwmark);
-    await (0,run/* mustRun */.Pv)([tools.ip, '-batch', '-'], { root: true, input: linkBatch(iface, cfg.addresses, mtu), ...limits });
+    const link = (0,host_plan/* linkBatch */.vK)(iface, cfg.addresses, mtu);
+    (0,echo/* echoBatch */.KO)([], link);
+    await (0,run/* mustRun */.Pv)([tools.ip, '-batch', '-'], { root: true, input: link, ...limits });
     const plan = await applyRouting(cfg, planned, backend, ctx);
-    await applyDns(cfg, journal, limits);
+    await (0,dns/* applyDns */.ub)(cfg, journal, limits);
     mark('link up');
     const upAt = Date.now();
     const missing = await waitForHandshakes(cfg.peers, () => backend.handshakes(), deadline);
     if (missing.length > 0) {
         const gateway = settings.source.kind === 'gateway' ? settings.source.url.origin : undefined;
-        throw new Error(handshakeFailure(cfg, missing[0], timeoutMs, gateway));
+        throw new Error((0,messages/* handshakeFailure */.Q$)(cfg, missing[0], timeoutMs, gateway));
     }
     const handshakeMs = cfg.peers.some((p) => p.endpoint) ? Date.now() - upAt : undefined;
     mark('handshake');
@@ -3223,9 +3379,9 @@ async function bringUp(settings, { tunnel, planned, mtu }, userspace, tools, jou
     mark('checks');
     const failed = checks.find((c) => !c.ok);
     if (failed)
-        throw new Error(checkFailure(checkLabel(failed.check), failed.reason ?? '', cfg.addresses, timeoutMs));
+        throw new Error((0,messages/* checkFailure */.V1)(checkLabel(failed.check), failed.reason ?? '', cfg.addresses, timeoutMs));
     const mode = userspace ? 'userspace (wireguard-go)' : 'kernel';
-    return { ...cfg, mode, mtu, routes: plan.routes.map(routeText), handshakeMs, checks };
+    return { ...cfg, mode, mtu, routes: plan.routes.map(host_plan/* routeText */.RI), handshakeMs, checks };
 }
 /**
  * How long past the step's deadline a rollback may run (a few milliseconds on a runner; seconds
@@ -3237,14 +3393,19 @@ const ROLLBACK_MS = 5000;
 async function rollBack(journal, secrets, message, deadline) {
     const budget = Math.max(deadline, Date.now()) + ROLLBACK_MS;
     const made = journal.find('interface');
+    (0,echo/* endCommandGroup */.k6)();
     if (made?.ifindex !== undefined && (0,probe/* ifindex */.Cl)(made.name) === made.ifindex) {
         await reportFailure(made.name, secrets, message, Date.now() + Math.min(1500, (budget - Date.now()) / 3));
     }
+    (0,echo/* commandGroup */.Bo)(`Rolling back ${made?.name ?? 'what main made'}`);
+    // Loaded only here, on failure: a step that succeeds never compiles the teardown (post's code).
+    const { teardown } = await __nccwpck_require__.e(/* import() */ 384).then(__nccwpck_require__.bind(__nccwpck_require__, 384));
     const undone = await teardown(journal, budget);
+    (0,echo/* endCommandGroup */.k6)();
     for (const w of undone.warnings)
         toolkit/* warning */.$e(`rollback: ${w}`);
     if (journal.find('lease')) {
-        const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 6).then(__nccwpck_require__.bind(__nccwpck_require__, 6));
+        const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 916).then(__nccwpck_require__.bind(__nccwpck_require__, 916));
         const leases = await releaseLeases(journal, budget);
         for (const w of leases.warnings)
             toolkit/* warning */.$e(`rollback: ${w}`);
@@ -3263,31 +3424,34 @@ async function runMain() {
             toolkit/* setSecret */.Pq(s);
         checkPlatform();
         const cfg = readConfig(toolkit/* getInput */.V4);
-        toolkit/* setOutput */.uH('interface', cfg.iface);
+        toolkit/* setOutput */.uH(names/* OUTPUT */.aQ.interface, cfg.iface);
+        (0,echo/* commandGroup */.Bo)(`Bringing up ${cfg.iface}`);
         mark('inputs valid');
         // One apt transaction for everything missing, wireguard-go included when it will be needed.
-        const want = userspaceFirst(cfg.userspace) ? ['wg', 'ip', 'wireguard-go'] : ['wg', 'ip'];
-        const tools = await ensureTools(want, cfg.install);
+        const want = (0,host_link/* userspaceFirst */.g)(cfg.userspace) ? ['wg', 'ip', 'wireguard-go'] : ['wg', 'ip'];
+        const tools = await (0,install/* ensureTools */.Q)(want, cfg.install);
         // `timeout` bounds the whole step but for installing packages (whose time apt decides).
         deadline = Date.now() + cfg.timeoutMs;
-        await refuseTakenName(cfg.iface);
+        await (0,host_link/* refuseTakenName */.Ls)(cfg.iface);
         const limits = { deadline };
         const preparing = prepare(cfg, tools, journal, deadline);
         // A tunnel from the inputs is checked in full before anything is made; a lease is asked for
         // while the interface is made (it does not depend on it).
         if (cfg.source.kind === 'static')
             await preparing;
-        const making = createInterface({ ...cfg, tools, limits }, journal);
+        const making = (0,host_link/* createInterface */.eE)({ ...cfg, tools, limits }, journal);
         const [prepared, { userspace }] = await settleAll([preparing, making]);
         mark('interface created');
-        const outcome = await bringUp(cfg, prepared, userspace, tools, journal, deadline);
-        toolkit/* setOutput */.uH('address', outcome.addresses.map((a) => a.address).join(','));
-        outcome.extra = prepared.rows;
-        report(outcome);
+        const up = await bringUp(cfg, prepared, userspace, tools, journal, deadline);
+        toolkit/* setOutput */.uH(names/* OUTPUT */.aQ.address, up.addresses.map((a) => a.address).join(','));
+        up.extra = prepared.rows;
+        (0,echo/* endCommandGroup */.k6)();
+        report(up);
         mark('main done');
     }
     catch (err) {
         const message = (0,errors/* errorText */.k)(err);
+        (0,echo/* endCommandGroup */.k6)();
         if (!journal.empty)
             await rollBack(journal, secrets, message, deadline ?? Date.now());
         toolkit/* setFailed */.C1(message);

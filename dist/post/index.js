@@ -1,6 +1,187 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 329:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CQ: () => (/* binding */ Journal),
+/* harmony export */   wH: () => (/* binding */ SRC_VALID_MARK),
+/* harmony export */   z8: () => (/* binding */ parseJournal)
+/* harmony export */ });
+/* unused harmony export validRecord */
+/* harmony import */ var _common_grammar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(460);
+// What main makes, written down *before* it makes it, so that whatever happens next (a failure, a
+// cancelled job, a killed process) post knows exactly what may exist and how to recognise it. Each
+// record carries identity (an ifindex in a network namespace, a pid with its start time, a rule's
+// priority) once it is known; teardown acts only on what still has that identity.
+
+const SRC_VALID_MARK = 'net.ipv4.conf.all.src_valid_mark';
+class Journal {
+    #records;
+    #persist;
+    /** `persist` is given the whole journal after every change (the runner keeps the last value). */
+    constructor(persist, records = []) {
+        this.#persist = persist;
+        this.#records = records;
+    }
+    get records() {
+        return this.#records;
+    }
+    get empty() {
+        return this.#records.length === 0;
+    }
+    /** Writes the record down, then returns it: call before the side effect it describes. */
+    add(rec) {
+        this.#records.push(rec);
+        this.#save();
+        return rec;
+    }
+    /** Adds what became known (an identity) to a record. */
+    update(rec, known) {
+        Object.assign(rec, known);
+        this.#save();
+    }
+    /** Forgets a record: what it describes was undone, or never came to be. */
+    remove(rec) {
+        const at = this.#records.indexOf(rec);
+        if (at < 0)
+            return;
+        this.#records.splice(at, 1);
+        this.#save();
+    }
+    find(kind) {
+        return this.#records.find((r) => r.kind === kind);
+    }
+    #save() {
+        this.#persist(this.#records.length === 0 ? '' : JSON.stringify(this.#records));
+    }
+}
+// What post accepts from the state: it hands these to ip, sysctl, kill and resolvconf.
+const SELECTOR = /^(not fwmark [0-9]{1,10} table [0-9]{1,10}|table main suppress_prefixlength 0)$/;
+const DNS_NAME = /^([A-Za-z0-9-]+\.)?[a-zA-Z0-9_=+.-]{1,15}$/;
+const NETNS = /^net:\[[0-9]+\]$/;
+const int = (v, min, max) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const str = (v, re) => typeof v === 'string' && re.test(v);
+const optional = (v, ok) => (ok(v) ? v : undefined);
+/** One record as post may trust it, or undefined when any field is off (it is then ignored). */
+function validRecord(value) {
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const r = value;
+    switch (r.kind) {
+        case 'interface':
+            if (!str(r.name, _common_grammar_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .vp) || (r.netns !== undefined && !str(r.netns, NETNS)))
+                return undefined;
+            return {
+                kind: 'interface',
+                name: r.name,
+                netns: optional(r.netns, (v) => str(v, NETNS)),
+                ifindex: optional(r.ifindex, (v) => int(v, 1, 2 ** 31))
+            };
+        case 'wireguard-go':
+            if (!str(r.name, _common_grammar_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .vp) || !int(r.since, 0, Number.MAX_SAFE_INTEGER))
+                return undefined;
+            return {
+                kind: 'wireguard-go',
+                name: r.name,
+                since: r.since,
+                pid: optional(r.pid, (v) => int(v, 2, 2 ** 22)),
+                start: optional(r.start, (v) => str(v, /^[0-9]{1,20}$/)),
+                socket: optional(r.socket, (v) => str(v, /^[0-9]+:[0-9]+:[0-9]+$/))
+            };
+        case 'file':
+            // Only the temporary folders this action makes, by absolute path.
+            if (!str(r.path, /^\/[^\0]*\/wireguard-tunnel-[A-Za-z0-9]{6}$/) || r.path.includes('/../'))
+                return undefined;
+            return { kind: 'file', path: r.path };
+        case 'rule':
+            if ((r.family !== 4 && r.family !== 6) || !int(r.priority, 1, 2 ** 32 - 1) || !str(r.selector, SELECTOR)) {
+                return undefined;
+            }
+            return { kind: 'rule', family: r.family, priority: r.priority, selector: r.selector };
+        case 'sysctl':
+            if (r.key !== SRC_VALID_MARK || !str(r.was, /^[0-9]$/))
+                return undefined;
+            return { kind: 'sysctl', key: SRC_VALID_MARK, was: r.was };
+        case 'dns':
+            if ((r.manager !== 'resolvectl' && r.manager !== 'resolvconf') ||
+                !str(r.name, DNS_NAME) ||
+                !str(r.iface, _common_grammar_js__WEBPACK_IMPORTED_MODULE_0__/* .IFACE */ .vp)) {
+                return undefined;
+            }
+            return { kind: 'dns', manager: r.manager, name: r.name, iface: r.iface };
+        case 'lease':
+            if (!str(r.gateway, /^https?:\/\/[^\s]+$/) ||
+                !str(r.id, /^[A-Za-z0-9_-]{1,64}$/) ||
+                !str(r.secret, /^[A-Za-z0-9_-]{16,128}$/)) {
+                return undefined;
+            }
+            return { kind: 'lease', gateway: r.gateway, id: r.id, secret: r.secret };
+        default:
+            return undefined;
+    }
+}
+/** The records in a saved journal, each checked; unreadable text or records are dropped. */
+function parseJournal(text) {
+    if (!text)
+        return [];
+    try {
+        const value = JSON.parse(text);
+        return Array.isArray(value) ? value.map(validRecord).filter((r) => r !== undefined) : [];
+    }
+    catch {
+        return [];
+    }
+}
+
+
+/***/ }),
+
+/***/ 814:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   c4: () => (/* binding */ STATE)
+/* harmony export */ });
+/* unused harmony exports INPUT, OUTPUT */
+// The names the action shares with the runner, each written once: its inputs (which the runner
+// passes as INPUT_<NAME> variables) and outputs, as action.yml declares them (a unit test holds
+// these equal to action.yml), and the step state main hands to post (STATE_<name>).
+/** The inputs of action.yml, by the name a workflow writes under `with:`. */
+const INPUT = {
+    gateway: 'gateway',
+    audience: 'audience',
+    privateKey: 'private-key',
+    address: 'address',
+    peerPublicKey: 'peer-public-key',
+    endpoint: 'endpoint',
+    allowedIps: 'allowed-ips',
+    presharedKey: 'preshared-key',
+    persistentKeepalive: 'persistent-keepalive',
+    dns: 'dns',
+    config: 'config',
+    mtu: 'mtu',
+    interface: 'interface',
+    check: 'check',
+    timeout: 'timeout',
+    install: 'install',
+    userspace: 'userspace'
+};
+/** The outputs of action.yml, set by main. */
+const OUTPUT = {
+    publicKey: 'public-key',
+    interface: 'interface',
+    address: 'address'
+};
+/** The step state main saves and post reads: the journal of what main made (journal/state.ts). */
+const STATE = {
+    journal: 'journal'
+};
+
+
+/***/ }),
+
 /***/ 96:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -8,11 +189,13 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   $e: () => (/* binding */ warning),
 /* harmony export */   Gu: () => (/* binding */ getState),
 /* harmony export */   LZ: () => (/* binding */ saveState),
+/* harmony export */   N4: () => (/* binding */ endGroup),
+/* harmony export */   Oh: () => (/* binding */ startGroup),
 /* harmony export */   Pq: () => (/* binding */ setSecret),
 /* harmony export */   Yz: () => (/* binding */ debug),
 /* harmony export */   pq: () => (/* binding */ info)
 /* harmony export */ });
-/* unused harmony exports getInput, startGroup, endGroup, setFailed, fileCommandText, setOutput, appendSummary */
+/* unused harmony exports getInput, setFailed, fileCommandText, setOutput, appendSummary */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
@@ -89,6 +272,138 @@ const errorText = (err) => (err instanceof Error ? err.message : String(err));
 
 /***/ }),
 
+/***/ 460:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   vp: () => (/* binding */ IFACE)
+/* harmony export */ });
+/* unused harmony exports interfaceProblem, KEY, isKey, isPeerKey, isHostName, parsePort, parseHostPort, wgEndpoint, isLoopback */
+// The grammar of the values both programs read: interface names, WireGuard keys, host names,
+// `HOST:PORT` endpoints and loopback hosts. One rule for each, so that the gateway never accepts in
+// its configuration (and hands out in a lease) what the action then refuses. Pure.
+
+/**
+ * Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
+ * `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
+ */
+const IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/;
+/** Names `ip` or wireguard-go would read as something else, or Linux refuses (EINVAL). */
+const RESERVED_NAMES = new Set(['.', '..', 'all', 'default', 'help']);
+/**
+ * What is wrong with an interface name, as the end of a sentence that starts with the name (e.g.
+ * `starts with "-": …`); undefined when Linux, `ip` and wireguard-go all take it as a name.
+ */
+function interfaceProblem(name) {
+    if (name.startsWith('-'))
+        return 'starts with "-": wireguard-go and ip would read it as an option; choose a name that starts with a letter or digit';
+    if (RESERVED_NAMES.has(name.toLowerCase()))
+        return 'is a name Linux or ip reserves; choose another, e.g. wg0';
+    if (!IFACE.test(name))
+        return 'must be 1 to 15 characters of letters, digits and _=+.- (a Linux interface name)';
+    return undefined;
+}
+/**
+ * A WireGuard key as wg(8) reads one (wireguard-tools src/encoding.c, key_from_base64): base64 of
+ * 32 bytes, i.e. 43 characters, the last of which leaves the padding bits zero, then "=".
+ */
+const KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+const isKey = (text) => typeof text === 'string' && KEY.test(text);
+/**
+ * A key a peer can use as its public key: a key, and not all zero (no handshake completes with the
+ * all-zero key; a client sending it has no key pair).
+ */
+const isPeerKey = (text) => isKey(text) && Buffer.from(text, 'base64').some((b) => b !== 0);
+const LABEL = '[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
+const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*\\.?$`);
+/**
+ * A host name getaddrinfo can be asked about: dot-separated labels of 1 to 63 letters, digits, `_`
+ * and inner `-` (`_` as in service names, which resolvers accept), at most 253 characters, an
+ * optional final dot; not all digits and dots (that is an address, or a malformed one).
+ */
+function isHostName(text) {
+    return HOSTNAME.test(text) && !/^[0-9.]+$/.test(text);
+}
+/** A port of `HOST:PORT`: 1 to 5 decimal digits, 1 to 65535 (port 0 asks the kernel to choose one). */
+function parsePort(text) {
+    return /^[0-9]{1,5}$/.test(text) && Number(text) >= 1 && Number(text) <= 65535 ? Number(text) : undefined;
+}
+/**
+ * Strict `HOST:PORT`: a host name or an IPv4 address, or an IPv6 address in brackets (the one
+ * unambiguous way to write one). Undefined when the text is not of that form at all (no colon, or
+ * an unbracketed IPv6 address); a problem when it is but a part is wrong.
+ */
+function parseHostPort(text) {
+    const m = /^\[([^\]]+)\]:([^:]*)$/.exec(text) ?? /^([^:[\]]+):([^:]*)$/.exec(text);
+    if (!m)
+        return undefined;
+    const [, host = '', portText = ''] = m;
+    const addr = parseAddress(host);
+    if (text.startsWith('[') && addr?.family !== 6)
+        return { problem: 'brackets', host };
+    if (!addr && !isHostName(host))
+        return { problem: 'host', host };
+    const port = parsePort(portText);
+    if (port === undefined)
+        return { problem: 'port', host };
+    return { host: canonicalAddress(host) ?? host, port };
+}
+/**
+ * An endpoint as wg(8) reads it (wireguard-tools src/config.c, parse_endpoint): after a "[" the
+ * host runs to the first "]", which must be followed by ":" and a port; otherwise the host is
+ * everything before the LAST colon, so `2001:db8::1:51820` is host 2001:db8::1, port 51820.
+ * Accepts everything parseHostPort accepts, and more. Returns a reason (without the value) when wg
+ * would refuse it or getaddrinfo could not take the host.
+ */
+function wgEndpoint(value) {
+    let host;
+    let portText;
+    if (value.startsWith('[')) {
+        const close = value.indexOf(']');
+        if (close < 0)
+            return 'has a "[" without its "]"';
+        if (value[close + 1] !== ':' || close + 2 >= value.length)
+            return 'has no port after the "]:"';
+        host = value.slice(1, close);
+        portText = value.slice(close + 2);
+    }
+    else {
+        const colon = value.lastIndexOf(':');
+        if (colon < 0 || colon + 1 >= value.length)
+            return 'has no port (HOST:PORT)';
+        host = value.slice(0, colon);
+        portText = value.slice(colon + 1);
+    }
+    const port = parsePort(portText);
+    if (port === undefined)
+        return 'port must be a number from 1 to 65535';
+    const ip = canonicalAddress(host);
+    if (ip !== undefined)
+        return { host: ip, port };
+    if (host.includes(':'))
+        return 'has a host that is not a valid IPv6 address';
+    if (!isHostName(host))
+        return 'has a host that is not a valid host name or IP address';
+    return { host, port };
+}
+/**
+ * A host that is this machine: `localhost` and names under it (RFC 6761), 127.0.0.0/8, and ::1
+ * in any spelling; brackets (as URL.hostname gives an IPv6 host) are ignored. Where plain http://
+ * is allowed (tests on one machine): nothing leaves the host.
+ */
+function isLoopback(host) {
+    const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    if (h === 'localhost' || h.endsWith('.localhost'))
+        return true;
+    const a = parseAddress(h);
+    if (!a)
+        return false;
+    return a.family === 4 ? a.bytes[0] === 127 : a.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
+}
+
+
+/***/ }),
+
 /***/ 598:
 /***/ ((module) => {
 
@@ -114,6 +429,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 30:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
@@ -325,151 +647,102 @@ var __webpack_exports__ = {};
 var errors = __nccwpck_require__(922);
 // EXTERNAL MODULE: ./src/action/toolkit.ts
 var toolkit = __nccwpck_require__(96);
-;// CONCATENATED MODULE: ./src/common/grammar.ts
-// Interface names as Linux accepts them: 1 to 15 of letters, digits and _=+.-, and not one that
-// `ip` or wireguard-go would read as an option (a leading -) or a path (`.`, `..`).
-const IFACE = /^(?!-)(?!\.{1,2}$)[a-zA-Z0-9_=+.-]{1,15}$/;
-
-;// CONCATENATED MODULE: ./src/action/journal/journal.ts
-// What main makes, written down *before* it makes it, so that whatever happens next (a failure, a
-// cancelled job, a killed process) post knows exactly what may exist and how to recognise it. Each
-// record carries identity (an ifindex in a network namespace, a pid with its start time, a rule's
-// priority) once it is known; teardown acts only on what still has that identity.
-
-const SRC_VALID_MARK = 'net.ipv4.conf.all.src_valid_mark';
-class journal_Journal {
-    #records;
-    #persist;
-    /** `persist` is given the whole journal after every change (the runner keeps the last value). */
-    constructor(persist, records = []) {
-        this.#persist = persist;
-        this.#records = records;
-    }
-    get records() {
-        return this.#records;
-    }
-    get empty() {
-        return this.#records.length === 0;
-    }
-    /** Writes the record down, then returns it: call before the side effect it describes. */
-    add(rec) {
-        this.#records.push(rec);
-        this.#save();
-        return rec;
-    }
-    /** Adds what became known (an identity) to a record. */
-    update(rec, known) {
-        Object.assign(rec, known);
-        this.#save();
-    }
-    /** Forgets a record: what it describes was undone, or never came to be. */
-    remove(rec) {
-        const at = this.#records.indexOf(rec);
-        if (at < 0)
-            return;
-        this.#records.splice(at, 1);
-        this.#save();
-    }
-    find(kind) {
-        return this.#records.find((r) => r.kind === kind);
-    }
-    #save() {
-        this.#persist(this.#records.length === 0 ? '' : JSON.stringify(this.#records));
-    }
-}
-// What post accepts from the state: it hands these to ip, sysctl, kill and resolvconf.
-const SELECTOR = /^(not fwmark [0-9]{1,10} table [0-9]{1,10}|table main suppress_prefixlength 0)$/;
-const DNS_NAME = /^([A-Za-z0-9-]+\.)?[a-zA-Z0-9_=+.-]{1,15}$/;
-const NETNS = /^net:\[[0-9]+\]$/;
-const journal_int = (v, min, max) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-const str = (v, re) => typeof v === 'string' && re.test(v);
-const optional = (v, ok) => (ok(v) ? v : undefined);
-/** One record as post may trust it, or undefined when any field is off (it is then ignored). */
-function validRecord(value) {
-    if (typeof value !== 'object' || value === null)
-        return undefined;
-    const r = value;
-    switch (r.kind) {
-        case 'interface':
-            if (!str(r.name, IFACE) || (r.netns !== undefined && !str(r.netns, NETNS)))
-                return undefined;
-            return {
-                kind: 'interface',
-                name: r.name,
-                netns: optional(r.netns, (v) => str(v, NETNS)),
-                ifindex: optional(r.ifindex, (v) => journal_int(v, 1, 2 ** 31))
-            };
-        case 'wireguard-go':
-            if (!str(r.name, IFACE) || !journal_int(r.since, 0, Number.MAX_SAFE_INTEGER))
-                return undefined;
-            return {
-                kind: 'wireguard-go',
-                name: r.name,
-                since: r.since,
-                pid: optional(r.pid, (v) => journal_int(v, 2, 2 ** 22)),
-                start: optional(r.start, (v) => str(v, /^[0-9]{1,20}$/)),
-                socket: optional(r.socket, (v) => str(v, /^[0-9]+:[0-9]+:[0-9]+$/))
-            };
-        case 'file':
-            // Only the temporary folders this action makes, by absolute path.
-            if (!str(r.path, /^\/[^\0]*\/wireguard-tunnel-[A-Za-z0-9]{6}$/) || r.path.includes('/../'))
-                return undefined;
-            return { kind: 'file', path: r.path };
-        case 'rule':
-            if ((r.family !== 4 && r.family !== 6) || !journal_int(r.priority, 1, 2 ** 32 - 1) || !str(r.selector, SELECTOR)) {
-                return undefined;
-            }
-            return { kind: 'rule', family: r.family, priority: r.priority, selector: r.selector };
-        case 'sysctl':
-            if (r.key !== SRC_VALID_MARK || !str(r.was, /^[0-9]$/))
-                return undefined;
-            return { kind: 'sysctl', key: SRC_VALID_MARK, was: r.was };
-        case 'dns':
-            if ((r.manager !== 'resolvectl' && r.manager !== 'resolvconf') ||
-                !str(r.name, DNS_NAME) ||
-                !str(r.iface, IFACE)) {
-                return undefined;
-            }
-            return { kind: 'dns', manager: r.manager, name: r.name, iface: r.iface };
-        case 'lease':
-            if (!str(r.gateway, /^https?:\/\/[^\s]+$/) ||
-                !str(r.id, /^[A-Za-z0-9_-]{1,64}$/) ||
-                !str(r.secret, /^[A-Za-z0-9_-]{16,128}$/)) {
-                return undefined;
-            }
-            return { kind: 'lease', gateway: r.gateway, id: r.id, secret: r.secret };
-        default:
-            return undefined;
-    }
-}
-/** The records in a saved journal, each checked; unreadable text or records are dropped. */
-function parseJournal(text) {
-    if (!text)
-        return [];
-    try {
-        const value = JSON.parse(text);
-        return Array.isArray(value) ? value.map(validRecord).filter((r) => r !== undefined) : [];
-    }
-    catch {
-        return [];
-    }
-}
-
+// EXTERNAL MODULE: ./src/action/journal/journal.ts
+var journal = __nccwpck_require__(329);
+// EXTERNAL MODULE: ./src/action/names.ts
+var names = __nccwpck_require__(814);
 ;// CONCATENATED MODULE: ./src/action/journal/state.ts
 // The journal as the runner keeps it between main and post: the step state `journal`, which main
 // saves after every change and the runner hands to post as STATE_journal.
 
 
-const KEY = 'journal';
+
+const KEY = names/* STATE */.c4.journal;
 /** A journal that main writes to the step state as it goes. */
 const stepJournal = () => new Journal((text) => core.saveState(KEY, text));
 /** What main recorded, for post (which keeps it up to date in case it has to be run again). */
-const loadJournal = () => new journal_Journal((text) => toolkit/* saveState */.LZ(KEY, text), parseJournal(toolkit/* getState */.Gu(KEY)));
+const loadJournal = () => new journal/* Journal */.CQ((text) => toolkit/* saveState */.LZ(KEY, text), (0,journal/* parseJournal */.z8)(toolkit/* getState */.Gu(KEY)));
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(24);
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/common/process.ts
+// The one way both programs start a process: an argument array (never a shell), a minimal
+// environment, a time limit, and what to log injected by the caller (the action logs `::debug::`
+// lines; the gateway, whose stdout carries its audit lines, logs nothing there). A command past its
+// limit is stopped so that nothing it started outlives it: SIGTERM first, which `sudo` passes on to
+// the command it runs (a SIGKILL of `sudo` cannot be passed on, and would orphan a root command),
+// then SIGKILL after a grace period.
+/**
+ * How long a command has after SIGTERM before SIGKILL. Enough for `sudo` to pass the signal on and
+ * for a program that catches it to finish cleanly (wireguard-go closes its interface and socket in
+ * a few milliseconds; `ip`, `wg` and `sleep` do not catch it and are gone at once); short against
+ * the 5 s a failed bring-up has to roll back after its deadline.
+ */
+const KILL_GRACE_MS = 1000;
+/**
+ * What every child starts from: `path` as PATH, and the C locale so that the messages callers match
+ * (`File exists`, `Unknown device type`) read the same everywhere. Nothing of this process's own
+ * environment (secrets, tokens, a LOG_LEVEL that keeps wireguard-go's daemon on the step's pipes).
+ */
+function minimalEnv(path, extra = {}) {
+    return { PATH: path, LC_ALL: 'C', ...extra };
+}
+/**
+ * Starts `argv` and resolves with its exit code and output; rejects only when it cannot start, with
+ * an Error that names the program (and the PATH searched) and carries the errno `code` (`ENOENT`).
+ * Never rejects for a command that started and failed.
+ */
+function runProcess(argv, opts) {
+    opts.log?.(`run: ${opts.label ?? argv.join(' ')} (at ${Math.round(process.uptime() * 1000)} ms)`);
+    const limit = Math.max(0, opts.limitMs);
+    return new Promise((resolve, reject) => {
+        // Loaded at first use, not when a bundle starts: a step refused at its inputs never pays for
+        // node:child_process (and node:net, node:stream), nor for node:perf_hooks (hence process.uptime).
+        const { spawn } = process.getBuiltinModule('node:child_process');
+        const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env });
+        let stdout = '';
+        let stderr = '';
+        let killed = false;
+        let exited = false;
+        let grace;
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+        const timer = setTimeout(() => {
+            killed = true;
+            stderr += `\n(killed after ${Math.round(limit) / 1000} s)`;
+            child.kill('SIGTERM');
+            grace = setTimeout(() => {
+                if (!exited)
+                    child.kill('SIGKILL');
+            }, opts.graceMs ?? KILL_GRACE_MS);
+        }, limit);
+        child.on('exit', () => {
+            exited = true;
+            clearTimeout(grace);
+            if (!killed)
+                return;
+            // A stopped command's own children may still hold its pipes: stop waiting for them.
+            child.stdout.destroy();
+            child.stderr.destroy();
+        });
+        child.on('error', (err) => {
+            clearTimeout(timer);
+            clearTimeout(grace);
+            const message = err.code === 'ENOENT'
+                ? `\`${argv[0]}\` was not found on PATH (${opts.env.PATH})`
+                : `\`${argv[0]}\` could not start: ${err.message}`;
+            reject(Object.assign(new Error(message), { code: err.code }));
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            clearTimeout(grace);
+            resolve({ pid: child.pid, code: code ?? (signal ? 128 : 1), stdout, stderr, ...(killed ? { killed } : {}) });
+        });
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(opts.input ?? '');
+    });
+}
+
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(161);
 ;// CONCATENATED MODULE: external "node:path"
@@ -521,6 +794,11 @@ function probe_kernelHasWireguard() {
 function deviceMtu(dev) {
     return Number(readText(`/sys/class/net/${dev}/mtu`).trim()) || 0;
 }
+/**
+ * net.ipv4.conf.all.src_valid_mark as the kernel has it now (`0` or `1`), which an IPv4 full tunnel
+ * sets and post puts back. Throws where /proc does not have it.
+ */
+const srcValidMark = () => readFileSync('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim();
 /** This process's network namespace, e.g. `net:[4026531840]`; undefined where /proc does not say. */
 function probe_netns(pid = 'self') {
     try {
@@ -634,23 +912,16 @@ async function waitUntil(done, ms, everyMs = 2) {
 }
 
 ;// CONCATENATED MODULE: ./src/action/host/run.ts
-// The one place that starts processes. Commands are argument arrays, never shell strings; commands
-// that need root go through `sudo -n` when this process is not root, so a missing permission fails
-// at once instead of waiting for a password. Children get a minimal environment: nothing of the
-// step's own (INPUT_* secrets, the runner's ACTIONS_* tokens, a job's LOG_LEVEL) reaches them.
+// How the action starts processes, over the shared runner (src/common/process.ts): commands are
+// argument arrays, never shell strings; commands that need root go through `sudo -n` when this
+// process is not root, so a missing permission fails at once instead of waiting for a password;
+// each is logged as a `::debug::` line. Children get a minimal environment: PATH with the sbin
+// directories, LC_ALL=C, nothing of the step's own (INPUT_* secrets, the runner's ACTIONS_*
+// tokens, a job's LOG_LEVEL, with which wireguard-go's daemon would keep the step's pipes open).
 
 
 
 const run_isRoot = () => process.getuid?.() === 0;
-/**
- * What every child starts from: a PATH that has the sbin directories, and the C locale so that
- * the messages matched here (`File exists`, `Unknown device type`) read the same everywhere.
- * wireguard-go's variables (LOG_LEVEL, WG_PROCESS_FOREGROUND, …) are deliberately absent: with
- * LOG_LEVEL set, its daemon keeps the step's pipes open and the step hangs.
- */
-function childEnv(extra = {}) {
-    return { PATH: probe_searchPath().join(':'), LC_ALL: 'C', ...extra };
-}
 /** The argument vector actually started for a command. Pure, for tests. */
 function run_commandLine(argv, opts, root) {
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
@@ -684,49 +955,22 @@ function describeFailure(argv, r) {
     return `\`${argv.join(' ')}\` failed (exit ${r.code})${said ? `: ${said}` : ''}`;
 }
 /** Runs a command and resolves with its exit code and output; rejects only when it cannot start. */
-function run_run(argv, opts = {}) {
+async function run_run(argv, opts = {}) {
     const root = run_isRoot();
     // As root the variables go straight into the environment; through sudo, which resets it, by `env`.
     const full = run_commandLine(argv, root ? { ...opts, env: undefined } : opts, root);
-    const env = childEnv(root ? opts.env : {});
-    toolkit/* debug */.Yz(`run: ${run_commandLine(argv, opts, root).join(' ')} (at ${Math.round(performance.now())} ms)`);
     const own = opts.timeoutMs ?? 60_000;
     const left = opts.deadline === undefined ? Infinity : opts.deadline - Date.now();
-    const limit = Math.max(0, Math.min(own, left));
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(full[0], full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });
-        let stdout = '';
-        let stderr = '';
-        let timedOut = false;
-        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-        let killed = false;
-        const timer = setTimeout(() => {
-            killed = true;
-            timedOut = left <= own;
-            stderr += `\n(killed after ${Math.round(limit) / 1000} s)`;
-            child.kill('SIGKILL');
-        }, limit);
-        // A killed command's own children may still hold its pipes: stop waiting for them.
-        child.on('exit', () => {
-            if (!killed)
-                return;
-            child.stdout.destroy();
-            child.stderr.destroy();
-        });
-        child.on('error', (err) => {
-            clearTimeout(timer);
-            reject(err.code === 'ENOENT'
-                ? new Error(`\`${full[0]}\` was not found on PATH (${env.PATH})`)
-                : new Error(`\`${full[0]}\` could not start: ${err.message}`));
-        });
-        child.on('close', (code, signal) => {
-            clearTimeout(timer);
-            resolve({ pid: child.pid, code: code ?? (signal ? 128 : 1), stdout, stderr, ...(timedOut ? { timedOut } : {}) });
-        });
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(opts.input ?? '');
+    const r = await runProcess(full, {
+        env: minimalEnv(probe_searchPath().join(':'), root ? opts.env : {}),
+        input: opts.input,
+        limitMs: Math.min(own, left),
+        log: toolkit/* debug */.Yz,
+        label: run_commandLine(argv, opts, root).join(' ')
     });
+    const { killed, ...result } = r;
+    // Stopped at the step's deadline rather than at the command's own limit.
+    return killed && left <= own ? { ...result, timedOut: true } : result;
 }
 /**
  * Runs a command that must succeed; throws a CommandError otherwise, or the error `explain` makes
@@ -742,9 +986,67 @@ async function run_mustRun(argv, opts = {}, explain) {
     throw new run_CommandError(full, r);
 }
 
+;// CONCATENATED MODULE: ./src/action/host/echo.ts
+// What a wg-quick user expects to read: every command that changes the system, echoed as wg-quick
+// echoes it (`[#] ip link add …`) before it runs, inside a collapsed log group (one for bring-up,
+// one for a rollback, one for post). Read-only probes are not echoed. No secret is ever on these
+// lines: keys reach WireGuard through a pipe or a socket, never an argument; the configuration is
+// echoed as wg-quick shows its own (`wg setconf IFACE /dev/fd/63`), never its content.
+
+
+/** The title of the group the next command opens (none: commands are echoed outside any), and whether one is open. */
+const log = { open: false };
+/**
+ * Names the group the next echoed commands go in, opened at the first of them (a phase that changes
+ * nothing leaves no empty group), closing any that is open.
+ */
+function commandGroup(title) {
+    endCommandGroup();
+    log.title = title;
+}
+/** Closes the group of echoed commands, if one is open: what follows is read outside it. */
+function endCommandGroup() {
+    if (log.open)
+        toolkit/* endGroup */.N4();
+    log.open = false;
+    log.title = undefined;
+}
+/** Echoes one command line as wg-quick does. */
+function echoLine(line) {
+    if (!log.open && log.title !== undefined) {
+        toolkit/* startGroup */.Oh(log.title);
+        log.open = true;
+    }
+    toolkit/* info */.pq(`[#] ${line}`);
+}
+/** A command as the user would type it: the program by its name, not its path. Pure. */
+const shownCommand = (argv) => [(0,external_node_path_namespaceObject.basename)(argv[0] ?? ''), ...argv.slice(1)].join(' ');
+/** Echoes a command that is about to change the system. */
+const echo_echo = (argv) => echoLine(shownCommand(argv));
+/**
+ * The commands an `ip [-4|-6] -batch -` script runs, one per line, each with the family it acts on
+ * as wg-quick writes them (`ip -4 address add …`, `ip -6 route add …`): the batch's own option, else
+ * the family of the line's address (a rule without one is IPv4, `ip`'s default). Pure.
+ */
+function batchCommands(options, script) {
+    return script
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => {
+        const family = options.length > 0 ? options : /^link /.test(line) ? [] : [/^(address|route) \S+ \S*:/.test(line) ? '-6' : '-4'];
+        return ['ip', ...family, line].join(' ');
+    });
+}
+/** Echoes each command of an `ip -batch` script. */
+function echoBatch(options, script) {
+    for (const line of batchCommands(options, script))
+        echoLine(line);
+}
+
 ;// CONCATENATED MODULE: ./src/action/host/dns.ts
 // DNS for the tunnel, as wg-quick's DNS = does it: through systemd-resolved where it runs (hosted
 // Ubuntu runners), else through resolvconf; reverted in post.
+
 
 
 
@@ -806,12 +1108,12 @@ async function applyDns(cfg, journal, limits) {
     }
     const name = manager === 'resolvconf' ? resolvconfName(cfg.iface, readInterfaceOrder()) : cfg.iface;
     journal.add({ kind: 'dns', manager, name, iface: cfg.iface });
-    for (const c of dnsUp(cfg, manager, name))
+    for (const c of dnsUp(cfg, manager, name)) {
+        echo(c.argv);
         await mustRun(c.argv, { root: true, input: c.input, ...limits });
+    }
 }
 
-;// CONCATENATED MODULE: external "node:net"
-const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 ;// CONCATENATED MODULE: ./src/action/report/messages.ts
 // The one-line errors a step ends with: each says what failed, the likely causes, and the fix.
 // The README's troubleshooting table quotes them; tests hold them to it.
@@ -887,6 +1189,7 @@ function checkFailure(label, reason, addresses, timeoutMs) {
 
 
 
+
 /** The Debian/Ubuntu package that provides each tool. */
 const PACKAGE = { wg: 'wireguard-tools', ip: 'iproute2', 'wireguard-go': 'wireguard-go' };
 /** apt-get, with everything that keeps it from prompting or waiting on needrestart. */
@@ -909,11 +1212,15 @@ const APT_LIMIT = { timeoutMs: 600_000 };
 async function aptInstall(packages) {
     const install = aptCommand(['install', '-y', '--no-install-recommends', ...packages]);
     core.info(`Installing ${packages.join(', ')} with apt-get`);
+    echo(install);
     const first = await run(install, { root: true, env: APT_ENV, ...APT_LIMIT });
     if (first.code === 0)
         return;
     core.info('apt-get install failed; refreshing the package lists and trying once more');
-    await run(aptCommand(['update']), { root: true, env: APT_ENV, ...APT_LIMIT });
+    const update = aptCommand(['update']);
+    echo(update);
+    await run(update, { root: true, env: APT_ENV, ...APT_LIMIT });
+    echo(install);
     await mustRun(install, { root: true, env: APT_ENV, ...APT_LIMIT });
 }
 /**
@@ -976,7 +1283,8 @@ async function refuseTakenName(iface) {
     if (!existsSync(path))
         return;
     const answer = await new Promise((resolve) => {
-        const socket = connect(path);
+        // node:net is loaded at first use, not at the step's start (see run.ts).
+        const socket = process.getBuiltinModule('node:net').connect(path);
         const done = (code) => {
             socket.destroy();
             resolve(code);
@@ -1003,6 +1311,7 @@ async function createKernelInterface(req, journal) {
     const { iface } = req;
     const rec = journal.add({ kind: 'interface', name: iface, netns: netns() });
     const argv = [req.tools.ip, 'link', 'add', 'dev', iface, 'type', 'wireguard'];
+    echo(argv);
     const r = await run(argv, { root: true, ...req.limits });
     if (r.code === 0) {
         journal.update(rec, { ifindex: ifindex(iface) });
@@ -1023,7 +1332,7 @@ async function createKernelInterface(req, journal) {
 }
 /**
  * Starts wireguard-go, which forks a daemon that outlives this step and returns once the interface
- * exists. Its environment is the minimal one (run.ts): with LOG_LEVEL set, the daemon would keep
+ * exists. Its environment is the minimal one (src/common/process.ts): with LOG_LEVEL set, the daemon would keep
  * this step's pipes open.
  */
 async function startWireguardGo(req, journal) {
@@ -1032,6 +1341,7 @@ async function startWireguardGo(req, journal) {
     const link = journal.add({ kind: 'interface', name: iface, netns: netns() });
     const proc = journal.add({ kind: 'wireguard-go', name: iface, since: ticksNow() });
     let r;
+    echo([wgGo, iface]);
     try {
         r = await mustRun([wgGo, iface], { root: true, ...req.limits }, (said) => {
             return new Error(`could not start wireguard-go for ${iface}: ${explainCreateFailure(iface, said)}`);
@@ -1078,6 +1388,7 @@ async function startedDaemon(iface, since, limits, near) {
 
 
 
+
 /** Each undo command may take this long: enough for a slow sudo, short of hanging post. */
 const COMMAND_MS = 10_000;
 const ip = () => probe_locate('ip') ?? 'ip';
@@ -1093,6 +1404,7 @@ function stillOurs(rec) {
 }
 /** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
 async function signal(pid, name, b) {
+    echo_echo(['kill', `-${name}`, String(pid)]);
     if (!run_isRoot()) {
         await run_run(['kill', `-${name}`, String(pid)], asRoot(b));
         return;
@@ -1118,7 +1430,7 @@ async function stopWireguardGo(rec, b) {
     let stale = !running;
     if (running) {
         const gone = () => !sameProcess(proc);
-        const sent = performance.now();
+        const sent = process.uptime();
         await signal(proc.pid, 'TERM', b);
         if (!(await waitUntil(gone, within(b, 3000)))) {
             stale = true;
@@ -1127,12 +1439,13 @@ async function stopWireguardGo(rec, b) {
                 return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true };
             }
         }
-        toolkit/* debug */.Yz(`wireguard-go stopped ${Math.round(performance.now() - sent)} ms after SIGTERM`);
+        toolkit/* debug */.Yz(`wireguard-go stopped ${Math.round((process.uptime() - sent) * 1000)} ms after SIGTERM`);
     }
     // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
     const sock = probe_socketPath(rec.name);
     const removeSocket = stale && rec.socket !== undefined && probe_fileId(sock) === rec.socket;
     if (removeSocket) {
+        echo_echo(['rm', '-f', sock]);
         if (run_isRoot())
             (0,external_node_fs_.rmSync)(sock, { force: true });
         else
@@ -1155,11 +1468,15 @@ async function deleteInterface(rec, b) {
                 ? { left: `${rec.name} was being created when main stopped and cannot be told from another's; left as it is` }
                 : { left: `${rec.name} is no longer the interface main made (another has its name now); left untouched` };
     }
-    await run_mustRun([ip(), 'link', 'delete', 'dev', rec.name], asRoot(b));
+    const argv = [ip(), 'link', 'delete', 'dev', rec.name];
+    echo_echo(argv);
+    await run_mustRun(argv, asRoot(b));
     return { undone: rec.name };
 }
 async function deleteRule(rec, b) {
-    const r = await run_run([ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)], asRoot(b));
+    const argv = [ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)];
+    echo_echo(argv);
+    const r = await run_run(argv, asRoot(b));
     if (r.code === 0)
         return { undone: `rule ${rec.priority}: ${rec.selector}` };
     if (/No such file|not exist/i.test(r.stderr))
@@ -1170,8 +1487,10 @@ async function deleteRule(rec, b) {
 async function restoreSysctl(rec, b) {
     const others = (await run_run([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS, deadline: b.deadline })).stdout;
     if (/\bnot from all fwmark /.test(others))
-        return { kept: `${SRC_VALID_MARK} stays 1: another full tunnel's rules need it` };
-    await run_mustRun(['sysctl', '-q', '-w', `${rec.key}=${rec.was}`], asRoot(b));
+        return { kept: `${journal/* SRC_VALID_MARK */.wH} stays 1: another full tunnel's rules need it` };
+    const argv = ['sysctl', '-q', '-w', `${rec.key}=${rec.was}`];
+    echo_echo(argv);
+    await run_mustRun(argv, asRoot(b));
     return { undone: `${rec.key} back to ${rec.was}` };
 }
 async function revertDns(rec, iface, b) {
@@ -1181,6 +1500,7 @@ async function revertDns(rec, iface, b) {
     if (rec.manager === 'resolvectl' && !probe_linkExists(rec.iface))
         return { gone: true };
     const { argv } = dnsDown(rec.manager, rec.name);
+    echo_echo(argv);
     await run_mustRun(argv, asRoot(b));
     return { undone: `DNS (${rec.manager})` };
 }
@@ -1222,22 +1542,22 @@ async function teardown(journal, deadline) {
         if (rec.kind === 'lease')
             continue;
         try {
-            const outcome = await undo(rec, journal, budget);
-            if ('kept' in outcome)
-                report.kept.push(outcome.kept);
-            if ('left' in outcome) {
-                report.warnings.push(outcome.left);
+            const done = await undo(rec, journal, budget);
+            if ('kept' in done)
+                report.kept.push(done.kept);
+            if ('left' in done) {
+                report.warnings.push(done.left);
                 // Not ours (or needed by another): nothing for a later post to do either, unless it may yet go.
-                if (!outcome.retry)
+                if (!done.retry)
                     journal.remove(rec);
                 continue;
             }
             // The interface first: what the reader looks for.
-            if ('undone' in outcome) {
+            if ('undone' in done) {
                 if (rec.kind === 'interface' || rec.kind === 'wireguard-go')
-                    report.removed.unshift(outcome.undone);
+                    report.removed.unshift(done.undone);
                 else
-                    report.removed.push(outcome.undone);
+                    report.removed.push(done.undone);
             }
             journal.remove(rec);
         }
@@ -1272,6 +1592,7 @@ function describe(rec) {
 
 
 
+
 async function runPost() {
     try {
         const journal = loadJournal();
@@ -1280,10 +1601,12 @@ async function runPost() {
             return;
         }
         const name = journal.find('interface')?.name ?? 'the tunnel';
+        commandGroup(`Tearing down ${name}`);
         const report = await teardown(journal);
+        endCommandGroup();
         // The lease goes after the tunnel: the gateway then removes a peer that is already silent.
         if (journal.find('lease')) {
-            const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 7).then(__nccwpck_require__.bind(__nccwpck_require__, 7));
+            const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 916).then(__nccwpck_require__.bind(__nccwpck_require__, 916));
             const leases = await releaseLeases(journal);
             report.removed.push(...leases.released);
             report.warnings.push(...leases.warnings);
@@ -1292,10 +1615,11 @@ async function runPost() {
             toolkit/* warning */.$e(`${w} (proceeding anyway)`);
         for (const k of report.kept)
             toolkit/* info */.pq(k);
-        toolkit/* debug */.Yz(`post done at ${Math.round(performance.now())} ms`);
+        toolkit/* debug */.Yz(`post done at ${Math.round(process.uptime() * 1000)} ms`);
         toolkit/* info */.pq(report.removed.length > 0 ? `Removed ${report.removed.join('; ')}` : `Nothing of ${name} was left to remove`);
     }
     catch (err) {
+        endCommandGroup();
         toolkit/* warning */.$e(`teardown failed: ${(0,errors/* errorText */.k)(err)} (proceeding anyway)`);
     }
 }

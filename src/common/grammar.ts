@@ -114,13 +114,14 @@ export function wgEndpoint(value: string): HostPort | string {
 }
 
 /**
- * A host that is this machine: `localhost` and names under it (RFC 6761), 127.0.0.0/8, and ::1
- * in any spelling; brackets (as URL.hostname gives an IPv6 host) are ignored. Where plain http://
- * is allowed (tests on one machine): nothing leaves the host.
+ * A host that is this machine: `localhost`, 127.0.0.0/8, and ::1 in any spelling; brackets (as
+ * URL.hostname gives an IPv6 host) are ignored. Where plain http:// is allowed (tests on one
+ * machine): nothing leaves the host. Names under `.localhost` are not taken, though RFC 6761
+ * reserves them: glibc's resolver (hosts: files dns) asks DNS for them, so they may leave the host.
  */
 export function isLoopback(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1')
-  if (h === 'localhost' || h.endsWith('.localhost')) return true
+  if (h === 'localhost') return true
   const a = parseAddress(h)
   if (!a) return false
   return a.family === 4 ? a.bytes[0] === 127 : a.bytes.every((b, i) => b === (i === 15 ? 1 : 0))

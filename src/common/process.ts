@@ -71,6 +71,13 @@ export function runProcess(argv: readonly string[], opts: ProcessOptions): Promi
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
     const timer = setTimeout(() => {
+      if (exited) {
+        // It exited in time, but something it started still holds its pipes: stop waiting for
+        // that (the command itself was not stopped, so its exit code stands).
+        child.stdout.destroy()
+        child.stderr.destroy()
+        return
+      }
       killed = true
       stderr += `\n(killed after ${Math.round(limit) / 1000} s)`
       child.kill('SIGTERM')

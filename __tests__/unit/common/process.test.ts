@@ -70,6 +70,18 @@ describe('the process runner', () => {
     }
   })
 
+  it('does not wait for a grandchild that holds the pipes after the command itself exited', async () => {
+    const r = await runProcess(['/bin/sh', '-c', 'sleep 30 & echo $!; exit 0'], { env, limitMs: 300 })
+    const orphan = Number(r.stdout.trim())
+    try {
+      expect(r.code).toBe(0)
+      expect(r.killed).toBeUndefined()
+      expect(orphan).toBeGreaterThan(1)
+    } finally {
+      if (orphan > 1) process.kill(orphan, 'SIGKILL')
+    }
+  })
+
   it('rejects a program that is not there, naming it and the PATH', async () => {
     await expect(runProcess(['no-such-program-h1'], { env, limitMs: 1000 })).rejects.toMatchObject({
       code: 'ENOENT',

@@ -5,6 +5,7 @@
 // case first, as the runner sets them on a self-hosted runner behind a proxy. `check:` targets
 // never come here: they are inside the tunnel, reached over plain sockets (verify.ts).
 import { isIPv4 } from 'node:net'
+import { isLoopback } from '../../common/grammar.js'
 
 export interface HttpAnswer {
   status: number
@@ -30,7 +31,9 @@ export async function httpRequest(url: URL, opts: HttpOptions): Promise<HttpAnsw
   const lib = url.protocol === 'https:' ? await import('node:https') : await import('node:http')
   const ms = Math.max(1, opts.deadline - Date.now())
   // Its own agent for each request: proxy settings from the environment, no sockets kept.
-  const agent = new lib.Agent({ proxyEnv: opts.env ?? process.env })
+  // A loopback host (the only place plain http:// may go) never goes through a proxy: the token
+  // and the lease secret would cross the network in clear, to a proxy that could answer itself.
+  const agent = new lib.Agent(isLoopback(url.hostname) ? {} : { proxyEnv: opts.env ?? process.env })
   return new Promise((resolve, reject) => {
     const headers = {
       ...opts.headers,

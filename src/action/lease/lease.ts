@@ -239,7 +239,9 @@ export async function leaseTunnel(source: GatewaySource, journal: Journal, deadl
   }
   if (answer.status !== 201) throw refused(source.url, answer, source.audience, 'lease')
   const { id, secret } = (answer.json ?? {}) as { id?: unknown; secret?: unknown }
-  if (typeof secret === 'string' && secret !== '') core.setSecret(secret)
+  // Masked only in the shape a lease secret has (journal.ts): a hostile answer's "secret" of one
+  // letter would otherwise mask that letter everywhere in the job's log.
+  if (typeof secret === 'string' && /^[A-Za-z0-9_-]{16,128}$/.test(secret)) core.setSecret(secret)
   // Recorded as soon as it can be released, before the rest of the answer is judged.
   const release = { kind: 'lease' as const, gateway: source.url.href, id, secret }
   if (validRecord(release)) journal.add(validRecord(release) as RecOf<'lease'>)

@@ -66,7 +66,18 @@ export async function reportFailure(
   core.startGroup('WireGuard diagnostics')
   core.info(text)
   core.endGroup()
+  // The message may quote a gateway's reason, and the diagnostics what `wg`/`ip` printed: neither
+  // may become Markdown (a link, an image) or leave its code block.
+  const fence = '`'.repeat(Math.max(3, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length + 1)))
   core.appendSummary(
-    `### WireGuard tunnel failed\n\n${message}\n\n<details><summary>Diagnostics</summary>\n\n\`\`\`\n${text}\n\`\`\`\n\n</details>\n`
+    `### WireGuard tunnel failed\n\n${markdownText(message)}\n\n<details><summary>Diagnostics</summary>\n\n${fence}\n${text}\n${fence}\n\n</details>\n`
   )
 }
+
+/** `text` as literal Markdown text: every character Markdown or HTML could read as markup is escaped. */
+export const markdownText = (text: string): string =>
+  text
+    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')

@@ -131,11 +131,6 @@ export function createHandler(
     const m = /^\/v1\/leases\/([^/]{1,100})$/.exec(path)
     if (m) {
       if (req.method !== 'DELETE') throw new HttpError('method_not_allowed', 'use DELETE')
-      const early = gate?.beforeRelease(client)
-      if (early) {
-        audit('lease.release-refused', { status: early.status, code: early.code, reason: early.message, client })
-        throw early
-      }
       const secret = bearer(req, 'lease secret')
       if (!secret) throw new HttpError('authorization_missing', 'missing "Authorization: Bearer <lease secret>"')
       // The peer is gone either way; 202 says the lease's end is not yet in the store (it is retried).

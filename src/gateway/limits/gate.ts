@@ -1,6 +1,8 @@
 // What is refused before a request is read: every new lease while the gateway drains (an operator's
-// `drain`: live leases stay and can be released), and anything from a client that went over its
-// refused requests (refusals.ts).
+// `drain`: live leases stay and can be released), and new leases from a client that went over its
+// refused requests (refusals.ts). A release is never refused here: it takes access away, and a job
+// that shares its address with whoever is refused (a NAT, a TLS proxy in front of the gateway) must
+// still be able to end its lease; a wrong lease secret (256 bits) is refused on its own merits.
 import { HttpError } from '../http/error.js'
 import type { Refusals } from './refusals.js'
 
@@ -20,11 +22,6 @@ export class Gate {
         'draining',
         'the gateway is draining: it keeps its live leases and takes no new ones; retry later or elsewhere'
       )
-    return this.beforeRelease(client)
-  }
-
-  /** The refusal of a release from `client` before it is read, or undefined (releases go on while draining). */
-  beforeRelease(client: string): HttpError | undefined {
     const wait = this.refusals.blocked(client)
     if (wait === undefined) return undefined
     return new HttpError(

@@ -130,14 +130,16 @@ export function age(ms: number): string {
 export function formatList(leases: readonly LeaseView[], draining: boolean, now: number): string {
   const rows = [['ID', 'REPOSITORY', 'RUN', 'ADDRESSES', 'AGE', 'LAST HANDSHAKE']]
   for (const l of leases)
-    rows.push([
-      l.id,
-      l.repository,
-      l.runId || '-',
-      l.addresses.join(','),
-      age(now - Date.parse(l.createdAt)),
-      l.latestHandshake ? `${age(now - Date.parse(l.latestHandshake))} ago` : 'never'
-    ])
+    rows.push(
+      [
+        l.id,
+        l.repository,
+        l.runId || '-',
+        l.addresses.join(','),
+        age(now - Date.parse(l.createdAt)),
+        l.latestHandshake ? `${age(now - Date.parse(l.latestHandshake))} ago` : 'never'
+      ].map(printable)
+    )
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] as string).length)))
   const lines = rows.map((r) =>
     r
@@ -167,8 +169,20 @@ export function formatLease(l: LeaseView, now: number): string {
     ]
   ]
   if (l.endedAt) lines.push(['ended', `${l.endedAt} (${l.endReason ?? 'ended'})`])
-  return `${lines.map(([k, v]) => `${`${k}:`.padEnd(16)}${v}`).join('\n')}\n`
+  return `${lines.map(([k, v]) => `${`${k}:`.padEnd(16)}${printable(v)}`).join('\n')}\n`
 }
+
+/**
+ * `text` with every control character (C0, DEL, C1) and bidirectional override shown as `\u{…}`:
+ * a workflow ref carries a branch name the job's author chose, which must not drive the operator's
+ * terminal (escape sequences) or reorder what it shows (bidi controls).
+ */
+export const printable = (text: string): string =>
+  text.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are what this finds
+    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u{${c.codePointAt(0)?.toString(16)}}`
+  )
 
 /** One request over the unix socket; resolves with the status and the parsed body. */
 type Answer = { status: number; body: Record<string, unknown> }

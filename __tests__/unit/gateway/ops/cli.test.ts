@@ -1,7 +1,15 @@
 // The operators' command line: parsing (every command, its options, and each mistake named), and the
 // text it prints for a list and for one lease.
 import { describe, expect, it } from '@jest/globals'
-import { age, formatLease, formatList, isCli, parseCli, UsageError } from '../../../../src/gateway/ops/cli.js'
+import {
+  age,
+  formatLease,
+  formatList,
+  isCli,
+  parseCli,
+  printable,
+  UsageError
+} from '../../../../src/gateway/ops/cli.js'
 import { selects, type LeaseView } from '../../../../src/gateway/ops/control.js'
 import type { Lease } from '../../../../src/gateway/leases/store.js'
 
@@ -133,5 +141,16 @@ ended:          2026-11-26T12:05:10.000Z (revoked)
       selects({ run: '4242' }, l),
       selects({ run: '4243' }, l)
     ]).toEqual([true, true, true, false, true, false])
+  })
+})
+
+describe('printable', () => {
+  it('shows control and bidi characters of a job-chosen text as escapes, never raw', () => {
+    const ref = 'octo/app/.github/workflows/ci.yml@refs/heads/x\u001b]0;owned\u0007\u202egnp.exe\u009b'
+    const shown = printable(ref)
+    expect(shown).toBe('octo/app/.github/workflows/ci.yml@refs/heads/x\\u{1b}]0;owned\\u{7}\\u{202e}gnp.exe\\u{9b}')
+    // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+    expect(shown).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/)
+    expect(printable('refs/heads/main — ünïcode')).toBe('refs/heads/main — ünïcode')
   })
 })
