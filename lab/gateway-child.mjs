@@ -15,6 +15,9 @@
 //                       expired, opened}` as they change (cut: closed by the server within a second),
 //                       and, once `cut` reaches `probeAfterCut`, one `{probe}` line with the answer to
 //                       a GET of `probe` from this same address
+//   hold-store          another process on the gateway's SQLite store (as an admin's `sqlite3` in a
+//                       transaction): takes its write lock (BEGIN EXCLUSIVE on `path`) and holds it
+//                       until killed or stdin closes
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import { connect } from 'node:net'
@@ -102,8 +105,8 @@ if (mode === 'issuer') {
   const results = []
   if (sequential) for (const r of requests) results.push(await one(r))
   else results.push(...(await Promise.all(requests.map(one))))
-  process.stdout.write(JSON.stringify(results))
-  process.exit(0)
+  // Exit once written: stdout to a pipe is asynchronous, and a large answer would be cut short.
+  process.stdout.write(JSON.stringify(results), () => process.exit(0))
 } else if (mode === 'flood') {
   const {
     host,
@@ -171,6 +174,13 @@ if (mode === 'issuer') {
   }
   setTimeout(stop, lifetimeMs)
   lines.on('close', stop)
+} else if (mode === 'hold-store') {
+  const { path } = await first
+  const { DatabaseSync } = await import('node:sqlite')
+  const db = new DatabaseSync(path)
+  db.exec('BEGIN EXCLUSIVE')
+  console.log('ready')
+  lines.on('close', () => process.exit(0))
 } else {
   console.error(`unknown mode ${mode}`)
   process.exit(2)

@@ -8,12 +8,22 @@
 // `dir` to remove); each kills only the process group it started.
 import { spawn, spawnSync, execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose'
 import { stringify } from 'yaml'
-import { ENDPOINT_NAME, NODE24, PORT, ROOT, SERVER_IP, SERVER_IP6 } from './lab.mjs'
+import { ENDPOINT_NAME, genKey, NODE24, PORT, pubKey, ROOT, SERVER_IP, SERVER_IP6, sh } from './lab.mjs'
 
 export const GATEWAY = join(ROOT, 'dist/gateway/index.js')
 const CHILD = join(ROOT, 'lab/gateway-child.mjs')
@@ -59,7 +69,11 @@ export const AUDIENCE = `https://${ENDPOINT_NAME}:${GATEWAY_PORT}`
  * @property {number | undefined} pid
  * @property {ChildProcessByStdio<null, Readable, Readable>} child
  * @property {string} dir its state directory
+ * @property {string} statePath where its store is, as the gateway sees it
+ * @property {string | undefined} tmpfs with `tmpfs`: the gateway's own tmpfs holding its store, as
+ *   this process reaches it (through /proc/PID/root, into the gateway's mount namespace)
  * @property {Record<string, unknown>} config
+ * @property {string} configFile the file it was started with (writeGatewayConfig changes it)
  * @property {AuditLine[]} audit the audit lines so far
  * @property {string} stdout
  * @property {string} stderrText
@@ -264,13 +278,49 @@ export async function startTokenService(
 }
 
 /**
- * A lab CA and a server certificate for the gateway (SANs: the server's underlay addresses,
- * ENDPOINT_NAME, 127.0.0.1). Returns paths; remove `dir` when done.
+ * A lab CA and a server certificate for the gateway, a leaf as docs/gateway.md makes it (CA:FALSE,
+ * digitalSignature, serverAuth; SANs: the server's underlay addresses, ENDPOINT_NAME, 127.0.0.1).
+ * Returns paths, and `issue(name)`, which makes another such leaf (NAME-cert.pem, NAME-key.pem);
+ * remove `dir` when done.
  */
 export function createLabCA() {
   const dir = mkdtempSync(join(tmpdir(), 'wgt-ca-'))
   const f = (/** @type {string} */ n) => join(dir, n)
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
+  const issue = (/** @type {string} */ name) => {
+    const certFile = f(`${name}-cert.pem`)
+    const keyFile = f(`${name}-key.pem`)
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        ...ec,
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${ENDPOINT_NAME}`,
+        '-CA',
+        f('ca.pem'),
+        '-CAkey',
+        f('ca.key'),
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-addext',
+        `subjectAltName=DNS:${ENDPOINT_NAME},IP:${SERVER_IP},IP:${SERVER_IP6},IP:127.0.0.1`,
+        '-addext',
+        'basicConstraints=critical,CA:FALSE',
+        '-addext',
+        'keyUsage=critical,digitalSignature',
+        '-addext',
+        'extendedKeyUsage=serverAuth'
+      ],
+      { stdio: 'ignore' }
+    )
+    return { certFile, keyFile }
+  }
   try {
     execFileSync(
       'openssl',
@@ -293,38 +343,12 @@ export function createLabCA() {
       ],
       { stdio: 'ignore' }
     )
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        ...ec,
-        '-days',
-        '1',
-        '-subj',
-        `/CN=${ENDPOINT_NAME}`,
-        '-CA',
-        f('ca.pem'),
-        '-CAkey',
-        f('ca.key'),
-        '-keyout',
-        f('key.pem'),
-        '-out',
-        f('cert.pem'),
-        '-addext',
-        `subjectAltName=DNS:${ENDPOINT_NAME},IP:${SERVER_IP},IP:${SERVER_IP6},IP:127.0.0.1`,
-        '-addext',
-        'basicConstraints=critical,CA:FALSE',
-        '-addext',
-        'extendedKeyUsage=serverAuth'
-      ],
-      { stdio: 'ignore' }
-    )
+    const { certFile, keyFile } = issue('gateway')
+    return { dir, caFile: f('ca.pem'), certFile, keyFile, issue }
   } catch (err) {
     rmSync(dir, { recursive: true, force: true })
     throw err
   }
-  return { dir, caFile: f('ca.pem'), certFile: f('cert.pem'), keyFile: f('key.pem') }
 }
 
 /**
@@ -394,21 +418,42 @@ export function gatewayConfig(
 
 /**
  * Starts dist/gateway (Node 24) in `ns` with `config` (an object, written as YAML) and its state in a
- * fresh directory (or `stateDir`, to restart on the same store). Resolves once it listens, with
- * { pid, audit (parsed lines so far), stderr(), waitAudit(pred), stop() }.
+ * fresh directory (or `stateDir`, to restart on the same store). With `tmpfs` (a size such as `4m`)
+ * the store is on a tmpfs of that size mounted in the gateway's own mount namespace (gone with it;
+ * fill it with fillDisk). `wrap` goes before Node on the command line (setpriv, say). Resolves once
+ * it listens, with { pid, audit (parsed lines so far), stderr(), waitAudit(pred), stop() }.
  * @param {string} ns
  * @param {Record<string, unknown>} config
- * @param {{ stateDir?: string }} [opts]
+ * @param {{ stateDir?: string, tmpfs?: string, wrap?: string[], node?: string }} [opts]
  * @returns {Promise<Gateway>}
  */
-export async function startGateway(ns, config, { stateDir } = {}) {
+export async function startGateway(ns, config, { stateDir, tmpfs, wrap = [], node = NODE24 } = {}) {
   const dir = stateDir ?? mkdtempSync(join(tmpdir(), 'wgt-gw-'))
+  const stateDirIn = tmpfs ? join(dir, 'tmpfs') : dir
+  if (tmpfs) mkdirSync(stateDirIn, { recursive: true })
   // The control socket beside the store (a 0700 directory of the test's own), not in /run.
   /** @type {Record<string, unknown>} */
-  const cfg = { state: join(dir, 'leases.db'), 'control-socket': join(dir, 'control.sock'), ...config }
+  const cfg = { state: join(stateDirIn, 'leases.db'), 'control-socket': join(dir, 'control.sock'), ...config }
   const file = join(dir, `gateway-${process.pid}-${randomUUID().slice(0, 8)}.yml`)
   writeFileSync(file, stringify(cfg), { mode: 0o600 })
-  const child = spawn('ip', ['netns', 'exec', ns, NODE24, GATEWAY, '--config', file], {
+  const gatewayArgv = [...wrap, node, GATEWAY, '--config', file]
+  // A private mount namespace of its own (unshare execs, so the pid stays the gateway's) with the tmpfs.
+  const argv = tmpfs
+    ? [
+        'unshare',
+        '--mount',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        'mount -t tmpfs -o "size=$1,mode=0700" wgt-state "$2" && shift 2 && exec "$@"',
+        'sh',
+        tmpfs,
+        stateDirIn,
+        ...gatewayArgv
+      ]
+    : gatewayArgv
+  const child = spawn('ip', ['netns', 'exec', ns, ...argv], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH }
@@ -418,6 +463,9 @@ export async function startGateway(ns, config, { stateDir } = {}) {
     pid: child.pid,
     child,
     dir,
+    statePath: String(cfg.state),
+    configFile: file,
+    tmpfs: tmpfs ? `/proc/${child.pid}/root${stateDirIn}` : undefined,
     config: cfg,
     audit: /** @type {AuditLine[]} */ ([]),
     stdout: '',
@@ -610,6 +658,99 @@ export function peersOf(/** @type {string} */ ns, /** @type {string} */ iface) {
       peers[key] = ips === '(none)' ? '' : ips.split(',').sort().join(',')
   }
   return peers
+}
+
+/**
+ * Fills the gateway's tmpfs (startGateway's `tmpfs`) to the last byte with a file of its own, so
+ * the store can no longer grow; returns a function that removes that file (disk space back).
+ * @param {Gateway} gw
+ */
+export function fillDisk(gw) {
+  if (!gw.tmpfs) throw new Error('fillDisk needs a gateway started with tmpfs')
+  const path = join(gw.tmpfs, 'filler')
+  const fd = openSync(path, 'w', 0o600)
+  const chunk = Buffer.alloc(64 << 10)
+  try {
+    // Bounded: the tmpfs is a few MiB; stops at the first ENOSPC, then fills the rest byte-wise.
+    for (let i = 0; i < 100_000; i++) writeSync(fd, chunk)
+    throw new Error(`the tmpfs at ${gw.tmpfs} did not fill`)
+  } catch (err) {
+    if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'ENOSPC') throw err
+    for (const size of [4096, 512, 1])
+      try {
+        for (let i = 0; i < 100_000; i++) writeSync(fd, Buffer.alloc(size))
+      } catch (e) {
+        if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'ENOSPC') throw e
+      }
+  } finally {
+    closeSync(fd)
+  }
+  return () => unlinkSync(path)
+}
+
+/**
+ * Another process holding the write lock of the SQLite store at `path` (lab/gateway-child.mjs
+ * `hold-store`, in `ns`); resolves once it holds it, with stop() (killed: the kernel frees the lock).
+ */
+export async function holdStore(/** @type {string} */ ns, /** @type {string} */ path) {
+  const proc = startChild(ns, 'hold-store', 0, { path })
+  try {
+    await proc.ready
+  } catch (err) {
+    await proc.stop()
+    throw err
+  }
+  return { stop: proc.stop }
+}
+
+/**
+ * A second WireGuard interface (wireguard-go) in the lab's server namespace, with a key of its own,
+ * listening on `port`; remove() deletes the link (wireguard-go then exits and removes its socket).
+ * @param {Lab} lab
+ * @param {string} name
+ * @param {number} port
+ */
+export function addServerInterface(lab, name, port) {
+  execFileSync('ip', ['netns', 'exec', lab.srv, 'wireguard-go', name], {
+    env: { ...process.env, LOG_LEVEL: '' },
+    stdio: 'ignore'
+  })
+  const key = genKey()
+  const keyDir = mkdtempSync(join(tmpdir(), 'wgt-if-'))
+  try {
+    writeFileSync(join(keyDir, 'key'), key, { mode: 0o600 })
+    sh([
+      'ip',
+      'netns',
+      'exec',
+      lab.srv,
+      'wg',
+      'set',
+      name,
+      'private-key',
+      join(keyDir, 'key'),
+      'listen-port',
+      String(port)
+    ])
+    sh(['ip', '-n', lab.srv, 'link', 'set', 'up', 'dev', name])
+  } catch (err) {
+    sh(['ip', '-n', lab.srv, 'link', 'del', name])
+    throw err
+  } finally {
+    rmSync(keyDir, { recursive: true, force: true })
+  }
+  return { iface: name, publicKey: pubKey(key), remove: () => sh(['ip', '-n', lab.srv, 'link', 'del', name]) }
+}
+
+/**
+ * Writes `config` (the whole configuration, YAML keys) over the file the gateway was started with,
+ * for a reload (SIGHUP); `gw.config` follows.
+ * @param {Gateway} gw
+ * @param {Record<string, unknown>} config
+ */
+export function writeGatewayConfig(gw, config) {
+  writeFileSync(gw.configFile, stringify(config), { mode: 0o600 })
+  gw.config = config
 }
 
 /**

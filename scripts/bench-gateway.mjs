@@ -1,13 +1,20 @@
 // @ts-check
-// node scripts/bench-gateway.mjs [--rounds N] [--sequential N], as root: the gateway (dist/gateway,
-// Node 24) in the lab's server namespace with TLS from a lab CA and a wireguard-go interface, a local
-// OIDC issuer, clients in the runner namespace. Measures:
+// node scripts/bench-gateway.mjs [--rounds N] [--sequential N] [--scale N,N,…] [--firewall nftables|none],
+// as root: the gateway
+// (dist/gateway, Node 24) in the lab's server namespace with TLS from a lab CA and a wireguard-go
+// interface, a local OIDC issuer, clients in the runner namespace. Measures:
 //   1. lease latency, request → answer (the peer is live before the answer), one lease at a time:
 //      on a kept-alive connection, and on a fresh TLS connection each (as the action's main makes);
 //   2. 100 concurrent lease requests from one client: wall time and leases per second;
-//   3. releasing those 100 concurrently.
-// Prints a Markdown table of medians (and p99 for latency) over the rounds.
-import { rmSync } from 'node:fs'
+//   3. releasing those 100 concurrently;
+//   4. at scale, with 0, 1,000 and 5,000 live leases (--scale): lease latency p50/p99 (kept alive),
+//      then at the largest: a sweep (the gateway's own sweep-duration metric over 5 sweeps, made
+//      every second for the while by a reload), the gateway's resident memory, 1,000 concurrent
+//      lease requests (all answered: wall time), and the reconcile of a restart with all of them
+//      (`durationMs` of gateway.reconciled: a sweep that also rebuilds the firewall's table).
+// Prints Markdown tables of medians (and p99 for latency) over the rounds.
+import { randomBytes } from 'node:crypto'
+import { readFileSync, rmSync } from 'node:fs'
 import * as G from '../lab/gateway.mjs'
 import * as L from '../lab/lab.mjs'
 
@@ -20,6 +27,24 @@ const arg = (/** @type {string} */ name, /** @type {number} */ dflt) => {
 const ROUNDS = arg('--rounds', 5)
 const SEQUENTIAL = arg('--sequential', 30)
 const CONCURRENT = 100
+const SCALE = (() => {
+  const i = process.argv.indexOf('--scale')
+  const levels = (i < 0 ? '0,1000,5000' : (process.argv[i + 1] ?? '')).split(',').map(Number)
+  if (levels.some((n) => !Number.isInteger(n) || n < 0 || n > 20000))
+    throw new Error('--scale takes live lease counts from 0 to 20000, comma separated')
+  return levels
+})()
+/** The gateway's `firewall` (nftables by default, as the gateway's own default). */
+const FIREWALL = (() => {
+  const i = process.argv.indexOf('--firewall')
+  const f = i < 0 ? 'nftables' : process.argv[i + 1]
+  if (f !== 'nftables' && f !== 'none') throw new Error('--firewall takes nftables or none')
+  return f
+})()
+/** Concurrent requests at the largest scale level (the target: all answered within 5 s). */
+const BURST = 1000
+/** Sequential leases measured at each scale level. */
+const AT_SCALE = 100
 
 const quantile = (/** @type {number[]} */ xs, /** @type {number} */ q) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -49,10 +74,15 @@ try {
     // neither the rate limit, the quotas nor the cap on connections per address (32 by default) may
     // hold them back.
     G.gatewayConfig(lab, issuer, ca, {
-      pool: ['192.0.2.0/24', '2001:db8:1::/64'],
+      // 198.18.0.0/15 is set aside for benchmarks (RFC 2544): room for the scale levels' leases.
+      pool: ['198.18.0.0/16', '2001:db8:1::/64'],
       'rate-limit': 1000000,
-      quota: { repository: 1000, run: 1000 },
-      'connections-per-address': 2048
+      quota: { repository: 100000, run: 100000 },
+      'connections-per-address': 2048,
+      // Sweeps only when measured (below): they would share the CPU with the leases measured.
+      'sweep-interval': '60s',
+      metrics: '127.0.0.1:9108',
+      firewall: FIREWALL
     })
   )
   const base = `https://${L.SERVER_IP}:${G.GATEWAY_PORT}`
@@ -79,7 +109,8 @@ try {
     const bad = answers.find((a) => a.status !== 201)
     if (bad) throw new Error(`a lease failed: ${JSON.stringify(bad)}`)
   }
-  const keys = (/** @type {number} */ n) => Array.from({ length: n }, () => L.pubKey(L.genKey()))
+  // Public keys nobody holds (no runner connects in this benchmark): 32 random bytes each.
+  const keys = (/** @type {number} */ n) => Array.from({ length: n }, () => randomBytes(32).toString('base64'))
   const tokens = (/** @type {number} */ n) =>
     Promise.all(Array.from({ length: n }, () => /** @type {G.Issuer} */ (issuer).mint()))
 
@@ -143,6 +174,87 @@ try {
   )
   console.log(
     `| ${CONCURRENT} concurrent releases, all answered | ${ms(median(rel))} | ${ms(Math.max(...rel))} (max) |`
+  )
+
+  // 4. At scale.
+  /** @type {G.LabResponse[]} */
+  const live = []
+  /** @type {[number, number[]][]} */
+  const levels = []
+  for (const level of SCALE) {
+    // Up to `level` live leases, asked for 250 at a time.
+    while (live.length < level) {
+      const n = Math.min(250, level - live.length)
+      const [ts, ks] = [await tokens(n), keys(n)]
+      const answers = await send(ts.map((t, i) => G.leaseRequest(base, t, /** @type {string} */ (ks[i]))))
+      check(answers)
+      live.push(...answers)
+    }
+    const [ts, ks] = [await tokens(AT_SCALE), keys(AT_SCALE)]
+    const answers = await send(
+      ts.map((t, i) => G.leaseRequest(base, t, /** @type {string} */ (ks[i]))),
+      { sequential: true }
+    )
+    check(answers)
+    levels.push([level, answers.slice(1).map((a) => a.ms)])
+    await releaseAll(answers)
+  }
+  // A sweep: the gateway's histogram of sweep durations, over 5 sweeps made once a second.
+  const sweepStats = async () => {
+    const [m] = await G.requestFrom(lab.srv, [{ url: 'http://127.0.0.1:9108/metrics' }])
+    const value = (/** @type {string} */ name) =>
+      Number(
+        new RegExp(`^wireguard_gateway_sweep_duration_seconds_${name} ([0-9.e+-]+)$`, 'm').exec(String(m.body))?.[1]
+      )
+    return { sum: value('sum'), count: value('count') }
+  }
+  const reload = async (/** @type {string} */ every) => {
+    const g = /** @type {G.Gateway} */ (gw)
+    const seen = g.audit.length
+    G.writeGatewayConfig(g, { ...g.config, 'sweep-interval': every })
+    process.kill(/** @type {number} */ (g.pid), 'SIGHUP')
+    await g.waitAudit((l) => g.audit.indexOf(l) >= seen && l.event === 'gateway.reloaded', 'the reload')
+  }
+  await reload('1s')
+  const before = await sweepStats()
+  /** @type {{ sum: number, count: number }} */
+  let after = before
+  for (let i = 0; i < 100 && after.count < before.count + 5; i++) {
+    await new Promise((r) => setTimeout(r, 500))
+    after = await sweepStats()
+  }
+  await reload('60s')
+  const sweepMs = ((after.sum - before.sum) * 1000) / (after.count - before.count)
+  const rss = () => Number(/^VmRSS:\s+([0-9]+) kB$/m.exec(readFileSync(`/proc/${gw?.pid}/status`, 'utf8'))?.[1]) / 1024
+  const idleMiB = rss()
+  const [ts, ks] = [await tokens(BURST), keys(BURST)]
+  const burst = await send(ts.map((t, i) => G.leaseRequest(base, t, /** @type {string} */ (ks[i]))))
+  check(burst)
+  const burstMs = Math.max(...burst.map((a) => a.ms))
+  live.push(...burst)
+  const burstMiB = rss()
+  // A restart on the same store: its reconcile is one sweep over every live lease and peer.
+  const stateDir = gw.dir
+  await gw.stop()
+  gw = await G.startGateway(lab.srv, gw.config, { stateDir })
+  const reconciled = gw.audit.find((l) => l.event === 'gateway.reconciled')
+  const most = Math.max(...SCALE)
+  console.log(
+    `\nAt scale (firewall: ${FIREWALL}): ${AT_SCALE} sequential leases (kept alive) at each level of live leases\n`
+  )
+  console.log('| Live leases | Lease latency median | p99 |')
+  console.log('| ---: | ---: | ---: |')
+  for (const [level, xs] of levels) console.log(`| ${level} | ${ms(median(xs))} | ${ms(quantile(xs, 0.99))} |`)
+  console.log(`\n| At ${most} live leases | Measured |`)
+  console.log('| --- | ---: |')
+  console.log(`| ${BURST} concurrent lease requests, all answered | ${ms(burstMs)} |`)
+  console.log(`| A sweep over ${most} live leases (mean of ${after.count - before.count}) | ${sweepMs.toFixed(0)} ms |`)
+  console.log(`| Gateway resident memory with ${most} live leases | ${idleMiB.toFixed(0)} MiB |`)
+  console.log(
+    `| The reconcile of a restart with ${live.length} live leases (a sweep that also rebuilds the firewall's table) | ${reconciled?.durationMs} ms |`
+  )
+  console.log(
+    `| Gateway resident memory right after the ${BURST} concurrent requests (${live.length} live leases) | ${burstMiB.toFixed(0)} MiB |`
   )
 } finally {
   await gw?.stop()

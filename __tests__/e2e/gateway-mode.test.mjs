@@ -2,9 +2,11 @@
 // Gateway mode end to end: the bundled action (Node 24) in runner namespaces asks the project's
 // gateway (TLS from a lab CA, given to the action through NODE_EXTRA_CA_CERTS) for a lease with
 // the job's OIDC token from a stand-in for the runner's token service, brings the tunnel up from
-// the answer, and releases the lease in post. Nothing is left on either side.
+// the answer, and releases the lease in post. Nothing is left on either side. Last, liveness (issue
+// 16, case 6): a quiet job keeps its lease, its peer removed by hand comes back, and keepalives
+// cannot be turned off in gateway mode.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { chmodSync, rmSync } from 'node:fs'
 import * as G from '../../lab/gateway.mjs'
 import { L } from './helpers.mjs'
@@ -334,11 +336,12 @@ describe('jobs that end badly', () => {
   })
 
   it('post never ran: the gateway reclaims the lease once the peer falls silent', async () => {
-    // A gateway that counts a runner silent after 2 s without a handshake, on the same store.
+    // A gateway that counts a runner silent after 3 s without a packet (three of its 1 s keepalives).
     await gateway.stop()
     const quick = await G.startGateway(lab.srv, {
       ...G.gatewayConfig(lab, issuer, ca),
-      silence: '2s',
+      silence: '3s',
+      'persistent-keepalive': 1,
       'sweep-interval': '200ms'
     })
     try {
@@ -500,5 +503,100 @@ describe('behind a proxy (tinyproxy in the runner namespace, as on a self-hosted
     } finally {
       await proxy.stop()
     }
+  })
+})
+
+describe('liveness is judged by the runner (issue 16, case 6)', () => {
+  /** @type {G.Gateway} */
+  let quick
+
+  /**
+   * A lease with no runner behind it (a key nobody holds), as a clock: it ends as silent `silence`
+   * after its grant, and the sweeps that end it have judged every other lease by then.
+   */
+  async function silentControl() {
+    const [r] = await G.requestFrom(
+      lab.run,
+      [G.leaseRequest(`https://${L.SERVER_IP}:${G.GATEWAY_PORT}`, await issuer.mint(), L.pubKey(L.genKey()))],
+      { NODE_EXTRA_CA_CERTS: ca.caFile }
+    )
+    expect(r.status).toBe(201)
+    await quick.waitAudit(
+      (l) => l.event === 'lease.ended' && l.lease === r.body.id && l.reason === 'silent',
+      'the control lease to end as silent'
+    )
+  }
+
+  beforeAll(async () => {
+    // A gateway that hears runners by 1 s keepalives and counts 3 s without a sign of life as silence.
+    await gateway.stop()
+    quick = await G.startGateway(
+      lab.srv,
+      G.gatewayConfig(lab, issuer, ca, { silence: '3s', 'persistent-keepalive': 1, 'sweep-interval': '200ms' })
+    )
+  })
+
+  afterAll(async () => {
+    await quick?.stop()
+    quick?.remove()
+    gateway.remove()
+    gateway = await G.startGateway(lab.srv, G.gatewayConfig(lab, issuer, ca))
+  })
+
+  it('a quiet job keeps its lease past silence; its peer removed by hand comes back and carries traffic again; post releases it', async () => {
+    const job = L.createJob(lab)
+    const before = L.snapshot(lab)
+    const main = await L.runStep(lab, job, 'main', inputs(), { env: jobEnv() })
+    if (main.code !== 0) throw new Error(`main failed:\n${main.stdout}\n${main.stderr}`)
+    const key = /** @type {string} */ (main.outputs['public-key'])
+    const addresses = peers()[key]
+    expect(addresses).toBeDefined()
+    const granted = quick.audit.find((l) => l.event === 'lease.granted' && l.publicKey === key)
+    const ended = () => quick.audit.filter((l) => l.event === 'lease.ended' && l.lease === granted?.lease)
+
+    // Quiet (no traffic at all) for longer than silence since its last handshake: heard by its
+    // keepalives, it stays.
+    await silentControl()
+    expect(ended()).toEqual([])
+    expect(peers()[key]).toBe(addresses)
+
+    // Removed by hand: added back, and not ended while its runner has no session yet.
+    execFileSync('ip', ['netns', 'exec', lab.srv, 'wg', 'set', lab.serverIface, 'peer', key, 'remove'])
+    await quick.waitAudit((l) => l.event === 'lease.restored' && l.publicKey === key, 'the peer to be restored')
+    await L.waitFor(() => peers()[key] === addresses, 'the restored peer on the interface')
+    await silentControl()
+    expect(ended()).toEqual([])
+    // The runner handshakes again (its traffic unanswered makes it) and its traffic flows.
+    const v4 = /** @type {string} */ (main.outputs.address).split(',')[0]
+    /** @type {{ ok: boolean, body: string } | undefined} */
+    let answer
+    const end = Date.now() + 60000
+    while (!answer?.ok && Date.now() < end) answer = await curlIn(lab.run, service)
+    expect(answer?.body).toBe(`hello from the private network\nyou are ${v4}\n`)
+    expect(ended()).toEqual([])
+
+    const post = await L.runStep(lab, job, 'post', {}, { env: jobEnv() })
+    expect(post.code).toBe(0)
+    expect(post.stdout).not.toMatch(/::(warning|error)::/)
+    expect(ended()).toEqual([expect.objectContaining({ reason: 'released' })])
+    expect(leased()).toEqual([])
+    expect(L.snapshot(lab)).toEqual(before)
+  }, 120000)
+
+  it('the action refuses persistent-keepalive 0 with gateway in one line naming both, before asking for a lease', async () => {
+    const job = L.createJob(lab)
+    const before = L.snapshot(lab)
+    const had = leased()
+    const grants = quick.audit.filter((l) => l.event === 'lease.granted' || l.event === 'lease.refused').length
+    const main = await L.runStep(lab, job, 'main', inputs({ 'persistent-keepalive': '0' }), { env: jobEnv() })
+    expect(main.code).toBe(1)
+    expect(L.errorLine(main)).toBe(
+      'Input "persistent-keepalive": cannot be 0 with gateway: the gateway hears that a job is alive by its keepalives, and would end a quiet job\'s lease. Remove persistent-keepalive (the gateway\'s applies), or give a number of seconds'
+    )
+    expect(quick.audit.filter((l) => l.event === 'lease.granted' || l.event === 'lease.refused')).toHaveLength(grants)
+    const post = await L.runStep(lab, job, 'post', {}, { env: jobEnv() })
+    expect(post.code).toBe(0)
+    expect(L.snapshot(lab)).toEqual(before)
+    expect(leased()).toEqual(had)
   })
 })

@@ -309,7 +309,8 @@ describe('gateway', () => {
     )
     await ttl.stop()
 
-    const quiet = await start({ silence: '1s', 'sweep-interval': '200ms' })
+    // Silence spans three keepalives at least: with a keepalive of 1 s, 3 s.
+    const quiet = await start({ silence: '3s', 'persistent-keepalive': 1, 'sweep-interval': '200ms' })
     const b = await lease(await issuer.mint())
     expect(peers()[b.key]).toBeDefined()
     await until(() => peers()[b.key] === undefined, 'the silent lease to go')

@@ -69,7 +69,7 @@ export const GATEWAY_CODES = {
   issuer_misconfigured: 503,
   /** The gateway refuses new leases while it drains (an operator's `drain`); live leases go on. */
   draining: 503,
-  /** Reserved: the gateway's lease store cannot be used now. */
+  /** The gateway's lease store cannot be written now (its write lock held elsewhere, its disk full): new leases wait. */
   store_unavailable: 503
 } as const
 

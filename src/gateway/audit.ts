@@ -19,6 +19,8 @@ export interface AuditFields {
   listen?: string
   leases?: number
   count?: number
+  /** Milliseconds a piece of work took (a reconcile, say). */
+  durationMs?: number
 }
 
 export type Audit = (event: string, fields?: AuditFields) => void
@@ -40,7 +42,8 @@ const FIELDS: (keyof AuditFields)[] = [
   'interface',
   'listen',
   'leases',
-  'count'
+  'count',
+  'durationMs'
 ]
 
 /** An audit writer; `write` defaults to stdout. Unknown fields are dropped, not written. */

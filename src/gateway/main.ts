@@ -2,17 +2,20 @@
 // revoke`, `… drain|undrain` are the operators' command line (ops/cli.ts), talking to the running
 // gateway through its control socket. Serving: reads the configuration, reconciles the interface and
 // its firewall with the store, serves, sweeps; SIGTERM/SIGINT stop it within a few seconds and leave
-// live leases, their peers and their firewall rules for the next start.
-import { chmodSync } from 'node:fs'
+// live leases, their peers and their firewall rules for the next start; SIGHUP reloads the
+// configuration and the TLS certificate (reload.ts).
+import { chmodSync, readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
+import type { Server as TlsServer } from 'node:https'
 import { performance } from 'node:perf_hooks'
 import { errorText } from '../common/errors.js'
 import { createAudit, type Audit } from './audit.js'
-import { loadConfig } from './settings.js'
+import { loadConfig, type GatewayConfig } from './settings.js'
 import { Leases } from './leases/leases.js'
 import { clientGroup, createHandler, createServer } from './http/server.js'
+import { loadTls, TLS_CONTEXT } from './http/tls.js'
 import { Store } from './leases/store.js'
-import { createVerifier } from './auth/tokens.js'
+import { createVerifier, type Verifier } from './auth/tokens.js'
 import { Wg } from './leases/peers.js'
 import { Nftables, NoFirewall, tablePlan } from './firewall/firewall.js'
 import { Gate } from './limits/gate.js'
@@ -20,8 +23,16 @@ import { Refusals } from './limits/refusals.js'
 import { isCli, runCli } from './ops/cli.js'
 import { serveControl } from './ops/control.js'
 import { Metrics, serveMetrics } from './ops/metrics.js'
+import { privilegeProblem } from './preflight.js'
+import { fixedChange } from './reload.js'
 
 const STOP_WITHIN_MS = 3000
+/**
+ * Connections the kernel queues before they are accepted (listen(2)'s backlog, capped by
+ * net.core.somaxconn): Node's default of 511 makes the rest of a burst of runners wait for SYN
+ * retransmits (a second or more).
+ */
+const LISTEN_BACKLOG = 4096
 
 function configPath(argv: string[]): string {
   const i = argv.indexOf('--config')
@@ -33,10 +44,22 @@ function configPath(argv: string[]): string {
   return path
 }
 
+/** Things worth an operator's attention in a configuration that starts. */
+function warnings(config: GatewayConfig, tlsWarnings: string[]): string[] {
+  const out = [...tlsWarnings]
+  if (config.rules.length === 0)
+    out.push('the configuration has no rules: every lease request is refused (403). Add rules (docs/gateway.md)')
+  return out
+}
+
 async function main(): Promise<void> {
-  // The store (and its -wal and -shm files) readable by root only.
+  const path = configPath(process.argv.slice(2))
+  const privilege = privilegeProblem(process.getuid?.() ?? 0, readFileSync('/proc/self/status', 'utf8'))
+  if (privilege) throw new Error(privilege)
+  // The store (and its -wal, -shm and lock files) readable by root only.
   process.umask(0o077)
-  const config = loadConfig(configPath(process.argv.slice(2)))
+  const config = loadConfig(path)
+  const tls = config.tls ? loadTls(config.tls) : undefined
   // Refusals are summarised before the journal (refusals-per-address), and counted for metrics before that.
   const refusals = new Refusals(config.refusalsPerAddress, createAudit(), clientGroup)
   const gate = new Gate(refusals, config.refusalsPerAddress)
@@ -54,7 +77,9 @@ async function main(): Promise<void> {
   const plan = tablePlan(config)
   const firewall = config.firewall === 'nftables' ? new Nftables(plan, audit) : new NoFirewall(plan, audit)
   const wg = new Wg(config.interface)
-  const leases: Leases = new Leases(config, store, wg, createVerifier(config), audit, Date.now, firewall)
+  let verifier = createVerifier(config)
+  const verify: Verifier = (token) => verifier(token)
+  const leases: Leases = new Leases(config, store, wg, verify, audit, Date.now, firewall)
   // The control socket first: it refuses to start while another gateway serves this interface's.
   const servers: Server[] = [await serveControl(config.controlSocket, { leases, store, wg, gate, audit })]
   await leases.start()
@@ -63,13 +88,14 @@ async function main(): Promise<void> {
   const server = createServer(config, metrics ? metrics.instrument(handler) : handler, audit)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(config.listen.port, config.listen.host, () => resolve())
+    server.listen({ port: config.listen.port, host: config.listen.host, backlog: LISTEN_BACKLOG }, () => resolve())
   })
   const listen = `${config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host}:${config.listen.port}`
+  for (const w of warnings(config, tls?.warnings ?? [])) audit('warning', { reason: w })
   audit('gateway.started', { interface: config.interface, listen, leases: leases.liveCount() })
 
   let sweeping = false
-  const sweeper = setInterval(() => {
+  const sweep = (): void => {
     refusals.flush()
     if (sweeping) return
     sweeping = true
@@ -81,7 +107,23 @@ async function main(): Promise<void> {
         sweeping = false
         metrics?.swept(performance.now() - started)
       })
-  }, config.sweepIntervalMs)
+  }
+  let sweeper = setInterval(sweep, config.sweepIntervalMs)
+
+  process.on('SIGHUP', () => {
+    const before = { issuer: config.issuer, sweep: config.sweepIntervalMs }
+    try {
+      reload(path, config, server as TlsServer, audit)
+    } catch (err) {
+      audit('gateway.reload-refused', { reason: `${errorText(err)}; the running configuration stays` })
+      return
+    }
+    if (config.issuer !== before.issuer) verifier = createVerifier(config)
+    if (config.sweepIntervalMs !== before.sweep) {
+      clearInterval(sweeper)
+      sweeper = setInterval(sweep, config.sweepIntervalMs)
+    }
+  })
 
   let stopping = false
   const stop = async (signal: string): Promise<void> => {
@@ -102,6 +144,26 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+/**
+ * Reads the configuration again and applies it in place (everyone holds this one object): throws,
+ * changing nothing, when it does not load, changes what a reload cannot, or its TLS pair is bad.
+ */
+function reload(path: string, config: GatewayConfig, server: TlsServer, audit: Audit): void {
+  const next = loadConfig(path)
+  const fixed = fixedChange(config, next)
+  if (fixed) throw new Error(`${fixed} cannot change while the gateway runs: restart it to apply that`)
+  const tls = next.tls ? loadTls(next.tls) : undefined
+  // A renewal that is out of date would replace a pair runners may still accept.
+  if (tls?.outOfDate) throw new Error(tls.outOfDate)
+  if (tls) server.setSecureContext({ ...TLS_CONTEXT, cert: tls.cert, key: tls.key })
+  Object.assign(config, next)
+  for (const w of warnings(config, tls?.warnings ?? [])) audit('warning', { reason: w })
+  audit('gateway.reloaded', {
+    interface: config.interface,
+    reason: `${path}${tls ? ' and the TLS certificate' : ''} read again`
+  })
 }
 
 const argv = process.argv.slice(2)

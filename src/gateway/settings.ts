@@ -38,10 +38,15 @@ export interface GatewayConfig {
   issuer: string
   audience: string
   leaseTtlMs: number
-  /** A lease ends when its peer has not handshaken for this long (counted from the grant before the first). */
+  /**
+   * A lease ends when nothing was heard from its peer for this long (liveness.ts): at least three
+   * keepalives, so that silence cannot end a live job.
+   */
   silenceMs: number
   sweepIntervalMs: number
+  /** Seconds, 1 or more: handed to runners, whose keepalives are how the gateway hears them. */
   persistentKeepalive: number
+  /** The SQLite file; by default one per interface, so two gateways never share one. */
   state: string
   /** Leases per repository per minute (a bucket that holds this many and refills over a minute). */
   rateLimit: number
@@ -95,6 +100,11 @@ const KEYS = [
 
 /** Claims that name an owner or repository by id: every rule must pin one of them (names can change hands). */
 const ID_CLAIMS = ['repository_owner_id', 'repository_id']
+
+/** Where the store is kept unless `state` says: one file per interface, so two gateways never share one. */
+export function defaultState(iface: string): string {
+  return `/var/lib/wireguard-gateway/${iface}.db`
+}
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 
@@ -184,12 +194,13 @@ class Reader {
     return ms
   }
 
-  private integer(path: Path, dflt: number, min: number, max: number): number {
+  /** A whole number from `min` to `max`; `why` says why the range is what it is. */
+  private integer(path: Path, dflt: number, min: number, max: number, why?: string): number {
     if (!this.has(path)) return dflt
     const n = this.node(path)
     if (!isScalar(n) || typeof n.value !== 'number' || !Number.isInteger(n.value))
       this.fail(path, 'must be a whole number')
-    if (n.value < min || n.value > max) this.fail(path, `must be ${min} to ${max}`)
+    if (n.value < min || n.value > max) this.fail(path, `must be ${min} to ${max}${why ? `: ${why}` : ''}`)
     return n.value
   }
 
@@ -256,6 +267,20 @@ class Reader {
     const leaseTtlMs = this.duration(['lease-ttl'], '6h', 1000, 7 * 86_400_000)
     const silenceMs = this.duration(['silence'], '5m', 1000, 86_400_000)
     const sweepIntervalMs = this.duration(['sweep-interval'], '15s', 100, 60_000)
+    // The gateway hears a live runner by its keepalives: they cannot be off, and silence must span
+    // several of them (one lost UDP packet is not a dead runner).
+    const persistentKeepalive = this.integer(
+      ['persistent-keepalive'],
+      25,
+      1,
+      65535,
+      'keepalives are how the gateway hears that a runner is alive (silence)'
+    )
+    if (silenceMs < 3 * persistentKeepalive * 1000)
+      this.fail(
+        ['silence'],
+        `must be at least three keepalives (3 × persistent-keepalive = ${3 * persistentKeepalive}s): a live runner is heard only every persistent-keepalive seconds`
+      )
     const quota = this.quota(['quota'], defaultQuota(pool), RUN_QUOTA)
     const firewall = this.string(['firewall'], 'nftables')
     if (firewall !== 'nftables' && firewall !== 'none')
@@ -277,8 +302,8 @@ class Reader {
       leaseTtlMs,
       silenceMs,
       sweepIntervalMs,
-      persistentKeepalive: this.integer(['persistent-keepalive'], 25, 0, 65535),
-      state: this.string(['state'], '/var/lib/wireguard-gateway/leases.db'),
+      persistentKeepalive,
+      state: this.string(['state'], defaultState(iface)),
       rateLimit: this.integer(['rate-limit'], 300, 1, 1_000_000),
       connectionsPerAddress: this.integer(['connections-per-address'], 32, 1, 2048),
       refusalsPerAddress: this.integer(['refusals-per-address'], 60, 1, 1_000_000),
@@ -361,6 +386,12 @@ class Reader {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') this.fail(['issuer'], 'must be an https:// URL')
     if (url.search || url.hash || url.username || url.password)
       this.fail(['issuer'], 'must be a plain URL (no query, fragment or credentials)')
+    // jose compares a token's `iss` with this exactly, and GitHub's has no trailing slash.
+    if (text.endsWith('/'))
+      this.fail(
+        ['issuer'],
+        `must not end with "/": a token's iss is compared exactly, and GitHub's is https://token.actions.githubusercontent.com (GHES: https://HOST/_services/token); give ${text.replace(/\/+$/, '')}`
+      )
     return text
   }
 

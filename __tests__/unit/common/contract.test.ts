@@ -92,6 +92,8 @@ const generated: fc.Arbitrary<Generated> = fc
       dns: g.dns,
       ...(g.allowed ? { 'allowed-ips': g.allowed } : {}),
       ...(g.keepalive === undefined ? {} : { 'persistent-keepalive': g.keepalive }),
+      // Silence spans three keepalives at least (the gateway refuses less).
+      ...(g.keepalive ? { silence: `${Math.max(300, 3 * g.keepalive)}s` } : {}),
       rules: [{ claims: { repository_id: '5678' } }]
     }
     // A second rule that narrows the first allowed prefix by a few bits: the one this job matches.

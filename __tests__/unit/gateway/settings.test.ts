@@ -1,5 +1,7 @@
 // The gateway's configuration: defaults, and an error naming the key (and line) for each mistake.
 import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { readConfig } from '../../../src/action/inputs/inputs.js'
 import { ConfigError, parseConfig, parseDuration } from '../../../src/gateway/settings.js'
 
 const BASE = `listen: 0.0.0.0:8443
@@ -43,7 +45,7 @@ describe('gateway configuration', () => {
       rateLimit: 300,
       connectionsPerAddress: 32,
       dns: [],
-      state: '/var/lib/wireguard-gateway/leases.db',
+      state: '/var/lib/wireguard-gateway/wg0.db',
       insecureHttp: false
     })
     expect(c.allowedIps).toEqual(c.pool)
@@ -94,7 +96,22 @@ describe('gateway configuration', () => {
     ],
     ['a rate limit of zero', 'rate-limit: 0\n', /"rate-limit".*1 to/],
     ['a connection cap over the global one', 'connections-per-address: 4096\n', /"connections-per-address".*1 to 2048/],
-    ['a string for a boolean', 'insecure-http: yes please\n', /"insecure-http".*true or false/]
+    ['a string for a boolean', 'insecure-http: yes please\n', /"insecure-http".*true or false/],
+    [
+      'an issuer with a trailing slash (jose compares iss exactly)',
+      'issuer: https://token.actions.githubusercontent.com/\n',
+      /"issuer" \(line \d+\) must not end with "\/".*give https:\/\/token\.actions\.githubusercontent\.com$/
+    ],
+    [
+      'keepalive off (the gateway hears runners by it)',
+      'persistent-keepalive: 0\n',
+      /"persistent-keepalive" \(line \d+\) must be 1 to 65535: keepalives are how the gateway hears that a runner is alive/
+    ],
+    [
+      'a silence shorter than three keepalives',
+      'persistent-keepalive: 25\nsilence: 60s\n',
+      /"silence" \(line \d+\) must be at least three keepalives \(3 × persistent-keepalive = 75s\)/
+    ]
   ])('refuses %s, naming the key', (_label, line, message) => {
     const text = line === null ? BASE.replace(/^audience:.*\n/m, '') : withKeys(line)
     expect(fails(text)).toMatch(message)
@@ -109,6 +126,16 @@ describe('gateway configuration', () => {
       port: 8080
     })
     expect(parseConfig(noTls.replace('0.0.0.0:8443', '"[::1]:8080"')).listen).toEqual({ host: '::1', port: 8080 })
+  })
+
+  it('keeps each interface’s store apart by default', () => {
+    expect(parseConfig(BASE).state).toBe('/var/lib/wireguard-gateway/wg0.db')
+    expect(parseConfig(withKeys('interface: wg-staging\n')).state).toBe('/var/lib/wireguard-gateway/wg-staging.db')
+    expect(parseConfig(withKeys('state: /srv/leases.db\n')).state).toBe('/srv/leases.db')
+    expect(parseConfig(withKeys('persistent-keepalive: 1\nsilence: 3s\n'))).toMatchObject({
+      persistentKeepalive: 1,
+      silenceMs: 3000
+    })
   })
 
   it('accepts an http issuer on loopback (tests)', () => {
@@ -195,5 +222,16 @@ rules:
     ]
   ])('refuses %s, naming the key', (_label, line, message) => {
     expect(fails(withKeys(line))).toMatch(message)
+  })
+
+  it("docs/gateway.md's example starts, and its audience is what the action asks for by default", () => {
+    const doc = readFileSync(new URL('../../../docs/gateway.md', import.meta.url), 'utf8')
+    const section = doc.slice(doc.indexOf('\n## Configuration\n'))
+    const [gatewayYml, jobYml] = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '')
+    const config = parseConfig(gatewayYml ?? '')
+    const url = /gateway: (\S+)/.exec(jobYml ?? '')?.[1] ?? ''
+    const job = readConfig((name) => (name === 'gateway' ? url : ''))
+    expect(job.source).toMatchObject({ kind: 'gateway', audience: config.audience })
+    expect(config.audience).toBe('https://vpn.example.com:8443')
   })
 })

@@ -50,7 +50,7 @@ export interface GatewaySource {
   /** The OIDC token's audience: the `audience` input, or the gateway URL's origin. */
   audience: string
   mtu?: number
-  /** Seconds; the gateway's answer applies when not given. */
+  /** Seconds, 1 or more; the gateway's answer applies when not given, and caps it. */
   keepalive?: number
   /** DNS servers and search domains from the `dns` input, added to the gateway's. */
   dns: string[]
@@ -236,13 +236,20 @@ function tunnelSource(get: GetInput): TunnelSource {
         `cannot be combined with ${clash.join(', ')}: the gateway leases the key, address and peer; remove those inputs, or remove gateway`
       )
     const url = parseGateway(INPUT.gateway, get(INPUT.gateway))
+    const keepalive = keepaliveOf(get)
+    // The gateway hears a live runner by its keepalives (and ends a lease it does not hear from).
+    if (keepalive === 0)
+      throw new InputError(
+        INPUT.persistentKeepalive,
+        "cannot be 0 with gateway: the gateway hears that a job is alive by its keepalives, and would end a quiet job's lease. Remove persistent-keepalive (the gateway's applies), or give a number of seconds"
+      )
     const audienceText = get(INPUT.audience)
     return {
       kind: 'gateway',
       url,
       audience: audienceText.trim() === '' ? url.origin : parseAudience(INPUT.audience, audienceText),
       mtu: mtuOf(get),
-      keepalive: keepaliveOf(get),
+      keepalive,
       ...splitDns(INPUT.dns, get(INPUT.dns))
     }
   }

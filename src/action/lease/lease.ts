@@ -182,7 +182,14 @@ export function tunnelFromLease(
     const ep = wgEndpoint(str(p.endpoint, `peers[${i}].endpoint`))
     if (typeof ep === 'string') bad(`peers[${i}].endpoint is not HOST:PORT`)
     const given = p.persistentKeepalive
-    const keepalive = source.keepalive ?? (typeof given === 'number' && given >= 0 && given <= 65535 ? given : 25)
+    const gateways = typeof given === 'number' && Number.isInteger(given) && given >= 0 && given <= 65535 ? given : 25
+    // The gateway's keepalive is how it hears this job: the input may make it more frequent, never less.
+    const keepalive =
+      source.keepalive === undefined
+        ? gateways
+        : gateways === 0
+          ? source.keepalive
+          : Math.min(source.keepalive, gateways)
     return {
       publicKey,
       endpoint: { ...(ep as { host: string; port: number }), source: { input: INPUT.gateway } },
@@ -274,7 +281,9 @@ export async function releaseLeases(
         headers: { authorization: `Bearer ${rec.secret}` },
         deadline: Math.min(deadline, Date.now() + RELEASE_MS)
       })
-      if (answer.status !== 204 && answer.status !== 404) throw refused(gateway, answer, '', 'release')
+      // 202: the peer is gone, and the gateway writes the lease's end to its store when it can.
+      if (answer.status !== 204 && answer.status !== 202 && answer.status !== 404)
+        throw refused(gateway, answer, '', 'release')
       out.released.push(`lease ${rec.id}`)
       journal.remove(rec)
     } catch (err) {

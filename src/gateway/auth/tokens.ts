@@ -1,5 +1,5 @@
 // OIDC token checks, all by `jose`: the issuer's keys through its discovery document (cached by jose,
-// refetched on an unknown `kid`), RS256 only, exact `iss` and `aud`, `exp`/`nbf` with a small clock
+// refetched at once on an unknown `kid`, at most once a second), RS256 only, exact `iss` and `aud`, `exp`/`nbf` with a small clock
 // tolerance, required claims present. Using a `jti` once is the store's job (see Leases).
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
 import { GATEWAY_CODES, type GatewayCode } from '../../common/codes.js'
@@ -51,8 +51,41 @@ interface VerifierOptions {
   keys?: JWTVerifyGetKey
   /** For discovery and the issuer's keys (tests give their own). */
   fetch?: typeof fetch
+  /** Milliseconds between refetches of the keys for an unknown `kid` (REFETCH_COOLDOWN_MS; tests give less). */
+  refetchCooldownMs?: number
   /** The gateway's clock in epoch milliseconds (tests give a fixed one). */
   now?: () => number
+}
+
+/**
+ * An unknown `kid` refetches the issuer's keys, but not within this long of the last fetch: a key
+ * the issuer just published is found at once (a request waits out the rest of this, then refetches),
+ * and tokens with made-up kids cost at most one fetch per this period, however many arrive.
+ */
+export const REFETCH_COOLDOWN_MS = 1000
+
+/**
+ * The issuer's keys through jose's remote key set (made with `cooldownDuration` = `cooldownMs`). jose
+ * refetches for an unknown `kid` only when its last fetch is older than its cooldown (30 s by
+ * default: a token signed with a key published since was refused for up to 30 s). Here a request for
+ * an unknown kid that meets the cooldown waits it out (polled, bounded) and asks once more, so jose
+ * refetches then; requests waiting together share that one fetch (jose keeps one in flight).
+ */
+function refetchingKeys(remote: ReturnType<typeof createRemoteJWKSet>, cooldownMs: number): JWTVerifyGetKey {
+  // Read afresh each time (a getter: jose's last fetch moves it).
+  const coolingDown = (): boolean => remote.coolingDown
+  return async (header, token) => {
+    const cooling = coolingDown()
+    try {
+      return await remote(header, token)
+    } catch (err) {
+      // Not cooling down: jose refetched already, and the kid is not the issuer's.
+      if (!(err instanceof errors.JWKSNoMatchingKey) || !cooling) throw err
+      const end = Date.now() + cooldownMs
+      while (coolingDown() && Date.now() < end) await new Promise((r) => setTimeout(r, Math.min(50, cooldownMs)))
+      return remote(header, token)
+    }
+  }
 }
 
 export type Verifier = (token: string) => Promise<JWTPayload>
@@ -245,13 +278,14 @@ export function createVerifier(opts: VerifierOptions): Verifier {
       !(jwks.protocol === 'http:' && jwks.host === issuerUrl.host && issuerUrl.protocol === 'http:')
     )
       throw misconfigured(`names a jwks_uri ${jwks.origin}${jwks.pathname} that is not https:// (as the issuer is)`)
+    const cooldownMs = opts.refetchCooldownMs ?? REFETCH_COOLDOWN_MS
     const remote = createRemoteJWKSet(jwks, {
       timeoutDuration: 5000,
-      cooldownDuration: 30_000,
+      cooldownDuration: cooldownMs,
       cacheMaxAge: 600_000,
       [customFetch]: issuerFetch(doFetch, "the issuer's keys (jwks_uri)")
     })
-    return issuerKeys(remote, `${jwks.origin}${jwks.pathname}`)
+    return issuerKeys(refetchingKeys(remote, cooldownMs), `${jwks.origin}${jwks.pathname}`)
   }
 
   // A failed discovery is not retried for a few seconds: a flood of requests makes no flood of fetches.

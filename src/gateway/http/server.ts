@@ -87,9 +87,18 @@ export function createHandler(
     const path = (req.url ?? '/').split('?')[0] ?? '/'
     if (path === '/healthz') {
       if (req.method !== 'GET') throw new HttpError('method_not_allowed', 'use GET')
-      // Draining is 503, so that a load balancer sends new jobs elsewhere.
-      const status = gate?.draining ? 'draining' : 'ok'
-      return send(res, status === 'ok' ? 200 : 503, { status, interface: config.interface, leases: leases.liveCount() })
+      // From memory: answered at once even while the store cannot be written. Draining or a store that
+      // cannot be written is 503, so that a load balancer sends new jobs elsewhere.
+      const store = leases.storeHealth()
+      const common = { interface: config.interface, leases: leases.liveCount(), store: 'ok' }
+      if (gate?.draining) return send(res, 503, { status: 'draining', ...common })
+      if (store.ok) return send(res, 200, { status: 'ok', ...common })
+      return send(res, 503, {
+        status: 'store-unavailable',
+        code: 'store_unavailable',
+        ...common,
+        store: `${store.reason ?? 'unavailable'}; ${store.pending} write(s) wait`
+      })
     }
     if (path === '/v1/leases') {
       if (req.method !== 'POST') throw new HttpError('method_not_allowed', 'use POST')
@@ -124,8 +133,9 @@ export function createHandler(
       if (req.method !== 'DELETE') throw new HttpError('method_not_allowed', 'use DELETE')
       const secret = bearer(req, 'lease secret')
       if (!secret) throw new HttpError('authorization_missing', 'missing "Authorization: Bearer <lease secret>"')
-      await leases.release(m[1] as string, secret, client)
-      return send(res, 204)
+      // The peer is gone either way; 202 says the lease's end is not yet in the store (it is retried).
+      if (await leases.release(m[1] as string, secret, client)) return send(res, 204)
+      return send(res, 202, { removed: true, recorded: false })
     }
     throw new HttpError('not_found', 'no such path: use POST /v1/leases, DELETE /v1/leases/{id} or GET /healthz')
   }
@@ -178,9 +188,10 @@ const CUT_REPORT_MS = 60_000
  * open (slow or partial requests) cannot take every place while others wait. A connection over the
  * cap is closed at once, unanswered. Counted on the raw TCP connection, before TLS.
  */
-function capPerClient(server: Server, cap: number, audit: Audit): void {
+function capPerClient(server: Server, capOf: () => number, audit: Audit): void {
   const clients = new Map<string, { open: number; cut: number; reportedAt: number }>()
   const report = (client: string, c: { cut: number; reportedAt: number }, now: number): void => {
+    const cap = capOf()
     audit('connection.refused', {
       client,
       count: c.cut,
@@ -192,7 +203,7 @@ function capPerClient(server: Server, cap: number, audit: Audit): void {
   server.on('connection', (socket: Socket) => {
     const client = clientGroup(socket.remoteAddress)
     const c = clients.get(client) ?? { open: 0, cut: 0, reportedAt: 0 }
-    if (c.open >= cap) {
+    if (c.open >= capOf()) {
       socket.destroy()
       c.cut++
       const now = Date.now()
@@ -238,6 +249,7 @@ export function createServer(
   server.keepAliveTimeout = limits.keepAliveTimeout
   server.maxHeadersCount = 50
   server.maxConnections = MAX_CONNECTIONS
-  capPerClient(server, config.connectionsPerAddress, audit)
+  // Read at each connection: a reload (SIGHUP) changes it in place.
+  capPerClient(server, () => config.connectionsPerAddress, audit)
   return server
 }

@@ -11,12 +11,16 @@ import { HttpError } from '../http/error.js'
 import type { AccessRule, GatewayConfig } from '../settings.js'
 import { checkedClaims, matchRule } from '../auth/policy.js'
 import { Pool } from './pool.js'
-import type { Lease, Store } from './store.js'
+import { StoreUnavailable, type Lease, type Store, type StoreHealth } from './store.js'
 import { CLOCK_TOLERANCE_S, explain, MAX_TOKEN_AGE_MS, type Verifier } from '../auth/tokens.js'
 import { Coalescer, type PeerOp, type PeerState } from './peers.js'
 import { NO_FIREWALL, type Firewall } from '../firewall/firewall.js'
 import { quotaRefusal } from '../limits/quota.js'
 import { RateLimiter } from '../limits/rate.js'
+import { fate, Liveness } from './liveness.js'
+
+/** What a client is told when the store cannot be written now; why is in the audit line. */
+export const STORE_UNAVAILABLE = "the gateway's store cannot be written just now; try again shortly"
 
 /** What the gateway needs of the interface (Wg, or a stand-in in unit tests). */
 export interface Interface {
@@ -46,18 +50,6 @@ class PeerChanged extends Error {}
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest()
 const bare = (p: string): string => p.replace(/\/[0-9]+$/, '')
 
-/** A live lease's fate at a sweep. Pure. */
-export function fate(
-  lease: Pick<Lease, 'createdAt' | 'expiresAt'>,
-  peer: PeerState | undefined,
-  now: number,
-  silenceMs: number
-): 'expired' | 'silent' | 'keep' {
-  if (now >= lease.expiresAt) return 'expired'
-  const seen = Math.max(lease.createdAt, (peer?.latestHandshake ?? 0) * 1000)
-  return now - seen > silenceMs ? 'silent' : 'keep'
-}
-
 export class Leases {
   serverKey = ''
   private readonly pool: Pool
@@ -70,6 +62,7 @@ export class Leases {
   private readonly rate: RateLimiter
   private readonly queue: Coalescer<Op, void>
   private sweeping: Promise<void> | undefined
+  private readonly liveness: Liveness
 
   constructor(
     private readonly config: GatewayConfig,
@@ -83,11 +76,13 @@ export class Leases {
     this.pool = new Pool(config.pool)
     this.rate = new RateLimiter(config.rateLimit)
     this.queue = new Coalescer((ops) => this.applyBatch(ops))
+    this.liveness = new Liveness(now())
   }
 
   /** Reads the interface and reconciles it with the store: re-adds live leases, removes ended ones. */
   async start(): Promise<void> {
     this.serverKey = (await this.wg.info()).publicKey
+    this.store.bind(this.wg.iface, this.serverKey)
     this.ifaceHosts = await this.wg.addresses()
     for (const l of this.store.open()) for (const a of l.addresses) this.inUse.add(bare(a))
     // The firewall first: every peer the store knows is filtered before any is added back.
@@ -97,6 +92,11 @@ export class Leases {
 
   liveCount(): number {
     return this.store.liveCount()
+  }
+
+  /** Whether the store takes writes (for /healthz): answered from memory, never waiting for the store. */
+  storeHealth(): StoreHealth {
+    return this.store.health()
   }
 
   /** True when no grant, release or peer change is in flight. */
@@ -109,9 +109,11 @@ export class Leases {
    * replayed (the token, its `jti`, the rules, the key); then the repository's rate limit; only a
    * request past all of these is charged and uses its token up. So a replayed token is 409 and
    * charges nothing (it cannot drain its repository's limit), and a 429 leaves the token usable after
-   * the wait. A refusal after the rate check (pool exhausted, the interface refusing the key or
-   * address, a failed `wg set`) has used the token and is charged: it took a place in the pool search
-   * and on the interface, and a refused token must not be replayed for free against them.
+   * the wait. A refusal after the rate check is charged: it took a place in the pool search. The
+   * token is used up when the lease is written (with it, in one transaction): a refusal after that
+   * (the interface refusing the key or address, a failed `wg set`) has used it, and a refused token
+   * must not be replayed for free against the interface; an exhausted pool or a store that cannot
+   * be written (503) has not.
    */
   async grant(token: string, publicKey: string, client: string): Promise<Grant> {
     const refuse: (code: GatewayCode, reason: string, who?: AuditFields, detail?: string) => never = (
@@ -172,8 +174,6 @@ export class Leases {
     const exp = Number(claims.exp) * 1000
     const iat = Number(claims.iat) * 1000
     const until = (Number.isFinite(iat) ? Math.min(exp, iat + MAX_TOKEN_AGE_MS) : exp) + CLOCK_TOLERANCE_S * 1000
-    if (!this.store.useToken(jti, until))
-      refuse('token_replayed', 'this token was used already (jti); request a new one', who)
 
     for (let attempt = 0; ; attempt++) {
       const addresses = this.pool.allocate({ addresses: this.inUse, prefixes: [...this.ifaceHosts, ...this.foreign] })
@@ -194,7 +194,16 @@ export class Leases {
         expiresAt: now + this.config.leaseTtlMs,
         removed: false
       }
-      this.store.insert(lease)
+      // The lease and the token's use are written together: a store that cannot be written now
+      // refuses at once (503), and the token stays unused.
+      let fresh: boolean
+      try {
+        fresh = this.store.insert(lease, attempt === 0 ? { jti, until } : undefined)
+      } catch (err) {
+        if (!(err instanceof StoreUnavailable)) throw err
+        return refuse('store_unavailable', STORE_UNAVAILABLE, who, err.message)
+      }
+      if (!fresh) refuse('token_replayed', 'this token was used already (jti); request a new one', who)
       for (const a of addresses) this.inUse.add(bare(a))
       this.granting.add(lease.id)
       try {
@@ -209,6 +218,7 @@ export class Leases {
         }
         // The peer may be half there: the sweeper removes it (it is ours, by key and addresses).
         this.store.end(lease.id, 'add-failed', this.now())
+        this.store.flush()
         this.audit('error', { reason: (err as Error).message, lease: lease.id, ...who })
         refuse('peer_add_failed', 'the peer could not be added to the interface; see the gateway log', who)
       } finally {
@@ -244,11 +254,15 @@ export class Leases {
     }
   }
 
-  /** Ends a live lease now, as an operator's `revoke` (`client` says who); false when it is not live. */
+  /**
+   * Ends a live lease now, as an operator's `revoke` (`client` says who): the peer comes off first,
+   * whatever the store does (its end is written when the store takes it). False when it is not live.
+   */
   async revoke(id: string, client: string): Promise<boolean> {
     const lease = this.store.get(id)
     if (!lease || lease.endedAt !== undefined || !this.store.end(id, 'revoked', this.now())) return false
     await this.removePeer(lease, 'revoked', client)
+    this.store.flush()
     return true
   }
 
@@ -257,7 +271,12 @@ export class Leases {
     return this.pool.free({ addresses: this.inUse, prefixes: [...this.ifaceHosts, ...this.foreign] })
   }
 
-  async release(id: string, secret: string, client: string): Promise<void> {
+  /**
+   * Ends a lease with its secret. The peer comes off the interface first, whatever the store does;
+   * resolves true when the end is written to the store too, false when that waits for the store
+   * (retried every second, and by the sweeper).
+   */
+  async release(id: string, secret: string, client: string): Promise<boolean> {
     const lease = /^[0-9a-f-]{36}$/.test(id) ? this.store.get(id) : undefined
     if (!lease || lease.endedAt !== undefined) {
       this.audit('lease.release-refused', {
@@ -281,6 +300,7 @@ export class Leases {
     }
     this.store.end(id, 'released', this.now())
     await this.removePeer(lease, 'released', client)
+    return this.store.flush()
   }
 
   /** Ends leases past their time or silent, restores live peers that went missing, removes ended ones. */
@@ -296,11 +316,13 @@ export class Leases {
     const now = this.now()
     const work: Promise<unknown>[] = []
     let restored = 0
-    for (const lease of this.store.open()) {
+    const current = this.store.open()
+    for (const lease of current) {
       if (this.granting.has(lease.id) || this.removing.has(lease.id) || lease.createdAt > started) continue
       const peer = peers.get(lease.publicKey)
       if (lease.endedAt === undefined) {
-        const f = fate(lease, peer, now, this.config.silenceMs)
+        const heard = this.liveness.observe(lease, peer, now)
+        const f = fate(lease, heard, now, this.config.silenceMs, this.config.persistentKeepalive * 1000)
         if (f !== 'keep') {
           if (this.store.end(lease.id, f, now)) work.push(this.removePeer(lease, f))
           continue
@@ -313,6 +335,8 @@ export class Leases {
         }
         if (!peer || !sameSet(peer.allowedIps, lease.addresses)) {
           restored++
+          // A peer added anew has no session: its runner is given time to handshake again.
+          if (!peer) this.liveness.restored(lease.id, now)
           this.audit('lease.restored', {
             lease: lease.id,
             publicKey: lease.publicKey,
@@ -331,7 +355,7 @@ export class Leases {
     }
     // A peer of an ended lease that came back (a saved interface configuration restored, say): the
     // gateway leased it and no longer knows it, so it goes, if it holds only what was leased.
-    const open = new Set(this.store.open().map((l) => l.publicKey))
+    const open = new Set(current.map((l) => l.publicKey))
     for (const [key, peer] of peers) {
       if (open.has(key)) continue
       const last = this.store.lastByKey(key)
@@ -340,10 +364,17 @@ export class Leases {
         work.push(this.removePeer(last, 'came back after its lease ended'))
     }
     await Promise.all(work)
+    // Ends and removals are written now, together (or kept for when the store takes writes again).
+    this.store.flush()
     await this.firewall.reconcile(() => this.store.open())
     this.store.prune(now)
     if (why === 'reconcile')
-      this.audit('gateway.reconciled', { interface: this.wg.iface, leases: this.store.liveCount(), count: restored })
+      this.audit('gateway.reconciled', {
+        interface: this.wg.iface,
+        leases: this.store.liveCount(),
+        count: restored,
+        durationMs: this.now() - started
+      })
   }
 
   /** Removes an ended lease's peer if it is still the gateway's; then frees its addresses. */
@@ -387,6 +418,7 @@ export class Leases {
         this.audit('error', { ...fields, reason: `firewall: ${errorText(err)}; retried at the next sweep` })
       )
     this.store.markRemoved(lease.id)
+    this.liveness.forget(lease.id)
     // A removed peer's addresses are free at once, not at the next read of the interface. (A peer
     // that left keeps its addresses: the read for its removal counted them as foreign.)
     if (!left) this.foreign = this.foreign.filter((p) => !lease.addresses.includes(prefixText(p)))
@@ -403,11 +435,9 @@ export class Leases {
    * beyond its lease.
    */
   private foreignPrefixes(peers: Map<string, PeerState>): Prefix[] {
-    const live = new Map<string, string[]>()
-    for (const l of this.store.open()) if (l.endedAt === undefined) live.set(l.publicKey, l.addresses)
     const out: Prefix[] = []
     for (const [key, p] of peers) {
-      const leased = live.get(key) ?? []
+      const leased = this.store.liveAddresses(key) ?? []
       for (const text of p.allowedIps) {
         if (leased.includes(text)) continue
         const prefix = parsePrefix(text)

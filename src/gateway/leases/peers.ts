@@ -1,7 +1,7 @@
 // The WireGuard interface, through `wg` (which speaks to kernel and wireguard-go interfaces alike) and
 // `ip`, run by ../run.ts (over the shared runner, nothing logged: the gateway's stdout carries its
 // audit lines). The interface's private key and preshared keys are never read:
-// `wg show IFACE public-key|listen-port|allowed-ips|latest-handshakes`.
+// `wg show IFACE public-key|listen-port|allowed-ips|latest-handshakes|transfer`.
 import { errorText } from '../../common/errors.js'
 import { isKey } from '../../common/grammar.js'
 import { parsePrefix, prefixText, type Prefix } from '../../common/ip.js'
@@ -11,6 +11,8 @@ export interface PeerState {
   allowedIps: string[]
   /** Seconds since the epoch; 0 when the peer never completed a handshake. */
   latestHandshake: number
+  /** Bytes received from the peer since it was added (keepalives included); read with handshakes. */
+  rxBytes?: number
 }
 
 export type PeerOp = { kind: 'add'; publicKey: string; allowedIps: string[] } | { kind: 'remove'; publicKey: string }
@@ -30,6 +32,27 @@ function table(text: string): Map<string, string> {
     if (tab > 0) out.set(line.slice(0, tab), line.slice(tab + 1).trim())
   }
   return out
+}
+
+/**
+ * Allowed IPs as `wg` prints them → canonical text (null: not a prefix, as `(none)`). Read before
+ * every `wg set` and at every sweep, thousands of prefixes that rarely change: parsing each every
+ * time cost ~25 ms at 5,000 peers, looking it up ~3 ms. Emptied when it grows past CANON_MAX.
+ */
+const canonical = new Map<string, string | null>()
+const CANON_MAX = 1 << 17
+
+function canon(text: string): string | null {
+  let c = canonical.get(text)
+  if (c === undefined) {
+    const p = parsePrefix(text)
+    c = typeof p === 'string' ? null : prefixText(p)
+    if (canonical.size >= CANON_MAX) canonical.clear()
+    // Keyed by a string of its own where it can be: `text` is a slice of all of `wg`'s output, and
+    // a key kept here would keep that whole output alive.
+    canonical.set(c === text ? c : text, c)
+  }
+  return c
 }
 
 /** The `wg set` arguments for a batch of operations, in order. Pure. */
@@ -53,8 +76,15 @@ export class Wg {
       publicKey = (await exec(['wg', 'show', this.iface, 'public-key'])).trim()
       port = (await exec(['wg', 'show', this.iface, 'listen-port'])).trim()
     } catch (err) {
+      const said = errorText(err)
+      // Without the privilege, `wg` cannot reach the interface, and says so (or, for wireguard-go's
+      // socket it cannot see, that the device does not exist: preflight.ts catches that case first).
+      if (/Operation not permitted|Permission denied/.test(said))
+        throw new WgError(
+          `interface "${this.iface}" cannot be read: permission denied (${said}). The gateway needs root, or CAP_NET_ADMIN for a kernel interface`
+        )
       throw new WgError(
-        `interface "${this.iface}" is not a WireGuard interface here (${errorText(err)}). Create it first (wg-quick up ${this.iface}), then start the gateway`
+        `interface "${this.iface}" is not a WireGuard interface here (${said}). Create it first (wg-quick up ${this.iface}), then start the gateway`
       )
     }
     if (!isKey(publicKey))
@@ -75,21 +105,38 @@ export class Wg {
     return hosts
   }
 
-  /** Every peer's allowed IPs (canonical) and latest handshake. */
+  /** Every peer's allowed IPs (canonical), and with `withHandshakes` its latest handshake and bytes received. */
   async peers(withHandshakes = true): Promise<Map<string, PeerState>> {
-    const [ips, hs] = await Promise.all([
+    const [ips, hs, tr] = await Promise.all([
       exec(['wg', 'show', this.iface, 'allowed-ips']),
-      withHandshakes ? exec(['wg', 'show', this.iface, 'latest-handshakes']) : Promise.resolve('')
+      withHandshakes ? exec(['wg', 'show', this.iface, 'latest-handshakes']) : Promise.resolve(''),
+      withHandshakes ? exec(['wg', 'show', this.iface, 'transfer']) : Promise.resolve('')
     ])
     const handshakes = table(hs)
+    const transfer = table(tr)
     const out = new Map<string, PeerState>()
-    for (const [key, list] of table(ips)) {
-      const allowedIps = list
-        .split(/\s+/)
-        .map((t) => parsePrefix(t))
-        .filter((p): p is Prefix => typeof p !== 'string')
-        .map(prefixText)
-      out.set(key, { allowedIps, latestHandshake: Number(handshakes.get(key) ?? 0) || 0 })
+    // `KEY\tIP IP …` per line: read in place (thousands of lines before every `wg set`).
+    for (let at = 0; at < ips.length;) {
+      const end = ips.indexOf('\n', at) < 0 ? ips.length : ips.indexOf('\n', at)
+      const tab = ips.indexOf('\t', at)
+      if (tab > at && tab < end) {
+        const key = ips.slice(at, tab)
+        const allowedIps: string[] = []
+        for (const t of ips
+          .slice(tab + 1, end)
+          .trim()
+          .split(' ')) {
+          const c = canon(t)
+          if (c !== null) allowedIps.push(c)
+        }
+        const state: PeerState = { allowedIps, latestHandshake: Number(handshakes.get(key) ?? 0) || 0 }
+        if (withHandshakes) {
+          const rx = Number(transfer.get(key)?.split('\t')[0])
+          if (Number.isFinite(rx)) state.rxBytes = rx
+        }
+        out.set(key, state)
+      }
+      at = end + 1
     }
     return out
   }

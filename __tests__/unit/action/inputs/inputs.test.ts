@@ -208,6 +208,16 @@ describe('the settings and the tunnel source', () => {
     expect(refusal({ config: 'x', gateway: 'https://vpn.example.com/' }).message).toMatch(/combined with config:/)
   })
 
+  it('refuses persistent-keepalive 0 with gateway, naming both: the gateway hears a job by its keepalives', () => {
+    const e = refusal({ gateway: 'https://vpn.example.com/', 'persistent-keepalive': '0' })
+    expect(e.input).toBe('persistent-keepalive')
+    expect(e.message).toBe(
+      'Input "persistent-keepalive": cannot be 0 with gateway: the gateway hears that a job is alive by its keepalives, and would end a quiet job\'s lease. Remove persistent-keepalive (the gateway\'s applies), or give a number of seconds'
+    )
+    // Without gateway, 0 turns keepalives off as before.
+    expect(readConfig(from({ ...valid, 'persistent-keepalive': '0' })).source).toMatchObject({ kind: 'static' })
+  })
+
   it('lets the runtime name where an endpoint was written, without its value', () => {
     expect(endpointError({ input: 'config', line: 9 }, 'Endpoint host name does not resolve (ENOTFOUND)').message).toBe(
       'Input "config": line 9: Endpoint host name does not resolve (ENOTFOUND)'

@@ -53,6 +53,17 @@ describe("the gateway's answer", () => {
     expect(lease.tunnel.dns).toEqual(['10.20.0.53'])
     expect(lease.tunnel.dnsSearch).toEqual(['corp.example'])
   })
+  it("keeps the gateway's keepalive, or a shorter one from the input, never a longer one", () => {
+    const withInput = (k: string): GatewaySource =>
+      readConfig((n) => ({ gateway: 'https://vpn.example.com:8443', 'persistent-keepalive': k })[n] ?? '')
+        .source as GatewaySource
+    const keepalive = (s: GatewaySource, answer = good): number | undefined =>
+      tunnelFromLease(answer, keys, s).tunnel.peers[0]?.keepalive
+    expect(keepalive(source)).toBe(25)
+    expect(keepalive(withInput('10'))).toBe(10)
+    expect(keepalive(withInput('300'))).toBe(25)
+    expect(keepalive(source, { ...good, peers: [{ ...good.peers[0]!, persistentKeepalive: 5 }] })).toBe(5)
+  })
   it.each([
     ['no addresses', { addresses: [] }, /no address/],
     ['an address that is not one', { addresses: ['10.99.0.7/33'] }, /addresses\[0\] is not an address/],

@@ -391,6 +391,43 @@ describe('gateway token checks', () => {
       }
     })
 
+    it('finds a key the issuer just published at once, and fetches at most once a cooldown for unknown kids', async () => {
+      let fetches = 0
+      let keys: JWK[] = [...jwks.keys]
+      server = createServer((req, res) => {
+        if (req.url === '/.well-known/openid-configuration') return res.end(JSON.stringify(doc))
+        if (req.url === '/keys') {
+          fetches++
+          return res.end(JSON.stringify({ keys }))
+        }
+        res.statusCode = 404
+        res.end()
+      })
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+      base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
+      try {
+        doc = { issuer: base, jwks_uri: `${base}/keys` }
+        const v = createVerifier({ issuer: base, audience: AUDIENCE, refetchCooldownMs: 300 })
+        await expect(v(await mint({ claims: { iss: base } }))).resolves.toMatchObject({ iss: base })
+        expect(fetches).toBe(1)
+        // A key published since the last fetch (within the cooldown): the token signed with it is
+        // accepted, after one more fetch (jose alone would refuse it until its cooldown ended).
+        keys = [...keys, { ...(await exportJWK(other.publicKey)), kid: 'k2', alg: 'RS256', use: 'sig' }]
+        const rotated = await mint({ claims: { iss: base }, header: { kid: 'k2' }, key: other.privateKey })
+        await expect(v(rotated)).resolves.toMatchObject({ iss: base })
+        expect(fetches).toBe(2)
+        // Twenty tokens with made-up kids at once: one fetch between them, each refused 401.
+        const made = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => mint({ claims: { iss: base }, header: { kid: `nobody-${i}` } }))
+        )
+        const errs = await Promise.all(made.map((t) => v(t).catch((e: unknown) => e)))
+        for (const e of errs) expect(e).toMatchObject({ status: 401, code: 'token_key_unknown' })
+        expect(fetches).toBe(3)
+      } finally {
+        server.close()
+      }
+    })
+
     it('answers a client generically when the issuer cannot be reached; the operator gets the detail', async () => {
       await serve()
       const { port } = server.address() as { port: number }

@@ -30,13 +30,15 @@ let granted: string[] = []
 
 const leases = {
   liveCount: () => 0,
+  storeHealth: () => ({ ok: true, pending: 0 }),
   grant: async (token: string) => {
     if (token === 'pool') throw new HttpError('pool_exhausted', 'the address pool is exhausted; retry when leases end')
     if (token === 'boom') throw new Error('a fault')
     granted.push(token)
     return { id: 'x' }
   },
-  release: async () => undefined
+  // True: the end of the lease is written to the store too (204).
+  release: async () => true
 } as unknown as Leases
 
 async function serve(limits = LIMITS, gate?: Gate): Promise<number> {

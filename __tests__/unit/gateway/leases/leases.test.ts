@@ -2,14 +2,19 @@
 // reconcile, coalescing, and that peers the gateway did not lease are never changed.
 import { beforeEach, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseConfig } from '../../../../src/gateway/settings.js'
 import { HttpError } from '../../../../src/gateway/http/error.js'
-import { fate, Leases, type Interface } from '../../../../src/gateway/leases/leases.js'
+import { Leases, STORE_UNAVAILABLE, type Interface } from '../../../../src/gateway/leases/leases.js'
 import { Store } from '../../../../src/gateway/leases/store.js'
 import { TokenError } from '../../../../src/gateway/auth/tokens.js'
+import { fate, Liveness, REJECT_AFTER_MS } from '../../../../src/gateway/leases/liveness.js'
 import type { PeerOp, PeerState } from '../../../../src/gateway/leases/peers.js'
 import type { Firewall, FirewallLease } from '../../../../src/gateway/firewall/firewall.js'
 import { parsePrefix, type Prefix } from '../../../../src/common/ip.js'
+import { holdWriteLock } from './locker.js'
 
 const CONFIG = `listen: 127.0.0.1:8080
 interface: wg0
@@ -226,7 +231,7 @@ describe('gateway leases', () => {
     clock += 1000
     const talking = await leases.grant(token(), key(), 'c')
     const missing = await leases.grant(token(), key(), 'c')
-    wg.peers_.delete(missing.peers[0] ? [...store.open()].find((l) => l.id === missing.id)!.publicKey : '')
+    wg.peers_.delete(store.get(missing.id)!.publicKey)
     // 4 minutes on: nothing is silent yet; the missing peer is restored.
     clock += 4 * 60_000
     const talkingKey = store.get(talking.id)!.publicKey
@@ -234,11 +239,18 @@ describe('gateway leases', () => {
     await leases.sweep()
     expect(store.liveCount()).toBe(3)
     expect(wg.peers_.has(store.get(missing.id)!.publicKey)).toBe(true)
-    // 2 more minutes: the two that never handshook are silent; the talking one stays.
+    expect(audit.filter((a) => a.event === 'lease.restored').map((a) => a.lease)).toEqual([missing.id])
+    // 2 more minutes: the one that never handshook is silent; the talking one stays, and so does the
+    // restored one: its runner is given `silence` (at least 3 min + two keepalives) to handshake again.
     clock += 2 * 60_000
     wg.peers_.get(talkingKey)!.latestHandshake = Math.floor(clock / 1000)
     await leases.sweep()
     expect(store.get(expiring.id)?.endReason).toBe('silent')
+    expect(store.liveCount()).toBe(2)
+    // 4 more: the restored one never handshook again, and is silent now.
+    clock += 4 * 60_000
+    wg.peers_.get(talkingKey)!.latestHandshake = Math.floor(clock / 1000)
+    await leases.sweep()
     expect(store.get(missing.id)?.endReason).toBe('silent')
     expect(store.liveCount()).toBe(1)
     expect([...wg.peers_.keys()].sort()).toEqual([FOREIGN, talkingKey].sort())
@@ -250,6 +262,43 @@ describe('gateway leases', () => {
     expect([...wg.peers_.keys()]).toEqual([FOREIGN])
     expect(audit.filter((a) => a.event === 'lease.ended').map((a) => a.reason)).toEqual(['silent', 'silent', 'expired'])
     foreignUntouched()
+  })
+
+  it('hears a quiet runner by its keepalives, and keeps the lease of a runner that is heard after its peer was removed', async () => {
+    const quiet = await leases.grant(token(), key(), 'c')
+    const quietKey = store.get(quiet.id)!.publicKey
+    const peer = wg.peers_.get(quietKey)!
+    peer.latestHandshake = Math.floor(clock / 1000)
+    peer.rxBytes = 148
+    // Half an hour of keepalives (32 bytes each) and no new handshake in the readings: never silent.
+    for (let t = 0; t < 30; t++) {
+      clock += 60_000
+      peer.rxBytes += 64
+      await leases.sweep()
+    }
+    expect(store.get(quiet.id)?.endedAt).toBeUndefined()
+    // Removed by hand: restored, and kept past `silence` while its runner handshakes again.
+    wg.peers_.delete(quietKey)
+    clock += 15_000
+    await leases.sweep()
+    expect(wg.peers_.get(quietKey)?.allowedIps).toEqual(quiet.addresses)
+    clock += 5 * 60_000 - 30_000
+    await leases.sweep()
+    expect(store.get(quiet.id)?.endedAt).toBeUndefined()
+    const back = wg.peers_.get(quietKey)!
+    back.latestHandshake = Math.floor(clock / 1000)
+    back.rxBytes = 92
+    clock += 4 * 60_000
+    back.rxBytes += 32
+    await leases.sweep()
+    clock += 4 * 60_000
+    back.rxBytes += 32
+    await leases.sweep()
+    expect(store.get(quiet.id)?.endedAt).toBeUndefined()
+    // Its runner gone: nothing more is heard, and the lease ends `silence` after the last packet.
+    clock += 5 * 60_000 + 1
+    await leases.sweep()
+    expect(store.get(quiet.id)?.endReason).toBe('silent')
   })
 
   it('reconciles on start: re-adds live leases, removes ended ones, leaves changed and foreign peers', async () => {
@@ -407,11 +456,91 @@ describe('gateway leases under review findings', () => {
 
 describe('gateway lease helpers', () => {
   it('decides a live lease’s fate', () => {
-    const lease = { createdAt: 0, expiresAt: 3_600_000 }
-    expect(fate(lease, undefined, 60_000, 300_000)).toBe('keep')
-    expect(fate(lease, undefined, 300_001, 300_000)).toBe('silent')
-    expect(fate(lease, { allowedIps: [], latestHandshake: 200 }, 400_000, 300_000)).toBe('keep')
-    expect(fate(lease, { allowedIps: [], latestHandshake: 3500 }, 3_600_000, 300_000)).toBe('expired')
+    const lease = { expiresAt: 3_600_000 }
+    const K = 25_000
+    expect(fate(lease, { at: 0 }, 60_000, 300_000, K)).toBe('keep')
+    expect(fate(lease, { at: 0 }, 300_001, 300_000, K)).toBe('silent')
+    expect(fate(lease, { at: 200_000 }, 400_000, 300_000, K)).toBe('keep')
+    expect(fate(lease, { at: 3_500_000 }, 3_600_000, 300_000, K)).toBe('expired')
+    // Restored: at least REJECT_AFTER (180 s) + two keepalives from the restoration, whatever silence says.
+    expect(fate(lease, { at: 0, restoredAt: 100_000 }, 100_000 + 230_000, 10_000, K)).toBe('keep')
+    expect(fate(lease, { at: 0, restoredAt: 100_000 }, 100_000 + 230_001, 10_000, K)).toBe('silent')
+    expect(fate(lease, { at: 0, restoredAt: 100_000 }, 100_000 + 300_000, 300_000, K)).toBe('keep')
+    expect(REJECT_AFTER_MS).toBe(180_000)
+  })
+
+  it('hears a peer by a newer handshake or more bytes received, from its grant or the gateway’s start', () => {
+    const live = new Liveness(1000)
+    const lease = { id: 'a', createdAt: 500 }
+    expect(live.observe(lease, undefined, 2000)).toEqual({ at: 1000 })
+    expect(live.observe(lease, { allowedIps: [], latestHandshake: 3, rxBytes: 148 }, 4000)).toEqual({
+      at: 3000,
+      rx: 148
+    })
+    // Only counted once a reading before it is known: 148 → 180 is a keepalive.
+    expect(live.observe(lease, { allowedIps: [], latestHandshake: 3, rxBytes: 180 }, 9000).at).toBe(9000)
+    expect(live.observe(lease, { allowedIps: [], latestHandshake: 3, rxBytes: 180 }, 12_000).at).toBe(9000)
+    // Restored: counters start at 0; nothing is heard until the runner handshakes again.
+    live.restored('a', 13_000)
+    expect(live.observe(lease, { allowedIps: [], latestHandshake: 0, rxBytes: 0 }, 14_000)).toMatchObject({
+      at: 9000,
+      restoredAt: 13_000
+    })
+    expect(live.observe(lease, { allowedIps: [], latestHandshake: 15, rxBytes: 92 }, 16_000)).toEqual({
+      at: 16_000,
+      rx: 92
+    })
+    // A handshake stamped in the future (a clock step) is taken as now at most.
+    expect(
+      live.observe({ id: 'b', createdAt: 0 }, { allowedIps: [], latestHandshake: 99, rxBytes: 0 }, 20_000).at
+    ).toBe(20_000)
+  })
+})
+
+describe('gateway leases when the store cannot be written', () => {
+  it('refuses new leases with 503 store_unavailable, and still takes peers off on release and expiry', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wgt-leases-'))
+    const path = join(dir, 'wg0.db')
+    store = new Store(path, () => clock)
+    try {
+      await make()
+      const released = await leases.grant(token(), key(), 'c')
+      const expiring = await leases.grant(token(), key(), 'c')
+      const releasedKey = store.get(released.id)!.publicKey
+      const expiringKey = store.get(expiring.id)!.publicKey
+      const holder = await holdWriteLock(path)
+      try {
+        const err = await leases.grant(token(), key(), 'c').catch((e: unknown) => e)
+        expect(err).toMatchObject({ status: 503, code: 'store_unavailable', message: STORE_UNAVAILABLE })
+        expect(audit.filter((a) => a.event === 'lease.refused').pop()?.reason).toBe(
+          `${STORE_UNAVAILABLE} (another process holds the store’s write lock (SQLITE_BUSY))`
+        )
+        // Release: the peer is gone before the answer; the record waits (false: not written yet).
+        expect(await leases.release(released.id, released.secret, 'c')).toBe(false)
+        expect(wg.peers_.has(releasedKey)).toBe(false)
+        expect(await status(leases.release(released.id, released.secret, 'c'))).toBe(404)
+        // Expiry: on time, whatever the store does.
+        clock += 3_600_000
+        await leases.sweep()
+        expect(wg.peers_.has(expiringKey)).toBe(false)
+        expect(audit.filter((a) => a.event === 'lease.ended').map((a) => a.reason)).toEqual(['released', 'expired'])
+        expect(leases.storeHealth()).toMatchObject({ ok: false, pending: 4 })
+      } finally {
+        await holder.release()
+      }
+      clock += 1000
+      await leases.sweep()
+      expect(leases.storeHealth()).toEqual({ ok: true, pending: 0 })
+      expect(await status(leases.grant(token(), key(), 'c'))).toBe(201)
+      store.close()
+      // Written: a restart finds both ended and their peers gone.
+      store = new Store(path, () => clock)
+      expect(store.get(released.id)).toMatchObject({ endReason: 'released', removed: true })
+      expect(store.get(expiring.id)).toMatchObject({ endReason: 'expired', removed: true })
+    } finally {
+      store.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
