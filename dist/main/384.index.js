@@ -8,21 +8,24 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   teardown: () => (/* binding */ teardown)
 /* harmony export */ });
+/* unused harmony export liveFullTunnel */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _host_dns_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(46);
 /* harmony import */ var _host_link_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(473);
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(922);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(922);
 /* harmony import */ var _journal_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(329);
 /* harmony import */ var _host_run_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(994);
 /* harmony import */ var _host_probe_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(195);
-/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(96);
-/* harmony import */ var _host_echo_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(32);
+/* harmony import */ var _host_shared_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(860);
+/* harmony import */ var _toolkit_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(96);
+/* harmony import */ var _host_echo_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(32);
 // Undoing what the journal records, newest first: shared by post and by main's rollback. Each
 // record is undone only after its identity is checked (the interface still has the recorded
 // ifindex in this network namespace, the process the recorded start time, the rule its priority),
 // so that nothing of the same name made by another job is ever touched. Never throws: every
 // problem comes back as a warning, and what could not be undone stays in the journal for post.
+
 
 
 
@@ -47,7 +50,7 @@ function stillOurs(rec) {
 }
 /** Sends a signal to a root process: directly when root, else through `sudo -n kill`. */
 async function signal(pid, name, b) {
-    (0,_host_echo_js__WEBPACK_IMPORTED_MODULE_7__/* .echo */ .WI)(['kill', `-${name}`, String(pid)]);
+    (0,_host_echo_js__WEBPACK_IMPORTED_MODULE_8__/* .echo */ .WI)(['kill', `-${name}`, String(pid)]);
     if (!(0,_host_run_js__WEBPACK_IMPORTED_MODULE_4__/* .isRoot */ .jX)()) {
         await (0,_host_run_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .eF)(['kill', `-${name}`, String(pid)], asRoot(b));
         return;
@@ -82,13 +85,13 @@ async function stopWireguardGo(rec, b) {
                 return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true };
             }
         }
-        _toolkit_js__WEBPACK_IMPORTED_MODULE_6__/* .debug */ .Yz(`wireguard-go stopped ${Math.round((process.uptime() - sent) * 1000)} ms after SIGTERM`);
+        _toolkit_js__WEBPACK_IMPORTED_MODULE_7__/* .debug */ .Yz(`wireguard-go stopped ${Math.round((process.uptime() - sent) * 1000)} ms after SIGTERM`);
     }
     // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
     const sock = (0,_host_probe_js__WEBPACK_IMPORTED_MODULE_5__/* .socketPath */ .Xy)(rec.name);
     const removeSocket = stale && rec.socket !== undefined && (0,_host_probe_js__WEBPACK_IMPORTED_MODULE_5__/* .fileId */ .qp)(sock) === rec.socket;
     if (removeSocket) {
-        (0,_host_echo_js__WEBPACK_IMPORTED_MODULE_7__/* .echo */ .WI)(['rm', '-f', sock]);
+        (0,_host_echo_js__WEBPACK_IMPORTED_MODULE_8__/* .echo */ .WI)(['rm', '-f', sock]);
         if ((0,_host_run_js__WEBPACK_IMPORTED_MODULE_4__/* .isRoot */ .jX)())
             (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(sock, { force: true });
         else
@@ -112,13 +115,13 @@ async function deleteInterface(rec, b) {
                 : { left: `${rec.name} is no longer the interface main made (another has its name now); left untouched` };
     }
     const argv = [ip(), 'link', 'delete', 'dev', rec.name];
-    (0,_host_echo_js__WEBPACK_IMPORTED_MODULE_7__/* .echo */ .WI)(argv);
+    (0,_host_echo_js__WEBPACK_IMPORTED_MODULE_8__/* .echo */ .WI)(argv);
     await (0,_host_run_js__WEBPACK_IMPORTED_MODULE_4__/* .mustRun */ .Pv)(argv, asRoot(b));
     return { undone: rec.name };
 }
 async function deleteRule(rec, b) {
     const argv = [ip(), `-${rec.family}`, 'rule', 'del', ...rec.selector.split(' '), 'priority', String(rec.priority)];
-    (0,_host_echo_js__WEBPACK_IMPORTED_MODULE_7__/* .echo */ .WI)(argv);
+    (0,_host_echo_js__WEBPACK_IMPORTED_MODULE_8__/* .echo */ .WI)(argv);
     const r = await (0,_host_run_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .eF)(argv, asRoot(b));
     if (r.code === 0)
         return { undone: `rule ${rec.priority}: ${rec.selector}` };
@@ -126,15 +129,49 @@ async function deleteRule(rec, b) {
         return { gone: true };
     throw new Error(r.stderr.trim() || `exit ${r.code}`);
 }
-/** Puts src_valid_mark back, unless another full tunnel still marks its traffic and needs it. */
+/**
+ * Whether a full tunnel is live: a `not fwmark` rule whose table still routes (a tunnel whose
+ * interface is gone, its job killed before post, leaves its rules pointing at an empty table).
+ */
+function liveFullTunnel(rules, routes) {
+    const tables = [...rules.matchAll(/\bnot from all fwmark \S+ lookup (\S+)/g)].map((m) => m[1]);
+    return tables.some((t) => new RegExp(`\\btable ${t}\\b`).test(routes));
+}
+/**
+ * Leaves the namespace's shared record of src_valid_mark (host/shared.ts): the last of ours to go
+ * puts back what the first found, unless a full tunnel that is not ours (its `not fwmark` rule; ours
+ * are deleted before this record, being newer) still needs it. A journal from before the shared
+ * record restores the value it holds, as it always did.
+ */
 async function restoreSysctl(rec, b) {
-    const others = (await (0,_host_run_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .eF)([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS, deadline: b.deadline })).stdout;
-    if (/\bnot from all fwmark /.test(others))
-        return { kept: `${_journal_js__WEBPACK_IMPORTED_MODULE_3__/* .SRC_VALID_MARK */ .wH} stays 1: another full tunnel's rules need it` };
-    const argv = ['sysctl', '-q', '-w', `${rec.key}=${rec.was}`];
-    (0,_host_echo_js__WEBPACK_IMPORTED_MODULE_7__/* .echo */ .WI)(argv);
-    await (0,_host_run_js__WEBPACK_IMPORTED_MODULE_4__/* .mustRun */ .Pv)(argv, asRoot(b));
-    return { undone: `${rec.key} back to ${rec.was}` };
+    const read = { timeoutMs: COMMAND_MS, deadline: b.deadline };
+    const fullTunnels = async () => {
+        const [rules, routes] = await Promise.all([
+            (0,_host_run_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .eF)([ip(), '-4', 'rule', 'show'], read),
+            (0,_host_run_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .eF)([ip(), '-4', 'route', 'show', 'table', 'all'], read)
+        ]);
+        return liveFullTunnel(rules.stdout, routes.stdout);
+    };
+    if (rec.owner === undefined) {
+        if (rec.was === undefined)
+            return { gone: true };
+        if (await fullTunnels())
+            return { kept: `${_journal_js__WEBPACK_IMPORTED_MODULE_3__/* .SRC_VALID_MARK */ .wH} stays 1: another full tunnel's rules need it` };
+        const argv = ['sysctl', '-q', '-w', `${rec.key}=${rec.was}`];
+        (0,_host_echo_js__WEBPACK_IMPORTED_MODULE_8__/* .echo */ .WI)(argv);
+        await (0,_host_run_js__WEBPACK_IMPORTED_MODULE_4__/* .mustRun */ .Pv)(argv, asRoot(b));
+        return { undone: `${rec.key} back to ${rec.was}` };
+    }
+    const done = await (0,_host_shared_js__WEBPACK_IMPORTED_MODULE_6__/* .releaseSrcValidMark */ .JZ)(rec.owner, fullTunnels, { timeoutMs: COMMAND_MS, deadline: b.deadline });
+    if ('restored' in done)
+        return { undone: `${rec.key} back to ${done.restored}` };
+    if ('kept' in done)
+        return {
+            kept: done.kept === 'ours'
+                ? `${_journal_js__WEBPACK_IMPORTED_MODULE_3__/* .SRC_VALID_MARK */ .wH} stays 1: another full tunnel of this action still needs it (the last to end puts it back)`
+                : `${_journal_js__WEBPACK_IMPORTED_MODULE_3__/* .SRC_VALID_MARK */ .wH} stays 1: another full tunnel's rules need it`
+        };
+    return { gone: true };
 }
 async function revertDns(rec, iface, b) {
     // Under a name that another job's interface has now, the DNS settings are theirs.
@@ -143,7 +180,7 @@ async function revertDns(rec, iface, b) {
     if (rec.manager === 'resolvectl' && !(0,_host_probe_js__WEBPACK_IMPORTED_MODULE_5__/* .linkExists */ .JO)(rec.iface))
         return { gone: true };
     const { argv } = (0,_host_dns_js__WEBPACK_IMPORTED_MODULE_1__/* .dnsDown */ .Yb)(rec.manager, rec.name);
-    (0,_host_echo_js__WEBPACK_IMPORTED_MODULE_7__/* .echo */ .WI)(argv);
+    (0,_host_echo_js__WEBPACK_IMPORTED_MODULE_8__/* .echo */ .WI)(argv);
     await (0,_host_run_js__WEBPACK_IMPORTED_MODULE_4__/* .mustRun */ .Pv)(argv, asRoot(b));
     return { undone: `DNS (${rec.manager})` };
 }
@@ -205,7 +242,7 @@ async function teardown(journal, deadline) {
             journal.remove(rec);
         }
         catch (err) {
-            report.warnings.push(`could not remove ${describe(rec)}: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorText */ .k)(err)}`);
+            report.warnings.push(`could not remove ${describe(rec)}: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorText */ .k)(err)}`);
         }
     }
     return report;
@@ -218,7 +255,7 @@ function describe(rec) {
         case 'rule':
             return `rule ${rec.priority} (${rec.selector})`;
         case 'sysctl':
-            return `${rec.key} (was ${rec.was})`;
+            return rec.was === undefined ? rec.key : `${rec.key} (was ${rec.was})`;
         case 'dns':
             return `DNS for ${rec.iface}`;
         case 'file':

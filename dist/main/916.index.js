@@ -22,6 +22,8 @@ var external_node_fs_ = __webpack_require__(24);
 var errors = __webpack_require__(922);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __webpack_require__(30);
+// EXTERNAL MODULE: ./src/common/grammar.ts
+var grammar = __webpack_require__(460);
 ;// CONCATENATED MODULE: ./src/action/lease/http.ts
 // A small JSON-over-HTTP(S) client for the gateway and the runner's token service: node:http(s)
 // (lighter to load than fetch), bounded by the step's deadline and by answer size. Certificates
@@ -30,13 +32,16 @@ var external_node_net_ = __webpack_require__(30);
 // case first, as the runner sets them on a self-hosted runner behind a proxy. `check:` targets
 // never come here: they are inside the tunnel, reached over plain sockets (verify.ts).
 
+
 /** Answers larger than this are cut: a lease is a few hundred bytes. */
 const MAX_ANSWER = 64 * 1024;
 async function httpRequest(url, opts) {
     const lib = url.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 708, 23)) : await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 67, 23));
     const ms = Math.max(1, opts.deadline - Date.now());
     // Its own agent for each request: proxy settings from the environment, no sockets kept.
-    const agent = new lib.Agent({ proxyEnv: opts.env ?? process.env });
+    // A loopback host (the only place plain http:// may go) never goes through a proxy: the token
+    // and the lease secret would cross the network in clear, to a proxy that could answer itself.
+    const agent = new lib.Agent((0,grammar/* isLoopback */.U9)(url.hostname) ? {} : { proxyEnv: opts.env ?? process.env });
     return new Promise((resolve, reject) => {
         const headers = {
             ...opts.headers,
@@ -199,7 +204,7 @@ const GATEWAY_CODES = {
     issuer_misconfigured: 503,
     /** The gateway refuses new leases while it drains (an operator's `drain`); live leases go on. */
     draining: 503,
-    /** Reserved: the gateway's lease store cannot be used now. */
+    /** The gateway's lease store cannot be written now (its write lock held elsewhere, its disk full): new leases wait. */
     store_unavailable: 503
 };
 /** The form of a code: what the action accepts from a gateway's answer before it looks it up. */
@@ -467,8 +472,6 @@ function tokenServiceUnreachable(err, ev) {
 var ip = __webpack_require__(796);
 // EXTERNAL MODULE: ./src/action/journal/journal.ts
 var journal_journal = __webpack_require__(329);
-// EXTERNAL MODULE: ./src/common/grammar.ts
-var grammar = __webpack_require__(460);
 // EXTERNAL MODULE: ./src/action/toolkit.ts
 var toolkit = __webpack_require__(96);
 // EXTERNAL MODULE: ./src/action/names.ts
@@ -622,7 +625,13 @@ function tunnelFromLease(answer, keys, source) {
         if (typeof ep === 'string')
             bad(`peers[${i}].endpoint is not HOST:PORT`);
         const given = p.persistentKeepalive;
-        const keepalive = source.keepalive ?? (typeof given === 'number' && given >= 0 && given <= 65535 ? given : 25);
+        const gateways = typeof given === 'number' && Number.isInteger(given) && given >= 0 && given <= 65535 ? given : 25;
+        // The gateway's keepalive is how it hears this job: the input may make it more frequent, never less.
+        const keepalive = source.keepalive === undefined
+            ? gateways
+            : gateways === 0
+                ? source.keepalive
+                : Math.min(source.keepalive, gateways);
         return {
             publicKey,
             endpoint: { ...ep, source: { input: names/* INPUT */.bO.gateway } },
@@ -637,7 +646,14 @@ function tunnelFromLease(answer, keys, source) {
     const servers = dnsGiven.map(ip/* canonicalAddress */.Z5).filter((d) => d !== undefined);
     const dns = [...servers, ...source.dns];
     const dnsSearch = [...dnsGiven.filter((d) => (0,ip/* canonicalAddress */.Z5)(d) === undefined && (0,grammar/* isHostName */.uy)(d)), ...source.dnsSearch];
-    const tunnel = { ...keys, addresses, table: 'auto', dns, dnsSearch, peers, mtu: source.mtu };
+    // The lease's addresses and allowed IPs are the gateway's; MTU is the step's own input.
+    const lease = { input: names/* INPUT */.bO.gateway };
+    const origins = {
+        mtu: source.mtu === undefined ? undefined : { input: names/* INPUT */.bO.mtu },
+        addresses: Object.fromEntries(addresses.map((a) => [(0,ip/* prefixText */.Oj)(a), lease])),
+        allowedIps: Object.fromEntries(peers.flatMap((p) => p.allowedIps).map((a) => [(0,ip/* prefixText */.Oj)(a), lease]))
+    };
+    const tunnel = { ...keys, addresses, table: 'auto', dns, dnsSearch, peers, mtu: source.mtu, origins };
     return { tunnel, id, secret, expiresAt: isoTime(a.expiresAt) ?? 'unknown' };
 }
 /** Asks the gateway for a lease on a fresh key; records it (for release) the moment it exists. */
@@ -672,7 +688,9 @@ async function leaseTunnel(source, journal, deadline) {
     if (answer.status !== 201)
         throw refused(source.url, answer, source.audience, 'lease');
     const { id, secret } = (answer.json ?? {});
-    if (typeof secret === 'string' && secret !== '')
+    // Masked only in the shape a lease secret has (journal.ts): a hostile answer's "secret" of one
+    // letter would otherwise mask that letter everywhere in the job's log.
+    if (typeof secret === 'string' && /^[A-Za-z0-9_-]{16,128}$/.test(secret))
         toolkit/* setSecret */.Pq(secret);
     // Recorded as soon as it can be released, before the rest of the answer is judged.
     const release = { kind: 'lease', gateway: source.url.href, id, secret };
@@ -697,7 +715,8 @@ async function releaseLeases(journal, deadline = Date.now() + RELEASE_MS) {
                 headers: { authorization: `Bearer ${rec.secret}` },
                 deadline: Math.min(deadline, Date.now() + RELEASE_MS)
             });
-            if (answer.status !== 204 && answer.status !== 404)
+            // 202: the peer is gone, and the gateway writes the lease's end to its store when it can.
+            if (answer.status !== 204 && answer.status !== 202 && answer.status !== 404)
                 throw refused(gateway, answer, '', 'release');
             out.released.push(`lease ${rec.id}`);
             journal.remove(rec);

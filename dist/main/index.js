@@ -388,16 +388,19 @@ async function startedDaemon(iface, since, limits, near) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   CK: () => (/* binding */ endpointAddress),
 /* harmony export */   DE: () => (/* binding */ policyRouteCount),
+/* harmony export */   EP: () => (/* binding */ IPV6_MIN_MTU),
 /* harmony export */   Fp: () => (/* binding */ placeRules),
 /* harmony export */   GD: () => (/* binding */ tablesInUse),
 /* harmony export */   HO: () => (/* binding */ endpointText),
 /* harmony export */   Km: () => (/* binding */ bringUpKeepalive),
 /* harmony export */   Kq: () => (/* binding */ pickTable),
+/* harmony export */   MP: () => (/* binding */ firstIpv6),
 /* harmony export */   RI: () => (/* binding */ routeText),
 /* harmony export */   Uo: () => (/* binding */ isFullTunnel),
 /* harmony export */   _h: () => (/* binding */ routeBatch),
 /* harmony export */   c0: () => (/* binding */ autoMtu),
 /* harmony export */   iF: () => (/* binding */ routingPlan),
+/* harmony export */   j3: () => (/* binding */ routeBatchLines),
 /* harmony export */   kt: () => (/* binding */ probedPeers),
 /* harmony export */   lW: () => (/* binding */ ruleLine),
 /* harmony export */   vK: () => (/* binding */ linkBatch),
@@ -497,6 +500,19 @@ function routingPlan(t, policyTable) {
     }
     return plan;
 }
+/**
+ * The least MTU IPv6 allows on a link (RFC 8200, section 5): Linux turns IPv6 off on a link whose
+ * MTU goes below it (addrconf_notify, NETDEV_CHANGEMTU), dropping its IPv6 addresses and routes.
+ */
+const IPV6_MIN_MTU = 1280;
+/** The tunnel's first IPv6 address, else its first IPv6 allowed IP: what an MTU under 1280 would cut off. */
+function firstIpv6(t) {
+    const address = t.addresses.find((a) => a.family === 6);
+    if (address)
+        return { prefix: address, what: 'address' };
+    const allowed = t.peers.flatMap((p) => p.allowedIps).find((a) => a.family === 6);
+    return allowed && { prefix: allowed, what: 'allowed IP' };
+}
 /** wg-quick's MTU: the largest route MTU towards the endpoints (1500 when none is known), minus 80. */
 function autoMtu(routeMtus) {
     const best = Math.max(0, ...routeMtus);
@@ -511,14 +527,20 @@ function linkBatch(iface, addresses, mtu) {
     return `${lines.join('\n')}\n`;
 }
 /**
- * The `ip -batch` script that adds the routes (the policy table's first: adding them claims the
- * table, see up.ts) and the IPv4 rules; IPv6 rules go in an `ip -6 -batch` of their own.
+ * The lines of routeBatch in order: the policy table's routes first (adding them claims the table,
+ * see routing.ts), the other routes, then the IPv4 rules; IPv6 rules go in an `ip -6 -batch` of
+ * their own. A failed batch names its line: this says what that line was.
  */
-function routeBatch(iface, plan, rules) {
+function routeBatchLines(plan, rules) {
     const policy = (r) => plan.fwmark !== undefined && r.table === plan.fwmark;
     const ordered = [...plan.routes.filter(policy), ...plan.routes.filter((r) => !policy(r))];
-    const lines = ordered.map((r) => `route add ${(0,_common_ip_js__WEBPACK_IMPORTED_MODULE_0__/* .prefixText */ .Oj)(r.prefix)} dev ${iface}${r.table === undefined ? '' : ` table ${r.table}`}`);
-    lines.push(...rules.filter((r) => r.family === 4).map((r) => ruleLine(r, 'add')));
+    return [...ordered.map((route) => ({ route })), ...rules.filter((r) => r.family === 4).map((rule) => ({ rule }))];
+}
+/** The `ip -batch` script of routeBatchLines. */
+function routeBatch(iface, plan, rules) {
+    const lines = routeBatchLines(plan, rules).map((l) => 'route' in l
+        ? `route add ${(0,_common_ip_js__WEBPACK_IMPORTED_MODULE_0__/* .prefixText */ .Oj)(l.route.prefix)} dev ${iface}${l.route.table === undefined ? '' : ` table ${l.route.table}`}`
+        : ruleLine(l.rule, 'add'));
     return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 /** The policy table's routes, as many lines as open routeBatch: a failure among them is a table taken meanwhile. */
@@ -531,10 +553,12 @@ const policyRouteCount = (plan) => plan.fwmark === undefined ? 0 : plan.routes.f
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CG: () => (/* binding */ fileText),
 /* harmony export */   Cl: () => (/* binding */ ifindex),
 /* harmony export */   HU: () => (/* binding */ ticksNow),
 /* harmony export */   ID: () => (/* binding */ sameProcess),
 /* harmony export */   JO: () => (/* binding */ linkExists),
+/* harmony export */   OS: () => (/* binding */ ipv6Disabled),
 /* harmony export */   RQ: () => (/* binding */ deviceMtu),
 /* harmony export */   SM: () => (/* binding */ srcValidMark),
 /* harmony export */   Sv: () => (/* binding */ kernelHasWireguard),
@@ -546,6 +570,7 @@ const policyRouteCount = (plan) => plan.fwmark === undefined ? 0 : plan.routes.f
 /* harmony export */   p3: () => (/* binding */ netns),
 /* harmony export */   qp: () => (/* binding */ fileId),
 /* harmony export */   rn: () => (/* binding */ hasNetAdmin),
+/* harmony export */   s0: () => (/* binding */ pathExists),
 /* harmony export */   x5: () => (/* binding */ locate),
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
@@ -607,6 +632,29 @@ function deviceMtu(dev) {
  * sets and post puts back. Throws where /proc does not have it.
  */
 const srcValidMark = () => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim();
+/**
+ * Why the interface has no IPv6 where /proc says: the kernel has none at all (booted with
+ * ipv6.disable=1: no /proc/sys/net/ipv6), or it is turned off on the link by sysctl. Undefined
+ * when /proc does not say.
+ */
+function ipv6Disabled(iface) {
+    if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)('/proc/sys/net/ipv6'))
+        return { cause: 'kernel' };
+    if (readText(`/proc/sys/net/ipv6/conf/${iface}/disable_ipv6`).trim() === '1')
+        return { cause: 'sysctl', key: `net.ipv6.conf.${iface}.disable_ipv6` };
+    return undefined;
+}
+/** A file's text, or undefined where there is none (a state file this action keeps, host/shared.ts). */
+function fileText(path) {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Whether the path exists (a folder this action keeps its state in). */
+const pathExists = (path) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path);
 /** This process's network namespace, e.g. `net:[4026531840]`; undefined where /proc does not say. */
 function netns(pid = 'self') {
     try {
@@ -730,10 +778,12 @@ async function waitUntil(done, ms, everyMs = 2) {
 __nccwpck_require__.d(__webpack_exports__, {
   Qd: () => (/* binding */ CommandError),
   ay: () => (/* binding */ commandLine),
+  xH: () => (/* binding */ holdLock),
   jX: () => (/* binding */ isRoot),
   Pv: () => (/* binding */ mustRun),
   eF: () => (/* binding */ run),
-  Ub: () => (/* binding */ sudoRefused)
+  Ub: () => (/* binding */ sudoRefused),
+  iY: () => (/* binding */ writeAsRoot)
 });
 
 ;// CONCATENATED MODULE: ./src/common/process.ts
@@ -779,6 +829,13 @@ function runProcess(argv, opts) {
         child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
         child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
         const timer = setTimeout(() => {
+            if (exited) {
+                // It exited in time, but something it started still holds its pipes: stop waiting for
+                // that (the command itself was not stopped, so its exit code stands).
+                child.stdout.destroy();
+                child.stderr.destroy();
+                return;
+            }
             killed = true;
             stderr += `\n(killed after ${Math.round(limit) / 1000} s)`;
             child.kill('SIGTERM');
@@ -892,6 +949,223 @@ async function mustRun(argv, opts = {}, explain) {
         throw explain(`${r.stderr}\n${r.stdout}`);
     throw new CommandError(full, r);
 }
+/**
+ * Holds an exclusive flock(2) on `path` (made if missing) until the function it resolves with is
+ * called: `flock -x PATH cat`, whose `cat` echoes a line once the lock is held and exits when its
+ * input ends. The kernel drops the lock when its holder exits, so a step that is killed never
+ * leaves it held. Rejects when the lock is not had within the step's deadline (at most 10 s).
+ */
+async function holdLock(path, opts = {}) {
+    const left = opts.deadline === undefined ? 10_000 : opts.deadline - Date.now();
+    const seconds = Math.max(1, Math.min(10, Math.ceil(left / 1000)));
+    const argv = commandLine(['flock', '-x', '-w', String(seconds), path, 'cat'], opts, isRoot());
+    toolkit/* debug */.Yz(`run: ${argv.join(' ')} (at ${Math.round(process.uptime() * 1000)} ms)`);
+    // Loaded at first use, as the shared runner does (src/common/process.ts).
+    const { spawn } = process.getBuiltinModule('node:child_process');
+    const env = minimalEnv((0,probe/* searchPath */.oe)().join(':'));
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.stdin.on('error', () => undefined);
+    const closed = new Promise((resolve) => child.once('close', resolve));
+    await new Promise((resolve, reject) => {
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (d) => {
+            out += d;
+            if (out.includes('held\n'))
+                resolve();
+        });
+        child.once('error', (err) => reject(new Error(`\`${argv[0]}\` could not start: ${err.message}`)));
+        void closed.then((code) => reject(new CommandError(argv, {
+            code: code ?? 1,
+            stdout: out,
+            stderr: stderr || `the lock ${path} was not had within ${seconds} s`
+        })));
+        child.stdin.write('held\n');
+    });
+    return async () => {
+        child.stdin.end();
+        await closed;
+    };
+}
+/**
+ * Writes `text` to a file only root may write (or with undefined removes it): as root directly,
+ * whole or not at all (a temporary file renamed over it); otherwise `sudo tee`, in place (the
+ * caller holds a lock against readers that would see it half written), or `sudo rm -f`.
+ */
+async function writeAsRoot(path, text, opts = {}) {
+    if (isRoot()) {
+        const { renameSync, rmSync, writeFileSync } = process.getBuiltinModule('node:fs');
+        if (text === undefined) {
+            rmSync(path, { force: true });
+            return;
+        }
+        const tmp = `${path}.${process.pid}`;
+        writeFileSync(tmp, text, { mode: 0o644 });
+        renameSync(tmp, path);
+        return;
+    }
+    const root = { ...opts, root: true };
+    if (text === undefined)
+        await mustRun(['rm', '-f', path], root);
+    else
+        await mustRun(['tee', path], { ...root, input: text });
+}
+
+
+/***/ }),
+
+/***/ 860:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JZ: () => (/* binding */ releaseSrcValidMark),
+/* harmony export */   xe: () => (/* binding */ newOwnerId),
+/* harmony export */   y4: () => (/* binding */ needSrcValidMark)
+/* harmony export */ });
+/* unused harmony exports STATE_DIR, recordPath, parseRecord, joined, left */
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(994);
+/* harmony import */ var _probe_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(195);
+/* harmony import */ var _journal_journal_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(329);
+/* harmony import */ var _echo_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(32);
+// State of the whole network namespace that overlapping jobs share: net.ipv4.conf.all.src_valid_mark,
+// which every IPv4 full tunnel needs at 1. It must end as the first of ours found it, whichever of
+// ours ends last. No job can know that alone (the second finds the first's 1), so the jobs share a
+// record: what the first found, and who still needs it.
+//
+// Why this design:
+// - A file under /run (tmpfs: gone at boot, like the state it describes), one per network namespace
+//   (the sysctl is per namespace; /run is shared by all of them), root's and readable by all: any
+//   step reads it without sudo, only root writes it.
+// - Changes are made under an exclusive flock(2) on /run/wireguard-tunnel/lock, held by a `flock`
+//   process for the few milliseconds a change takes. The kernel drops an flock when its holder
+//   exits, so a killed step never leaves the lock held (a lock file or directory would need stale
+//   detection, which races).
+// - Owners by identity, not by name: a random id (in the job's journal, so its post removes exactly
+//   it) with the interface's name and ifindex. An owner whose interface no longer has that ifindex
+//   here is gone (its job was killed before post, or its wireguard-go died): it needs nothing, and
+//   the next of ours to look drops it. A value found other than 1 proves no live owner still relies
+//   on the record, so the record starts afresh from what is found.
+// - The record is written before the sysctl is set, and the owner id is in the journal before the
+//   record: whatever is interrupted, post finds the owner and the record finds the original.
+
+
+
+
+const STATE_DIR = '/run/wireguard-tunnel';
+const LOCK = `${STATE_DIR}/lock`;
+/** A fresh owner id: 128 random bits, as hex (node:crypto loaded at first use, as the bundle's start never needs it). */
+const newOwnerId = () => process.getBuiltinModule('node:crypto').randomBytes(16).toString('hex');
+/** The record's file for this network namespace (`net:[4026531840]` → `src_valid_mark.4026531840.json`). */
+function recordPath(ns = (0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .netns */ .p3)()) {
+    const id = /\[([0-9]+)\]/.exec(ns ?? '')?.[1] ?? 'unknown';
+    return `${STATE_DIR}/src_valid_mark.${id}.json`;
+}
+/** A record as read, or undefined when there is none or it cannot be trusted. */
+function parseRecord(text) {
+    try {
+        const v = JSON.parse(text);
+        if (typeof v.was !== 'string' || !/^[0-9]$/.test(v.was) || !Array.isArray(v.owners))
+            return undefined;
+        const owners = v.owners.filter((o) => {
+            const x = (typeof o === 'object' ? o : null);
+            return (typeof x?.id === 'string' &&
+                /^[0-9a-f]{32}$/.test(x.id) &&
+                typeof x.iface === 'string' &&
+                Number.isInteger(x.ifindex));
+        });
+        return { was: v.was, owners };
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The record once `me` joins, seeing the value `current`: the original stays what the first of
+ * the live owners found; with none alive, a value other than 1 is the original, and a 1 is what
+ * the last record found (its owners left without restoring it), else it was 1 before any of ours.
+ */
+function joined(record, current, me, alive) {
+    const live = (record?.owners ?? []).filter((o) => o.id !== me.id && alive(o));
+    if (live.length > 0 && record)
+        return { was: record.was, owners: [...live, me] };
+    if (current !== '1')
+        return { was: current, owners: [me] };
+    return { was: record?.was ?? '1', owners: [me] };
+}
+/** The record once owner `id` leaves (the dead dropped with it). */
+function left(record, id, alive) {
+    if (record === undefined)
+        return undefined;
+    const live = record.owners.filter((o) => o.id !== id && alive(o));
+    return live.length > 0 ? { keep: { was: record.was, owners: live } } : { restore: record.was };
+}
+/** An owner is alive while its interface has the recorded ifindex in this namespace. */
+const alive = (o) => (0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .ifindex */ .Cl)(o.iface) === o.ifindex;
+const readRecord = (path) => parseRecord((0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .fileText */ .CG)(path) ?? '');
+/**
+ * Writes (or with undefined removes) the record, as root (run.ts). Through sudo it is written in
+ * place, under the lock: a write cut short leaves a record that parseRecord refuses, and then the
+ * value found is taken as the original, which at worst leaves 1 where wg-quick would too.
+ */
+const writeRecord = (path, record, limits) => (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .writeAsRoot */ .iY)(path, record === undefined ? undefined : `${JSON.stringify(record)}\n`, limits);
+/** Runs `change` holding the lock; the folder is made first where it is missing. */
+async function locked(limits, change) {
+    if (!(0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .pathExists */ .s0)(STATE_DIR))
+        await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .mustRun */ .Pv)(['mkdir', '-p', '-m', '755', STATE_DIR], { root: true, ...limits });
+    const release = await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .holdLock */ .xH)(LOCK, { root: true, ...limits });
+    try {
+        return await change();
+    }
+    finally {
+        await release();
+    }
+}
+/** Sets the value, echoed as wg-quick echoes its own (the record and its lock are this action's bookkeeping, like its journal: not echoed). */
+async function setValue(value, limits) {
+    const argv = ['sysctl', '-q', '-w', `${_journal_journal_js__WEBPACK_IMPORTED_MODULE_2__/* .SRC_VALID_MARK */ .wH}=${value}`];
+    (0,_echo_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(argv);
+    await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .mustRun */ .Pv)(argv, { root: true, ...limits });
+}
+/** Joins the record as `me` and sets src_valid_mark to 1 where it is not. */
+async function needSrcValidMark(me, limits) {
+    const path = recordPath();
+    await locked(limits, async () => {
+        const current = (0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .srcValidMark */ .SM)();
+        await writeRecord(path, joined(readRecord(path), current, me, alive), limits);
+        if (current !== '1')
+            await setValue('1', limits);
+    });
+}
+/**
+ * Leaves the record as owner `id`; the last of ours to leave puts back what the first found,
+ * unless `othersNeedIt` (a full tunnel that is not ours, which wg-quick never accounts for): then
+ * the value and the record stay, for the next of ours to settle. Resolves with what it did.
+ */
+async function releaseSrcValidMark(id, othersNeedIt, limits) {
+    const path = recordPath();
+    // No folder, no record (main stopped before it made one): nothing to take the lock for.
+    if (!(0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .pathExists */ .s0)(STATE_DIR))
+        return { unchanged: true };
+    return locked(limits, async () => {
+        const record = readRecord(path);
+        const leaving = left(record, id, alive);
+        if (leaving === undefined)
+            return { unchanged: true };
+        if ('keep' in leaving) {
+            await writeRecord(path, leaving.keep, limits);
+            return { kept: 'ours' };
+        }
+        if (await othersNeedIt()) {
+            await writeRecord(path, { was: leaving.restore, owners: [] }, limits);
+            return { kept: 'theirs' };
+        }
+        if ((0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .srcValidMark */ .SM)() !== leaving.restore)
+            await setValue(leaving.restore, limits);
+        await writeRecord(path, undefined, limits);
+        return { restored: leaving.restore };
+    });
+}
 
 
 /***/ }),
@@ -996,9 +1270,13 @@ function validRecord(value) {
             }
             return { kind: 'rule', family: r.family, priority: r.priority, selector: r.selector };
         case 'sysctl':
-            if (r.key !== SRC_VALID_MARK || !str(r.was, /^[0-9]$/))
+            if (r.key !== SRC_VALID_MARK)
                 return undefined;
-            return { kind: 'sysctl', key: SRC_VALID_MARK, was: r.was };
+            if (str(r.owner, /^[0-9a-f]{32}$/))
+                return { kind: 'sysctl', key: SRC_VALID_MARK, owner: r.owner };
+            if (str(r.was, /^[0-9]$/))
+                return { kind: 'sysctl', key: SRC_VALID_MARK, was: r.was };
+            return undefined;
         case 'dns':
             if ((r.manager !== 'resolvectl' && r.manager !== 'resolvconf') ||
                 !str(r.name, DNS_NAME) ||
@@ -1083,21 +1361,35 @@ const STATE = {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   IW: () => (/* binding */ tableTaken),
+/* harmony export */   J0: () => (/* binding */ allowedIpsInput),
 /* harmony export */   M8: () => (/* binding */ explainCreateFailure),
 /* harmony export */   Pk: () => (/* binding */ interfaceTaken),
 /* harmony export */   Q$: () => (/* binding */ handshakeFailure),
+/* harmony export */   Q3: () => (/* binding */ checkOutsideTunnel),
+/* harmony export */   RA: () => (/* binding */ configRefused),
 /* harmony export */   V1: () => (/* binding */ checkFailure),
+/* harmony export */   VK: () => (/* binding */ kernelSaid),
 /* harmony export */   Vx: () => (/* binding */ socketTaken),
+/* harmony export */   bn: () => (/* binding */ kernelDiffers),
 /* harmony export */   c7: () => (/* binding */ noNetAdmin),
+/* harmony export */   gh: () => (/* binding */ errnoName),
+/* harmony export */   h: () => (/* binding */ ipv6MtuTooSmall),
 /* harmony export */   p0: () => (/* binding */ duration),
 /* harmony export */   rG: () => (/* binding */ unsupportedPlatform),
+/* harmony export */   um: () => (/* binding */ ipRefused),
 /* harmony export */   xY: () => (/* binding */ endpointShown)
 /* harmony export */ });
-/* harmony import */ var _common_ip_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(796);
-/* harmony import */ var _host_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(466);
-/* harmony import */ var _host_probe_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(195);
+/* unused harmony export atOrigin */
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _common_ip_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(796);
+/* harmony import */ var _host_plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(466);
+/* harmony import */ var _host_probe_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(195);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(814);
 // The one-line errors a step ends with: each says what failed, the likely causes, and the fix.
 // The README's troubleshooting table quotes them; tests hold them to it.
+
+
 
 
 
@@ -1116,7 +1408,7 @@ const noNetAdmin = 'This step runs as root but without CAP_NET_ADMIN, so it may 
     'an unprivileged container runner (such as ubuntu-slim) cannot host a tunnel, use runs-on: ubuntu-latest; ' +
     'in a job container you define, add options: --cap-add=NET_ADMIN --device=/dev/net/tun';
 const interfaceTaken = (iface) => `interface ${iface} already exists; it was left untouched. If an earlier job left it behind, remove it with \`sudo ip link delete ${iface}\`, or choose another name with the interface input`;
-const socketTaken = (iface) => `${_host_probe_js__WEBPACK_IMPORTED_MODULE_0__/* .SOCKET_DIR */ .au}/${iface}.sock exists: another wireguard-go serves the name ${iface} (perhaps in another network namespace or job, which share that folder); it was left untouched. Choose another name with the interface input, or if an earlier job left it behind, remove it with \`sudo rm ${_host_probe_js__WEBPACK_IMPORTED_MODULE_0__/* .SOCKET_DIR */ .au}/${iface}.sock\``;
+const socketTaken = (iface) => `${_host_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .SOCKET_DIR */ .au}/${iface}.sock exists: another wireguard-go serves the name ${iface} (perhaps in another network namespace or job, which share that folder); it was left untouched. Choose another name with the interface input, or if an earlier job left it behind, remove it with \`sudo rm ${_host_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .SOCKET_DIR */ .au}/${iface}.sock\``;
 const tableTaken = (fwmark) => `FwMark ${fwmark} names routing table ${fwmark}, which already holds routes or rules (another tunnel's?); nothing was changed. Choose another FwMark, or leave it out and a free table is picked`;
 /** What stopped an interface from being made, with the fix for the usual causes. */
 function explainCreateFailure(iface, said) {
@@ -1140,21 +1432,21 @@ function explainCreateFailure(iface, said) {
 }
 /** The endpoint as the summary shows it: as given, with the address a name resolved to. */
 function endpointShown(e) {
-    const given = (0,_host_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .endpointText */ .HO)(e.host, e.port);
+    const given = (0,_host_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .endpointText */ .HO)(e.host, e.port);
     return e.address !== undefined && e.address !== e.host ? `${given} (${e.address})` : given;
 }
 function handshakeFailure(t, missing, timeoutMs, 
 /** In gateway mode, the gateway's origin: it added the peer, so the causes are others. */
 gateway) {
     const ep = t.peers.find((p) => p.publicKey === missing)?.endpoint;
-    const at = ep ? (0,_host_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .endpointText */ .HO)(ep.address ?? ep.host, ep.port) : 'its endpoint';
-    const named = ep?.address !== undefined && ep.address !== ep.host ? ` (${(0,_host_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .endpointText */ .HO)(ep.host, ep.port)})` : '';
+    const at = ep ? (0,_host_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .endpointText */ .HO)(ep.address ?? ep.host, ep.port) : 'its endpoint';
+    const named = ep?.address !== undefined && ep.address !== ep.host ? ` (${(0,_host_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .endpointText */ .HO)(ep.host, ep.port)})` : '';
     const head = `No handshake with peer ${missing} at ${at}${named} within ${seconds(timeoutMs)}. Likely causes: `;
     if (gateway !== undefined) {
         return (head +
             `UDP to ${at} is blocked or nothing listens there; the gateway ${gateway} manages another interface than the one its endpoint serves (check its interface and endpoint settings).`);
     }
-    const addresses = t.addresses.map((a) => (0,_common_ip_js__WEBPACK_IMPORTED_MODULE_2__/* .prefixText */ .Oj)({ ...a, bits: (0,_common_ip_js__WEBPACK_IMPORTED_MODULE_2__/* .maxBits */ .fx)(a.family) })).join(',');
+    const addresses = t.addresses.map((a) => (0,_common_ip_js__WEBPACK_IMPORTED_MODULE_4__/* .prefixText */ .Oj)({ ...a, bits: (0,_common_ip_js__WEBPACK_IMPORTED_MODULE_4__/* .maxBits */ .fx)(a.family) })).join(',');
     return (head +
         `the server does not know this runner's public key ${t.publicKey} (on the server: wg set <interface> peer ${t.publicKey} allowed-ips ${addresses}); ` +
         `UDP to ${at} is blocked or nothing listens there; peer-public-key is not the server's key.`);
@@ -1162,6 +1454,290 @@ gateway) {
 function checkFailure(label, reason, addresses, timeoutMs) {
     return (`The tunnel is up but ${label} did not answer within ${seconds(timeoutMs)} (last error: ${reason}). ` +
         `Likely causes: allowed-ips does not cover that address; the server does not forward or route traffic from ${addresses.map((a) => a.address).join(', ')}; the service is down or filtered.`);
+}
+/** How an error about a value starts, as an input error does: `Input "config": line 4: `; '' when nobody wrote it down. */
+const atOrigin = (o) => o === undefined ? '' : `Input "${o.input}": ${o.line === undefined ? '' : `line ${o.line}: `}`;
+/** A second value named in the same line: `line 3` (same input), `input "address"`, `the gateway's lease`. */
+function alsoAt(o, lead) {
+    if (o === undefined)
+        return 'the tunnel';
+    if (o.input === _names_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT */ .bO.gateway)
+        return "the gateway's lease";
+    if (o.line !== undefined)
+        return o.input === lead?.input ? `line ${o.line}` : `input "${o.input}" line ${o.line}`;
+    return `input "${o.input}"`;
+}
+/**
+ * An MTU under 1280 with IPv6 in the tunnel, refused before anything is configured: Linux would turn
+ * IPv6 off on the link, and IPv6 traffic meant for the tunnel would leave by the runner's uplink.
+ */
+function ipv6MtuTooSmall(chosen, mtuOrigin, v6) {
+    const fromConfig = (mtuOrigin ?? v6.origin)?.input === _names_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT */ .bO.config;
+    const lead = chosen.given ? mtuOrigin : undefined;
+    const value = chosen.given
+        ? `${atOrigin(lead)}${fromConfig ? `MTU = ${chosen.mtu}` : `MTU ${chosen.mtu}`}`
+        : `The automatic MTU ${chosen.mtu} (${chosen.towards ? `the route towards ${chosen.towards}` : 'the default route'}${chosen.dev ? ` leaves via ${chosen.dev}` : ''} with MTU ${chosen.pathMtu}, minus 80 for WireGuard)`;
+    const setting = fromConfig ? 'MTU = in config' : 'the mtu input';
+    const fix = chosen.given
+        ? `Set ${setting} to 1280 or more, or remove every IPv6 address and allowed IP`
+        : `Set ${setting} to 1280 or more (WireGuard's packets are then fragmented on that path), or remove every IPv6 address and allowed IP`;
+    return (`${value} is under 1280, the least IPv6 allows (RFC 8200), and ${alsoAt(v6.origin, lead)} gives the IPv6 ${v6.what} ${(0,_common_ip_js__WEBPACK_IMPORTED_MODULE_4__/* .prefixText */ .Oj)(v6.prefix)}: ` +
+        `Linux turns IPv6 off on a link whose MTU is under 1280, so that traffic would leave outside the tunnel; the tunnel was not set up. ${fix}`);
+}
+/** Why the link holds no IPv6, as the evidence shows it. */
+function ipv6OffText(iface, off, setMtu) {
+    switch (off?.cause) {
+        case 'mtu':
+            return `Linux turns IPv6 off on a link whose MTU is under 1280 (MTU ${off.mtu}; this step set ${setMtu}, so something else on this runner changed it meanwhile)`;
+        case 'sysctl':
+            return `IPv6 is turned off on ${iface} (${off.key} = 1); set it to 0 in a step before this one, or remove every IPv6 address and allowed IP`;
+        case 'kernel':
+            return 'this kernel has no IPv6 (booted with ipv6.disable=1); remove every IPv6 address and allowed IP';
+        case 'unknown':
+        case undefined:
+            return 'the kernel does not say why (nothing this step did removes it: another program on this runner may have)';
+    }
+}
+/**
+ * The one line for a kernel that holds less than bring-up planned (read back after every command
+ * succeeded): what is missing and why, as far as the kernel shows it. Bring-up is then rolled back.
+ */
+function kernelDiffers(want, d) {
+    const { iface } = want;
+    const head = 'After bring-up the kernel holds';
+    const leaks = 'so that traffic would leave outside the tunnel';
+    const other = 'another program on this runner changed it while the tunnel came up';
+    switch (d.kind) {
+        case 'unread':
+            if (!/does not exist|Cannot find device/i.test(d.said))
+                return `After bring-up, ip could not read back what the kernel holds for ${iface} (${d.said}), so nothing shows the tunnel is as planned`;
+        // A read that finds no such device: the interface is gone.
+        // falls through
+        case 'no-link':
+            return `${head} no interface ${iface}: it went away while it was being set up (wireguard-go exited, or another program deleted it)`;
+        case 'address':
+            return d.prefix.family === 6
+                ? `${head} no IPv6 address on ${iface} (${(0,_common_ip_js__WEBPACK_IMPORTED_MODULE_4__/* .prefixText */ .Oj)(d.prefix)}), ${leaks}: ${ipv6OffText(iface, d.ipv6Off, want.mtu)}`
+                : `${head} no address ${(0,_common_ip_js__WEBPACK_IMPORTED_MODULE_4__/* .prefixText */ .Oj)(d.prefix)} on ${iface}, which this step added: ${other}`;
+        case 'mtu':
+            return `${head} MTU ${d.held} on ${iface}, not the ${d.want} this step set: ${other}`;
+        case 'down':
+            return `${head} ${iface} down, though this step set it up: ${other}`;
+        case 'route': {
+            const where = `${(0,_common_ip_js__WEBPACK_IMPORTED_MODULE_4__/* .prefixText */ .Oj)(d.prefix)} via ${iface}${d.table === 254 ? '' : ` in table ${d.table}`}`;
+            return d.ipv6Off
+                ? `${head} no route to ${where}, ${leaks}: ${ipv6OffText(iface, d.ipv6Off, want.mtu)}`
+                : `${head} no route to ${where}, which this step added, ${leaks}: ${other}`;
+        }
+        case 'rule':
+            return `${head} no IPv${d.family} policy rule ${d.priority} (${d.selector}), which this step added, ${leaks}: ${other}`;
+    }
+}
+/** Where the allowed IPs are given, as a fix names it: `allowed-ips`, `AllowedIPs in config`, the gateway. */
+function allowedIpsInput(origins) {
+    const input = Object.values(origins?.allowedIps ?? {})[0]?.input;
+    if (input === _names_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT */ .bO.config)
+        return 'AllowedIPs in config';
+    if (input === _names_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT */ .bO.gateway)
+        return "the gateway's allowed IPs for this job (ask its team)";
+    return 'allowed-ips';
+}
+/**
+ * A check whose target would not leave through the tunnel, found before it ran: it would prove
+ * nothing about the tunnel (and its traffic would leave unencrypted). `covered`: the allowed IPs
+ * hold the address, so the routing (Table, a more specific route) is what sends it elsewhere.
+ */
+function checkOutsideTunnel(label, r, iface, how) {
+    const head = `${label} was not run: it would not go through the tunnel ${iface}, so it would prove nothing about it`;
+    if (how.endpoint)
+        return `${head}: ${r.address} is a peer's endpoint, which WireGuard's own packets must reach outside the tunnel. Check an address behind the tunnel, such as the server's tunnel address`;
+    if (r.error !== undefined)
+        return `${head}: the kernel has no route to ${r.address} (${r.error}). Cover ${r.address} with ${how.allowedIps}, or check an address behind the tunnel`;
+    if (r.local)
+        return `${head}: ${r.address} is an address of this runner itself (the kernel delivers it via ${r.dev ?? 'lo'}). Check an address behind the tunnel, such as the server's tunnel address`;
+    const via = `the kernel sends ${r.address} via ${r.dev ?? 'another interface'}${r.table === undefined ? '' : ` (table ${r.table})`}, unencrypted`;
+    if (!how.covered)
+        return `${head}: ${via}. Cover ${r.address} with ${how.allowedIps} (e.g. add ${r.address}${r.address.includes(':') ? '/128' : '/32'}), or check an address behind the tunnel`;
+    if (how.table !== 'auto')
+        return `${head}: ${via}; ${how.allowedIps} covers it, but Table = ${how.table} adds no route the checks follow. Route it through ${iface} yourself in a step before the checks, or drop the check`;
+    return `${head}: ${via}; ${how.allowedIps} covers it, but a more specific route on this runner wins. Remove that route, or check another address`;
+}
+// Errors from WireGuard's configuration (wireguard-go's UAPI `errno=` answers, `wg`'s "Unable to
+// modify interface: …") and from `ip` (`RTNETLINK answers: …`, or the kernel's own words after
+// `Error: `): each said with its symbolic name, what it means here, and the input or line involved.
+/** glibc's strerror text of each errno explained here: what `wg` and `ip` print. */
+const STRERROR = {
+    EPERM: 'Operation not permitted',
+    EIO: 'Input/output error',
+    ENOMEM: 'Cannot allocate memory',
+    EACCES: 'Permission denied',
+    EBUSY: 'Device or resource busy',
+    EEXIST: 'File exists',
+    ENODEV: 'No such device',
+    EINVAL: 'Invalid argument',
+    ERANGE: 'Numerical result out of range',
+    ENOANO: 'No anode',
+    EPROTO: 'Protocol error',
+    EPROTONOSUPPORT: 'Protocol not supported',
+    EOPNOTSUPP: 'Operation not supported',
+    EAFNOSUPPORT: 'Address family not supported by protocol',
+    EADDRINUSE: 'Address already in use',
+    EADDRNOTAVAIL: 'Cannot assign requested address',
+    ENETDOWN: 'Network is down',
+    ENETUNREACH: 'Network is unreachable',
+    ENOBUFS: 'No buffer space available'
+};
+/** The kernel's own words (netlink extended acks, printed by `ip` as `Error: …`), by the errno it returns with them. */
+const EXTACK = [
+    [/Address already assigned/i, 'EEXIST'],
+    [/IPv6 is disabled/i, 'EACCES'],
+    [/mtu (greater|less) than device/i, 'EINVAL'],
+    [/Nexthop device is not up|Device for nexthop is not up/i, 'ENETDOWN'],
+    [/Cannot find device|does not exist/i, 'ENODEV']
+];
+/** Linux errno numbers by name (Node's table, plus ENOANO, wireguard-go's "unknown" code, which Node's lacks). */
+// 55 has no name in Node's table; 95 is read as EOPNOTSUPP (what strerror names), not ENOTSUP.
+const ERRNO = {
+    ENOANO: 55,
+    ...Object.fromEntries(Object.entries(node_os__WEBPACK_IMPORTED_MODULE_0__.constants.errno).filter(([k]) => k !== 'ENOTSUP'))
+};
+/** An errno's symbolic name (`98` → `EADDRINUSE`), or undefined when this runner knows none. */
+function errnoName(n) {
+    const code = Math.abs(n);
+    return Object.entries(ERRNO).find(([, v]) => v === code)?.[0];
+}
+/** An errno as a person reads it: `EADDRINUSE, errno -98: Address already in use`. */
+function errnoText(name, n) {
+    const number = n ?? (name === undefined ? undefined : ERRNO[name]);
+    const parts = [name ?? 'no symbolic name known', number === undefined ? '' : `errno -${Math.abs(number)}`];
+    const text = name === undefined ? undefined : STRERROR[name];
+    return `${parts.filter((p) => p !== '').join(', ')}${text ? `: ${text}` : ''}`;
+}
+/** Reads what a failed `ip` (batch) or `wg` printed. */
+function kernelSaid(said) {
+    const lines = said
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+    const line = Number(/^Command failed -:([0-9]+)/m.exec(said)?.[1] ?? 0) || undefined;
+    const text = (lines.find((l) => !/^Command failed/.test(l)) ?? 'no reason given').replace(/\.$/, '');
+    const words = text.replace(/^(RTNETLINK answers|Error|Unable to (modify|access) interface|[a-z]+): /i, '');
+    const errno = Object.entries(STRERROR).find(([, t]) => words.endsWith(t))?.[0] ?? EXTACK.find(([re]) => re.test(words))?.[1];
+    return { text, errno, line };
+}
+/**
+ * A refusal of the configuration (`set=1` over UAPI, or `wg setconf`), by errno: each errno
+ * wireguard-go answers (device/uapi.go, ipc/uapi_unix.go: EIO, EPROTO, EINVAL, EADDRINUSE, and
+ * ENOANO for anything else) and those the kernel's WireGuard and `wg` add (ENODEV, EPERM, …). An
+ * unknown one is named, never shown as a bare number.
+ */
+function configRefused(iface, who, t, name, n, 
+/** What `wg` printed, quoted when the errno is not one explained here. */
+said) {
+    const code = errnoText(name, n);
+    const head = `${who} refused the configuration of ${iface} (${code})`;
+    switch (name) {
+        case 'EADDRINUSE': {
+            if (t.listenPort) {
+                const o = t.origins?.listenPort;
+                const key = o?.input === _names_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT */ .bO.config ? `ListenPort = ${t.listenPort}` : `ListenPort ${t.listenPort}`;
+                return `${atOrigin(o)}${key}: UDP port ${t.listenPort} is already in use on this runner (${code}), so ${who} cannot listen on it for ${iface}. Choose a free port, or leave ListenPort out and a free one is picked`;
+            }
+            if (t.fwmark)
+                return `${atOrigin(t.origins?.fwmark)}FwMark ${t.fwmark}: ${who} could not set it on its UDP socket (${code}: ${who} answers this code for a socket it cannot bind or mark). Leave FwMark out, or check that nothing else on this runner restricts socket marks`;
+            return `${head}: it could not open a UDP socket on a free port. Too many UDP ports may be taken on this runner; try again, or set ListenPort to a port known to be free`;
+        }
+        case 'EINVAL':
+            return `${head}: it refused one of the values as invalid (the key, ListenPort, FwMark, an Endpoint, an allowed IP or a keepalive) and does not say which. This action checks each before sending it, so this ${who === 'the kernel' ? 'kernel' : 'wireguard-go'} reads one differently: check its version and report it`;
+        case 'EPROTO':
+            return `${head}: it could not read a line of the request as KEY=VALUE. This action sends no such line, so this wireguard-go speaks another version of the configuration protocol: update it, or report it`;
+        case 'EIO':
+            return `${head}: the connection to its configuration socket broke while the request was read or answered; it may be stopping (is another job removing an interface named ${iface}?)`;
+        case 'ENOANO':
+            return `${head}: this is wireguard-go's code for an error it does not classify ("other UAPI error"); it says no more`;
+        case 'ENODEV':
+            return `${head}: ${iface} is gone (wireguard-go exited, or another program deleted it) while it was being configured`;
+        case 'EPERM':
+        case 'EACCES':
+            return `${head}: this step may not change network interfaces (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN --device=/dev/net/tun`;
+        case 'EPROTONOSUPPORT':
+            return `${head}: this kernel has no WireGuard (set userspace: auto to use wireguard-go)`;
+        case undefined:
+        default:
+            return said === undefined
+                ? `${head}, an answer this action does not know ${who} to give; the configuration was not applied`
+                : `${who} refused the configuration of ${iface}: ${said}${name ? ` (${code})` : ''}`;
+    }
+}
+/** The generic meaning of an errno from `ip`, where no more particular cause is known. */
+const MEANING = {
+    EPERM: 'this step may not change the network (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN',
+    EACCES: 'the kernel refused it',
+    EEXIST: 'it exists already',
+    ENODEV: 'the interface is gone (wireguard-go exited, or another program deleted it)',
+    EINVAL: 'the kernel refused a value as invalid',
+    ENETUNREACH: 'no route leads there',
+    ENETDOWN: 'the interface is down',
+    ENOBUFS: 'the kernel ran short of buffer space for the request (memory pressure); run the job again',
+    ENOMEM: 'the kernel is out of memory; run the job again',
+    EADDRINUSE: 'another program holds that address',
+    EADDRNOTAVAIL: 'that address is not available on this runner',
+    EAFNOSUPPORT: 'this kernel has no support for that address family (IPv6 turned off at boot?)',
+    EOPNOTSUPP: 'this kernel does not support it',
+    EBUSY: 'the device is busy; run the job again'
+};
+/** Why IPv6 is refused on the link, and the fix. */
+function ipv6Refused(iface, off) {
+    if (off?.cause === 'kernel')
+        return 'this kernel has no IPv6 (booted with ipv6.disable=1). Remove every IPv6 address and allowed IP';
+    const key = off?.cause === 'sysctl' ? ` (${off.key} = 1)` : '';
+    return `IPv6 is turned off on ${iface}${key}, as Docker and some images set for new interfaces. Turn it on in a step before this one (sudo sysctl -w net.ipv6.conf.default.disable_ipv6=0), or remove every IPv6 address and allowed IP`;
+}
+/**
+ * A line of bring-up's `ip -batch` that the kernel refused, said with the input or line it came
+ * from, the kernel's words and errno, the cause, and the fix.
+ */
+function ipRefused(iface, item, said, allowedIps, evidence = {}) {
+    const why = `${said.text}${said.errno ? `, ${said.errno}` : ''}`;
+    const generic = said.errno
+        ? (MEANING[said.errno] ?? 'the kernel gave no reason this action knows')
+        : 'the kernel gave no reason this action knows';
+    const v6 = (p) => p.family === 6 && (said.errno === 'EACCES' || said.errno === 'ENODEV' || said.errno === 'EAFNOSUPPORT');
+    switch (item?.kind) {
+        case 'address': {
+            const head = `${atOrigin(item.origin)}Address ${(0,_common_ip_js__WEBPACK_IMPORTED_MODULE_4__/* .prefixText */ .Oj)(item.prefix)}: the kernel refused it on ${iface} (${why})`;
+            if (v6(item.prefix))
+                return `${head}: ${ipv6Refused(iface, evidence.ipv6Off)}`;
+            if (said.errno === 'EEXIST')
+                return `${head}: the same address with the same prefix length is given twice; give it once`;
+            return `${head}: ${generic}`;
+        }
+        case 'mtu': {
+            const head = `${atOrigin(item.origin)}MTU ${item.mtu}: the kernel refused it for ${iface} (${why})`;
+            if (said.errno === 'EINVAL')
+                return `${head}: the interface takes no such MTU; choose another (WireGuard's usual is 1420)`;
+            return `${head}: ${generic}`;
+        }
+        case 'route': {
+            const table = item.table === undefined || item.table === 254 ? 'the main table' : `table ${item.table}`;
+            const head = `${atOrigin(item.origin)}allowed IP ${(0,_common_ip_js__WEBPACK_IMPORTED_MODULE_4__/* .prefixText */ .Oj)(item.prefix)}: the kernel refused its route through ${iface} in ${table} (${why})`;
+            if (v6(item.prefix))
+                return `${head}: ${ipv6Refused(iface, evidence.ipv6Off)}`;
+            if (said.errno === 'EEXIST')
+                return `${head}: ${table} already has a route to ${(0,_common_ip_js__WEBPACK_IMPORTED_MODULE_4__/* .prefixText */ .Oj)(item.prefix)}${evidence.holder ? ` via ${evidence.holder}` : ''}, another network of this runner. Remove ${(0,_common_ip_js__WEBPACK_IMPORTED_MODULE_4__/* .prefixText */ .Oj)(item.prefix)} from ${allowedIps}, or delete that route in a step before this one`;
+            return `${head}: ${generic}`;
+        }
+        case 'rule': {
+            const head = `The kernel refused the IPv${item.family} policy rule ${item.priority} (${item.selector}) of the full tunnel through ${iface} (${why})`;
+            if (said.errno === 'EEXIST')
+                return `${head}: that priority was taken meanwhile (by another job starting a full tunnel?); run the job again`;
+            if (said.errno === 'EAFNOSUPPORT')
+                return `${head}: this kernel has no IPv6 (booted with ipv6.disable=1); remove ::/0 from ${allowedIps}`;
+            return `${head}: ${generic}`;
+        }
+        case undefined:
+            return `The kernel refused a change to ${iface} (${why}): ${generic}`;
+    }
 }
 
 
@@ -1382,13 +1958,14 @@ function wgEndpoint(value) {
     return { host, port };
 }
 /**
- * A host that is this machine: `localhost` and names under it (RFC 6761), 127.0.0.0/8, and ::1
- * in any spelling; brackets (as URL.hostname gives an IPv6 host) are ignored. Where plain http://
- * is allowed (tests on one machine): nothing leaves the host.
+ * A host that is this machine: `localhost`, 127.0.0.0/8, and ::1 in any spelling; brackets (as
+ * URL.hostname gives an IPv6 host) are ignored. Where plain http:// is allowed (tests on one
+ * machine): nothing leaves the host. Names under `.localhost` are not taken, though RFC 6761
+ * reserves them: glibc's resolver (hosts: files dns) asks DNS for them, so they may leave the host.
  */
 function isLoopback(host) {
     const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-    if (h === 'localhost' || h.endsWith('.localhost'))
+    if (h === 'localhost')
         return true;
     const a = (0,_ip_js__WEBPACK_IMPORTED_MODULE_0__/* .parseAddress */ .or)(h);
     if (!a)
@@ -1845,6 +2422,8 @@ var common_ip = __nccwpck_require__(796);
 var host_plan = __nccwpck_require__(466);
 // EXTERNAL MODULE: ./src/action/host/probe.ts
 var probe = __nccwpck_require__(195);
+// EXTERNAL MODULE: ./src/action/report/messages.ts
+var messages = __nccwpck_require__(649);
 // EXTERNAL MODULE: ./src/action/host/echo.ts
 var echo = __nccwpck_require__(32);
 // EXTERNAL MODULE: external "node:fs"
@@ -1859,6 +2438,7 @@ var external_node_path_ = __nccwpck_require__(760);
 // pipe (0600, in a 0700 folder in RUNNER_TEMP that exists only while `wg` reads it): the key is
 // never on a command line and never written to a disk. (Standard input cannot serve: Node's child
 // pipes are sockets, which `wg` cannot open as /dev/stdin.)
+
 
 
 
@@ -1945,6 +2525,7 @@ async function feed(fifo, text, reader) {
         return;
     }
 }
+/** `who`: what serves the interface, wireguard-go or the kernel, as errors name it. */
 function wgBackend(ctx) {
     const { iface, wg, journal } = ctx;
     const opts = { root: true, ...ctx.limits };
@@ -1957,7 +2538,10 @@ function wgBackend(ctx) {
                 const fifo = (0,external_node_path_.join)(dir, `${iface}.conf`);
                 await (0,run/* mustRun */.Pv)(['mkfifo', '-m', '600', fifo], ctx.limits);
                 (0,echo/* echo */.WI)([wg, 'setconf', iface, fifo]);
-                const reading = (0,run/* mustRun */.Pv)([wg, 'setconf', iface, fifo], opts);
+                const reading = (0,run/* mustRun */.Pv)([wg, 'setconf', iface, fifo], opts, (said) => {
+                    const { errno, text } = (0,messages/* kernelSaid */.VK)(said);
+                    return new Error((0,messages/* configRefused */.RA)(iface, ctx.who, { ...t, fwmark }, errno, undefined, text));
+                });
                 await Promise.all([reading, feed(fifo, wgConf(t, fwmark), reading)]);
             }
             finally {
@@ -1987,6 +2571,7 @@ function wgBackend(ctx) {
 // socket: configures the peers and reads handshakes without starting `wg`, and the private key
 // travels over the socket only, never through a file. The socket is root's: an unprivileged step
 // uses the `wg` backend instead.
+
 
 
 
@@ -2038,6 +2623,15 @@ function parseUapiHandshakes(text) {
     }
     return out;
 }
+/** An `errno=N` answer other than 0: wireguard-go refused the request. */
+class UapiRefused extends Error {
+    errno;
+    constructor(errno) {
+        super(`wireguard-go refused the request (errno ${errno}: ${(0,messages/* errnoName */.gh)(errno) ?? 'no symbolic name known'})`);
+        this.errno = errno;
+        this.name = 'UapiRefused';
+    }
+}
 /** Sends one request and resolves with the answer (up to the blank line); rejects on errno ≠ 0. */
 function uapi(path, request, timeoutMs = 5000) {
     return new Promise((resolve, reject) => {
@@ -2055,7 +2649,7 @@ function uapi(path, request, timeoutMs = 5000) {
             socket.destroy();
             const errno = /^errno=(-?[0-9]+)$/m.exec(answer)?.[1];
             if (errno !== undefined && errno !== '0')
-                reject(new Error(`wireguard-go refused the configuration (errno ${errno})`));
+                reject(new UapiRefused(Number(errno)));
             else
                 resolve(answer);
         });
@@ -2073,13 +2667,24 @@ function uapiBackend(ctx) {
     return {
         describe: `wireguard-go's socket ${path}`,
         // Echoed as the `wg` command that does the same, as wg-quick shows its own setconf.
-        configure: async (t, fwmark) => {
+        async configure(t, fwmark) {
             (0,echo/* echo */.WI)(['wg', 'setconf', ctx.iface, '/dev/fd/63']);
-            await ask(uapiSetRequest(t, fwmark));
+            try {
+                await ask(uapiSetRequest(t, fwmark));
+            }
+            catch (err) {
+                if (!(err instanceof UapiRefused))
+                    throw err;
+                const name = (0,messages/* errnoName */.gh)(err.errno);
+                throw new Error((0,messages/* configRefused */.RA)(ctx.iface, 'wireguard-go', { ...t, fwmark }, name, err.errno), { cause: err });
+            }
         },
         setFwmark: async (fwmark) => {
             (0,echo/* echo */.WI)(['wg', 'set', ctx.iface, 'fwmark', String(fwmark)]);
-            await ask(`set=1\nfwmark=${fwmark}\n\n`);
+            await ask(`set=1
+fwmark=${fwmark}
+
+`);
         },
         handshakes: async () => parseUapiHandshakes(await ask('get=1\n\n')),
         restoreKeepalive: async (t) => {
@@ -2098,7 +2703,9 @@ function uapiBackend(ctx) {
 
 /** wireguard-go's socket is root's: speak UAPI to it when root, else go through `sudo wg`. */
 function chooseBackend(ctx) {
-    return ctx.userspace && (0,run/* isRoot */.jX)() ? uapiBackend(ctx) : wgBackend(ctx);
+    return ctx.userspace && (0,run/* isRoot */.jX)()
+        ? uapiBackend(ctx)
+        : wgBackend({ ...ctx, who: ctx.userspace ? 'wireguard-go' : 'the kernel' });
 }
 
 // EXTERNAL MODULE: ./src/common/grammar.ts
@@ -2596,6 +3203,12 @@ function parseWgQuick(text) {
         table: 'auto',
         peers: []
     };
+    const origins = { addresses: {}, allowedIps: {} };
+    /** Records where each prefix was first given. */
+    const note = (into, list, line) => {
+        for (const p of list)
+            into[(0,common_ip/* prefixText */.Oj)(p)] ??= { input: INPUT, line };
+    };
     let peer;
     const peers = [];
     const lines = text.split('\n');
@@ -2662,17 +3275,23 @@ function parseWgQuick(text) {
                 break;
             case 'ListenPort':
                 t.listenPort = integer(n, known, value, 0, 65535);
+                origins.listenPort = { input: INPUT, line: n };
                 break;
             case 'FwMark':
                 t.fwmark =
                     value.toLowerCase() === 'off' ? undefined : integer(n, known, value, 0, 0xffffffff, true) || undefined;
+                origins.fwmark = { input: INPUT, line: n };
                 break;
-            case 'Address':
-                t.addresses.push(...prefixes(n, known, quickItems(value)));
+            case 'Address': {
+                const given = prefixes(n, known, quickItems(value));
+                t.addresses.push(...given);
+                note(origins.addresses, given, n);
                 break;
+            }
             case 'MTU':
                 // Empty is wg-quick's automatic MTU.
                 t.mtu = value === '' ? undefined : integer(n, known, value, 576, 65535);
+                origins.mtu = t.mtu === undefined ? undefined : { input: INPUT, line: n };
                 break;
             case 'DNS':
                 for (const item of quickItems(value)) {
@@ -2708,9 +3327,12 @@ function parseWgQuick(text) {
                         p.endpoint = { host: ep.host, port: ep.port, source: { input: INPUT, line: n } };
                         break;
                     }
-                    case 'AllowedIPs':
-                        p.allowedIps.push(...prefixes(n, known, value.split(',').filter((s) => s !== '')).map(common_ip/* network */.Nm));
+                    case 'AllowedIPs': {
+                        const given = prefixes(n, known, value.split(',').filter((s) => s !== '')).map(common_ip/* network */.Nm);
+                        p.allowedIps.push(...given);
+                        note(origins.allowedIps, given, n);
                         break;
+                    }
                     case 'PersistentKeepalive':
                         p.keepalive = value.toLowerCase() === 'off' ? 0 : integer(n, known, value, 0, 65535);
                         break;
@@ -2739,7 +3361,7 @@ function parseWgQuick(text) {
             keepalive: p.keepalive
         });
     }
-    return { privateKey, publicKey: publicKeyOf(privateKey), ...t };
+    return { privateKey, publicKey: publicKeyOf(privateKey), ...t, origins };
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs/inputs.ts
@@ -2882,6 +3504,9 @@ function fromFields(get) {
     if (allowedIps.length === 0)
         throw new InputError(names/* INPUT */.bO.allowedIps, 'lists no network');
     const presharedKey = optional(get, names/* INPUT */.bO.presharedKey, (v) => parseKey(names/* INPUT */.bO.presharedKey, v, true));
+    const mtu = mtuOf(get);
+    // Allowed IPs left out are the addresses' networks: an error about them names `address`.
+    const allowedFrom = { input: allowedText.trim() === '' ? names/* INPUT */.bO.address : names/* INPUT */.bO.allowedIps };
     return {
         privateKey,
         publicKey: publicKeyOf(privateKey),
@@ -2889,7 +3514,12 @@ function fromFields(get) {
         table: 'auto',
         ...splitDns(names/* INPUT */.bO.dns, get(names/* INPUT */.bO.dns)),
         peers: [{ publicKey: peerPublicKey, presharedKey, endpoint, allowedIps, keepalive: keepaliveOf(get) ?? 25 }],
-        mtu: mtuOf(get)
+        mtu,
+        origins: {
+            mtu: mtu === undefined ? undefined : { input: names/* INPUT */.bO.mtu },
+            addresses: Object.fromEntries(addresses.map((a) => [(0,common_ip/* prefixText */.Oj)(a), { input: names/* INPUT */.bO.address }])),
+            allowedIps: Object.fromEntries(allowedIps.map((a) => [(0,common_ip/* prefixText */.Oj)(a), allowedFrom]))
+        }
     };
 }
 /** Where the tunnel comes from: `gateway`, `config` or the per-field inputs, each alone. */
@@ -2900,13 +3530,17 @@ function tunnelSource(get) {
         if (clash.length > 0)
             throw new InputError(names/* INPUT */.bO.gateway, `cannot be combined with ${clash.join(', ')}: the gateway leases the key, address and peer; remove those inputs, or remove gateway`);
         const url = parseGateway(names/* INPUT */.bO.gateway, get(names/* INPUT */.bO.gateway));
+        const keepalive = keepaliveOf(get);
+        // The gateway hears a live runner by its keepalives (and ends a lease it does not hear from).
+        if (keepalive === 0)
+            throw new InputError(names/* INPUT */.bO.persistentKeepalive, "cannot be 0 with gateway: the gateway hears that a job is alive by its keepalives, and would end a quiet job's lease. Remove persistent-keepalive (the gateway's applies), or give a number of seconds");
         const audienceText = get(names/* INPUT */.bO.audience);
         return {
             kind: 'gateway',
             url,
             audience: audienceText.trim() === '' ? url.origin : parseAudience(names/* INPUT */.bO.audience, audienceText),
             mtu: mtuOf(get),
-            keepalive: keepaliveOf(get),
+            keepalive,
             ...splitDns(names/* INPUT */.bO.dns, get(names/* INPUT */.bO.dns))
         };
     }
@@ -2947,11 +3581,161 @@ var errors = __nccwpck_require__(922);
 var host_link = __nccwpck_require__(473);
 // EXTERNAL MODULE: ./src/action/host/dns.ts
 var dns = __nccwpck_require__(46);
-// EXTERNAL MODULE: ./src/action/report/messages.ts
-var messages = __nccwpck_require__(649);
+;// CONCATENATED MODULE: ./src/action/host/readback.ts
+// After bring-up, what the kernel actually holds, compared with what was planned: every command
+// can succeed and the kernel still hold less (an MTU under 1280 turns IPv6 off on the link and
+// drops its IPv6 addresses and routes without a word; another program may change the link
+// meanwhile). The reads ride on the `ip -batch` scripts that make the state (the link's on the
+// batch that sets it up, the routes' and IPv4 rules' on the routing batch, the IPv6 rules' on
+// theirs): `ip -j` prints nothing for what it adds and a JSON array for each read, so reading back
+// costs no process of its own. The comparison is pure and tested on what `ip -j` prints.
+
+
+/** The kernel's main routing table (rt_tables: 254). */
+const MAIN = 254;
+/**
+ * A table as `ip -j` names it: its number, or the name rt_tables gives the kernel's own (`main`,
+ * `local`, `default`). Read by name rather than asked in numbers (`ip -N`), which not every
+ * iproute2 a runner may have knows.
+ */
+function tableNumber(name) {
+    if (name === undefined || name === 'main')
+        return MAIN;
+    if (name === 'local')
+        return 255;
+    if (name === 'default')
+        return 253;
+    return Number(name);
+}
+/** The batch line that reads the link and its addresses back, after the lines that set them. */
+const linkRead = (iface) => `address show dev ${iface}`;
+/** The batch lines that read the interface's routes (every table) and, when wanted, the rules back. */
+const routesRead = (iface, rules) => [
+    `route show table all dev ${iface}`,
+    ...(rules ? ['rule show'] : [])
+];
+/**
+ * What the reads printed (batch.ts): the link batch's `address show`, the routing batch's routes
+ * and IPv4 rules, the IPv6 rules batch's rules. A read that did not run is missing.
+ */
+function heldFrom(link, routes = [], rules4 = [], rules6 = []) {
+    return {
+        link: link?.[0],
+        routes: routes,
+        rules: { 4: rules4, 6: rules6 }
+    };
+}
+/** A route's destination as a prefix in canonical text (`default` by its family; a bare address is a host route). */
+function routePrefix(r) {
+    const family = r.pref !== undefined || (r.dst ?? '').includes(':') ? 6 : 4;
+    if (r.dst === 'default')
+        return family === 4 ? '0.0.0.0/0' : '::/0';
+    const [address = '', bits] = (r.dst ?? '').split('/');
+    const canonical = (0,common_ip/* canonicalAddress */.Z5)(address);
+    return canonical && `${canonical}/${bits ?? (0,common_ip/* maxBits */.fx)(family)}`;
+}
+/** Whether the rule read is the one placed: same priority, same selector. */
+function sameRule(r, want) {
+    if (r.priority !== want.priority)
+        return false;
+    const mark = /^not fwmark ([0-9]+) table ([0-9]+)$/.exec(want.selector);
+    if (mark)
+        return r.not !== undefined && Number(r.fwmark) === Number(mark[1]) && tableNumber(r.table) === Number(mark[2]);
+    return (want.selector === 'table main suppress_prefixlength 0' &&
+        tableNumber(r.table) === MAIN &&
+        r.suppress_prefixlen === 0);
+}
+/**
+ * The first difference between what the kernel holds and what was planned, or undefined. IPv6
+ * missing comes first, with its cause (`ipv6Off`: the MTU held, or what `disabled` finds in /proc),
+ * as it is what a person must hear: that traffic would leave outside the tunnel.
+ */
+function difference(want, held, disabled = () => undefined) {
+    const link = held.link;
+    if (link === undefined)
+        return { kind: 'no-link' };
+    const mtu = link.mtu ?? 0;
+    const off = () => mtu > 0 && mtu < host_plan/* IPV6_MIN_MTU */.EP ? { cause: 'mtu', mtu } : (disabled(want.iface) ?? { cause: 'unknown' });
+    const holds = new Set((link.addr_info ?? []).map((a) => `${(0,common_ip/* canonicalAddress */.Z5)(a.local ?? '') ?? ''}/${a.prefixlen ?? ''}`));
+    const lost = want.addresses.filter((a) => !holds.has((0,common_ip/* prefixText */.Oj)(a)));
+    const lost6 = lost.find((a) => a.family === 6);
+    if (lost6)
+        return { kind: 'address', prefix: lost6, ipv6Off: off() };
+    if (lost[0])
+        return { kind: 'address', prefix: lost[0] };
+    if (mtu !== want.mtu)
+        return { kind: 'mtu', held: mtu, want: want.mtu };
+    if (!(link.flags ?? []).includes('UP'))
+        return { kind: 'down' };
+    const routes = new Set(held.routes.map((r) => `${routePrefix(r)} ${tableNumber(r.table)}`));
+    for (const r of want.routes) {
+        const table = r.table ?? MAIN;
+        if (routes.has(`${(0,common_ip/* prefixText */.Oj)(r.prefix)} ${table}`))
+            continue;
+        const why = r.prefix.family === 6 ? off() : undefined;
+        return { kind: 'route', prefix: r.prefix, table, ...(why && why.cause !== 'unknown' ? { ipv6Off: why } : {}) };
+    }
+    for (const r of want.rules) {
+        if (!held.rules[r.family].some((x) => sameRule(x, r)))
+            return { kind: 'rule', ...r };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/action/host/batch.ts
+// One `ip -j -batch` process that changes the kernel, then reads back what it holds, then asks
+// the kernel which way some addresses would go: reading in the process that made the change costs
+// no process of its own (a process start is most of what an `ip` command costs). `ip` stops at the
+// first line that fails and names it (`Command failed -:N`); with -j it prints nothing for a line
+// that changes, and one JSON array for each line that reads or asks.
+
+/** The JSON arrays a batch printed, in order (one per line that reads or asks). */
+function jsonArrays(stdout) {
+    const out = [];
+    for (const line of stdout.split('\n')) {
+        if (!line.startsWith('['))
+            continue;
+        try {
+            const value = JSON.parse(line);
+            if (Array.isArray(value))
+                out.push(value);
+        }
+        catch {
+            // Not a whole array: nothing of ours.
+        }
+    }
+    return out;
+}
+/** The batch's script: changes, then reads, then questions. */
+const batchScript = (lines) => [...lines.change, ...(lines.read ?? []), ...(lines.ask ?? [])].map((l) => `${l}\n`).join('');
+/** Splits what the batch printed by the lines it ran. Pure, for tests. */
+function splitBatch(lines, result) {
+    const reads = lines.read?.length ?? 0;
+    const stoppedAt = Number(/^Command failed -:([0-9]+)/m.exec(result.stderr)?.[1] ?? 0) || undefined;
+    const failed = result.code !== 0 ? (stoppedAt ?? 1) : undefined;
+    if (failed !== undefined && failed <= lines.change.length)
+        return { result, changed: false, failedAt: failed, reads: [], answers: [] };
+    const arrays = jsonArrays(result.stdout);
+    const answers = arrays.slice(reads).map((a) => ({ route: (a[0] ?? {}) }));
+    const askedFrom = lines.change.length + reads;
+    const said = (result.stderr.split('\n').find((l) => l.trim() !== '' && !/^Command failed/.test(l)) ?? '').trim();
+    if (failed !== undefined && failed > askedFrom)
+        answers.push({ error: said || 'no route' });
+    const unread = failed !== undefined && failed <= askedFrom ? said || `exit ${result.code}` : undefined;
+    return { result, changed: true, reads: arrays.slice(0, reads), answers, ...(unread === undefined ? {} : { unread }) };
+}
+/** Runs the batch (`ip -j [args] -batch -`) and splits what it printed. */
+async function ipBatch(ip, args, lines, opts) {
+    const result = await (0,run/* run */.eF)([ip, '-j', ...args, '-batch', '-'], { ...opts, input: batchScript(lines) });
+    return splitBatch(lines, result);
+}
+
 // EXTERNAL MODULE: ./src/action/toolkit.ts
 var toolkit = __nccwpck_require__(96);
 ;// CONCATENATED MODULE: ./src/action/verify.ts
+
+
+
 
 
 
@@ -2977,6 +3761,83 @@ function checkLabel(check) {
         case 'http':
             return `${check.url.startsWith('https:') ? 'HTTPS' : 'HTTP'} ${check.url}`;
     }
+}
+/** The host a check goes to: an IP address or a name, brackets off. */
+function checkHost(check) {
+    return check.kind === 'http' ? new URL(check.url).hostname.replace(/^\[|\]$/g, '') : check.host;
+}
+/** The targets of the checks that go to an IP address: their route can be asked before any name resolves. */
+function addressTargets(checks) {
+    return checks.flatMap((check) => {
+        const address = (0,common_ip/* canonicalAddress */.Z5)(checkHost(check));
+        return address === undefined ? [] : [{ check, address }];
+    });
+}
+/**
+ * The question for one target, asked as the check will be sent: by this step's user (`uid`: rules
+ * may match it, and the question may go through sudo) and unmarked, so a full tunnel's `not fwmark`
+ * rule sends it into the tunnel's table as it will the check (only WireGuard's own packets carry
+ * the mark). A check whose target does not go through the tunnel proves nothing about it, and its
+ * traffic would leave unencrypted.
+ */
+const routeQuestion = (t, uid = process.getuid?.() ?? 0) => `route get ${t.address} uid ${uid}`;
+/** Every address a check of a name may go to: all that the name resolves to (one that does not is left to the check). */
+async function nameTargets(checks) {
+    const named = checks.filter((c) => (0,common_ip/* canonicalAddress */.Z5)(checkHost(c)) === undefined);
+    if (named.length === 0)
+        return [];
+    const { lookup } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 553, 23));
+    const found = await Promise.all(named.map(async (check) => {
+        try {
+            return (await lookup(checkHost(check), { all: true })).map((a) => ({
+                check,
+                address: (0,common_ip/* canonicalAddress */.Z5)(a.address) ?? a.address
+            }));
+        }
+        catch {
+            return [];
+        }
+    }));
+    return found.flat();
+}
+/**
+ * Asks the kernel the way to every address the checks of a name resolve to (after the handshake:
+ * the tunnel may carry the DNS), in one `ip` batch; resolves with the first that would not leave
+ * through `iface`. (Checks of an address are asked on bring-up's own batches, up.ts.)
+ */
+async function checkNameRoutes(checks, ip, iface, limits) {
+    const targets = await nameTargets(checks);
+    if (targets.length === 0)
+        return undefined;
+    const { answers } = await ipBatch(ip, [], { change: [], ask: targets.map((t) => routeQuestion(t)) }, limits);
+    return firstOutside(targets, answers, iface);
+}
+/**
+ * The first target whose answer (batch.ts: a route, or what `ip` said when it had none) does not
+ * leave through `iface`. A target left unanswered (the batch stopped earlier) is said so. Pure.
+ */
+function firstOutside(targets, answers, iface) {
+    for (const [i, t] of targets.entries()) {
+        const a = answers[i];
+        if (a === undefined)
+            return { ...t, error: 'ip route get gave no answer' };
+        if ('error' in a)
+            return { ...t, error: a.error };
+        const { dev, table, type } = a.route;
+        if (dev === iface && type === undefined)
+            continue;
+        const local = type === 'local';
+        return { ...t, dev, local, ...(tableNumber(table) === 254 ? {} : { table }) };
+    }
+    return undefined;
+}
+/** Whether one of the allowed IPs covers the address. */
+function coveredBy(allowedIps, address) {
+    const parsed = (0,common_ip/* parseAddress */.or)(address);
+    if (!parsed)
+        return false;
+    const host = { family: parsed.family, address, bits: (0,common_ip/* maxBits */.fx)(parsed.family) };
+    return allowedIps.some((p) => (0,common_ip/* contains */.gR)(p, host));
 }
 function tcpOnce(host, port, ms) {
     // node:net is loaded at first use, not at the step's start (see host/run.ts).
@@ -3109,12 +3970,32 @@ async function reportFailure(iface, secrets, message, deadline) {
     toolkit/* startGroup */.Oh('WireGuard diagnostics');
     toolkit/* info */.pq(text);
     toolkit/* endGroup */.N4();
-    toolkit/* appendSummary */.fe(`### WireGuard tunnel failed\n\n${message}\n\n<details><summary>Diagnostics</summary>\n\n\`\`\`\n${text}\n\`\`\`\n\n</details>\n`);
+    // The message may quote a gateway's reason, and the diagnostics what `wg`/`ip` printed: neither
+    // may become Markdown (a link, an image) or leave its code block.
+    const fence = '`'.repeat(Math.max(3, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length + 1)));
+    toolkit/* appendSummary */.fe(`### WireGuard tunnel failed\n\n${markdownText(message)}\n\n<details><summary>Diagnostics</summary>\n\n${fence}\n${text}\n${fence}\n\n</details>\n`);
+}
+/** `text` as literal Markdown text: every character Markdown or HTML could read as markup is escaped. */
+const markdownText = (text) => text
+    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+
+;// CONCATENATED MODULE: ./src/action/inputs/tunnel.ts
+// The tunnel: what WireGuard and the routing need, whoever described it. The per-field inputs, the
+// `config` input and (in gateway mode) the gateway's lease all produce this one type.
+
+/** Where an address (`address`) or an allowed IP was given, when that was written down. */
+function prefixOrigin(t, what, p) {
+    return (what === 'address' ? t.origins?.addresses : t.origins?.allowedIps)?.[(0,common_ip/* prefixText */.Oj)(p)];
 }
 
 ;// CONCATENATED MODULE: ./src/action/host/resolve.ts
 // What bring-up must know of the world before it changes anything: the address each endpoint host
 // name resolves to (carried in the endpoint from then on), and wg-quick's automatic MTU.
+
+
 
 
 
@@ -3159,23 +4040,43 @@ async function resolveEndpoints(peers, timeoutMs) {
 /** wg-quick's automatic MTU: from the routes towards the endpoints, else the default route. */
 async function chooseMtu(peers, ip, limits) {
     const fromRoute = (text) => {
+        const dev = /\bdev (\S+)/.exec(text)?.[1];
         const mtu = /\bmtu ([0-9]+)/.exec(text);
         if (mtu)
-            return Number(mtu[1]);
-        const dev = /\bdev (\S+)/.exec(text);
-        return dev ? (0,probe/* deviceMtu */.RQ)(dev[1]) : 0;
+            return { mtu: Number(mtu[1]), dev };
+        return { mtu: dev ? (0,probe/* deviceMtu */.RQ)(dev) : 0, dev };
     };
     const hosts = [...new Set(peers.flatMap((p) => (p.endpoint ? [p.endpoint.address ?? p.endpoint.host] : [])))];
-    const mtus = await Promise.all(hosts.map(async (h) => fromRoute((await (0,run/* run */.eF)([ip, 'route', 'get', h], limits)).stdout)));
-    if (mtus.some((m) => m > 0))
-        return (0,host_plan/* autoMtu */.c0)(mtus);
-    const def = (await (0,run/* run */.eF)([ip, 'route', 'show', 'default'], limits)).stdout.split('\n')[0] ?? '';
-    return (0,host_plan/* autoMtu */.c0)([fromRoute(def)]);
+    const seen = await Promise.all(hosts.map(async (h) => ({ ...fromRoute((await (0,run/* run */.eF)([ip, 'route', 'get', h], limits)).stdout), towards: h })));
+    const best = seen.reduce((b, s) => (s.mtu > (b?.mtu ?? 0) ? s : b), undefined);
+    if (best)
+        return { mtu: (0,host_plan/* autoMtu */.c0)([best.mtu]), given: false, pathMtu: best.mtu, dev: best.dev, towards: best.towards };
+    const def = fromRoute((await (0,run/* run */.eF)([ip, 'route', 'show', 'default'], limits)).stdout.split('\n')[0] ?? '');
+    return { mtu: (0,host_plan/* autoMtu */.c0)([def.mtu]), given: false, pathMtu: def.mtu > 0 ? def.mtu : 1500, dev: def.dev };
+}
+/**
+ * The refusal of an MTU under 1280 with any IPv6 in the tunnel (given, or chosen from the route
+ * towards the endpoint), or undefined: Linux would turn IPv6 off on the link without a word, and
+ * that traffic would leave by the uplink. (wg-quick fails on it only later, at a route it cannot
+ * add, after changing things.) Pure: checked before anything is made.
+ */
+function ipv6MtuRefusal(tunnel, chosen) {
+    const v6 = (0,host_plan/* firstIpv6 */.MP)(tunnel);
+    if (chosen.mtu >= host_plan/* IPV6_MIN_MTU */.EP || v6 === undefined)
+        return undefined;
+    return (0,messages/* ipv6MtuTooSmall */.h)(chosen, tunnel.origins?.mtu, { ...v6, origin: prefixOrigin(tunnel, v6.what, v6.prefix) });
 }
 
 // EXTERNAL MODULE: ./src/action/journal/journal.ts
 var journal = __nccwpck_require__(329);
+// EXTERNAL MODULE: ./src/action/host/shared.ts
+var shared = __nccwpck_require__(860);
 ;// CONCATENATED MODULE: ./src/action/host/routing.ts
+
+
+
+
+
 
 
 
@@ -3210,47 +4111,125 @@ async function planRouting(t, ctx) {
     }
     return { ...(0,host_plan/* routingPlan */.iF)(t, (0,host_plan/* pickTable */.Kq)(used)), priorities };
 }
-/** Sets net.ipv4.conf.all.src_valid_mark=1 for an IPv4 full tunnel, recording what it was first. */
+/**
+ * The line for a route or rule the kernel refused, with the evidence it needs: the interface that
+ * already routes the prefix (for "File exists"), or why IPv6 is off.
+ */
+async function routeRefused(t, line, stderr, ctx) {
+    const said = (0,messages/* kernelSaid */.VK)(stderr);
+    const allowed = (0,messages/* allowedIpsInput */.J0)(t.origins);
+    if (line === undefined)
+        return (0,messages/* ipRefused */.um)(ctx.iface, undefined, said, allowed);
+    if ('rule' in line)
+        return (0,messages/* ipRefused */.um)(ctx.iface, { kind: 'rule', ...line.rule }, said, allowed);
+    const { prefix, table } = line.route;
+    const item = { kind: 'route', prefix, table, origin: prefixOrigin(t, 'allowed IP', prefix) };
+    let holder;
+    if (said.errno === 'EEXIST') {
+        const args = [
+            '-j',
+            `-${prefix.family}`,
+            'route',
+            'show',
+            'table',
+            String(table ?? 'main'),
+            'exact',
+            (0,common_ip/* prefixText */.Oj)(prefix)
+        ];
+        const shown = await (0,run/* run */.eF)([ctx.ip, ...args], ctx.limits);
+        try {
+            holder = JSON.parse(shown.stdout)[0]?.dev;
+        }
+        catch {
+            holder = undefined;
+        }
+    }
+    return (0,messages/* ipRefused */.um)(ctx.iface, item, said, allowed, { holder, ipv6Off: (0,probe/* ipv6Disabled */.OS)(ctx.iface) });
+}
+/**
+ * Sets net.ipv4.conf.all.src_valid_mark=1 for an IPv4 full tunnel, as an owner of the namespace's
+ * shared record (host/shared.ts), so that the last of ours to end puts back what the first found.
+ * The owner id goes in the journal first.
+ */
 async function enableSrcValidMark(ctx) {
-    const was = (0,probe/* srcValidMark */.SM)();
-    if (was === '1')
-        return;
-    ctx.journal.add({ kind: 'sysctl', key: journal/* SRC_VALID_MARK */.wH, was });
-    const argv = ['sysctl', '-q', '-w', `${journal/* SRC_VALID_MARK */.wH}=1`];
-    (0,echo/* echo */.WI)(argv);
-    await (0,run/* mustRun */.Pv)(argv, { root: true, ...ctx.limits });
+    const link = ctx.journal.find('interface');
+    const owner = { id: (0,shared/* newOwnerId */.xe)(), iface: ctx.iface, ifindex: link?.ifindex ?? (0,probe/* ifindex */.Cl)(ctx.iface) ?? 0 };
+    ctx.journal.add({ kind: 'sysctl', key: journal/* SRC_VALID_MARK */.wH, owner: owner.id });
+    await (0,shared/* needSrcValidMark */.y4)(owner, ctx.limits);
 }
 /**
  * Adds the plan's routes and rules; resolves with the plan applied (its table may differ from the
- * one planned when another tunnel took that one first; the interface's fwmark follows it).
+ * one planned when another tunnel took that one first; the interface's fwmark follows it), what the
+ * kernel holds after, and the answers to `ask`.
  */
-async function applyRouting(t, planned, backend, ctx) {
+async function applyRouting(t, planned, backend, ctx, ask = { routes: [], rules6: [] }) {
+    // src_valid_mark is set beside the routes (it needs only the interface), and settled either way.
+    const marking = planned.srcValidMark ? enableSrcValidMark(ctx) : Promise.resolve();
+    const [routed, marked] = await Promise.allSettled([addRoutes(t, planned, backend, ctx, ask), marking]);
+    if (routed.status === 'rejected')
+        throw routed.reason;
+    if (marked.status === 'rejected')
+        throw marked.reason;
+    return routed.value;
+}
+/** Whether bring-up runs a routing batch (routes, or IPv4 rules): else nothing rides on it. */
+const hasRouteBatch = (plan) => plan.routes.length > 0 || plan.rules.some((r) => r.family === 4);
+/** The routes and rules of applyRouting, trading a table taken meanwhile for the next free one. */
+async function addRoutes(t, planned, backend, ctx, ask) {
     const { journal, ip } = ctx;
     const root = { root: true, ...ctx.limits };
     let plan = planned;
     // The priorities read while planning; read again only when a table has to be traded.
     let priorities = planned.priorities;
-    if (plan.srcValidMark)
-        await enableSrcValidMark(ctx);
     for (let attempt = 1;; attempt++) {
         const rules = (0,host_plan/* placeRules */.Fp)(plan.rules, priorities);
         const recs = rules.map((r) => journal.add({ kind: 'rule', family: r.family, priority: r.priority, selector: r.selector }));
-        const batch = (0,host_plan/* routeBatch */._h)(ctx.iface, plan, rules);
-        (0,echo/* echoBatch */.KO)([], batch);
-        const r = batch ? await (0,run/* run */.eF)([ip, '-batch', '-'], { ...root, input: batch }) : { code: 0, stdout: '', stderr: '' };
-        if (r.code === 0) {
-            const rules6 = rules.filter((x) => x.family === 6).map((x) => (0,host_plan/* ruleLine */.lW)(x, 'add'));
-            if (rules6.length > 0) {
-                const batch6 = `${rules6.join('\n')}\n`;
-                (0,echo/* echoBatch */.KO)(['-6'], batch6);
-                await (0,run/* mustRun */.Pv)([ip, '-6', '-batch', '-'], { ...root, input: batch6 });
+        const script = (0,host_plan/* routeBatch */._h)(ctx.iface, plan, rules);
+        const change = script.split('\n').filter((l) => l !== '');
+        (0,echo/* echoBatch */.KO)([], script);
+        const rules4 = rules.some((x) => x.family === 4);
+        // What was added is read back, and the questions asked, in the same process.
+        const done = change.length > 0
+            ? await ipBatch(ip, [], { change, read: routesRead(ctx.iface, rules4), ask: ask.routes }, root)
+            : undefined;
+        if (done === undefined || done.changed) {
+            const six = rules.filter((x) => x.family === 6);
+            const applied = {
+                ...plan,
+                placed: rules,
+                shown: { routes: done?.reads[0], rules4: rules4 ? done?.reads[1] : undefined },
+                answers: { routes: done?.answers ?? [], rules6: [] },
+                ...(done?.unread === undefined ? {} : { unread: done.unread })
+            };
+            if (six.length === 0)
+                return applied;
+            const lines = { change: six.map((x) => (0,host_plan/* ruleLine */.lW)(x, 'add')), read: ['rule show'], ask: ask.rules6 };
+            (0,echo/* echoBatch */.KO)(['-6'], `${lines.change.join('\n')}\n`);
+            const added = await ipBatch(ip, ['-6'], lines, root);
+            if (!added.changed) {
+                const r = added.result;
+                if (r.timedOut || (0,run/* sudoRefused */.Ub)((0,run/* commandLine */.ay)([ip], root, (0,run/* isRoot */.jX)()), r.stderr))
+                    throw new run/* CommandError */.Qd((0,run/* commandLine */.ay)([ip, '-6', '-batch', '-'], root, (0,run/* isRoot */.jX)()), r);
+                const rule = six[(added.failedAt ?? 1) - 1];
+                const said = (0,messages/* kernelSaid */.VK)(r.stderr);
+                throw new Error((0,messages/* ipRefused */.um)(ctx.iface, rule && { kind: 'rule', ...rule }, said, (0,messages/* allowedIpsInput */.J0)(t.origins)));
             }
-            return plan;
+            return {
+                ...applied,
+                shown: { ...applied.shown, rules6: added.reads[0] },
+                answers: { ...applied.answers, rules6: added.answers },
+                unread: applied.unread ?? added.unread
+            };
         }
-        const failedAt = Number(/Command failed -:([0-9]+)/.exec(r.stderr)?.[1] ?? 0);
+        const r = done.result;
+        const failedAt = done.failedAt ?? 0;
         const taken = t.fwmark === undefined && failedAt >= 1 && failedAt <= (0,host_plan/* policyRouteCount */.DE)(plan) && /File exists/.test(r.stderr);
-        if (!taken || attempt >= TABLE_TRIES)
+        if (r.timedOut || (0,run/* sudoRefused */.Ub)((0,run/* commandLine */.ay)([ip], root, (0,run/* isRoot */.jX)()), r.stderr))
             throw new run/* CommandError */.Qd((0,run/* commandLine */.ay)([ip, '-batch', '-'], root, (0,run/* isRoot */.jX)()), r);
+        if (!taken || attempt >= TABLE_TRIES) {
+            const line = (0,host_plan/* routeBatchLines */.j3)(plan, rules)[failedAt - 1];
+            throw new Error(await routeRefused(t, line, r.stderr, ctx));
+        }
         // The batch stopped at the policy table's routes: no rule was added. Take back what went into
         // that table on this interface, and move to the next free table.
         for (const rec of recs)
@@ -3316,6 +4295,9 @@ var install = __nccwpck_require__(674);
 
 
 
+
+
+
 /**
  * A debug line with the time since the process started, for reading where the step spends it.
  * process.uptime(), not performance.now(): the global `performance` loads node:perf_hooks (0.7 ms).
@@ -3343,12 +4325,62 @@ async function prepare(cfg, tools, journal, deadline) {
     const peers = await resolveEndpoints(given.tunnel.peers, Math.max(1, deadline - Date.now()));
     const tunnel = { ...given.tunnel, peers };
     const limits = { deadline };
-    const [planned, mtu] = await Promise.all([
+    const [planned, chosen] = await Promise.all([
         // A table that another tunnel uses is refused here, before anything is made.
         planRouting(tunnel, { iface: cfg.iface, ip: tools.ip, journal, limits }),
-        tunnel.mtu !== undefined ? Promise.resolve(tunnel.mtu) : chooseMtu(peers, tools.ip, limits)
+        tunnel.mtu !== undefined
+            ? Promise.resolve({ mtu: tunnel.mtu, given: true })
+            : chooseMtu(peers, tools.ip, limits)
     ]);
-    return { tunnel, planned, mtu, rows: given.rows };
+    const refused = ipv6MtuRefusal(tunnel, chosen);
+    if (refused)
+        throw new Error(refused);
+    return { tunnel, planned, mtu: chosen.mtu, rows: given.rows };
+}
+/**
+ * Gives the interface its addresses and MTU and sets it up; a refusal names the address or MTU and
+ * its line. Resolves with the link as the kernel holds it after (readback.ts) and the answers to
+ * the questions asked (batch.ts), all in the one `ip` process.
+ */
+async function linkUp(t, mtu, ip, limits, ask) {
+    const items = [
+        ...t.addresses.map((prefix) => ({ kind: 'address', prefix, origin: prefixOrigin(t, 'address', prefix) })),
+        { kind: 'mtu', mtu, origin: t.origins?.mtu }
+    ];
+    const script = (0,host_plan/* linkBatch */.vK)(t.iface, t.addresses, mtu);
+    const change = script.split('\n').filter((l) => l !== '');
+    (0,echo/* echoBatch */.KO)([], script);
+    const root = { root: true, ...limits };
+    const done = await ipBatch(ip, [], { change, read: [linkRead(t.iface)], ask }, root);
+    if (!done.changed) {
+        const r = done.result;
+        const argv = (0,run/* commandLine */.ay)([ip, '-batch', '-'], root, (0,run/* isRoot */.jX)());
+        if (r.timedOut || (0,run/* sudoRefused */.Ub)(argv, r.stderr))
+            throw new run/* CommandError */.Qd(argv, r);
+        const said = (0,messages/* kernelSaid */.VK)(r.stderr);
+        const item = done.failedAt === undefined ? undefined : items[done.failedAt - 1];
+        throw new Error((0,messages/* ipRefused */.um)(t.iface, item, said, (0,messages/* allowedIpsInput */.J0)(t.origins), { ipv6Off: (0,probe/* ipv6Disabled */.OS)(t.iface) }));
+    }
+    return { link: done.reads[0], answers: done.answers, unread: done.unread };
+}
+/** Throws the one line for the first way the kernel's state differs from `want` (or could not be read). */
+function refuseDifference(want, unread, held) {
+    const differs = unread === undefined ? difference(want, held, probe/* ipv6Disabled */.OS) : { kind: 'unread', said: unread };
+    if (differs)
+        throw new Error((0,messages/* kernelDiffers */.bn)(want, differs));
+}
+/**
+ * Which batch asks the way to each check of an address (batch.ts): the last that can answer it,
+ * after everything its answer depends on is in place. IPv6 targets go on the IPv6 rules batch where
+ * there is one; the rest on the routing batch, else on the link batch.
+ */
+function whereToAsk(targets, planned) {
+    const rules6 = planned.rules.some((r) => r.family === 6);
+    const routes = hasRouteBatch(planned);
+    const on = { link: [], routes: [], rules6: [] };
+    for (const t of targets)
+        on[t.address.includes(':') && rules6 ? 'rules6' : routes ? 'routes' : 'link'].push(t);
+    return on;
 }
 /** Configures the interface made, gives it addresses, routes and DNS, then proves it carries traffic. */
 async function bringUp(settings, { tunnel, planned, mtu }, userspace, tools, journal, deadline) {
@@ -3357,11 +4389,27 @@ async function bringUp(settings, { tunnel, planned, mtu }, userspace, tools, jou
     const limits = { deadline };
     const ctx = { iface, ip: tools.ip, journal, limits };
     const backend = chooseBackend({ iface, limits, userspace, wg: tools.wg, journal });
+    // Checks of an address have their way asked on bring-up's own batches, once it is in place.
+    const on = whereToAsk(addressTargets(settings.checks), planned);
+    const questions = (ts) => ts.map((q) => routeQuestion(q));
     await backend.configure(cfg, planned.fwmark ?? cfg.fwmark);
-    const link = (0,host_plan/* linkBatch */.vK)(iface, cfg.addresses, mtu);
-    (0,echo/* echoBatch */.KO)([], link);
-    await (0,run/* mustRun */.Pv)([tools.ip, '-batch', '-'], { root: true, input: link, ...limits });
-    const plan = await applyRouting(cfg, planned, backend, ctx);
+    // Every command may succeed and the kernel still hold less: what it holds is read on the same
+    // batches and compared with the plan, the link before anything is routed through it.
+    const linked = await linkUp(cfg, mtu, tools.ip, limits, questions(on.link));
+    const linkWant = { iface, addresses: cfg.addresses, mtu, routes: [], rules: [] };
+    refuseDifference(linkWant, linked.unread, heldFrom(linked.link));
+    const plan = await applyRouting(cfg, planned, backend, ctx, {
+        routes: questions(on.routes),
+        rules6: questions(on.rules6)
+    });
+    const { routes, rules4, rules6 } = plan.shown;
+    const want = { ...linkWant, routes: plan.routes, rules: plan.placed };
+    refuseDifference(want, plan.unread, heldFrom(linked.link, routes, rules4, rules6));
+    const outside = firstOutside(on.link, linked.answers, iface) ??
+        firstOutside(on.routes, plan.answers.routes, iface) ??
+        firstOutside(on.rules6, plan.answers.rules6, iface);
+    if (outside)
+        throw new Error(outsideTunnel(cfg, outside));
     await (0,dns/* applyDns */.ub)(cfg, journal, limits);
     mark('link up');
     const upAt = Date.now();
@@ -3372,6 +4420,10 @@ async function bringUp(settings, { tunnel, planned, mtu }, userspace, tools, jou
     }
     const handshakeMs = cfg.peers.some((p) => p.endpoint) ? Date.now() - upAt : undefined;
     mark('handshake');
+    // Checks of a name are asked after the handshake: the tunnel may carry their DNS.
+    const late = await checkNameRoutes(settings.checks, tools.ip, iface, limits);
+    if (late)
+        throw new Error(outsideTunnel(cfg, late));
     const [checks] = await Promise.all([
         Promise.all(settings.checks.map((c) => runCheck(c, deadline))),
         backend.restoreKeepalive(cfg)
@@ -3382,6 +4434,16 @@ async function bringUp(settings, { tunnel, planned, mtu }, userspace, tools, jou
         throw new Error((0,messages/* checkFailure */.V1)(checkLabel(failed.check), failed.reason ?? '', cfg.addresses, timeoutMs));
     const mode = userspace ? 'userspace (wireguard-go)' : 'kernel';
     return { ...cfg, mode, mtu, routes: plan.routes.map(host_plan/* routeText */.RI), handshakeMs, checks };
+}
+/** The line for a check whose target would not go through the tunnel, with the fix that fits. */
+function outsideTunnel(t, r) {
+    const allowed = t.peers.flatMap((p) => p.allowedIps);
+    return (0,messages/* checkOutsideTunnel */.Q3)(checkLabel(r.check), r, t.iface, {
+        allowedIps: (0,messages/* allowedIpsInput */.J0)(t.origins),
+        covered: coveredBy(allowed, r.address),
+        table: t.table,
+        endpoint: t.peers.some((p) => p.endpoint?.address === r.address)
+    });
 }
 /**
  * How long past the step's deadline a rollback may run (a few milliseconds on a runner; seconds

@@ -10,7 +10,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   z8: () => (/* binding */ parseJournal)
 /* harmony export */ });
 /* unused harmony export validRecord */
-/* harmony import */ var _common_grammar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(460);
+/* harmony import */ var _common_grammar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(793);
 // What main makes, written down *before* it makes it, so that whatever happens next (a failure, a
 // cancelled job, a killed process) post knows exactly what may exist and how to recognise it. Each
 // record carries identity (an ifindex in a network namespace, a pid with its start time, a rule's
@@ -101,9 +101,13 @@ function validRecord(value) {
             }
             return { kind: 'rule', family: r.family, priority: r.priority, selector: r.selector };
         case 'sysctl':
-            if (r.key !== SRC_VALID_MARK || !str(r.was, /^[0-9]$/))
+            if (r.key !== SRC_VALID_MARK)
                 return undefined;
-            return { kind: 'sysctl', key: SRC_VALID_MARK, was: r.was };
+            if (str(r.owner, /^[0-9a-f]{32}$/))
+                return { kind: 'sysctl', key: SRC_VALID_MARK, owner: r.owner };
+            if (str(r.was, /^[0-9]$/))
+                return { kind: 'sysctl', key: SRC_VALID_MARK, was: r.was };
+            return undefined;
         case 'dns':
             if ((r.manager !== 'resolvectl' && r.manager !== 'resolvconf') ||
                 !str(r.name, DNS_NAME) ||
@@ -272,13 +276,170 @@ const errorText = (err) => (err instanceof Error ? err.message : String(err));
 
 /***/ }),
 
-/***/ 460:
+/***/ 793:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   vp: () => (/* binding */ IFACE)
-/* harmony export */ });
-/* unused harmony exports interfaceProblem, KEY, isKey, isPeerKey, isHostName, parsePort, parseHostPort, wgEndpoint, isLoopback */
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  vp: () => (/* binding */ IFACE),
+  U9: () => (/* binding */ isLoopback)
+});
+
+// UNUSED EXPORTS: KEY, interfaceProblem, isHostName, isKey, isPeerKey, parseHostPort, parsePort, wgEndpoint
+
+;// CONCATENATED MODULE: ./src/common/ip.ts
+// IP addresses and prefixes: parsing, masking and canonical text. Pure; no I/O.
+/** Parses dotted-quad IPv4 into 4 bytes, or undefined. */
+function parseV4(text) {
+    const parts = text.split('.');
+    if (parts.length !== 4)
+        return undefined;
+    const bytes = [];
+    for (const part of parts) {
+        if (!/^(0|[1-9][0-9]{0,2})$/.test(part))
+            return undefined;
+        const n = Number(part);
+        if (n > 255)
+            return undefined;
+        bytes.push(n);
+    }
+    return bytes;
+}
+/** Parses IPv6 (with `::` and an optional trailing dotted quad) into 16 bytes, or undefined. */
+function parseV6(text) {
+    if (!/^[0-9a-fA-F:.]+$/.test(text) || text.length > 45)
+        return undefined;
+    let head = text;
+    let tail4 = [];
+    const lastColon = text.lastIndexOf(':');
+    if (text.includes('.')) {
+        const v4 = parseV4(text.slice(lastColon + 1));
+        if (!v4)
+            return undefined;
+        tail4 = v4;
+        head = text.slice(0, lastColon + 1);
+        if (!head.endsWith('::'))
+            head = head.slice(0, -1);
+    }
+    const halves = head.split('::');
+    if (halves.length > 2)
+        return undefined;
+    const groups = (s) => {
+        if (s === '')
+            return [];
+        const out = [];
+        for (const g of s.split(':')) {
+            if (!/^[0-9a-fA-F]{1,4}$/.test(g))
+                return undefined;
+            out.push(parseInt(g, 16));
+        }
+        return out;
+    };
+    const left = groups(halves[0] ?? '');
+    const right = halves.length === 2 ? groups(halves[1] ?? '') : [];
+    if (!left || !right)
+        return undefined;
+    const want = 8 - tail4.length / 2;
+    let words;
+    if (halves.length === 2) {
+        const fill = want - left.length - right.length;
+        if (fill < 1)
+            return undefined;
+        words = [...left, ...new Array(fill).fill(0), ...right];
+    }
+    else {
+        words = left;
+    }
+    if (words.length !== want)
+        return undefined;
+    const bytes = [];
+    for (const w of words)
+        bytes.push(w >> 8, w & 0xff);
+    return [...bytes, ...tail4];
+}
+function ip_parseAddress(text) {
+    const v4 = parseV4(text);
+    if (v4)
+        return { family: 4, bytes: v4 };
+    const v6 = text.includes(':') ? parseV6(text) : undefined;
+    return v6 ? { family: 6, bytes: v6 } : undefined;
+}
+/** RFC 5952 text: lower case, longest run of two or more zero groups as `::`. */
+function formatBytes(family, bytes) {
+    if (family === 4)
+        return bytes.join('.');
+    const words = [];
+    for (let i = 0; i < 16; i += 2)
+        words.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
+    let bestStart = -1;
+    let bestLen = 1;
+    for (let i = 0; i < 8;) {
+        if (words[i] !== 0) {
+            i++;
+            continue;
+        }
+        let j = i;
+        while (j < 8 && words[j] === 0)
+            j++;
+        if (j - i > bestLen) {
+            bestStart = i;
+            bestLen = j - i;
+        }
+        i = j;
+    }
+    const hex = (ws) => ws.map((w) => w.toString(16)).join(':');
+    if (bestStart < 0)
+        return hex(words);
+    return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
+}
+function ip_canonicalAddress(text) {
+    const parsed = ip_parseAddress(text);
+    return parsed && formatBytes(parsed.family, parsed.bytes);
+}
+function maxBits(family) {
+    return family === 4 ? 32 : 128;
+}
+/** Parses `ADDR/BITS` or a bare `ADDR` (a host prefix). Returns a reason string on failure. */
+function parsePrefix(text) {
+    const slash = text.indexOf('/');
+    const addrText = slash < 0 ? text : text.slice(0, slash);
+    const parsed = ip_parseAddress(addrText);
+    if (!parsed)
+        return `"${text}" is not an IPv4 or IPv6 address`;
+    const max = maxBits(parsed.family);
+    let bits = max;
+    if (slash >= 0) {
+        const bitsText = text.slice(slash + 1);
+        if (!/^(0|[1-9][0-9]{0,2})$/.test(bitsText) || Number(bitsText) > max) {
+            return `"${text}" has prefix length "${bitsText}"; it must be 0 to ${max}`;
+        }
+        bits = Number(bitsText);
+    }
+    return { family: parsed.family, address: formatBytes(parsed.family, parsed.bytes), bits };
+}
+/** The prefix with its host bits cleared: the network it names. */
+function network(prefix) {
+    const parsed = ip_parseAddress(prefix.address);
+    if (!parsed)
+        throw new Error(`invalid address ${prefix.address}`);
+    const bytes = parsed.bytes.map((b, i) => {
+        const keep = Math.min(8, Math.max(0, prefix.bits - i * 8));
+        return b & ((0xff << (8 - keep)) & 0xff);
+    });
+    return { family: prefix.family, address: formatBytes(prefix.family, bytes), bits: prefix.bits };
+}
+function prefixText(prefix) {
+    return `${prefix.address}/${prefix.bits}`;
+}
+/** True when `outer` contains every address of `inner`. */
+function contains(outer, inner) {
+    if (outer.family !== inner.family || outer.bits > inner.bits)
+        return false;
+    return network({ ...inner, bits: outer.bits }).address === network(outer).address;
+}
+
+;// CONCATENATED MODULE: ./src/common/grammar.ts
 // The grammar of the values both programs read: interface names, WireGuard keys, host names,
 // `HOST:PORT` endpoints and loopback hosts. One rule for each, so that the gateway never accepts in
 // its configuration (and hands out in a lease) what the action then refuses. Pure.
@@ -387,15 +548,16 @@ function wgEndpoint(value) {
     return { host, port };
 }
 /**
- * A host that is this machine: `localhost` and names under it (RFC 6761), 127.0.0.0/8, and ::1
- * in any spelling; brackets (as URL.hostname gives an IPv6 host) are ignored. Where plain http://
- * is allowed (tests on one machine): nothing leaves the host.
+ * A host that is this machine: `localhost`, 127.0.0.0/8, and ::1 in any spelling; brackets (as
+ * URL.hostname gives an IPv6 host) are ignored. Where plain http:// is allowed (tests on one
+ * machine): nothing leaves the host. Names under `.localhost` are not taken, though RFC 6761
+ * reserves them: glibc's resolver (hosts: files dns) asks DNS for them, so they may leave the host.
  */
 function isLoopback(host) {
     const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-    if (h === 'localhost' || h.endsWith('.localhost'))
+    if (h === 'localhost')
         return true;
-    const a = parseAddress(h);
+    const a = ip_parseAddress(h);
     if (!a)
         return false;
     return a.family === 4 ? a.bytes[0] === 127 : a.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
@@ -708,6 +870,13 @@ function runProcess(argv, opts) {
         child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
         child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
         const timer = setTimeout(() => {
+            if (exited) {
+                // It exited in time, but something it started still holds its pipes: stop waiting for
+                // that (the command itself was not stopped, so its exit code stands).
+                child.stdout.destroy();
+                child.stderr.destroy();
+                return;
+            }
             killed = true;
             stderr += `\n(killed after ${Math.round(limit) / 1000} s)`;
             child.kill('SIGTERM');
@@ -798,7 +967,30 @@ function deviceMtu(dev) {
  * net.ipv4.conf.all.src_valid_mark as the kernel has it now (`0` or `1`), which an IPv4 full tunnel
  * sets and post puts back. Throws where /proc does not have it.
  */
-const srcValidMark = () => readFileSync('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim();
+const probe_srcValidMark = () => (0,external_node_fs_.readFileSync)('/proc/sys/net/ipv4/conf/all/src_valid_mark', 'utf8').trim();
+/**
+ * Why the interface has no IPv6 where /proc says: the kernel has none at all (booted with
+ * ipv6.disable=1: no /proc/sys/net/ipv6), or it is turned off on the link by sysctl. Undefined
+ * when /proc does not say.
+ */
+function ipv6Disabled(iface) {
+    if (!existsSync('/proc/sys/net/ipv6'))
+        return { cause: 'kernel' };
+    if (readText(`/proc/sys/net/ipv6/conf/${iface}/disable_ipv6`).trim() === '1')
+        return { cause: 'sysctl', key: `net.ipv6.conf.${iface}.disable_ipv6` };
+    return undefined;
+}
+/** A file's text, or undefined where there is none (a state file this action keeps, host/shared.ts). */
+function fileText(path) {
+    try {
+        return (0,external_node_fs_.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Whether the path exists (a folder this action keeps its state in). */
+const pathExists = (path) => (0,external_node_fs_.existsSync)(path);
 /** This process's network namespace, e.g. `net:[4026531840]`; undefined where /proc does not say. */
 function probe_netns(pid = 'self') {
     try {
@@ -985,6 +1177,68 @@ async function run_mustRun(argv, opts = {}, explain) {
         throw explain(`${r.stderr}\n${r.stdout}`);
     throw new run_CommandError(full, r);
 }
+/**
+ * Holds an exclusive flock(2) on `path` (made if missing) until the function it resolves with is
+ * called: `flock -x PATH cat`, whose `cat` echoes a line once the lock is held and exits when its
+ * input ends. The kernel drops the lock when its holder exits, so a step that is killed never
+ * leaves it held. Rejects when the lock is not had within the step's deadline (at most 10 s).
+ */
+async function holdLock(path, opts = {}) {
+    const left = opts.deadline === undefined ? 10_000 : opts.deadline - Date.now();
+    const seconds = Math.max(1, Math.min(10, Math.ceil(left / 1000)));
+    const argv = run_commandLine(['flock', '-x', '-w', String(seconds), path, 'cat'], opts, run_isRoot());
+    toolkit/* debug */.Yz(`run: ${argv.join(' ')} (at ${Math.round(process.uptime() * 1000)} ms)`);
+    // Loaded at first use, as the shared runner does (src/common/process.ts).
+    const { spawn } = process.getBuiltinModule('node:child_process');
+    const env = minimalEnv(probe_searchPath().join(':'));
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.stdin.on('error', () => undefined);
+    const closed = new Promise((resolve) => child.once('close', resolve));
+    await new Promise((resolve, reject) => {
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (d) => {
+            out += d;
+            if (out.includes('held\n'))
+                resolve();
+        });
+        child.once('error', (err) => reject(new Error(`\`${argv[0]}\` could not start: ${err.message}`)));
+        void closed.then((code) => reject(new run_CommandError(argv, {
+            code: code ?? 1,
+            stdout: out,
+            stderr: stderr || `the lock ${path} was not had within ${seconds} s`
+        })));
+        child.stdin.write('held\n');
+    });
+    return async () => {
+        child.stdin.end();
+        await closed;
+    };
+}
+/**
+ * Writes `text` to a file only root may write (or with undefined removes it): as root directly,
+ * whole or not at all (a temporary file renamed over it); otherwise `sudo tee`, in place (the
+ * caller holds a lock against readers that would see it half written), or `sudo rm -f`.
+ */
+async function writeAsRoot(path, text, opts = {}) {
+    if (run_isRoot()) {
+        const { renameSync, rmSync, writeFileSync } = process.getBuiltinModule('node:fs');
+        if (text === undefined) {
+            rmSync(path, { force: true });
+            return;
+        }
+        const tmp = `${path}.${process.pid}`;
+        writeFileSync(tmp, text, { mode: 0o644 });
+        renameSync(tmp, path);
+        return;
+    }
+    const root = { ...opts, root: true };
+    if (text === undefined)
+        await run_mustRun(['rm', '-f', path], root);
+    else
+        await run_mustRun(['tee', path], { ...root, input: text });
+}
 
 ;// CONCATENATED MODULE: ./src/action/host/echo.ts
 // What a wg-quick user expects to read: every command that changes the system, echoed as wg-quick
@@ -1120,6 +1374,8 @@ async function applyDns(cfg, journal, limits) {
 
 
 
+
+
 /** Milliseconds as a person reads them: `12 ms`, `1.4 s`. */
 const duration = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
 const seconds = (ms) => `${ms / 1000} s`;
@@ -1181,6 +1437,290 @@ gateway) {
 function checkFailure(label, reason, addresses, timeoutMs) {
     return (`The tunnel is up but ${label} did not answer within ${seconds(timeoutMs)} (last error: ${reason}). ` +
         `Likely causes: allowed-ips does not cover that address; the server does not forward or route traffic from ${addresses.map((a) => a.address).join(', ')}; the service is down or filtered.`);
+}
+/** How an error about a value starts, as an input error does: `Input "config": line 4: `; '' when nobody wrote it down. */
+const atOrigin = (o) => o === undefined ? '' : `Input "${o.input}": ${o.line === undefined ? '' : `line ${o.line}: `}`;
+/** A second value named in the same line: `line 3` (same input), `input "address"`, `the gateway's lease`. */
+function alsoAt(o, lead) {
+    if (o === undefined)
+        return 'the tunnel';
+    if (o.input === INPUT.gateway)
+        return "the gateway's lease";
+    if (o.line !== undefined)
+        return o.input === lead?.input ? `line ${o.line}` : `input "${o.input}" line ${o.line}`;
+    return `input "${o.input}"`;
+}
+/**
+ * An MTU under 1280 with IPv6 in the tunnel, refused before anything is configured: Linux would turn
+ * IPv6 off on the link, and IPv6 traffic meant for the tunnel would leave by the runner's uplink.
+ */
+function ipv6MtuTooSmall(chosen, mtuOrigin, v6) {
+    const fromConfig = (mtuOrigin ?? v6.origin)?.input === INPUT.config;
+    const lead = chosen.given ? mtuOrigin : undefined;
+    const value = chosen.given
+        ? `${atOrigin(lead)}${fromConfig ? `MTU = ${chosen.mtu}` : `MTU ${chosen.mtu}`}`
+        : `The automatic MTU ${chosen.mtu} (${chosen.towards ? `the route towards ${chosen.towards}` : 'the default route'}${chosen.dev ? ` leaves via ${chosen.dev}` : ''} with MTU ${chosen.pathMtu}, minus 80 for WireGuard)`;
+    const setting = fromConfig ? 'MTU = in config' : 'the mtu input';
+    const fix = chosen.given
+        ? `Set ${setting} to 1280 or more, or remove every IPv6 address and allowed IP`
+        : `Set ${setting} to 1280 or more (WireGuard's packets are then fragmented on that path), or remove every IPv6 address and allowed IP`;
+    return (`${value} is under 1280, the least IPv6 allows (RFC 8200), and ${alsoAt(v6.origin, lead)} gives the IPv6 ${v6.what} ${prefixText(v6.prefix)}: ` +
+        `Linux turns IPv6 off on a link whose MTU is under 1280, so that traffic would leave outside the tunnel; the tunnel was not set up. ${fix}`);
+}
+/** Why the link holds no IPv6, as the evidence shows it. */
+function ipv6OffText(iface, off, setMtu) {
+    switch (off?.cause) {
+        case 'mtu':
+            return `Linux turns IPv6 off on a link whose MTU is under 1280 (MTU ${off.mtu}; this step set ${setMtu}, so something else on this runner changed it meanwhile)`;
+        case 'sysctl':
+            return `IPv6 is turned off on ${iface} (${off.key} = 1); set it to 0 in a step before this one, or remove every IPv6 address and allowed IP`;
+        case 'kernel':
+            return 'this kernel has no IPv6 (booted with ipv6.disable=1); remove every IPv6 address and allowed IP';
+        case 'unknown':
+        case undefined:
+            return 'the kernel does not say why (nothing this step did removes it: another program on this runner may have)';
+    }
+}
+/**
+ * The one line for a kernel that holds less than bring-up planned (read back after every command
+ * succeeded): what is missing and why, as far as the kernel shows it. Bring-up is then rolled back.
+ */
+function kernelDiffers(want, d) {
+    const { iface } = want;
+    const head = 'After bring-up the kernel holds';
+    const leaks = 'so that traffic would leave outside the tunnel';
+    const other = 'another program on this runner changed it while the tunnel came up';
+    switch (d.kind) {
+        case 'unread':
+            if (!/does not exist|Cannot find device/i.test(d.said))
+                return `After bring-up, ip could not read back what the kernel holds for ${iface} (${d.said}), so nothing shows the tunnel is as planned`;
+        // A read that finds no such device: the interface is gone.
+        // falls through
+        case 'no-link':
+            return `${head} no interface ${iface}: it went away while it was being set up (wireguard-go exited, or another program deleted it)`;
+        case 'address':
+            return d.prefix.family === 6
+                ? `${head} no IPv6 address on ${iface} (${prefixText(d.prefix)}), ${leaks}: ${ipv6OffText(iface, d.ipv6Off, want.mtu)}`
+                : `${head} no address ${prefixText(d.prefix)} on ${iface}, which this step added: ${other}`;
+        case 'mtu':
+            return `${head} MTU ${d.held} on ${iface}, not the ${d.want} this step set: ${other}`;
+        case 'down':
+            return `${head} ${iface} down, though this step set it up: ${other}`;
+        case 'route': {
+            const where = `${prefixText(d.prefix)} via ${iface}${d.table === 254 ? '' : ` in table ${d.table}`}`;
+            return d.ipv6Off
+                ? `${head} no route to ${where}, ${leaks}: ${ipv6OffText(iface, d.ipv6Off, want.mtu)}`
+                : `${head} no route to ${where}, which this step added, ${leaks}: ${other}`;
+        }
+        case 'rule':
+            return `${head} no IPv${d.family} policy rule ${d.priority} (${d.selector}), which this step added, ${leaks}: ${other}`;
+    }
+}
+/** Where the allowed IPs are given, as a fix names it: `allowed-ips`, `AllowedIPs in config`, the gateway. */
+function allowedIpsInput(origins) {
+    const input = Object.values(origins?.allowedIps ?? {})[0]?.input;
+    if (input === INPUT.config)
+        return 'AllowedIPs in config';
+    if (input === INPUT.gateway)
+        return "the gateway's allowed IPs for this job (ask its team)";
+    return 'allowed-ips';
+}
+/**
+ * A check whose target would not leave through the tunnel, found before it ran: it would prove
+ * nothing about the tunnel (and its traffic would leave unencrypted). `covered`: the allowed IPs
+ * hold the address, so the routing (Table, a more specific route) is what sends it elsewhere.
+ */
+function checkOutsideTunnel(label, r, iface, how) {
+    const head = `${label} was not run: it would not go through the tunnel ${iface}, so it would prove nothing about it`;
+    if (how.endpoint)
+        return `${head}: ${r.address} is a peer's endpoint, which WireGuard's own packets must reach outside the tunnel. Check an address behind the tunnel, such as the server's tunnel address`;
+    if (r.error !== undefined)
+        return `${head}: the kernel has no route to ${r.address} (${r.error}). Cover ${r.address} with ${how.allowedIps}, or check an address behind the tunnel`;
+    if (r.local)
+        return `${head}: ${r.address} is an address of this runner itself (the kernel delivers it via ${r.dev ?? 'lo'}). Check an address behind the tunnel, such as the server's tunnel address`;
+    const via = `the kernel sends ${r.address} via ${r.dev ?? 'another interface'}${r.table === undefined ? '' : ` (table ${r.table})`}, unencrypted`;
+    if (!how.covered)
+        return `${head}: ${via}. Cover ${r.address} with ${how.allowedIps} (e.g. add ${r.address}${r.address.includes(':') ? '/128' : '/32'}), or check an address behind the tunnel`;
+    if (how.table !== 'auto')
+        return `${head}: ${via}; ${how.allowedIps} covers it, but Table = ${how.table} adds no route the checks follow. Route it through ${iface} yourself in a step before the checks, or drop the check`;
+    return `${head}: ${via}; ${how.allowedIps} covers it, but a more specific route on this runner wins. Remove that route, or check another address`;
+}
+// Errors from WireGuard's configuration (wireguard-go's UAPI `errno=` answers, `wg`'s "Unable to
+// modify interface: …") and from `ip` (`RTNETLINK answers: …`, or the kernel's own words after
+// `Error: `): each said with its symbolic name, what it means here, and the input or line involved.
+/** glibc's strerror text of each errno explained here: what `wg` and `ip` print. */
+const STRERROR = {
+    EPERM: 'Operation not permitted',
+    EIO: 'Input/output error',
+    ENOMEM: 'Cannot allocate memory',
+    EACCES: 'Permission denied',
+    EBUSY: 'Device or resource busy',
+    EEXIST: 'File exists',
+    ENODEV: 'No such device',
+    EINVAL: 'Invalid argument',
+    ERANGE: 'Numerical result out of range',
+    ENOANO: 'No anode',
+    EPROTO: 'Protocol error',
+    EPROTONOSUPPORT: 'Protocol not supported',
+    EOPNOTSUPP: 'Operation not supported',
+    EAFNOSUPPORT: 'Address family not supported by protocol',
+    EADDRINUSE: 'Address already in use',
+    EADDRNOTAVAIL: 'Cannot assign requested address',
+    ENETDOWN: 'Network is down',
+    ENETUNREACH: 'Network is unreachable',
+    ENOBUFS: 'No buffer space available'
+};
+/** The kernel's own words (netlink extended acks, printed by `ip` as `Error: …`), by the errno it returns with them. */
+const EXTACK = (/* unused pure expression or super */ null && ([
+    [/Address already assigned/i, 'EEXIST'],
+    [/IPv6 is disabled/i, 'EACCES'],
+    [/mtu (greater|less) than device/i, 'EINVAL'],
+    [/Nexthop device is not up|Device for nexthop is not up/i, 'ENETDOWN'],
+    [/Cannot find device|does not exist/i, 'ENODEV']
+]));
+/** Linux errno numbers by name (Node's table, plus ENOANO, wireguard-go's "unknown" code, which Node's lacks). */
+// 55 has no name in Node's table; 95 is read as EOPNOTSUPP (what strerror names), not ENOTSUP.
+const ERRNO = {
+    ENOANO: 55,
+    ...Object.fromEntries(Object.entries(external_node_os_.constants.errno).filter(([k]) => k !== 'ENOTSUP'))
+};
+/** An errno's symbolic name (`98` → `EADDRINUSE`), or undefined when this runner knows none. */
+function errnoName(n) {
+    const code = Math.abs(n);
+    return Object.entries(ERRNO).find(([, v]) => v === code)?.[0];
+}
+/** An errno as a person reads it: `EADDRINUSE, errno -98: Address already in use`. */
+function errnoText(name, n) {
+    const number = n ?? (name === undefined ? undefined : ERRNO[name]);
+    const parts = [name ?? 'no symbolic name known', number === undefined ? '' : `errno -${Math.abs(number)}`];
+    const text = name === undefined ? undefined : STRERROR[name];
+    return `${parts.filter((p) => p !== '').join(', ')}${text ? `: ${text}` : ''}`;
+}
+/** Reads what a failed `ip` (batch) or `wg` printed. */
+function kernelSaid(said) {
+    const lines = said
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+    const line = Number(/^Command failed -:([0-9]+)/m.exec(said)?.[1] ?? 0) || undefined;
+    const text = (lines.find((l) => !/^Command failed/.test(l)) ?? 'no reason given').replace(/\.$/, '');
+    const words = text.replace(/^(RTNETLINK answers|Error|Unable to (modify|access) interface|[a-z]+): /i, '');
+    const errno = Object.entries(STRERROR).find(([, t]) => words.endsWith(t))?.[0] ?? EXTACK.find(([re]) => re.test(words))?.[1];
+    return { text, errno, line };
+}
+/**
+ * A refusal of the configuration (`set=1` over UAPI, or `wg setconf`), by errno: each errno
+ * wireguard-go answers (device/uapi.go, ipc/uapi_unix.go: EIO, EPROTO, EINVAL, EADDRINUSE, and
+ * ENOANO for anything else) and those the kernel's WireGuard and `wg` add (ENODEV, EPERM, …). An
+ * unknown one is named, never shown as a bare number.
+ */
+function configRefused(iface, who, t, name, n, 
+/** What `wg` printed, quoted when the errno is not one explained here. */
+said) {
+    const code = errnoText(name, n);
+    const head = `${who} refused the configuration of ${iface} (${code})`;
+    switch (name) {
+        case 'EADDRINUSE': {
+            if (t.listenPort) {
+                const o = t.origins?.listenPort;
+                const key = o?.input === INPUT.config ? `ListenPort = ${t.listenPort}` : `ListenPort ${t.listenPort}`;
+                return `${atOrigin(o)}${key}: UDP port ${t.listenPort} is already in use on this runner (${code}), so ${who} cannot listen on it for ${iface}. Choose a free port, or leave ListenPort out and a free one is picked`;
+            }
+            if (t.fwmark)
+                return `${atOrigin(t.origins?.fwmark)}FwMark ${t.fwmark}: ${who} could not set it on its UDP socket (${code}: ${who} answers this code for a socket it cannot bind or mark). Leave FwMark out, or check that nothing else on this runner restricts socket marks`;
+            return `${head}: it could not open a UDP socket on a free port. Too many UDP ports may be taken on this runner; try again, or set ListenPort to a port known to be free`;
+        }
+        case 'EINVAL':
+            return `${head}: it refused one of the values as invalid (the key, ListenPort, FwMark, an Endpoint, an allowed IP or a keepalive) and does not say which. This action checks each before sending it, so this ${who === 'the kernel' ? 'kernel' : 'wireguard-go'} reads one differently: check its version and report it`;
+        case 'EPROTO':
+            return `${head}: it could not read a line of the request as KEY=VALUE. This action sends no such line, so this wireguard-go speaks another version of the configuration protocol: update it, or report it`;
+        case 'EIO':
+            return `${head}: the connection to its configuration socket broke while the request was read or answered; it may be stopping (is another job removing an interface named ${iface}?)`;
+        case 'ENOANO':
+            return `${head}: this is wireguard-go's code for an error it does not classify ("other UAPI error"); it says no more`;
+        case 'ENODEV':
+            return `${head}: ${iface} is gone (wireguard-go exited, or another program deleted it) while it was being configured`;
+        case 'EPERM':
+        case 'EACCES':
+            return `${head}: this step may not change network interfaces (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN --device=/dev/net/tun`;
+        case 'EPROTONOSUPPORT':
+            return `${head}: this kernel has no WireGuard (set userspace: auto to use wireguard-go)`;
+        case undefined:
+        default:
+            return said === undefined
+                ? `${head}, an answer this action does not know ${who} to give; the configuration was not applied`
+                : `${who} refused the configuration of ${iface}: ${said}${name ? ` (${code})` : ''}`;
+    }
+}
+/** The generic meaning of an errno from `ip`, where no more particular cause is known. */
+const MEANING = {
+    EPERM: 'this step may not change the network (CAP_NET_ADMIN); in a job container, add options: --cap-add=NET_ADMIN',
+    EACCES: 'the kernel refused it',
+    EEXIST: 'it exists already',
+    ENODEV: 'the interface is gone (wireguard-go exited, or another program deleted it)',
+    EINVAL: 'the kernel refused a value as invalid',
+    ENETUNREACH: 'no route leads there',
+    ENETDOWN: 'the interface is down',
+    ENOBUFS: 'the kernel ran short of buffer space for the request (memory pressure); run the job again',
+    ENOMEM: 'the kernel is out of memory; run the job again',
+    EADDRINUSE: 'another program holds that address',
+    EADDRNOTAVAIL: 'that address is not available on this runner',
+    EAFNOSUPPORT: 'this kernel has no support for that address family (IPv6 turned off at boot?)',
+    EOPNOTSUPP: 'this kernel does not support it',
+    EBUSY: 'the device is busy; run the job again'
+};
+/** Why IPv6 is refused on the link, and the fix. */
+function ipv6Refused(iface, off) {
+    if (off?.cause === 'kernel')
+        return 'this kernel has no IPv6 (booted with ipv6.disable=1). Remove every IPv6 address and allowed IP';
+    const key = off?.cause === 'sysctl' ? ` (${off.key} = 1)` : '';
+    return `IPv6 is turned off on ${iface}${key}, as Docker and some images set for new interfaces. Turn it on in a step before this one (sudo sysctl -w net.ipv6.conf.default.disable_ipv6=0), or remove every IPv6 address and allowed IP`;
+}
+/**
+ * A line of bring-up's `ip -batch` that the kernel refused, said with the input or line it came
+ * from, the kernel's words and errno, the cause, and the fix.
+ */
+function ipRefused(iface, item, said, allowedIps, evidence = {}) {
+    const why = `${said.text}${said.errno ? `, ${said.errno}` : ''}`;
+    const generic = said.errno
+        ? (MEANING[said.errno] ?? 'the kernel gave no reason this action knows')
+        : 'the kernel gave no reason this action knows';
+    const v6 = (p) => p.family === 6 && (said.errno === 'EACCES' || said.errno === 'ENODEV' || said.errno === 'EAFNOSUPPORT');
+    switch (item?.kind) {
+        case 'address': {
+            const head = `${atOrigin(item.origin)}Address ${prefixText(item.prefix)}: the kernel refused it on ${iface} (${why})`;
+            if (v6(item.prefix))
+                return `${head}: ${ipv6Refused(iface, evidence.ipv6Off)}`;
+            if (said.errno === 'EEXIST')
+                return `${head}: the same address with the same prefix length is given twice; give it once`;
+            return `${head}: ${generic}`;
+        }
+        case 'mtu': {
+            const head = `${atOrigin(item.origin)}MTU ${item.mtu}: the kernel refused it for ${iface} (${why})`;
+            if (said.errno === 'EINVAL')
+                return `${head}: the interface takes no such MTU; choose another (WireGuard's usual is 1420)`;
+            return `${head}: ${generic}`;
+        }
+        case 'route': {
+            const table = item.table === undefined || item.table === 254 ? 'the main table' : `table ${item.table}`;
+            const head = `${atOrigin(item.origin)}allowed IP ${prefixText(item.prefix)}: the kernel refused its route through ${iface} in ${table} (${why})`;
+            if (v6(item.prefix))
+                return `${head}: ${ipv6Refused(iface, evidence.ipv6Off)}`;
+            if (said.errno === 'EEXIST')
+                return `${head}: ${table} already has a route to ${prefixText(item.prefix)}${evidence.holder ? ` via ${evidence.holder}` : ''}, another network of this runner. Remove ${prefixText(item.prefix)} from ${allowedIps}, or delete that route in a step before this one`;
+            return `${head}: ${generic}`;
+        }
+        case 'rule': {
+            const head = `The kernel refused the IPv${item.family} policy rule ${item.priority} (${item.selector}) of the full tunnel through ${iface} (${why})`;
+            if (said.errno === 'EEXIST')
+                return `${head}: that priority was taken meanwhile (by another job starting a full tunnel?); run the job again`;
+            if (said.errno === 'EAFNOSUPPORT')
+                return `${head}: this kernel has no IPv6 (booted with ipv6.disable=1); remove ::/0 from ${allowedIps}`;
+            return `${head}: ${generic}`;
+        }
+        case undefined:
+            return `The kernel refused a change to ${iface} (${why}): ${generic}`;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/action/host/install.ts
@@ -1374,12 +1914,153 @@ async function startedDaemon(iface, since, limits, near) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/action/host/shared.ts
+// State of the whole network namespace that overlapping jobs share: net.ipv4.conf.all.src_valid_mark,
+// which every IPv4 full tunnel needs at 1. It must end as the first of ours found it, whichever of
+// ours ends last. No job can know that alone (the second finds the first's 1), so the jobs share a
+// record: what the first found, and who still needs it.
+//
+// Why this design:
+// - A file under /run (tmpfs: gone at boot, like the state it describes), one per network namespace
+//   (the sysctl is per namespace; /run is shared by all of them), root's and readable by all: any
+//   step reads it without sudo, only root writes it.
+// - Changes are made under an exclusive flock(2) on /run/wireguard-tunnel/lock, held by a `flock`
+//   process for the few milliseconds a change takes. The kernel drops an flock when its holder
+//   exits, so a killed step never leaves the lock held (a lock file or directory would need stale
+//   detection, which races).
+// - Owners by identity, not by name: a random id (in the job's journal, so its post removes exactly
+//   it) with the interface's name and ifindex. An owner whose interface no longer has that ifindex
+//   here is gone (its job was killed before post, or its wireguard-go died): it needs nothing, and
+//   the next of ours to look drops it. A value found other than 1 proves no live owner still relies
+//   on the record, so the record starts afresh from what is found.
+// - The record is written before the sysctl is set, and the owner id is in the journal before the
+//   record: whatever is interrupted, post finds the owner and the record finds the original.
+
+
+
+
+const STATE_DIR = '/run/wireguard-tunnel';
+const LOCK = `${STATE_DIR}/lock`;
+/** A fresh owner id: 128 random bits, as hex (node:crypto loaded at first use, as the bundle's start never needs it). */
+const newOwnerId = () => process.getBuiltinModule('node:crypto').randomBytes(16).toString('hex');
+/** The record's file for this network namespace (`net:[4026531840]` → `src_valid_mark.4026531840.json`). */
+function recordPath(ns = probe_netns()) {
+    const id = /\[([0-9]+)\]/.exec(ns ?? '')?.[1] ?? 'unknown';
+    return `${STATE_DIR}/src_valid_mark.${id}.json`;
+}
+/** A record as read, or undefined when there is none or it cannot be trusted. */
+function parseRecord(text) {
+    try {
+        const v = JSON.parse(text);
+        if (typeof v.was !== 'string' || !/^[0-9]$/.test(v.was) || !Array.isArray(v.owners))
+            return undefined;
+        const owners = v.owners.filter((o) => {
+            const x = (typeof o === 'object' ? o : null);
+            return (typeof x?.id === 'string' &&
+                /^[0-9a-f]{32}$/.test(x.id) &&
+                typeof x.iface === 'string' &&
+                Number.isInteger(x.ifindex));
+        });
+        return { was: v.was, owners };
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The record once `me` joins, seeing the value `current`: the original stays what the first of
+ * the live owners found; with none alive, a value other than 1 is the original, and a 1 is what
+ * the last record found (its owners left without restoring it), else it was 1 before any of ours.
+ */
+function joined(record, current, me, alive) {
+    const live = (record?.owners ?? []).filter((o) => o.id !== me.id && alive(o));
+    if (live.length > 0 && record)
+        return { was: record.was, owners: [...live, me] };
+    if (current !== '1')
+        return { was: current, owners: [me] };
+    return { was: record?.was ?? '1', owners: [me] };
+}
+/** The record once owner `id` leaves (the dead dropped with it). */
+function left(record, id, alive) {
+    if (record === undefined)
+        return undefined;
+    const live = record.owners.filter((o) => o.id !== id && alive(o));
+    return live.length > 0 ? { keep: { was: record.was, owners: live } } : { restore: record.was };
+}
+/** An owner is alive while its interface has the recorded ifindex in this namespace. */
+const alive = (o) => probe_ifindex(o.iface) === o.ifindex;
+const readRecord = (path) => parseRecord(fileText(path) ?? '');
+/**
+ * Writes (or with undefined removes) the record, as root (run.ts). Through sudo it is written in
+ * place, under the lock: a write cut short leaves a record that parseRecord refuses, and then the
+ * value found is taken as the original, which at worst leaves 1 where wg-quick would too.
+ */
+const writeRecord = (path, record, limits) => writeAsRoot(path, record === undefined ? undefined : `${JSON.stringify(record)}\n`, limits);
+/** Runs `change` holding the lock; the folder is made first where it is missing. */
+async function locked(limits, change) {
+    if (!pathExists(STATE_DIR))
+        await run_mustRun(['mkdir', '-p', '-m', '755', STATE_DIR], { root: true, ...limits });
+    const release = await holdLock(LOCK, { root: true, ...limits });
+    try {
+        return await change();
+    }
+    finally {
+        await release();
+    }
+}
+/** Sets the value, echoed as wg-quick echoes its own (the record and its lock are this action's bookkeeping, like its journal: not echoed). */
+async function setValue(value, limits) {
+    const argv = ['sysctl', '-q', '-w', `${journal/* SRC_VALID_MARK */.wH}=${value}`];
+    echo_echo(argv);
+    await run_mustRun(argv, { root: true, ...limits });
+}
+/** Joins the record as `me` and sets src_valid_mark to 1 where it is not. */
+async function needSrcValidMark(me, limits) {
+    const path = recordPath();
+    await locked(limits, async () => {
+        const current = srcValidMark();
+        await writeRecord(path, joined(readRecord(path), current, me, alive), limits);
+        if (current !== '1')
+            await setValue('1', limits);
+    });
+}
+/**
+ * Leaves the record as owner `id`; the last of ours to leave puts back what the first found,
+ * unless `othersNeedIt` (a full tunnel that is not ours, which wg-quick never accounts for): then
+ * the value and the record stay, for the next of ours to settle. Resolves with what it did.
+ */
+async function releaseSrcValidMark(id, othersNeedIt, limits) {
+    const path = recordPath();
+    // No folder, no record (main stopped before it made one): nothing to take the lock for.
+    if (!pathExists(STATE_DIR))
+        return { unchanged: true };
+    return locked(limits, async () => {
+        const record = readRecord(path);
+        const leaving = left(record, id, alive);
+        if (leaving === undefined)
+            return { unchanged: true };
+        if ('keep' in leaving) {
+            await writeRecord(path, leaving.keep, limits);
+            return { kept: 'ours' };
+        }
+        if (await othersNeedIt()) {
+            await writeRecord(path, { was: leaving.restore, owners: [] }, limits);
+            return { kept: 'theirs' };
+        }
+        if (probe_srcValidMark() !== leaving.restore)
+            await setValue(leaving.restore, limits);
+        await writeRecord(path, undefined, limits);
+        return { restored: leaving.restore };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/action/journal/teardown.ts
 // Undoing what the journal records, newest first: shared by post and by main's rollback. Each
 // record is undone only after its identity is checked (the interface still has the recorded
 // ifindex in this network namespace, the process the recorded start time, the rule its priority),
 // so that nothing of the same name made by another job is ever touched. Never throws: every
 // problem comes back as a warning, and what could not be undone stays in the journal for post.
+
 
 
 
@@ -1483,15 +2164,49 @@ async function deleteRule(rec, b) {
         return { gone: true };
     throw new Error(r.stderr.trim() || `exit ${r.code}`);
 }
-/** Puts src_valid_mark back, unless another full tunnel still marks its traffic and needs it. */
+/**
+ * Whether a full tunnel is live: a `not fwmark` rule whose table still routes (a tunnel whose
+ * interface is gone, its job killed before post, leaves its rules pointing at an empty table).
+ */
+function liveFullTunnel(rules, routes) {
+    const tables = [...rules.matchAll(/\bnot from all fwmark \S+ lookup (\S+)/g)].map((m) => m[1]);
+    return tables.some((t) => new RegExp(`\\btable ${t}\\b`).test(routes));
+}
+/**
+ * Leaves the namespace's shared record of src_valid_mark (host/shared.ts): the last of ours to go
+ * puts back what the first found, unless a full tunnel that is not ours (its `not fwmark` rule; ours
+ * are deleted before this record, being newer) still needs it. A journal from before the shared
+ * record restores the value it holds, as it always did.
+ */
 async function restoreSysctl(rec, b) {
-    const others = (await run_run([ip(), '-4', 'rule', 'show'], { timeoutMs: COMMAND_MS, deadline: b.deadline })).stdout;
-    if (/\bnot from all fwmark /.test(others))
-        return { kept: `${journal/* SRC_VALID_MARK */.wH} stays 1: another full tunnel's rules need it` };
-    const argv = ['sysctl', '-q', '-w', `${rec.key}=${rec.was}`];
-    echo_echo(argv);
-    await run_mustRun(argv, asRoot(b));
-    return { undone: `${rec.key} back to ${rec.was}` };
+    const read = { timeoutMs: COMMAND_MS, deadline: b.deadline };
+    const fullTunnels = async () => {
+        const [rules, routes] = await Promise.all([
+            run_run([ip(), '-4', 'rule', 'show'], read),
+            run_run([ip(), '-4', 'route', 'show', 'table', 'all'], read)
+        ]);
+        return liveFullTunnel(rules.stdout, routes.stdout);
+    };
+    if (rec.owner === undefined) {
+        if (rec.was === undefined)
+            return { gone: true };
+        if (await fullTunnels())
+            return { kept: `${journal/* SRC_VALID_MARK */.wH} stays 1: another full tunnel's rules need it` };
+        const argv = ['sysctl', '-q', '-w', `${rec.key}=${rec.was}`];
+        echo_echo(argv);
+        await run_mustRun(argv, asRoot(b));
+        return { undone: `${rec.key} back to ${rec.was}` };
+    }
+    const done = await releaseSrcValidMark(rec.owner, fullTunnels, { timeoutMs: COMMAND_MS, deadline: b.deadline });
+    if ('restored' in done)
+        return { undone: `${rec.key} back to ${done.restored}` };
+    if ('kept' in done)
+        return {
+            kept: done.kept === 'ours'
+                ? `${journal/* SRC_VALID_MARK */.wH} stays 1: another full tunnel of this action still needs it (the last to end puts it back)`
+                : `${journal/* SRC_VALID_MARK */.wH} stays 1: another full tunnel's rules need it`
+        };
+    return { gone: true };
 }
 async function revertDns(rec, iface, b) {
     // Under a name that another job's interface has now, the DNS settings are theirs.
@@ -1575,7 +2290,7 @@ function describe(rec) {
         case 'rule':
             return `rule ${rec.priority} (${rec.selector})`;
         case 'sysctl':
-            return `${rec.key} (was ${rec.was})`;
+            return rec.was === undefined ? rec.key : `${rec.key} (was ${rec.was})`;
         case 'dns':
             return `DNS for ${rec.iface}`;
         case 'file':
