@@ -73,13 +73,11 @@ async function stopWireguardGo(rec, b) {
         : await (0,_host_link_js__WEBPACK_IMPORTED_MODULE_2__/* .startedDaemon */ .sY)(rec.name, rec.since, { timeoutMs: COMMAND_MS, deadline: b.deadline });
     // Dead already (killed, crashed): its socket may be left behind.
     const running = proc !== undefined && (0,_host_probe_js__WEBPACK_IMPORTED_MODULE_5__/* .sameProcess */ .ID)(proc);
-    let stale = !running;
     if (running) {
         const gone = () => !(0,_host_probe_js__WEBPACK_IMPORTED_MODULE_5__/* .sameProcess */ .ID)(proc);
         const sent = process.uptime();
         await signal(proc.pid, 'TERM', b);
         if (!(await (0,_host_probe_js__WEBPACK_IMPORTED_MODULE_5__/* .waitUntil */ .a0)(gone, within(b, 3000)))) {
-            stale = true;
             await signal(proc.pid, 'KILL', b);
             if (!(await (0,_host_probe_js__WEBPACK_IMPORTED_MODULE_5__/* .waitUntil */ .a0)(gone, within(b, 1000)))) {
                 return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true };
@@ -87,9 +85,13 @@ async function stopWireguardGo(rec, b) {
         }
         _toolkit_js__WEBPACK_IMPORTED_MODULE_7__/* .debug */ .Yz(`wireguard-go stopped ${Math.round((process.uptime() - sent) * 1000)} ms after SIGTERM`);
     }
-    // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
+    // wireguard-go removes its socket on a clean exit; after a kill, the socket stays, and only the very
+    // one recorded goes. The process is gone by now either way, so a socket still there with the
+    // recorded identity is stale whatever ended it: a daemon already dying from a SIGKILL when this
+    // step looked (its fds closed, its link gone, /proc not yet a zombie's) still "stops" on SIGTERM,
+    // yet never removed its socket.
     const sock = (0,_host_probe_js__WEBPACK_IMPORTED_MODULE_5__/* .socketPath */ .Xy)(rec.name);
-    const removeSocket = stale && rec.socket !== undefined && (0,_host_probe_js__WEBPACK_IMPORTED_MODULE_5__/* .fileId */ .qp)(sock) === rec.socket;
+    const removeSocket = rec.socket !== undefined && (0,_host_probe_js__WEBPACK_IMPORTED_MODULE_5__/* .fileId */ .qp)(sock) === rec.socket;
     if (removeSocket) {
         (0,_host_echo_js__WEBPACK_IMPORTED_MODULE_8__/* .echo */ .WI)(['rm', '-f', sock]);
         if ((0,_host_run_js__WEBPACK_IMPORTED_MODULE_4__/* .isRoot */ .jX)())

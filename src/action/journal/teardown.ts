@@ -70,13 +70,11 @@ async function stopWireguardGo(rec: RecOf<'wireguard-go'>, b: Budget): Promise<U
       : await startedDaemon(rec.name, rec.since, { timeoutMs: COMMAND_MS, deadline: b.deadline })
   // Dead already (killed, crashed): its socket may be left behind.
   const running = proc !== undefined && sameProcess(proc)
-  let stale = !running
   if (running) {
     const gone = (): boolean => !sameProcess(proc)
     const sent = process.uptime()
     await signal(proc.pid, 'TERM', b)
     if (!(await waitUntil(gone, within(b, 3000)))) {
-      stale = true
       await signal(proc.pid, 'KILL', b)
       if (!(await waitUntil(gone, within(b, 1000)))) {
         return { left: `wireguard-go (pid ${proc.pid}) for ${rec.name} would not stop`, retry: true }
@@ -84,9 +82,13 @@ async function stopWireguardGo(rec: RecOf<'wireguard-go'>, b: Budget): Promise<U
     }
     core.debug(`wireguard-go stopped ${Math.round((process.uptime() - sent) * 1000)} ms after SIGTERM`)
   }
-  // wireguard-go removes its socket on a clean exit; after a kill, only the very socket recorded goes.
+  // wireguard-go removes its socket on a clean exit; after a kill, the socket stays, and only the very
+  // one recorded goes. The process is gone by now either way, so a socket still there with the
+  // recorded identity is stale whatever ended it: a daemon already dying from a SIGKILL when this
+  // step looked (its fds closed, its link gone, /proc not yet a zombie's) still "stops" on SIGTERM,
+  // yet never removed its socket.
   const sock = socketPath(rec.name)
-  const removeSocket = stale && rec.socket !== undefined && fileId(sock) === rec.socket
+  const removeSocket = rec.socket !== undefined && fileId(sock) === rec.socket
   if (removeSocket) {
     echo(['rm', '-f', sock])
     if (isRoot()) rmSync(sock, { force: true })

@@ -55,6 +55,8 @@ export interface Proc {
   iface?: string
   /** Stays up on SIGTERM (stuck), goes only on SIGKILL. */
   ignoresTerm?: boolean
+  /** Already dying from a SIGKILL (its fds closed, not yet a zombie): any signal "stops" it, and its socket stays. */
+  dying?: boolean
 }
 
 /** A command as it was started. */
@@ -293,7 +295,7 @@ class FakeHost {
       const server = this.servers.get(path)
       server?.close()
       this.servers.delete(path)
-      if (name === 'KILL') {
+      if (name === 'KILL' || proc.dying) {
         if (server) writeFileSync(path, '')
       } else {
         rmSync(path, { force: true })

@@ -226,6 +226,17 @@ describe('wireguard-go', () => {
     expect(journal.empty).toBe(true)
   })
 
+  it('already dying from a SIGKILL when post looked: it stops on SIGTERM, and the socket it left goes', async () => {
+    const { journal, pid, socket } = userspaceTunnel()
+    const proc = host.procs.get(pid)
+    if (proc) proc.dying = true
+    const report = await teardown(journal)
+    expect(host.steps.map((s) => s.text)).toEqual([`process.kill ${pid} SIGTERM`])
+    expect(report.removed).toEqual([`wg0 (wireguard-go, pid ${pid}), ${socket} (stale)`])
+    expect(existsSync(socket)).toBe(false)
+    expect(journal.empty).toBe(true)
+  })
+
   it('a pid now another process’s (another start time) is never signalled; its stale socket goes', async () => {
     const { journal, pid, socket } = userspaceTunnel()
     // Ours died (its interface with it, its socket left behind); the pid went to another process.
