@@ -205,7 +205,11 @@ const GATEWAY_CODES = {
     /** The gateway refuses new leases while it drains (an operator's `drain`); live leases go on. */
     draining: 503,
     /** The gateway's lease store cannot be written now (its write lock held elsewhere, its disk full): new leases wait. */
-    store_unavailable: 503
+    store_unavailable: 503,
+    /** This process is a standby: another process of the same gateway (interface and key) is active. */
+    standby: 503,
+    /** The gateway's PostgreSQL database cannot be reached: new leases wait; live ones go on. */
+    database_unreachable: 503
 };
 /** The form of a code: what the action accepts from a gateway's answer before it looks it up. */
 const CODE_FORM = /^[a-z][a-z0-9_]{0,47}$/;
@@ -315,6 +319,14 @@ const LEASE_ADVICE = {
     store_unavailable: {
         head: 'cannot lease now',
         advice: () => "its lease store is unavailable: try again shortly; if it persists, ask the gateway's team"
+    },
+    standby: {
+        head: 'is a standby and is not taking leases',
+        advice: () => 'another process of that gateway is active: list it too in gateway (one URL per line); the standby takes over within 10 s if the active one stops'
+    },
+    database_unreachable: {
+        head: 'cannot lease now',
+        advice: () => 'the gateway cannot reach its database, so nothing is wrong with this job: list another gateway of the fleet in gateway (one URL per line), or try again later'
     }
 };
 /**

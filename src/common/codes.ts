@@ -70,7 +70,11 @@ export const GATEWAY_CODES = {
   /** The gateway refuses new leases while it drains (an operator's `drain`); live leases go on. */
   draining: 503,
   /** The gateway's lease store cannot be written now (its write lock held elsewhere, its disk full): new leases wait. */
-  store_unavailable: 503
+  store_unavailable: 503,
+  /** This process is a standby: another process of the same gateway (interface and key) is active. */
+  standby: 503,
+  /** The gateway's PostgreSQL database cannot be reached: new leases wait; live ones go on. */
+  database_unreachable: 503
 } as const
 
 export type GatewayCode = keyof typeof GATEWAY_CODES

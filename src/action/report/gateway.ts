@@ -121,6 +121,16 @@ const LEASE_ADVICE: Record<GatewayCode, { head: string; advice?: (asked: { audie
   store_unavailable: {
     head: 'cannot lease now',
     advice: () => "its lease store is unavailable: try again shortly; if it persists, ask the gateway's team"
+  },
+  standby: {
+    head: 'is a standby and is not taking leases',
+    advice: () =>
+      'another process of that gateway is active: list it too in gateway (one URL per line); the standby takes over within 10 s if the active one stops'
+  },
+  database_unreachable: {
+    head: 'cannot lease now',
+    advice: () =>
+      'the gateway cannot reach its database, so nothing is wrong with this job: list another gateway of the fleet in gateway (one URL per line), or try again later'
   }
 }
 
