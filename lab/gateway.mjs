@@ -156,9 +156,13 @@ async function killGroup(child, signal = 'SIGKILL', waitMs = 5000) {
  * An OIDC issuer at http://127.0.0.1:ISSUER_PORT inside `ns` (the gateway's namespace: an http://
  * issuer must be on loopback). `keys[0]` signs by default; `mint` makes tokens.
  */
-export async function startIssuer(/** @type {string} */ ns, { port = ISSUER_PORT } = {}) {
+export async function startIssuer(
+  /** @type {string} */ ns,
+  /** @type {{ port?: number, key?: LabKey }} */ { port = ISSUER_PORT, key } = {}
+) {
   const url = `http://127.0.0.1:${port}`
-  const first = await newKey('lab-key-1')
+  // `key`: another issuer's signing key, so that two namespaces' issuers at the same URL are one issuer.
+  const first = key ?? (await newKey('lab-key-1'))
   const keys = [first]
   const jwks = () => ({ keys: keys.map((k) => k.publicJwk) })
   const proc = startChild(ns, 'issuer', port, { issuer: url, jwks: jwks() })
@@ -287,7 +291,8 @@ export function createLabCA() {
   const dir = mkdtempSync(join(tmpdir(), 'wgt-ca-'))
   const f = (/** @type {string} */ n) => join(dir, n)
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
-  const issue = (/** @type {string} */ name) => {
+  /** `ips`: more IP addresses the leaf names (a second server's, say). */
+  const issue = (/** @type {string} */ name, /** @type {string[]} */ ips = []) => {
     const certFile = f(`${name}-cert.pem`)
     const keyFile = f(`${name}-key.pem`)
     execFileSync(
@@ -309,7 +314,7 @@ export function createLabCA() {
         '-out',
         certFile,
         '-addext',
-        `subjectAltName=DNS:${ENDPOINT_NAME},IP:${SERVER_IP},IP:${SERVER_IP6},IP:127.0.0.1`,
+        `subjectAltName=DNS:${ENDPOINT_NAME},IP:${SERVER_IP},IP:${SERVER_IP6},IP:127.0.0.1${ips.map((ip) => `,IP:${ip}`).join('')}`,
         '-addext',
         'basicConstraints=critical,CA:FALSE',
         '-addext',
@@ -424,10 +429,15 @@ export function gatewayConfig(
  * it listens, with { pid, audit (parsed lines so far), stderr(), waitAudit(pred), stop() }.
  * @param {string} ns
  * @param {Record<string, unknown>} config
- * @param {{ stateDir?: string, tmpfs?: string, wrap?: string[], node?: string }} [opts]
+ * `started` tells the audit line that says it serves (default `gateway.started`; a standby's differs).
+ * @param {{ stateDir?: string, tmpfs?: string, wrap?: string[], node?: string, started?: (line: AuditLine) => unknown }} [opts]
  * @returns {Promise<Gateway>}
  */
-export async function startGateway(ns, config, { stateDir, tmpfs, wrap = [], node = NODE24 } = {}) {
+export async function startGateway(
+  ns,
+  config,
+  { stateDir, tmpfs, wrap = [], node = NODE24, started = (l) => l.event === 'gateway.started' } = {}
+) {
   const dir = stateDir ?? mkdtempSync(join(tmpdir(), 'wgt-gw-'))
   const stateDirIn = tmpfs ? join(dir, 'tmpfs') : dir
   if (tmpfs) mkdirSync(stateDirIn, { recursive: true })
@@ -540,7 +550,7 @@ export async function startGateway(ns, config, { stateDir, tmpfs, wrap = [], nod
   gw.remove = () => rmSync(dir, { recursive: true, force: true })
   try {
     // Rejected at once when the gateway exits instead (waitAudit).
-    await gw.waitAudit((l) => l.event === 'gateway.started', 'the gateway to start')
+    await gw.waitAudit(started, 'the gateway to start')
   } catch (err) {
     const gone = child.exitCode !== null || child.signalCode !== null
     await gw.stop()

@@ -177,3 +177,34 @@ export async function startPostgres({ database = 'wgt' } = {}) {
     }
   }
 }
+
+/**
+ * The store the gateway's end-to-end files run their gateways on: SQLite beside each gateway (the
+ * default), or with WGT_GATEWAY_STORE=postgres a PostgreSQL cluster of the file's own.
+ * `state(dir)` is what goes into a gateway's configuration: nothing for SQLite (startGateway's file
+ * in the gateway's directory); for PostgreSQL a fresh database, or with `dir` (a gateway restarted
+ * on its store) the database the gateway of that directory was started on (`bind`). `close()`
+ * removes the cluster.
+ */
+export async function storeForTests() {
+  const pg = process.env.WGT_GATEWAY_STORE === 'postgres' ? await startPostgres() : undefined
+  /** @type {Map<string, string>} */
+  const byDir = new Map()
+  let n = 0
+  return {
+    kind: pg ? 'postgres' : 'sqlite',
+    /**
+     * @param {string} [dir]
+     * @returns {{ state?: string }}
+     */
+    state: (dir) => {
+      if (!pg) return {}
+      return { state: (dir === undefined ? undefined : byDir.get(dir)) ?? pg.createDatabase(`gw_${++n}`) }
+    },
+    /** Remembers the database of the gateway started in `dir` (its `state` when a URL). */
+    bind: (/** @type {string} */ dir, /** @type {unknown} */ state) => {
+      if (pg && typeof state === 'string') byDir.set(dir, state)
+    },
+    close: () => pg?.close()
+  }
+}

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { execFileSync, spawn } from 'node:child_process'
 import { chmodSync, rmSync } from 'node:fs'
 import * as G from '../../lab/gateway.mjs'
+import { storeForTests } from '../../lab/postgres.mjs'
 import { L } from './helpers.mjs'
 
 /** @type {L.Lab} */
@@ -21,6 +22,9 @@ let issuer
 let tokens
 /** @type {G.Gateway} */
 let gateway
+/** SQLite, or PostgreSQL with WGT_GATEWAY_STORE=postgres (gateway-mode-postgres.test.mjs). */
+/** @type {Awaited<ReturnType<typeof storeForTests>>} */
+let store
 /** A second lab CA, which signed nothing the gateway serves. */
 /** @type {G.LabCA} */
 let otherCa
@@ -116,7 +120,8 @@ beforeAll(async () => {
   await lab.ready
   issuer = await G.startIssuer(lab.srv)
   tokens = await G.startTokenService(lab.srv, issuer, { host: L.SERVER_IP })
-  gateway = await G.startGateway(lab.srv, G.gatewayConfig(lab, issuer, ca))
+  store = await storeForTests()
+  gateway = await G.startGateway(lab.srv, G.gatewayConfig(lab, issuer, ca, store.state()))
 }, 60000)
 
 afterAll(async () => {
@@ -127,6 +132,7 @@ afterAll(async () => {
   if (lab) L.destroyLab(lab)
   if (ca) rmSync(ca.dir, { recursive: true, force: true })
   if (otherCa) rmSync(otherCa.dir, { recursive: true, force: true })
+  store?.close()
 })
 
 describe('one job', () => {
@@ -339,7 +345,7 @@ describe('jobs that end badly', () => {
     // A gateway that counts a runner silent after 3 s without a packet (three of its 1 s keepalives).
     await gateway.stop()
     const quick = await G.startGateway(lab.srv, {
-      ...G.gatewayConfig(lab, issuer, ca),
+      ...G.gatewayConfig(lab, issuer, ca, store.state()),
       silence: '3s',
       'persistent-keepalive': 1,
       'sweep-interval': '200ms'
@@ -359,7 +365,7 @@ describe('jobs that end badly', () => {
       await quick.stop()
       quick.remove()
       gateway.remove()
-      gateway = await G.startGateway(lab.srv, G.gatewayConfig(lab, issuer, ca))
+      gateway = await G.startGateway(lab.srv, G.gatewayConfig(lab, issuer, ca, store.state()))
     }
   }, 60000)
 })
@@ -379,7 +385,7 @@ describe("the gateway's own faults, said as such", () => {
     const url = `https://${L.ENDPOINT_NAME}:${port}`
     extra.push(
       await G.startGateway(lab.srv, {
-        ...G.gatewayConfig(lab, issuer, ca),
+        ...G.gatewayConfig(lab, issuer, ca, store.state()),
         listen: `${L.SERVER_IP}:${port}`,
         audience: url,
         ...config
@@ -532,7 +538,12 @@ describe('liveness is judged by the runner (issue 16, case 6)', () => {
     await gateway.stop()
     quick = await G.startGateway(
       lab.srv,
-      G.gatewayConfig(lab, issuer, ca, { silence: '3s', 'persistent-keepalive': 1, 'sweep-interval': '200ms' })
+      G.gatewayConfig(lab, issuer, ca, {
+        ...store.state(),
+        silence: '3s',
+        'persistent-keepalive': 1,
+        'sweep-interval': '200ms'
+      })
     )
   })
 
@@ -540,7 +551,7 @@ describe('liveness is judged by the runner (issue 16, case 6)', () => {
     await quick?.stop()
     quick?.remove()
     gateway.remove()
-    gateway = await G.startGateway(lab.srv, G.gatewayConfig(lab, issuer, ca))
+    gateway = await G.startGateway(lab.srv, G.gatewayConfig(lab, issuer, ca, store.state()))
   })
 
   it('a quiet job keeps its lease past silence; its peer removed by hand comes back and carries traffic again; post releases it', async () => {

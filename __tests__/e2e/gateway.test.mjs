@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { execFileSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import * as G from '../../lab/gateway.mjs'
+import { storeForTests } from '../../lab/postgres.mjs'
 import { L } from './helpers.mjs'
 
 /** @import { Lab } from '../../lab/lab.mjs' */
@@ -20,6 +21,9 @@ let ca
 let issuer
 /** @type {Gateway[]} */
 const started = []
+/** SQLite, or PostgreSQL with WGT_GATEWAY_STORE=postgres (gateway-postgres.test.mjs). */
+/** @type {Awaited<ReturnType<typeof storeForTests>>} */
+let store
 const BASE = `https://${L.SERVER_IP}:${G.GATEWAY_PORT}`
 /** @type {Record<string, string>} */
 let env
@@ -34,7 +38,9 @@ async function start(
   /** @type {Record<string, unknown>} */ extra = {},
   /** @type {{ stateDir?: string }} */ opts = {}
 ) {
-  const gw = await G.startGateway(lab.srv, G.gatewayConfig(lab, issuer, ca, extra), opts)
+  const config = G.gatewayConfig(lab, issuer, ca, { ...store.state(opts.stateDir), ...extra })
+  const gw = await G.startGateway(lab.srv, config, opts)
+  store.bind(gw.dir, /** @type {Record<string, unknown>} */ (config).state)
   started.push(gw)
   return gw
 }
@@ -58,6 +64,7 @@ beforeAll(async () => {
   env = { NODE_EXTRA_CA_CERTS: ca.caFile }
   await lab.ready
   issuer = await G.startIssuer(lab.srv)
+  store = await storeForTests()
 })
 
 afterEach(async () => {
@@ -79,6 +86,7 @@ afterAll(async () => {
   await issuer?.stop()
   if (lab) L.destroyLab(lab)
   if (ca) rmSync(ca.dir, { recursive: true, force: true })
+  store?.close()
 })
 
 /** The code each refusal of "refuses each bad request" answers with. */
