@@ -232,7 +232,7 @@ type Outcome = { kind: 'leased'; given: GivenTunnel } | { kind: 'failed'; attemp
 
 /**
  * Asks one gateway for a lease on a key pair made for this attempt, each request with a fresh
- * token, by `until` (epoch ms). A connection the gateway cuts before reading it is asked again
+ * token, by `until.at` (epoch ms; the token by `until.step`, the step's deadline). A connection the gateway cuts before reading it is asked again
  * while a second is left (a gateway caps connections per address: many runners behind one NAT
  * address may find theirs cut). Records the lease (for release) the moment it exists. Throws
  * what no other gateway can change: the token service's failure, a lease this action cannot use.
@@ -241,7 +241,7 @@ async function askGateway(
   gw: LeaseGateway,
   source: GatewaySource,
   journal: Journal,
-  until: { at: number; last: boolean; started: number },
+  until: { at: number; step: number; last: boolean; started: number },
   ask: Request
 ): Promise<Outcome> {
   const keys = ephemeralKeyPair()
@@ -252,7 +252,8 @@ async function askGateway(
   let answer: HttpAnswer
   for (let attempt = 0; ; attempt++) {
     // A fresh token each try: one the gateway (or its fleet) saw once is refused as a replay.
-    const token = await oidcToken(gw.audience, until.at, ask)
+    // The token service is the runner's, the same for every gateway: it has the step's time.
+    const token = await oidcToken(gw.audience, until.step, ask)
     try {
       answer = await ask(url, {
         method: 'POST',
@@ -320,7 +321,7 @@ export async function leaseTunnel(
       break
     }
     const after = all.length - 1 - i
-    const until = { at: attemptDeadline(started, deadline, after), last: after === 0, started }
+    const until = { at: attemptDeadline(started, deadline, after), step: deadline, last: after === 0, started }
     const outcome = await askGateway(gw, source, journal, until, ask)
     if (outcome.kind === 'leased') {
       if (attempts.length === 0) return outcome.given

@@ -52,7 +52,7 @@ interface Seen {
  * The HTTP layer, faked: the runner's token service hands out `token-N-<audience>` (a new one each
  * time), each gateway (by host name) behaves as `gateways` says.
  */
-function fakeHttp(gateways: Record<string, Behaviour>) {
+function fakeHttp(gateways: Record<string, Behaviour>, tokenStatus = 200) {
   const seen: Seen[] = []
   const audiences: string[] = []
   const asked = new Map<string, number>()
@@ -60,6 +60,7 @@ function fakeHttp(gateways: Record<string, Behaviour>) {
     if (url.href.startsWith('http://token.service.test/')) {
       const audience = url.searchParams.get('audience') ?? ''
       audiences.push(audience)
+      if (tokenStatus !== 200) return { status: tokenStatus, text: 'no', json: {} }
       return { status: 200, text: '', json: { value: `token-${audiences.length}-${audience}` } }
     }
     const body = JSON.parse(opts.body ?? '{}') as { publicKey: string }
@@ -265,6 +266,17 @@ describe('which answers move on', () => {
     expect(r.error).toBe(`Gateway ${A} answered with a lease this action cannot use: no address`)
     expect(r.seen).toHaveLength(1)
     expect(r.journal.find('lease')).toMatchObject({ gateway: `${A}/` })
+  })
+})
+
+describe('the token service is the same for every gateway', () => {
+  it('its refusal stops the job at once: no gateway is asked', async () => {
+    const http = fakeHttp({}, 403)
+    await expect(
+      leaseTunnel(sourceOf(`${A}\n${B}`), new Journal(() => undefined), Date.now() + 5000, http.ask)
+    ).rejects.toThrow(/^The runner's token service refused an OIDC token \(HTTP 403\)/)
+    expect(http.seen).toEqual([])
+    expect(http.audiences).toEqual([A])
   })
 })
 
