@@ -322,10 +322,21 @@ async function createKernelInterface(req, journal) {
         journal.update(rec, { ifindex: (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .ifindex */ .Cl)(iface) });
         return true;
     }
+    const full = (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .commandLine */ .ay)(argv, { root: true }, (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .isRoot */ .jX)());
+    if (r.timedOut) {
+        // Stopped at the deadline: its request may have reached the kernel all the same. The name was
+        // free when this step began (refuseTakenName), so a link of that name now is the one it asked
+        // for: recorded by its ifindex, rollback deletes it; none, and the record goes.
+        const made = (0,_probe_js__WEBPACK_IMPORTED_MODULE_4__/* .ifindex */ .Cl)(iface);
+        if (made === undefined)
+            journal.remove(rec);
+        else
+            journal.update(rec, { ifindex: made });
+        throw new _run_js__WEBPACK_IMPORTED_MODULE_3__/* .CommandError */ .Qd(full, r);
+    }
     // Nothing was made: the record goes.
     journal.remove(rec);
-    const full = (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .commandLine */ .ay)(argv, { root: true }, (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .isRoot */ .jX)());
-    if (r.timedOut || (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .sudoRefused */ .Ub)(full, r.stderr))
+    if ((0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .sudoRefused */ .Ub)(full, r.stderr))
         throw new _run_js__WEBPACK_IMPORTED_MODULE_3__/* .CommandError */ .Qd(full, r);
     const noKernel = /Unknown device type|not supported/i.test(r.stderr);
     if (noKernel && req.userspace !== 'false')
