@@ -8,12 +8,12 @@ import type { GatewaySource, LeaseGateway } from '../inputs/inputs.js'
 import { errorText } from '../../common/errors.js'
 import { httpRequest, nodeHasProxySupport, proxyFor, proxyShown, type HttpAnswer } from './http.js'
 import {
+  attemptShort,
   gatewayLabel,
   gatewayRefused,
   gatewayUnreachable,
   noGatewayLeased,
   tokenServiceUnreachable,
-  attemptShort,
   type Asked,
   type Attempt,
   type Tried,
@@ -232,10 +232,11 @@ type Outcome = { kind: 'leased'; given: GivenTunnel } | { kind: 'failed'; attemp
 
 /**
  * Asks one gateway for a lease on a key pair made for this attempt, each request with a fresh
- * token, by `until.at` (epoch ms; the token by `until.step`, the step's deadline). A connection the gateway cuts before reading it is asked again
- * while a second is left (a gateway caps connections per address: many runners behind one NAT
- * address may find theirs cut). Records the lease (for release) the moment it exists. Throws
- * what no other gateway can change: the token service's failure, a lease this action cannot use.
+ * token, by `until.at` (epoch ms; the token by `until.step`, the step's deadline). A connection
+ * the gateway cuts before reading it is asked again while a second is left (a gateway caps
+ * connections per address: many runners behind one NAT address may find theirs cut). Records the
+ * lease (for release) the moment it exists. Throws what no other gateway can change: the token
+ * service's failure, a lease this action cannot use.
  */
 async function askGateway(
   gw: LeaseGateway,

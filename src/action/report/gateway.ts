@@ -2,8 +2,9 @@
 // advice is chosen by the gateway's code (src/common/codes.ts), never by the status alone; an unknown
 // code is quoted without advice. A connection's failure is told by Node's error code, with what the
 // step's environment shows (a proxy in use, NODE_EXTRA_CA_CERTS and what it holds, this runner's
-// clock), and never advises what the job already does. The README's troubleshooting table quotes
-// these; unit tests hold them to it. Pure: the evidence is gathered by the caller.
+// clock), and never advises what the job already does. With several gateways, one line names each
+// and what became of it, then the most telling one's own line. The README's troubleshooting table
+// quotes these; unit tests hold them to it. Pure: the evidence is gathered by the caller.
 import { CODE_FORM, isGatewayCode, type GatewayCode } from '../../common/codes.js'
 
 /**
@@ -327,10 +328,13 @@ export function gatewayUnreachable(gateway: URL, err: RequestFailure, ev: Eviden
     return `${at} could not be reached through the proxy ${ev.proxy ?? '(unknown)'} (it answered ${said}): ${advice}`
   }
   if (code === 'ERR_PROXY_INVALID_CONFIG') return `${at} could not be asked: ${INVALID_PROXY}`
-  if (code === 'ETIMEDOUT' && share !== undefined)
-    return `${at} did not answer within ${seconds(share)}, its share of the step's timeout (the gateways after it and the bring-up need the rest)${via}: check that it runs and is not overloaded${ev.proxy !== undefined ? ', and that the proxy forwards to it' : ''}`
-  if (code === 'ETIMEDOUT')
-    return `${at} did not answer within the step's timeout${via}: check that it runs and is not overloaded${ev.proxy !== undefined ? ', and that the proxy forwards to it' : ''}`
+  if (code === 'ETIMEDOUT') {
+    const within =
+      share === undefined
+        ? "the step's timeout"
+        : `${seconds(share)}, its share of the step's timeout (the gateways after it and the bring-up need the rest)`
+    return `${at} did not answer within ${within}${via}: check that it runs and is not overloaded${ev.proxy !== undefined ? ', and that the proxy forwards to it' : ''}`
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     const name = err.hostname ?? gateway.hostname
     return ev.proxy !== undefined && name !== gateway.hostname
