@@ -4,7 +4,8 @@
 // the job's OIDC token from a stand-in for the runner's token service, brings the tunnel up from
 // the answer, and releases the lease in post. Nothing is left on either side. Last, liveness (issue
 // 16, case 6): a quiet job keeps its lease, its peer removed by hand comes back, and keepalives
-// cannot be turned off in gateway mode.
+// cannot be turned off in gateway mode. Then failover over several gateways (one URL per line):
+// the first down, drained or refusing.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync, spawn } from 'node:child_process'
 import { chmodSync, rmSync } from 'node:fs'
@@ -428,6 +429,169 @@ describe("the gateway's own faults, said as such", () => {
     )
     expect(line).not.toMatch(/NODE_EXTRA_CA_CERTS/)
   })
+})
+
+describe('several gateways, one URL per line: failover', () => {
+  // A second gateway for a second WireGuard interface in the server namespace (its own key, port
+  // and pool, IPv6 only so that it never overlaps the first's), on its own port: the job lists the
+  // first (or a URL where nothing listens) before it.
+  const SECOND_PORT = 9447
+  const SECOND_URL = `https://${L.ENDPOINT_NAME}:${SECOND_PORT}`
+  const DOWN_URL = `https://${L.ENDPOINT_NAME}:9444`
+  const SECOND_ADDR = '2001:db8:5::1'
+  const secondService = `http://[${SECOND_ADDR}]:${L.HTTP_PORT}/`
+  /** @type {{ iface: string, publicKey: string, remove: () => void }} */
+  let iface2
+  /** @type {G.Gateway} */
+  let second
+  const peers2 = () => G.peersOf(lab.srv, iface2.iface)
+  /**
+   * How many of a gateway's audit lines so far match.
+   * @param {G.Gateway} gw
+   * @param {(l: Record<string, unknown>) => boolean} pred
+   */
+  const count = (gw, pred) => gw.audit.filter(pred).length
+  /** @type {(l: Record<string, unknown>) => boolean} */
+  const asked = (l) => l.event === 'lease.granted' || l.event === 'lease.refused'
+  /** @type {(l: Record<string, unknown>) => boolean} */
+  const released = (l) => l.event === 'lease.ended' && l.reason === 'released'
+
+  beforeAll(async () => {
+    iface2 = G.addServerInterface(lab, `wb${lab.id}`, L.PORT + 2)
+    execFileSync('ip', ['-n', lab.srv, 'address', 'add', `${SECOND_ADDR}/64`, 'dev', iface2.iface, 'nodad'])
+    second = await G.startGateway(lab.srv, {
+      ...G.gatewayConfig(lab, issuer, ca),
+      listen: `${L.SERVER_IP}:${SECOND_PORT}`,
+      audience: SECOND_URL,
+      interface: iface2.iface,
+      endpoint: `${L.SERVER_IP}:${L.PORT + 2}`,
+      pool: ['2001:db8:5::/64'],
+      'allowed-ips': ['2001:db8:5::/64']
+    })
+  })
+
+  afterAll(async () => {
+    await second?.stop()
+    second?.remove()
+    iface2?.remove()
+  })
+
+  /**
+   * Runs a job over `urls` that must lease from the second gateway: the tunnel carries traffic to
+   * the second's network, the summary names it and the gateways passed over, and post releases it
+   * there. Resolves with main's result.
+   * @param {string[]} urls
+   * @param {string | undefined} user
+   */
+  async function leasesFromSecond(urls, user) {
+    const job = L.createJob(lab, user)
+    const before = L.snapshot(lab)
+    const releases = count(second, released)
+    const {
+      result: main,
+      commandLines,
+      environments
+    } = await L.sampleCommandLines(() =>
+      L.runStep(lab, job, 'main', inputs({ gateway: urls.join('\n'), check: secondService }), { env: jobEnv() })
+    )
+    if (main.code !== 0) throw new Error(`main failed:\n${main.stdout}\n${main.stderr}`)
+    const address = /** @type {string} */ (main.outputs.address)
+    expect(address).toMatch(/^2001:db8:5::[0-9a-f]+$/)
+    expect(peers2()[main.outputs['public-key'] ?? '']).toBe(`${address}/128`)
+    expect(leased()).toEqual([])
+    expect(main.summary).toMatch(/\| Lease \| \S+ from https:\/\/vpn\.lab\.test:9447, until \S+ \|/)
+    expect(main.stdout).toMatch(/^Leased 2001:db8:5::[0-9a-f]+ from https:\/\/vpn\.lab\.test:9447 \(lease /m)
+    // Through the tunnel to the second's network: the service sees the leased address.
+    expect(L.curl(lab, secondService).body).toBe(`hello from the private network\nyou are ${address}\n`)
+    const post = await L.runStep(lab, job, 'post', {}, { env: jobEnv() })
+    expect(post.code).toBe(0)
+    expect(post.stdout).not.toMatch(/::(warning|error)::/)
+    expect(post.stdout).toMatch(/Removed .*lease /)
+    await until(() => count(second, released) === releases + 1, 'the release at the second')
+    expect(peers2()).toEqual({})
+    expect(L.snapshot(lab)).toEqual(before)
+    expectNoGatewaySecrets([main, post], job, commandLines, environments)
+    return main
+  }
+
+  it.each([
+    ['as root', undefined],
+    ['as a user with passwordless sudo', L.SUDO_USER]
+  ])(
+    'the first down (nothing listens): leases from the second, carries traffic, released there (%s)',
+    async (_as, user) => {
+      const main = await leasesFromSecond([DOWN_URL, SECOND_URL], user)
+      expect(main.stdout.split('\n').filter((l) => l.startsWith('::warning::'))).toEqual([
+        expect.stringMatching(
+          /^::warning::Gateway https:\/\/vpn\.lab\.test:9444 \(198\.51\.100\.1\) could not be reached \(ECONNREFUSED\): .* \(trying the next gateway, https:\/\/vpn\.lab\.test:9447\)$/
+        )
+      ])
+      expect(main.summary).toMatch(/\| Gateways passed over \| https:\/\/vpn\.lab\.test:9444 \(ECONNREFUSED\) \|/)
+    }
+  )
+
+  it.each([
+    ['as root', undefined],
+    ['as a user with passwordless sudo', L.SUDO_USER]
+  ])('the first drained (503 draining): leases from the second, released there (%s)', async (_as, user) => {
+    /** @type {(l: Record<string, unknown>) => boolean} */
+    const draining = (l) => l.event === 'lease.refused' && l.code === 'draining' && l.status === 503
+    const refusals = count(gateway, draining)
+    expect(G.gatewayCli(gateway, 'drain').code).toBe(0)
+    try {
+      const main = await leasesFromSecond([GATEWAY_URL, SECOND_URL], user)
+      await until(() => count(gateway, draining) === refusals + 1, 'the first to refuse while draining')
+      expect(L.errorLine(main)).toBeUndefined()
+      expect(main.stdout).toMatch(
+        /^::warning::Gateway https:\/\/vpn\.lab\.test:9443 is not taking new leases \(503 draining: [^)]*\); it is draining \(for maintenance\): try again later \(trying the next gateway, https:\/\/vpn\.lab\.test:9447\)$/m
+      )
+      expect(main.summary).toMatch(/\| Gateways passed over \| https:\/\/vpn\.lab\.test:9443 \(503 draining\) \|/)
+    } finally {
+      G.gatewayCli(gateway, 'undrain')
+    }
+  })
+
+  it.each([
+    ['as root', undefined],
+    ['as a user with passwordless sudo', L.SUDO_USER]
+  ])(
+    'the first refuses (403 no_rule_matches): stops there with its line, never asks the second (%s)',
+    async (_as, user) => {
+      tokens.set({ claims: { repository_owner_id: '999' } })
+      try {
+        const job = L.createJob(lab, user)
+        const before = L.snapshot(lab)
+        const secondAsked = count(second, asked)
+        /** @type {(l: Record<string, unknown>) => boolean} */
+        const noRule = (l) => l.event === 'lease.refused' && l.code === 'no_rule_matches'
+        const refusals = count(gateway, noRule)
+        const main = await L.runStep(
+          lab,
+          job,
+          'main',
+          inputs({ gateway: `${GATEWAY_URL}\n${SECOND_URL}`, timeout: '5' }),
+          {
+            env: jobEnv()
+          }
+        )
+        expect(main.code).toBe(1)
+        expect(main.stdout.split('\n').filter((l) => l.startsWith('::error::'))).toHaveLength(1)
+        expect(L.errorLine(main)).toMatch(
+          /^Gateway https:\/\/vpn\.lab\.test:9443 refused this job \(403 no_rule_matches: no rule allows this token \(claims checked: .*repository_owner_id.*\)\); ask its team to add a rule for this repository$/
+        )
+        expect(main.stdout).not.toMatch(/::warning::/)
+        await until(() => count(gateway, noRule) === refusals + 1, 'the refusal at the first')
+        expect(count(second, asked)).toBe(secondAsked)
+        const post = await L.runStep(lab, job, 'post', {}, { env: jobEnv() })
+        expect(post.code).toBe(0)
+        expect(L.snapshot(lab)).toEqual(before)
+        expect(leased()).toEqual([])
+        expect(peers2()).toEqual({})
+      } finally {
+        tokens.set({ claims: {} })
+      }
+    }
+  )
 })
 
 describe('behind a proxy (tinyproxy in the runner namespace, as on a self-hosted runner)', () => {

@@ -78,6 +78,8 @@ interface Prepared {
   mtu: number
   /** Summary rows from where the tunnel came from (a lease). */
   rows: [string, string][]
+  /** In gateway mode, the origin of the gateway that leased the tunnel. */
+  gateway?: string
 }
 
 /** The tunnel (given, or leased from the gateway), endpoints resolved, routing planned, MTU chosen: reads only. */
@@ -96,7 +98,7 @@ async function prepare(cfg: Config, tools: Tools, journal: Journal, deadline: nu
   ])
   const refused = ipv6MtuRefusal(tunnel, chosen)
   if (refused) throw new Error(refused)
-  return { tunnel, planned, mtu: chosen.mtu, rows: given.rows }
+  return { tunnel, planned, mtu: chosen.mtu, rows: given.rows, gateway: given.gateway }
 }
 
 /**
@@ -157,7 +159,7 @@ function whereToAsk(
 /** Configures the interface made, gives it addresses, routes and DNS, then proves it carries traffic. */
 async function bringUp(
   settings: Config,
-  { tunnel, planned, mtu }: Prepared,
+  { tunnel, planned, mtu, gateway }: Prepared,
   userspace: boolean,
   tools: Tools,
   journal: Journal,
@@ -195,7 +197,6 @@ async function bringUp(
   const upAt = Date.now()
   const missing = await waitForHandshakes(cfg.peers, () => backend.handshakes(), deadline)
   if (missing.length > 0) {
-    const gateway = settings.source.kind === 'gateway' ? settings.source.url.origin : undefined
     throw new Error(handshakeFailure(cfg, missing[0] as string, timeoutMs, gateway))
   }
   const handshakeMs = cfg.peers.some((p) => p.endpoint) ? Date.now() - upAt : undefined

@@ -491,4 +491,21 @@ describe('gateway mode: the lease is asked for while the interface is made', () 
     expect(kit.outputs.address).toBe('10.99.0.7')
     expect(kit.summary.join('')).toContain(`| Lease | lease_01 from ${gateway}, until 2026-11-26T14:00:00Z |`)
   })
+
+  it('several gateways, the first down: leased from the second, and a failure after it releases it there', async () => {
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    const down = 'http://127.0.0.1:1'
+    host.failOn((s) => s.text.startsWith('ip -j -batch: route add'), { stderr: 'RTNETLINK answers: Invalid argument' })
+    const before = host.snapshot()
+    await up({ gateway: `${down}\n${gateway}` })
+    expect(kit.failures).toEqual([expect.stringContaining('Invalid argument')])
+    expect(kit.warnings[0]).toMatch(
+      new RegExp(
+        `^Gateway ${down} \\(127\\.0\\.0\\.1\\) could not be reached \\(ECONNREFUSED\\): .* \\(trying the next gateway, ${gateway}\\)$`
+      )
+    )
+    expect(host.snapshot()).toEqual(before)
+    expect(seen).toEqual(['POST /v1/leases Bearer token-abcdefgh', `DELETE /v1/leases/lease_01 Bearer ${lease.secret}`])
+    expect(kit.state('journal')).toBe('')
+  })
 })

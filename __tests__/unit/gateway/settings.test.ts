@@ -231,7 +231,7 @@ rules:
     const config = parseConfig(gatewayYml ?? '')
     const url = /gateway: (\S+)/.exec(jobYml ?? '')?.[1] ?? ''
     const job = readConfig((name) => (name === 'gateway' ? url : ''))
-    expect(job.source).toMatchObject({ kind: 'gateway', audience: config.audience })
+    expect(job.source).toMatchObject({ kind: 'gateway', gateways: [{ audience: config.audience }] })
     expect(config.audience).toBe('https://vpn.example.com:8443')
   })
 })

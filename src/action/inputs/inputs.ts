@@ -43,12 +43,18 @@ export interface Settings {
   userspace: Userspace
 }
 
+/** One gateway of the `gateway` input, and the audience of the tokens it is sent. */
+export interface LeaseGateway {
+  url: URL
+  /** The OIDC token's audience: the `audience` input, or this gateway URL's origin. */
+  audience: string
+}
+
 /** Gateway mode: the tunnel is leased at run time; these inputs shape the lease and the interface. */
 export interface GatewaySource {
   kind: 'gateway'
-  url: URL
-  /** The OIDC token's audience: the `audience` input, or the gateway URL's origin. */
-  audience: string
+  /** One or more, tried in this order (lease/lease.ts says when the next is tried). */
+  gateways: LeaseGateway[]
   mtu?: number
   /** Seconds, 1 or more; the gateway's answer applies when not given, and caps it. */
   keepalive?: number
@@ -128,35 +134,70 @@ function parseTimeout(input: string, value: string): number {
   return Math.round(Number(v) * 1000)
 }
 
-/** The `gateway` input: an https:// URL (http:// only for a loopback address), no credentials in it. */
-function parseGateway(input: string, value: string): URL {
+/**
+ * The most URLs the `gateway` input may list. Each one tried may take its share of the step's
+ * timeout; eight covers a fleet per region with standbys, and keeps a share worth having.
+ */
+export const MAX_GATEWAYS = 8
+
+/**
+ * One gateway URL: https:// (http:// only for a loopback address), no credentials, query or
+ * fragment. `line` is given for an input of several lines, and then named in the error.
+ */
+function parseGatewayUrl(input: string, value: string, line?: number): URL {
   const v = value.trim()
-  if (v.length > 2048) throw new InputError(input, "is longer than 2048 characters; give the gateway's base URL")
+  const fail = (problem: string): never => {
+    throw new InputError(input, problem, line)
+  }
+  if (v.length > 2048) fail("is longer than 2048 characters; give the gateway's base URL")
   let url: URL
   try {
     url = new URL(v)
   } catch {
-    throw new InputError(
-      input,
-      `${shown(v)} is not a URL; give the gateway's address, e.g. https://vpn.example.com:8443`
-    )
+    return fail(`${shown(v)} is not a URL; give the gateway's address, e.g. https://vpn.example.com:8443`)
   }
   if (url.username !== '' || url.password !== '')
-    throw new InputError(
-      input,
+    fail(
       'has a user name or password in the URL (not shown); the gateway needs none: the job proves itself with its OIDC token'
     )
-  if (looksSecret(v)) throw new InputError(input, `${shown(v)}: a gateway URL holds no key or token`)
+  if (looksSecret(v)) fail(`${shown(v)}: a gateway URL holds no key or token`)
   if (url.protocol === 'http:' && !isLoopback(url.hostname))
-    throw new InputError(
-      input,
+    fail(
       `${shown(v)} must use https:// (http:// only for a loopback address such as 127.0.0.1): the lease carries the tunnel's addresses and the OIDC token`
     )
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new InputError(input, `${shown(v)} must be an https:// URL`)
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(`${shown(v)} must be an https:// URL`)
   if (url.search !== '' || url.hash !== '')
-    throw new InputError(input, `${shown(v)} must have no query or fragment; give the gateway's base URL`)
+    fail(`${shown(v)} must have no query or fragment; give the gateway's base URL`)
   return url
+}
+
+/**
+ * The `gateway` input: one URL per line (blank lines ignored), at most MAX_GATEWAYS, each once.
+ * Errors name the line (counted as written, blank lines too) when the input has several; a
+ * single URL's errors read as they always have. Two lines are the same gateway when their URLs
+ * are, as this action asks them (the base URL, with or without its last slash).
+ */
+function parseGateways(input: string, value: string): URL[] {
+  const lines = value
+    .split('\n')
+    .map((text, i) => ({ text: text.trim(), line: i + 1 }))
+    .filter((l) => l.text !== '')
+  if (lines.length > MAX_GATEWAYS)
+    throw new InputError(
+      input,
+      `lists ${lines.length} gateways; at most ${MAX_GATEWAYS}, each tried in turn within the step's timeout`
+    )
+  if (lines.length === 1) return [parseGatewayUrl(input, value)]
+  const seen = new Map<string, number>()
+  return lines.map(({ text, line }) => {
+    const url = parseGatewayUrl(input, text, line)
+    const same = url.href.replace(/\/$/, '')
+    const first = seen.get(same)
+    if (first !== undefined)
+      throw new InputError(input, `${shown(text)} is the gateway of line ${first} again; list each gateway once`, line)
+    seen.set(same, line)
+    return url
+  })
 }
 
 /** The `audience` input: one token of printable text, as the OIDC `aud` claim. */
@@ -235,7 +276,7 @@ function tunnelSource(get: GetInput): TunnelSource {
         INPUT.gateway,
         `cannot be combined with ${clash.join(', ')}: the gateway leases the key, address and peer; remove those inputs, or remove gateway`
       )
-    const url = parseGateway(INPUT.gateway, get(INPUT.gateway))
+    const urls = parseGateways(INPUT.gateway, get(INPUT.gateway))
     const keepalive = keepaliveOf(get)
     // The gateway hears a live runner by its keepalives (and ends a lease it does not hear from).
     if (keepalive === 0)
@@ -244,10 +285,10 @@ function tunnelSource(get: GetInput): TunnelSource {
         "cannot be 0 with gateway: the gateway hears that a job is alive by its keepalives, and would end a quiet job's lease. Remove persistent-keepalive (the gateway's applies), or give a number of seconds"
       )
     const audienceText = get(INPUT.audience)
+    const audience = audienceText.trim() === '' ? undefined : parseAudience(INPUT.audience, audienceText)
     return {
       kind: 'gateway',
-      url,
-      audience: audienceText.trim() === '' ? url.origin : parseAudience(INPUT.audience, audienceText),
+      gateways: urls.map((url) => ({ url, audience: audience ?? url.origin })),
       mtu: mtuOf(get),
       keepalive,
       ...splitDns(INPUT.dns, get(INPUT.dns))

@@ -4,16 +4,23 @@
 // child's environment; the token and the lease secret are masked the moment they exist.
 import { generateKeyPairSync } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import type { GatewaySource } from '../inputs/inputs.js'
+import type { GatewaySource, LeaseGateway } from '../inputs/inputs.js'
 import { errorText } from '../../common/errors.js'
 import { httpRequest, nodeHasProxySupport, proxyFor, proxyShown, type HttpAnswer } from './http.js'
 import {
+  attemptShort,
+  gatewayLabel,
   gatewayRefused,
   gatewayUnreachable,
+  noGatewayLeased,
   tokenServiceUnreachable,
+  type Asked,
+  type Attempt,
+  type Tried,
   type Evidence,
   type RequestFailure
 } from '../report/gateway.js'
+import { attemptDeadline, movesOnAfterAnswer, movesOnAfterError, timeForAnother } from './failover.js'
 import { canonicalAddress, network, parsePrefix, prefixText, type Prefix } from '../../common/ip.js'
 import { validRecord, type Journal, type RecOf } from '../journal/journal.js'
 import { isHostName, isKey, wgEndpoint } from '../../common/grammar.js'
@@ -26,7 +33,12 @@ export interface GivenTunnel {
   tunnel: Tunnel
   /** Rows for the summary (the lease and its expiry). */
   rows: [string, string][]
+  /** In gateway mode, the origin of the gateway that leased it (messages name it). */
+  gateway?: string
 }
+
+/** How this module asks over HTTP: httpRequest, or a test's stand-in. */
+export type Request = (url: URL, opts: Parameters<typeof httpRequest>[1]) => Promise<HttpAnswer>
 
 /** A fresh X25519 key pair, as `wg genkey` and `wg pubkey` would print it. */
 export function ephemeralKeyPair(): { privateKey: string; publicKey: string } {
@@ -52,16 +64,16 @@ const backoff = (attempt: number, deadline: number): Promise<void> =>
   )
 
 /** The job's OIDC token for `audience`, from the runner's token service; retried on 5xx; masked. */
-async function oidcToken(audience: string, deadline: number): Promise<string> {
+async function oidcToken(audience: string, deadline: number, ask: Request): Promise<string> {
   const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL
   const bearer = process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
   if (!url || !bearer) throw new Error(NO_TOKEN)
-  const request = new URL(url)
-  request.searchParams.set('audience', audience)
+  const tokenUrl = new URL(url)
+  tokenUrl.searchParams.set('audience', audience)
   for (let attempt = 0; ; attempt++) {
     let answer: HttpAnswer
     try {
-      answer = await httpRequest(request, {
+      answer = await ask(tokenUrl, {
         headers: { authorization: `bearer ${bearer}`, accept: 'application/json; api-version=2.0' },
         deadline
       })
@@ -71,7 +83,7 @@ async function oidcToken(audience: string, deadline: number): Promise<string> {
         await backoff(attempt, deadline)
         continue
       }
-      throw new Error(tokenServiceUnreachable(failure(err), evidence(request)), { cause: err })
+      throw new Error(tokenServiceUnreachable(failure(err), evidence(tokenUrl)), { cause: err })
     }
     if (answer.status >= 500 && Date.now() < deadline - 500) {
       await backoff(attempt, deadline)
@@ -79,7 +91,7 @@ async function oidcToken(audience: string, deadline: number): Promise<string> {
     }
     const value = (answer.json as { value?: unknown } | undefined)?.value
     if (answer.status !== 200 || typeof value !== 'string' || value === '') {
-      const proxy = evidence(request).proxy
+      const proxy = evidence(tokenUrl).proxy
       const via = proxy === undefined ? '' : `, through the proxy ${proxy}`
       throw new Error(`The runner's token service refused an OIDC token (HTTP ${answer.status}${via}): ${NO_TOKEN}`)
     }
@@ -134,12 +146,10 @@ function warnIfProxyIgnored(url: URL): void {
 }
 
 /** The gateway's refusal in its own words and code (its `error` and `code` fields), as one line with advice by the code. */
-function refused(gateway: URL, answer: HttpAnswer, audience: string, what: 'lease' | 'release'): Error {
+function refusedLine(gateway: URL, answer: HttpAnswer, asked: Asked, what: 'lease' | 'release'): string {
   const body = (answer.json ?? {}) as { error?: unknown; code?: unknown }
   const reason = typeof body.error === 'string' ? body.error : answer.text
-  return new Error(
-    gatewayRefused(gateway.origin, { status: answer.status, code: body.code, reason }, { audience }, what)
-  )
+  return gatewayRefused(gateway.origin, { status: answer.status, code: body.code, reason }, asked, what)
 }
 
 /** An ISO 8601 UTC time as the gateway writes expiresAt, or undefined. */
@@ -154,10 +164,11 @@ const isoTime = (v: unknown): string | undefined =>
 export function tunnelFromLease(
   answer: unknown,
   keys: { privateKey: string; publicKey: string },
-  source: GatewaySource
+  source: GatewaySource,
+  gateway: URL = (source.gateways[0] as LeaseGateway).url
 ): { tunnel: Tunnel; id: string; secret: string; expiresAt: string } {
   const bad = (what: string): never => {
-    throw new Error(`Gateway ${source.url.origin} answered with a lease this action cannot use: ${what}`)
+    throw new Error(`Gateway ${gateway.origin} answered with a lease this action cannot use: ${what}`)
   }
   const a = (typeof answer === 'object' && answer !== null ? answer : bad('not a JSON object')) as Record<
     string,
@@ -216,47 +227,116 @@ export function tunnelFromLease(
   return { tunnel, id, secret, expiresAt: isoTime(a.expiresAt) ?? 'unknown' }
 }
 
-/** Asks the gateway for a lease on a fresh key; records it (for release) the moment it exists. */
-export async function leaseTunnel(source: GatewaySource, journal: Journal, deadline: number): Promise<GivenTunnel> {
+/** One gateway's attempt: its lease, or what became of it and whether the next gateway is asked. */
+type Outcome = { kind: 'leased'; given: GivenTunnel } | { kind: 'failed'; attempt: Tried; next: boolean }
+
+/**
+ * Asks one gateway for a lease on a key pair made for this attempt, each request with a fresh
+ * token, by `until.at` (epoch ms; the token by `until.step`, the step's deadline). A connection
+ * the gateway cuts before reading it is asked again while a second is left (a gateway caps
+ * connections per address: many runners behind one NAT address may find theirs cut). Records the
+ * lease (for release) the moment it exists. Throws what no other gateway can change: the token
+ * service's failure, a lease this action cannot use.
+ */
+async function askGateway(
+  gw: LeaseGateway,
+  source: GatewaySource,
+  journal: Journal,
+  until: { at: number; step: number; last: boolean; started: number },
+  ask: Request
+): Promise<Outcome> {
   const keys = ephemeralKeyPair()
   core.setSecret(keys.privateKey)
-  const url = new URL('v1/leases', source.url.href.endsWith('/') ? source.url : `${source.url.href}/`)
+  const url = new URL('v1/leases', gw.url.href.endsWith('/') ? gw.url : `${gw.url.href}/`)
   warnIfProxyIgnored(url)
+  const asked = { audience: gw.audience, listed: source.gateways.length }
   let answer: HttpAnswer
   for (let attempt = 0; ; attempt++) {
-    // A fresh token each try: one the gateway saw once is refused as a replay.
-    const token = await oidcToken(source.audience, deadline)
+    // A fresh token each try: one the gateway (or its fleet) saw once is refused as a replay.
+    // The token service is the runner's, the same for every gateway: it has the step's time.
+    const token = await oidcToken(gw.audience, until.step, ask)
     try {
-      answer = await httpRequest(url, {
+      answer = await ask(url, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ publicKey: keys.publicKey }),
-        deadline
+        deadline: until.at
       })
       break
     } catch (err) {
-      // A gateway caps connections per address: many runners behind one NAT address may find theirs
-      // cut before the request went out. Such a cut is tried again, within the step's time.
-      const code = (err as NodeJS.ErrnoException).code
-      const cut = code === 'ECONNRESET' || code === 'EPIPE'
-      if (!cut || Date.now() > deadline - 1000)
-        throw new Error(gatewayUnreachable(source.url, failure(err), evidence(url)), { cause: err })
-      await backoff(attempt, deadline)
+      const f = failure(err)
+      const cut = f.code === 'ECONNRESET' || f.code === 'EPIPE'
+      if (!cut || Date.now() > until.at - 1000) {
+        const share = until.last ? undefined : until.at - until.started
+        const line = gatewayUnreachable(gw.url, f, evidence(url), share)
+        return {
+          kind: 'failed',
+          attempt: { gateway: gw.url, kind: 'unreachable', err: f, line },
+          next: movesOnAfterError(f.code)
+        }
+      }
+      await backoff(attempt, until.at)
     }
   }
-  if (answer.status !== 201) throw refused(source.url, answer, source.audience, 'lease')
+  if (answer.status !== 201) {
+    const line = refusedLine(gw.url, answer, asked, 'lease')
+    const code = ((answer.json ?? {}) as { code?: unknown }).code
+    const attempt: Tried = { gateway: gw.url, kind: 'answered', status: answer.status, code, line }
+    return { kind: 'failed', attempt, next: movesOnAfterAnswer(answer.status) }
+  }
   const { id, secret } = (answer.json ?? {}) as { id?: unknown; secret?: unknown }
   // Masked only in the shape a lease secret has (journal.ts): a hostile answer's "secret" of one
   // letter would otherwise mask that letter everywhere in the job's log.
   if (typeof secret === 'string' && /^[A-Za-z0-9_-]{16,128}$/.test(secret)) core.setSecret(secret)
-  // Recorded as soon as it can be released, before the rest of the answer is judged.
-  const release = { kind: 'lease' as const, gateway: source.url.href, id, secret }
+  // Recorded as soon as it can be released, with the gateway that holds it (post releases there),
+  // before the rest of the answer is judged.
+  const release = { kind: 'lease' as const, gateway: gw.url.href, id, secret }
   if (validRecord(release)) journal.add(validRecord(release) as RecOf<'lease'>)
-  const lease = tunnelFromLease(answer.json, keys, source)
+  const lease = tunnelFromLease(answer.json, keys, source, gw.url)
   core.info(
-    `Leased ${lease.tunnel.addresses.map((a) => a.address).join(', ')} from ${source.url.origin} (lease ${lease.id}, until ${lease.expiresAt})`
+    `Leased ${lease.tunnel.addresses.map((a) => a.address).join(', ')} from ${gw.url.origin} (lease ${lease.id}, until ${lease.expiresAt})`
   )
-  return { tunnel: lease.tunnel, rows: [['Lease', `${lease.id} from ${source.url.origin}, until ${lease.expiresAt}`]] }
+  const rows: [string, string][] = [['Lease', `${lease.id} from ${gw.url.origin}, until ${lease.expiresAt}`]]
+  return { kind: 'leased', given: { tunnel: lease.tunnel, rows, gateway: gw.url.origin } }
+}
+
+/**
+ * A lease from the first of the listed gateways that grants one, in the order given (failover.ts:
+ * which outcomes move on, and each one's share of the time), all by `deadline`. A gateway passed
+ * over is a warning naming it and why, and a summary row. When none leases: the one line of the
+ * gateway that stopped it (a 4xx, or the only gateway), or one naming every gateway and why.
+ * `ask` is the HTTP layer (tests give a stand-in).
+ */
+export async function leaseTunnel(
+  source: GatewaySource,
+  journal: Journal,
+  deadline: number,
+  ask: Request = httpRequest
+): Promise<GivenTunnel> {
+  const attempts: Attempt[] = []
+  const all = source.gateways
+  for (const [i, gw] of all.entries()) {
+    const started = Date.now()
+    if (i > 0 && !timeForAnother(deadline - started)) {
+      attempts.push(...all.slice(i).map((g): Attempt => ({ gateway: g.url, kind: 'skipped' })))
+      break
+    }
+    const after = all.length - 1 - i
+    const until = { at: attemptDeadline(started, deadline, after), step: deadline, last: after === 0, started }
+    const outcome = await askGateway(gw, source, journal, until, ask)
+    if (outcome.kind === 'leased') {
+      if (attempts.length === 0) return outcome.given
+      const passed = attempts.map((a) => `${gatewayLabel(a.gateway)} (${attemptShort(a)})`).join('; ')
+      return { ...outcome.given, rows: [...outcome.given.rows, ['Gateways passed over', passed]] }
+    }
+    const { attempt } = outcome
+    // A refusal that every gateway would repeat (a 4xx), or the only gateway: its own line, as ever.
+    if (!outcome.next || all.length === 1) throw new Error(attempt.line)
+    attempts.push(attempt)
+    const next = all[i + 1]
+    if (next !== undefined) core.warning(`${attempt.line} (trying the next gateway, ${gatewayLabel(next.url)})`)
+  }
+  throw new Error(noGatewayLeased(attempts))
 }
 
 /** How long post waits for the gateway: the lease expires by itself anyway. */
@@ -283,7 +363,7 @@ export async function releaseLeases(
       })
       // 202: the peer is gone, and the gateway writes the lease's end to its store when it can.
       if (answer.status !== 204 && answer.status !== 202 && answer.status !== 404)
-        throw refused(gateway, answer, '', 'release')
+        throw new Error(refusedLine(gateway, answer, { audience: '' }, 'release'))
       out.released.push(`lease ${rec.id}`)
       journal.remove(rec)
     } catch (err) {

@@ -2,8 +2,9 @@
 // advice is chosen by the gateway's code (src/common/codes.ts), never by the status alone; an unknown
 // code is quoted without advice. A connection's failure is told by Node's error code, with what the
 // step's environment shows (a proxy in use, NODE_EXTRA_CA_CERTS and what it holds, this runner's
-// clock), and never advises what the job already does. The README's troubleshooting table quotes
-// these; unit tests hold them to it. Pure: the evidence is gathered by the caller.
+// clock), and never advises what the job already does. With several gateways, one line names each
+// and what became of it, then the most telling one's own line. The README's troubleshooting table
+// quotes these; unit tests hold them to it. Pure: the evidence is gathered by the caller.
 import { CODE_FORM, isGatewayCode, type GatewayCode } from '../../common/codes.js'
 
 /**
@@ -26,8 +27,14 @@ export interface Refusal {
 const NTP = "set the gateway host's clock right (NTP: timedatectl set-ntp true)"
 const THEIR_LOG = "its log says why; ask the gateway's team"
 
+/** What the job asked: the token's audience, and how many gateways the input lists (1 when not said). */
+export interface Asked {
+  audience: string
+  listed?: number
+}
+
 /** What each code says of the request (the line's verb) and what to do; no advice where none is known. */
-const LEASE_ADVICE: Record<GatewayCode, { head: string; advice?: (asked: { audience: string }) => string }> = {
+const LEASE_ADVICE: Record<GatewayCode, { head: string; advice?: (asked: Asked) => string }> = {
   invalid_body: { head: 'refused the request' },
   invalid_public_key: { head: 'refused the request' },
   request_incomplete: { head: 'refused the request' },
@@ -124,13 +131,18 @@ const LEASE_ADVICE: Record<GatewayCode, { head: string; advice?: (asked: { audie
   },
   standby: {
     head: 'is a standby and is not taking leases',
-    advice: () =>
-      'another process of that gateway is active: list it too in gateway (one URL per line); the standby takes over within 10 s if the active one stops'
+    // With several gateways listed, the job already fails over: the advice is only what is true.
+    advice: ({ listed }) =>
+      (listed ?? 1) > 1
+        ? 'another process of that gateway is active (is it listed in gateway, and did it fail too?); the standby takes over within 10 s if the active one stops'
+        : 'another process of that gateway is active: list it too in gateway (one URL per line); the standby takes over within 10 s if the active one stops'
   },
   database_unreachable: {
     head: 'cannot lease now',
-    advice: () =>
-      'the gateway cannot reach its database, so nothing is wrong with this job: list another gateway of the fleet in gateway (one URL per line), or try again later'
+    advice: ({ listed }) =>
+      (listed ?? 1) > 1
+        ? 'the gateway cannot reach its database, so nothing is wrong with this job: try again later'
+        : 'the gateway cannot reach its database, so nothing is wrong with this job: list another gateway of the fleet in gateway (one URL per line), or try again later'
   }
 }
 
@@ -139,12 +151,7 @@ const LEASE_ADVICE: Record<GatewayCode, { head: string; advice?: (asked: { audie
  * (`'release'`, where only advice about the gateway itself applies): `Gateway ORIGIN HEAD (STATUS
  * CODE: REASON); ADVICE`. An unknown code, or none, is quoted with the status and no advice.
  */
-export function gatewayRefused(
-  origin: string,
-  r: Refusal,
-  asked: { audience: string },
-  what: 'lease' | 'release' = 'lease'
-): string {
+export function gatewayRefused(origin: string, r: Refusal, asked: Asked, what: 'lease' | 'release' = 'lease'): string {
   const reason = plain(r.reason, 300) || 'no reason given'
   if (!isGatewayCode(r.code)) {
     const code = typeof r.code === 'string' && CODE_FORM.test(r.code) ? `, code ${r.code}` : ''
@@ -281,12 +288,16 @@ function untrustedAdvice(code: string, ev: Evidence): string {
   return parts.join('; ')
 }
 
+/** A duration in milliseconds as seconds for a line: `4 s`, `2.5 s`. */
+const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`
+
 /**
  * The one line for a request to the gateway that got no answer: a certificate refused (each
  * verdict its own cause), a TLS handshake that failed, the proxy refusing or unreachable, a name
- * that does not resolve, a connection refused or timed out. `gateway` is the URL asked.
+ * that does not resolve, a connection refused or timed out. `gateway` is the URL asked; `share`
+ * (ms), when the request had only its share of the step's timeout (a gateway listed before others).
  */
-export function gatewayUnreachable(gateway: URL, err: RequestFailure, ev: Evidence): string {
+export function gatewayUnreachable(gateway: URL, err: RequestFailure, ev: Evidence, share?: number): string {
   const code = err.code ?? ''
   const via = ev.proxy !== undefined ? ` through the proxy ${ev.proxy}` : ''
   const at = `Gateway ${gateway.origin}`
@@ -317,8 +328,13 @@ export function gatewayUnreachable(gateway: URL, err: RequestFailure, ev: Eviden
     return `${at} could not be reached through the proxy ${ev.proxy ?? '(unknown)'} (it answered ${said}): ${advice}`
   }
   if (code === 'ERR_PROXY_INVALID_CONFIG') return `${at} could not be asked: ${INVALID_PROXY}`
-  if (code === 'ETIMEDOUT')
-    return `${at} did not answer within the step's timeout${via}: check that it runs and is not overloaded${ev.proxy !== undefined ? ', and that the proxy forwards to it' : ''}`
+  if (code === 'ETIMEDOUT') {
+    const within =
+      share === undefined
+        ? "the step's timeout"
+        : `${seconds(share)}, its share of the step's timeout (the gateways after it and the bring-up need the rest)`
+    return `${at} did not answer within ${within}${via}: check that it runs and is not overloaded${ev.proxy !== undefined ? ', and that the proxy forwards to it' : ''}`
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     const name = err.hostname ?? gateway.hostname
     return ev.proxy !== undefined && name !== gateway.hostname
@@ -340,4 +356,50 @@ export function tokenServiceUnreachable(err: RequestFailure, ev: Evidence): stri
   if (ev.proxy !== undefined)
     return `The runner's token service did not answer through the proxy ${ev.proxy} (${code}): check the proxy, or add the token service's host to NO_PROXY; or try the job again`
   return `The runner's token service did not answer (${code}): try the job again`
+}
+
+/**
+ * One gateway's attempt that gave no lease, as the line naming every gateway tells it: its answer
+ * (status and code), Node's error when it gave none, or not tried at all (the step's time was up).
+ * `line` is that attempt's own full line (gatewayRefused, gatewayUnreachable).
+ */
+export type Attempt = { gateway: URL } & (
+  | { kind: 'answered'; status: number; code?: unknown; line: string }
+  | { kind: 'unreachable'; err: RequestFailure; line: string }
+  | { kind: 'skipped' }
+)
+
+/** An attempt made: it has a line of its own. */
+export type Tried = Exclude<Attempt, { kind: 'skipped' }>
+
+/** A gateway as a list names it: its origin, or its whole base URL when it has a path. */
+export const gatewayLabel = (url: URL): string => (url.pathname === '/' ? url.origin : url.href.replace(/\/$/, ''))
+
+/** What became of one attempt, in a few words: `503 draining`, `ECONNREFUSED`, `no answer in time (ETIMEDOUT)`. */
+export function attemptShort(a: Attempt): string {
+  if (a.kind === 'skipped') return "not tried: the step's timeout was up"
+  if (a.kind === 'answered')
+    return typeof a.code === 'string' && CODE_FORM.test(a.code) ? `${a.status} ${a.code}` : `HTTP ${a.status}`
+  if (a.err.code === 'ETIMEDOUT') return 'no answer in time (ETIMEDOUT)'
+  return a.err.code ?? plain(a.err.message, 80)
+}
+
+/** Errors that say only that nothing answered: less telling than an answer or a fault with a cause. */
+const SILENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'])
+
+/** How much an attempt tells: a gateway's own answer, then a fault with a cause (TLS, a name, a proxy), then silence. */
+const tells = (a: Attempt): number =>
+  a.kind === 'answered' ? 3 : a.kind === 'skipped' ? 0 : SILENT.has(a.err.code ?? '') ? 1 : 2
+
+/**
+ * The one line when no gateway of several leased: each gateway and what became of it, in the order
+ * tried, then the whole line (with its advice) of the attempt that tells most: the last answer a
+ * gateway gave, else the last fault with a cause (a certificate, a name, a proxy), else the last.
+ * `No gateway leased (https://a:8443: ECONNREFUSED; https://b:8443: 503 draining): Gateway https://b:8443 …`
+ */
+export function noGatewayLeased(attempts: Attempt[]): string {
+  const list = attempts.map((a) => `${gatewayLabel(a.gateway)}: ${attemptShort(a)}`).join('; ')
+  let best: Attempt | undefined
+  for (const a of attempts) if (a.kind !== 'skipped' && (best === undefined || tells(a) >= tells(best))) best = a
+  return `No gateway leased (${list})${best !== undefined && best.kind !== 'skipped' ? `: ${best.line}` : ''}`
 }

@@ -152,15 +152,20 @@ describe('the settings and the tunnel source', () => {
     expect(cfg.checks).toHaveLength(1)
     expect(cfg.source).toMatchObject({
       kind: 'gateway',
-      audience: 'https://vpn.example.com:8443',
+      gateways: [{ audience: 'https://vpn.example.com:8443' }],
       mtu: 1380,
       keepalive: 15,
       dns: ['192.0.2.53'],
       dnsSearch: ['corp.example']
     })
-    if (cfg.source.kind === 'gateway') expect(cfg.source.url.href).toBe('https://vpn.example.com:8443/lease/')
+    if (cfg.source.kind === 'gateway')
+      expect(cfg.source.gateways[0]?.url.href).toBe('https://vpn.example.com:8443/lease/')
     const aud = readConfig(from({ gateway: 'https://vpn.example.com', audience: 'wireguard-tunnel' }))
-    expect(aud.source).toMatchObject({ kind: 'gateway', audience: 'wireguard-tunnel', keepalive: undefined })
+    expect(aud.source).toMatchObject({
+      kind: 'gateway',
+      gateways: [{ audience: 'wireguard-tunnel' }],
+      keepalive: undefined
+    })
   })
 
   it.each([
@@ -216,6 +221,92 @@ describe('the settings and the tunnel source', () => {
     )
     // Without gateway, 0 turns keepalives off as before.
     expect(readConfig(from({ ...valid, 'persistent-keepalive': '0' })).source).toMatchObject({ kind: 'static' })
+  })
+
+  describe('several gateways, one per line', () => {
+    const gatewaysOf = (inputs: Record<string, string>) => {
+      const source = readConfig(from(inputs)).source
+      if (source.kind !== 'gateway') throw new Error('not gateway mode')
+      return source.gateways.map((g) => [g.url.href, g.audience])
+    }
+
+    it('are kept in the order given, blank lines and spaces ignored, each with its own origin as audience', () => {
+      expect(
+        gatewaysOf({
+          gateway: '\n  https://a.example.com:8443 \n\n\thttps://b.example.com/fleet/\r\nhttp://127.0.0.1:9000\n'
+        })
+      ).toEqual([
+        ['https://a.example.com:8443/', 'https://a.example.com:8443'],
+        ['https://b.example.com/fleet/', 'https://b.example.com'],
+        ['http://127.0.0.1:9000/', 'http://127.0.0.1:9000']
+      ])
+    })
+
+    it('share the audience input when it is given', () => {
+      expect(
+        gatewaysOf({ gateway: 'https://a.example.com\nhttps://b.example.com', audience: 'wireguard-tunnel' })
+      ).toEqual([
+        ['https://a.example.com/', 'wireguard-tunnel'],
+        ['https://b.example.com/', 'wireguard-tunnel']
+      ])
+    })
+
+    it('a single URL, blank lines around it or not, reads and fails as it always has: no line named', () => {
+      expect(gatewaysOf({ gateway: '\nhttps://a.example.com:8443\n\n' })).toEqual([
+        ['https://a.example.com:8443/', 'https://a.example.com:8443']
+      ])
+      expect(refusal({ gateway: '\n  vpn.example.com\n' }).message).toBe(
+        'Input "gateway": "vpn.example.com" is not a URL; give the gateway\'s address, e.g. https://vpn.example.com:8443'
+      )
+      expect(refusal({ gateway: '\n  vpn.example.com\n' }).line).toBeUndefined()
+    })
+
+    it.each([
+      [
+        'a line that is not a URL, named by its line as written (blank lines count)',
+        'https://a.example.com\n\nvpn.example.com',
+        3,
+        'Input "gateway": line 3: "vpn.example.com" is not a URL; give the gateway\'s address, e.g. https://vpn.example.com:8443'
+      ],
+      [
+        'plain http to a remote host on line 2',
+        'https://a.example.com\nhttp://b.example.com',
+        2,
+        /^Input "gateway": line 2: "http:\/\/b\.example\.com" must use https:\/\//
+      ],
+      [
+        'credentials on line 2, never shown',
+        'https://a.example.com\nhttps://ci:hunter2secret@b.example.com',
+        2,
+        /^Input "gateway": line 2: has a user name or password in the URL \(not shown\)/
+      ],
+      [
+        'the same gateway twice (with and without its last slash)',
+        'https://a.example.com/fleet\nhttps://b.example.com\nhttps://a.example.com/fleet/',
+        3,
+        'Input "gateway": line 3: "https://a.example.com/fleet/" is the gateway of line 1 again; list each gateway once'
+      ],
+      [
+        'the same gateway twice, the default port written out',
+        'https://a.example.com:443\nhttps://a.example.com',
+        2,
+        /line 2: .* is the gateway of line 1 again/
+      ]
+    ])('refuses %s', (_what, gateway, line, message) => {
+      const e = refusal({ gateway })
+      expect(e.input).toBe('gateway')
+      expect(e.line).toBe(line)
+      expect(e.message).toMatch(message)
+      expect(e.message).not.toContain('hunter2secret')
+    })
+
+    it('refuses more than 8, saying how many and the most', () => {
+      const urls = (n: number) => Array.from({ length: n }, (_, i) => `https://g${i}.example.com`).join('\n')
+      expect(gatewaysOf({ gateway: urls(8) })).toHaveLength(8)
+      expect(refusal({ gateway: urls(9) }).message).toBe(
+        'Input "gateway": lists 9 gateways; at most 8, each tried in turn within the step\'s timeout'
+      )
+    })
   })
 
   it('lets the runtime name where an endpoint was written, without its value', () => {
