@@ -35,7 +35,7 @@ const LINK = { srv: '198.51.100.249', srv2: '198.51.100.250' }
  * process for `gateways[0]`'s interface.
  * @typedef {object} Fleet
  * @property {Lab} lab
- * @property {Postgres} pg
+ * @property {Postgres} pg (none with `sqlite`)
  * @property {string} database its URL (peer authentication as root)
  * @property {LabCA} ca
  * @property {Issuer} issuer
@@ -47,19 +47,21 @@ const LINK = { srv: '198.51.100.249', srv2: '198.51.100.250' }
  */
 
 /**
- * Each server's gateway configuration: its interface and pool, the fleet's database as `state`.
+ * Each server's gateway configuration: its interface and pool, the fleet's database as `state`
+ * (undefined: each its own SQLite file, as startGateway places it).
  * @param {Lab} lab
  * @param {Issuer} issuer
  * @param {LabCA} ca
- * @param {string} database
+ * @param {string | undefined} database
  * @param {Record<string, unknown>} [extra] on top of both
+ * @param {string[][]} [pools] each server's pool (and its runners' allowed IPs beside 203.0.113.0/24)
  */
-export function fleetConfigs(lab, issuer, ca, database, extra = {}) {
+export function fleetConfigs(lab, issuer, ca, database, extra = {}, pools = POOLS) {
   const base = (/** @type {number} */ i) =>
     G.gatewayConfig(lab, issuer, ca, {
-      state: database,
-      pool: POOLS[i],
-      'allowed-ips': [i === 0 ? '192.0.2.0/25' : '192.0.2.128/25', '203.0.113.0/24'],
+      ...(database === undefined ? {} : { state: database }),
+      pool: pools[i],
+      'allowed-ips': [...(pools[i] ?? []), '203.0.113.0/24'],
       name: `server${i + 1}`,
       ...extra
     })
@@ -75,17 +77,21 @@ export function fleetConfigs(lab, issuer, ca, database, extra = {}) {
 /**
  * Starts a fleet: the lab with its second server, the database, the issuer in both servers'
  * namespaces, the token service, a service behind the second server, and both gateways (and a
- * standby for the first with `standby`). `extra` goes into both gateways' configurations. On any
- * failure everything made so far is removed before the error is thrown.
- * @param {{ standby?: boolean, extra?: Record<string, unknown> }} [opts]
+ * standby for the first with `standby`). `extra` goes into both gateways' configurations, `pools`
+ * replaces POOLS; `sqlite` gives each gateway its own SQLite store instead (two gateways that share
+ * nothing: the benchmark's comparison). On any failure everything made so far is removed before the
+ * error is thrown.
+ * @param {{ standby?: boolean, extra?: Record<string, unknown>, pools?: string[][], sqlite?: boolean }} [opts]
  * @returns {Promise<Fleet>}
  */
-export async function startFleet({ standby = false, extra = {} } = {}) {
+export async function startFleet({ standby = false, extra = {}, pools = POOLS, sqlite = false } = {}) {
   const fleet = /** @type {Fleet} */ ({ gateways: /** @type {Gateway[]} */ ([]) })
   try {
     fleet.lab = L.createLab({ second: true })
-    fleet.pg = await startPostgres()
-    fleet.database = fleet.pg.url()
+    if (!sqlite) {
+      fleet.pg = await startPostgres()
+      fleet.database = fleet.pg.url()
+    }
     fleet.ca = G.createLabCA()
     const { certFile, keyFile } = fleet.ca.issue('fleet', [L.SERVER2_IP])
     fleet.ca.certFile = certFile
@@ -100,7 +106,7 @@ export async function startFleet({ standby = false, extra = {} } = {}) {
     fleet.issuer = await G.startIssuer(lab.srv)
     fleet.issuer2 = await G.startIssuer(/** @type {string} */ (lab.srv2), { key: fleet.issuer.keys[0] })
     fleet.tokens = await G.startTokenService(lab.srv, fleet.issuer, { host: L.SERVER_IP })
-    fleet.configs = fleetConfigs(lab, fleet.issuer, fleet.ca, fleet.database, extra)
+    fleet.configs = fleetConfigs(lab, fleet.issuer, fleet.ca, sqlite ? undefined : fleet.database, extra, pools)
     // One after the other: the first creates the schema (the second would wait on its lock anyway).
     fleet.gateways.push(await G.startGateway(lab.srv, /** @type {Record<string, unknown>} */ (fleet.configs[0])))
     fleet.gateways.push(

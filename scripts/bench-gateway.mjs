@@ -1,5 +1,6 @@
 // @ts-check
-// node scripts/bench-gateway.mjs [--rounds N] [--sequential N] [--scale N,N,…] [--firewall nftables|none],
+// node scripts/bench-gateway.mjs [--rounds N] [--sequential N] [--scale N,N,…] [--firewall nftables|none]
+// [--stores-only | --no-stores],
 // as root: the gateway
 // (dist/gateway, Node 24) in the lab's server namespace with TLS from a lab CA and a wireguard-go
 // interface, a local OIDC issuer, clients in the runner namespace. Measures:
@@ -12,11 +13,15 @@
 //      every second for the while by a reload), the gateway's resident memory, 1,000 concurrent
 //      lease requests (all answered: wall time), and the reconcile of a restart with all of them
 //      (`durationMs` of gateway.reconciled: a sweep that also rebuilds the firewall's table).
+//   5. the stores compared (scripts/bench-fleet.mjs): two gateways on SQLite, then on one PostgreSQL
+//      database: lease latency p50/p99 and 1,000 concurrent requests over both, with the ratios;
+//      --stores-only measures only that, --no-stores leaves it out.
 // Prints Markdown tables of medians (and p99 for latency) over the rounds.
 import { randomBytes } from 'node:crypto'
 import { readFileSync, rmSync } from 'node:fs'
 import * as G from '../lab/gateway.mjs'
 import * as L from '../lab/lab.mjs'
+import { compareStores } from './bench-fleet.mjs'
 
 const arg = (/** @type {string} */ name, /** @type {number} */ dflt) => {
   const i = process.argv.indexOf(name)
@@ -59,6 +64,10 @@ const median = (/** @type {number[]} */ xs) => {
 const ms = (/** @type {number} */ x) => `${x.toFixed(1)} ms`
 
 L.prepareMachine()
+if (process.argv.includes('--stores-only')) {
+  await compareStores({ rounds: ROUNDS, sequential: SEQUENTIAL })
+  process.exit(0)
+}
 const lab = L.createLab()
 const ca = G.createLabCA()
 /** @type {G.Issuer | undefined} */
@@ -263,3 +272,4 @@ try {
   L.destroyLab(lab)
   rmSync(ca.dir, { recursive: true, force: true })
 }
+if (!process.argv.includes('--no-stores')) await compareStores({ rounds: ROUNDS, sequential: SEQUENTIAL })
