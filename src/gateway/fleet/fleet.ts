@@ -1,8 +1,7 @@
 // One view of the fleet for operators, and revokes that reach the lease's owner: the control socket
 // (ops/control.ts) lists every live lease of the fleet with the gateway holding it, and a revoke of a
-// lease of another gateway ends it in the database and tells its owner (notices.ts), in one
-// transaction (a notice is delivered only when the end is committed). The owner ends it locally on
-// the notice, or at its next sweep (`endedHere`) when the notice was missed.
+// lease of another gateway ends it in the database, then tells its owner (notices.ts). The owner ends
+// it locally on the notice, or at its next sweep when the notice was missed (owner.ts).
 import type { Lease } from '../leases/store.js'
 
 /** A live lease of the fleet, with the gateway holding it. */
