@@ -21,6 +21,10 @@ export interface AuditFields {
   count?: number
   /** Milliseconds a piece of work took (a reconcile, say). */
   durationMs?: number
+  /** With PostgreSQL: this process's role (`active`, `standby`). */
+  role?: string
+  /** With PostgreSQL: the gateway of the fleet concerned (its name). */
+  gateway?: string
 }
 
 export type Audit = (event: string, fields?: AuditFields) => void
@@ -43,7 +47,9 @@ const FIELDS: (keyof AuditFields)[] = [
   'listen',
   'leases',
   'count',
-  'durationMs'
+  'durationMs',
+  'role',
+  'gateway'
 ]
 
 /** An audit writer; `write` defaults to stdout. Unknown fields are dropped, not written. */

@@ -5,7 +5,9 @@
 // live leases, their peers and their firewall rules for the next start; SIGHUP reloads the
 // configuration and the TLS certificate (reload.ts).
 import { chmodSync, readFileSync } from 'node:fs'
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { hostname } from 'node:os'
+import pg from 'pg'
 import type { Server as TlsServer } from 'node:https'
 import { performance } from 'node:perf_hooks'
 import { errorText } from '../common/errors.js'
@@ -25,6 +27,10 @@ import { serveControl } from './ops/control.js'
 import { Metrics, serveMetrics } from './ops/metrics.js'
 import { privilegeProblem } from './preflight.js'
 import { fixedChange } from './reload.js'
+import { byRole } from './fleet/http.js'
+import { Listener } from './fleet/notices.js'
+import { endHere, storeFleet, type FleetStore } from './fleet/owner.js'
+import { lockKey, QUERY_TIMEOUT_MS, Standby } from './fleet/standby.js'
 
 const STOP_WITHIN_MS = 3000
 /**
@@ -52,6 +58,18 @@ function warnings(config: GatewayConfig, tlsWarnings: string[]): string[] {
   return out
 }
 
+/** A PostgreSQL connection string: the fleet's shared state (else `state` is a SQLite file). */
+const isPostgres = (state: string): boolean => /^postgres(ql)?:\/\//.test(state)
+
+/** What this process runs while it acts for its gateway (always with SQLite; with PostgreSQL, the lock's holder). */
+interface Acting {
+  leases: Leases
+  store: Store
+  handler: (req: IncomingMessage, res: ServerResponse) => void
+  /** Stops acting: sweeps, the control socket, revoke notices; waits for work in flight; closes the store. */
+  stop(): Promise<void>
+}
+
 async function main(): Promise<void> {
   const path = configPath(process.argv.slice(2))
   const privilege = privilegeProblem(process.getuid?.() ?? 0, readFileSync('/proc/self/status', 'utf8'))
@@ -63,52 +81,165 @@ async function main(): Promise<void> {
   // Refusals are summarised before the journal (refusals-per-address), and counted for metrics before that.
   const refusals = new Refusals(config.refusalsPerAddress, createAudit(), clientGroup)
   const gate = new Gate(refusals, config.refusalsPerAddress)
+  const wg = new Wg(config.interface)
+  const fleet = isPostgres(config.state)
+  // With PostgreSQL: the gateway's identity in the fleet is its interface's public key.
+  const publicKey = fleet ? (await wg.info()).publicKey : ''
+  const name = `${hostname()}/${config.interface}`
+  let acting: Acting | undefined
+  let standby: Standby | undefined
+  let listener: Listener | undefined
   const metrics: Metrics | undefined = config.metrics
     ? new Metrics({
-        // Read at a scrape, once everything below exists.
-        liveCount: (): number => leases.liveCount(),
-        poolFree: (): number => leases.poolFree(),
-        draining: () => gate.draining
+        // Read at a scrape: a standby has no leases of its own to count.
+        liveCount: (): number => acting?.leases.liveCount() ?? 0,
+        poolFree: (): number => acting?.leases.poolFree() ?? 0,
+        draining: () => gate.draining,
+        fleet: fleet
+          ? () => ({
+              name,
+              interface: config.interface,
+              active: standby?.role === 'active',
+              databaseReachable: standby?.databaseReachable ?? false,
+              listening: listener?.listening ?? false
+            })
+          : undefined
       })
     : undefined
   const audit: Audit = metrics ? metrics.observe(refusals.audit) : refusals.audit
-  const store = new Store(config.state)
-  chmodSync(config.state, 0o600)
   const plan = tablePlan(config)
-  const firewall = config.firewall === 'nftables' ? new Nftables(plan, audit) : new NoFirewall(plan, audit)
-  const wg = new Wg(config.interface)
   let verifier = createVerifier(config)
   const verify: Verifier = (token) => verifier(token)
-  const leases: Leases = new Leases(config, store, wg, verify, audit, Date.now, firewall)
-  // The control socket first: it refuses to start while another gateway serves this interface's.
-  const servers: Server[] = [await serveControl(config.controlSocket, { leases, store, wg, gate, audit })]
-  await leases.start()
+  /** A session of its own for the lock and for notices: never one of the store's. */
+  const session = (): pg.Client =>
+    new pg.Client({
+      connectionString: config.state,
+      application_name: `wireguard-gateway ${name}`.slice(0, 63),
+      connectionTimeoutMillis: QUERY_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+      keepAlive: true
+    })
+
+  let sweepIntervalMs = config.sweepIntervalMs
+  /** Starts acting: the store, the control socket, reconcile (interface and firewall), then sweeps. */
+  const act = async (): Promise<Acting> => {
+    const store = new Store(config.state)
+    if (!fleet) chmodSync(config.state, 0o600)
+    const firewall = config.firewall === 'nftables' ? new Nftables(plan, audit) : new NoFirewall(plan, audit)
+    const leases: Leases = new Leases(config, store, wg, verify, audit, Date.now, firewall)
+    const fleetDb = fleet ? storeFleet(store as unknown as FleetStore, session) : undefined
+    // The control socket first: it refuses to start while another gateway serves this interface's.
+    let control: Server
+    try {
+      control = await serveControl(config.controlSocket, {
+        leases,
+        store,
+        wg,
+        gate,
+        audit,
+        fleet: fleetDb && { self: publicKey, name, db: fleetDb }
+      })
+    } catch (err) {
+      store.close()
+      throw err
+    }
+    try {
+      await leases.start()
+    } catch (err) {
+      control.close()
+      store.close()
+      throw err
+    }
+    let sweeping = false
+    const sweep = (): void => {
+      refusals.flush()
+      if (sweeping) return
+      sweeping = true
+      const started = performance.now()
+      // With PostgreSQL, first the leases revoked elsewhere whose notice was missed.
+      const revokedElsewhere = fleetDb
+        ? fleetDb.ended(publicKey, []).then((ids) => endHere(leases, ids, 'sweep', audit))
+        : Promise.resolve(0)
+      revokedElsewhere
+        .catch((err: unknown) => audit('warning', { reason: `fleet revokes not read: ${errorText(err)}` }))
+        .then(() => leases.sweep())
+        .catch((err: unknown) => audit('error', { reason: `sweep: ${errorText(err)}` }))
+        .finally(() => {
+          sweeping = false
+          metrics?.swept(performance.now() - started)
+        })
+    }
+    let sweeper = setInterval(sweep, sweepIntervalMs)
+    resweep = (ms) => {
+      clearInterval(sweeper)
+      sweeper = setInterval(sweep, ms)
+    }
+    if (fleetDb) {
+      listener = new Listener({
+        client: session,
+        self: publicKey,
+        revoked: (id) => endHere(leases, [id], 'fleet notice', audit).then(() => undefined),
+        listening: async () => void (await endHere(leases, await fleetDb.ended(publicKey, []), 'sweep', audit)),
+        audit
+      })
+      await listener.start()
+    }
+    const handler = createHandler(leases, config, audit, gate)
+    return {
+      leases,
+      store,
+      handler: metrics ? metrics.instrument(handler) : handler,
+      stop: async () => {
+        clearInterval(sweeper)
+        resweep = () => undefined
+        await listener?.stop()
+        listener = undefined
+        control.close()
+        const end = Date.now() + STOP_WITHIN_MS
+        while (!leases.idle() && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
+        store.close()
+      }
+    }
+  }
+  let resweep: (ms: number) => void = () => undefined
+
+  if (fleet) {
+    // The lock first: only its holder touches the interface; the others serve as standbys.
+    standby = new Standby({
+      client: session,
+      key: lockKey(publicKey),
+      activate: async () => {
+        acting = await act()
+        audit('gateway.active', { interface: config.interface, gateway: name, leases: acting.leases.liveCount() })
+      },
+      stepDown: async (reason) => {
+        const was = acting
+        acting = undefined
+        await was?.stop()
+        audit('gateway.standby', { interface: config.interface, gateway: name, reason })
+      },
+      audit
+    })
+    await standby.start()
+  } else {
+    acting = await act()
+  }
+  const servers: Server[] = []
   if (metrics && config.metrics) servers.push(await serveMetrics(metrics, config.metrics.host, config.metrics.port))
-  const handler = createHandler(leases, config, audit, gate)
-  const server = createServer(config, metrics ? metrics.instrument(handler) : handler, audit)
+  const handler = fleet ? byRole(() => acting?.handler, config.interface, audit) : (acting as Acting).handler
+  const server = createServer(config, handler, audit)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen({ port: config.listen.port, host: config.listen.host, backlog: LISTEN_BACKLOG }, () => resolve())
   })
   const listen = `${config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host}:${config.listen.port}`
   for (const w of warnings(config, tls?.warnings ?? [])) audit('warning', { reason: w })
-  audit('gateway.started', { interface: config.interface, listen, leases: leases.liveCount() })
-
-  let sweeping = false
-  const sweep = (): void => {
-    refusals.flush()
-    if (sweeping) return
-    sweeping = true
-    const started = performance.now()
-    leases
-      .sweep()
-      .catch((err: unknown) => audit('error', { reason: `sweep: ${errorText(err)}` }))
-      .finally(() => {
-        sweeping = false
-        metrics?.swept(performance.now() - started)
-      })
-  }
-  let sweeper = setInterval(sweep, config.sweepIntervalMs)
+  audit('gateway.started', {
+    interface: config.interface,
+    listen,
+    leases: acting?.leases.liveCount() ?? 0,
+    ...(standby ? { role: standby.role, gateway: name } : {})
+  })
 
   process.on('SIGHUP', () => {
     const before = { issuer: config.issuer, sweep: config.sweepIntervalMs }
@@ -120,8 +251,8 @@ async function main(): Promise<void> {
     }
     if (config.issuer !== before.issuer) verifier = createVerifier(config)
     if (config.sweepIntervalMs !== before.sweep) {
-      clearInterval(sweeper)
-      sweeper = setInterval(sweep, config.sweepIntervalMs)
+      sweepIntervalMs = config.sweepIntervalMs
+      resweep(sweepIntervalMs)
     }
   })
 
@@ -129,15 +260,14 @@ async function main(): Promise<void> {
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return
     stopping = true
-    clearInterval(sweeper)
     server.close()
     server.closeIdleConnections()
     for (const s of servers) s.close()
     // Requests in flight finish (a peer being added is recorded either way); then the store closes.
-    const end = Date.now() + STOP_WITHIN_MS
-    while (!leases.idle() && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
+    await acting?.stop()
     server.closeAllConnections()
-    store.close()
+    // The lock last: a standby takes over only once this process no longer touches the interface.
+    await standby?.stop()
     refusals.flush(true)
     audit('gateway.stopped', { reason: signal })
     process.exit(0)

@@ -15,8 +15,10 @@ export const DEFAULT_CONFIG = '/etc/wireguard-gateway/gateway.yml'
 
 export const USAGE = `usage: node dist/gateway/index.js COMMAND [--config FILE | --socket PATH]
   leases list [--json]            live leases: repository, run, addresses, age, last handshake
+                                  (with PostgreSQL state: every gateway's, with a GATEWAY column)
   leases show ID [--json]         one lease, live or ended
   leases revoke ID                end a lease now: its peer and firewall rules go at once
+                                  (with PostgreSQL state: a lease of any gateway of the fleet)
   leases revoke --repository R    end every live lease of a repository (name or id)
   leases revoke --run RUN-ID      end every live lease of a workflow run
   drain                           refuse new leases (503), keep the live ones
@@ -126,18 +128,26 @@ export function age(ms: number): string {
     .join('')
 }
 
-/** The table `leases list` prints: one line per lease, columns padded. Pure. */
-export function formatList(leases: readonly LeaseView[], draining: boolean, now: number): string {
-  const rows = [['ID', 'REPOSITORY', 'RUN', 'ADDRESSES', 'AGE', 'LAST HANDSHAKE']]
+/**
+ * The table `leases list` prints: one line per lease, columns padded. With PostgreSQL state (leases
+ * carry `gateway`), a GATEWAY column names the gateway holding each; a lease of another gateway shows
+ * `-` as its last handshake (only its own gateway reads it); `partial` (why only this gateway's leases
+ * are shown) is a line under the heading. Pure.
+ */
+export function formatList(leases: readonly LeaseView[], draining: boolean, now: number, partial?: string): string {
+  const fleet = leases.some((l) => l.gateway !== undefined)
+  const head = ['ID', ...(fleet ? ['GATEWAY'] : []), 'REPOSITORY', 'RUN', 'ADDRESSES', 'AGE', 'LAST HANDSHAKE']
+  const rows = [head]
   for (const l of leases)
     rows.push(
       [
         l.id,
+        ...(fleet ? [l.gateway ?? '-'] : []),
         l.repository,
         l.runId || '-',
         l.addresses.join(','),
         age(now - Date.parse(l.createdAt)),
-        l.latestHandshake ? `${age(now - Date.parse(l.latestHandshake))} ago` : 'never'
+        l.local === false ? '-' : l.latestHandshake ? `${age(now - Date.parse(l.latestHandshake))} ago` : 'never'
       ].map(printable)
     )
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] as string).length)))
@@ -147,8 +157,9 @@ export function formatList(leases: readonly LeaseView[], draining: boolean, now:
       .join('  ')
       .trimEnd()
   )
-  const head = `${leases.length} live lease${leases.length === 1 ? '' : 's'}${draining ? '; draining: new leases are refused' : ''}`
-  return `${head}\n${lines.join('\n')}\n`
+  const count = `${leases.length} live lease${leases.length === 1 ? '' : 's'}`
+  const heading = `${count}${fleet && !partial ? ' in the fleet' : ''}${draining ? '; draining: new leases are refused' : ''}`
+  return `${heading}\n${partial ? `${printable(partial)}\n` : ''}${lines.join('\n')}\n`
 }
 
 /** One lease, one `key: value` line each. Pure. */
@@ -158,6 +169,7 @@ export function formatLease(l: LeaseView, now: number): string {
     ['repository', `${l.repository} (id ${l.repositoryId})`],
     ['run', l.runId || '-'],
     ['workflow', l.workflowRef || '-'],
+    ...(l.gateway === undefined ? [] : ([['gateway', l.gateway]] as [string, string][])),
     ['rule', String(l.rule)],
     ['public key', l.publicKey],
     ['addresses', l.addresses.join(', ')],
@@ -250,7 +262,15 @@ export async function runCli(
     const now = Date.now()
     const b = answer.body
     if ((c.kind === 'list' || c.kind === 'show') && c.json) out(`${JSON.stringify(b, null, 2)}\n`)
-    else if (c.kind === 'list') out(formatList(b.leases as LeaseView[], b.draining === true, now))
+    else if (c.kind === 'list')
+      out(
+        formatList(
+          b.leases as LeaseView[],
+          b.draining === true,
+          now,
+          typeof b.partial === 'string' ? b.partial : undefined
+        )
+      )
     else if (c.kind === 'show') out(formatLease(b as unknown as LeaseView, now))
     else if (c.kind === 'revoke') {
       const ids = b.revoked as string[]

@@ -12,6 +12,7 @@ import type { Audit } from '../audit.js'
 import type { Gate } from '../limits/gate.js'
 import type { Interface, Leases } from '../leases/leases.js'
 import type { Lease, Store } from '../leases/store.js'
+import type { FleetDb } from '../fleet/fleet.js'
 
 /** Who the audit says acted through the socket. */
 const OPERATOR = 'control socket'
@@ -31,6 +32,18 @@ export interface LeaseView {
   latestHandshake: string | null
   endedAt?: string
   endReason?: string
+  /** With PostgreSQL state: the name of the gateway holding the lease (`name:`). */
+  gateway?: string
+  /** With PostgreSQL state: false for a lease of another gateway (its handshake is not read here). */
+  local?: boolean
+}
+
+/** With PostgreSQL state: this gateway in its fleet, and the fleet's view of the database. */
+export interface FleetDeps {
+  /** This gateway's public key and name. */
+  self: string
+  name: string
+  db: FleetDb
 }
 
 /** What `revoke` selects: one lease, or every live lease of a repository (name or id) or of a run. */
@@ -42,6 +55,7 @@ interface Deps {
   wg: Interface
   gate: Gate
   audit: Audit
+  fleet?: FleetDeps
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString()
@@ -110,9 +124,23 @@ function handler(d: Deps): (req: IncomingMessage, res: ServerResponse) => void {
     const show = /^\/leases\/([0-9a-f-]{1,64})$/.exec(path)
     if (req.method === 'GET' && path === '/leases') {
       const peers = await d.wg.peers(true)
-      const leases = live().map((l) => view(l, peers.get(l.publicKey)?.latestHandshake))
-      d.audit('operator.list', { client: OPERATOR, leases: leases.length })
-      return send(res, 200, { draining: d.gate.draining, leases })
+      const here = live().map((l) => view(l, peers.get(l.publicKey)?.latestHandshake))
+      if (!d.fleet) {
+        d.audit('operator.list', { client: OPERATOR, leases: here.length })
+        return send(res, 200, { draining: d.gate.draining, leases: here })
+      }
+      const f = d.fleet
+      let leases = here.map((l) => ({ ...l, gateway: f.name, local: true }))
+      let partial: string | undefined
+      try {
+        const others = (await f.db.live()).filter((l) => l.gatewayKey !== f.self)
+        leases = [...leases, ...others.map((l) => ({ ...view(l, undefined), gateway: l.gatewayName, local: false }))]
+        leases.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))
+      } catch (err) {
+        partial = `only this gateway's leases: the database cannot be read (${errorText(err)})`
+      }
+      d.audit('operator.list', { client: OPERATOR, leases: leases.length, reason: partial })
+      return send(res, 200, { draining: d.gate.draining, leases, ...(partial ? { partial } : {}) })
     }
     if (req.method === 'GET' && show) {
       const l = d.store.get(show[1] as string)
@@ -128,7 +156,18 @@ function handler(d: Deps): (req: IncomingMessage, res: ServerResponse) => void {
       const revoked: string[] = []
       for (const l of chosen) if (await d.leases.revoke(l.id, OPERATOR)) revoked.push(l.id)
       const [by, value] = Object.entries(sel)[0] as [string, string]
+      // With PostgreSQL, the other gateways' leases too: ended in the database, their owner notified.
+      let problem: string | undefined
+      if (d.fleet && !('id' in sel && revoked.length > 0))
+        problem = await revokeElsewhere(d.fleet, sel, revoked, d.audit).catch(
+          (err: unknown) => `the database cannot be reached (${errorText(err)})`
+        )
       d.audit('operator.revoke', { client: OPERATOR, reason: `revoke by ${by} ${value}`, count: revoked.length })
+      if (problem)
+        return send(res, 503, {
+          error: `${problem}: revoked ${revoked.length} lease(s) of this gateway only`,
+          revoked
+        })
       if ('id' in sel && revoked.length === 0) return send(res, 404, { error: `no live lease ${sel.id}` })
       return send(res, 200, { revoked })
     }
@@ -145,6 +184,20 @@ function handler(d: Deps): (req: IncomingMessage, res: ServerResponse) => void {
       if (!res.headersSent) send(res, 500, { error: errorText(err) })
     })
   }
+}
+
+/**
+ * Ends the live leases of other gateways that `sel` names, in the database, each with a notice to its
+ * owner (which takes the peer off); adds their ids to `revoked`. Throws when the database cannot be read.
+ */
+async function revokeElsewhere(f: FleetDeps, sel: Selector, revoked: string[], audit: Audit): Promise<undefined> {
+  const theirs = (await f.db.live()).filter((l) => l.gatewayKey !== f.self && selects(sel, l))
+  for (const l of theirs) {
+    if ((await f.db.endAndNotify(l.id, 'revoked', Date.now())) === undefined) continue
+    revoked.push(l.id)
+    audit('fleet.revoke-sent', { client: OPERATOR, lease: l.id, gateway: l.gatewayName, repository: l.repository })
+  }
+  return undefined
 }
 
 /** Resolves true when something accepts connections on the unix socket `path`. */

@@ -12,6 +12,20 @@ interface Source {
   liveCount(): number
   poolFree(): number
   draining(): boolean
+  /** With PostgreSQL state: this process's place in the fleet (fleet/standby.ts, fleet/notices.ts). */
+  fleet?: () => FleetState
+}
+
+/** A process of a fleet, as its gauges show it. */
+export interface FleetState {
+  /** The gateway's name (`name:`), for the info metric. */
+  name: string
+  interface: string
+  active: boolean
+  /** The lock's session reaches the database. */
+  databaseReachable: boolean
+  /** The revoke notices' session listens (the active only; a standby does not listen). */
+  listening: boolean
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
@@ -25,6 +39,8 @@ export class Metrics {
   private readonly latency: Histogram
   private readonly sweeps: Histogram
   private readonly repairs: Counter
+  private roleChanges: Counter<'role'> | undefined
+  private fleetRevokes: Counter<'via'> | undefined
 
   constructor(source: Source) {
     const registers = [this.registry]
@@ -53,6 +69,7 @@ export class Metrics {
         this.set(source.draining() ? 1 : 0)
       }
     })
+    if (source.fleet) this.fleetGauges(source.fleet, registers)
     this.grants = new Counter({ name: 'wireguard_gateway_grants_total', help: 'Leases granted.', registers })
     this.refusals = new Counter({
       name: 'wireguard_gateway_refusals_total',
@@ -90,6 +107,57 @@ export class Metrics {
     })
   }
 
+  /** The gauges of a process of a fleet (PostgreSQL state): one line each, read at a scrape. */
+  private fleetGauges(fleet: () => FleetState, registers: Registry[]): void {
+    new Gauge({
+      name: 'wireguard_gateway_info',
+      help: 'Always 1: the gateway (its name in the fleet, its interface) this process serves.',
+      labelNames: ['name', 'interface'],
+      registers,
+      collect() {
+        const f = fleet()
+        this.reset()
+        this.set({ name: f.name, interface: f.interface }, 1)
+      }
+    })
+    new Gauge({
+      name: 'wireguard_gateway_active',
+      help: "1 while this process acts for its gateway (holds the gateway's lock), 0 while it is a standby.",
+      registers,
+      collect() {
+        this.set(fleet().active ? 1 : 0)
+      }
+    })
+    new Gauge({
+      name: 'wireguard_gateway_database_reachable',
+      help: "1 while this process's session with PostgreSQL works (checked every second), else 0.",
+      registers,
+      collect() {
+        this.set(fleet().databaseReachable ? 1 : 0)
+      }
+    })
+    new Gauge({
+      name: 'wireguard_gateway_revoke_listener_up',
+      help: 'The active only: 1 while it listens for revokes from the fleet (LISTEN), else 0 (the sweep finds them).',
+      registers,
+      collect() {
+        this.set(fleet().listening ? 1 : 0)
+      }
+    })
+    this.roleChanges = new Counter({
+      name: 'wireguard_gateway_role_changes_total',
+      help: 'Times this process took over (to active) or stepped down (to standby), by the role it took.',
+      labelNames: ['role'],
+      registers
+    })
+    this.fleetRevokes = new Counter({
+      name: 'wireguard_gateway_fleet_revokes_total',
+      help: 'Leases of this gateway ended because the fleet said so, by how it learnt it (notice, sweep).',
+      labelNames: ['via'],
+      registers
+    })
+  }
+
   /** An audit that counts what it sees, then writes it on with `write`. */
   observe(write: Audit): Audit {
     return (event, fields = {}) => {
@@ -99,6 +167,10 @@ export class Metrics {
         if (fields.code === 'issuer_unreachable' || fields.code === 'issuer_misconfigured') this.issuerFailures.inc()
       } else if (event === 'lease.ended') this.ended.inc({ reason: fields.reason ?? 'ended' })
       else if (event === 'firewall.repaired') this.repairs.inc()
+      else if (event === 'fleet.active' || event === 'fleet.standby')
+        this.roleChanges?.inc({ role: event.slice('fleet.'.length) })
+      else if (event === 'fleet.revoked')
+        this.fleetRevokes?.inc({ via: fields.client === 'sweep' ? 'sweep' : 'notice' })
       write(event, fields)
     }
   }

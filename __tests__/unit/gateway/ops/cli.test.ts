@@ -114,6 +114,41 @@ ffffad75-3aec-44ad-abd1-33b8c14c39ab  octo/a      -     10.99.0.7/32,fd99::7/128
     )
   })
 
+  it("adds a GATEWAY column with PostgreSQL state; another gateway's handshake is not read here", () => {
+    const here = { ...lease, gateway: 'gw-a', local: true }
+    const there = {
+      ...lease,
+      id: ID.replace('0c47', 'ffff'),
+      gateway: 'host-b/wg1',
+      local: false,
+      latestHandshake: null
+    }
+    expect(formatList([here, there], false, now)).toBe(
+      `2 live leases in the fleet
+ID                                    GATEWAY     REPOSITORY  RUN   ADDRESSES                 AGE    LAST HANDSHAKE
+${ID}  gw-a        octo/app    4242  10.99.0.7/32,fd99::7/128  5m30s  30s ago
+ffffad75-3aec-44ad-abd1-33b8c14c39ab  host-b/wg1  octo/app    4242  10.99.0.7/32,fd99::7/128  5m30s  -
+`
+    )
+  })
+
+  it("says when only this gateway's leases could be listed, and escapes gateway names", () => {
+    const here = { ...lease, gateway: 'gw\u001b[31m', local: true }
+    expect(
+      formatList([here], false, now, "only this gateway's leases: the database cannot be read (ECONNREFUSED)")
+    ).toBe(
+      `1 live lease
+only this gateway's leases: the database cannot be read (ECONNREFUSED)
+ID                                    GATEWAY       REPOSITORY  RUN   ADDRESSES                 AGE    LAST HANDSHAKE
+${ID}  gw\\u{1b}[31m  octo/app    4242  10.99.0.7/32,fd99::7/128  5m30s  30s ago
+`
+    )
+  })
+
+  it('names the gateway of a lease of the fleet', () => {
+    expect(formatLease({ ...lease, gateway: 'host-b/wg1' }, now)).toContain('\ngateway:        host-b/wg1\nrule:')
+  })
+
   it('shows one lease, ended ones with when and why', () => {
     expect(formatLease({ ...lease, endedAt: '2026-11-26T12:05:10.000Z', endReason: 'revoked' }, now)).toBe(
       `id:             ${ID}

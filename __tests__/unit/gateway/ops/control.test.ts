@@ -15,6 +15,7 @@ import { Refusals } from '../../../../src/gateway/limits/refusals.js'
 import { runCli } from '../../../../src/gateway/ops/cli.js'
 import { serveControl } from '../../../../src/gateway/ops/control.js'
 import type { PeerState } from '../../../../src/gateway/leases/peers.js'
+import type { FleetDb, FleetLease } from '../../../../src/gateway/fleet/fleet.js'
 
 let dir: string
 let socket: string
@@ -152,6 +153,76 @@ describe('control socket', () => {
       ['revoke by repository 5678', 1],
       ['revoke by repository octo/app', 0]
     ])
+  })
+
+  it("with PostgreSQL, lists the fleet with the gateway of each, and revokes another gateway's lease there", async () => {
+    const theirs: FleetLease = {
+      ...lease(4, 'octo/app', '4242'),
+      createdAt: NOW - 120_000,
+      gatewayKey: 'KEY-B',
+      gatewayName: 'host-b/wg1'
+    }
+    const ended: string[] = []
+    let down = false
+    const db: FleetDb = {
+      live: async () => {
+        if (down) throw new Error('connect ECONNREFUSED')
+        // This gateway's own leases come from its store, not from here.
+        return [theirs, { ...lease(1, 'octo/app', '4242'), gatewayKey: 'KEY-A', gatewayName: 'gw-a' }]
+      },
+      endAndNotify: async (id) => {
+        ended.push(id)
+        return ended.length === 1 ? 'KEY-B' : undefined
+      },
+      ended: async () => []
+    }
+    await new Promise((r) => server?.close(r))
+    server = await serveControl(socket, {
+      leases,
+      store,
+      wg,
+      gate,
+      audit: (event, f) => audit.push({ event, ...f }),
+      fleet: { self: 'KEY-A', name: 'gw-a', db }
+    })
+    const list = await cli('leases', 'list')
+    expect(list.out.split('\n').slice(0, 3)).toEqual([
+      '4 live leases in the fleet',
+      'ID                                    GATEWAY     REPOSITORY  RUN   ADDRESSES    AGE  LAST HANDSHAKE',
+      '00000000-0000-4000-8000-000000000004  host-b/wg1  octo/app    4242  10.0.0.4/32  2m   -'
+    ])
+    expect(list.out).toMatch(
+      /00000000-0000-4000-8000-000000000001 {2}gw-a {8}octo\/app {4}4242 {2}10\.0\.0\.1\/32 {2}1m {3}2\ds ago\n/
+    )
+    const json = JSON.parse((await cli('leases', 'list', '--json')).out)
+    expect(json.leases.map((l: { gateway: string }) => l.gateway)).toEqual(['host-b/wg1', 'gw-a', 'gw-a', 'gw-a'])
+    // A lease of this gateway is ended here (the peer comes off at once); another's in the database.
+    expect((await cli('leases', 'revoke', '00000000-0000-4000-8000-000000000001')).out).toBe(
+      'revoked 1 lease\n  00000000-0000-4000-8000-000000000001\n'
+    )
+    expect(ended).toEqual([])
+    expect((await cli('leases', 'revoke', '00000000-0000-4000-8000-000000000004')).out).toBe(
+      'revoked 1 lease\n  00000000-0000-4000-8000-000000000004\n'
+    )
+    expect(ended).toEqual(['00000000-0000-4000-8000-000000000004'])
+    expect(audit.find((a) => a.event === 'fleet.revoke-sent')).toMatchObject({
+      lease: '00000000-0000-4000-8000-000000000004',
+      gateway: 'host-b/wg1'
+    })
+    // Ended meanwhile (endAndNotify finds it no longer live): not found.
+    expect(await cli('leases', 'revoke', '00000000-0000-4000-8000-000000000004')).toMatchObject({ code: 1 })
+    // The database down: this gateway's leases only, said so; a revoke elsewhere fails naming why.
+    down = true
+    const partial = await cli('leases', 'list')
+    expect(partial.out.split('\n').slice(0, 2)).toEqual([
+      '2 live leases',
+      "only this gateway's leases: the database cannot be read (connect ECONNREFUSED)"
+    ])
+    expect(await cli('leases', 'revoke', '--run', '4243')).toMatchObject({
+      code: 1,
+      err: 'wireguard-gateway: the database cannot be reached (connect ECONNREFUSED): revoked 1 lease(s) of this gateway only\n'
+    })
+    expect(revoked).toEqual(['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'])
   })
 
   it('drains and undrains', async () => {

@@ -55,6 +55,41 @@ describe('gateway metrics', () => {
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m)
   })
 
+  it('shows a process of a fleet: its gateway, role, database and listener, role changes and fleet revokes', async () => {
+    const state = { name: 'host-a/wg0', interface: 'wg0', active: true, databaseReachable: true, listening: true }
+    const m = new Metrics({ ...source, fleet: () => state })
+    const audit = m.observe(() => undefined)
+    audit('fleet.active', {})
+    audit('fleet.standby', {})
+    audit('fleet.active', {})
+    audit('fleet.revoked', { client: 'sweep' })
+    audit('fleet.revoked', { client: 'fleet notice' })
+    let text = await m.registry.metrics()
+    for (const line of [
+      'wireguard_gateway_info{name="host-a/wg0",interface="wg0"} 1',
+      'wireguard_gateway_active 1',
+      'wireguard_gateway_database_reachable 1',
+      'wireguard_gateway_revoke_listener_up 1',
+      'wireguard_gateway_role_changes_total{role="active"} 2',
+      'wireguard_gateway_role_changes_total{role="standby"} 1',
+      'wireguard_gateway_fleet_revokes_total{via="sweep"} 1',
+      'wireguard_gateway_fleet_revokes_total{via="notice"} 1'
+    ])
+      expect(text).toContain(`${line}\n`)
+    Object.assign(state, { active: false, databaseReachable: false, listening: false })
+    text = await m.registry.metrics()
+    for (const line of [
+      'wireguard_gateway_active 0',
+      'wireguard_gateway_database_reachable 0',
+      'wireguard_gateway_revoke_listener_up 0'
+    ])
+      expect(text).toContain(`${line}\n`)
+  })
+
+  it('has no fleet metrics with SQLite state', async () => {
+    expect(await new Metrics(source).registry.metrics()).not.toMatch(/wireguard_gateway_(active|database|info)/)
+  })
+
   it('times granted lease requests only, and serves GET /metrics', async () => {
     const m = new Metrics(source)
     const handler = m.instrument((req: IncomingMessage, res: ServerResponse) => {

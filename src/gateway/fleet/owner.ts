@@ -1,0 +1,75 @@
+// The owner's side of a revoke across the fleet: a lease of this gateway that the database says ended
+// (an operator revoked it at another gateway) is ended here too, its peer and firewall elements taken
+// off at once. Learnt from a notice (notices.ts), or, when one was missed, from the sweep.
+import { errorText } from '../../common/errors.js'
+import type { Audit } from '../audit.js'
+import type { FleetDb, FleetLease } from './fleet.js'
+import { notifyRevoke } from './notices.js'
+import pg from 'pg'
+
+/** What the fleet's view needs of the store (leases/store.ts, PostgreSQL). */
+export interface FleetStore {
+  /** Every lease kept in the fleet (live or not yet pruned), with its gateway. */
+  fleet(): Promise<FleetLease[]>
+  /** Ends a live lease of any gateway in the database; resolves its holder's key, or undefined. */
+  endAnywhere(id: string, reason: string, now: number): Promise<string | undefined>
+  /** Of this gateway's live leases, those the database says ended. */
+  endedElsewhere(): Promise<{ id: string }[]>
+}
+
+/** What ending a lease here needs (Leases). */
+export interface Ender {
+  revoke(id: string, client: string): Promise<boolean>
+}
+
+/**
+ * The fleet's view over the store; `notify` tells an owner (a fresh session per revoke: revokes are
+ * rare, and the notice must not wait for a session that is reconnecting). The notice follows the
+ * end's commit; one lost in between is made good by the owner's sweep.
+ */
+export function storeFleet(store: FleetStore, connect: () => pg.Client): FleetDb {
+  return {
+    live: async () => (await store.fleet()).filter((l) => l.endedAt === undefined),
+    endAndNotify: async (id, reason, now) => {
+      const owner = await store.endAnywhere(id, reason, now)
+      if (owner === undefined) return undefined
+      const c = connect()
+      try {
+        await c.connect()
+        await notifyRevoke(c, { gateway: owner, lease: id })
+      } catch {
+        // Ended in the database: its owner's sweep takes the peer off (within its sweep interval).
+      } finally {
+        await c.end().catch(() => undefined)
+      }
+      return owner
+    },
+    ended: async () => (await store.endedElsewhere()).map((e) => e.id)
+  }
+}
+
+/** How the owner learnt of a revoke: `client` in its audit line, and the metric's `via`. */
+export type Via = 'fleet notice' | 'sweep'
+
+/**
+ * Ends here each of `ids` (leases of this gateway the database says ended); resolves how many it
+ * ended (a lease no longer live here is skipped). Audits `fleet.revoked` for each.
+ */
+export async function endHere(leases: Ender, ids: readonly string[], via: Via, audit: Audit): Promise<number> {
+  let n = 0
+  for (const id of ids) {
+    try {
+      if (!(await leases.revoke(id, via))) continue
+    } catch (err) {
+      audit('error', { lease: id, reason: `ending a lease revoked in the fleet: ${errorText(err)}` })
+      continue
+    }
+    n++
+    audit('fleet.revoked', {
+      lease: id,
+      client: via,
+      reason: 'revoked at another gateway of the fleet: its peer is off this interface'
+    })
+  }
+  return n
+}
