@@ -15,6 +15,7 @@ import { Leases } from './leases/leases.js'
 import { clientGroup, createHandler, createServer } from './http/server.js'
 import { loadTls, TLS_CONTEXT } from './http/tls.js'
 import { Store } from './leases/store.js'
+import { isPostgresUrl } from './leases/postgres.js'
 import { createVerifier, type Verifier } from './auth/tokens.js'
 import { Wg } from './leases/peers.js'
 import { Nftables, NoFirewall, tablePlan } from './firewall/firewall.js'
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     : undefined
   const audit: Audit = metrics ? metrics.observe(refusals.audit) : refusals.audit
   const store = new Store(config.state)
-  chmodSync(config.state, 0o600)
+  if (!isPostgresUrl(config.state)) chmodSync(config.state, 0o600)
   const plan = tablePlan(config)
   const firewall = config.firewall === 'nftables' ? new Nftables(plan, audit) : new NoFirewall(plan, audit)
   const wg = new Wg(config.interface)
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
     const end = Date.now() + STOP_WITHIN_MS
     while (!leases.idle() && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
     server.closeAllConnections()
-    store.close()
+    await store.close()
     refusals.flush(true)
     audit('gateway.stopped', { reason: signal })
     process.exit(0)

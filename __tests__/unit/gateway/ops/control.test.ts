@@ -83,14 +83,14 @@ beforeEach(async () => {
     60
   )
   for (const l of [lease(1, 'octo/app', '4242'), lease(2, 'octo/app', '4243'), lease(3, 'octo/other', '77')])
-    store.insert(l)
+    await store.insert(l)
   server = await serve()
 })
 
 afterEach(async () => {
   await new Promise((r) => server?.close(r))
   server = undefined
-  store.close()
+  await store.close()
   rmSync(dir, { recursive: true, force: true })
 })
 
