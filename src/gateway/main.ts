@@ -6,7 +6,6 @@
 // configuration and the TLS certificate (reload.ts).
 import { chmodSync, readFileSync } from 'node:fs'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import { hostname } from 'node:os'
 import pg from 'pg'
 import type { Server as TlsServer } from 'node:https'
 import { performance } from 'node:perf_hooks'
@@ -17,6 +16,7 @@ import { Leases } from './leases/leases.js'
 import { clientGroup, createHandler, createServer } from './http/server.js'
 import { loadTls, TLS_CONTEXT } from './http/tls.js'
 import { Store } from './leases/store.js'
+import { CONNECT_TIMEOUT_MS, isPostgresUrl } from './leases/postgres.js'
 import { createVerifier, type Verifier } from './auth/tokens.js'
 import { Wg } from './leases/peers.js'
 import { Nftables, NoFirewall, tablePlan } from './firewall/firewall.js'
@@ -29,7 +29,7 @@ import { privilegeProblem } from './preflight.js'
 import { fixedChange } from './reload.js'
 import { byRole } from './fleet/http.js'
 import { Listener } from './fleet/notices.js'
-import { endHere, storeFleet, type FleetStore } from './fleet/owner.js'
+import { endHere, storeFleet } from './fleet/owner.js'
 import { lockKey, QUERY_TIMEOUT_MS, Standby } from './fleet/standby.js'
 
 const STOP_WITHIN_MS = 3000
@@ -58,9 +58,6 @@ function warnings(config: GatewayConfig, tlsWarnings: string[]): string[] {
   return out
 }
 
-/** A PostgreSQL connection string: the fleet's shared state (else `state` is a SQLite file). */
-const isPostgres = (state: string): boolean => /^postgres(ql)?:\/\//.test(state)
-
 /** What this process runs while it acts for its gateway (always with SQLite; with PostgreSQL, the lock's holder). */
 interface Acting {
   leases: Leases
@@ -82,10 +79,10 @@ async function main(): Promise<void> {
   const refusals = new Refusals(config.refusalsPerAddress, createAudit(), clientGroup)
   const gate = new Gate(refusals, config.refusalsPerAddress)
   const wg = new Wg(config.interface)
-  const fleet = isPostgres(config.state)
+  const fleet = isPostgresUrl(config.state)
   // With PostgreSQL: the gateway's identity in the fleet is its interface's public key.
   const publicKey = fleet ? (await wg.info()).publicKey : ''
-  const name = `${hostname()}/${config.interface}`
+  const name = config.name
   let acting: Acting | undefined
   let standby: Standby | undefined
   let listener: Listener | undefined
@@ -115,7 +112,7 @@ async function main(): Promise<void> {
     new pg.Client({
       connectionString: config.state,
       application_name: `wireguard-gateway ${name}`.slice(0, 63),
-      connectionTimeoutMillis: QUERY_TIMEOUT_MS,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       query_timeout: QUERY_TIMEOUT_MS,
       keepAlive: true
     })
@@ -127,7 +124,7 @@ async function main(): Promise<void> {
     if (!fleet) chmodSync(config.state, 0o600)
     const firewall = config.firewall === 'nftables' ? new Nftables(plan, audit) : new NoFirewall(plan, audit)
     const leases: Leases = new Leases(config, store, wg, verify, audit, Date.now, firewall)
-    const fleetDb = fleet ? storeFleet(store as unknown as FleetStore, session) : undefined
+    const fleetDb = fleet ? storeFleet(store, session) : undefined
     // The control socket first: it refuses to start while another gateway serves this interface's.
     let control: Server
     try {
@@ -140,14 +137,14 @@ async function main(): Promise<void> {
         fleet: fleetDb && { self: publicKey, name, db: fleetDb }
       })
     } catch (err) {
-      store.close()
+      await store.close()
       throw err
     }
     try {
       await leases.start()
     } catch (err) {
       control.close()
-      store.close()
+      await store.close()
       throw err
     }
     let sweeping = false
@@ -156,13 +153,9 @@ async function main(): Promise<void> {
       if (sweeping) return
       sweeping = true
       const started = performance.now()
-      // With PostgreSQL, first the leases revoked elsewhere whose notice was missed.
-      const revokedElsewhere = fleetDb
-        ? fleetDb.ended(publicKey, []).then((ids) => endHere(leases, ids, 'sweep', audit))
-        : Promise.resolve(0)
-      revokedElsewhere
-        .catch((err: unknown) => audit('warning', { reason: `fleet revokes not read: ${errorText(err)}` }))
-        .then(() => leases.sweep())
+      // With PostgreSQL, the sweep also ends the leases revoked elsewhere whose notice was missed.
+      leases
+        .sweep()
         .catch((err: unknown) => audit('error', { reason: `sweep: ${errorText(err)}` }))
         .finally(() => {
           sweeping = false
@@ -179,7 +172,8 @@ async function main(): Promise<void> {
         client: session,
         self: publicKey,
         revoked: (id) => endHere(leases, [id], 'fleet notice', audit).then(() => undefined),
-        listening: async () => void (await endHere(leases, await fleetDb.ended(publicKey, []), 'sweep', audit)),
+        // Notices sent while it was not listening are lost: a sweep finds what they said.
+        listening: () => leases.sweep(),
         audit
       })
       await listener.start()
@@ -197,7 +191,7 @@ async function main(): Promise<void> {
         control.close()
         const end = Date.now() + STOP_WITHIN_MS
         while (!leases.idle() && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
-        store.close()
+        await store.close()
       }
     }
   }

@@ -14,6 +14,7 @@ const FIXED: [key: string, value: (c: GatewayConfig) => unknown][] = [
   ['"interface"', (c) => c.interface],
   ['"pool"', (c) => c.pool],
   ['"state"', (c) => c.state],
+  ['"name"', (c) => c.name],
   ['"firewall"', (c) => c.firewall],
   ['"metrics"', (c) => c.metrics],
   ['"control-socket"', (c) => c.controlSocket],

@@ -1,10 +1,12 @@
 // The gateway's configuration: YAML in, one typed and validated object out. Every error names the key
 // (and its line), never more of a value than the user must see to fix it. Pure but for reading the file.
 import { readFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node, type Document } from 'yaml'
 import { interfaceProblem, isLoopback, parseHostPort } from '../common/grammar.js'
 import { contains, network, parseAddress, parsePrefix, prefixText, type Prefix } from '../common/ip.js'
 import { defaultQuota, RUN_QUOTA } from './limits/quota.js'
+import { isPostgresUrl, postgresUrlProblem } from './leases/postgres.js'
 
 /** Who may lease: a token passes when it matches every claim of one rule (see auth/policy.ts). */
 export interface AccessRule {
@@ -46,8 +48,13 @@ export interface GatewayConfig {
   sweepIntervalMs: number
   /** Seconds, 1 or more: handed to runners, whose keepalives are how the gateway hears them. */
   persistentKeepalive: number
-  /** The SQLite file; by default one per interface, so two gateways never share one. */
+  /**
+   * The SQLite file (by default one per interface, so two gateways never share one), or a
+   * postgres:// / postgresql:// URL without a password (a fleet's shared database).
+   */
   state: string
+  /** The gateway's name in a fleet (`leases list`, logs); default HOSTNAME/INTERFACE. */
+  name: string
   /** Leases per repository per minute (a bucket that holds this many and refills over a minute). */
   rateLimit: number
   /** Open connections one client (an IPv4 address, an IPv6 /64) may hold; more are closed at once. */
@@ -88,6 +95,7 @@ const KEYS = [
   'sweep-interval',
   'persistent-keepalive',
   'state',
+  'name',
   'rate-limit',
   'connections-per-address',
   'refusals-per-address',
@@ -303,7 +311,8 @@ class Reader {
       silenceMs,
       sweepIntervalMs,
       persistentKeepalive,
-      state: this.string(['state'], defaultState(iface)),
+      state: this.state(iface),
+      name: this.string(['name'], `${hostname()}/${iface}`),
       rateLimit: this.integer(['rate-limit'], 300, 1, 1_000_000),
       connectionsPerAddress: this.integer(['connections-per-address'], 32, 1, 2048),
       refusalsPerAddress: this.integer(['refusals-per-address'], 60, 1, 1_000_000),
@@ -313,6 +322,16 @@ class Reader {
       controlSocket,
       rules: this.rules(allowedIps, quota)
     }
+  }
+
+  /** A SQLite path, or a PostgreSQL URL that holds no password (it belongs in PGPASSWORD or PGPASSFILE). */
+  private state(iface: string): string {
+    const state = this.string(['state'], defaultState(iface))
+    if (isPostgresUrl(state)) {
+      const problem = postgresUrlProblem(state)
+      if (problem) this.fail(['state'], problem)
+    }
+    return state
   }
 
   private listen(): GatewayConfig['listen'] {

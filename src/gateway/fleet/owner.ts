@@ -1,6 +1,7 @@
 // The owner's side of a revoke across the fleet: a lease of this gateway that the database says ended
 // (an operator revoked it at another gateway) is ended here too, its peer and firewall elements taken
-// off at once. Learnt from a notice (notices.ts), or, when one was missed, from the sweep.
+// off at once. Learnt from a notice (notices.ts), or, when one was missed, from the sweep (Leases.sweep
+// reads the store's endedElsewhere).
 import { errorText } from '../../common/errors.js'
 import type { Audit } from '../audit.js'
 import type { FleetDb, FleetLease } from './fleet.js'
@@ -13,8 +14,6 @@ export interface FleetStore {
   fleet(): Promise<FleetLease[]>
   /** Ends a live lease of any gateway in the database; resolves its holder's key, or undefined. */
   endAnywhere(id: string, reason: string, now: number): Promise<string | undefined>
-  /** Of this gateway's live leases, those the database says ended. */
-  endedElsewhere(): Promise<{ id: string }[]>
 }
 
 /** What ending a lease here needs (Leases). */
@@ -43,8 +42,7 @@ export function storeFleet(store: FleetStore, connect: () => pg.Client): FleetDb
         await c.end().catch(() => undefined)
       }
       return owner
-    },
-    ended: async () => (await store.endedElsewhere()).map((e) => e.id)
+    }
   }
 }
 

@@ -94,8 +94,8 @@ export function createHandler(
       if (gate?.draining) return send(res, 503, { status: 'draining', ...common })
       if (store.ok) return send(res, 200, { status: 'ok', ...common })
       return send(res, 503, {
-        status: 'store-unavailable',
-        code: 'store_unavailable',
+        status: store.code === 'database_unreachable' ? 'database-unreachable' : 'store-unavailable',
+        code: store.code ?? 'store_unavailable',
         ...common,
         store: `${store.reason ?? 'unavailable'}; ${store.pending} write(s) wait`
       })

@@ -11,7 +11,7 @@ import { HttpError } from '../http/error.js'
 import type { AccessRule, GatewayConfig } from '../settings.js'
 import { checkedClaims, matchRule } from '../auth/policy.js'
 import { Pool } from './pool.js'
-import { StoreUnavailable, type Lease, type Store, type StoreHealth } from './store.js'
+import { KeyLeased, QuotaExceeded, StoreUnavailable, type Lease, type Store, type StoreHealth } from './store.js'
 import { CLOCK_TOLERANCE_S, explain, MAX_TOKEN_AGE_MS, type Verifier } from '../auth/tokens.js'
 import { Coalescer, type PeerOp, type PeerState } from './peers.js'
 import { NO_FIREWALL, type Firewall } from '../firewall/firewall.js'
@@ -21,6 +21,9 @@ import { fate, Liveness } from './liveness.js'
 
 /** What a client is told when the store cannot be written now; why is in the audit line. */
 export const STORE_UNAVAILABLE = "the gateway's store cannot be written just now; try again shortly"
+/** What a client is told when the gateway's PostgreSQL database cannot be reached; why is in the audit line. */
+export const DATABASE_UNREACHABLE =
+  "the gateway's database cannot be reached just now (live leases go on); try again shortly or another gateway"
 
 /** What the gateway needs of the interface (Wg, or a stand-in in unit tests). */
 export interface Interface {
@@ -82,7 +85,11 @@ export class Leases {
   /** Reads the interface and reconciles it with the store: re-adds live leases, removes ended ones. */
   async start(): Promise<void> {
     this.serverKey = (await this.wg.info()).publicKey
-    this.store.bind(this.wg.iface, this.serverKey)
+    await this.store.bind(this.wg.iface, this.serverKey, {
+      name: this.config.name,
+      pool: this.config.pool.map(prefixText),
+      endpoint: this.config.endpoint
+    })
     this.ifaceHosts = await this.wg.addresses()
     for (const l of this.store.open()) for (const a of l.addresses) this.inUse.add(bare(a))
     // The firewall first: every peer the store knows is filtered before any is added back.
@@ -145,10 +152,20 @@ export class Leases {
       runId: typeof claims.run_id === 'string' ? claims.run_id : undefined,
       workflowRef: typeof claims.workflow_ref === 'string' ? claims.workflow_ref : undefined
     }
-    // From here to the store's insert nothing awaits: checks, the token's use and allocation are one
-    // atomic step (two requests with one token cannot both pass the jti check).
+    // The token's use is checked here (cheap, and before the rules), and made with the lease's insert
+    // in one transaction: two requests with one token cannot both pass that (the second is refused).
     const jti = String(claims.jti)
-    if (this.store.tokenUsed(jti)) refuse('token_replayed', 'this token was used already (jti); request a new one', who)
+    const unavailable = (err: unknown): never => {
+      if (!(err instanceof StoreUnavailable)) throw err
+      return refuse(
+        err.code,
+        err.code === 'database_unreachable' ? DATABASE_UNREACHABLE : STORE_UNAVAILABLE,
+        who,
+        err.message
+      )
+    }
+    const used = await this.store.tokenUsed(jti).catch(unavailable)
+    if (used) refuse('token_replayed', 'this token was used already (jti); request a new one', who)
     const rule = matchRule(this.config.rules, claims)
     if (rule < 0)
       refuse(
@@ -159,10 +176,8 @@ export class Leases {
     if (publicKey === this.serverKey) refuse('public_key_taken', "the public key is the interface's own", who)
     if (this.store.liveByKey(publicKey))
       refuse('public_key_leased', 'this public key already has a live lease; make a new key per job', who)
-    const quota = quotaRefusal(
-      (this.config.rules[rule] as AccessRule).quota,
-      this.store.liveCounts(who.repositoryId ?? '', who.runId ?? '')
-    )
+    const ruleQuota = (this.config.rules[rule] as AccessRule).quota
+    const quota = quotaRefusal(ruleQuota, this.store.liveCounts(who.repositoryId ?? '', who.runId ?? ''))
     if (quota !== undefined) refuse('quota_exceeded', quota, who)
     if (!this.rate.take(String(claims.repository_id), this.now()))
       refuse(
@@ -194,17 +209,24 @@ export class Leases {
         expiresAt: now + this.config.leaseTtlMs,
         removed: false
       }
-      // The lease and the token's use are written together: a store that cannot be written now
-      // refuses at once (503), and the token stays unused.
+      // The lease, the token's use and the quota's check (across a fleet) are one transaction: a store
+      // that cannot be written now refuses at once (503), and the token stays unused. The addresses
+      // are held meanwhile, so that no other grant takes them.
+      for (const a of addresses) this.inUse.add(bare(a))
       let fresh: boolean
       try {
-        fresh = this.store.insert(lease, attempt === 0 ? { jti, until } : undefined)
+        fresh = await this.store.insert(lease, attempt === 0 ? { jti, until } : undefined, ruleQuota)
       } catch (err) {
-        if (!(err instanceof StoreUnavailable)) throw err
-        return refuse('store_unavailable', STORE_UNAVAILABLE, who, err.message)
+        for (const a of addresses) this.inUse.delete(bare(a))
+        if (err instanceof QuotaExceeded) return refuse('quota_exceeded', err.message, who)
+        if (err instanceof KeyLeased)
+          return refuse('public_key_leased', 'this public key already has a live lease; make a new key per job', who)
+        return unavailable(err)
       }
-      if (!fresh) refuse('token_replayed', 'this token was used already (jti); request a new one', who)
-      for (const a of addresses) this.inUse.add(bare(a))
+      if (!fresh) {
+        for (const a of addresses) this.inUse.delete(bare(a))
+        refuse('token_replayed', 'this token was used already (jti); request a new one', who)
+      }
       this.granting.add(lease.id)
       try {
         await this.queue.submit({ kind: 'add', publicKey, allowedIps: addresses, lease: lease.id, admit: lease })
@@ -218,7 +240,7 @@ export class Leases {
         }
         // The peer may be half there: the sweeper removes it (it is ours, by key and addresses).
         this.store.end(lease.id, 'add-failed', this.now())
-        this.store.flush()
+        await this.store.flush()
         this.audit('error', { reason: (err as Error).message, lease: lease.id, ...who })
         refuse('peer_add_failed', 'the peer could not be added to the interface; see the gateway log', who)
       } finally {
@@ -259,10 +281,10 @@ export class Leases {
    * whatever the store does (its end is written when the store takes it). False when it is not live.
    */
   async revoke(id: string, client: string): Promise<boolean> {
-    const lease = this.store.get(id)
+    const lease = await this.store.get(id)
     if (!lease || lease.endedAt !== undefined || !this.store.end(id, 'revoked', this.now())) return false
     await this.removePeer(lease, 'revoked', client)
-    this.store.flush()
+    await this.store.flush()
     return true
   }
 
@@ -277,7 +299,7 @@ export class Leases {
    * (retried every second, and by the sweeper).
    */
   async release(id: string, secret: string, client: string): Promise<boolean> {
-    const lease = /^[0-9a-f-]{36}$/.test(id) ? this.store.get(id) : undefined
+    const lease = /^[0-9a-f-]{36}$/.test(id) ? await this.store.get(id) : undefined
     if (!lease || lease.endedAt !== undefined) {
       this.audit('lease.release-refused', {
         status: 404,
@@ -300,7 +322,7 @@ export class Leases {
     }
     this.store.end(id, 'released', this.now())
     await this.removePeer(lease, 'released', client)
-    return this.store.flush()
+    return await this.store.flush()
   }
 
   /** Ends leases past their time or silent, restores live peers that went missing, removes ended ones. */
@@ -313,6 +335,11 @@ export class Leases {
     const started = this.now()
     const peers = await this.wg.peers(true)
     this.foreign = this.foreignPrefixes(peers)
+    // Leases the store says ended that are live here (revoked at another gateway of a fleet, its
+    // notification missed, or while the database was unreachable): they end here too.
+    for (const e of await this.store.endedElsewhere())
+      if (this.store.end(e.id, e.reason, e.at))
+        this.audit('fleet.revoked', { lease: e.id, client: 'sweep', reason: `ended in the database (${e.reason})` })
     const now = this.now()
     const work: Promise<unknown>[] = []
     let restored = 0
@@ -358,16 +385,16 @@ export class Leases {
     const open = new Set(current.map((l) => l.publicKey))
     for (const [key, peer] of peers) {
       if (open.has(key)) continue
-      const last = this.store.lastByKey(key)
+      const last = await this.store.lastByKey(key)
       if (last?.endedAt === undefined || last.createdAt > started || this.removing.has(last.id)) continue
       if (peer.allowedIps.every((a) => last.addresses.includes(a)))
         work.push(this.removePeer(last, 'came back after its lease ended'))
     }
     await Promise.all(work)
     // Ends and removals are written now, together (or kept for when the store takes writes again).
-    this.store.flush()
+    await this.store.flush()
     await this.firewall.reconcile(() => this.store.open())
-    this.store.prune(now)
+    await this.store.prune(now)
     if (why === 'reconcile')
       this.audit('gateway.reconciled', {
         interface: this.wg.iface,
@@ -452,10 +479,10 @@ export class Leases {
    * `except`, the lease being added) holds every address the peer has. A peer the gateway never
    * leased, or one whose addresses an admin changed, is not: setting it would replace its addresses.
    */
-  private ours(publicKey: string, peer: PeerState, except = ''): boolean {
-    return this.store
-      .byKey(publicKey)
-      .some((l) => l.id !== except && peer.allowedIps.every((a) => l.addresses.includes(a)))
+  private async ours(publicKey: string, peer: PeerState, except = ''): Promise<boolean> {
+    return (await this.store.byKey(publicKey)).some(
+      (l) => l.id !== except && peer.allowedIps.every((a) => l.addresses.includes(a))
+    )
   }
 
   /** One `wg set` for a batch; checks each operation against the interface as it is now. */
@@ -468,7 +495,7 @@ export class Leases {
       const peer = peers.get(op.publicKey)
       let r: Error | undefined
       if (op.kind === 'add') {
-        if (peer && !this.ours(op.publicKey, peer, op.lease))
+        if (peer && !(await this.ours(op.publicKey, peer, op.lease)))
           r = new ForeignKey('this public key belongs to another peer on the interface')
         else if (op.allowedIps.some((a) => this.foreign.some((f) => contains(f, parsePrefix(a) as Prefix))))
           r = new AddressTaken('the address is held by another peer on the interface')

@@ -1,22 +1,20 @@
-// What the store needs of SQLite beyond queries: a lock that makes one process the store's only
-// writer, and which failures mean "the store cannot be written now" (retry later) rather than a bug.
-import { DatabaseSync } from 'node:sqlite'
+// The store on SQLite (node:sqlite, synchronous): the default, one process per file. Its queries, a
+// lock that makes one process the store's only writer, and which failures mean "the store cannot be
+// written now" (retry later) rather than a bug. The layer in memory over it is store.ts.
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
+import {
+  KEEP_ENDED_MS,
+  StoreRefused,
+  type Backend,
+  type FleetLease,
+  type GatewayInfo,
+  type Lease,
+  type Write
+} from './backend.js'
 
-/** Thrown when a write cannot be made now: the store's write lock is held elsewhere, its disk is full, … */
-export class StoreUnavailable extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'StoreUnavailable'
-  }
-}
-
-/** Thrown at start: the store is another process's, or another gateway's. One line, for stderr. */
-export class StoreRefused extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'StoreRefused'
-  }
-}
+export { StoreRefused, StoreUnavailable } from './backend.js'
 
 /**
  * SQLite's primary result codes (https://www.sqlite.org/rescode.html) that say the store cannot be
@@ -70,4 +68,303 @@ export function lockStore(path: string, holder: () => string | undefined): Datab
     )
   }
   return db
+}
+
+interface Row {
+  id: string
+  public_key: string
+  addresses: string
+  secret_hash: string
+  repository: string
+  repository_id: string
+  run_id: string
+  workflow_ref: string
+  rule: number
+  created_at: number
+  expires_at: number
+  ended_at: number | null
+  end_reason: string | null
+  removed: number
+}
+
+const fromRow = (r: Row): Lease => ({
+  id: r.id,
+  publicKey: r.public_key,
+  addresses: JSON.parse(r.addresses) as string[],
+  secretHash: r.secret_hash,
+  repository: r.repository,
+  repositoryId: r.repository_id,
+  runId: r.run_id,
+  workflowRef: r.workflow_ref,
+  rule: r.rule,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  endedAt: r.ended_at ?? undefined,
+  endReason: r.end_reason ?? undefined,
+  removed: r.removed === 1
+})
+
+/**
+ * How long a write waits for SQLite's write lock. node:sqlite is synchronous: while it waits, nothing
+ * else runs, so this is short; a write that cannot be made is retried later, not waited for.
+ */
+export const BUSY_TIMEOUT_MS = 50
+
+type Query =
+  | 'insert'
+  | 'get'
+  | 'byKey'
+  | 'lastByKey'
+  | 'delete'
+  | 'open'
+  | 'end'
+  | 'removed'
+  | 'useToken'
+  | 'tokenUsed'
+  | 'pruneTokens'
+  | 'pruneLeases'
+  | 'meta'
+  | 'setMeta'
+
+/** The SQLite backend: every method is synchronous inside (an insert is atomic in this process). */
+export class SqliteBackend implements Backend {
+  readonly code = 'store_unavailable' as const
+  readonly readsWhenUnwritable = true
+  private readonly db: DatabaseSync
+  private readonly lock: DatabaseSync | undefined
+  private readonly q: Record<Query, StatementSync>
+  private readonly loaded: Lease[]
+
+  /**
+   * Opens (or creates) the store at `path` (`:memory:` for tests): takes its lock first (throws
+   * StoreRefused when another process holds it), then reads the current leases.
+   */
+  constructor(
+    readonly label: string,
+    private readonly now: () => number
+  ) {
+    const path = label
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+      this.lock = lockStore(path, () => this.holderOf(path))
+    }
+    try {
+      this.db = new DatabaseSync(path)
+      this.q = this.setUp()
+      this.loaded = (this.q.open.all() as unknown as Row[]).map(fromRow)
+      if (this.lock) this.q.setMeta.run('holder', `pid ${process.pid}, since ${new Date(this.now()).toISOString()}`)
+    } catch (err) {
+      this.lock?.close()
+      throw new StoreRefused(
+        `cannot open the store ${path}: ${unavailableReason(err) ?? (err instanceof Error ? err.message : String(err))}`
+      )
+    }
+  }
+
+  initial(): Lease[] {
+    return this.loaded.splice(0)
+  }
+
+  /** Creates the tables (when new) and prepares the queries. */
+  private setUp(): Record<Query, StatementSync> {
+    // WAL: a crash of this process loses no committed lease, and readers never wait for a writer;
+    // NORMAL: no fsync per lease.
+    this.db.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = NORMAL;
+      PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
+      CREATE TABLE IF NOT EXISTS leases (
+        id TEXT PRIMARY KEY,
+        public_key TEXT NOT NULL,
+        addresses TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        repository TEXT NOT NULL,
+        repository_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        workflow_ref TEXT NOT NULL,
+        rule INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        end_reason TEXT,
+        removed INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS live_key ON leases (public_key) WHERE ended_at IS NULL;
+      CREATE INDEX IF NOT EXISTS by_key ON leases (public_key);
+      CREATE TABLE IF NOT EXISTS used_tokens (jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `)
+    const p = (sql: string): StatementSync => this.db.prepare(sql)
+    return {
+      insert: p(`INSERT INTO leases (id, public_key, addresses, secret_hash, repository, repository_id, run_id,
+        workflow_ref, rule, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      get: p('SELECT * FROM leases WHERE id = ?'),
+      byKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at'),
+      delete: p('DELETE FROM leases WHERE id = ?'),
+      lastByKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at DESC LIMIT 1'),
+      open: p('SELECT * FROM leases WHERE ended_at IS NULL OR removed = 0 ORDER BY created_at'),
+      end: p('UPDATE leases SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
+      removed: p('UPDATE leases SET removed = 1 WHERE id = ?'),
+      useToken: p('INSERT OR IGNORE INTO used_tokens (jti, expires_at) VALUES (?, ?)'),
+      tokenUsed: p('SELECT 1 FROM used_tokens WHERE jti = ?'),
+      pruneTokens: p('DELETE FROM used_tokens WHERE expires_at < ?'),
+      pruneLeases: p('DELETE FROM leases WHERE removed = 1 AND ended_at < ?'),
+      meta: p('SELECT value FROM meta WHERE key = ?'),
+      setMeta: p('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)')
+    }
+  }
+
+  /** Who holds the store at `path`, as its holder wrote it (best effort: undefined when unreadable). */
+  private holderOf(path: string): string | undefined {
+    try {
+      const db = new DatabaseSync(path, { readOnly: true, timeout: BUSY_TIMEOUT_MS })
+      try {
+        const r = db.prepare("SELECT value FROM meta WHERE key = 'holder'").get() as { value: string } | undefined
+        return r?.value
+      } finally {
+        db.close()
+      }
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Binds the file to the interface and its key at first use; later refuses (StoreRefused) any other. */
+  bind(iface: string, publicKey: string, _info: GatewayInfo): Promise<undefined> {
+    const meta = (k: string): string | undefined => (this.q.meta.get(k) as { value: string } | undefined)?.value
+    const boundIface = meta('interface')
+    const boundKey = meta('public_key')
+    if (boundIface === undefined || boundKey === undefined) {
+      this.q.setMeta.run('interface', iface)
+      this.q.setMeta.run('public_key', publicKey)
+      return Promise.resolve(undefined)
+    }
+    if (boundIface === iface && boundKey === publicKey) return Promise.resolve(undefined)
+    const hint =
+      boundIface === iface
+        ? `: the interface's key changed, and the leases in this store are for its old key. Move the store aside to start afresh`
+        : `. Give each gateway its own "state" (by default /var/lib/wireguard-gateway/INTERFACE.db)`
+    return Promise.reject(
+      new StoreRefused(
+        `the store ${this.label} belongs to the gateway of interface "${boundIface}" (public key ${boundKey}); this gateway serves "${iface}" (public key ${publicKey})${hint}`
+      )
+    )
+  }
+
+  /** One process writes the file: the layer above counted quotas in memory already. */
+  insert(l: Lease, token: { jti: string; until: number } | undefined): Promise<boolean> {
+    return this.sync(() => {
+      this.db.exec('BEGIN IMMEDIATE')
+      try {
+        if (token && this.q.useToken.run(token.jti, token.until).changes !== 1) {
+          this.db.exec('ROLLBACK')
+          return false
+        }
+        this.q.insert.run(
+          l.id,
+          l.publicKey,
+          JSON.stringify(l.addresses),
+          l.secretHash,
+          l.repository,
+          l.repositoryId,
+          l.runId,
+          l.workflowRef,
+          l.rule,
+          l.createdAt,
+          l.expiresAt
+        )
+        this.db.exec('COMMIT')
+        return true
+      } catch (err) {
+        if (this.db.isTransaction) this.db.exec('ROLLBACK')
+        throw err
+      }
+    })
+  }
+
+  write(w: Write): Promise<void> {
+    return this.sync(() => {
+      const args: SQLInputValue[] = w.kind === 'end' ? [w.at, w.reason, w.id] : [w.id]
+      this.q[w.kind === 'end' ? 'end' : w.kind === 'removed' ? 'removed' : 'delete'].run(...args)
+    })
+  }
+
+  get(id: string): Promise<Lease | undefined> {
+    return this.sync(() => {
+      const r = this.q.get.get(id) as Row | undefined
+      return r && fromRow(r)
+    })
+  }
+
+  byKey(publicKey: string): Promise<Lease[]> {
+    return this.sync(() => (this.q.byKey.all(publicKey) as unknown as Row[]).map(fromRow))
+  }
+
+  lastByKey(publicKey: string): Promise<Lease | undefined> {
+    return this.sync(() => {
+      const r = this.q.lastByKey.get(publicKey) as Row | undefined
+      return r && fromRow(r)
+    })
+  }
+
+  tokenUsed(jti: string): Promise<boolean> {
+    return this.sync(() => this.q.tokenUsed.get(jti) !== undefined)
+  }
+
+  prune(now: number): Promise<void> {
+    return this.sync(() => {
+      this.q.pruneTokens.run(now)
+      this.q.pruneLeases.run(now - KEEP_ENDED_MS)
+    })
+  }
+
+  ping(now: number): Promise<void> {
+    return this.sync(() => void this.q.setMeta.run('checked', String(now)))
+  }
+
+  unavailableReason(err: unknown): string | undefined {
+    return unavailableReason(err)
+  }
+
+  /** One process writes the file: nothing ends a lease but this gateway. */
+  endedElsewhere(): Promise<{ id: string; at: number; reason: string }[]> {
+    return Promise.resolve([])
+  }
+
+  /** The file is one gateway's: its leases, named by the interface it is bound to. */
+  fleet(): Promise<FleetLease[]> {
+    return this.sync(() => {
+      const meta = (k: string): string => (this.q.meta.get(k) as { value: string } | undefined)?.value ?? ''
+      const gateway = {
+        gatewayKey: meta('public_key'),
+        gatewayName: meta('interface'),
+        gatewayInterface: meta('interface')
+      }
+      return (this.db.prepare('SELECT * FROM leases ORDER BY created_at').all() as unknown as Row[]).map((r) => ({
+        ...fromRow(r),
+        ...gateway
+      }))
+    })
+  }
+
+  /** A lease in the file is this gateway's: the caller ends it in memory (store.end), which writes it. */
+  endAnywhere(id: string): Promise<string | undefined> {
+    return this.sync(() => {
+      const r = this.q.get.get(id) as Row | undefined
+      if (r?.ended_at !== null) return undefined
+      return (this.q.meta.get('public_key') as { value: string } | undefined)?.value
+    })
+  }
+
+  close(): Promise<void> {
+    this.db.close()
+    this.lock?.close()
+    return Promise.resolve()
+  }
+
+  /** A synchronous query as a promise (its error a rejection). */
+  private sync<T>(f: () => T): Promise<T> {
+    // An executor that throws rejects the promise with what it threw (node:sqlite's error, as is).
+    return new Promise((resolve) => resolve(f()))
+  }
 }

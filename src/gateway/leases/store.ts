@@ -1,116 +1,58 @@
-// Leases and used token ids in SQLite (node:sqlite), so that a restart loses nothing. A lease is written
-// before its peer is added, so every peer the gateway ever added has a row; a row stays (ended, with
-// `removed` = 0) until its peer is confirmed gone. Lease secrets are stored only as SHA-256 hashes.
+// Leases and used token ids, kept so that a restart loses nothing: in SQLite (node:sqlite, the
+// default: sqlite.ts) or in PostgreSQL shared by a fleet of gateways (postgres.ts). A lease is
+// written before its peer is added, so every peer the gateway ever added has a row; a row stays
+// (ended, with `removed` false) until its peer is confirmed gone. Lease secrets are stored only as
+// SHA-256 hashes.
 //
-// The leases that matter now (live, or ended with their peer perhaps still there) are also held in
-// memory, and read from there: a grant or a sweep never scans the table, and a store that cannot be
-// written (its write lock held elsewhere, its disk full) never stops a lease from ending. A new lease
-// is written through (it must exist before its peer does); every other write (a lease's end, its
-// peer's removal) is made in memory at once and written in order, retried every second until the
-// store takes it. A store is bound to the interface (and its key) that made it, and written by one
-// process, which holds its lock (sqlite.ts).
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
-import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
-import { lockStore, StoreRefused, StoreUnavailable, unavailableReason } from './sqlite.js'
+// This module is the layer both backends share. The leases that matter now (live, or ended with
+// their peer perhaps still there) are held in memory, and read from there: a grant or a sweep never
+// scans a table, and a store that cannot be written (SQLite's write lock held elsewhere, a disk full,
+// PostgreSQL unreachable) never stops a lease from ending. A new lease is written through (it must
+// exist before its peer does); every other write (a lease's end, its peer's removal) is made in
+// memory at once and written in order, retried every second until the store takes it. While a write
+// failed less than RETRY_MS ago the store is known to be down: new leases are refused at once, without
+// waiting for the database. A store is bound to the interface (and its key) that made it.
+import type { Quota } from '../settings.js'
+import { quotaRefusal } from '../limits/quota.js'
+import {
+  KeyLeased,
+  QuotaExceeded,
+  StoreRefused,
+  StoreUnavailable,
+  type Backend,
+  type FleetLease,
+  type GatewayInfo,
+  type Lease,
+  type StoreHealth,
+  type Write
+} from './backend.js'
+import { SqliteBackend } from './sqlite.js'
+import { isPostgresUrl, PostgresBackend } from './postgres.js'
 
-export { StoreRefused, StoreUnavailable } from './sqlite.js'
+export {
+  KEEP_ENDED_MS,
+  KeyLeased,
+  QuotaExceeded,
+  StoreRefused,
+  StoreUnavailable,
+  type Backend,
+  type FleetLease,
+  type GatewayInfo,
+  type Lease,
+  type StoreHealth,
+  type Write
+} from './backend.js'
 
-export interface Lease {
-  id: string
-  publicKey: string
-  addresses: string[]
-  secretHash: string
-  repository: string
-  repositoryId: string
-  runId: string
-  workflowRef: string
-  rule: number
-  createdAt: number
-  expiresAt: number
-  endedAt?: number
-  endReason?: string
-  removed: boolean
-}
-
-interface Row {
-  id: string
-  public_key: string
-  addresses: string
-  secret_hash: string
-  repository: string
-  repository_id: string
-  run_id: string
-  workflow_ref: string
-  rule: number
-  created_at: number
-  expires_at: number
-  ended_at: number | null
-  end_reason: string | null
-  removed: number
-}
-
-const fromRow = (r: Row): Lease => ({
-  id: r.id,
-  publicKey: r.public_key,
-  addresses: JSON.parse(r.addresses) as string[],
-  secretHash: r.secret_hash,
-  repository: r.repository,
-  repositoryId: r.repository_id,
-  runId: r.run_id,
-  workflowRef: r.workflow_ref,
-  rule: r.rule,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  endedAt: r.ended_at ?? undefined,
-  endReason: r.end_reason ?? undefined,
-  removed: r.removed === 1
-})
-
-/** Ended leases whose peer is gone are kept this long (for the audit trail in the file), then pruned. */
-const KEEP_ENDED_MS = 7 * 86_400_000
-
-/**
- * How long a write waits for SQLite's write lock. node:sqlite is synchronous: while it waits, nothing
- * else runs, so this is short; a write that cannot be made is retried later, not waited for.
- */
-export const BUSY_TIMEOUT_MS = 50
 /** After a failed write, writes are not tried again (nor block anything) for this long. */
 export const RETRY_MS = 1000
 
-/** The store's state for /healthz: `pending` writes wait for a store that cannot take them now. */
-export interface StoreHealth {
-  ok: boolean
-  reason?: string
-  pending: number
-}
-
-type Query =
-  | 'insert'
-  | 'get'
-  | 'byKey'
-  | 'lastByKey'
-  | 'delete'
-  | 'open'
-  | 'end'
-  | 'removed'
-  | 'useToken'
-  | 'tokenUsed'
-  | 'pruneTokens'
-  | 'pruneLeases'
-  | 'meta'
-  | 'setMeta'
-
-/** A write kept for later: a prepared statement and its arguments. */
-interface Write {
-  query: Query
-  args: SQLInputValue[]
+/** The backend for `state`: a postgres:// or postgresql:// URL, else a SQLite path (`:memory:` for tests). */
+function backendFor(state: string, now: () => number): Backend {
+  return isPostgresUrl(state) ? new PostgresBackend(state) : new SqliteBackend(state, now)
 }
 
 export class Store {
-  private readonly db: DatabaseSync
-  private readonly lock: DatabaseSync | undefined
-  private readonly q: Record<Query, StatementSync>
+  private readonly db: Backend
   /** Live leases, and ended ones whose peer may still be on the interface, by id (oldest first). */
   private readonly current = new Map<string, Lease>()
   /** Live lease id by public key. */
@@ -118,125 +60,60 @@ export class Store {
   /** Live leases by repository id, and by repository id and run id (`ID\nRUN`): for quotas. */
   private readonly liveOfRepository = new Map<string, number>()
   private readonly liveOfRun = new Map<string, number>()
+  /** Leases being inserted (awaiting the store): they count for quotas and hold their key. */
+  private readonly inserting = new Map<string, Lease>()
   /**
-   * Leases no longer current whose writes still wait (null: deleted): the file is behind them until
+   * Leases no longer current whose writes still wait (null: deleted): the store is behind them until
    * those are made, and reads of them come from here.
    */
   private readonly settling = new Map<string, Lease | null>()
   private readonly pending: Write[] = []
   private failure: { reason: string; at: number } | undefined
   private retry: NodeJS.Timeout | undefined
+  private flushing: Promise<boolean> | undefined
+  private closed = false
 
   /**
-   * Opens (or creates) the store at `path` (`:memory:` for tests): takes its lock first (throws
-   * StoreRefused when another process holds it), then loads the current leases.
+   * Opens (or creates) the store for `state`: a SQLite path (takes its lock first: StoreRefused when
+   * another process holds it; then loads the current leases) or a PostgreSQL URL (connects lazily;
+   * `bind` creates or migrates the schema and loads this gateway's leases). Or a Backend (tests).
    */
   constructor(
-    readonly path: string,
+    state: string | Backend,
     private readonly now: () => number = Date.now
   ) {
-    if (path !== ':memory:') {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
-      this.lock = lockStore(path, () => this.holderOf(path))
-    }
-    try {
-      this.db = new DatabaseSync(path)
-      this.q = this.setUp()
-      for (const r of this.q.open.all() as unknown as Row[]) this.remember(fromRow(r))
-      if (this.lock) this.q.setMeta.run('holder', `pid ${process.pid}, since ${new Date(this.now()).toISOString()}`)
-    } catch (err) {
-      this.lock?.close()
-      throw new StoreRefused(
-        `cannot open the store ${path}: ${unavailableReason(err) ?? (err instanceof Error ? err.message : String(err))}`
-      )
-    }
+    this.db = typeof state === 'string' ? backendFor(state, now) : state
+    for (const l of this.db.initial()) this.remember(l)
   }
 
-  /** Creates the tables (when new) and prepares the queries. */
-  private setUp(): Record<Query, StatementSync> {
-    // WAL: a crash of this process loses no committed lease, and readers never wait for a writer;
-    // NORMAL: no fsync per lease.
-    this.db.exec(`
-      PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = NORMAL;
-      PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};
-      CREATE TABLE IF NOT EXISTS leases (
-        id TEXT PRIMARY KEY,
-        public_key TEXT NOT NULL,
-        addresses TEXT NOT NULL,
-        secret_hash TEXT NOT NULL,
-        repository TEXT NOT NULL,
-        repository_id TEXT NOT NULL,
-        run_id TEXT NOT NULL,
-        workflow_ref TEXT NOT NULL,
-        rule INTEGER NOT NULL,
-        created_at INTEGER NOT NULL,
-        expires_at INTEGER NOT NULL,
-        ended_at INTEGER,
-        end_reason TEXT,
-        removed INTEGER NOT NULL DEFAULT 0
-      );
-      CREATE UNIQUE INDEX IF NOT EXISTS live_key ON leases (public_key) WHERE ended_at IS NULL;
-      CREATE INDEX IF NOT EXISTS by_key ON leases (public_key);
-      CREATE TABLE IF NOT EXISTS used_tokens (jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    `)
-    const p = (sql: string): StatementSync => this.db.prepare(sql)
-    return {
-      insert: p(`INSERT INTO leases (id, public_key, addresses, secret_hash, repository, repository_id, run_id,
-        workflow_ref, rule, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      get: p('SELECT * FROM leases WHERE id = ?'),
-      byKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at'),
-      delete: p('DELETE FROM leases WHERE id = ?'),
-      lastByKey: p('SELECT * FROM leases WHERE public_key = ? ORDER BY created_at DESC LIMIT 1'),
-      open: p('SELECT * FROM leases WHERE ended_at IS NULL OR removed = 0 ORDER BY created_at'),
-      end: p('UPDATE leases SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
-      removed: p('UPDATE leases SET removed = 1 WHERE id = ?'),
-      useToken: p('INSERT OR IGNORE INTO used_tokens (jti, expires_at) VALUES (?, ?)'),
-      tokenUsed: p('SELECT 1 FROM used_tokens WHERE jti = ?'),
-      pruneTokens: p('DELETE FROM used_tokens WHERE expires_at < ?'),
-      pruneLeases: p('DELETE FROM leases WHERE removed = 1 AND ended_at < ?'),
-      meta: p('SELECT value FROM meta WHERE key = ?'),
-      setMeta: p('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)')
-    }
+  /** The store's name for messages (a path, or a URL without any password). */
+  get label(): string {
+    return this.db.label
   }
 
-  /** Who holds the store at `path`, as its holder wrote it (best effort: undefined when unreadable). */
-  private holderOf(path: string): string | undefined {
-    try {
-      const db = new DatabaseSync(path, { readOnly: true, timeout: BUSY_TIMEOUT_MS })
-      try {
-        const r = db.prepare("SELECT value FROM meta WHERE key = 'holder'").get() as { value: string } | undefined
-        return r?.value
-      } finally {
-        db.close()
-      }
-    } catch {
-      return undefined
-    }
+  /** The backend, for what only one has (PostgresBackend's connection settings). */
+  get backend(): Backend {
+    return this.db
   }
 
   /**
-   * Binds the store to the interface and its public key at first use; later, refuses (StoreRefused)
-   * any other: the leases in it are peers of that interface, for runners that trust that key.
+   * Binds the store to the interface and its public key; SQLite: at first use, later refusing
+   * (StoreRefused) any other; PostgreSQL: registers the gateway in the fleet (refusing a pool that
+   * overlaps another gateway's) and loads its current leases.
    */
-  bind(iface: string, publicKey: string): void {
-    const meta = (k: string): string | undefined => (this.q.meta.get(k) as { value: string } | undefined)?.value
-    const boundIface = meta('interface')
-    const boundKey = meta('public_key')
-    if (boundIface === undefined || boundKey === undefined) {
-      this.q.setMeta.run('interface', iface)
-      this.q.setMeta.run('public_key', publicKey)
-      return
+  async bind(
+    iface: string,
+    publicKey: string,
+    info: GatewayInfo = { name: iface, pool: [], endpoint: '' }
+  ): Promise<void> {
+    const loaded = await this.db.bind(iface, publicKey, info)
+    if (loaded) {
+      this.current.clear()
+      this.liveKeys.clear()
+      this.liveOfRepository.clear()
+      this.liveOfRun.clear()
+      for (const l of loaded) this.remember(l)
     }
-    if (boundIface === iface && boundKey === publicKey) return
-    const hint =
-      boundIface === iface
-        ? `: the interface's key changed, and the leases in this store are for its old key. Move the store aside to start afresh`
-        : `. Give each gateway its own "state" (by default /var/lib/wireguard-gateway/INTERFACE.db)`
-    throw new StoreRefused(
-      `the store ${this.path} belongs to the gateway of interface "${boundIface}" (public key ${boundKey}); this gateway serves "${iface}" (public key ${publicKey})${hint}`
-    )
   }
 
   private remember(l: Lease): void {
@@ -271,57 +148,53 @@ export class Store {
     return { ...l }
   }
 
-  /** A row read from SQLite, or the newer state in memory when the lease is current. */
-  private merged(r: Row | undefined): Lease | undefined {
+  /** A lease read from the store, or the newer state in memory when the lease is current. */
+  private merged(r: Lease | undefined): Lease | undefined {
     if (!r) return undefined
     const m = this.current.get(r.id) ?? this.settling.get(r.id)
     if (m === null) return undefined
-    return m ? Store.copy(m) : fromRow(r)
+    return m ? Store.copy(m) : r
+  }
+
+  private unavailable(): StoreUnavailable {
+    return new StoreUnavailable(this.failure?.reason ?? 'writes to the store are waiting', this.db.code)
   }
 
   /**
    * Writes a new lease (and, with `token`, uses its id up) in one transaction, before its peer is
-   * added. Returns false when the token was used already (nothing written). Throws StoreUnavailable
-   * when the store cannot be written now (nothing written: the token is not used up).
+   * added. With `quota`, the lease must fit it: counted in memory first (this gateway's live leases
+   * and those being inserted), then, on PostgreSQL, across the fleet inside the transaction. Resolves
+   * false when the token was used already (nothing written). Throws QuotaExceeded, KeyLeased (the key
+   * has a live lease), or StoreUnavailable when the store cannot be written now (at once while it is
+   * known to be down; nothing written: the token is not used up).
    */
-  insert(l: Lease, token?: { jti: string; until: number }): boolean {
-    if (!this.flush()) throw new StoreUnavailable(this.failure?.reason ?? 'writes to the store are waiting')
+  async insert(l: Lease, token?: { jti: string; until: number }, quota?: Quota): Promise<boolean> {
+    if (!(await this.flush())) throw this.unavailable()
+    // From here to the backend's insert nothing awaits: the checks and the reservation are one step.
+    if (this.liveKeys.has(l.publicKey) || [...this.inserting.values()].some((o) => o.publicKey === l.publicKey))
+      throw new KeyLeased()
+    if (quota) {
+      const refusal = quotaRefusal(quota, this.liveCounts(l.repositoryId, l.runId))
+      if (refusal !== undefined) throw new QuotaExceeded(refusal)
+    }
+    this.inserting.set(l.id, l)
+    let fresh: boolean
     try {
-      this.db.exec('BEGIN IMMEDIATE')
-      try {
-        if (token && this.q.useToken.run(token.jti, token.until).changes !== 1) {
-          this.db.exec('ROLLBACK')
-          return false
-        }
-        this.q.insert.run(
-          l.id,
-          l.publicKey,
-          JSON.stringify(l.addresses),
-          l.secretHash,
-          l.repository,
-          l.repositoryId,
-          l.runId,
-          l.workflowRef,
-          l.rule,
-          l.createdAt,
-          l.expiresAt
-        )
-        this.db.exec('COMMIT')
-      } catch (err) {
-        if (this.db.isTransaction) this.db.exec('ROLLBACK')
-        throw err
-      }
+      fresh = await this.db.insert(l, token, quota)
     } catch (err) {
       throw this.failed(err)
+    } finally {
+      this.inserting.delete(l.id)
     }
-    this.remember(Store.copy(l))
-    return true
+    if (fresh) this.remember(Store.copy(l))
+    return fresh
   }
 
-  get(id: string): Lease | undefined {
+  /** A lease by id: from memory when current, else from the store (undefined when it cannot be read now). */
+  async get(id: string): Promise<Lease | undefined> {
     const m = this.current.get(id) ?? this.settling.get(id)
     if (m !== undefined) return m === null ? undefined : Store.copy(m)
-    return this.merged(this.q.get.get(id) as Row | undefined)
+    return this.merged(await this.read(() => this.db.get(id), undefined))
   }
 
   liveByKey(publicKey: string): Lease | undefined {
@@ -336,20 +209,38 @@ export class Store {
     return id === undefined ? undefined : this.current.get(id)?.addresses
   }
 
-  /** Every lease of a key still kept (live, ended, not yet pruned), oldest first. */
-  byKey(publicKey: string): Lease[] {
-    return (this.q.byKey.all(publicKey) as unknown as Row[]).flatMap((r) => this.merged(r) ?? [])
+  /**
+   * Every lease of a key still kept (live, ended, not yet pruned), oldest first. While the store
+   * cannot be read: those in memory.
+   */
+  async byKey(publicKey: string): Promise<Lease[]> {
+    const rows = await this.read(
+      () => this.db.byKey(publicKey),
+      [...this.current.values()].filter((l) => l.publicKey === publicKey)
+    )
+    return rows.flatMap((r) => this.merged(r) ?? [])
   }
 
-  /** The newest lease of a key, live or ended. */
-  lastByKey(publicKey: string): Lease | undefined {
-    return this.merged(this.q.lastByKey.get(publicKey) as Row | undefined)
+  /** The newest lease of a key, live or ended (undefined while the store cannot be read). */
+  async lastByKey(publicKey: string): Promise<Lease | undefined> {
+    return this.merged(await this.read(() => this.db.lastByKey(publicKey), undefined))
+  }
+
+  /** A read that falls back to `otherwise` while the store is unavailable (and records that it is). */
+  private async read<T>(query: () => Promise<T>, otherwise: T): Promise<T> {
+    try {
+      return await query()
+    } catch (err) {
+      this.failed(err)
+      this.scheduleRetry()
+      return otherwise
+    }
   }
 
   /** Forgets a lease whose peer was never added. */
   delete(id: string): void {
     this.forget(id, true)
-    this.later({ query: 'delete', args: [id] })
+    this.later({ kind: 'delete', id })
   }
 
   /** Live leases and ended ones whose peer may still be on the interface, oldest first. */
@@ -361,12 +252,16 @@ export class Store {
     return this.liveKeys.size
   }
 
-  /** Live leases of a repository (by id) and of one of its runs: what quotas count (from memory). */
+  /** Live leases of a repository (by id) and of one of its runs, with those being inserted: what quotas count here. */
   liveCounts(repositoryId: string, runId: string): { repository: number; run: number } {
-    return {
-      repository: this.liveOfRepository.get(repositoryId) ?? 0,
-      run: runId === '' ? 0 : (this.liveOfRun.get(`${repositoryId}\n${runId}`) ?? 0)
+    let repository = this.liveOfRepository.get(repositoryId) ?? 0
+    let run = runId === '' ? 0 : (this.liveOfRun.get(`${repositoryId}\n${runId}`) ?? 0)
+    for (const l of this.inserting.values()) {
+      if (l.repositoryId !== repositoryId) continue
+      repository++
+      if (runId !== '' && l.runId === runId) run++
     }
+    return { repository, run }
   }
 
   /**
@@ -380,7 +275,7 @@ export class Store {
     l.endReason = reason
     this.countLive(l, -1)
     if (this.liveKeys.get(l.publicKey) === id) this.liveKeys.delete(l.publicKey)
-    this.pending.push({ query: 'end', args: [now, reason, id] })
+    this.pending.push({ kind: 'end', id, at: now, reason })
     return true
   }
 
@@ -389,39 +284,90 @@ export class Store {
     const l = this.current.get(id)
     if (l && l.endedAt === undefined) return
     this.forget(id)
-    this.pending.push({ query: 'removed', args: [id] })
+    this.pending.push({ kind: 'removed', id })
   }
 
-  /** True when a token id was used (and is kept: until the token could no longer verify). */
-  tokenUsed(jti: string): boolean {
-    return this.q.tokenUsed.get(jti) !== undefined
-  }
-
-  prune(now: number): void {
-    if (!this.flush()) return
+  /**
+   * True when a token id was used (and is kept: until the token could no longer verify); across the
+   * fleet on PostgreSQL. Throws StoreUnavailable at once while the store is known to be down.
+   */
+  async tokenUsed(jti: string): Promise<boolean> {
+    if (this.down() && !this.db.readsWhenUnwritable) throw this.unavailable()
     try {
-      this.q.pruneTokens.run(now)
-      this.q.pruneLeases.run(now - KEEP_ENDED_MS)
+      return await this.db.tokenUsed(jti)
+    } catch (err) {
+      throw this.failed(err)
+    }
+  }
+
+  /**
+   * Of this gateway's live leases, those the store says ended (revoked at another gateway, a
+   * notification missed, or while the database was unreachable), with when and why. Empty while the
+   * store cannot be read. The caller ends them here (`end`) and takes their peers off.
+   */
+  async endedElsewhere(): Promise<{ id: string; at: number; reason: string }[]> {
+    const live = [...this.liveKeys.values()]
+    if (live.length === 0 || this.down()) return []
+    return this.read(() => this.db.endedElsewhere(live), [])
+  }
+
+  /** Every lease kept in the fleet's store (live or not yet pruned), with its gateway. SQLite: this gateway's. */
+  async fleet(): Promise<FleetLease[]> {
+    try {
+      return await this.db.fleet()
+    } catch (err) {
+      throw this.failed(err)
+    }
+  }
+
+  /**
+   * Ends a live lease in the store, whichever gateway holds it (an operator's revoke at another
+   * gateway); resolves the holding gateway's key, or undefined when no such lease is live. The caller
+   * ends it in memory too when it is this gateway's (then its peer comes off here).
+   */
+  async endAnywhere(id: string, reason: string, now: number): Promise<string | undefined> {
+    try {
+      return await this.db.endAnywhere(id, reason, now)
+    } catch (err) {
+      throw this.failed(err)
+    }
+  }
+
+  async prune(now: number): Promise<void> {
+    if (!(await this.flush())) return
+    try {
+      await this.db.prune(now)
     } catch (err) {
       this.failed(err)
     }
   }
 
+  private down(): boolean {
+    return this.failure !== undefined && this.now() - this.failure.at < RETRY_MS
+  }
+
   /**
    * Writes what waits, in order, unless a write failed within RETRY_MS (then nothing is tried, and
-   * nothing blocks). True when nothing waits any more. While writes wait or the store is failing, it
-   * is tried again every RETRY_MS (a cheap write when nothing waits, to learn that it recovered).
+   * nothing blocks). Resolves true when nothing waits any more. While writes wait or the store is
+   * failing, it is tried again every RETRY_MS (a cheap round trip when nothing waits, to learn that
+   * it recovered). One flush at a time: a call while one runs waits for it (then tries again).
    */
-  flush(): boolean {
-    if (this.failure && this.now() - this.failure.at < RETRY_MS) {
+  async flush(): Promise<boolean> {
+    while (this.flushing) await this.flushing
+    if (this.down()) {
       this.scheduleRetry()
       return false
     }
+    if (this.pending.length === 0 && !this.failure) return true
+    this.flushing = this.flushOnce().finally(() => (this.flushing = undefined))
+    return this.flushing
+  }
+
+  private async flushOnce(): Promise<boolean> {
     try {
-      if (this.pending.length === 0 && this.failure) this.q.setMeta.run('checked', String(this.now()))
+      if (this.pending.length === 0 && this.failure) await this.db.ping(this.now())
       while (this.pending.length > 0) {
-        const w = this.pending[0] as Write
-        this.q[w.query].run(...w.args)
+        await this.db.write(this.pending[0] as Write)
         this.pending.shift()
       }
       this.settling.clear()
@@ -437,40 +383,41 @@ export class Store {
   /** Is the store taking writes; why not; how many wait. */
   health(): StoreHealth {
     return this.failure
-      ? { ok: false, reason: this.failure.reason, pending: this.pending.length }
+      ? { ok: false, reason: this.failure.reason, pending: this.pending.length, code: this.db.code }
       : { ok: true, pending: this.pending.length }
   }
 
   /** Queues a write and tries what waits. */
   private later(w: Write): void {
     this.pending.push(w)
-    this.flush()
+    void this.flush()
   }
 
   /** Records why a write failed (StoreUnavailable, returned for throwing); anything else is a bug, rethrown. */
   private failed(err: unknown): StoreUnavailable {
-    const reason = unavailableReason(err)
+    if (err instanceof QuotaExceeded || err instanceof KeyLeased || err instanceof StoreRefused) throw err
+    const reason = this.db.unavailableReason(err)
     if (reason === undefined) throw err
     this.failure = { reason, at: this.now() }
-    return new StoreUnavailable(reason)
+    return new StoreUnavailable(reason, this.db.code)
   }
 
   private scheduleRetry(): void {
-    if (this.retry) return
+    if (this.retry || this.closed) return
     this.retry = setTimeout(() => {
       this.retry = undefined
-      if (this.pending.length > 0 || this.failure) this.flush()
+      if (this.pending.length > 0 || this.failure) void this.flush()
     }, RETRY_MS)
     this.retry.unref()
   }
 
-  /** Writes what it can, then closes the store (and releases its lock). */
-  close(): void {
+  /** Writes what it can, then closes the store (and releases its lock, or its connections). */
+  async close(): Promise<void> {
+    this.closed = true
     if (this.retry) clearTimeout(this.retry)
     this.retry = undefined
     if (this.failure) this.failure.at = -Infinity
-    this.flush()
-    this.db.close()
-    this.lock?.close()
+    await this.flush()
+    await this.db.close()
   }
 }

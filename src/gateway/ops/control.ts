@@ -143,7 +143,7 @@ function handler(d: Deps): (req: IncomingMessage, res: ServerResponse) => void {
       return send(res, 200, { draining: d.gate.draining, leases, ...(partial ? { partial } : {}) })
     }
     if (req.method === 'GET' && show) {
-      const l = d.store.get(show[1] as string)
+      const l = await d.store.get(show[1] as string)
       d.audit('operator.show', { client: OPERATOR, lease: show[1], status: l ? 200 : 404 })
       if (!l) return send(res, 404, { error: `no lease ${show[1]} (ended leases are kept for 7 days)` })
       const peer = l.endedAt === undefined ? (await d.wg.peers(true)).get(l.publicKey) : undefined

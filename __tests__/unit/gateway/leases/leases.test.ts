@@ -165,7 +165,7 @@ describe('gateway leases', () => {
     expect(await status(leases.grant(token(), SERVER, 'c'))).toBe(409)
     expect(await status(leases.grant(token(), FOREIGN, 'c'))).toBe(409)
     // The foreign key is not remembered as the gateway's after the refusal.
-    expect(store.byKey(FOREIGN)).toEqual([])
+    expect(await store.byKey(FOREIGN)).toEqual([])
     expect(JSON.stringify([...wg.peers_])).toBe(before)
     expect(wg.batches.length).toBe(batches)
     const refused = audit.filter((a) => a.event === 'lease.refused').map((a) => [a.status, a.code])
@@ -202,7 +202,7 @@ describe('gateway leases', () => {
     expect(wg.peers_.size).toBe(3)
     expect(await status(leases.release(a.id, a.secret, 'c'))).toBe(201)
     expect(await status(leases.release(a.id, a.secret, 'c'))).toBe(404)
-    expect([...wg.peers_.keys()].sort()).toEqual([FOREIGN, store.get(b.id)?.publicKey].sort())
+    expect([...wg.peers_.keys()].sort()).toEqual([FOREIGN, (await store.get(b.id))?.publicKey].sort())
     expect(audit.filter((l) => l.event === 'lease.release-refused').map((l) => l.code)).toEqual([
       'lease_secret_mismatch',
       'lease_not_found',
@@ -231,34 +231,34 @@ describe('gateway leases', () => {
     clock += 1000
     const talking = await leases.grant(token(), key(), 'c')
     const missing = await leases.grant(token(), key(), 'c')
-    wg.peers_.delete(store.get(missing.id)!.publicKey)
+    wg.peers_.delete((await store.get(missing.id))!.publicKey)
     // 4 minutes on: nothing is silent yet; the missing peer is restored.
     clock += 4 * 60_000
-    const talkingKey = store.get(talking.id)!.publicKey
+    const talkingKey = (await store.get(talking.id))!.publicKey
     wg.peers_.get(talkingKey)!.latestHandshake = Math.floor(clock / 1000)
     await leases.sweep()
     expect(store.liveCount()).toBe(3)
-    expect(wg.peers_.has(store.get(missing.id)!.publicKey)).toBe(true)
+    expect(wg.peers_.has((await store.get(missing.id))!.publicKey)).toBe(true)
     expect(audit.filter((a) => a.event === 'lease.restored').map((a) => a.lease)).toEqual([missing.id])
     // 2 more minutes: the one that never handshook is silent; the talking one stays, and so does the
     // restored one: its runner is given `silence` (at least 3 min + two keepalives) to handshake again.
     clock += 2 * 60_000
     wg.peers_.get(talkingKey)!.latestHandshake = Math.floor(clock / 1000)
     await leases.sweep()
-    expect(store.get(expiring.id)?.endReason).toBe('silent')
+    expect((await store.get(expiring.id))?.endReason).toBe('silent')
     expect(store.liveCount()).toBe(2)
     // 4 more: the restored one never handshook again, and is silent now.
     clock += 4 * 60_000
     wg.peers_.get(talkingKey)!.latestHandshake = Math.floor(clock / 1000)
     await leases.sweep()
-    expect(store.get(missing.id)?.endReason).toBe('silent')
+    expect((await store.get(missing.id))?.endReason).toBe('silent')
     expect(store.liveCount()).toBe(1)
     expect([...wg.peers_.keys()].sort()).toEqual([FOREIGN, talkingKey].sort())
     // Past the lease's time: it ends however recently it handshook.
     clock += 3600_000
     wg.peers_.get(talkingKey)!.latestHandshake = Math.floor(clock / 1000)
     await leases.sweep()
-    expect(store.get(talking.id)?.endReason).toBe('expired')
+    expect((await store.get(talking.id))?.endReason).toBe('expired')
     expect([...wg.peers_.keys()]).toEqual([FOREIGN])
     expect(audit.filter((a) => a.event === 'lease.ended').map((a) => a.reason)).toEqual(['silent', 'silent', 'expired'])
     foreignUntouched()
@@ -266,7 +266,7 @@ describe('gateway leases', () => {
 
   it('hears a quiet runner by its keepalives, and keeps the lease of a runner that is heard after its peer was removed', async () => {
     const quiet = await leases.grant(token(), key(), 'c')
-    const quietKey = store.get(quiet.id)!.publicKey
+    const quietKey = (await store.get(quiet.id))!.publicKey
     const peer = wg.peers_.get(quietKey)!
     peer.latestHandshake = Math.floor(clock / 1000)
     peer.rxBytes = 148
@@ -276,7 +276,7 @@ describe('gateway leases', () => {
       peer.rxBytes += 64
       await leases.sweep()
     }
-    expect(store.get(quiet.id)?.endedAt).toBeUndefined()
+    expect((await store.get(quiet.id))?.endedAt).toBeUndefined()
     // Removed by hand: restored, and kept past `silence` while its runner handshakes again.
     wg.peers_.delete(quietKey)
     clock += 15_000
@@ -284,7 +284,7 @@ describe('gateway leases', () => {
     expect(wg.peers_.get(quietKey)?.allowedIps).toEqual(quiet.addresses)
     clock += 5 * 60_000 - 30_000
     await leases.sweep()
-    expect(store.get(quiet.id)?.endedAt).toBeUndefined()
+    expect((await store.get(quiet.id))?.endedAt).toBeUndefined()
     const back = wg.peers_.get(quietKey)!
     back.latestHandshake = Math.floor(clock / 1000)
     back.rxBytes = 92
@@ -294,20 +294,20 @@ describe('gateway leases', () => {
     clock += 4 * 60_000
     back.rxBytes += 32
     await leases.sweep()
-    expect(store.get(quiet.id)?.endedAt).toBeUndefined()
+    expect((await store.get(quiet.id))?.endedAt).toBeUndefined()
     // Its runner gone: nothing more is heard, and the lease ends `silence` after the last packet.
     clock += 5 * 60_000 + 1
     await leases.sweep()
-    expect(store.get(quiet.id)?.endReason).toBe('silent')
+    expect((await store.get(quiet.id))?.endReason).toBe('silent')
   })
 
   it('reconciles on start: re-adds live leases, removes ended ones, leaves changed and foreign peers', async () => {
     const live = await leases.grant(token(), key(), 'c')
     const ended = await leases.grant(token(), key(), 'c')
     const changed = await leases.grant(token(), key(), 'c')
-    const liveKey = store.get(live.id)!.publicKey
-    const endedKey = store.get(ended.id)!.publicKey
-    const changedKey = store.get(changed.id)!.publicKey
+    const liveKey = (await store.get(live.id))!.publicKey
+    const endedKey = (await store.get(ended.id))!.publicKey
+    const changedKey = (await store.get(changed.id))!.publicKey
     // As if the gateway died between ending a lease and removing its peer, and the interface was
     // recreated without the live lease's peer; someone gave another lease's key other addresses.
     store.end(ended.id, 'released', clock)
@@ -326,11 +326,11 @@ describe('gateway leases', () => {
 
   it('ends a live lease whose key someone gave other addresses, and leaves that peer alone', async () => {
     const g = await leases.grant(token(), key(), 'c')
-    const k = store.get(g.id)!.publicKey
+    const k = (await store.get(g.id))!.publicKey
     wg.peers_.set(k, { allowedIps: ['10.0.0.3/32', '172.16.0.0/24'], latestHandshake: 0 })
     wg.batches = []
     await leases.sweep()
-    expect(store.get(g.id)?.endReason).toBe('peer-changed')
+    expect((await store.get(g.id))?.endReason).toBe('peer-changed')
     expect(wg.peers_.get(k)?.allowedIps).toEqual(['10.0.0.3/32', '172.16.0.0/24'])
     expect(wg.batches).toEqual([])
     expect(audit.some((a) => a.event === 'peer.left' && a.lease === g.id)).toBe(true)
@@ -392,10 +392,10 @@ describe('gateway leases under review findings', () => {
     for (let i = 0; i < 4; i++) got.push(await leases.grant(token(), key(), 'c'))
     expect(got.map((g) => g.addresses[0])).toEqual(['10.0.0.3/32', '10.0.0.4/32', '10.0.0.5/32', '10.0.0.6/32'])
     // An admin gives the first lease's key another network too: the peer is the admin's now.
-    const adminKey = store.get(got[0]!.id)!.publicKey
+    const adminKey = (await store.get(got[0]!.id))!.publicKey
     wg.peers_.set(adminKey, { allowedIps: ['10.0.0.3/32', '172.16.0.0/24'], latestHandshake: 0 })
     await leases.sweep()
-    expect(store.get(got[0]!.id)?.endReason).toBe('peer-changed')
+    expect((await store.get(got[0]!.id))?.endReason).toBe('peer-changed')
     const since = wg.batches.length
     // The second lease ends: the next fit wraps around to 10.0.0.3, which the admin's peer still holds.
     await leases.release(got[1]!.id, got[1]!.secret, 'c')
@@ -411,7 +411,7 @@ describe('gateway leases under review findings', () => {
 
   it('treats a peer of an ended lease that came back as taken until the sweeper removes it', async () => {
     const a = await leases.grant(token(), key(), 'c')
-    const aKey = store.get(a.id)!.publicKey
+    const aKey = (await store.get(a.id))!.publicKey
     await leases.release(a.id, a.secret, 'c')
     // A saved configuration restored: the old peer is back with its address, and the cursor wraps to it.
     wg.peers_.set(aKey, { allowedIps: ['10.0.0.3/32'], latestHandshake: 0 })
@@ -506,8 +506,8 @@ describe('gateway leases when the store cannot be written', () => {
       await make()
       const released = await leases.grant(token(), key(), 'c')
       const expiring = await leases.grant(token(), key(), 'c')
-      const releasedKey = store.get(released.id)!.publicKey
-      const expiringKey = store.get(expiring.id)!.publicKey
+      const releasedKey = (await store.get(released.id))!.publicKey
+      const expiringKey = (await store.get(expiring.id))!.publicKey
       const holder = await holdWriteLock(path)
       try {
         const err = await leases.grant(token(), key(), 'c').catch((e: unknown) => e)
@@ -532,13 +532,13 @@ describe('gateway leases when the store cannot be written', () => {
       await leases.sweep()
       expect(leases.storeHealth()).toEqual({ ok: true, pending: 0 })
       expect(await status(leases.grant(token(), key(), 'c'))).toBe(201)
-      store.close()
+      await store.close()
       // Written: a restart finds both ended and their peers gone.
       store = new Store(path, () => clock)
-      expect(store.get(released.id)).toMatchObject({ endReason: 'released', removed: true })
-      expect(store.get(expiring.id)).toMatchObject({ endReason: 'expired', removed: true })
+      expect(await store.get(released.id)).toMatchObject({ endReason: 'released', removed: true })
+      expect(await store.get(expiring.id)).toMatchObject({ endReason: 'expired', removed: true })
     } finally {
-      store.close()
+      await store.close()
       rmSync(dir, { recursive: true, force: true })
     }
   })
@@ -591,7 +591,7 @@ describe('gateway lease quotas', () => {
     expect(wg.peers_.has(k)).toBe(true)
     expect(await leases.revoke(g.id, 'control socket')).toBe(true)
     expect(wg.peers_.has(k)).toBe(false)
-    expect(store.get(g.id)).toMatchObject({ endReason: 'revoked', removed: true })
+    expect(await store.get(g.id)).toMatchObject({ endReason: 'revoked', removed: true })
     expect(audit.at(-1)).toMatchObject({
       event: 'lease.ended',
       reason: 'revoked',

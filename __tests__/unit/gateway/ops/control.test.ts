@@ -84,14 +84,14 @@ beforeEach(async () => {
     60
   )
   for (const l of [lease(1, 'octo/app', '4242'), lease(2, 'octo/app', '4243'), lease(3, 'octo/other', '77')])
-    store.insert(l)
+    await store.insert(l)
   server = await serve()
 })
 
 afterEach(async () => {
   await new Promise((r) => server?.close(r))
   server = undefined
-  store.close()
+  await store.close()
   rmSync(dir, { recursive: true, force: true })
 })
 
@@ -160,7 +160,8 @@ describe('control socket', () => {
       ...lease(4, 'octo/app', '4242'),
       createdAt: NOW - 120_000,
       gatewayKey: 'KEY-B',
-      gatewayName: 'host-b/wg1'
+      gatewayName: 'host-b/wg1',
+      gatewayInterface: 'wg1'
     }
     const ended: string[] = []
     let down = false
@@ -168,13 +169,15 @@ describe('control socket', () => {
       live: async () => {
         if (down) throw new Error('connect ECONNREFUSED')
         // This gateway's own leases come from its store, not from here.
-        return [theirs, { ...lease(1, 'octo/app', '4242'), gatewayKey: 'KEY-A', gatewayName: 'gw-a' }]
+        return [
+          theirs,
+          { ...lease(1, 'octo/app', '4242'), gatewayKey: 'KEY-A', gatewayName: 'gw-a', gatewayInterface: 'wg0' }
+        ]
       },
       endAndNotify: async (id) => {
         ended.push(id)
         return ended.length === 1 ? 'KEY-B' : undefined
-      },
-      ended: async () => []
+      }
     }
     await new Promise((r) => server?.close(r))
     server = await serveControl(socket, {
