@@ -52,12 +52,14 @@ afterAll(async () => {
 
 describe('a fleet of two gateways on one database', () => {
   it('the standby answers 503 standby and touches nothing', async () => {
+    const before = F.leasedAt(fleet, 0)
     const h = await health(STANDBY_URL)
     expect(h.status).toBe(503)
     expect(h.body.role).toBe('standby')
     const lease = await F.ask(fleet, G.leaseRequest(STANDBY_URL, await fleet.issuer.mint(), newPublicKey()))
     expect(lease.status).toBe(503)
     expect(lease.body.code).toBe('standby')
+    expect(F.leasedAt(fleet, 0)).toEqual(before)
   })
 
   it('20 jobs over the two gateways: distinct addresses, all carry traffic at once, all released', async () => {
