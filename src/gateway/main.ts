@@ -178,7 +178,7 @@ async function main(): Promise<void> {
       })
       await listener.start()
     }
-    const handler = createHandler(leases, config, audit, gate)
+    const handler = createHandler(leases, config, audit, gate, fleet)
     return {
       leases,
       store,
