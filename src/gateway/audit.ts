@@ -16,6 +16,10 @@ export interface AuditFields {
   addresses?: string[]
   expiresAt?: string
   interface?: string
+  /** The gateway's name in a fleet (`name:`). */
+  gateway?: string
+  /** Where leases are kept: a SQLite path, or a PostgreSQL URL (never with a password). */
+  store?: string
   listen?: string
   leases?: number
   count?: number
@@ -40,6 +44,8 @@ const FIELDS: (keyof AuditFields)[] = [
   'addresses',
   'expiresAt',
   'interface',
+  'gateway',
+  'store',
   'listen',
   'leases',
   'count',

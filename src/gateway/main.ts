@@ -93,7 +93,13 @@ async function main(): Promise<void> {
   })
   const listen = `${config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host}:${config.listen.port}`
   for (const w of warnings(config, tls?.warnings ?? [])) audit('warning', { reason: w })
-  audit('gateway.started', { interface: config.interface, listen, leases: leases.liveCount() })
+  audit('gateway.started', {
+    interface: config.interface,
+    gateway: config.name,
+    store: store.label,
+    listen,
+    leases: leases.liveCount()
+  })
 
   let sweeping = false
   const sweep = (): void => {
