@@ -125,7 +125,13 @@ export async function mainThenPost(lab, inputs, { user, between, env, before = u
   expect(post.code).toBe(0)
   expect(post.stdout).not.toMatch(/^::error::/m)
   expectNoSecrets(secretsOf(inputs), job, [main, post], commandLines, environments)
-  expectClean(lab, job, before)
+  try {
+    expectClean(lab, job, before)
+  } catch (err) {
+    // What post said is the first evidence of why something was left: keep it with the failure.
+    if (err instanceof Error) err.message += `\n--- post's output ---\n${post.stdout}${post.stderr}`
+    throw err
+  }
   return { main, post, job, checked }
 }
 

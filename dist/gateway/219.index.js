@@ -1707,12 +1707,6 @@ function createVerifier(opts) {
 }
 
 ;// CONCATENATED MODULE: ./src/common/process.ts
-// The one way both programs start a process: an argument array (never a shell), a minimal
-// environment, a time limit, and what to log injected by the caller (the action logs `::debug::`
-// lines; the gateway, whose stdout carries its audit lines, logs nothing there). A command past its
-// limit is stopped so that nothing it started outlives it: SIGTERM first, which `sudo` passes on to
-// the command it runs (a SIGKILL of `sudo` cannot be passed on, and would orphan a root command),
-// then SIGKILL after a grace period.
 /**
  * How long a command has after SIGTERM before SIGKILL. Enough for `sudo` to pass the signal on and
  * for a program that catches it to finish cleanly (wireguard-go closes its interface and socket in
@@ -1789,6 +1783,19 @@ function runProcess(argv, opts) {
         child.stdin.on('error', () => undefined);
         child.stdin.end(opts.input ?? '');
     });
+}
+/**
+ * Starts `argv` for a caller that talks to it over its pipes while it lives (a lock holder such as
+ * `flock … cat`), with what runProcess gives every child: an argument array, the environment given
+ * (see minimalEnv), the injected log line. It has no time limit of its own: the caller bounds its
+ * wait and ends it (closing its input). A failure to start is the child's `error` event.
+ */
+function startProcess(argv, opts) {
+    opts.log?.(`run: ${opts.label ?? argv.join(' ')} (at ${Math.round(process.uptime() * 1000)} ms)`);
+    const { spawn } = process.getBuiltinModule('node:child_process');
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env });
+    child.stdin.on('error', () => undefined);
+    return child;
 }
 
 ;// CONCATENATED MODULE: ./src/gateway/run.ts

@@ -828,12 +828,6 @@ const loadJournal = () => new journal/* Journal */.CQ((text) => toolkit/* saveSt
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(24);
 ;// CONCATENATED MODULE: ./src/common/process.ts
-// The one way both programs start a process: an argument array (never a shell), a minimal
-// environment, a time limit, and what to log injected by the caller (the action logs `::debug::`
-// lines; the gateway, whose stdout carries its audit lines, logs nothing there). A command past its
-// limit is stopped so that nothing it started outlives it: SIGTERM first, which `sudo` passes on to
-// the command it runs (a SIGKILL of `sudo` cannot be passed on, and would orphan a root command),
-// then SIGKILL after a grace period.
 /**
  * How long a command has after SIGTERM before SIGKILL. Enough for `sudo` to pass the signal on and
  * for a program that catches it to finish cleanly (wireguard-go closes its interface and socket in
@@ -910,6 +904,19 @@ function runProcess(argv, opts) {
         child.stdin.on('error', () => undefined);
         child.stdin.end(opts.input ?? '');
     });
+}
+/**
+ * Starts `argv` for a caller that talks to it over its pipes while it lives (a lock holder such as
+ * `flock … cat`), with what runProcess gives every child: an argument array, the environment given
+ * (see minimalEnv), the injected log line. It has no time limit of its own: the caller bounds its
+ * wait and ends it (closing its input). A failure to start is the child's `error` event.
+ */
+function startProcess(argv, opts) {
+    opts.log?.(`run: ${opts.label ?? argv.join(' ')} (at ${Math.round(process.uptime() * 1000)} ms)`);
+    const { spawn } = process.getBuiltinModule('node:child_process');
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env });
+    child.stdin.on('error', () => undefined);
+    return child;
 }
 
 // EXTERNAL MODULE: external "node:os"
@@ -1187,14 +1194,9 @@ async function holdLock(path, opts = {}) {
     const left = opts.deadline === undefined ? 10_000 : opts.deadline - Date.now();
     const seconds = Math.max(1, Math.min(10, Math.ceil(left / 1000)));
     const argv = run_commandLine(['flock', '-x', '-w', String(seconds), path, 'cat'], opts, run_isRoot());
-    toolkit/* debug */.Yz(`run: ${argv.join(' ')} (at ${Math.round(process.uptime() * 1000)} ms)`);
-    // Loaded at first use, as the shared runner does (src/common/process.ts).
-    const { spawn } = process.getBuiltinModule('node:child_process');
-    const env = minimalEnv(probe_searchPath().join(':'));
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });
+    const child = startProcess(argv, { env: minimalEnv(probe_searchPath().join(':')), log: toolkit/* debug */.Yz });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.stdin.on('error', () => undefined);
     const closed = new Promise((resolve) => child.once('close', resolve));
     await new Promise((resolve, reject) => {
         let out = '';
@@ -1857,10 +1859,21 @@ async function createKernelInterface(req, journal) {
         journal.update(rec, { ifindex: ifindex(iface) });
         return true;
     }
+    const full = commandLine(argv, { root: true }, isRoot());
+    if (r.timedOut) {
+        // Stopped at the deadline: its request may have reached the kernel all the same. The name was
+        // free when this step began (refuseTakenName), so a link of that name now is the one it asked
+        // for: recorded by its ifindex, rollback deletes it; none, and the record goes.
+        const made = ifindex(iface);
+        if (made === undefined)
+            journal.remove(rec);
+        else
+            journal.update(rec, { ifindex: made });
+        throw new CommandError(full, r);
+    }
     // Nothing was made: the record goes.
     journal.remove(rec);
-    const full = commandLine(argv, { root: true }, isRoot());
-    if (r.timedOut || sudoRefused(full, r.stderr))
+    if (sudoRefused(full, r.stderr))
         throw new CommandError(full, r);
     const noKernel = /Unknown device type|not supported/i.test(r.stderr);
     if (noKernel && req.userspace !== 'false')

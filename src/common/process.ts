@@ -4,6 +4,7 @@
 // limit is stopped so that nothing it started outlives it: SIGTERM first, which `sudo` passes on to
 // the command it runs (a SIGKILL of `sudo` cannot be passed on, and would orphan a root command),
 // then SIGKILL after a grace period.
+import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 
 /** Where a runner's log lines go; never stdout of a program whose stdout is a protocol. */
 export type Log = (line: string) => void
@@ -110,4 +111,21 @@ export function runProcess(argv: readonly string[], opts: ProcessOptions): Promi
     child.stdin.on('error', () => undefined)
     child.stdin.end(opts.input ?? '')
   })
+}
+
+/**
+ * Starts `argv` for a caller that talks to it over its pipes while it lives (a lock holder such as
+ * `flock … cat`), with what runProcess gives every child: an argument array, the environment given
+ * (see minimalEnv), the injected log line. It has no time limit of its own: the caller bounds its
+ * wait and ends it (closing its input). A failure to start is the child's `error` event.
+ */
+export function startProcess(
+  argv: readonly string[],
+  opts: Pick<ProcessOptions, 'env' | 'log' | 'label'>
+): ChildProcessWithoutNullStreams {
+  opts.log?.(`run: ${opts.label ?? argv.join(' ')} (at ${Math.round(process.uptime() * 1000)} ms)`)
+  const { spawn } = process.getBuiltinModule('node:child_process')
+  const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env })
+  child.stdin.on('error', () => undefined)
+  return child
 }

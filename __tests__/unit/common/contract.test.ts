@@ -191,7 +191,9 @@ describe('the contract between the gateway and the action', () => {
       { numRuns: 400 }
     )
     // The generator reaches valid configurations often enough for the property to mean something.
-    expect(accepted).toBeGreaterThan(100)
+    // The count is random: about 108 of 400 (sd 9, measured over runs); 60 is 5 sd below, so this
+    // fails only when the generator stops reaching valid configurations, never by chance.
+    expect(accepted).toBeGreaterThan(60)
   })
 
   it('the gateway refuses at start what the action would refuse in every lease', () => {

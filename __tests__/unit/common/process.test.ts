@@ -3,7 +3,7 @@
 // grandchild holding the pipes does not keep the caller waiting; the injected logger is the only
 // place a command is logged.
 import { describe, expect, it } from '@jest/globals'
-import { KILL_GRACE_MS, minimalEnv, runProcess } from '../../../src/common/process.js'
+import { KILL_GRACE_MS, minimalEnv, runProcess, startProcess } from '../../../src/common/process.js'
 
 const env = minimalEnv('/usr/bin:/bin')
 /** A shell loop that never ends by itself; `trap` is what it does on SIGTERM. */
@@ -94,5 +94,32 @@ describe('the process runner', () => {
     expect(r.stdout).toBe('ready\nignored TERM\n')
     expect(r.code).toBe(128)
     expect(KILL_GRACE_MS).toBe(1000)
+  })
+})
+
+describe('a process the caller talks to while it lives', () => {
+  it('gets the environment given and nothing of its own, is logged through the logger, and ends when its input does', async () => {
+    process.env.H1_SECRET_PROBE = 'x'
+    const logged: string[] = []
+    try {
+      const child = startProcess(['/bin/sh', '-c', 'env; cat'], { env, log: (l) => logged.push(l), label: 'held' })
+      let out = ''
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+      const closed = new Promise<number | null>((resolve) => child.once('close', resolve))
+      child.stdin.write('held\n')
+      child.stdin.end()
+      expect(await closed).toBe(0)
+      expect(out.trim().split('\n').sort()).toEqual(
+        ['LC_ALL=C', 'PATH=/usr/bin:/bin', 'PWD=' + process.cwd(), 'held'].sort()
+      )
+      expect(logged).toEqual([expect.stringMatching(/^run: held \(at [0-9]+ ms\)$/)])
+    } finally {
+      delete process.env.H1_SECRET_PROBE
+    }
+  })
+
+  it('reports a program that is not there as its error event', async () => {
+    const child = startProcess(['no-such-program-h1'], { env })
+    await expect(new Promise((_, reject) => child.once('error', reject))).rejects.toMatchObject({ code: 'ENOENT' })
   })
 })

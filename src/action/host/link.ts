@@ -81,10 +81,19 @@ async function createKernelInterface(req: InterfaceRequest, journal: Journal): P
     journal.update(rec, { ifindex: ifindex(iface) })
     return true
   }
+  const full = commandLine(argv, { root: true }, isRoot())
+  if (r.timedOut) {
+    // Stopped at the deadline: its request may have reached the kernel all the same. The name was
+    // free when this step began (refuseTakenName), so a link of that name now is the one it asked
+    // for: recorded by its ifindex, rollback deletes it; none, and the record goes.
+    const made = ifindex(iface)
+    if (made === undefined) journal.remove(rec)
+    else journal.update(rec, { ifindex: made })
+    throw new CommandError(full, r)
+  }
   // Nothing was made: the record goes.
   journal.remove(rec)
-  const full = commandLine(argv, { root: true }, isRoot())
-  if (r.timedOut || sudoRefused(full, r.stderr)) throw new CommandError(full, r)
+  if (sudoRefused(full, r.stderr)) throw new CommandError(full, r)
   const noKernel = /Unknown device type|not supported/i.test(r.stderr)
   if (noKernel && req.userspace !== 'false') return false
   const why = noKernel

@@ -4,7 +4,7 @@
 // each is logged as a `::debug::` line. Children get a minimal environment: PATH with the sbin
 // directories, LC_ALL=C, nothing of the step's own (INPUT_* secrets, the runner's ACTIONS_*
 // tokens, a job's LOG_LEVEL, with which wireguard-go's daemon would keep the step's pipes open).
-import { minimalEnv, runProcess } from '../../common/process.js'
+import { minimalEnv, runProcess, startProcess } from '../../common/process.js'
 import * as core from '../toolkit.js'
 import { searchPath } from './probe.js'
 
@@ -115,14 +115,9 @@ export async function holdLock(path: string, opts: RunOptions = {}): Promise<() 
   const left = opts.deadline === undefined ? 10_000 : opts.deadline - Date.now()
   const seconds = Math.max(1, Math.min(10, Math.ceil(left / 1000)))
   const argv = commandLine(['flock', '-x', '-w', String(seconds), path, 'cat'], opts, isRoot())
-  core.debug(`run: ${argv.join(' ')} (at ${Math.round(process.uptime() * 1000)} ms)`)
-  // Loaded at first use, as the shared runner does (src/common/process.ts).
-  const { spawn } = process.getBuiltinModule('node:child_process')
-  const env = minimalEnv(searchPath().join(':'))
-  const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env })
+  const child = startProcess(argv, { env: minimalEnv(searchPath().join(':')), log: core.debug })
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-  child.stdin.on('error', () => undefined)
   const closed = new Promise<number | null>((resolve) => child.once('close', resolve))
   await new Promise<void>((resolve, reject) => {
     let out = ''

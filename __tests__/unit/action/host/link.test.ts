@@ -122,6 +122,23 @@ describe('the kernel interface', () => {
     expect(host.effects()).toEqual([])
   })
 
+  it('stopped at the deadline after the kernel made it: recorded by its ifindex, for the rollback', async () => {
+    const made: number[] = []
+    host.before(
+      (s) => s.text.startsWith('ip link add'),
+      () => made.push(host.addLink('wg0').ifindex)
+    )
+    host.failOn((s) => s.text.startsWith('ip link add'), { stderr: '(killed after 30 s)', timedOut: true })
+    await expect(createInterface(request('false'), journal)).rejects.toBeInstanceOf(CommandError)
+    expect(journal.records).toEqual([{ kind: 'interface', name: 'wg0', netns: OUR_NETNS, ifindex: made[0] }])
+  })
+
+  it('stopped at the deadline before the kernel made it: no record', async () => {
+    host.failOn((s) => s.text.startsWith('ip link add'), { stderr: '(killed after 30 s)', timedOut: true })
+    await expect(createInterface(request('false'), journal)).rejects.toBeInstanceOf(CommandError)
+    expect(journal.empty).toBe(true)
+  })
+
   it('sudo refusing is said as such, and leaves no record', async () => {
     host.root = false
     host.failOn((s) => s.text.startsWith('ip link add'), { stderr: 'sudo: a password is required', code: 1 })
