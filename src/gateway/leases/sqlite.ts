@@ -326,9 +326,14 @@ export class SqliteBackend implements Backend {
     return unavailableReason(err)
   }
 
-  /** One process writes the file: nothing ends a lease but this gateway. */
-  endedElsewhere(): Promise<{ id: string; at: number; reason: string }[]> {
-    return Promise.resolve([])
+  /** Of `ids`, those ended in the file (by endAnywhere, before this process ended them in memory). */
+  endedElsewhere(ids: string[]): Promise<{ id: string; at: number; reason: string }[]> {
+    return this.sync(() =>
+      ids.flatMap((id) => {
+        const r = this.q.get.get(id) as Row | undefined
+        return r?.ended_at == null ? [] : [{ id, at: r.ended_at, reason: r.end_reason ?? 'ended' }]
+      })
+    )
   }
 
   /** The file is one gateway's: its leases, named by the interface it is bound to. */
@@ -340,18 +345,19 @@ export class SqliteBackend implements Backend {
         gatewayName: meta('interface'),
         gatewayInterface: meta('interface')
       }
-      return (this.db.prepare('SELECT * FROM leases ORDER BY created_at').all() as unknown as Row[]).map((r) => ({
+      return (
+        this.db.prepare('SELECT * FROM leases WHERE ended_at IS NULL ORDER BY created_at').all() as unknown as Row[]
+      ).map((r) => ({
         ...fromRow(r),
         ...gateway
       }))
     })
   }
 
-  /** A lease in the file is this gateway's: the caller ends it in memory (store.end), which writes it. */
-  endAnywhere(id: string): Promise<string | undefined> {
+  /** Ends a live lease in the file; every lease in it is this gateway's, so the answer is its key. */
+  endAnywhere(id: string, reason: string, now: number): Promise<string | undefined> {
     return this.sync(() => {
-      const r = this.q.get.get(id) as Row | undefined
-      if (r?.ended_at !== null) return undefined
+      if (this.q.end.run(now, reason, id).changes !== 1) return undefined
       return (this.q.meta.get('public_key') as { value: string } | undefined)?.value
     })
   }
