@@ -134,6 +134,8 @@ export class SqliteBackend implements Backend {
   private readonly lock: DatabaseSync | undefined
   private readonly q: Record<Query, StatementSync>
   private readonly loaded: Lease[]
+  /** Leases endAnywhere ended, until endedElsewhere reports them. */
+  private readonly endedHere = new Map<string, { id: string; at: number; reason: string }>()
 
   /**
    * Opens (or creates) the store at `path` (`:memory:` for tests): takes its lock first (throws
@@ -326,14 +328,14 @@ export class SqliteBackend implements Backend {
     return unavailableReason(err)
   }
 
-  /** Of `ids`, those ended in the file (by endAnywhere, before this process ended them in memory). */
+  /**
+   * Of `ids`, those endAnywhere ended in the file. One process writes the file, so nothing else ends
+   * a lease: those it ended are remembered, and no sweep reads the file for this.
+   */
   endedElsewhere(ids: string[]): Promise<{ id: string; at: number; reason: string }[]> {
-    return this.sync(() =>
-      ids.flatMap((id) => {
-        const r = this.q.get.get(id) as Row | undefined
-        return r?.ended_at == null ? [] : [{ id, at: r.ended_at, reason: r.end_reason ?? 'ended' }]
-      })
-    )
+    const out = ids.flatMap((id) => this.endedHere.get(id) ?? [])
+    for (const e of out) this.endedHere.delete(e.id)
+    return Promise.resolve(out)
   }
 
   /** The file is one gateway's: its leases, named by the interface it is bound to. */
@@ -358,6 +360,7 @@ export class SqliteBackend implements Backend {
   endAnywhere(id: string, reason: string, now: number): Promise<string | undefined> {
     return this.sync(() => {
       if (this.q.end.run(now, reason, id).changes !== 1) return undefined
+      this.endedHere.set(id, { id, at: now, reason })
       return (this.q.meta.get('public_key') as { value: string } | undefined)?.value
     })
   }
