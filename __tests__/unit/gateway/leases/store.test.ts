@@ -135,6 +135,22 @@ describe.each(KINDS)('gateway store on %s', (kind) => {
     expect(s.liveCounts('5678', '1')).toEqual({ repository: 3, run: 2 })
   })
 
+  it('lists the live leases with their gateway; ends one by id in the store, which the sweep then learns', async () => {
+    const s = await gateway(freshState(kind))
+    const a = lease()
+    const b = lease({ createdAt: clock + 1 })
+    await s.insert(a)
+    await s.insert(b)
+    expect((await s.fleet()).map((l) => [l.id, l.gatewayKey])).toEqual([
+      [a.id, 'KEY-A='],
+      [b.id, 'KEY-A=']
+    ])
+    expect(await s.endAnywhere(a.id, 'revoked', clock)).toBe('KEY-A=')
+    expect(await s.endAnywhere(a.id, 'revoked', clock)).toBeUndefined()
+    expect(await s.endedElsewhere()).toEqual([{ id: a.id, at: clock, reason: 'revoked' }])
+    expect((await s.fleet()).map((l) => l.id)).toEqual([b.id])
+  })
+
   it('forgets a lease whose peer was never added; prunes what is old', async () => {
     const s = await gateway(freshState(kind))
     const a = lease()
