@@ -23,7 +23,7 @@ let issuer
 let tokens
 /** @type {G.Gateway} */
 let gateway
-/** SQLite, or PostgreSQL with WGT_GATEWAY_STORE=postgres (gateway-mode-postgres.test.mjs). */
+/** SQLite, or PostgreSQL with WGT_GATEWAY_STORE=postgres (gateway-mode.postgres.test.mjs). */
 /** @type {Awaited<ReturnType<typeof storeForTests>>} */
 let store
 /** A second lab CA, which signed nothing the gateway serves. */

@@ -21,7 +21,7 @@ let ca
 let issuer
 /** @type {Gateway[]} */
 const started = []
-/** SQLite, or PostgreSQL with WGT_GATEWAY_STORE=postgres (gateway-postgres.test.mjs). */
+/** SQLite, or PostgreSQL with WGT_GATEWAY_STORE=postgres (gateway.postgres.test.mjs). */
 /** @type {Awaited<ReturnType<typeof storeForTests>>} */
 let store
 const BASE = `https://${L.SERVER_IP}:${G.GATEWAY_PORT}`

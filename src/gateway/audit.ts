@@ -16,6 +16,10 @@ export interface AuditFields {
   addresses?: string[]
   expiresAt?: string
   interface?: string
+  /** The gateway's name in a fleet (`name:`): this one, or the one concerned (a revoke sent to it). */
+  gateway?: string
+  /** Where leases are kept: a SQLite path, or a PostgreSQL URL (never with a password). */
+  store?: string
   listen?: string
   leases?: number
   count?: number
@@ -23,8 +27,6 @@ export interface AuditFields {
   durationMs?: number
   /** With PostgreSQL: this process's role (`active`, `standby`). */
   role?: string
-  /** With PostgreSQL: the gateway of the fleet concerned (its name). */
-  gateway?: string
 }
 
 export type Audit = (event: string, fields?: AuditFields) => void
@@ -44,12 +46,13 @@ const FIELDS: (keyof AuditFields)[] = [
   'addresses',
   'expiresAt',
   'interface',
+  'gateway',
+  'store',
   'listen',
   'leases',
   'count',
   'durationMs',
-  'role',
-  'gateway'
+  'role'
 ]
 
 /** An audit writer; `write` defaults to stdout. Unknown fields are dropped, not written. */

@@ -16,7 +16,7 @@ import { Leases } from './leases/leases.js'
 import { clientGroup, createHandler, createServer } from './http/server.js'
 import { loadTls, TLS_CONTEXT } from './http/tls.js'
 import { Store } from './leases/store.js'
-import { CONNECT_TIMEOUT_MS, isPostgresUrl } from './leases/postgres.js'
+import { CONNECT_TIMEOUT_MS, isPostgresUrl, redactUrl } from './leases/postgres.js'
 import { createVerifier, type Verifier } from './auth/tokens.js'
 import { Wg } from './leases/peers.js'
 import { Nftables, NoFirewall, tablePlan } from './firewall/firewall.js'
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
       })
       await listener.start()
     }
-    const handler = createHandler(leases, config, audit, gate)
+    const handler = createHandler(leases, config, audit, gate, fleet)
     return {
       leases,
       store,
@@ -230,9 +230,11 @@ async function main(): Promise<void> {
   for (const w of warnings(config, tls?.warnings ?? [])) audit('warning', { reason: w })
   audit('gateway.started', {
     interface: config.interface,
+    gateway: config.name,
+    store: fleet ? redactUrl(config.state) : config.state,
     listen,
     leases: acting?.leases.liveCount() ?? 0,
-    ...(standby ? { role: standby.role, gateway: name } : {})
+    ...(standby ? { role: standby.role } : {})
   })
 
   process.on('SIGHUP', () => {

@@ -1,6 +1,7 @@
 // The gateway's configuration: defaults, and an error naming the key (and line) for each mistake.
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { readConfig } from '../../../src/action/inputs/inputs.js'
 import { ConfigError, parseConfig, parseDuration } from '../../../src/gateway/settings.js'
 
@@ -126,6 +127,25 @@ describe('gateway configuration', () => {
       port: 8080
     })
     expect(parseConfig(noTls.replace('0.0.0.0:8443', '"[::1]:8080"')).listen).toEqual({ host: '::1', port: 8080 })
+  })
+
+  it('takes a PostgreSQL URL for state, refusing one that holds a password (naming the key and line, not the password); names the gateway', () => {
+    const url = 'postgres://gateway@db.example/fleet?sslmode=require'
+    expect(parseConfig(withKeys(`state: ${url}\n`)).state).toBe(url)
+    expect(parseConfig(withKeys('state: postgresql://root@/wgt?host=%2Ftmp%2Fpg\n')).state).toMatch(/^postgresql:/)
+    for (const bad of [
+      'postgres://gateway:hunter2@db.example/fleet',
+      'postgres://gateway@db.example/fleet?password=hunter2'
+    ]) {
+      const message = fails(withKeys(`state: ${bad}\n`))
+      expect(message).toMatch(/"state" \(line \d+\) holds a password: put it in PGPASSWORD or PGPASSFILE/)
+      expect(message).not.toContain('hunter2')
+    }
+    expect(fails(withKeys('state: postgres://db.example/a b\n'))).toMatch(
+      /"state" \(line \d+\) is not a postgres:\/\/ URL/
+    )
+    expect(parseConfig(BASE).name).toBe(`${hostname()}/wg0`)
+    expect(parseConfig(withKeys('name: eu-1\n')).name).toBe('eu-1')
   })
 
   it('keeps each interface’s store apart by default', () => {

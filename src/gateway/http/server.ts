@@ -75,12 +75,16 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
   res.end(text)
 }
 
-/** `gate`: refusals before a request is read (draining, a client over its refusals); none in tests. */
+/**
+ * `gate`: refusals before a request is read (draining, a client over its refusals); none in tests.
+ * `fleet`: with PostgreSQL state, /healthz says `role: active` (a standby answers from fleet/http.ts).
+ */
 export function createHandler(
   leases: Leases,
   config: GatewayConfig,
   audit: Audit,
-  gate?: Gate
+  gate?: Gate,
+  fleet = false
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const client = req.socket.remoteAddress ?? ''
@@ -90,7 +94,12 @@ export function createHandler(
       // From memory: answered at once even while the store cannot be written. Draining or a store that
       // cannot be written is 503, so that a load balancer sends new jobs elsewhere.
       const store = leases.storeHealth()
-      const common = { interface: config.interface, leases: leases.liveCount(), store: 'ok' }
+      const common = {
+        ...(fleet ? { role: 'active' } : {}),
+        interface: config.interface,
+        leases: leases.liveCount(),
+        store: 'ok'
+      }
       if (gate?.draining) return send(res, 503, { status: 'draining', ...common })
       if (store.ok) return send(res, 200, { status: 'ok', ...common })
       return send(res, 503, {

@@ -123,6 +123,7 @@ export interface Backend {
   unavailableReason(err: unknown): string | undefined
   /** Of `ids` (live leases of this gateway in memory), those the store says ended (revoked elsewhere). */
   endedElsewhere(ids: string[]): Promise<{ id: string; at: number; reason: string }[]>
+  /** Every live lease of the fleet, oldest first, with its gateway. */
   fleet(): Promise<FleetLease[]>
   endAnywhere(id: string, reason: string, now: number): Promise<string | undefined>
   close(): Promise<void>

@@ -44,7 +44,7 @@ export function redactUrl(url: string): string {
  * `postgres://USER@/DB?host=/SOCKET-DIR` has no host part, which WHATWG URL parsing refuses.)
  */
 export function postgresUrlProblem(url: string): string | undefined {
-  const m = /^postgres(?:ql)?:\/\/(?:([^@/?#]*)@)?([^/?#]*)(\/[^?#]*)?(\?[^#]*)?$/i.exec(url)
+  const m = /^postgres(?:ql)?:\/\/(?:([^@/?#\s]*)@)?([^@/?#\s]*)(\/[^?#\s]*)?(\?[^#\s]*)?$/i.exec(url)
   if (!m)
     return 'is not a postgres:// URL (postgres://USER@HOST/DATABASE, or postgres://USER@/DATABASE?host=/SOCKET-DIR)'
   const [, userinfo = '', , , query = ''] = m

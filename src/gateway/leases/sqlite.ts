@@ -134,6 +134,8 @@ export class SqliteBackend implements Backend {
   private readonly lock: DatabaseSync | undefined
   private readonly q: Record<Query, StatementSync>
   private readonly loaded: Lease[]
+  /** Leases endAnywhere ended, until endedElsewhere reports them. */
+  private readonly endedHere = new Map<string, { id: string; at: number; reason: string }>()
 
   /**
    * Opens (or creates) the store at `path` (`:memory:` for tests): takes its lock first (throws
@@ -326,9 +328,14 @@ export class SqliteBackend implements Backend {
     return unavailableReason(err)
   }
 
-  /** One process writes the file: nothing ends a lease but this gateway. */
-  endedElsewhere(): Promise<{ id: string; at: number; reason: string }[]> {
-    return Promise.resolve([])
+  /**
+   * Of `ids`, those endAnywhere ended in the file. One process writes the file, so nothing else ends
+   * a lease: those it ended are remembered, and no sweep reads the file for this.
+   */
+  endedElsewhere(ids: string[]): Promise<{ id: string; at: number; reason: string }[]> {
+    const out = ids.flatMap((id) => this.endedHere.get(id) ?? [])
+    for (const e of out) this.endedHere.delete(e.id)
+    return Promise.resolve(out)
   }
 
   /** The file is one gateway's: its leases, named by the interface it is bound to. */
@@ -340,18 +347,20 @@ export class SqliteBackend implements Backend {
         gatewayName: meta('interface'),
         gatewayInterface: meta('interface')
       }
-      return (this.db.prepare('SELECT * FROM leases ORDER BY created_at').all() as unknown as Row[]).map((r) => ({
+      return (
+        this.db.prepare('SELECT * FROM leases WHERE ended_at IS NULL ORDER BY created_at').all() as unknown as Row[]
+      ).map((r) => ({
         ...fromRow(r),
         ...gateway
       }))
     })
   }
 
-  /** A lease in the file is this gateway's: the caller ends it in memory (store.end), which writes it. */
-  endAnywhere(id: string): Promise<string | undefined> {
+  /** Ends a live lease in the file; every lease in it is this gateway's, so the answer is its key. */
+  endAnywhere(id: string, reason: string, now: number): Promise<string | undefined> {
     return this.sync(() => {
-      const r = this.q.get.get(id) as Row | undefined
-      if (r?.ended_at !== null) return undefined
+      if (this.q.end.run(now, reason, id).changes !== 1) return undefined
+      this.endedHere.set(id, { id, at: now, reason })
       return (this.q.meta.get('public_key') as { value: string } | undefined)?.value
     })
   }

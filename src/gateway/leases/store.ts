@@ -311,7 +311,7 @@ export class Store {
     return this.read(() => this.db.endedElsewhere(live), [])
   }
 
-  /** Every lease kept in the fleet's store (live or not yet pruned), with its gateway. SQLite: this gateway's. */
+  /** Every live lease in the fleet's store, oldest first, with its gateway (`leases list`). SQLite: this gateway's. */
   async fleet(): Promise<FleetLease[]> {
     try {
       return await this.db.fleet()

@@ -4,9 +4,20 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { byRole } from '../../../../src/gateway/fleet/http.js'
 import type { AuditFields } from '../../../../src/gateway/audit.js'
+import { createHandler } from '../../../../src/gateway/http/server.js'
+import type { Leases } from '../../../../src/gateway/leases/leases.js'
+import { parseConfig } from '../../../../src/gateway/settings.js'
+
+const CONFIG = `listen: 127.0.0.1:8080
+interface: wg0
+endpoint: vpn.example.com:51820
+pool: [10.0.0.0/29]
+audience: https://vpn.example.com
+`
+const leases = { liveCount: () => 2, storeHealth: () => ({ ok: true, pending: 0 }) } as unknown as Leases
 
 describe('HTTP by role', () => {
-  it('answers as a standby until the process acts, then hands every request to the API', async () => {
+  it('answers as a standby until the process acts, then hands every request to the API (its /healthz saying `role: active`)', async () => {
     let active: ((req: IncomingMessage, res: ServerResponse) => void) | undefined
     const audit: [string, AuditFields | undefined][] = []
     const app = createServer(
@@ -33,9 +44,10 @@ describe('HTTP by role', () => {
         ['lease.refused', 503, 'standby'],
         ['lease.release-refused', 503, 'standby']
       ])
-      active = (_req, res) => void res.writeHead(200).end('active')
+      active = createHandler(leases, parseConfig(CONFIG), () => undefined, undefined, true)
       const now = await fetch(`${base}/healthz`)
-      expect([now.status, await now.text()]).toEqual([200, 'active'])
+      expect(now.status).toBe(200)
+      expect(await now.json()).toEqual({ status: 'ok', role: 'active', interface: 'wg0', leases: 2, store: 'ok' })
     } finally {
       app.close()
     }

@@ -28,9 +28,10 @@ const sockets: Socket[] = []
 let audit: { event: string; [k: string]: unknown }[] = []
 let granted: string[] = []
 
+let health: { ok: boolean; pending: number; reason?: string; code?: string } = { ok: true, pending: 0 }
 const leases = {
   liveCount: () => 0,
-  storeHealth: () => ({ ok: true, pending: 0 }),
+  storeHealth: () => health,
   grant: async (token: string) => {
     if (token === 'pool') throw new HttpError('pool_exhausted', 'the address pool is exhausted; retry when leases end')
     if (token === 'boom') throw new Error('a fault')
@@ -184,6 +185,28 @@ describe('gateway server', () => {
     expect(text).not.toContain('AAAAAAAA')
     expect(text).not.toContain('dXNlcjpwYXNz')
     expect(audit.filter((a) => a.event === 'lease.refused').map((a) => a.status)).toEqual([401, 401, 401])
+  })
+
+  it('says on /healthz (503) when the store cannot be written or the database cannot be reached', async () => {
+    const port = await serve()
+    const get = 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'
+    try {
+      health = { ok: false, pending: 2, reason: 'PostgreSQL cannot be reached (ENOENT)', code: 'database_unreachable' }
+      const down = await request(port, '127.0.0.2', get)
+      expect(down.status).toBe(503)
+      expect(JSON.parse(down.body)).toMatchObject({
+        status: 'database-unreachable',
+        code: 'database_unreachable',
+        store: 'PostgreSQL cannot be reached (ENOENT); 2 write(s) wait'
+      })
+      health = { ok: false, pending: 0, reason: 'SQLITE_BUSY' }
+      expect(JSON.parse((await request(port, '127.0.0.2', get)).body)).toMatchObject({
+        status: 'store-unavailable',
+        code: 'store_unavailable'
+      })
+    } finally {
+      health = { ok: true, pending: 0 }
+    }
   })
 
   it('refuses new leases while draining (and says so on /healthz), releases go on; a client over its refusals gets 429 unread for new leases, never for a release', async () => {

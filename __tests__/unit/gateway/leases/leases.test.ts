@@ -7,8 +7,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseConfig } from '../../../../src/gateway/settings.js'
 import { HttpError } from '../../../../src/gateway/http/error.js'
-import { Leases, STORE_UNAVAILABLE, type Interface } from '../../../../src/gateway/leases/leases.js'
-import { Store } from '../../../../src/gateway/leases/store.js'
+import {
+  DATABASE_UNREACHABLE,
+  Leases,
+  STORE_UNAVAILABLE,
+  type Interface
+} from '../../../../src/gateway/leases/leases.js'
+import { Store, type Backend, type Lease, type Write } from '../../../../src/gateway/leases/store.js'
+import { SqliteBackend } from '../../../../src/gateway/leases/sqlite.js'
+import { pgUnavailableReason } from '../../../../src/gateway/leases/postgres.js'
 import { TokenError } from '../../../../src/gateway/auth/tokens.js'
 import { fate, Liveness, REJECT_AFTER_MS } from '../../../../src/gateway/leases/liveness.js'
 import type { PeerOp, PeerState } from '../../../../src/gateway/leases/peers.js'
@@ -662,5 +669,82 @@ describe('gateway leases and their firewall', () => {
     await leases.sweep()
     expect(store.liveCount()).toBe(0)
     expect(log.at(-2)).toBe('forget 10.0.0.3/32')
+  })
+})
+
+/**
+ * A database that can be made unreachable (as PostgreSQL's connection refused), over SQLite in
+ * memory; counts what reaches it, and says which leases ended elsewhere (a revoke at another gateway).
+ */
+class Flaky implements Backend {
+  readonly label = 'postgres://gw@db/fleet'
+  readonly code = 'database_unreachable' as const
+  readonly readsWhenUnwritable = false
+  down = false
+  calls = 0
+  ended: { id: string; at: number; reason: string }[] = []
+  private readonly db = new SqliteBackend(':memory:', () => clock)
+  private async reach<T>(f: () => Promise<T>): Promise<T> {
+    this.calls++
+    if (this.down)
+      throw Object.assign(new Error('connect ECONNREFUSED /tmp/pg/.s.PGSQL.5432'), { code: 'ECONNREFUSED' })
+    return f()
+  }
+  initial = (): Lease[] => []
+  bind = (iface: string, k: string): Promise<Lease[]> =>
+    this.db.bind(iface, k, { name: iface, pool: [], endpoint: '' }).then(() => [])
+  insert = (l: Lease, t: { jti: string; until: number } | undefined): Promise<boolean> =>
+    this.reach(() => this.db.insert(l, t))
+  write = (w: Write): Promise<void> => this.reach(() => this.db.write(w))
+  get = (id: string): Promise<Lease | undefined> => this.reach(() => this.db.get(id))
+  byKey = (k: string): Promise<Lease[]> => this.reach(() => this.db.byKey(k))
+  lastByKey = (k: string): Promise<Lease | undefined> => this.reach(() => this.db.lastByKey(k))
+  tokenUsed = (jti: string): Promise<boolean> => this.reach(() => this.db.tokenUsed(jti))
+  prune = (now: number): Promise<void> => this.reach(() => this.db.prune(now))
+  ping = (now: number): Promise<void> => this.reach(() => this.db.ping(now))
+  unavailableReason = pgUnavailableReason
+  endedElsewhere = (): Promise<{ id: string; at: number; reason: string }[]> => this.reach(async () => this.ended)
+  fleet = (): Promise<never[]> => Promise.resolve([])
+  endAnywhere = (): Promise<undefined> => Promise.resolve(undefined)
+  close = (): Promise<void> => this.db.close()
+}
+
+describe('gateway leases when the database cannot be reached', () => {
+  it('refuses new leases at once with 503 database_unreachable, takes peers off, and reconciles when it is back', async () => {
+    const db = new Flaky()
+    store = new Store(db, () => clock)
+    await make()
+    const live = await leases.grant(token(), key(), 'c')
+    const released = await leases.grant(token(), key(), 'c')
+    const revoked = await leases.grant(token(), key(), 'c')
+    const keyOf = async (id: string): Promise<string> => (await store.get(id))!.publicKey
+    const [liveKey, releasedKey, revokedKey] = [await keyOf(live.id), await keyOf(released.id), await keyOf(revoked.id)]
+    db.down = true
+    const err = await leases.grant(token(), key(), 'c').catch((e: unknown) => e)
+    expect(err).toMatchObject({ status: 503, code: 'database_unreachable', message: DATABASE_UNREACHABLE })
+    expect(audit.filter((a) => a.event === 'lease.refused').pop()?.reason).toBe(
+      `${DATABASE_UNREACHABLE} (PostgreSQL cannot be reached (ECONNREFUSED))`
+    )
+    expect(leases.storeHealth()).toMatchObject({ ok: false, code: 'database_unreachable' })
+    // Known down: the next request does not try the database.
+    const calls = db.calls
+    expect(await status(leases.grant(token(), key(), 'c'))).toBe(503)
+    expect(db.calls).toBe(calls)
+    // A release takes the peer off at once; its record waits.
+    expect(await leases.release(released.id, released.secret, 'c')).toBe(false)
+    expect(wg.peers_.has(releasedKey)).toBe(false)
+    expect(wg.peers_.has(liveKey)).toBe(true)
+    // Back: the writes are made, and a lease revoked elsewhere meanwhile ends here too.
+    db.down = false
+    db.ended = [{ id: revoked.id, at: clock, reason: 'revoked' }]
+    clock += 1000
+    await leases.sweep()
+    expect(leases.storeHealth()).toEqual({ ok: true, pending: 0 })
+    expect(wg.peers_.has(revokedKey)).toBe(false)
+    expect(wg.peers_.has(liveKey)).toBe(true)
+    expect(await store.get(released.id)).toMatchObject({ endReason: 'released', removed: true })
+    expect(await store.get(revoked.id)).toMatchObject({ endReason: 'revoked', removed: true })
+    expect(await status(leases.grant(token(), key(), 'c'))).toBe(201)
+    await store.close()
   })
 })

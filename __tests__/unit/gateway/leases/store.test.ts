@@ -4,9 +4,9 @@
 // pools that overlap refused, migrations by gateways starting at once, a password never in the URL,
 // PGPASSWORD) and its outage (new leases refused at once; ends kept and written once it is back).
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import {
   KeyLeased,
   QuotaExceeded,
@@ -133,6 +133,22 @@ describe.each(KINDS)('gateway store on %s', (kind) => {
     expect(await s.insert(lease({ runId: '2' }), token('q4'), quota)).toBe(true)
     await expect(s.insert(lease({ runId: '3' }), token('q5'), quota)).rejects.toThrow(/quota\.repository: 3/)
     expect(s.liveCounts('5678', '1')).toEqual({ repository: 3, run: 2 })
+  })
+
+  it('lists the live leases with their gateway; ends one by id in the store, which the sweep then learns', async () => {
+    const s = await gateway(freshState(kind))
+    const a = lease()
+    const b = lease({ createdAt: clock + 1 })
+    await s.insert(a)
+    await s.insert(b)
+    expect((await s.fleet()).map((l) => [l.id, l.gatewayKey])).toEqual([
+      [a.id, 'KEY-A='],
+      [b.id, 'KEY-A=']
+    ])
+    expect(await s.endAnywhere(a.id, 'revoked', clock)).toBe('KEY-A=')
+    expect(await s.endAnywhere(a.id, 'revoked', clock)).toBeUndefined()
+    expect(await s.endedElsewhere()).toEqual([{ id: a.id, at: clock, reason: 'revoked' }])
+    expect((await s.fleet()).map((l) => l.id)).toEqual([b.id])
   })
 
   it('forgets a lease whose peer was never added; prunes what is old', async () => {
@@ -364,9 +380,19 @@ onPostgres('gateway store on PostgreSQL: a fleet', () => {
       expect(await s.insert(lease(), token('pw1'))).toBe(true)
       expect(s.backend).toBeInstanceOf(PostgresBackend)
       expect((s.backend as PostgresBackend).connection.connectionString).toBe(state)
+      // PGPASSFILE, as libpq reads it (0600; node-postgres compares the host field with the socket
+      // folder, so `*` serves both).
+      delete process.env.PGPASSWORD
+      const file = join(mkdtempSync(join(tmpdir(), 'wgt-pgpass-')), 'pgpass')
+      dirs.push(dirname(file))
+      writeFileSync(file, `*:*:pw:gateway_pw:${cluster.password}\n`, { mode: 0o600 })
+      process.env.PGPASSFILE = file
+      const viaFile = await gateway(state)
+      expect(await viaFile.insert(lease(), token('pw2'))).toBe(true)
     } finally {
       if (saved === undefined) delete process.env.PGPASSWORD
       else process.env.PGPASSWORD = saved
+      delete process.env.PGPASSFILE
     }
   })
 })
