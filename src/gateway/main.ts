@@ -33,6 +33,8 @@ import { endHere, storeFleet } from './fleet/owner.js'
 import { lockKey, QUERY_TIMEOUT_MS, Standby } from './fleet/standby.js'
 
 const STOP_WITHIN_MS = 3000
+/** How long a process taking over waits for the one stepping down to give up the control socket. */
+const TAKEOVER_WAIT_MS = 3000
 /**
  * Connections the kernel queues before they are accepted (listen(2)'s backlog, capped by
  * net.core.somaxconn): Node's default of 511 makes the rest of a burst of runners wait for SYN
@@ -126,16 +128,21 @@ async function main(): Promise<void> {
     const leases: Leases = new Leases(config, store, wg, verify, audit, Date.now, firewall)
     const fleetDb = fleet ? storeFleet(store, session) : undefined
     // The control socket first: it refuses to start while another gateway serves this interface's.
+    const deps = { leases, store, wg, gate, audit, fleet: fleetDb && { self: publicKey, name, db: fleetDb } }
     let control: Server
     try {
-      control = await serveControl(config.controlSocket, {
-        leases,
-        store,
-        wg,
-        gate,
-        audit,
-        fleet: fleetDb && { self: publicKey, name, db: fleetDb }
-      })
+      // A process that lost its lock's session (not its life) gives up the socket when it steps down,
+      // at its next tick: a process taking over waits for that a little (TAKEOVER_WAIT_MS).
+      const until = Date.now() + (fleet ? TAKEOVER_WAIT_MS : 0)
+      for (;;) {
+        try {
+          control = await serveControl(config.controlSocket, deps)
+          break
+        } catch (err) {
+          if (Date.now() >= until) throw err
+          await new Promise((r) => setTimeout(r, 200))
+        }
+      }
     } catch (err) {
       await store.close()
       throw err
