@@ -3453,29 +3453,66 @@ function parseTimeout(input, value) {
     }
     return Math.round(Number(v) * 1000);
 }
-/** The `gateway` input: an https:// URL (http:// only for a loopback address), no credentials in it. */
-function parseGateway(input, value) {
+/**
+ * The most URLs the `gateway` input may list. Each one tried may take its share of the step's
+ * timeout; eight covers a fleet per region with standbys, and keeps a share worth having.
+ */
+const MAX_GATEWAYS = 8;
+/**
+ * One gateway URL: https:// (http:// only for a loopback address), no credentials, query or
+ * fragment. `line` is given for an input of several lines, and then named in the error.
+ */
+function parseGatewayUrl(input, value, line) {
     const v = value.trim();
+    const fail = (problem) => {
+        throw new InputError(input, problem, line);
+    };
     if (v.length > 2048)
-        throw new InputError(input, "is longer than 2048 characters; give the gateway's base URL");
+        fail("is longer than 2048 characters; give the gateway's base URL");
     let url;
     try {
         url = new URL(v);
     }
     catch {
-        throw new InputError(input, `${shown(v)} is not a URL; give the gateway's address, e.g. https://vpn.example.com:8443`);
+        return fail(`${shown(v)} is not a URL; give the gateway's address, e.g. https://vpn.example.com:8443`);
     }
     if (url.username !== '' || url.password !== '')
-        throw new InputError(input, 'has a user name or password in the URL (not shown); the gateway needs none: the job proves itself with its OIDC token');
+        fail('has a user name or password in the URL (not shown); the gateway needs none: the job proves itself with its OIDC token');
     if (looksSecret(v))
-        throw new InputError(input, `${shown(v)}: a gateway URL holds no key or token`);
+        fail(`${shown(v)}: a gateway URL holds no key or token`);
     if (url.protocol === 'http:' && !(0,grammar/* isLoopback */.U9)(url.hostname))
-        throw new InputError(input, `${shown(v)} must use https:// (http:// only for a loopback address such as 127.0.0.1): the lease carries the tunnel's addresses and the OIDC token`);
+        fail(`${shown(v)} must use https:// (http:// only for a loopback address such as 127.0.0.1): the lease carries the tunnel's addresses and the OIDC token`);
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        throw new InputError(input, `${shown(v)} must be an https:// URL`);
+        fail(`${shown(v)} must be an https:// URL`);
     if (url.search !== '' || url.hash !== '')
-        throw new InputError(input, `${shown(v)} must have no query or fragment; give the gateway's base URL`);
+        fail(`${shown(v)} must have no query or fragment; give the gateway's base URL`);
     return url;
+}
+/**
+ * The `gateway` input: one URL per line (blank lines ignored), at most MAX_GATEWAYS, each once.
+ * Errors name the line (counted as written, blank lines too) when the input has several; a
+ * single URL's errors read as they always have. Two lines are the same gateway when their URLs
+ * are, as this action asks them (the base URL, with or without its last slash).
+ */
+function parseGateways(input, value) {
+    const lines = value
+        .split('\n')
+        .map((text, i) => ({ text: text.trim(), line: i + 1 }))
+        .filter((l) => l.text !== '');
+    if (lines.length > MAX_GATEWAYS)
+        throw new InputError(input, `lists ${lines.length} gateways; at most ${MAX_GATEWAYS}, each tried in turn within the step's timeout`);
+    if (lines.length === 1)
+        return [parseGatewayUrl(input, value)];
+    const seen = new Map();
+    return lines.map(({ text, line }) => {
+        const url = parseGatewayUrl(input, text, line);
+        const same = url.href.replace(/\/$/, '');
+        const first = seen.get(same);
+        if (first !== undefined)
+            throw new InputError(input, `${shown(text)} is the gateway of line ${first} again; list each gateway once`, line);
+        seen.set(same, line);
+        return url;
+    });
 }
 /** The `audience` input: one token of printable text, as the OIDC `aud` claim. */
 function parseAudience(input, value) {
@@ -3542,16 +3579,16 @@ function tunnelSource(get) {
         const clash = given(GATEWAY_EXCLUDES);
         if (clash.length > 0)
             throw new InputError(names/* INPUT */.bO.gateway, `cannot be combined with ${clash.join(', ')}: the gateway leases the key, address and peer; remove those inputs, or remove gateway`);
-        const url = parseGateway(names/* INPUT */.bO.gateway, get(names/* INPUT */.bO.gateway));
+        const urls = parseGateways(names/* INPUT */.bO.gateway, get(names/* INPUT */.bO.gateway));
         const keepalive = keepaliveOf(get);
         // The gateway hears a live runner by its keepalives (and ends a lease it does not hear from).
         if (keepalive === 0)
             throw new InputError(names/* INPUT */.bO.persistentKeepalive, "cannot be 0 with gateway: the gateway hears that a job is alive by its keepalives, and would end a quiet job's lease. Remove persistent-keepalive (the gateway's applies), or give a number of seconds");
         const audienceText = get(names/* INPUT */.bO.audience);
+        const audience = audienceText.trim() === '' ? undefined : parseAudience(names/* INPUT */.bO.audience, audienceText);
         return {
             kind: 'gateway',
-            url,
-            audience: audienceText.trim() === '' ? url.origin : parseAudience(names/* INPUT */.bO.audience, audienceText),
+            gateways: urls.map((url) => ({ url, audience: audience ?? url.origin })),
             mtu: mtuOf(get),
             keepalive,
             ...splitDns(names/* INPUT */.bO.dns, get(names/* INPUT */.bO.dns))
@@ -4265,7 +4302,7 @@ async function addRoutes(t, planned, backend, ctx, ask) {
 async function obtainTunnel(cfg, journal, deadline) {
     if (cfg.source.kind === 'static')
         return { tunnel: cfg.source.tunnel, rows: [] };
-    const { leaseTunnel } = await __nccwpck_require__.e(/* import() */ 916).then(__nccwpck_require__.bind(__nccwpck_require__, 916));
+    const { leaseTunnel } = await __nccwpck_require__.e(/* import() */ 524).then(__nccwpck_require__.bind(__nccwpck_require__, 524));
     return leaseTunnel(cfg.source, journal, deadline);
 }
 
@@ -4348,7 +4385,7 @@ async function prepare(cfg, tools, journal, deadline) {
     const refused = ipv6MtuRefusal(tunnel, chosen);
     if (refused)
         throw new Error(refused);
-    return { tunnel, planned, mtu: chosen.mtu, rows: given.rows };
+    return { tunnel, planned, mtu: chosen.mtu, rows: given.rows, gateway: given.gateway };
 }
 /**
  * Gives the interface its addresses and MTU and sets it up; a refusal names the address or MTU and
@@ -4396,7 +4433,7 @@ function whereToAsk(targets, planned) {
     return on;
 }
 /** Configures the interface made, gives it addresses, routes and DNS, then proves it carries traffic. */
-async function bringUp(settings, { tunnel, planned, mtu }, userspace, tools, journal, deadline) {
+async function bringUp(settings, { tunnel, planned, mtu, gateway }, userspace, tools, journal, deadline) {
     const { iface, timeoutMs } = settings;
     const cfg = { ...tunnel, iface };
     const limits = { deadline };
@@ -4428,7 +4465,6 @@ async function bringUp(settings, { tunnel, planned, mtu }, userspace, tools, jou
     const upAt = Date.now();
     const missing = await waitForHandshakes(cfg.peers, () => backend.handshakes(), deadline);
     if (missing.length > 0) {
-        const gateway = settings.source.kind === 'gateway' ? settings.source.url.origin : undefined;
         throw new Error((0,messages/* handshakeFailure */.Q$)(cfg, missing[0], timeoutMs, gateway));
     }
     const handshakeMs = cfg.peers.some((p) => p.endpoint) ? Date.now() - upAt : undefined;
@@ -4480,7 +4516,7 @@ async function rollBack(journal, secrets, message, deadline) {
     for (const w of undone.warnings)
         toolkit/* warning */.$e(`rollback: ${w}`);
     if (journal.find('lease')) {
-        const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 916).then(__nccwpck_require__.bind(__nccwpck_require__, 916));
+        const { releaseLeases } = await __nccwpck_require__.e(/* import() */ 524).then(__nccwpck_require__.bind(__nccwpck_require__, 524));
         const leases = await releaseLeases(journal, budget);
         for (const w of leases.warnings)
             toolkit/* warning */.$e(`rollback: ${w}`);

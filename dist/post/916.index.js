@@ -211,7 +211,7 @@ const GATEWAY_CODES = {
     database_unreachable: 503
 };
 /** The form of a code: what the action accepts from a gateway's answer before it looks it up. */
-const CODE_FORM = /^[a-z][a-z0-9_]{0,47}$/;
+const codes_CODE_FORM = /^[a-z][a-z0-9_]{0,47}$/;
 const isGatewayCode = (code) => typeof code === 'string' && Object.hasOwn(GATEWAY_CODES, code);
 
 ;// CONCATENATED MODULE: ./src/action/report/gateway.ts
@@ -219,8 +219,9 @@ const isGatewayCode = (code) => typeof code === 'string' && Object.hasOwn(GATEWA
 // advice is chosen by the gateway's code (src/common/codes.ts), never by the status alone; an unknown
 // code is quoted without advice. A connection's failure is told by Node's error code, with what the
 // step's environment shows (a proxy in use, NODE_EXTRA_CA_CERTS and what it holds, this runner's
-// clock), and never advises what the job already does. The README's troubleshooting table quotes
-// these; unit tests hold them to it. Pure: the evidence is gathered by the caller.
+// clock), and never advises what the job already does. With several gateways, one line names each
+// and what became of it, then the most telling one's own line. The README's troubleshooting table
+// quotes these; unit tests hold them to it. Pure: the evidence is gathered by the caller.
 
 /**
  * Text from elsewhere (the gateway, a certificate) made safe to print: one line of printable
@@ -321,11 +322,16 @@ const LEASE_ADVICE = {
     },
     standby: {
         head: 'is a standby and is not taking leases',
-        advice: () => 'another process of that gateway is active: list it too in gateway (one URL per line); the standby takes over within 10 s if the active one stops'
+        // With several gateways listed, the job already fails over: the advice is only what is true.
+        advice: ({ listed }) => (listed ?? 1) > 1
+            ? 'another process of that gateway is active (is it listed in gateway, and did it fail too?); the standby takes over within 10 s if the active one stops'
+            : 'another process of that gateway is active: list it too in gateway (one URL per line); the standby takes over within 10 s if the active one stops'
     },
     database_unreachable: {
         head: 'cannot lease now',
-        advice: () => 'the gateway cannot reach its database, so nothing is wrong with this job: list another gateway of the fleet in gateway (one URL per line), or try again later'
+        advice: ({ listed }) => (listed ?? 1) > 1
+            ? 'the gateway cannot reach its database, so nothing is wrong with this job: try again later'
+            : 'the gateway cannot reach its database, so nothing is wrong with this job: list another gateway of the fleet in gateway (one URL per line), or try again later'
     }
 };
 /**
@@ -336,7 +342,7 @@ const LEASE_ADVICE = {
 function gatewayRefused(origin, r, asked, what = 'lease') {
     const reason = plain(r.reason, 300) || 'no reason given';
     if (!isGatewayCode(r.code)) {
-        const code = typeof r.code === 'string' && CODE_FORM.test(r.code) ? `, code ${r.code}` : '';
+        const code = typeof r.code === 'string' && codes_CODE_FORM.test(r.code) ? `, code ${r.code}` : '';
         return `Gateway ${origin} refused the ${what === 'lease' ? 'lease' : 'release'} (HTTP ${r.status}${code}: ${reason})`;
     }
     const entry = LEASE_ADVICE[r.code];
@@ -417,12 +423,15 @@ function untrustedAdvice(code, ev) {
         parts.push(`the request went through the proxy ${ev.proxy}: ${PROXY_CA}`);
     return parts.join('; ');
 }
+/** A duration in milliseconds as seconds for a line: `4 s`, `2.5 s`. */
+const seconds = (ms) => `${Math.round(ms / 100) / 10} s`;
 /**
  * The one line for a request to the gateway that got no answer: a certificate refused (each
  * verdict its own cause), a TLS handshake that failed, the proxy refusing or unreachable, a name
- * that does not resolve, a connection refused or timed out. `gateway` is the URL asked.
+ * that does not resolve, a connection refused or timed out. `gateway` is the URL asked; `share`
+ * (ms), when the request had only its share of the step's timeout (a gateway listed before others).
  */
-function gateway_gatewayUnreachable(gateway, err, ev) {
+function gateway_gatewayUnreachable(gateway, err, ev, share) {
     const code = err.code ?? '';
     const via = ev.proxy !== undefined ? ` through the proxy ${ev.proxy}` : '';
     const at = `Gateway ${gateway.origin}`;
@@ -454,8 +463,12 @@ function gateway_gatewayUnreachable(gateway, err, ev) {
     }
     if (code === 'ERR_PROXY_INVALID_CONFIG')
         return `${at} could not be asked: ${INVALID_PROXY}`;
-    if (code === 'ETIMEDOUT')
-        return `${at} did not answer within the step's timeout${via}: check that it runs and is not overloaded${ev.proxy !== undefined ? ', and that the proxy forwards to it' : ''}`;
+    if (code === 'ETIMEDOUT') {
+        const within = share === undefined
+            ? "the step's timeout"
+            : `${seconds(share)}, its share of the step's timeout (the gateways after it and the bring-up need the rest)`;
+        return `${at} did not answer within ${within}${via}: check that it runs and is not overloaded${ev.proxy !== undefined ? ', and that the proxy forwards to it' : ''}`;
+    }
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
         const name = err.hostname ?? gateway.hostname;
         return ev.proxy !== undefined && name !== gateway.hostname
@@ -478,6 +491,36 @@ function gateway_tokenServiceUnreachable(err, ev) {
         return `The runner's token service did not answer through the proxy ${ev.proxy} (${code}): check the proxy, or add the token service's host to NO_PROXY; or try the job again`;
     return `The runner's token service did not answer (${code}): try the job again`;
 }
+/** A gateway as a list names it: its origin, or its whole base URL when it has a path. */
+const gateway_gatewayLabel = (url) => (url.pathname === '/' ? url.origin : url.href.replace(/\/$/, ''));
+/** What became of one attempt, in a few words: `503 draining`, `ECONNREFUSED`, `no answer in time (ETIMEDOUT)`. */
+function gateway_attemptShort(a) {
+    if (a.kind === 'skipped')
+        return "not tried: the step's timeout was up";
+    if (a.kind === 'answered')
+        return typeof a.code === 'string' && CODE_FORM.test(a.code) ? `${a.status} ${a.code}` : `HTTP ${a.status}`;
+    if (a.err.code === 'ETIMEDOUT')
+        return 'no answer in time (ETIMEDOUT)';
+    return a.err.code ?? plain(a.err.message, 80);
+}
+/** Errors that say only that nothing answered: less telling than an answer or a fault with a cause. */
+const SILENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** How much an attempt tells: a gateway's own answer, then a fault with a cause (TLS, a name, a proxy), then silence. */
+const tells = (a) => a.kind === 'answered' ? 3 : a.kind === 'skipped' ? 0 : SILENT.has(a.err.code ?? '') ? 1 : 2;
+/**
+ * The one line when no gateway of several leased: each gateway and what became of it, in the order
+ * tried, then the whole line (with its advice) of the attempt that tells most: the last answer a
+ * gateway gave, else the last fault with a cause (a certificate, a name, a proxy), else the last.
+ * `No gateway leased (https://a:8443: ECONNREFUSED; https://b:8443: 503 draining): Gateway https://b:8443 …`
+ */
+function gateway_noGatewayLeased(attempts) {
+    const list = attempts.map((a) => `${gateway_gatewayLabel(a.gateway)}: ${gateway_attemptShort(a)}`).join('; ');
+    let best;
+    for (const a of attempts)
+        if (a.kind !== 'skipped' && (best === undefined || tells(a) >= tells(best)))
+            best = a;
+    return `No gateway leased (${list})${best !== undefined && best.kind !== 'skipped' ? `: ${best.line}` : ''}`;
+}
 
 // EXTERNAL MODULE: ./src/action/journal/journal.ts
 var journal = __webpack_require__(329);
@@ -490,6 +533,7 @@ var names = __webpack_require__(814);
 // token from the runner, a lease from the team's gateway (an address and its peers), and its
 // release in post. The private key never leaves this process: not in a file, an argument or any
 // child's environment; the token and the lease secret are masked the moment they exist.
+
 
 
 
@@ -517,17 +561,17 @@ const NO_TOKEN = (/* unused pure expression or super */ null && ("Gateway mode n
  */
 const backoff = (attempt, deadline) => new Promise((r) => setTimeout(r, Math.max(0, Math.min(250 * 2 ** attempt * (0.5 + Math.random()), deadline - Date.now() - 100))));
 /** The job's OIDC token for `audience`, from the runner's token service; retried on 5xx; masked. */
-async function oidcToken(audience, deadline) {
+async function oidcToken(audience, deadline, ask) {
     const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL;
     const bearer = process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
     if (!url || !bearer)
         throw new Error(NO_TOKEN);
-    const request = new URL(url);
-    request.searchParams.set('audience', audience);
+    const tokenUrl = new URL(url);
+    tokenUrl.searchParams.set('audience', audience);
     for (let attempt = 0;; attempt++) {
         let answer;
         try {
-            answer = await httpRequest(request, {
+            answer = await ask(tokenUrl, {
                 headers: { authorization: `bearer ${bearer}`, accept: 'application/json; api-version=2.0' },
                 deadline
             });
@@ -538,7 +582,7 @@ async function oidcToken(audience, deadline) {
                 await backoff(attempt, deadline);
                 continue;
             }
-            throw new Error(tokenServiceUnreachable(failure(err), evidence(request)), { cause: err });
+            throw new Error(tokenServiceUnreachable(failure(err), evidence(tokenUrl)), { cause: err });
         }
         if (answer.status >= 500 && Date.now() < deadline - 500) {
             await backoff(attempt, deadline);
@@ -546,7 +590,7 @@ async function oidcToken(audience, deadline) {
         }
         const value = answer.json?.value;
         if (answer.status !== 200 || typeof value !== 'string' || value === '') {
-            const proxy = evidence(request).proxy;
+            const proxy = evidence(tokenUrl).proxy;
             const via = proxy === undefined ? '' : `, through the proxy ${proxy}`;
             throw new Error(`The runner's token service refused an OIDC token (HTTP ${answer.status}${via}): ${NO_TOKEN}`);
         }
@@ -595,10 +639,10 @@ function warnIfProxyIgnored(url) {
         core.warning(`A proxy is set for ${url.origin} (${proxyShown(proxy)}), but this runner's Node ${process.versions.node} has no built-in proxy support (24.5 or later): the request goes direct`);
 }
 /** The gateway's refusal in its own words and code (its `error` and `code` fields), as one line with advice by the code. */
-function refused(gateway, answer, audience, what) {
+function refusedLine(gateway, answer, asked, what) {
     const body = (answer.json ?? {});
     const reason = typeof body.error === 'string' ? body.error : answer.text;
-    return new Error(gatewayRefused(gateway.origin, { status: answer.status, code: body.code, reason }, { audience }, what));
+    return gatewayRefused(gateway.origin, { status: answer.status, code: body.code, reason }, asked, what);
 }
 /** An ISO 8601 UTC time as the gateway writes expiresAt, or undefined. */
 const isoTime = (v) => typeof v === 'string' &&
@@ -607,9 +651,9 @@ const isoTime = (v) => typeof v === 'string' &&
     ? v
     : undefined;
 /** The gateway's answer, checked field by field: it becomes commands, so nothing is taken on trust. */
-function tunnelFromLease(answer, keys, source) {
+function tunnelFromLease(answer, keys, source, gateway = source.gateways[0].url) {
     const bad = (what) => {
-        throw new Error(`Gateway ${source.url.origin} answered with a lease this action cannot use: ${what}`);
+        throw new Error(`Gateway ${gateway.origin} answered with a lease this action cannot use: ${what}`);
     };
     const a = (typeof answer === 'object' && answer !== null ? answer : bad('not a JSON object'));
     const str = (v, what) => (typeof v === 'string' && v !== '' ? v : bad(`${what} is missing`));
@@ -665,49 +709,105 @@ function tunnelFromLease(answer, keys, source) {
     const tunnel = { ...keys, addresses, table: 'auto', dns, dnsSearch, peers, mtu: source.mtu, origins };
     return { tunnel, id, secret, expiresAt: isoTime(a.expiresAt) ?? 'unknown' };
 }
-/** Asks the gateway for a lease on a fresh key; records it (for release) the moment it exists. */
-async function leaseTunnel(source, journal, deadline) {
+/**
+ * Asks one gateway for a lease on a key pair made for this attempt, each request with a fresh
+ * token, by `until.at` (epoch ms; the token by `until.step`, the step's deadline). A connection
+ * the gateway cuts before reading it is asked again while a second is left (a gateway caps
+ * connections per address: many runners behind one NAT address may find theirs cut). Records the
+ * lease (for release) the moment it exists. Throws what no other gateway can change: the token
+ * service's failure, a lease this action cannot use.
+ */
+async function askGateway(gw, source, journal, until, ask) {
     const keys = ephemeralKeyPair();
     core.setSecret(keys.privateKey);
-    const url = new URL('v1/leases', source.url.href.endsWith('/') ? source.url : `${source.url.href}/`);
+    const url = new URL('v1/leases', gw.url.href.endsWith('/') ? gw.url : `${gw.url.href}/`);
     warnIfProxyIgnored(url);
+    const asked = { audience: gw.audience, listed: source.gateways.length };
     let answer;
     for (let attempt = 0;; attempt++) {
-        // A fresh token each try: one the gateway saw once is refused as a replay.
-        const token = await oidcToken(source.audience, deadline);
+        // A fresh token each try: one the gateway (or its fleet) saw once is refused as a replay.
+        // The token service is the runner's, the same for every gateway: it has the step's time.
+        const token = await oidcToken(gw.audience, until.step, ask);
         try {
-            answer = await httpRequest(url, {
+            answer = await ask(url, {
                 method: 'POST',
                 headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
                 body: JSON.stringify({ publicKey: keys.publicKey }),
-                deadline
+                deadline: until.at
             });
             break;
         }
         catch (err) {
-            // A gateway caps connections per address: many runners behind one NAT address may find theirs
-            // cut before the request went out. Such a cut is tried again, within the step's time.
-            const code = err.code;
-            const cut = code === 'ECONNRESET' || code === 'EPIPE';
-            if (!cut || Date.now() > deadline - 1000)
-                throw new Error(gatewayUnreachable(source.url, failure(err), evidence(url)), { cause: err });
-            await backoff(attempt, deadline);
+            const f = failure(err);
+            const cut = f.code === 'ECONNRESET' || f.code === 'EPIPE';
+            if (!cut || Date.now() > until.at - 1000) {
+                const share = until.last ? undefined : until.at - until.started;
+                const line = gatewayUnreachable(gw.url, f, evidence(url), share);
+                return {
+                    kind: 'failed',
+                    attempt: { gateway: gw.url, kind: 'unreachable', err: f, line },
+                    next: movesOnAfterError(f.code)
+                };
+            }
+            await backoff(attempt, until.at);
         }
     }
-    if (answer.status !== 201)
-        throw refused(source.url, answer, source.audience, 'lease');
+    if (answer.status !== 201) {
+        const line = refusedLine(gw.url, answer, asked, 'lease');
+        const code = (answer.json ?? {}).code;
+        const attempt = { gateway: gw.url, kind: 'answered', status: answer.status, code, line };
+        return { kind: 'failed', attempt, next: movesOnAfterAnswer(answer.status) };
+    }
     const { id, secret } = (answer.json ?? {});
     // Masked only in the shape a lease secret has (journal.ts): a hostile answer's "secret" of one
     // letter would otherwise mask that letter everywhere in the job's log.
     if (typeof secret === 'string' && /^[A-Za-z0-9_-]{16,128}$/.test(secret))
         core.setSecret(secret);
-    // Recorded as soon as it can be released, before the rest of the answer is judged.
-    const release = { kind: 'lease', gateway: source.url.href, id, secret };
+    // Recorded as soon as it can be released, with the gateway that holds it (post releases there),
+    // before the rest of the answer is judged.
+    const release = { kind: 'lease', gateway: gw.url.href, id, secret };
     if (validRecord(release))
         journal.add(validRecord(release));
-    const lease = tunnelFromLease(answer.json, keys, source);
-    core.info(`Leased ${lease.tunnel.addresses.map((a) => a.address).join(', ')} from ${source.url.origin} (lease ${lease.id}, until ${lease.expiresAt})`);
-    return { tunnel: lease.tunnel, rows: [['Lease', `${lease.id} from ${source.url.origin}, until ${lease.expiresAt}`]] };
+    const lease = tunnelFromLease(answer.json, keys, source, gw.url);
+    core.info(`Leased ${lease.tunnel.addresses.map((a) => a.address).join(', ')} from ${gw.url.origin} (lease ${lease.id}, until ${lease.expiresAt})`);
+    const rows = [['Lease', `${lease.id} from ${gw.url.origin}, until ${lease.expiresAt}`]];
+    return { kind: 'leased', given: { tunnel: lease.tunnel, rows, gateway: gw.url.origin } };
+}
+/**
+ * A lease from the first of the listed gateways that grants one, in the order given (failover.ts:
+ * which outcomes move on, and each one's share of the time), all by `deadline`. A gateway passed
+ * over is a warning naming it and why, and a summary row. When none leases: the one line of the
+ * gateway that stopped it (a 4xx, or the only gateway), or one naming every gateway and why.
+ * `ask` is the HTTP layer (tests give a stand-in).
+ */
+async function leaseTunnel(source, journal, deadline, ask = httpRequest) {
+    const attempts = [];
+    const all = source.gateways;
+    for (const [i, gw] of all.entries()) {
+        const started = Date.now();
+        if (i > 0 && !timeForAnother(deadline - started)) {
+            attempts.push(...all.slice(i).map((g) => ({ gateway: g.url, kind: 'skipped' })));
+            break;
+        }
+        const after = all.length - 1 - i;
+        const until = { at: attemptDeadline(started, deadline, after), step: deadline, last: after === 0, started };
+        const outcome = await askGateway(gw, source, journal, until, ask);
+        if (outcome.kind === 'leased') {
+            if (attempts.length === 0)
+                return outcome.given;
+            const passed = attempts.map((a) => `${gatewayLabel(a.gateway)} (${attemptShort(a)})`).join('; ');
+            return { ...outcome.given, rows: [...outcome.given.rows, ['Gateways passed over', passed]] };
+        }
+        const { attempt } = outcome;
+        // A refusal that every gateway would repeat (a 4xx), or the only gateway: its own line, as ever.
+        if (!outcome.next || all.length === 1)
+            throw new Error(attempt.line);
+        attempts.push(attempt);
+        const next = all[i + 1];
+        if (next !== undefined)
+            core.warning(`${attempt.line} (trying the next gateway, ${gatewayLabel(next.url)})`);
+    }
+    throw new Error(noGatewayLeased(attempts));
 }
 /** How long post waits for the gateway: the lease expires by itself anyway. */
 const RELEASE_MS = 10_000;
@@ -726,7 +826,7 @@ async function releaseLeases(journal, deadline = Date.now() + RELEASE_MS) {
             });
             // 202: the peer is gone, and the gateway writes the lease's end to its store when it can.
             if (answer.status !== 204 && answer.status !== 202 && answer.status !== 404)
-                throw refused(gateway, answer, '', 'release');
+                throw new Error(refusedLine(gateway, answer, { audience: '' }, 'release'));
             out.released.push(`lease ${rec.id}`);
             journal.remove(rec);
         }
