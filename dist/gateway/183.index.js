@@ -560,6 +560,77 @@ function poolOverlap(ours, theirs) {
     }
     return undefined;
 }
+/** Sessions the gateway keeps open to PostgreSQL at most (one per transaction or query in flight). */
+const SESSIONS = 16;
+/**
+ * node-postgres's pool with its own turn-taking in front. pg-pool applies `connectionTimeoutMillis`
+ * both to opening a connection and to waiting for a free one, and says "timeout exceeded when trying
+ * to connect" for either: in a burst (a thousand grants at once, each a short transaction under its
+ * repository's lock) a wait for a turn would read as an unreachable database and refuse everything
+ * for a while. Here a query waits for a free session before it asks the pool, so the pool's timeout
+ * only ever measures the server (a connection that cannot be opened), and a burst is served at the
+ * database's pace, each query still bounded by its statement and query timeouts.
+ */
+class Sessions {
+    pool;
+    busy = 0;
+    waiting = [];
+    constructor(pool) {
+        this.pool = pool;
+    }
+    async turn() {
+        if (this.busy < SESSIONS) {
+            this.busy++;
+            return;
+        }
+        // The slot is handed over by `done`, which keeps `busy` as it is.
+        await new Promise((resolve) => this.waiting.push(resolve));
+    }
+    done() {
+        const next = this.waiting.shift();
+        if (next)
+            next();
+        else
+            this.busy--;
+    }
+    /** A client of its own (for a transaction); its `release` gives the turn to the next. */
+    async connect() {
+        await this.turn();
+        let c;
+        try {
+            c = await this.pool.connect();
+        }
+        catch (err) {
+            this.done();
+            throw err;
+        }
+        const release = c.release.bind(c);
+        let released = false;
+        c.release = (err) => {
+            if (!released) {
+                released = true;
+                this.done();
+            }
+            return release(err);
+        };
+        return c;
+    }
+    async query(text, values) {
+        await this.turn();
+        try {
+            return await this.pool.query(text, values);
+        }
+        finally {
+            this.done();
+        }
+    }
+    on(event, f) {
+        this.pool.on(event, f);
+    }
+    end() {
+        return this.pool.end();
+    }
+}
 class PostgresBackend {
     code = 'database_unreachable';
     readsWhenUnwritable = false;
@@ -580,7 +651,7 @@ class PostgresBackend {
             query_timeout: QUERY_TIMEOUT_MS,
             application_name: 'wireguard-gateway'
         };
-        this.pool = new esm/* default.Pool */.Ay.Pool({ ...this.connection, max: 16, idleTimeoutMillis: 30_000 });
+        this.pool = new Sessions(new esm/* default.Pool */.Ay.Pool({ ...this.connection, max: SESSIONS, idleTimeoutMillis: 30_000 }));
         // An idle client whose server went away: the pool drops it; the next query learns the outage.
         this.pool.on('error', () => undefined);
     }
@@ -5148,9 +5219,14 @@ class Standby {
                 await this.o.activate();
             }
             catch (err) {
-                this.o.audit('error', { reason: `taking over failed, the lock is released: ${errorText(err)}` });
                 this.role = 'standby';
                 this.drop();
+                if (this.o.isRefusal?.(err)) {
+                    this.stopped = true;
+                    this.o.refused?.(err);
+                    return;
+                }
+                this.o.audit('error', { reason: `taking over failed, the lock is released: ${errorText(err)}` });
             }
         }
         else if (!this.held && this.role === 'active') {
@@ -5210,6 +5286,7 @@ class Standby {
 // its firewall with the store, serves, sweeps; SIGTERM/SIGINT stop it within a few seconds and leave
 // live leases, their peers and their firewall rules for the next start; SIGHUP reloads the
 // configuration and the TLS certificate (reload.ts).
+
 
 
 
@@ -5406,6 +5483,13 @@ async function main() {
             activate: async () => {
                 acting = await act();
                 audit('gateway.active', { interface: config.interface, gateway: name, leases: acting.leases.liveCount() });
+            },
+            // Refused when it took the lock (at start or later): the process ends with the one line a
+            // refusal at start gives, rather than waiting on as a standby that can never act.
+            isRefusal: (err) => err instanceof StoreRefused,
+            refused: (err) => {
+                process.stderr.write(`wireguard-gateway: ${errorText(err)}\n`);
+                process.exit(1);
             },
             stepDown: async (reason) => {
                 const was = acting;

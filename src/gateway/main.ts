@@ -16,6 +16,7 @@ import { Leases } from './leases/leases.js'
 import { clientGroup, createHandler, createServer } from './http/server.js'
 import { loadTls, TLS_CONTEXT } from './http/tls.js'
 import { Store } from './leases/store.js'
+import { StoreRefused } from './leases/backend.js'
 import { CONNECT_TIMEOUT_MS, isPostgresUrl, redactUrl } from './leases/postgres.js'
 import { createVerifier, type Verifier } from './auth/tokens.js'
 import { Wg } from './leases/peers.js'
@@ -212,6 +213,13 @@ async function main(): Promise<void> {
       activate: async () => {
         acting = await act()
         audit('gateway.active', { interface: config.interface, gateway: name, leases: acting.leases.liveCount() })
+      },
+      // Refused when it took the lock (at start or later): the process ends with the one line a
+      // refusal at start gives, rather than waiting on as a standby that can never act.
+      isRefusal: (err) => err instanceof StoreRefused,
+      refused: (err) => {
+        process.stderr.write(`wireguard-gateway: ${errorText(err)}\n`)
+        process.exit(1)
       },
       stepDown: async (reason) => {
         const was = acting

@@ -47,6 +47,14 @@ export interface StandbyOptions {
   key: bigint
   /** Called when this process takes the lock (reconcile, then serve); a throw releases the lock. */
   activate: () => Promise<void>
+  /**
+   * Whether a throw of `activate` is a refusal that no retry can change (a pool that overlaps another
+   * gateway's, a database newer than this gateway): then the lock is released and `refused` is called
+   * instead of waiting as a standby for ever. Default: none is.
+   */
+  isRefusal?: (err: unknown) => boolean
+  /** Called once with such a refusal (the gateway then ends, as when it is refused at start). */
+  refused?: (err: unknown) => void
   /** Called when another process holds the lock after this one lost its session: stop acting. */
   stepDown: (reason: string) => Promise<void>
   audit: Audit
@@ -110,9 +118,14 @@ export class Standby {
       try {
         await this.o.activate()
       } catch (err) {
-        this.o.audit('error', { reason: `taking over failed, the lock is released: ${errorText(err)}` })
         this.role = 'standby'
         this.drop()
+        if (this.o.isRefusal?.(err)) {
+          this.stopped = true
+          this.o.refused?.(err)
+          return
+        }
+        this.o.audit('error', { reason: `taking over failed, the lock is released: ${errorText(err)}` })
       }
     } else if (!this.held && this.role === 'active') {
       this.role = 'standby'

@@ -199,13 +199,89 @@ export function poolOverlap(ours: string[], theirs: string[]): [string, string] 
   return undefined
 }
 
+/** Sessions the gateway keeps open to PostgreSQL at most (one per transaction or query in flight). */
+export const SESSIONS = 16
+
+/**
+ * node-postgres's pool with its own turn-taking in front. pg-pool applies `connectionTimeoutMillis`
+ * both to opening a connection and to waiting for a free one, and says "timeout exceeded when trying
+ * to connect" for either: in a burst (a thousand grants at once, each a short transaction under its
+ * repository's lock) a wait for a turn would read as an unreachable database and refuse everything
+ * for a while. Here a query waits for a free session before it asks the pool, so the pool's timeout
+ * only ever measures the server (a connection that cannot be opened), and a burst is served at the
+ * database's pace, each query still bounded by its statement and query timeouts.
+ */
+class Sessions {
+  private busy = 0
+  private readonly waiting: (() => void)[] = []
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  private async turn(): Promise<void> {
+    if (this.busy < SESSIONS) {
+      this.busy++
+      return
+    }
+    // The slot is handed over by `done`, which keeps `busy` as it is.
+    await new Promise<void>((resolve) => this.waiting.push(resolve))
+  }
+
+  private done(): void {
+    const next = this.waiting.shift()
+    if (next) next()
+    else this.busy--
+  }
+
+  /** A client of its own (for a transaction); its `release` gives the turn to the next. */
+  async connect(): Promise<pg.PoolClient> {
+    await this.turn()
+    let c: pg.PoolClient
+    try {
+      c = await this.pool.connect()
+    } catch (err) {
+      this.done()
+      throw err
+    }
+    const release = c.release.bind(c)
+    let released = false
+    c.release = (err?: boolean | Error) => {
+      if (!released) {
+        released = true
+        this.done()
+      }
+      return release(err)
+    }
+    return c
+  }
+
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    values?: unknown[]
+  ): Promise<pg.QueryResult<R>> {
+    await this.turn()
+    try {
+      return await this.pool.query<R>(text, values)
+    } finally {
+      this.done()
+    }
+  }
+
+  on(event: 'error', f: (err: Error) => void): void {
+    this.pool.on(event, f)
+  }
+
+  end(): Promise<void> {
+    return this.pool.end()
+  }
+}
+
 export class PostgresBackend implements Backend {
   readonly code = 'database_unreachable' as const
   readonly readsWhenUnwritable = false
   readonly label: string
   /** What pg.Client/pg.Pool are given: for a dedicated session (the standby's lock, LISTEN). */
   readonly connection: pg.ClientConfig
-  private readonly pool: pg.Pool
+  private readonly pool: Sessions
   private key = ''
 
   constructor(url: string) {
@@ -219,7 +295,7 @@ export class PostgresBackend implements Backend {
       query_timeout: QUERY_TIMEOUT_MS,
       application_name: 'wireguard-gateway'
     }
-    this.pool = new pg.Pool({ ...this.connection, max: 16, idleTimeoutMillis: 30_000 })
+    this.pool = new Sessions(new pg.Pool({ ...this.connection, max: SESSIONS, idleTimeoutMillis: 30_000 }))
     // An idle client whose server went away: the pool drops it; the next query learns the outage.
     this.pool.on('error', () => undefined)
   }

@@ -102,6 +102,36 @@ describe('standby (advisory lock)', () => {
     expect(events).toEqual(['a active', 'b active', 'a standby'])
   })
 
+  it('a refusal while taking over (an overlapping pool) ends the waiting: the lock is released, no retry', async () => {
+    const refused: unknown[] = []
+    const other: string[] = []
+    let tries = 0
+    const s = new Standby({
+      client: () => new pg.Client({ connectionString: url, application_name: 'refused' }),
+      key: lockKey(KEY),
+      activate: () => {
+        tries++
+        return Promise.reject(new RangeError('the pool overlaps'))
+      },
+      isRefusal: (err) => err instanceof RangeError,
+      refused: (err) => refused.push(err),
+      stepDown: () => Promise.resolve(),
+      audit: quiet,
+      tickMs: 50
+    })
+    opened.push(s)
+    await s.start()
+    expect(refused).toEqual([new RangeError('the pool overlaps')])
+    await s.tick()
+    await s.tick()
+    expect(tries).toBe(1)
+    expect(s.role).toBe('standby')
+    // The lock is free again: another process of the gateway takes it.
+    const b = standby(other, 'b')
+    await b.start()
+    expect(other).toEqual(['b active'])
+  })
+
   it('hands over when the active stops (its session closed)', async () => {
     const events: string[] = []
     const a = standby(events, 'a')
