@@ -428,21 +428,40 @@ function isPostgresUrl(state) {
 }
 /** The URL as it may be logged: without a password (in the user part or `password=`). */
 function redactUrl(url) {
-    return url.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/i, '$1@').replace(/([?&]password=)[^&]*/gi, '$1***');
+    const { scheme, userinfo, rest } = splitUserinfo(url);
+    const shown = userinfo === undefined ? rest : `${userinfo.split(':')[0]}@${rest}`;
+    return `${scheme}${shown}`.replace(/([?&]password=)[^&]*/gi, '$1***');
+}
+/**
+ * The user part of a URL as libpq reads it: everything between `://` and the LAST `@` before the
+ * query (a password may hold `/`, `@` or `#`, which a stricter parser would take as the path).
+ */
+function splitUserinfo(url) {
+    const m = /^postgres(?:ql)?:\/\//i.exec(url);
+    const scheme = m ? m[0] : '';
+    const after = url.slice(scheme.length);
+    const q = after.indexOf('?');
+    const head = q < 0 ? after : after.slice(0, q);
+    const at = head.lastIndexOf('@');
+    return at < 0 ? { scheme, rest: after } : { scheme, userinfo: head.slice(0, at), rest: after.slice(at + 1) };
 }
 /**
  * Why a URL cannot be used, naming no part of it; undefined when it can. (Read as libpq reads it:
  * `postgres://USER@/DB?host=/SOCKET-DIR` has no host part, which WHATWG URL parsing refuses.)
  */
 function postgresUrlProblem(url) {
+    // The password first, read as libpq would: a URL the grammar below refuses may still hold one.
+    const { userinfo = '' } = splitUserinfo(url);
+    const q = url.indexOf('?');
+    if (/:./.test(userinfo) || (q >= 0 && new URLSearchParams(url.slice(q + 1)).has('password')))
+        return 'holds a password: put it in PGPASSWORD or PGPASSFILE (~/.pgpass) instead, or use peer authentication on a Unix socket';
     const m = /^postgres(?:ql)?:\/\/(?:([^@/?#\s]*)@)?([^@/?#\s]*)(\/[^?#\s]*)?(\?[^#\s]*)?$/i.exec(url);
     if (!m)
         return 'is not a postgres:// URL (postgres://USER@HOST/DATABASE, or postgres://USER@/DATABASE?host=/SOCKET-DIR)';
-    const [, userinfo = '', , , query = ''] = m;
-    if (/:./.test(userinfo) || new URLSearchParams(query).has('password'))
-        return 'holds a password: put it in PGPASSWORD or PGPASSFILE (~/.pgpass) instead, or use peer authentication on a Unix socket';
     return undefined;
 }
+/** How long after its expiry a used token id is kept: clocks of a fleet's gateways may differ by this much. */
+const TOKEN_PRUNE_MARGIN_MS = 10 * 60_000;
 /** Connect, statement and query timeouts: short, so that an outage is learnt in seconds, not minutes. */
 const CONNECT_TIMEOUT_MS = 3000;
 const STATEMENT_TIMEOUT_MS = 5000;
@@ -634,6 +653,7 @@ class Sessions {
 class PostgresBackend {
     code = 'database_unreachable';
     readsWhenUnwritable = false;
+    commitMayBeLost = true;
     label;
     /** What pg.Client/pg.Pool are given: for a dedicated session (the standby's lock, LISTEN). */
     connection;
@@ -722,7 +742,13 @@ class PostgresBackend {
         catch (err) {
             if (err instanceof StoreRefused)
                 throw err;
-            throw new StoreRefused(`cannot use the database ${this.label}: ${pgUnavailableReason(err) ?? (err instanceof Error ? err.message : String(err))}`);
+            // A database that cannot be reached now (restarting, too many connections, a timeout) is
+            // tried again; only what no retry changes (an overlapping pool, a newer schema, or an error
+            // nobody expected) is a refusal.
+            const reason = pgUnavailableReason(err);
+            if (reason !== undefined)
+                throw new StoreUnavailable(`cannot use the database ${this.label}: ${reason}`, 'database_unreachable');
+            throw new StoreRefused(`cannot use the database ${this.label}: ${err instanceof Error ? err.message : String(err)}`);
         }
     }
     /**
@@ -804,7 +830,9 @@ class PostgresBackend {
         return r.rowCount === 1;
     }
     async prune(now) {
-        await this.pool.query('DELETE FROM used_tokens WHERE expires_at < $1', [now]);
+        // With a margin: another gateway whose clock is behind this one's still accepts the token a
+        // while after this one would prune its id.
+        await this.pool.query('DELETE FROM used_tokens WHERE expires_at < $1', [now - TOKEN_PRUNE_MARGIN_MS]);
         await this.pool.query('DELETE FROM leases WHERE gateway_key = $1 AND removed AND ended_at < $2', [
             this.key,
             now - KEEP_ENDED_MS
@@ -1542,6 +1570,7 @@ class SqliteBackend {
     now;
     code = 'store_unavailable';
     readsWhenUnwritable = true;
+    commitMayBeLost = false;
     db;
     lock;
     q;
@@ -1898,7 +1927,13 @@ class Store {
             fresh = await this.db.insert(l, token, quota);
         }
         catch (err) {
-            throw this.failed(err);
+            const failure = this.failed(err);
+            // The database may have committed what the client never heard back about (a timeout or a
+            // connection lost after COMMIT): that row would stay live, counted in quotas and restored at
+            // the next start. Its deletion waits with the other writes (made before any new lease).
+            if (this.db.commitMayBeLost)
+                this.pending.push({ kind: 'delete', id: l.id });
+            throw failure;
         }
         finally {
             this.inserting.delete(l.id);
@@ -1938,6 +1973,9 @@ class Store {
     }
     /** A read that falls back to `otherwise` while the store is unavailable (and records that it is). */
     async read(query, otherwise) {
+        // Known down: answer at once (a sweep reads once per unleased peer; each would wait a timeout).
+        if (this.down() && !this.db.readsWhenUnwritable)
+            return otherwise;
         try {
             return await query();
         }
@@ -2013,10 +2051,12 @@ class Store {
     /**
      * Of this gateway's live leases, those the store says ended (revoked at another gateway, a
      * notification missed, or while the database was unreachable), with when and why. Empty while the
-     * store cannot be read. The caller ends them here (`end`) and takes their peers off.
+     * store cannot be read. `only`: of these ids alone (a revoke notice, checked before it is obeyed).
+     * The caller ends them here (`end`) and takes their peers off.
      */
-    async endedElsewhere() {
-        const live = [...this.liveKeys.values()];
+    async endedElsewhere(only) {
+        const all = [...this.liveKeys.values()];
+        const live = only === undefined ? all : all.filter((id) => only.includes(id));
         if (live.length === 0 || this.down())
             return [];
         return this.read(() => this.db.endedElsewhere(live), []);
@@ -4991,6 +5031,8 @@ class Listener {
     get listening() {
         return this.session !== undefined;
     }
+    malformed = 0;
+    malformedSaidAt = -Infinity;
     async connect() {
         if (this.stopped)
             return;
@@ -5002,7 +5044,16 @@ class Listener {
                 return;
             const n = parseNotice(m.payload);
             if (!n) {
-                this.o.audit('warning', { reason: `a notice on ${CHANNEL} is not one this gateway sends: ignored` });
+                // Any role that may connect can NOTIFY: at most one line a minute says so, with the count.
+                this.malformed++;
+                const now = Date.now();
+                if (now - this.malformedSaidAt >= 60_000) {
+                    this.o.audit('warning', {
+                        reason: `${this.malformed} notice(s) on ${CHANNEL} not of the kind this gateway sends: ignored`
+                    });
+                    this.malformed = 0;
+                    this.malformedSaidAt = now;
+                }
                 return;
             }
             if (n.gateway !== this.o.self)
@@ -5123,6 +5174,18 @@ async function endHere(leases, ids, via, audit) {
         });
     }
     return n;
+}
+/**
+ * Obeys a revoke notice for lease `id` of this gateway only when the store confirms that the lease
+ * ended: NOTIFY needs no privilege (any role that may connect to the database can send one, and a
+ * lease id is printed in its job's log), so a notice is a hint to look, never an order. Resolves
+ * whether the lease was ended here.
+ */
+async function obeyNotice(store, leases, id, audit) {
+    const ended = await store.endedElsewhere([id]);
+    if (!ended.some((e) => e.id === id))
+        return false;
+    return (await endHere(leases, [id], 'fleet notice', audit)) > 0;
 }
 
 ;// CONCATENATED MODULE: ./src/gateway/fleet/standby.ts
@@ -5382,7 +5445,12 @@ async function main() {
         application_name: `wireguard-gateway ${name}`.slice(0, 63),
         connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
         query_timeout: standby_QUERY_TIMEOUT_MS,
-        keepAlive: true
+        keepAlive: true,
+        // The server must let go of a session whose gateway is gone or cut off, or its advisory lock
+        // outlives it (a partition: the client's close never arrives) and no process can act until the
+        // kernel's keepalive reaps it (2 h by default). The holder queries every second, so it is never
+        // idle for 10 s; over TCP, a silent peer is found within 11 s. (idle_session_timeout: PostgreSQL 14.)
+        options: '-c idle_session_timeout=10s -c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3'
     });
     let sweepIntervalMs = config.sweepIntervalMs;
     /** Starts acting: the store, the control socket, reconcile (interface and firewall), then sweeps. */
@@ -5449,7 +5517,9 @@ async function main() {
             listener = new Listener({
                 client: session,
                 self: publicKey,
-                revoked: (id) => endHere(leases, [id], 'fleet notice', audit).then(() => undefined),
+                // A notice is only a hint (any role that may connect can send one): the lease ends only
+                // when the database says it ended.
+                revoked: (id) => obeyNotice(store, leases, id, audit).then(() => undefined),
                 // Notices sent while it was not listening are lost: a sweep finds what they said.
                 listening: () => leases.sweep(),
                 audit
@@ -5466,11 +5536,13 @@ async function main() {
                 resweep = () => undefined;
                 await listener?.stop();
                 listener = undefined;
-                control.close();
                 const end = Date.now() + STOP_WITHIN_MS;
                 while (!leases.idle() && Date.now() < end)
                     await new Promise((r) => setTimeout(r, 20));
+                // The store before the control socket: a process taking over waits for that socket, and must
+                // then read every end this one made (else it would restore peers of leases that ended).
                 await store.close();
+                control.close();
             }
         };
     };

@@ -30,7 +30,7 @@ import { privilegeProblem } from './preflight.js'
 import { fixedChange } from './reload.js'
 import { byRole } from './fleet/http.js'
 import { Listener } from './fleet/notices.js'
-import { endHere, storeFleet } from './fleet/owner.js'
+import { obeyNotice, storeFleet } from './fleet/owner.js'
 import { lockKey, QUERY_TIMEOUT_MS, Standby } from './fleet/standby.js'
 
 const STOP_WITHIN_MS = 3000
@@ -117,7 +117,13 @@ async function main(): Promise<void> {
       application_name: `wireguard-gateway ${name}`.slice(0, 63),
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       query_timeout: QUERY_TIMEOUT_MS,
-      keepAlive: true
+      keepAlive: true,
+      // The server must let go of a session whose gateway is gone or cut off, or its advisory lock
+      // outlives it (a partition: the client's close never arrives) and no process can act until the
+      // kernel's keepalive reaps it (2 h by default). The holder queries every second, so it is never
+      // idle for 10 s; over TCP, a silent peer is found within 11 s. (idle_session_timeout: PostgreSQL 14.)
+      options:
+        '-c idle_session_timeout=10s -c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3'
     })
 
   let sweepIntervalMs = config.sweepIntervalMs
@@ -179,7 +185,9 @@ async function main(): Promise<void> {
       listener = new Listener({
         client: session,
         self: publicKey,
-        revoked: (id) => endHere(leases, [id], 'fleet notice', audit).then(() => undefined),
+        // A notice is only a hint (any role that may connect can send one): the lease ends only
+        // when the database says it ended.
+        revoked: (id) => obeyNotice(store, leases, id, audit).then(() => undefined),
         // Notices sent while it was not listening are lost: a sweep finds what they said.
         listening: () => leases.sweep(),
         audit
@@ -196,10 +204,12 @@ async function main(): Promise<void> {
         resweep = () => undefined
         await listener?.stop()
         listener = undefined
-        control.close()
         const end = Date.now() + STOP_WITHIN_MS
         while (!leases.idle() && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
+        // The store before the control socket: a process taking over waits for that socket, and must
+        // then read every end this one made (else it would restore peers of leases that ended).
         await store.close()
+        control.close()
       }
     }
   }

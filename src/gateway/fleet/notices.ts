@@ -90,6 +90,9 @@ export class Listener {
     return this.session !== undefined
   }
 
+  private malformed = 0
+  private malformedSaidAt = -Infinity
+
   private async connect(): Promise<void> {
     if (this.stopped) return
     const c = this.o.client()
@@ -99,7 +102,16 @@ export class Listener {
       if (m.channel !== CHANNEL) return
       const n = parseNotice(m.payload)
       if (!n) {
-        this.o.audit('warning', { reason: `a notice on ${CHANNEL} is not one this gateway sends: ignored` })
+        // Any role that may connect can NOTIFY: at most one line a minute says so, with the count.
+        this.malformed++
+        const now = Date.now()
+        if (now - this.malformedSaidAt >= 60_000) {
+          this.o.audit('warning', {
+            reason: `${this.malformed} notice(s) on ${CHANNEL} not of the kind this gateway sends: ignored`
+          })
+          this.malformed = 0
+          this.malformedSaidAt = now
+        }
         return
       }
       if (n.gateway !== this.o.self) return

@@ -71,3 +71,20 @@ export async function endHere(leases: Ender, ids: readonly string[], via: Via, a
   }
   return n
 }
+
+/**
+ * Obeys a revoke notice for lease `id` of this gateway only when the store confirms that the lease
+ * ended: NOTIFY needs no privilege (any role that may connect to the database can send one, and a
+ * lease id is printed in its job's log), so a notice is a hint to look, never an order. Resolves
+ * whether the lease was ended here.
+ */
+export async function obeyNotice(
+  store: { endedElsewhere(only: readonly string[]): Promise<{ id: string }[]> },
+  leases: Ender,
+  id: string,
+  audit: Audit
+): Promise<boolean> {
+  const ended = await store.endedElsewhere([id])
+  if (!ended.some((e) => e.id === id)) return false
+  return (await endHere(leases, [id], 'fleet notice', audit)) > 0
+}

@@ -103,6 +103,11 @@ export interface Backend {
   readonly code: NonNullable<StoreHealth['code']>
   /** True when reads work while writes fail (SQLite in WAL: readers never wait for a writer). */
   readonly readsWhenUnwritable: boolean
+  /**
+   * Whether a failed insert may have been committed all the same (a client/server database: the
+   * reply to COMMIT can be lost); then the store deletes it later. False for SQLite (in process).
+   */
+  readonly commitMayBeLost: boolean
   /** Current leases known at opening (SQLite); PostgreSQL knows them only once bound. */
   initial(): Lease[]
   /** Binds to the gateway (StoreRefused when the store is another's); returns its current leases when they are read only now. */

@@ -22,6 +22,7 @@ import {
   KeyLeased,
   QuotaExceeded,
   StoreRefused,
+  StoreUnavailable,
   type Backend,
   type FleetLease,
   type GatewayInfo,
@@ -36,7 +37,23 @@ export function isPostgresUrl(state: string): boolean {
 
 /** The URL as it may be logged: without a password (in the user part or `password=`). */
 export function redactUrl(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/i, '$1@').replace(/([?&]password=)[^&]*/gi, '$1***')
+  const { scheme, userinfo, rest } = splitUserinfo(url)
+  const shown = userinfo === undefined ? rest : `${userinfo.split(':')[0]}@${rest}`
+  return `${scheme}${shown}`.replace(/([?&]password=)[^&]*/gi, '$1***')
+}
+
+/**
+ * The user part of a URL as libpq reads it: everything between `://` and the LAST `@` before the
+ * query (a password may hold `/`, `@` or `#`, which a stricter parser would take as the path).
+ */
+function splitUserinfo(url: string): { scheme: string; userinfo?: string; rest: string } {
+  const m = /^postgres(?:ql)?:\/\//i.exec(url)
+  const scheme = m ? m[0] : ''
+  const after = url.slice(scheme.length)
+  const q = after.indexOf('?')
+  const head = q < 0 ? after : after.slice(0, q)
+  const at = head.lastIndexOf('@')
+  return at < 0 ? { scheme, rest: after } : { scheme, userinfo: head.slice(0, at), rest: after.slice(at + 1) }
 }
 
 /**
@@ -44,14 +61,19 @@ export function redactUrl(url: string): string {
  * `postgres://USER@/DB?host=/SOCKET-DIR` has no host part, which WHATWG URL parsing refuses.)
  */
 export function postgresUrlProblem(url: string): string | undefined {
+  // The password first, read as libpq would: a URL the grammar below refuses may still hold one.
+  const { userinfo = '' } = splitUserinfo(url)
+  const q = url.indexOf('?')
+  if (/:./.test(userinfo) || (q >= 0 && new URLSearchParams(url.slice(q + 1)).has('password')))
+    return 'holds a password: put it in PGPASSWORD or PGPASSFILE (~/.pgpass) instead, or use peer authentication on a Unix socket'
   const m = /^postgres(?:ql)?:\/\/(?:([^@/?#\s]*)@)?([^@/?#\s]*)(\/[^?#\s]*)?(\?[^#\s]*)?$/i.exec(url)
   if (!m)
     return 'is not a postgres:// URL (postgres://USER@HOST/DATABASE, or postgres://USER@/DATABASE?host=/SOCKET-DIR)'
-  const [, userinfo = '', , , query = ''] = m
-  if (/:./.test(userinfo) || new URLSearchParams(query).has('password'))
-    return 'holds a password: put it in PGPASSWORD or PGPASSFILE (~/.pgpass) instead, or use peer authentication on a Unix socket'
   return undefined
 }
+
+/** How long after its expiry a used token id is kept: clocks of a fleet's gateways may differ by this much. */
+const TOKEN_PRUNE_MARGIN_MS = 10 * 60_000
 
 /** Connect, statement and query timeouts: short, so that an outage is learnt in seconds, not minutes. */
 export const CONNECT_TIMEOUT_MS = 3000
@@ -278,6 +300,7 @@ class Sessions {
 export class PostgresBackend implements Backend {
   readonly code = 'database_unreachable' as const
   readonly readsWhenUnwritable = false
+  readonly commitMayBeLost = true
   readonly label: string
   /** What pg.Client/pg.Pool are given: for a dedicated session (the standby's lock, LISTEN). */
   readonly connection: pg.ClientConfig
@@ -379,8 +402,14 @@ export class PostgresBackend implements Backend {
       return r.rows.map(fromRow)
     } catch (err) {
       if (err instanceof StoreRefused) throw err
+      // A database that cannot be reached now (restarting, too many connections, a timeout) is
+      // tried again; only what no retry changes (an overlapping pool, a newer schema, or an error
+      // nobody expected) is a refusal.
+      const reason = pgUnavailableReason(err)
+      if (reason !== undefined)
+        throw new StoreUnavailable(`cannot use the database ${this.label}: ${reason}`, 'database_unreachable')
       throw new StoreRefused(
-        `cannot use the database ${this.label}: ${pgUnavailableReason(err) ?? (err instanceof Error ? err.message : String(err))}`
+        `cannot use the database ${this.label}: ${err instanceof Error ? err.message : String(err)}`
       )
     }
   }
@@ -484,7 +513,9 @@ export class PostgresBackend implements Backend {
   }
 
   async prune(now: number): Promise<void> {
-    await this.pool.query('DELETE FROM used_tokens WHERE expires_at < $1', [now])
+    // With a margin: another gateway whose clock is behind this one's still accepts the token a
+    // while after this one would prune its id.
+    await this.pool.query('DELETE FROM used_tokens WHERE expires_at < $1', [now - TOKEN_PRUNE_MARGIN_MS])
     await this.pool.query('DELETE FROM leases WHERE gateway_key = $1 AND removed AND ended_at < $2', [
       this.key,
       now - KEEP_ENDED_MS

@@ -130,6 +130,7 @@ type Query =
 export class SqliteBackend implements Backend {
   readonly code = 'store_unavailable' as const
   readonly readsWhenUnwritable = true
+  readonly commitMayBeLost = false
   private readonly db: DatabaseSync
   private readonly lock: DatabaseSync | undefined
   private readonly q: Record<Query, StatementSync>

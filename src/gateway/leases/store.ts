@@ -182,7 +182,12 @@ export class Store {
     try {
       fresh = await this.db.insert(l, token, quota)
     } catch (err) {
-      throw this.failed(err)
+      const failure = this.failed(err)
+      // The database may have committed what the client never heard back about (a timeout or a
+      // connection lost after COMMIT): that row would stay live, counted in quotas and restored at
+      // the next start. Its deletion waits with the other writes (made before any new lease).
+      if (this.db.commitMayBeLost) this.pending.push({ kind: 'delete', id: l.id })
+      throw failure
     } finally {
       this.inserting.delete(l.id)
     }
@@ -228,6 +233,8 @@ export class Store {
 
   /** A read that falls back to `otherwise` while the store is unavailable (and records that it is). */
   private async read<T>(query: () => Promise<T>, otherwise: T): Promise<T> {
+    // Known down: answer at once (a sweep reads once per unleased peer; each would wait a timeout).
+    if (this.down() && !this.db.readsWhenUnwritable) return otherwise
     try {
       return await query()
     } catch (err) {
@@ -303,10 +310,12 @@ export class Store {
   /**
    * Of this gateway's live leases, those the store says ended (revoked at another gateway, a
    * notification missed, or while the database was unreachable), with when and why. Empty while the
-   * store cannot be read. The caller ends them here (`end`) and takes their peers off.
+   * store cannot be read. `only`: of these ids alone (a revoke notice, checked before it is obeyed).
+   * The caller ends them here (`end`) and takes their peers off.
    */
-  async endedElsewhere(): Promise<{ id: string; at: number; reason: string }[]> {
-    const live = [...this.liveKeys.values()]
+  async endedElsewhere(only?: readonly string[]): Promise<{ id: string; at: number; reason: string }[]> {
+    const all = [...this.liveKeys.values()]
+    const live = only === undefined ? all : all.filter((id) => only.includes(id))
     if (live.length === 0 || this.down()) return []
     return this.read(() => this.db.endedElsewhere(live), [])
   }

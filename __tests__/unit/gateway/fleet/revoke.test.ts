@@ -10,7 +10,7 @@ import { Store } from '../../../../src/gateway/leases/store.js'
 import type { PeerOp, PeerState } from '../../../../src/gateway/leases/peers.js'
 import { parsePrefix, type Prefix } from '../../../../src/common/ip.js'
 import { Listener } from '../../../../src/gateway/fleet/notices.js'
-import { endHere, storeFleet } from '../../../../src/gateway/fleet/owner.js'
+import { obeyNotice, storeFleet } from '../../../../src/gateway/fleet/owner.js'
 
 const key = (): string => randomBytes(32).toString('base64')
 const KEY_A = key()
@@ -109,8 +109,7 @@ describe('revoke across the fleet', () => {
     listener = new Listener({
       client: () => new pg.Client(url),
       self: KEY_A,
-      revoked: async (id) =>
-        void (await endHere(leases, [id], 'fleet notice', (e, f) => audit.push({ event: e, ...f }))),
+      revoked: async (id) => void (await obeyNotice(storeA, leases, id, (e, f) => audit.push({ event: e, ...f }))),
       listening: () => leases.sweep(),
       audit: (event, fields) => audit.push({ event, ...fields })
     })
@@ -121,6 +120,23 @@ describe('revoke across the fleet', () => {
     expect(wg.peers_.has(peer)).toBe(false)
     expect(audit.find((a) => a.event === 'fleet.revoked' && a.lease === id)).toMatchObject({ client: 'fleet notice' })
     expect(storeA.liveByKey(peer)).toBeUndefined()
+  })
+
+  it('is not obeyed when forged: a notice for a lease the database holds live ends nothing', async () => {
+    const { id, peer } = await grant()
+    const forger = new pg.Client(url)
+    await forger.connect()
+    try {
+      const payload = JSON.stringify({ v: 1, kind: 'revoke', gateway: KEY_A, lease: id })
+      await forger.query(`NOTIFY wireguard_gateway, '${payload}'`)
+    } finally {
+      await forger.end()
+    }
+    // What the listener would do with it:
+    expect(await obeyNotice(storeA, leases, id, () => undefined)).toBe(false)
+    expect(wg.peers_.has(peer)).toBe(true)
+    expect(storeA.liveByKey(peer)).toBeDefined()
+    expect(await leases.revoke(id, 'test')).toBe(true)
   })
 
   it('is made good by the owner’s sweep when the notice is missed', async () => {

@@ -680,6 +680,7 @@ class Flaky implements Backend {
   readonly label = 'postgres://gw@db/fleet'
   readonly code = 'database_unreachable' as const
   readonly readsWhenUnwritable = false
+  readonly commitMayBeLost = true
   down = false
   calls = 0
   ended: { id: string; at: number; reason: string }[] = []
