@@ -5439,18 +5439,22 @@ async function main() {
     const plan = tablePlan(config);
     let verifier = createVerifier(config);
     const verify = (token) => verifier(token);
-    /** A session of its own for the lock and for notices: never one of the store's. */
-    const session = () => new esm/* default.Client */.Ay.Client({
+    /**
+     * A session of its own for the lock, for notices or for one NOTIFY: never one of the store's. The
+     * server must let go of a session whose gateway is gone or cut off, or an advisory lock outlives
+     * it (in a partition the client's close never arrives) and no process can act until the kernel's
+     * keepalive reaps it (2 h by default): TCP keepalives find a silent peer within 11 s, and the
+     * lock's session (`lock`: it queries every second, so it is never idle that long) also ends
+     * after 10 s idle (idle_session_timeout, PostgreSQL 14). The LISTEN session waits idle by design,
+     * so it has the keepalives only.
+     */
+    const session = (lock = false) => new esm/* default.Client */.Ay.Client({
         connectionString: config.state,
         application_name: `wireguard-gateway ${name}`.slice(0, 63),
         connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
         query_timeout: standby_QUERY_TIMEOUT_MS,
         keepAlive: true,
-        // The server must let go of a session whose gateway is gone or cut off, or its advisory lock
-        // outlives it (a partition: the client's close never arrives) and no process can act until the
-        // kernel's keepalive reaps it (2 h by default). The holder queries every second, so it is never
-        // idle for 10 s; over TCP, a silent peer is found within 11 s. (idle_session_timeout: PostgreSQL 14.)
-        options: '-c idle_session_timeout=10s -c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3'
+        options: `${lock ? '-c idle_session_timeout=10s ' : ''}-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3`
     });
     let sweepIntervalMs = config.sweepIntervalMs;
     /** Starts acting: the store, the control socket, reconcile (interface and firewall), then sweeps. */
@@ -5460,7 +5464,7 @@ async function main() {
             (0,external_node_fs_.chmodSync)(config.state, 0o600);
         const firewall = config.firewall === 'nftables' ? new Nftables(plan, audit) : new NoFirewall(plan, audit);
         const leases = new Leases(config, store, wg, verify, audit, Date.now, firewall);
-        const fleetDb = fleet ? storeFleet(store, session) : undefined;
+        const fleetDb = fleet ? storeFleet(store, () => session()) : undefined;
         // The control socket first: it refuses to start while another gateway serves this interface's.
         const deps = { leases, store, wg, gate, audit, fleet: fleetDb && { self: publicKey, name, db: fleetDb } };
         let control;
@@ -5515,7 +5519,7 @@ async function main() {
         };
         if (fleetDb) {
             listener = new Listener({
-                client: session,
+                client: () => session(),
                 self: publicKey,
                 // A notice is only a hint (any role that may connect can send one): the lease ends only
                 // when the database says it ended.
@@ -5550,7 +5554,7 @@ async function main() {
     if (fleet) {
         // The lock first: only its holder touches the interface; the others serve as standbys.
         standby = new Standby({
-            client: session,
+            client: () => session(true),
             key: lockKey(publicKey),
             activate: async () => {
                 acting = await act();
