@@ -401,6 +401,23 @@ class KeyLeased extends Error {
         this.name = 'KeyLeased';
     }
 }
+/** The lease a row holds, whichever database it came from. */
+const leaseFromRow = (r) => ({
+    id: r.id,
+    publicKey: r.public_key,
+    addresses: JSON.parse(r.addresses),
+    secretHash: r.secret_hash,
+    repository: r.repository,
+    repositoryId: r.repository_id,
+    runId: r.run_id,
+    workflowRef: r.workflow_ref,
+    rule: r.rule,
+    createdAt: Number(r.created_at),
+    expiresAt: Number(r.expires_at),
+    endedAt: r.ended_at === null ? undefined : Number(r.ended_at),
+    endReason: r.end_reason ?? undefined,
+    removed: r.removed === true || r.removed === 1
+});
 
 ;// CONCATENATED MODULE: ./src/gateway/leases/postgres.ts
 // The store on PostgreSQL (node-postgres), shared by a fleet of gateways. Each gateway is a row of
@@ -505,22 +522,6 @@ const MIGRATIONS = [
    CREATE INDEX used_tokens_expiry ON used_tokens (expires_at);`
 ];
 const SCHEMA_VERSION = MIGRATIONS.length;
-const fromRow = (r) => ({
-    id: r.id,
-    publicKey: r.public_key,
-    addresses: JSON.parse(r.addresses),
-    secretHash: r.secret_hash,
-    repository: r.repository,
-    repositoryId: r.repository_id,
-    runId: r.run_id,
-    workflowRef: r.workflow_ref,
-    rule: r.rule,
-    createdAt: Number(r.created_at),
-    expiresAt: Number(r.expires_at),
-    endedAt: r.ended_at === null ? undefined : Number(r.ended_at),
-    endReason: r.end_reason ?? undefined,
-    removed: r.removed
-});
 /** Node's error codes that mean the server cannot be reached (socket missing, refused, reset, …). */
 const NET_CODES = new Set([
     'ECONNREFUSED',
@@ -737,7 +738,7 @@ class PostgresBackend {
             });
             this.key = publicKey;
             const r = await this.pool.query('SELECT * FROM leases WHERE gateway_key = $1 AND (ended_at IS NULL OR NOT removed) ORDER BY created_at', [publicKey]);
-            return r.rows.map(fromRow);
+            return r.rows.map(leaseFromRow);
         }
         catch (err) {
             if (err instanceof StoreRefused)
@@ -815,15 +816,15 @@ class PostgresBackend {
     }
     async get(id) {
         const r = await this.pool.query('SELECT * FROM leases WHERE id = $1 AND gateway_key = $2', [id, this.key]);
-        return r.rows[0] && fromRow(r.rows[0]);
+        return r.rows[0] && leaseFromRow(r.rows[0]);
     }
     async byKey(publicKey) {
         const r = await this.pool.query('SELECT * FROM leases WHERE gateway_key = $1 AND public_key = $2 ORDER BY created_at', [this.key, publicKey]);
-        return r.rows.map(fromRow);
+        return r.rows.map(leaseFromRow);
     }
     async lastByKey(publicKey) {
         const r = await this.pool.query('SELECT * FROM leases WHERE gateway_key = $1 AND public_key = $2 ORDER BY created_at DESC LIMIT 1', [this.key, publicKey]);
-        return r.rows[0] && fromRow(r.rows[0]);
+        return r.rows[0] && leaseFromRow(r.rows[0]);
     }
     async tokenUsed(jti) {
         const r = await this.pool.query('SELECT 1 FROM used_tokens WHERE jti = $1', [jti]);
@@ -853,7 +854,7 @@ class PostgresBackend {
        FROM leases l JOIN gateways g ON g.public_key = l.gateway_key
        WHERE l.ended_at IS NULL ORDER BY l.created_at`);
         return r.rows.map((x) => ({
-            ...fromRow(x),
+            ...leaseFromRow(x),
             gatewayKey: x.gateway_key,
             gatewayName: x.gateway_name,
             gatewayInterface: x.gateway_interface
@@ -1543,22 +1544,6 @@ function lockStore(path, holder) {
     }
     return db;
 }
-const sqlite_fromRow = (r) => ({
-    id: r.id,
-    publicKey: r.public_key,
-    addresses: JSON.parse(r.addresses),
-    secretHash: r.secret_hash,
-    repository: r.repository,
-    repositoryId: r.repository_id,
-    runId: r.run_id,
-    workflowRef: r.workflow_ref,
-    rule: r.rule,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    endedAt: r.ended_at ?? undefined,
-    endReason: r.end_reason ?? undefined,
-    removed: r.removed === 1
-});
 /**
  * How long a write waits for SQLite's write lock. node:sqlite is synchronous: while it waits, nothing
  * else runs, so this is short; a write that cannot be made is retried later, not waited for.
@@ -1592,7 +1577,7 @@ class SqliteBackend {
         try {
             this.db = new external_node_sqlite_.DatabaseSync(path);
             this.q = this.setUp();
-            this.loaded = this.q.open.all().map(sqlite_fromRow);
+            this.loaded = this.q.open.all().map(leaseFromRow);
             if (this.lock)
                 this.q.setMeta.run('holder', `pid ${process.pid}, since ${new Date(this.now()).toISOString()}`);
         }
@@ -1714,16 +1699,16 @@ class SqliteBackend {
     get(id) {
         return this.sync(() => {
             const r = this.q.get.get(id);
-            return r && sqlite_fromRow(r);
+            return r && leaseFromRow(r);
         });
     }
     byKey(publicKey) {
-        return this.sync(() => this.q.byKey.all(publicKey).map(sqlite_fromRow));
+        return this.sync(() => this.q.byKey.all(publicKey).map(leaseFromRow));
     }
     lastByKey(publicKey) {
         return this.sync(() => {
             const r = this.q.lastByKey.get(publicKey);
-            return r && sqlite_fromRow(r);
+            return r && leaseFromRow(r);
         });
     }
     tokenUsed(jti) {
@@ -1760,8 +1745,10 @@ class SqliteBackend {
                 gatewayName: meta('interface'),
                 gatewayInterface: meta('interface')
             };
-            return this.db.prepare('SELECT * FROM leases WHERE ended_at IS NULL ORDER BY created_at').all().map((r) => ({
-                ...sqlite_fromRow(r),
+            return this.db
+                .prepare('SELECT * FROM leases WHERE ended_at IS NULL ORDER BY created_at')
+                .all().map((r) => ({
+                ...leaseFromRow(r),
                 ...gateway
             }));
         });

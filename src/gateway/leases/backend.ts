@@ -133,3 +133,43 @@ export interface Backend {
   endAnywhere(id: string, reason: string, now: number): Promise<string | undefined>
   close(): Promise<void>
 }
+
+/**
+ * A `leases` row as either database returns it: SQLite gives integers (and 0/1 for `removed`),
+ * PostgreSQL its bigints as strings (node-postgres keeps them exact) and a boolean. `addresses` is
+ * a JSON array in both.
+ */
+export interface LeaseRow {
+  id: string
+  public_key: string
+  addresses: string
+  secret_hash: string
+  repository: string
+  repository_id: string
+  run_id: string
+  workflow_ref: string
+  rule: number
+  created_at: number | string
+  expires_at: number | string
+  ended_at: number | string | null
+  end_reason: string | null
+  removed: number | boolean
+}
+
+/** The lease a row holds, whichever database it came from. */
+export const leaseFromRow = (r: LeaseRow): Lease => ({
+  id: r.id,
+  publicKey: r.public_key,
+  addresses: JSON.parse(r.addresses) as string[],
+  secretHash: r.secret_hash,
+  repository: r.repository,
+  repositoryId: r.repository_id,
+  runId: r.run_id,
+  workflowRef: r.workflow_ref,
+  rule: r.rule,
+  createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at),
+  endedAt: r.ended_at === null ? undefined : Number(r.ended_at),
+  endReason: r.end_reason ?? undefined,
+  removed: r.removed === true || r.removed === 1
+})

@@ -19,6 +19,8 @@ import { quotaRefusal } from '../limits/quota.js'
 import type { Quota } from '../settings.js'
 import {
   KEEP_ENDED_MS,
+  leaseFromRow,
+  type LeaseRow,
   KeyLeased,
   QuotaExceeded,
   StoreRefused,
@@ -121,41 +123,6 @@ const MIGRATIONS: string[] = [
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length
-
-interface Row {
-  id: string
-  gateway_key: string
-  public_key: string
-  addresses: string
-  secret_hash: string
-  repository: string
-  repository_id: string
-  run_id: string
-  workflow_ref: string
-  rule: number
-  created_at: string
-  expires_at: string
-  ended_at: string | null
-  end_reason: string | null
-  removed: boolean
-}
-
-const fromRow = (r: Row): Lease => ({
-  id: r.id,
-  publicKey: r.public_key,
-  addresses: JSON.parse(r.addresses) as string[],
-  secretHash: r.secret_hash,
-  repository: r.repository,
-  repositoryId: r.repository_id,
-  runId: r.run_id,
-  workflowRef: r.workflow_ref,
-  rule: r.rule,
-  createdAt: Number(r.created_at),
-  expiresAt: Number(r.expires_at),
-  endedAt: r.ended_at === null ? undefined : Number(r.ended_at),
-  endReason: r.end_reason ?? undefined,
-  removed: r.removed
-})
 
 /** Node's error codes that mean the server cannot be reached (socket missing, refused, reset, …). */
 const NET_CODES = new Set([
@@ -395,11 +362,11 @@ export class PostgresBackend implements Backend {
         )
       })
       this.key = publicKey
-      const r = await this.pool.query<Row>(
+      const r = await this.pool.query<LeaseRow>(
         'SELECT * FROM leases WHERE gateway_key = $1 AND (ended_at IS NULL OR NOT removed) ORDER BY created_at',
         [publicKey]
       )
-      return r.rows.map(fromRow)
+      return r.rows.map(leaseFromRow)
     } catch (err) {
       if (err instanceof StoreRefused) throw err
       // A database that cannot be reached now (restarting, too many connections, a timeout) is
@@ -487,24 +454,24 @@ export class PostgresBackend implements Backend {
   }
 
   async get(id: string): Promise<Lease | undefined> {
-    const r = await this.pool.query<Row>('SELECT * FROM leases WHERE id = $1 AND gateway_key = $2', [id, this.key])
-    return r.rows[0] && fromRow(r.rows[0])
+    const r = await this.pool.query<LeaseRow>('SELECT * FROM leases WHERE id = $1 AND gateway_key = $2', [id, this.key])
+    return r.rows[0] && leaseFromRow(r.rows[0])
   }
 
   async byKey(publicKey: string): Promise<Lease[]> {
-    const r = await this.pool.query<Row>(
+    const r = await this.pool.query<LeaseRow>(
       'SELECT * FROM leases WHERE gateway_key = $1 AND public_key = $2 ORDER BY created_at',
       [this.key, publicKey]
     )
-    return r.rows.map(fromRow)
+    return r.rows.map(leaseFromRow)
   }
 
   async lastByKey(publicKey: string): Promise<Lease | undefined> {
-    const r = await this.pool.query<Row>(
+    const r = await this.pool.query<LeaseRow>(
       'SELECT * FROM leases WHERE gateway_key = $1 AND public_key = $2 ORDER BY created_at DESC LIMIT 1',
       [this.key, publicKey]
     )
-    return r.rows[0] && fromRow(r.rows[0])
+    return r.rows[0] && leaseFromRow(r.rows[0])
   }
 
   async tokenUsed(jti: string): Promise<boolean> {
@@ -539,13 +506,15 @@ export class PostgresBackend implements Backend {
   }
 
   async fleet(): Promise<FleetLease[]> {
-    const r = await this.pool.query<Row & { gateway_name: string; gateway_interface: string }>(
+    const r = await this.pool.query<
+      LeaseRow & { gateway_key: string; gateway_name: string; gateway_interface: string }
+    >(
       `SELECT l.*, g.name AS gateway_name, g.interface AS gateway_interface
        FROM leases l JOIN gateways g ON g.public_key = l.gateway_key
        WHERE l.ended_at IS NULL ORDER BY l.created_at`
     )
     return r.rows.map((x) => ({
-      ...fromRow(x),
+      ...leaseFromRow(x),
       gatewayKey: x.gateway_key,
       gatewayName: x.gateway_name,
       gatewayInterface: x.gateway_interface

@@ -6,6 +6,8 @@ import { dirname } from 'node:path'
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
 import {
   KEEP_ENDED_MS,
+  leaseFromRow,
+  type LeaseRow,
   StoreRefused,
   type Backend,
   type FleetLease,
@@ -70,40 +72,6 @@ export function lockStore(path: string, holder: () => string | undefined): Datab
   return db
 }
 
-interface Row {
-  id: string
-  public_key: string
-  addresses: string
-  secret_hash: string
-  repository: string
-  repository_id: string
-  run_id: string
-  workflow_ref: string
-  rule: number
-  created_at: number
-  expires_at: number
-  ended_at: number | null
-  end_reason: string | null
-  removed: number
-}
-
-const fromRow = (r: Row): Lease => ({
-  id: r.id,
-  publicKey: r.public_key,
-  addresses: JSON.parse(r.addresses) as string[],
-  secretHash: r.secret_hash,
-  repository: r.repository,
-  repositoryId: r.repository_id,
-  runId: r.run_id,
-  workflowRef: r.workflow_ref,
-  rule: r.rule,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  endedAt: r.ended_at ?? undefined,
-  endReason: r.end_reason ?? undefined,
-  removed: r.removed === 1
-})
-
 /**
  * How long a write waits for SQLite's write lock. node:sqlite is synchronous: while it waits, nothing
  * else runs, so this is short; a write that cannot be made is retried later, not waited for.
@@ -154,7 +122,7 @@ export class SqliteBackend implements Backend {
     try {
       this.db = new DatabaseSync(path)
       this.q = this.setUp()
-      this.loaded = (this.q.open.all() as unknown as Row[]).map(fromRow)
+      this.loaded = (this.q.open.all() as unknown as LeaseRow[]).map(leaseFromRow)
       if (this.lock) this.q.setMeta.run('holder', `pid ${process.pid}, since ${new Date(this.now()).toISOString()}`)
     } catch (err) {
       this.lock?.close()
@@ -294,19 +262,19 @@ export class SqliteBackend implements Backend {
 
   get(id: string): Promise<Lease | undefined> {
     return this.sync(() => {
-      const r = this.q.get.get(id) as Row | undefined
-      return r && fromRow(r)
+      const r = this.q.get.get(id) as LeaseRow | undefined
+      return r && leaseFromRow(r)
     })
   }
 
   byKey(publicKey: string): Promise<Lease[]> {
-    return this.sync(() => (this.q.byKey.all(publicKey) as unknown as Row[]).map(fromRow))
+    return this.sync(() => (this.q.byKey.all(publicKey) as unknown as LeaseRow[]).map(leaseFromRow))
   }
 
   lastByKey(publicKey: string): Promise<Lease | undefined> {
     return this.sync(() => {
-      const r = this.q.lastByKey.get(publicKey) as Row | undefined
-      return r && fromRow(r)
+      const r = this.q.lastByKey.get(publicKey) as LeaseRow | undefined
+      return r && leaseFromRow(r)
     })
   }
 
@@ -349,9 +317,11 @@ export class SqliteBackend implements Backend {
         gatewayInterface: meta('interface')
       }
       return (
-        this.db.prepare('SELECT * FROM leases WHERE ended_at IS NULL ORDER BY created_at').all() as unknown as Row[]
+        this.db
+          .prepare('SELECT * FROM leases WHERE ended_at IS NULL ORDER BY created_at')
+          .all() as unknown as LeaseRow[]
       ).map((r) => ({
-        ...fromRow(r),
+        ...leaseFromRow(r),
         ...gateway
       }))
     })
